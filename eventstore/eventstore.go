@@ -32,6 +32,10 @@ type Store interface {
 
 	// ReadAll reads the whole log forwards, strictly after opts.After, up to
 	// opts.Limit events that match opts.Filter.
+	//
+	// The whole log may lag a moment behind Append: an event becomes visible
+	// there once every write that could take an earlier position has ended,
+	// so that a reader never skips one. ReadStream has no such lag.
 	ReadAll(ctx context.Context, opts ReadAllOptions) (AllPage, error)
 
 	// SubscribeAll delivers every matching event strictly after from: first

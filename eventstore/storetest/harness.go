@@ -15,6 +15,10 @@ type Harness struct {
 	// New returns a ready store; the harness closes it in t.Cleanup.
 	New func(t *testing.T) eventstore.Store
 
+	// NewWithTypes returns a ready store that refuses event types unknown to
+	// types (ErrUnknownEventType).
+	NewWithTypes func(t *testing.T, types eventstore.TypeChecker) eventstore.Store
+
 	// HoldAppend starts appending events to stream (expected Any) and keeps
 	// the write uncommitted until release is called; release returns the
 	// append's error. It lets the suite check that a slow writer's events
