@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -17,48 +16,74 @@ import (
 // statements and writes all events with COPY. Rows carry the same tx stamp
 // as single appends, so readers order and see them the same way.
 //
-// WARNING: two bulk appends touching the same streams at once may deadlock
-// (PostgreSQL then aborts one, which returns an error and can be retried);
-// imports run one writer at a time.
+// Bulk appends may run concurrently on different streams. Two touching the
+// same stream collide on the unique index and one is retried once; if it
+// collides again, it returns the error and writes nothing.
 func (s *Store) AppendBulk(ctx context.Context, batch []eventstore.StreamEvents) (eventstore.BulkResult, error) {
-	var res eventstore.BulkResult
 	if len(batch) == 0 {
-		return res, nil
+		return eventstore.BulkResult{}, nil
 	}
 	allIDs, err := validateBulk(batch, s.opts.Types)
 	if err != nil {
-		return res, err
+		return eventstore.BulkResult{}, err
 	}
+	// Fast path: event IDs are checked only for streams whose expected
+	// revision failed (a re-run of the same import). An ID stored in another
+	// stream, or a concurrent writer on one of the streams, makes COPY fail
+	// on a unique index; the slow path then looks up every ID first, leaves
+	// such streams out and reads the revisions afresh.
+	res, err := s.appendBulk(ctx, batch, nil)
+	if isIDConflict(err) || isRevisionConflict(err) {
+		res, err = s.appendBulk(ctx, batch, allIDs)
+	}
+	if err != nil {
+		return eventstore.BulkResult{}, err
+	}
+	if res.Appended > 0 {
+		s.wake.appended()
+	}
+	return res, nil
+}
+
+// appendBulk runs one bulk transaction. With lookup set, every ID is looked
+// up before anything is reserved.
+func (s *Store) appendBulk(ctx context.Context, batch []eventstore.StreamEvents, lookup []uuid.UUID) (eventstore.BulkResult, error) {
+	var res eventstore.BulkResult
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return res, fmt.Errorf("bulk append: %w", err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
 
-	found, err := lookupIDs(ctx, tx, allIDs)
-	if err != nil {
-		return res, fmt.Errorf("bulk append: look up event IDs: %w", err)
-	}
-	var candidates []int
-	for i, se := range batch {
-		ids := idsOf(se.Events)
-		switch outcome, _ := classifyRetry(se.Stream, se.Expected, ids, subset(found, ids)); outcome {
-		case retryOfSame:
-			res.Duplicates += len(ids)
-		case storedElsewhere:
-			res.Rejected = append(res.Rejected, eventstore.RejectedStream{Stream: se.Stream, Err: eventstore.ErrDuplicateEventID})
-		default:
+	candidates := make([]int, 0, len(batch))
+	if lookup == nil {
+		for i := range batch {
 			candidates = append(candidates, i)
 		}
+	} else {
+		found, err := lookupIDs(ctx, tx, lookup)
+		if err != nil {
+			return res, fmt.Errorf("bulk append: look up event IDs: %w", err)
+		}
+		for i, se := range batch {
+			switch outcome, _ := classifyRetry(se.Stream, se.Expected, idsOf(se.Events), found); outcome {
+			case retryOfSame:
+				res.Duplicates += len(se.Events)
+			case storedElsewhere:
+				res.Rejected = append(res.Rejected, eventstore.RejectedStream{Stream: se.Stream, Err: eventstore.ErrDuplicateEventID})
+			default:
+				candidates = append(candidates, i)
+			}
+		}
 	}
-	reserved, err := reserveBulk(ctx, tx, batch, candidates)
+	reserved, current, err := reserveBulk(ctx, tx, batch, candidates)
 	if err != nil {
-		return res, fmt.Errorf("bulk append: reserve revisions: %w", err)
+		return res, fmt.Errorf("bulk append: read stream revisions: %w", err)
 	}
-	if err := s.rejectUnreserved(ctx, tx, batch, candidates, reserved, &res); err != nil {
+	if err := rejectUnreserved(ctx, tx, batch, candidates, reserved, current, &res); err != nil {
 		return res, err
 	}
-	rows := make([][]any, 0, len(allIDs))
+	var rows [][]any
 	for _, i := range candidates {
 		se := batch[i]
 		last, ok := reserved[se.Stream]
@@ -84,9 +109,6 @@ func (s *Store) AppendBulk(ctx context.Context, batch []eventstore.StreamEvents)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return eventstore.BulkResult{}, fmt.Errorf("bulk append: commit: %w", err)
-	}
-	if res.Appended > 0 {
-		s.wake.appended()
 	}
 	return res, nil
 }
@@ -122,124 +144,78 @@ func idsOf(events []eventstore.EventData) []uuid.UUID {
 	return ids
 }
 
-func subset(found map[uuid.UUID]storedEvent, ids []uuid.UUID) map[uuid.UUID]storedEvent {
-	out := map[uuid.UUID]storedEvent{}
-	for _, id := range ids {
-		if e, ok := found[id]; ok {
-			out[id] = e
-		}
+// reserveBulk reads each candidate stream's last revision and, where the
+// expected revision holds, returns the revision its last new event will
+// take. A concurrent writer to the same stream makes the COPY fail on the
+// (stream, revision) unique index, so nothing is written twice.
+func reserveBulk(ctx context.Context, tx pgx.Tx, batch []eventstore.StreamEvents, candidates []int) (map[string]int64, map[string]int64, error) {
+	streams := make([]string, len(candidates))
+	for k, i := range candidates {
+		streams[k] = batch[i].Stream
 	}
-	return out
-}
-
-// reserveBulk moves each candidate stream's revision forward if its
-// expected revision holds, and returns the new last revision per stream.
-func reserveBulk(ctx context.Context, tx pgx.Tx, batch []eventstore.StreamEvents, candidates []int) (map[string]int64, error) {
-	type group struct {
-		streams []string
-		counts  []int64
-		revs    []int64
-	}
-	var noStream, anyRev, exists, exact group
-	sorted := append([]int(nil), candidates...)
-	sort.Slice(sorted, func(a, b int) bool { return batch[sorted[a]].Stream < batch[sorted[b]].Stream })
-	for _, i := range sorted {
-		se := batch[i]
-		g := &anyRev
-		rev, isExact := se.Expected.Revision()
-		switch {
-		case se.Expected.IsNoStream():
-			g = &noStream
-		case se.Expected.IsStreamExists():
-			g = &exists
-		case isExact:
-			g = &exact
-		}
-		g.streams = append(g.streams, se.Stream)
-		g.counts = append(g.counts, int64(len(se.Events)))
-		g.revs = append(g.revs, int64(rev))
-	}
-	reserved := make(map[string]int64, len(candidates))
-	run := func(g group, sql string, args ...any) error {
-		if len(g.streams) == 0 {
-			return nil
-		}
-		rows, err := tx.Query(ctx, sql, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var stream string
-			var rev int64
-			if err := rows.Scan(&stream, &rev); err != nil {
-				return err
-			}
-			reserved[stream] = rev
-		}
-		return rows.Err()
-	}
-	if err := run(noStream, `INSERT INTO es_streams (stream, revision)
-		SELECT st, n - 1 FROM unnest($1::text[], $2::bigint[]) AS t(st, n) ORDER BY st
-		ON CONFLICT (stream) DO NOTHING RETURNING stream, revision`, noStream.streams, noStream.counts); err != nil {
-		return nil, err
-	}
-	if err := run(anyRev, `INSERT INTO es_streams AS s (stream, revision)
-		SELECT st, n - 1 FROM unnest($1::text[], $2::bigint[]) AS t(st, n) ORDER BY st
-		ON CONFLICT (stream) DO UPDATE SET revision = s.revision + excluded.revision + 1
-		RETURNING stream, revision`, anyRev.streams, anyRev.counts); err != nil {
-		return nil, err
-	}
-	if err := run(exists, `UPDATE es_streams AS s SET revision = s.revision + t.n
-		FROM unnest($1::text[], $2::bigint[]) AS t(st, n) WHERE s.stream = t.st
-		RETURNING s.stream, s.revision`, exists.streams, exists.counts); err != nil {
-		return nil, err
-	}
-	if err := run(exact, `UPDATE es_streams AS s SET revision = s.revision + t.n
-		FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(st, n, rev)
-		WHERE s.stream = t.st AND s.revision = t.rev
-		RETURNING s.stream, s.revision`, exact.streams, exact.counts, exact.revs); err != nil {
-		return nil, err
-	}
-	return reserved, nil
-}
-
-// rejectUnreserved reports the candidates whose expected revision failed,
-// with each stream's actual state.
-func (s *Store) rejectUnreserved(ctx context.Context, tx pgx.Tx, batch []eventstore.StreamEvents, candidates []int, reserved map[string]int64, res *eventstore.BulkResult) error {
-	var missed []string
-	for _, i := range candidates {
-		if _, ok := reserved[batch[i].Stream]; !ok {
-			missed = append(missed, batch[i].Stream)
-		}
-	}
-	if len(missed) == 0 {
-		return nil
-	}
-	actual := make(map[string]int64, len(missed))
-	rows, err := tx.Query(ctx, `SELECT stream, revision FROM es_streams WHERE stream = ANY($1::text[])`, missed)
+	rows, err := tx.Query(ctx, `SELECT stream, max(revision) FROM es_events WHERE stream = ANY($1::text[]) GROUP BY stream`, streams)
 	if err != nil {
-		return fmt.Errorf("bulk append: read stream states: %w", err)
+		return nil, nil, err
 	}
+	current := make(map[string]int64)
 	for rows.Next() {
 		var stream string
 		var rev int64
 		if err := rows.Scan(&stream, &rev); err != nil {
 			rows.Close()
-			return fmt.Errorf("bulk append: read stream states: %w", err)
+			return nil, nil, err
 		}
-		actual[stream] = rev
+		current[stream] = rev
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("bulk append: read stream states: %w", err)
+		return nil, nil, err
 	}
+	reserved := make(map[string]int64, len(candidates))
 	for _, i := range candidates {
 		se := batch[i]
-		if _, ok := reserved[se.Stream]; ok {
+		rev, exists := current[se.Stream]
+		if !se.Expected.Allows(exists, uint64(rev)) {
 			continue
 		}
-		rev, exists := actual[se.Stream]
+		if !exists {
+			rev = -1
+		}
+		reserved[se.Stream] = rev + int64(len(se.Events))
+	}
+	return reserved, current, nil
+}
+
+// rejectUnreserved sorts the candidates whose expected revision failed:
+// a re-run of events already stored there counts as duplicates, anything
+// else is a wrong expected version with the stream's actual state.
+func rejectUnreserved(ctx context.Context, tx pgx.Tx, batch []eventstore.StreamEvents, candidates []int, reserved, current map[string]int64, res *eventstore.BulkResult) error {
+	var missed []int
+	var missedIDs []uuid.UUID
+	for _, i := range candidates {
+		if _, ok := reserved[batch[i].Stream]; !ok {
+			missed = append(missed, i)
+			missedIDs = append(missedIDs, idsOf(batch[i].Events)...)
+		}
+	}
+	if len(missed) == 0 {
+		return nil
+	}
+	found, err := lookupIDs(ctx, tx, missedIDs)
+	if err != nil {
+		return fmt.Errorf("bulk append: look up event IDs: %w", err)
+	}
+	for _, i := range missed {
+		se := batch[i]
+		switch outcome, _ := classifyRetry(se.Stream, se.Expected, idsOf(se.Events), found); outcome {
+		case retryOfSame:
+			res.Duplicates += len(se.Events)
+			continue
+		case storedElsewhere:
+			res.Rejected = append(res.Rejected, eventstore.RejectedStream{Stream: se.Stream, Err: eventstore.ErrDuplicateEventID})
+			continue
+		}
+		rev, exists := current[se.Stream]
 		res.Rejected = append(res.Rejected, eventstore.RejectedStream{Stream: se.Stream, Err: &eventstore.WrongExpectedVersionError{
 			Stream: se.Stream, Expected: se.Expected, Actual: eventstore.StreamState{Exists: exists, Revision: uint64(rev)},
 		}})

@@ -20,15 +20,12 @@ const NotifyChannel = "tizme_events"
 // eventStoreMigrations are applied in order; a released step is never
 // edited, only followed by a new one.
 var eventStoreMigrations = []string{
-	// 1: streams and events. tx is the writing transaction's ID: readers see
+	// 1: the events. A stream is its rows; the (stream, revision) unique
+	// index both serves stream reads and decides concurrent appends. tx is the writing transaction's ID: readers see
 	// only rows with tx below the oldest transaction still in flight, and
 	// read in (tx, seq) order, so a slow writer can never be skipped
 	// (docs/adr/0001-event-ordering.md).
-	`CREATE TABLE es_streams (
-		stream   text PRIMARY KEY,
-		revision bigint NOT NULL CHECK (revision >= 0)
-	);
-	CREATE TABLE es_events (
+	`CREATE TABLE es_events (
 		tx       bigint NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
 		seq      bigint GENERATED ALWAYS AS IDENTITY,
 		id       uuid NOT NULL,
@@ -38,7 +35,7 @@ var eventStoreMigrations = []string{
 		version  integer NOT NULL CHECK (version >= 1),
 		recorded timestamptz NOT NULL DEFAULT now(),
 		data     json NOT NULL,
-		metadata jsonb NOT NULL,
+		metadata json NOT NULL,
 		PRIMARY KEY (tx, seq),
 		CONSTRAINT es_events_id_key UNIQUE (id),
 		CONSTRAINT es_events_stream_revision_key UNIQUE (stream, revision)

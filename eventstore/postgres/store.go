@@ -95,8 +95,12 @@ func (s *Store) Committed() { s.wake.appended() }
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 const (
-	pgUniqueViolation = "23505"
-	idConstraint      = "es_events_id_key"
+	pgUniqueViolation  = "23505"
+	idConstraint       = "es_events_id_key"
+	revisionConstraint = "es_events_stream_revision_key"
+	// anyRetries bounds how often an append with expected revision Any or
+	// StreamExists retries when a concurrent writer took the same revision.
+	anyRetries = 20
 )
 
 func isUniqueViolation(err error) bool {
@@ -107,6 +111,12 @@ func isUniqueViolation(err error) bool {
 func isIDConflict(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation && pgErr.ConstraintName == idConstraint
+}
+
+// isRevisionConflict means a concurrent writer took the same revision.
+func isRevisionConflict(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation && pgErr.ConstraintName == revisionConstraint
 }
 
 // querier is what both a pool and a transaction offer.
@@ -126,17 +136,32 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	res, ok, err := appendStatement(ctx, s.pool, stream, expected, cols)
-	if err != nil && !isIDConflict(err) {
+	res, ok, err := appendWithRetry(ctx, s.pool, stream, expected, cols)
+	if err != nil && !isIDConflict(err) && !isRevisionConflict(err) {
 		return eventstore.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
 	}
 	if err == nil && ok {
 		s.wake.appended()
 		return res, nil
 	}
-	// Either the expected revision did not match or an ID is already stored:
-	// the statement wrote nothing. Tell a retry from a conflict.
-	return resolveRejected(ctx, s.pool, stream, expected, events, err != nil)
+	// The expected revision did not hold, a concurrent writer took the
+	// revision, or an ID is already stored: the statement wrote nothing.
+	// Tell a retry from a conflict.
+	return resolveRejected(ctx, s.pool, stream, expected, events, isIDConflict(err))
+}
+
+// appendWithRetry runs the append statement; for Any and StreamExists, a
+// revision taken by a concurrent writer is retried at the new end.
+func appendWithRetry(ctx context.Context, q querier, stream string, expected eventstore.ExpectedRevision, cols eventColumns) (eventstore.AppendResult, bool, error) {
+	_, isExact := expected.Revision()
+	retry := !isExact && !expected.IsNoStream()
+	for attempt := 0; ; attempt++ {
+		res, ok, err := appendStatement(ctx, q, stream, expected, cols)
+		if retry && isRevisionConflict(err) && attempt < anyRetries {
+			continue
+		}
+		return res, ok, err
+	}
 }
 
 // AppendTx appends inside the caller's transaction, so that other writes
@@ -152,25 +177,31 @@ func (s *Store) AppendTx(ctx context.Context, tx pgx.Tx, stream string, expected
 	if err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	sp, err := tx.Begin(ctx)
-	if err != nil {
-		return eventstore.AppendResult{}, fmt.Errorf("append to %s: savepoint: %w", stream, err)
-	}
-	res, ok, err := appendStatement(ctx, sp, stream, expected, cols)
-	if err != nil && !isIDConflict(err) {
-		_ = sp.Rollback(ctx)
-		return eventstore.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
-	}
-	if err == nil && ok {
-		if err := sp.Commit(ctx); err != nil {
-			return eventstore.AppendResult{}, fmt.Errorf("append to %s: release savepoint: %w", stream, err)
+	_, isExact := expected.Revision()
+	retry := !isExact && !expected.IsNoStream()
+	for attempt := 0; ; attempt++ {
+		sp, err := tx.Begin(ctx)
+		if err != nil {
+			return eventstore.AppendResult{}, fmt.Errorf("append to %s: savepoint: %w", stream, err)
 		}
-		return res, nil
+		res, ok, err := appendStatement(ctx, sp, stream, expected, cols)
+		if err == nil && ok {
+			if err := sp.Commit(ctx); err != nil {
+				return eventstore.AppendResult{}, fmt.Errorf("append to %s: release savepoint: %w", stream, err)
+			}
+			return res, nil
+		}
+		if rbErr := sp.Rollback(ctx); rbErr != nil {
+			return eventstore.AppendResult{}, fmt.Errorf("append to %s: rollback to savepoint: %w", stream, rbErr)
+		}
+		switch {
+		case retry && isRevisionConflict(err) && attempt < anyRetries:
+			continue
+		case err != nil && !isIDConflict(err) && !isRevisionConflict(err):
+			return eventstore.AppendResult{}, fmt.Errorf("append to %s: %w", stream, err)
+		}
+		return resolveRejected(ctx, tx, stream, expected, events, isIDConflict(err))
 	}
-	if rbErr := sp.Rollback(ctx); rbErr != nil {
-		return eventstore.AppendResult{}, fmt.Errorf("append to %s: rollback to savepoint: %w", stream, rbErr)
-	}
-	return resolveRejected(ctx, tx, stream, expected, events, err != nil)
 }
 
 // eventColumns holds an append's events as parallel arrays for unnest.
@@ -201,37 +232,39 @@ func columnsOf(events []eventstore.EventData) (eventColumns, error) {
 	return c, nil
 }
 
-// reserveSQL moves a stream's revision forward by n ($2) if the expected
-// revision holds, returning the new last revision; no row means it did not.
-func reserveSQL(expected eventstore.ExpectedRevision) string {
+// expectedCondition is the SQL test of the stream's last revision (cur.rev,
+// NULL for no stream) against the expected revision ($7 when exact).
+func expectedCondition(expected eventstore.ExpectedRevision) string {
 	switch {
 	case expected.IsNoStream():
-		return `INSERT INTO es_streams AS s (stream, revision) VALUES ($1, $2 - 1)
-			ON CONFLICT (stream) DO NOTHING RETURNING s.revision`
+		return `cur.rev IS NULL`
 	case expected.IsStreamExists():
-		return `UPDATE es_streams AS s SET revision = s.revision + $2 WHERE s.stream = $1 RETURNING s.revision`
+		return `cur.rev IS NOT NULL`
 	}
 	if _, ok := expected.Revision(); ok {
-		return `UPDATE es_streams AS s SET revision = s.revision + $2 WHERE s.stream = $1 AND s.revision = $8 RETURNING s.revision`
+		return `cur.rev = $7`
 	}
-	return `INSERT INTO es_streams AS s (stream, revision) VALUES ($1, $2 - 1)
-		ON CONFLICT (stream) DO UPDATE SET revision = s.revision + $2 RETURNING s.revision`
+	return `true`
 }
 
-// appendStatement reserves revisions and inserts the events in one
-// statement. ok is false when the expected revision did not hold.
+// appendStatement inserts the events after the stream's last revision if
+// the expected revision holds, in one statement. ok is false when it did
+// not hold. Two writers that read the same last revision collide on the
+// (stream, revision) unique index: the second waits for the first to
+// commit and fails with a unique violation, so optimistic concurrency
+// needs no lock and no extra row.
 func appendStatement(ctx context.Context, q querier, stream string, expected eventstore.ExpectedRevision, c eventColumns) (eventstore.AppendResult, bool, error) {
-	n := int64(len(c.ids))
-	sql := `WITH r AS (` + reserveSQL(expected) + `),
+	sql := `WITH cur AS (SELECT max(revision) AS rev FROM es_events WHERE stream = $1),
 		ins AS (
 			INSERT INTO es_events (id, stream, revision, type, version, data, metadata)
-			SELECT e.id, $1, r.revision - $2 + e.ord, e.type, e.version, e.data::json, e.meta::jsonb
-			FROM r, unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[])
+			SELECT e.id, $1, coalesce(cur.rev, -1) + e.ord, e.type, e.version, e.data::json, e.meta::json
+			FROM cur, unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[])
 				WITH ORDINALITY AS e(id, type, version, data, meta, ord)
+			WHERE ` + expectedCondition(expected) + `
 			ORDER BY e.ord
 			RETURNING revision, tx, seq)
 		SELECT revision, tx, seq FROM ins ORDER BY revision DESC LIMIT 1`
-	args := []any{stream, n, c.ids, c.types, c.versions, c.data, c.meta}
+	args := []any{stream, c.ids, c.types, c.versions, c.data, c.meta}
 	if exact, ok := expected.Revision(); ok {
 		args = append(args, int64(exact))
 	}
@@ -286,10 +319,16 @@ const (
 )
 
 func classifyRetry(stream string, expected eventstore.ExpectedRevision, ids []uuid.UUID, found map[uuid.UUID]storedEvent) (retryOutcome, eventstore.AppendResult) {
-	if len(found) == 0 {
+	stored := 0
+	for _, id := range ids {
+		if _, ok := found[id]; ok {
+			stored++
+		}
+	}
+	if stored == 0 {
 		return noneStored, eventstore.AppendResult{}
 	}
-	if len(found) != len(ids) {
+	if stored != len(ids) {
 		return storedElsewhere, eventstore.AppendResult{}
 	}
 	first := found[ids[0]]
@@ -342,15 +381,14 @@ func resolveRejected(ctx context.Context, q querier, stream string, expected eve
 }
 
 func streamState(ctx context.Context, q querier, stream string) (eventstore.StreamState, error) {
-	var rev int64
-	err := q.QueryRow(ctx, `SELECT revision FROM es_streams WHERE stream = $1`, stream).Scan(&rev)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return eventstore.StreamState{}, nil
-	}
-	if err != nil {
+	var rev *int64
+	if err := q.QueryRow(ctx, `SELECT max(revision) FROM es_events WHERE stream = $1`, stream).Scan(&rev); err != nil {
 		return eventstore.StreamState{}, err
 	}
-	return eventstore.StreamState{Exists: true, Revision: uint64(rev)}, nil
+	if rev == nil {
+		return eventstore.StreamState{}, nil
+	}
+	return eventstore.StreamState{Exists: true, Revision: uint64(*rev)}, nil
 }
 
 const eventColumnsSQL = `tx, seq, id, stream, revision, type, version, recorded, data::text, metadata::text`

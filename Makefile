@@ -1,0 +1,27 @@
+# Targets people expect (STYLE 15). `make help` lists them.
+
+GO          ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BIN         ?= bin/tizme
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint bench build
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*?## "} /^[a-z][a-zA-Z_-]*:.*?## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run: ## serve on http://localhost:8080 (a private PostgreSQL unless DATABASE_URL is set)
+	$(GO) run ./cmd/tizme serve
+
+test: ## run every test with the race detector
+	$(GO) test -race -count=1 ./...
+
+lint: ## go vet and staticcheck
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+bench: ## run the load benchmark (tizme bench)
+	$(GO) run ./cmd/tizme bench
+
+build: ## build the binary into bin/tizme
+	$(GO) build -o $(BIN) ./cmd/tizme

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/eventstore"
+)
+
+// ErrNotReady means a dependency of the service (database, event store) does
+// not answer.
+var ErrNotReady = errors.New("api: service not ready")
+
+// newRegistry is the ONE place where errors become HTTP problems. Domain
+// errors are added here, each with a code defined here or in the problem
+// catalogue. Rules are tried in order: map the specific before the general.
+func newRegistry() *problem.Registry {
+	r := problem.NewRegistry()
+
+	// Transport.
+	problem.MapAs[*http.MaxBytesError](r, problem.CodePayloadTooLarge)
+	r.Map(ErrNotReady, problem.CodeNotReady)
+	r.Map(context.DeadlineExceeded, problem.CodeTimeout)
+
+	// Event store: a concurrent change is the caller's to retry; a missing
+	// stream is a missing resource. Anything else from the store is a bug or
+	// an outage and stays a 500.
+	r.Map(eventstore.ErrWrongExpectedVersion, problem.CodeConflict)
+	r.Map(eventstore.ErrStreamNotFound, problem.CodeNotFound)
+
+	return r
+}
+
+// errorHandler is echo's HTTPErrorHandler: it renders every error as a
+// problem document in the caller's language (?lang=, else Accept-Language,
+// else Kyrgyz). Causes of 5xx answers are logged with the request ID, which
+// the document repeats so a voter can quote it.
+func (s *Server) errorHandler(err error, c echo.Context) {
+	req := c.Request()
+	if c.Response().Committed {
+		s.log.LogAttrs(req.Context(), slog.LevelWarn, "error after response started",
+			slog.String("request_id", requestIDOf(c)), slog.String("error", err.Error()))
+		return
+	}
+
+	def, ok := s.problems.Resolve(err)
+	if !ok {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			def = s.problems.ForStatus(he.Code)
+		} else {
+			def = s.problems.Internal()
+		}
+	}
+	if def.Status >= http.StatusInternalServerError && !errors.Is(err, ErrNotReady) {
+		s.log.LogAttrs(req.Context(), slog.LevelError, "request failed",
+			slog.String("request_id", requestIDOf(c)),
+			slog.String("method", req.Method),
+			slog.String("path", req.URL.Path),
+			slog.String("code", string(def.Code)),
+			slog.String("error", err.Error()),
+		)
+	}
+
+	p := s.problems.Problem(err, def, requestLang(c))
+	p.Instance = req.URL.EscapedPath() // never the query: it may hold a PIN
+	p.RequestID = requestIDOf(c)
+	if err := writeProblem(c, p); err != nil {
+		s.log.LogAttrs(req.Context(), slog.LevelWarn, "write problem",
+			slog.String("request_id", p.RequestID), slog.String("error", err.Error()))
+	}
+}
+
+func writeProblem(c echo.Context, p problem.Problem) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, problem.ContentType)
+	h.Set("Content-Language", p.Lang.String())
+	h.Add(echo.HeaderVary, "Accept-Language")
+	h.Set(echo.HeaderCacheControl, "no-store")
+	if c.Request().Method == http.MethodHead {
+		return c.NoContent(p.Status)
+	}
+	body, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return c.Blob(p.Status, problem.ContentType, body)
+}

@@ -1,0 +1,88 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/problem"
+)
+
+type link struct {
+	Href      string `json:"href"`
+	Templated bool   `json:"templated,omitempty"`
+}
+
+var apiDescription = i18n.Text{
+	Ky: "Кыргыз Республикасынын шайлоочулар тизмеси",
+	Ru: "Список избирателей Кыргызской Республики",
+	En: "The voter list of the Kyrgyz Republic",
+}
+
+var apiDocsNote = i18n.Text{
+	Ky: "API документациясы даярдалууда.",
+	Ru: "Документация API готовится.",
+	En: "The API documentation is in preparation.",
+}
+
+// apiIndex lists what API v1 offers; clients follow its links rather than
+// hard-coding paths.
+func (s *Server) apiIndex(c echo.Context) error {
+	lang := requestLang(c)
+	h := c.Response().Header()
+	h.Set("Content-Language", lang.String())
+	h.Add(echo.HeaderVary, "Accept-Language")
+	return c.JSON(http.StatusOK, map[string]any{
+		"service":       "tizme",
+		"api_version":   "v1",
+		"version":       s.cfg.Version,
+		"description":   apiDescription.In(lang),
+		"documentation": apiDocsNote.In(lang),
+		"languages":     i18n.Supported,
+		"links": map[string]link{
+			"self":     {Href: "/api/v1"},
+			"health":   {Href: "/healthz"},
+			"ready":    {Href: "/readyz"},
+			"problems": {Href: "/problems"},
+			"problem":  {Href: "/problems/{code}", Templated: true},
+		},
+	})
+}
+
+// problemTypeDoc describes one problem code, in every language: the
+// document behind a problem's "type" URI.
+type problemTypeDoc struct {
+	Type   string       `json:"type"`
+	Code   problem.Code `json:"code"`
+	Status int          `json:"status"`
+	Title  i18n.Text    `json:"title"`
+	Detail i18n.Text    `json:"detail"`
+}
+
+func docOf(d problem.Def) problemTypeDoc {
+	return problemTypeDoc{
+		Type:   problem.TypeBase + string(d.Code),
+		Code:   d.Code,
+		Status: d.Status,
+		Title:  d.Title,
+		Detail: d.Detail,
+	}
+}
+
+func (s *Server) problemTypes(c echo.Context) error {
+	defs := s.problems.Defs()
+	docs := make([]problemTypeDoc, 0, len(defs))
+	for _, d := range defs {
+		docs = append(docs, docOf(d))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"problems": docs})
+}
+
+func (s *Server) problemType(c echo.Context) error {
+	d, ok := s.problems.Lookup(problem.Code(c.Param("code")))
+	if !ok {
+		return echo.ErrNotFound
+	}
+	return c.JSON(http.StatusOK, docOf(d))
+}

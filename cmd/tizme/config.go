@@ -1,0 +1,182 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Environment variables. Flags of the same meaning override them.
+const (
+	envHTTPAddr        = "TIZME_HTTP_ADDR"
+	envDatabaseURL     = "DATABASE_URL"
+	envDataDir         = "TIZME_DATA_DIR"
+	envPGBinDir        = "TIZME_PG_BIN_DIR"
+	envEventStoreURL   = "EVENTSTORE_URL"
+	envLogLevel        = "TIZME_LOG_LEVEL"
+	envLogFormat       = "TIZME_LOG_FORMAT"
+	envShutdownTimeout = "TIZME_SHUTDOWN_TIMEOUT"
+)
+
+// Log formats.
+const (
+	logFormatJSON = "json"
+	logFormatText = "text"
+)
+
+// Config is everything tizme is told from outside.
+type Config struct {
+	// HTTPAddr is where serve listens, host:port; port 0 picks a free one.
+	HTTPAddr string
+	// DatabaseURL points at an existing PostgreSQL. When empty, tizme runs
+	// a private PostgreSQL in DataDir.
+	//
+	// WARNING: it may hold a password; never log it.
+	DatabaseURL string
+	// DataDir holds the private PostgreSQL's cluster.
+	DataDir string
+	// PGBinDir, when set, is where the private PostgreSQL's binaries are;
+	// by default they are searched for.
+	PGBinDir string
+	// EventStoreURL (esdb://...), when set, puts the events in
+	// EventStoreDB/KurrentDB; the read models stay in PostgreSQL.
+	//
+	// WARNING: it may hold a password; never log it.
+	EventStoreURL string
+	LogLevel      slog.Level
+	// LogFormat is "json" or "text".
+	LogFormat string
+	// ShutdownTimeout bounds the wait for requests in flight at shutdown.
+	ShutdownTimeout time.Duration
+}
+
+// defaultConfig makes `tizme serve` work with no configuration at all.
+func defaultConfig() Config {
+	return Config{
+		HTTPAddr:        ":8080",
+		DataDir:         "./.tizme/pg",
+		LogLevel:        slog.LevelInfo,
+		LogFormat:       logFormatJSON,
+		ShutdownTimeout: 15 * time.Second,
+	}
+}
+
+// Validate reports every problem of c at once.
+func (c Config) Validate() error {
+	var errs []error
+	if err := validateListenAddr(c.HTTPAddr); err != nil {
+		errs = append(errs, fmt.Errorf("%s %q: %w", envHTTPAddr, c.HTTPAddr, err))
+	}
+	if c.DatabaseURL != "" {
+		// The value is not repeated: it may hold a password.
+		if _, err := pgxpool.ParseConfig(c.DatabaseURL); err != nil {
+			errs = append(errs, fmt.Errorf("%s is not a valid PostgreSQL connection string (value not shown)", envDatabaseURL))
+		}
+	} else if c.DataDir == "" {
+		errs = append(errs, fmt.Errorf("%s is empty: set it, or set %s", envDataDir, envDatabaseURL))
+	}
+	if c.EventStoreURL != "" {
+		u, err := url.Parse(c.EventStoreURL)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s is not a valid URL (value not shown)", envEventStoreURL))
+		case u.Scheme != "esdb" && u.Scheme != "esdb+discover":
+			errs = append(errs, fmt.Errorf("%s must start with esdb:// or esdb+discover://", envEventStoreURL))
+		case u.Host == "":
+			errs = append(errs, fmt.Errorf("%s names no host", envEventStoreURL))
+		}
+	}
+	if c.LogFormat != logFormatJSON && c.LogFormat != logFormatText {
+		errs = append(errs, fmt.Errorf("%s %q: want %q or %q", envLogFormat, c.LogFormat, logFormatJSON, logFormatText))
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("%s %s: must be positive", envShutdownTimeout, c.ShutdownTimeout))
+	}
+	return errors.Join(errs...)
+}
+
+func validateListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("want host:port, e.g. :8080 or 127.0.0.1:8080")
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || (n == 0 && port != "0") {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return nil
+}
+
+// loadConfig reads the defaults, then the environment (through getenv),
+// then the flags in args, and validates the result. Every problem found in
+// the environment and in the values is reported at once. A bad flag returns
+// errUsage (the flag package has printed why to output); -h returns
+// flag.ErrHelp.
+func loadConfig(command string, args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	cfg := defaultConfig()
+	var errs []error
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	str(envHTTPAddr, &cfg.HTTPAddr)
+	str(envDatabaseURL, &cfg.DatabaseURL)
+	str(envDataDir, &cfg.DataDir)
+	str(envPGBinDir, &cfg.PGBinDir)
+	str(envEventStoreURL, &cfg.EventStoreURL)
+	str(envLogFormat, &cfg.LogFormat)
+	if v := getenv(envLogLevel); v != "" {
+		if err := cfg.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: want debug, info, warn or error", envLogLevel, v))
+		}
+	}
+	if v := getenv(envShutdownTimeout); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: want a duration such as 15s", envShutdownTimeout, v))
+		}
+		cfg.ShutdownTimeout = d
+	}
+
+	fs := newFlagSet("tizme "+command, &cfg)
+	fs.SetOutput(output)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, err
+		}
+		return Config{}, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(output, "tizme %s: unexpected arguments %q\n", command, fs.Args())
+		return Config{}, errUsage
+	}
+	if err := errors.Join(append(errs, cfg.Validate())...); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// newFlagSet binds the flags to cfg, whose current values are the defaults
+// the flags show.
+func newFlagSet(name string, cfg *Config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP listen address, host:port ($"+envHTTPAddr+")")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL,
+		"PostgreSQL connection string; empty runs a private PostgreSQL in -data-dir ($"+envDatabaseURL+"; prefer the variable, flags show in ps)")
+	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "folder of the private PostgreSQL ($"+envDataDir+")")
+	fs.StringVar(&cfg.PGBinDir, "pg-bin-dir", cfg.PGBinDir, "folder of the PostgreSQL server binaries; empty searches for them ($"+envPGBinDir+")")
+	fs.StringVar(&cfg.EventStoreURL, "eventstore-url", cfg.EventStoreURL,
+		"esdb:// URL to keep the events in EventStoreDB/KurrentDB; empty keeps them in PostgreSQL ($"+envEventStoreURL+")")
+	fs.TextVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error ($"+envLogLevel+")")
+	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "json or text ($"+envLogFormat+")")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long shutdown waits for requests in flight ($"+envShutdownTimeout+")")
+	return fs
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	t.Parallel()
+	cfg, err := loadConfig("serve", nil, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{
+		HTTPAddr:        ":8080",
+		DataDir:         "./.tizme/pg",
+		LogLevel:        slog.LevelInfo,
+		LogFormat:       "json",
+		ShutdownTimeout: 15 * time.Second,
+	}
+	if cfg != want {
+		t.Errorf("defaults = %+v, want %+v", cfg, want)
+	}
+}
+
+func TestLoadConfigSources(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{
+		envHTTPAddr:        "127.0.0.1:9000",
+		envDatabaseURL:     "postgres://u:p@db:5432/tizme",
+		envDataDir:         "/var/lib/tizme/pg",
+		envPGBinDir:        "/usr/lib/postgresql/15/bin",
+		envEventStoreURL:   "esdb://es:2113?tls=false",
+		envLogLevel:        "debug",
+		envLogFormat:       "text",
+		envShutdownTimeout: "3s",
+	}
+	tests := []struct {
+		name string
+		args []string
+		want Config
+	}{
+		{
+			name: "environment",
+			want: Config{
+				HTTPAddr: "127.0.0.1:9000", DatabaseURL: "postgres://u:p@db:5432/tizme", DataDir: "/var/lib/tizme/pg",
+				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "esdb://es:2113?tls=false",
+				LogLevel: slog.LevelDebug, LogFormat: "text", ShutdownTimeout: 3 * time.Second,
+			},
+		},
+		{
+			name: "flags override the environment",
+			args: []string{"-http-addr", ":9999", "-log-level", "warn", "-log-format=json", "-shutdown-timeout", "1m", "-eventstore-url", ""},
+			want: Config{
+				HTTPAddr: ":9999", DatabaseURL: "postgres://u:p@db:5432/tizme", DataDir: "/var/lib/tizme/pg",
+				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "",
+				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Minute,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := loadConfig("serve", tt.args, env(vars), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg != tt.want {
+				t.Errorf("config = %+v\nwant     %+v", cfg, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadConfigReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{
+		envHTTPAddr:        "localhost",
+		envDatabaseURL:     "postgres://u:s3cret@db:notaport/x",
+		envEventStoreURL:   "http://es:2113",
+		envLogLevel:        "loud",
+		envLogFormat:       "xml",
+		envShutdownTimeout: "soon",
+	}
+	_, err := loadConfig("serve", nil, env(vars), io.Discard)
+	if err == nil {
+		t.Fatal("loadConfig accepted a bad configuration")
+	}
+	msg := err.Error()
+	for _, want := range []string{envHTTPAddr, envDatabaseURL, envEventStoreURL, envLogLevel, envLogFormat, envShutdownTimeout} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not mention %s:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "s3cret") {
+		t.Errorf("error shows the database password:\n%s", msg)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	valid := defaultConfig()
+	tests := []struct {
+		name    string
+		modify  func(*Config)
+		wantErr string // "" for valid
+	}{
+		{"defaults", func(*Config) {}, ""},
+		{"port 0 picks a free port", func(c *Config) { c.HTTPAddr = "127.0.0.1:0" }, ""},
+		{"IPv6", func(c *Config) { c.HTTPAddr = "[::1]:8080" }, ""},
+		{"no port", func(c *Config) { c.HTTPAddr = "127.0.0.1" }, envHTTPAddr},
+		{"port too big", func(c *Config) { c.HTTPAddr = ":65536" }, envHTTPAddr},
+		{"named port", func(c *Config) { c.HTTPAddr = ":http" }, envHTTPAddr},
+		{"no data dir without database", func(c *Config) { c.DataDir = "" }, envDataDir},
+		{"no data dir with database", func(c *Config) { c.DataDir = ""; c.DatabaseURL = "postgres://db/tizme" }, ""},
+		{"key-value database string", func(c *Config) { c.DatabaseURL = "host=db dbname=tizme" }, ""},
+		{"esdb+discover", func(c *Config) { c.EventStoreURL = "esdb+discover://cluster.local:2113" }, ""},
+		{"event store without host", func(c *Config) { c.EventStoreURL = "esdb://" }, envEventStoreURL},
+		{"zero shutdown timeout", func(c *Config) { c.ShutdownTimeout = 0 }, envShutdownTimeout},
+		{"unknown log format", func(c *Config) { c.LogFormat = "logfmt" }, envLogFormat},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := valid
+			tt.modify(&c)
+			err := c.Validate()
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("Validate() = %v, want nil", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("Validate() = %v, want an error about %s", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestLoadConfigFlagErrors(t *testing.T) {
+	t.Parallel()
+	if _, err := loadConfig("serve", []string{"-h"}, env(nil), io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: err = %v, want flag.ErrHelp", err)
+	}
+	if _, err := loadConfig("serve", []string{"-no-such-flag"}, env(nil), io.Discard); !errors.Is(err, errUsage) {
+		t.Errorf("unknown flag: err = %v, want errUsage", err)
+	}
+	if _, err := loadConfig("serve", []string{"extra"}, env(nil), io.Discard); !errors.Is(err, errUsage) {
+		t.Errorf("extra argument: err = %v, want errUsage", err)
+	}
+}

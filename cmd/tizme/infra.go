@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/eventstore/esdb"
+	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
+)
+
+// embeddedDatabase is the database the private PostgreSQL serves.
+const embeddedDatabase = "tizme"
+
+// database is the PostgreSQL that holds the read models (and, without
+// EVENTSTORE_URL, the events): an external one or a private one.
+type database struct {
+	pool   *pgxpool.Pool
+	server *pgserver.Server // nil for DATABASE_URL
+	log    *slog.Logger
+}
+
+// openDatabase connects to DATABASE_URL, or starts the private PostgreSQL
+// in the data folder and connects to its "tizme" database.
+func openDatabase(ctx context.Context, cfg Config, log *slog.Logger) (_ *database, err error) {
+	db := &database{log: log}
+	connString := cfg.DatabaseURL
+	if connString == "" {
+		srv, err := pgserver.Start(ctx, pgserver.Config{
+			DataDir: cfg.DataDir,
+			BinDir:  cfg.PGBinDir,
+			Durable: true,
+			Logger:  log,
+		})
+		if err != nil {
+			if errors.Is(err, pgserver.ErrNoBinaries) {
+				return nil, fmt.Errorf("start the private PostgreSQL (or set %s to use a running server): %w", envDatabaseURL, err)
+			}
+			return nil, fmt.Errorf("start the private PostgreSQL: %w", err)
+		}
+		db.server = srv
+		defer func() {
+			if err != nil {
+				err = errors.Join(err, srv.Stop())
+			}
+		}()
+		log.Info("private PostgreSQL started", "data_dir", srv.DataDir())
+		if err := srv.EnsureDatabase(ctx, embeddedDatabase); err != nil {
+			return nil, err
+		}
+		connString = srv.ConnString(embeddedDatabase)
+	}
+
+	poolCfg, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a valid PostgreSQL connection string", envDatabaseURL)
+	}
+	poolCfg.ConnConfig.RuntimeParams["application_name"] = "tizme"
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL at %s:%d: %w", poolCfg.ConnConfig.Host, poolCfg.ConnConfig.Port, err)
+	}
+	db.pool = pool
+	if db.server == nil {
+		log.Info("connected to PostgreSQL", "host", poolCfg.ConnConfig.Host, "port", poolCfg.ConnConfig.Port,
+			"database", poolCfg.ConnConfig.Database)
+	}
+	return db, nil
+}
+
+// Close closes the pool and stops the private PostgreSQL, if any.
+func (db *database) Close() error {
+	db.pool.Close()
+	if db.server == nil {
+		return nil
+	}
+	return db.server.Stop()
+}
+
+// migrateDatabase brings the schema up to date. The event store's tables
+// are only made when PostgreSQL holds the events.
+func migrateDatabase(ctx context.Context, cfg Config, db *database) error {
+	if cfg.EventStoreURL == "" {
+		if err := postgres.Migrate(ctx, db.pool); err != nil {
+			return fmt.Errorf("migrate the event store: %w", err)
+		}
+	}
+	db.log.Info("database schema up to date")
+	return nil
+}
+
+// openEventStore opens EventStoreDB when EVENTSTORE_URL is set, and the
+// PostgreSQL event store otherwise.
+func openEventStore(ctx context.Context, cfg Config, db *database, log *slog.Logger) (eventstore.Store, error) {
+	if cfg.EventStoreURL != "" {
+		store, err := esdb.New(ctx, cfg.EventStoreURL, esdb.Options{Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("connect to EventStoreDB: %w", err)
+		}
+		log.Info("event store: EventStoreDB")
+		return store, nil
+	}
+	log.Info("event store: PostgreSQL")
+	return postgres.New(db.pool, postgres.Options{Logger: log}), nil
+}

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cec-kg/tizme/eventstore/esdb/esdbfake"
+	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// logWatcher collects run's JSON log lines and reports the HTTP address
+// once the server logs it.
+type logWatcher struct {
+	mu      sync.Mutex
+	partial []byte
+	lines   []map[string]any
+	addr    chan string
+}
+
+func newLogWatcher() *logWatcher { return &logWatcher{addr: make(chan string, 1)} }
+
+func (w *logWatcher) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := w.partial[:i]
+		w.partial = w.partial[i+1:]
+		var m map[string]any
+		if err := json.Unmarshal(line, &m); err != nil {
+			m = map[string]any{"unparsed": string(line)}
+		}
+		w.lines = append(w.lines, m)
+		if m["msg"] == "http server listening" {
+			if addr, ok := m["addr"].(string); ok {
+				w.addr <- addr
+			}
+		}
+	}
+}
+
+func (w *logWatcher) messages() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for _, l := range w.lines {
+		if msg, ok := l["msg"].(string); ok {
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+func (w *logWatcher) dump(t *testing.T) {
+	t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, l := range w.lines {
+		t.Logf("log: %v", l)
+	}
+}
+
+// setEnv sets every variable run reads, so the developer's own environment
+// (an EVENTSTORE_URL, say) cannot leak into the test.
+func setEnv(t *testing.T, vars map[string]string) {
+	t.Helper()
+	for _, k := range []string{envHTTPAddr, envDatabaseURL, envDataDir, envPGBinDir, envEventStoreURL, envLogLevel, envLogFormat, envShutdownTimeout} {
+		t.Setenv(k, vars[k])
+	}
+}
+
+// serveAndStop runs `tizme serve`, checks the server answers, cancels the
+// context as a signal would, and waits for a clean exit.
+func serveAndStop(t *testing.T) *logWatcher {
+	t.Helper()
+	logs := newLogWatcher()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, io.Discard, logs) }()
+
+	var addr string
+	select {
+	case addr = <-logs.addr:
+	case err := <-done:
+		logs.dump(t)
+		t.Fatalf("serve ended before listening: %v", err)
+	case <-time.After(2 * time.Minute):
+		logs.dump(t)
+		t.Fatal("serve did not log its address in time")
+	}
+
+	client := &http.Client{Timeout: 10 * time.Second}
+	for path, want := range map[string]int{"/healthz": http.StatusOK, "/readyz": http.StatusOK, "/": http.StatusOK, "/nope": http.StatusNotFound} {
+		res, err := client.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d: %s", path, res.StatusCode, want, body)
+		}
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			logs.dump(t)
+			t.Fatalf("serve returned %v after cancel, want nil", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not stop within a minute of cancel")
+	}
+	if _, err := client.Get("http://" + addr + "/healthz"); err == nil {
+		t.Error("the server still answers after serve returned")
+	}
+	msgs := strings.Join(logs.messages(), "\n")
+	for _, want := range []string{"shutting down", "http server stopped", "database closed"} {
+		if !strings.Contains(msgs, want) {
+			t.Errorf("log lacks %q; got:\n%s", want, msgs)
+		}
+	}
+	return logs
+}
+
+func TestServeWithDatabaseURL(t *testing.T) {
+	setEnv(t, map[string]string{
+		envDatabaseURL: pgtest.NewDatabase(t),
+		envHTTPAddr:    "127.0.0.1:0",
+	})
+	serveAndStop(t)
+}
+
+func TestServeWithEventStoreDB(t *testing.T) {
+	fake, err := esdbfake.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	setEnv(t, map[string]string{
+		envDatabaseURL:   pgtest.NewDatabase(t),
+		envEventStoreURL: fake.ConnString(),
+		envHTTPAddr:      "127.0.0.1:0",
+	})
+	logs := serveAndStop(t) // /readyz reads $all from the fake
+	if msgs := strings.Join(logs.messages(), "\n"); !strings.Contains(msgs, "event store: EventStoreDB") {
+		t.Errorf("log does not show EventStoreDB in use:\n%s", msgs)
+	}
+}
+
+func TestServeWithPrivatePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a PostgreSQL cluster of its own")
+	}
+	// Open to others: as root, PostgreSQL runs as the postgres user and
+	// must reach the data folder.
+	dir, err := os.MkdirTemp("", "tizme-cmd-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := filepath.Join(dir, "pg")
+	setEnv(t, map[string]string{
+		envDataDir:  dataDir,
+		envHTTPAddr: "127.0.0.1:0",
+	})
+
+	logs := serveAndStop(t)
+	if msgs := strings.Join(logs.messages(), "\n"); !strings.Contains(msgs, "private PostgreSQL started") {
+		t.Errorf("log does not show the private PostgreSQL starting:\n%s", msgs)
+	}
+	// A cleanly stopped cluster has no postmaster.pid.
+	matches, _ := filepath.Glob(filepath.Join(dataDir, "*", "postmaster.pid"))
+	if len(matches) > 0 {
+		t.Errorf("PostgreSQL left %v behind: it was not stopped", matches)
+	}
+
+	// The second start reuses the cluster.
+	serveAndStop(t)
+}
+
+func TestMigrate(t *testing.T) {
+	setEnv(t, map[string]string{envDatabaseURL: pgtest.NewDatabase(t)})
+	for i := range 2 { // idempotent
+		logs := newLogWatcher()
+		if err := run(t.Context(), []string{"migrate"}, io.Discard, logs); err != nil {
+			logs.dump(t)
+			t.Fatalf("migrate #%d: %v", i+1, err)
+		}
+		if msgs := strings.Join(logs.messages(), "\n"); !strings.Contains(msgs, "database schema up to date") {
+			t.Errorf("migrate #%d log:\n%s", i+1, msgs)
+		}
+	}
+}
+
+func TestRunCommandLine(t *testing.T) {
+	setEnv(t, nil)
+	tests := []struct {
+		name       string
+		args       []string
+		wantErr    error
+		wantStdout string
+		wantStderr string
+	}{
+		{"no command", nil, errUsage, "", "Usage:"},
+		{"unknown command", []string{"frobnicate"}, errUsage, "", `unknown command "frobnicate"`},
+		{"help", []string{"help"}, nil, "serve", ""},
+		{"help lists environment variables", []string{"-h"}, nil, "DATABASE_URL", ""},
+		{"bad flag", []string{"serve", "-bogus"}, errUsage, "", "bogus"},
+		{"subcommand help", []string{"migrate", "-h"}, nil, "", "-database-url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(t.Context(), tt.args, &stdout, &stderr)
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+				t.Errorf("run(%q) = %v, want %v", tt.args, err, tt.wantErr)
+			}
+			if !strings.Contains(stdout.String(), tt.wantStdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.wantStdout, stdout.String())
+			}
+			if !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr.String())
+			}
+		})
+	}
+}
+
+func TestRunRejectsBadConfiguration(t *testing.T) {
+	setEnv(t, map[string]string{envLogFormat: "xml", envHTTPAddr: "nowhere"})
+	err := run(t.Context(), []string{"serve"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), envLogFormat) || !strings.Contains(err.Error(), envHTTPAddr) {
+		t.Errorf("run = %v, want both problems reported", err)
+	}
+}

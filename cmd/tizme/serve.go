@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+
+	"github.com/cec-kg/tizme/api"
+)
+
+// serve runs the HTTP server until ctx is cancelled (SIGINT, SIGTERM), then
+// shuts down in the reverse order of starting: HTTP (waiting for requests
+// in flight up to the shutdown timeout), the event store, the database
+// pool, the private PostgreSQL.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err error) {
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		err = errors.Join(err, db.Close())
+		log.Info("database closed")
+	}()
+	if err := migrateDatabase(ctx, cfg, db); err != nil {
+		return err
+	}
+	events, err := openEventStore(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := events.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("close the event store: %w", cerr))
+		}
+		log.Info("event store closed")
+	}()
+
+	srv, err := api.New(api.Config{Logger: log, Version: version()}, api.Deps{DB: db.pool, Events: events})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	log.Info("http server listening", "addr", ln.Addr().String(), "url", browseURL(ln.Addr()))
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-served; err != nil {
+		return fmt.Errorf("http server: %w", err)
+	}
+	log.Info("http server stopped")
+	return nil
+}
+
+// browseURL is the address to open in a browser: a wildcard listener is
+// reachable as localhost.
+func browseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
