@@ -12,10 +12,14 @@ import (
 )
 
 const (
-	// MaxEventSize caps an event's data plus metadata, in bytes. EventStoreDB's
-	// default limit is 16 MiB; ours is far smaller because no voter-list event
-	// needs more, and a huge event is a bug or an attack.
-	MaxEventSize = 1 << 20
+	// MaxEventSize caps an event's data plus metadata, in bytes. No
+	// voter-list event needs more (the largest, a precinct boundary as
+	// GeoJSON, is tens of KiB); a huge event is a bug or an attack.
+	MaxEventSize = 512 << 10
+	// MaxAppendSize caps one append's data plus metadata, in bytes. It stays
+	// below EventStoreDB's default per-append limit (1 MiB, counting its own
+	// envelope), so an append valid here is valid on both adapters.
+	MaxAppendSize = 960 << 10
 	// MaxStreamNameLength caps a stream name, in bytes.
 	MaxStreamNameLength = 256
 	// MaxEventTypeLength caps an event type name, in bytes.
@@ -65,9 +69,13 @@ func ValidateAppend(stream string, events []EventData, types TypeChecker) error 
 		return fmt.Errorf("%w: %d events in one append, at most %d", ErrInvalidEvent, len(events), MaxEventsPerAppend)
 	}
 	seen := make(map[uuid.UUID]struct{}, len(events))
+	size := 0
 	for i, e := range events {
 		if err := ValidateEvent(e, types); err != nil {
 			return fmt.Errorf("event %d of %q: %w", i, stream, err)
+		}
+		if size += len(e.Data) + metadataSize(e.Metadata); size > MaxAppendSize {
+			return fmt.Errorf("%w: %d events to %q come to over %d bytes, at most %d in one append", ErrEventTooLarge, len(events), stream, size, MaxAppendSize)
 		}
 		if _, dup := seen[e.ID]; dup {
 			return fmt.Errorf("%w: event ID %s appears twice in one append", ErrInvalidEvent, e.ID)
@@ -105,6 +113,10 @@ func ValidateEvent(e EventData, types TypeChecker) error {
 		return fmt.Errorf("%w: %s v%d", ErrUnknownEventType, e.Type, e.Version)
 	}
 	return nil
+}
+
+func metadataSize(m Metadata) int {
+	return len(m.CorrelationID) + len(m.CausationID) + len(m.Actor) + len(m.AuthMethod) + len(m.RequestID)
 }
 
 func isJSONObject(data []byte) bool {

@@ -823,6 +823,7 @@ func testBadInput(t *testing.T, h Harness) {
 		{"data not an object", p + "array", []eventstore.EventData{good, notObject}, eventstore.ErrInvalidEvent},
 		{"oversized event", p + "huge", []eventstore.EventData{good, huge}, eventstore.ErrEventTooLarge},
 		{"same ID twice", p + "twice", []eventstore.EventData{good, good}, eventstore.ErrInvalidEvent},
+		{"oversized append", p + "bulky", []eventstore.EventData{good, halfHuge(1), halfHuge(2)}, eventstore.ErrEventTooLarge},
 	}
 	for _, tc := range cases {
 		_, err := s.Append(ctx, tc.stream, eventstore.Any(), tc.events...)
@@ -839,6 +840,17 @@ func testBadInput(t *testing.T, h Harness) {
 	if got := readAllOf(t, s, eventstore.Filter{StreamPrefixes: []string{p}}); len(got) != 0 {
 		t.Errorf("rejected appends left %d events in $all", len(got))
 	}
+}
+
+// halfHuge is an event a little over half the largest append: one fits
+// in an append, two do not.
+func halfHuge(n int) eventstore.EventData {
+	e := newEvent("E", n)
+	e.Data = json.RawMessage(`{"blob":"` + strings.Repeat("y", eventstore.MaxAppendSize/2+1) + `"}`)
+	if len(e.Data) > eventstore.MaxEventSize {
+		panic("halfHuge is larger than one event may be")
+	}
+	return e
 }
 
 type knownTypes map[string]int
