@@ -56,7 +56,17 @@ type Config struct {
 	LogFormat string
 	// ShutdownTimeout bounds the wait for requests in flight at shutdown.
 	ShutdownTimeout time.Duration
+	// BenchSize is the size of `tizme bench`: "quick" or "full".
+	BenchSize string
+	// BenchOut is the JSON file `tizme bench` writes.
+	BenchOut string
 }
+
+// Bench sizes.
+const (
+	benchQuick = "quick"
+	benchFull  = "full"
+)
 
 // defaultConfig makes `tizme serve` work with no configuration at all.
 func defaultConfig() Config {
@@ -66,6 +76,8 @@ func defaultConfig() Config {
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       logFormatJSON,
 		ShutdownTimeout: 15 * time.Second,
+		BenchSize:       benchQuick,
+		BenchOut:        "bench-results/bench.json",
 	}
 }
 
@@ -96,6 +108,9 @@ func (c Config) Validate() error {
 	}
 	if c.LogFormat != logFormatJSON && c.LogFormat != logFormatText {
 		errs = append(errs, fmt.Errorf("%s %q: want %q or %q", envLogFormat, c.LogFormat, logFormatJSON, logFormatText))
+	}
+	if c.BenchSize != benchQuick && c.BenchSize != benchFull {
+		errs = append(errs, fmt.Errorf("-bench-size %q: want %q or %q", c.BenchSize, benchQuick, benchFull))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("%s %s: must be positive", envShutdownTimeout, c.ShutdownTimeout))
@@ -178,5 +193,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.TextVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error ($"+envLogLevel+")")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "json or text ($"+envLogFormat+")")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long shutdown waits for requests in flight ($"+envShutdownTimeout+")")
+	fs.StringVar(&cfg.BenchSize, "bench-size", cfg.BenchSize, "bench only: quick (CI) or full")
+	fs.StringVar(&cfg.BenchOut, "bench-out", cfg.BenchOut, "bench only: the JSON file of results")
 	return fs
 }

@@ -4,6 +4,7 @@
 //
 //	tizme serve     run the HTTP server
 //	tizme migrate   create or upgrade the database schema, then exit
+//	tizme bench     measure throughput and latency (make bench)
 //
 // Configuration comes from environment variables and flags (flags win),
 // parsed once here; nothing below cmd reads the environment. See
@@ -57,6 +58,7 @@ type command struct {
 var commands = []command{
 	{"serve", "run the HTTP server (with a private PostgreSQL unless DATABASE_URL is set)", serve},
 	{"migrate", "create or upgrade the database schema, then exit", migrate},
+	{"bench", "measure throughput and latency beside naive baselines on a fresh durable database", bench},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

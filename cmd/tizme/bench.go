@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
+	"github.com/cec-kg/tizme/eventstore/storebench"
+)
+
+// benchReport is what `tizme bench` writes as JSON.
+type benchReport struct {
+	Started  time.Time           `json:"started"`
+	Size     string              `json:"size"`
+	Machine  benchMachine        `json:"machine"`
+	Database string              `json:"database"`
+	Results  []storebench.Result `json:"results"`
+}
+
+type benchMachine struct {
+	CPUs int    `json:"cpus"`
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
+	Go   string `json:"go"`
+}
+
+// bench measures on a fresh, durable database: a private PostgreSQL in a
+// temporary folder, or a new database on DATABASE_URL's server, dropped
+// afterwards. Nothing of the service's own data is touched.
+func bench(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) (err error) {
+	size := storebench.Quick
+	if cfg.BenchSize == benchFull {
+		size = storebench.Full
+	}
+	connString, cleanup, where, err := benchDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, cleanup()) }()
+
+	poolCfg, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		return err
+	}
+	poolCfg.MaxConns = 80 // 64 writers and the subscriptions
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		return fmt.Errorf("connect to the bench database: %w", err)
+	}
+	defer pool.Close()
+
+	report := benchReport{
+		Started: time.Now().UTC(), Size: cfg.BenchSize, Database: where,
+		Machine: benchMachine{CPUs: runtime.NumCPU(), OS: runtime.GOOS, Arch: runtime.GOARCH, Go: runtime.Version()},
+	}
+	report.Results, err = storebench.Run(ctx, pool, size, stdout)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	printBench(stdout, report)
+	if err := os.MkdirAll(filepath.Dir(cfg.BenchOut), 0o755); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(report, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(cfg.BenchOut, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nresults written to %s\n", cfg.BenchOut)
+	return nil
+}
+
+// benchDatabase returns a connection string to an empty database on a
+// durable server and a function that removes it.
+func benchDatabase(ctx context.Context, cfg Config, log *slog.Logger) (string, func() error, string, error) {
+	name := fmt.Sprintf("tizme_bench_%d", time.Now().UnixNano())
+	if cfg.DatabaseURL != "" {
+		admin, err := pgx.Connect(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return "", nil, "", fmt.Errorf("connect to %s: %w", envDatabaseURL, err)
+		}
+		defer admin.Close(context.Background())
+		if _, err := admin.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()); err != nil {
+			return "", nil, "", fmt.Errorf("create the bench database: %w", err)
+		}
+		pcfg, err := pgx.ParseConfig(cfg.DatabaseURL)
+		if err != nil {
+			return "", nil, "", err
+		}
+		drop := func() error {
+			c, err := pgx.ConnectConfig(context.Background(), pcfg)
+			if err != nil {
+				return err
+			}
+			defer c.Close(context.Background())
+			_, err = c.Exec(context.Background(), `DROP DATABASE `+pgx.Identifier{name}.Sanitize()+` WITH (FORCE)`)
+			return err
+		}
+		return withDatabase(cfg.DatabaseURL, name), drop, "the server of " + envDatabaseURL, nil
+	}
+	dir, err := os.MkdirTemp("", "tizme-bench-")
+	if err != nil {
+		return "", nil, "", err
+	}
+	// As root the server runs as the postgres user, who must reach it.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return "", nil, "", err
+	}
+	srv, err := pgserver.Start(ctx, pgserver.Config{DataDir: dir, BinDir: cfg.PGBinDir, Durable: true, Logger: log})
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, "", fmt.Errorf("start a private PostgreSQL for the bench: %w", err)
+	}
+	stop := func() error {
+		err := srv.Stop()
+		return errors.Join(err, os.RemoveAll(dir), os.RemoveAll(srv.DataDir()))
+	}
+	if err := srv.EnsureDatabase(ctx, name); err != nil {
+		return "", nil, "", errors.Join(err, stop())
+	}
+	return srv.ConnString(name), stop, "a private durable PostgreSQL (fsync on)", nil
+}
+
+// withDatabase points a connection string at another database.
+func withDatabase(connString, database string) string {
+	cfg, err := pgx.ParseConfig(connString)
+	if err != nil {
+		return connString
+	}
+	return fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=prefer",
+		cfg.User, cfg.Password, cfg.Host, cfg.Port, database)
+}
+
+func printBench(w io.Writer, r benchReport) {
+	fmt.Fprintf(w, "\ntizme bench (%s) on %d CPUs, %s/%s, %s; %s\n\n", r.Size, r.Machine.CPUs, r.Machine.OS, r.Machine.Arch, r.Machine.Go, r.Database)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "figure\tvalue\tunit\tp50 ms\tp99 ms\tbaseline\tbaseline p99\tratio\ttarget\tmet\t")
+	for _, x := range r.Results {
+		met := "no"
+		if x.Met {
+			met = "yes"
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%.0f\t%s\t%.1f×\t%s\t%s\t\n", x.Name, x.Value, x.Unit,
+			ms(x.P50Ms), ms(x.P99Ms), x.Baseline, ms(x.BaselineP99Ms), x.Ratio, x.Target, met)
+	}
+	tw.Flush()
+}
+
+func ms(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", v)
+}
