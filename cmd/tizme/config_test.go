@@ -26,6 +26,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       "json",
 		ShutdownTimeout: 15 * time.Second,
+		BenchSize:       benchQuick,
+		BenchOut:        "bench-results/bench.json",
 	}
 	if cfg != want {
 		t.Errorf("defaults = %+v, want %+v", cfg, want)
@@ -55,6 +57,7 @@ func TestLoadConfigSources(t *testing.T) {
 				HTTPAddr: "127.0.0.1:9000", DatabaseURL: "postgres://u:p@db:5432/tizme", DataDir: "/var/lib/tizme/pg",
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "esdb://es:2113?tls=false",
 				LogLevel: slog.LevelDebug, LogFormat: "text", ShutdownTimeout: 3 * time.Second,
+				BenchSize: benchQuick, BenchOut: "bench-results/bench.json",
 			},
 		},
 		{
@@ -64,6 +67,7 @@ func TestLoadConfigSources(t *testing.T) {
 				HTTPAddr: ":9999", DatabaseURL: "postgres://u:p@db:5432/tizme", DataDir: "/var/lib/tizme/pg",
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "",
 				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Minute,
+				BenchSize: benchQuick, BenchOut: "bench-results/bench.json",
 			},
 		},
 	}
@@ -127,6 +131,8 @@ func TestConfigValidate(t *testing.T) {
 		{"event store without host", func(c *Config) { c.EventStoreURL = "esdb://" }, envEventStoreURL},
 		{"zero shutdown timeout", func(c *Config) { c.ShutdownTimeout = 0 }, envShutdownTimeout},
 		{"unknown log format", func(c *Config) { c.LogFormat = "logfmt" }, envLogFormat},
+		{"full bench", func(c *Config) { c.BenchSize = benchFull }, ""},
+		{"unknown bench size", func(c *Config) { c.BenchSize = "huge" }, "-bench-size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
