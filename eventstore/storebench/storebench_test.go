@@ -1,0 +1,42 @@
+package storebench_test
+
+import (
+	"context"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
+	"github.com/cec-kg/tizme/eventstore/storebench"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// TestRunSmall runs the whole benchmark at a tiny size: every figure is
+// measured, with its baseline, and the read-back covers what was written.
+func TestRunSmall(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	cfg := storebench.Config{ImportEvents: 3_000, BaselineEvents: 200, AppendDuration: 300 * time.Millisecond, Writers: []int{1, 4}}
+	results, err := storebench.Run(context.Background(), pool, cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 4 {
+		t.Fatalf("%d results, want 4 (two append levels, import, read)", len(results))
+	}
+	for _, r := range results {
+		if r.Value <= 0 || r.Baseline <= 0 || r.Ratio <= 0 {
+			t.Errorf("%s: value %.1f, baseline %.1f, ratio %.2f: all must be positive", r.Name, r.Value, r.Baseline, r.Ratio)
+		}
+	}
+	if results[1].P99Ms < results[1].P50Ms {
+		t.Errorf("p99 %.2f ms below p50 %.2f ms", results[1].P99Ms, results[1].P50Ms)
+	}
+	var events int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM es_events WHERE stream LIKE 'import%'`).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	if events != cfg.ImportEvents {
+		t.Errorf("import wrote %d events, want %d", events, cfg.ImportEvents)
+	}
+}
