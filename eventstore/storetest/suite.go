@@ -535,6 +535,16 @@ func (c *collector) waitEvents(t *testing.T, n int, within time.Duration) []even
 	}
 }
 
+// settled waits for n events, then a little longer so that a duplicate
+// delivered late is caught, and returns everything delivered.
+func (c *collector) settled(t *testing.T, n int, within time.Duration) []eventstore.RecordedEvent {
+	t.Helper()
+	c.waitEvents(t, n, within)
+	time.Sleep(100 * time.Millisecond)
+	got, _, _ := c.snapshot()
+	return got
+}
+
 func wantExactly(t *testing.T, got []eventstore.RecordedEvent, want []uuid.UUID) {
 	t.Helper()
 	seen := map[uuid.UUID]int{}
@@ -567,9 +577,7 @@ func testSubscribeCatchUpThenLive(t *testing.T, h Harness) {
 		mustAppend(t, s, fmt.Sprintf("%sv-%d", p, i), eventstore.NoStream(), in...)
 		want = append(want, idsOfData(in)...)
 	}
-	got := c.waitEvents(t, 100, 30*time.Second)
-	time.Sleep(50 * time.Millisecond)
-	got, _, _ = c.snapshot()
+	got := c.settled(t, 100, 30*time.Second)
 	wantExactly(t, got, want)
 	if fmt.Sprint(ids(got)) != fmt.Sprint(want) {
 		t.Error("events delivered out of append order")
@@ -620,9 +628,7 @@ func testSubscribeManyWriters(t *testing.T, h Harness) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	got := c.waitEvents(t, writers*perWriter, 2*time.Minute)
-	time.Sleep(100 * time.Millisecond)
-	got, _, _ = c.snapshot()
+	got := c.settled(t, writers*perWriter, 2*time.Minute)
 	wantExactly(t, got, want)
 	next := map[string]uint64{}
 	for _, e := range got {
@@ -659,9 +665,7 @@ func testSubscribeHeldWriter(t *testing.T, h Harness) {
 	}
 	more := newEvents("E", 20, 1)
 	mustAppend(t, s, p+"after", eventstore.NoStream(), more...)
-	got := c.waitEvents(t, 7, 30*time.Second)
-	time.Sleep(100 * time.Millisecond)
-	got, _, _ = c.snapshot()
+	got := c.settled(t, 7, 30*time.Second)
 	want := append(append(append(idsOfData(early), idsOfData(held)...), idsOfData(later)...), idsOfData(more)...)
 	wantExactly(t, got, want)
 }
@@ -694,9 +698,7 @@ func testSubscribeResume(t *testing.T, h Harness) {
 		mustAppend(t, s, fmt.Sprintf("%sv-%d", p, i%4), eventstore.Any(), e)
 	}
 	c := subscribe(t, s, checkpoint, eventstore.Filter{StreamPrefixes: []string{p}})
-	got := c.waitEvents(t, 35, 30*time.Second)
-	time.Sleep(50 * time.Millisecond)
-	got, _, _ = c.snapshot()
+	got := c.settled(t, 35, 30*time.Second)
 	want := append(idsOfData(in[15:]), idsOfData(more)...)
 	wantExactly(t, got, want)
 	if fmt.Sprint(ids(got)) != fmt.Sprint(want) {
@@ -763,9 +765,7 @@ func testSubscribeSurvivesDisruption(t *testing.T, h Harness) {
 		}
 		second = append(second, e)
 	}
-	got := c.waitEvents(t, 20, 60*time.Second)
-	time.Sleep(100 * time.Millisecond)
-	got, _, _ = c.snapshot()
+	got := c.settled(t, 20, 60*time.Second)
 	wantExactly(t, got, append(idsOfData(first), idsOfData(second)...))
 }
 
@@ -931,9 +931,7 @@ func testBulkAppend(t *testing.T, h Harness) {
 		t.Fatalf("bulk with a stolen ID: %+v, want 2 appended and the thief rejected", res)
 	}
 	want = append(want, idsOfData(fresh.Events)...)
-	got := c.waitEvents(t, 1+len(want), 30*time.Second)
-	time.Sleep(50 * time.Millisecond)
-	got, _, _ = c.snapshot()
+	got := c.settled(t, 1+len(want), 30*time.Second)
 	wantExactly(t, got[1:], want)
 	if _, err := bulk.AppendBulk(ctx, []eventstore.StreamEvents{fresh, fresh}); !errors.Is(err, eventstore.ErrInvalidRequest) {
 		t.Errorf("a stream twice in one bulk append: err = %v, want ErrInvalidRequest", err)
