@@ -29,27 +29,21 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 	if opts.Limit > 0 {
 		count = uint64(opts.Limit)
 	}
-	var out []eventstore.RecordedEvent
+	var raw []*kurrent.RecordedEvent
 	err := s.do(func(c *kurrent.Client) error {
-		out = []eventstore.RecordedEvent{}
 		rs, err := c.ReadStream(ctx, stream, ro, count)
 		if err != nil {
 			return err
 		}
-		defer rs.Close()
-		for {
-			ev, err := rs.Recv()
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			out = append(out, toRecorded(ev.OriginalEvent()))
-		}
+		raw, err = drain(rs)
+		return err
 	})
 	if err != nil {
 		return nil, opError(ctx, fmt.Sprintf("esdb: read %q", stream), err)
+	}
+	out := make([]eventstore.RecordedEvent, len(raw))
+	for i, ev := range raw {
+		out[i] = toRecorded(ev)
 	}
 	return out, nil
 }
@@ -111,22 +105,28 @@ func (s *Store) readAllFrom(ctx context.Context, pos eventstore.Position, count 
 	}
 	var out []*kurrent.RecordedEvent
 	err := s.do(func(c *kurrent.Client) error {
-		out = out[:0]
 		rs, err := c.ReadAll(ctx, ro, count)
 		if err != nil {
 			return err
 		}
-		defer rs.Close()
-		for {
-			ev, err := rs.Recv()
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			out = append(out, ev.OriginalEvent())
-		}
+		out, err = drain(rs)
+		return err
 	})
 	return out, err
+}
+
+// drain reads a read stream to its end and closes it.
+func drain(rs *kurrent.ReadStream) ([]*kurrent.RecordedEvent, error) {
+	defer rs.Close()
+	var out []*kurrent.RecordedEvent
+	for {
+		ev, err := rs.Recv()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev.OriginalEvent())
+	}
 }
