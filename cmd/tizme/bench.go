@@ -154,8 +154,15 @@ func printBench(w io.Writer, r benchReport) {
 		if x.Met {
 			met = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%.0f\t%s\t%.1f×\t%s\t%s\t\n", x.Name, x.Value, x.Unit,
-			ms(x.P50Ms), ms(x.P99Ms), x.Baseline, ms(x.BaselineP99Ms), x.Ratio, x.Target, met)
+		value, baseline, ratio := fmt.Sprintf("%.0f", x.Value), "-", "-"
+		if x.Value < 100 {
+			value = fmt.Sprintf("%.2f", x.Value)
+		}
+		if x.Baseline > 0 {
+			baseline, ratio = fmt.Sprintf("%.0f", x.Baseline), fmt.Sprintf("%.1f×", x.Ratio)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", x.Name, value, x.Unit,
+			ms(x.P50Ms), ms(x.P99Ms), baseline, ms(x.BaselineP99Ms), ratio, x.Target, met)
 	}
 	tw.Flush()
 }

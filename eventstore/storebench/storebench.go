@@ -8,6 +8,7 @@ package storebench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -91,6 +92,12 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer
 		}
 		results = append(results, r)
 	}
+	fmt.Fprintf(progress, "live delivery at %d events/s for %s...\n", liveRate, cfg.AppendDuration)
+	live, err := measureLiveDelivery(ctx, store, pool, cfg.AppendDuration)
+	if err != nil {
+		return results, err
+	}
+	results = append(results, live...)
 	fmt.Fprintf(progress, "bulk import of %d events...\n", cfg.ImportEvents)
 	r, err := measureImport(ctx, store, pool, cfg)
 	if err != nil {
@@ -104,6 +111,78 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer
 	}
 	return append(results, r), nil
 }
+
+// liveRate is the append rate of the live-delivery measurement.
+const liveRate = 1000
+
+// measureLiveDelivery appends liveRate events/s and measures, from the start
+// of each append to its delivery, how fast subscriptions see them: one on
+// the writing store (woken in-process) and one on another store instance
+// over the same database, which learns only through NOTIFY and polling, as
+// another process would.
+func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpool.Pool, d time.Duration) ([]Result, error) {
+	other := postgres.New(pool, postgres.Options{})
+	defer other.Close()
+	run := rand.Int64()
+	prefix := fmt.Sprintf("live%x-", run)
+	marker, err := store.Append(ctx, prefix+"marker", eventstore.NoStream(), event("Marker"))
+	if err != nil {
+		return nil, err
+	}
+	var sent sync.Map // event ID -> time.Time
+	total := int(d.Seconds() * liveRate)
+	follow := func(s *postgres.Store, lat *latencies, done chan<- error) {
+		n := 0
+		done <- s.SubscribeAll(ctx, marker.Position, eventstore.Filter{StreamPrefixes: []string{prefix}},
+			func(_ context.Context, m eventstore.Message) error {
+				if m.Event == nil {
+					return nil
+				}
+				if t, ok := sent.Load(m.Event.ID); ok {
+					lat.add(time.Since(t.(time.Time)))
+				}
+				if n++; n == total {
+					return errLiveDone
+				}
+				return nil
+			})
+	}
+	var local, remote latencies
+	doneLocal, doneRemote := make(chan error, 1), make(chan error, 1)
+	go follow(store, &local, doneLocal)
+	go follow(other, &remote, doneRemote)
+	tick := time.NewTicker(time.Second / liveRate)
+	defer tick.Stop()
+	for i := 0; i < total; i++ {
+		<-tick.C
+		e := event("VoterMovedPrecinct")
+		sent.Store(e.ID, time.Now())
+		if _, err := store.Append(ctx, fmt.Sprintf("%sv%d", prefix, i%100), eventstore.Any(), e); err != nil {
+			return nil, fmt.Errorf("live delivery: %w", err)
+		}
+	}
+	for _, done := range []chan error{doneLocal, doneRemote} {
+		select {
+		case err := <-done:
+			if !errors.Is(err, errLiveDone) {
+				return nil, fmt.Errorf("live delivery: subscription ended: %w", err)
+			}
+		case <-time.After(30 * time.Second):
+			return nil, errors.New("live delivery: a subscription did not receive every event within 30s")
+		}
+	}
+	result := func(name string, l *latencies) Result {
+		p99 := l.quantile(0.99)
+		return Result{Name: name, Unit: "ms p99", Value: p99, P50Ms: l.quantile(0.5), P99Ms: p99,
+			Target: "p99 < 50 ms", Met: p99 < 50}
+	}
+	return []Result{
+		result(fmt.Sprintf("live delivery at %d/s, same process", liveRate), &local),
+		result(fmt.Sprintf("live delivery at %d/s, other process (NOTIFY)", liveRate), &remote),
+	}, nil
+}
+
+var errLiveDone = errors.New("all live events received")
 
 type latencies struct {
 	mu sync.Mutex

@@ -3,6 +3,7 @@ package storebench_test
 import (
 	"context"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,10 +22,16 @@ func TestRunSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(results) != 4 {
-		t.Fatalf("%d results, want 4 (two append levels, import, read)", len(results))
+	if len(results) != 6 {
+		t.Fatalf("%d results, want 6 (two append levels, two live deliveries, import, read)", len(results))
 	}
 	for _, r := range results {
+		if strings.HasPrefix(r.Name, "live delivery") {
+			if r.P50Ms <= 0 || r.P99Ms < r.P50Ms {
+				t.Errorf("%s: p50 %.2f ms, p99 %.2f ms", r.Name, r.P50Ms, r.P99Ms)
+			}
+			continue
+		}
 		if r.Value <= 0 || r.Baseline <= 0 || r.Ratio <= 0 {
 			t.Errorf("%s: value %.1f, baseline %.1f, ratio %.2f: all must be positive", r.Name, r.Value, r.Baseline, r.Ratio)
 		}
