@@ -159,7 +159,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		err = s.waitReady(ctx)
 		if err == nil {
 			log.Info("pgserver: PostgreSQL started", "version", bins.version, "port", s.port,
-				"data_dir", dir, "durable", cfg.Durable, "took", time.Since(began).Round(time.Millisecond))
+				"data_dir", dir, "durable", cfg.Durable, "took", time.Since(began).Round(time.Millisecond).String())
 			return s, nil
 		}
 		select {
@@ -264,7 +264,7 @@ func ensureCluster(ctx context.Context, bins binaries, dir string, a *account, d
 		return "", fmt.Errorf("pgserver: %w", err)
 	}
 	log.Info("pgserver: created a PostgreSQL cluster", "version", bins.version, "data_dir", dir,
-		"took", time.Since(began).Round(time.Millisecond))
+		"took", time.Since(began).Round(time.Millisecond).String())
 	return pw, nil
 }
 
@@ -618,7 +618,7 @@ func (s *Server) stop() error {
 			if s.waitErr != nil && step.sig == syscall.SIGINT {
 				return fmt.Errorf("pgserver: postgres exited with %w; end of %s:\n%s", s.waitErr, s.logPath, s.logTail())
 			}
-			s.log.Info("pgserver: PostgreSQL stopped", "data_dir", s.dataDir, "took", time.Since(began).Round(time.Millisecond))
+			s.log.Info("pgserver: PostgreSQL stopped", "data_dir", s.dataDir, "took", time.Since(began).Round(time.Millisecond).String())
 			return nil
 		case <-time.After(step.wait):
 		}
