@@ -1,0 +1,54 @@
+package domain_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/cec-kg/tizme/domain"
+	"github.com/cec-kg/tizme/domain/failure"
+)
+
+// TestNewCodecRegistersEverything builds the binary's codec: no type name
+// or Go type is claimed twice (Register panics), and every event type is
+// at version 1 until a v2 and its upcaster are added.
+func TestNewCodecRegistersEverything(t *testing.T) {
+	t.Parallel()
+	c := domain.NewCodec()
+	types := c.Types()
+	// Persisted names: this list changes only by adding.
+	want := []string{
+		"AnomalyFlagged", "ApplicationAccepted", "ApplicationAssigned", "ApplicationDecided", "ApplicationSubmitted",
+		"ApplicationWithdrawn", "CommissionRegistered", "ConsentGiven", "ConsentWithdrawn", "ElectionCalendarChanged",
+		"ElectionScheduled", "PrecinctAddressChanged", "PrecinctBoundarySet", "PrecinctClosed", "PrecinctEstablished",
+		"RegionRegistered", "StaffMemberAssigned", "StaffMemberRevoked", "VoterDetailsCorrected", "VoterMovedPrecinct",
+		"VoterNotified", "VoterRegistered", "VoterRemoved", "VoterRestored",
+	}
+	if !slices.Equal(types, want) {
+		t.Errorf("registered types %v, want %v", types, want)
+	}
+	for _, name := range types {
+		if !c.Known(name, 1) || c.Known(name, 2) {
+			t.Errorf("%s: want exactly version 1", name)
+		}
+	}
+}
+
+// TestMessagesMerge merges every package's catalogue, as the API does: no
+// code may be defined twice, and every text is in all three languages.
+func TestMessagesMerge(t *testing.T) {
+	t.Parallel()
+	all := domain.Messages()
+	if len(all) < 40 {
+		t.Errorf("only %d messages", len(all))
+	}
+	for _, code := range []string{"pin.bad_length", "application.outside_window", "application.no_consent"} {
+		if _, ok := all[failure.Code(code)]; !ok {
+			t.Errorf("catalogue lacks %s", code)
+		}
+	}
+	for code, text := range all {
+		if text.Ky == "" || text.Ru == "" || text.En == "" {
+			t.Errorf("%s: missing a language: %+v", code, text)
+		}
+	}
+}

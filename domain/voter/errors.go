@@ -1,0 +1,119 @@
+package voter
+
+import "github.com/cec-kg/tizme/domain/failure"
+
+// Errors of the voter entry. Codes are stable: the API and clients depend on
+// them.
+var (
+	// ErrAlreadyRegistered: the PIN's stream already holds an entry.
+	ErrAlreadyRegistered = failure.New("voter.already_registered", "voter: already registered")
+	// ErrNotRegistered: there is no entry for this voter.
+	ErrNotRegistered = failure.New("voter.not_registered", "voter: not registered")
+	// ErrRemoved: the entry is off the list; restore it first.
+	ErrRemoved = failure.New("voter.removed", "voter: entry removed")
+	// ErrNotRemoved: only a removed entry can be restored.
+	ErrNotRemoved = failure.New("voter.not_removed", "voter: entry not removed")
+	// ErrNoChange: the correction matches the entry as it is.
+	ErrNoChange = failure.New("voter.no_change", "voter: correction changes nothing")
+	// ErrSamePrecinct: a move to the precinct the voter is at.
+	ErrSamePrecinct = failure.New("voter.same_precinct", "voter: already at this precinct")
+	// ErrUnknownMoveReason: not one of the MoveReason constants.
+	ErrUnknownMoveReason = failure.New("voter.unknown_move_reason", "voter: unknown move reason")
+	// ErrUnknownRemovalReason: not one of the RemovalReason constants.
+	ErrUnknownRemovalReason = failure.New("voter.unknown_removal_reason", "voter: unknown removal reason")
+	// ErrUnknownSource: not one of the Source constants.
+	ErrUnknownSource = failure.New("voter.unknown_source", "voter: unknown registration source")
+	// ErrMissing: a required field is empty. Param "field": the field's API
+	// name.
+	ErrMissing = failure.New("voter.missing_field", "voter: required field missing")
+	// ErrTextTooLong: a free text exceeds MaxTextLen. Params "field", "max".
+	ErrTextTooLong = failure.New("voter.text_too_long", "voter: text too long")
+	// ErrBadText: a free text holds control or invisible characters. Param
+	// "field".
+	ErrBadText = failure.New("voter.bad_text", "voter: text holds control or invisible characters")
+	// ErrBirthDateInFuture: a birth date after the day of the command.
+	ErrBirthDateInFuture = failure.New("voter.birth_date_in_future", "voter: birth date in the future")
+	// ErrBadStream: a string that does not name a voter stream.
+	ErrBadStream = failure.New("voter.bad_stream", "voter: not a voter stream")
+)
+
+func missing(field string) error {
+	return failure.With(ErrMissing, map[string]string{"field": field})
+}
+
+// Messages returns the person-visible text of every error of this package,
+// in Kyrgyz, Russian and English.
+func Messages() failure.Catalogue {
+	return failure.Catalogue{
+		ErrAlreadyRegistered.Code(): {
+			Ky: "Бул ЖИН менен шайлоочу тизмеге буга чейин катталган.",
+			Ru: "Избиратель с этим ПИН уже внесён в список.",
+			En: "A voter with this PIN is already on the list.",
+		},
+		ErrNotRegistered.Code(): {
+			Ky: "Шайлоочу тизмеде жок.",
+			Ru: "Избиратель не внесён в список.",
+			En: "The voter is not on the list.",
+		},
+		ErrRemoved.Code(): {
+			Ky: "Шайлоочу тизмеден чыгарылган. Адегенде аны тизмеге кайра киргизүү керек.",
+			Ru: "Избиратель исключён из списка. Сначала его нужно восстановить в списке.",
+			En: "The voter has been removed from the list. Restore the entry first.",
+		},
+		ErrNotRemoved.Code(): {
+			Ky: "Шайлоочу тизмеден чыгарылган эмес.",
+			Ru: "Избиратель не исключён из списка.",
+			En: "The voter has not been removed from the list.",
+		},
+		ErrNoChange.Code(): {
+			Ky: "Оңдоо эч нерсени өзгөртпөйт: маалыматтар тизмедегидей эле.",
+			Ru: "Исправление ничего не меняет: данные совпадают со списком.",
+			En: "The correction changes nothing: the data already match the list.",
+		},
+		ErrSamePrecinct.Code(): {
+			Ky: "Шайлоочу буга чейин эле ушул шайлоо участогуна катталган.",
+			Ru: "Избиратель уже числится на этом избирательном участке.",
+			En: "The voter is already registered at this precinct.",
+		},
+		ErrUnknownMoveReason.Code(): {
+			Ky: "Шайлоо участогун алмаштыруунун себеби белгисиз.",
+			Ru: "Неизвестная причина смены избирательного участка.",
+			En: "Unknown reason for the change of precinct.",
+		},
+		ErrUnknownRemovalReason.Code(): {
+			Ky: "Тизмеден чыгаруунун себеби белгисиз.",
+			Ru: "Неизвестная причина исключения из списка.",
+			En: "Unknown reason for removal from the list.",
+		},
+		ErrUnknownSource.Code(): {
+			Ky: "Каттоонун булагы белгисиз.",
+			Ru: "Неизвестный источник регистрации.",
+			En: "Unknown source of the registration.",
+		},
+		ErrMissing.Code(): {
+			Ky: "Милдеттүү талаа толтурулган эмес: {field}.",
+			Ru: "Не заполнено обязательное поле: {field}.",
+			En: "A required field is missing: {field}.",
+		},
+		ErrTextTooLong.Code(): {
+			Ky: "«{field}» талаасындагы текст өтө узун: {max} белгиден ашпашы керек.",
+			Ru: "Текст в поле «{field}» слишком длинный: не более {max} символов.",
+			En: "The text in “{field}” is too long: at most {max} characters.",
+		},
+		ErrBadText.Code(): {
+			Ky: "«{field}» талаасындагы текстте көрүнбөгөн же башкаруучу белги бар. Текстти кайра колго териңиз.",
+			Ru: "В поле «{field}» есть невидимый или управляющий символ. Наберите текст заново вручную.",
+			En: "The text in “{field}” contains an invisible or control character. Type it again by hand.",
+		},
+		ErrBirthDateInFuture.Code(): {
+			Ky: "Туулган күн келечектеги күн боло албайт.",
+			Ru: "Дата рождения не может быть в будущем.",
+			En: "The birth date cannot be in the future.",
+		},
+		ErrBadStream.Code(): {
+			Ky: "Шайлоочуга шилтеме туура эмес.",
+			Ru: "Неверная ссылка на избирателя.",
+			En: "Invalid reference to a voter.",
+		},
+	}
+}
