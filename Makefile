@@ -5,7 +5,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         ?= bin/tizme
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench build
+.PHONY: help run test lint bench build fuzz
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*?## "} /^[a-z][a-zA-Z_-]*:.*?## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -19,6 +19,13 @@ test: ## run every test with the race detector
 lint: ## go vet and staticcheck
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+
+FUZZTIME ?= 10s
+fuzz: ## run each parser fuzz target for FUZZTIME (default 10s)
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePIN$$' -fuzztime $(FUZZTIME) ./domain/person/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePassport$$' -fuzztime $(FUZZTIME) ./domain/person/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseName$$' -fuzztime $(FUZZTIME) ./domain/person/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseBoundary$$' -fuzztime $(FUZZTIME) ./domain/precinct/
 
 bench: ## run the load benchmark (tizme bench)
 	$(GO) run ./cmd/tizme bench
