@@ -1,0 +1,66 @@
+// Package commands holds the command handlers of tizme and the machinery
+// they share: loading and saving aggregates, metadata, retries on
+// concurrent changes, idempotency keys, and the command bus.
+//
+// # Writing a handler
+//
+// One command per file: the command struct, its persisted name, and its
+// Decider, registered on the Bus at wiring time (the domain names below
+// are illustrative).
+//
+//	// NameWithdrawApplication is persisted: never change it.
+//	const NameWithdrawApplication = "application.withdraw"
+//
+//	// WithdrawApplication withdraws an application before its decision.
+//	type WithdrawApplication struct {
+//		Envelope
+//		Application uuid.UUID `json:"application"`
+//		At          time.Time `json:"at"`
+//	}
+//
+//	func (WithdrawApplication) CommandName() string { return NameWithdrawApplication }
+//
+//	func withdrawApplication() Decider[WithdrawApplication, *application.Application] {
+//		return Decider[WithdrawApplication, *application.Application]{
+//			Target: func(c WithdrawApplication) *application.Application { return application.Blank(c.Application) },
+//			Decide: func(_ context.Context, a *application.Application, c WithdrawApplication) (any, error) {
+//				return nil, a.Withdraw(c.At)
+//			},
+//		}
+//	}
+//
+// and at wiring: Register(bus, withdrawApplication()). The machinery
+// loads the stream, calls Decide, appends what Decide recorded at the
+// loaded revision with event IDs derived from the idempotency key and the
+// Meta of the sender's context, stores the Result under the key, and
+// answers the sender. On a concurrent change it reloads and decides again
+// (BusConfig.Retries). A rule error (a *failure.Error in the chain, or an
+// error registered with Errors.Reject) is recorded under the key too, so a
+// retry gets the same answer.
+//
+// # Sending
+//
+//	ctx = commands.WithMeta(ctx, commands.Meta{Actor: staffID, AuthMethod: "eid", RequestID: reqID, CorrelationID: reqID})
+//	res, err := bus.Send(ctx, commands.WithdrawApplication{Envelope: commands.Envelope{IdempotencyKey: key}, ...})
+//
+// Errors come back rebuilt from their codes (*WireError):
+// errors.Is(err, application.ErrDecided), failure.CodeOf and
+// failure.ParamsOf work as on the original, in-process or across
+// processes alike; errors.As to a typed domain error does not.
+//
+// # Idempotency and atomicity
+//
+// With the PostgreSQL event store, a command's events and its result
+// commit in one transaction: a crash leaves both or neither. With
+// EventStoreDB the events are appended first and the result recorded
+// after; if the record is lost, the retried command finds its own events
+// by their derived IDs, decides again on the state before them and
+// re-sends the same events, which the store drops as an idempotent
+// retry. Two calls with the same key at once serialise on a
+// transaction-scoped advisory lock on the key: one writes, the other
+// answers from its record.
+//
+// WARNING: the idempotency key alone identifies a command: re-sending a
+// key with other fields returns the first answer, it does not compare
+// the payloads.
+package commands

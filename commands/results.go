@@ -1,0 +1,292 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/eventstore/postgres"
+)
+
+// Component is the persisted name under which the result store's schema
+// migrations are recorded.
+const Component = "commands"
+
+// resultMigrations are applied in order; a released step is never edited,
+// only followed by a new one.
+var resultMigrations = []string{
+	// 1: one row per idempotency key. A success stores its Result as
+	// result, with error_code NULL; a rejection stores the rule's code as
+	// error_code and {"message": ..., "params": {...}} as result, so that
+	// a retry answers the same words.
+	`CREATE TABLE command_results (
+		key         text PRIMARY KEY,
+		command     text NOT NULL,
+		result      jsonb,
+		error_code  text,
+		recorded_at timestamptz NOT NULL DEFAULT now()
+	);`,
+}
+
+// Migrate creates or upgrades the result store's schema (the
+// command_results table). It is idempotent and safe to run from several
+// processes at once. With the PostgreSQL event store, run it on the
+// event store's database.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	return postgres.ApplyMigrations(ctx, pool, Component, resultMigrations)
+}
+
+// txAppender is the PostgreSQL event store's transactional append.
+type txAppender interface {
+	AppendTx(ctx context.Context, tx pgx.Tx, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error)
+	Committed()
+	Pool() *pgxpool.Pool
+}
+
+// storedResult is a row of command_results.
+type storedResult struct {
+	command string
+	result  json.RawMessage
+	code    *string
+}
+
+// storedRejection is the result column of a rejection.
+type storedRejection struct {
+	Message string            `json:"message"`
+	Params  map[string]string `json:"params,omitempty"`
+}
+
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func lookupResult(ctx context.Context, q querier, key string) (storedResult, bool, error) {
+	var r storedResult
+	err := q.QueryRow(ctx, `SELECT command, result, error_code FROM command_results WHERE key = $1`, key).
+		Scan(&r.command, &r.result, &r.code)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("look up idempotency key: %w", err)
+	}
+	return r, true, nil
+}
+
+// lockKey serialises, until the transaction ends, every transaction that
+// handles the same idempotency key.
+func lockKey(ctx context.Context, tx pgx.Tx, key string) error {
+	h := fnv.New64a()
+	h.Write([]byte("tizme-command:"))
+	h.Write([]byte(key))
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64())); err != nil {
+		return fmt.Errorf("lock idempotency key: %w", err)
+	}
+	return nil
+}
+
+func insertResult(ctx context.Context, tx pgx.Tx, key, command string, result json.RawMessage, code *string) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO command_results (key, command, result, error_code) VALUES ($1, $2, $3, $4)`,
+		key, command, result, code); err != nil {
+		return fmt.Errorf("record result: %w", err)
+	}
+	return nil
+}
+
+// idempotency remembers each command's outcome under its idempotency key
+// in command_results, and answers a repeated key from there.
+type idempotency struct {
+	pool   *pgxpool.Pool
+	events eventstore.Store
+	// tx is the event store when it is PostgreSQL on pool: then events
+	// and result commit in one transaction.
+	tx   txAppender
+	errs *Errors
+}
+
+func newIdempotency(pool *pgxpool.Pool, events eventstore.Store, errs *Errors) *idempotency {
+	d := &idempotency{pool: pool, events: events, errs: errs}
+	if t, ok := events.(txAppender); ok && t.Pool() == pool {
+		d.tx = t
+	}
+	return d
+}
+
+// replay answers cmd from a stored result.
+func (d *idempotency) replay(r storedResult, cmd Command) (Result, error) {
+	if r.command != cmd.CommandName() {
+		return Result{}, fmt.Errorf("%w: key %q was used by %s, not %s", ErrKeyReused, cmd.Key(), r.command, cmd.CommandName())
+	}
+	if r.code != nil {
+		var s storedRejection
+		if err := json.Unmarshal(r.result, &s); err != nil {
+			return Result{}, fmt.Errorf("stored rejection of key %q: %w", cmd.Key(), err)
+		}
+		return Result{}, d.errs.decode(wireError{Code: *r.code, Rejection: true, Message: s.Message, Params: s.Params})
+	}
+	var res Result
+	if err := json.Unmarshal(r.result, &res); err != nil {
+		return Result{}, fmt.Errorf("stored result of key %q: %w", cmd.Key(), err)
+	}
+	res.Replayed = true
+	return res, nil
+}
+
+// middleware answers a known key from the store, and records rejections.
+// Successes are recorded when the core commits (commit), inside the
+// transaction that appends the events when the event store allows it.
+func (d *idempotency) middleware(next HandlerFunc) HandlerFunc {
+	return func(ctx context.Context, cmd Command) (Result, error) {
+		if err := ValidateKey(cmd.Key()); err != nil {
+			return Result{}, err
+		}
+		r, found, err := lookupResult(ctx, d.pool, cmd.Key())
+		if err != nil {
+			return Result{}, err
+		}
+		if found {
+			return d.replay(r, cmd)
+		}
+		res, err := next(withCommitter(ctx, d), cmd)
+		if err != nil && d.errs.isRejection(err) {
+			return d.reject(ctx, cmd, err)
+		}
+		return res, err
+	}
+}
+
+// reject records a rejection under the command's key and returns it, or
+// the outcome recorded meanwhile by a concurrent call with the same key.
+func (d *idempotency) reject(ctx context.Context, cmd Command, rejected error) (Result, error) {
+	w := d.errs.encode(rejected)
+	body, err := json.Marshal(storedRejection{Message: w.Message, Params: w.Params})
+	if err != nil {
+		return Result{}, fmt.Errorf("record rejection: %w", err)
+	}
+	var (
+		res   Result
+		out   error = rejected
+		other bool
+	)
+	err = pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+		if err := lockKey(ctx, tx, cmd.Key()); err != nil {
+			return err
+		}
+		r, found, err := lookupResult(ctx, tx, cmd.Key())
+		if err != nil {
+			return err
+		}
+		if found {
+			other = true
+			res, out = d.replay(r, cmd)
+			return nil
+		}
+		return insertResult(ctx, tx, cmd.Key(), cmd.CommandName(), body, &w.Code)
+	})
+	if err != nil {
+		return Result{}, errors.Join(rejected, err)
+	}
+	if other {
+		return res, out
+	}
+	return Result{}, rejected
+}
+
+// commit appends the events and records the result under the command's
+// key: in one transaction with the PostgreSQL event store; otherwise
+// append, then record, under the key's lock. If the record is lost after
+// the append, a retry finds the command's events in the stream (by their
+// derived IDs), decides again on the state before them and re-sends the
+// same events, which the store drops as an idempotent retry.
+//
+// When the key was recorded meanwhile (a concurrent call with the same
+// key), commit writes nothing and answers from the record.
+func (d *idempotency) commit(ctx context.Context, cmd Command, stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData, finish func(eventstore.AppendResult) Result) (Result, error) {
+	var (
+		res       Result
+		replayErr error
+		appended  bool
+	)
+	err := pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+		if err := lockKey(ctx, tx, cmd.Key()); err != nil {
+			return err
+		}
+		r, found, err := lookupResult(ctx, tx, cmd.Key())
+		if err != nil {
+			return err
+		}
+		if found {
+			res, replayErr = d.replay(r, cmd)
+			return nil
+		}
+		var ar eventstore.AppendResult
+		if len(events) > 0 {
+			if d.tx != nil {
+				ar, err = d.tx.AppendTx(ctx, tx, stream, expected, events...)
+			} else {
+				ar, err = d.events.Append(ctx, stream, expected, events...)
+			}
+			if err != nil {
+				return fmt.Errorf("append to %s: %w", stream, err)
+			}
+			appended = true
+		}
+		res = finish(ar)
+		stored := res
+		stored.Replayed = false
+		body, err := json.Marshal(stored)
+		if err != nil {
+			return fmt.Errorf("record result: %w", err)
+		}
+		return insertResult(ctx, tx, cmd.Key(), cmd.CommandName(), body, nil)
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if appended && d.tx != nil {
+		d.tx.Committed()
+	}
+	return res, replayErr
+}
+
+// committer appends a command's events; the idempotency middleware
+// hands the core its own through the context, because the append and the
+// result record must share one transaction while idempotency stays a
+// decorator.
+type committer interface {
+	commit(ctx context.Context, cmd Command, stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData, finish func(eventstore.AppendResult) Result) (Result, error)
+}
+
+type committerKey struct{}
+
+func withCommitter(ctx context.Context, c committer) context.Context {
+	return context.WithValue(ctx, committerKey{}, c)
+}
+
+func committerFrom(ctx context.Context, store eventstore.Store) committer {
+	if c, ok := ctx.Value(committerKey{}).(committer); ok {
+		return c
+	}
+	return directCommitter{store}
+}
+
+// directCommitter appends without recording a result: a handler chain
+// without idempotency.
+type directCommitter struct{ store eventstore.Store }
+
+func (c directCommitter) commit(ctx context.Context, _ Command, stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData, finish func(eventstore.AppendResult) Result) (Result, error) {
+	var ar eventstore.AppendResult
+	if len(events) > 0 {
+		var err error
+		if ar, err = c.store.Append(ctx, stream, expected, events...); err != nil {
+			return Result{}, fmt.Errorf("append to %s: %w", stream, err)
+		}
+	}
+	return finish(ar), nil
+}
