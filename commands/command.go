@@ -141,6 +141,12 @@ func (r Result) Decode(v any) error {
 // the time from the command (the sender sets it once) rather than from a
 // clock, so that a repeated decision is the same decision.
 type Decider[C Command, T Aggregate] struct {
+	// Check, when set, validates the command's own fields before anything
+	// is loaded: Target may then rely on them (a voter's PIN names the
+	// stream to load). Its error is the command's answer; a rule error (a
+	// *failure.Error in the chain) is recorded under the key like any
+	// rejection.
+	Check func(cmd C) error
 	// Target returns the blank aggregate the command acts on; its Stream
 	// names the stream to load.
 	Target func(cmd C) T

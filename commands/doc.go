@@ -38,6 +38,25 @@
 // error registered with Errors.Reject) is recorded under the key too, so a
 // retry gets the same answer.
 //
+// # The domain's commands
+//
+// RegisterAll registers the handler of every domain command (one file
+// each: register_voter.go, submit_application.go, …; docs/commands.md
+// lists them with their fields, streams, rejections and regulation
+// clauses). Deps carries what they need beyond the store: the voter-stream
+// key, the accepted passport series, the anomaly thresholds and the
+// AddressCounter read model. A Decider's Check parses the command's fields
+// into domain value objects before anything is loaded; Decide may load
+// other aggregates (Load) when the decision depends on them: the election
+// and the consent an application is filed under, the commission whose
+// staff act on it.
+//
+// Reactions (React, Reactor) are commands sent in answer to events: an
+// approved application changes the voter's entry, a move counts towards
+// the repeat-mover flag, a registration towards the crowded-address flag.
+// Their idempotency keys derive from the triggering event's ID
+// (ReactionKey), so a re-delivered event changes nothing.
+//
 // # Sending
 //
 //	ctx = commands.WithMeta(ctx, commands.Meta{Actor: staffID, AuthMethod: "eid", RequestID: reqID, CorrelationID: reqID})

@@ -26,6 +26,11 @@ func core[C Command, T Aggregate](store eventstore.Store, codec *eventstore.Code
 		if err := ValidateKey(key); err != nil {
 			return Result{}, err
 		}
+		if d.Check != nil {
+			if err := d.Check(cmd); err != nil {
+				return Result{}, err
+			}
+		}
 		target := d.Target(cmd)
 		stream := target.Stream()
 		agg, rewound, err := load(ctx, store, codec, stream, func() T { return target }, EventID(key, stream, 0))

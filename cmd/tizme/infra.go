@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	// Imported as cmds: this package's subcommand table is named commands.
+	cmds "github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/esdb"
 	"github.com/cec-kg/tizme/eventstore/postgres"
@@ -93,6 +95,14 @@ func migrateDatabase(ctx context.Context, cfg Config, db *database) error {
 		if err := postgres.Migrate(ctx, db.pool); err != nil {
 			return fmt.Errorf("migrate the event store: %w", err)
 		}
+	}
+	// Command results and reaction checkpoints live in PostgreSQL with
+	// either event store.
+	if err := cmds.Migrate(ctx, db.pool); err != nil {
+		return fmt.Errorf("migrate the command results: %w", err)
+	}
+	if err := cmds.MigrateReactions(ctx, db.pool); err != nil {
+		return fmt.Errorf("migrate the reaction checkpoints: %w", err)
 	}
 	db.log.Info("database schema up to date")
 	return nil

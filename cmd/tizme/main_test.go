@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/cec-kg/tizme/eventstore/esdb/esdbfake"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 )
@@ -201,7 +203,8 @@ func TestServeWithPrivatePostgres(t *testing.T) {
 }
 
 func TestMigrate(t *testing.T) {
-	setEnv(t, map[string]string{envDatabaseURL: pgtest.NewDatabase(t)})
+	url := pgtest.NewDatabase(t)
+	setEnv(t, map[string]string{envDatabaseURL: url})
 	for i := range 2 { // idempotent
 		logs := newLogWatcher()
 		if err := run(t.Context(), []string{"migrate"}, io.Discard, logs); err != nil {
@@ -210,6 +213,17 @@ func TestMigrate(t *testing.T) {
 		}
 		if msgs := strings.Join(logs.messages(), "\n"); !strings.Contains(msgs, "database schema up to date") {
 			t.Errorf("migrate #%d log:\n%s", i+1, msgs)
+		}
+	}
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	for _, table := range []string{"es_events", "command_results", "reaction_checkpoints"} {
+		var exists bool
+		if err := conn.QueryRow(t.Context(), `SELECT to_regclass($1) IS NOT NULL`, table).Scan(&exists); err != nil || !exists {
+			t.Errorf("after migrate, table %s: exists %v, err %v", table, exists, err)
 		}
 	}
 }

@@ -1,0 +1,42 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cec-kg/tizme/domain/application"
+)
+
+// NameAcceptApplication is persisted: never change it.
+const NameAcceptApplication = "application.accept"
+
+// AcceptApplication records that staff of the addressed commission took
+// the application up (VC §17). By must be on that commission's staff at
+// At (the Commission aggregate's history decides); anyone else is refused
+// with application.ErrForbiddenCommission.
+type AcceptApplication struct {
+	Envelope
+	Application uuid.UUID `json:"application"`
+	// By is the acting staff member's subject.
+	By string    `json:"by"`
+	At time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (AcceptApplication) CommandName() string { return NameAcceptApplication }
+
+func (h *handlers) acceptApplication() Decider[AcceptApplication, *application.Application] {
+	return Decider[AcceptApplication, *application.Application]{
+		Check:  func(c AcceptApplication) error { return checkApplicationCommand(c.Application, c.At) },
+		Target: func(c AcceptApplication) *application.Application { return application.New(c.Application) },
+		Decide: func(ctx context.Context, a *application.Application, c AcceptApplication) (any, error) {
+			by, err := h.staffOf(ctx, a, c.By, c.At)
+			if err != nil {
+				return nil, err
+			}
+			return nil, a.Accept(by, c.At)
+		},
+	}
+}

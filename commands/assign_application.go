@@ -1,0 +1,46 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cec-kg/tizme/domain/application"
+)
+
+// NameAssignApplication is persisted: never change it.
+const NameAssignApplication = "application.assign"
+
+// AssignApplication gives an accepted application to a staff member of the
+// addressed commission (VC §17); assigning again reassigns it. Both By and
+// To must be on that commission's staff at At.
+type AssignApplication struct {
+	Envelope
+	Application uuid.UUID `json:"application"`
+	// By is the acting staff member's subject; To the assignee's.
+	By string    `json:"by"`
+	To string    `json:"to"`
+	At time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (AssignApplication) CommandName() string { return NameAssignApplication }
+
+func (h *handlers) assignApplication() Decider[AssignApplication, *application.Application] {
+	return Decider[AssignApplication, *application.Application]{
+		Check:  func(c AssignApplication) error { return checkApplicationCommand(c.Application, c.At) },
+		Target: func(c AssignApplication) *application.Application { return application.New(c.Application) },
+		Decide: func(ctx context.Context, a *application.Application, c AssignApplication) (any, error) {
+			by, err := h.staffOf(ctx, a, c.By, c.At)
+			if err != nil {
+				return nil, err
+			}
+			to, err := h.staffOf(ctx, a, c.To, c.At)
+			if err != nil {
+				return nil, err
+			}
+			return nil, a.Assign(by, to, c.At)
+		},
+	}
+}

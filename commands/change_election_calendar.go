@@ -1,0 +1,38 @@
+package commands
+
+import (
+	"context"
+	"time"
+)
+
+// NameChangeElectionCalendar is persisted: never change it.
+const NameChangeElectionCalendar = "election.change_calendar"
+
+// ChangeElectionCalendar replaces an election's calendar as a whole (VC
+// §13, §18: early elections shorten deadlines; the 2025 snap election
+// closed filing 11 days before voting day). Refused once the current
+// voting day has passed in Bishkek, or when the new one has. Applications
+// already filed keep the decision day fixed at filing.
+type ChangeElectionCalendar struct {
+	Envelope
+	Election string        `json:"election"`
+	Calendar CalendarInput `json:"calendar"`
+	At       time.Time     `json:"at"`
+}
+
+// CommandName implements Command.
+func (ChangeElectionCalendar) CommandName() string { return NameChangeElectionCalendar }
+
+func (h *handlers) changeElectionCalendar() Decider[ChangeElectionCalendar, electionAt] {
+	return Decider[ChangeElectionCalendar, electionAt]{
+		Check:  func(c ChangeElectionCalendar) error { return checkElectionCommand(c.Election, c.Calendar, c.At) },
+		Target: func(c ChangeElectionCalendar) electionAt { return electionTarget(c.Election) },
+		Decide: func(_ context.Context, e electionAt, c ChangeElectionCalendar) (any, error) {
+			cal, err := c.Calendar.parse()
+			if err != nil {
+				return nil, err
+			}
+			return nil, e.ChangeCalendar(cal, c.At)
+		},
+	}
+}

@@ -1,0 +1,42 @@
+package commands
+
+import (
+	"context"
+	"time"
+)
+
+// NameChangePrecinctAddress is persisted: never change it.
+const NameChangePrecinctAddress = "precinct.change_address"
+
+// ChangePrecinctAddress records that a polling station moved (24 did
+// before the 2025 election); the published address follows (VP 3.6, 4.11,
+// 4.13/4.15). The same address again records nothing.
+type ChangePrecinctAddress struct {
+	Envelope
+	Number  int          `json:"number"`
+	Address AddressInput `json:"address"`
+	At      time.Time    `json:"at"`
+}
+
+// CommandName implements Command.
+func (ChangePrecinctAddress) CommandName() string { return NameChangePrecinctAddress }
+
+func (h *handlers) changePrecinctAddress() Decider[ChangePrecinctAddress, precinctAt] {
+	return Decider[ChangePrecinctAddress, precinctAt]{
+		Check: func(c ChangePrecinctAddress) error {
+			if err := checkPrecinctCommand(c.Number, c.At); err != nil {
+				return err
+			}
+			_, err := c.Address.parse()
+			return err
+		},
+		Target: func(c ChangePrecinctAddress) precinctAt { return precinctTarget(c.Number) },
+		Decide: func(_ context.Context, p precinctAt, c ChangePrecinctAddress) (any, error) {
+			a, err := c.Address.parse()
+			if err != nil {
+				return nil, err
+			}
+			return nil, p.ChangeAddress(a, c.At)
+		},
+	}
+}

@@ -1,0 +1,31 @@
+package commands
+
+import (
+	"context"
+	"time"
+)
+
+// NameClosePrecinct is persisted: never change it.
+const NameClosePrecinct = "precinct.close"
+
+// ClosePrecinct records that a polling station no longer serves voters. A
+// closed precinct cannot change again, and no voter is registered at or
+// moved to it.
+type ClosePrecinct struct {
+	Envelope
+	Number int       `json:"number"`
+	At     time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (ClosePrecinct) CommandName() string { return NameClosePrecinct }
+
+func (h *handlers) closePrecinct() Decider[ClosePrecinct, precinctAt] {
+	return Decider[ClosePrecinct, precinctAt]{
+		Check:  func(c ClosePrecinct) error { return checkPrecinctCommand(c.Number, c.At) },
+		Target: func(c ClosePrecinct) precinctAt { return precinctTarget(c.Number) },
+		Decide: func(_ context.Context, p precinctAt, c ClosePrecinct) (any, error) {
+			return nil, p.Close(c.At)
+		},
+	}
+}

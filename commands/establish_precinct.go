@@ -1,0 +1,114 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/cec-kg/tizme/domain/commission"
+	"github.com/cec-kg/tizme/domain/failure"
+	"github.com/cec-kg/tizme/domain/geo"
+	"github.com/cec-kg/tizme/domain/precinct"
+)
+
+// NameEstablishPrecinct is persisted: never change it.
+const NameEstablishPrecinct = "precinct.establish"
+
+// EstablishPrecinct records a polling station under its territorial
+// commission, at its address (VP 3.6: number, region, district,
+// settlement, street, building; VP 4.11: the CEC supplies them). The TEC
+// must be registered.
+type EstablishPrecinct struct {
+	Envelope
+	// Number is the precinct number, 1–9999.
+	Number int `json:"number"`
+	// TEC is the territorial commission's ref, e.g. "TEC-0101".
+	TEC string `json:"tec"`
+	// Region is the region code, e.g. "KG-GB".
+	Region  string       `json:"region"`
+	Address AddressInput `json:"address"`
+	// Name is optional, e.g. the school housing the station.
+	Name string    `json:"name,omitempty"`
+	At   time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (EstablishPrecinct) CommandName() string { return NameEstablishPrecinct }
+
+// precinctNumber reads the number of the precinct a command acts on.
+func precinctNumber(n int) (precinct.Number, error) {
+	if n == 0 {
+		return precinct.Number{}, failure.With(precinct.ErrMissing, map[string]string{"field": precinct.FieldNumber})
+	}
+	return precinct.NumberOf(n)
+}
+
+// precinctTarget is the Target of every precinct command, after Check
+// accepted the number.
+func precinctTarget(n int) precinctAt {
+	num, _ := precinctNumber(n)
+	return precinctAt{Precinct: newPrecinct(), stream: precinct.StreamFor(num)}
+}
+
+// checkPrecinctCommand checks what every precinct command needs.
+func checkPrecinctCommand(n int, at time.Time) error {
+	if err := requireTime(at, "at"); err != nil {
+		return err
+	}
+	_, err := precinctNumber(n)
+	return err
+}
+
+type precinctEstablishment struct {
+	number  precinct.Number
+	tec     commission.Ref
+	region  geo.RegionCode
+	address geo.Address
+}
+
+func (c EstablishPrecinct) parse() (precinctEstablishment, error) {
+	var (
+		p   precinctEstablishment
+		err error
+	)
+	if err := requireTime(c.At, "at"); err != nil {
+		return p, err
+	}
+	if p.number, err = precinctNumber(c.Number); err != nil {
+		return p, err
+	}
+	if c.TEC != "" {
+		if p.tec, err = commission.ParseRef(c.TEC); err != nil {
+			return p, err
+		}
+	}
+	if c.Region != "" {
+		if p.region, err = geo.ParseRegionCode(c.Region); err != nil {
+			return p, err
+		}
+	}
+	if p.address, err = c.Address.parse(); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+func (h *handlers) establishPrecinct() Decider[EstablishPrecinct, precinctAt] {
+	return Decider[EstablishPrecinct, precinctAt]{
+		Check: func(c EstablishPrecinct) error {
+			_, err := c.parse()
+			return err
+		},
+		Target: func(c EstablishPrecinct) precinctAt { return precinctTarget(c.Number) },
+		Decide: func(ctx context.Context, p precinctAt, c EstablishPrecinct) (any, error) {
+			e, err := c.parse()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.Establish(e.number, e.tec, e.region, e.address, c.Name, c.At); err != nil {
+				return nil, err
+			}
+			_, err = h.commissionRegistered(ctx, e.tec)
+			return nil, err
+		},
+	}
+}

@@ -1,0 +1,100 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/cec-kg/tizme/domain/anomaly"
+	"github.com/cec-kg/tizme/domain/election"
+	"github.com/cec-kg/tizme/domain/voter"
+)
+
+// NameFlagRepeatMover is persisted: never change it.
+const NameFlagRepeatMover = "anomaly.flag_repeat_mover"
+
+// FlagRepeatMover counts a voter's moves during one election's preparation
+// (voter.Entry.MovesIn) and, over the configured maximum N
+// (Deps.Anomalies), raises anomaly.AnomalyFlagged of kind repeat_mover on
+// the anomaly stream of that voter and election, where it reaches the
+// staff queue. The stream records the first crossing, then again only once
+// the count has doubled. A flag changes nothing in the list.
+//
+// The reaction to every VoterMovedPrecinct made for an election sends it
+// (React).
+type FlagRepeatMover struct {
+	Envelope
+	// Voter is the voter's stream.
+	Voter string `json:"voter"`
+	// Election is the election the moves are counted in.
+	Election string    `json:"election"`
+	At       time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (FlagRepeatMover) CommandName() string { return NameFlagRepeatMover }
+
+// FlagAnswer is the answer of the anomaly commands.
+type FlagAnswer struct {
+	// Count is the count checked; Threshold the maximum allowed unflagged.
+	Count     int `json:"count"`
+	Threshold int `json:"threshold"`
+	// Flagged is true when a flag was recorded now.
+	Flagged bool `json:"flagged"`
+}
+
+func (c FlagRepeatMover) parse() (election.ID, error) {
+	if err := requireTime(c.At, "at"); err != nil {
+		return election.ID{}, err
+	}
+	if c.Voter == "" {
+		return election.ID{}, missingField("voter")
+	}
+	if err := voter.CheckStream(c.Voter); err != nil {
+		return election.ID{}, err
+	}
+	if c.Election == "" {
+		return election.ID{}, missingField("election")
+	}
+	return election.ParseID(c.Election)
+}
+
+func (h *handlers) flagRepeatMover() Decider[FlagRepeatMover, *anomaly.Flag] {
+	policy := h.deps.Anomalies.RepeatMover()
+	return Decider[FlagRepeatMover, *anomaly.Flag]{
+		Check: func(c FlagRepeatMover) error {
+			_, err := c.parse()
+			return err
+		},
+		Target: func(c FlagRepeatMover) *anomaly.Flag {
+			id, _ := c.parse()
+			return anomaly.NewFlag(anomaly.StreamFor(anomaly.KindRepeatMover, id, c.Voter))
+		},
+		Decide: func(ctx context.Context, f *anomaly.Flag, c FlagRepeatMover) (any, error) {
+			id, err := c.parse()
+			if err != nil {
+				return nil, err
+			}
+			e, err := loadOther(ctx, h, c.Voter, func() *voter.Entry { return voter.New(c.Voter) })
+			if err != nil {
+				return nil, err
+			}
+			return raise(f, FlagAnswer{Count: e.MovesIn(id), Threshold: policy.Max}, func() (anomaly.AnomalyFlagged, bool) {
+				return policy.Check(c.Voter, id, e.MovesIn(id), c.At)
+			})
+		},
+	}
+}
+
+// raise records the policy's flag, if any, on f.
+func raise(f *anomaly.Flag, answer FlagAnswer, check func() (anomaly.AnomalyFlagged, bool)) (any, error) {
+	flag, over := check()
+	if !over {
+		return answer, nil
+	}
+	raised, err := f.Raise(flag)
+	if err != nil {
+		return nil, err
+	}
+	answer.Flagged = raised
+	return answer, nil
+}

@@ -1,0 +1,82 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cec-kg/tizme/domain/voter"
+)
+
+// NameMoveVoter is persisted: never change it.
+const NameMoveVoter = "voter.move"
+
+// MoveVoter moves a voter to another precinct (VP 3.6: moves by Form 2 and
+// Form 3 are published). Each move is a new event in decision order, so
+// when a voter files several, the last decision wins. The destination must
+// be an established, open precinct; a removed entry cannot move.
+//
+// The reaction to an approved change_of_precinct application (or a
+// correct_personal_data one claiming a precinct) sends it (React); the
+// reaction to the move counts the voter's moves in the election and flags
+// a repeat mover (FlagRepeatMover).
+type MoveVoter struct {
+	Envelope
+	VoterRef
+	// To is the new precinct number.
+	To int `json:"to"`
+	// Reason is "form2", "form3" or "address_change".
+	Reason string `json:"reason"`
+	// Application is the approved application, if any.
+	Application uuid.UUID `json:"application,omitzero"`
+	// Election is the election being prepared, if any: repeat movers are
+	// counted per election.
+	Election string    `json:"election,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (MoveVoter) CommandName() string { return NameMoveVoter }
+
+func (c MoveVoter) move() (voter.Move, error) {
+	var (
+		m   = voter.Move{Reason: voter.MoveReason(c.Reason), ApplicationID: c.Application}
+		err error
+	)
+	if m.To, err = optionalPrecinct(c.To); err != nil {
+		return m, err
+	}
+	if m.ElectionID, err = optionalElection(c.Election); err != nil {
+		return m, err
+	}
+	return m, nil
+}
+
+func (h *handlers) moveVoter() Decider[MoveVoter, *voter.Entry] {
+	return Decider[MoveVoter, *voter.Entry]{
+		Check: func(c MoveVoter) error {
+			if err := requireTime(c.At, "at"); err != nil {
+				return err
+			}
+			if _, err := h.voterStream(c.VoterRef, c.At); err != nil {
+				return err
+			}
+			_, err := c.move()
+			return err
+		},
+		Target: func(c MoveVoter) *voter.Entry {
+			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
+		},
+		Decide: func(ctx context.Context, e *voter.Entry, c MoveVoter) (any, error) {
+			m, err := c.move()
+			if err != nil {
+				return nil, err
+			}
+			if err := e.Move(m, c.At); err != nil {
+				return nil, err
+			}
+			return nil, h.precinctOpen(ctx, m.To)
+		},
+	}
+}

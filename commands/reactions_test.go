@@ -1,0 +1,328 @@
+package commands_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/anomaly"
+	"github.com/cec-kg/tizme/domain/application"
+	"github.com/cec-kg/tizme/domain/election"
+	"github.com/cec-kg/tizme/domain/geo"
+	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/eventstore"
+)
+
+// decideWithMeta sends a decision as a staff member's request would.
+func (w *world) decideWithMeta(t *testing.T, d commands.DecideApplication, correlation string) eventstore.RecordedEvent {
+	t.Helper()
+	ctx := commands.WithMeta(ctxFor(t), commands.Meta{CorrelationID: correlation, Actor: d.By, AuthMethod: "eid", RequestID: "req-" + correlation})
+	if _, err := w.bus.Send(ctx, d); err != nil {
+		t.Fatalf("decide: %v", err)
+	}
+	_, ev := lastOf[application.ApplicationDecided](t, w, application.StreamFor(d.Application))
+	return ev
+}
+
+func (w *world) react(t *testing.T, ev eventstore.RecordedEvent) {
+	t.Helper()
+	if err := commands.React(ctxFor(t), w.bus, ev); err != nil {
+		t.Fatalf("react to %s: %v", ev.Type, err)
+	}
+}
+
+// TestApprovedMoveChangesTheVoter: submit, accept, approve a change of
+// precinct; the reaction to the decision moves the voter, with the
+// decision as the move's causation; the decision delivered again moves
+// nobody twice.
+func TestApprovedMoveChangesTheVoter(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	f := w.file(t, pinAsan, func(v string, c uuid.UUID) commands.SubmitApplication { return changeOfPrecinct(v, c, p1002, tFile) })
+	app := f.answer.Application
+	at := tFile.Add(24 * time.Hour)
+	w.accept(t, app, at)
+	decided := w.decideWithMeta(t, approve(app, at), "corr-42")
+
+	w.react(t, decided)
+	moved, ev := lastOf[voter.VoterMovedPrecinct](t, w, f.voter)
+	if moved.From != p1001 || moved.To != p1002 || moved.Reason != "form2" || moved.ApplicationID != app ||
+		moved.ElectionID != election2026 || !moved.At.Equal(at) {
+		t.Fatalf("VoterMovedPrecinct %+v", moved)
+	}
+	if want := (eventstore.Metadata{CausationID: decided.ID.String(), CorrelationID: "corr-42", Actor: commands.ReactorActor, RequestID: "req-corr-42"}); ev.Metadata != want {
+		t.Fatalf("metadata %+v, want %+v", ev.Metadata, want)
+	}
+
+	// Re-delivered: nothing changes.
+	before := w.countAll(t)
+	w.react(t, decided)
+	w.react(t, decided)
+	if got := w.types(t, f.voter); len(got) != 2 {
+		t.Fatalf("voter events %v, want the registration and one move", got)
+	}
+	if after := w.countAll(t); after != before {
+		t.Fatalf("re-delivery wrote %d events", after-before)
+	}
+}
+
+// TestApprovedCorrectionChangesTheVoter: a Form 3 correction of the name
+// and the precinct gives a correction and a move (reason form3); a
+// rejected application gives nothing.
+func TestApprovedCorrectionChangesTheVoter(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	f := w.file(t, pinAsan, func(v string, c uuid.UUID) commands.SubmitApplication {
+		return commands.SubmitApplication{Envelope: env(key()), VoterRef: commands.VoterRef{Voter: v}, Commission: tec0101,
+			Kind: "correct_personal_data", Election: election2026, Consent: c, At: tFile,
+			Claim: commands.ClaimInput{Name: &commands.NameInput{Surname: "Асанбеков", GivenName: "Асан"}, Precinct: p1003}}
+	})
+	app := f.answer.Application
+	at := tFile.Add(time.Hour)
+	w.accept(t, app, at)
+	w.react(t, w.decideWithMeta(t, approve(app, at), "corr-7"))
+
+	if got := w.types(t, f.voter); len(got) != 3 || got[1] != voter.TypeVoterDetailsCorrected || got[2] != voter.TypeVoterMovedPrecinct {
+		t.Fatalf("voter events %v", got)
+	}
+	c, _ := lastOf[voter.VoterDetailsCorrected](t, w, f.voter)
+	if c.Surname != "Асанбеков" || c.GivenName != "" || c.Patronymic == nil || *c.Patronymic != "" || c.ApplicationID != app {
+		t.Fatalf("VoterDetailsCorrected %+v (the name is corrected as a whole: the patronymic goes)", c)
+	}
+	m, _ := lastOf[voter.VoterMovedPrecinct](t, w, f.voter)
+	if m.Reason != "form3" || m.To != p1003 {
+		t.Fatalf("VoterMovedPrecinct %+v", m)
+	}
+
+	// A rejection changes nothing in the list.
+	g := w.file(t, pinAigul, func(v string, c uuid.UUID) commands.SubmitApplication { return changeOfPrecinct(v, c, p1002, tFile) })
+	w.accept(t, g.answer.Application, at)
+	reject := approve(g.answer.Application, at)
+	reject.Outcome = "rejected"
+	w.react(t, w.decideWithMeta(t, reject, "corr-8"))
+	if got := w.types(t, g.voter); len(got) != 1 {
+		t.Fatalf("voter events after a rejection %v", got)
+	}
+}
+
+// TestRefusedReactionIsSkipped: an approval the entry can no longer take
+// (the voter was removed meanwhile) is logged and skipped, not retried.
+func TestRefusedReactionIsSkipped(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	f := w.file(t, pinAsan, func(v string, c uuid.UUID) commands.SubmitApplication { return changeOfPrecinct(v, c, p1002, tFile) })
+	at := tFile.Add(time.Hour)
+	w.accept(t, f.answer.Application, at)
+	decided := w.decideWithMeta(t, approve(f.answer.Application, at), "corr-1")
+	w.must(t, commands.RemoveVoter{Envelope: env(key()), VoterRef: commands.VoterRef{Voter: f.voter}, Reason: "death", Basis: "ЗАГС №9", At: at})
+
+	w.react(t, decided)
+	w.react(t, decided)
+	if got := w.types(t, f.voter); len(got) != 2 || got[1] != voter.TypeVoterRemoved {
+		t.Fatalf("voter events %v", got)
+	}
+}
+
+// TestReactorEndToEnd runs the reactions on the store's subscription:
+// the approval moves the voter; a second reactor reading the whole log
+// again (every event re-delivered) moves nobody twice.
+func TestReactorEndToEnd(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	f := w.file(t, pinAsan, func(v string, c uuid.UUID) commands.SubmitApplication { return changeOfPrecinct(v, c, p1002, tFile) })
+	at := tFile.Add(time.Hour)
+	w.accept(t, f.answer.Application, at)
+	decided := w.decideWithMeta(t, approve(f.answer.Application, at), "corr-9")
+
+	first := commands.NewReactor(w.bus, "")
+	stop := runReactor(t, first)
+	eventually(t, "the voter moved", func() bool { return len(w.events(t, f.voter)) == 2 })
+	eventually(t, "the checkpoint passed the decision", func() bool { return checkpointOf(t, first).Compare(decided.Position) >= 0 })
+	stop()
+
+	replay := commands.NewReactor(w.bus, "replay")
+	stop = runReactor(t, replay)
+	eventually(t, "the replay passed the decision", func() bool { return checkpointOf(t, replay).Compare(decided.Position) >= 0 })
+	stop()
+	moved, ev := lastOf[voter.VoterMovedPrecinct](t, w, f.voter)
+	if got := w.types(t, f.voter); len(got) != 2 || moved.To != p1002 || ev.Metadata.CausationID != decided.ID.String() {
+		t.Fatalf("voter events %v, move %+v caused by %s", got, moved, ev.Metadata.CausationID)
+	}
+
+	// A restarted reactor resumes from its checkpoint.
+	if cp := checkpointOf(t, commands.NewReactor(w.bus, commands.ReactorName)); cp.Compare(decided.Position) < 0 {
+		t.Fatalf("checkpoint %s not kept", cp)
+	}
+}
+
+// TestRepeatMoverFlag: with N = 2, the third move in one election raises
+// a flag on the voter's anomaly stream; the fourth does not (the count
+// has not doubled); moves outside an election are not counted.
+func TestRepeatMoverFlag(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{anomalies: anomaly.Config{RepeatMoverMax: 2, CrowdedAddressMax: 30}})
+	v := w.registerVoter(t, pinAsan)
+	flags := anomaly.StreamFor(anomaly.KindRepeatMover, election.MustID(election2026), v)
+	move := func(to int, electionID string) eventstore.RecordedEvent {
+		w.must(t, commands.MoveVoter{Envelope: env(key()), VoterRef: commands.VoterRef{Voter: v}, To: to, Reason: "form2", Election: electionID, At: tFile})
+		_, ev := lastOf[voter.VoterMovedPrecinct](t, w, v)
+		w.react(t, ev)
+		return ev
+	}
+
+	move(p1002, "")
+	move(p1003, election2026)
+	move(p1001, election2026)
+	if n := len(w.events(t, flags)); n != 0 {
+		t.Fatalf("%d flags after 2 moves in the election", n)
+	}
+	third := move(p1002, election2026)
+	flag, ev := lastOf[anomaly.AnomalyFlagged](t, w, flags)
+	if flag.Kind != "repeat_mover" || flag.Subject != v || flag.ElectionID != election2026 || flag.Count != 3 || flag.Threshold != 2 {
+		t.Fatalf("AnomalyFlagged %+v", flag)
+	}
+	if ev.Metadata.CausationID != third.ID.String() {
+		t.Fatalf("flag caused by %s, want the third move %s", ev.Metadata.CausationID, third.ID)
+	}
+	move(p1003, election2026)
+	w.react(t, third)
+	if n := len(w.events(t, flags)); n != 1 {
+		t.Fatalf("%d flags, want 1", n)
+	}
+}
+
+// TestCrowdedAddressFlag: the AddressCounter (a read model; here a fake)
+// says how many voters live at an address; over M the registration
+// raises a flag, and again once the count has doubled.
+func TestCrowdedAddressFlag(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{anomalies: anomaly.Config{RepeatMoverMax: 2, CrowdedAddressMax: 3}})
+	a, err := geo.ParseAddress(addrAsan.Region, addrAsan.District, addrAsan.Settlement, addrAsan.Street, addrAsan.Building)
+	must(t, err)
+	flags := anomaly.StreamFor(anomaly.KindCrowdedAddress, election.ID{}, a.Key())
+	registered := func(pin string) eventstore.RecordedEvent {
+		v := w.registerVoter(t, pin)
+		_, ev := lastOf[voter.VoterRegistered](t, w, v)
+		return ev
+	}
+
+	w.counter.set(a.Key(), 3)
+	w.react(t, registered(pinAsan))
+	if n := len(w.events(t, flags)); n != 0 {
+		t.Fatalf("%d flags at 3 voters", n)
+	}
+	w.counter.set(a.Key(), 4)
+	ev := registered(pinAigul)
+	w.react(t, ev)
+	w.react(t, ev)
+	flag, _ := lastOf[anomaly.AnomalyFlagged](t, w, flags)
+	if flag.Kind != "crowded_address" || flag.Subject != a.Key() || flag.ElectionID != "" || flag.Count != 4 || flag.Threshold != 3 {
+		t.Fatalf("AnomalyFlagged %+v", flag)
+	}
+
+	// A correction that moves a voter to the address counts too; at 8
+	// voters the count has doubled since the flag.
+	w.counter.set(a.Key(), 8)
+	third := w.registerVoter(t, "20101200000789")
+	w.must(t, commands.CorrectVoterDetails{Envelope: env(key()), VoterRef: commands.VoterRef{Voter: third},
+		Address: &commands.AddressInput{Region: "Ош шаары", Settlement: "Ош", Street: "Ленин көчөсү", Building: "1"}, At: tFile})
+	w.must(t, commands.CorrectVoterDetails{Envelope: env(key()), VoterRef: commands.VoterRef{Voter: third}, Address: &addrAsan, At: tFile})
+	_, corrected := lastOf[voter.VoterDetailsCorrected](t, w, third)
+	w.react(t, corrected)
+	if n := len(w.events(t, flags)); n != 2 {
+		t.Fatalf("%d flags, want 2", n)
+	}
+}
+
+// TestNoAddressCounter: without a counter the crowded-address flag is off.
+func TestNoAddressCounter(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{noCounter: true})
+	v := w.registerVoter(t, pinAsan)
+	_, ev := lastOf[voter.VoterRegistered](t, w, v)
+	w.react(t, ev)
+	if _, err := w.send(t, commands.FlagCrowdedAddress{Envelope: env(key()), Address: addrAsan, At: tFile}); err == nil {
+		t.Fatal("the crowded-address command is registered without a counter")
+	}
+}
+
+func runReactor(t *testing.T, r *commands.Reactor) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	var stopped bool
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("reactor: %v", err)
+		}
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func checkpointOf(t *testing.T, r *commands.Reactor) eventstore.Position {
+	t.Helper()
+	p, err := r.Checkpoint(ctxFor(t))
+	must(t, err)
+	return p
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestOnEventStoreDB runs the application flow and its reaction with the
+// events in EventStoreDB (the fake) and the command results in
+// PostgreSQL: a retried submission answers the same receipt, a second
+// decision is refused, and the reactor moves the voter once although the
+// decision is delivered again.
+func TestOnEventStoreDB(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{esdb: true})
+	v := w.registerVoter(t, pinAsan)
+	c := w.consent(t, v)
+	submit := changeOfPrecinct(v, c, p1002, tFile)
+	first := decode[commands.SubmitApplicationAnswer](t, w.must(t, submit))
+	retry := w.must(t, submit)
+	if again := decode[commands.SubmitApplicationAnswer](t, retry); again != first || !retry.Replayed {
+		t.Fatalf("retry answered %+v (%+v), want %+v", again, retry, first)
+	}
+	app := first.Application
+	at := tFile.Add(time.Hour)
+	w.accept(t, app, at)
+	decided := w.decideWithMeta(t, approve(app, at), "corr-esdb")
+	w.refuse(t, approve(app, at), application.ErrAlreadyDecided)
+
+	stop := runReactor(t, commands.NewReactor(w.bus, ""))
+	eventually(t, "the voter moved", func() bool { return len(w.events(t, v)) == 2 })
+	stop()
+	w.react(t, decided)
+	if got := w.types(t, v); len(got) != 2 || got[1] != voter.TypeVoterMovedPrecinct {
+		t.Fatalf("voter events %v", got)
+	}
+}
+
+// TestReactionKey pins the persisted form of reaction keys.
+func TestReactionKey(t *testing.T) {
+	t.Parallel()
+	id := uuid.MustParse("0f8c6a3e-2b1d-4c5e-9f70-1a2b3c4d5e6f")
+	if got := commands.ReactionKey(commands.ReactionApprovedMove, id); got != "reaction:approved-move:0f8c6a3e-2b1d-4c5e-9f70-1a2b3c4d5e6f" {
+		t.Fatalf("key %q", got)
+	}
+}

@@ -1,0 +1,80 @@
+package commands
+
+import (
+	"context"
+
+	"github.com/cec-kg/tizme/domain/commission"
+	"github.com/cec-kg/tizme/domain/election"
+	"github.com/cec-kg/tizme/domain/failure"
+	"github.com/cec-kg/tizme/domain/precinct"
+	"github.com/cec-kg/tizme/domain/region"
+)
+
+// The reference-data aggregates (region, commission, precinct, election)
+// name their stream after their own identity, which a blank aggregate does
+// not have yet: before its first event a blank commission's Stream is
+// "commission-". A command that creates one knows the stream from its
+// fields, so these wrappers name it from the start; the machinery then
+// loads and appends to the right stream before and after the first event.
+
+type regionAt struct {
+	*region.Region
+	stream string
+}
+
+func (r regionAt) Stream() string { return r.stream }
+
+type commissionAt struct {
+	*commission.Commission
+	stream string
+}
+
+func (c commissionAt) Stream() string { return c.stream }
+
+type precinctAt struct {
+	*precinct.Precinct
+	stream string
+}
+
+func (p precinctAt) Stream() string { return p.stream }
+
+type electionAt struct {
+	*election.Election
+	stream string
+}
+
+func (e electionAt) Stream() string { return e.stream }
+
+func newCommission() *commission.Commission { return &commission.Commission{} }
+func newPrecinct() *precinct.Precinct       { return &precinct.Precinct{} }
+func newElection() *election.Election       { return &election.Election{} }
+
+// commissionRegistered loads commission ref and refuses one that is not
+// registered (commission.ErrNotRegistered).
+func (h *handlers) commissionRegistered(ctx context.Context, ref commission.Ref) (*commission.Commission, error) {
+	c, err := loadOther(ctx, h, commission.StreamFor(ref), newCommission)
+	if err != nil {
+		return nil, err
+	}
+	if c.Ref().IsZero() {
+		return nil, commission.ErrNotRegistered
+	}
+	return c, nil
+}
+
+// precinctOpen refuses a precinct that is not established
+// (precinct.ErrNotEstablished) or closed (precinct.ErrClosed): no voter is
+// put on the list at a polling station that does not serve voters.
+func (h *handlers) precinctOpen(ctx context.Context, n precinct.Number) error {
+	p, err := loadOther(ctx, h, precinct.StreamFor(n), newPrecinct)
+	if err != nil {
+		return err
+	}
+	if p.Number().IsZero() {
+		return precinct.ErrNotEstablished
+	}
+	if closed, _ := p.Closed(); closed {
+		return failure.With(precinct.ErrClosed, map[string]string{"number": n.String()})
+	}
+	return nil
+}

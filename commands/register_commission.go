@@ -1,0 +1,88 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/cec-kg/tizme/domain/commission"
+	"github.com/cec-kg/tizme/domain/geo"
+)
+
+// NameRegisterCommission is persisted: never change it.
+const NameRegisterCommission = "commission.register"
+
+// RegisterCommission records an election commission under its parent: the
+// CEC has none, a TEC or DEC reports to the CEC, a PEC to a TEC or DEC
+// (VC §14: an application names the commission). The parent must be
+// registered first.
+type RegisterCommission struct {
+	Envelope
+	// Commission is the ref: "CEC", or "TEC-", "DEC-", "PEC-" and a code.
+	Commission string `json:"commission"`
+	// Parent is the parent's ref; empty only for the CEC.
+	Parent string `json:"parent,omitempty"`
+	// Region is the region code; empty only for the CEC.
+	Region string    `json:"region,omitempty"`
+	Name   string    `json:"name"`
+	At     time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (RegisterCommission) CommandName() string { return NameRegisterCommission }
+
+type commissionRegistration struct {
+	ref, parent commission.Ref
+	region      geo.RegionCode
+}
+
+func (c RegisterCommission) parse() (commissionRegistration, error) {
+	var (
+		r   commissionRegistration
+		err error
+	)
+	if err := requireTime(c.At, "at"); err != nil {
+		return r, err
+	}
+	if r.ref, err = commission.ParseRef(c.Commission); err != nil {
+		return r, err
+	}
+	if c.Parent != "" {
+		if r.parent, err = commission.ParseRef(c.Parent); err != nil {
+			return r, err
+		}
+	}
+	if c.Region != "" {
+		if r.region, err = geo.ParseRegionCode(c.Region); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func (h *handlers) registerCommission() Decider[RegisterCommission, commissionAt] {
+	return Decider[RegisterCommission, commissionAt]{
+		Check: func(c RegisterCommission) error {
+			_, err := c.parse()
+			return err
+		},
+		Target: func(c RegisterCommission) commissionAt {
+			r, _ := c.parse()
+			return commissionAt{Commission: newCommission(), stream: commission.StreamFor(r.ref)}
+		},
+		Decide: func(ctx context.Context, k commissionAt, c RegisterCommission) (any, error) {
+			r, err := c.parse()
+			if err != nil {
+				return nil, err
+			}
+			if err := k.Register(r.ref, r.parent, r.region, c.Name, c.At); err != nil {
+				return nil, err
+			}
+			if !r.parent.IsZero() {
+				if _, err := h.commissionRegistered(ctx, r.parent); err != nil {
+					return nil, err
+				}
+			}
+			return nil, nil
+		},
+	}
+}

@@ -1,0 +1,106 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/person"
+	"github.com/cec-kg/tizme/domain/voter"
+)
+
+// NameRegisterVoter is persisted: never change it.
+const NameRegisterVoter = "voter.register"
+
+// RegisterVoter puts a citizen on the voter list (VC §6): from the
+// population register, an import, or an approved inclusion application
+// (absent_from_list: staff register the voter with the application's ID,
+// since a voter stream cannot give back the PIN it was made from).
+//
+// The voter's stream is the keyed hash of the PIN, appended with expected
+// revision "no stream": a PIN registers once, also when two registrations
+// race (the loser is refused with voter.ErrAlreadyRegistered).
+type RegisterVoter struct {
+	Envelope
+	PIN  string    `json:"pin"`
+	Name NameInput `json:"name"`
+	// BirthDate is the register's (YYYY-MM-DD); empty means the PIN's.
+	BirthDate string       `json:"birth_date,omitempty"`
+	Passport  string       `json:"passport"`
+	Address   AddressInput `json:"address"`
+	Precinct  int          `json:"precinct"`
+	// Source is "population-register", "application" or "import".
+	Source string `json:"source"`
+	// Application is the approved inclusion application, if any.
+	Application uuid.UUID `json:"application,omitzero"`
+	At          time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (RegisterVoter) CommandName() string { return NameRegisterVoter }
+
+// RegisterVoterAnswer is RegisterVoter's answer.
+type RegisterVoterAnswer struct {
+	// Voter is the new entry's stream.
+	Voter string `json:"voter"`
+}
+
+func (h *handlers) registration(c RegisterVoter) (voter.Registration, error) {
+	if err := requireTime(c.At, "at"); err != nil {
+		return voter.Registration{}, err
+	}
+	if c.PIN == "" {
+		return voter.Registration{}, missingField("pin")
+	}
+	var (
+		r   = voter.Registration{Source: voter.Source(c.Source), ApplicationID: c.Application}
+		err error
+	)
+	if r.PIN, err = person.ParsePIN(c.PIN, calendar.DayOf(c.At)); err != nil {
+		return r, err
+	}
+	if r.Name, err = c.Name.parse(); err != nil {
+		return r, err
+	}
+	if r.BirthDate, err = optionalDate(c.BirthDate); err != nil {
+		return r, err
+	}
+	if r.Passport, err = h.optionalPassport(c.Passport); err != nil {
+		return r, err
+	}
+	if r.Address, err = c.Address.parse(); err != nil {
+		return r, err
+	}
+	if r.Precinct, err = optionalPrecinct(c.Precinct); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+func (h *handlers) registerVoter() Decider[RegisterVoter, *voter.Entry] {
+	return Decider[RegisterVoter, *voter.Entry]{
+		Check: func(c RegisterVoter) error {
+			_, err := h.registration(c)
+			return err
+		},
+		Target: func(c RegisterVoter) *voter.Entry {
+			r, _ := h.registration(c)
+			return voter.NewFor(h.deps.VoterKey, r.PIN)
+		},
+		Decide: func(ctx context.Context, e *voter.Entry, c RegisterVoter) (any, error) {
+			r, err := h.registration(c)
+			if err != nil {
+				return nil, err
+			}
+			if err := e.Register(r, c.At); err != nil {
+				return nil, err
+			}
+			if err := h.precinctOpen(ctx, r.Precinct); err != nil {
+				return nil, err
+			}
+			return RegisterVoterAnswer{Voter: e.Stream()}, nil
+		},
+	}
+}

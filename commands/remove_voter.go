@@ -1,0 +1,59 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cec-kg/tizme/domain/voter"
+)
+
+// NameRemoveVoter is persisted: never change it.
+const NameRemoveVoter = "voter.remove"
+
+// RemoveVoter takes an entry off the list, always with a reason and the
+// record it rests on: a voter must be able to learn why (DOMAIN: no
+// deletions without notice or published reason). An approved
+// exclude_other_entry application is carried out by staff with this
+// command and the application's ID, since the reason and basis are theirs
+// to establish.
+type RemoveVoter struct {
+	Envelope
+	VoterRef
+	// Reason is "death", "citizenship_lost", "incapacity", "duplicate" or
+	// "other".
+	Reason string `json:"reason"`
+	// Note explains the reason; required for "other".
+	Note string `json:"note,omitempty"`
+	// Basis names the record the removal rests on; required.
+	Basis       string    `json:"basis"`
+	Application uuid.UUID `json:"application,omitzero"`
+	At          time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (RemoveVoter) CommandName() string { return NameRemoveVoter }
+
+func (h *handlers) removeVoter() Decider[RemoveVoter, *voter.Entry] {
+	return Decider[RemoveVoter, *voter.Entry]{
+		Check: func(c RemoveVoter) error {
+			if err := requireTime(c.At, "at"); err != nil {
+				return err
+			}
+			_, err := h.voterStream(c.VoterRef, c.At)
+			return err
+		},
+		Target: func(c RemoveVoter) *voter.Entry {
+			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
+		},
+		Decide: func(_ context.Context, e *voter.Entry, c RemoveVoter) (any, error) {
+			return nil, e.Remove(voter.Removal{
+				Reason:        voter.RemovalReason(c.Reason),
+				Note:          c.Note,
+				Basis:         c.Basis,
+				ApplicationID: c.Application,
+			}, c.At)
+		},
+	}
+}

@@ -1,0 +1,45 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cec-kg/tizme/domain/voter"
+)
+
+// NameRestoreVoter is persisted: never change it.
+const NameRestoreVoter = "voter.restore"
+
+// RestoreVoter puts a removed entry back on the list, with a reason (the
+// removal was an error; an approved absent_from_list application for a
+// removed entry).
+type RestoreVoter struct {
+	Envelope
+	VoterRef
+	Reason      string    `json:"reason"`
+	Application uuid.UUID `json:"application,omitzero"`
+	At          time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (RestoreVoter) CommandName() string { return NameRestoreVoter }
+
+func (h *handlers) restoreVoter() Decider[RestoreVoter, *voter.Entry] {
+	return Decider[RestoreVoter, *voter.Entry]{
+		Check: func(c RestoreVoter) error {
+			if err := requireTime(c.At, "at"); err != nil {
+				return err
+			}
+			_, err := h.voterStream(c.VoterRef, c.At)
+			return err
+		},
+		Target: func(c RestoreVoter) *voter.Entry {
+			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
+		},
+		Decide: func(_ context.Context, e *voter.Entry, c RestoreVoter) (any, error) {
+			return nil, e.Restore(c.Reason, c.Application, c.At)
+		},
+	}
+}

@@ -1,0 +1,186 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cec-kg/tizme/domain/application"
+	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/commission"
+	"github.com/cec-kg/tizme/domain/consent"
+	"github.com/cec-kg/tizme/domain/election"
+)
+
+// NameSubmitApplication is persisted: never change it.
+const NameSubmitApplication = "application.submit"
+
+// SubmitApplication files a voter's application in the Voter's Cabinet
+// (VC §13–16) or through the portal (VP 2.4). The handler loads the
+// election (its calendar decides the filing window, VC §13, and the
+// decision period, VC §18) and the consent the voter cites (in force, of
+// purpose "application", VC §10–11) before deciding on the application.
+//
+// The answer is the confirmation the voter is shown (VC §15): receipt
+// number, time of filing and the last day for the decision. A retried
+// command (same idempotency key) answers the same confirmation and writes
+// nothing.
+type SubmitApplication struct {
+	Envelope
+	// Application is the new application's ID; zero means one derived
+	// from the idempotency key, so a retried command files no second one.
+	Application uuid.UUID `json:"application,omitzero"`
+	// VoterRef names the filing voter (also for an inclusion, before the
+	// voter has an entry).
+	VoterRef
+	// Commission is the commission addressed (VC §14), e.g. "TEC-0101".
+	Commission string `json:"commission"`
+	// Kind is correct_personal_data, absent_from_list, change_of_precinct,
+	// exclude_other_entry or complaint_about_operator.
+	Kind string `json:"kind"`
+	// Election is the election whose filing window admits the application.
+	Election string     `json:"election"`
+	Claim    ClaimInput `json:"claim"`
+	// Consent is the voter's consent to processing for filing (VC §10).
+	Consent uuid.UUID `json:"consent"`
+	At      time.Time `json:"at"`
+}
+
+// ClaimInput is what the voter states, as sent. Empty fields are not
+// claimed; which ones a kind needs is the domain's rule (application.Claim).
+type ClaimInput struct {
+	Name      *NameInput    `json:"name,omitempty"`
+	BirthDate string        `json:"birth_date,omitempty"`
+	Passport  string        `json:"passport,omitempty"`
+	Address   *AddressInput `json:"address,omitempty"`
+	Precinct  int           `json:"precinct,omitempty"`
+	// OtherEntry is the voter stream of an entry to exclude.
+	OtherEntry string `json:"other_entry,omitempty"`
+	// Respondent is the commission a complaint is about.
+	Respondent string `json:"respondent,omitempty"`
+	Operator   string `json:"operator,omitempty"`
+	Text       string `json:"text,omitempty"`
+}
+
+// CommandName implements Command.
+func (SubmitApplication) CommandName() string { return NameSubmitApplication }
+
+// SubmitApplicationAnswer is the confirmation of filing (VC §15).
+type SubmitApplicationAnswer struct {
+	Application uuid.UUID `json:"application"`
+	// Receipt is the receipt number, A-YYMMDD-XXXXX-XXXXX.
+	Receipt string `json:"receipt"`
+	// SubmittedAt is the confirmed time of filing, in UTC.
+	SubmittedAt time.Time `json:"submitted_at"`
+	// DecisionDue is the last Bishkek day for the decision: the day of
+	// receipt plus the election's decision days, 7 by default (VC §18).
+	DecisionDue calendar.Date `json:"decision_due"`
+}
+
+func (h *handlers) claim(in ClaimInput) (application.Claim, error) {
+	var (
+		c = application.Claim{
+			OtherEntry: in.OtherEntry,
+			Operator:   in.Operator,
+			Text:       in.Text,
+		}
+		err error
+	)
+	if c.Name, err = in.Name.parse(); err != nil {
+		return c, err
+	}
+	if c.BirthDate, err = optionalDate(in.BirthDate); err != nil {
+		return c, err
+	}
+	if c.Passport, err = h.optionalPassport(in.Passport); err != nil {
+		return c, err
+	}
+	if c.Address, err = in.Address.parse(); err != nil {
+		return c, err
+	}
+	if c.Precinct, err = optionalPrecinct(in.Precinct); err != nil {
+		return c, err
+	}
+	if in.Respondent != "" {
+		if c.Respondent, err = commission.ParseRef(in.Respondent); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// submission parses the command's own fields (not the election's calendar
+// nor the consent, which Decide loads).
+func (h *handlers) submission(c SubmitApplication) (application.Submission, error) {
+	var (
+		s   = application.Submission{Kind: application.Kind(c.Kind)}
+		err error
+	)
+	if err := requireTime(c.At, "at"); err != nil {
+		return s, err
+	}
+	if s.Voter, err = h.voterStream(c.VoterRef, c.At); err != nil {
+		return s, err
+	}
+	if c.Commission != "" {
+		if s.Commission, err = commission.ParseRef(c.Commission); err != nil {
+			return s, err
+		}
+	}
+	if s.ElectionID, err = optionalElection(c.Election); err != nil {
+		return s, err
+	}
+	if s.Claim, err = h.claim(c.Claim); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+func (h *handlers) submitApplication() Decider[SubmitApplication, *application.Application] {
+	return Decider[SubmitApplication, *application.Application]{
+		Check: func(c SubmitApplication) error {
+			_, err := h.submission(c)
+			return err
+		},
+		Target: func(c SubmitApplication) *application.Application {
+			return application.New(derivedID(c.Application, NameSubmitApplication, c.Key()))
+		},
+		Decide: func(ctx context.Context, a *application.Application, c SubmitApplication) (any, error) {
+			if a.Status() != application.StatusNone {
+				return nil, application.ErrAlreadySubmitted
+			}
+			s, err := h.submission(c)
+			if err != nil {
+				return nil, err
+			}
+			if !s.ElectionID.IsZero() {
+				e, err := loadOther(ctx, h, election.StreamFor(s.ElectionID), newElection)
+				if err != nil {
+					return nil, err
+				}
+				if e.ID().IsZero() {
+					return nil, election.ErrNotScheduled
+				}
+				s.Calendar = e.Calendar()
+			}
+			if c.Consent != uuid.Nil {
+				k, err := loadOther(ctx, h, consent.StreamFor(c.Consent), func() *consent.Consent { return consent.New(c.Consent) })
+				if err != nil {
+					return nil, err
+				}
+				s.Consent = k
+			}
+			conf, err := a.Submit(s, c.At)
+			if err != nil {
+				return nil, err
+			}
+			return SubmitApplicationAnswer{
+				Application: a.ID(),
+				Receipt:     conf.Receipt.String(),
+				SubmittedAt: conf.SubmittedAt,
+				DecisionDue: conf.DecisionDue,
+			}, nil
+		},
+	}
+}

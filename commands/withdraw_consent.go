@@ -1,0 +1,54 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cec-kg/tizme/domain/consent"
+)
+
+// NameWithdrawConsent is persisted: never change it.
+const NameWithdrawConsent = "consent.withdraw"
+
+// WithdrawConsent records that the voter withdrew a consent. Applications
+// already filed stay filed; new ones need a new consent (VC §11). Only the
+// voter who gave it can withdraw it: a consent of another voter is
+// answered as one not given (consent.ErrNotGiven), so that nobody learns
+// about another voter's consents.
+type WithdrawConsent struct {
+	Envelope
+	Consent uuid.UUID `json:"consent"`
+	VoterRef
+	At time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (WithdrawConsent) CommandName() string { return NameWithdrawConsent }
+
+func (h *handlers) withdrawConsent() Decider[WithdrawConsent, *consent.Consent] {
+	return Decider[WithdrawConsent, *consent.Consent]{
+		Check: func(c WithdrawConsent) error {
+			if err := requireTime(c.At, "at"); err != nil {
+				return err
+			}
+			if c.Consent == uuid.Nil {
+				return missingField("consent")
+			}
+			_, err := h.voterStream(c.VoterRef, c.At)
+			return err
+		},
+		Target: func(c WithdrawConsent) *consent.Consent { return consent.New(c.Consent) },
+		Decide: func(_ context.Context, k *consent.Consent, c WithdrawConsent) (any, error) {
+			stream, err := h.voterStream(c.VoterRef, c.At)
+			if err != nil {
+				return nil, err
+			}
+			if k.Given() && k.Voter() != stream {
+				return nil, consent.ErrNotGiven
+			}
+			return nil, k.Withdraw(c.At)
+		},
+	}
+}
