@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -60,7 +61,22 @@ type Config struct {
 	BenchSize string
 	// BenchOut is the JSON file `tizme bench` writes.
 	BenchOut string
+	// Args are the arguments after the flags, one per line, for the
+	// commands in takesArgs (`tizme rebuild [projection…]`). A string
+	// keeps Config comparable; ArgList splits it.
+	Args string
 }
+
+// ArgList returns the arguments after the flags.
+func (c Config) ArgList() []string {
+	if c.Args == "" {
+		return nil
+	}
+	return strings.Split(c.Args, "\n")
+}
+
+// takesArgs lists the commands that accept arguments after their flags.
+var takesArgs = map[string]bool{"rebuild": true}
 
 // Bench sizes.
 const (
@@ -169,9 +185,12 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 		}
 		return Config{}, errUsage
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && !takesArgs[command] {
 		fmt.Fprintf(output, "tizme %s: unexpected arguments %q\n", command, fs.Args())
 		return Config{}, errUsage
+	}
+	if fs.NArg() > 0 {
+		cfg.Args = strings.Join(fs.Args(), "\n")
 	}
 	if err := errors.Join(append(errs, cfg.Validate())...); err != nil {
 		return Config{}, err

@@ -59,6 +59,7 @@ var commands = []command{
 	{"serve", "run the HTTP server (with a private PostgreSQL unless DATABASE_URL is set)", serve},
 	{"migrate", "create or upgrade the database schema, then exit", migrate},
 	{"bench", "measure throughput and latency beside naive baselines on a fresh durable database", bench},
+	{"rebuild", "rebuild read models from the log while they keep serving: rebuild [flags] [projection…]", rebuild},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
