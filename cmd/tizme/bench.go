@@ -18,6 +18,7 @@ import (
 
 	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
 	"github.com/cec-kg/tizme/eventstore/storebench"
+	"github.com/cec-kg/tizme/projections/projbench"
 )
 
 // benchReport is what `tizme bench` writes as JSON.
@@ -40,35 +41,41 @@ type benchMachine struct {
 // temporary folder, or a new database on DATABASE_URL's server, dropped
 // afterwards. Nothing of the service's own data is touched.
 func bench(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) (err error) {
-	size := storebench.Quick
+	storeSize, projSize := storebench.Quick, projbench.Quick
 	if cfg.BenchSize == benchFull {
-		size = storebench.Full
+		storeSize, projSize = storebench.Full, projbench.Full
 	}
-	connString, cleanup, where, err := benchDatabase(ctx, cfg, log)
+	server, err := openBenchServer(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, cleanup()) }()
-
-	poolCfg, err := pgxpool.ParseConfig(connString)
-	if err != nil {
-		return err
-	}
-	poolCfg.MaxConns = 80 // 64 writers and the subscriptions
-	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
-	if err != nil {
-		return fmt.Errorf("connect to the bench database: %w", err)
-	}
-	defer pool.Close()
-
+	defer func() { err = errors.Join(err, server.close()) }()
 	report := benchReport{
-		Started: time.Now().UTC(), Size: cfg.BenchSize, Database: where,
+		Started: time.Now().UTC(), Size: cfg.BenchSize, Database: server.where,
 		Machine: benchMachine{CPUs: runtime.NumCPU(), OS: runtime.GOOS, Arch: runtime.GOARCH, Go: runtime.Version()},
 	}
-	report.Results, err = storebench.Run(ctx, pool, size, stdout)
+	// Each part gets a database of its own, so one's data does not slow
+	// the other's scans.
+	stamp := time.Now().UnixNano()
+	storePool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_store_%d", stamp))
 	if err != nil {
-		return fmt.Errorf("bench: %w", err)
+		return err
 	}
+	defer storePool.Close()
+	report.Results, err = storebench.Run(ctx, storePool, storeSize, stdout)
+	if err != nil {
+		return fmt.Errorf("bench the event store: %w", err)
+	}
+	projPool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_projections_%d", stamp))
+	if err != nil {
+		return err
+	}
+	defer projPool.Close()
+	projResults, err := projbench.Run(ctx, projPool, projSize, stdout)
+	if err != nil {
+		return fmt.Errorf("bench the projections: %w", err)
+	}
+	report.Results = append(report.Results, projResults...)
 	printBench(stdout, report)
 	if err := os.MkdirAll(filepath.Dir(cfg.BenchOut), 0o755); err != nil {
 		return err
@@ -84,55 +91,92 @@ func bench(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	return nil
 }
 
-// benchDatabase returns a connection string to an empty database on a
-// durable server and a function that removes it.
-func benchDatabase(ctx context.Context, cfg Config, log *slog.Logger) (string, func() error, string, error) {
-	name := fmt.Sprintf("tizme_bench_%d", time.Now().UnixNano())
+// benchServer gives empty databases on a durable server, and a function
+// that removes them (and the server, if it started one).
+type benchServer struct {
+	where  string
+	create func(ctx context.Context, name string) (string, error)
+	close  func() error
+}
+
+// openBenchServer is a private PostgreSQL in a temporary folder, or the
+// server of DATABASE_URL.
+func openBenchServer(ctx context.Context, cfg Config, log *slog.Logger) (*benchServer, error) {
+	var names []string
 	if cfg.DatabaseURL != "" {
-		admin, err := pgx.Connect(ctx, cfg.DatabaseURL)
-		if err != nil {
-			return "", nil, "", fmt.Errorf("connect to %s: %w", envDatabaseURL, err)
-		}
-		defer admin.Close(context.Background())
-		if _, err := admin.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()); err != nil {
-			return "", nil, "", fmt.Errorf("create the bench database: %w", err)
-		}
 		pcfg, err := pgx.ParseConfig(cfg.DatabaseURL)
 		if err != nil {
-			return "", nil, "", err
+			return nil, fmt.Errorf("%s is not a valid PostgreSQL connection string", envDatabaseURL)
 		}
-		drop := func() error {
-			c, err := pgx.ConnectConfig(context.Background(), pcfg)
+		exec := func(ctx context.Context, sql string) error {
+			c, err := pgx.ConnectConfig(ctx, pcfg)
 			if err != nil {
-				return err
+				return fmt.Errorf("connect to %s: %w", envDatabaseURL, err)
 			}
 			defer c.Close(context.Background())
-			_, err = c.Exec(context.Background(), `DROP DATABASE `+pgx.Identifier{name}.Sanitize()+` WITH (FORCE)`)
+			_, err = c.Exec(ctx, sql)
 			return err
 		}
-		return withDatabase(cfg.DatabaseURL, name), drop, "the server of " + envDatabaseURL, nil
+		return &benchServer{
+			where: "the server of " + envDatabaseURL,
+			create: func(ctx context.Context, name string) (string, error) {
+				if err := exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()); err != nil {
+					return "", fmt.Errorf("create the bench database: %w", err)
+				}
+				names = append(names, name)
+				return withDatabase(cfg.DatabaseURL, name), nil
+			},
+			close: func() error {
+				var errs []error
+				for _, name := range names {
+					errs = append(errs, exec(context.Background(), `DROP DATABASE `+pgx.Identifier{name}.Sanitize()+` WITH (FORCE)`))
+				}
+				return errors.Join(errs...)
+			},
+		}, nil
 	}
 	dir, err := os.MkdirTemp("", "tizme-bench-")
 	if err != nil {
-		return "", nil, "", err
+		return nil, err
 	}
 	// As root the server runs as the postgres user, who must reach it.
 	if err := os.Chmod(dir, 0o755); err != nil {
-		return "", nil, "", err
+		return nil, errors.Join(err, os.RemoveAll(dir))
 	}
 	srv, err := pgserver.Start(ctx, pgserver.Config{DataDir: dir, BinDir: cfg.PGBinDir, Durable: true, Logger: log})
 	if err != nil {
-		os.RemoveAll(dir)
-		return "", nil, "", fmt.Errorf("start a private PostgreSQL for the bench: %w", err)
+		return nil, errors.Join(fmt.Errorf("start a private PostgreSQL for the bench: %w", err), os.RemoveAll(dir))
 	}
-	stop := func() error {
-		err := srv.Stop()
-		return errors.Join(err, os.RemoveAll(dir), os.RemoveAll(srv.DataDir()))
+	return &benchServer{
+		where: "a private durable PostgreSQL (fsync on)",
+		create: func(ctx context.Context, name string) (string, error) {
+			if err := srv.EnsureDatabase(ctx, name); err != nil {
+				return "", err
+			}
+			return srv.ConnString(name), nil
+		},
+		close: func() error {
+			return errors.Join(srv.Stop(), os.RemoveAll(dir), os.RemoveAll(srv.DataDir()))
+		},
+	}, nil
+}
+
+// benchPool creates database name on the bench server and connects to it.
+func benchPool(ctx context.Context, server *benchServer, name string) (*pgxpool.Pool, error) {
+	connString, err := server.create(ctx, name)
+	if err != nil {
+		return nil, err
 	}
-	if err := srv.EnsureDatabase(ctx, name); err != nil {
-		return "", nil, "", errors.Join(err, stop())
+	poolCfg, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		return nil, err
 	}
-	return srv.ConnString(name), stop, "a private durable PostgreSQL (fsync on)", nil
+	poolCfg.MaxConns = 80 // 64 writers and the subscriptions
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to the bench database: %w", err)
+	}
+	return pool, nil
 }
 
 // withDatabase points a connection string at another database.

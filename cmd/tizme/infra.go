@@ -14,6 +14,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore/esdb"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
+	"github.com/cec-kg/tizme/projections"
 )
 
 // embeddedDatabase is the database the private PostgreSQL serves.
@@ -103,6 +104,9 @@ func migrateDatabase(ctx context.Context, cfg Config, db *database) error {
 	}
 	if err := cmds.MigrateReactions(ctx, db.pool); err != nil {
 		return fmt.Errorf("migrate the reaction checkpoints: %w", err)
+	}
+	if err := projections.Migrate(ctx, db.pool); err != nil {
+		return fmt.Errorf("migrate the projection state: %w", err)
 	}
 	db.log.Info("database schema up to date")
 	return nil

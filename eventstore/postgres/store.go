@@ -254,6 +254,9 @@ func expectedCondition(expected eventstore.ExpectedRevision) string {
 // commit and fails with a unique violation, so optimistic concurrency
 // needs no lock and no extra row.
 func appendStatement(ctx context.Context, q querier, stream string, expected eventstore.ExpectedRevision, c eventColumns) (eventstore.AppendResult, bool, error) {
+	if len(c.ids) == 1 {
+		return appendOne(ctx, q, stream, expected, c)
+	}
 	sql := `WITH cur AS (SELECT max(revision) AS rev FROM es_events WHERE stream = $1),
 		ins AS (
 			INSERT INTO es_events (id, stream, revision, type, version, data, metadata)
@@ -268,8 +271,30 @@ func appendStatement(ctx context.Context, q querier, stream string, expected eve
 	if exact, ok := expected.Revision(); ok {
 		args = append(args, int64(exact))
 	}
+	return scanAppended(q.QueryRow(ctx, sql, args...))
+}
+
+// appendOne is appendStatement for the common single-event append: the
+// same check and insert without arrays, sorts or a CTE (measured: 64
+// writers went from 4,900–6,500 to 6,000–7,000 appends/s in quick runs).
+func appendOne(ctx context.Context, q querier, stream string, expected eventstore.ExpectedRevision, c eventColumns) (eventstore.AppendResult, bool, error) {
+	sql := `INSERT INTO es_events (id, stream, revision, type, version, data, metadata)
+		SELECT $2, $1, coalesce(cur.rev, -1) + 1, $3, $4, $5::json, $6::json
+		FROM (SELECT max(revision) AS rev FROM es_events WHERE stream = $1) AS cur
+		WHERE ` + expectedCondition(expected) + `
+		RETURNING revision, tx, seq`
+	args := []any{stream, c.ids[0], c.types[0], c.versions[0], c.data[0], c.meta[0]}
+	if exact, ok := expected.Revision(); ok {
+		args = append(args, int64(exact))
+	}
+	return scanAppended(q.QueryRow(ctx, sql, args...))
+}
+
+// scanAppended reads the revision and position an append returned; no row
+// means the expected revision did not hold.
+func scanAppended(row pgx.Row) (eventstore.AppendResult, bool, error) {
 	var rev, tx, seq int64
-	err := q.QueryRow(ctx, sql, args...).Scan(&rev, &tx, &seq)
+	err := row.Scan(&rev, &tx, &seq)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return eventstore.AppendResult{}, false, nil
 	}
