@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cec-kg/tizme/domain/voter"
 )
 
 // Environment variables. Flags of the same meaning override them.
@@ -25,6 +27,7 @@ const (
 	envLogLevel        = "TIZME_LOG_LEVEL"
 	envLogFormat       = "TIZME_LOG_FORMAT"
 	envShutdownTimeout = "TIZME_SHUTDOWN_TIMEOUT"
+	envVoterKey        = "TIZME_VOTER_KEY"
 )
 
 // Log formats.
@@ -57,6 +60,13 @@ type Config struct {
 	LogFormat string
 	// ShutdownTimeout bounds the wait for requests in flight at shutdown.
 	ShutdownTimeout time.Duration
+	// VoterKey (hex or base64, at least 32 bytes) is the secret key of voter
+	// stream names. When empty, a key made on the first start and kept in
+	// the database is used.
+	//
+	// WARNING: a secret that must never change once voter events exist;
+	// never log it.
+	VoterKey string
 	// BenchSize is the size of `tizme bench`: "quick" or "full".
 	BenchSize string
 	// BenchOut is the JSON file `tizme bench` writes.
@@ -125,6 +135,14 @@ func (c Config) Validate() error {
 	if c.LogFormat != logFormatJSON && c.LogFormat != logFormatText {
 		errs = append(errs, fmt.Errorf("%s %q: want %q or %q", envLogFormat, c.LogFormat, logFormatJSON, logFormatText))
 	}
+	if c.VoterKey != "" {
+		// The value is not repeated: it is a secret.
+		if key, err := decodeKey(c.VoterKey); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w (value not shown)", envVoterKey, err))
+		} else if err := voter.CheckKey(key); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", envVoterKey, err))
+		}
+	}
 	if c.BenchSize != benchQuick && c.BenchSize != benchFull {
 		errs = append(errs, fmt.Errorf("-bench-size %q: want %q or %q", c.BenchSize, benchQuick, benchFull))
 	}
@@ -163,6 +181,7 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 	str(envDataDir, &cfg.DataDir)
 	str(envPGBinDir, &cfg.PGBinDir)
 	str(envEventStoreURL, &cfg.EventStoreURL)
+	str(envVoterKey, &cfg.VoterKey)
 	str(envLogFormat, &cfg.LogFormat)
 	if v := getenv(envLogLevel); v != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(v)); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	// Imported as cmds: this package's subcommand table is named commands.
 	cmds "github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/esdb"
 	"github.com/cec-kg/tizme/eventstore/postgres"
@@ -116,7 +117,7 @@ func migrateDatabase(ctx context.Context, cfg Config, db *database) error {
 // PostgreSQL event store otherwise.
 func openEventStore(ctx context.Context, cfg Config, db *database, log *slog.Logger) (eventstore.Store, error) {
 	if cfg.EventStoreURL != "" {
-		store, err := esdb.New(ctx, cfg.EventStoreURL, esdb.Options{Logger: log})
+		store, err := esdb.New(ctx, cfg.EventStoreURL, esdb.Options{Logger: log, Types: domain.NewCodec()})
 		if err != nil {
 			return nil, fmt.Errorf("connect to EventStoreDB: %w", err)
 		}
@@ -124,5 +125,6 @@ func openEventStore(ctx context.Context, cfg Config, db *database, log *slog.Log
 		return store, nil
 	}
 	log.Info("event store: PostgreSQL")
-	return postgres.New(db.pool, postgres.Options{Logger: log}), nil
+	// The store refuses event types the domain does not know.
+	return postgres.New(db.pool, postgres.Options{Logger: log, Types: domain.NewCodec()}), nil
 }

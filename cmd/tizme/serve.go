@@ -9,12 +9,13 @@ import (
 	"net"
 
 	"github.com/cec-kg/tizme/api"
+	"github.com/cec-kg/tizme/domain"
 )
 
 // serve runs the HTTP server until ctx is cancelled (SIGINT, SIGTERM), then
 // shuts down in the reverse order of starting: HTTP (waiting for requests
-// in flight up to the shutdown timeout), the event store, the database
-// pool, the private PostgreSQL.
+// in flight up to the shutdown timeout), the reactions, projections and
+// command bus, the event store, the database pool, the private PostgreSQL.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err error) {
 	db, err := openDatabase(ctx, cfg, log)
 	if err != nil {
@@ -36,6 +37,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 			err = errors.Join(err, fmt.Errorf("close the event store: %w", cerr))
 		}
 		log.Info("event store closed")
+	}()
+
+	codec := domain.NewCodec()
+	svc, err := startServices(ctx, cfg, db, events, codec, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		err = errors.Join(err, svc.Close())
+		log.Info("command bus, reactions and projections stopped")
 	}()
 
 	srv, err := api.New(api.Config{Logger: log, Version: version()}, api.Deps{DB: db.pool, Events: events})

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	cmds "github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/projections"
+)
+
+// settingsMigrations hold values tizme makes once and keeps with the data.
+var settingsMigrations = []string{
+	`CREATE TABLE tizme_settings (
+		name       text PRIMARY KEY,
+		value      text NOT NULL,
+		created_at timestamptz NOT NULL DEFAULT now())`,
+}
+
+// settingVoterKey names the voter-stream key in tizme_settings.
+const settingVoterKey = "voter_stream_key"
+
+// voterKey returns the secret key of voter stream names: TIZME_VOTER_KEY
+// when set, else the one kept in the database, made on the first start.
+//
+// WARNING: the key must never change once voter events are stored (every
+// voter's stream name is derived from it). Keeping it with the data means
+// a restore brings its key along. It protects PINs in stream names, logs
+// and URLs; the events themselves hold the PIN, so whoever reads the
+// database learns nothing more from the key.
+func voterKey(ctx context.Context, cfg Config, pool *pgxpool.Pool) ([]byte, error) {
+	if cfg.VoterKey != "" {
+		key, err := decodeKey(cfg.VoterKey)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", envVoterKey, err)
+		}
+		return key, voter.CheckKey(key)
+	}
+	if err := postgres.ApplyMigrations(ctx, pool, "settings", settingsMigrations); err != nil {
+		return nil, err
+	}
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, err
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO tizme_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+		settingVoterKey, hex.EncodeToString(fresh)); err != nil {
+		return nil, fmt.Errorf("store the voter-stream key: %w", err)
+	}
+	var stored string
+	if err := pool.QueryRow(ctx, `SELECT value FROM tizme_settings WHERE name = $1`, settingVoterKey).Scan(&stored); err != nil {
+		return nil, fmt.Errorf("read the voter-stream key: %w", err)
+	}
+	key, err := hex.DecodeString(stored)
+	if err != nil {
+		return nil, fmt.Errorf("the stored voter-stream key is not hex: %w", err)
+	}
+	return key, voter.CheckKey(key)
+}
+
+// decodeKey reads a key written as hex or base64.
+func decodeKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if key, err := hex.DecodeString(s); err == nil {
+		return key, nil
+	}
+	if key, err := base64.StdEncoding.DecodeString(s); err == nil {
+		return key, nil
+	}
+	return nil, errors.New("want hex or base64")
+}
+
+// services are the background parts of serve: the command bus with every
+// handler, the reactions, and the projection runner.
+type services struct {
+	Bus  *cmds.Bus
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+	errs chan error
+}
+
+// startServices starts the command bus, the reactor and the projection
+// runner on events. Close stops them in reverse order.
+func startServices(ctx context.Context, cfg Config, db *database, events eventstore.Store, codec *eventstore.Codec, log *slog.Logger) (*services, error) {
+	key, err := voterKey(ctx, cfg, db.pool)
+	if err != nil {
+		return nil, err
+	}
+	busCfg := cmds.BusConfig{Store: events, Codec: codec, Logger: log}
+	if _, isPG := events.(*postgres.Store); !isPG {
+		busCfg.Results = db.pool
+	}
+	bus, err := cmds.NewBus(busCfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := cmds.RegisterAll(bus, cmds.Deps{VoterKey: key}); err != nil {
+		return nil, errors.Join(err, bus.Close())
+	}
+	if err := bus.Start(ctx); err != nil {
+		return nil, errors.Join(err, bus.Close())
+	}
+	list, _ := projections.Registry()
+	runner, err := projections.NewRunner(projections.RunnerConfig{
+		Pool: db.pool, Store: events, Codec: codec, Projections: list, Logger: log,
+	})
+	if err != nil {
+		return nil, errors.Join(err, bus.Close())
+	}
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s := &services{Bus: bus, stop: stop, errs: make(chan error, 2)}
+	reactor := cmds.NewReactor(bus, "")
+	for _, run := range []func(context.Context) error{reactor.Run, runner.Run} {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			if err := run(bg); err != nil {
+				log.Error("background service stopped", "err", err)
+				s.errs <- err
+			}
+		}()
+	}
+	log.Info("command bus, reactions and projections running", "projections", len(list))
+	return s, nil
+}
+
+// Close stops the reactor and the projections, then the bus.
+func (s *services) Close() error {
+	s.stop()
+	s.wg.Wait()
+	close(s.errs)
+	var errs []error
+	for err := range s.errs {
+		errs = append(errs, err)
+	}
+	return errors.Join(append(errs, s.Bus.Close())...)
+}
