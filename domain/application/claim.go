@@ -246,7 +246,7 @@ func (d ClaimData) Claim() Claim {
 		c.Name, _ = person.ParseName(d.Name.Surname, d.Name.GivenName, d.Name.Patronymic)
 	}
 	if d.Passport != "" {
-		c.Passport = passportOf(d.Passport)
+		c.Passport = person.StoredPassport(d.Passport)
 	}
 	if d.Address != nil {
 		c.Address, _ = geo.ParseAddress(d.Address.Region, d.Address.District, d.Address.Settlement, d.Address.Street, d.Address.Building)
@@ -260,17 +260,3 @@ func (d ClaimData) Claim() Claim {
 	return c
 }
 
-// passportOf rebuilds a stored passport against its own series: the
-// configured series list may have changed since it was recorded.
-func passportOf(s string) person.Passport {
-	const digits = person.PassportDigits
-	if len(s) <= digits {
-		return person.Passport{}
-	}
-	series, err := person.NewSeriesSet(s[:len(s)-digits])
-	if err != nil {
-		return person.Passport{}
-	}
-	p, _ := person.ParsePassport(s, series)
-	return p
-}

@@ -157,3 +157,19 @@ func (p Passport) String() string { return p.series + p.number }
 
 // IsZero reports whether p is the zero Passport.
 func (p Passport) IsZero() bool { return p == Passport{} }
+
+// StoredPassport rebuilds a passport read back from a stored event, checked
+// against its own series rather than the configured list: that list may
+// have changed since the event was recorded. A value that does not parse
+// gives the zero Passport.
+func StoredPassport(s string) Passport {
+	if len(s) <= PassportDigits {
+		return Passport{}
+	}
+	series, err := NewSeriesSet(s[:len(s)-PassportDigits])
+	if err != nil {
+		return Passport{}
+	}
+	p, _ := ParsePassport(s, series)
+	return p
+}

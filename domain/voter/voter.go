@@ -423,7 +423,7 @@ func (e *Entry) Apply(ev any) {
 		e.name, _ = person.ParseName(ev.Surname, ev.GivenName, ev.Patronymic)
 		e.birthDate = ev.BirthDate
 		_ = e.sex.UnmarshalText([]byte(ev.Sex)) // unknown stays zero
-		e.passport = passportOf(ev.Passport)
+		e.passport = person.StoredPassport(ev.Passport)
 		e.address = ev.Address.value()
 		e.precinct, _ = precinct.NumberOf(ev.Precinct)
 		e.source = Source(ev.RegisteredFrom)
@@ -446,7 +446,7 @@ func (e *Entry) Apply(ev any) {
 			e.birthDate = ev.BirthDate
 		}
 		if ev.Passport != "" {
-			e.passport = passportOf(ev.Passport)
+			e.passport = person.StoredPassport(ev.Passport)
 		}
 		if ev.Address != nil {
 			e.address = ev.Address.value()
@@ -502,20 +502,6 @@ func pinOf(s string) person.PIN {
 	return p
 }
 
-// passportOf rebuilds a stored passport against its own series: the
-// configured series list may have changed since it was recorded.
-func passportOf(s string) person.Passport {
-	const digits = person.PassportDigits
-	if len(s) <= digits {
-		return person.Passport{}
-	}
-	series, err := person.NewSeriesSet(s[:len(s)-digits])
-	if err != nil {
-		return person.Passport{}
-	}
-	p, _ := person.ParsePassport(s, series)
-	return p
-}
 
 // text cleans a free text and checks it is present when required and not
 // too long.
