@@ -259,4 +259,3 @@ func (d ClaimData) Claim() Claim {
 	}
 	return c
 }
-

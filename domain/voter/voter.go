@@ -502,7 +502,6 @@ func pinOf(s string) person.PIN {
 	return p
 }
 
-
 // text cleans a free text and checks it is present when required and not
 // too long.
 func text(s, field string, required bool) (string, error) {
