@@ -1,0 +1,88 @@
+package projections_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/cec-kg/tizme/projections"
+)
+
+// TestRegistryNamesAreUnique: names are persisted keys of checkpoints and
+// tables; two projections may not share one, nor a table name.
+func TestRegistryNamesAreUnique(t *testing.T) {
+	t.Parallel()
+	list, codec := projections.Registry()
+	if len(list) < 7 {
+		t.Fatalf("%d projections registered", len(list))
+	}
+	names, tables := map[string]bool{}, map[string]string{}
+	for _, p := range list {
+		if names[p.Name()] {
+			t.Errorf("projection name %q twice", p.Name())
+		}
+		names[p.Name()] = true
+		for _, tab := range p.Tables() {
+			if other, dup := tables[tab.Name]; dup {
+				t.Errorf("table %q in %s and %s", tab.Name, other, p.Name())
+			}
+			tables[tab.Name] = p.Name()
+		}
+		for _, typ := range p.EventTypes() {
+			if !codec.Known(typ, 1) {
+				t.Errorf("%s handles %q, which the codec does not know", p.Name(), typ)
+			}
+		}
+	}
+}
+
+// TestPublicReadModelsHoldNoPersonalData installs every registered
+// projection in a real database and reads the columns of every table the
+// portal may serve: none may hold a PIN, birth date, passport or home
+// address (VP 3.7).
+func TestPublicReadModelsHoldNoPersonalData(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	list, codec := projections.Registry()
+	e.codec = codec
+	r := e.startRunner(t, nil, list...)
+	defer r.stop(t)
+	forbidden := []string{"pin", "birth", "passport", "address", "street", "building", "home"}
+	publicTables := 0
+	for _, p := range list {
+		pub, ok := p.(projections.PublicProjection)
+		if !ok || !pub.Public() {
+			continue
+		}
+		for _, table := range pub.PublicTables() {
+			publicTables++
+			var cols []string
+			waitFor(t, "view "+table, func() (bool, string) {
+				rows, err := e.pool.Query(context.Background(),
+					`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`, table)
+				if err != nil {
+					return false, err.Error()
+				}
+				cols = cols[:0]
+				for rows.Next() {
+					var c string
+					if err := rows.Scan(&c); err != nil {
+						return false, err.Error()
+					}
+					cols = append(cols, c)
+				}
+				return len(cols) > 0, "no columns yet"
+			})
+			for _, c := range cols {
+				for _, f := range forbidden {
+					if strings.Contains(strings.ToLower(c), f) {
+						t.Errorf("public table %s (%s) has column %q", table, p.Name(), c)
+					}
+				}
+			}
+		}
+	}
+	if publicTables < 5 {
+		t.Errorf("only %d public tables checked", publicTables)
+	}
+}

@@ -1,0 +1,381 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cec-kg/tizme/domain/application"
+	"github.com/cec-kg/tizme/domain/consent"
+	"github.com/cec-kg/tizme/domain/voter"
+)
+
+// NameRequestHistory is the request history read model's name.
+//
+// WARNING: persisted (checkpoint, version, status). Never change it.
+const NameRequestHistory = "request_history"
+
+// Table names of the request history read model.
+const (
+	// TableRequestHistory holds the timeline entries.
+	TableRequestHistory = "request_history"
+	// TableRequestHistoryRefs maps consent and application streams to the
+	// voter (and for applications the ID and receipt), so that events that
+	// do not name the voter (ConsentWithdrawn, ApplicationAccepted, …) find
+	// their timeline.
+	TableRequestHistoryRefs = "request_history_refs"
+)
+
+// Kinds of request history entries (column kind).
+const (
+	HistoryConsentGiven         = "consent_given"
+	HistoryConsentWithdrawn     = "consent_withdrawn"
+	HistoryApplicationSubmitted = "application_submitted"
+	HistoryApplicationAccepted  = "application_accepted"
+	HistoryApplicationAssigned  = "application_assigned"
+	HistoryApplicationDecided   = "application_decided"
+	HistoryApplicationWithdrawn = "application_withdrawn"
+	HistoryVoterNotified        = "voter_notified"
+	HistoryVoterRegistered      = "voter_registered"
+	HistoryDetailsCorrected     = "details_corrected"
+	HistoryMovedPrecinct        = "moved_precinct"
+	HistoryVoterRemoved         = "voter_removed"
+	HistoryVoterRestored        = "voter_restored"
+)
+
+// RequestHistory is the voter's full timeline (VC §18): consents given and
+// withdrawn, applications submitted, accepted, assigned, decided and
+// withdrawn, the notices of decisions, and the changes of the voter's own
+// list entry. It is NOT public: it is served only to the voter (signed in)
+// and to staff.
+//
+// Table request_history, one row per event:
+//
+//	commit_pos, prepare_pos bigint  the event's log position (primary key);
+//	                                order a timeline by it
+//	event_id       uuid             the event's ID
+//	voter          text             the voter's stream (voter-<hash of PIN>)
+//	at             timestamptz      the time the event states (given_at,
+//	                                submitted_at, at), UTC
+//	kind           text             one of the History* constants
+//	application_id uuid             the application concerned, or NULL
+//	receipt        text             its receipt number, or NULL
+//	detail         jsonb            a small object; by kind:
+//	  consent_given          {consent, purpose, text_version, language, channel}
+//	  consent_withdrawn      {consent}
+//	  application_submitted  {kind, commission, election_id, decision_due}
+//	  application_accepted   {by}
+//	  application_assigned   {to, by}
+//	  application_decided    {outcome, reason, language, by}
+//	  application_withdrawn  {reason}
+//	  voter_notified         {channel, language, outcome, summary}
+//	  voter_registered       {precinct, registered_from}
+//	  details_corrected      {fields: names of the corrected fields, sorted}
+//	  moved_precinct         {from, to, reason, election_id?}
+//	  voter_removed          {reason, note?, basis}
+//	  voter_restored         {reason}
+//	The detail never holds a PIN, birth date, passport or address: a
+//	correction lists which fields changed, not their values.
+//
+// Events of a consent or application stream whose opening event
+// (ConsentGiven, ApplicationSubmitted) was never applied cannot be placed
+// on a timeline: Apply fails on them (a log that is not valid).
+//
+// Table request_history_refs (internal): stream text primary key (a
+// consent-… or application-… stream), voter text, application_id uuid,
+// receipt text.
+type RequestHistory struct{}
+
+// NewRequestHistory returns the request history projection.
+func NewRequestHistory() Projection { return RequestHistory{} }
+
+// Name implements Projection.
+func (RequestHistory) Name() string { return NameRequestHistory }
+
+// Public reports that the read model is not served to the anonymous portal.
+func (RequestHistory) Public() bool { return false }
+
+// EventTypes implements Projection.
+func (RequestHistory) EventTypes() []string {
+	return []string{
+		consent.TypeConsentGiven, consent.TypeConsentWithdrawn,
+		application.TypeApplicationSubmitted, application.TypeApplicationAccepted,
+		application.TypeApplicationAssigned, application.TypeApplicationDecided,
+		application.TypeApplicationWithdrawn, application.TypeVoterNotified,
+		voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterMovedPrecinct,
+		voter.TypeVoterRemoved, voter.TypeVoterRestored,
+	}
+}
+
+// Tables implements Projection.
+func (RequestHistory) Tables() []Table {
+	return []Table{
+		{
+			Name: TableRequestHistory,
+			Create: `CREATE TABLE {table} (
+				commit_pos     bigint NOT NULL,
+				prepare_pos    bigint NOT NULL,
+				event_id       uuid NOT NULL,
+				voter          text NOT NULL,
+				at             timestamptz NOT NULL,
+				kind           text NOT NULL,
+				application_id uuid,
+				receipt        text,
+				detail         jsonb NOT NULL,
+				CONSTRAINT {table}_pkey PRIMARY KEY (commit_pos, prepare_pos))`,
+			Indexes: []Index{
+				{Name: "voter", On: "(voter, commit_pos, prepare_pos)"},
+				{Name: "app", On: "(application_id) WHERE application_id IS NOT NULL"},
+			},
+		},
+		{
+			Name: TableRequestHistoryRefs,
+			Create: `CREATE TABLE {table} (
+				stream         text NOT NULL CONSTRAINT {table}_pkey PRIMARY KEY,
+				voter          text NOT NULL,
+				application_id uuid,
+				receipt        text)`,
+		},
+	}
+}
+
+var rhEntryStaging = Staging{Name: "rh_entry_stage", Columns: []Column{
+	{Name: "commit_pos", Type: "bigint"}, {Name: "prepare_pos", Type: "bigint"}, {Name: "event_id", Type: "text"},
+	{Name: "voter", Type: "text"}, {Name: "at", Type: "timestamptz"}, {Name: "kind", Type: "text"},
+	{Name: "application_id", Type: "text"}, {Name: "receipt", Type: "text"}, {Name: "detail", Type: "text"},
+}}
+
+var rhRefStaging = Staging{Name: "rh_ref_stage", Columns: []Column{
+	{Name: "stream", Type: "text"}, {Name: "voter", Type: "text"},
+	{Name: "application_id", Type: "text"}, {Name: "receipt", Type: "text"},
+}}
+
+// rhRef is what a consent or application stream refers to.
+type rhRef struct {
+	voter, receipt string
+	app            uuid.UUID
+}
+
+// rhEntry is one timeline row before its voter is known.
+type rhEntry struct {
+	e       Event
+	voter   string // empty: look up by e.Stream
+	at      time.Time
+	kind    string
+	app     uuid.UUID
+	receipt string
+	detail  map[string]any
+}
+
+// Apply implements Projection: it folds the batch in Go, looks up the
+// streams the batch does not introduce with one query, and writes with two
+// COPYs and two statements.
+func (p RequestHistory) Apply(ctx context.Context, b *Batch) error {
+	refs := map[string]rhRef{} // introduced by this batch
+	var newRefs []string       // in order
+	entries := make([]rhEntry, 0, len(b.Events))
+	for _, e := range b.Events {
+		en := rhEntry{e: e}
+		switch v := e.Value.(type) {
+		case consent.ConsentGiven:
+			if _, ok := refs[e.Stream]; !ok {
+				newRefs = append(newRefs, e.Stream)
+			}
+			refs[e.Stream] = rhRef{voter: v.Voter}
+			en.voter, en.at, en.kind = v.Voter, v.GivenAt, HistoryConsentGiven
+			en.detail = map[string]any{"consent": e.Stream, "purpose": v.Purpose, "text_version": v.TextVersion,
+				"language": v.Language, "channel": v.Channel}
+		case consent.ConsentWithdrawn:
+			en.at, en.kind = v.At, HistoryConsentWithdrawn
+			en.detail = map[string]any{"consent": e.Stream}
+		case application.ApplicationSubmitted:
+			if _, ok := refs[e.Stream]; !ok {
+				newRefs = append(newRefs, e.Stream)
+			}
+			refs[e.Stream] = rhRef{voter: v.Voter, app: v.ApplicationID, receipt: v.Receipt}
+			en.voter, en.at, en.kind = v.Voter, v.SubmittedAt, HistoryApplicationSubmitted
+			en.detail = map[string]any{"kind": v.Kind, "commission": v.Commission, "election_id": v.ElectionID,
+				"decision_due": v.DecisionDue.String()}
+		case application.ApplicationAccepted:
+			en.at, en.kind = v.At, HistoryApplicationAccepted
+			en.detail = map[string]any{"by": v.By}
+		case application.ApplicationAssigned:
+			en.at, en.kind = v.At, HistoryApplicationAssigned
+			en.detail = map[string]any{"to": v.To, "by": v.By}
+		case application.ApplicationDecided:
+			en.at, en.kind = v.At, HistoryApplicationDecided
+			en.detail = map[string]any{"outcome": v.Outcome, "reason": v.Reason, "language": v.Language, "by": v.By}
+		case application.ApplicationWithdrawn:
+			en.at, en.kind = v.At, HistoryApplicationWithdrawn
+			en.detail = map[string]any{"reason": v.Reason}
+		case application.VoterNotified:
+			// The notice names the voter; the application ID and receipt
+			// come from the stream's reference.
+			en.voter, en.at, en.kind = v.Voter, v.At, HistoryVoterNotified
+			en.detail = map[string]any{"channel": v.Channel, "language": v.Language, "outcome": v.Outcome, "summary": v.Summary}
+		case voter.VoterRegistered:
+			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryVoterRegistered, v.ApplicationID
+			en.detail = map[string]any{"precinct": v.Precinct, "registered_from": v.RegisteredFrom}
+		case voter.VoterDetailsCorrected:
+			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryDetailsCorrected, v.ApplicationID
+			en.detail = map[string]any{"fields": rhCorrectedFields(v)}
+		case voter.VoterMovedPrecinct:
+			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryMovedPrecinct, v.ApplicationID
+			en.detail = map[string]any{"from": v.From, "to": v.To, "reason": v.Reason}
+			if v.ElectionID != "" {
+				en.detail["election_id"] = v.ElectionID
+			}
+		case voter.VoterRemoved:
+			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryVoterRemoved, v.ApplicationID
+			en.detail = map[string]any{"reason": v.Reason, "basis": v.Basis}
+			if v.Note != "" {
+				en.detail["note"] = v.Note
+			}
+		case voter.VoterRestored:
+			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryVoterRestored, v.ApplicationID
+			en.detail = map[string]any{"reason": v.Reason}
+		default:
+			return FailEvent(e, fmt.Errorf("request history: unexpected %T", e.Value))
+		}
+		entries = append(entries, en)
+	}
+
+	// Streams referred to but not introduced in this batch.
+	var missing []string
+	seen := map[string]bool{}
+	for _, en := range entries {
+		if en.voter != "" && !rhIsApplicationStream(en.e.Stream) {
+			continue
+		}
+		if _, ok := refs[en.e.Stream]; !ok && !seen[en.e.Stream] {
+			seen[en.e.Stream] = true
+			missing = append(missing, en.e.Stream)
+		}
+	}
+	if len(missing) > 0 {
+		rows, err := b.Tx.Query(ctx, `SELECT stream, voter, application_id, coalesce(receipt, '')
+			FROM `+b.Table(TableRequestHistoryRefs)+` WHERE stream = ANY($1)`, missing)
+		if err != nil {
+			return fmt.Errorf("request history: look up streams: %w", err)
+		}
+		for rows.Next() {
+			var s string
+			var r rhRef
+			var app *uuid.UUID
+			if err := rows.Scan(&s, &r.voter, &app, &r.receipt); err != nil {
+				rows.Close()
+				return err
+			}
+			if app != nil {
+				r.app = *app
+			}
+			refs[s] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+
+	out := make([][]any, 0, len(entries))
+	for _, en := range entries {
+		if r, ok := refs[en.e.Stream]; ok && rhIsApplicationStream(en.e.Stream) {
+			en.app, en.receipt = r.app, r.receipt
+			if en.voter == "" {
+				en.voter = r.voter
+			}
+		}
+		if en.voter == "" {
+			r, ok := refs[en.e.Stream]
+			if !ok {
+				return FailEvent(en.e, fmt.Errorf("request history: %s: no voter known for stream %s", en.e.Type, en.e.Stream))
+			}
+			en.voter = r.voter
+		}
+		detail, err := json.Marshal(en.detail)
+		if err != nil {
+			return FailEvent(en.e, err)
+		}
+		out = append(out, []any{int64(en.e.Position.Commit), int64(en.e.Position.Prepare), en.e.ID.String(),
+			en.voter, en.at.UTC(), en.kind, rhNullUUID(en.app), rhNullString(en.receipt), string(detail)})
+	}
+
+	var refRows [][]any
+	for _, s := range newRefs {
+		r := refs[s]
+		refRows = append(refRows, []any{s, r.voter, rhNullUUID(r.app), rhNullString(r.receipt)})
+	}
+	if len(refRows) > 0 {
+		stage, err := b.Stage(ctx, rhRefStaging, pgx.CopyFromRows(refRows))
+		if err != nil {
+			return err
+		}
+		if _, err := b.Tx.Exec(ctx, `INSERT INTO `+b.Table(TableRequestHistoryRefs)+` AS t (stream, voter, application_id, receipt)
+			SELECT stream, voter, application_id::uuid, receipt FROM `+stage+`
+			ON CONFLICT (stream) DO UPDATE SET voter = excluded.voter, application_id = excluded.application_id, receipt = excluded.receipt`); err != nil {
+			return fmt.Errorf("request history: refs: %w", err)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	stage, err := b.Stage(ctx, rhEntryStaging, pgx.CopyFromRows(out))
+	if err != nil {
+		return err
+	}
+	if _, err := b.Tx.Exec(ctx, `INSERT INTO `+b.Table(TableRequestHistory)+`
+			(commit_pos, prepare_pos, event_id, voter, at, kind, application_id, receipt, detail)
+		SELECT commit_pos, prepare_pos, event_id::uuid, voter, at, kind, application_id::uuid, receipt, detail::jsonb FROM `+stage+`
+		ON CONFLICT (commit_pos, prepare_pos) DO NOTHING`); err != nil {
+		return fmt.Errorf("request history: entries: %w", err)
+	}
+	return nil
+}
+
+func rhIsApplicationStream(s string) bool { return strings.HasPrefix(s, "application-") }
+
+// rhCorrectedFields names the fields a correction changed, sorted.
+func rhCorrectedFields(v voter.VoterDetailsCorrected) []string {
+	var f []string
+	if v.Address != nil {
+		f = append(f, "address")
+	}
+	if !v.BirthDate.IsZero() {
+		f = append(f, "birth_date")
+	}
+	if v.GivenName != "" {
+		f = append(f, "given_name")
+	}
+	if v.Passport != "" {
+		f = append(f, "passport")
+	}
+	if v.Patronymic != nil {
+		f = append(f, "patronymic")
+	}
+	if v.Surname != "" {
+		f = append(f, "surname")
+	}
+	if f == nil {
+		f = []string{}
+	}
+	return f
+}
+
+func rhNullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func rhNullUUID(u uuid.UUID) any {
+	if u == uuid.Nil {
+		return nil
+	}
+	return u.String()
+}

@@ -1,0 +1,345 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cec-kg/tizme/domain/anomaly"
+	"github.com/cec-kg/tizme/domain/application"
+	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/geo"
+	"github.com/cec-kg/tizme/domain/voter"
+)
+
+// NameStaffQueue is the staff work queue read model's name.
+//
+// WARNING: persisted (checkpoint, version, status). Never change it.
+const NameStaffQueue = "staff_queue"
+
+// Table names of the staff queue read model.
+const (
+	// TableStaffQueue holds the open applications.
+	TableStaffQueue = "staff_queue"
+	// TableStaffQueueVoters holds each voter's address key, to join
+	// crowded-address flags to the voter's applications.
+	TableStaffQueueVoters = "staff_queue_voters"
+	// TableStaffQueueFlags holds the anomaly flags raised so far.
+	TableStaffQueueFlags = "staff_queue_flags"
+)
+
+// Statuses of an open application (column status).
+const (
+	QueueSubmitted = "submitted"
+	QueueAccepted  = "accepted"
+	QueueAssigned  = "assigned"
+)
+
+// StaffQueueOverdueSQL is the SQL condition, over a staff_queue row, that
+// the application is overdue now: its decision day (a Bishkek day, VC §18)
+// has passed. Overdue depends on the clock, so it is not a column; the API
+// computes it with this condition or with StaffQueueOverdue.
+const StaffQueueOverdueSQL = `decision_due < (now() AT TIME ZONE 'Asia/Bishkek')::date`
+
+// StaffQueueOverdue reports whether an open application due on due is
+// overdue at now: the Bishkek day of now is after due.
+func StaffQueueOverdue(due calendar.Date, now time.Time) bool {
+	return calendar.DayOf(now).After(due)
+}
+
+// StaffQueue is the staff work queue (VC §17–18): per commission, the open
+// applications (submitted, accepted or assigned; not decided, not
+// withdrawn). A decision or a withdrawal deletes the application's row: the
+// queue holds open work only (the request history keeps the rest). Not
+// public.
+//
+// Table staff_queue, one row per open application:
+//
+//	stream         text         the application stream (primary key)
+//	application_id uuid
+//	commission     text         the addressed commission ("TEC-0101")
+//	voter          text         the filing voter's stream
+//	receipt        text         the receipt number
+//	kind           text         the application kind
+//	received_at    timestamptz  time of receipt = submitted_at (VC §16)
+//	decision_due   date         the last Bishkek day for the decision, as
+//	                            fixed at filing (VC §18). Overdue is not
+//	                            stored: see StaffQueueOverdueSQL.
+//	status         text         submitted | accepted | assigned
+//	accepted_by    text         staff subject who accepted, or NULL
+//	assignee       text         staff subject assigned, or NULL
+//	updated_at     timestamptz  time of the last event applied to the row
+//	anomalies      text[]       the kinds of anomaly flags raised for the
+//	                            voter, sorted: repeat_mover (subject = voter
+//	                            stream), crowded_address (subject = the
+//	                            voter's current address key)
+//
+// Table staff_queue_voters (internal): voter text primary key,
+// address_key text (geo.Address.Key of the voter's current address).
+//
+// Table staff_queue_flags (internal): kind, subject (primary key), count
+// (the highest count flagged), flagged_at (the last flag's time).
+type StaffQueue struct{}
+
+// NewStaffQueue returns the staff queue projection.
+func NewStaffQueue() Projection { return StaffQueue{} }
+
+// Name implements Projection.
+func (StaffQueue) Name() string { return NameStaffQueue }
+
+// Public reports that the read model is not served to the anonymous portal.
+func (StaffQueue) Public() bool { return false }
+
+// EventTypes implements Projection.
+func (StaffQueue) EventTypes() []string {
+	return []string{
+		application.TypeApplicationSubmitted, application.TypeApplicationAccepted,
+		application.TypeApplicationAssigned, application.TypeApplicationDecided,
+		application.TypeApplicationWithdrawn,
+		voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected,
+		anomaly.TypeAnomalyFlagged,
+	}
+}
+
+// Tables implements Projection.
+func (StaffQueue) Tables() []Table {
+	return []Table{
+		{
+			Name: TableStaffQueue,
+			Create: `CREATE TABLE {table} (
+				stream         text NOT NULL CONSTRAINT {table}_pkey PRIMARY KEY,
+				application_id uuid NOT NULL,
+				commission     text NOT NULL,
+				voter          text NOT NULL,
+				receipt        text NOT NULL,
+				kind           text NOT NULL,
+				received_at    timestamptz NOT NULL,
+				decision_due   date NOT NULL,
+				status         text NOT NULL,
+				accepted_by    text,
+				assignee       text,
+				updated_at     timestamptz NOT NULL,
+				anomalies      text[] NOT NULL DEFAULT '{}')`,
+			Indexes: []Index{
+				{Name: "due", On: "(commission, decision_due, received_at)"},
+				{Name: "voter", On: "(voter)"},
+				{Name: "receipt", On: "(receipt)"},
+			},
+		},
+		{
+			Name: TableStaffQueueVoters,
+			Create: `CREATE TABLE {table} (
+				voter       text NOT NULL CONSTRAINT {table}_pkey PRIMARY KEY,
+				address_key text NOT NULL)`,
+			Indexes: []Index{{Name: "address", On: "(address_key)"}},
+		},
+		{
+			Name: TableStaffQueueFlags,
+			Create: `CREATE TABLE {table} (
+				kind       text NOT NULL,
+				subject    text NOT NULL,
+				count      integer NOT NULL,
+				flagged_at timestamptz NOT NULL,
+				CONSTRAINT {table}_pkey PRIMARY KEY (kind, subject))`,
+		},
+	}
+}
+
+var sqAppStaging = Staging{Name: "sq_app_stage", Columns: []Column{
+	{Name: "stream", Type: "text"}, {Name: "op", Type: `"char"`},
+	{Name: "application_id", Type: "text"}, {Name: "commission", Type: "text"}, {Name: "voter", Type: "text"},
+	{Name: "receipt", Type: "text"}, {Name: "kind", Type: "text"}, {Name: "received_at", Type: "timestamptz"},
+	{Name: "decision_due", Type: "text"}, {Name: "status", Type: "text"}, {Name: "accepted_by", Type: "text"},
+	{Name: "assignee", Type: "text"}, {Name: "updated_at", Type: "timestamptz"},
+}}
+
+// sqApp is the net effect of a batch on one application stream.
+type sqApp struct {
+	op byte // 'f' full row, 'p' patch of an existing row, 'd' delete
+	// Set for a full row.
+	sub *application.ApplicationSubmitted
+	// Set by the batch; nil means unchanged (patch).
+	status, acceptedBy, assignee *string
+	updated                      time.Time
+}
+
+// Apply implements Projection: it folds the batch in Go per application,
+// voter and flag, merges each with set-based statements, then recomputes
+// the anomalies of the queue rows the batch may have changed.
+func (p StaffQueue) Apply(ctx context.Context, b *Batch) error {
+	apps := map[string]*sqApp{}
+	var order []string
+	addresses := map[string]string{}
+	var voterOrder []string
+	type flagKey struct{ kind, subject string }
+	type flag struct {
+		count int
+		at    time.Time
+	}
+	flags := map[flagKey]flag{}
+	var flagOrder []flagKey
+
+	app := func(stream string) *sqApp {
+		a := apps[stream]
+		if a == nil {
+			a = &sqApp{op: 'p'}
+			apps[stream] = a
+			order = append(order, stream)
+		}
+		return a
+	}
+	str := func(s string) *string { return &s }
+	for _, e := range b.Events {
+		switch v := e.Value.(type) {
+		case application.ApplicationSubmitted:
+			a := app(e.Stream)
+			sub := v
+			*a = sqApp{op: 'f', sub: &sub, status: str(QueueSubmitted), updated: v.SubmittedAt}
+		case application.ApplicationAccepted:
+			if a := app(e.Stream); a.op != 'd' {
+				a.status, a.acceptedBy, a.updated = str(QueueAccepted), str(v.By), v.At
+			}
+		case application.ApplicationAssigned:
+			if a := app(e.Stream); a.op != 'd' {
+				a.status, a.assignee, a.updated = str(QueueAssigned), str(v.To), v.At
+			}
+		case application.ApplicationDecided:
+			*app(e.Stream) = sqApp{op: 'd'}
+		case application.ApplicationWithdrawn:
+			*app(e.Stream) = sqApp{op: 'd'}
+		case voter.VoterRegistered:
+			if _, ok := addresses[e.Stream]; !ok {
+				voterOrder = append(voterOrder, e.Stream)
+			}
+			addresses[e.Stream] = sqAddressKey(v.Address)
+		case voter.VoterDetailsCorrected:
+			if v.Address == nil {
+				continue
+			}
+			if _, ok := addresses[e.Stream]; !ok {
+				voterOrder = append(voterOrder, e.Stream)
+			}
+			addresses[e.Stream] = sqAddressKey(*v.Address)
+		case anomaly.AnomalyFlagged:
+			k := flagKey{v.Kind, v.Subject}
+			f, ok := flags[k]
+			if !ok {
+				flagOrder = append(flagOrder, k)
+			}
+			f.count = max(f.count, v.Count)
+			if v.At.After(f.at) {
+				f.at = v.At
+			}
+			flags[k] = f
+		default:
+			return FailEvent(e, fmt.Errorf("staff queue: unexpected %T", e.Value))
+		}
+	}
+
+	queue, votersT, flagsT := b.Table(TableStaffQueue), b.Table(TableStaffQueueVoters), b.Table(TableStaffQueueFlags)
+	batch := &pgx.Batch{}
+	// Voters whose queue rows may need their anomalies recomputed, and
+	// address keys whose voters may.
+	touched := map[string]bool{}
+	var touchedKeys []string
+
+	if len(order) > 0 {
+		rows := make([][]any, 0, len(order))
+		for _, s := range order {
+			a := apps[s]
+			row := []any{s, a.op, nil, nil, nil, nil, nil, nil, nil, a.status, a.acceptedBy, a.assignee, nil}
+			if !a.updated.IsZero() {
+				row[12] = a.updated.UTC()
+			}
+			if a.op == 'f' {
+				row[2], row[3], row[4] = a.sub.ApplicationID.String(), a.sub.Commission, a.sub.Voter
+				row[5], row[6], row[7], row[8] = a.sub.Receipt, a.sub.Kind, a.sub.SubmittedAt.UTC(), a.sub.DecisionDue.String()
+				touched[a.sub.Voter] = true
+			}
+			rows = append(rows, row)
+		}
+		stage, err := b.Stage(ctx, sqAppStaging, pgx.CopyFromRows(rows))
+		if err != nil {
+			return err
+		}
+		batch.Queue(`DELETE FROM ` + queue + ` t USING ` + stage + ` s WHERE s.op = 'd' AND t.stream = s.stream`)
+		batch.Queue(`INSERT INTO ` + queue + ` AS t (stream, application_id, commission, voter, receipt, kind, received_at,
+				decision_due, status, accepted_by, assignee, updated_at)
+			SELECT stream, application_id::uuid, commission, voter, receipt, kind, received_at,
+				decision_due::date, status, accepted_by, assignee, updated_at FROM ` + stage + ` WHERE op = 'f'
+			ON CONFLICT (stream) DO UPDATE SET application_id = excluded.application_id, commission = excluded.commission,
+				voter = excluded.voter, receipt = excluded.receipt, kind = excluded.kind, received_at = excluded.received_at,
+				decision_due = excluded.decision_due, status = excluded.status, accepted_by = excluded.accepted_by,
+				assignee = excluded.assignee, updated_at = excluded.updated_at`)
+		batch.Queue(`UPDATE ` + queue + ` t SET status = coalesce(s.status, t.status),
+				accepted_by = coalesce(s.accepted_by, t.accepted_by), assignee = coalesce(s.assignee, t.assignee),
+				updated_at = coalesce(s.updated_at, t.updated_at)
+			FROM ` + stage + ` s WHERE s.op = 'p' AND t.stream = s.stream`)
+	}
+	if len(voterOrder) > 0 {
+		keys := make([]string, len(voterOrder))
+		for i, s := range voterOrder {
+			keys[i] = addresses[s]
+			touched[s] = true
+		}
+		batch.Queue(`INSERT INTO `+votersT+` AS t (voter, address_key)
+			SELECT * FROM unnest($1::text[], $2::text[])
+			ON CONFLICT (voter) DO UPDATE SET address_key = excluded.address_key`, voterOrder, keys)
+	}
+	if len(flagOrder) > 0 {
+		kinds := make([]string, len(flagOrder))
+		subjects := make([]string, len(flagOrder))
+		counts := make([]int32, len(flagOrder))
+		ats := make([]time.Time, len(flagOrder))
+		for i, k := range flagOrder {
+			f := flags[k]
+			kinds[i], subjects[i], counts[i], ats[i] = k.kind, k.subject, int32(f.count), f.at.UTC()
+			switch k.kind {
+			case string(anomaly.KindRepeatMover):
+				touched[k.subject] = true
+			case string(anomaly.KindCrowdedAddress):
+				touchedKeys = append(touchedKeys, k.subject)
+			}
+		}
+		batch.Queue(`INSERT INTO `+flagsT+` AS t (kind, subject, count, flagged_at)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::timestamptz[])
+			ON CONFLICT (kind, subject) DO UPDATE SET count = greatest(t.count, excluded.count),
+				flagged_at = greatest(t.flagged_at, excluded.flagged_at)`, kinds, subjects, counts, ats)
+	}
+	if len(touched) > 0 || len(touchedKeys) > 0 {
+		voters := make([]string, 0, len(touched))
+		for v := range touched {
+			voters = append(voters, v)
+		}
+		if touchedKeys == nil {
+			touchedKeys = []string{}
+		}
+		batch.Queue(`UPDATE `+queue+` q SET anomalies = coalesce((
+				SELECT array_agg(DISTINCT f.kind ORDER BY f.kind) FROM `+flagsT+` f
+				WHERE (f.kind = 'repeat_mover' AND f.subject = q.voter)
+				   OR (f.kind = 'crowded_address' AND f.subject = (SELECT v.address_key FROM `+votersT+` v WHERE v.voter = q.voter))
+			), '{}')
+			WHERE q.voter = ANY($1) OR q.voter IN (SELECT v.voter FROM `+votersT+` v WHERE v.address_key = ANY($2))`,
+			voters, touchedKeys)
+	}
+	if batch.Len() == 0 {
+		return nil
+	}
+	if err := b.Tx.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("staff queue: %w", err)
+	}
+	return nil
+}
+
+// sqAddressKey is the key crowded-address flags name (geo.Address.Key).
+func sqAddressKey(a voter.Address) string {
+	ga, err := geo.ParseAddress(a.Region, a.District, a.Settlement, a.Street, a.Building)
+	if err != nil {
+		// Recorded addresses were validated; fall back to the raw parts.
+		return strings.ToLower(strings.Join([]string{a.Region, a.District, a.Settlement, a.Street, a.Building}, "|"))
+	}
+	return ga.Key()
+}
