@@ -67,6 +67,15 @@ type Config struct {
 	// WARNING: a secret that must never change once voter events exist;
 	// never log it.
 	VoterKey string
+	// AsOfAt is the instant `tizme asof` answers for (RFC 3339).
+	AsOfAt string
+	// AsOfPrecinct limits `tizme asof` to one precinct number (0 = all).
+	AsOfPrecinct int
+	// AsOfFormat is csv or json.
+	AsOfFormat string
+	// AsOfReplay makes `tizme asof` replay the raw log instead of reading
+	// the voter-versions read model.
+	AsOfReplay bool
 	// BenchSize is the size of `tizme bench`: "quick" or "full".
 	BenchSize string
 	// BenchOut is the JSON file `tizme bench` writes.
@@ -104,6 +113,7 @@ func defaultConfig() Config {
 		ShutdownTimeout: 15 * time.Second,
 		BenchSize:       benchQuick,
 		BenchOut:        "bench-results/bench.json",
+		AsOfFormat:      "csv",
 	}
 }
 
@@ -142,6 +152,17 @@ func (c Config) Validate() error {
 		} else if err := voter.CheckKey(key); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", envVoterKey, err))
 		}
+	}
+	if c.AsOfAt != "" {
+		if _, err := time.Parse(time.RFC3339, c.AsOfAt); err != nil {
+			errs = append(errs, fmt.Errorf("-at %q: want an RFC 3339 time such as 2026-09-10T12:00:00+06:00", c.AsOfAt))
+		}
+	}
+	if c.AsOfFormat != "csv" && c.AsOfFormat != "json" {
+		errs = append(errs, fmt.Errorf("-format %q: want csv or json", c.AsOfFormat))
+	}
+	if c.AsOfPrecinct < 0 {
+		errs = append(errs, fmt.Errorf("-precinct %d: want a precinct number, or 0 for all", c.AsOfPrecinct))
 	}
 	if c.BenchSize != benchQuick && c.BenchSize != benchFull {
 		errs = append(errs, fmt.Errorf("-bench-size %q: want %q or %q", c.BenchSize, benchQuick, benchFull))
@@ -231,6 +252,10 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.TextVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error ($"+envLogLevel+")")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "json or text ($"+envLogFormat+")")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long shutdown waits for requests in flight ($"+envShutdownTimeout+")")
+	fs.StringVar(&cfg.AsOfAt, "at", cfg.AsOfAt, "asof only: the instant, RFC 3339 (default: now)")
+	fs.IntVar(&cfg.AsOfPrecinct, "precinct", cfg.AsOfPrecinct, "asof only: one precinct number (0 = all)")
+	fs.StringVar(&cfg.AsOfFormat, "format", cfg.AsOfFormat, "asof only: csv or json")
+	fs.BoolVar(&cfg.AsOfReplay, "replay", cfg.AsOfReplay, "asof only: replay the raw log instead of reading the voter-versions read model")
 	fs.StringVar(&cfg.BenchSize, "bench-size", cfg.BenchSize, "bench only: quick (CI) or full")
 	fs.StringVar(&cfg.BenchOut, "bench-out", cfg.BenchOut, "bench only: the JSON file of results")
 	return fs

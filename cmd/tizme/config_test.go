@@ -28,6 +28,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		ShutdownTimeout: 15 * time.Second,
 		BenchSize:       benchQuick,
 		BenchOut:        "bench-results/bench.json",
+		AsOfFormat:      "csv",
 	}
 	if cfg != want {
 		t.Errorf("defaults = %+v, want %+v", cfg, want)
@@ -57,7 +58,7 @@ func TestLoadConfigSources(t *testing.T) {
 				HTTPAddr: "127.0.0.1:9000", DatabaseURL: "postgres://u:p@db:5432/tizme", DataDir: "/var/lib/tizme/pg",
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "esdb://es:2113?tls=false",
 				LogLevel: slog.LevelDebug, LogFormat: "text", ShutdownTimeout: 3 * time.Second,
-				BenchSize: benchQuick, BenchOut: "bench-results/bench.json",
+				BenchSize: benchQuick, BenchOut: "bench-results/bench.json", AsOfFormat: "csv",
 			},
 		},
 		{
@@ -67,7 +68,7 @@ func TestLoadConfigSources(t *testing.T) {
 				HTTPAddr: ":9999", DatabaseURL: "postgres://u:p@db:5432/tizme", DataDir: "/var/lib/tizme/pg",
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "",
 				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Minute,
-				BenchSize: benchQuick, BenchOut: "bench-results/bench.json",
+				BenchSize: benchQuick, BenchOut: "bench-results/bench.json", AsOfFormat: "csv",
 			},
 		},
 	}
@@ -133,6 +134,9 @@ func TestConfigValidate(t *testing.T) {
 		{"unknown log format", func(c *Config) { c.LogFormat = "logfmt" }, envLogFormat},
 		{"full bench", func(c *Config) { c.BenchSize = benchFull }, ""},
 		{"unknown bench size", func(c *Config) { c.BenchSize = "huge" }, "-bench-size"},
+		{"as-of time", func(c *Config) { c.AsOfAt = "2026-09-10T12:00:00+06:00" }, ""},
+		{"bad as-of time", func(c *Config) { c.AsOfAt = "yesterday" }, "-at"},
+		{"bad as-of format", func(c *Config) { c.AsOfFormat = "xml" }, "-format"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
