@@ -26,5 +26,6 @@ func Registry() ([]Projection, *eventstore.Codec) {
 		NewRemovals(),
 		NewRequestHistory(),
 		NewStaffQueue(),
+		NewVoterAddresses(),
 	}, domain.NewCodec()
 }

@@ -105,7 +105,9 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 	if err != nil {
 		return nil, err
 	}
-	if err := cmds.RegisterAll(bus, cmds.Deps{VoterKey: key}); err != nil {
+	// The crowded-address flag counts voters per address from a read model.
+	deps := cmds.Deps{VoterKey: key, Addresses: projections.AddressCounter{Pool: db.pool}}
+	if err := cmds.RegisterAll(bus, deps); err != nil {
 		return nil, errors.Join(err, bus.Close())
 	}
 	if err := bus.Start(ctx); err != nil {

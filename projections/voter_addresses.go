@@ -1,0 +1,134 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cec-kg/tizme/domain/voter"
+)
+
+// NameVoterAddresses is persisted: never change it.
+const NameVoterAddresses = "voter_addresses"
+
+// TableVoterAddresses is the read model's table.
+const TableVoterAddresses = "voter_addresses"
+
+// VoterAddresses keeps, per voter, the key of the registered address
+// (geo.Address.Key) and whether the voter is on the list, so staff can be
+// told of crowded addresses (commands.AddressCounter). Not public: it
+// holds home-address keys.
+//
+// Table voter_addresses: stream text primary key (the voter stream),
+// address_key text, on_list boolean.
+type VoterAddresses struct{}
+
+// NewVoterAddresses returns the projection.
+func NewVoterAddresses() Projection { return VoterAddresses{} }
+
+// Name implements Projection.
+func (VoterAddresses) Name() string { return NameVoterAddresses }
+
+// Public reports that the portal never reads it.
+func (VoterAddresses) Public() bool { return false }
+
+// EventTypes implements Projection.
+func (VoterAddresses) EventTypes() []string {
+	return []string{voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterRemoved, voter.TypeVoterRestored}
+}
+
+// Tables implements Projection.
+func (VoterAddresses) Tables() []Table {
+	return []Table{{
+		Name:    TableVoterAddresses,
+		Create:  `CREATE TABLE {table} (stream text PRIMARY KEY, address_key text, on_list boolean)`,
+		Indexes: []Index{{Name: "address", On: "(address_key) WHERE on_list"}},
+	}}
+}
+
+var vaStaging = Staging{Name: "va_stage", Columns: []Column{
+	{Name: "stream", Type: "text"}, {Name: "address_key", Type: "text"}, {Name: "on_list", Type: "boolean"},
+}}
+
+// vaChange is what a batch changes for one voter; nil fields stay as they
+// were.
+type vaChange struct {
+	address *string
+	onList  *bool
+}
+
+// Apply implements Projection: the batch is folded per voter in Go (the
+// last change of each field wins), then merged in one statement.
+func (VoterAddresses) Apply(ctx context.Context, b *Batch) error {
+	changes := map[string]*vaChange{}
+	var order []string
+	get := func(stream string) *vaChange {
+		c, ok := changes[stream]
+		if !ok {
+			c = &vaChange{}
+			changes[stream] = c
+			order = append(order, stream)
+		}
+		return c
+	}
+	yes, no := true, false
+	for _, e := range b.Events {
+		switch v := e.Value.(type) {
+		case voter.VoterRegistered:
+			key := sqAddressKey(v.Address)
+			c := get(e.Stream)
+			c.address, c.onList = &key, &yes
+		case voter.VoterDetailsCorrected:
+			if v.Address != nil {
+				key := sqAddressKey(*v.Address)
+				get(e.Stream).address = &key
+			}
+		case voter.VoterRemoved:
+			get(e.Stream).onList = &no
+		case voter.VoterRestored:
+			get(e.Stream).onList = &yes
+		}
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	rows := make([][]any, 0, len(order))
+	for _, s := range order {
+		c := changes[s]
+		rows = append(rows, []any{s, c.address, c.onList})
+	}
+	stage, err := b.Stage(ctx, vaStaging, pgx.CopyFromRows(rows))
+	if err != nil {
+		return err
+	}
+	t := b.Table(TableVoterAddresses)
+	_, err = b.Tx.Exec(ctx, `INSERT INTO `+t+` AS t (stream, address_key, on_list)
+		SELECT stream, address_key, on_list FROM `+stage+`
+		ON CONFLICT (stream) DO UPDATE SET
+			address_key = coalesce(excluded.address_key, t.address_key),
+			on_list = coalesce(excluded.on_list, t.on_list)`)
+	if err != nil {
+		return fmt.Errorf("voter addresses: %w", err)
+	}
+	return nil
+}
+
+// AddressCounter counts the voters on the list at an address from the
+// voter_addresses read model (it implements commands.AddressCounter).
+// Like every read model it may lag the log by a moment, so a flag can come
+// one registration late; it is never lost, because the next registration
+// at the address counts again.
+type AddressCounter struct{ Pool *pgxpool.Pool }
+
+// VotersAt returns how many voters on the list are registered at the
+// address with this key.
+func (a AddressCounter) VotersAt(ctx context.Context, addressKey string) (int, error) {
+	var n int
+	err := a.Pool.QueryRow(ctx, `SELECT count(*) FROM `+TableVoterAddresses+` WHERE address_key = $1 AND on_list`, addressKey).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count voters at an address: %w", err)
+	}
+	return n, nil
+}

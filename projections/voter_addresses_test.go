@@ -1,0 +1,49 @@
+package projections_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/projections"
+)
+
+// TestVoterAddressesCount: the count per address follows registrations,
+// address corrections, removals and restorations, the same whether the
+// events come one per batch or all in one.
+func TestVoterAddressesCount(t *testing.T) {
+	t.Parallel()
+	home := voter.Address{Region: "Чүй", District: "Аламүдүн", Settlement: "Лебединовка", Street: "Садовая", Building: "12"}
+	other := voter.Address{Region: "Бишкек", Settlement: "Бишкек", Street: "Чүй проспекти", Building: "1"}
+	reg := func(a voter.Address) voter.VoterRegistered {
+		return voter.VoterRegistered{Surname: "Асанов", GivenName: "Бакыт", Address: a, Precinct: 1001, At: rmAt(0)}
+	}
+	steps := []rmStep{
+		{"voter-a1", voter.TypeVoterRegistered, reg(home)},
+		{"voter-a2", voter.TypeVoterRegistered, reg(home)},
+		{"voter-a3", voter.TypeVoterRegistered, reg(home)},
+		{"voter-a4", voter.TypeVoterRegistered, reg(other)},
+		// a3 moves out, a4 moves in: still 3 at home.
+		{"voter-a3", voter.TypeVoterDetailsCorrected, voter.VoterDetailsCorrected{Address: &other, At: rmAt(1)}},
+		{"voter-a4", voter.TypeVoterDetailsCorrected, voter.VoterDetailsCorrected{Address: &home, At: rmAt(2)}},
+		// a1 removed, then restored; a2 removed for good.
+		{"voter-a1", voter.TypeVoterRemoved, voter.VoterRemoved{Reason: "duplicate", At: rmAt(3)}},
+		{"voter-a2", voter.TypeVoterRemoved, voter.VoterRemoved{Reason: "death", At: rmAt(4)}},
+		{"voter-a1", voter.TypeVoterRestored, voter.VoterRestored{Reason: "not a duplicate", At: rmAt(5)}},
+	}
+	e := rmTwoWays(t, projections.NewVoterAddresses(), steps)
+	counter := projections.AddressCounter{Pool: e.pool}
+	for _, tc := range []struct {
+		name string
+		addr voter.Address
+		want int
+	}{{"home", home, 2}, {"other", other, 1}, {"nobody's", voter.Address{Region: "Ош", Settlement: "Ош"}, 0}} {
+		got, err := counter.VotersAt(context.Background(), rmAddressKey(tc.addr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: %d voters on the list, want %d", tc.name, got, tc.want)
+		}
+	}
+}
