@@ -95,7 +95,7 @@ func (c Config) ArgList() []string {
 }
 
 // takesArgs lists the commands that accept arguments after their flags.
-var takesArgs = map[string]bool{"rebuild": true}
+var takesArgs = map[string]bool{"rebuild": true, "verify": true}
 
 // Bench sizes.
 const (

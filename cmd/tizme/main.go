@@ -4,6 +4,7 @@
 //
 //	tizme serve     run the HTTP server
 //	tizme migrate   create or upgrade the database schema, then exit
+//	tizme verify    compare every read model with a replay of the log
 //	tizme bench     measure throughput and latency (make bench)
 //
 // Configuration comes from environment variables and flags (flags win),
@@ -60,6 +61,7 @@ var commands = []command{
 	{"migrate", "create or upgrade the database schema, then exit", migrate},
 	{"bench", "measure throughput and latency beside naive baselines on a fresh durable database", bench},
 	{"rebuild", "rebuild read models from the log while they keep serving: rebuild [flags] [projection…]", rebuild},
+	{"verify", "replay the whole log and compare every read model with the database (or those named)", verify},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
