@@ -26,6 +26,7 @@ func Registry() ([]Projection, *eventstore.Codec) {
 		NewRemovals(),
 		NewRequestHistory(),
 		NewStaffQueue(),
+		NewVoterVersions(),
 		NewVoterAddresses(),
 	}, domain.NewCodec()
 }

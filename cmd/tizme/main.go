@@ -4,6 +4,7 @@
 //
 //	tizme serve     run the HTTP server
 //	tizme migrate   create or upgrade the database schema, then exit
+//	tizme asof      the list as it stood at a time, with its digest
 //	tizme verify    compare every read model with a replay of the log
 //	tizme bench     measure throughput and latency (make bench)
 //
@@ -62,6 +63,7 @@ var commands = []command{
 	{"bench", "measure throughput and latency beside naive baselines on a fresh durable database", bench},
 	{"rebuild", "rebuild read models from the log while they keep serving: rebuild [flags] [projection…]", rebuild},
 	{"verify", "replay the whole log and compare every read model with the database (or those named)", verify},
+	{"asof", "print the list as it stood at -at (csv or json) with its digest; -replay reads the raw log instead", asof},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -1,0 +1,460 @@
+package projections
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cec-kg/tizme/domain/precinct"
+	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/eventstore"
+)
+
+// NameVoterVersions is the persisted name of the voter versions read model
+// (as-of queries on the list).
+//
+// WARNING: persisted (checkpoint, version and status are stored under it).
+const NameVoterVersions = "voter_versions"
+
+// The tables of the voter versions read model. Both are private: the
+// versions hold the list's history (including removed entries) and are
+// for `tizme asof` and audits, not for the anonymous portal.
+const (
+	// VoterVersionsTable holds one row per version of a voter's list entry.
+	// A new version starts on every event that changes what the list shows
+	// for the voter: VoterRegistered, VoterDetailsCorrected touching a name,
+	// VoterMovedPrecinct, VoterRemoved, VoterRestored, and a
+	// PrecinctEstablished that changes the TEC of the voter's precinct.
+	//
+	//	stream      text         voter stream
+	//	version     integer      1, 2, … per stream (log order)
+	//	precinct    integer      precinct number
+	//	tec         text         TEC ref of the precinct ("" while unknown)
+	//	surname, given_name, patronymic  text ("" when no patronymic)
+	//	on_list     boolean      false after a removal
+	//	valid_from  timestamptz  recorded time (UTC) of the event that made
+	//	                         the version
+	//	valid_to    timestamptz  valid_from of the next version; NULL for the
+	//	                         current one
+	VoterVersionsTable = "voter_versions"
+	// voterVersionsPrecincts (private reference data): precinct -> TEC.
+	voterVersionsPrecincts = "voter_versions_precincts"
+)
+
+// VoterVersions is the read model of the list's history: see
+// VoterVersionsTable. AsOf reads the list as it stood at an instant;
+// ReplayAsOf computes the same from the raw log.
+type VoterVersions struct{}
+
+// NewVoterVersions returns the voter versions projection.
+func NewVoterVersions() Projection { return VoterVersions{} }
+
+// Name implements Projection.
+func (VoterVersions) Name() string { return NameVoterVersions }
+
+// Public reports that the anonymous portal never serves this read model.
+func (VoterVersions) Public() bool { return false }
+
+// PublicTables: none.
+func (VoterVersions) PublicTables() []string { return nil }
+
+// vvEventTypes are the events the read model (and ReplayAsOf) folds.
+var vvEventTypes = []string{
+	voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterMovedPrecinct,
+	voter.TypeVoterRemoved, voter.TypeVoterRestored,
+	precinct.TypePrecinctEstablished,
+}
+
+// EventTypes implements Projection.
+func (VoterVersions) EventTypes() []string { return slices.Clone(vvEventTypes) }
+
+// Tables implements Projection.
+func (VoterVersions) Tables() []Table {
+	return []Table{
+		{
+			Name: VoterVersionsTable,
+			Create: `CREATE TABLE {table} (
+				stream     text NOT NULL,
+				version    integer NOT NULL,
+				precinct   integer NOT NULL,
+				tec        text NOT NULL,
+				surname    text NOT NULL,
+				given_name text NOT NULL,
+				patronymic text NOT NULL,
+				on_list    boolean NOT NULL,
+				valid_from timestamptz NOT NULL,
+				valid_to   timestamptz,
+				CONSTRAINT {table}_pkey PRIMARY KEY (stream, version))`,
+			Indexes: []Index{
+				{Name: "asof", On: "(valid_from, valid_to)"},
+				{Name: "precinct", On: "(precinct, valid_from, valid_to)"},
+				{Name: "current", On: "(precinct) WHERE valid_to IS NULL"},
+			},
+		},
+		{
+			Name:   voterVersionsPrecincts,
+			Create: `CREATE TABLE {table} (number integer PRIMARY KEY, tec text NOT NULL)`,
+		},
+	}
+}
+
+// vvState is a voter's entry as a version shows it.
+type vvState struct {
+	precinct                   int
+	tec                        string
+	surname, given, patronymic string
+	onList                     bool
+}
+
+// vvVersion is one new version of a stream.
+type vvVersion struct {
+	vvState
+	version   int
+	validFrom time.Time
+	validTo   *time.Time
+}
+
+// vvStream is a stream's state during Apply.
+type vvStream struct {
+	cur      vvState
+	version  int  // latest version number (stored or new)
+	stored   bool // has a stored current version
+	closeAt  *time.Time
+	versions []vvVersion
+}
+
+func (s *vvStream) add(st vvState, at time.Time) {
+	if n := len(s.versions); n > 0 {
+		s.versions[n-1].validTo = &at
+	} else if s.stored && s.closeAt == nil {
+		s.closeAt = &at
+	}
+	s.version++
+	s.cur = st
+	s.versions = append(s.versions, vvVersion{vvState: st, version: s.version, validFrom: at})
+}
+
+// Apply implements Projection. It loads the current versions of the
+// streams the batch touches (and of the voters at precincts it
+// establishes) and the TECs of the precincts it names, folds the batch in
+// Go in log order, then closes the superseded current versions and inserts
+// the new ones with one statement each.
+func (VoterVersions) Apply(ctx context.Context, b *Batch) error {
+	versions, precincts := b.Table(VoterVersionsTable), b.Table(voterVersionsPrecincts)
+	var streams []string
+	seenStream := map[string]bool{}
+	var pnums, established []int32
+	for _, e := range b.Events {
+		switch v := e.Value.(type) {
+		case voter.VoterRegistered:
+			pnums = append(pnums, int32(v.Precinct))
+		case voter.VoterMovedPrecinct:
+			pnums = append(pnums, int32(v.To))
+		case voter.VoterDetailsCorrected, voter.VoterRemoved, voter.VoterRestored:
+		case precinct.PrecinctEstablished:
+			established = append(established, int32(v.Number))
+			continue
+		default:
+			return FailEvent(e, fmt.Errorf("voter versions: unexpected %T", e.Value))
+		}
+		if !seenStream[e.Stream] {
+			seenStream[e.Stream] = true
+			streams = append(streams, e.Stream)
+		}
+	}
+
+	tecs := map[int]string{}
+	if len(pnums) > 0 {
+		rows, err := b.Tx.Query(ctx, `SELECT number, tec FROM `+precincts+` WHERE number = ANY($1::integer[])`, pnums)
+		if err != nil {
+			return err
+		}
+		var n int
+		var tec string
+		if _, err := pgx.ForEachRow(rows, []any{&n, &tec}, func() error { tecs[n] = tec; return nil }); err != nil {
+			return err
+		}
+	}
+	state := map[string]*vvStream{}
+	var order []string // streams in first-touch order
+	if len(streams) > 0 || len(established) > 0 {
+		rows, err := b.Tx.Query(ctx, `SELECT stream, version, precinct, tec, surname, given_name, patronymic, on_list FROM `+versions+`
+			WHERE valid_to IS NULL AND (stream = ANY($1::text[]) OR precinct = ANY($2::integer[]))
+			ORDER BY stream`, streams, established)
+		if err != nil {
+			return err
+		}
+		var s string
+		var ver int
+		var st vvState
+		if _, err := pgx.ForEachRow(rows, []any{&s, &ver, &st.precinct, &st.tec, &st.surname, &st.given, &st.patronymic, &st.onList}, func() error {
+			state[s] = &vvStream{cur: st, version: ver, stored: true}
+			order = append(order, s)
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	get := func(stream string) *vvStream {
+		s := state[stream]
+		if s == nil {
+			s = &vvStream{}
+			state[stream] = s
+			order = append(order, stream)
+		}
+		return s
+	}
+	// known reports whether the stream has an entry (registered).
+	known := func(stream string) (*vvStream, bool) {
+		s := state[stream]
+		return s, s != nil && (s.stored || len(s.versions) > 0)
+	}
+
+	newTECs := map[int]string{}
+	for _, e := range b.Events {
+		at := e.Recorded.UTC()
+		switch v := e.Value.(type) {
+		case voter.VoterRegistered:
+			get(e.Stream).add(vvState{precinct: v.Precinct, tec: tecs[v.Precinct], surname: v.Surname, given: v.GivenName,
+				patronymic: v.Patronymic, onList: true}, at)
+		case voter.VoterDetailsCorrected:
+			s, ok := known(e.Stream)
+			if !ok || (v.Surname == "" && v.GivenName == "" && v.Patronymic == nil) {
+				continue
+			}
+			st := s.cur
+			if v.Surname != "" {
+				st.surname = v.Surname
+			}
+			if v.GivenName != "" {
+				st.given = v.GivenName
+			}
+			if v.Patronymic != nil {
+				st.patronymic = *v.Patronymic
+			}
+			s.add(st, at)
+		case voter.VoterMovedPrecinct:
+			s, ok := known(e.Stream)
+			if !ok {
+				continue
+			}
+			st := s.cur
+			st.precinct, st.tec = v.To, tecs[v.To]
+			s.add(st, at)
+		case voter.VoterRemoved, voter.VoterRestored:
+			s, ok := known(e.Stream)
+			if !ok {
+				continue
+			}
+			st := s.cur
+			_, st.onList = v.(voter.VoterRestored)
+			s.add(st, at)
+		case precinct.PrecinctEstablished:
+			tecs[v.Number] = v.TEC
+			newTECs[v.Number] = v.TEC
+			for _, name := range order {
+				s := state[name]
+				if (s.stored || len(s.versions) > 0) && s.cur.precinct == v.Number && s.cur.tec != v.TEC {
+					st := s.cur
+					st.tec = v.TEC
+					s.add(st, at)
+				}
+			}
+		}
+	}
+
+	q := &pgx.Batch{}
+	if len(newTECs) > 0 {
+		var nums []int32
+		var refs []string
+		for n, tec := range newTECs {
+			nums, refs = append(nums, int32(n)), append(refs, tec)
+		}
+		q.Queue(`INSERT INTO `+precincts+` (number, tec) SELECT * FROM unnest($1::integer[], $2::text[])
+			ON CONFLICT (number) DO UPDATE SET tec = excluded.tec`, nums, refs)
+	}
+	var closeStreams []string
+	var closeAts []time.Time
+	var rows [][]any
+	for _, name := range order {
+		s := state[name]
+		if s.closeAt != nil {
+			closeStreams, closeAts = append(closeStreams, name), append(closeAts, *s.closeAt)
+		}
+		for _, v := range s.versions {
+			rows = append(rows, []any{name, int32(v.version), int32(v.precinct), v.tec, v.surname, v.given, v.patronymic,
+				v.onList, v.validFrom, v.validTo})
+		}
+	}
+	if len(closeStreams) > 0 {
+		q.Queue(`UPDATE `+versions+` t SET valid_to = s.at FROM unnest($1::text[], $2::timestamptz[]) AS s(stream, at)
+			WHERE t.stream = s.stream AND t.valid_to IS NULL`, closeStreams, closeAts)
+	}
+	if err := vlSend(ctx, b.Tx, q); err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	stage, err := b.Stage(ctx, vvStaging, pgx.CopyFromRows(rows))
+	if err != nil {
+		return err
+	}
+	_, err = b.Tx.Exec(ctx, `INSERT INTO `+versions+` (stream, version, precinct, tec, surname, given_name, patronymic, on_list, valid_from, valid_to)
+		SELECT stream, version, precinct, tec, surname, given_name, patronymic, on_list, valid_from, valid_to FROM `+stage)
+	return err
+}
+
+var vvStaging = Staging{Name: "vv_stage", Columns: []Column{
+	{Name: "stream", Type: "text"}, {Name: "version", Type: "integer"}, {Name: "precinct", Type: "integer"},
+	{Name: "tec", Type: "text"}, {Name: "surname", Type: "text"}, {Name: "given_name", Type: "text"},
+	{Name: "patronymic", Type: "text"}, {Name: "on_list", Type: "boolean"},
+	{Name: "valid_from", Type: "timestamptz"}, {Name: "valid_to", Type: "timestamptz"},
+}}
+
+// ListRow is one entry of the list as it stood at some instant.
+type ListRow struct {
+	Stream     string `json:"stream"`
+	Precinct   int    `json:"precinct"`
+	TEC        string `json:"tec"`
+	Surname    string `json:"surname"`
+	GivenName  string `json:"given_name"`
+	Patronymic string `json:"patronymic"`
+}
+
+// Querier is what AsOf needs: a pool, a connection or a transaction.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// SortListRows sorts rows by precinct, surname, given name, patronymic and
+// stream (byte order of the UTF-8 strings).
+func SortListRows(rows []ListRow) {
+	slices.SortFunc(rows, func(a, b ListRow) int {
+		if a.Precinct != b.Precinct {
+			return a.Precinct - b.Precinct
+		}
+		for _, p := range [][2]string{{a.Surname, b.Surname}, {a.GivenName, b.GivenName}, {a.Patronymic, b.Patronymic}, {a.Stream, b.Stream}} {
+			if c := strings.Compare(p[0], p[1]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+}
+
+// AsOf returns the list as it stood at at (only precinct, unless 0), read
+// from the voter versions read model: the versions valid at at that are on
+// the list, sorted (SortListRows).
+func AsOf(ctx context.Context, q Querier, at time.Time, precinct int) ([]ListRow, error) {
+	rows, err := q.Query(ctx, `SELECT stream, precinct, tec, surname, given_name, patronymic FROM (
+			SELECT DISTINCT ON (stream) * FROM `+VoterVersionsTable+`
+			WHERE valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) AND ($2 = 0 OR precinct = $2)
+			ORDER BY stream, version DESC) v
+		WHERE on_list`, at.UTC(), precinct)
+	if err != nil {
+		return nil, err
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ListRow, error) {
+		var l ListRow
+		err := r.Scan(&l.Stream, &l.Precinct, &l.TEC, &l.Surname, &l.GivenName, &l.Patronymic)
+		return l, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("voter versions as of %s: %w", at.UTC().Format(time.RFC3339Nano), err)
+	}
+	SortListRows(out)
+	return out, nil
+}
+
+// ReplayAsOf computes what AsOf answers from the raw log, without any read
+// model: it folds, in log order, every list event recorded at or before at.
+func ReplayAsOf(ctx context.Context, store eventstore.Store, codec *eventstore.Codec, at time.Time, precinctNo int) ([]ListRow, error) {
+	type entry struct {
+		precinct                   int
+		surname, given, patronymic string
+		onList                     bool
+	}
+	entries := map[string]*entry{}
+	tecs := map[int]string{}
+	after := eventstore.Start
+	for {
+		page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: 1000,
+			Filter: eventstore.Filter{EventTypes: vvEventTypes}})
+		if err != nil {
+			return nil, err
+		}
+		for _, re := range page.Events {
+			// Recorded times are not monotone in log order: filter each.
+			if re.Recorded.After(at) {
+				continue
+			}
+			v, err := codec.Decode(re)
+			if err != nil {
+				return nil, err
+			}
+			en := entries[re.Stream]
+			switch v := v.(type) {
+			case voter.VoterRegistered:
+				entries[re.Stream] = &entry{precinct: v.Precinct, surname: v.Surname, given: v.GivenName, patronymic: v.Patronymic, onList: true}
+			case voter.VoterDetailsCorrected:
+				if en == nil {
+					continue
+				}
+				if v.Surname != "" {
+					en.surname = v.Surname
+				}
+				if v.GivenName != "" {
+					en.given = v.GivenName
+				}
+				if v.Patronymic != nil {
+					en.patronymic = *v.Patronymic
+				}
+			case voter.VoterMovedPrecinct:
+				if en != nil {
+					en.precinct = v.To
+				}
+			case voter.VoterRemoved:
+				if en != nil {
+					en.onList = false
+				}
+			case voter.VoterRestored:
+				if en != nil {
+					en.onList = true
+				}
+			case precinct.PrecinctEstablished:
+				tecs[v.Number] = v.TEC
+			}
+		}
+		if page.AtEnd || page.Checkpoint.Compare(after) <= 0 {
+			break
+		}
+		after = page.Checkpoint
+	}
+	out := []ListRow{}
+	for s, en := range entries {
+		if !en.onList || (precinctNo != 0 && en.precinct != precinctNo) {
+			continue
+		}
+		out = append(out, ListRow{Stream: s, Precinct: en.precinct, TEC: tecs[en.precinct], Surname: en.surname,
+			GivenName: en.given, Patronymic: en.patronymic})
+	}
+	SortListRows(out)
+	return out, nil
+}
+
+// Digest is the hex SHA-256 of the rows, one canonical line each
+// (precinct, tec, surname, given name, patronymic, stream; strings quoted).
+func Digest(rows []ListRow) string {
+	h := sha256.New()
+	for _, r := range rows {
+		fmt.Fprintf(h, "%d\t%q\t%q\t%q\t%q\t%q\n", r.Precinct, r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
