@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/domain"
+	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
 )
 
@@ -49,44 +49,14 @@ func asof(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) (
 		return fmt.Errorf("-format %q: want csv or json", format)
 	}
 
-	db, err := openDatabase(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, db.Close()) }()
-	if err := migrateDatabase(ctx, cfg, db); err != nil {
-		return err
-	}
-	events, err := openEventStore(ctx, cfg, db, log)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := events.Close(); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("close the event store: %w", cerr))
-		}
-	}()
-
 	var rows []projections.ListRow
-	if cfg.AsOfReplay {
-		rows, err = projections.ReplayAsOf(ctx, events, domain.NewCodec(), at, cfg.AsOfPrecinct)
-		if err != nil {
-			return fmt.Errorf("replay the log as of %s: %w", at.Format(time.RFC3339Nano), err)
-		}
-	} else {
-		p := projections.NewVoterVersions()
-		st, err := projections.Status(ctx, db.pool, events, []projections.Projection{p})
-		if err != nil {
-			return fmt.Errorf("status of %s: %w", p.Name(), err)
-		}
-		if len(st) == 1 && (st[0].State != projections.StateRunning || st[0].EventsBehind > 0) {
-			log.Warn("the voter versions read model is not up to date; the answer may be stale (see `tizme serve`, `tizme rebuild voter_versions`, or use -replay)",
-				"state", st[0].State, "events_behind", st[0].EventsBehind)
-		}
-		rows, err = projections.AsOf(ctx, db.pool, at, cfg.AsOfPrecinct)
-		if err != nil {
-			return fmt.Errorf("%w (is the %s read model built? run `tizme rebuild %s` or use -replay)", err, p.Name(), p.Name())
-		}
+	err = withStore(ctx, cfg, log, func(db *database, events eventstore.Store) error {
+		var err error
+		rows, err = listAsOf(ctx, cfg, log, db, events, at)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if rows == nil {
 		rows = []projections.ListRow{}
@@ -118,4 +88,30 @@ func writeAsOf(w io.Writer, format string, at time.Time, precinct int, rows []pr
 	}
 	_, err := fmt.Fprintf(w, "# digest %s rows=%d at=%s\n", digest, len(rows), atText)
 	return err
+}
+
+// listAsOf reads the list as of at from the voter-versions read model, or
+// with -replay from the raw log.
+func listAsOf(ctx context.Context, cfg Config, log *slog.Logger, db *database, events eventstore.Store, at time.Time) ([]projections.ListRow, error) {
+	if cfg.AsOfReplay {
+		rows, err := projections.ReplayAsOf(ctx, events, domain.NewCodec(), at, cfg.AsOfPrecinct)
+		if err != nil {
+			return nil, fmt.Errorf("replay the log as of %s: %w", at.Format(time.RFC3339Nano), err)
+		}
+		return rows, nil
+	}
+	p := projections.NewVoterVersions()
+	st, err := projections.Status(ctx, db.pool, events, []projections.Projection{p})
+	if err != nil {
+		return nil, fmt.Errorf("status of %s: %w", p.Name(), err)
+	}
+	if len(st) == 1 && (st[0].State != projections.StateRunning || st[0].EventsBehind > 0) {
+		log.Warn("the voter versions read model is not up to date; the answer may be stale (see `tizme serve`, `tizme rebuild voter_versions`, or use -replay)",
+			"state", st[0].State, "events_behind", st[0].EventsBehind)
+	}
+	rows, err := projections.AsOf(ctx, db.pool, at, cfg.AsOfPrecinct)
+	if err != nil {
+		return nil, fmt.Errorf("%w (is the %s read model built? run `tizme rebuild %s` or use -replay)", err, p.Name(), p.Name())
+	}
+	return rows, nil
 }

@@ -128,3 +128,26 @@ func openEventStore(ctx context.Context, cfg Config, db *database, log *slog.Log
 	// The store refuses event types the domain does not know.
 	return postgres.New(db.pool, postgres.Options{Logger: log, Types: domain.NewCodec()}), nil
 }
+
+// withStore opens the database (migrated) and the event store, runs fn, and
+// closes both: the frame of every one-shot command that reads the log.
+func withStore(ctx context.Context, cfg Config, log *slog.Logger, fn func(db *database, events eventstore.Store) error) (err error) {
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+	if err := migrateDatabase(ctx, cfg, db); err != nil {
+		return err
+	}
+	events, err := openEventStore(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := events.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("close the event store: %w", cerr))
+		}
+	}()
+	return fn(db, events)
+}

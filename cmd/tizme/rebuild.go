@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,24 +34,9 @@ func rebuild(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 		return nil
 	}
 
-	db, err := openDatabase(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, db.Close()) }()
-	if err := migrateDatabase(ctx, cfg, db); err != nil {
-		return err
-	}
-	events, err := openEventStore(ctx, cfg, db, log)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := events.Close(); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("close the event store: %w", cerr))
-		}
-	}()
-	return rebuildAll(ctx, db, events, codec, selected, log, stdout)
+	return withStore(ctx, cfg, log, func(db *database, events eventstore.Store) error {
+		return rebuildAll(ctx, db, events, codec, selected, log, stdout)
+	})
 }
 
 func rebuildAll(ctx context.Context, db *database, events eventstore.Store, codec *eventstore.Codec, selected []projections.Projection, log *slog.Logger, stdout io.Writer) error {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
 )
 
@@ -32,28 +33,15 @@ func verify(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer)
 		return nil
 	}
 
-	db, err := openDatabase(ctx, cfg, log)
-	if err != nil {
+	var results []projections.VerifyResult
+	err = withStore(ctx, cfg, log, func(db *database, events eventstore.Store) error {
+		var err error
+		results, err = projections.Verify(ctx, projections.VerifyConfig{
+			Pool: db.pool, Store: events, Codec: codec, Logger: log,
+		}, selected)
+		printVerify(stdout, results)
 		return err
-	}
-	defer func() { err = errors.Join(err, db.Close()) }()
-	if err := migrateDatabase(ctx, cfg, db); err != nil {
-		return err
-	}
-	events, err := openEventStore(ctx, cfg, db, log)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := events.Close(); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("close the event store: %w", cerr))
-		}
-	}()
-
-	results, err := projections.Verify(ctx, projections.VerifyConfig{
-		Pool: db.pool, Store: events, Codec: codec, Logger: log,
-	}, selected)
-	printVerify(stdout, results)
+	})
 	if err != nil {
 		return err
 	}
