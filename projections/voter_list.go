@@ -370,7 +370,7 @@ func (r *vlRefFold) add(e Event) (bool, error) {
 func (r *vlRefFold) queue(q *pgx.Batch, precincts, tecs, elections string) {
 	if len(r.pOrder) > 0 {
 		var nums []int32
-		var full, closedSet []bool
+		var full []bool
 		var tecVals, addrs []*string
 		var closed []*bool
 		for _, n := range r.pOrder {
@@ -380,7 +380,6 @@ func (r *vlRefFold) queue(q *pgx.Batch, precincts, tecs, elections string) {
 			tecVals = append(tecVals, p.tec)
 			addrs = append(addrs, p.address)
 			closed = append(closed, p.closed)
-			closedSet = append(closedSet, p.closed != nil)
 		}
 		q.Queue(`INSERT INTO `+precincts+` AS t (number, tec, address, closed)
 			SELECT n, tec, addr::jsonb, closed FROM unnest($1::integer[], $2::boolean[], $3::text[], $4::text[], $5::boolean[]) AS s(n, is_full, tec, addr, closed)

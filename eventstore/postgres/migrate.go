@@ -52,18 +52,23 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 // steps of component not yet recorded in tizme_migrations. Concurrent
 // callers serialise on an advisory lock, so each step runs once.
 func ApplyMigrations(ctx context.Context, pool *pgxpool.Pool, component string, steps []string) error {
-	if _, err := pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS tizme_migrations (
-		component  text NOT NULL,
-		version    integer NOT NULL,
-		applied_at timestamptz NOT NULL DEFAULT now(),
-		PRIMARY KEY (component, version))`); err != nil && !isUniqueViolation(err) {
-		// Two processes creating the table at once can collide on the
-		// catalogue's unique index; the loser finds the table there.
+	// Concurrent CREATE TABLE IF NOT EXISTS can still collide in the
+	// catalogue (duplicate type): the bootstrap takes a lock of its own.
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKeyOf("tizme-migrate:bootstrap")); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS tizme_migrations (
+			component  text NOT NULL,
+			version    integer NOT NULL,
+			applied_at timestamptz NOT NULL DEFAULT now(),
+			PRIMARY KEY (component, version))`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("migrate %s: create tizme_migrations: %w", component, err)
 	}
-	h := fnv.New64a()
-	h.Write([]byte("tizme-migrate:" + component))
-	lockKey := int64(h.Sum64())
+	lockKey := lockKeyOf("tizme-migrate:" + component)
 	for i, step := range steps {
 		version := i + 1
 		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
@@ -89,4 +94,11 @@ func ApplyMigrations(ctx context.Context, pool *pgxpool.Pool, component string, 
 		}
 	}
 	return nil
+}
+
+// lockKeyOf is the advisory-lock key of a name.
+func lockKeyOf(name string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return int64(h.Sum64())
 }
