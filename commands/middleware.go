@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/cec-kg/tizme/eventstore"
@@ -154,6 +155,11 @@ func logging(log *slog.Logger, errs *Errors) Middleware {
 			switch outcome {
 			case OutcomeOK, OutcomeReplayed:
 				attrs = append(attrs, slog.String("stream", res.Stream), slog.Uint64("revision", res.Revision), slog.Int("events", res.Events))
+				if strings.HasPrefix(m.Actor, "system:") {
+					// Reactions and imports run thousands of commands; a
+					// person's commands stay at info.
+					level = slog.LevelDebug
+				}
 			case OutcomeRejected:
 				attrs = append(attrs, slog.String("code", errs.encode(err).Code))
 			case OutcomeConflict:

@@ -151,6 +151,22 @@ func lockKey(purpose, name string) int64 {
 // creates version 1's tables and indexes, the views and the state row,
 // in one transaction. It also drops versions that are neither live nor
 // being built (left by a rebuild that could not drop them at once).
+// Install migrates the projection registry and installs every projection
+// of ps not installed yet (its tables, version 1 and its state row). It is
+// idempotent; a Runner does the same when it starts. Call it first when
+// other parts read the read models at once (the reactions' address count).
+func Install(ctx context.Context, pool *pgxpool.Pool, ps []Projection) error {
+	if err := Migrate(ctx, pool); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if err := install(ctx, pool, p); err != nil {
+			return fmt.Errorf("install %s: %w", p.Name(), err)
+		}
+	}
+	return nil
+}
+
 func install(ctx context.Context, pool *pgxpool.Pool, p Projection) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey("install", p.Name())); err != nil {

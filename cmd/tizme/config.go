@@ -28,6 +28,7 @@ const (
 	envLogFormat       = "TIZME_LOG_FORMAT"
 	envShutdownTimeout = "TIZME_SHUTDOWN_TIMEOUT"
 	envVoterKey        = "TIZME_VOTER_KEY"
+	envDemoVoters      = "TIZME_DEMO_VOTERS"
 )
 
 // Log formats.
@@ -67,6 +68,10 @@ type Config struct {
 	// WARNING: a secret that must never change once voter events exist;
 	// never log it.
 	VoterKey string
+	// DemoVoters is how many voters of synthetic demo data are loaded
+	// into an empty private database at serve (0 = none). Never loaded
+	// into a database named by DatabaseURL.
+	DemoVoters int
 	// AsOfAt is the instant `tizme asof` answers for (RFC 3339).
 	AsOfAt string
 	// AsOfPrecinct limits `tizme asof` to one precinct number (0 = all).
@@ -114,8 +119,13 @@ func defaultConfig() Config {
 		BenchSize:       benchQuick,
 		BenchOut:        "bench-results/bench.json",
 		AsOfFormat:      "csv",
+		DemoVoters:      defaultDemoVoters,
 	}
 }
+
+// defaultDemoVoters is the size of the demo data of a fresh private
+// database.
+const defaultDemoVoters = 5000
 
 // Validate reports every problem of c at once.
 func (c Config) Validate() error {
@@ -167,6 +177,9 @@ func (c Config) Validate() error {
 	if c.BenchSize != benchQuick && c.BenchSize != benchFull {
 		errs = append(errs, fmt.Errorf("-bench-size %q: want %q or %q", c.BenchSize, benchQuick, benchFull))
 	}
+	if c.DemoVoters < 0 {
+		errs = append(errs, fmt.Errorf("%s %d: want a number of voters, or 0 for none", envDemoVoters, c.DemoVoters))
+	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("%s %s: must be positive", envShutdownTimeout, c.ShutdownTimeout))
 	}
@@ -208,6 +221,13 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 		if err := cfg.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			errs = append(errs, fmt.Errorf("%s %q: want debug, info, warn or error", envLogLevel, v))
 		}
+	}
+	if v := getenv(envDemoVoters); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: want a number of voters, or 0 for none", envDemoVoters, v))
+		}
+		cfg.DemoVoters = n
 	}
 	if v := getenv(envShutdownTimeout); v != "" {
 		d, err := time.ParseDuration(v)
@@ -252,6 +272,8 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.TextVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error ($"+envLogLevel+")")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "json or text ($"+envLogFormat+")")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long shutdown waits for requests in flight ($"+envShutdownTimeout+")")
+	fs.IntVar(&cfg.DemoVoters, "demo-voters", cfg.DemoVoters,
+		"voters of synthetic demo data loaded into an empty private database; 0 = none ($"+envDemoVoters+")")
 	fs.StringVar(&cfg.AsOfAt, "at", cfg.AsOfAt, "asof only: the instant, RFC 3339 (default: now)")
 	fs.IntVar(&cfg.AsOfPrecinct, "precinct", cfg.AsOfPrecinct, "asof only: one precinct number (0 = all)")
 	fs.StringVar(&cfg.AsOfFormat, "format", cfg.AsOfFormat, "asof only: csv or json")

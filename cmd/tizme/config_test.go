@@ -29,6 +29,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		BenchSize:       benchQuick,
 		BenchOut:        "bench-results/bench.json",
 		AsOfFormat:      "csv",
+		DemoVoters:      5000,
 	}
 	if cfg != want {
 		t.Errorf("defaults = %+v, want %+v", cfg, want)
@@ -59,6 +60,7 @@ func TestLoadConfigSources(t *testing.T) {
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "esdb://es:2113?tls=false",
 				LogLevel: slog.LevelDebug, LogFormat: "text", ShutdownTimeout: 3 * time.Second,
 				BenchSize: benchQuick, BenchOut: "bench-results/bench.json", AsOfFormat: "csv",
+				DemoVoters: 5000,
 			},
 		},
 		{
@@ -69,6 +71,7 @@ func TestLoadConfigSources(t *testing.T) {
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "",
 				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Minute,
 				BenchSize: benchQuick, BenchOut: "bench-results/bench.json", AsOfFormat: "csv",
+				DemoVoters: 5000,
 			},
 		},
 	}
@@ -137,6 +140,8 @@ func TestConfigValidate(t *testing.T) {
 		{"as-of time", func(c *Config) { c.AsOfAt = "2026-09-10T12:00:00+06:00" }, ""},
 		{"bad as-of time", func(c *Config) { c.AsOfAt = "yesterday" }, "-at"},
 		{"bad as-of format", func(c *Config) { c.AsOfFormat = "xml" }, "-format"},
+		{"no demo data", func(c *Config) { c.DemoVoters = 0 }, ""},
+		{"negative demo voters", func(c *Config) { c.DemoVoters = -1 }, envDemoVoters},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,9 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/cec-kg/tizme/api"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
 	"github.com/cec-kg/tizme/domain"
+	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/eventstore/postgres"
 )
 
 // serve runs the HTTP server until ctx is cancelled (SIGINT, SIGTERM), then
@@ -38,6 +42,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 		}
 		log.Info("event store closed")
 	}()
+
+	if err := loadDemoData(ctx, cfg, db, events, log); err != nil {
+		return err
+	}
 
 	codec := domain.NewCodec()
 	svc, err := startServices(ctx, cfg, db, events, codec, log)
@@ -77,6 +85,45 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 		return fmt.Errorf("http server: %w", err)
 	}
 	log.Info("http server stopped")
+	return nil
+}
+
+// demoSeed fixes the demo data: every fresh private database shows the
+// same voters.
+const demoSeed = 2026
+
+// loadDemoData fills an empty event log with cfg.DemoVoters voters of
+// synthetic demo data, only when tizme runs its own private PostgreSQL
+// (no DATABASE_URL) and keeps the events there. Its events have fixed IDs,
+// so appending them again is a no-op. A load interrupted after its first
+// chunk is not resumed: the log is no longer empty.
+func loadDemoData(ctx context.Context, cfg Config, db *database, events eventstore.Store, log *slog.Logger) error {
+	if cfg.DemoVoters <= 0 || cfg.DatabaseURL != "" {
+		return nil
+	}
+	store, ok := events.(*postgres.Store)
+	if !ok {
+		return nil
+	}
+	page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{Limit: 1})
+	if err != nil {
+		return fmt.Errorf("demo data: read the event log: %w", err)
+	}
+	if len(page.Events) > 0 {
+		return nil
+	}
+	key, err := voterKey(ctx, cfg, db.pool)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	batches := demodata.Generate(demoSeed, cfg.DemoVoters, key, start)
+	appended, duplicates, err := demodata.Load(ctx, store, batches)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	log.Info("demo data loaded", "voters", cfg.DemoVoters, "events", appended, "duplicates", duplicates,
+		"took", time.Since(start).Round(time.Millisecond).String(), "disable_with", envDemoVoters+"=0")
 	return nil
 }
 

@@ -114,6 +114,10 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 		return nil, errors.Join(err, bus.Close())
 	}
 	list, _ := projections.Registry()
+	// The read models' tables exist before any reaction reads them.
+	if err := projections.Install(ctx, db.pool, list); err != nil {
+		return nil, errors.Join(err, bus.Close())
+	}
 	runner, err := projections.NewRunner(projections.RunnerConfig{
 		Pool: db.pool, Store: events, Codec: codec, Projections: list, Logger: log,
 	})
