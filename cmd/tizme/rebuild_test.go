@@ -86,41 +86,8 @@ func TestRebuildUnknownName(t *testing.T) {
 // TestRebuildCommand rebuilds a read model from events in the log and
 // finds it live at version 2 (1 was made empty on first use).
 func TestRebuildCommand(t *testing.T) {
-	url := pgtest.NewDatabase(t)
+	url, pool := countedLog(t)
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if err := postgres.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	store := postgres.New(pool, postgres.Options{})
-	defer store.Close()
-	var last eventstore.Position
-	for i := range 30 {
-		ed := eventstore.EventData{ID: uuid.New(), Type: "TestCounted", Version: 1, Data: json.RawMessage(`{"n": 2}`)}
-		res, err := store.Append(ctx, fmt.Sprintf("s-%d", i%3), eventstore.Any(), ed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = res.Position
-	}
-	// Appends become visible to log readers once older transactions of
-	// the cluster (other tests' databases) have ended.
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
-		page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{After: eventstore.Start, Limit: 1, Filter: eventstore.Filter{EventTypes: []string{"NoSuchType"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if page.Checkpoint.Compare(last) >= 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the appended events did not become visible within a minute")
-		}
-	}
 
 	useRegistry(t, streamCounts{})
 	setEnv(t, map[string]string{envDatabaseURL: url})
@@ -143,5 +110,46 @@ func TestRebuildCommand(t *testing.T) {
 	}
 	if total != 60 || streams != 3 {
 		t.Errorf("read model: %d over %d streams, want 60 over 3", total, streams)
+	}
+}
+
+// countedLog returns a fresh database holding 30 TestCounted events on
+// three streams, all visible to log readers.
+func countedLog(t *testing.T) (url string, pool *pgxpool.Pool) {
+	t.Helper()
+	url = pgtest.NewDatabase(t)
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if err := postgres.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	store := postgres.New(pool, postgres.Options{})
+	defer store.Close()
+	var last eventstore.Position
+	for i := range 30 {
+		ed := eventstore.EventData{ID: uuid.New(), Type: "TestCounted", Version: 1, Data: json.RawMessage(`{"n": 2}`)}
+		res, err := store.Append(ctx, fmt.Sprintf("s-%d", i%3), eventstore.Any(), ed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = res.Position
+	}
+	// Appends become visible to log readers once older transactions of
+	// the cluster (other tests' databases) have ended.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{After: eventstore.Start, Limit: 1, Filter: eventstore.Filter{EventTypes: []string{"NoSuchType"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Checkpoint.Compare(last) >= 0 {
+			return url, pool
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the appended events did not become visible within a minute")
+		}
 	}
 }

@@ -3,60 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
-	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 )
 
 // TestVerifyCommand builds a read model with `tizme rebuild`, verifies it
 // (OK), tampers with a live row and verifies again: DRIFT, the table and
 // both versions of the row printed, and an error.
 func TestVerifyCommand(t *testing.T) {
-	url := pgtest.NewDatabase(t)
+	url, pool := countedLog(t)
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if err := postgres.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	store := postgres.New(pool, postgres.Options{})
-	defer store.Close()
-	var last eventstore.Position
-	for i := range 30 {
-		ed := eventstore.EventData{ID: uuid.New(), Type: "TestCounted", Version: 1, Data: json.RawMessage(`{"n": 2}`)}
-		res, err := store.Append(ctx, fmt.Sprintf("s-%d", i%3), eventstore.Any(), ed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = res.Position
-	}
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
-		page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{After: eventstore.Start, Limit: 1, Filter: eventstore.Filter{EventTypes: []string{"NoSuchType"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if page.Checkpoint.Compare(last) >= 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the appended events did not become visible within a minute")
-		}
-	}
 
 	useRegistry(t, streamCounts{})
 	setEnv(t, map[string]string{envDatabaseURL: url})
@@ -83,7 +42,7 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.Reset()
-	err = verify(t.Context(), cfg, log, &out)
+	err := verify(t.Context(), cfg, log, &out)
 	t.Logf("tampered:\n%s", out.String())
 	if !errors.Is(err, errDrift) || !strings.Contains(err.Error(), "test_stream_counts") {
 		t.Errorf("error %v, want drift of test_stream_counts", err)
