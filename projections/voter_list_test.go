@@ -2,7 +2,6 @@ package projections_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -29,41 +28,18 @@ type vlStep struct {
 	value  any
 }
 
+// vlCodec encodes the scripted events with their persisted types.
+var vlCodec = domain.NewCodec()
+
 func vlEventData(t *testing.T, v any) eventstore.EventData {
 	t.Helper()
-	var typ string
-	switch v.(type) {
-	case voter.VoterRegistered:
-		typ = voter.TypeVoterRegistered
-	case voter.VoterDetailsCorrected:
-		typ = voter.TypeVoterDetailsCorrected
-	case voter.VoterMovedPrecinct:
-		typ = voter.TypeVoterMovedPrecinct
-	case voter.VoterRemoved:
-		typ = voter.TypeVoterRemoved
-	case voter.VoterRestored:
-		typ = voter.TypeVoterRestored
-	case precinct.PrecinctEstablished:
-		typ = precinct.TypePrecinctEstablished
-	case precinct.PrecinctAddressChanged:
-		typ = precinct.TypePrecinctAddressChanged
-	case precinct.PrecinctClosed:
-		typ = precinct.TypePrecinctClosed
-	case commission.CommissionRegistered:
-		typ = commission.TypeCommissionRegistered
-	case election.ElectionScheduled:
-		typ = election.TypeElectionScheduled
-	case election.ElectionCalendarChanged:
-		typ = election.TypeElectionCalendarChanged
-	default:
-		t.Fatalf("no type for %T", v)
-	}
-	data, err := json.Marshal(v)
+	ed, err := vlCodec.Encode(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return eventstore.EventData{ID: uuid.New(), Type: typ, Version: 1, Data: data,
-		Metadata: eventstore.Metadata{Actor: "system:test", CorrelationID: "voter-list-test"}}
+	ed.ID = uuid.New()
+	ed.Metadata = eventstore.Metadata{Actor: "system:test", CorrelationID: "voter-list-test"}
+	return ed
 }
 
 func vlStream(i int) string { return fmt.Sprintf("voter-%032x", i) }
