@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
 	"github.com/cec-kg/tizme/eventstore/storebench"
 	"github.com/cec-kg/tizme/projections/projbench"
@@ -124,7 +125,7 @@ func openBenchServer(ctx context.Context, cfg Config, log *slog.Logger) (*benchS
 					return "", fmt.Errorf("create the bench database: %w", err)
 				}
 				names = append(names, name)
-				return withDatabase(cfg.DatabaseURL, name), nil
+				return postgres.WithDatabase(cfg.DatabaseURL, name), nil
 			},
 			close: func() error {
 				var errs []error
@@ -177,16 +178,6 @@ func benchPool(ctx context.Context, server *benchServer, name string) (*pgxpool.
 		return nil, fmt.Errorf("connect to the bench database: %w", err)
 	}
 	return pool, nil
-}
-
-// withDatabase points a connection string at another database.
-func withDatabase(connString, database string) string {
-	cfg, err := pgx.ParseConfig(connString)
-	if err != nil {
-		return connString
-	}
-	return fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=prefer",
-		cfg.User, cfg.Password, cfg.Host, cfg.Port, database)
 }
 
 func printBench(w io.Writer, r benchReport) {

@@ -149,3 +149,16 @@ func TestMigrateConcurrently(t *testing.T) {
 		t.Errorf("%d migration rows, want 1", n)
 	}
 }
+
+func TestWithDatabase(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"postgres://u:p%40ss@h:5433/old?sslmode=disable": "postgres://u:p%40ss@h:5433/new?sslmode=disable",
+		"host=h dbname=old":                              "host=h dbname=old dbname='new'",
+	}
+	for in, want := range cases {
+		if got := postgres.WithDatabase(in, "new"); got != want {
+			t.Errorf("WithDatabase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,6 +35,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
 )
 
@@ -137,7 +137,7 @@ func setUp() error {
 			return fmt.Errorf("pgtest: connect to %s: %w", EnvURL, err)
 		}
 		shared.admin = admin
-		shared.url = func(database string) string { return withDatabase(base, database) }
+		shared.url = func(database string) string { return postgres.WithDatabase(base, database) }
 		return nil
 	}
 
@@ -209,18 +209,4 @@ func databaseName(testName string) (string, error) {
 		return "", fmt.Errorf("pgtest: %w", err)
 	}
 	return strings.TrimRight(b.String(), "_") + "_" + hex.EncodeToString(suffix), nil
-}
-
-// withDatabase points a connection string, URL or keyword/value form, at
-// another database.
-func withDatabase(connString, database string) string {
-	if strings.Contains(connString, "://") {
-		if u, err := url.Parse(connString); err == nil {
-			u.Path = "/" + database
-			u.RawPath = ""
-			return u.String()
-		}
-	}
-	// In the keyword/value form the last dbname wins.
-	return connString + " dbname='" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(database) + "'"
 }
