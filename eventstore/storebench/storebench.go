@@ -131,7 +131,7 @@ func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpo
 	}
 	var sent sync.Map // event ID -> time.Time
 	total := int(d.Seconds() * liveRate)
-	follow := func(s *postgres.Store, lat *latencies, done chan<- error) {
+	follow := func(s *postgres.Store, lat *Latencies, done chan<- error) {
 		n := 0
 		done <- s.SubscribeAll(ctx, marker.Position, eventstore.Filter{StreamPrefixes: []string{prefix}},
 			func(_ context.Context, m eventstore.Message) error {
@@ -139,7 +139,7 @@ func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpo
 					return nil
 				}
 				if t, ok := sent.Load(m.Event.ID); ok {
-					lat.add(time.Since(t.(time.Time)))
+					lat.Add(time.Since(t.(time.Time)))
 				}
 				if n++; n == total {
 					return errLiveDone
@@ -147,7 +147,7 @@ func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpo
 				return nil
 			})
 	}
-	var local, remote latencies
+	var local, remote Latencies
 	doneLocal, doneRemote := make(chan error, 1), make(chan error, 1)
 	go follow(store, &local, doneLocal)
 	go follow(other, &remote, doneRemote)
@@ -171,9 +171,9 @@ func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpo
 			return nil, errors.New("live delivery: a subscription did not receive every event within 30s")
 		}
 	}
-	result := func(name string, l *latencies) Result {
-		p99 := l.quantile(0.99)
-		return Result{Name: name, Unit: "ms p99", Value: p99, P50Ms: l.quantile(0.5), P99Ms: p99,
+	result := func(name string, l *Latencies) Result {
+		p99 := l.Quantile(0.99)
+		return Result{Name: name, Unit: "ms p99", Value: p99, P50Ms: l.Quantile(0.5), P99Ms: p99,
 			Target: "p99 < 50 ms", Met: p99 < 50}
 	}
 	return []Result{
@@ -184,14 +184,21 @@ func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpo
 
 var errLiveDone = errors.New("all live events received")
 
-type latencies struct {
+// Latencies collects durations from many goroutines; the projection
+// benchmark uses it too.
+type Latencies struct {
 	mu sync.Mutex
 	d  []time.Duration
 }
 
-func (l *latencies) add(d time.Duration) { l.mu.Lock(); l.d = append(l.d, d); l.mu.Unlock() }
+// Add records one duration.
+func (l *Latencies) Add(d time.Duration) { l.mu.Lock(); l.d = append(l.d, d); l.mu.Unlock() }
 
-func (l *latencies) quantile(q float64) float64 {
+// Count is how many durations were recorded.
+func (l *Latencies) Count() int { l.mu.Lock(); defer l.mu.Unlock(); return len(l.d) }
+
+// Quantile returns the q-quantile (0..1) in milliseconds, 0 when empty.
+func (l *Latencies) Quantile(q float64) float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.d) == 0 {
@@ -203,9 +210,9 @@ func (l *latencies) quantile(q float64) float64 {
 
 // hammer runs op from writers goroutines for d and returns ops/s and the
 // latencies.
-func hammer(ctx context.Context, writers int, d time.Duration, op func(ctx context.Context, w, i int) error) (float64, *latencies, error) {
+func hammer(ctx context.Context, writers int, d time.Duration, op func(ctx context.Context, w, i int) error) (float64, *Latencies, error) {
 	var (
-		lat   latencies
+		lat   Latencies
 		count atomic.Int64
 		wg    sync.WaitGroup
 		first atomic.Pointer[error]
@@ -226,7 +233,7 @@ func hammer(ctx context.Context, writers int, d time.Duration, op func(ctx conte
 					}
 					return
 				}
-				lat.add(time.Since(t0))
+				lat.Add(time.Since(t0))
 				count.Add(1)
 			}
 		}()
@@ -269,7 +276,7 @@ func measureAppends(ctx context.Context, store *postgres.Store, pool *pgxpool.Po
 	r := Result{
 		Name: fmt.Sprintf("durable appends, %d writer(s)", writers), Unit: "appends/s",
 		Value: rate, Baseline: baseRate, Ratio: rate / baseRate,
-		P50Ms: lat.quantile(0.50), P99Ms: lat.quantile(0.99), BaselineP99Ms: baseLat.quantile(0.99),
+		P50Ms: lat.Quantile(0.50), P99Ms: lat.Quantile(0.99), BaselineP99Ms: baseLat.Quantile(0.99),
 	}
 	if writers >= 64 {
 		r.Target = "≥ 5,000 appends/s with p99 < 50 ms"

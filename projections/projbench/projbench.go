@@ -14,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"runtime/debug"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -201,14 +200,14 @@ func measureLive(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store,
 		}()
 	}
 	var sent sync.Map // event ID -> time.Time
-	local, remote := newLags(total), newLags(total)
-	start := func(st eventstore.Store, p projections.Projection, l *lags) (func(), <-chan error, error) {
+	local, remote := &storebench.Latencies{}, &storebench.Latencies{}
+	start := func(st eventstore.Store, p projections.Projection, l *storebench.Latencies) (func(), <-chan error, error) {
 		r, err := projections.NewRunner(projections.RunnerConfig{Pool: pool, Store: st, Codec: codec, Logger: log,
 			Observer: observerFunc(func(b projections.BatchInfo) {
 				now := time.Now()
 				for _, e := range b.Events {
 					if t, ok := sent.Load(e.ID); ok {
-						l.add(now.Sub(t.(time.Time)))
+						l.Add(now.Sub(t.(time.Time)))
 					}
 				}
 			}), Projections: []projections.Projection{p}})
@@ -256,14 +255,14 @@ func measureLive(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store,
 		}
 	}
 	deadline := time.Now().Add(time.Minute)
-	for local.count() < total || remote.count() < total {
+	for local.Count() < total || remote.Count() < total {
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("projbench: live: %d and %d of %d events applied within a minute", local.count(), remote.count(), total)
+			return nil, fmt.Errorf("projbench: live: %d and %d of %d events applied within a minute", local.Count(), remote.Count(), total)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	result := func(name string, l *lags) storebench.Result {
-		p50, p99 := l.quantile(0.50), l.quantile(0.99)
+	result := func(name string, l *storebench.Latencies) storebench.Result {
+		p50, p99 := l.Quantile(0.50), l.Quantile(0.99)
 		return storebench.Result{Name: name, Unit: "ms p99", Value: p99, P50Ms: p50, P99Ms: p99,
 			Target: fmt.Sprintf("p99 < %d ms", targetLiveP99Ms), Met: p99 < targetLiveP99Ms}
 	}
@@ -278,26 +277,3 @@ type observerFunc func(projections.BatchInfo)
 func (f observerFunc) BatchApplied(b projections.BatchInfo) { f(b) }
 func (observerFunc) Failed(string, projections.Failure)     {}
 
-// lags collects latencies.
-type lags struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func newLags(n int) *lags { return &lags{d: make([]time.Duration, 0, n)} }
-
-func (l *lags) add(d time.Duration) { l.mu.Lock(); l.d = append(l.d, d); l.mu.Unlock() }
-
-func (l *lags) count() int { l.mu.Lock(); defer l.mu.Unlock(); return len(l.d) }
-
-// quantile in milliseconds.
-func (l *lags) quantile(q float64) float64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.d) == 0 {
-		return 0
-	}
-	s := slices.Clone(l.d)
-	slices.Sort(s)
-	return float64(s[int(q*float64(len(s)-1))]) / float64(time.Millisecond)
-}
