@@ -154,7 +154,7 @@ func TestWithDatabase(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
 		"postgres://u:p%40ss@h:5433/old?sslmode=disable": "postgres://u:p%40ss@h:5433/new?sslmode=disable",
-		"host=h dbname=old":                              "host=h dbname=old dbname='new'",
+		"host=h dbname=old": "host=h dbname=old dbname='new'",
 	}
 	for in, want := range cases {
 		if got := postgres.WithDatabase(in, "new"); got != want {

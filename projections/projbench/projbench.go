@@ -276,4 +276,3 @@ type observerFunc func(projections.BatchInfo)
 
 func (f observerFunc) BatchApplied(b projections.BatchInfo) { f(b) }
 func (observerFunc) Failed(string, projections.Failure)     {}
-
