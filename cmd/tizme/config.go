@@ -29,6 +29,20 @@ const (
 	envShutdownTimeout = "TIZME_SHUTDOWN_TIMEOUT"
 	envVoterKey        = "TIZME_VOTER_KEY"
 	envDemoVoters      = "TIZME_DEMO_VOTERS"
+	envPublicURL       = "TIZME_PUBLIC_URL"
+	envOIDCIssuer      = "TIZME_OIDC_ISSUER"
+	envOIDCAudience    = "TIZME_OIDC_AUDIENCE"
+	envOIDCJWKSURL     = "TIZME_OIDC_JWKS_URL"
+	envDevIssuer       = "TIZME_DEV_ISSUER"
+	envSelfCheckRate   = "TIZME_SELFCHECK_RATE"
+	envSelfCheckBurst  = "TIZME_SELFCHECK_BURST"
+)
+
+// Settings of DevIssuer.
+const (
+	devIssuerAuto = "auto" // on for the embedded demo (private PostgreSQL), off otherwise
+	devIssuerOn   = "on"
+	devIssuerOff  = "off"
 )
 
 // Log formats.
@@ -72,6 +86,23 @@ type Config struct {
 	// into an empty private database at serve (0 = none). Never loaded
 	// into a database named by DatabaseURL.
 	DemoVoters int
+	// PublicURL is the address clients reach the service at, such as
+	// https://tizme.shailoo.gov.kg; empty means http://localhost:<port>.
+	// The development issuer names itself under it.
+	PublicURL string
+	// OIDCIssuer, OIDCAudience and OIDCJWKSURL name the identity provider
+	// whose bearer tokens sign voters, staff and auditors in.
+	OIDCIssuer, OIDCAudience, OIDCJWKSURL string
+	// DevIssuer is auto, on or off: whether tizme runs its own development
+	// token issuer (at /dev/oidc). auto = on only for the embedded demo
+	// (private PostgreSQL, no OIDCIssuer).
+	//
+	// WARNING: the development issuer signs a token for anyone who asks;
+	// never turn it on for real data.
+	DevIssuer string
+	// SelfCheckRate is how many public self-checks one client address may
+	// make per minute; SelfCheckBurst how many at once.
+	SelfCheckRate, SelfCheckBurst int
 	// AsOfAt is the instant `tizme asof` answers for (RFC 3339).
 	AsOfAt string
 	// AsOfPrecinct limits `tizme asof` to one precinct number (0 = all).
@@ -120,6 +151,10 @@ func defaultConfig() Config {
 		BenchOut:        "bench-results/bench.json",
 		AsOfFormat:      "csv",
 		DemoVoters:      defaultDemoVoters,
+		OIDCAudience:    "tizme",
+		DevIssuer:       devIssuerAuto,
+		SelfCheckRate:   30,
+		SelfCheckBurst:  10,
 	}
 }
 
@@ -180,10 +215,53 @@ func (c Config) Validate() error {
 	if c.DemoVoters < 0 {
 		errs = append(errs, fmt.Errorf("%s %d: want a number of voters, or 0 for none", envDemoVoters, c.DemoVoters))
 	}
+	errs = append(errs, c.validateAuth()...)
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("%s %s: must be positive", envShutdownTimeout, c.ShutdownTimeout))
 	}
 	return errors.Join(errs...)
+}
+
+// validateAuth checks the sign-in and public-endpoint settings.
+func (c Config) validateAuth() []error {
+	var errs []error
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s %q: want an http(s) URL such as https://tizme.example.kg", envPublicURL, c.PublicURL))
+		}
+	}
+	switch c.DevIssuer {
+	case devIssuerAuto, devIssuerOff:
+	case devIssuerOn:
+		if c.OIDCIssuer != "" {
+			errs = append(errs, fmt.Errorf("%s=on and %s are both set: choose one identity provider", envDevIssuer, envOIDCIssuer))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("%s %q: want auto, on or off", envDevIssuer, c.DevIssuer))
+	}
+	if c.OIDCIssuer != "" {
+		if c.OIDCJWKSURL == "" {
+			errs = append(errs, fmt.Errorf("%s is set but %s is not: tokens cannot be checked without the key set", envOIDCIssuer, envOIDCJWKSURL))
+		}
+		if c.OIDCAudience == "" {
+			errs = append(errs, fmt.Errorf("%s is empty: tokens must name tizme as their audience", envOIDCAudience))
+		}
+	}
+	if c.SelfCheckRate <= 0 || c.SelfCheckBurst <= 0 {
+		errs = append(errs, fmt.Errorf("%s and %s must be positive (got %d, %d)", envSelfCheckRate, envSelfCheckBurst, c.SelfCheckRate, c.SelfCheckBurst))
+	}
+	return errs
+}
+
+// devIssuerEnabled reports whether serve runs the development issuer.
+func (c Config) devIssuerEnabled() bool {
+	switch c.DevIssuer {
+	case devIssuerOn:
+		return true
+	case devIssuerAuto:
+		return c.DatabaseURL == "" && c.OIDCIssuer == ""
+	}
+	return false
 }
 
 func validateListenAddr(addr string) error {
@@ -217,6 +295,23 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 	str(envEventStoreURL, &cfg.EventStoreURL)
 	str(envVoterKey, &cfg.VoterKey)
 	str(envLogFormat, &cfg.LogFormat)
+	str(envPublicURL, &cfg.PublicURL)
+	str(envOIDCIssuer, &cfg.OIDCIssuer)
+	str(envOIDCAudience, &cfg.OIDCAudience)
+	str(envOIDCJWKSURL, &cfg.OIDCJWKSURL)
+	str(envDevIssuer, &cfg.DevIssuer)
+	for _, v := range []struct {
+		name string
+		dst  *int
+	}{{envSelfCheckRate, &cfg.SelfCheckRate}, {envSelfCheckBurst, &cfg.SelfCheckBurst}} {
+		if s := getenv(v.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s %q: want a whole number", v.name, s))
+			}
+			*v.dst = n
+		}
+	}
 	if v := getenv(envLogLevel); v != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			errs = append(errs, fmt.Errorf("%s %q: want debug, info, warn or error", envLogLevel, v))
@@ -274,6 +369,13 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long shutdown waits for requests in flight ($"+envShutdownTimeout+")")
 	fs.IntVar(&cfg.DemoVoters, "demo-voters", cfg.DemoVoters,
 		"voters of synthetic demo data loaded into an empty private database; 0 = none ($"+envDemoVoters+")")
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "address clients reach the service at; empty = http://localhost:<port> ($"+envPublicURL+")")
+	fs.StringVar(&cfg.OIDCIssuer, "oidc-issuer", cfg.OIDCIssuer, "OpenID Connect issuer of sign-in tokens ($"+envOIDCIssuer+")")
+	fs.StringVar(&cfg.OIDCAudience, "oidc-audience", cfg.OIDCAudience, "audience sign-in tokens must carry ($"+envOIDCAudience+")")
+	fs.StringVar(&cfg.OIDCJWKSURL, "oidc-jwks-url", cfg.OIDCJWKSURL, "the issuer's JWK set address ($"+envOIDCJWKSURL+")")
+	fs.StringVar(&cfg.DevIssuer, "dev-issuer", cfg.DevIssuer, "auto, on or off: run the development token issuer; auto = on for the embedded demo only ($"+envDevIssuer+")")
+	fs.IntVar(&cfg.SelfCheckRate, "selfcheck-rate", cfg.SelfCheckRate, "public self-checks per minute per client address ($"+envSelfCheckRate+")")
+	fs.IntVar(&cfg.SelfCheckBurst, "selfcheck-burst", cfg.SelfCheckBurst, "public self-checks at once per client address ($"+envSelfCheckBurst+")")
 	fs.StringVar(&cfg.AsOfAt, "at", cfg.AsOfAt, "asof only: the instant, RFC 3339 (default: now)")
 	fs.IntVar(&cfg.AsOfPrecinct, "precinct", cfg.AsOfPrecinct, "asof only: one precinct number (0 = all)")
 	fs.StringVar(&cfg.AsOfFormat, "format", cfg.AsOfFormat, "asof only: csv or json")

@@ -30,6 +30,10 @@ func TestLoadConfigDefaults(t *testing.T) {
 		BenchOut:        "bench-results/bench.json",
 		AsOfFormat:      "csv",
 		DemoVoters:      5000,
+		OIDCAudience:    "tizme",
+		DevIssuer:       devIssuerAuto,
+		SelfCheckRate:   30,
+		SelfCheckBurst:  10,
 	}
 	if cfg != want {
 		t.Errorf("defaults = %+v, want %+v", cfg, want)
@@ -60,7 +64,7 @@ func TestLoadConfigSources(t *testing.T) {
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "esdb://es:2113?tls=false",
 				LogLevel: slog.LevelDebug, LogFormat: "text", ShutdownTimeout: 3 * time.Second,
 				BenchSize: benchQuick, BenchOut: "bench-results/bench.json", AsOfFormat: "csv",
-				DemoVoters: 5000,
+				DemoVoters: 5000, OIDCAudience: "tizme", DevIssuer: devIssuerAuto, SelfCheckRate: 30, SelfCheckBurst: 10,
 			},
 		},
 		{
@@ -71,7 +75,7 @@ func TestLoadConfigSources(t *testing.T) {
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "",
 				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Minute,
 				BenchSize: benchQuick, BenchOut: "bench-results/bench.json", AsOfFormat: "csv",
-				DemoVoters: 5000,
+				DemoVoters: 5000, OIDCAudience: "tizme", DevIssuer: devIssuerAuto, SelfCheckRate: 30, SelfCheckBurst: 10,
 			},
 		},
 	}
@@ -138,6 +142,19 @@ func TestConfigValidate(t *testing.T) {
 		{"full bench", func(c *Config) { c.BenchSize = benchFull }, ""},
 		{"unknown bench size", func(c *Config) { c.BenchSize = "huge" }, "-bench-size"},
 		{"as-of time", func(c *Config) { c.AsOfAt = "2026-09-10T12:00:00+06:00" }, ""},
+		{"identity provider", func(c *Config) {
+			c.OIDCIssuer, c.OIDCJWKSURL = "https://id.gov.kg", "https://id.gov.kg/jwks"
+		}, ""},
+		{"issuer without key set", func(c *Config) { c.OIDCIssuer = "https://id.gov.kg" }, envOIDCJWKSURL},
+		{"issuer without audience", func(c *Config) {
+			c.OIDCIssuer, c.OIDCJWKSURL, c.OIDCAudience = "https://id.gov.kg", "https://id.gov.kg/jwks", ""
+		}, envOIDCAudience},
+		{"dev issuer beside a real one", func(c *Config) {
+			c.OIDCIssuer, c.OIDCJWKSURL, c.DevIssuer = "https://id.gov.kg", "https://id.gov.kg/jwks", devIssuerOn
+		}, envDevIssuer},
+		{"unknown dev issuer setting", func(c *Config) { c.DevIssuer = "yes" }, envDevIssuer},
+		{"public URL without scheme", func(c *Config) { c.PublicURL = "tizme.kg" }, envPublicURL},
+		{"zero self-check rate", func(c *Config) { c.SelfCheckRate = 0 }, envSelfCheckRate},
 		{"bad as-of time", func(c *Config) { c.AsOfAt = "yesterday" }, "-at"},
 		{"bad as-of format", func(c *Config) { c.AsOfFormat = "xml" }, "-format"},
 		{"no demo data", func(c *Config) { c.DemoVoters = 0 }, ""},
