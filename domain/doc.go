@@ -23,5 +23,6 @@
 //	consent       the Consent aggregate (VC §9–11)
 //	application   the Application aggregate (VC §13–18, VP 2.4)
 //	anomaly       anomaly policies and AnomalyFlagged
+//	access        VoterDataAccessed: staff reads of voters' personal data, for auditors
 //	internal/text free-text cleaning shared by the packages above
 package domain

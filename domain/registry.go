@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"github.com/cec-kg/tizme/domain/access"
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
@@ -29,6 +30,7 @@ func NewCodec() *eventstore.Codec {
 	consent.Register(c)
 	application.Register(c)
 	anomaly.Register(c)
+	access.Register(c)
 	return c
 }
 
@@ -40,5 +42,6 @@ func Messages() failure.Catalogue {
 		calendar.Messages(), lang.Messages(), person.Messages(), geo.Messages(),
 		region.Messages(), commission.Messages(), precinct.Messages(), election.Messages(),
 		voter.Messages(), consent.Messages(), application.Messages(), anomaly.Messages(),
+		access.Messages(),
 	)
 }

@@ -20,7 +20,8 @@ func TestNewCodecRegistersEverything(t *testing.T) {
 		"AnomalyFlagged", "ApplicationAccepted", "ApplicationAssigned", "ApplicationDecided", "ApplicationSubmitted",
 		"ApplicationWithdrawn", "CommissionRegistered", "ConsentGiven", "ConsentWithdrawn", "ElectionCalendarChanged",
 		"ElectionScheduled", "PrecinctAddressChanged", "PrecinctBoundarySet", "PrecinctClosed", "PrecinctEstablished",
-		"RegionRegistered", "StaffMemberAssigned", "StaffMemberRevoked", "VoterDetailsCorrected", "VoterMovedPrecinct",
+		"RegionRegistered", "StaffMemberAssigned", "StaffMemberRevoked",
+		"VoterDataAccessed", "VoterDetailsCorrected", "VoterMovedPrecinct",
 		"VoterNotified", "VoterRegistered", "VoterRemoved", "VoterRestored",
 	}
 	if !slices.Equal(types, want) {
@@ -41,7 +42,7 @@ func TestMessagesMerge(t *testing.T) {
 	if len(all) < 40 {
 		t.Errorf("only %d messages", len(all))
 	}
-	for _, code := range []string{"pin.bad_length", "application.outside_window", "application.no_consent"} {
+	for _, code := range []string{"pin.bad_length", "application.outside_window", "application.no_consent", "access.unknown_purpose"} {
 		if _, ok := all[failure.Code(code)]; !ok {
 			t.Errorf("catalogue lacks %s", code)
 		}
