@@ -128,6 +128,9 @@ func encodePending(codec *eventstore.Codec, agg Aggregate, key string, meta Meta
 	if rev, exists := agg.Revision(); exists {
 		expected = eventstore.Exact(rev)
 	}
+	if _, log := agg.(appendOnly); log {
+		expected = eventstore.Any()
+	}
 	pending := agg.Pending()
 	events := make([]eventstore.EventData, len(pending))
 	md := meta.eventMetadata(key)

@@ -33,7 +33,10 @@ func core[C Command, T Aggregate](store eventstore.Store, codec *eventstore.Code
 		}
 		target := d.Target(cmd)
 		stream := target.Stream()
-		agg, rewound, err := load(ctx, store, codec, stream, func() T { return target }, EventID(key, stream, 0))
+		agg, rewound, err := target, false, error(nil)
+		if _, log := any(target).(appendOnly); !log {
+			agg, rewound, err = load(ctx, store, codec, stream, func() T { return target }, EventID(key, stream, 0))
+		}
 		if err != nil {
 			return Result{}, err
 		}

@@ -106,6 +106,7 @@ func RegisterAll(b *Bus, d Deps) error {
 		Register(b, h.assignApplication()),
 		Register(b, h.decideApplication()),
 		Register(b, h.withdrawApplication()),
+		Register(b, h.recordDataAccess()), // staff reads of personal data, for auditors
 		// Reference data.
 		Register(b, h.registerRegion()),
 		Register(b, h.registerCommission()),
