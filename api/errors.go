@@ -9,7 +9,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain"
+	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
 )
 
@@ -34,6 +38,30 @@ func newRegistry() *problem.Registry {
 	r.Map(eventstore.ErrWrongExpectedVersion, problem.CodeConflict)
 	r.Map(eventstore.ErrStreamNotFound, problem.CodeNotFound)
 
+	// Sign-in and permissions.
+	for _, d := range apiDefs() {
+		r.Define(d)
+	}
+	r.Map(auth.ErrNoToken, codeTokenMissing)
+	r.Map(auth.ErrExpiredToken, codeTokenExpired)
+	r.Map(auth.ErrBadClaims, codeTokenBadClaims)
+	r.Map(auth.ErrInvalidToken, codeTokenInvalid)
+	r.Map(ErrWrongRole, problem.CodeForbidden)
+	r.Map(ErrOtherCommission, codeOtherCommission)
+	r.Map(ErrRateLimited, problem.CodeTooManyRequests)
+	r.Map(ErrMissingIdempotencyKey, codeIdempotencyKeyMissing)
+	r.Map(commands.ErrMissingIdempotencyKey, codeIdempotencyKeyMissing)
+	r.Map(commands.ErrInvalidIdempotencyKey, codeIdempotencyKeyInvalid)
+	r.Map(commands.ErrKeyReused, codeIdempotencyKeyReused)
+	r.Map(ErrUnknownPrecinct, codePrecinctUnknown)
+	r.Map(ErrNoEntry, codeEntryNotFound)
+	r.Map(ErrNotFound, problem.CodeNotFound)
+	r.Map(ErrBadParameter, problem.CodeBadRequest)
+	r.Map(ErrUnsupportedFormat, problem.CodeNotAcceptable)
+	problem.MapAs[*echo.BindingError](r, problem.CodeBadRequest)
+
+	// Domain rules, also after they crossed the command bus.
+	r.MapFailures(failure.Merge(domain.Messages(), commands.Messages()), problem.FailureStatus)
 	return r
 }
 
@@ -68,6 +96,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		)
 	}
 
+	s.metrics.observeError(c, def.Status)
 	p := s.problems.Problem(err, def, requestLang(c))
 	p.Instance = req.URL.EscapedPath() // never the query: it may hold a PIN
 	p.RequestID = requestIDOf(c)

@@ -2,26 +2,36 @@ package api
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/projections"
 )
 
 // Names and states of the readiness checks, as /readyz reports them.
 // Monitoring matches on them: they are part of the API.
 const (
-	checkDatabase   = "database"
-	checkEventStore = "eventstore"
+	checkDatabase    = "database"
+	checkEventStore  = "eventstore"
+	checkProjections = "projections"
 
 	checkOK      = "ok"
 	checkFailed  = "failed"
 	checkTimeout = "timeout"
+	checkLagging = "lagging"
 )
+
+// errLagging means a read model is further behind the log than MaxLag, or
+// stopped.
+var errLagging = errors.New("api: a read model is behind or stopped")
 
 const cacheControlNone = "no-store"
 
@@ -45,6 +55,15 @@ func (s *Server) readyz(c echo.Context) error {
 		},
 	}
 
+	var readModels map[string]any
+	if s.deps.Projections != nil {
+		checks[checkProjections] = func(ctx context.Context) error {
+			var err error
+			readModels, err = s.projectionReadiness(ctx)
+			return err
+		}
+	}
+
 	var (
 		mu      sync.Mutex
 		wg      sync.WaitGroup
@@ -58,8 +77,11 @@ func (s *Server) readyz(c echo.Context) error {
 			state := checkOK
 			if err := check(cctx); err != nil {
 				state = checkFailed
-				if cctx.Err() != nil {
+				switch {
+				case cctx.Err() != nil:
 					state = checkTimeout
+				case errors.Is(err, errLagging):
+					state = checkLagging
 				}
 				s.log.LogAttrs(ctx, slog.LevelWarn, "readiness check failed",
 					slog.String("check", name),
@@ -75,9 +97,40 @@ func (s *Server) readyz(c echo.Context) error {
 	}
 	wg.Wait()
 
-	if !ready {
-		return problem.Extend(ErrNotReady, map[string]any{"checks": results})
+	body := map[string]any{"checks": results}
+	if readModels != nil {
+		body["read_models"] = readModels
 	}
+	if !ready {
+		return problem.Extend(ErrNotReady, body)
+	}
+	body["status"] = "ready"
 	c.Response().Header().Set(echo.HeaderCacheControl, cacheControlNone)
-	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "checks": results})
+	return c.JSON(http.StatusOK, body)
+}
+
+// projectionReadiness reports each read model's state and lag; it fails
+// with errLagging when one stopped or is more than MaxLag behind.
+func (s *Server) projectionReadiness(ctx context.Context) (map[string]any, error) {
+	list, err := s.deps.Projections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(list))
+	var behind []string
+	for _, p := range list {
+		out[p.Name] = map[string]any{
+			"state":          p.State,
+			"seconds_behind": p.SecondsBehind,
+			"events_behind":  p.EventsBehind,
+		}
+		running := p.State == projections.StateRunning || p.State == projections.StateRebuilding
+		if !running || p.SecondsBehind > s.cfg.MaxLag.Seconds() {
+			behind = append(behind, p.Name)
+		}
+	}
+	if len(behind) > 0 {
+		return out, fmt.Errorf("%w: %s", errLagging, strings.Join(behind, ", "))
+	}
+	return out, nil
 }

@@ -18,10 +18,14 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/projections"
 )
 
 // Config tunes the server. The zero value of every field means its default.
@@ -44,6 +48,16 @@ type Config struct {
 	IdleTimeout time.Duration
 	// ReadyTimeout bounds each readiness check of /readyz. Default 2s.
 	ReadyTimeout time.Duration
+	// MaxLag is how far behind the log (by the age of the oldest event not
+	// yet applied) a read model may be while /readyz still says ready.
+	// Default 30s.
+	MaxLag time.Duration
+	// SelfCheckRate is how many public self-checks one client address may
+	// make per minute, SelfCheckBurst how many at once. Defaults 30 and 10.
+	SelfCheckRate, SelfCheckBurst int
+	// SelfCheckFloor is the least time a self-check answer takes, so that
+	// "found" and "not found" take alike. Default 25ms.
+	SelfCheckFloor time.Duration
 }
 
 // Defaults of Config.
@@ -54,6 +68,10 @@ const (
 	DefaultWriteTimeout      = 30 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultReadyTimeout      = 2 * time.Second
+	DefaultMaxLag            = 30 * time.Second
+	DefaultSelfCheckRate     = 30
+	DefaultSelfCheckBurst    = 10
+	DefaultSelfCheckFloor    = 25 * time.Millisecond
 )
 
 func (c Config) withDefaults() Config {
@@ -69,10 +87,14 @@ func (c Config) withDefaults() Config {
 	setDefault(&c.WriteTimeout, DefaultWriteTimeout)
 	setDefault(&c.IdleTimeout, DefaultIdleTimeout)
 	setDefault(&c.ReadyTimeout, DefaultReadyTimeout)
+	setDefault(&c.MaxLag, DefaultMaxLag)
+	setDefault(&c.SelfCheckRate, DefaultSelfCheckRate)
+	setDefault(&c.SelfCheckBurst, DefaultSelfCheckBurst)
+	setDefault(&c.SelfCheckFloor, DefaultSelfCheckFloor)
 	return c
 }
 
-func setDefault[T int64 | time.Duration](v *T, def T) {
+func setDefault[T int | int64 | time.Duration](v *T, def T) {
 	if *v == 0 {
 		*v = def
 	}
@@ -93,34 +115,83 @@ func (c Config) Validate() error {
 		{"write timeout", c.WriteTimeout},
 		{"idle timeout", c.IdleTimeout},
 		{"ready timeout", c.ReadyTimeout},
+		{"max lag", c.MaxLag},
+		{"self-check floor", c.SelfCheckFloor},
 	} {
 		if d.v < 0 {
 			errs = append(errs, fmt.Errorf("api: %s %s is negative", d.name, d.v))
 		}
 	}
+	if c.SelfCheckRate < 0 || c.SelfCheckBurst < 0 {
+		errs = append(errs, fmt.Errorf("api: self-check rate %d and burst %d must not be negative", c.SelfCheckRate, c.SelfCheckBurst))
+	}
 	return errors.Join(errs...)
 }
 
-// Pinger checks a connection; *pgxpool.Pool is one.
-type Pinger interface {
+// DB is the read-model database; *pgxpool.Pool is one.
+type DB interface {
 	Ping(ctx context.Context) error
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// CommandSender sends a command and waits for its answer; *commands.Bus
+// is one.
+type CommandSender interface {
+	Send(ctx context.Context, cmd commands.Command) (commands.Result, error)
+}
+
+// TokenVerifier checks a bearer token; *auth.Verifier is one.
+type TokenVerifier interface {
+	Verify(ctx context.Context, rawToken string) (auth.Principal, error)
 }
 
 // Deps are the services the handlers use.
 type Deps struct {
 	// DB is the read-model database.
-	DB Pinger
+	DB DB
 	// Events is the event store.
 	Events eventstore.Store
+	// Codec decodes the events (the auditors' log browser, the voter's
+	// and the application's current state).
+	Codec *eventstore.Codec
+	// Commands carries every change.
+	Commands CommandSender
+	// Tokens checks sign-in tokens.
+	Tokens TokenVerifier
+	// VoterKey is the secret key of voter stream names (voter.StreamFor).
+	VoterKey []byte
+	// Projections reports the read models' state and lag, for /readyz
+	// and /metrics; nil reports none.
+	Projections func(context.Context) ([]projections.ProjectionStatus, error)
+	// DevIssuer, when set, is the development token issuer, served at
+	// /dev/oidc.
+	//
+	// WARNING: it signs a token for anyone who asks: set it only for the
+	// embedded demo and tests.
+	DevIssuer http.Handler
+	// Now is the clock; default time.Now.
+	Now func() time.Time
 }
 
 func (d Deps) validate() error {
 	var errs []error
-	if d.DB == nil {
-		errs = append(errs, errors.New("api: no database"))
+	for _, m := range []struct {
+		missing bool
+		what    string
+	}{
+		{d.DB == nil, "database"},
+		{d.Events == nil, "event store"},
+		{d.Codec == nil, "event codec"},
+		{d.Commands == nil, "command bus"},
+		{d.Tokens == nil, "token verifier"},
+	} {
+		if m.missing {
+			errs = append(errs, fmt.Errorf("api: no %s", m.what))
+		}
 	}
-	if d.Events == nil {
-		errs = append(errs, errors.New("api: no event store"))
+	if len(d.VoterKey) == 0 {
+		errs = append(errs, errors.New("api: no voter-stream key"))
 	}
 	return errors.Join(errs...)
 }
@@ -133,6 +204,8 @@ type Server struct {
 	echo     *echo.Echo
 	http     *http.Server
 	problems *problem.Registry
+	metrics  *metrics
+	limiter  *rateLimiter
 }
 
 // New builds the server and its routes. It does not listen; call Serve.
@@ -141,11 +214,20 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
 	s := &Server{
 		cfg:      cfg,
 		deps:     deps,
 		log:      cfg.Logger,
 		problems: newRegistry(),
+		metrics:  newMetrics(),
+		limiter:  newRateLimiter(cfg.SelfCheckRate, cfg.SelfCheckBurst, deps.Now),
+	}
+
+	if deps.Projections != nil {
+		s.metrics.registry.MustRegister(newProjectionCollector(deps.Projections))
 	}
 
 	e := echo.New()
@@ -160,6 +242,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		requestID,
 		securityHeaders,
 		s.accessLog,
+		s.metrics.middleware,
 		s.recoverPanic,
 		bodyLimit(cfg.BodyLimit),
 	)
@@ -187,7 +270,21 @@ func (s *Server) routes() {
 	e.GET("/api/v1", s.apiIndex)
 	e.GET("/problems", s.problemTypes)
 	e.GET("/problems/:code", s.problemType)
+	e.GET("/metrics", s.serveMetrics)
+	e.GET("/api/v1/openapi.json", s.openAPI)
+	e.GET("/api/v1/openapi.yaml", s.openAPI)
+	if s.deps.DevIssuer != nil {
+		dev := echo.WrapHandler(http.StripPrefix(devIssuerPath, s.deps.DevIssuer))
+		e.Any(devIssuerPath+"/*", dev)
+	}
+	s.publicRoutes(e.Group("/api/v1/public"))
+	s.cabinetRoutes(e.Group("/api/v1/me", s.authenticate, requireRole(auth.RoleVoter)))
+	s.staffRoutes(e.Group("/api/v1/staff", s.authenticate, requireRole(auth.RoleStaff)))
+	s.auditRoutes(e.Group("/api/v1/audit", s.authenticate, requireRole(auth.RoleAuditor)))
 }
+
+// devIssuerPath is where the development token issuer is served.
+const devIssuerPath = "/dev/oidc"
 
 // Echo returns the router, to mount more routes.
 //

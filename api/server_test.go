@@ -20,7 +20,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api"
+	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
@@ -31,8 +34,9 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // fakeDB is a database whose ping fails with err, or blocks until the
 // context ends when block is set.
 type fakeDB struct {
-	err   error
-	block bool
+	api.DB // unused methods panic on the nil interface
+	err    error
+	block  bool
 }
 
 func (f fakeDB) Ping(ctx context.Context) error {
@@ -95,7 +99,28 @@ func testRoutes(e *echo.Echo) {
 	})
 }
 
-var okDeps = api.Deps{DB: fakeDB{}, Events: fakeStore{}}
+var okDeps = base(api.Deps{DB: fakeDB{}, Events: fakeStore{}})
+
+// base fills in the dependencies these tests do not exercise.
+func base(d api.Deps) api.Deps {
+	d.Codec = domain.NewCodec()
+	d.Commands = noCommands{}
+	d.Tokens = noTokens{}
+	d.VoterKey = bytes.Repeat([]byte{7}, 32)
+	return d
+}
+
+type noCommands struct{}
+
+func (noCommands) Send(context.Context, commands.Command) (commands.Result, error) {
+	return commands.Result{}, commands.ErrBusClosed
+}
+
+type noTokens struct{}
+
+func (noTokens) Verify(context.Context, string) (auth.Principal, error) {
+	return auth.Principal{}, auth.ErrInvalidToken
+}
 
 func newServer(t *testing.T, cfg api.Config, deps api.Deps) *api.Server {
 	t.Helper()
@@ -196,7 +221,7 @@ func decodeProblem(t *testing.T, r response, wantStatus int, wantCode string) pr
 
 func TestHealthz(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t, api.Config{}, api.Deps{DB: fakeDB{err: errors.New("down")}, Events: fakeStore{err: errors.New("down")}})
+	ts := newTestServer(t, api.Config{}, base(api.Deps{DB: fakeDB{err: errors.New("down")}, Events: fakeStore{err: errors.New("down")}}))
 
 	r := get(t, ts, "/healthz", nil)
 	if r.status != http.StatusOK {
@@ -222,7 +247,7 @@ func TestReadyzWithPostgres(t *testing.T) {
 	}
 	store := postgres.New(pool, postgres.Options{})
 	t.Cleanup(func() { _ = store.Close() })
-	ts := newTestServer(t, api.Config{}, api.Deps{DB: pool, Events: store})
+	ts := newTestServer(t, api.Config{}, base(api.Deps{DB: pool, Events: store}))
 
 	r := get(t, ts, "/readyz", nil)
 	if r.status != http.StatusOK {
@@ -256,7 +281,7 @@ func TestReadyzNotReady(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ts := newTestServer(t, api.Config{ReadyTimeout: 100 * time.Millisecond}, tt.deps)
+			ts := newTestServer(t, api.Config{ReadyTimeout: 100 * time.Millisecond}, base(tt.deps))
 			r := get(t, ts, "/readyz", map[string]string{"Accept-Language": "en"})
 			p := decodeProblem(t, r, http.StatusServiceUnavailable, "not_ready")
 			for k, v := range tt.wantChecks {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"slices"
 	"strings"
 	"time"
@@ -353,24 +354,42 @@ func SortListRows(rows []ListRow) {
 // from the voter versions read model: the versions valid at at that are on
 // the list, sorted (SortListRows).
 func AsOf(ctx context.Context, q Querier, at time.Time, precinct int) ([]ListRow, error) {
+	var out []ListRow
+	err := AsOfEach(ctx, q, at, precinct, func(r ListRow) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// AsOfEach calls fn with each row of the list as it stood at at (only
+// precinct, unless 0), in the order of SortListRows, without holding the
+// list in memory: the whole national list streams. The database sorts in
+// byte order (COLLATE "C"), which is SortListRows' order for UTF-8.
+func AsOfEach(ctx context.Context, q Querier, at time.Time, precinct int, fn func(ListRow) error) error {
 	rows, err := q.Query(ctx, `SELECT stream, precinct, tec, surname, given_name, patronymic FROM (
 			SELECT DISTINCT ON (stream) * FROM `+VoterVersionsTable+`
 			WHERE valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) AND ($2 = 0 OR precinct = $2)
 			ORDER BY stream, version DESC) v
-		WHERE on_list`, at.UTC(), precinct)
+		WHERE on_list
+		ORDER BY precinct, surname COLLATE "C", given_name COLLATE "C", patronymic COLLATE "C", stream COLLATE "C"`, at.UTC(), precinct)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("voter versions as of %s: %w", at.UTC().Format(time.RFC3339Nano), err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ListRow, error) {
-		var l ListRow
-		err := r.Scan(&l.Stream, &l.Precinct, &l.TEC, &l.Surname, &l.GivenName, &l.Patronymic)
-		return l, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("voter versions as of %s: %w", at.UTC().Format(time.RFC3339Nano), err)
+	defer rows.Close()
+	var l ListRow
+	for rows.Next() {
+		if err := rows.Scan(&l.Stream, &l.Precinct, &l.TEC, &l.Surname, &l.GivenName, &l.Patronymic); err != nil {
+			return err
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
 	}
-	SortListRows(out)
-	return out, nil
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("voter versions as of %s: %w", at.UTC().Format(time.RFC3339Nano), err)
+	}
+	return nil
 }
 
 // ReplayAsOf computes what AsOf answers from the raw log, without any read
@@ -452,9 +471,31 @@ func ReplayAsOf(ctx context.Context, store eventstore.Store, codec *eventstore.C
 // Digest is the hex SHA-256 of the rows, one canonical line each
 // (precinct, tec, surname, given name, patronymic, stream; strings quoted).
 func Digest(rows []ListRow) string {
-	h := sha256.New()
+	var d ListDigest
 	for _, r := range rows {
-		fmt.Fprintf(h, "%d\t%q\t%q\t%q\t%q\t%q\n", r.Precinct, r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream)
+		d.Add(r)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return d.Sum()
+}
+
+// ListDigest computes Digest one row at a time, for a list that streams.
+// The zero value is ready.
+type ListDigest struct {
+	h hash.Hash
+}
+
+// Add adds the next row.
+func (d *ListDigest) Add(r ListRow) {
+	if d.h == nil {
+		d.h = sha256.New()
+	}
+	fmt.Fprintf(d.h, "%d\t%q\t%q\t%q\t%q\t%q\n", r.Precinct, r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream)
+}
+
+// Sum returns the digest of the rows added so far.
+func (d *ListDigest) Sum() string {
+	if d.h == nil {
+		d.h = sha256.New()
+	}
+	return hex.EncodeToString(d.h.Sum(nil))
 }

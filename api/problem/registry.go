@@ -23,6 +23,9 @@ type rule struct {
 	code  Code
 	name  string
 	match func(error) bool
+	// resolve, when set, replaces code and match: it builds the
+	// definition from the error itself (MapFailures).
+	resolve func(error) (Def, bool)
 }
 
 // NewRegistry returns a registry that knows the generic codes (Generic) and
@@ -98,6 +101,12 @@ func (r *Registry) Lookup(code Code) (Def, bool) {
 // or CodeInternal).
 func (r *Registry) Resolve(err error) (Def, bool) {
 	for _, rl := range r.rules {
+		if rl.resolve != nil {
+			if d, ok := rl.resolve(err); ok {
+				return d, true
+			}
+			continue
+		}
 		if rl.match(err) {
 			return r.defs[rl.code], true
 		}

@@ -1,0 +1,379 @@
+package api
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/projections"
+)
+
+// Auditors rebuild the list as it stood at any past time, browse the raw
+// event log, read the latest verification of every read model and the
+// record of staff reads of personal data.
+func (s *Server) auditRoutes(g *echo.Group) {
+	g.GET("/list", s.auditList)
+	g.GET("/events", s.auditEvents)
+	g.GET("/verifications", s.auditVerifications)
+	g.GET("/access", s.auditAccess)
+}
+
+// HeaderListDigest carries the SHA-256 digest of an as-of list
+// (projections.Digest); for a streamed CSV it is an HTTP trailer.
+const HeaderListDigest = "X-List-Digest"
+
+// timeParam parses an RFC 3339 query parameter; empty gives zero.
+func timeParam(c echo.Context, name string, v *problem.ValidationError) time.Time {
+	s := c.QueryParam(name)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		v.Add(name, ErrBadParameter)
+	}
+	return t
+}
+
+// auditList streams the list as it stood at ?at= (default now), whole or
+// one ?precinct=, as CSV or JSON, with its digest: the same rows and
+// digest as `tizme asof`. The list is never held in memory: the national
+// list streams row by row.
+func (s *Server) auditList(c echo.Context) error {
+	var v problem.ValidationError
+	at := timeParam(c, "at", &v)
+	if at.IsZero() {
+		at = s.deps.Now()
+	}
+	precinctNo := 0
+	if p := c.QueryParam("precinct"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n <= 0 {
+			v.Add("precinct", ErrBadParameter)
+		}
+		precinctNo = n
+	}
+	asCSV, err := wantsCSV(c)
+	v.Add("format", err)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if precinctNo != 0 {
+		if err := s.requirePrecinct(ctx, precinctNo); err != nil {
+			return err
+		}
+	}
+	res := c.Response()
+	noStore(c)
+	res.Header().Set("X-List-At", at.UTC().Format(time.RFC3339Nano))
+	var digest projections.ListDigest
+	w := bufio.NewWriterSize(res, 64<<10)
+	if asCSV {
+		res.Header().Set("Trailer", HeaderListDigest)
+		res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+		res.WriteHeader(http.StatusOK)
+		cw := csv.NewWriter(w)
+		if err := cw.Write([]string{"precinct", "tec", "surname", "given_name", "patronymic", "stream"}); err != nil {
+			return err
+		}
+		err := projections.AsOfEach(ctx, s.deps.DB, at, precinctNo, func(r projections.ListRow) error {
+			digest.Add(r)
+			return cw.Write([]string{strconv.Itoa(r.Precinct), r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream})
+		})
+		if err != nil {
+			return err
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		res.Header().Set(HeaderListDigest, "sha256:"+digest.Sum())
+		return nil
+	}
+	res.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	res.WriteHeader(http.StatusOK)
+	enc := json.NewEncoder(w)
+	if _, err := w.WriteString(`{"at":"` + at.UTC().Format(time.RFC3339Nano) + `","precinct":` + strconv.Itoa(precinctNo) + `,"rows":[`); err != nil {
+		return err
+	}
+	n := 0
+	err = projections.AsOfEach(ctx, s.deps.DB, at, precinctNo, func(r projections.ListRow) error {
+		digest.Add(r)
+		if n > 0 {
+			if err := w.WriteByte(','); err != nil {
+				return err
+			}
+		}
+		n++
+		return enc.Encode(r)
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := w.WriteString(`],"count":` + strconv.Itoa(n) + `,"digest":"sha256:` + digest.Sum() + `"}`); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// Limits of a page of the event log.
+const (
+	defaultEventPage = 100
+	maxEventPage     = 1000
+	// maxEventScan bounds the events one request scans while it looks for
+	// events in a time range: a page may come back short, with a cursor
+	// to go on from.
+	maxEventScan = 20_000
+)
+
+// AuditEvent is one stored event, as auditors see it: everything stored,
+// payload and metadata included.
+type AuditEvent struct {
+	ID       uuid.UUID           `json:"id"`
+	Stream   string              `json:"stream"`
+	Revision uint64              `json:"revision"`
+	Position eventstore.Position `json:"position"`
+	Cursor   string              `json:"cursor"`
+	Type     string              `json:"type"`
+	Version  int                 `json:"version"`
+	Recorded time.Time           `json:"recorded"`
+	Data     json.RawMessage     `json:"data"`
+	Metadata eventstore.Metadata `json:"metadata"`
+}
+
+func auditEvent(e eventstore.RecordedEvent) AuditEvent {
+	return AuditEvent{ID: e.ID, Stream: e.Stream, Revision: e.Revision, Position: e.Position, Cursor: cursorOf(e.Position),
+		Type: e.Type, Version: e.Version, Recorded: e.Recorded.UTC(), Data: e.Data, Metadata: e.Metadata}
+}
+
+func cursorOf(p eventstore.Position) string {
+	return strconv.FormatUint(p.Commit, 10) + "-" + strconv.FormatUint(p.Prepare, 10)
+}
+
+func parseCursor(s string) (eventstore.Position, bool) {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		return eventstore.Position{}, false
+	}
+	commit, err1 := strconv.ParseUint(a, 10, 64)
+	prepare, err2 := strconv.ParseUint(b, 10, 64)
+	return eventstore.Position{Commit: commit, Prepare: prepare}, err1 == nil && err2 == nil
+}
+
+// auditEvents browses the log: one ?stream= (by revision, from ?from_revision=)
+// or the whole log (optionally streams starting with ?prefix= and of ?type=)
+// after ?after= (a cursor), recorded in [?from, ?to).
+func (s *Server) auditEvents(c echo.Context) error {
+	var v problem.ValidationError
+	limit := defaultEventPage
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxEventPage {
+			v.Add("limit", ErrBadParameter)
+		}
+		limit = n
+	}
+	from, to := timeParam(c, "from", &v), timeParam(c, "to", &v)
+	var after eventstore.Position
+	if a := c.QueryParam("after"); a != "" {
+		p, ok := parseCursor(a)
+		if !ok {
+			v.Add("after", ErrBadParameter)
+		}
+		after = p
+	}
+	var fromRev uint64
+	if r := c.QueryParam("from_revision"); r != "" {
+		n, err := strconv.ParseUint(r, 10, 64)
+		if err != nil {
+			v.Add("from_revision", ErrBadParameter)
+		}
+		fromRev = n
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	inRange := func(t time.Time) bool {
+		return (from.IsZero() || !t.Before(from)) && (to.IsZero() || t.Before(to))
+	}
+	out := struct {
+		Events []AuditEvent `json:"events"`
+		Next   string       `json:"next,omitempty"`
+		AtEnd  bool         `json:"at_end"`
+	}{Events: []AuditEvent{}}
+
+	if stream := c.QueryParam("stream"); stream != "" {
+		events, err := s.deps.Events.ReadStream(ctx, stream, eventstore.ReadStreamOptions{
+			Direction: eventstore.Forwards, From: fromRev, Limit: limit})
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			if inRange(e.Recorded) {
+				out.Events = append(out.Events, auditEvent(e))
+			}
+		}
+		out.AtEnd = len(events) < limit
+		if !out.AtEnd {
+			out.Next = strconv.FormatUint(events[len(events)-1].Revision+1, 10)
+		}
+		noStore(c)
+		return c.JSON(http.StatusOK, out)
+	}
+
+	filter := eventstore.Filter{}
+	if p := c.QueryParam("prefix"); p != "" {
+		filter.StreamPrefixes = []string{p}
+	}
+	if t := c.QueryParam("type"); t != "" {
+		filter.EventTypes = strings.Split(t, ",")
+	}
+	scanned := 0
+	for len(out.Events) < limit && scanned < maxEventScan {
+		page, err := s.deps.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Filter: filter, Limit: min(limit*4, maxEventPage)})
+		if err != nil {
+			return err
+		}
+		for _, e := range page.Events {
+			scanned++
+			after = e.Position
+			if !to.IsZero() && !e.Recorded.Before(to) {
+				// Recorded times grow with the log, nearly: a few
+				// events past the range end it.
+				out.AtEnd = true
+				break
+			}
+			if inRange(e.Recorded) {
+				out.Events = append(out.Events, auditEvent(e))
+				if len(out.Events) == limit {
+					break
+				}
+			}
+		}
+		if out.AtEnd {
+			break
+		}
+		if len(out.Events) < limit {
+			after = page.Checkpoint
+		}
+		if page.AtEnd && len(out.Events) < limit {
+			out.AtEnd = true
+			break
+		}
+	}
+	if !out.AtEnd {
+		out.Next = cursorOf(after)
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, out)
+}
+
+// auditVerifications answers the latest verification of every read
+// model (tizme verify), or null for one never verified.
+func (s *Server) auditVerifications(c echo.Context) error {
+	ctx := c.Request().Context()
+	out := map[string]json.RawMessage{}
+	var exists *string
+	if err := s.deps.DB.QueryRow(ctx, `SELECT to_regclass('projection_verifications')::text`).Scan(&exists); err != nil {
+		return err
+	}
+	list, _ := projections.Registry()
+	for _, p := range list {
+		out[p.Name()] = json.RawMessage("null")
+	}
+	if exists != nil {
+		rows, err := s.deps.DB.Query(ctx, `SELECT DISTINCT ON (projection) projection, report FROM projection_verifications
+			ORDER BY projection, verified_at DESC`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var name string
+			var report json.RawMessage
+			if err := rows.Scan(&name, &report); err != nil {
+				return err
+			}
+			out[name] = report
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, map[string]any{"verifications": out})
+}
+
+// AccessRecord is one recorded staff read of a voter's data.
+type AccessRecord struct {
+	At          time.Time  `json:"at"`
+	Staff       string     `json:"staff"`
+	Commission  string     `json:"commission"`
+	Voter       string     `json:"voter"`
+	Application *uuid.UUID `json:"application,omitempty"`
+	Purpose     string     `json:"purpose"`
+	RequestID   string     `json:"request_id"`
+	Event       uuid.UUID  `json:"event"`
+	Cursor      string     `json:"cursor"`
+}
+
+// auditAccess lists the staff reads of voters' personal data, filtered by
+// ?staff=, ?commission=, ?voter= (a voter stream), ?from= and ?to=, in
+// log order from ?after=.
+func (s *Server) auditAccess(c echo.Context) error {
+	var v problem.ValidationError
+	f := projections.AccessFilter{
+		Staff: c.QueryParam("staff"), Commission: c.QueryParam("commission"), Voter: c.QueryParam("voter"),
+		From: timeParam(c, "from", &v), To: timeParam(c, "to", &v), Limit: projections.DefaultAccessLimit,
+	}
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > projections.MaxAccessLimit {
+			v.Add("limit", ErrBadParameter)
+		}
+		f.Limit = n
+	}
+	if a := c.QueryParam("after"); a != "" {
+		p, ok := parseCursor(a)
+		if !ok {
+			v.Add("after", ErrBadParameter)
+		}
+		f.After = &p
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	list, err := projections.QueryDataAccess(c.Request().Context(), s.deps.DB, f)
+	if err != nil {
+		return err
+	}
+	out := make([]AccessRecord, len(list))
+	for i, a := range list {
+		out[i] = AccessRecord{At: a.At.UTC(), Staff: a.Staff, Commission: a.Commission, Voter: a.Voter, Purpose: a.Purpose,
+			RequestID: a.RequestID, Event: a.EventID, Cursor: cursorOf(a.Position)}
+		if a.ApplicationID != uuid.Nil {
+			id := a.ApplicationID
+			out[i].Application = &id
+		}
+	}
+	body := map[string]any{"access": out}
+	if len(out) == f.Limit {
+		body["next"] = out[len(out)-1].Cursor
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, body)
+}

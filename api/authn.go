@@ -1,0 +1,125 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/commands"
+)
+
+// Errors of sign-in and permissions, mapped in errors.go.
+var (
+	// ErrWrongRole means the token is valid but does not carry the role
+	// the endpoint needs.
+	ErrWrongRole = errors.New("api: the signed-in user lacks the role this endpoint needs")
+	// ErrOtherCommission means a staff member acted on another
+	// commission's work.
+	ErrOtherCommission = errors.New("api: the application belongs to another commission")
+	// ErrMissingIdempotencyKey means a request that changes something came
+	// without an Idempotency-Key header.
+	ErrMissingIdempotencyKey = errors.New("api: missing Idempotency-Key header")
+)
+
+const principalKey = "tizme.principal"
+
+// authenticate checks the bearer token and keeps its principal for the
+// handlers. The answer to a missing, forged or expired token is 401 with a
+// WWW-Authenticate challenge (RFC 6750 §3).
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		raw, err := auth.BearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
+		if err == nil {
+			var p auth.Principal
+			if p, err = s.deps.Tokens.Verify(c.Request().Context(), raw); err == nil {
+				c.Set(principalKey, p)
+				return next(c)
+			}
+		}
+		challenge := `Bearer realm="tizme"`
+		if !errors.Is(err, auth.ErrNoToken) {
+			challenge += `, error="invalid_token"`
+		}
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, challenge)
+		s.metrics.authFailures.WithLabelValues(authFailureLabel(err)).Inc()
+		return err
+	}
+}
+
+func authFailureLabel(err error) string {
+	switch {
+	case errors.Is(err, auth.ErrNoToken):
+		return "no_token"
+	case errors.Is(err, auth.ErrExpiredToken):
+		return "expired"
+	case errors.Is(err, auth.ErrBadClaims):
+		return "bad_claims"
+	}
+	return "invalid"
+}
+
+// requireRole lets through only principals with role r.
+func requireRole(r auth.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !principal(c).Has(r) {
+				return fmt.Errorf("%w: %s", ErrWrongRole, r)
+			}
+			return next(c)
+		}
+	}
+}
+
+// principal is the signed-in user of c (the zero Principal on public
+// routes).
+func principal(c echo.Context) auth.Principal {
+	p, _ := c.Get(principalKey).(auth.Principal)
+	return p
+}
+
+// actor names the principal on events: role and subject, so an auditor
+// tells a voter from a staff member with the same subject.
+func actor(p auth.Principal, role auth.Role) string {
+	return string(role) + ":" + p.Subject
+}
+
+// HeaderIdempotencyKey names the header that makes a change safe to retry.
+const HeaderIdempotencyKey = "Idempotency-Key"
+
+// send sends cmd for the signed-in principal acting as role: the event
+// metadata names them, their authentication method and the request, and
+// the idempotency key is scoped to them, so two users' keys never meet.
+func (s *Server) send(c echo.Context, role auth.Role, cmd commands.Command) (commands.Result, error) {
+	p := principal(c)
+	ctx := commands.WithMeta(c.Request().Context(), commands.Meta{
+		Actor:         actor(p, role),
+		AuthMethod:    p.Method,
+		RequestID:     requestIDOf(c),
+		CorrelationID: requestIDOf(c),
+	})
+	return s.deps.Commands.Send(ctx, cmd)
+}
+
+// idempotencyKey is the client's Idempotency-Key, scoped to the principal
+// and the operation: a client reusing a key for another operation gets a
+// new action, never another action's answer.
+func idempotencyKey(c echo.Context, role auth.Role, op string) (string, error) {
+	key := strings.TrimSpace(c.Request().Header.Get(HeaderIdempotencyKey))
+	if key == "" {
+		return "", ErrMissingIdempotencyKey
+	}
+	if len(key) > 100 {
+		return "", fmt.Errorf("%w: %d bytes, at most 100", commands.ErrInvalidIdempotencyKey, len(key))
+	}
+	c.Response().Header().Set(HeaderIdempotencyKey, key)
+	return actor(principal(c), role) + "/" + op + "/" + key, nil
+}
+
+// hasAny reports whether roles holds one of want.
+func hasAny(roles []auth.Role, want ...auth.Role) bool {
+	return slices.ContainsFunc(roles, func(r auth.Role) bool { return slices.Contains(want, r) })
+}

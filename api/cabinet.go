@@ -1,0 +1,374 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/person"
+	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/projections"
+)
+
+// The Voter's Cabinet (VC): a signed-in voter sees their entry, gives and
+// withdraws consent, files and withdraws applications and follows each to
+// its decision. Every change carries the token's authentication method
+// onto its events (VC §8).
+func (s *Server) cabinetRoutes(g *echo.Group) {
+	g.GET("", s.myEntry)
+	g.GET("/consents", s.myConsents)
+	g.POST("/consents", s.giveConsent)
+	g.POST("/consents/:id/withdraw", s.withdrawConsent)
+	g.GET("/applications", s.myApplications)
+	g.POST("/applications", s.fileApplication)
+	g.GET("/applications/:id", s.myApplication)
+	g.POST("/applications/:id/withdraw", s.withdrawApplication)
+	g.GET("/timeline", s.myTimeline)
+}
+
+// myStream is the signed-in voter's stream, from the PIN in their token.
+func (s *Server) myStream(c echo.Context) (string, error) {
+	pin, err := person.ParsePIN(principal(c).PIN, calendar.DayOf(s.deps.Now()))
+	if err != nil {
+		return "", auth.ErrBadClaims
+	}
+	return voter.StreamFor(s.deps.VoterKey, pin), nil
+}
+
+// MyEntry is the voter's own entry with every registered detail (VC §10:
+// filled in from the register, for the voter to check).
+type MyEntry struct {
+	PIN        string            `json:"pin"`
+	Surname    string            `json:"surname"`
+	GivenName  string            `json:"given_name"`
+	Patronymic string            `json:"patronymic"`
+	BirthDate  calendar.Date     `json:"birth_date"`
+	Sex        string            `json:"sex"`
+	Passport   string            `json:"passport"`
+	Address    map[string]string `json:"address"`
+	OnList     bool              `json:"on_list"`
+	Removal    *RemovalView      `json:"removal,omitempty"`
+	Precinct   PrecinctRef       `json:"precinct"`
+	Source     string            `json:"source"`
+	UpdatedAt  time.Time         `json:"updated_at"`
+	// ListUpdatedAt is the list's update time (VP 3.8).
+	ListUpdatedAt *time.Time `json:"list_updated_at"`
+}
+
+func (s *Server) myEntry(c echo.Context) error {
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	if err != nil {
+		return err
+	}
+	if !e.Registered() {
+		return ErrNoEntry
+	}
+	a := e.Address()
+	out := MyEntry{
+		PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(), Patronymic: e.Name().Patronymic(),
+		BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(),
+		Address: map[string]string{"region": a.Region(), "district": a.District(), "settlement": a.Settlement(),
+			"street": a.Street(), "building": a.Building()},
+		OnList: !e.Removed(), Source: string(e.Source()), UpdatedAt: e.UpdatedAt().UTC(),
+		Precinct: PrecinctRef{Number: int(e.Precinct().Int())},
+	}
+	if e.Removed() {
+		r := e.Removal()
+		out.Removal = &RemovalView{Reason: string(r.Reason), Note: r.Note, RemovedAt: e.UpdatedAt().UTC()}
+	}
+	// The polling station's address and commission come from the
+	// self-check read model; a lagging read model leaves them out.
+	if sc, err := projections.ReadSelfCheck(ctx, s.deps.DB, stream); err == nil {
+		out.Precinct = selfCheckView(sc).Precinct
+		out.Precinct.Number = int(e.Precinct().Int())
+	} else if !errors.Is(err, projections.ErrNoSelfCheck) {
+		return err
+	}
+	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, out)
+}
+
+// pathID parses the :id path parameter; a malformed one is not found.
+func pathID(c echo.Context) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		return uuid.Nil, ErrNotFound
+	}
+	return id, nil
+}
+
+type consentRequest struct {
+	Purpose     string `json:"purpose"`
+	TextVersion string `json:"text_version"`
+	Language    string `json:"language"`
+	Channel     string `json:"channel"`
+}
+
+// giveConsent records the voter's consent to processing (VC §9–10).
+func (s *Server) giveConsent(c echo.Context) error {
+	var req consentRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	key, err := idempotencyKey(c, auth.RoleVoter, commands.NameGiveConsent)
+	if err != nil {
+		return err
+	}
+	if req.Channel == "" {
+		req.Channel = "cabinet"
+	}
+	if req.Language == "" {
+		req.Language = requestLang(c).String()
+	}
+	res, err := s.send(c, auth.RoleVoter, commands.GiveConsent{
+		Envelope: commands.Envelope{IdempotencyKey: key}, VoterRef: commands.VoterRef{Voter: stream},
+		Purpose: req.Purpose, TextVersion: req.TextVersion, Language: req.Language, Channel: req.Channel,
+		At: s.deps.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	var ans commands.GiveConsentAnswer
+	if err := res.Decode(&ans); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/me/consents")
+	return c.JSON(http.StatusCreated, map[string]any{"consent": ans.Consent, "position": res.Position})
+}
+
+// withdrawConsent withdraws one of the voter's consents (VC §11).
+func (s *Server) withdrawConsent(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	key, err := idempotencyKey(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String())
+	if err != nil {
+		return err
+	}
+	res, err := s.send(c, auth.RoleVoter, commands.WithdrawConsent{
+		Envelope: commands.Envelope{IdempotencyKey: key}, Consent: id, VoterRef: commands.VoterRef{Voter: stream}, At: s.deps.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"consent": id, "withdrawn": true, "position": res.Position})
+}
+
+func (s *Server) myConsents(c echo.Context) error {
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	list, err := projections.ListVoterConsents(c.Request().Context(), s.deps.DB, stream)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, map[string]any{"consents": consentViews(list)})
+}
+
+type applicationRequest struct {
+	Kind       string              `json:"kind"`
+	Commission string              `json:"commission"`
+	Election   string              `json:"election"`
+	Consent    uuid.UUID           `json:"consent"`
+	Claim      commands.ClaimInput `json:"claim"`
+}
+
+// fileApplication files an application (VC §13–16) and answers the
+// receipt: number, time of filing and the day the decision is due (VC
+// §15, §18). The commission defaults to the TEC of the voter's precinct,
+// the election to the next one.
+func (s *Server) fileApplication(c echo.Context) error {
+	var req applicationRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	key, err := idempotencyKey(c, auth.RoleVoter, commands.NameSubmitApplication)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if req.Commission == "" {
+		if sc, err := projections.ReadSelfCheck(ctx, s.deps.DB, stream); err == nil {
+			req.Commission = sc.TEC
+		} else if !errors.Is(err, projections.ErrNoSelfCheck) {
+			return err
+		}
+	}
+	if req.Election == "" {
+		if id, ok, err := projections.UpcomingElection(ctx, s.deps.DB, calendar.DayOf(s.deps.Now())); err != nil {
+			return err
+		} else if ok {
+			req.Election = id
+		}
+	}
+	res, err := s.send(c, auth.RoleVoter, commands.SubmitApplication{
+		Envelope: commands.Envelope{IdempotencyKey: key}, VoterRef: commands.VoterRef{Voter: stream},
+		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
+		At: s.deps.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	var ans commands.SubmitApplicationAnswer
+	if err := res.Decode(&ans); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/me/applications/"+ans.Application.String())
+	return c.JSON(http.StatusCreated, Receipt{
+		Application: ans.Application, Receipt: ans.Receipt, SubmittedAt: ans.SubmittedAt,
+		DecisionDue: ans.DecisionDue, Commission: req.Commission, Election: req.Election, Kind: req.Kind,
+	})
+}
+
+// Receipt is the confirmation of filing (VC §15).
+type Receipt struct {
+	Application uuid.UUID     `json:"application"`
+	Receipt     string        `json:"receipt"`
+	SubmittedAt time.Time     `json:"submitted_at"`
+	DecisionDue calendar.Date `json:"decision_due"`
+	Commission  string        `json:"commission"`
+	Election    string        `json:"election"`
+	Kind        string        `json:"kind"`
+}
+
+type withdrawRequest struct {
+	Reason string `json:"reason"`
+}
+
+// withdrawApplication withdraws one of the voter's undecided applications.
+func (s *Server) withdrawApplication(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req withdrawRequest
+	if c.Request().ContentLength != 0 {
+		if err := c.Bind(&req); err != nil {
+			return err
+		}
+	}
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	key, err := idempotencyKey(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+id.String())
+	if err != nil {
+		return err
+	}
+	res, err := s.send(c, auth.RoleVoter, commands.WithdrawApplication{
+		Envelope: commands.Envelope{IdempotencyKey: key}, Application: id, VoterRef: commands.VoterRef{Voter: stream},
+		Reason: req.Reason, At: s.deps.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"application": id, "withdrawn": true, "position": res.Position})
+}
+
+func (s *Server) myApplications(c echo.Context) error {
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	list, err := projections.ListVoterApplications(c.Request().Context(), s.deps.DB, stream)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, map[string]any{"applications": applicationViews(list, s.deps.Now())})
+}
+
+func (s *Server) myApplication(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	a, ok, err := projections.ReadVoterApplication(c.Request().Context(), s.deps.DB, id)
+	if err != nil {
+		return err
+	}
+	// Another voter's application is "not found", not "forbidden": the
+	// answer must not confirm that it exists.
+	if !ok || a.Voter != stream {
+		return ErrNotFound
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, applicationView(a, s.deps.Now()))
+}
+
+// TimelineItem is one step of the voter's history (VC §18).
+type TimelineItem struct {
+	At          time.Time      `json:"at"`
+	Kind        string         `json:"kind"`
+	Application *uuid.UUID     `json:"application,omitempty"`
+	Receipt     string         `json:"receipt,omitempty"`
+	Detail      map[string]any `json:"detail"`
+}
+
+// myTimeline is the voter's whole history: consents, applications and
+// every step of each, decisions with reasons, changes to the entry.
+func (s *Server) myTimeline(c echo.Context) error {
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	items, err := s.timeline(c.Request().Context(), stream)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, map[string]any{"timeline": items})
+}
+
+func (s *Server) timeline(ctx context.Context, stream string) ([]TimelineItem, error) {
+	rows, err := s.deps.DB.Query(ctx, `SELECT at, kind, application_id, coalesce(receipt, ''), detail FROM `+projections.TableRequestHistory+`
+		WHERE voter = $1 ORDER BY commit_pos, prepare_pos`, stream)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []TimelineItem{}
+	for rows.Next() {
+		var it TimelineItem
+		if err := rows.Scan(&it.At, &it.Kind, &it.Application, &it.Receipt, &it.Detail); err != nil {
+			return nil, err
+		}
+		it.At = it.At.UTC()
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}

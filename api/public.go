@@ -1,0 +1,322 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/person"
+	"github.com/cec-kg/tizme/domain/precinct"
+	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/projections"
+)
+
+// The public portal (VP): no sign-in. What it serves comes only from the
+// public read models, whose columns a registry test checks for personal
+// data; the one exception, the self-check, answers for one PIN the
+// caller must already know, under a rate limit (VP 2.2).
+func (s *Server) publicRoutes(g *echo.Group) {
+	g.POST("/self-check", s.selfCheck)
+	g.GET("/list", s.listStatus)
+	g.GET("/precincts", s.precinctDirectory)
+	g.GET("/precincts/:number", s.precinctDetail)
+	g.GET("/precincts/:number/voters", s.precinctVoters)
+	g.GET("/precincts/:number/moves", s.precinctMoves)
+	g.GET("/commissions", s.commissions)
+	g.GET("/stats/voters", s.voterStats)
+	g.GET("/stats/applications", s.applicationStats)
+	g.GET("/stats/removals", s.removalStats)
+	g.GET("/info", s.info)
+}
+
+// HeaderListUpdated carries the list's update time on every answer that
+// holds list data (VP 3.8), besides the body's list_updated_at.
+const HeaderListUpdated = "X-List-Updated-At"
+
+// listUpdated is the update time of precinct's list, or of the whole
+// list for precinct 0 (VP 3.8); nil when nothing was ever listed.
+func (s *Server) listUpdated(ctx context.Context, precinctNo int) (*time.Time, error) {
+	var at *time.Time
+	err := s.deps.DB.QueryRow(ctx, `SELECT updated_at FROM `+projections.VoterListUpdatedTable+` WHERE precinct = $1`, precinctNo).Scan(&at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if at != nil {
+		u := at.UTC()
+		at = &u
+	}
+	return at, err
+}
+
+// setListUpdated puts the list's update time in the header (VP 3.8).
+func setListUpdated(c echo.Context, at *time.Time) {
+	if at != nil {
+		c.Response().Header().Set(HeaderListUpdated, at.Format(time.RFC3339))
+	}
+}
+
+type selfCheckRequest struct {
+	PIN string `json:"pin"`
+}
+
+// SelfCheckAnswer is the answer of the public self-check. Found or not,
+// it has the same members, so the shape tells nothing more than Found.
+type SelfCheckAnswer struct {
+	Found         bool           `json:"found"`
+	Entry         *SelfCheckView `json:"entry"`
+	ListUpdatedAt *time.Time     `json:"list_updated_at"`
+}
+
+// SelfCheckView is a voter's own entry as the self-check shows it.
+type SelfCheckView struct {
+	Surname    string       `json:"surname"`
+	GivenName  string       `json:"given_name"`
+	Patronymic string       `json:"patronymic"`
+	OnList     bool         `json:"on_list"`
+	Removal    *RemovalView `json:"removal,omitempty"`
+	Precinct   PrecinctRef  `json:"precinct"`
+}
+
+// RemovalView tells a removed voter why (VP: deletions with a published
+// reason).
+type RemovalView struct {
+	Reason    string    `json:"reason"`
+	Note      string    `json:"note,omitempty"`
+	RemovedAt time.Time `json:"removed_at"`
+}
+
+// PrecinctRef is a precinct as an entry names it: number, polling
+// station, territorial commission.
+type PrecinctRef struct {
+	Number  int               `json:"number"`
+	Address *precinct.Address `json:"address,omitempty"`
+	Closed  bool              `json:"closed"`
+	TEC     string            `json:"tec"`
+	TECName string            `json:"tec_name"`
+}
+
+// selfCheck finds the caller's own entry by PIN (VP 2.2). A malformed PIN
+// is a 422 at once (it needs no lookup); for a well-formed one, found and
+// not found run the same query and are answered no sooner than
+// SelfCheckFloor after the request came, so timing tells little.
+func (s *Server) selfCheck(c echo.Context) error {
+	if !s.limiter.allow(c.RealIP()) {
+		s.metrics.rateLimited.Inc()
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(s.limiter.retryAfter().Seconds()))))
+		return ErrRateLimited
+	}
+	start := time.Now()
+	var req selfCheckRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	var v problem.ValidationError
+	pin, err := person.ParsePIN(req.PIN, calendar.DayOf(s.deps.Now()))
+	v.Add("pin", err)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	entry, err := projections.ReadSelfCheck(ctx, s.deps.DB, voter.StreamFor(s.deps.VoterKey, pin))
+	found := err == nil
+	if err != nil && !errors.Is(err, projections.ErrNoSelfCheck) {
+		return err
+	}
+	updated, err := s.listUpdated(ctx, 0)
+	if err != nil {
+		return err
+	}
+	ans := SelfCheckAnswer{Found: found, ListUpdatedAt: updated}
+	if found {
+		ans.Entry = selfCheckView(entry)
+	}
+	if wait := s.cfg.SelfCheckFloor - time.Since(start); wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	noStore(c)
+	setListUpdated(c, updated)
+	return c.JSON(http.StatusOK, ans)
+}
+
+func selfCheckView(e projections.SelfCheck) *SelfCheckView {
+	v := &SelfCheckView{
+		Surname: e.Surname, GivenName: e.GivenName, Patronymic: e.Patronymic, OnList: e.OnList,
+		Precinct: PrecinctRef{Number: e.Precinct, Closed: e.PrecinctClosed, TEC: e.TEC, TECName: e.TECName},
+	}
+	if e.PrecinctAddress != (precinct.Address{}) {
+		a := e.PrecinctAddress
+		v.Precinct.Address = &a
+	}
+	if !e.OnList {
+		v.Removal = &RemovalView{Reason: e.RemovalReason, Note: e.RemovalNote, RemovedAt: e.RemovedAt}
+	}
+	return v
+}
+
+// noStore keeps answers about one person out of every cache.
+func noStore(c echo.Context) {
+	c.Response().Header().Set(echo.HeaderCacheControl, cacheControlNone)
+}
+
+// publicCache lets shared caches keep public list data briefly: the list
+// changes by events, and a minute's staleness is announced by its update
+// time.
+func publicCache(c echo.Context) {
+	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=60")
+}
+
+// ListStatus is the state of the public list as a whole (VP 3.8).
+type ListStatus struct {
+	ListUpdatedAt *time.Time `json:"list_updated_at"`
+	Voters        int64      `json:"voters"`
+	Precincts     int64      `json:"precincts"`
+}
+
+func (s *Server) listStatus(c echo.Context) error {
+	ctx := c.Request().Context()
+	updated, err := s.listUpdated(ctx, 0)
+	if err != nil {
+		return err
+	}
+	st := ListStatus{ListUpdatedAt: updated}
+	if err := s.deps.DB.QueryRow(ctx, `SELECT count(*), count(DISTINCT precinct) FROM `+projections.VoterListTable+` WHERE eligible IS NOT FALSE`).
+		Scan(&st.Voters, &st.Precincts); err != nil {
+		return err
+	}
+	publicCache(c)
+	setListUpdated(c, updated)
+	return c.JSON(http.StatusOK, st)
+}
+
+// precinctNumber parses the :number path parameter.
+func precinctNumber(c echo.Context) (int, error) {
+	n, err := strconv.Atoi(c.Param("number"))
+	if err != nil || n <= 0 || n > math.MaxInt32 {
+		return 0, ErrUnknownPrecinct
+	}
+	return n, nil
+}
+
+// Paging limits of list endpoints.
+const (
+	defaultPerPage = 100
+	maxPerPage     = 1000
+)
+
+// paging reads page (from 1) and per_page.
+func paging(c echo.Context) (page, perPage int, err error) {
+	page, perPage = 1, defaultPerPage
+	var v problem.ValidationError
+	if s := c.QueryParam("page"); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil || n < 1 || n > 1_000_000 {
+			v.Add("page", ErrBadParameter)
+		}
+		page = n
+	}
+	if s := c.QueryParam("per_page"); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil || n < 1 || n > maxPerPage {
+			v.Add("per_page", ErrBadParameter)
+		}
+		perPage = n
+	}
+	return page, perPage, v.Err()
+}
+
+// PublicVoter is one line of the public list: names only (VP 3.7).
+type PublicVoter struct {
+	Surname    string `json:"surname"`
+	GivenName  string `json:"given_name"`
+	Patronymic string `json:"patronymic"`
+}
+
+// PrecinctList is one page of a precinct's public list.
+type PrecinctList struct {
+	Precinct      int           `json:"precinct"`
+	UpdatedAt     *time.Time    `json:"updated_at"`
+	ListUpdatedAt *time.Time    `json:"list_updated_at"`
+	Total         int64         `json:"total"`
+	Page          int           `json:"page"`
+	PerPage       int           `json:"per_page"`
+	Voters        []PublicVoter `json:"voters"`
+}
+
+// precinctVoters pages through one precinct's list sorted by surname,
+// given name, patronymic (VP 3.6–3.7); ?order=desc reverses it.
+func (s *Server) precinctVoters(c echo.Context) error {
+	n, err := precinctNumber(c)
+	if err != nil {
+		return err
+	}
+	page, perPage, err := paging(c)
+	if err != nil {
+		return err
+	}
+	dir := "ASC"
+	switch c.QueryParam("order") {
+	case "", "asc":
+	case "desc":
+		dir = "DESC"
+	default:
+		var v problem.ValidationError
+		v.Add("order", ErrBadParameter)
+		return v.Err()
+	}
+	ctx := c.Request().Context()
+	if err := s.requirePrecinct(ctx, n); err != nil {
+		return err
+	}
+	out := PrecinctList{Precinct: n, Page: page, PerPage: perPage, Voters: []PublicVoter{}}
+	if out.UpdatedAt, err = s.listUpdated(ctx, n); err != nil {
+		return err
+	}
+	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
+		return err
+	}
+	if err := s.deps.DB.QueryRow(ctx, `SELECT count(*) FROM `+projections.VoterListTable+` WHERE precinct = $1 AND eligible IS NOT FALSE`, n).Scan(&out.Total); err != nil {
+		return err
+	}
+	// The stream breaks ties between namesakes (the page index holds it)
+	// but is never selected: it is not public.
+	rows, err := s.deps.DB.Query(ctx, `SELECT surname, given_name, patronymic FROM `+projections.VoterListTable+`
+		WHERE precinct = $1 AND eligible IS NOT FALSE
+		ORDER BY surname `+dir+`, given_name `+dir+`, patronymic `+dir+`, stream `+dir+`
+		LIMIT $2 OFFSET $3`, n, perPage, (page-1)*perPage)
+	if err != nil {
+		return err
+	}
+	voters, err := pgx.CollectRows(rows, pgx.RowToStructByPos[PublicVoter])
+	if err != nil {
+		return err
+	}
+	out.Voters = append(out.Voters, voters...)
+	publicCache(c)
+	setListUpdated(c, out.ListUpdatedAt)
+	return c.JSON(http.StatusOK, out)
+}
+
+// requirePrecinct fails with ErrUnknownPrecinct unless precinct n was
+// ever established.
+func (s *Server) requirePrecinct(ctx context.Context, n int) error {
+	_, ok, err := projections.ReadPrecinct(ctx, s.deps.DB, n)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrUnknownPrecinct
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/projections"
+)
+
+// PrecinctInfo is a precinct in the public directory (VP 3.6, 4.11): the
+// polling station's address, its commission, its boundary as GeoJSON.
+type PrecinctInfo struct {
+	Number     int             `json:"number"`
+	Name       string          `json:"name"`
+	TEC        string          `json:"tec"`
+	TECName    string          `json:"tec_name"`
+	Region     string          `json:"region"`
+	RegionName string          `json:"region_name"`
+	District   string          `json:"district"`
+	Settlement string          `json:"settlement"`
+	Street     string          `json:"street"`
+	Building   string          `json:"building"`
+	Closed     bool            `json:"closed"`
+	HasBound   bool            `json:"has_boundary"`
+	Boundary   json.RawMessage `json:"boundary,omitempty"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+}
+
+func (s *Server) precinctInfo(c echo.Context, d projections.DirectoryEntry) PrecinctInfo {
+	name := d.RegionNameKy
+	if requestLang(c).String() != "ky" && d.RegionNameRu != "" {
+		name = d.RegionNameRu
+	}
+	return PrecinctInfo{
+		Number: d.Number, Name: d.Name, TEC: d.TEC, TECName: d.TECName, Region: d.Region, RegionName: name,
+		District: d.District, Settlement: d.Settlement, Street: d.Street, Building: d.Building, Closed: d.Closed,
+		HasBound: d.HasBoundary, Boundary: d.Boundary, UpdatedAt: d.UpdatedAt.UTC(),
+	}
+}
+
+// precinctDirectory lists the precincts, filtered by ?region= (code),
+// ?district=, ?settlement= and ?tec=, without boundaries (GET one
+// precinct for its boundary).
+func (s *Server) precinctDirectory(c echo.Context) error {
+	list, err := projections.QueryPrecinctDirectory(c.Request().Context(), s.deps.DB, projections.DirectoryFilter{
+		Region: c.QueryParam("region"), District: c.QueryParam("district"),
+		Settlement: c.QueryParam("settlement"), TEC: c.QueryParam("tec"),
+	})
+	if err != nil {
+		return err
+	}
+	out := make([]PrecinctInfo, len(list))
+	for i, d := range list {
+		out[i] = s.precinctInfo(c, d)
+	}
+	publicCache(c)
+	c.Response().Header().Add(echo.HeaderVary, "Accept-Language")
+	return c.JSON(http.StatusOK, map[string]any{"precincts": out})
+}
+
+// precinctDetail is one precinct with its boundary.
+func (s *Server) precinctDetail(c echo.Context) error {
+	n, err := precinctNumber(c)
+	if err != nil {
+		return err
+	}
+	d, ok, err := projections.ReadPrecinct(c.Request().Context(), s.deps.DB, n)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrUnknownPrecinct
+	}
+	publicCache(c)
+	c.Response().Header().Add(echo.HeaderVary, "Accept-Language")
+	return c.JSON(http.StatusOK, s.precinctInfo(c, d))
+}
+
+// CommissionInfo is a commission in the public directory.
+type CommissionInfo struct {
+	Ref    string `json:"ref"`
+	Name   string `json:"name"`
+	Parent string `json:"parent,omitempty"`
+	Region string `json:"region,omitempty"`
+}
+
+func (s *Server) commissions(c echo.Context) error {
+	list, err := projections.ListCommissions(c.Request().Context(), s.deps.DB)
+	if err != nil {
+		return err
+	}
+	out := make([]CommissionInfo, len(list))
+	for i, k := range list {
+		out[i] = CommissionInfo(k)
+	}
+	publicCache(c)
+	return c.JSON(http.StatusOK, map[string]any{"commissions": out})
+}

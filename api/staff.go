@@ -1,0 +1,301 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/access"
+	"github.com/cec-kg/tizme/domain/application"
+	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/consent"
+	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/projections"
+)
+
+// Commission staff (VC §17–18): the queue of their own commission (the
+// token's commission claim), an application with the voter's data (each
+// read recorded for the auditors), and the steps to a decision.
+func (s *Server) staffRoutes(g *echo.Group) {
+	g.GET("/queue", s.staffQueue)
+	g.GET("/anomalies", s.staffAnomalies)
+	g.GET("/applications/:id", s.staffApplication)
+	g.POST("/applications/:id/accept", s.acceptApplication)
+	g.POST("/applications/:id/assign", s.assignApplication)
+	g.POST("/applications/:id/decide", s.decideApplication)
+}
+
+// QueueItem is one open application in a commission's queue. It holds no
+// personal data: reading the voter's data is a recorded act of its own.
+type QueueItem struct {
+	Application uuid.UUID     `json:"application"`
+	Receipt     string        `json:"receipt"`
+	Kind        string        `json:"kind"`
+	Status      string        `json:"status"`
+	ReceivedAt  time.Time     `json:"received_at"`
+	DecisionDue calendar.Date `json:"decision_due"`
+	Overdue     bool          `json:"overdue"`
+	AcceptedBy  string        `json:"accepted_by,omitempty"`
+	Assignee    string        `json:"assignee,omitempty"`
+	Anomalies   []string      `json:"anomalies"`
+}
+
+// staffQueue lists the commission's open applications, overdue first,
+// then by due day and arrival. Filters: status, kind, assignee (me for
+// the caller), overdue=true.
+func (s *Server) staffQueue(c echo.Context) error {
+	return s.queue(c, false)
+}
+
+// staffAnomalies lists the open applications that carry anomaly flags
+// (repeat movers, crowded addresses).
+func (s *Server) staffAnomalies(c echo.Context) error {
+	return s.queue(c, true)
+}
+
+func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
+	page, perPage, err := paging(c)
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	where := []string{"commission = $1"}
+	args := []any{p.Commission}
+	var v problem.ValidationError
+	if st := c.QueryParam("status"); st != "" {
+		switch st {
+		case projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned:
+			args = append(args, st)
+			where = append(where, fmt.Sprintf("status = $%d", len(args)))
+		default:
+			v.Add("status", ErrBadParameter)
+		}
+	}
+	if k := c.QueryParam("kind"); k != "" {
+		if _, err := application.ParseKind(k); err != nil {
+			v.Add("kind", err)
+		}
+		args = append(args, k)
+		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
+	}
+	if a := c.QueryParam("assignee"); a != "" {
+		if a == "me" {
+			a = p.Subject
+		}
+		args = append(args, a)
+		where = append(where, fmt.Sprintf("assignee = $%d", len(args)))
+	}
+	switch c.QueryParam("overdue") {
+	case "":
+	case "true":
+		where = append(where, projections.StaffQueueOverdueSQL)
+	case "false":
+		where = append(where, "NOT ("+projections.StaffQueueOverdueSQL+")")
+	default:
+		v.Add("overdue", ErrBadParameter)
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if flaggedOnly {
+		where = append(where, "cardinality(anomalies) > 0")
+	}
+	args = append(args, perPage, (page-1)*perPage)
+	rows, err := s.deps.DB.Query(c.Request().Context(), `SELECT application_id, receipt, kind, status, received_at, decision_due,
+			`+projections.StaffQueueOverdueSQL+`, coalesce(accepted_by, ''), coalesce(assignee, ''), anomalies
+		FROM `+projections.TableStaffQueue+` WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY 7 DESC, decision_due, received_at, application_id
+		LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args)), args...)
+	if err != nil {
+		return err
+	}
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
+		var q QueueItem
+		var due time.Time
+		err := r.Scan(&q.Application, &q.Receipt, &q.Kind, &q.Status, &q.ReceivedAt, &due, &q.Overdue, &q.AcceptedBy, &q.Assignee, &q.Anomalies)
+		q.DecisionDue, q.ReceivedAt = dateOf(due), q.ReceivedAt.UTC()
+		if q.Anomalies == nil {
+			q.Anomalies = []string{}
+		}
+		return q, err
+	})
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, map[string]any{
+		"commission": p.Commission, "page": page, "per_page": perPage, "applications": append([]QueueItem{}, items...),
+	})
+}
+
+// loadApplication loads the application of the :id parameter and checks
+// that it is addressed to the caller's commission.
+func (s *Server) loadApplication(c echo.Context) (*application.Application, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	a, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
+		func() *application.Application { return application.New(id) })
+	if err != nil {
+		return nil, err
+	}
+	if a.Status() == application.StatusNone {
+		return nil, ErrNotFound
+	}
+	if a.Commission().String() != principal(c).Commission {
+		return nil, ErrOtherCommission
+	}
+	return a, nil
+}
+
+// StaffApplication is an application as staff review it: the application,
+// the voter's registered data, the consent it cites.
+type StaffApplication struct {
+	Application ApplicationView `json:"application"`
+	Claim       ClaimView       `json:"claim"`
+	Voter       *StaffVoterView `json:"voter"`
+	Consent     *ConsentView    `json:"consent"`
+	// AccessRecorded is the ID of the record of this read (VC: every read
+	// of a voter's data by staff is recorded for the auditors).
+	AccessRecorded bool `json:"access_recorded"`
+}
+
+// StaffVoterView is the voter's entry as staff see it.
+type StaffVoterView struct {
+	Stream     string            `json:"stream"`
+	PIN        string            `json:"pin"`
+	Surname    string            `json:"surname"`
+	GivenName  string            `json:"given_name"`
+	Patronymic string            `json:"patronymic"`
+	BirthDate  calendar.Date     `json:"birth_date"`
+	Sex        string            `json:"sex"`
+	Passport   string            `json:"passport"`
+	Address    map[string]string `json:"address"`
+	Precinct   int               `json:"precinct"`
+	OnList     bool              `json:"on_list"`
+}
+
+// staffApplication shows an application with the voter's personal data.
+// The read is recorded (who, whom, when, why) BEFORE the data is sent: a
+// read that cannot be recorded is refused.
+func (s *Server) staffApplication(c echo.Context) error {
+	a, err := s.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p := principal(c)
+	out := StaffApplication{Application: applicationFromAggregate(a, s.deps.Now()), Claim: claimView(a.Claim())}
+	e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
+	if err != nil {
+		return err
+	}
+	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
+		Envelope: commands.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
+		Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
+		Purpose: string(access.PurposeApplicationReview), RequestID: requestIDOf(c), At: s.deps.Now(),
+	}); err != nil {
+		return fmt.Errorf("record the staff access: %w", err)
+	}
+	out.AccessRecorded = true
+	if e.Registered() {
+		addr := e.Address()
+		out.Voter = &StaffVoterView{
+			Stream: a.Voter(), PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(),
+			Patronymic: e.Name().Patronymic(), BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(),
+			Address: map[string]string{"region": addr.Region(), "district": addr.District(), "settlement": addr.Settlement(),
+				"street": addr.Street(), "building": addr.Building()},
+			Precinct: e.Precinct().Int(), OnList: !e.Removed(),
+		}
+	}
+	if id, err := uuid.Parse(a.Consent()); err == nil {
+		k, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, consent.StreamFor(id), func() *consent.Consent { return consent.New(id) })
+		if err != nil {
+			return err
+		}
+		if k.Given() {
+			v := consentFromAggregate(k)
+			out.Consent = &v
+		}
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, out)
+}
+
+// staffAct sends a command on the :id application for the signed-in staff
+// member and answers the application's new state.
+func (s *Server) staffAct(c echo.Context, op string, build func(a *application.Application, env commands.Envelope, by string, at time.Time) commands.Command) error {
+	a, err := s.loadApplication(c)
+	if err != nil {
+		return err
+	}
+	key, err := idempotencyKey(c, auth.RoleStaff, op+"/"+a.ID().String())
+	if err != nil {
+		return err
+	}
+	res, err := s.send(c, auth.RoleStaff, build(a, commands.Envelope{IdempotencyKey: key}, principal(c).Subject, s.deps.Now()))
+	if err != nil {
+		return err
+	}
+	a, err = commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, a.Stream(), func() *application.Application { return application.New(a.ID()) })
+	if err != nil {
+		return err
+	}
+	view := applicationFromAggregate(a, s.deps.Now())
+	view.Position = &res.Position
+	return c.JSON(http.StatusOK, view)
+}
+
+func (s *Server) acceptApplication(c echo.Context) error {
+	return s.staffAct(c, commands.NameAcceptApplication, func(a *application.Application, env commands.Envelope, by string, at time.Time) commands.Command {
+		return commands.AcceptApplication{Envelope: env, Application: a.ID(), By: by, At: at}
+	})
+}
+
+type assignRequest struct {
+	To string `json:"to"`
+}
+
+func (s *Server) assignApplication(c echo.Context) error {
+	var req assignRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	if req.To == "" {
+		var v problem.ValidationError
+		v.Add("to", commands.ErrMissingField)
+		return v.Err()
+	}
+	return s.staffAct(c, commands.NameAssignApplication, func(a *application.Application, env commands.Envelope, by string, at time.Time) commands.Command {
+		return commands.AssignApplication{Envelope: env, Application: a.ID(), By: by, To: req.To, At: at}
+	})
+}
+
+type decideRequest struct {
+	Outcome  string `json:"outcome"`
+	Reason   string `json:"reason"`
+	Language string `json:"language"`
+}
+
+// decideApplication records the decision with its reason (VC §18).
+func (s *Server) decideApplication(c echo.Context) error {
+	var req decideRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	if req.Language == "" {
+		req.Language = requestLang(c).String()
+	}
+	return s.staffAct(c, commands.NameDecideApplication, func(a *application.Application, env commands.Envelope, by string, at time.Time) commands.Command {
+		return commands.DecideApplication{Envelope: env, Application: a.ID(), By: by, Outcome: req.Outcome, Reason: req.Reason, Language: req.Language, At: at}
+	})
+}
