@@ -1,0 +1,279 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cec-kg/tizme/domain/application"
+	"github.com/cec-kg/tizme/domain/calendar"
+)
+
+// NameVoterApplications is the name of the read model of every
+// application in every status.
+//
+// WARNING: persisted (checkpoint, version, status). Never change it.
+const NameVoterApplications = "voter_applications"
+
+// TableVoterApplications is the voter applications read model's table.
+//
+// WARNING: persisted (a view name readers use).
+const TableVoterApplications = "voter_applications"
+
+// Statuses of an application (column status). The staff queue holds the
+// first three only; this read model keeps the application for ever.
+const (
+	AppSubmitted = "submitted"
+	AppAccepted  = "accepted"
+	AppAssigned  = "assigned"
+	AppDecided   = "decided"
+	AppWithdrawn = "withdrawn"
+)
+
+// VoterApplications is one row per application in every status: the
+// voter's own list of applications in the Cabinet and the page of one
+// application (VC §15: receipt, date and time; VC §18: decision, reason
+// and the dates of processing), and the staff's view of an application
+// after it left the queue. Not public.
+//
+// Table voter_applications:
+//
+//	application_id uuid         primary key
+//	voter          text         the filing voter's stream
+//	commission     text         the addressed commission ("TEC-0101")
+//	kind           text         the application kind
+//	receipt        text         the receipt number (VC §15)
+//	election_id    text
+//	submitted_at   timestamptz  time of filing = receipt (VC §16)
+//	decision_due   date         the last Bishkek day for the decision (VC §18)
+//	status         text         submitted | accepted | assigned | decided | withdrawn
+//	outcome        text         approved | rejected, or NULL
+//	reason         text         the decision's reason, or NULL
+//	decided_at     timestamptz  or NULL
+//	decided_by     text         staff subject, or NULL
+//	withdrawn_at   timestamptz  or NULL
+//	updated_at     timestamptz  time of the last event applied to the row
+type VoterApplications struct{}
+
+// NewVoterApplications returns the voter applications projection.
+func NewVoterApplications() Projection { return VoterApplications{} }
+
+// Name implements Projection.
+func (VoterApplications) Name() string { return NameVoterApplications }
+
+// Public reports that the read model is not served to the anonymous portal.
+func (VoterApplications) Public() bool { return false }
+
+// EventTypes implements Projection.
+func (VoterApplications) EventTypes() []string {
+	return []string{
+		application.TypeApplicationSubmitted, application.TypeApplicationAccepted,
+		application.TypeApplicationAssigned, application.TypeApplicationDecided,
+		application.TypeApplicationWithdrawn,
+	}
+}
+
+// Tables implements Projection.
+func (VoterApplications) Tables() []Table {
+	return []Table{{
+		Name: TableVoterApplications,
+		Create: `CREATE TABLE {table} (
+			application_id uuid NOT NULL CONSTRAINT {table}_pkey PRIMARY KEY,
+			voter          text NOT NULL,
+			commission     text NOT NULL,
+			kind           text NOT NULL,
+			receipt        text NOT NULL,
+			election_id    text NOT NULL,
+			submitted_at   timestamptz NOT NULL,
+			decision_due   date NOT NULL,
+			status         text NOT NULL,
+			outcome        text,
+			reason         text,
+			decided_at     timestamptz,
+			decided_by     text,
+			withdrawn_at   timestamptz,
+			updated_at     timestamptz NOT NULL)`,
+		Indexes: []Index{
+			{Name: "voter", On: "(voter, submitted_at)"},
+			{Name: "commission", On: "(commission, status, submitted_at)"},
+			{Name: "receipt", On: "(receipt)"},
+		},
+	}}
+}
+
+var vappStaging = Staging{Name: "va_stage", Columns: []Column{
+	{Name: "application_id", Type: "uuid"}, {Name: "op", Type: `"char"`},
+	{Name: "voter", Type: "text"}, {Name: "commission", Type: "text"}, {Name: "kind", Type: "text"},
+	{Name: "receipt", Type: "text"}, {Name: "election_id", Type: "text"}, {Name: "submitted_at", Type: "timestamptz"},
+	{Name: "decision_due", Type: "date"}, {Name: "status", Type: "text"}, {Name: "outcome", Type: "text"},
+	{Name: "reason", Type: "text"}, {Name: "decided_at", Type: "timestamptz"}, {Name: "decided_by", Type: "text"},
+	{Name: "withdrawn_at", Type: "timestamptz"}, {Name: "updated_at", Type: "timestamptz"},
+}}
+
+// vaApp is the net effect of a batch on one application: a full row
+// ('f', the submission is in the batch) or a patch of the stored row
+// ('p'; nil fields unchanged).
+type vaApp struct {
+	op                                 byte
+	sub                                *application.ApplicationSubmitted
+	status, outcome, reason, decidedBy *string
+	decidedAt, withdrawnAt             *time.Time
+	updated                            time.Time
+}
+
+// Apply implements Projection: fold the batch per application in Go, COPY
+// the net rows into staging, then one INSERT for new applications and one
+// UPDATE for the others.
+func (VoterApplications) Apply(ctx context.Context, b *Batch) error {
+	apps := map[uuid.UUID]*vaApp{}
+	var order []uuid.UUID
+	str := func(s string) *string { return &s }
+	tm := func(t time.Time) *time.Time { u := t.UTC(); return &u }
+	for _, e := range b.Events {
+		id, err := application.IDFromStream(e.Stream)
+		if err != nil {
+			return FailEvent(e, fmt.Errorf("voter applications: %w", err))
+		}
+		a := apps[id]
+		if a == nil {
+			a = &vaApp{op: 'p'}
+			apps[id] = a
+			order = append(order, id)
+		}
+		switch v := e.Value.(type) {
+		case application.ApplicationSubmitted:
+			sub := v
+			*a = vaApp{op: 'f', sub: &sub, status: str(AppSubmitted), updated: v.SubmittedAt}
+		case application.ApplicationAccepted:
+			a.status, a.updated = str(AppAccepted), v.At
+		case application.ApplicationAssigned:
+			a.status, a.updated = str(AppAssigned), v.At
+		case application.ApplicationDecided:
+			a.status, a.outcome, a.reason, a.decidedBy, a.decidedAt, a.updated = str(AppDecided), str(v.Outcome), str(v.Reason), str(v.By), tm(v.At), v.At
+		case application.ApplicationWithdrawn:
+			a.status, a.withdrawnAt, a.updated = str(AppWithdrawn), tm(v.At), v.At
+		default:
+			return FailEvent(e, fmt.Errorf("voter applications: unexpected %T", e.Value))
+		}
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	rows := make([][]any, 0, len(order))
+	for _, id := range order {
+		a := apps[id]
+		row := []any{id, a.op, nil, nil, nil, nil, nil, nil, nil, a.status, a.outcome, a.reason, a.decidedAt, a.decidedBy, a.withdrawnAt, a.updated.UTC()}
+		if a.op == 'f' {
+			s := a.sub
+			row[2], row[3], row[4], row[5], row[6], row[7], row[8] = s.Voter, s.Commission, s.Kind, s.Receipt, s.ElectionID, s.SubmittedAt.UTC(), vaDate(s.DecisionDue)
+		}
+		rows = append(rows, row)
+	}
+	stage, err := b.Stage(ctx, vappStaging, pgx.CopyFromRows(rows))
+	if err != nil {
+		return err
+	}
+	table := b.Table(TableVoterApplications)
+	q := &pgx.Batch{}
+	q.Queue(`INSERT INTO ` + table + ` AS t (application_id, voter, commission, kind, receipt, election_id, submitted_at,
+			decision_due, status, outcome, reason, decided_at, decided_by, withdrawn_at, updated_at)
+		SELECT application_id, voter, commission, kind, receipt, election_id, submitted_at,
+			decision_due, status, outcome, reason, decided_at, decided_by, withdrawn_at, updated_at FROM ` + stage + ` WHERE op = 'f'
+		ON CONFLICT (application_id) DO UPDATE SET voter = excluded.voter, commission = excluded.commission, kind = excluded.kind,
+			receipt = excluded.receipt, election_id = excluded.election_id, submitted_at = excluded.submitted_at,
+			decision_due = excluded.decision_due, status = excluded.status, outcome = excluded.outcome, reason = excluded.reason,
+			decided_at = excluded.decided_at, decided_by = excluded.decided_by, withdrawn_at = excluded.withdrawn_at,
+			updated_at = excluded.updated_at`)
+	q.Queue(`UPDATE ` + table + ` t SET status = coalesce(s.status, t.status), outcome = coalesce(s.outcome, t.outcome),
+			reason = coalesce(s.reason, t.reason), decided_at = coalesce(s.decided_at, t.decided_at),
+			decided_by = coalesce(s.decided_by, t.decided_by), withdrawn_at = coalesce(s.withdrawn_at, t.withdrawn_at),
+			updated_at = s.updated_at
+		FROM ` + stage + ` s WHERE s.op = 'p' AND t.application_id = s.application_id`)
+	if err := b.Tx.SendBatch(ctx, q).Close(); err != nil {
+		return fmt.Errorf("voter applications: %w", err)
+	}
+	return nil
+}
+
+// vaDate is a civil date as a time.Time at UTC midnight, the form pgx
+// writes into a date column.
+func vaDate(d calendar.Date) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// VoterApplication is one application as the read model holds it.
+type VoterApplication struct {
+	ApplicationID uuid.UUID
+	Voter         string
+	Commission    string
+	Kind          string
+	Receipt       string
+	ElectionID    string
+	SubmittedAt   time.Time
+	// DecisionDue is the last Bishkek day for the decision (VC §18).
+	DecisionDue calendar.Date
+	Status      string
+	// Outcome, Reason, DecidedBy and DecidedAt are empty or nil until the
+	// decision.
+	Outcome     string
+	Reason      string
+	DecidedAt   *time.Time
+	DecidedBy   string
+	WithdrawnAt *time.Time
+	UpdatedAt   time.Time
+}
+
+const vaColumns = `application_id, voter, commission, kind, receipt, election_id, submitted_at, decision_due, status,
+	coalesce(outcome, ''), coalesce(reason, ''), decided_at, coalesce(decided_by, ''), withdrawn_at, updated_at`
+
+func scanVoterApplication(r pgx.CollectableRow) (VoterApplication, error) {
+	var (
+		x   VoterApplication
+		due time.Time
+	)
+	if err := r.Scan(&x.ApplicationID, &x.Voter, &x.Commission, &x.Kind, &x.Receipt, &x.ElectionID, &x.SubmittedAt, &due,
+		&x.Status, &x.Outcome, &x.Reason, &x.DecidedAt, &x.DecidedBy, &x.WithdrawnAt, &x.UpdatedAt); err != nil {
+		return x, err
+	}
+	d, err := calendar.NewDate(due.Year(), due.Month(), due.Day())
+	if err != nil {
+		return x, fmt.Errorf("decision_due %s: %w", due.Format(time.DateOnly), err)
+	}
+	x.DecisionDue = d
+	x.SubmittedAt, x.UpdatedAt = x.SubmittedAt.UTC(), x.UpdatedAt.UTC()
+	for _, p := range []**time.Time{&x.DecidedAt, &x.WithdrawnAt} {
+		if *p != nil {
+			u := (*p).UTC()
+			*p = &u
+		}
+	}
+	return x, nil
+}
+
+// ListVoterApplications returns the applications filed by the voter with
+// stream voterStream, newest first.
+func ListVoterApplications(ctx context.Context, q Querier, voterStream string) ([]VoterApplication, error) {
+	rows, err := q.Query(ctx, `SELECT `+vaColumns+` FROM `+TableVoterApplications+`
+		WHERE voter = $1 ORDER BY submitted_at DESC, application_id`, voterStream)
+	if err != nil {
+		return nil, fmt.Errorf("list voter applications: %w", err)
+	}
+	return pgx.CollectRows(rows, scanVoterApplication)
+}
+
+// ReadVoterApplication returns the application id, and false when the
+// read model does not hold it (yet).
+func ReadVoterApplication(ctx context.Context, q Querier, id uuid.UUID) (VoterApplication, bool, error) {
+	rows, err := q.Query(ctx, `SELECT `+vaColumns+` FROM `+TableVoterApplications+` WHERE application_id = $1`, id)
+	if err != nil {
+		return VoterApplication{}, false, fmt.Errorf("read voter application: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, scanVoterApplication)
+	if err != nil || len(list) == 0 {
+		return VoterApplication{}, false, err
+	}
+	return list[0], true, nil
+}
