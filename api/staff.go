@@ -217,8 +217,8 @@ func (s *Server) staffApplication(c echo.Context) error {
 			Precinct: e.Precinct().Int(), OnList: !e.Removed(),
 		}
 	}
-	if id, err := uuid.Parse(a.Consent()); err == nil {
-		k, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, consent.StreamFor(id), func() *consent.Consent { return consent.New(id) })
+	if id, err := uuid.Parse(strings.TrimPrefix(a.Consent(), consent.StreamPrefix)); err == nil && consent.StreamFor(id) == a.Consent() {
+		k, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, a.Consent(), func() *consent.Consent { return consent.New(id) })
 		if err != nil {
 			return err
 		}
