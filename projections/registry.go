@@ -28,5 +28,9 @@ func Registry() ([]Projection, *eventstore.Codec) {
 		NewStaffQueue(),
 		NewVoterVersions(),
 		NewVoterAddresses(),
+		NewPrecinctDirectory(),
+		NewVoterApplications(),
+		NewVoterConsents(),
+		NewDataAccess(),
 	}, domain.NewCodec()
 }
