@@ -112,6 +112,21 @@ type Config struct {
 	// AsOfReplay makes `tizme asof` replay the raw log instead of reading
 	// the voter-versions read model.
 	AsOfReplay bool
+	// DemoDataVoters is the size of the population `tizme demo-data`
+	// makes (national scale is about 4,300,000).
+	DemoDataVoters int
+	// DemoDataSeed fixes the population `tizme demo-data` makes: the same
+	// seed, size and day give the same events.
+	DemoDataSeed int64
+	// DemoDataCSV, when set, is the population-register CSV `tizme
+	// demo-data` writes (the file `tizme import` reads).
+	DemoDataCSV string
+	// DemoDataAppend makes `tizme demo-data` append the events to the
+	// store; with it false only the CSV is written.
+	DemoDataAppend bool
+	// ImportRejects is the rejects file of `tizme import`; empty means the
+	// imported file's name with .rejects.csv.
+	ImportRejects string
 	// BenchSize is the size of `tizme bench`: "quick" or "full".
 	BenchSize string
 	// BenchOut is the JSON file `tizme bench` writes.
@@ -131,7 +146,11 @@ func (c Config) ArgList() []string {
 }
 
 // takesArgs lists the commands that accept arguments after their flags.
-var takesArgs = map[string]bool{"rebuild": true, "verify": true}
+var takesArgs = map[string]bool{"rebuild": true, "verify": true, "import": true}
+
+// exactArgs lists the commands that take exactly one argument, with its
+// name for the usage message.
+var exactArgs = map[string]string{"import": "<file.csv>"}
 
 // Bench sizes.
 const (
@@ -151,6 +170,9 @@ func defaultConfig() Config {
 		BenchOut:        "bench-results/bench.json",
 		AsOfFormat:      "csv",
 		DemoVoters:      defaultDemoVoters,
+		DemoDataVoters:  defaultDemoDataVoters,
+		DemoDataSeed:    demoSeed,
+		DemoDataAppend:  true,
 		OIDCAudience:    "tizme",
 		DevIssuer:       devIssuerAuto,
 		SelfCheckRate:   30,
@@ -161,6 +183,9 @@ func defaultConfig() Config {
 // defaultDemoVoters is the size of the demo data of a fresh private
 // database.
 const defaultDemoVoters = 5000
+
+// defaultDemoDataVoters is the size of `tizme demo-data` without -voters.
+const defaultDemoDataVoters = 50000
 
 // Validate reports every problem of c at once.
 func (c Config) Validate() error {
@@ -214,6 +239,9 @@ func (c Config) Validate() error {
 	}
 	if c.DemoVoters < 0 {
 		errs = append(errs, fmt.Errorf("%s %d: want a number of voters, or 0 for none", envDemoVoters, c.DemoVoters))
+	}
+	if c.DemoDataVoters < 0 {
+		errs = append(errs, fmt.Errorf("-voters %d: want a number of voters", c.DemoDataVoters))
 	}
 	errs = append(errs, c.validateAuth()...)
 	if c.ShutdownTimeout <= 0 {
@@ -344,8 +372,15 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 		fmt.Fprintf(output, "tizme %s: unexpected arguments %q\n", command, fs.Args())
 		return Config{}, errUsage
 	}
+	if name, ok := exactArgs[command]; ok && fs.NArg() != 1 {
+		fmt.Fprintf(output, "tizme %s: want exactly one argument, %s; got %d\n", command, name, fs.NArg())
+		return Config{}, errUsage
+	}
 	if fs.NArg() > 0 {
 		cfg.Args = strings.Join(fs.Args(), "\n")
+	}
+	if command == "demo-data" && !cfg.DemoDataAppend && cfg.DemoDataCSV == "" {
+		errs = append(errs, errors.New("demo-data: -append=false and no -csv: nothing to do"))
 	}
 	if err := errors.Join(append(errs, cfg.Validate())...); err != nil {
 		return Config{}, err
@@ -380,6 +415,11 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.IntVar(&cfg.AsOfPrecinct, "precinct", cfg.AsOfPrecinct, "asof only: one precinct number (0 = all)")
 	fs.StringVar(&cfg.AsOfFormat, "format", cfg.AsOfFormat, "asof only: csv or json")
 	fs.BoolVar(&cfg.AsOfReplay, "replay", cfg.AsOfReplay, "asof only: replay the raw log instead of reading the voter-versions read model")
+	fs.IntVar(&cfg.DemoDataVoters, "voters", cfg.DemoDataVoters, "demo-data only: voters in the synthetic population (national scale: 4300000)")
+	fs.Int64Var(&cfg.DemoDataSeed, "seed", cfg.DemoDataSeed, "demo-data only: the seed; the same seed, size and day give the same data")
+	fs.StringVar(&cfg.DemoDataCSV, "csv", cfg.DemoDataCSV, "demo-data only: also write the population-register CSV to this file")
+	fs.BoolVar(&cfg.DemoDataAppend, "append", cfg.DemoDataAppend, "demo-data only: append the events to the store (false: only write -csv)")
+	fs.StringVar(&cfg.ImportRejects, "rejects", cfg.ImportRejects, "import only: the rejects file (default <file>.rejects.csv)")
 	fs.StringVar(&cfg.BenchSize, "bench-size", cfg.BenchSize, "bench only: quick (CI) or full")
 	fs.StringVar(&cfg.BenchOut, "bench-out", cfg.BenchOut, "bench only: the JSON file of results")
 	return fs

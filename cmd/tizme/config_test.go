@@ -30,6 +30,9 @@ func TestLoadConfigDefaults(t *testing.T) {
 		BenchOut:        "bench-results/bench.json",
 		AsOfFormat:      "csv",
 		DemoVoters:      5000,
+		DemoDataVoters:  50000,
+		DemoDataSeed:    2026,
+		DemoDataAppend:  true,
 		OIDCAudience:    "tizme",
 		DevIssuer:       devIssuerAuto,
 		SelfCheckRate:   30,
@@ -64,7 +67,7 @@ func TestLoadConfigSources(t *testing.T) {
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "esdb://es:2113?tls=false",
 				LogLevel: slog.LevelDebug, LogFormat: "text", ShutdownTimeout: 3 * time.Second,
 				BenchSize: benchQuick, BenchOut: "bench-results/bench.json", AsOfFormat: "csv",
-				DemoVoters: 5000, OIDCAudience: "tizme", DevIssuer: devIssuerAuto, SelfCheckRate: 30, SelfCheckBurst: 10,
+				DemoVoters: 5000, DemoDataVoters: 50000, DemoDataSeed: 2026, DemoDataAppend: true, OIDCAudience: "tizme", DevIssuer: devIssuerAuto, SelfCheckRate: 30, SelfCheckBurst: 10,
 			},
 		},
 		{
@@ -75,7 +78,7 @@ func TestLoadConfigSources(t *testing.T) {
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "",
 				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Minute,
 				BenchSize: benchQuick, BenchOut: "bench-results/bench.json", AsOfFormat: "csv",
-				DemoVoters: 5000, OIDCAudience: "tizme", DevIssuer: devIssuerAuto, SelfCheckRate: 30, SelfCheckBurst: 10,
+				DemoVoters: 5000, DemoDataVoters: 50000, DemoDataSeed: 2026, DemoDataAppend: true, OIDCAudience: "tizme", DevIssuer: devIssuerAuto, SelfCheckRate: 30, SelfCheckBurst: 10,
 			},
 		},
 	}
@@ -159,6 +162,8 @@ func TestConfigValidate(t *testing.T) {
 		{"bad as-of format", func(c *Config) { c.AsOfFormat = "xml" }, "-format"},
 		{"no demo data", func(c *Config) { c.DemoVoters = 0 }, ""},
 		{"negative demo voters", func(c *Config) { c.DemoVoters = -1 }, envDemoVoters},
+		{"national-scale demo data", func(c *Config) { c.DemoDataVoters = 4_300_000 }, ""},
+		{"negative demo-data voters", func(c *Config) { c.DemoDataVoters = -5 }, "-voters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,5 +191,52 @@ func TestLoadConfigFlagErrors(t *testing.T) {
 	}
 	if _, err := loadConfig("serve", []string{"extra"}, env(nil), io.Discard); !errors.Is(err, errUsage) {
 		t.Errorf("extra argument: err = %v, want errUsage", err)
+	}
+}
+
+func TestLoadConfigDemoDataAndImport(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		command string
+		args    []string
+		check   func(Config) bool
+		wantErr error // errUsage, or nil
+		errText string
+	}{
+		{name: "demo-data flags", command: "demo-data", args: []string{"-voters", "4300000", "-seed", "7", "-csv", "pop.csv", "-append=false"},
+			check: func(c Config) bool {
+				return c.DemoDataVoters == 4300000 && c.DemoDataSeed == 7 && c.DemoDataCSV == "pop.csv" && !c.DemoDataAppend
+			}},
+		{name: "demo-data defaults", command: "demo-data",
+			check: func(c Config) bool {
+				return c.DemoDataVoters == 50000 && c.DemoDataSeed == demoSeed && c.DemoDataAppend
+			}},
+		{name: "demo-data with nothing to do", command: "demo-data", args: []string{"-append=false"}, errText: "nothing to do"},
+		{name: "demo-data takes no arguments", command: "demo-data", args: []string{"x.csv"}, wantErr: errUsage},
+		{name: "import one file", command: "import", args: []string{"-rejects", "bad.csv", "register.csv"},
+			check: func(c Config) bool { return c.ImportRejects == "bad.csv" && c.Args == "register.csv" }},
+		{name: "import without a file", command: "import", wantErr: errUsage},
+		{name: "import two files", command: "import", args: []string{"a.csv", "b.csv"}, wantErr: errUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := loadConfig(tt.command, tt.args, env(nil), io.Discard)
+			switch {
+			case tt.wantErr != nil:
+				if !errors.Is(err, tt.wantErr) {
+					t.Errorf("err = %v, want %v", err, tt.wantErr)
+				}
+			case tt.errText != "":
+				if err == nil || !strings.Contains(err.Error(), tt.errText) {
+					t.Errorf("err = %v, want one about %q", err, tt.errText)
+				}
+			case err != nil:
+				t.Fatal(err)
+			case !tt.check(cfg):
+				t.Errorf("config = %+v", cfg)
+			}
+		})
 	}
 }

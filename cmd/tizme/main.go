@@ -7,6 +7,8 @@
 //	tizme asof      the list as it stood at a time, with its digest
 //	tizme verify    compare every read model with a replay of the log
 //	tizme bench     measure throughput and latency (make bench)
+//	tizme demo-data a synthetic population, appended and/or as a CSV
+//	tizme import    register the voters of a population-register CSV
 //
 // Configuration comes from environment variables and flags (flags win),
 // parsed once here; nothing below cmd reads the environment. See
@@ -64,6 +66,8 @@ var commands = []command{
 	{"rebuild", "rebuild read models from the log while they keep serving: rebuild [flags] [projection…]", rebuild},
 	{"verify", "replay the whole log and compare every read model with the database (or those named)", verify},
 	{"asof", "print the list as it stood at -at (csv or json) with its digest; -replay reads the raw log instead", asof},
+	{"demo-data", "append a synthetic population (-voters, -seed) and/or write its population-register CSV (-csv)", demoData},
+	{"import", "register the voters of a population-register CSV; bad rows go to a rejects file: import [-rejects FILE] <file.csv>", importFile},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -117,8 +117,8 @@ func loadDemoData(ctx context.Context, cfg Config, db *database, events eventsto
 		return err
 	}
 	start := time.Now()
-	batches := demodata.Generate(demoSeed, cfg.DemoVoters, key, start)
-	appended, duplicates, err := demodata.Load(ctx, store, batches)
+	res, err := demodata.Load(ctx, store, demodata.Options{Seed: demoSeed, Voters: cfg.DemoVoters, Key: key, Now: start}, nil)
+	appended, duplicates := res.Appended, res.Duplicates
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}

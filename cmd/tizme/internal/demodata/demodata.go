@@ -1,10 +1,18 @@
 // Package demodata makes a synthetic, deterministic voter list for
-// demonstrations: the regions, the CEC and the territorial commissions,
-// precincts, one election whose filing window is open, and voters with
-// realistic Kyrgyz and Russian names. Nothing in it is a real person.
+// demonstrations and load tests: the regions, the CEC and the territorial
+// commissions (each with an operator), precincts in the real proportions
+// (2,492 at home and 100 abroad at national scale), one election whose
+// filing window is open, voters with realistic Kyrgyz and Russian names,
+// and a history: precinct moves by Form 2 and Form 3 with repeat movers,
+// and applications in every status. Nothing in it is a real person.
 //
-// Every event has an ID derived from its stream and index, so loading the
-// same data twice appends nothing the second time.
+// Generate streams the data in chunks, so a national-scale population
+// (4.3 million voters) never sits in memory. Every event has an ID derived
+// from its stream and index, so loading the same data twice appends
+// nothing the second time. Each voter's registration has the ID a `tizme
+// import` of the same row would give it (popreg.RegistrationEventID), so
+// importing the demo's CSV into the demo's database finds every voter
+// already present.
 package demodata
 
 import (
@@ -18,6 +26,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/cmd/tizme/internal/popreg"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
@@ -33,15 +42,20 @@ import (
 // Actor is the metadata actor of every demo event.
 const Actor = "system:demo-data"
 
-// Namespace is the UUID namespace of demo event IDs.
+// Namespace is the UUID namespace of demo event IDs (but for voter
+// registrations, which use popreg.RegistrationEventID).
 //
 // WARNING: changing it makes a second load append everything again.
 var Namespace = uuid.MustParse("6f1d3c2e-8b4a-5e7f-9a0b-1c2d3e4f5a6b")
 
-// Sizing of the precincts.
+// Sizing of the precincts: at national scale (4.3 M voters) 2,492
+// precincts at home and 100 abroad, as in 2025; smaller populations get
+// proportionally fewer, at least one per commission.
 const (
 	VotersPerPrecinct = 1650
-	MaxPrecincts      = 2592
+	MaxHomePrecincts  = 2492
+	MaxAbroad         = 100
+	MaxPrecincts      = MaxHomePrecincts + MaxAbroad
 	// firstPrecinct and firstAbroadPrecinct number the precincts at home
 	// and abroad.
 	firstPrecinct       = 1001
@@ -50,62 +64,172 @@ const (
 
 // The election's calendar, in days before voting day (CEC regulation 72).
 const (
-	daysToVoting     = 60
-	preliminaryDays  = 80
-	controlDays      = 35
-	finalDays        = 10
-	cutoffDays       = 15
-	decisionDays     = 7
-	chunkEvents      = 5000
-	registeredSource = "population-register"
+	daysToVoting    = 60
+	preliminaryDays = 80
+	controlDays     = 35
+	finalDays       = 10
+	cutoffDays      = 15 // VC §13
+	decisionDays    = 7  // VC §18
 )
 
-// ElectionID names the demo election, voting in year.
-func ElectionID(year int) string { return strconv.Itoa(year) + "-parliamentary-demo" }
+// Sizes of the chunks: ChunkVoters voters (with their applications and
+// consents) per call of Sink.Events; Load splits a chunk into bulk appends
+// of at most chunkEvents events.
+const (
+	ChunkVoters = 5000
+	chunkEvents = 5000
+)
 
-// Precincts returns how many precincts Generate makes for voters voters
-// across tecs commissions.
-func Precincts(voters, tecs int) int {
-	n := int(math.Round(float64(voters) / VotersPerPrecinct))
-	return min(max(n, tecs), MaxPrecincts)
+// ElectionID names the demo election.
+//
+// WARNING: persisted in every application; never change it.
+const ElectionID = "parliamentary-demo"
+
+// OperatorOf returns the subject of the operator the demo assigns to a
+// commission: "staff-" and the ref in lower case ("staff-tec-b01").
+func OperatorOf(ref string) string { return "staff-" + strings.ToLower(ref) }
+
+// WalkthroughFixture names the fixed demo voter, staff member and
+// auditor a walkthrough of the HTTP API uses (Walkthrough). Every
+// generated population of at least one voter holds them. (Go cannot name
+// a type and a function alike, hence the type's longer name.)
+type WalkthroughFixture struct {
+	// VoterPIN and VoterName are the demo voter's; they have no open
+	// application and have given no consent, so a walkthrough starts by
+	// giving consent, then files.
+	VoterPIN, VoterName string
+	// Precinct is the demo voter's precinct, under the TEC Commission.
+	Precinct   int
+	Commission string
+	// StaffSubject is an operator of Commission (StaffMemberAssigned).
+	StaffSubject string
+	// AuditorSubject is the subject a walkthrough signs in as auditor
+	// with; no event names it.
+	AuditorSubject string
+	// Election is the demo election; its filing window is open on the day
+	// of generation.
+	Election string
+}
+
+// walkthrough is the fixed demo voter: the first voter of every
+// population, at the first precinct of the first TEC (precinct 1001, TEC
+// Batken district). Generated PINs never have the serial 00000, so this
+// PIN is never generated for anyone else.
+var walkthrough = WalkthroughFixture{
+	VoterPIN:       "21505199000000",
+	VoterName:      "Жапаров Азамат Талантович",
+	Precinct:       firstPrecinct,
+	Commission:     "TEC-B01",
+	StaffSubject:   OperatorOf("TEC-B01"),
+	AuditorSubject: "auditor-demo",
+	Election:       ElectionID,
+}
+
+// Walkthrough returns the fixed demo voter, staff member and auditor.
+func Walkthrough() WalkthroughFixture { return walkthrough }
+
+// Options say what to generate. The result depends only on them, and on
+// Now only through its day in Bishkek.
+type Options struct {
+	Seed   int64
+	Voters int
+	// Key is the voter-stream key (voter.StreamFor).
+	Key []byte
+	Now time.Time
+}
+
+// Sink receives what Generate makes. Either part may be nil.
+type Sink struct {
+	// Events receives the events in order: the reference streams first
+	// (regions, commissions with their operators, precincts, the
+	// election), then the voters in chunks of ChunkVoters, each voter
+	// stream before the consents and applications that refer to it. The
+	// slice is not reused after Events returns.
+	Events func(ctx context.Context, chunk []eventstore.StreamEvents) error
+	// Row receives each voter's population-register row (the data of the
+	// registration), in order.
+	Row func(popreg.Row) error
+}
+
+// Stats counts what Generate made.
+type Stats struct {
+	Voters, TECs, Precincts, AbroadPrecincts int
+	// Movers counts voters who moved precinct during the election;
+	// RepeatMovers those who moved more than once.
+	Movers, RepeatMovers int
+	// Applications counts applications by status at generation.
+	Applications map[string]int
+	Streams      int
+	Events       int
+}
+
+// Precincts returns how many precincts Generate makes for a population of
+// voters: at home and abroad.
+func Precincts(voters int) (home, abroad int) {
+	homeTECs := 0
+	for _, r := range regions {
+		if r.kind != string(region.Abroad) {
+			homeTECs += len(r.tecs)
+		}
+	}
+	total := min(max(int(math.Round(float64(max(voters, 0))/VotersPerPrecinct)), homeTECs+1), MaxPrecincts)
+	abroad = max(int(math.Round(float64(total)*MaxAbroad/MaxPrecincts)), 1)
+	home = max(total-abroad, homeTECs)
+	return home, abroad
+}
+
+// Generate makes the demo data and hands it to sink chunk by chunk.
+func Generate(ctx context.Context, o Options, sink Sink) (Stats, error) {
+	if err := voter.CheckKey(o.Key); err != nil {
+		return Stats{}, err
+	}
+	g := &gen{
+		ctx:   ctx,
+		rng:   rand.New(rand.NewPCG(uint64(o.Seed), 0x7a17e5eed)),
+		codec: domain.NewCodec(),
+		key:   o.Key,
+		today: calendar.DayOf(o.Now),
+		sink:  sink,
+		stats: Stats{Applications: map[string]int{}},
+	}
+	g.at = g.today.Start().UTC()
+	err := g.run(max(o.Voters, 0))
+	return g.stats, err
 }
 
 type precinctInfo struct {
 	number   int
 	region   *regionDef
 	tec      *tecDef
-	tecRef   string
+	tecRef   commission.Ref
 	addr     precinct.Address
 	streets  []string
 	settle   string
 	building int // how many buildings its voters live in
 }
 
-// Generate makes the demo data: reference streams first (regions,
-// commissions, precincts, the election), then one stream per voter. The
-// result depends only on seed, voters, key and now's day in Bishkek. key
-// is the voter-stream key (voter.StreamFor).
-func Generate(seed int64, voters int, key []byte, now time.Time) []eventstore.StreamEvents {
-	g := &gen{
-		rng:   rand.New(rand.NewPCG(uint64(seed), 0x7a17e5eed)),
-		codec: domain.NewCodec(),
-		key:   key,
-		today: calendar.DayOf(now),
-	}
-	g.at = g.today.Start().UTC()
-	return g.run(max(voters, 0))
-}
-
 type gen struct {
+	ctx   context.Context
 	rng   *rand.Rand
 	codec *eventstore.Codec
 	key   []byte
 	today calendar.Date
-	at    time.Time
+	at    time.Time // the start of today in Bishkek: "now" of every decision
+	sink  Sink
+	stats Stats
 	out   []eventstore.StreamEvents
+	later []eventstore.StreamEvents // consents and applications of the chunk
+
+	precs    []*precinctInfo
+	byRegion map[string][]*precinctInfo
+	byNumber map[int]*precinctInfo
+	cal      election.Calendar
+	eid      election.ID
 }
 
-func (g *gen) add(stream string, events ...any) {
+// encode turns events into EventData with IDs derived from the stream;
+// the first event of a voter stream takes the registration's ID.
+func (g *gen) encode(stream string, events []any) eventstore.StreamEvents {
 	se := eventstore.StreamEvents{Stream: stream, Expected: eventstore.NoStream()}
 	for i, e := range events {
 		d, err := g.codec.Encode(e)
@@ -113,80 +237,224 @@ func (g *gen) add(stream string, events ...any) {
 			panic(fmt.Sprintf("demodata: encode %T: %v", e, err))
 		}
 		d.ID = uuid.NewSHA1(Namespace, []byte(stream+"#"+strconv.Itoa(i)))
+		if i == 0 && strings.HasPrefix(stream, voter.StreamPrefix) {
+			d.ID = popreg.RegistrationEventID(stream)
+		}
 		d.Metadata = eventstore.Metadata{Actor: Actor}
 		se.Events = append(se.Events, d)
 	}
-	g.out = append(g.out, se)
+	g.stats.Streams++
+	g.stats.Events += len(se.Events)
+	return se
 }
 
-func (g *gen) run(voters int) []eventstore.StreamEvents {
-	refAt := g.at.Add(-100 * 24 * time.Hour)
-	// Regions.
+func (g *gen) add(stream string, events ...any) { g.out = append(g.out, g.encode(stream, events)) }
+
+func (g *gen) addLater(stream string, events ...any) {
+	g.later = append(g.later, g.encode(stream, events))
+}
+
+func (g *gen) flush() error {
+	chunk := append(g.out, g.later...)
+	g.out, g.later = nil, nil
+	if len(chunk) == 0 || g.sink.Events == nil {
+		return g.ctx.Err()
+	}
+	return g.sink.Events(g.ctx, chunk)
+}
+
+// must panics on a domain error: the generator broke a rule, a bug.
+func must(err error) {
+	if err != nil {
+		panic(fmt.Sprintf("demodata: %v", err))
+	}
+}
+
+func (g *gen) run(voters int) error {
+	g.reference(voters)
+	if err := g.flush(); err != nil {
+		return err
+	}
+	g.stats.Voters = voters
+	if voters == 0 {
+		return nil
+	}
+	h := g.newHistory(voters)
+	// Voters: a region by its share, a precinct of that region, an address
+	// near the precinct. The first is the walkthrough voter; the next few
+	// share one address (a crowded address for staff to look at).
+	cum := make([]int, len(regions))
+	acc := 0
+	for i, r := range regions {
+		acc += r.weight
+		cum[i] = acc
+	}
+	perPrec := max(voters/max(len(g.precs), 1), 1)
+	for _, p := range g.precs {
+		per := 4
+		if p.tec.city {
+			per = 40
+		}
+		p.building = max(perPrec/per, 1)
+	}
+	crowdedAt := g.crowdedPrecinct()
+	crowded := 0
+	if voters >= 2000 {
+		crowded = crowdedVoters
+	}
+	regStart := g.at.Add(-400 * 24 * time.Hour)
+	step := 370 * 24 * time.Hour / time.Duration(voters)
+	for i := 0; i < voters; i++ {
+		var e voter.VoterRegistered
+		switch {
+		case i == 0:
+			e = g.walkthroughVoter()
+		case i <= crowded:
+			e = g.voter(i, crowdedAt)
+			e.Address = crowdedAddress(crowdedAt)
+		default:
+			x := g.rng.IntN(acc)
+			ri := 0
+			for cum[ri] <= x {
+				ri++
+			}
+			rp := g.byRegion[regions[ri].code]
+			e = g.voter(i, rp[g.rng.IntN(len(rp))])
+		}
+		e.At = regStart.Add(time.Duration(i) * step)
+		pin, err := person.ParsePIN(e.PIN, g.today)
+		must(err)
+		stream := voter.StreamFor(g.key, pin)
+		events := []any{e}
+		if i != 0 {
+			events = append(events, h.voterHistory(stream, e)...)
+		}
+		g.add(stream, events...)
+		if g.sink.Row != nil {
+			if err := g.sink.Row(rowOf(e)); err != nil {
+				return err
+			}
+		}
+		if (i+1)%ChunkVoters == 0 {
+			if err := g.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return g.flush()
+}
+
+// reference makes the regions, commissions and operators, precincts and
+// the election.
+func (g *gen) reference(voters int) {
+	refAt := g.at.Add(-500 * 24 * time.Hour)
 	for _, r := range regions {
 		g.add(region.StreamFor(mustRegion(r.code)), region.RegionRegistered{
 			Code: r.code, NameKy: r.nameKy, NameRu: r.nameRu, Kind: r.kind, At: refAt,
 		})
 	}
-	// Commissions: the CEC, then the TECs.
+	// Commissions: the CEC, then the TECs, each with one operator.
 	cec := commission.MustRef("CEC")
 	g.add(commission.StreamFor(cec), commission.CommissionRegistered{
 		Commission: cec.String(), Name: "Центральная комиссия по выборам и проведению референдумов Кыргызской Республики", At: refAt,
 	})
-	totalWeight, tecs := 0, 0
-	for _, r := range regions {
-		totalWeight += r.weight
-		tecs += len(r.tecs)
-	}
 	for ri := range regions {
 		r := &regions[ri]
-		for _, t := range r.tecs {
-			ref := commission.MustRef("TEC-" + t.code)
-			g.add(commission.StreamFor(ref), commission.CommissionRegistered{
-				Commission: ref.String(), Parent: cec.String(), Region: r.code, Name: tecName(r, &t), At: refAt,
-			})
+		for ti := range r.tecs {
+			ref := commission.MustRef("TEC-" + r.tecs[ti].code)
+			c, err := commission.RegisterCommission(ref, cec, mustRegion(r.code), tecName(r, &r.tecs[ti]), refAt)
+			must(err)
+			must(c.AssignStaff(OperatorOf(ref.String()), commission.RoleOperator, refAt.Add(time.Hour)))
+			g.add(c.Stream(), c.Pending()...)
+			g.stats.TECs++
 		}
 	}
-	// Precincts: at least one per TEC, the rest by the TECs' shares of voters.
-	nPrec := Precincts(voters, tecs)
+	g.precincts(voters, refAt)
+	// The election: voting day about two months away, filing window open
+	// since the preliminary list was published 20 days ago.
+	voting := g.today.AddDays(daysToVoting)
+	g.cal = election.Calendar{
+		VotingDay:          voting,
+		PreliminaryListDay: voting.AddDays(-preliminaryDays),
+		ControlListDay:     voting.AddDays(-controlDays),
+		FinalListDay:       voting.AddDays(-finalDays),
+		CutoffDays:         cutoffDays,
+		DecisionDays:       decisionDays,
+	}
+	g.eid = election.MustID(ElectionID)
+	g.add(election.StreamFor(g.eid), election.ElectionScheduled{
+		ID: g.eid.String(), Kind: string(election.Parliamentary),
+		Title:    "Выборы депутатов Жогорку Кенеша Кыргызской Республики (демонстрационные данные)",
+		Calendar: g.cal, At: g.at.Add(-21 * 24 * time.Hour),
+	})
+}
+
+// precincts makes the precincts: at least one per TEC, the rest by the
+// TECs' shares of voters; the abroad ones numbered from 6001.
+func (g *gen) precincts(voters int, at time.Time) {
+	nHome, nAbroad := Precincts(voters)
 	type tecSlot struct {
 		r      *regionDef
 		t      *tecDef
 		weight float64
 		n      int
 	}
+	homeWeight := 0
+	for _, r := range regions {
+		if r.kind != string(region.Abroad) {
+			homeWeight += r.weight
+		}
+	}
 	var slots []tecSlot
 	for ri := range regions {
 		r := &regions[ri]
 		for ti := range r.tecs {
-			slots = append(slots, tecSlot{r: r, t: &r.tecs[ti], weight: float64(r.weight) / float64(totalWeight) / float64(len(r.tecs)), n: 1})
+			s := tecSlot{r: r, t: &r.tecs[ti], n: 1}
+			if r.kind == string(region.Abroad) {
+				s.n = nAbroad
+			} else {
+				s.weight = float64(r.weight) / float64(homeWeight) / float64(len(r.tecs))
+			}
+			slots = append(slots, s)
 		}
 	}
-	for extra := nPrec - len(slots); extra > 0; extra-- {
+	homeSlots := 0
+	for _, s := range slots {
+		if s.weight > 0 {
+			homeSlots++
+		}
+	}
+	for extra := nHome - homeSlots; extra > 0; extra-- {
 		// Give the next precinct to the TEC furthest below its share.
 		best, bestGap := 0, math.Inf(-1)
 		for i, s := range slots {
-			if gap := s.weight*float64(nPrec) - float64(s.n); gap > bestGap {
+			if s.weight == 0 {
+				continue
+			}
+			if gap := s.weight*float64(nHome) - float64(s.n); gap > bestGap {
 				best, bestGap = i, gap
 			}
 		}
 		slots[best].n++
 	}
-	var precs []*precinctInfo
-	byRegion := map[string][]*precinctInfo{}
+	g.byRegion = map[string][]*precinctInfo{}
+	g.byNumber = map[int]*precinctInfo{}
 	home, abroad := firstPrecinct, firstAbroadPrecinct
 	for _, s := range slots {
+		isAbroad := s.r.kind == string(region.Abroad)
 		for k := 0; k < s.n; k++ {
 			var num int
-			if s.r.kind == string(region.Abroad) {
+			if isAbroad {
 				num, abroad = abroad, abroad+1
+				g.stats.AbroadPrecincts++
 			} else {
 				num, home = home, home+1
 			}
-			p := &precinctInfo{number: num, region: s.r, tec: s.t, tecRef: "TEC-" + s.t.code}
+			p := &precinctInfo{number: num, region: s.r, tec: s.t, tecRef: commission.MustRef("TEC-" + s.t.code)}
 			p.settle = s.t.settlements[k%len(s.t.settlements)]
 			streets := villageStreets
 			switch {
-			case s.r.kind == string(region.Abroad):
+			case isAbroad:
 				streets = abroadStreets
 			case s.t.city:
 				streets = cityStreets
@@ -196,79 +464,75 @@ func (g *gen) run(voters int) []eventstore.StreamEvents {
 				p.streets = append(p.streets, streets[(off+j*7)%len(streets)])
 			}
 			district := s.t.district
-			if s.r.kind == string(region.Abroad) {
+			if isAbroad {
 				district = ""
 			}
 			p.addr = precinct.Address{
 				Region: s.r.nameRu, District: district, Settlement: p.settle,
 				Street: p.streets[0], Building: strconv.Itoa(1 + g.rng.IntN(120)),
 			}
-			precs = append(precs, p)
-			byRegion[s.r.code] = append(byRegion[s.r.code], p)
+			g.precs = append(g.precs, p)
+			g.byNumber[num] = p
+			g.byRegion[s.r.code] = append(g.byRegion[s.r.code], p)
 		}
 	}
-	for _, p := range precs {
+	for _, p := range g.precs {
 		name := "Средняя школа"
 		if p.region.kind == string(region.Abroad) {
 			name = "Генеральное консульство"
 		}
 		g.add(precinct.StreamFor(precinct.MustNumber(p.number)), precinct.PrecinctEstablished{
-			Number: p.number, TEC: p.tecRef, Region: p.region.code, Address: p.addr,
-			Name: name + " №" + strconv.Itoa(1+p.number%97), At: refAt,
+			Number: p.number, TEC: p.tecRef.String(), Region: p.region.code, Address: p.addr,
+			Name: name + " №" + strconv.Itoa(1+p.number%97), At: at,
 		})
 	}
-	// The election: voting day about two months away, filing window open.
-	voting := g.today.AddDays(daysToVoting)
-	cal := election.Calendar{
-		VotingDay:          voting,
-		PreliminaryListDay: voting.AddDays(-preliminaryDays),
-		ControlListDay:     voting.AddDays(-controlDays),
-		FinalListDay:       voting.AddDays(-finalDays),
-		CutoffDays:         cutoffDays,
-		DecisionDays:       decisionDays,
-	}
-	eid := election.MustID(ElectionID(voting.Year()))
-	g.add(election.StreamFor(eid), election.ElectionScheduled{
-		ID: eid.String(), Kind: string(election.Parliamentary),
-		Title:    "Выборы депутатов Жогорку Кенеша Кыргызской Республики (демонстрационные данные)",
-		Calendar: cal, At: g.at.Add(-21 * 24 * time.Hour),
-	})
-	// Voters: a region by its share, a precinct of that region, an address
-	// near the precinct.
-	cum := make([]int, len(regions))
-	acc := 0
-	for i, r := range regions {
-		acc += r.weight
-		cum[i] = acc
-	}
-	// Buildings per precinct: cities many voters per building.
-	perPrec := max(voters/max(len(precs), 1), 1)
-	for _, p := range precs {
-		per := 4
-		if p.tec.city {
-			per = 40
+	g.stats.Precincts = len(g.precs)
+}
+
+// crowdedVoters voters share one address in every population of 2,000 or
+// more: more than anomaly.DefaultCrowdedAddressMax (30), so the
+// crowded-address reaction flags it.
+const crowdedVoters = 36
+
+// crowdedPrecinct is a Bishkek precinct (the first of TEC-GB2).
+func (g *gen) crowdedPrecinct() *precinctInfo {
+	for _, p := range g.precs {
+		if p.tec.code == "GB2" {
+			return p
 		}
-		p.building = max(perPrec/per, 1)
 	}
-	pins := make(map[string]bool, voters)
-	regAt := g.at.Add(-30 * 24 * time.Hour)
-	for i := 0; i < voters; i++ {
-		x := g.rng.IntN(acc)
-		ri := 0
-		for cum[ri] <= x {
-			ri++
-		}
-		rp := byRegion[regions[ri].code]
-		p := rp[g.rng.IntN(len(rp))]
-		e := g.voter(p, voting, pins)
-		e.At = regAt.Add(time.Duration(i) * time.Second)
-		pin, err := person.ParsePIN(e.PIN, g.today)
-		if err != nil {
-			panic(fmt.Sprintf("demodata: generated PIN %s: %v", e.PIN, err))
-		}
-		g.add(voter.StreamFor(g.key, pin), e)
+	return g.precs[0]
+}
+
+func crowdedAddress(p *precinctInfo) voter.Address {
+	return voter.Address{Region: p.addr.Region, District: p.addr.District, Settlement: p.settle, Street: "улица Фрунзе", Building: "7"}
+}
+
+func (g *gen) walkthroughVoter() voter.VoterRegistered {
+	w := walkthrough
+	pin, err := person.ParsePIN(w.VoterPIN, g.today)
+	must(err)
+	p := g.precs[0]
+	if p.number != w.Precinct || p.tecRef.String() != w.Commission {
+		panic("demodata: the walkthrough voter's precinct moved")
 	}
-	return g.out
+	parts := strings.Fields(w.VoterName)
+	return voter.VoterRegistered{
+		PIN: w.VoterPIN, Surname: parts[0], GivenName: parts[1], Patronymic: parts[2],
+		BirthDate: pin.BirthDate(), Sex: pin.Sex().String(), Passport: "ID1990051",
+		Address:  voter.Address{Region: p.addr.Region, District: p.addr.District, Settlement: p.settle, Street: p.streets[0], Building: "15"},
+		Precinct: p.number, RegisteredFrom: string(voter.FromPopulationRegister),
+	}
+}
+
+// rowOf is the population-register row of a registration.
+func rowOf(e voter.VoterRegistered) popreg.Row {
+	return popreg.Row{
+		PIN: e.PIN, Surname: e.Surname, GivenName: e.GivenName, Patronymic: e.Patronymic,
+		BirthDate: e.BirthDate.String(), Sex: e.Sex, Passport: e.Passport,
+		Region: e.Address.Region, District: e.Address.District, Settlement: e.Address.Settlement,
+		Street: e.Address.Street, Building: e.Address.Building, Precinct: strconv.Itoa(e.Precinct),
+	}
 }
 
 // skewed picks an index of n with the first ones much more frequent.
@@ -277,8 +541,16 @@ func (g *gen) skewed(n int) int {
 	return min(int(float64(n)*u*u), n-1)
 }
 
-func (g *gen) voter(p *precinctInfo, voting calendar.Date, pins map[string]bool) voter.VoterRegistered {
-	female := g.rng.IntN(1000) < 515
+// serials is how many PIN serials the generator uses (00001 to 99999).
+const serials = 99999
+
+// voter makes voter i, at precinct p. PINs are unique by construction:
+// the serial is a permutation of i mod 99999, and the birth date is moved
+// back (by under 44 days) until its day number mod the number of serial
+// rounds equals i / 99999, so no two voters share sex, birth date and
+// serial. Nothing needs to remember the PINs already given.
+func (g *gen) voter(i int, p *precinctInfo) voter.VoterRegistered {
+	female := g.rng.IntN(1000) < 515 // 2,214,777 women of 4,297,040 in 2025
 	var surname, given, patronymic string
 	russian := g.rng.IntN(100) < 12
 	if p.region.code == "KG-GB" || p.region.code == "KG-C" || p.region.kind == string(region.Abroad) {
@@ -320,24 +592,25 @@ func (g *gen) voter(p *precinctInfo, voting calendar.Date, pins map[string]bool)
 			patronymic = father + " кызы"
 		}
 	}
-	// Age on voting day: 18 to 89, younger ones more frequent.
-	age := 18 + int(72*math.Pow(g.rng.Float64(), 1.4))
-	age = min(age, 89)
+	// Age on voting day: 18 to 89, younger ones more frequent; then moved
+	// back to make the PIN unique (see above).
+	voting := g.cal.VotingDay
+	age := min(18+int(72*math.Pow(g.rng.Float64(), 1.4)), 89)
 	vd := time.Date(voting.Year(), voting.Month(), voting.Day(), 12, 0, 0, 0, time.UTC)
-	bt := vd.AddDate(-age, 0, 0).AddDate(0, 0, -g.rng.IntN(360)-1)
+	bt := vd.AddDate(-age, 0, 0).AddDate(0, 0, -g.rng.IntN(300)-1)
+	round := i / serials
+	if rounds := 1 + (g.stats.Voters-1)/serials; rounds > 1 {
+		day := int(bt.Unix() / 86400)
+		shift := ((day-round)%rounds + rounds) % rounds
+		bt = bt.AddDate(0, 0, -shift)
+	}
 	birth := calendar.MustDate(bt.Year(), bt.Month(), bt.Day())
 	sexDigit, sex := "2", "M"
 	if female {
 		sexDigit, sex = "1", "F"
 	}
-	var pin string
-	for {
-		pin = fmt.Sprintf("%s%02d%02d%04d%05d", sexDigit, birth.Day(), int(birth.Month()), birth.Year(), g.rng.IntN(100000))
-		if !pins[pin] {
-			pins[pin] = true
-			break
-		}
-	}
+	serial := 1 + (i%serials)*7919%serials
+	pin := fmt.Sprintf("%s%02d%02d%04d%05d", sexDigit, birth.Day(), int(birth.Month()), birth.Year(), serial)
 	series := "ID"
 	if age > 35 && g.rng.IntN(100) < 40 {
 		series = "AN"
@@ -354,7 +627,7 @@ func (g *gen) voter(p *precinctInfo, voting calendar.Date, pins map[string]bool)
 	return voter.VoterRegistered{
 		PIN: pin, Surname: surname, GivenName: given, Patronymic: patronymic,
 		BirthDate: birth, Sex: sex, Passport: passport, Address: addr,
-		Precinct: p.number, RegisteredFrom: registeredSource,
+		Precinct: p.number, RegisteredFrom: string(voter.FromPopulationRegister),
 	}
 }
 
@@ -377,40 +650,51 @@ func mustRegion(code string) geo.RegionCode {
 	return c
 }
 
-// Load appends batches in chunks of about 5,000 events, in order (Generate
-// puts the reference data first). It returns how many events were appended
-// and how many were already stored. A stream the store refuses (its
-// expected revision does not match and its events are not the ones
-// stored) is an error.
-func Load(ctx context.Context, store eventstore.BulkAppender, batches []eventstore.StreamEvents) (appended, duplicates int, err error) {
-	flush := func(chunk []eventstore.StreamEvents) error {
-		if len(chunk) == 0 {
+// LoadResult is what Load appended.
+type LoadResult struct {
+	Stats
+	// Appended counts the events written, Duplicates those already stored
+	// (a second load of the same data).
+	Appended, Duplicates int
+}
+
+// Load generates the data and appends it to store in bulk appends of
+// about 5,000 events, in order, as it is generated. rows, when set,
+// receives each voter's population-register row. A stream the store
+// refuses (its expected revision does not match and its events are not
+// the ones stored) is an error; chunks appended before it stay.
+func Load(ctx context.Context, store eventstore.BulkAppender, o Options, rows func(popreg.Row) error) (LoadResult, error) {
+	var res LoadResult
+	appendChunk := func(ctx context.Context, chunk []eventstore.StreamEvents) error {
+		flush := func(part []eventstore.StreamEvents) error {
+			if len(part) == 0 {
+				return nil
+			}
+			r, err := store.AppendBulk(ctx, part)
+			if err != nil {
+				return err
+			}
+			res.Appended += r.Appended
+			res.Duplicates += r.Duplicates
+			if len(r.Rejected) > 0 {
+				rj := r.Rejected[0]
+				return fmt.Errorf("demodata: %d streams refused, first %s: %w", len(r.Rejected), rj.Stream, rj.Err)
+			}
 			return nil
 		}
-		res, err := store.AppendBulk(ctx, chunk)
-		if err != nil {
-			return err
-		}
-		appended += res.Appended
-		duplicates += res.Duplicates
-		if len(res.Rejected) > 0 {
-			r := res.Rejected[0]
-			return fmt.Errorf("demodata: %d streams refused, first %s: %w", len(res.Rejected), r.Stream, r.Err)
-		}
-		return nil
-	}
-	start, n := 0, 0
-	for i, b := range batches {
-		if n > 0 && n+len(b.Events) > chunkEvents {
-			if err := flush(batches[start:i]); err != nil {
-				return appended, duplicates, err
+		start, n := 0, 0
+		for i, b := range chunk {
+			if n > 0 && n+len(b.Events) > chunkEvents {
+				if err := flush(chunk[start:i]); err != nil {
+					return err
+				}
+				start, n = i, 0
 			}
-			start, n = i, 0
+			n += len(b.Events)
 		}
-		n += len(b.Events)
+		return flush(chunk[start:])
 	}
-	if err := flush(batches[start:]); err != nil {
-		return appended, duplicates, err
-	}
-	return appended, duplicates, nil
+	stats, err := Generate(ctx, o, Sink{Events: appendChunk, Row: rows})
+	res.Stats = stats
+	return res, err
 }

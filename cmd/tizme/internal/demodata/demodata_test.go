@@ -1,15 +1,22 @@
-package demodata
+package demodata_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/popreg"
 	"github.com/cec-kg/tizme/domain"
+	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
+	"github.com/cec-kg/tizme/domain/consent"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/person"
@@ -28,138 +35,228 @@ var (
 	testNow = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
 )
 
+// generate collects everything Generate makes.
+func generate(t *testing.T, seed int64, voters int, now time.Time) ([]eventstore.StreamEvents, []popreg.Row, demodata.Stats) {
+	t.Helper()
+	var events []eventstore.StreamEvents
+	var rows []popreg.Row
+	stats, err := demodata.Generate(context.Background(), demodata.Options{Seed: seed, Voters: voters, Key: testKey, Now: now}, demodata.Sink{
+		Events: func(_ context.Context, chunk []eventstore.StreamEvents) error {
+			if len(chunk) > 3*demodata.ChunkVoters {
+				t.Errorf("a chunk of %d streams", len(chunk))
+			}
+			events = append(events, chunk...)
+			return nil
+		},
+		Row: func(r popreg.Row) error { rows = append(rows, r); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return events, rows, stats
+}
+
 func TestGenerateDeterministic(t *testing.T) {
 	t.Parallel()
-	a := Generate(1, 2000, testKey, testNow)
-	b := Generate(1, 2000, testKey, testNow.Add(time.Hour)) // same day
-	if !reflect.DeepEqual(a, b) {
-		t.Fatal("same seed and day gave different events")
+	a, ra, _ := generate(t, 1, 3000, testNow)
+	b, rb, _ := generate(t, 1, 3000, testNow.Add(time.Hour)) // same day
+	if !reflect.DeepEqual(a, b) || !reflect.DeepEqual(ra, rb) {
+		t.Fatal("same seed and day gave different data")
 	}
-	c := Generate(2, 2000, testKey, testNow)
-	if len(a) != len(c) {
-		t.Fatalf("different seeds gave %d and %d streams", len(a), len(c))
-	}
+	c, _, _ := generate(t, 2, 3000, testNow)
 	differ := 0
-	for i := range a {
+	for i := range min(len(a), len(c)) {
 		if a[i].Stream != c[i].Stream || a[i].Events[0].ID != c[i].Events[0].ID {
 			differ++
 		}
 	}
-	if differ < 1500 {
+	if differ < 2000 {
 		t.Errorf("different seeds: only %d of %d streams differ", differ, len(a))
 	}
 }
 
-func TestGenerateCountsAndRules(t *testing.T) {
+func TestPrecincts(t *testing.T) {
 	t.Parallel()
-	for _, n := range []int{0, 10, 5000, 20000} {
-		batches := Generate(7, n, testKey, testNow)
-		checkEvents(t, n, batches)
+	for _, c := range []struct {
+		name               string
+		voters             int
+		wantHome, wantAbrd int
+	}{
+		{"none: one per TEC", 0, 53, 2},
+		{"demo", 5000, 53, 2},
+		{"mid", 165000, 96, 4},
+		{"national", 4_300_000, 2492, 100},
+		{"more than the country", 10_000_000, 2492, 100},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if home, abroad := demodata.Precincts(c.voters); home != c.wantHome || abroad != c.wantAbrd {
+				t.Errorf("Precincts(%d) = %d, %d; want %d, %d", c.voters, home, abroad, c.wantHome, c.wantAbrd)
+			}
+		})
 	}
 }
 
-func checkEvents(t *testing.T, voters int, batches []eventstore.StreamEvents) {
+func TestGenerateRulesAndProportions(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		voters int
+	}{
+		{"reference only", 0},
+		{"the walkthrough voter alone", 1},
+		{"a few", 10},
+		{"demo", 5000},
+		{"mid size", 20000},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			events, rows, stats := generate(t, 7, c.voters, testNow)
+			got := check(t, events)
+			if got.voters != c.voters || len(rows) != c.voters || stats.Voters != c.voters {
+				t.Errorf("voters %d, rows %d, stats %d; want %d", got.voters, len(rows), stats.Voters, c.voters)
+			}
+			if got.tecs != 54 || got.regions != 10 {
+				t.Errorf("%d TECs in %d regions, want 54 in 10", got.tecs, got.regions)
+			}
+			home, abroad := demodata.Precincts(c.voters)
+			if got.precincts != home+abroad || got.abroad != abroad {
+				t.Errorf("precincts %d (%d abroad), want %d (%d abroad)", got.precincts, got.abroad, home+abroad, abroad)
+			}
+			if c.voters == 0 {
+				return
+			}
+			if !got.walkthrough {
+				t.Error("the walkthrough voter is missing")
+			}
+			if c.voters < 20000 {
+				return
+			}
+			if share := float64(got.movers) / float64(c.voters); share < 0.05 || share > 0.15 {
+				t.Errorf("movers %.1f%%, want about 9%%", share*100)
+			}
+			if share := float64(got.repeat) / float64(got.movers); share < 0.04 || share > 0.2 {
+				t.Errorf("repeat movers %.1f%% of movers, want about 8.5%% + the extreme ones", share*100)
+			}
+			if got.flaggedMovers == 0 {
+				t.Error("no voter moved more than twice: no repeat-mover flag to show")
+			}
+			for _, s := range []application.Status{application.StatusSubmitted, application.StatusAccepted, application.StatusAssigned,
+				application.StatusApproved, application.StatusRejected, application.StatusWithdrawn} {
+				if got.statuses[s] == 0 {
+					t.Errorf("no application %s (have %v)", s, got.statuses)
+				}
+			}
+			if got.overdue == 0 {
+				t.Error("no overdue application")
+			}
+			if got.crowdest <= 30 {
+				t.Errorf("the most crowded address has %d voters, want more than 30", got.crowdest)
+			}
+		})
+	}
+}
+
+// found is what check saw.
+type found struct {
+	voters, tecs, regions, precincts, abroad int
+	movers, repeat, flaggedMovers            int
+	statuses                                 map[application.Status]int
+	overdue, crowdest                        int
+	walkthrough                              bool
+}
+
+// check decodes every event, rebuilds the aggregates through their own
+// rules, and counts.
+func check(t *testing.T, batches []eventstore.StreamEvents) found {
 	t.Helper()
 	codec := domain.NewCodec()
 	today := calendar.DayOf(testNow)
-	counts := map[string]int{}
-	tecs := map[string]string{} // TEC ref -> region
-	regionsSeen := map[string]bool{}
-	ids := map[string]bool{}
-	precincts := map[int]string{} // number -> region
+	w := demodata.Walkthrough()
+	f := found{statuses: map[application.Status]int{}}
+	tecRegion := map[string]string{}
+	staff := map[string]bool{}
+	precincts := map[int]bool{}
 	streams := map[string]bool{}
+	ids := map[string]bool{}
+	pins := map[string]bool{}
+	voterStreams := map[string]bool{}
+	consents := map[string]*consent.Consent{}
+	addresses := map[string]int{}
 	var cal election.Calendar
-	seenVoter := false
+	var walkStream string
 	for _, b := range batches {
 		if streams[b.Stream] {
 			t.Fatalf("stream %s twice", b.Stream)
 		}
 		streams[b.Stream] = true
-		if !b.Expected.IsNoStream() || len(b.Events) != 1 {
-			t.Fatalf("stream %s: want one event, no stream expected", b.Stream)
+		if !b.Expected.IsNoStream() || len(b.Events) == 0 {
+			t.Fatalf("stream %s: want events, no stream expected", b.Stream)
 		}
-		d := b.Events[0]
-		if ids[d.ID.String()] {
-			t.Fatalf("event ID %s twice", d.ID)
-		}
-		ids[d.ID.String()] = true
-		if d.Metadata.Actor != Actor {
-			t.Fatalf("actor %q", d.Metadata.Actor)
-		}
-		v, err := codec.Decode(eventstore.RecordedEvent{ID: d.ID, Stream: b.Stream, Type: d.Type, Version: d.Version, Data: d.Data})
-		if err != nil {
-			t.Fatalf("decode %s: %v", b.Stream, err)
-		}
-		counts[d.Type]++
-		switch e := v.(type) {
-		case region.RegionRegistered:
-			code, err := geo.ParseRegionCode(e.Code)
-			if err != nil || region.StreamFor(code) != b.Stream {
-				t.Fatalf("region %q: %v", e.Code, err)
+		var decoded []any
+		for _, d := range b.Events {
+			if ids[d.ID.String()] {
+				t.Fatalf("event ID %s twice", d.ID)
 			}
-			if _, err := region.RegisterRegion(code, e.NameKy, e.NameRu, region.Kind(e.Kind), e.At); err != nil {
-				t.Fatalf("region %s: %v", e.Code, err)
+			ids[d.ID.String()] = true
+			if d.Metadata.Actor != demodata.Actor {
+				t.Fatalf("actor %q", d.Metadata.Actor)
 			}
-			regionsSeen[e.Code] = true
-		case commission.CommissionRegistered:
-			ref, err := commission.ParseRef(e.Commission)
+			v, err := codec.Decode(eventstore.RecordedEvent{ID: d.ID, Stream: b.Stream, Type: d.Type, Version: d.Version, Data: d.Data})
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("decode %s: %v", b.Stream, err)
 			}
-			var parent commission.Ref
-			if e.Parent != "" {
-				parent = commission.MustRef(e.Parent)
+			decoded = append(decoded, v)
+		}
+		switch e := decoded[0].(type) {
+		case region.RegionRegistered:
+			f.regions++
+		case commission.CommissionRegistered:
+			if e.Parent == "" {
+				continue
 			}
-			var rc geo.RegionCode
-			if e.Region != "" {
-				rc, _ = geo.ParseRegionCode(e.Region)
-				if !regionsSeen[e.Region] {
-					t.Fatalf("commission %s before its region %s", e.Commission, e.Region)
+			f.tecs++
+			tecRegion[e.Commission] = e.Region
+			for _, x := range decoded[1:] {
+				if a, ok := x.(commission.StaffMemberAssigned); ok && a.Role == string(commission.RoleOperator) {
+					staff[a.Subject] = true
 				}
 			}
-			if _, err := commission.RegisterCommission(ref, parent, rc, e.Name, e.At); err != nil {
-				t.Fatalf("commission %s: %v", e.Commission, err)
-			}
-			if ref.Kind() == commission.TEC {
-				tecs[e.Commission] = e.Region
+			if !staff[demodata.OperatorOf(e.Commission)] {
+				t.Errorf("TEC %s has no operator %s", e.Commission, demodata.OperatorOf(e.Commission))
 			}
 		case precinct.PrecinctEstablished:
-			num, err := precinct.NumberOf(e.Number)
-			if err != nil || precinct.StreamFor(num) != b.Stream {
-				t.Fatalf("precinct %d: %v", e.Number, err)
-			}
-			if tecs[e.TEC] != e.Region {
+			if tecRegion[e.TEC] != e.Region {
 				t.Fatalf("precinct %d: TEC %s not of region %s", e.Number, e.TEC, e.Region)
 			}
-			addr, err := geo.ParseAddress(e.Address.Region, e.Address.District, e.Address.Settlement, e.Address.Street, e.Address.Building)
-			if err != nil {
-				t.Fatalf("precinct %d address %+v: %v", e.Number, e.Address, err)
+			if _, err := geo.ParseAddress(e.Address.Region, e.Address.District, e.Address.Settlement, e.Address.Street, e.Address.Building); err != nil {
+				t.Fatalf("precinct %d address: %v", e.Number, err)
 			}
-			rc, _ := geo.ParseRegionCode(e.Region)
-			if _, err := precinct.Establish(num, commission.MustRef(e.TEC), rc, addr, e.Name, e.At); err != nil {
-				t.Fatalf("precinct %d: %v", e.Number, err)
+			precincts[e.Number] = true
+			f.precincts++
+			if e.Region == "ABROAD" {
+				f.abroad++
 			}
-			precincts[e.Number] = e.Region
 		case election.ElectionScheduled:
-			id, err := election.ParseID(e.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := election.Schedule(id, election.Kind(e.Kind), e.Title, e.Calendar, e.At); err != nil {
-				t.Fatalf("election: %v", err)
-			}
 			cal = e.Calendar
+			if e.ID != w.Election {
+				t.Errorf("election %s, want %s", e.ID, w.Election)
+			}
 			if !cal.InFilingWindow(testNow) {
 				t.Errorf("filing window %+v not open at %s", cal, testNow)
 			}
 		case voter.VoterRegistered:
-			seenVoter = true
+			f.voters++
 			pin, err := person.ParsePIN(e.PIN, today)
 			if err != nil {
 				t.Fatalf("PIN %s: %v", e.PIN, err)
 			}
-			if voter.StreamFor(testKey, pin) != b.Stream {
-				t.Fatalf("voter stream %s is not of PIN %s", b.Stream, e.PIN)
+			if pins[e.PIN] {
+				t.Fatalf("PIN %s twice", e.PIN)
+			}
+			pins[e.PIN] = true
+			if voter.StreamFor(testKey, pin) != b.Stream || b.Events[0].ID != popreg.RegistrationEventID(b.Stream) {
+				t.Fatalf("voter stream %s or its first ID is not of PIN %s", b.Stream, e.PIN)
 			}
 			if pin.BirthDate() != e.BirthDate || pin.Sex().String() != e.Sex {
 				t.Fatalf("PIN %s disagrees with birth date %s / sex %s", e.PIN, e.BirthDate, e.Sex)
@@ -173,48 +270,122 @@ func checkEvents(t *testing.T, voters int, batches []eventstore.StreamEvents) {
 			if _, err := person.ParsePassport(e.Passport, person.MustSeriesSet("AN", "ID")); err != nil {
 				t.Fatalf("passport %s: %v", e.Passport, err)
 			}
-			a := e.Address
-			if _, err := geo.ParseAddress(a.Region, a.District, a.Settlement, a.Street, a.Building); err != nil {
-				t.Fatalf("voter address %+v: %v", a, err)
+			addr, err := geo.ParseAddress(e.Address.Region, e.Address.District, e.Address.Settlement, e.Address.Street, e.Address.Building)
+			if err != nil {
+				t.Fatalf("voter address %+v: %v", e.Address, err)
 			}
-			if _, ok := precincts[e.Precinct]; !ok {
+			addresses[addr.Key()]++
+			f.crowdest = max(f.crowdest, addresses[addr.Key()])
+			if !precincts[e.Precinct] {
 				t.Fatalf("voter in unknown precinct %d", e.Precinct)
 			}
+			if e.PIN == w.VoterPIN {
+				f.walkthrough = true
+				walkStream = b.Stream
+				if e.Precinct != w.Precinct || e.Surname+" "+e.GivenName+" "+e.Patronymic != w.VoterName || len(decoded) != 1 {
+					t.Errorf("walkthrough voter %+v with %d events", e, len(decoded))
+				}
+				if !staff[w.StaffSubject] || tecRegion[w.Commission] == "" {
+					t.Errorf("walkthrough staff %s of %s missing", w.StaffSubject, w.Commission)
+				}
+			}
+			entry := voter.New(b.Stream)
+			moves := 0
+			for _, x := range decoded {
+				entry.Apply(x)
+				if m, ok := x.(voter.VoterMovedPrecinct); ok {
+					moves++
+					if !precincts[m.To] || m.From == m.To || m.ElectionID != w.Election {
+						t.Fatalf("move %+v", m)
+					}
+				}
+			}
+			if moves > 0 {
+				f.movers++
+			}
+			if moves > 1 {
+				f.repeat++
+			}
+			if moves > 2 {
+				f.flaggedMovers++
+			}
+			voterStreams[b.Stream] = true
+		case consent.ConsentGiven:
+			id, err := consent.IDFromStream(b.Stream)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := consent.New(id)
+			c.Apply(e)
+			consents[b.Stream] = c
+			if e.Voter == walkStream {
+				t.Error("the walkthrough voter has a consent")
+			}
+		case application.ApplicationSubmitted:
+			if !voterStreams[e.Voter] || consents[e.Consent] == nil || consents[e.Consent].Voter() != e.Voter {
+				t.Fatalf("application %s before its voter or consent", b.Stream)
+			}
+			if e.Voter == walkStream {
+				t.Error("the walkthrough voter has an application")
+			}
+			a := application.New(e.ApplicationID)
+			for _, x := range decoded {
+				a.Apply(x)
+			}
+			f.statuses[a.Status()]++
+			if a.Status().Open() && a.Overdue(testNow) {
+				f.overdue++
+			}
+			if !strings.HasPrefix(e.Commission, "TEC-") || e.ElectionID != w.Election {
+				t.Errorf("application %+v", e)
+			}
 		default:
-			t.Fatalf("unexpected event %T", v)
-		}
-		if seenVoter && !strings.HasPrefix(b.Stream, voter.StreamPrefix) {
-			t.Fatalf("reference stream %s after the voters", b.Stream)
+			t.Fatalf("unexpected first event %T", decoded[0])
 		}
 	}
-	if counts[region.TypeRegionRegistered] != 10 {
-		t.Errorf("regions = %d, want 10", counts[region.TypeRegionRegistered])
-	}
-	if n := len(tecs); n < 50 || n > 60 {
-		t.Errorf("TECs = %d, want about 54", n)
-	}
-	if counts[commission.TypeCommissionRegistered] != len(tecs)+1 {
-		t.Errorf("commissions = %d, want the TECs and the CEC", counts[commission.TypeCommissionRegistered])
-	}
-	if got, want := counts[precinct.TypePrecinctEstablished], Precincts(voters, len(tecs)); got != want {
-		t.Errorf("precincts = %d, want %d", got, want)
-	}
-	if counts[election.TypeElectionScheduled] != 1 {
-		t.Errorf("elections = %d", counts[election.TypeElectionScheduled])
-	}
-	if counts[voter.TypeVoterRegistered] != voters {
-		t.Errorf("voters = %d, want %d", counts[voter.TypeVoterRegistered], voters)
-	}
+	return f
 }
 
-func TestPrecincts(t *testing.T) {
+func TestGeneratedRowsImport(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ voters, want int }{
-		{0, 58}, {5000, 58}, {165000, 100}, {4_300_000, 2592}, {10_000_000, 2592},
-	} {
-		if got := Precincts(c.voters, 58); got != c.want {
-			t.Errorf("Precincts(%d) = %d, want %d", c.voters, got, c.want)
+	events, rows, _ := generate(t, 5, 3000, testNow)
+	known := map[int]bool{}
+	for _, b := range events {
+		if strings.HasPrefix(b.Stream, precinct.StreamPrefix) {
+			n, _ := precinct.ParseNumber(strings.TrimPrefix(b.Stream, precinct.StreamPrefix))
+			known[n.Int()] = true
 		}
+	}
+	var buf bytes.Buffer
+	w, err := popreg.NewWriter(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rd, err := popreg.NewReader(&buf, popreg.ReaderOptions{Today: calendar.DayOf(testNow), KnownPrecinct: func(n precinct.Number) bool { return known[n.Int()] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		_, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("row %d: %v", n+2, err)
+		}
+		n++
+	}
+	if n != len(rows) {
+		t.Errorf("read %d rows, want %d", n, len(rows))
 	}
 }
 
@@ -227,34 +398,29 @@ func TestLoadTwice(t *testing.T) {
 	}
 	store := postgres.New(pool, postgres.Options{Types: domain.NewCodec()})
 	t.Cleanup(func() { _ = store.Close() })
-	const voters = 6000
-	batches := Generate(3, voters, testKey, testNow)
-	total := 0
-	for _, b := range batches {
-		total += len(b.Events)
-	}
+	opts := demodata.Options{Seed: 3, Voters: 12000, Key: testKey, Now: testNow}
 	start := time.Now()
-	appended, dups, err := Load(ctx, store, batches)
+	first, err := demodata.Load(ctx, store, opts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("loaded %d events in %s", appended, time.Since(start))
-	if appended != total || dups != 0 {
-		t.Fatalf("first load: appended %d, duplicates %d; want %d, 0", appended, dups, total)
+	t.Logf("loaded %d events in %s", first.Appended, time.Since(start))
+	if first.Appended != first.Events || first.Duplicates != 0 {
+		t.Fatalf("first load: appended %d, duplicates %d; want %d, 0", first.Appended, first.Duplicates, first.Events)
 	}
-	appended, dups, err = Load(ctx, store, Generate(3, voters, testKey, testNow))
+	second, err := demodata.Load(ctx, store, opts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if appended != 0 || dups != total {
-		t.Fatalf("second load: appended %d, duplicates %d; want 0, %d", appended, dups, total)
+	if second.Appended != 0 || second.Duplicates != first.Events {
+		t.Fatalf("second load: appended %d, duplicates %d; want 0, %d", second.Appended, second.Duplicates, first.Events)
 	}
-	page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{Limit: total + 10})
+	page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{Limit: first.Events + 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Events) != total {
-		t.Errorf("log holds %d events, want %d", len(page.Events), total)
+	if len(page.Events) != first.Events {
+		t.Errorf("log holds %d events, want %d", len(page.Events), first.Events)
 	}
 	if page.Events[0].Type != region.TypeRegionRegistered {
 		t.Errorf("first event %s, want the regions first", page.Events[0].Type)
