@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,6 +45,13 @@ const HeaderListUpdated = "X-List-Updated-At"
 // listUpdated is the update time of precinct's list, or of the whole
 // list for precinct 0 (VP 3.8); nil when nothing was ever listed.
 func (s *Server) listUpdated(ctx context.Context, precinctNo int) (*time.Time, error) {
+	if precinctNo == 0 {
+		return s.overallUpdated.get(ctx, func(ctx context.Context) (*time.Time, error) { return s.readListUpdated(ctx, 0) })
+	}
+	return s.readListUpdated(ctx, precinctNo)
+}
+
+func (s *Server) readListUpdated(ctx context.Context, precinctNo int) (*time.Time, error) {
 	var at *time.Time
 	err := s.deps.DB.QueryRow(ctx, `SELECT updated_at FROM `+projections.VoterListUpdatedTable+` WHERE precinct = $1`, precinctNo).Scan(&at)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -319,4 +327,28 @@ func (s *Server) requirePrecinct(ctx context.Context, n int) error {
 		return ErrUnknownPrecinct
 	}
 	return nil
+}
+
+// updatedCache keeps the whole list's update time for a short while: every
+// self-check and list answer shows it, and it changes at most with each
+// batch of the projector.
+type updatedCache struct {
+	ttl time.Duration
+	mu  sync.Mutex
+	at  *time.Time
+	exp time.Time
+}
+
+func (u *updatedCache) get(ctx context.Context, read func(context.Context) (*time.Time, error)) (*time.Time, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if now := time.Now(); now.Before(u.exp) {
+		return u.at, nil
+	}
+	at, err := read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u.at, u.exp = at, time.Now().Add(u.ttl)
+	return at, nil
 }
