@@ -72,7 +72,9 @@ func importFile(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wri
 		}
 		rejects := bufio.NewWriter(rf)
 		defer func() {
-			err = errors.Join(err, rejects.Flush(), rf.Close())
+			if rf != nil {
+				err = errors.Join(err, rejects.Flush(), rf.Close())
+			}
 		}()
 		bar := newLoadProgress(progressOutput, isTerminal(progressOutput), "rows")
 		sum, err := popreg.Import(ctx, popreg.ImportConfig{
@@ -83,6 +85,11 @@ func importFile(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wri
 			},
 		}, f)
 		bar.done()
+		if errors.Is(err, popreg.ErrHeader) {
+			// Nothing was read, so there is nothing to reject.
+			err = errors.Join(err, rejects.Flush(), rf.Close(), os.Remove(rejectsPath))
+			rf = nil
+		}
 		if err != nil {
 			return fmt.Errorf("import %s: %w", path, err)
 		}
