@@ -306,11 +306,12 @@ func (g *gen) run(voters int) error {
 	step := 370 * 24 * time.Hour / time.Duration(voters)
 	for i := 0; i < voters; i++ {
 		var e voter.VoterRegistered
+		apartment := ""
 		switch {
 		case i == 0:
 			e = g.walkthroughVoter()
 		case i <= crowded:
-			e = g.voter(i, crowdedAt)
+			e, _ = g.voter(i, crowdedAt)
 			e.Address = crowdedAddress(crowdedAt)
 		default:
 			x := g.rng.IntN(acc)
@@ -319,7 +320,7 @@ func (g *gen) run(voters int) error {
 				ri++
 			}
 			rp := g.byRegion[regions[ri].code]
-			e = g.voter(i, rp[g.rng.IntN(len(rp))])
+			e, apartment = g.voter(i, rp[g.rng.IntN(len(rp))])
 		}
 		e.At = regStart.Add(time.Duration(i) * step)
 		pin, err := person.ParsePIN(e.PIN, g.today)
@@ -331,7 +332,9 @@ func (g *gen) run(voters int) error {
 		}
 		g.add(stream, events...)
 		if g.sink.Row != nil {
-			if err := g.sink.Row(rowOf(e)); err != nil {
+			row := rowOf(e)
+			row.Apartment = apartment
+			if err := g.sink.Row(row); err != nil {
 				return err
 			}
 		}
@@ -525,7 +528,8 @@ func (g *gen) walkthroughVoter() voter.VoterRegistered {
 	}
 }
 
-// rowOf is the population-register row of a registration.
+// rowOf is the population-register row of a registration (without the
+// apartment, which the list does not keep).
 func rowOf(e voter.VoterRegistered) popreg.Row {
 	return popreg.Row{
 		PIN: e.PIN, Surname: e.Surname, GivenName: e.GivenName, Patronymic: e.Patronymic,
@@ -549,7 +553,7 @@ const serials = 99999
 // back (by under 44 days) until its day number mod the number of serial
 // rounds equals i / 99999, so no two voters share sex, birth date and
 // serial. Nothing needs to remember the PINs already given.
-func (g *gen) voter(i int, p *precinctInfo) voter.VoterRegistered {
+func (g *gen) voter(i int, p *precinctInfo) (_ voter.VoterRegistered, apartment string) {
 	female := g.rng.IntN(1000) < 515 // 2,214,777 women of 4,297,040 in 2025
 	var surname, given, patronymic string
 	russian := g.rng.IntN(100) < 12
@@ -621,14 +625,19 @@ func (g *gen) voter(i int, p *precinctInfo) voter.VoterRegistered {
 		Street:   p.streets[g.rng.IntN(len(p.streets))],
 		Building: strconv.Itoa(1 + g.rng.IntN(p.building)),
 	}
-	if p.tec.city && g.rng.IntN(4) == 0 {
-		addr.Building += "/" + strconv.Itoa(1+g.rng.IntN(3))
+	if p.tec.city {
+		// Blocks of flats: the register has the apartment, the list
+		// stops at the building.
+		if g.rng.IntN(4) == 0 {
+			addr.Building += "/" + strconv.Itoa(1+g.rng.IntN(3))
+		}
+		apartment = strconv.Itoa(1 + g.rng.IntN(120))
 	}
 	return voter.VoterRegistered{
 		PIN: pin, Surname: surname, GivenName: given, Patronymic: patronymic,
 		BirthDate: birth, Sex: sex, Passport: passport, Address: addr,
 		Precinct: p.number, RegisteredFrom: string(voter.FromPopulationRegister),
-	}
+	}, apartment
 }
 
 func tecName(r *regionDef, t *tecDef) string {

@@ -356,6 +356,15 @@ func TestGeneratedRowsImport(t *testing.T) {
 			known[n.Int()] = true
 		}
 	}
+	apartments := 0
+	for _, r := range rows {
+		if r.Apartment != "" {
+			apartments++
+		}
+	}
+	if apartments == 0 || apartments == len(rows) {
+		t.Errorf("%d of %d rows have an apartment, want the city dwellers'", apartments, len(rows))
+	}
 	var buf bytes.Buffer
 	w, err := popreg.NewWriter(&buf)
 	if err != nil {
