@@ -63,7 +63,9 @@ func (s *Server) auditList(c echo.Context) error {
 		precinctNo = n
 	}
 	asCSV, err := wantsCSV(c)
-	v.Add("format", err)
+	if err != nil {
+		return err // 406, like the statistics
+	}
 	if err := v.Err(); err != nil {
 		return err
 	}

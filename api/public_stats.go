@@ -31,7 +31,10 @@ func statsQuery(c echo.Context) (projections.StatsLevel, bool, error) {
 		v.Add("level", ErrBadParameter)
 	}
 	asCSV, err := wantsCSV(c)
-	v.Add("format", err)
+	if err != nil {
+		// 406, not a field error: the data exists, not in that format.
+		return level, false, err
+	}
 	return level, asCSV, v.Err()
 }
 

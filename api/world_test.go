@@ -222,6 +222,17 @@ func (w *world) settle(t *testing.T) {
 		st, err := projections.Status(context.Background(), w.pool, w.store, w.list)
 		must(t, err)
 		behind := ""
+		// Status counts only the events readers can see: those of
+		// transactions older than the oldest one in flight on the whole
+		// server (other tests' databases included). Wait until every
+		// stored event is visible, or a busy server makes this return
+		// before the read models saw the last command.
+		var hidden bool
+		must(t, w.pool.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM es_events
+			WHERE tx >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint)`).Scan(&hidden))
+		if hidden {
+			behind = " (events not yet visible)"
+		}
 		for _, s := range st {
 			if s.State != projections.StateRunning || s.EventsBehind > 0 {
 				behind += fmt.Sprintf(" %s(%s, %d behind)", s.Name, s.State, s.EventsBehind)
