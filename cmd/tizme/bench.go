@@ -10,12 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/cmd/tizme/internal/servicebench"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
 	"github.com/cec-kg/tizme/eventstore/storebench"
@@ -58,25 +60,38 @@ func bench(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	// Each part gets a database of its own, so one's data does not slow
 	// the other's scans.
 	stamp := time.Now().UnixNano()
-	storePool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_store_%d", stamp))
-	if err != nil {
-		return err
+	want := benchParts(cfg.BenchParts)
+	if want[benchPartStore] {
+		storePool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_store_%d", stamp))
+		if err != nil {
+			return err
+		}
+		defer storePool.Close()
+		results, err := storebench.Run(ctx, storePool, storeSize, stdout)
+		report.Results = append(report.Results, results...)
+		if err != nil {
+			return fmt.Errorf("bench the event store: %w", err)
+		}
 	}
-	defer storePool.Close()
-	report.Results, err = storebench.Run(ctx, storePool, storeSize, stdout)
-	if err != nil {
-		return fmt.Errorf("bench the event store: %w", err)
+	if want[benchPartProjections] {
+		projPool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_projections_%d", stamp))
+		if err != nil {
+			return err
+		}
+		defer projPool.Close()
+		projResults, err := projbench.Run(ctx, projPool, projSize, stdout)
+		report.Results = append(report.Results, projResults...)
+		if err != nil {
+			return fmt.Errorf("bench the projections: %w", err)
+		}
 	}
-	projPool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_projections_%d", stamp))
-	if err != nil {
-		return err
+	if want[benchPartService] {
+		results, err := benchService(ctx, server, serviceBenchSize(cfg), stamp, log, stdout)
+		report.Results = append(report.Results, results...)
+		if err != nil {
+			return fmt.Errorf("bench the service: %w", err)
+		}
 	}
-	defer projPool.Close()
-	projResults, err := projbench.Run(ctx, projPool, projSize, stdout)
-	if err != nil {
-		return fmt.Errorf("bench the projections: %w", err)
-	}
-	report.Results = append(report.Results, projResults...)
 	printBench(stdout, report)
 	if err := os.MkdirAll(filepath.Dir(cfg.BenchOut), 0o755); err != nil {
 		return err
@@ -90,6 +105,76 @@ func bench(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	fmt.Fprintf(stdout, "\nresults written to %s\n", cfg.BenchOut)
 	return nil
+}
+
+// benchParts is the set of parts to run; all when list is empty.
+func benchParts(list string) map[string]bool {
+	parts := map[string]bool{}
+	for _, p := range strings.Split(list, ",") {
+		if p != "" {
+			parts[p] = true
+		}
+	}
+	if len(parts) == 0 {
+		for _, p := range []string{benchPartStore, benchPartProjections, benchPartService} {
+			parts[p] = true
+		}
+	}
+	return parts
+}
+
+// benchServerCommand runs `tizme serve` for the service benchmark: this
+// very binary (tests replace it with their own binary, which runs main).
+var benchServerCommand = func() (servicebench.ServerCommand, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return servicebench.ServerCommand{}, fmt.Errorf("find the tizme binary: %w", err)
+	}
+	return servicebench.ServerCommand{Path: exe, Args: []string{"serve"}}, nil
+}
+
+// serviceBenchSize is the service benchmark's size for cfg.
+func serviceBenchSize(cfg Config) servicebench.Config {
+	size := servicebench.Quick
+	if cfg.BenchSize == benchFull {
+		size = servicebench.Full
+	}
+	if cfg.BenchVoters > 0 {
+		size.Voters = cfg.BenchVoters
+	}
+	return size
+}
+
+// benchService runs the service benchmark on two fresh databases.
+func benchService(ctx context.Context, server *benchServer, size servicebench.Config, stamp int64, log *slog.Logger, stdout io.Writer) ([]storebench.Result, error) {
+	mainName, importName := fmt.Sprintf("tizme_bench_service_%d", stamp), fmt.Sprintf("tizme_bench_import_%d", stamp)
+	mainURL, err := server.create(ctx, mainName)
+	if err != nil {
+		return nil, err
+	}
+	mainPool, err := connectBench(ctx, mainURL)
+	if err != nil {
+		return nil, err
+	}
+	defer mainPool.Close()
+	importPool, err := benchPool(ctx, server, importName)
+	if err != nil {
+		return nil, err
+	}
+	defer importPool.Close()
+	cmd, err := benchServerCommand()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "tizme-bench-service-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	return servicebench.Run(ctx, servicebench.Env{
+		Main: mainPool, Import: importPool, MainURL: mainURL, Server: cmd, TempDir: dir,
+		Logger: log.With(slog.String("bench", "service")),
+	}, size, stdout)
 }
 
 // benchServer gives empty databases on a durable server, and a function
@@ -168,6 +253,11 @@ func benchPool(ctx context.Context, server *benchServer, name string) (*pgxpool.
 	if err != nil {
 		return nil, err
 	}
+	return connectBench(ctx, connString)
+}
+
+// connectBench connects to a bench database with room for 64 writers.
+func connectBench(ctx context.Context, connString string) (*pgxpool.Pool, error) {
 	poolCfg, err := pgxpool.ParseConfig(connString)
 	if err != nil {
 		return nil, err

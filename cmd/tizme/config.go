@@ -131,6 +131,12 @@ type Config struct {
 	BenchSize string
 	// BenchOut is the JSON file `tizme bench` writes.
 	BenchOut string
+	// BenchVoters sizes the service benchmark's population; 0 = the
+	// size's default (4300000 = national scale).
+	BenchVoters int
+	// BenchParts lists the parts `tizme bench` runs, comma-separated:
+	// store, projections, service; empty = all.
+	BenchParts string
 	// Args are the arguments after the flags, one per line, for the
 	// commands in takesArgs (`tizme rebuild [projection…]`). A string
 	// keeps Config comparable; ArgList splits it.
@@ -152,10 +158,14 @@ var takesArgs = map[string]bool{"rebuild": true, "verify": true, "import": true}
 // name for the usage message.
 var exactArgs = map[string]string{"import": "<file.csv>"}
 
-// Bench sizes.
+// Bench sizes and parts.
 const (
 	benchQuick = "quick"
 	benchFull  = "full"
+
+	benchPartStore       = "store"
+	benchPartProjections = "projections"
+	benchPartService     = "service"
 )
 
 // defaultConfig makes `tizme serve` work with no configuration at all.
@@ -236,6 +246,15 @@ func (c Config) Validate() error {
 	}
 	if c.BenchSize != benchQuick && c.BenchSize != benchFull {
 		errs = append(errs, fmt.Errorf("-bench-size %q: want %q or %q", c.BenchSize, benchQuick, benchFull))
+	}
+	if c.BenchVoters < 0 {
+		errs = append(errs, fmt.Errorf("-bench-voters %d: want a number of voters, or 0 for the size's default", c.BenchVoters))
+	}
+	for _, part := range strings.Split(c.BenchParts, ",") {
+		if part != "" && part != benchPartStore && part != benchPartProjections && part != benchPartService {
+			errs = append(errs, fmt.Errorf("-bench-parts %q: want a list of %s, %s, %s", c.BenchParts, benchPartStore, benchPartProjections, benchPartService))
+			break
+		}
 	}
 	if c.DemoVoters < 0 {
 		errs = append(errs, fmt.Errorf("%s %d: want a number of voters, or 0 for none", envDemoVoters, c.DemoVoters))
@@ -422,5 +441,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.ImportRejects, "rejects", cfg.ImportRejects, "import only: the rejects file (default <file>.rejects.csv)")
 	fs.StringVar(&cfg.BenchSize, "bench-size", cfg.BenchSize, "bench only: quick (CI) or full")
 	fs.StringVar(&cfg.BenchOut, "bench-out", cfg.BenchOut, "bench only: the JSON file of results")
+	fs.IntVar(&cfg.BenchVoters, "bench-voters", cfg.BenchVoters, "bench only: voters of the service benchmark; 0 = the size's default, 4300000 = national scale")
+	fs.StringVar(&cfg.BenchParts, "bench-parts", cfg.BenchParts, "bench only: parts to run, comma-separated: store, projections, service (default all)")
 	return fs
 }

@@ -144,6 +144,9 @@ func TestConfigValidate(t *testing.T) {
 		{"unknown log format", func(c *Config) { c.LogFormat = "logfmt" }, envLogFormat},
 		{"full bench", func(c *Config) { c.BenchSize = benchFull }, ""},
 		{"unknown bench size", func(c *Config) { c.BenchSize = "huge" }, "-bench-size"},
+		{"national bench", func(c *Config) { c.BenchVoters, c.BenchParts = 4_300_000, "service" }, ""},
+		{"negative bench voters", func(c *Config) { c.BenchVoters = -1 }, "-bench-voters"},
+		{"unknown bench part", func(c *Config) { c.BenchParts = "store,disk" }, "-bench-parts"},
 		{"as-of time", func(c *Config) { c.AsOfAt = "2026-09-10T12:00:00+06:00" }, ""},
 		{"identity provider", func(c *Config) {
 			c.OIDCIssuer, c.OIDCJWKSURL = "https://id.gov.kg", "https://id.gov.kg/jwks"

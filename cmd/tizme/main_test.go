@@ -20,7 +20,18 @@ import (
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// envRunMain makes the test binary run tizme's main instead of the tests:
+// the service benchmark starts `tizme serve` as a separate process, and
+// in tests that process is this binary.
+const envRunMain = "TIZME_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(envRunMain) == "1" {
+		main()
+		os.Exit(0)
+	}
+	pgtest.Main(m)
+}
 
 // logWatcher collects run's JSON log lines and reports the HTTP address
 // once the server logs it.

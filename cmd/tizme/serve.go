@@ -7,9 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/cec-kg/tizme/api"
+	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
@@ -57,13 +60,22 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 		log.Info("command bus, reactions and projections stopped")
 	}()
 
-	srv, err := api.New(api.Config{Logger: log, Version: version()}, api.Deps{DB: db.pool, Events: events})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	defer ln.Close()
+	deps := api.Deps{
+		DB: db.pool, Events: events, Codec: codec, Commands: svc.Bus, VoterKey: svc.VoterKey, Projections: svc.Projections,
+	}
+	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, ln.Addr(), log); err != nil {
+		return err
+	}
+	srv, err := api.New(api.Config{
+		Logger: log, Version: version(), SelfCheckRate: cfg.SelfCheckRate, SelfCheckBurst: cfg.SelfCheckBurst,
+	}, deps)
+	if err != nil {
+		return err
 	}
 	log.Info("http server listening", "addr", ln.Addr().String(), "url", browseURL(ln.Addr()))
 
@@ -86,6 +98,58 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 	}
 	log.Info("http server stopped")
 	return nil
+}
+
+// signIn builds the token verifier: for the configured identity provider,
+// or for the development issuer this process serves at /dev/oidc, whose
+// key set the verifier fetches over HTTP from this very server (the same
+// path as a real provider's).
+func signIn(cfg Config, addr net.Addr, log *slog.Logger) (api.TokenVerifier, http.Handler, error) {
+	if !cfg.devIssuerEnabled() {
+		if cfg.OIDCIssuer == "" {
+			log.Warn("no identity provider configured: the cabinet, staff and auditor endpoints refuse every token",
+				"configure", envOIDCIssuer+", "+envOIDCJWKSURL+" (or "+envDevIssuer+"=on for a demo)")
+		}
+		v, err := auth.NewVerifier(auth.VerifierConfig{
+			Issuer: cfg.OIDCIssuer, Audience: cfg.OIDCAudience, JWKSURL: cfg.OIDCJWKSURL,
+		})
+		if err != nil && cfg.OIDCIssuer == "" {
+			return refuseTokens{}, nil, nil
+		}
+		return v, nil, err
+	}
+	base := cfg.PublicURL
+	if base == "" {
+		base = browseURL(addr)
+	}
+	base = strings.TrimSuffix(base, "/")
+	dev, err := auth.NewDevIssuer(base+devIssuerPath, cfg.OIDCAudience)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The key set is fetched over loopback: the public URL may name a
+	// proxy this process cannot reach.
+	_, port, _ := net.SplitHostPort(addr.String())
+	v, err := auth.NewVerifier(auth.VerifierConfig{
+		Issuer: dev.Issuer(), Audience: cfg.OIDCAudience,
+		JWKSURL: "http://" + net.JoinHostPort("127.0.0.1", port) + devIssuerPath + "/jwks",
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	log.Warn("development token issuer ON: it signs a token for anyone who asks; never use it with real data",
+		"token_endpoint", dev.Issuer()+"/token", "disable_with", envDevIssuer+"=off")
+	return v, dev.Handler(), nil
+}
+
+// devIssuerPath is where api serves the development issuer.
+const devIssuerPath = "/dev/oidc"
+
+// refuseTokens is the verifier when no identity provider is configured.
+type refuseTokens struct{}
+
+func (refuseTokens) Verify(context.Context, string) (auth.Principal, error) {
+	return auth.Principal{}, fmt.Errorf("%w: no identity provider is configured", auth.ErrInvalidToken)
 }
 
 // demoSeed fixes the demo data: every fresh private database shows the

@@ -84,10 +84,14 @@ func decodeKey(s string) ([]byte, error) {
 // services are the background parts of serve: the command bus with every
 // handler, the reactions, and the projection runner.
 type services struct {
-	Bus  *cmds.Bus
-	stop context.CancelFunc
-	wg   sync.WaitGroup
-	errs chan error
+	Bus *cmds.Bus
+	// VoterKey is the voter-stream key the handlers use.
+	VoterKey []byte
+	// Projections reports the read models' state and lag.
+	Projections func(context.Context) ([]projections.ProjectionStatus, error)
+	stop        context.CancelFunc
+	wg          sync.WaitGroup
+	errs        chan error
 }
 
 // startServices starts the command bus, the reactor and the projection
@@ -125,7 +129,10 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 		return nil, errors.Join(err, bus.Close())
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
-	s := &services{Bus: bus, stop: stop, errs: make(chan error, 2)}
+	s := &services{Bus: bus, VoterKey: key, stop: stop, errs: make(chan error, 2)}
+	s.Projections = func(ctx context.Context) ([]projections.ProjectionStatus, error) {
+		return projections.Status(ctx, db.pool, events, list)
+	}
 	reactor := cmds.NewReactor(bus, "")
 	for _, run := range []func(context.Context) error{reactor.Run, runner.Run} {
 		s.wg.Add(1)

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cec-kg/tizme/cmd/tizme/internal/servicebench"
+	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
+)
+
+// TestBenchService runs the service benchmark end to end at a tiny size:
+// demo data, the register import, every rebuild, commands, `tizme serve`
+// as a separate process (this test binary) under self-check load, its
+// peak memory, and as-of lists. It checks that every figure was measured,
+// not how fast: speed is for `make bench`.
+func TestBenchService(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	log := slog.New(slog.DiscardHandler)
+	server, err := openBenchServer(ctx, Config{DatabaseURL: pgtest.NewDatabase(t)}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := server.close(); err != nil {
+			t.Errorf("drop the bench databases: %v", err)
+		}
+	}()
+	benchServerCommand = func() (servicebench.ServerCommand, error) {
+		return servicebench.ServerCommand{Path: os.Args[0], Args: []string{"serve"}, Env: []string{envRunMain + "=1"}}, nil
+	}
+	size := servicebench.Config{Voters: 3000, BaselineEvents: 200, NaiveProjectionEvents: 200,
+		CommandDuration: 500 * time.Millisecond, LoadDuration: time.Second, LoadWorkers: 8, AsOfSamples: 10}
+	results, err := benchService(ctx, server, size, time.Now().UnixNano(), log, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []struct {
+		prefix   string
+		baseline bool
+	}{
+		{"demo-data:", false},
+		{"import: tizme import of 3000", true},
+		{"rebuild: public voter list", true},
+		{"rebuild: all", true},
+		{"commands: durable consent.give through the bus, 1 client(s)", true},
+		{"commands: durable consent.give through the bus, 64 client(s)", true},
+		{"public self-check over HTTP", true},
+		{"peak RSS of tizme serve", false},
+		{"as-of list, one precinct", true},
+		{"as-of list, whole list streamed (3000 rows", false},
+	} {
+		found := false
+		for _, r := range results {
+			if !strings.HasPrefix(r.Name, want.prefix) {
+				continue
+			}
+			found = true
+			if r.Value <= 0 || (want.baseline && (r.Baseline <= 0 || r.Ratio <= 0)) {
+				t.Errorf("%s: value %v, baseline %v, ratio %v", r.Name, r.Value, r.Baseline, r.Ratio)
+			}
+		}
+		if !found {
+			t.Errorf("no figure named %q among %d", want.prefix, len(results))
+		}
+	}
+}
