@@ -147,7 +147,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		DB: pool, Events: w.store, Codec: codec, Commands: bus, Tokens: verifier, VoterKey: testVoterKey,
 		DevIssuer: w.dev.Handler(), Now: w.clock.now,
 		Projections: func(ctx context.Context) ([]projections.ProjectionStatus, error) {
-			return projections.Status(ctx, pool, w.store, list)
+			return projections.Lag(ctx, pool, w.store, list)
 		},
 	})
 	must(t, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -31,6 +32,11 @@ type database struct {
 
 // openDatabase connects to DATABASE_URL, or starts the private PostgreSQL
 // in the data folder and connects to its "tizme" database.
+// defaultPoolConns is the pool size unless the connection string sets
+// pool_max_conns: the projections' ownership locks (one connection each),
+// the bus, the reactions and the HTTP handlers.
+const defaultPoolConns = 48
+
 func openDatabase(ctx context.Context, cfg Config, log *slog.Logger) (_ *database, err error) {
 	db := &database{log: log}
 	connString := cfg.DatabaseURL
@@ -65,6 +71,13 @@ func openDatabase(ctx context.Context, cfg Config, log *slog.Logger) (_ *databas
 		return nil, fmt.Errorf("%s is not a valid PostgreSQL connection string", envDatabaseURL)
 	}
 	poolCfg.ConnConfig.RuntimeParams["application_name"] = "tizme"
+	// pgx's default (4 on two cores) starves the service: each running
+	// projection holds a connection for its ownership lock, and the HTTP
+	// handlers and the command bus need their own. A pool_max_conns in
+	// the connection string still decides.
+	if !strings.Contains(connString, "pool_max_conns") {
+		poolCfg.MaxConns = defaultPoolConns
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)

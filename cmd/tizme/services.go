@@ -131,7 +131,7 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s := &services{Bus: bus, VoterKey: key, stop: stop, errs: make(chan error, 2)}
 	s.Projections = func(ctx context.Context) ([]projections.ProjectionStatus, error) {
-		return projections.Status(ctx, db.pool, events, list)
+		return projections.Lag(ctx, db.pool, events, list)
 	}
 	reactor := cmds.NewReactor(bus, "")
 	for _, run := range []func(context.Context) error{reactor.Run, runner.Run} {
