@@ -20,7 +20,7 @@ import (
 // Auditors rebuild the list as it stood at any past time, browse the raw
 // event log, read the latest verification of every read model and the
 // record of staff reads of personal data.
-func (s *Server) auditRoutes(g *echo.Group) {
+func (s *Server) auditRoutes(g routes) {
 	g.GET("/list", s.auditList)
 	g.GET("/events", s.auditEvents)
 	g.GET("/verifications", s.auditVerifications)

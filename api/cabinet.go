@@ -21,7 +21,7 @@ import (
 // withdraws consent, files and withdraws applications and follows each to
 // its decision. Every change carries the token's authentication method
 // onto its events (VC §8).
-func (s *Server) cabinetRoutes(g *echo.Group) {
+func (s *Server) cabinetRoutes(g routes) {
 	g.GET("", s.myEntry)
 	g.GET("/consents", s.myConsents)
 	g.POST("/consents", s.giveConsent)

@@ -21,9 +21,9 @@ var apiDescription = i18n.Text{
 }
 
 var apiDocsNote = i18n.Text{
-	Ky: "API документациясы даярдалууда.",
-	Ru: "Документация API готовится.",
-	En: "The API documentation is in preparation.",
+	Ky: "API сүрөттөмөсү (OpenAPI 3.1): /api/v1/openapi.yaml же /api/v1/openapi.json.",
+	Ru: "Описание API (OpenAPI 3.1): /api/v1/openapi.yaml или /api/v1/openapi.json.",
+	En: "The API description (OpenAPI 3.1): /api/v1/openapi.yaml or /api/v1/openapi.json.",
 }
 
 // apiIndex lists what API v1 offers; clients follow its links rather than
@@ -46,6 +46,12 @@ func (s *Server) apiIndex(c echo.Context) error {
 			"ready":    {Href: "/readyz"},
 			"problems": {Href: "/problems"},
 			"problem":  {Href: "/problems/{code}", Templated: true},
+			"openapi":  {Href: "/api/v1/openapi.json"},
+			"public":   {Href: "/api/v1/public/list"},
+			"cabinet":  {Href: "/api/v1/me"},
+			"staff":    {Href: "/api/v1/staff/queue"},
+			"audit":    {Href: "/api/v1/audit/events"},
+			"metrics":  {Href: "/metrics"},
 		},
 	})
 }

@@ -24,7 +24,7 @@ import (
 // public read models, whose columns a registry test checks for personal
 // data; the one exception, the self-check, answers for one PIN the
 // caller must already know, under a rate limit (VP 2.2).
-func (s *Server) publicRoutes(g *echo.Group) {
+func (s *Server) publicRoutes(g routes) {
 	g.POST("/self-check", s.selfCheck)
 	g.GET("/list", s.listStatus)
 	g.GET("/precincts", s.precinctDirectory)

@@ -282,10 +282,27 @@ func (s *Server) routes() {
 		dev := echo.WrapHandler(http.StripPrefix(devIssuerPath, s.deps.DevIssuer))
 		e.Any(devIssuerPath+"/*", dev)
 	}
-	s.publicRoutes(e.Group("/api/v1/public"))
-	s.cabinetRoutes(e.Group("/api/v1/me", s.authenticate, requireRole(auth.RoleVoter)))
-	s.staffRoutes(e.Group("/api/v1/staff", s.authenticate, requireRole(auth.RoleStaff)))
-	s.auditRoutes(e.Group("/api/v1/audit", s.authenticate, requireRole(auth.RoleAuditor)))
+	s.publicRoutes(routes{g: e.Group("/api/v1/public")})
+	s.cabinetRoutes(s.signedIn(e.Group("/api/v1/me"), auth.RoleVoter))
+	s.staffRoutes(s.signedIn(e.Group("/api/v1/staff"), auth.RoleStaff))
+	s.auditRoutes(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor))
+}
+
+// routes adds routes to a group with middleware of their own. The
+// middleware goes on each route, not on the group: a group's middleware
+// makes echo answer every unknown path and method under it through that
+// middleware (401 instead of 404, 404 instead of 405).
+type routes struct {
+	g  *echo.Group
+	mw []echo.MiddlewareFunc
+}
+
+func (r routes) GET(path string, h echo.HandlerFunc)  { r.g.GET(path, h, r.mw...) }
+func (r routes) POST(path string, h echo.HandlerFunc) { r.g.POST(path, h, r.mw...) }
+
+// signedIn is g's routes for principals with role.
+func (s *Server) signedIn(g *echo.Group, role auth.Role) routes {
+	return routes{g: g, mw: []echo.MiddlewareFunc{s.authenticate, requireRole(role)}}
 }
 
 // devIssuerPath is where the development token issuer is served.

@@ -24,7 +24,7 @@ import (
 // Commission staff (VC §17–18): the queue of their own commission (the
 // token's commission claim), an application with the voter's data (each
 // read recorded for the auditors), and the steps to a decision.
-func (s *Server) staffRoutes(g *echo.Group) {
+func (s *Server) staffRoutes(g routes) {
 	g.GET("/queue", s.staffQueue)
 	g.GET("/anomalies", s.staffAnomalies)
 	g.GET("/applications/:id", s.staffApplication)
@@ -164,7 +164,7 @@ type StaffApplication struct {
 	Claim       ClaimView       `json:"claim"`
 	Voter       *StaffVoterView `json:"voter"`
 	Consent     *ConsentView    `json:"consent"`
-	// AccessRecorded is the ID of the record of this read (VC: every read
+	// AccessRecorded tells that this read was recorded (every read
 	// of a voter's data by staff is recorded for the auditors).
 	AccessRecorded bool `json:"access_recorded"`
 }

@@ -144,8 +144,11 @@ type AppendResult struct {
 // mean (PostgreSQL: writer transaction and sequence; EventStoreDB: commit and
 // prepare positions); readers only compare positions and store them.
 type Position struct {
-	Commit  uint64
-	Prepare uint64
+	// The JSON names are what the API shows; stored JSON written before
+	// they existed ("Commit") still reads, as Go matches names without
+	// regard to case.
+	Commit  uint64 `json:"commit"`
+	Prepare uint64 `json:"prepare"`
 }
 
 // Start is the position before the first event.

@@ -100,8 +100,10 @@ func (p Principal) Has(r Role) bool {
 }
 
 // The errors of sign-in. Every error Verify and BearerToken return wraps
-// exactly one of them (errors.Is); the HTTP layer maps them to 401 (the
-// first three) and 403 (ErrBadClaims). None of their texts ever contains the
+// exactly one of them (errors.Is); the HTTP layer maps each to a 401 with
+// its own code (token_missing, token_invalid, token_expired,
+// token_bad_claims: a token that proves nothing usable is no sign-in).
+// None of their texts ever contains the
 // token: a bearer token in a log is a stolen session.
 var (
 	// ErrNoToken means the request carries no "Authorization: Bearer"
