@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/cec-kg/tizme/api/auth"
 )
 
@@ -210,10 +209,8 @@ func matrixRows() []matrixRow {
 		{method: "GET", route: "/api/v1/audit/events", req: getReq("/api/v1/audit/events?limit=5"), want: auditOnly},
 		{method: "GET", route: "/api/v1/audit/verifications", req: getReq("/api/v1/audit/verifications"), want: auditOnly},
 		{method: "GET", route: "/api/v1/audit/access", req: getReq("/api/v1/audit/access"), want: auditOnly},
-
 	}
 }
-
 
 // TestAuthorizationMatrix calls every route the server registers as each
 // of six callers and checks the status. A route added without a row here
