@@ -75,9 +75,11 @@
 // after; if the record is lost, the retried command finds its own events
 // by their derived IDs, decides again on the state before them and
 // re-sends the same events, which the store drops as an idempotent
-// retry. Two calls with the same key at once serialise on a
-// transaction-scoped advisory lock on the key: one writes, the other
-// answers from its record.
+// retry. The key is claimed where the outcome is recorded: the
+// transaction that records it first inserts the key's row, so two calls
+// with the same key at once serialise on the key's unique index: one
+// writes, the other answers from its record. A retry therefore loads and
+// decides again before its claim finds the record; it writes nothing.
 //
 // WARNING: the idempotency key alone identifies a command: re-sending a
 // key with other fields returns the first answer, it does not compare

@@ -22,7 +22,8 @@ func TestRetriedCommandReturnsFirstResult(t *testing.T) {
 		b.mustSend(t, Deposit{Envelope: env(key()), Account: id, Amount: 1})
 
 		// The same key again, even with other fields: the first answer,
-		// nothing decided, nothing written.
+		// nothing written. (The retry may decide again: the key is claimed
+		// where the outcome is recorded, and the claim finds the record.)
 		again := b.mustSend(t, Deposit{Envelope: env(k), Account: id, Amount: 999})
 		if !again.Replayed {
 			t.Error("replay not marked")
@@ -31,9 +32,6 @@ func TestRetriedCommandReturnsFirstResult(t *testing.T) {
 		if again.Stream != first.Stream || again.Revision != first.Revision || again.Events != first.Events ||
 			again.Position != first.Position || string(again.Value) != string(first.Value) {
 			t.Fatalf("replayed %+v, first %+v", again, first)
-		}
-		if n := b.hooks.decides.Load(); n != 2 {
-			t.Errorf("%d decisions, want 2", n)
 		}
 		if n := len(b.events(t, "account-"+id)); n != 3 {
 			t.Fatalf("%d events, want 3", n)
@@ -54,9 +52,9 @@ func TestRetriedRejectionAnswersTheSame(t *testing.T) {
 		if !errors.Is(first, ErrInsufficientFunds) {
 			t.Fatalf("first: %v", first)
 		}
-		// The rule would now allow it, but the answer to this key stands.
+		// The rule would now allow it, but the answer to this key stands,
+		// and nothing is withdrawn.
 		b.mustSend(t, Deposit{Envelope: env(key()), Account: id, Amount: 100})
-		decided := b.hooks.decides.Load()
 
 		_, again := b.send(t, withdraw)
 		if !errors.Is(again, ErrInsufficientFunds) || !errors.Is(again, commands.ErrRejected) || again.Error() != first.Error() {
@@ -65,9 +63,6 @@ func TestRetriedRejectionAnswersTheSame(t *testing.T) {
 		var w1, w2 *commands.WireError
 		if !errors.As(first, &w1) || !errors.As(again, &w2) || !maps.Equal(w1.Params(), w2.Params()) || w1.Code() != w2.Code() {
 			t.Fatalf("answers differ: %v / %v", first, again)
-		}
-		if n := b.hooks.decides.Load(); n != decided {
-			t.Errorf("decided again (%d → %d)", decided, n)
 		}
 		if got := b.balance(t, id); got != 100 {
 			t.Errorf("balance %d, want 100", got)
@@ -149,7 +144,9 @@ func loseResults(t *testing.T, b *bench, on bool) {
 	t.Helper()
 	sql := `ALTER TABLE command_results DROP CONSTRAINT lose_results`
 	if on {
-		sql = `ALTER TABLE command_results ADD CONSTRAINT lose_results CHECK (key NOT LIKE 'lose-%')`
+		// The key's claim (result null) passes; recording its outcome
+		// fails, after the events were appended.
+		sql = `ALTER TABLE command_results ADD CONSTRAINT lose_results CHECK (key NOT LIKE 'lose-%' OR result = 'null'::jsonb)`
 	}
 	if _, err := b.pool.Exec(ctxFor(t), sql); err != nil {
 		t.Fatal(err)
@@ -214,9 +211,8 @@ func TestEventStoreDBLostResultRetryWritesNothing(t *testing.T) {
 		t.Fatal("the lost command's events do not carry its derived IDs")
 	}
 	// From now on the key is answered from the store.
-	decided := b.hooks.decides.Load()
 	again := b.mustSend(t, Deposit{Envelope: env(k), Account: id, Amount: 4, Times: 2})
-	if !again.Replayed || again.Revision != 2 || b.hooks.decides.Load() != decided {
+	if !again.Replayed || again.Revision != 2 || len(b.events(t, stream)) != len(before) {
 		t.Fatalf("third send: %+v", again)
 	}
 	if got := b.balance(t, id); got != 19 {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -79,21 +78,32 @@ func lookupResult(ctx context.Context, q querier, key string) (storedResult, boo
 	return r, true, nil
 }
 
-// lockKey serialises, until the transaction ends, every transaction that
-// handles the same idempotency key.
-func lockKey(ctx context.Context, tx pgx.Tx, key string) error {
-	h := fnv.New64a()
-	h.Write([]byte("tizme-command:"))
-	h.Write([]byte(key))
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64())); err != nil {
-		return fmt.Errorf("lock idempotency key: %w", err)
+
+// claimKey claims key for this transaction, in one statement: it inserts
+// the key's row (result to follow, by storeResult, before the commit) and
+// reports true; or, when the key is already recorded, it returns the
+// record and false. A concurrent transaction claiming the same key waits
+// on the key's unique index until this one ends, then reads its record.
+func claimKey(ctx context.Context, tx pgx.Tx, key, command string) (storedResult, bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO command_results (key, command, result) VALUES ($1, $2, 'null') ON CONFLICT (key) DO NOTHING`, key, command)
+	if err != nil {
+		return storedResult{}, false, fmt.Errorf("claim idempotency key: %w", err)
 	}
-	return nil
+	if tag.RowsAffected() == 1 {
+		return storedResult{}, true, nil
+	}
+	// A new statement, so a new snapshot: the record committed by the
+	// transaction this one waited for is visible.
+	r, found, err := lookupResult(ctx, tx, key)
+	if err == nil && !found {
+		err = errors.New("claim idempotency key: the key's record vanished")
+	}
+	return r, false, err
 }
 
-func insertResult(ctx context.Context, tx pgx.Tx, key, command string, result json.RawMessage, code *string) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO command_results (key, command, result, error_code) VALUES ($1, $2, $3, $4)`,
-		key, command, result, code); err != nil {
+// storeResult records the outcome under a key claimed by claimKey.
+func storeResult(ctx context.Context, tx pgx.Tx, key string, result json.RawMessage, code *string) error {
+	if _, err := tx.Exec(ctx, `UPDATE command_results SET result = $2, error_code = $3 WHERE key = $1`, key, result, code); err != nil {
 		return fmt.Errorf("record result: %w", err)
 	}
 	return nil
@@ -146,13 +156,10 @@ func (d *idempotency) middleware(next HandlerFunc) HandlerFunc {
 		if err := ValidateKey(cmd.Key()); err != nil {
 			return Result{}, err
 		}
-		r, found, err := lookupResult(ctx, d.pool, cmd.Key())
-		if err != nil {
-			return Result{}, err
-		}
-		if found {
-			return d.replay(r, cmd)
-		}
+		// No look-up here: the key is claimed where the outcome is
+		// recorded (commit, reject), and a retry that decides again finds
+		// its record there. A retry costs a load and a decision; a new
+		// command, the common case, saves a round trip.
 		res, err := next(withCommitter(ctx, d), cmd)
 		if err != nil && d.errs.isRejection(err) {
 			return d.reject(ctx, cmd, err)
@@ -175,19 +182,16 @@ func (d *idempotency) reject(ctx context.Context, cmd Command, rejected error) (
 		other bool
 	)
 	err = pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
-		if err := lockKey(ctx, tx, cmd.Key()); err != nil {
-			return err
-		}
-		r, found, err := lookupResult(ctx, tx, cmd.Key())
+		r, claimed, err := claimKey(ctx, tx, cmd.Key(), cmd.CommandName())
 		if err != nil {
 			return err
 		}
-		if found {
+		if !claimed {
 			other = true
 			res, out = d.replay(r, cmd)
 			return nil
 		}
-		return insertResult(ctx, tx, cmd.Key(), cmd.CommandName(), body, &w.Code)
+		return storeResult(ctx, tx, cmd.Key(), body, &w.Code)
 	})
 	if err != nil {
 		return Result{}, errors.Join(rejected, err)
@@ -214,14 +218,11 @@ func (d *idempotency) commit(ctx context.Context, cmd Command, stream string, ex
 		appended  bool
 	)
 	err := pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
-		if err := lockKey(ctx, tx, cmd.Key()); err != nil {
-			return err
-		}
-		r, found, err := lookupResult(ctx, tx, cmd.Key())
+		r, claimed, err := claimKey(ctx, tx, cmd.Key(), cmd.CommandName())
 		if err != nil {
 			return err
 		}
-		if found {
+		if !claimed {
 			res, replayErr = d.replay(r, cmd)
 			return nil
 		}
@@ -244,7 +245,7 @@ func (d *idempotency) commit(ctx context.Context, cmd Command, stream string, ex
 		if err != nil {
 			return fmt.Errorf("record result: %w", err)
 		}
-		return insertResult(ctx, tx, cmd.Key(), cmd.CommandName(), body, nil)
+		return storeResult(ctx, tx, cmd.Key(), body, nil)
 	})
 	if err != nil {
 		return Result{}, err
