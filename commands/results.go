@@ -78,7 +78,6 @@ func lookupResult(ctx context.Context, q querier, key string) (storedResult, boo
 	return r, true, nil
 }
 
-
 // claimKey claims key for this transaction, in one statement: it inserts
 // the key's row (result to follow, by storeResult, before the commit) and
 // reports true; or, when the key is already recorded, it returns the
