@@ -27,6 +27,10 @@ func (s *Server) auditRoutes(g routes) {
 	g.GET("/access", s.auditAccess)
 }
 
+// listStreamTimeout bounds the streaming of one as-of list (4.3 M rows
+// stream in well under a minute; the margin is for slow clients).
+const listStreamTimeout = 15 * time.Minute
+
 // HeaderListDigest carries the SHA-256 digest of an as-of list
 // (projections.Digest); for a streamed CSV it is an HTTP trailer.
 const HeaderListDigest = "X-List-Digest"
@@ -76,6 +80,11 @@ func (s *Server) auditList(c echo.Context) error {
 		}
 	}
 	res := c.Response()
+	// The whole national list streams for longer than the server's write
+	// timeout: this answer gets a deadline of its own.
+	if err := http.NewResponseController(res).SetWriteDeadline(time.Now().Add(listStreamTimeout)); err != nil {
+		return err
+	}
 	noStore(c)
 	res.Header().Set("X-List-At", at.UTC().Format(time.RFC3339Nano))
 	var digest projections.ListDigest

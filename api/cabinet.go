@@ -11,6 +11,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -284,6 +285,17 @@ func (s *Server) withdrawApplication(c echo.Context) error {
 	key, err := idempotencyKey(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+id.String())
 	if err != nil {
 		return err
+	}
+	// Another voter's application is "not found", as when reading it:
+	// the answer must not confirm that it exists. (The domain's own
+	// refusal, application.not_yours, stays for other callers.)
+	a, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
+		func() *application.Application { return application.New(id) })
+	if err != nil {
+		return err
+	}
+	if a.Status() != application.StatusNone && a.Voter() != stream {
+		return ErrNotFound
 	}
 	res, err := s.send(c, auth.RoleVoter, commands.WithdrawApplication{
 		Envelope: commands.Envelope{IdempotencyKey: key}, Application: id, VoterRef: commands.VoterRef{Voter: stream},

@@ -224,7 +224,7 @@ func TestEndpointErrors(t *testing.T) {
 		}},
 		{name: "withdraw: another voter's application", req: func(_ *testing.T, f *fixture) call {
 			return call{method: "POST", path: "/api/v1/me/applications/" + f.app + "/withdraw", as: &voterAigul}
-		}, status: 403, code: "application.not_yours"},
+		}, status: 404, code: "not_found"},
 		{name: "withdraw: unknown application", req: fixed(call{method: "POST", path: "/api/v1/me/applications/" + uuid.NewString() + "/withdraw", as: &voterAsan}),
 			status: 404, code: "application.not_found", langs: true},
 
