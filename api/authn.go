@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -117,9 +116,4 @@ func idempotencyKey(c echo.Context, role auth.Role, op string) (string, error) {
 	}
 	c.Response().Header().Set(HeaderIdempotencyKey, key)
 	return actor(principal(c), role) + "/" + op + "/" + key, nil
-}
-
-// hasAny reports whether roles holds one of want.
-func hasAny(roles []auth.Role, want ...auth.Role) bool {
-	return slices.ContainsFunc(roles, func(r auth.Role) bool { return slices.Contains(want, r) })
 }
