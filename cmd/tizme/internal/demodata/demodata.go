@@ -548,6 +548,21 @@ func (g *gen) skewed(n int) int {
 // serials is how many PIN serials the generator uses (00001 to 99999).
 const serials = 99999
 
+// uniqueBirth moves birth back by under rounds days, to the first day
+// whose number (days since 1970-01-01, counted down before it) is round
+// modulo rounds: voters of different rounds, who share serials, then
+// never share a birth date. The day number is floored: a division that
+// truncates toward zero numbers 31 December 1969 and 1 January 1970
+// alike, and gave two voters born in late 1969 one PIN.
+func uniqueBirth(birth time.Time, round, rounds int) time.Time {
+	if rounds <= 1 {
+		return birth
+	}
+	day := int(math.Floor(float64(birth.Unix()) / 86400))
+	shift := ((day-round)%rounds + rounds) % rounds
+	return birth.AddDate(0, 0, -shift)
+}
+
 // voter makes voter i, at precinct p. PINs are unique by construction:
 // the serial is a permutation of i mod 99999, and the birth date is moved
 // back (by under 44 days) until its day number mod the number of serial
@@ -602,12 +617,7 @@ func (g *gen) voter(i int, p *precinctInfo) (_ voter.VoterRegistered, apartment 
 	age := min(18+int(72*math.Pow(g.rng.Float64(), 1.4)), 89)
 	vd := time.Date(voting.Year(), voting.Month(), voting.Day(), 12, 0, 0, 0, time.UTC)
 	bt := vd.AddDate(-age, 0, 0).AddDate(0, 0, -g.rng.IntN(300)-1)
-	round := i / serials
-	if rounds := 1 + (g.stats.Voters-1)/serials; rounds > 1 {
-		day := int(bt.Unix() / 86400)
-		shift := ((day-round)%rounds + rounds) % rounds
-		bt = bt.AddDate(0, 0, -shift)
-	}
+	bt = uniqueBirth(bt, i/serials, 1+(g.stats.Voters-1)/serials)
 	birth := calendar.MustDate(bt.Year(), bt.Month(), bt.Day())
 	sexDigit, sex := "2", "M"
 	if female {
