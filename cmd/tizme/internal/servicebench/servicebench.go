@@ -70,7 +70,7 @@ type Config struct {
 
 // Quick is small enough for CI.
 var Quick = Config{Voters: 20_000, BaselineEvents: 2_000, NaiveProjectionEvents: 2_000,
-	CommandDuration: 3 * time.Second, LoadDuration: 5 * time.Second, LoadWorkers: 32, AsOfSamples: 100}
+	CommandDuration: 3 * time.Second, LoadDuration: 5 * time.Second, LoadWorkers: 64, AsOfSamples: 100}
 
 // Full is the size of a run by hand; set Voters to 4,300,000 for the
 // national scale.
