@@ -76,24 +76,24 @@ func (s *Server) myEntry(c echo.Context) error {
 	if !e.Registered() {
 		return ErrNoEntry
 	}
-	a := e.Address()
 	out := MyEntry{
 		PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(), Patronymic: e.Name().Patronymic(),
 		BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(),
-		Address: map[string]string{"region": a.Region(), "district": a.District(), "settlement": a.Settlement(),
-			"street": a.Street(), "building": a.Building()},
-		OnList: !e.Removed(), Source: string(e.Source()), UpdatedAt: e.UpdatedAt().UTC(),
-		Precinct: PrecinctRef{Number: int(e.Precinct().Int())},
+		Address: addressView(e.Address()),
+		OnList:  !e.Removed(), Source: string(e.Source()), UpdatedAt: e.UpdatedAt().UTC(),
+		Precinct: PrecinctRef{Number: e.Precinct().Int()},
 	}
 	if e.Removed() {
 		r := e.Removal()
 		out.Removal = &RemovalView{Reason: string(r.Reason), Note: r.Note, RemovedAt: e.UpdatedAt().UTC()}
 	}
 	// The polling station's address and commission come from the
-	// self-check read model; a lagging read model leaves them out.
+	// self-check read model; while it lags behind a move, they are left
+	// out rather than shown for the old precinct.
 	if sc, err := projections.ReadSelfCheck(ctx, s.deps.DB, stream); err == nil {
-		out.Precinct = selfCheckView(sc).Precinct
-		out.Precinct.Number = int(e.Precinct().Int())
+		if sc.Precinct == e.Precinct().Int() {
+			out.Precinct = selfCheckView(sc).Precinct
+		}
 	} else if !errors.Is(err, projections.ErrNoSelfCheck) {
 		return err
 	}

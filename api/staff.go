@@ -208,12 +208,10 @@ func (s *Server) staffApplication(c echo.Context) error {
 	}
 	out.AccessRecorded = true
 	if e.Registered() {
-		addr := e.Address()
 		out.Voter = &StaffVoterView{
 			Stream: a.Voter(), PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(),
 			Patronymic: e.Name().Patronymic(), BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(),
-			Address: map[string]string{"region": addr.Region(), "district": addr.District(), "settlement": addr.Settlement(),
-				"street": addr.Street(), "building": addr.Building()},
+			Address:  addressView(e.Address()),
 			Precinct: e.Precinct().Int(), OnList: !e.Removed(),
 		}
 	}

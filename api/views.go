@@ -8,6 +8,7 @@ import (
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/consent"
+	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
 )
@@ -139,14 +140,19 @@ func claimView(c application.Claim) ClaimView {
 		v.BirthDate = &d
 	}
 	if !c.Address.IsZero() {
-		a := c.Address
-		v.Address = map[string]string{"region": a.Region(), "district": a.District(), "settlement": a.Settlement(),
-			"street": a.Street(), "building": a.Building()}
+		v.Address = addressView(c.Address)
 	}
 	if !c.Respondent.IsZero() {
 		v.Respondent = c.Respondent.String()
 	}
 	return v
+}
+
+// addressView is a home address as the voter and staff see it (never
+// served to the public).
+func addressView(a geo.Address) map[string]string {
+	return map[string]string{"region": a.Region(), "district": a.District(), "settlement": a.Settlement(),
+		"street": a.Street(), "building": a.Building()}
 }
 
 func utcPtr(t *time.Time) *time.Time {
