@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -237,6 +238,16 @@ func (PrecinctStats) Apply(ctx context.Context, b *Batch) error {
 		return err
 	}
 
+	// The states before the batch, for the deltas of psApplyDeltas.
+	oldVoters := make(map[string]psVoter, len(voters))
+	for k, w := range voters {
+		oldVoters[k] = *w
+	}
+	oldApps := make(map[string]psApp, len(apps))
+	for k, a := range apps {
+		oldApps[k] = *a
+	}
+
 	touchedVoters := map[string]bool{}
 	touchedApps := map[string]bool{}
 	affected := map[int]bool{}    // precincts whose voter or form counts may change
@@ -460,11 +471,180 @@ func (PrecinctStats) Apply(ctx context.Context, b *Batch) error {
 		newRef, electionID, latest); err != nil {
 		return err
 	}
-	all := oldRef == nil || *oldRef != newRef
-	if !all && len(affected) == 0 && len(appAffected) == 0 {
+	if oldRef == nil || *oldRef != newRef {
+		// The reference day moved: every age band changes.
+		return psRecompute(ctx, b, newRef, true, slices.Sorted(maps.Keys(affected)), slices.Sorted(maps.Keys(appAffected)))
+	}
+	if len(affected) == 0 && len(appAffected) == 0 {
 		return nil
 	}
-	return psRecompute(ctx, b, newRef, all, slices.Sorted(maps.Keys(affected)), slices.Sorted(maps.Keys(appAffected)))
+	ref, err := calendar.ParseDate(newRef)
+	if err != nil {
+		return err
+	}
+	d := psDeltas{ref: ref, precincts: map[int]*psCounts{}, apps: map[psAppKey]int64{}}
+	for p := range affected {
+		d.counts(p)
+	}
+	for s := range touchedVoters {
+		if w, ok := oldVoters[s]; ok {
+			d.voter(w, -1)
+		}
+		d.voter(*voters[s], +1)
+	}
+	for s := range touchedApps {
+		if a, ok := oldApps[s]; ok {
+			d.app(a, -1)
+		}
+		d.app(*apps[s], +1)
+	}
+	return d.apply(ctx, b)
+}
+
+// psCounts are the voter and form columns of one precinct's row, or a
+// change to them.
+type psCounts struct {
+	voters, female, male int64
+	bands                [7]int64 // under 18, 18–25, 26–35, 36–45, 46–55, 56–65, 66 and over
+	form2, form3         int64
+}
+
+type psAppKey struct {
+	precinct     int
+	kind, status string
+}
+
+// psDeltas is what a batch changes in the aggregates while the reference
+// day stays: each touched voter's and application's old contribution
+// taken away and the new one added. It costs the size of the batch, not
+// of the precincts (a recompute of every touched precinct read each
+// precinct's voters, all of them for a rebuild chunk, which made a
+// national rebuild quadratic).
+type psDeltas struct {
+	ref       calendar.Date
+	precincts map[int]*psCounts
+	apps      map[psAppKey]int64
+}
+
+func (d *psDeltas) counts(p int) *psCounts {
+	c := d.precincts[p]
+	if c == nil {
+		c = &psCounts{}
+		d.precincts[p] = c
+	}
+	return c
+}
+
+// voter adds sign times w's contribution, as psRecompute counts it: on
+// the list, by sex, by age band on the reference day (none without a
+// birth date).
+func (d *psDeltas) voter(w psVoter, sign int64) {
+	if !w.onList {
+		return
+	}
+	c := d.counts(w.precinct)
+	c.voters += sign
+	switch w.sex {
+	case "F":
+		c.female += sign
+	case "M":
+		c.male += sign
+	}
+	if w.birth == "" {
+		return
+	}
+	birth, err := calendar.ParseDate(w.birth)
+	if err != nil {
+		return
+	}
+	c.bands[psBand(birth.YearsUntil(d.ref))] += sign
+}
+
+// psBand is the age band of psRecompute's columns.
+func psBand(age int) int {
+	switch {
+	case age < 18:
+		return 0
+	case age <= 25:
+		return 1
+	case age <= 35:
+		return 2
+	case age <= 45:
+		return 3
+	case age <= 55:
+		return 4
+	case age <= 65:
+		return 5
+	}
+	return 6
+}
+
+func (d *psDeltas) app(a psApp, sign int64) {
+	c := d.counts(a.precinct)
+	switch a.kind {
+	case string(application.KindChangeOfPrecinct):
+		c.form2 += sign
+	case string(application.KindCorrectPersonalData), string(application.KindAbsentFromList):
+		c.form3 += sign
+	}
+	d.apps[psAppKey{a.precinct, a.kind, a.status}] += sign
+}
+
+// apply adds the deltas to the rows (creating the rows of every affected
+// precinct, as psRecompute does) and drops application groups that fell
+// to zero.
+func (d *psDeltas) apply(ctx context.Context, b *Batch) error {
+	stats, appStats := b.Table(TablePrecinctStats), b.Table(TablePrecinctAppStats)
+	n := len(d.precincts)
+	ps := make([]int32, 0, n)
+	cols := make([][]int64, 12)
+	for _, p := range slices.Sorted(maps.Keys(d.precincts)) {
+		c := d.precincts[p]
+		ps = append(ps, int32(p))
+		vals := []int64{c.voters, c.female, c.male, c.bands[0], c.bands[1], c.bands[2], c.bands[3], c.bands[4], c.bands[5], c.bands[6], c.form2, c.form3}
+		for i, v := range vals {
+			cols[i] = append(cols[i], v)
+		}
+	}
+	q := &pgx.Batch{}
+	args := []any{ps}
+	for _, c := range cols {
+		args = append(args, c)
+	}
+	q.Queue(`INSERT INTO `+stats+` AS t (precinct, voters, female, male, age_under_18, age_18_25, age_26_35, age_36_45,
+			age_46_55, age_56_65, age_66_plus, form2_applications, form3_applications)
+		SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[],
+			$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[])
+		ON CONFLICT (precinct) DO UPDATE SET voters = t.voters + excluded.voters, female = t.female + excluded.female,
+			male = t.male + excluded.male, age_under_18 = t.age_under_18 + excluded.age_under_18,
+			age_18_25 = t.age_18_25 + excluded.age_18_25, age_26_35 = t.age_26_35 + excluded.age_26_35,
+			age_36_45 = t.age_36_45 + excluded.age_36_45, age_46_55 = t.age_46_55 + excluded.age_46_55,
+			age_56_65 = t.age_56_65 + excluded.age_56_65, age_66_plus = t.age_66_plus + excluded.age_66_plus,
+			form2_applications = t.form2_applications + excluded.form2_applications,
+			form3_applications = t.form3_applications + excluded.form3_applications`, args...)
+	if len(d.apps) > 0 {
+		var aps []int32
+		var kinds, statuses []string
+		var counts []int64
+		for _, k := range slices.SortedFunc(maps.Keys(d.apps), func(a, b psAppKey) int {
+			if a.precinct != b.precinct {
+				return a.precinct - b.precinct
+			}
+			if a.kind != b.kind {
+				return strings.Compare(a.kind, b.kind)
+			}
+			return strings.Compare(a.status, b.status)
+		}) {
+			aps, kinds, statuses, counts = append(aps, int32(k.precinct)), append(kinds, k.kind), append(statuses, k.status), append(counts, d.apps[k])
+		}
+		q.Queue(`INSERT INTO `+appStats+` AS t (precinct, kind, status, applications)
+			SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::bigint[])
+			ON CONFLICT (precinct, kind, status) DO UPDATE SET applications = t.applications + excluded.applications`,
+			aps, kinds, statuses, counts)
+		q.Queue(`DELETE FROM `+appStats+` t USING unnest($1::int[], $2::text[], $3::text[]) AS u(p, k, s)
+			WHERE t.precinct = u.p AND t.kind = u.k AND t.status = u.s AND t.applications = 0`, aps, kinds, statuses)
+	}
+	return b.Tx.SendBatch(ctx, q).Close()
 }
 
 func psSetStatus(apps map[string]*psApp, stream, status string, touched map[string]bool, affected map[int]bool) {
