@@ -52,6 +52,7 @@ func TestBenchService(t *testing.T) {
 		{"commands: durable consent.give through the bus, 1 client(s)", true},
 		{"commands: durable consent.give through the bus, 64 client(s)", true},
 		{"public self-check over HTTP", true},
+		{"self-check look-up in process", true},
 		{"peak RSS of tizme serve", false},
 		{"as-of list, one precinct", true},
 		{"as-of list, whole list streamed (3000 rows", false},
