@@ -137,6 +137,12 @@ func (PrecinctMoves) Apply(ctx context.Context, b *Batch) error {
 		}
 	}
 	renamed := map[string]bool{}
+	// relabel: voters whose names changed after they may have moved (a
+	// correction, a repeated registration); only their recorded moves are
+	// re-labelled. A first registration has no moves yet: leaving those out
+	// keeps the re-labelling off the rebuild's path, where it read every
+	// move recorded so far for every chunk.
+	relabel := map[string]bool{}
 	var (
 		ids                            []uuid.UUID
 		commits, prepares              []int64
@@ -148,6 +154,9 @@ func (PrecinctMoves) Apply(ctx context.Context, b *Batch) error {
 	for _, e := range b.Events {
 		switch v := e.Value.(type) {
 		case voter.VoterRegistered:
+			if _, known := names[e.Stream]; known {
+				relabel[e.Stream] = true
+			}
 			names[e.Stream] = &pmNames{v.Surname, v.GivenName, v.Patronymic}
 			renamed[e.Stream] = true
 		case voter.VoterDetailsCorrected:
@@ -165,6 +174,9 @@ func (PrecinctMoves) Apply(ctx context.Context, b *Batch) error {
 				n.patronymic = *v.Patronymic
 			}
 			renamed[e.Stream] = true
+			if v.Surname != "" || v.GivenName != "" || v.Patronymic != nil {
+				relabel[e.Stream] = true
+			}
 		case voter.VoterMovedPrecinct:
 			n := names[e.Stream]
 			if n == nil {
@@ -209,14 +221,14 @@ func (PrecinctMoves) Apply(ctx context.Context, b *Batch) error {
 		q.Queue(`INSERT INTO `+b.Table(tablePMDetail)+` (event_id, voter, application_id)
 			SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[]) ON CONFLICT (event_id) DO NOTHING`, ids, voters, apps)
 	}
-	if len(renamed) > 0 {
+	if len(relabel) > 0 {
 		// Moves recorded before a correction (in this batch or earlier) take
 		// the voter's current names.
 		q.Queue(`UPDATE `+b.Table(TablePrecinctMoves)+` m SET surname = v.surname, given_name = v.given_name, patronymic = v.patronymic
 			FROM `+b.Table(tablePMDetail)+` d JOIN `+b.Table(tablePMVoters)+` v ON v.stream = d.voter
 			WHERE m.event_id = d.event_id AND d.voter = ANY($1)
 			  AND (m.surname, m.given_name, m.patronymic) IS DISTINCT FROM (v.surname, v.given_name, v.patronymic)`,
-			slices.Sorted(maps.Keys(renamed)))
+			slices.Sorted(maps.Keys(relabel)))
 	}
 	if q.Len() == 0 {
 		return nil
