@@ -314,16 +314,20 @@ func (p StaffQueue) Apply(ctx context.Context, b *Batch) error {
 		for v := range touched {
 			voters = append(voters, v)
 		}
-		if touchedKeys == nil {
-			touchedKeys = []string{}
+		// The address condition only when addresses were flagged: even
+		// with an empty array it scans every voter's address (its index
+		// is built only at the end of a rebuild).
+		where, args := `q.voter = ANY($1)`, []any{voters}
+		if len(touchedKeys) > 0 {
+			where = `q.voter = ANY($1) OR q.voter IN (SELECT v.voter FROM ` + votersT + ` v WHERE v.address_key = ANY($2))`
+			args = append(args, touchedKeys)
 		}
 		batch.Queue(`UPDATE `+queue+` q SET anomalies = coalesce((
 				SELECT array_agg(DISTINCT f.kind ORDER BY f.kind) FROM `+flagsT+` f
 				WHERE (f.kind = 'repeat_mover' AND f.subject = q.voter)
 				   OR (f.kind = 'crowded_address' AND f.subject = (SELECT v.address_key FROM `+votersT+` v WHERE v.voter = q.voter))
 			), '{}')
-			WHERE q.voter = ANY($1) OR q.voter IN (SELECT v.voter FROM `+votersT+` v WHERE v.address_key = ANY($2))`,
-			voters, touchedKeys)
+			WHERE `+where, args...)
 	}
 	if batch.Len() == 0 {
 		return nil

@@ -185,9 +185,17 @@ func (VoterVersions) Apply(ctx context.Context, b *Batch) error {
 	state := map[string]*vvStream{}
 	var order []string // streams in first-touch order
 	if len(streams) > 0 || len(established) > 0 {
+		// The precinct condition only when a precinct was (re)established:
+		// even with an empty array it would turn the look-up by stream
+		// into a scan of every version (the precinct index is built only
+		// at the end of a rebuild).
+		where, args := `stream = ANY($1::text[])`, []any{streams}
+		if len(established) > 0 {
+			where, args = `(stream = ANY($1::text[]) OR precinct = ANY($2::integer[]))`, append(args, established)
+		}
 		rows, err := b.Tx.Query(ctx, `SELECT stream, version, precinct, tec, surname, given_name, patronymic, on_list FROM `+versions+`
-			WHERE valid_to IS NULL AND (stream = ANY($1::text[]) OR precinct = ANY($2::integer[]))
-			ORDER BY stream`, streams, established)
+			WHERE valid_to IS NULL AND `+where+`
+			ORDER BY stream`, args...)
 		if err != nil {
 			return err
 		}
