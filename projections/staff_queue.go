@@ -317,9 +317,12 @@ func (p StaffQueue) Apply(ctx context.Context, b *Batch) error {
 		// The address condition only when addresses were flagged: even
 		// with an empty array it scans every voter's address (its index
 		// is built only at the end of a rebuild).
-		where, args := `q.voter = ANY($1)`, []any{voters}
+		// IN (SELECT unnest(…)) lets the planner hash the batch's voters
+		// (a semi-join) where "= ANY" compared every queue row with every
+		// voter of the batch.
+		where, args := `q.voter IN (SELECT unnest($1::text[]))`, []any{voters}
 		if len(touchedKeys) > 0 {
-			where = `q.voter = ANY($1) OR q.voter IN (SELECT v.voter FROM ` + votersT + ` v WHERE v.address_key = ANY($2))`
+			where = `q.voter IN (SELECT unnest($1::text[])) OR q.voter IN (SELECT v.voter FROM ` + votersT + ` v WHERE v.address_key IN (SELECT unnest($2::text[])))`
 			args = append(args, touchedKeys)
 		}
 		batch.Queue(`UPDATE `+queue+` q SET anomalies = coalesce((
