@@ -473,6 +473,12 @@ func (VoterList) Apply(ctx context.Context, b *Batch) error {
 		if err != nil {
 			return err
 		}
+		// The batch's voters are found in the list and the entries by
+		// their primary keys. Left to itself the planner hashes the whole
+		// list or entries table for a few thousand staged voters, which
+		// made a rebuild slow down as the tables grew.
+		q.Queue(`SET LOCAL enable_hashjoin = off`)
+		q.Queue(`SET LOCAL enable_mergejoin = off`)
 		vlQueueUpdates(q, vf, stage, entries, updated)
 		vlQueueEntryMerge(q, stage, entries, false)
 		q.Queue(`DELETE FROM ` + list + ` t USING ` + stage + ` s WHERE t.stream = s.stream`)
