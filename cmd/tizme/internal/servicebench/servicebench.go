@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
@@ -531,6 +532,13 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 		return nil, fmt.Errorf("%w: %s", err, tail(stderr.String()))
 	}
 
+	// A fresh deployment's reactions first read the whole log (looking
+	// for decisions to carry out): the load is measured once they are
+	// idle, as in service.
+	b.say("waiting until its reactions have read the log...")
+	if err := b.waitReactions(ctx); err != nil {
+		return nil, err
+	}
 	// The baseline of the peak RSS: the resident set once the server is
 	// ready, before any load.
 	idle, idleErr := procStatus(cmd.Process.Pid, "VmRSS:")
@@ -650,6 +658,32 @@ func unknownPIN(pin string) string { return pin[:1] + "29021904" + pin[9:] }
 
 func parsePIN(pin string, now time.Time) (person.PIN, error) {
 	return person.ParsePIN(pin, calendar.DayOf(now))
+}
+
+// waitReactions waits until the served process's reaction checkpoint has
+// not moved for two seconds (it checkpoints as it reads, matching or not).
+func (b *bench) waitReactions(ctx context.Context) error {
+	deadline := time.Now().Add(readyWait)
+	var last [2]int64
+	still := time.Now()
+	for time.Now().Before(deadline) {
+		var cur [2]int64
+		err := b.env.Main.QueryRow(ctx, `SELECT commit, prepare FROM reaction_checkpoints WHERE name = $1`, commands.ReactorName).Scan(&cur[0], &cur[1])
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("servicebench: read the reaction checkpoint: %w", err)
+		}
+		if cur != last {
+			last, still = cur, time.Now()
+		} else if time.Since(still) >= 2*time.Second {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("servicebench: the served process's reactions did not settle in %s", readyWait)
 }
 
 func freePort() (int, error) {
