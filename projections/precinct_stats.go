@@ -587,7 +587,7 @@ func (d *psDeltas) app(a psApp, sign int64) {
 	case string(application.KindCorrectPersonalData), string(application.KindAbsentFromList):
 		c.form3 += sign
 	}
-	d.apps[psAppKey{a.precinct, a.kind, a.status}] += sign
+	d.apps[psAppKey(a)] += sign
 }
 
 // apply adds the deltas to the rows (creating the rows of every affected
