@@ -80,7 +80,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer
 	}
 
 	fmt.Fprintf(progress, "projections: naive projector (one transaction per event), %d events...\n", cfg.NaiveEvents)
-	naive, err := measureNaive(ctx, pool, store, codec, cfg.NaiveEvents, quiet)
+	naive, err := MeasureNaive(ctx, pool, store, codec, toy.NewList("bench_naive_list"), cfg.NaiveEvents, quiet)
 	if err != nil {
 		return nil, err
 	}
@@ -130,10 +130,12 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer
 	return append(results, r), nil
 }
 
-// measureNaive runs the live runtime with batches of one event, so each
-// event is one transaction (checkpoint included), over the first n events
-// of the log, and returns its events/s.
-func measureNaive(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, codec *eventstore.Codec, n int, log *slog.Logger) (float64, error) {
+// MeasureNaive runs the live runtime with batches of one event, so each
+// event is one transaction (checkpoint included), projecting p over the
+// first n events of its types in the log, and returns its events/s: the
+// baseline of a rebuild. p must be installed in pool and not run by
+// anything else.
+func MeasureNaive(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, codec *eventstore.Codec, p projections.Projection, n int, log *slog.Logger) (float64, error) {
 	var (
 		count       atomic.Int64
 		first, last atomic.Int64 // unix nanos
@@ -149,7 +151,7 @@ func measureNaive(ctx context.Context, pool *pgxpool.Pool, store eventstore.Stor
 		}
 	})
 	r, err := projections.NewRunner(projections.RunnerConfig{Pool: pool, Store: store, Codec: codec, Logger: log,
-		Observer: obs, MaxBatch: 1, Projections: []projections.Projection{toy.NewList("bench_naive_list")}})
+		Observer: obs, MaxBatch: 1, Projections: []projections.Projection{p}})
 	if err != nil {
 		return 0, err
 	}

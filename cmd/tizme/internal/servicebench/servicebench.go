@@ -28,7 +28,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -48,6 +47,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/storebench"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/projections/projbench"
 )
 
 // Config sizes a run.
@@ -339,56 +339,11 @@ func (b *bench) rebuild(ctx context.Context) ([]storebench.Result, error) {
 // the import database (which nothing else projects) to the public list,
 // one transaction (checkpoint included) per event.
 func (b *bench) naiveProjector(ctx context.Context) (float64, error) {
-	var (
-		count       atomic.Int64
-		first, last atomic.Int64
-		done        = make(chan struct{})
-		once        sync.Once
-	)
-	n := int64(min(b.cfg.NaiveProjectionEvents, b.cfg.Voters))
-	obs := observer(func(info projections.BatchInfo) {
-		now := time.Now().UnixNano()
-		first.CompareAndSwap(0, now)
-		if count.Add(int64(len(info.Events))) >= n {
-			last.CompareAndSwap(0, now)
-			once.Do(func() { close(done) })
-		}
-	})
-	list := []projections.Projection{projections.NewVoterList()}
-	if err := projections.Install(ctx, b.env.Import, list); err != nil {
-		return 0, err
-	}
 	store := postgres.New(b.env.Import, postgres.Options{Types: b.codec, Logger: b.env.Logger})
 	defer store.Close()
-	r, err := projections.NewRunner(projections.RunnerConfig{Pool: b.env.Import, Store: store, Codec: b.codec, Logger: b.env.Logger,
-		Observer: obs, MaxBatch: 1, Projections: list})
-	if err != nil {
-		return 0, err
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	ran := make(chan error, 1)
-	go func() { ran <- r.Run(rctx) }()
-	select {
-	case <-done:
-	case err := <-ran:
-		return 0, fmt.Errorf("servicebench: naive projector stopped: %v", err)
-	case <-time.After(20 * time.Minute):
-		return 0, errors.New("servicebench: the naive projector did not finish its sample in 20 minutes")
-	}
-	cancel()
-	<-ran
-	elapsed := time.Duration(last.Load() - first.Load())
-	if elapsed <= 0 {
-		return 0, errors.New("servicebench: naive projector: no time elapsed")
-	}
-	return float64(count.Load()-1) / elapsed.Seconds(), nil
+	return projbench.MeasureNaive(ctx, b.env.Import, store, b.codec, projections.NewVoterList(),
+		min(b.cfg.NaiveProjectionEvents, b.cfg.Voters), b.env.Logger)
 }
-
-type observer func(projections.BatchInfo)
-
-func (f observer) BatchApplied(i projections.BatchInfo) { f(i) }
-func (observer) Failed(string, projections.Failure)     {}
 
 // commands sends GiveConsent commands through the bus, durable, from 1
 // and 64 clients, beside bare appends of the same event without the bus.
@@ -410,7 +365,7 @@ func (b *bench) commands(ctx context.Context) ([]storebench.Result, error) {
 	var results []storebench.Result
 	for _, clients := range []int{1, 64} {
 		b.say("commands: consent.give through the bus, %d client(s), %s...", clients, b.cfg.CommandDuration)
-		rate, lat, err := hammer(ctx, clients, b.cfg.CommandDuration, func(ctx context.Context, w, i int) error {
+		rate, lat, err := storebench.Hammer(ctx, clients, b.cfg.CommandDuration, func(ctx context.Context, w, i int) error {
 			_, err := bus.Send(ctx, commands.GiveConsent{
 				Envelope: commands.Envelope{IdempotencyKey: fmt.Sprintf("bench-%x-%d-%d-%d", run, clients, w, i)},
 				VoterRef: commands.VoterRef{Voter: b.streams[(w*commandsPerClientID+i)%len(b.streams)]},
@@ -426,7 +381,7 @@ func (b *bench) commands(ctx context.Context) ([]storebench.Result, error) {
 		b.say("baseline: one bare append per operation (no bus, no decision, no idempotency record), %d client(s)...", clients)
 		sample := eventstore.EventData{Type: "ConsentGiven", Version: 1,
 			Data: json.RawMessage(`{"consent":"00000000-0000-0000-0000-000000000000","voter":"voter-x","purpose":"application","text_version":"bench","language":"ky","channel":"cabinet","at":"2026-01-01T00:00:00Z"}`)}
-		base, baseLat, err := hammer(ctx, clients, b.cfg.CommandDuration, func(ctx context.Context, w, i int) error {
+		base, baseLat, err := storebench.Hammer(ctx, clients, b.cfg.CommandDuration, func(ctx context.Context, w, i int) error {
 			e := sample
 			e.ID = uuid.New()
 			_, err := bare.Append(ctx, fmt.Sprintf("benchbase%x-%d-%d-%d", run, clients, w, i), eventstore.NoStream(), e)
@@ -447,44 +402,6 @@ func (b *bench) commands(ctx context.Context) ([]storebench.Result, error) {
 		results = append(results, r)
 	}
 	return results, nil
-}
-
-// hammer runs op from clients goroutines for d and returns ops/s and the
-// latencies.
-func hammer(ctx context.Context, clients int, d time.Duration, op func(ctx context.Context, w, i int) error) (float64, *storebench.Latencies, error) {
-	var (
-		lat   storebench.Latencies
-		count atomic.Int64
-		wg    sync.WaitGroup
-		first atomic.Pointer[error]
-	)
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	start := time.Now()
-	deadline := start.Add(d)
-	for w := range clients {
-		wg.Go(func() {
-			for i := 0; ctx.Err() == nil; i++ {
-				t0 := time.Now()
-				if err := op(ctx, w, i); err != nil {
-					// An operation cut by the end of the run is not a
-					// failure (the far side may see the deadline first).
-					if ctx.Err() == nil && time.Until(deadline) > 100*time.Millisecond {
-						first.CompareAndSwap(nil, &err)
-						cancel()
-					}
-					return
-				}
-				lat.Add(time.Since(t0))
-				count.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if e := first.Load(); e != nil {
-		return 0, nil, *e
-	}
-	return float64(count.Load()) / time.Since(start).Seconds(), &lat, nil
 }
 
 // served starts `tizme serve` on the main database as a separate process,
@@ -551,7 +468,7 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	}
 	b.say("self-check: %d requests in flight for %s, %d PINs (1 in %d unknown)...", b.cfg.LoadWorkers, b.cfg.LoadDuration, len(bodies), unknownPINShare+1)
 	var found, missing atomic.Int64
-	rate, lat, err := hammer(ctx, b.cfg.LoadWorkers, b.cfg.LoadDuration, func(ctx context.Context, w, i int) error {
+	rate, lat, err := storebench.Hammer(ctx, b.cfg.LoadWorkers, b.cfg.LoadDuration, func(ctx context.Context, w, i int) error {
 		body := bodies[(w*7919+i*104729)%len(bodies)]
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+selfCheckPath, bytes.NewReader(body))
 		if err != nil {
@@ -588,7 +505,7 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 		rssErr = idleErr
 	}
 	b.say("baseline: GET /healthz at the same concurrency (HTTP alone, no look-up)...")
-	httpRate, httpLat, err := hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, _, _ int) error {
+	httpRate, httpLat, err := storebench.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, _, _ int) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
 		if err != nil {
 			return err
@@ -612,14 +529,14 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	}
 
 	b.say("self-check look-up in this process: the read model, then replaying the voter's stream, %d workers...", b.cfg.LoadWorkers)
-	lookupRate, lookupLat, err := hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, w, i int) error {
+	lookupRate, lookupLat, err := storebench.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, w, i int) error {
 		_, err := projections.ReadSelfCheck(ctx, b.env.Main, b.streams[(w*7919+i*104729)%len(b.streams)])
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("servicebench: read-model look-up: %w", err)
 	}
-	baseRate, baseLat, err := hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, w, i int) error {
+	baseRate, baseLat, err := storebench.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, w, i int) error {
 		stream := b.streams[(w*7919+i*104729)%len(b.streams)]
 		_, err := commands.Load(ctx, b.store, b.codec, stream, func() *voter.Entry { return voter.New(stream) })
 		return err
