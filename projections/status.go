@@ -98,21 +98,13 @@ func Status(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, ps 
 			out = append(out, ProjectionStatus{Name: p.Name(), State: StateNotInstalled})
 			continue
 		}
-		s := ProjectionStatus{Name: p.Name(), State: StateNotInstalled}
-		st, err := readState(ctx, pool, p.Name())
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
+		s, installed, err := storedStatus(ctx, pool, store, p, LagCap)
+		if err != nil {
+			return nil, err
+		}
+		if !installed {
 			out = append(out, s)
 			continue
-		case err != nil:
-			return nil, fmt.Errorf("projections: status of %s: %w", p.Name(), err)
-		}
-		s.Version, s.Checkpoint, s.EventsApplied = st.version, st.checkpoint, st.applied
-		s.Failure, s.Owner, s.UpdatedAt = st.failure, st.owner, st.updated.UTC()
-		s.DefinitionChanged = st.definition != definition(p)
-		s.State = StateRunning
-		if st.status == statusFailed {
-			s.State = StateFailed
 		}
 		if s.Build, err = readBuild(ctx, pool, p.Name()); err != nil {
 			return nil, fmt.Errorf("projections: status of %s: %w", p.Name(), err)
@@ -130,14 +122,36 @@ func Status(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, ps 
 				s.State = StateRebuilding
 			}
 		}
-		n, atLeast, secs, err := countAfter(ctx, store, st.checkpoint, p.EventTypes(), LagCap)
-		if err != nil {
-			return nil, fmt.Errorf("projections: lag of %s: %w", p.Name(), err)
-		}
-		s.EventsBehind, s.EventsBehindAtLeast, s.SecondsBehind = n, atLeast, secs
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// storedStatus is what the registry row and the log tell about p: its
+// stored state and its lag, counted up to lagCap. installed is false (and
+// the state StateNotInstalled) when p has no registry row.
+func storedStatus(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Projection, lagCap int64) (s ProjectionStatus, installed bool, err error) {
+	s = ProjectionStatus{Name: p.Name(), State: StateNotInstalled}
+	st, err := readState(ctx, pool, p.Name())
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return s, false, nil
+	case err != nil:
+		return s, false, fmt.Errorf("projections: status of %s: %w", p.Name(), err)
+	}
+	s.Version, s.Checkpoint, s.EventsApplied = st.version, st.checkpoint, st.applied
+	s.Failure, s.Owner, s.UpdatedAt = st.failure, st.owner, st.updated.UTC()
+	s.DefinitionChanged = st.definition != definition(p)
+	s.State = StateRunning
+	if st.status == statusFailed {
+		s.State = StateFailed
+	}
+	n, atLeast, secs, err := countAfter(ctx, store, st.checkpoint, p.EventTypes(), lagCap)
+	if err != nil {
+		return s, true, fmt.Errorf("projections: lag of %s: %w", p.Name(), err)
+	}
+	s.EventsBehind, s.EventsBehindAtLeast, s.SecondsBehind = n, atLeast, secs
+	return s, true, nil
 }
 
 func readBuild(ctx context.Context, pool *pgxpool.Pool, name string) (*BuildStatus, error) {
