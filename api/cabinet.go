@@ -286,15 +286,17 @@ func (s *Server) withdrawApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Another voter's application is "not found", as when reading it:
-	// the answer must not confirm that it exists. (The domain's own
-	// refusal, application.not_yours, stays for other callers.)
+	// Another voter's application is "not found", as when reading it,
+	// and in the very words of one that does not exist: the answer must
+	// not confirm that it exists. (The domain's own refusals,
+	// application.not_yours and application.not_found, stay for other
+	// callers.)
 	a, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
 		func() *application.Application { return application.New(id) })
 	if err != nil {
 		return err
 	}
-	if a.Status() != application.StatusNone && a.Voter() != stream {
+	if a.Status() == application.StatusNone || a.Voter() != stream {
 		return ErrNotFound
 	}
 	res, err := s.send(c, auth.RoleVoter, commands.WithdrawApplication{
