@@ -277,16 +277,16 @@ func (s *Server) staffApplication(c echo.Context) error {
 //
 // The actor's own voter stream goes with the command (build sets it as
 // ByVoter), so that nobody works their own application.
-func (s *Server) staffAct(c echo.Context, op string, build func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command) error {
+func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command) error {
 	a, err := s.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	key, err := idempotencyKey(c, auth.RoleStaff, op+"/"+a.ID().String())
+	envelope, err := s.idempotency(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
 	if err != nil {
 		return err
 	}
-	res, err := s.send(c, auth.RoleStaff, build(a, commands.Envelope{IdempotencyKey: key}, principal(c).Subject, s.voterStreamOf(principal(c)), s.deps.Now()))
+	res, err := s.send(c, auth.RoleStaff, build(a, envelope, principal(c).Subject, s.voterStreamOf(principal(c)), s.deps.Now()))
 	if err != nil {
 		return err
 	}
@@ -300,7 +300,7 @@ func (s *Server) staffAct(c echo.Context, op string, build func(a *application.A
 }
 
 func (s *Server) acceptApplication(c echo.Context) error {
-	return s.staffAct(c, commands.NameAcceptApplication, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+	return s.staffAct(c, commands.NameAcceptApplication, nil, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
 		return commands.AcceptApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, At: at}
 	})
 }
@@ -319,7 +319,7 @@ func (s *Server) assignApplication(c echo.Context) error {
 		v.Add("to", commands.ErrMissingField)
 		return v.Err()
 	}
-	return s.staffAct(c, commands.NameAssignApplication, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+	return s.staffAct(c, commands.NameAssignApplication, req, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
 		return commands.AssignApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, To: req.To, At: at}
 	})
 }
@@ -336,10 +336,11 @@ func (s *Server) decideApplication(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
+	body := req // as sent, before the default language
 	if req.Language == "" {
 		req.Language = requestLang(c).String()
 	}
-	return s.staffAct(c, commands.NameDecideApplication, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+	return s.staffAct(c, commands.NameDecideApplication, body, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
 		return commands.DecideApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Outcome: req.Outcome, Reason: req.Reason, Language: req.Language, At: at}
 	})
 }
