@@ -225,8 +225,9 @@ func TestEndpointErrors(t *testing.T) {
 		{name: "withdraw: another voter's application", req: func(_ *testing.T, f *fixture) call {
 			return call{method: "POST", path: "/api/v1/me/applications/" + f.app + "/withdraw", as: &voterAigul}
 		}, status: 404, code: "not_found"},
+		// As another voter's: the answer does not tell whether it exists.
 		{name: "withdraw: unknown application", req: fixed(call{method: "POST", path: "/api/v1/me/applications/" + uuid.NewString() + "/withdraw", as: &voterAsan}),
-			status: 404, code: "application.not_found", langs: true},
+			status: 404, code: "not_found", langs: true},
 
 		// Staff.
 		{name: "staff: another commission's application", req: func(_ *testing.T, f *fixture) call {
