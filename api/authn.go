@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -103,17 +104,45 @@ func (s *Server) send(c echo.Context, role auth.Role, cmd commands.Command) (com
 	return s.deps.Commands.Send(ctx, cmd)
 }
 
-// idempotencyKey is the client's Idempotency-Key, scoped to the principal
-// and the operation: a client reusing a key for another operation gets a
-// new action, never another action's answer.
-func idempotencyKey(c echo.Context, role auth.Role, op string) (string, error) {
+// idempotency is the envelope of a change: the client's Idempotency-Key
+// scoped to the principal (a voter by their voter stream, staff by
+// subject and commission) and the operation, so two users' keys never
+// meet and a key reused for another operation is a new action; and the
+// fingerprint of the request (route, principal, canonical body: body is
+// the decoded request before any defaults), so that the key reused with
+// another request is refused (idempotency_key_reused) instead of
+// answering for it.
+func (s *Server) idempotency(c echo.Context, role auth.Role, op string, body any) (commands.Envelope, error) {
 	key := strings.TrimSpace(c.Request().Header.Get(HeaderIdempotencyKey))
 	if key == "" {
-		return "", ErrMissingIdempotencyKey
+		return commands.Envelope{}, ErrMissingIdempotencyKey
 	}
-	if len(key) > 100 {
-		return "", fmt.Errorf("%w: %d bytes, at most 100", commands.ErrInvalidIdempotencyKey, len(key))
+	if len(key) > commands.MaxClientKeyLength {
+		return commands.Envelope{}, fmt.Errorf("%w: %d bytes, at most %d", commands.ErrInvalidIdempotencyKey, len(key), commands.MaxClientKeyLength)
+	}
+	var (
+		scope string
+		who   []string
+	)
+	switch p := principal(c); role {
+	case auth.RoleVoter:
+		stream, err := s.myStream(c)
+		if err != nil {
+			return commands.Envelope{}, err
+		}
+		scope, who = commands.ScopeVoter, []string{stream}
+	case auth.RoleStaff:
+		scope, who = commands.ScopeStaff, []string{p.Subject, p.Commission}
+	default:
+		return commands.Envelope{}, fmt.Errorf("%w: %s makes no changes", ErrWrongRole, role)
+	}
+	canonical, err := json.Marshal(body)
+	if err != nil {
+		return commands.Envelope{}, fmt.Errorf("api: canonical body: %w", err)
 	}
 	c.Response().Header().Set(HeaderIdempotencyKey, key)
-	return actor(principal(c), role) + "/" + op + "/" + key, nil
+	return commands.Envelope{
+		IdempotencyKey: commands.ScopedKey(scope, who, op, key),
+		Fingerprint:    commands.RequestFingerprint(c.Request().Method+" "+c.Request().URL.Path, who, canonical),
+	}, nil
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 )
 
-// The six callers of the authorization matrix, in the order of a row's
+// The callers of the authorization matrix, in the order of a row's
 // expected statuses.
 const (
 	asAnonymous = iota
@@ -20,14 +20,21 @@ const (
 	asStaffHere
 	asStaffThere
 	asAuditor
+	asStaffUnregistered
+	asStaffRevoked
+	asStaffOwner
 	callerCount
 )
 
-var callerNames = [callerCount]string{"anonymous", "owner", "other voter", "staff of TEC-0101", "staff of TEC-0102", "auditor"}
+var callerNames = [callerCount]string{"anonymous", "owner", "other voter", "staff of TEC-0101", "staff of TEC-0102", "auditor",
+	"claims TEC-0101, never on its staff", "claims TEC-0101, revoked from its staff", "the owner, also staff of TEC-0101"}
 
 // callers are the principals of the matrix: voterAsan owns the objects,
-// which belong to TEC-0101.
-var callers = [callerCount]*auth.Principal{nil, &voterAsan, &voterAigul, &staff0101, &staff0102, &auditor}
+// which belong to TEC-0101. The last three test the staff register and
+// the owner's own applications: a token's commission claim is believed
+// only when the staff register confirms it, for reads as for actions, and
+// nobody works their own application.
+var callers = [callerCount]*auth.Principal{nil, &voterAsan, &voterAigul, &staff0101, &staff0102, &auditor, &staffGhost, &staffGone, &staffAsan}
 
 // fixture is the state the matrix and the error tests act on: a consent
 // and a submitted application of voterAsan's in TEC-0101.
@@ -107,16 +114,22 @@ func getReq(path string) func(*testing.T, *fixture) call {
 
 // Rows of expected statuses by kind of route.
 var (
-	open      = [callerCount]int{200, 200, 200, 200, 200, 200}
-	voterOnly = [callerCount]int{401, 200, 200, 403, 403, 403}
-	staffOnly = [callerCount]int{401, 403, 403, 200, 200, 403}
-	auditOnly = [callerCount]int{401, 403, 403, 403, 403, 200}
+	open      = [callerCount]int{200, 200, 200, 200, 200, 200, 200, 200, 200}
+	voterOnly = [callerCount]int{401, 200, 200, 403, 403, 403, 403, 403, 200}
+	// staffOnly: staff the register confirms (a claim alone is 403
+	// application.forbidden_commission).
+	staffOnly = [callerCount]int{401, 403, 403, 200, 200, 403, 403, 403, 200}
+	auditOnly = [callerCount]int{401, 403, 403, 403, 403, 200, 403, 403, 403}
 	// ownersOnly: another voter cannot see the owner's application (404:
 	// the answer does not confirm it exists); staff and auditors never
 	// use the cabinet.
-	ownersOnly = [callerCount]int{401, 200, 404, 403, 403, 403}
-	// commissionOnly: only staff of the addressed commission (VC §17).
-	commissionOnly = [callerCount]int{401, 403, 403, 200, 403, 403}
+	ownersOnly = [callerCount]int{401, 200, 404, 403, 403, 403, 403, 403, 200}
+	// commissionOnly: only staff of the addressed commission (VC §17)
+	// whom its staff register shows.
+	commissionOnly = [callerCount]int{401, 403, 403, 200, 403, 403, 403, 403, 200}
+	// othersOnly: commissionOnly, but nobody works their own application
+	// (403 application.own_application).
+	othersOnly = [callerCount]int{401, 403, 403, 200, 403, 403, 403, 403, 403}
 )
 
 func matrixRows() []matrixRow {
@@ -150,20 +163,20 @@ func matrixRows() []matrixRow {
 		// The Voter's Cabinet: the token's PIN names the voter (VC §10).
 		{method: "GET", route: "/api/v1/me", req: getReq("/api/v1/me"), want: voterOnly},
 		{method: "GET", route: "/api/v1/me/consents", req: getReq("/api/v1/me/consents"), want: voterOnly},
-		{method: "POST", route: "/api/v1/me/consents", want: [callerCount]int{401, 201, 201, 403, 403, 403},
+		{method: "POST", route: "/api/v1/me/consents", want: [callerCount]int{401, 201, 201, 403, 403, 403, 403, 403, 201},
 			req: func(*testing.T, *fixture) call {
 				return call{method: "POST", path: "/api/v1/me/consents", body: map[string]any{"purpose": "application", "text_version": "2024-1"}}
 			}},
 		// Another voter's consent is answered as one never given (409
 		// consent.not_given): nobody learns of another voter's consents.
-		{method: "POST", route: "/api/v1/me/consents/:id/withdraw", want: [callerCount]int{401, 200, 409, 403, 403, 403},
+		{method: "POST", route: "/api/v1/me/consents/:id/withdraw", want: [callerCount]int{401, 200, 409, 403, 403, 403, 403, 403, 200},
 			req: func(t *testing.T, f *fixture) call {
 				return call{method: "POST", path: "/api/v1/me/consents/" + f.giveConsent(t, voterAsan) + "/withdraw"}
 			}},
 		{method: "GET", route: "/api/v1/me/applications", req: getReq("/api/v1/me/applications"), want: voterOnly},
 		// Another voter citing the owner's consent files nothing: no
 		// consent of theirs is in force (VC §10–11).
-		{method: "POST", route: "/api/v1/me/applications", want: [callerCount]int{401, 201, 422, 403, 403, 403},
+		{method: "POST", route: "/api/v1/me/applications", want: [callerCount]int{401, 201, 422, 403, 403, 403, 403, 403, 201},
 			req: func(_ *testing.T, f *fixture) call {
 				return call{method: "POST", path: "/api/v1/me/applications",
 					body: map[string]any{"kind": "correct_personal_data", "consent": f.consent, "claim": map[string]any{"passport": "ID7777777"}}}
@@ -181,23 +194,24 @@ func matrixRows() []matrixRow {
 		{method: "GET", route: "/api/v1/me/timeline", req: getReq("/api/v1/me/timeline"), want: voterOnly},
 
 		// Staff: their own commission's queue; another commission's
-		// application is 403 other_commission (VC §17).
+		// application is 403 other_commission (VC §17). Staff who filed
+		// an application see it but never work it.
 		{method: "GET", route: "/api/v1/staff/queue", req: getReq("/api/v1/staff/queue"), want: staffOnly},
 		{method: "GET", route: "/api/v1/staff/anomalies", req: getReq("/api/v1/staff/anomalies"), want: staffOnly},
 		{method: "GET", route: "/api/v1/staff/applications/:id", want: commissionOnly,
 			req: func(_ *testing.T, f *fixture) call {
 				return call{method: "GET", path: "/api/v1/staff/applications/" + f.app}
 			}},
-		{method: "POST", route: "/api/v1/staff/applications/:id/accept", want: commissionOnly,
+		{method: "POST", route: "/api/v1/staff/applications/:id/accept", want: othersOnly,
 			req: func(t *testing.T, f *fixture) call {
 				return call{method: "POST", path: "/api/v1/staff/applications/" + f.fileApplication(t) + "/accept"}
 			}},
-		{method: "POST", route: "/api/v1/staff/applications/:id/assign", want: commissionOnly,
+		{method: "POST", route: "/api/v1/staff/applications/:id/assign", want: othersOnly,
 			req: func(t *testing.T, f *fixture) call {
 				return call{method: "POST", path: "/api/v1/staff/applications/" + f.acceptedApplication(t) + "/assign",
 					body: map[string]any{"to": op1}}
 			}},
-		{method: "POST", route: "/api/v1/staff/applications/:id/decide", want: commissionOnly,
+		{method: "POST", route: "/api/v1/staff/applications/:id/decide", want: othersOnly,
 			req: func(t *testing.T, f *fixture) call {
 				return call{method: "POST", path: "/api/v1/staff/applications/" + f.acceptedApplication(t) + "/decide",
 					body: map[string]any{"outcome": "rejected", "reason": "Паспорт дал келбейт"}}
@@ -212,7 +226,7 @@ func matrixRows() []matrixRow {
 }
 
 // TestAuthorizationMatrix calls every route the server registers as each
-// of six callers and checks the status. A route added without a row here
+// of the callers and checks the status. A route added without a row here
 // fails the test.
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()

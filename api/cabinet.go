@@ -130,7 +130,7 @@ func (s *Server) giveConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key, err := idempotencyKey(c, auth.RoleVoter, commands.NameGiveConsent)
+	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameGiveConsent, req)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (s *Server) giveConsent(c echo.Context) error {
 		req.Language = requestLang(c).String()
 	}
 	res, err := s.send(c, auth.RoleVoter, commands.GiveConsent{
-		Envelope: commands.Envelope{IdempotencyKey: key}, VoterRef: commands.VoterRef{Voter: stream},
+		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
 		Purpose: req.Purpose, TextVersion: req.TextVersion, Language: req.Language, Channel: req.Channel,
 		At: s.deps.Now(),
 	})
@@ -166,12 +166,12 @@ func (s *Server) withdrawConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key, err := idempotencyKey(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String())
+	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String(), nil)
 	if err != nil {
 		return err
 	}
 	res, err := s.send(c, auth.RoleVoter, commands.WithdrawConsent{
-		Envelope: commands.Envelope{IdempotencyKey: key}, Consent: id, VoterRef: commands.VoterRef{Voter: stream}, At: s.deps.Now(),
+		Envelope: envelope, Consent: id, VoterRef: commands.VoterRef{Voter: stream}, At: s.deps.Now(),
 	})
 	if err != nil {
 		return err
@@ -213,7 +213,7 @@ func (s *Server) fileApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key, err := idempotencyKey(c, auth.RoleVoter, commands.NameSubmitApplication)
+	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameSubmitApplication, req)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func (s *Server) fileApplication(c echo.Context) error {
 		}
 	}
 	res, err := s.send(c, auth.RoleVoter, commands.SubmitApplication{
-		Envelope: commands.Envelope{IdempotencyKey: key}, VoterRef: commands.VoterRef{Voter: stream},
+		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
 		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
 		At: s.deps.Now(),
 	})
@@ -244,11 +244,17 @@ func (s *Server) fileApplication(c echo.Context) error {
 	if err := res.Decode(&ans); err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/me/applications/"+ans.Application.String())
-	return c.JSON(http.StatusCreated, Receipt{
+	// The receipt repeats what was filed (VC §15); answers recorded
+	// before the answer named it fall back on the request.
+	out := Receipt{
 		Application: ans.Application, Receipt: ans.Receipt, SubmittedAt: ans.SubmittedAt,
-		DecisionDue: ans.DecisionDue, Commission: req.Commission, Election: req.Election, Kind: req.Kind,
-	})
+		DecisionDue: ans.DecisionDue, Commission: ans.Commission, Election: ans.Election, Kind: ans.Kind,
+	}
+	if out.Commission == "" && out.Election == "" && out.Kind == "" {
+		out.Commission, out.Election, out.Kind = req.Commission, req.Election, req.Kind
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/me/applications/"+ans.Application.String())
+	return c.JSON(http.StatusCreated, out)
 }
 
 // Receipt is the confirmation of filing (VC §15).
@@ -282,23 +288,25 @@ func (s *Server) withdrawApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key, err := idempotencyKey(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+id.String())
+	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+id.String(), req)
 	if err != nil {
 		return err
 	}
-	// Another voter's application is "not found", as when reading it:
-	// the answer must not confirm that it exists. (The domain's own
-	// refusal, application.not_yours, stays for other callers.)
+	// Another voter's application is "not found", as when reading it,
+	// and in the very words of one that does not exist: the answer must
+	// not confirm that it exists. (The domain's own refusals,
+	// application.not_yours and application.not_found, stay for other
+	// callers.)
 	a, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
 		func() *application.Application { return application.New(id) })
 	if err != nil {
 		return err
 	}
-	if a.Status() != application.StatusNone && a.Voter() != stream {
+	if a.Status() == application.StatusNone || a.Voter() != stream {
 		return ErrNotFound
 	}
 	res, err := s.send(c, auth.RoleVoter, commands.WithdrawApplication{
-		Envelope: commands.Envelope{IdempotencyKey: key}, Application: id, VoterRef: commands.VoterRef{Voter: stream},
+		Envelope: envelope, Application: id, VoterRef: commands.VoterRef{Voter: stream},
 		Reason: req.Reason, At: s.deps.Now(),
 	})
 	if err != nil {

@@ -78,10 +78,10 @@ func apiDefs() []problem.Def {
 			Ru: "Неверный Idempotency-Key: нужна строка не длиннее 100 байт без управляющих символов.",
 			En: "The Idempotency-Key is invalid: it must be at most 100 bytes with no control characters.",
 		}},
-		{Code: codeIdempotencyKeyReused, Status: http.StatusConflict, Title: i18n.Text{Ky: "Кагылышуу", Ru: "Конфликт", En: "Conflict"}, Detail: i18n.Text{
-			Ky: "Бул Idempotency-Key башка аракет үчүн колдонулган. Жаңы ачкыч жөнөтүңүз.",
-			Ru: "Этот Idempotency-Key уже использован для другого действия. Отправьте новый ключ.",
-			En: "This Idempotency-Key was already used for another action. Send a new key.",
+		{Code: codeIdempotencyKeyReused, Status: http.StatusUnprocessableEntity, Title: i18n.Text{Ky: "Суроо-талап иштетилбейт", Ru: "Запрос не может быть обработан", En: "Unprocessable request"}, Detail: i18n.Text{
+			Ky: "Бул Idempotency-Key башка суроо-талап үчүн колдонулган: эч нерсе өзгөргөн жок. Ар бир жаңы аракетке жаңы ачкыч жөнөтүңүз; кайталоодо ошол эле суроо-талапты ошол эле ачкыч менен жөнөтүңүз.",
+			Ru: "Этот Idempotency-Key уже использован для другого запроса: ничего не изменено. Для нового действия отправьте новый ключ; при повторе отправьте тот же запрос с тем же ключом.",
+			En: "This Idempotency-Key was already used for another request: nothing was changed. Send a new key for a new action; to retry, send the same request with the same key.",
 		}},
 		{Code: codePrecinctUnknown, Status: http.StatusNotFound, Title: i18n.Text{Ky: "Табылган жок", Ru: "Не найдено", En: "Not found"}, Detail: i18n.Text{
 			Ky: "Мындай номердеги шайлоо участкасы жок.",

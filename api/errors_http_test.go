@@ -225,8 +225,9 @@ func TestEndpointErrors(t *testing.T) {
 		{name: "withdraw: another voter's application", req: func(_ *testing.T, f *fixture) call {
 			return call{method: "POST", path: "/api/v1/me/applications/" + f.app + "/withdraw", as: &voterAigul}
 		}, status: 404, code: "not_found"},
+		// As another voter's: the answer does not tell whether it exists.
 		{name: "withdraw: unknown application", req: fixed(call{method: "POST", path: "/api/v1/me/applications/" + uuid.NewString() + "/withdraw", as: &voterAsan}),
-			status: 404, code: "application.not_found", langs: true},
+			status: 404, code: "not_found", langs: true},
 
 		// Staff.
 		{name: "staff: another commission's application", req: func(_ *testing.T, f *fixture) call {
@@ -369,21 +370,78 @@ func TestIdempotencyKeyErrors(t *testing.T) {
 		})
 	}
 
-	// NOTE: a key reused for the same operation with another body is
-	// taken for a retry: the first answer comes back and the new body is
-	// ignored (no 409, no fingerprint of the request is kept).
-	t.Run("same key, same operation, another body: the first answer", func(t *testing.T) {
+	// A key reused for the same operation with another body is refused
+	// (422 idempotency_key_reused) and files nothing: the first answer
+	// belongs to the first request alone (VC §15: no receipt for
+	// something never filed).
+	t.Run("same key, same operation, another body: refused", func(t *testing.T) {
 		t.Parallel()
 		key := uuid.NewString()
 		body := func(passport string) map[string]any {
 			return map[string]any{"kind": "correct_personal_data", "consent": f.consent, "claim": map[string]any{"passport": passport}}
 		}
-		var first, second struct{ Application, Receipt string }
+		var first, again struct{ Application, Receipt string }
 		w.expect(t, call{method: "POST", path: "/api/v1/me/applications", as: &voterAsan, idem: key, body: body("ID1111111")}, 201, "").json(t, &first)
-		w.expect(t, call{method: "POST", path: "/api/v1/me/applications", as: &voterAsan, idem: key, body: body("ID2222222")}, 201, "").json(t, &second)
-		if first != second {
-			t.Errorf("the reused key answered %+v, then %+v", first, second)
+		checkErrorCase(t, w, f, errorCase{req: fixed(call{method: "POST", path: "/api/v1/me/applications", as: &voterAsan, idem: key, body: body("ID2222222")}),
+			status: 422, code: "idempotency_key_reused", langs: true})
+		// The same request again is a retry: the first answer.
+		w.expect(t, call{method: "POST", path: "/api/v1/me/applications", as: &voterAsan, idem: key, body: body("ID1111111")}, 201, "").json(t, &again)
+		if again != first {
+			t.Errorf("the retry answered %+v, the first call %+v", again, first)
 		}
+		w.settle(t)
+		var mine struct {
+			Applications []struct {
+				Claim map[string]any `json:"claim"`
+			} `json:"applications"`
+		}
+		w.expect(t, call{method: "GET", path: "/api/v1/me/applications", as: &voterAsan}, 200, "").json(t, &mine)
+		for _, a := range mine.Applications {
+			if a.Claim["passport"] == "ID2222222" {
+				t.Errorf("the refused request was filed: %+v", a)
+			}
+		}
+	})
+	t.Run("same key, same operation, the body in another spelling: a retry", func(t *testing.T) {
+		t.Parallel()
+		key := uuid.NewString()
+		var first, again struct{ Application, Receipt string }
+		w.expect(t, call{method: "POST", path: "/api/v1/me/applications", as: &voterAsan, idem: key,
+			body: `{"kind":"correct_personal_data","consent":"` + f.consent + `","claim":{"passport":"ID4444444"}}`}, 201, "").json(t, &first)
+		w.expect(t, call{method: "POST", path: "/api/v1/me/applications", as: &voterAsan, idem: key,
+			body: `{ "claim": {"passport": "ID4444444"},  "consent": "` + f.consent + `", "kind": "correct_personal_data", "extra": 1 }`}, 201, "").json(t, &again)
+		if again != first {
+			t.Errorf("the retry answered %+v, the first call %+v", again, first)
+		}
+	})
+	t.Run("same key, another body that is invalid: its own error", func(t *testing.T) {
+		t.Parallel()
+		key := uuid.NewString()
+		w.expect(t, call{method: "POST", path: "/api/v1/me/applications", as: &voterAsan, idem: key,
+			body: map[string]any{"kind": "correct_personal_data", "consent": f.consent, "claim": map[string]any{"passport": "ID5555555"}}}, 201, "")
+		for name, body := range map[string]any{
+			"unknown kind":     map[string]any{"kind": "no_such_kind", "consent": f.consent, "claim": map[string]any{"passport": "ID5555555"}},
+			"bad passport":     map[string]any{"kind": "correct_personal_data", "consent": f.consent, "claim": map[string]any{"passport": "??"}},
+			"no consent":       map[string]any{"kind": "correct_personal_data", "claim": map[string]any{"passport": "ID5555555"}},
+			"malformed JSON":   `{"kind":`,
+			"unknown election": map[string]any{"kind": "correct_personal_data", "consent": f.consent, "election": "1999-none", "claim": map[string]any{"passport": "ID5555555"}},
+		} {
+			r := w.do(t, call{method: "POST", path: "/api/v1/me/applications", as: &voterAsan, idem: key, body: body})
+			if r.status >= 500 || r.status < 400 {
+				t.Errorf("%s: status %d: %s", name, r.status, r.body)
+				continue
+			}
+			if code := r.code(t); code == "idempotency_key_reused" {
+				t.Errorf("%s: %s, want the body's own error", name, code)
+			}
+		}
+	})
+	t.Run("a long subject leaves the client its 100 bytes", func(t *testing.T) {
+		t.Parallel()
+		long := voterAsan
+		long.Subject = strings.Repeat("s", 250)
+		w.expect(t, call{method: "POST", path: "/api/v1/me/consents", as: &long, idem: strings.Repeat("k", 100),
+			body: map[string]any{"purpose": "application", "text_version": "2024-1"}}, 201, "")
 	})
 	t.Run("same key, another operation: a new action", func(t *testing.T) {
 		t.Parallel()

@@ -382,6 +382,9 @@ func TestOpenAPIHeaders(t *testing.T) {
 			if !hasResponse(o, "400") {
 				t.Error("no 400 for a missing key")
 			}
+			if !hasResponse(o, "422") {
+				t.Error("no 422 for a key reused by another request (idempotency_key_reused)")
+			}
 		})
 	}
 

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,21 +17,63 @@ import (
 	"github.com/cec-kg/tizme/domain/access"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/consent"
+	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/projections"
 )
 
 // Commission staff (VC §17–18): the queue of their own commission (the
-// token's commission claim), an application with the voter's data (each
-// read recorded for the auditors), and the steps to a decision.
+// token's commission claim, which the staff register must confirm), an
+// application with the voter's data (each read recorded for the
+// auditors), and the steps to a decision.
 func (s *Server) staffRoutes(g routes) {
+	g.mw = append(slices.Clip(g.mw), s.onStaff)
 	g.GET("/queue", s.staffQueue)
 	g.GET("/anomalies", s.staffAnomalies)
 	g.GET("/applications/:id", s.staffApplication)
 	g.POST("/applications/:id/accept", s.acceptApplication)
 	g.POST("/applications/:id/assign", s.assignApplication)
 	g.POST("/applications/:id/decide", s.decideApplication)
+}
+
+// onStaff lets through only a principal whom the staff register (the
+// Commission aggregate's history) shows on the staff of their token's
+// commission now: the token's claim alone proves nothing (a subject never
+// assigned, or revoked, is refused). Reads pass the same check as the
+// commands, and are refused with the same code,
+// application.forbidden_commission.
+func (s *Server) onStaff(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p := principal(c)
+		ref, err := commission.ParseRef(p.Commission)
+		if err != nil {
+			return fmt.Errorf("%w: commission claim %q", application.ErrForbiddenCommission, p.Commission)
+		}
+		k, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, commission.StreamFor(ref),
+			func() *commission.Commission { return &commission.Commission{} })
+		if err != nil {
+			return err
+		}
+		if !k.IsActiveStaff(p.Subject, s.deps.Now()) {
+			return fmt.Errorf("%w: %q is not on the staff of %s", application.ErrForbiddenCommission, p.Subject, ref)
+		}
+		return next(c)
+	}
+}
+
+// voterStreamOf is the voter stream of p's PIN claim, or "" when p signed
+// in without a (valid) PIN.
+func (s *Server) voterStreamOf(p auth.Principal) string {
+	if p.PIN == "" {
+		return ""
+	}
+	pin, err := person.ParsePIN(p.PIN, calendar.DayOf(s.deps.Now()))
+	if err != nil {
+		return ""
+	}
+	return voter.StreamFor(s.deps.VoterKey, pin)
 }
 
 // QueueItem is one open application in a commission's queue. It holds no
@@ -231,16 +274,19 @@ func (s *Server) staffApplication(c echo.Context) error {
 
 // staffAct sends a command on the :id application for the signed-in staff
 // member and answers the application's new state.
-func (s *Server) staffAct(c echo.Context, op string, build func(a *application.Application, env commands.Envelope, by string, at time.Time) commands.Command) error {
+//
+// The actor's own voter stream goes with the command (build sets it as
+// ByVoter), so that nobody works their own application.
+func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command) error {
 	a, err := s.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	key, err := idempotencyKey(c, auth.RoleStaff, op+"/"+a.ID().String())
+	envelope, err := s.idempotency(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
 	if err != nil {
 		return err
 	}
-	res, err := s.send(c, auth.RoleStaff, build(a, commands.Envelope{IdempotencyKey: key}, principal(c).Subject, s.deps.Now()))
+	res, err := s.send(c, auth.RoleStaff, build(a, envelope, principal(c).Subject, s.voterStreamOf(principal(c)), s.deps.Now()))
 	if err != nil {
 		return err
 	}
@@ -254,8 +300,8 @@ func (s *Server) staffAct(c echo.Context, op string, build func(a *application.A
 }
 
 func (s *Server) acceptApplication(c echo.Context) error {
-	return s.staffAct(c, commands.NameAcceptApplication, func(a *application.Application, env commands.Envelope, by string, at time.Time) commands.Command {
-		return commands.AcceptApplication{Envelope: env, Application: a.ID(), By: by, At: at}
+	return s.staffAct(c, commands.NameAcceptApplication, nil, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+		return commands.AcceptApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, At: at}
 	})
 }
 
@@ -273,8 +319,8 @@ func (s *Server) assignApplication(c echo.Context) error {
 		v.Add("to", commands.ErrMissingField)
 		return v.Err()
 	}
-	return s.staffAct(c, commands.NameAssignApplication, func(a *application.Application, env commands.Envelope, by string, at time.Time) commands.Command {
-		return commands.AssignApplication{Envelope: env, Application: a.ID(), By: by, To: req.To, At: at}
+	return s.staffAct(c, commands.NameAssignApplication, req, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+		return commands.AssignApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, To: req.To, At: at}
 	})
 }
 
@@ -290,10 +336,11 @@ func (s *Server) decideApplication(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
+	body := req // as sent, before the default language
 	if req.Language == "" {
 		req.Language = requestLang(c).String()
 	}
-	return s.staffAct(c, commands.NameDecideApplication, func(a *application.Application, env commands.Envelope, by string, at time.Time) commands.Command {
-		return commands.DecideApplication{Envelope: env, Application: a.ID(), By: by, Outcome: req.Outcome, Reason: req.Reason, Language: req.Language, At: at}
+	return s.staffAct(c, commands.NameDecideApplication, body, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+		return commands.DecideApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Outcome: req.Outcome, Reason: req.Reason, Language: req.Language, At: at}
 	})
 }

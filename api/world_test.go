@@ -36,9 +36,14 @@ const (
 	election2026 = "2026-parliamentary"
 	tec0101      = "TEC-0101"
 	tec0102      = "TEC-0102"
-	// Staff: op-1 of TEC-0101, op-9 of TEC-0102.
-	op1 = "op-1"
-	op9 = "op-9"
+	// Staff: op-1 of TEC-0101, op-9 of TEC-0102. opAsan is on TEC-0101's
+	// staff and also the voter Asan; opGone was on TEC-0101's staff until
+	// revoked; opGhost never was, though its token claims TEC-0101.
+	op1     = "op-1"
+	op9     = "op-9"
+	opAsan  = "op-asan"
+	opGone  = "op-gone"
+	opGhost = "op-ghost"
 	// Precincts 1001–1002 belong to TEC-0101, 2001 to TEC-0102.
 	p1001 = 1001
 	p1002 = 1002
@@ -191,6 +196,9 @@ func (w *world) setUp(t *testing.T) {
 	}
 	w.send(t, commands.AssignStaff{Envelope: env(w.key()), Commission: tec0101, Subject: op1, Role: "operator", Since: tSetUp})
 	w.send(t, commands.AssignStaff{Envelope: env(w.key()), Commission: tec0102, Subject: op9, Role: "operator", Since: tSetUp})
+	w.send(t, commands.AssignStaff{Envelope: env(w.key()), Commission: tec0101, Subject: opAsan, Role: "operator", Since: tSetUp})
+	w.send(t, commands.AssignStaff{Envelope: env(w.key()), Commission: tec0101, Subject: opGone, Role: "operator", Since: tSetUp})
+	w.send(t, commands.RevokeStaff{Envelope: env(w.key()), Commission: tec0101, Subject: opGone, At: tSetUp.Add(time.Hour)})
 	for _, p := range []struct {
 		n   int
 		tec string
@@ -255,7 +263,13 @@ var (
 	voterNobody = auth.Principal{Subject: "voter-nobody", Roles: []auth.Role{auth.RoleVoter}, PIN: pinNobody, Method: auth.MethodEID}
 	staff0101   = auth.Principal{Subject: op1, Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101, Method: auth.MethodCloudSignature}
 	staff0102   = auth.Principal{Subject: op9, Roles: []auth.Role{auth.RoleStaff}, Commission: tec0102, Method: auth.MethodCloudSignature}
-	auditor     = auth.Principal{Subject: "auditor-1", Roles: []auth.Role{auth.RoleAuditor}, Method: auth.MethodCloudSignature}
+	// staffAsan signs in as the voter Asan and as staff of TEC-0101.
+	staffAsan = auth.Principal{Subject: opAsan, Roles: []auth.Role{auth.RoleVoter, auth.RoleStaff}, PIN: pinAsan, Commission: tec0101, Method: auth.MethodCloudSignature}
+	// staffGone and staffGhost claim TEC-0101, whose staff register does
+	// not show them now.
+	staffGone  = auth.Principal{Subject: opGone, Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101, Method: auth.MethodCloudSignature}
+	staffGhost = auth.Principal{Subject: opGhost, Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101, Method: auth.MethodCloudSignature}
+	auditor    = auth.Principal{Subject: "auditor-1", Roles: []auth.Role{auth.RoleAuditor}, Method: auth.MethodCloudSignature}
 )
 
 // token signs a one-hour token for p.

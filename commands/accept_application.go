@@ -20,8 +20,12 @@ type AcceptApplication struct {
 	Envelope
 	Application uuid.UUID `json:"application"`
 	// By is the acting staff member's subject.
-	By string    `json:"by"`
-	At time.Time `json:"at"`
+	By string `json:"by"`
+	// ByVoter is the acting staff member's own voter stream (from the PIN
+	// they signed in with), empty without one: nobody works their own
+	// application (application.ErrOwnApplication).
+	ByVoter string    `json:"by_voter,omitempty"`
+	At      time.Time `json:"at"`
 }
 
 // CommandName implements Command.
@@ -32,7 +36,7 @@ func (h *handlers) acceptApplication() Decider[AcceptApplication, *application.A
 		Check:  func(c AcceptApplication) error { return checkApplicationCommand(c.Application, c.At) },
 		Target: func(c AcceptApplication) *application.Application { return application.New(c.Application) },
 		Decide: func(ctx context.Context, a *application.Application, c AcceptApplication) (any, error) {
-			by, err := h.staffOf(ctx, a, c.By, c.At)
+			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
 			if err != nil {
 				return nil, err
 			}

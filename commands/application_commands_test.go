@@ -230,8 +230,20 @@ func TestStaffWork(t *testing.T) {
 	w.refuse(t, commands.AcceptApplication{Envelope: env(key()), Application: uuid.New(), By: op1, At: at}, application.ErrNotSubmitted)
 	w.refuse(t, commands.AcceptApplication{Envelope: env(key()), By: op1, At: at}, commands.ErrMissingField)
 
+	// Nobody works their own application: staff whose own voter stream
+	// filed it are refused, at every step.
+	own := accept(op1, at)
+	own.ByVoter = f.voter
+	w.refuse(t, own, application.ErrOwnApplication)
+
 	w.must(t, accept(op1, at))
 	w.refuse(t, accept(op2, at), application.ErrAlreadyAccepted)
+	ownAssign := assign(op2)
+	ownAssign.ByVoter = f.voter
+	w.refuse(t, ownAssign, application.ErrOwnApplication)
+	ownDecision := decide(op1)
+	ownDecision.ByVoter = f.voter
+	w.refuse(t, ownDecision, application.ErrOwnApplication)
 
 	w.refuse(t, assign(op9), application.ErrForbiddenCommission)
 	w.must(t, assign(op2))

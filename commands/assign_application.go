@@ -19,9 +19,13 @@ type AssignApplication struct {
 	Envelope
 	Application uuid.UUID `json:"application"`
 	// By is the acting staff member's subject; To the assignee's.
-	By string    `json:"by"`
-	To string    `json:"to"`
-	At time.Time `json:"at"`
+	By string `json:"by"`
+	// ByVoter is the acting staff member's own voter stream (from the PIN
+	// they signed in with), empty without one: nobody works their own
+	// application (application.ErrOwnApplication).
+	ByVoter string    `json:"by_voter,omitempty"`
+	To      string    `json:"to"`
+	At      time.Time `json:"at"`
 }
 
 // CommandName implements Command.
@@ -32,11 +36,11 @@ func (h *handlers) assignApplication() Decider[AssignApplication, *application.A
 		Check:  func(c AssignApplication) error { return checkApplicationCommand(c.Application, c.At) },
 		Target: func(c AssignApplication) *application.Application { return application.New(c.Application) },
 		Decide: func(ctx context.Context, a *application.Application, c AssignApplication) (any, error) {
-			by, err := h.staffOf(ctx, a, c.By, c.At)
+			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
 			if err != nil {
 				return nil, err
 			}
-			to, err := h.staffOf(ctx, a, c.To, c.At)
+			to, err := h.staffOf(ctx, a, c.To, "", c.At)
 			if err != nil {
 				return nil, err
 			}

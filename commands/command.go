@@ -2,6 +2,8 @@ package commands
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"unicode"
@@ -12,6 +14,55 @@ import (
 
 // MaxKeyLength caps an idempotency key, in bytes.
 const MaxKeyLength = 200
+
+// MaxClientKeyLength caps a client's own idempotency key (an HTTP
+// Idempotency-Key), in bytes. ScopedKey keeps the whole key within
+// MaxKeyLength, however long the principal's identifiers.
+const MaxClientKeyLength = 100
+
+// Idempotency scopes: whose keys a scoped key (ScopedKey) belongs to.
+//
+// WARNING: persisted as the first part of the keys in command_results;
+// never rename them.
+const (
+	// ScopeVoter: a voter, identified by their voter stream (the PIN, not
+	// the token's subject, is the person).
+	ScopeVoter = "voter"
+	// ScopeStaff: a staff member, identified by subject and commission.
+	ScopeStaff = "staff"
+)
+
+// ScopedKey scopes a client's idempotency key to one principal of scope
+// (identified by the parts of principal) and one operation, so that two
+// principals' keys never meet and one key reused for another operation
+// is a new action. The principal and operation are hashed to a fixed
+// length: a client key of at most MaxClientKeyLength bytes always fits
+// MaxKeyLength, however long a token's subject.
+func ScopedKey(scope string, principal []string, op, clientKey string) string {
+	h := sha256.New()
+	for _, p := range principal {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	h.Write([]byte(op))
+	return scope + "/" + base64.RawURLEncoding.EncodeToString(h.Sum(nil)) + "/" + clientKey
+}
+
+// RequestFingerprint is the Envelope.Fingerprint of a request: its route
+// (method and path), its principal and its canonical body (the decoded
+// request re-encoded, so that spacing, member order and unknown members
+// do not count), hashed.
+func RequestFingerprint(route string, principal []string, canonicalBody []byte) string {
+	h := sha256.New()
+	h.Write([]byte(route))
+	h.Write([]byte{0})
+	for _, p := range principal {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	h.Write(canonicalBody)
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+}
 
 // Command is a message to the bus. Command structs embed Envelope and
 // declare their persisted name.
@@ -35,10 +86,29 @@ type Envelope struct {
 	// same key again returns the first answer and writes nothing. It is
 	// required.
 	IdempotencyKey string `json:"idempotency_key"`
+	// Fingerprint identifies the request behind the key (RequestFingerprint
+	// of its route, principal and canonical body), or is empty. It is
+	// recorded with the key: the same key with another fingerprint is
+	// refused with ErrKeyReused and changes nothing, so that a key never
+	// answers for a request it did not carry (a receipt for something
+	// never filed, VC §15). Without one, only the command name is compared.
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // Key implements Command.
 func (e Envelope) Key() string { return e.IdempotencyKey }
+
+// KeyFingerprint returns the fingerprint of the request that sent the
+// command under its key.
+func (e Envelope) KeyFingerprint() string { return e.Fingerprint }
+
+// fingerprintOf is cmd's request fingerprint, "" when it has none.
+func fingerprintOf(cmd Command) string {
+	if f, ok := cmd.(interface{ KeyFingerprint() string }); ok {
+		return f.KeyFingerprint()
+	}
+	return ""
+}
 
 // ValidateKey checks an idempotency key: present, at most MaxKeyLength
 // bytes of printable UTF-8.

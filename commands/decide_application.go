@@ -25,6 +25,10 @@ type DecideApplication struct {
 	Envelope
 	Application uuid.UUID `json:"application"`
 	By          string    `json:"by"`
+	// ByVoter is the acting staff member's own voter stream (from the PIN
+	// they signed in with), empty without one: nobody works their own
+	// application (application.ErrOwnApplication).
+	ByVoter string `json:"by_voter,omitempty"`
 	// Outcome is "approved" or "rejected".
 	Outcome string `json:"outcome"`
 	// Reason gives the grounds, always (a voter must learn why).
@@ -42,7 +46,7 @@ func (h *handlers) decideApplication() Decider[DecideApplication, *application.A
 		Check:  func(c DecideApplication) error { return checkApplicationCommand(c.Application, c.At) },
 		Target: func(c DecideApplication) *application.Application { return application.New(c.Application) },
 		Decide: func(ctx context.Context, a *application.Application, c DecideApplication) (any, error) {
-			by, err := h.staffOf(ctx, a, c.By, c.At)
+			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
 			if err != nil {
 				return nil, err
 			}

@@ -20,8 +20,9 @@ var (
 	// holds a control character.
 	ErrInvalidIdempotencyKey = errors.New("commands: invalid idempotency key")
 	// ErrKeyReused means an idempotency key was already used by another
-	// command (another command name).
-	ErrKeyReused = errors.New("commands: idempotency key already used by another command")
+	// request: another command, or the same command with another
+	// fingerprint (Envelope.Fingerprint).
+	ErrKeyReused = errors.New("commands: idempotency key already used by another request")
 	// ErrUnknownCommand means no handler is registered for the command.
 	ErrUnknownCommand = errors.New("commands: no handler for this command")
 	// ErrBusClosed means the bus was closed before the command was

@@ -43,6 +43,15 @@ func core[C Command, T Aggregate](store eventstore.Store, codec *eventstore.Code
 		answer, err := d.Decide(ctx, agg, cmd)
 		if err != nil {
 			if rewound && errs.isRejection(err) {
+				// Another request under the key of one that succeeded
+				// (its events are those found): refused on its own.
+				other, lerr := committerFrom(ctx, store).keyUsedByAnother(ctx, cmd)
+				if lerr != nil {
+					return Result{}, errors.Join(err, lerr)
+				}
+				if other {
+					return Result{}, err
+				}
 				// Not a rejection itself: the command did succeed once.
 				return Result{}, fmt.Errorf("%w: %s %q on %s: now %v", ErrDiverged, cmd.CommandName(), key, stream, err)
 			}

@@ -100,6 +100,38 @@ func TestKeyReusedByAnotherCommand(t *testing.T) {
 	})
 }
 
+// TestKeyReusedByAnotherRequest: a key belongs to the request that first
+// used it (its fingerprint). Another request under it is refused with
+// ErrKeyReused and writes nothing; one that breaks a rule gets its own
+// rejection, never an internal error; the first request again is
+// answered from the record.
+func TestKeyReusedByAnotherRequest(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		b := newBench(t, be, benchOptions{})
+		id, k := uuid.NewString(), key()
+		fp := func(f string) commands.Envelope { return commands.Envelope{IdempotencyKey: k, Fingerprint: f} }
+		first := b.mustSend(t, Deposit{Envelope: fp("first"), Account: id, Amount: 5})
+
+		if _, err := b.send(t, Deposit{Envelope: fp("second"), Account: id, Amount: 7}); !errors.Is(err, commands.ErrKeyReused) {
+			t.Fatalf("another request: %v, want ErrKeyReused", err)
+		}
+		if _, err := b.send(t, Deposit{Envelope: fp("third"), Account: id, Amount: -1}); !errors.Is(err, ErrBadAmount) {
+			t.Fatalf("another request breaking a rule: %v, want its own ErrBadAmount", err)
+		}
+		again := b.mustSend(t, Deposit{Envelope: fp("first"), Account: id, Amount: 5})
+		if !again.Replayed || again.Revision != first.Revision || again.Position != first.Position {
+			t.Fatalf("the first request again: %+v, first %+v", again, first)
+		}
+		if n := len(b.events(t, "account-"+id)); n != 1 {
+			t.Fatalf("%d events, want 1", n)
+		}
+		if got := b.balance(t, id); got != 5 {
+			t.Errorf("balance %d, want 5", got)
+		}
+	})
+}
+
 func TestConcurrentCallsWithOneKeyWriteOnce(t *testing.T) {
 	t.Parallel()
 	const n = 6

@@ -31,6 +31,11 @@ var resultMigrations = []string{
 		error_code  text,
 		recorded_at timestamptz NOT NULL DEFAULT now()
 	);`,
+	// 2: the fingerprint of the request that used the key (Envelope.
+	// Fingerprint), NULL when the sender gave none: a key reused by
+	// another request is refused (ErrKeyReused), not answered with the
+	// first request's result.
+	`ALTER TABLE command_results ADD COLUMN fingerprint text;`,
 }
 
 // Migrate creates or upgrades the result store's schema (the
@@ -50,9 +55,10 @@ type txAppender interface {
 
 // storedResult is a row of command_results.
 type storedResult struct {
-	command string
-	result  json.RawMessage
-	code    *string
+	command     string
+	result      json.RawMessage
+	code        *string
+	fingerprint *string
 }
 
 // storedRejection is the result column of a rejection.
@@ -67,8 +73,8 @@ type querier interface {
 
 func lookupResult(ctx context.Context, q querier, key string) (storedResult, bool, error) {
 	var r storedResult
-	err := q.QueryRow(ctx, `SELECT command, result, error_code FROM command_results WHERE key = $1`, key).
-		Scan(&r.command, &r.result, &r.code)
+	err := q.QueryRow(ctx, `SELECT command, result, error_code, fingerprint FROM command_results WHERE key = $1`, key).
+		Scan(&r.command, &r.result, &r.code, &r.fingerprint)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, false, nil
 	}
@@ -78,13 +84,20 @@ func lookupResult(ctx context.Context, q querier, key string) (storedResult, boo
 	return r, true, nil
 }
 
-// claimKey claims key for this transaction, in one statement: it inserts
-// the key's row (result to follow, by storeResult, before the commit) and
-// reports true; or, when the key is already recorded, it returns the
-// record and false. A concurrent transaction claiming the same key waits
-// on the key's unique index until this one ends, then reads its record.
-func claimKey(ctx context.Context, tx pgx.Tx, key, command string) (storedResult, bool, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO command_results (key, command, result) VALUES ($1, $2, 'null') ON CONFLICT (key) DO NOTHING`, key, command)
+// claimKey claims cmd's key for this transaction, in one statement: it
+// inserts the key's row with the command's name and fingerprint (result
+// to follow, by storeResult, before the commit) and reports true; or,
+// when the key is already recorded, it returns the record and false. A
+// concurrent transaction claiming the same key waits on the key's unique
+// index until this one ends, then reads its record.
+func claimKey(ctx context.Context, tx pgx.Tx, cmd Command) (storedResult, bool, error) {
+	key := cmd.Key()
+	var fp *string
+	if f := fingerprintOf(cmd); f != "" {
+		fp = &f
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO command_results (key, command, result, fingerprint) VALUES ($1, $2, 'null', $3) ON CONFLICT (key) DO NOTHING`,
+		key, cmd.CommandName(), fp)
 	if err != nil {
 		return storedResult{}, false, fmt.Errorf("claim idempotency key: %w", err)
 	}
@@ -127,10 +140,24 @@ func newIdempotency(pool *pgxpool.Pool, events eventstore.Store, errs *Errors) *
 	return d
 }
 
-// replay answers cmd from a stored result.
-func (d *idempotency) replay(r storedResult, cmd Command) (Result, error) {
+// sameRequest reports whether the record r was made by the request cmd
+// repeats: the same command and, when both carry one, the same
+// fingerprint. ErrKeyReused says why not.
+func sameRequest(r storedResult, cmd Command) error {
 	if r.command != cmd.CommandName() {
-		return Result{}, fmt.Errorf("%w: key %q was used by %s, not %s", ErrKeyReused, cmd.Key(), r.command, cmd.CommandName())
+		return fmt.Errorf("%w: key %q was used by %s, not %s", ErrKeyReused, cmd.Key(), r.command, cmd.CommandName())
+	}
+	if fp := fingerprintOf(cmd); fp != "" && r.fingerprint != nil && *r.fingerprint != fp {
+		return fmt.Errorf("%w: key %q was used by another %s request", ErrKeyReused, cmd.Key(), r.command)
+	}
+	return nil
+}
+
+// replay answers cmd from a stored result, or refuses a key reused by
+// another request (ErrKeyReused) without touching anything.
+func (d *idempotency) replay(r storedResult, cmd Command) (Result, error) {
+	if err := sameRequest(r, cmd); err != nil {
+		return Result{}, err
 	}
 	if r.code != nil {
 		var s storedRejection
@@ -181,11 +208,17 @@ func (d *idempotency) reject(ctx context.Context, cmd Command, rejected error) (
 		other bool
 	)
 	err = pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
-		r, claimed, err := claimKey(ctx, tx, cmd.Key(), cmd.CommandName())
+		r, claimed, err := claimKey(ctx, tx, cmd)
 		if err != nil {
 			return err
 		}
 		if !claimed {
+			if sameRequest(r, cmd) != nil {
+				// Another request under a used key, refused on its own:
+				// its own answer, recorded nowhere (the key's record
+				// belongs to the first request).
+				return nil
+			}
 			other = true
 			res, out = d.replay(r, cmd)
 			return nil
@@ -217,7 +250,7 @@ func (d *idempotency) commit(ctx context.Context, cmd Command, stream string, ex
 		appended  bool
 	)
 	err := pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
-		r, claimed, err := claimKey(ctx, tx, cmd.Key(), cmd.CommandName())
+		r, claimed, err := claimKey(ctx, tx, cmd)
 		if err != nil {
 			return err
 		}
@@ -255,12 +288,24 @@ func (d *idempotency) commit(ctx context.Context, cmd Command, stream string, ex
 	return res, replayErr
 }
 
+// keyUsedByAnother implements committer.
+func (d *idempotency) keyUsedByAnother(ctx context.Context, cmd Command) (bool, error) {
+	r, found, err := lookupResult(ctx, d.pool, cmd.Key())
+	if err != nil || !found {
+		return false, err
+	}
+	return sameRequest(r, cmd) != nil, nil
+}
+
 // committer appends a command's events; the idempotency middleware
 // hands the core its own through the context, because the append and the
 // result record must share one transaction while idempotency stays a
 // decorator.
 type committer interface {
 	commit(ctx context.Context, cmd Command, stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData, finish func(eventstore.AppendResult) Result) (Result, error)
+	// keyUsedByAnother reports whether cmd's key is recorded for another
+	// request (another command or fingerprint).
+	keyUsedByAnother(ctx context.Context, cmd Command) (bool, error)
 }
 
 type committerKey struct{}
@@ -279,6 +324,9 @@ func committerFrom(ctx context.Context, store eventstore.Store) committer {
 // directCommitter appends without recording a result: a handler chain
 // without idempotency.
 type directCommitter struct{ store eventstore.Store }
+
+// keyUsedByAnother implements committer: without records, never.
+func (directCommitter) keyUsedByAnother(context.Context, Command) (bool, error) { return false, nil }
 
 func (c directCommitter) commit(ctx context.Context, _ Command, stream string, expected eventstore.ExpectedRevision, events []eventstore.EventData, finish func(eventstore.AppendResult) Result) (Result, error) {
 	var ar eventstore.AppendResult

@@ -14,10 +14,12 @@ import (
 // of the application's commission when the Commission aggregate shows the
 // subject on its staff then, and of no commission otherwise, so that the
 // application refuses them (application.ErrForbiddenCommission: staff of
-// another commission, or no longer on the staff). An application that
-// does not exist needs no look-up: the domain answers not found.
-func (h *handlers) staffOf(ctx context.Context, a *application.Application, subject string, at time.Time) (application.Staff, error) {
-	s := application.Staff{Subject: subject}
+// another commission, or no longer on the staff). voterStream is the
+// subject's own voter stream, when known, so that the application refuses
+// its own filer (application.ErrOwnApplication). An application that does
+// not exist needs no look-up: the domain answers not found.
+func (h *handlers) staffOf(ctx context.Context, a *application.Application, subject, voterStream string, at time.Time) (application.Staff, error) {
+	s := application.Staff{Subject: subject, Voter: voterStream}
 	ref := a.Commission()
 	if a.Status() == application.StatusNone || ref.IsZero() {
 		return s, nil

@@ -76,6 +76,13 @@ type SubmitApplicationAnswer struct {
 	// DecisionDue is the last Bishkek day for the decision: the day of
 	// receipt plus the election's decision days, 7 by default (VC §18).
 	DecisionDue calendar.Date `json:"decision_due"`
+	// Commission, Election and Kind are what was filed (after the
+	// defaults), so that a receipt repeats the filing, never the request
+	// that asked for it again. Empty in answers recorded before they were
+	// added.
+	Commission string `json:"commission,omitempty"`
+	Election   string `json:"election,omitempty"`
+	Kind       string `json:"kind,omitempty"`
 }
 
 func (h *handlers) claim(in ClaimInput) (application.Claim, error) {
@@ -180,6 +187,9 @@ func (h *handlers) submitApplication() Decider[SubmitApplication, *application.A
 				Receipt:     conf.Receipt.String(),
 				SubmittedAt: conf.SubmittedAt,
 				DecisionDue: conf.DecisionDue,
+				Commission:  a.Commission().String(),
+				Election:    a.ElectionID().String(),
+				Kind:        string(a.Kind()),
 			}, nil
 		},
 	}

@@ -72,7 +72,7 @@ func FailureStatus(code failure.Code) int {
 	switch {
 	case strings.HasPrefix(last, "not_found"), last == "not_registered", last == "not_established", last == "not_scheduled":
 		return http.StatusNotFound
-	case strings.HasPrefix(last, "forbidden"), last == "wrong_commission", last == "not_yours", last == "not_staff":
+	case strings.HasPrefix(last, "forbidden"), last == "wrong_commission", last == "not_yours", last == "not_staff", last == "own_application":
 		return http.StatusForbidden
 	case strings.HasPrefix(last, "already_"), last == "withdrawn", last == "not_accepted", last == "removed",
 		last == "not_removed", last == "closed", last == "not_given", last == "withdrawn_before_given":

@@ -54,11 +54,16 @@ func IDFromStream(stream string) (uuid.UUID, error) {
 const MaxReasonLen = 2000
 
 // Staff is a commission staff member acting on an application: the
-// subject the identity provider authenticated, and the commission they
-// work for (the caller looks both up; the aggregate only compares).
+// subject the identity provider authenticated, the commission they work
+// for, and their own voter stream (the caller looks them up; the
+// aggregate only compares).
 type Staff struct {
 	Subject    string
 	Commission commission.Ref
+	// Voter is the staff member's own voter stream (voter.StreamFor of
+	// the PIN they signed in with), empty when they signed in without
+	// one. Nobody works their own application (ErrOwnApplication).
+	Voter string
 }
 
 // check applies the commission package's rule for subjects: 1 to
@@ -309,7 +314,8 @@ func (a *Application) Withdraw(voterStream, reason string, now time.Time) error 
 
 // mustBeOpenTo checks that the application exists, that by works for the
 // addressed commission (checked before the state, so staff of another
-// commission learn nothing about it), and that it awaits a decision.
+// commission learn nothing about it), that by is not the voter who filed
+// it, and that it awaits a decision.
 func (a *Application) mustBeOpenTo(by Staff) error {
 	if a.status == StatusNone {
 		return ErrNotSubmitted
@@ -319,6 +325,9 @@ func (a *Application) mustBeOpenTo(by Staff) error {
 	}
 	if by.Commission != a.commission {
 		return ErrForbiddenCommission
+	}
+	if by.Voter != "" && by.Voter == a.voter {
+		return ErrOwnApplication
 	}
 	return a.mustBeOpen()
 }

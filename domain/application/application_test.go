@@ -53,6 +53,9 @@ var (
 	clerk    = application.Staff{Subject: "tec0101-aibek", Commission: tec}
 	chair    = application.Staff{Subject: "tec0101-nurgul", Commission: tec}
 	outsider = application.Staff{Subject: "tec0202-ermek", Commission: otherTEC}
+	// filer is on the addressed commission's staff and filed the
+	// application as a voter.
+	filer = application.Staff{Subject: "tec0101-bakyt", Commission: tec, Voter: voterOne}
 )
 
 // consentOf returns voter's consent to filing, given a month before the
@@ -352,6 +355,9 @@ func TestAccept(t *testing.T) {
 		{Name: "nothing to accept", When: accept(clerk), Err: application.ErrNotSubmitted},
 		{Name: "a withdrawn application", Given: []any{submitted(), withdrawn}, When: accept(clerk), Err: application.ErrWithdrawn},
 		{Name: "another commission learns nothing of a withdrawal", Given: []any{submitted(), withdrawn}, When: accept(outsider), Err: application.ErrForbiddenCommission},
+		{Name: "nobody accepts their own application", Given: []any{submitted()}, When: accept(filer), Err: application.ErrOwnApplication},
+		{Name: "staff who are voters accept others' applications", Given: []any{submitted()},
+			When: accept(application.Staff{Subject: clerk.Subject, Commission: tec, Voter: "voter-someone-else"}), Then: []any{accepted}},
 	})
 }
 
@@ -370,6 +376,7 @@ func TestAssign(t *testing.T) {
 		{Name: "before it is accepted", Given: []any{submitted()}, When: assign(chair), Err: application.ErrNotAccepted},
 		{Name: "after the decision", Given: []any{submitted(), accepted, approved, notified}, When: assign(clerk), Err: application.ErrAlreadyDecided},
 		{Name: "to an invalid subject", Given: []any{submitted(), accepted}, When: assign(application.Staff{Commission: tec}), Err: commission.ErrSubject},
+		{Name: "nobody assigns their own application", Given: []any{submitted(), accepted}, When: func(a *application.Application) error { return a.Assign(filer, chair, later) }, Err: application.ErrOwnApplication},
 	})
 }
 
@@ -397,6 +404,7 @@ func TestDecide(t *testing.T) {
 		{Name: "deciding before accepting", Given: []any{submitted()}, When: decide(chair, approve), Err: application.ErrNotAccepted},
 		{Name: "staff of another commission are forbidden", Given: []any{submitted(), accepted}, When: decide(outsider, approve), Err: application.ErrForbiddenCommission},
 		{Name: "nothing to decide", When: decide(chair, approve), Err: application.ErrNotSubmitted},
+		{Name: "nobody decides their own application", Given: []any{submitted(), accepted}, When: decide(filer, approve), Err: application.ErrOwnApplication},
 	})
 }
 

@@ -48,6 +48,9 @@ var (
 	// ErrForbiddenCommission: staff of another commission act on the
 	// application, or it is assigned to one of them.
 	ErrForbiddenCommission = failure.New("application.forbidden_commission", "application: addressed to another commission")
+	// ErrOwnApplication: a staff member acts on an application they filed
+	// themselves as a voter: nobody accepts, assigns or decides their own.
+	ErrOwnApplication = failure.New("application.own_application", "application: staff cannot act on their own application")
 	// ErrNotYourApplication: someone other than the filing voter tries to
 	// withdraw it.
 	ErrNotYourApplication = failure.New("application.not_yours", "application: filed by another voter")
@@ -171,6 +174,11 @@ func Messages() failure.Catalogue {
 			Ky: "Бул арыз башка шайлоо комиссиясына берилген: аны ошол комиссиянын кызматкерлери гана карай алат.",
 			Ru: "Это заявление адресовано другой избирательной комиссии: его могут рассматривать только её сотрудники.",
 			En: "This application is addressed to another election commission: only its staff may handle it.",
+		},
+		ErrOwnApplication.Code(): {
+			Ky: "Өзүңүз берген арызды кабыл алууга, тапшырууга же ал боюнча чечим чыгарууга болбойт: аны комиссиянын башка кызматкери карашы керек.",
+			Ru: "Нельзя принимать, поручать или решать собственное заявление: его должен рассмотреть другой сотрудник комиссии.",
+			En: "You cannot accept, assign or decide your own application: another staff member of the commission must handle it.",
 		},
 		ErrNotYourApplication.Code(): {
 			Ky: "Бул арызды башка шайлоочу берген.",
