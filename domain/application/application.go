@@ -334,9 +334,10 @@ func (a *Application) mustBeOpen() error {
 }
 
 // Overdue reports whether the decision is late at now: the application is
-// still open and now is past the end of the due day in Bishkek (VC §18).
+// still open and its due day has ended in Bishkek (VC §18,
+// election.DecisionOverdue).
 func (a *Application) Overdue(now time.Time) bool {
-	return a.status.Open() && !now.Before(a.due.End())
+	return a.status.Open() && election.DecisionOverdue(a.due, now)
 }
 
 // Correction returns the change of personal data an approved
