@@ -167,8 +167,8 @@ func (a *Application) Submit(s Submission, now time.Time) (Confirmation, error) 
 	if err := s.Calendar.Validate(); err != nil {
 		return Confirmation{}, fmt.Errorf("election %s: %w", s.ElectionID, err)
 	}
-	day := calendar.DayOf(now)
-	if opens, closes := s.Calendar.FilingWindow(); day.Before(opens) || day.After(closes) {
+	if !s.Calendar.InFilingWindow(now) {
+		opens, closes := s.Calendar.FilingWindow()
 		return Confirmation{}, &WindowError{Opens: opens, Closes: closes, At: now}
 	}
 	if c := s.Consent; c == nil || c.Voter() != s.Voter || c.Purpose() != consent.PurposeApplication || !c.InForce(now) {
@@ -179,7 +179,7 @@ func (a *Application) Submit(s Submission, now time.Time) (Confirmation, error) 
 		return Confirmation{}, err
 	}
 	conf := Confirmation{
-		Receipt:     ReceiptFor(a.id, day),
+		Receipt:     ReceiptFor(a.id, calendar.DayOf(now)),
 		SubmittedAt: now.UTC(),
 		DecisionDue: s.Calendar.DecisionDue(now),
 	}
