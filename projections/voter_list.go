@@ -25,7 +25,7 @@ const NameVoterList = "voter_list"
 // projection's own working state and are never served to the anonymous
 // portal.
 const (
-	// VoterListTable is the public list (VP 3.6, 3.7): one row per voter on
+	// VoterListTable is the public list (VP 3.6, VP 3.7): one row per voter on
 	// the list.
 	//
 	//	stream      text     voter stream (key for updates; an HMAC of the
