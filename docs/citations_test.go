@@ -49,7 +49,7 @@ type finding struct {
 func malformedCitations(text string) []finding {
 	var out []finding
 	lineOf := func(i int) int { return strings.Count(text[:i], "\n") + 1 }
-	snippet := func(i, j int) string { return strings.ReplaceAll(text[i:j], "\n", `\n`) }
+	snippet := func(i, j int) string { return strings.ToValidUTF8(strings.ReplaceAll(text[i:j], "\n", `\n`), "") }
 	for _, r := range citationRules {
 		for _, m := range r.re.FindAllStringIndex(text, -1) {
 			out = append(out, finding{lineOf(m[0]), snippet(m[0], m[1]), r.what})
