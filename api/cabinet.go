@@ -201,8 +201,8 @@ type applicationRequest struct {
 }
 
 // fileApplication files an application (VC §13–16) and answers the
-// receipt: number, time of filing and the day the decision is due (VC
-// §15, §18). The commission defaults to the TEC of the voter's precinct,
+// receipt: number, time of filing and the day the decision is due
+// (VC §15, VC §18). The commission defaults to the TEC of the voter's precinct,
 // the election to the next one.
 func (s *Server) fileApplication(c echo.Context) error {
 	var req applicationRequest

@@ -98,7 +98,7 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // accessLog writes one JSON line per request. It renders a handler's error
 // itself (c.Error), so the line has the final status.
 //
-// The query string is never logged: it may hold a PIN (VP 3.5, 3.7).
+// The query string is never logged: it may hold a PIN (VP 3.5, VP 3.7).
 func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()

@@ -10,7 +10,7 @@ import (
 	"github.com/cec-kg/tizme/projections"
 )
 
-// PrecinctInfo is a precinct in the public directory (VP 3.6, 4.11): the
+// PrecinctInfo is a precinct in the public directory (VP 3.6, VP 4.11): the
 // polling station's address, its commission, its boundary as GeoJSON.
 type PrecinctInfo struct {
 	Number     int             `json:"number"`

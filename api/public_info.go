@@ -44,7 +44,7 @@ type HelpItem struct {
 }
 
 // The help content. The questions and answers restate the regulations
-// (VC §13, §18). The contacts and places are EXAMPLES until the commission
+// (VC §13, VC §18). The contacts and places are EXAMPLES until the commission
 // supplies its own (the answer says so with demo: true).
 var (
 	infoCallCentre = CallCentre{Phone: "+996 312 62 20 20", Email: "info@shailoo.gov.kg"}

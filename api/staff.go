@@ -136,12 +136,15 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 		args = append(args, a)
 		where = append(where, fmt.Sprintf("assignee = $%d", len(args)))
 	}
+	// Overdue by the server's clock (Deps.Now), never the database's.
+	args = append(args, projections.StaffQueueOverdueArg(s.deps.Now()))
+	overdue := projections.StaffQueueOverdueSQL(fmt.Sprintf("$%d", len(args)))
 	switch c.QueryParam("overdue") {
 	case "":
 	case "true":
-		where = append(where, projections.StaffQueueOverdueSQL)
+		where = append(where, overdue)
 	case "false":
-		where = append(where, "NOT ("+projections.StaffQueueOverdueSQL+")")
+		where = append(where, "NOT ("+overdue+")")
 	default:
 		v.Add("overdue", ErrBadParameter)
 	}
@@ -153,7 +156,7 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 	}
 	args = append(args, perPage, (page-1)*perPage)
 	rows, err := s.deps.DB.Query(c.Request().Context(), `SELECT application_id, receipt, kind, status, received_at, decision_due,
-			`+projections.StaffQueueOverdueSQL+`, coalesce(accepted_by, ''), coalesce(assignee, ''), anomalies
+			`+overdue+`, coalesce(accepted_by, ''), coalesce(assignee, ''), anomalies
 		FROM `+projections.TableStaffQueue+` WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY 7 DESC, decision_due, received_at, application_id
 		LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args)), args...)

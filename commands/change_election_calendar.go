@@ -8,8 +8,8 @@ import (
 // NameChangeElectionCalendar is persisted: never change it.
 const NameChangeElectionCalendar = "election.change_calendar"
 
-// ChangeElectionCalendar replaces an election's calendar as a whole (VC
-// §13, §18: early elections shorten deadlines; the 2025 snap election
+// ChangeElectionCalendar replaces an election's calendar as a whole
+// (VC §13, VC §18: early elections shorten deadlines; the 2025 snap election
 // closed filing 11 days before voting day). Refused once the current
 // voting day has passed in Bishkek, or when the new one has. Applications
 // already filed keep the decision day fixed at filing.

@@ -9,7 +9,7 @@ import (
 const NameChangePrecinctAddress = "precinct.change_address"
 
 // ChangePrecinctAddress records that a polling station moved (24 did
-// before the 2025 election); the published address follows (VP 3.6, 4.11,
+// before the 2025 election); the published address follows (VP 3.6, VP 4.11,
 // 4.13/4.15). The same address again records nothing.
 type ChangePrecinctAddress struct {
 	Envelope

@@ -13,7 +13,7 @@ import (
 const NameCorrectVoterDetails = "voter.correct_details"
 
 // CorrectVoterDetails corrects personal data in a voter's entry (VC §3,
-// §7, §13: Form 1 / Form 3). Only the fields given are corrected; a name
+// VC §7, VC §13: Form 1 / Form 3). Only the fields given are corrected; a name
 // is corrected as a whole. The reaction to an approved
 // correct_personal_data application sends it (React).
 type CorrectVoterDetails struct {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/internal/backoff"
 )
 
 // HandlerFunc handles a command: the core of a registered handler, or
@@ -120,7 +121,7 @@ func retry(n int) Middleware {
 				}
 				st.retries++
 				if attempt > 0 {
-					pause := time.Duration(rand.Int64N(int64(min(retryPause<<(attempt-1), maxRetryPause))))
+					pause := time.Duration(rand.Int64N(int64(backoff.Delay(retryPause, maxRetryPause, attempt-1))))
 					select {
 					case <-ctx.Done():
 						return res, err

@@ -19,6 +19,7 @@ import (
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/internal/backoff"
 )
 
 // Reactions (process managers) are command handlers triggered by events:
@@ -271,8 +272,7 @@ func NewReactor(b *Bus, name string) *Reactor {
 // (the database or the bus unavailable) is logged and retried from the
 // last checkpoint after a pause. Stop the reactor before closing the bus.
 func (r *Reactor) Run(ctx context.Context) error {
-	const maxPause = 10 * time.Second
-	pause := 100 * time.Millisecond
+	pause := backoff.New(100*time.Millisecond, 10*time.Second)
 	filter := eventstore.Filter{EventTypes: ReactionEventTypes}
 	for {
 		from, err := r.Checkpoint(ctx)
@@ -282,13 +282,10 @@ func (r *Reactor) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		r.log.WarnContext(ctx, "reactions stopped; resuming from the checkpoint", "err", err, "in", pause)
-		select {
-		case <-ctx.Done():
+		r.log.WarnContext(ctx, "reactions stopped; resuming from the checkpoint", "err", err, "in", pause.Next())
+		if pause.Wait(ctx) != nil {
 			return nil
-		case <-time.After(pause):
 		}
-		pause = min(2*pause, maxPause)
 	}
 }
 

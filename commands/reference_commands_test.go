@@ -35,7 +35,7 @@ func TestReferenceData(t *testing.T) {
 			}
 		}
 		e, _ := lastOf[election.ElectionScheduled](t, w, "election-"+election2026)
-		// The defaults are stored with the calendar (VC §13, §18).
+		// The defaults are stored with the calendar (VC §13, VC §18).
 		if e.Calendar.CutoffDays != 15 || e.Calendar.DecisionDays != 7 || e.Kind != "parliamentary" {
 			t.Errorf("ElectionScheduled %+v", e)
 		}

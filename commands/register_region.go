@@ -13,7 +13,7 @@ const NameRegisterRegion = "region.register"
 
 // RegisterRegion records a region (oblast, city of republican significance,
 // or the voters abroad), named in the state and the official language
-// (VP 2.3); voter counts are published per region (VP 2.4, 3.6).
+// (VP 2.3); voter counts are published per region (VP 2.4, VP 3.6).
 type RegisterRegion struct {
 	Envelope
 	// Code is the region code, e.g. "KG-GB" (Bishkek) or "ABROAD".

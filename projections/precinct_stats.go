@@ -19,7 +19,7 @@ import (
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
-// NamePrecinctStats is the precinct statistics read model (VP 2.4, 3.6).
+// NamePrecinctStats is the precinct statistics read model (VP 2.4, VP 3.6).
 //
 // WARNING: persisted (checkpoint, version and status are stored under it).
 const NamePrecinctStats = "precinct_stats"
@@ -27,7 +27,7 @@ const NamePrecinctStats = "precinct_stats"
 // Tables of the precinct statistics read model.
 //
 // Public (aggregates and the precinct → TEC → region map only; no person
-// appears in them, VP 3.5, 3.7):
+// appears in them, VP 3.5, VP 3.7):
 //
 //	precinct_stats               one row per precinct that ever had a voter,
 //	                             an application or a move:

@@ -292,7 +292,7 @@ func (rb *rebuilder) run(ctx context.Context) error {
 			return err
 		}
 		rb.log.Warn("rebuild: switch timed out waiting for a lock (a long read of the views?); trying again", "err", err)
-		wait.sleep(ctx)
+		_ = wait.Wait(ctx)
 	}
 }
 
@@ -365,7 +365,7 @@ func readAll(ctx context.Context, store eventstore.Store, after eventstore.Posit
 		if ctx.Err() != nil || attempt >= 5 || !transient(err) {
 			return page, fmt.Errorf("projections: read the log after %s: %w", after, err)
 		}
-		wait.sleep(ctx)
+		_ = wait.Wait(ctx)
 	}
 }
 
@@ -416,7 +416,7 @@ func (rb *rebuilder) applyChunk(ctx context.Context, from eventstore.Position, c
 				return from, fmt.Errorf("projections: rebuild of %s: apply a chunk: %w", rb.p.Name(), err)
 			}
 			rb.log.Warn("rebuild: chunk failed, retrying", "err", err)
-			wait.sleep(ctx)
+			_ = wait.Wait(ctx)
 		}
 		rb.events += int64(len(c.events))
 	}

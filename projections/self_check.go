@@ -14,7 +14,7 @@ import (
 )
 
 // NameVoterSelfCheck is the persisted name of the voter self-check read
-// model (VP 2.2, 2.4: a voter checks their own entry and precinct).
+// model (VP 2.2, VP 2.4: a voter checks their own entry and precinct).
 //
 // WARNING: persisted.
 const NameVoterSelfCheck = "voter_self_check"

@@ -11,6 +11,7 @@ import (
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/voter"
 )
@@ -38,16 +39,26 @@ const (
 	QueueAssigned  = "assigned"
 )
 
-// StaffQueueOverdueSQL is the SQL condition, over a staff_queue row, that
-// the application is overdue now: its decision day (a Bishkek day, VC §18)
-// has passed. Overdue depends on the clock, so it is not a column; the API
-// computes it with this condition or with StaffQueueOverdue.
-const StaffQueueOverdueSQL = `decision_due < (now() AT TIME ZONE 'Asia/Bishkek')::date`
+// StaffQueueOverdueSQL returns the SQL condition, over a staff_queue row,
+// that the application is overdue (VC §18): its decision day is before the
+// date bound to the query parameter param (such as "$4"), which the caller
+// binds to StaffQueueOverdueArg of its own clock. Overdue depends on the
+// clock, so it is not a column, and the database's clock is never asked:
+// the rule is election.DecisionOverdue's.
+func StaffQueueOverdueSQL(param string) string {
+	return `decision_due < ` + param + `::date`
+}
+
+// StaffQueueOverdueArg returns the value to bind to StaffQueueOverdueSQL's
+// parameter at instant now.
+func StaffQueueOverdueArg(now time.Time) string {
+	return election.OverdueIfDueBefore(now).String()
+}
 
 // StaffQueueOverdue reports whether an open application due on due is
-// overdue at now: the Bishkek day of now is after due.
+// overdue at now (election.DecisionOverdue).
 func StaffQueueOverdue(due calendar.Date, now time.Time) bool {
-	return calendar.DayOf(now).After(due)
+	return election.DecisionOverdue(due, now)
 }
 
 // StaffQueue is the staff work queue (VC §17–18): per commission, the open

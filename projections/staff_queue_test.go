@@ -93,7 +93,8 @@ func TestStaffQueueRows(t *testing.T) {
 
 	// Overdue is computed from now: the March 2026 decision days have
 	// passed, the 2099 one has not.
-	rows, err := e.pool.Query(context.Background(), `SELECT stream FROM staff_queue WHERE `+projections.StaffQueueOverdueSQL+` ORDER BY stream`)
+	rows, err := e.pool.Query(context.Background(), `SELECT stream FROM staff_queue WHERE `+projections.StaffQueueOverdueSQL("$1")+` ORDER BY stream`,
+		projections.StaffQueueOverdueArg(time.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}

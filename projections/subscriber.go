@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/internal/backoff"
 )
 
 // Subscriber is a watermill message.Subscriber over the event store's
@@ -134,7 +135,7 @@ func (s *Subscriber) owned(ctx context.Context, pr *projector, lock *ownership, 
 			if err := lock.check(ctx); err != nil {
 				return err
 			}
-			wait.sleep(ctx)
+			_ = wait.Wait(ctx)
 			continue
 		}
 		if st.status == statusFailed && *tried {
@@ -155,13 +156,13 @@ func (s *Subscriber) owned(ctx context.Context, pr *projector, lock *ownership, 
 			pr.log.Warn("projection: subscription ended, resubscribing", "err", err)
 		}
 		if progressed {
-			wait.reset()
+			wait.Reset()
 		}
 		now, err := readState(ctx, pr.cfg.Pool, pr.p.Name())
 		if err == nil && (now.version != st.version || now.checkpoint != st.checkpoint || now.status != st.status) {
 			continue // moved on (a switch, or progress before a failure): no pause
 		}
-		wait.sleep(ctx)
+		_ = wait.Wait(ctx)
 	}
 	return ctx.Err()
 }
@@ -318,7 +319,7 @@ func own(ctx context.Context, pr *projector) (*ownership, error) {
 				return nil, ctx.Err()
 			}
 			pr.log.Warn("projection: cannot connect to take ownership, retrying", "err", err)
-			wait.sleep(ctx)
+			_ = wait.Wait(ctx)
 			continue
 		}
 		// The lock lives as long as the session: the connection must not
@@ -331,7 +332,7 @@ func own(ctx context.Context, pr *projector) (*ownership, error) {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
-				wait.sleep(ctx)
+				_ = wait.Wait(ctx)
 				break
 			}
 			if got {
@@ -377,24 +378,10 @@ func (o *ownership) release(pr *projector) {
 	_ = o.conn.Close(ctx)
 }
 
-// backoff is a capped exponential wait.
-type backoff struct{ next time.Duration }
-
+// The subscribers' and rebuilds' wait after a failure.
 const (
 	backoffMin = 50 * time.Millisecond
 	backoffMax = 5 * time.Second
 )
 
-func newBackoff() *backoff { return &backoff{next: backoffMin} }
-
-func (b *backoff) reset() { b.next = backoffMin }
-
-func (b *backoff) sleep(ctx context.Context) {
-	t := time.NewTimer(b.next)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
-	b.next = min(b.next*2, backoffMax)
-}
+func newBackoff() *backoff.Backoff { return backoff.New(backoffMin, backoffMax) }

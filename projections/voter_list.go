@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/precinct"
@@ -24,7 +25,7 @@ const NameVoterList = "voter_list"
 // projection's own working state and are never served to the anonymous
 // portal.
 const (
-	// VoterListTable is the public list (VP 3.6, 3.7): one row per voter on
+	// VoterListTable is the public list (VP 3.6, VP 3.7): one row per voter on
 	// the list.
 	//
 	//	stream      text     voter stream (key for updates; an HMAC of the
@@ -460,12 +461,15 @@ func (VoterList) Apply(ctx context.Context, b *Batch) error {
 		return err
 	}
 	var after *time.Time
-	if len(rf.elections) > 0 {
+	if len(rf.elections) > 0 || len(vf.order) > 0 {
 		if err := b.Tx.QueryRow(ctx, `SELECT max(voting_day)::timestamp FROM `+elections).Scan(&after); err != nil {
 			return err
 		}
 	}
-	dayChanged := (before == nil) != (after == nil) || (before != nil && !before.Equal(*after))
+	dayChanged := len(rf.elections) > 0 && ((before == nil) != (after == nil) || (before != nil && !before.Equal(*after)))
+	// The age rule is the domain's (VC §6): eligible = born on or before
+	// this day; NULL (eligible NULL) while no election is scheduled.
+	lastBirth := vlLastBirthDate(after)
 
 	q = &pgx.Batch{}
 	if len(vf.order) > 0 {
@@ -482,13 +486,13 @@ func (VoterList) Apply(ctx context.Context, b *Batch) error {
 		vlQueueUpdates(q, vf, stage, entries, updated)
 		vlQueueEntryMerge(q, stage, entries, false)
 		q.Queue(`DELETE FROM ` + list + ` t USING ` + stage + ` s WHERE t.stream = s.stream`)
-		q.Queue(`INSERT INTO ` + list + ` (stream, precinct, tec, tec_name, surname, given_name, patronymic, eligible)
+		q.Queue(`INSERT INTO `+list+` (stream, precinct, tec, tec_name, surname, given_name, patronymic, eligible)
 			SELECT e.stream, e.precinct, coalesce(p.tec, ''), coalesce(c.name, ''), e.surname, e.given_name, e.patronymic,
-				e.birth_date <= ((SELECT max(voting_day) FROM ` + elections + `) - interval '18 years')::date
-			FROM ` + entries + ` e JOIN ` + stage + ` s ON s.stream = e.stream
-			LEFT JOIN ` + precincts + ` p ON p.number = e.precinct
-			LEFT JOIN ` + tecs + ` c ON c.ref = p.tec
-			WHERE e.on_list`)
+				e.birth_date <= $1::date
+			FROM `+entries+` e JOIN `+stage+` s ON s.stream = e.stream
+			LEFT JOIN `+precincts+` p ON p.number = e.precinct
+			LEFT JOIN `+tecs+` c ON c.ref = p.tec
+			WHERE e.on_list`, lastBirth)
 	}
 	// Reference changes: re-derive tec/tec_name (rows of touched
 	// precincts and TECs) and eligible (every row when the day moved).
@@ -507,10 +511,28 @@ func (VoterList) Apply(ctx context.Context, b *Batch) error {
 			  AND (t.tec, t.tec_name) IS DISTINCT FROM (coalesce(p.tec, ''), coalesce(c.name, ''))`, nums, refs)
 	}
 	if dayChanged {
-		q.Queue(`UPDATE ` + list + ` t SET eligible = e.birth_date <= ((SELECT max(voting_day) FROM ` + elections + `) - interval '18 years')::date
-			FROM ` + entries + ` e WHERE e.stream = t.stream`)
+		q.Queue(`UPDATE `+list+` t SET eligible = e.birth_date <= $1::date
+			FROM `+entries+` e WHERE e.stream = t.stream`, lastBirth)
 	}
 	return vlSend(ctx, b.Tx, q)
+}
+
+// vlLastBirthDate returns the last birth date that may vote on the latest
+// voting day (voter.LastBirthDateToVote), as a query argument: nil when no
+// election is scheduled.
+func vlLastBirthDate(votingDay *time.Time) any {
+	if votingDay == nil {
+		return nil
+	}
+	day, err := calendar.NewDate(votingDay.Year(), votingDay.Month(), votingDay.Day())
+	if err != nil {
+		return nil
+	}
+	last := voter.LastBirthDateToVote(day)
+	if last.IsZero() {
+		return "-infinity" // nobody is old enough
+	}
+	return last.String()
 }
 
 // vlQueueUpdates queues the upsert of the list update times: the

@@ -273,7 +273,7 @@ func vlCheck(t *testing.T, mode string, got vlState, wantUpdated map[int]time.Ti
 // TestVoterListScripted applies a scripted history event by event (live
 // runner, batches of one), then rebuilds from the whole log in one batch,
 // and checks that both give exactly the expected rows of the public list
-// (VP 3.6, 3.7, VC §6 age rule), the update times (VP 3.8) and the voter
+// (VP 3.6, VP 3.7, VC §6 age rule), the update times (VP 3.8) and the voter
 // self-check (VP 2.2).
 func TestVoterListScripted(t *testing.T) {
 	t.Parallel()
@@ -353,8 +353,8 @@ func TestVoterListScripted(t *testing.T) {
 }
 
 // TestVoterListPublicColumns checks that the public tables of the voter
-// list have no PIN, birth date, passport, sex or home-address column (VP
-// 3.7), and that the self-check stores no PIN.
+// list have no PIN, birth date, passport, sex or home-address column
+// (VP 3.7), and that the self-check stores no PIN.
 func TestVoterListPublicColumns(t *testing.T) {
 	t.Parallel()
 	forbidden := []string{"pin", "birth", "passport", "address", "sex", "gender", "home"}

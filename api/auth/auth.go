@@ -3,13 +3,13 @@
 // them into a Principal the HTTP layer authorizes against.
 //
 // Voters sign in through the unified identification system with a cloud
-// e-signature, an eID card, a QR code or Face ID (VC §6, §8); commission
+// e-signature, an eID card, a QR code or Face ID (VC §6, VC §8); commission
 // staff and auditors get tokens from the same provider, with roles. The
 // Verifier checks issuer, audience, signature (through the provider's JWKS
 // address, fetched lazily) and the time claims, then reads the claims tizme
 // needs. The authentication method read from the token ("amr") is recorded
 // on every event the voter causes, so an application's history shows how
-// its author proved who they were (VC §8, §12, §18).
+// its author proved who they were (VC §8, VC §12, VC §18).
 //
 // DevIssuer is a tiny token issuer for the embedded demo and for tests.
 // WARNING: it signs a token for anyone who asks; it must never run in
@@ -33,10 +33,10 @@ type Role string
 // the identity provider; never rename one.
 const (
 	// RoleVoter is a voter acting for themself: their PIN identifies them
-	// (VC §10, §14).
+	// (VC §10, VC §14).
 	RoleVoter Role = "voter"
 	// RoleStaff is a commission's system administrator or operator, who
-	// processes applications for one commission (VC §6, §17).
+	// processes applications for one commission (VC §6, VC §17).
 	RoleStaff Role = "staff"
 	// RoleAuditor reads everything, including the event history, and
 	// changes nothing.
@@ -49,7 +49,7 @@ func (r Role) known() bool {
 }
 
 // The authentication methods, as the identification service writes them in
-// the "amr" claim. The first value tizme knows wins. VC §6 and §8 list them:
+// the "amr" claim. The first value tizme knows wins. VC §6 and VC §8 list them:
 // qualified (cloud) e-signature, eID card, QR code, Face ID with liveness.
 //
 // WARNING: these values are persisted on every event a voter causes; never

@@ -250,7 +250,7 @@ func principalOf(c claims, now time.Time) (Principal, error) {
 	}
 	var errs []error
 	if p.Has(RoleVoter) {
-		// The PIN identifies the voter in every application (VC §10, §14).
+		// The PIN identifies the voter in every application (VC §10, VC §14).
 		pin, err := person.ParsePIN(c.PIN, calendar.DayOf(now))
 		switch {
 		case c.PIN == "":

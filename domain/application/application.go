@@ -172,8 +172,8 @@ func (a *Application) Submit(s Submission, now time.Time) (Confirmation, error) 
 	if err := s.Calendar.Validate(); err != nil {
 		return Confirmation{}, fmt.Errorf("election %s: %w", s.ElectionID, err)
 	}
-	day := calendar.DayOf(now)
-	if opens, closes := s.Calendar.FilingWindow(); day.Before(opens) || day.After(closes) {
+	if !s.Calendar.InFilingWindow(now) {
+		opens, closes := s.Calendar.FilingWindow()
 		return Confirmation{}, &WindowError{Opens: opens, Closes: closes, At: now}
 	}
 	if c := s.Consent; c == nil || c.Voter() != s.Voter || c.Purpose() != consent.PurposeApplication || !c.InForce(now) {
@@ -184,7 +184,7 @@ func (a *Application) Submit(s Submission, now time.Time) (Confirmation, error) 
 		return Confirmation{}, err
 	}
 	conf := Confirmation{
-		Receipt:     ReceiptFor(a.id, day),
+		Receipt:     ReceiptFor(a.id, calendar.DayOf(now)),
 		SubmittedAt: now.UTC(),
 		DecisionDue: s.Calendar.DecisionDue(now),
 	}
@@ -343,9 +343,10 @@ func (a *Application) mustBeOpen() error {
 }
 
 // Overdue reports whether the decision is late at now: the application is
-// still open and now is past the end of the due day in Bishkek (VC §18).
+// still open and its due day has ended in Bishkek (VC §18,
+// election.DecisionOverdue).
 func (a *Application) Overdue(now time.Time) bool {
-	return a.status.Open() && !now.Before(a.due.End())
+	return a.status.Open() && election.DecisionOverdue(a.due, now)
 }
 
 // Correction returns the change of personal data an approved

@@ -1,6 +1,6 @@
 // Package commission holds election commissions: the Ref that names one,
 // and the Commission aggregate with its staff (the system administrators
-// and operators who process voters' applications, VC §6, §17).
+// and operators who process voters' applications, VC §6, VC §17).
 package commission
 
 import (
@@ -124,7 +124,7 @@ const (
 	// RoleChair chairs the commission and signs its decisions.
 	RoleChair Role = "chair"
 	// RoleAdministrator is the commission's system administrator (VC §6,
-	// §17).
+	// VC §17).
 	RoleAdministrator Role = "administrator"
 )
 

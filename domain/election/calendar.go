@@ -136,8 +136,22 @@ func (c Calendar) DecisionDue(received time.Time) calendar.Date {
 }
 
 // Overdue reports whether, at instant now, the decision on an application
-// received at instant received is late: now is past the end of the due day
-// in Bishkek (VC §18).
+// received at instant received is late (VC §18, DecisionOverdue).
 func (c Calendar) Overdue(received, now time.Time) bool {
-	return !now.Before(c.DecisionDue(received).End())
+	return DecisionOverdue(c.DecisionDue(received), now)
 }
+
+// DecisionOverdue reports whether, at instant now, a decision due on day
+// due is late: the due day has ended in Bishkek (VC §18). This is the one
+// statement of the rule; the aggregate, the read side and the API all ask
+// it (or OverdueIfDueBefore, for a query).
+func DecisionOverdue(due calendar.Date, now time.Time) bool {
+	return due.Before(OverdueIfDueBefore(now))
+}
+
+// OverdueIfDueBefore returns the day that splits decision due days at
+// instant now: a decision due before it is overdue, one due on it or later
+// is not. It is the Bishkek day of now. A read model compares its stored
+// due days with it (as a query parameter from the caller's clock) instead
+// of asking the database's clock.
+func OverdueIfDueBefore(now time.Time) calendar.Date { return calendar.DayOf(now) }

@@ -203,3 +203,41 @@ func TestWithDefaults(t *testing.T) {
 		t.Error("WithDefaults changed explicit offsets")
 	}
 }
+
+// TestDecisionOverdueAtTheBishkekMidnight: a decision due on a day is late
+// from 00:00 Bishkek of the next day (18:00 UTC of the due day), not at UTC
+// midnight (VC §18); Calendar.Overdue and the read side's threshold
+// (OverdueIfDueBefore) agree with DecisionOverdue at every instant tried.
+func TestDecisionOverdueAtTheBishkekMidnight(t *testing.T) {
+	t.Parallel()
+	c := election.Calendar{VotingDay: day(time.November, 29)}
+	received := time.Date(2026, time.October, 1, 17, 30, 0, 0, time.UTC) // 23:30 in Bishkek
+	due := c.DecisionDue(received)
+	if due != day(time.October, 8) {
+		t.Fatalf("DecisionDue = %s, want 2026-10-08", due)
+	}
+	for _, tc := range []struct {
+		name string
+		now  time.Time
+		want bool
+	}{
+		{"the due day, 23:59:59 Bishkek", time.Date(2026, time.October, 8, 17, 59, 59, 0, time.UTC), false},
+		{"the next day, 00:00 Bishkek", time.Date(2026, time.October, 8, 18, 0, 0, 0, time.UTC), true},
+		{"UTC midnight after the due day", time.Date(2026, time.October, 9, 0, 0, 0, 0, time.UTC), true},
+		{"UTC midnight of the due day", time.Date(2026, time.October, 8, 0, 0, 0, 0, time.UTC), false},
+		{"the day of receipt", received, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := election.DecisionOverdue(due, tc.now); got != tc.want {
+				t.Errorf("DecisionOverdue = %v, want %v", got, tc.want)
+			}
+			if got := c.Overdue(received, tc.now); got != tc.want {
+				t.Errorf("Calendar.Overdue = %v, want %v", got, tc.want)
+			}
+			if got := due.Before(election.OverdueIfDueBefore(tc.now)); got != tc.want {
+				t.Errorf("due before OverdueIfDueBefore = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

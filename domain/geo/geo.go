@@ -67,7 +67,7 @@ func Messages() failure.Catalogue {
 }
 
 // Address is a postal address in the form the CEC publishes for precincts
-// (VP 3.6, 4.11): region, district, settlement, street, building. Region
+// (VP 3.6, VP 4.11): region, district, settlement, street, building. Region
 // and settlement are required; a city of republican significance has no
 // district and a village may have no streets. Each part is free text,
 // trimmed, with inner spaces collapsed.

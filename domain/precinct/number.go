@@ -1,6 +1,6 @@
 // Package precinct holds precinct numbers and the Precinct aggregate: a
 // polling station's number, territorial commission, address and boundary,
-// which the portal publishes (VP 3.6, 4.11).
+// which the portal publishes (VP 3.6, VP 4.11).
 package precinct
 
 import (

@@ -43,7 +43,7 @@ func StreamFor(n Number) string { return StreamPrefix + n.String() }
 // validated every value.
 
 // Address is the stored form of a geo.Address: all five parts, "" when
-// absent (VP 3.6, 4.11: region, district, settlement, street, building).
+// absent (VP 3.6, VP 4.11: region, district, settlement, street, building).
 type Address struct {
 	Region     string `json:"region"`
 	District   string `json:"district"`

@@ -1,6 +1,6 @@
 // Package region holds the Region aggregate: reference data naming the
 // oblasts, the cities of republican significance and the pseudo-region of
-// voters abroad, over which voter counts are published (VP 2.4, 3.6).
+// voters abroad, over which voter counts are published (VP 2.4, VP 3.6).
 // Regions are data, not code: no list of them is compiled in.
 package region
 

@@ -338,10 +338,30 @@ func (e *Entry) Restore(reason string, applicationID uuid.UUID, now time.Time) e
 }
 
 // EligibleOn reports whether the voter may vote on votingDay: on the list,
-// not removed, and 18 or older that day (VC §6). A voter born on 29 February
-// turns 18 on 1 March in a common year (calendar.Date.YearsUntil).
+// not removed, and 18 or older that day (VC §6, LastBirthDateToVote).
 func (e *Entry) EligibleOn(votingDay calendar.Date) bool {
-	return e.registered && !e.removed && e.AgeOn(votingDay) >= VotingAge
+	return e.registered && !e.removed && !e.birthDate.After(LastBirthDateToVote(votingDay))
+}
+
+// LastBirthDateToVote returns the last birth date of someone who is
+// VotingAge or older on votingDay (VC §6): whoever was born on it or
+// before may vote that day. This is the one statement of the age rule; the
+// public list's projection compares stored birth dates with it. A voter
+// born on 29 February turns 18 on 1 March in a common year (as
+// calendar.Date.YearsUntil counts), so for a voting day on 29 February the
+// last birth date is 28 February. It returns the zero Date, before every
+// birth date, when nobody can be old enough (votingDay zero or in the
+// first VotingAge years of the calendar).
+func LastBirthDateToVote(votingDay calendar.Date) calendar.Date {
+	y, m, d := votingDay.Year()-VotingAge, votingDay.Month(), votingDay.Day()
+	if m == time.February && d == 29 && !calendar.IsLeap(y) {
+		d = 28
+	}
+	last, err := calendar.NewDate(y, m, d)
+	if err != nil {
+		return calendar.Date{}
+	}
+	return last
 }
 
 // AgeOn returns the voter's age in full years on day.

@@ -458,3 +458,31 @@ func TestMessages(t *testing.T) {
 	t.Parallel()
 	failuretest.CheckPackage(t, voter.Messages(), os.DirFS("."))
 }
+
+// TestLastBirthDateToVoteAgreesWithTheAge: over every voting day of eight
+// years (two of them leap) and the birth dates around each cut-off, born on
+// or before LastBirthDateToVote is exactly "VotingAge or older that day"
+// by full years (VC §6), 29 February included.
+func TestLastBirthDateToVoteAgreesWithTheAge(t *testing.T) {
+	t.Parallel()
+	for day := calendar.MustDate(2023, time.January, 1); day.Before(calendar.MustDate(2031, time.January, 1)); day = day.AddDays(1) {
+		last := voter.LastBirthDateToVote(day)
+		for d := -3; d <= 3; d++ {
+			born := last.AddDays(d)
+			if got, want := !born.After(last), born.YearsUntil(day) >= voter.VotingAge; got != want {
+				t.Fatalf("voting day %s, born %s: by the cut-off %s eligible %v, by age %d %v", day, born, last, got, born.YearsUntil(day), want)
+			}
+		}
+	}
+	for _, tc := range []struct{ day, want calendar.Date }{
+		{calendar.MustDate(2028, time.February, 29), calendar.MustDate(2010, time.February, 28)},
+		{calendar.MustDate(2026, time.March, 1), calendar.MustDate(2008, time.March, 1)},
+		{calendar.MustDate(2026, time.February, 28), calendar.MustDate(2008, time.February, 28)},
+		{calendar.MustDate(10, time.May, 1), calendar.Date{}},
+		{calendar.Date{}, calendar.Date{}},
+	} {
+		if got := voter.LastBirthDateToVote(tc.day); got != tc.want {
+			t.Errorf("LastBirthDateToVote(%s) = %s, want %s", tc.day, got, tc.want)
+		}
+	}
+}

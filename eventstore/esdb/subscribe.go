@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	kurrent "github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
 	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/internal/backoff"
 )
 
 // SubscribeAll follows $all strictly after from; see eventstore.Store.
@@ -42,7 +42,7 @@ func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position, filt
 			CheckpointInterval: 1, // a multiple of MaxSearchWindow
 		},
 	}
-	backoff := s.opts.RetryMin
+	wait := backoff.New(s.opts.RetryMin, s.opts.RetryMax)
 	for {
 		progressed, err := sub.run(ctx)
 		var herr handlerError
@@ -56,18 +56,13 @@ func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position, filt
 			return fmt.Errorf("esdb: subscribe to $all: %w", err)
 		}
 		if progressed {
-			backoff = s.opts.RetryMin
+			wait.Reset()
 		}
 		s.log.Warn("esdb: subscription to $all dropped; resubscribing",
-			"after", sub.last.String(), "in", backoff, "err", err)
-		t := time.NewTimer(backoff)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+			"after", sub.last.String(), "in", wait.Next(), "err", err)
+		if err := wait.Wait(ctx); err != nil {
+			return err
 		}
-		backoff = min(2*backoff, s.opts.RetryMax)
 	}
 }
 

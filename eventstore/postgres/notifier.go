@@ -4,10 +4,11 @@ import (
 	"context"
 	"log/slog"
 	"sync"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cec-kg/tizme/internal/backoff"
 )
 
 // notifier wakes live subscriptions when events may have become visible.
@@ -88,21 +89,18 @@ func (n *notifier) send(ctx context.Context) {
 }
 
 func (n *notifier) listen(ctx context.Context) {
-	backoff := 50 * time.Millisecond
+	wait := backoff.New(retryMin, retryMax)
 	for ctx.Err() == nil {
 		err := n.listenOnce(ctx)
 		if ctx.Err() != nil {
 			return
 		}
-		n.log.Warn("event store: listen connection lost, reconnecting", "err", err, "in", backoff)
+		n.log.Warn("event store: listen connection lost, reconnecting", "err", err, "in", wait.Next())
 		// Events may have arrived while we were not listening.
 		n.broadcast()
-		select {
-		case <-ctx.Done():
+		if wait.Wait(ctx) != nil {
 			return
-		case <-time.After(backoff):
 		}
-		backoff = min(backoff*2, 2*time.Second)
 	}
 }
 

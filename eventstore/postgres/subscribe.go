@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/internal/backoff"
 )
 
 // SubscribeAll implements eventstore.Store: it pages through the visible
@@ -16,7 +17,7 @@ func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position, filt
 		return err
 	}
 	after, reported := from, from
-	backoff := 50 * time.Millisecond
+	wait := backoff.New(retryMin, retryMax)
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -27,14 +28,13 @@ func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position, filt
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			s.opts.Logger.Warn("event store: subscription read failed, retrying", "after", after.String(), "err", err, "in", backoff)
-			if err := sleep(ctx, backoff); err != nil {
+			s.opts.Logger.Warn("event store: subscription read failed, retrying", "after", after.String(), "err", err, "in", wait.Next())
+			if err := wait.Wait(ctx); err != nil {
 				return err
 			}
-			backoff = min(backoff*2, 2*time.Second)
 			continue
 		}
-		backoff = 50 * time.Millisecond
+		wait.Reset()
 		for i := range page.Events {
 			e := &page.Events[i]
 			if err := handle(ctx, eventstore.Message{Event: e, Position: e.Position}); err != nil {
@@ -66,13 +66,9 @@ func (s *Store) SubscribeAll(ctx context.Context, from eventstore.Position, filt
 	}
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+// The wait before retrying a failed subscription read or LISTEN
+// connection: doubling from retryMin up to retryMax.
+const (
+	retryMin = 50 * time.Millisecond
+	retryMax = 2 * time.Second
+)

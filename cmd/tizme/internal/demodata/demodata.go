@@ -68,8 +68,8 @@ const (
 	preliminaryDays = 80
 	controlDays     = 35
 	finalDays       = 10
-	cutoffDays      = 15 // VC §13
-	decisionDays    = 7  // VC §18
+	cutoffDays      = election.DefaultCutoffDays   // VC §13
+	decisionDays    = election.DefaultDecisionDays // VC §18
 )
 
 // Sizes of the chunks: ChunkVoters voters (with their applications and

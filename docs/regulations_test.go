@@ -1,0 +1,110 @@
+package docs_test
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// clauses are every clause of the two regulations, as the originals number
+// them.
+func clauses() []string {
+	var out []string
+	for n := 1; n <= 21; n++ {
+		out = append(out, fmt.Sprintf("VC §%d", n))
+	}
+	for section, last := range map[int]int{1: 6, 2: 4, 3: 8, 4: 15} {
+		for n := 1; n <= last; n++ {
+			out = append(out, fmt.Sprintf("VP %d.%d", section, n))
+		}
+	}
+	return out
+}
+
+// TestRegulationsMapEveryClause: docs/regulations.md has one row per
+// clause, with the rule, the code (or why none), the test and the
+// endpoint; every file it names exists and every test it names is defined.
+func TestRegulationsMapEveryClause(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("regulations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(line, "| V") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), " | ")
+		clause := strings.TrimSpace(cells[0])
+		if _, dup := rows[clause]; dup {
+			t.Errorf("%s has two rows", clause)
+		}
+		rows[clause] = cells
+	}
+	for _, c := range clauses() {
+		cells, ok := rows[c]
+		switch {
+		case !ok:
+			t.Errorf("%s has no row", c)
+		case len(cells) != 5:
+			t.Errorf("%s: %d columns, want 5 (clause, rule, code, test, endpoint)", c, len(cells))
+		default:
+			for i, cell := range cells {
+				if strings.TrimSpace(cell) == "" {
+					t.Errorf("%s: column %d is empty", c, i+1)
+				}
+			}
+		}
+		delete(rows, c)
+	}
+	for c := range rows {
+		t.Errorf("a row for %s, which is no clause", c)
+	}
+
+	tests := definedTests(t)
+	for _, m := range regexp.MustCompile("`([a-z][a-z0-9_]*(?:/[A-Za-z0-9_.]+)+)`").FindAllStringSubmatch(string(b), -1) {
+		if _, err := os.Stat(filepath.Join("..", m[1])); err != nil {
+			t.Errorf("regulations.md names %s, which does not exist", m[1])
+		}
+	}
+	for _, m := range regexp.MustCompile("`(Test[A-Za-z0-9_]+)`").FindAllStringSubmatch(string(b), -1) {
+		if !tests[m[1]] {
+			t.Errorf("regulations.md names %s, which no test file defines", m[1])
+		}
+	}
+}
+
+// definedTests returns the names of the module's test functions.
+func definedTests(t *testing.T) map[string]bool {
+	t.Helper()
+	re := regexp.MustCompile(`(?m)^func (Test[A-Za-z0-9_]+)\(`)
+	names := map[string]bool{}
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != ".." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			names[m[1]] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
