@@ -209,8 +209,13 @@ func TestServeWithPrivatePostgres(t *testing.T) {
 		t.Errorf("PostgreSQL left %v behind: it was not stopped", matches)
 	}
 
-	// The second start reuses the cluster.
-	serveAndStop(t)
+	// The demo loader marked the log as demo data only, so auto runs the
+	// development issuer; the second start reuses the cluster and the mark.
+	for i, l := range []*logWatcher{logs, serveAndStop(t)} {
+		if msgs := strings.Join(l.messages(), "\n"); !strings.Contains(msgs, "development token issuer ON") {
+			t.Errorf("start %d: the development issuer is off over the demo data:\n%s", i+1, msgs)
+		}
+	}
 }
 
 func TestMigrate(t *testing.T) {

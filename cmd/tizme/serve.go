@@ -60,15 +60,20 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 		log.Info("command bus, reactions and projections stopped")
 	}()
 
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	devIssuer, err := devIssuerDecision(ctx, cfg, db, events)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+		return err
+	}
+	addr := cfg.listenAddr(devIssuer)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	defer ln.Close()
 	deps := api.Deps{
 		DB: db.pool, Events: events, Codec: codec, Commands: svc.Bus, VoterKey: svc.VoterKey, Projections: svc.Projections,
 	}
-	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, ln.Addr(), log); err != nil {
+	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, devIssuer, ln.Addr(), log); err != nil {
 		return err
 	}
 	srv, err := api.New(api.Config{
@@ -104,14 +109,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 // or for the development issuer this process serves at /dev/oidc, whose
 // key set the verifier fetches over HTTP from this very server (the same
 // path as a real provider's).
-func signIn(cfg Config, addr net.Addr, log *slog.Logger) (api.TokenVerifier, http.Handler, error) {
-	if !cfg.devIssuerEnabled() {
+func signIn(cfg Config, devIssuer bool, addr net.Addr, log *slog.Logger) (api.TokenVerifier, http.Handler, error) {
+	if !devIssuer {
 		if cfg.OIDCIssuer == "" {
 			log.Warn("no identity provider configured: the cabinet, staff and auditor endpoints refuse every token",
 				"configure", envOIDCIssuer+", "+envOIDCJWKSURL+" (or "+envDevIssuer+"=on for a demo)")
 		}
 		v, err := auth.NewVerifier(auth.VerifierConfig{
 			Issuer: cfg.OIDCIssuer, Audience: cfg.OIDCAudience, JWKSURL: cfg.OIDCJWKSURL,
+			KeyRefreshInterval: cfg.OIDCKeyRefresh,
 		})
 		if err != nil && cfg.OIDCIssuer == "" {
 			return refuseTokens{}, nil, nil
@@ -132,7 +138,8 @@ func signIn(cfg Config, addr net.Addr, log *slog.Logger) (api.TokenVerifier, htt
 	_, port, _ := net.SplitHostPort(addr.String())
 	v, err := auth.NewVerifier(auth.VerifierConfig{
 		Issuer: dev.Issuer(), Audience: cfg.OIDCAudience,
-		JWKSURL: "http://" + net.JoinHostPort("127.0.0.1", port) + devIssuerPath + "/jwks",
+		JWKSURL:            "http://" + net.JoinHostPort("127.0.0.1", port) + devIssuerPath + "/jwks",
+		KeyRefreshInterval: cfg.OIDCKeyRefresh,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -185,6 +192,9 @@ func loadDemoData(ctx context.Context, cfg Config, db *database, events eventsto
 	appended, duplicates := res.Appended, res.Duplicates
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
+	}
+	if err := markDemoOnly(ctx, db.pool); err != nil {
+		return err
 	}
 	log.Info("demo data loaded", "voters", cfg.DemoVoters, "events", appended, "duplicates", duplicates,
 		"took", time.Since(start).Round(time.Millisecond).String(), "disable_with", envDemoVoters+"=0")
