@@ -250,6 +250,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.metrics.middleware,
 		s.recoverPanic,
 		bodyLimit(cfg.BodyLimit),
+		checkQuery,
 	)
 	s.echo = e
 	s.routes()
