@@ -254,6 +254,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	)
 	s.echo = e
 	s.routes()
+	addHeadRoutes(e)
 
 	s.http = &http.Server{
 		Handler:           e,
