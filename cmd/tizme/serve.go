@@ -72,6 +72,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 	defer ln.Close()
 	deps := api.Deps{
 		DB: db.pool, Events: events, Codec: codec, Commands: svc.Bus, VoterKey: svc.VoterKey, Projections: svc.Projections,
+		Reactions: svc.Reactions,
 	}
 	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, devIssuer, ln.Addr(), log); err != nil {
 		return err
@@ -86,23 +87,37 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	var pgExited <-chan struct{} // nil (never ready) for DATABASE_URL
+	if db.server != nil {
+		pgExited = db.server.Exited()
+	}
+	var died error
 	select {
 	case err := <-served:
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
+	case <-pgExited:
+		// tizme does not restart it: a database that dies once may die
+		// again (disk full, memory), and a restart loop hides that. The
+		// process exits non-zero with the cause; the supervisor (systemd,
+		// Docker) restarts tizme, which starts PostgreSQL again and
+		// recovers it from its WAL (docs/operations.md).
+		died = fmt.Errorf("the private PostgreSQL stopped unexpectedly, so tizme stops too (start it again; the data in %s is kept): %w",
+			db.server.DataDir(), db.server.ExitError())
+		log.Error("private PostgreSQL died", "data_dir", db.server.DataDir(), "err", db.server.ExitError().Error())
 	}
 
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return err
+		return errors.Join(died, err)
 	}
 	if err := <-served; err != nil {
-		return fmt.Errorf("http server: %w", err)
+		return errors.Join(died, fmt.Errorf("http server: %w", err))
 	}
 	log.Info("http server stopped")
-	return nil
+	return died
 }
 
 // signIn builds the token verifier: for the configured identity provider,
