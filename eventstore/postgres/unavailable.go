@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"errors"
-	"io"
 	"net"
 	"strings"
 	"syscall"
@@ -37,5 +36,6 @@ func Unavailable(err error) bool {
 	if errors.As(err, &op) {
 		return true
 	}
-	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF)
+	// Not io.ErrUnexpectedEOF: a truncated JSON body says the same.
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }
