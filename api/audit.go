@@ -58,14 +58,7 @@ func (s *Server) auditList(c echo.Context) error {
 	if at.IsZero() {
 		at = s.deps.Now()
 	}
-	precinctNo := 0
-	if p := c.QueryParam("precinct"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n <= 0 {
-			v.Add("precinct", ErrBadParameter)
-		}
-		precinctNo = n
-	}
+	precinctNo := int32Param(c, "precinct", &v)
 	asCSV, err := wantsCSV(c)
 	if err != nil {
 		return err // 406, like the statistics
@@ -179,9 +172,9 @@ func parseCursor(s string) (eventstore.Position, bool) {
 	if !ok {
 		return eventstore.Position{}, false
 	}
-	commit, err1 := strconv.ParseUint(a, 10, 64)
-	prepare, err2 := strconv.ParseUint(b, 10, 64)
-	return eventstore.Position{Commit: commit, Prepare: prepare}, err1 == nil && err2 == nil
+	commit, ok1 := parseLogNumber(a)
+	prepare, ok2 := parseLogNumber(b)
+	return eventstore.Position{Commit: commit, Prepare: prepare}, ok1 && ok2
 }
 
 // auditEvents browses the log: one ?stream= (by revision, from ?from_revision=)
@@ -208,12 +201,13 @@ func (s *Server) auditEvents(c echo.Context) error {
 	}
 	var fromRev uint64
 	if r := c.QueryParam("from_revision"); r != "" {
-		n, err := strconv.ParseUint(r, 10, 64)
-		if err != nil {
+		n, ok := parseLogNumber(r)
+		if !ok {
 			v.Add("from_revision", ErrBadParameter)
 		}
 		fromRev = n
 	}
+	stream, prefix := streamParam(c, "stream", &v), streamParam(c, "prefix", &v)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -227,7 +221,7 @@ func (s *Server) auditEvents(c echo.Context) error {
 		AtEnd  bool         `json:"at_end"`
 	}{Events: []AuditEvent{}}
 
-	if stream := c.QueryParam("stream"); stream != "" {
+	if stream != "" {
 		events, err := s.deps.Events.ReadStream(ctx, stream, eventstore.ReadStreamOptions{
 			Direction: eventstore.Forwards, From: fromRev, Limit: limit})
 		if err != nil {
@@ -247,8 +241,8 @@ func (s *Server) auditEvents(c echo.Context) error {
 	}
 
 	filter := eventstore.Filter{}
-	if p := c.QueryParam("prefix"); p != "" {
-		filter.StreamPrefixes = []string{p}
+	if prefix != "" {
+		filter.StreamPrefixes = []string{prefix}
 	}
 	if t := c.QueryParam("type"); t != "" {
 		filter.EventTypes = strings.Split(t, ",")
@@ -348,7 +342,7 @@ type AccessRecord struct {
 func (s *Server) auditAccess(c echo.Context) error {
 	var v problem.ValidationError
 	f := projections.AccessFilter{
-		Staff: c.QueryParam("staff"), Commission: c.QueryParam("commission"), Voter: c.QueryParam("voter"),
+		Staff: c.QueryParam("staff"), Commission: c.QueryParam("commission"), Voter: streamParam(c, "voter", &v),
 		From: timeParam(c, "from", &v), To: timeParam(c, "to", &v), Limit: projections.DefaultAccessLimit,
 	}
 	if l := c.QueryParam("limit"); l != "" {

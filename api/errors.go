@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/eventstore/postgres"
 )
 
 // ErrNotReady means a dependency of the service (database, event store) does
@@ -30,6 +32,8 @@ func newRegistry() *problem.Registry {
 	// Transport.
 	problem.MapAs[*http.MaxBytesError](r, problem.CodePayloadTooLarge)
 	r.Map(ErrNotReady, problem.CodeNotReady)
+	// PostgreSQL down: the caller did nothing wrong and may try again.
+	r.Map(eventstore.ErrUnavailable, problem.CodeNotReady)
 	r.Map(context.DeadlineExceeded, problem.CodeTimeout)
 
 	// Event store: a concurrent change is the caller's to retry; a missing
@@ -77,6 +81,11 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 
+	if postgres.Unavailable(err) && !errors.Is(err, eventstore.ErrUnavailable) {
+		// A driver's error straight from a read: name it, so it maps
+		// to 503 not_ready like one that crossed the command bus.
+		err = fmt.Errorf("%w: %w", eventstore.ErrUnavailable, err)
+	}
 	def, ok := s.problems.Resolve(err)
 	if !ok {
 		var he *echo.HTTPError

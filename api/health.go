@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,6 +23,7 @@ const (
 	checkDatabase    = "database"
 	checkEventStore  = "eventstore"
 	checkProjections = "projections"
+	checkReactions   = "reactions"
 
 	checkOK      = "ok"
 	checkFailed  = "failed"
@@ -42,11 +44,87 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz is the readiness probe: the database and the event store answer.
-// Failures are named per check but their causes only logged: the probe is
-// public and an error text may reveal the infrastructure.
+// readiness is one computed answer of /readyz.
+type readiness struct {
+	ready bool
+	body  map[string]any
+}
+
+// readinessCache shares one computation of readiness between callers:
+// fresh for Config.ReadyInterval (a load balancer's probes, however many,
+// cost at most one round of checks per interval), and callers arriving while it is computed wait for
+// it instead of starting their own (32 concurrent probes made it flap and
+// slowed the public reads tenfold).
+type readinessCache struct {
+	mu       sync.Mutex
+	last     *readiness
+	at       time.Time
+	inflight chan struct{}
+}
+
+// get returns the cached answer, or computes one (once, for every
+// caller waiting meanwhile). compute runs without the caller's
+// cancellation: others may wait for it.
+func (rc *readinessCache) get(ctx context.Context, ttl time.Duration, compute func(context.Context) *readiness) (*readiness, error) {
+	rc.mu.Lock()
+	if rc.last != nil && time.Since(rc.at) < ttl {
+		r := rc.last
+		rc.mu.Unlock()
+		return r, nil
+	}
+	wait := rc.inflight
+	if wait == nil {
+		done := make(chan struct{})
+		rc.inflight = done
+		rc.mu.Unlock()
+		var r *readiness
+		defer func() { // also when compute panics: the waiters must not hang
+			rc.mu.Lock()
+			if r != nil {
+				rc.last, rc.at = r, time.Now()
+			}
+			rc.inflight = nil
+			rc.mu.Unlock()
+			close(done)
+		}()
+		r = compute(context.WithoutCancel(ctx))
+		return r, nil
+	}
+	rc.mu.Unlock()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-wait:
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.last == nil {
+		return nil, errors.New("api: readiness could not be computed")
+	}
+	return rc.last, nil
+}
+
+// readyz is the readiness probe: the database and the event store answer,
+// the read models and the reactions keep up with the log. The answer is
+// computed at most once per readyTTL. Failures are named per check but
+// their causes only logged: the probe is public and an error text may
+// reveal the infrastructure.
 func (s *Server) readyz(c echo.Context) error {
-	ctx := c.Request().Context()
+	r, err := s.readiness.get(c.Request().Context(), s.cfg.ReadyInterval, func(ctx context.Context) *readiness {
+		return s.computeReadiness(ctx, requestIDOf(c))
+	})
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, cacheControlNone)
+	if !r.ready {
+		return problem.Extend(ErrNotReady, r.body)
+	}
+	return c.JSON(http.StatusOK, r.body)
+}
+
+// computeReadiness runs every check in parallel, each within ReadyTimeout.
+func (s *Server) computeReadiness(ctx context.Context, requestID string) *readiness {
 	checks := map[string]func(context.Context) error{
 		checkDatabase: s.deps.DB.Ping,
 		checkEventStore: func(ctx context.Context) error {
@@ -60,6 +138,14 @@ func (s *Server) readyz(c echo.Context) error {
 		checks[checkProjections] = func(ctx context.Context) error {
 			var err error
 			readModels, err = s.projectionReadiness(ctx)
+			return err
+		}
+	}
+	var reactions map[string]any
+	if s.deps.Reactions != nil {
+		checks[checkReactions] = func(ctx context.Context) error {
+			var err error
+			reactions, err = s.reactionsReadiness(ctx)
 			return err
 		}
 	}
@@ -85,7 +171,7 @@ func (s *Server) readyz(c echo.Context) error {
 				}
 				s.log.LogAttrs(ctx, slog.LevelWarn, "readiness check failed",
 					slog.String("check", name),
-					slog.String("request_id", requestIDOf(c)),
+					slog.String("request_id", requestID),
 					slog.String("error", err.Error()),
 				)
 			}
@@ -101,12 +187,30 @@ func (s *Server) readyz(c echo.Context) error {
 	if readModels != nil {
 		body["read_models"] = readModels
 	}
-	if !ready {
-		return problem.Extend(ErrNotReady, body)
+	if reactions != nil {
+		body["reactions"] = reactions
 	}
-	body["status"] = "ready"
-	c.Response().Header().Set(echo.HeaderCacheControl, cacheControlNone)
-	return c.JSON(http.StatusOK, body)
+	if ready {
+		body["status"] = "ready"
+	}
+	return &readiness{ready: ready, body: body}
+}
+
+// reactionsReadiness reports the reactions' lag; it fails with errLagging
+// when they are more than MaxLag behind, or at least a probe's cap of
+// events (1,000): on a fresh start the reactions work through the whole
+// log, and the events just loaded are young, so their age alone would say
+// ready while approved decisions wait a minute to reach the voters.
+func (s *Server) reactionsReadiness(ctx context.Context) (map[string]any, error) {
+	st, err := s.deps.Reactions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"state": st.State, "seconds_behind": st.SecondsBehind, "events_behind": st.EventsBehind}
+	if st.State != projections.StateRunning || st.SecondsBehind > s.cfg.MaxLag.Seconds() || st.EventsBehindAtLeast {
+		return out, fmt.Errorf("%w: reactions %s, %d events and %.0f s behind", errLagging, st.State, st.EventsBehind, st.SecondsBehind)
+	}
+	return out, nil
 }
 
 // projectionReadiness reports each read model's state and lag; it fails

@@ -143,3 +143,40 @@ func (s *Server) serveMetrics(c echo.Context) error {
 	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
 	return nil
 }
+
+// The reactions' gauges (names never change, like the others).
+const (
+	metricReactionsLag  = "tizme_reactions_lag_seconds"
+	metricReactionsBack = "tizme_reactions_events_behind"
+)
+
+// reactionsCollector reads the reactions' lag at scrape time.
+type reactionsCollector struct {
+	status      func(context.Context) (projections.ProjectionStatus, error)
+	lag, behind *prometheus.Desc
+}
+
+func newReactionsCollector(status func(context.Context) (projections.ProjectionStatus, error)) *reactionsCollector {
+	return &reactionsCollector{
+		status: status,
+		lag:    prometheus.NewDesc(metricReactionsLag, "Age of the oldest event the reactions have not acted on yet.", nil, nil),
+		behind: prometheus.NewDesc(metricReactionsBack, "Events the reactions have not acted on yet (capped at 1,000).", nil, nil),
+	}
+}
+
+func (r *reactionsCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- r.lag
+	ch <- r.behind
+}
+
+func (r *reactionsCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	st, err := r.status(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(r.lag, err)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(r.lag, prometheus.GaugeValue, st.SecondsBehind)
+	ch <- prometheus.MustNewConstMetric(r.behind, prometheus.GaugeValue, float64(st.EventsBehind))
+}

@@ -39,7 +39,10 @@ func statsQuery(c echo.Context) (projections.StatsLevel, bool, error) {
 }
 
 // wantsCSV reads ?format= (json or csv), else the Accept header.
+// The answer depends on Accept, and its problems on Accept-Language: a
+// shared cache must keep them apart (the statistics are public, cacheable).
 func wantsCSV(c echo.Context) (bool, error) {
+	vary(c, echo.HeaderAccept, "Accept-Language")
 	switch c.QueryParam("format") {
 	case "csv":
 		return true, nil

@@ -48,6 +48,10 @@ type Config struct {
 	IdleTimeout time.Duration
 	// ReadyTimeout bounds each readiness check of /readyz. Default 2s.
 	ReadyTimeout time.Duration
+	// ReadyInterval is how long one computation of /readyz answers every
+	// caller (at most one round of checks per interval, however many
+	// probes). Default 1s.
+	ReadyInterval time.Duration
 	// MaxLag is how far behind the log (by the age of the oldest event not
 	// yet applied) a read model may be while /readyz still says ready.
 	// Default 30s.
@@ -69,6 +73,7 @@ const (
 	DefaultWriteTimeout      = 30 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultReadyTimeout      = 2 * time.Second
+	DefaultReadyInterval     = time.Second
 	DefaultMaxLag            = 30 * time.Second
 	DefaultSelfCheckRate     = 30
 	DefaultSelfCheckBurst    = 10
@@ -88,6 +93,7 @@ func (c Config) withDefaults() Config {
 	setDefault(&c.WriteTimeout, DefaultWriteTimeout)
 	setDefault(&c.IdleTimeout, DefaultIdleTimeout)
 	setDefault(&c.ReadyTimeout, DefaultReadyTimeout)
+	setDefault(&c.ReadyInterval, DefaultReadyInterval)
 	setDefault(&c.MaxLag, DefaultMaxLag)
 	setDefault(&c.SelfCheckRate, DefaultSelfCheckRate)
 	setDefault(&c.SelfCheckBurst, DefaultSelfCheckBurst)
@@ -116,6 +122,7 @@ func (c Config) Validate() error {
 		{"write timeout", c.WriteTimeout},
 		{"idle timeout", c.IdleTimeout},
 		{"ready timeout", c.ReadyTimeout},
+		{"ready interval", c.ReadyInterval},
 		{"max lag", c.MaxLag},
 		{"self-check floor", c.SelfCheckFloor},
 	} {
@@ -165,6 +172,10 @@ type Deps struct {
 	// Projections reports the read models' state and lag, for /readyz
 	// and /metrics; nil reports none.
 	Projections func(context.Context) ([]projections.ProjectionStatus, error)
+	// Reactions reports how far the reactions (commands.Reactor) are
+	// behind the log, for /readyz and /metrics; nil reports none. An
+	// approved application reaches the voter's entry only through them.
+	Reactions func(context.Context) (projections.ProjectionStatus, error)
 	// DevIssuer, when set, is the development token issuer, served at
 	// /dev/oidc.
 	//
@@ -209,6 +220,8 @@ type Server struct {
 	limiter  *rateLimiter
 	// overallUpdated caches the whole list's update time (VP 3.8).
 	overallUpdated *updatedCache
+	// readiness caches /readyz's answer for Config.ReadyInterval.
+	readiness readinessCache
 }
 
 // New builds the server and its routes. It does not listen; call Serve.
@@ -234,6 +247,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Projections != nil {
 		s.metrics.registry.MustRegister(newProjectionCollector(deps.Projections))
 	}
+	if deps.Reactions != nil {
+		s.metrics.registry.MustRegister(newReactionsCollector(deps.Reactions))
+	}
 
 	e := echo.New()
 	e.HideBanner = true
@@ -250,9 +266,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.metrics.middleware,
 		s.recoverPanic,
 		bodyLimit(cfg.BodyLimit),
+		checkQuery,
 	)
 	s.echo = e
 	s.routes()
+	addHeadRoutes(e)
 
 	s.http = &http.Server{
 		Handler:           e,

@@ -658,6 +658,14 @@ func TestGracefulShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A request that is held until the shutdown has begun: no guess at
+	// how long a request takes to start on a busy machine.
+	started, release := make(chan struct{}), make(chan struct{})
+	srv.Echo().GET("/test/held", func(c echo.Context) error {
+		close(started)
+		<-release
+		return c.JSON(http.StatusOK, map[string]string{"status": "done"})
+	})
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -667,7 +675,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	inFlight := make(chan result, 1)
 	go func() {
-		res, err := http.Get("http://" + ln.Addr().String() + "/test/slow")
+		res, err := http.Get("http://" + ln.Addr().String() + "/test/held")
 		if err != nil {
 			inFlight <- result{err: err}
 			return
@@ -675,11 +683,29 @@ func TestGracefulShutdown(t *testing.T) {
 		res.Body.Close()
 		inFlight <- result{status: res.StatusCode}
 	}()
-	time.Sleep(100 * time.Millisecond) // let the slow request start
+	select {
+	case <-started:
+	case r := <-inFlight:
+		t.Fatalf("the held request ended before the shutdown: %d, %v", r.status, r.err)
+	}
 
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- srv.Shutdown(ctx) }()
+	// Shutdown has begun once the listener refuses new connections.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			break
+		}
+		conn.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the listener still accepts a minute after Shutdown began")
+		}
+	}
+	close(release)
+	if err := <-shutdown; err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}
 	if r := <-inFlight; r.err != nil || r.status != http.StatusOK {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/eventstore/postgres"
 )
 
 var (
@@ -61,6 +62,7 @@ const (
 	CodeEventTooLarge    = "eventstore.event_too_large"
 	CodeUnknownEvent     = "eventstore.unknown_event_type"
 	CodeDuplicateID      = "eventstore.duplicate_event_id"
+	CodeUnavailable      = "eventstore.unavailable"
 	CodeCanceled         = "context.canceled"
 	CodeDeadlineExceeded = "context.deadline_exceeded"
 )
@@ -123,6 +125,7 @@ func NewErrors() *Errors {
 		CodeEventTooLarge:    eventstore.ErrEventTooLarge,
 		CodeUnknownEvent:     eventstore.ErrUnknownEventType,
 		CodeDuplicateID:      eventstore.ErrDuplicateEventID,
+		CodeUnavailable:      eventstore.ErrUnavailable,
 		CodeCanceled:         context.Canceled,
 		CodeDeadlineExceeded: context.DeadlineExceeded,
 	} {
@@ -243,6 +246,11 @@ func (r *Errors) encode(err error) wireError {
 	w := wireError{Code: CodeFailed, Message: err.Error(), Params: failure.ParamsOf(err)}
 	if e, ok := r.classify(err); ok {
 		w.Code, w.Rejection = e.code, e.kind == rejection
+	}
+	if w.Code == CodeFailed && postgres.Unavailable(err) {
+		// A driver's error, not a sentinel: PostgreSQL could not be
+		// reached. The caller answers "not ready", not a server bug.
+		w.Code = CodeUnavailable
 	}
 	return w
 }

@@ -136,7 +136,7 @@ func (g *streamGate) arrive(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-time.After(20 * time.Second):
+	case <-time.After(time.Minute):
 		return errors.New("test gate: the other readers never came")
 	}
 }

@@ -26,6 +26,10 @@ var (
 	ErrDuplicateEventID = errors.New("eventstore: event ID already stored elsewhere")
 	// ErrInvalidRequest means read options are out of range.
 	ErrInvalidRequest = errors.New("eventstore: invalid request")
+	// ErrUnavailable means the store (or the database beside it) cannot be
+	// reached: down, restarting, or the connection broke. Nothing the caller
+	// sent was wrong; trying again later may work.
+	ErrUnavailable = errors.New("eventstore: unavailable")
 )
 
 // WrongExpectedVersionError carries the stream's actual state.

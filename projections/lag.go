@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -31,4 +32,17 @@ func Lag(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, ps []P
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// ReaderLag is Lag for a reader of the log that is not a projection (the
+// reactions): named name, it has handled the log up to after and reads
+// the events of types. EventsBehind is capped at 1,000
+// (EventsBehindAtLeast then); the State is running.
+func ReaderLag(ctx context.Context, store eventstore.Store, name string, after eventstore.Position, types []string) (ProjectionStatus, error) {
+	n, atLeast, secs, err := countAfter(ctx, store, after, types, lagProbeCap)
+	if err != nil {
+		return ProjectionStatus{}, fmt.Errorf("projections: lag of %s: %w", name, err)
+	}
+	return ProjectionStatus{Name: name, State: StateRunning, Checkpoint: after,
+		EventsBehind: n, EventsBehindAtLeast: atLeast, SecondsBehind: secs}, nil
 }

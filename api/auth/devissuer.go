@@ -194,9 +194,9 @@ func newTokenID() (string, error) {
 func (d *DevIssuer) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.Method == http.MethodGet && r.URL.Path == "/.well-known/openid-configuration":
+		case isGet(r) && r.URL.Path == "/.well-known/openid-configuration":
 			d.serveDiscovery(w)
-		case r.Method == http.MethodGet && r.URL.Path == "/jwks":
+		case isGet(r) && r.URL.Path == "/jwks":
 			writeJSON(w, http.StatusOK, "application/jwk-set+json", json.RawMessage(d.jwks))
 		case r.Method == http.MethodPost && r.URL.Path == "/token":
 			d.serveToken(w, r)
@@ -412,4 +412,9 @@ func writeProblem(w http.ResponseWriter, status int, code problem.Code, title, d
 		Detail: detail,
 		Code:   code,
 	})
+}
+
+// isGet reports a GET or a HEAD (answered as a GET without the body).
+func isGet(r *http.Request) bool {
+	return r.Method == http.MethodGet || r.Method == http.MethodHead
 }

@@ -50,6 +50,10 @@ type VerifierConfig struct {
 	HTTPClient *http.Client     // optional; default: a client with DefaultKeyFetchTimeout
 	Now        func() time.Time // optional, for tests; default time.Now
 	Leeway     time.Duration    // optional, default DefaultLeeway (0 means the default), at most MaxLeeway; applied to exp and nbf/iat
+	// KeyRefreshInterval is the least time between two fetches of the key
+	// set for an unknown key id; 0 means DefaultKeyRefreshInterval. It
+	// keeps badly signed tokens from flooding the provider through tizme.
+	KeyRefreshInterval time.Duration
 }
 
 // Validate reports every problem of c at once (errors.Join), so an operator
@@ -71,6 +75,9 @@ func (c VerifierConfig) Validate() error {
 	}
 	if c.Leeway < 0 || c.Leeway > MaxLeeway {
 		errs = append(errs, fmt.Errorf("auth: leeway %v: want 0 (default %v) to %v", c.Leeway, DefaultLeeway, MaxLeeway))
+	}
+	if c.KeyRefreshInterval < 0 {
+		errs = append(errs, fmt.Errorf("auth: key refresh interval %v: want 0 (default %v) or more", c.KeyRefreshInterval, DefaultKeyRefreshInterval))
 	}
 	return errors.Join(errs...)
 }
@@ -115,9 +122,11 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if leeway == 0 {
 		leeway = DefaultLeeway
 	}
-	// go-oidc reads the HTTP client from this context for every background
-	// key fetch; it ignores the context's cancellation.
-	keys := oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), client), cfg.JWKSURL)
+	interval := cfg.KeyRefreshInterval
+	if interval == 0 {
+		interval = DefaultKeyRefreshInterval
+	}
+	keys := &keySet{url: cfg.JWKSURL, client: client, interval: interval, now: now}
 	return &Verifier{
 		verifier: oidc.NewVerifier(cfg.Issuer, keys, &oidc.Config{
 			ClientID:             cfg.Audience,
@@ -149,7 +158,8 @@ type claims struct {
 
 // Verify checks rawToken and returns the principal it names. The checks, in
 // order: signature with an accepted algorithm and a key of the key set
-// (fetched, or refetched for an unknown key id, within ctx), issuer,
+// (fetched, or refetched for an unknown key id at most once per
+// KeyRefreshInterval, within ctx), issuer,
 // audience, then the time claims with the leeway ("exp" is required), then
 // the claims tizme needs. The error wraps ErrNoToken, ErrInvalidToken,
 // ErrExpiredToken or ErrBadClaims and never contains the token.

@@ -424,8 +424,75 @@ func TestKeySetFetchedLazily(t *testing.T) {
 	if err := verify(sign(t, other, env.voterClaims(nil))); !errors.Is(err, auth.ErrInvalidToken) {
 		t.Fatalf("forged token: error = %v, want ErrInvalidToken", err)
 	}
+	if n := env.jwksHits.Load(); n != 1 {
+		t.Fatalf("unknown key id right after a fetch: %d fetches, want 1 (too soon to refetch)", n)
+	}
+	env.now = env.now.Add(auth.DefaultKeyRefreshInterval)
+	if err := verify(sign(t, other, env.voterClaims(nil))); !errors.Is(err, auth.ErrInvalidToken) {
+		t.Fatalf("forged token: error = %v, want ErrInvalidToken", err)
+	}
 	if n := env.jwksHits.Load(); n != 2 {
-		t.Fatalf("after an unknown key id: %d fetches, want 2 (refetched)", n)
+		t.Fatalf("after an unknown key id a refresh interval later: %d fetches, want 2 (refetched)", n)
+	}
+}
+
+// TestBadTokensDoNotFloodKeySet sends many badly signed tokens, at once
+// and one after another: a known key id with a wrong signature never makes
+// the verifier fetch the key set again, and unknown key ids make it fetch
+// at most once per refresh interval (issue 10, item 7: 200 requests made
+// 200 fetches).
+func TestBadTokensDoNotFloodKeySet(t *testing.T) {
+	t.Parallel()
+	env := newIssuerEnv(t)
+	cfg := env.config()
+	cfg.KeyRefreshInterval = 10 * time.Minute
+	v, err := auth.NewVerifier(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := sign(t, env.dev, env.voterClaims(nil))
+	if _, err := v.Verify(context.Background(), good); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	// The right key id, a payload the signature was not made for.
+	parts := strings.Split(good, ".")
+	other := sign(t, env.dev, env.voterClaims(map[string]any{"sub": "someone-else"}))
+	tampered := parts[0] + "." + strings.Split(other, ".")[1] + "." + parts[2]
+	var forged []string // unknown key ids
+	for range 4 {
+		d, err := auth.NewDevIssuer(env.dev.Issuer(), testAudience)
+		if err != nil {
+			t.Fatal(err)
+		}
+		forged = append(forged, sign(t, d, env.voterClaims(nil)))
+	}
+	send := func() {
+		var wg sync.WaitGroup
+		for i := range 200 {
+			token := tampered
+			if i%2 == 1 {
+				token = forged[i%len(forged)]
+			}
+			wg.Go(func() {
+				_, err := v.Verify(context.Background(), token)
+				if !errors.Is(err, auth.ErrInvalidToken) {
+					t.Errorf("bad token: error = %v, want ErrInvalidToken", err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	send()
+	if n := env.jwksHits.Load(); n != 1 {
+		t.Fatalf("200 bad tokens within the refresh interval: %d fetches, want 1 (the first Verify's)", n)
+	}
+	env.now = env.now.Add(cfg.KeyRefreshInterval)
+	send()
+	if n := env.jwksHits.Load(); n != 2 {
+		t.Fatalf("200 bad tokens an interval later: %d fetches, want 2 (one refresh for the unknown key ids)", n)
+	}
+	if _, err := v.Verify(context.Background(), good); err != nil {
+		t.Fatalf("a good token after the flood: %v", err)
 	}
 }
 

@@ -33,6 +33,7 @@ const (
 	envOIDCIssuer      = "TIZME_OIDC_ISSUER"
 	envOIDCAudience    = "TIZME_OIDC_AUDIENCE"
 	envOIDCJWKSURL     = "TIZME_OIDC_JWKS_URL"
+	envOIDCKeyRefresh  = "TIZME_OIDC_KEY_REFRESH"
 	envDevIssuer       = "TIZME_DEV_ISSUER"
 	envSelfCheckRate   = "TIZME_SELFCHECK_RATE"
 	envSelfCheckBurst  = "TIZME_SELFCHECK_BURST"
@@ -40,7 +41,7 @@ const (
 
 // Settings of DevIssuer.
 const (
-	devIssuerAuto = "auto" // on for the embedded demo (private PostgreSQL), off otherwise
+	devIssuerAuto = "auto" // on only while the private PostgreSQL holds only the demo data, off otherwise
 	devIssuerOn   = "on"
 	devIssuerOff  = "off"
 )
@@ -54,6 +55,8 @@ const (
 // Config is everything tizme is told from outside.
 type Config struct {
 	// HTTPAddr is where serve listens, host:port; port 0 picks a free one.
+	// Empty means 127.0.0.1:8080 while the development issuer runs and
+	// :8080 otherwise (Config.listenAddr).
 	HTTPAddr string
 	// DatabaseURL points at an existing PostgreSQL. When empty, tizme runs
 	// a private PostgreSQL in DataDir.
@@ -93,9 +96,14 @@ type Config struct {
 	// OIDCIssuer, OIDCAudience and OIDCJWKSURL name the identity provider
 	// whose bearer tokens sign voters, staff and auditors in.
 	OIDCIssuer, OIDCAudience, OIDCJWKSURL string
+	// OIDCKeyRefresh is the least time between two fetches of the key set
+	// for a token naming an unknown key (a badly signed token must not
+	// make tizme flood the provider).
+	OIDCKeyRefresh time.Duration
 	// DevIssuer is auto, on or off: whether tizme runs its own development
 	// token issuer (at /dev/oidc). auto = on only for the embedded demo
-	// (private PostgreSQL, no OIDCIssuer).
+	// (private PostgreSQL whose log holds only the demo data, no
+	// OIDCIssuer); on refuses DatabaseURL and real data.
 	//
 	// WARNING: the development issuer signs a token for anyone who asks;
 	// never turn it on for real data.
@@ -171,7 +179,6 @@ const (
 // defaultConfig makes `tizme serve` work with no configuration at all.
 func defaultConfig() Config {
 	return Config{
-		HTTPAddr:        ":8080",
 		DataDir:         "./.tizme/pg",
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       logFormatJSON,
@@ -184,6 +191,7 @@ func defaultConfig() Config {
 		DemoDataSeed:    demoSeed,
 		DemoDataAppend:  true,
 		OIDCAudience:    "tizme",
+		OIDCKeyRefresh:  time.Minute,
 		DevIssuer:       devIssuerAuto,
 		SelfCheckRate:   30,
 		SelfCheckBurst:  10,
@@ -200,7 +208,9 @@ const defaultDemoDataVoters = 50000
 // Validate reports every problem of c at once.
 func (c Config) Validate() error {
 	var errs []error
-	if err := validateListenAddr(c.HTTPAddr); err != nil {
+	if c.HTTPAddr == "" {
+		// The default, chosen by serve (listenAddr).
+	} else if err := validateListenAddr(c.HTTPAddr); err != nil {
 		errs = append(errs, fmt.Errorf("%s %q: %w", envHTTPAddr, c.HTTPAddr, err))
 	}
 	if c.DatabaseURL != "" {
@@ -283,6 +293,12 @@ func (c Config) validateAuth() []error {
 		if c.OIDCIssuer != "" {
 			errs = append(errs, fmt.Errorf("%s=on and %s are both set: choose one identity provider", envDevIssuer, envOIDCIssuer))
 		}
+		if c.DatabaseURL != "" {
+			// The development issuer signs a token for anyone who asks: it
+			// never runs on a database someone else's data may be in.
+			errs = append(errs, fmt.Errorf("%s=on and %s are both set: the development issuer runs only on the private demo database; set %s=off and configure %s",
+				envDevIssuer, envDatabaseURL, envDevIssuer, envOIDCIssuer))
+		}
 	default:
 		errs = append(errs, fmt.Errorf("%s %q: want auto, on or off", envDevIssuer, c.DevIssuer))
 	}
@@ -294,21 +310,13 @@ func (c Config) validateAuth() []error {
 			errs = append(errs, fmt.Errorf("%s is empty: tokens must name tizme as their audience", envOIDCAudience))
 		}
 	}
+	if c.OIDCKeyRefresh <= 0 {
+		errs = append(errs, fmt.Errorf("%s %s: must be positive", envOIDCKeyRefresh, c.OIDCKeyRefresh))
+	}
 	if c.SelfCheckRate <= 0 || c.SelfCheckBurst <= 0 {
 		errs = append(errs, fmt.Errorf("%s and %s must be positive (got %d, %d)", envSelfCheckRate, envSelfCheckBurst, c.SelfCheckRate, c.SelfCheckBurst))
 	}
 	return errs
-}
-
-// devIssuerEnabled reports whether serve runs the development issuer.
-func (c Config) devIssuerEnabled() bool {
-	switch c.DevIssuer {
-	case devIssuerOn:
-		return true
-	case devIssuerAuto:
-		return c.DatabaseURL == "" && c.OIDCIssuer == ""
-	}
-	return false
 }
 
 func validateListenAddr(addr string) error {
@@ -371,12 +379,17 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 		}
 		cfg.DemoVoters = n
 	}
-	if v := getenv(envShutdownTimeout); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s %q: want a duration such as 15s", envShutdownTimeout, v))
+	for _, v := range []struct {
+		name string
+		dst  *time.Duration
+	}{{envShutdownTimeout, &cfg.ShutdownTimeout}, {envOIDCKeyRefresh, &cfg.OIDCKeyRefresh}} {
+		if s := getenv(v.name); s != "" {
+			d, err := time.ParseDuration(s)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s %q: want a duration such as 15s", v.name, s))
+			}
+			*v.dst = d
 		}
-		cfg.ShutdownTimeout = d
 	}
 
 	fs := newFlagSet("tizme "+command, &cfg)
@@ -411,7 +424,7 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 // the flags show.
 func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP listen address, host:port ($"+envHTTPAddr+")")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP listen address, host:port; empty = 127.0.0.1:8080 while the development issuer runs, else :8080 ($"+envHTTPAddr+")")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL,
 		"PostgreSQL connection string; empty runs a private PostgreSQL in -data-dir ($"+envDatabaseURL+"; prefer the variable, flags show in ps)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "folder of the private PostgreSQL ($"+envDataDir+")")
@@ -427,7 +440,8 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.OIDCIssuer, "oidc-issuer", cfg.OIDCIssuer, "OpenID Connect issuer of sign-in tokens ($"+envOIDCIssuer+")")
 	fs.StringVar(&cfg.OIDCAudience, "oidc-audience", cfg.OIDCAudience, "audience sign-in tokens must carry ($"+envOIDCAudience+")")
 	fs.StringVar(&cfg.OIDCJWKSURL, "oidc-jwks-url", cfg.OIDCJWKSURL, "the issuer's JWK set address ($"+envOIDCJWKSURL+")")
-	fs.StringVar(&cfg.DevIssuer, "dev-issuer", cfg.DevIssuer, "auto, on or off: run the development token issuer; auto = on for the embedded demo only ($"+envDevIssuer+")")
+	fs.DurationVar(&cfg.OIDCKeyRefresh, "oidc-key-refresh", cfg.OIDCKeyRefresh, "least time between two fetches of the key set for an unknown key id ($"+envOIDCKeyRefresh+")")
+	fs.StringVar(&cfg.DevIssuer, "dev-issuer", cfg.DevIssuer, "auto, on or off: run the development token issuer; auto = on only while the private database holds only the demo data ($"+envDevIssuer+")")
 	fs.IntVar(&cfg.SelfCheckRate, "selfcheck-rate", cfg.SelfCheckRate, "public self-checks per minute per client address ($"+envSelfCheckRate+")")
 	fs.IntVar(&cfg.SelfCheckBurst, "selfcheck-burst", cfg.SelfCheckBurst, "public self-checks at once per client address ($"+envSelfCheckBurst+")")
 	fs.StringVar(&cfg.AsOfAt, "at", cfg.AsOfAt, "asof only: the instant, RFC 3339 (default: now)")

@@ -21,7 +21,6 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
-		HTTPAddr:        ":8080",
 		DataDir:         "./.tizme/pg",
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       "json",
@@ -34,6 +33,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		DemoDataSeed:    2026,
 		DemoDataAppend:  true,
 		OIDCAudience:    "tizme",
+		OIDCKeyRefresh:  time.Minute,
 		DevIssuer:       devIssuerAuto,
 		SelfCheckRate:   30,
 		SelfCheckBurst:  10,
@@ -67,7 +67,7 @@ func TestLoadConfigSources(t *testing.T) {
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "esdb://es:2113?tls=false",
 				LogLevel: slog.LevelDebug, LogFormat: "text", ShutdownTimeout: 3 * time.Second,
 				BenchSize: benchQuick, BenchOut: "bench-results/bench.json", AsOfFormat: "csv",
-				DemoVoters: 5000, DemoDataVoters: 50000, DemoDataSeed: 2026, DemoDataAppend: true, OIDCAudience: "tizme", DevIssuer: devIssuerAuto, SelfCheckRate: 30, SelfCheckBurst: 10,
+				DemoVoters: 5000, DemoDataVoters: 50000, DemoDataSeed: 2026, DemoDataAppend: true, OIDCAudience: "tizme", OIDCKeyRefresh: time.Minute, DevIssuer: devIssuerAuto, SelfCheckRate: 30, SelfCheckBurst: 10,
 			},
 		},
 		{
@@ -78,7 +78,7 @@ func TestLoadConfigSources(t *testing.T) {
 				PGBinDir: "/usr/lib/postgresql/15/bin", EventStoreURL: "",
 				LogLevel: slog.LevelWarn, LogFormat: "json", ShutdownTimeout: time.Minute,
 				BenchSize: benchQuick, BenchOut: "bench-results/bench.json", AsOfFormat: "csv",
-				DemoVoters: 5000, DemoDataVoters: 50000, DemoDataSeed: 2026, DemoDataAppend: true, OIDCAudience: "tizme", DevIssuer: devIssuerAuto, SelfCheckRate: 30, SelfCheckBurst: 10,
+				DemoVoters: 5000, DemoDataVoters: 50000, DemoDataSeed: 2026, DemoDataAppend: true, OIDCAudience: "tizme", OIDCKeyRefresh: time.Minute, DevIssuer: devIssuerAuto, SelfCheckRate: 30, SelfCheckBurst: 10,
 			},
 		},
 	}
@@ -159,7 +159,12 @@ func TestConfigValidate(t *testing.T) {
 			c.OIDCIssuer, c.OIDCJWKSURL, c.DevIssuer = "https://id.gov.kg", "https://id.gov.kg/jwks", devIssuerOn
 		}, envDevIssuer},
 		{"unknown dev issuer setting", func(c *Config) { c.DevIssuer = "yes" }, envDevIssuer},
+		{"dev issuer on an external database", func(c *Config) {
+			c.DatabaseURL, c.DevIssuer = "postgres://u:p@db:5432/tizme", devIssuerOn
+		}, envDatabaseURL},
+		{"dev issuer auto on an external database", func(c *Config) { c.DatabaseURL = "postgres://u:p@db:5432/tizme" }, ""},
 		{"public URL without scheme", func(c *Config) { c.PublicURL = "tizme.kg" }, envPublicURL},
+		{"zero key refresh interval", func(c *Config) { c.OIDCKeyRefresh = 0 }, envOIDCKeyRefresh},
 		{"zero self-check rate", func(c *Config) { c.SelfCheckRate = 0 }, envSelfCheckRate},
 		{"bad as-of time", func(c *Config) { c.AsOfAt = "yesterday" }, "-at"},
 		{"bad as-of format", func(c *Config) { c.AsOfFormat = "xml" }, "-format"},

@@ -111,9 +111,20 @@ func demoData(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Write
 				return nil
 			}
 		}
+		// Only a log the demo fills from empty holds nothing but demo data
+		// (TIZME_DEV_ISSUER=auto reads the marker).
+		empty, err := logEmpty(ctx, cfg, db, events)
+		if err != nil {
+			return fmt.Errorf("demo-data: %w", err)
+		}
 		res, err := demodata.Load(ctx, countingAppender{store, &appended}, opts, rows)
 		if err != nil {
 			return fmt.Errorf("demo-data: %w", err)
+		}
+		if empty {
+			if err := markDemoOnly(ctx, db.pool); err != nil {
+				return fmt.Errorf("demo-data: %w", err)
+			}
 		}
 		report(res.Stats, &res)
 		log.Info("demo data appended", "voters", res.Voters, "events", res.Appended, "duplicates", res.Duplicates)

@@ -66,6 +66,11 @@ func importFile(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wri
 		if len(known) == 0 {
 			return errors.New("import: no precinct is established yet, so no row could be placed; load the reference data first (tizme demo-data for a demonstration)")
 		}
+		// Real voters arrive: the development issuer's auto setting must
+		// no longer take this database for the demo's.
+		if err := clearDemoOnly(ctx, db.pool); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
 		rf, err := os.Create(rejectsPath)
 		if err != nil {
 			return fmt.Errorf("import: rejects file: %w", err)

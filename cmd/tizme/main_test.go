@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -93,7 +96,7 @@ func (w *logWatcher) dump(t *testing.T) {
 // (an EVENTSTORE_URL, say) cannot leak into the test.
 func setEnv(t *testing.T, vars map[string]string) {
 	t.Helper()
-	for _, k := range []string{envHTTPAddr, envDatabaseURL, envDataDir, envPGBinDir, envEventStoreURL, envLogLevel, envLogFormat, envShutdownTimeout} {
+	for _, k := range []string{envHTTPAddr, envDatabaseURL, envDataDir, envPGBinDir, envEventStoreURL, envLogLevel, envLogFormat, envShutdownTimeout, envDemoVoters, envDevIssuer} {
 		t.Setenv(k, vars[k])
 	}
 }
@@ -120,6 +123,10 @@ func serveAndStop(t *testing.T) *logWatcher {
 	}
 
 	client := &http.Client{Timeout: 10 * time.Second}
+	// Ready is a condition, not a moment: on a fresh start the read models
+	// and the reactions work through the demo data first, slowly on a busy
+	// machine. Wait for it.
+	waitReady(t, client, "http://"+addr+"/readyz", logs)
 	for path, want := range map[string]int{"/healthz": http.StatusOK, "/readyz": http.StatusOK, "/": http.StatusOK, "/nope": http.StatusNotFound} {
 		res, err := client.Get("http://" + addr + path)
 		if err != nil {
@@ -152,6 +159,29 @@ func serveAndStop(t *testing.T) *logWatcher {
 		}
 	}
 	return logs
+}
+
+// waitReady polls url until it answers 200, for up to five minutes.
+func waitReady(t *testing.T, client *http.Client, url string, logs *logWatcher) {
+	t.Helper()
+	var last string
+	for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		res, err := client.Get(url)
+		if err == nil {
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+			last = fmt.Sprintf("%d %s", res.StatusCode, body)
+		} else {
+			last = err.Error()
+		}
+		if time.Now().After(deadline) {
+			logs.dump(t)
+			t.Fatalf("%s not ready within five minutes; last answer: %s", url, last)
+		}
+	}
 }
 
 func TestServeWithDatabaseURL(t *testing.T) {
@@ -197,6 +227,9 @@ func TestServeWithPrivatePostgres(t *testing.T) {
 	setEnv(t, map[string]string{
 		envDataDir:  dataDir,
 		envHTTPAddr: "127.0.0.1:0",
+		// Enough to exercise the demo loader and its marker; the default
+		// 5,000 keeps the reactions busy for a minute on two busy cores.
+		envDemoVoters: "300",
 	})
 
 	logs := serveAndStop(t)
@@ -209,8 +242,53 @@ func TestServeWithPrivatePostgres(t *testing.T) {
 		t.Errorf("PostgreSQL left %v behind: it was not stopped", matches)
 	}
 
-	// The second start reuses the cluster.
-	serveAndStop(t)
+	// The demo loader marked the log as demo data only, so auto runs the
+	// development issuer; the second start reuses the cluster and the mark.
+	for i, l := range []*logWatcher{logs, serveAndStop(t)} {
+		if msgs := strings.Join(l.messages(), "\n"); !strings.Contains(msgs, "development token issuer ON") {
+			t.Errorf("start %d: the development issuer is off over the demo data:\n%s", i+1, msgs)
+		}
+	}
+
+	// PostgreSQL dies under a running tizme: tizme exits with an error
+	// that says so (issue 10, item 10), instead of answering 503 forever.
+	logs = newLogWatcher()
+	done := make(chan error, 1)
+	go func() { done <- run(t.Context(), []string{"serve"}, io.Discard, logs) }()
+	select {
+	case <-logs.addr:
+	case err := <-done:
+		logs.dump(t)
+		t.Fatalf("serve ended before listening: %v", err)
+	case <-time.After(2 * time.Minute):
+		logs.dump(t)
+		t.Fatal("serve did not log its address in time")
+	}
+	matches, _ = filepath.Glob(filepath.Join(dataDir, "*", "postmaster.pid"))
+	if len(matches) != 1 {
+		t.Fatalf("postmaster.pid files: %v, want one", matches)
+	}
+	pidFile, err := os.ReadFile(matches[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(pidFile), "\n", 2)[0]))
+	if err != nil {
+		t.Fatalf("postmaster.pid: %v", err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill PostgreSQL (PID %d): %v", pid, err)
+	}
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "private PostgreSQL stopped unexpectedly") {
+			logs.dump(t)
+			t.Fatalf("serve returned %v, want an error about the private PostgreSQL", err)
+		}
+	case <-time.After(2 * time.Minute):
+		logs.dump(t)
+		t.Fatal("serve still runs two minutes after its PostgreSQL died")
+	}
 }
 
 func TestMigrate(t *testing.T) {

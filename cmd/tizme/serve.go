@@ -60,15 +60,21 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 		log.Info("command bus, reactions and projections stopped")
 	}()
 
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	devIssuer, err := devIssuerDecision(ctx, cfg, db, events)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+		return err
+	}
+	addr := cfg.listenAddr(devIssuer)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	defer ln.Close()
 	deps := api.Deps{
 		DB: db.pool, Events: events, Codec: codec, Commands: svc.Bus, VoterKey: svc.VoterKey, Projections: svc.Projections,
+		Reactions: svc.Reactions,
 	}
-	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, ln.Addr(), log); err != nil {
+	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, devIssuer, ln.Addr(), log); err != nil {
 		return err
 	}
 	srv, err := api.New(api.Config{
@@ -81,37 +87,52 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	var pgExited <-chan struct{} // nil (never ready) for DATABASE_URL
+	if db.server != nil {
+		pgExited = db.server.Exited()
+	}
+	var died error
 	select {
 	case err := <-served:
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
+	case <-pgExited:
+		// tizme does not restart it: a database that dies once may die
+		// again (disk full, memory), and a restart loop hides that. The
+		// process exits non-zero with the cause; the supervisor (systemd,
+		// Docker) restarts tizme, which starts PostgreSQL again and
+		// recovers it from its WAL (docs/operations.md).
+		died = fmt.Errorf("the private PostgreSQL stopped unexpectedly, so tizme stops too (start it again; the data in %s is kept): %w",
+			db.server.DataDir(), db.server.ExitError())
+		log.Error("private PostgreSQL died", "data_dir", db.server.DataDir(), "err", db.server.ExitError().Error())
 	}
 
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return err
+		return errors.Join(died, err)
 	}
 	if err := <-served; err != nil {
-		return fmt.Errorf("http server: %w", err)
+		return errors.Join(died, fmt.Errorf("http server: %w", err))
 	}
 	log.Info("http server stopped")
-	return nil
+	return died
 }
 
 // signIn builds the token verifier: for the configured identity provider,
 // or for the development issuer this process serves at /dev/oidc, whose
 // key set the verifier fetches over HTTP from this very server (the same
 // path as a real provider's).
-func signIn(cfg Config, addr net.Addr, log *slog.Logger) (api.TokenVerifier, http.Handler, error) {
-	if !cfg.devIssuerEnabled() {
+func signIn(cfg Config, devIssuer bool, addr net.Addr, log *slog.Logger) (api.TokenVerifier, http.Handler, error) {
+	if !devIssuer {
 		if cfg.OIDCIssuer == "" {
 			log.Warn("no identity provider configured: the cabinet, staff and auditor endpoints refuse every token",
 				"configure", envOIDCIssuer+", "+envOIDCJWKSURL+" (or "+envDevIssuer+"=on for a demo)")
 		}
 		v, err := auth.NewVerifier(auth.VerifierConfig{
 			Issuer: cfg.OIDCIssuer, Audience: cfg.OIDCAudience, JWKSURL: cfg.OIDCJWKSURL,
+			KeyRefreshInterval: cfg.OIDCKeyRefresh,
 		})
 		if err != nil && cfg.OIDCIssuer == "" {
 			return refuseTokens{}, nil, nil
@@ -132,7 +153,8 @@ func signIn(cfg Config, addr net.Addr, log *slog.Logger) (api.TokenVerifier, htt
 	_, port, _ := net.SplitHostPort(addr.String())
 	v, err := auth.NewVerifier(auth.VerifierConfig{
 		Issuer: dev.Issuer(), Audience: cfg.OIDCAudience,
-		JWKSURL: "http://" + net.JoinHostPort("127.0.0.1", port) + devIssuerPath + "/jwks",
+		JWKSURL:            "http://" + net.JoinHostPort("127.0.0.1", port) + devIssuerPath + "/jwks",
+		KeyRefreshInterval: cfg.OIDCKeyRefresh,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -185,6 +207,9 @@ func loadDemoData(ctx context.Context, cfg Config, db *database, events eventsto
 	appended, duplicates := res.Appended, res.Duplicates
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
+	}
+	if err := markDemoOnly(ctx, db.pool); err != nil {
+		return err
 	}
 	log.Info("demo data loaded", "voters", cfg.DemoVoters, "events", appended, "duplicates", duplicates,
 		"took", time.Since(start).Round(time.Millisecond).String(), "disable_with", envDemoVoters+"=0")

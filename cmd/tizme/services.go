@@ -89,10 +89,15 @@ type services struct {
 	VoterKey []byte
 	// Projections reports the read models' state and lag.
 	Projections func(context.Context) ([]projections.ProjectionStatus, error)
-	stop        context.CancelFunc
-	wg          sync.WaitGroup
-	errs        chan error
+	// Reactions reports how far the reactions are behind the log.
+	Reactions func(context.Context) (projections.ProjectionStatus, error)
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
+	errs      chan error
 }
+
+// reactionsName names the reactions in /readyz and the logs.
+const reactionsName = "reactions"
 
 // startServices starts the command bus, the reactor and the projection
 // runner on events. Close stops them in reverse order.
@@ -134,6 +139,13 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 		return projections.Lag(ctx, db.pool, events, list)
 	}
 	reactor := cmds.NewReactor(bus, "")
+	s.Reactions = func(ctx context.Context) (projections.ProjectionStatus, error) {
+		from, err := reactor.Checkpoint(ctx)
+		if err != nil {
+			return projections.ProjectionStatus{}, err
+		}
+		return projections.ReaderLag(ctx, events, reactionsName, from, cmds.ReactionEventTypes)
+	}
 	for _, run := range []func(context.Context) error{reactor.Run, runner.Run} {
 		s.wg.Add(1)
 		go func() {

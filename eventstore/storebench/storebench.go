@@ -208,10 +208,12 @@ func (l *Latencies) Quantile(q float64) float64 {
 	return float64(l.d[int(q*float64(len(l.d)-1))]) / float64(time.Millisecond)
 }
 
-// Hammer runs op from clients goroutines for d and returns ops/s and the
-// latencies. An operation cut by the end of the run is not a failure (the
-// far side of a bus may see the deadline first); any other error stops
-// the run and is returned.
+// Hammer runs op from clients goroutines for about d and returns ops/s and
+// the latencies. Every client completes at least one operation, and an
+// operation started before the end of the run is allowed to finish (the
+// time counts): on a busy machine a client may first run after d is over,
+// and a run that cut every operation short would measure nothing, a rate
+// of 0. Any error stops the run and is returned.
 func Hammer(ctx context.Context, clients int, d time.Duration, op func(ctx context.Context, w, i int) error) (float64, *Latencies, error) {
 	var (
 		lat   Latencies
@@ -219,16 +221,20 @@ func Hammer(ctx context.Context, clients int, d time.Duration, op func(ctx conte
 		wg    sync.WaitGroup
 		first atomic.Pointer[error]
 	)
-	ctx, cancel := context.WithTimeout(ctx, d)
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	start := time.Now()
 	deadline := start.Add(d)
 	for w := range clients {
 		wg.Go(func() {
-			for i := 0; ctx.Err() == nil; i++ {
+			for i := 0; i == 0 || time.Now().Before(deadline); i++ {
+				if ctx.Err() != nil {
+					return
+				}
 				t0 := time.Now()
 				if err := op(ctx, w, i); err != nil {
-					if ctx.Err() == nil && time.Until(deadline) > 100*time.Millisecond {
+					if ctx.Err() == nil {
 						first.CompareAndSwap(nil, &err)
 						cancel()
 					}
@@ -240,6 +246,9 @@ func Hammer(ctx context.Context, clients int, d time.Duration, op func(ctx conte
 		})
 	}
 	wg.Wait()
+	if err := parent.Err(); err != nil {
+		return 0, nil, err
+	}
 	if e := first.Load(); e != nil {
 		return 0, nil, *e
 	}

@@ -625,3 +625,14 @@ func (s *Server) stop() error {
 	}
 	return fmt.Errorf("pgserver: postgres (PID %d) did not exit even after SIGKILL", s.cmd.Process.Pid)
 }
+
+// Exited is closed when postgres has exited: after Stop, or on its own (a
+// crash, a kill, the machine's OOM killer). A caller that did not stop it
+// learns from it that the database is gone.
+func (s *Server) Exited() <-chan struct{} { return s.exited }
+
+// ExitError says how postgres exited, with the end of its log. Call it
+// only after Exited is closed.
+func (s *Server) ExitError() error {
+	return fmt.Errorf("pgserver: postgres (data in %s) exited: %v; end of %s:\n%s", s.dataDir, s.waitErr, s.logPath, s.logTail())
+}
