@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cec-kg/tizme/domain/commission"
-	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/election"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/voter"
 )
