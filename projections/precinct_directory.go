@@ -444,3 +444,17 @@ func ListCommissions(ctx context.Context, q Querier) ([]CommissionEntry, error) 
 		return c, err
 	})
 }
+
+// ReadDirectoryEntry returns precinct number without its boundary, and
+// false when the directory does not hold it.
+func ReadDirectoryEntry(ctx context.Context, q Querier, number int) (DirectoryEntry, bool, error) {
+	rows, err := q.Query(ctx, `SELECT `+pdColumns+` FROM `+TablePrecinctDirectory+` WHERE number = $1`, number)
+	if err != nil {
+		return DirectoryEntry{}, false, fmt.Errorf("read directory entry: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (DirectoryEntry, error) { return scanDirectoryEntry(r, false) })
+	if err != nil || len(list) == 0 {
+		return DirectoryEntry{}, false, err
+	}
+	return list[0], true, nil
+}
