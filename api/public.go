@@ -135,6 +135,7 @@ func (s *Server) selfCheck(c echo.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
+	nameLang(c) // found or not, the same headers
 	entry, err := projections.ReadSelfCheck(ctx, s.deps.DB, voter.StreamFor(s.deps.VoterKey, pin))
 	found := err == nil
 	if err != nil && !errors.Is(err, projections.ErrNoSelfCheck) {
@@ -147,6 +148,9 @@ func (s *Server) selfCheck(c echo.Context) error {
 	ans := SelfCheckAnswer{Found: found, ListUpdatedAt: updated}
 	if found {
 		ans.Entry = selfCheckView(entry)
+		if err := s.localizePrecinct(c, &ans.Entry.Precinct); err != nil {
+			return err
+		}
 	}
 	if wait := s.cfg.SelfCheckFloor - time.Since(start); wait > 0 {
 		select {
@@ -158,6 +162,27 @@ func (s *Server) selfCheck(c echo.Context) error {
 	noStore(c)
 	setListUpdated(c, updated)
 	return c.JSON(http.StatusOK, ans)
+}
+
+// localizePrecinct names ref's TEC, region, district and settlement in
+// the caller's language (VP 2.3), from the precinct directory, which
+// keeps every name in each language. While the directory does not yet
+// show the precinct at the same address, the names stay as registered.
+func (s *Server) localizePrecinct(c echo.Context, ref *PrecinctRef) error {
+	l := nameLang(c)
+	d, ok, err := projections.ReadDirectoryEntry(c.Request().Context(), s.deps.DB, ref.Number)
+	if err != nil || !ok || d.TEC != ref.TEC {
+		return err
+	}
+	ref.TECName = nameOr(d.TECNames, l, ref.TECName)
+	if a := ref.Address; a != nil && a.District == d.District && a.Settlement == d.Settlement {
+		local := *a
+		local.Region = nameOr(d.RegionNames, l, a.Region)
+		local.District = nameOr(d.DistrictNames, l, a.District)
+		local.Settlement = nameOr(d.SettlementNames, l, a.Settlement)
+		ref.Address = &local
+	}
+	return nil
 }
 
 func selfCheckView(e projections.SelfCheck) *SelfCheckView {

@@ -150,3 +150,38 @@ func TestPublishedListComplete(t *testing.T) {
 	}
 	w.expect(t, call{method: "GET", path: "/api/v1/public/precincts/1001/voters?format=xml"}, http.StatusNotAcceptable, "")
 }
+
+// TestSelfCheckNamesInCallersLanguage: the self-check and the voter's own
+// entry name the TEC and the station's region, district and settlement in
+// the caller's language (VP 2.3).
+func TestSelfCheckNamesInCallersLanguage(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	type ref struct {
+		TECName string `json:"tec_name"`
+		Address struct {
+			Region     string `json:"region"`
+			District   string `json:"district"`
+			Settlement string `json:"settlement"`
+		} `json:"address"`
+	}
+	for lang, want := range worldNames {
+		hdr := map[string]string{"Accept-Language": lang}
+		var check struct {
+			Entry struct {
+				Precinct ref `json:"precinct"`
+			} `json:"entry"`
+		}
+		w.expect(t, call{method: "POST", path: "/api/v1/public/self-check", body: map[string]any{"pin": pinAsan}, header: hdr}, 200, "").json(t, &check)
+		var me struct {
+			Precinct ref `json:"precinct"`
+		}
+		w.expect(t, call{method: "GET", path: "/api/v1/me", as: &voterAsan, header: hdr}, 200, "").json(t, &me)
+		for where, got := range map[string]ref{"self-check": check.Entry.Precinct, "GET /me": me.Precinct} {
+			a := got.Address
+			if got.TECName != want.tec || a.Region != want.region || a.District != want.district || a.Settlement != want.settlement {
+				t.Errorf("%s in %s: %+v, want %+v", where, lang, got, want)
+			}
+		}
+	}
+}
