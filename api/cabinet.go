@@ -93,6 +93,9 @@ func (s *Server) myEntry(c echo.Context) error {
 	if sc, err := projections.ReadSelfCheck(ctx, s.deps.DB, stream); err == nil {
 		if sc.Precinct == e.Precinct().Int() {
 			out.Precinct = selfCheckView(sc).Precinct
+			if err := s.localizePrecinct(c, &out.Precinct); err != nil {
+				return err
+			}
 		}
 	} else if !errors.Is(err, projections.ErrNoSelfCheck) {
 		return err

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"math"
 	"net/http"
@@ -133,6 +135,7 @@ func (s *Server) selfCheck(c echo.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
+	nameLang(c) // found or not, the same headers
 	entry, err := projections.ReadSelfCheck(ctx, s.deps.DB, voter.StreamFor(s.deps.VoterKey, pin))
 	found := err == nil
 	if err != nil && !errors.Is(err, projections.ErrNoSelfCheck) {
@@ -145,6 +148,9 @@ func (s *Server) selfCheck(c echo.Context) error {
 	ans := SelfCheckAnswer{Found: found, ListUpdatedAt: updated}
 	if found {
 		ans.Entry = selfCheckView(entry)
+		if err := s.localizePrecinct(c, &ans.Entry.Precinct); err != nil {
+			return err
+		}
 	}
 	if wait := s.cfg.SelfCheckFloor - time.Since(start); wait > 0 {
 		select {
@@ -156,6 +162,27 @@ func (s *Server) selfCheck(c echo.Context) error {
 	noStore(c)
 	setListUpdated(c, updated)
 	return c.JSON(http.StatusOK, ans)
+}
+
+// localizePrecinct names ref's TEC, region, district and settlement in
+// the caller's language (VP 2.3), from the precinct directory, which
+// keeps every name in each language. While the directory does not yet
+// show the precinct at the same address, the names stay as registered.
+func (s *Server) localizePrecinct(c echo.Context, ref *PrecinctRef) error {
+	l := nameLang(c)
+	d, ok, err := projections.ReadDirectoryEntry(c.Request().Context(), s.deps.DB, ref.Number)
+	if err != nil || !ok || d.TEC != ref.TEC {
+		return err
+	}
+	ref.TECName = nameOr(d.TECNames, l, ref.TECName)
+	if a := ref.Address; a != nil && a.District == d.District && a.Settlement == d.Settlement {
+		local := *a
+		local.Region = nameOr(d.RegionNames, l, a.Region)
+		local.District = nameOr(d.DistrictNames, l, a.District)
+		local.Settlement = nameOr(d.SettlementNames, l, a.Settlement)
+		ref.Address = &local
+	}
+	return nil
 }
 
 func selfCheckView(e projections.SelfCheck) *SelfCheckView {
@@ -251,19 +278,26 @@ type PublicVoter struct {
 	Patronymic string `json:"patronymic"`
 }
 
-// PrecinctList is one page of a precinct's public list.
+// PrecinctList is one page of a precinct's public list (VP 3.6: names,
+// the precinct's number and address, and its TEC's name, in the caller's
+// language; VP 3.8: the update dates).
 type PrecinctList struct {
-	Precinct      int           `json:"precinct"`
-	UpdatedAt     *time.Time    `json:"updated_at"`
-	ListUpdatedAt *time.Time    `json:"list_updated_at"`
-	Total         int64         `json:"total"`
-	Page          int           `json:"page"`
-	PerPage       int           `json:"per_page"`
-	Voters        []PublicVoter `json:"voters"`
+	Precinct int `json:"precinct"`
+	// PollingStation is the precinct's station: its name and address, its
+	// TEC and the TEC's name (without the boundary).
+	PollingStation PrecinctInfo  `json:"polling_station"`
+	UpdatedAt      *time.Time    `json:"updated_at"`
+	ListUpdatedAt  *time.Time    `json:"list_updated_at"`
+	Total          int64         `json:"total"`
+	Page           int           `json:"page"`
+	PerPage        int           `json:"per_page"`
+	Voters         []PublicVoter `json:"voters"`
 }
 
 // precinctVoters pages through one precinct's list sorted by surname,
-// given name, patronymic (VP 3.6–3.7); ?order=desc reverses it.
+// given name, patronymic (VP 3.6–3.7), with the polling station's address
+// and its TEC; ?order=desc reverses it. As CSV (?format=csv or Accept:
+// text/csv) it is the whole list, one voter a line.
 func (s *Server) precinctVoters(c echo.Context) error {
 	n, err := precinctNumber(c)
 	if err != nil {
@@ -283,11 +317,19 @@ func (s *Server) precinctVoters(c echo.Context) error {
 		v.Add("order", ErrBadParameter)
 		return v.Err()
 	}
-	ctx := c.Request().Context()
-	if err := s.requirePrecinct(ctx, n); err != nil {
+	asCSV, err := wantsCSV(c)
+	if err != nil {
 		return err
 	}
-	out := PrecinctList{Precinct: n, Page: page, PerPage: perPage, Voters: []PublicVoter{}}
+	ctx := c.Request().Context()
+	d, ok, err := projections.ReadDirectoryEntry(ctx, s.deps.DB, n)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrUnknownPrecinct
+	}
+	out := PrecinctList{Precinct: n, PollingStation: s.precinctInfo(c, d), Page: page, PerPage: perPage, Voters: []PublicVoter{}}
 	if out.UpdatedAt, err = s.listUpdated(ctx, n); err != nil {
 		return err
 	}
@@ -297,12 +339,16 @@ func (s *Server) precinctVoters(c echo.Context) error {
 	if err := s.deps.DB.QueryRow(ctx, `SELECT count(*) FROM `+projections.VoterListTable+` WHERE precinct = $1 AND eligible IS NOT FALSE`, n).Scan(&out.Total); err != nil {
 		return err
 	}
+	limit, offset := any(perPage), (page-1)*perPage
+	if asCSV {
+		limit, offset = nil, 0 // LIMIT NULL: the whole list
+	}
 	// The stream breaks ties between namesakes (the page index holds it)
 	// but is never selected: it is not public.
 	rows, err := s.deps.DB.Query(ctx, `SELECT surname, given_name, patronymic FROM `+projections.VoterListTable+`
 		WHERE precinct = $1 AND eligible IS NOT FALSE
 		ORDER BY surname `+dir+`, given_name `+dir+`, patronymic `+dir+`, stream `+dir+`
-		LIMIT $2 OFFSET $3`, n, perPage, (page-1)*perPage)
+		LIMIT $2 OFFSET $3`, n, limit, offset)
 	if err != nil {
 		return err
 	}
@@ -313,7 +359,44 @@ func (s *Server) precinctVoters(c echo.Context) error {
 	out.Voters = append(out.Voters, voters...)
 	publicCache(c)
 	setListUpdated(c, out.ListUpdatedAt)
+	if asCSV {
+		return precinctListCSV(c, out)
+	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// precinctListColumns are the columns of a precinct's list as CSV: the
+// voter's names and the precinct's number, station, address and TEC
+// (VP 3.6), and the update dates (VP 3.8). Never a PIN, birth date, document
+// or home address (VP 3.7).
+var precinctListColumns = []string{"precinct", "surname", "given_name", "patronymic", "polling_station", "region", "district",
+	"settlement", "street", "building", "tec", "tec_name", "updated_at", "list_updated_at"}
+
+func precinctListCSV(c echo.Context, l PrecinctList) error {
+	stamp := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format(time.RFC3339)
+	}
+	p := l.PollingStation
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.Write(precinctListColumns); err != nil {
+		return err
+	}
+	for _, v := range l.Voters {
+		if err := w.Write([]string{strconv.Itoa(l.Precinct), v.Surname, v.GivenName, v.Patronymic, p.Name, p.RegionName, p.District,
+			p.Settlement, p.Street, p.Building, p.TEC, p.TECName, stamp(l.UpdatedAt), stamp(l.ListUpdatedAt)}); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="precinct-`+strconv.Itoa(l.Precinct)+`-voters.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // requirePrecinct fails with ErrUnknownPrecinct unless precinct n was

@@ -189,10 +189,15 @@ func env(key string) commands.Envelope { return commands.Envelope{IdempotencyKey
 // read model shows them.
 func (w *world) setUp(t *testing.T) {
 	t.Helper()
-	w.send(t, commands.RegisterRegion{Envelope: env(w.key()), Code: "KG-GB", NameKy: "Бишкек шаары", NameRu: "город Бишкек", Kind: "city", At: tSetUp})
-	w.send(t, commands.RegisterCommission{Envelope: env(w.key()), Commission: "CEC", Name: "Борбордук шайлоо комиссиясы", At: tSetUp})
-	for _, tec := range []string{tec0101, tec0102} {
-		w.send(t, commands.RegisterCommission{Envelope: env(w.key()), Commission: tec, Parent: "CEC", Region: "KG-GB", Name: tec + " АШК", At: tSetUp})
+	w.send(t, commands.RegisterRegion{Envelope: env(w.key()), Code: "KG-GB", NameKy: "Бишкек шаары", NameRu: "город Бишкек", NameEn: "Bishkek City", Kind: "city", At: tSetUp})
+	w.send(t, commands.RegisterCommission{Envelope: env(w.key()), Commission: "CEC", NameKy: "Борбордук шайлоо комиссиясы",
+		NameRu: "Центральная избирательная комиссия", NameEn: "Central Election Commission", At: tSetUp})
+	for _, tec := range []struct{ ref, ky, ru, en string }{
+		{tec0101, "Ленин райондук аймактык шайлоо комиссиясы", "Ленинская районная территориальная избирательная комиссия", "Lenin District Territorial Election Commission"},
+		{tec0102, "Октябрь райондук аймактык шайлоо комиссиясы", "Октябрьская районная территориальная избирательная комиссия", "Oktyabr District Territorial Election Commission"},
+	} {
+		w.send(t, commands.RegisterCommission{Envelope: env(w.key()), Commission: tec.ref, Parent: "CEC", Region: "KG-GB",
+			NameKy: tec.ky, NameRu: tec.ru, NameEn: tec.en, At: tSetUp})
 	}
 	w.send(t, commands.AssignStaff{Envelope: env(w.key()), Commission: tec0101, Subject: op1, Role: "operator", Since: tSetUp})
 	w.send(t, commands.AssignStaff{Envelope: env(w.key()), Commission: tec0102, Subject: op9, Role: "operator", Since: tSetUp})
@@ -203,7 +208,12 @@ func (w *world) setUp(t *testing.T) {
 		n   int
 		tec string
 	}{{p1001, tec0101}, {p1002, tec0101}, {p2001, tec0102}} {
-		w.send(t, commands.EstablishPrecinct{Envelope: env(w.key()), Number: p.n, TEC: p.tec, Region: "KG-GB", Name: fmt.Sprintf("Мектеп №%d", p.n),
+		w.send(t, commands.EstablishPrecinct{Envelope: env(w.key()), Number: p.n, TEC: p.tec, Region: "KG-GB",
+			Names: commands.PlaceNamesInput{
+				Station:    commands.LocalizedInput{Ky: fmt.Sprintf("№%d мектеп", p.n), Ru: fmt.Sprintf("Школа №%d", p.n), En: fmt.Sprintf("School No. %d", p.n)},
+				District:   commands.LocalizedInput{Ky: "Ленин району", Ru: "Ленинский район", En: "Lenin District"},
+				Settlement: commands.LocalizedInput{Ky: "Бишкек", Ru: "Бишкек", En: "Bishkek"},
+			},
 			Address: commands.AddressInput{Region: "Бишкек шаары", District: "Ленин району", Settlement: "Бишкек", Street: "Чүй проспекти", Building: fmt.Sprint(p.n)},
 			At:      tSetUp})
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/consent"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
@@ -141,6 +142,10 @@ func TestSubmitApplicationRejections(t *testing.T) {
 		{"unknown kind", func(c *commands.SubmitApplication) { c.Kind = "wish" }, application.ErrUnknownKind},
 		{"the CEC for a change of precinct", func(c *commands.SubmitApplication) { c.Commission = "CEC" }, application.ErrWrongCommission},
 		{"no commission", func(c *commands.SubmitApplication) { c.Commission = "" }, application.ErrMissing},
+		// VC §14, VC §16–17: only a registered commission has staff to process it.
+		{"an unregistered TEC", func(c *commands.SubmitApplication) { c.Commission = "TEC-ZZ9" }, commission.ErrNotRegistered},
+		{"an unregistered DEC", func(c *commands.SubmitApplication) { c.Commission = "DEC-1" }, commission.ErrNotRegistered},
+		{"an unregistered PEC", func(c *commands.SubmitApplication) { c.Commission = "PEC-1001" }, commission.ErrNotRegistered},
 		{"claim lacks the precinct", func(c *commands.SubmitApplication) { c.Claim.Precinct = 0 }, application.ErrClaimMissing},
 		{"claim holds a field the kind does not take", func(c *commands.SubmitApplication) { c.Claim.Passport = "AN1111111" }, application.ErrClaimNotAllowed},
 		{"excluding the voter's own entry", func(c *commands.SubmitApplication) {

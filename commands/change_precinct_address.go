@@ -15,7 +15,10 @@ type ChangePrecinctAddress struct {
 	Envelope
 	Number  int          `json:"number"`
 	Address AddressInput `json:"address"`
-	At      time.Time    `json:"at"`
+	// Names names the new address's district and settlement in each
+	// language (its Station is ignored: the station keeps its name).
+	Names PlaceNamesInput `json:"names,omitzero"`
+	At    time.Time       `json:"at"`
 }
 
 // CommandName implements Command.
@@ -36,7 +39,7 @@ func (h *handlers) changePrecinctAddress() Decider[ChangePrecinctAddress, precin
 			if err != nil {
 				return nil, err
 			}
-			return nil, p.ChangeAddress(a, c.At)
+			return nil, p.ChangeAddress(a, c.Names.parse("", a), c.At)
 		},
 	}
 }

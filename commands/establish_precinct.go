@@ -26,9 +26,13 @@ type EstablishPrecinct struct {
 	// Region is the region code, e.g. "KG-GB".
 	Region  string       `json:"region"`
 	Address AddressInput `json:"address"`
-	// Name is optional, e.g. the school housing the station.
-	Name string    `json:"name,omitempty"`
-	At   time.Time `json:"at"`
+	// Name is optional, e.g. the school housing the station: the name in
+	// every language when Names.Station is empty.
+	Name string `json:"name,omitempty"`
+	// Names names the station, and the address's district and settlement,
+	// in Kyrgyz, Russian and English (VP 2.3).
+	Names PlaceNamesInput `json:"names,omitzero"`
+	At    time.Time       `json:"at"`
 }
 
 // CommandName implements Command.
@@ -104,7 +108,7 @@ func (h *handlers) establishPrecinct() Decider[EstablishPrecinct, precinctAt] {
 			if err != nil {
 				return nil, err
 			}
-			if err := p.Establish(e.number, e.tec, e.region, e.address, c.Name, c.At); err != nil {
+			if err := p.Establish(e.number, e.tec, e.region, e.address, c.Names.parse(c.Name, e.address), c.At); err != nil {
 				return nil, err
 			}
 			_, err = h.commissionRegistered(ctx, e.tec)

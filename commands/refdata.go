@@ -6,6 +6,8 @@ import (
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
+	"github.com/cec-kg/tizme/domain/geo"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/region"
 )
@@ -77,4 +79,40 @@ func (h *handlers) precinctOpen(ctx context.Context, n precinct.Number) error {
 		return failure.With(precinct.ErrClosed, map[string]string{"number": n.String()})
 	}
 	return nil
+}
+
+// LocalizedInput is a name in each language, as sent (VP 2.3).
+type LocalizedInput struct {
+	Ky string `json:"ky,omitempty"`
+	Ru string `json:"ru,omitempty"`
+	En string `json:"en,omitempty"`
+}
+
+func (l LocalizedInput) names() lang.Names { return lang.Names{Ky: l.Ky, Ru: l.Ru, En: l.En} }
+
+// orEverywhere is the names given, or, when none is, s in every language
+// (the one form an older client sends).
+func orEverywhere(n lang.Names, s string) lang.Names {
+	if n.IsZero() {
+		return lang.Names{Ky: s, Ru: s, En: s}
+	}
+	return n
+}
+
+// PlaceNamesInput names a polling station and its address's district and
+// settlement in each language. A group left empty takes the one form the
+// command gives elsewhere (the station's name, the address's district and
+// settlement) in every language.
+type PlaceNamesInput struct {
+	Station    LocalizedInput `json:"station,omitzero"`
+	District   LocalizedInput `json:"district,omitzero"`
+	Settlement LocalizedInput `json:"settlement,omitzero"`
+}
+
+func (p PlaceNamesInput) parse(name string, a geo.Address) precinct.PlaceNames {
+	return precinct.PlaceNames{
+		Station:    orEverywhere(p.Station.names(), name),
+		District:   orEverywhere(p.District.names(), a.District()),
+		Settlement: orEverywhere(p.Settlement.names(), a.Settlement()),
+	}
 }

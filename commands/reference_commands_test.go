@@ -42,17 +42,17 @@ func TestReferenceData(t *testing.T) {
 	})
 
 	t.Run("regions", func(t *testing.T) {
-		reg := commands.RegisterRegion{Envelope: env(key()), Code: "kg-c", NameKy: "Чүй облусу", NameRu: "Чуйская область", Kind: "oblast", At: tSetUp}
+		reg := commands.RegisterRegion{Envelope: env(key()), Code: "kg-c", NameKy: "Чүй облусу", NameRu: "Чуйская область", NameEn: "Chüy Region", Kind: "oblast", At: tSetUp}
 		res := w.must(t, reg)
 		if res.Stream != "region-KG-C" {
 			t.Fatalf("stream %s, want region-KG-C (codes are upper-cased)", res.Stream)
 		}
 		reg.Envelope = env(key())
 		w.refuse(t, reg, region.ErrAlreadyRegistered)
-		w.refuse(t, commands.RegisterRegion{Envelope: env(key()), NameKy: "x", NameRu: "x", Kind: "oblast", At: tSetUp}, region.ErrCodeRequired)
-		w.refuse(t, commands.RegisterRegion{Envelope: env(key()), Code: "KG-T", NameKy: "Талас", NameRu: "Талас", Kind: "county", At: tSetUp}, region.ErrKind)
+		w.refuse(t, commands.RegisterRegion{Envelope: env(key()), NameKy: "x", NameRu: "x", NameEn: "x", Kind: "oblast", At: tSetUp}, region.ErrCodeRequired)
+		w.refuse(t, commands.RegisterRegion{Envelope: env(key()), Code: "KG-T", NameKy: "Талас", NameRu: "Талас", NameEn: "Talas", Kind: "county", At: tSetUp}, region.ErrKind)
 		w.refuse(t, commands.RegisterRegion{Envelope: env(key()), Code: "KG-T", NameKy: "Талас", Kind: "oblast", At: tSetUp}, region.ErrName)
-		w.refuse(t, commands.RegisterRegion{Envelope: env(key()), Code: "KG T", NameKy: "Талас", NameRu: "Талас", Kind: "oblast", At: tSetUp}, geo.ErrRegionCode)
+		w.refuse(t, commands.RegisterRegion{Envelope: env(key()), Code: "KG T", NameKy: "Талас", NameRu: "Талас", NameEn: "Talas", Kind: "oblast", At: tSetUp}, geo.ErrRegionCode)
 	})
 
 	t.Run("commissions", func(t *testing.T) {
@@ -64,6 +64,16 @@ func TestReferenceData(t *testing.T) {
 			commission.ErrParent)
 		w.refuse(t, commands.RegisterCommission{Envelope: env(key()), Commission: "XYZ-1", Name: "?", At: tSetUp}, commission.ErrRef)
 		w.must(t, commands.RegisterCommission{Envelope: env(key()), Commission: "PEC-1001", Parent: tec0101, Region: "KG-GB", Name: "№1001 УШК", At: tSetUp})
+		// VP 2.3: names in Kyrgyz, Russian and English; a name missing in
+		// one of them (and no one-form name to stand in) is refused.
+		w.must(t, commands.RegisterCommission{Envelope: env(key()), Commission: "DEC-12", Parent: "CEC", Region: "KG-GB",
+			NameKy: "№12 округдук шайлоо комиссиясы", NameRu: "Окружная избирательная комиссия №12", NameEn: "District Election Commission No. 12", At: tSetUp})
+		dec, _ := lastOf[commission.CommissionRegistered](t, w, "commission-DEC-12")
+		if dec.NameKy != "№12 округдук шайлоо комиссиясы" || dec.NameRu != "Окружная избирательная комиссия №12" || dec.NameEn != "District Election Commission No. 12" {
+			t.Errorf("DEC-12 registered as %+v", dec)
+		}
+		w.refuse(t, commands.RegisterCommission{Envelope: env(key()), Commission: "DEC-13", Parent: "CEC", Region: "KG-GB",
+			NameKy: "№13 округдук шайлоо комиссиясы", NameRu: "Окружная избирательная комиссия №13", At: tSetUp}, commission.ErrName)
 	})
 
 	t.Run("staff", func(t *testing.T) {
@@ -87,6 +97,19 @@ func TestReferenceData(t *testing.T) {
 			Address: commands.AddressInput{Region: "Бишкек шаары", District: "Октябрь району", Settlement: "Бишкек", Street: "Жибек Жолу", Building: "1"},
 			Name:    "№ 5 мектеп", At: tSetUp}
 		w.must(t, establish)
+		named := establish
+		named.Envelope, named.Number, named.Name = env(key()), 2003, ""
+		named.Names = commands.PlaceNamesInput{
+			Station:    commands.LocalizedInput{Ky: "№ 7 мектеп", Ru: "Школа № 7", En: "School No. 7"},
+			District:   commands.LocalizedInput{Ky: "Октябрь району", Ru: "Октябрьский район", En: "Oktyabr District"},
+			Settlement: commands.LocalizedInput{Ky: "Бишкек", Ru: "Бишкек", En: "Bishkek"},
+		}
+		w.must(t, named)
+		if e, _ := lastOf[precinct.PrecinctEstablished](t, w, "precinct-2003"); e.NameRu != "Школа № 7" || e.DistrictEn != "Oktyabr District" || e.SettlementEn != "Bishkek" {
+			t.Errorf("precinct 2003 established as %+v", e)
+		}
+		named.Envelope, named.Number, named.Names.District.En = env(key()), 2004, ""
+		w.refuse(t, named, precinct.ErrPlaceNames)
 		again := establish
 		again.Envelope = env(key())
 		w.refuse(t, again, precinct.ErrAlreadyEstablished)

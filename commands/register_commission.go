@@ -6,6 +6,7 @@ import (
 
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/geo"
+	"github.com/cec-kg/tizme/domain/lang"
 )
 
 // NameRegisterCommission is persisted: never change it.
@@ -22,9 +23,16 @@ type RegisterCommission struct {
 	// Parent is the parent's ref; empty only for the CEC.
 	Parent string `json:"parent,omitempty"`
 	// Region is the region code; empty only for the CEC.
-	Region string    `json:"region,omitempty"`
-	Name   string    `json:"name"`
-	At     time.Time `json:"at"`
+	Region string `json:"region,omitempty"`
+	// NameKy, NameRu and NameEn name the commission in Kyrgyz, Russian
+	// and English (VP 2.3), all three required.
+	NameKy string `json:"name_ky,omitempty"`
+	NameRu string `json:"name_ru,omitempty"`
+	NameEn string `json:"name_en,omitempty"`
+	// Name is the one name an older client sends: when NameKy, NameRu
+	// and NameEn are all empty, it is the name in every language.
+	Name string    `json:"name,omitempty"`
+	At   time.Time `json:"at"`
 }
 
 // CommandName implements Command.
@@ -74,7 +82,7 @@ func (h *handlers) registerCommission() Decider[RegisterCommission, commissionAt
 			if err != nil {
 				return nil, err
 			}
-			if err := k.Register(r.ref, r.parent, r.region, c.Name, c.At); err != nil {
+			if err := k.Register(r.ref, r.parent, r.region, orEverywhere(lang.Names{Ky: c.NameKy, Ru: c.NameRu, En: c.NameEn}, c.Name), c.At); err != nil {
 				return nil, err
 			}
 			if !r.parent.IsZero() {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/domain/geo"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/region"
 )
 
@@ -20,6 +21,7 @@ type RegisterRegion struct {
 	Code   string `json:"code"`
 	NameKy string `json:"name_ky"`
 	NameRu string `json:"name_ru"`
+	NameEn string `json:"name_en"`
 	// Kind is "oblast", "city" or "abroad".
 	Kind string    `json:"kind"`
 	At   time.Time `json:"at"`
@@ -57,7 +59,7 @@ func (h *handlers) registerRegion() Decider[RegisterRegion, regionAt] {
 			if err != nil {
 				kind = region.Kind(c.Kind) // the domain refuses it, after its other checks
 			}
-			return nil, r.Register(code, c.NameKy, c.NameRu, kind, c.At)
+			return nil, r.Register(code, lang.Names{Ky: c.NameKy, Ru: c.NameRu, En: c.NameEn}, kind, c.At)
 		},
 	}
 }

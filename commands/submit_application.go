@@ -19,7 +19,8 @@ const NameSubmitApplication = "application.submit"
 // SubmitApplication files a voter's application in the Voter's Cabinet
 // (VC §13–16) or through the portal (VP 2.4). The handler loads the
 // election (its calendar decides the filing window, VC §13, and the
-// decision period, VC §18) and the consent the voter cites (in force, of
+// decision period, VC §18), the addressed commission (it must be
+// registered: VC §14, VC §16–17) and the consent the voter cites (in force, of
 // purpose "application", VC §10–11) before deciding on the application.
 //
 // The answer is the confirmation the voter is shown (VC §15): receipt
@@ -160,6 +161,14 @@ func (h *handlers) submitApplication() Decider[SubmitApplication, *application.A
 			s, err := h.submission(c)
 			if err != nil {
 				return nil, err
+			}
+			// VC §14, VC §16–17: the application reaches the commission it
+			// names, whose staff process it; one that is not registered
+			// has no staff, and its queue would be nobody's.
+			if !s.Commission.IsZero() {
+				if _, err := h.commissionRegistered(ctx, s.Commission); err != nil {
+					return nil, err
+				}
 			}
 			if !s.ElectionID.IsZero() {
 				e, err := loadOther(ctx, h, election.StreamFor(s.ElectionID), newElection)

@@ -210,7 +210,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 // three precincts of TEC-0101 and the 2026 election.
 func (w *world) setUp(t *testing.T) {
 	t.Helper()
-	w.must(t, commands.RegisterRegion{Envelope: env(key()), Code: "KG-GB", NameKy: "Бишкек шаары", NameRu: "город Бишкек", Kind: "city", At: tSetUp})
+	w.must(t, commands.RegisterRegion{Envelope: env(key()), Code: "KG-GB", NameKy: "Бишкек шаары", NameRu: "город Бишкек", NameEn: "Bishkek City", Kind: "city", At: tSetUp})
 	w.must(t, commands.RegisterCommission{Envelope: env(key()), Commission: "CEC", Name: "Борбордук шайлоо комиссиясы", At: tSetUp})
 	for _, tec := range []string{tec0101, tec0102} {
 		w.must(t, commands.RegisterCommission{Envelope: env(key()), Commission: tec, Parent: "CEC", Region: "KG-GB", Name: tec + " АШК", At: tSetUp})

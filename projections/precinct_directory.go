@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cec-kg/tizme/domain/commission"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/region"
 )
@@ -27,10 +28,11 @@ const (
 	// TablePrecinctDirectory holds one row per precinct.
 	TablePrecinctDirectory = "precinct_directory"
 	// TablePrecinctDirectoryCommissions holds every registered
-	// commission: ref, name, parent, region.
+	// commission: ref, names in Kyrgyz, Russian and English, parent,
+	// region.
 	TablePrecinctDirectoryCommissions = "precinct_directory_commissions"
 	// TablePrecinctDirectoryRegions holds every registered region: code,
-	// names in Kyrgyz and Russian.
+	// names in Kyrgyz, Russian and English.
 	TablePrecinctDirectoryRegions = "precinct_directory_regions"
 )
 
@@ -38,7 +40,9 @@ const (
 // precinct addresses — number, region, district, settlement, street,
 // building — maps and boundaries of precincts, the TEC's name; VP 4.11:
 // the CEC supplies them; VP 2.3: names in the state and the official
-// language). Every table is public: none holds a person's data.
+// language, and English). Every name is kept in Kyrgyz, Russian and
+// English (columns *_ky, *_ru, *_en), so each answer is in its caller's
+// language. Every table is public: none holds a person's data.
 //
 // The address is the POLLING STATION's, never a voter's. Its street and
 // building columns are called thoroughfare and house_number because the
@@ -49,14 +53,25 @@ const (
 // Table precinct_directory, one row per precinct:
 //
 //	number          integer      primary key
-//	name            text         e.g. the school housing the station, or ''
+//	name_ky         text         the station's name, e.g. the school housing it,
+//	name_ru         text         or '' in every language
+//	name_en         text
 //	tec             text         the TEC's ref ("TEC-0101")
-//	tec_name        text         the TEC's name, '' until CommissionRegistered
+//	tec_name_ky     text         the TEC's names, '' until CommissionRegistered
+//	tec_name_ru     text
+//	tec_name_en     text
 //	region          text         the region code ("KG-GB")
-//	region_name_ky  text         '' until RegionRegistered
-//	region_name_ru  text
-//	district        text         the station's address: district, or ''
+//	region_name_ky  text         '' until RegionRegistered; region_name_en
+//	region_name_ru  text         is '' for a region registered without one
+//	region_name_en  text         (RegionRegistered v1)
+//	district        text         the station's address of record: district, or ''
 //	settlement      text         settlement
+//	district_ky     text         the district's names, or ''
+//	district_ru     text
+//	district_en     text
+//	settlement_ky   text         the settlement's names
+//	settlement_ru   text
+//	settlement_en   text
 //	thoroughfare    text         street, or ''
 //	house_number    text         building, or ''
 //	boundary        jsonb        GeoJSON Polygon/MultiPolygon, or NULL
@@ -98,14 +113,25 @@ func (PrecinctDirectory) Tables() []Table {
 			Name: TablePrecinctDirectory,
 			Create: `CREATE TABLE {table} (
 				number         integer NOT NULL CONSTRAINT {table}_pkey PRIMARY KEY,
-				name           text NOT NULL,
+				name_ky        text NOT NULL,
+				name_ru        text NOT NULL,
+				name_en        text NOT NULL,
 				tec            text NOT NULL,
-				tec_name       text NOT NULL DEFAULT '',
+				tec_name_ky    text NOT NULL DEFAULT '',
+				tec_name_ru    text NOT NULL DEFAULT '',
+				tec_name_en    text NOT NULL DEFAULT '',
 				region         text NOT NULL,
 				region_name_ky text NOT NULL DEFAULT '',
 				region_name_ru text NOT NULL DEFAULT '',
+				region_name_en text NOT NULL DEFAULT '',
 				district       text NOT NULL,
 				settlement     text NOT NULL,
+				district_ky    text NOT NULL,
+				district_ru    text NOT NULL,
+				district_en    text NOT NULL,
+				settlement_ky  text NOT NULL,
+				settlement_ru  text NOT NULL,
+				settlement_en  text NOT NULL,
 				thoroughfare   text NOT NULL,
 				house_number   text NOT NULL,
 				boundary       jsonb,
@@ -119,9 +145,11 @@ func (PrecinctDirectory) Tables() []Table {
 		{
 			Name: TablePrecinctDirectoryCommissions,
 			Create: `CREATE TABLE {table} (
-				ref    text NOT NULL CONSTRAINT {table}_pkey PRIMARY KEY,
-				name   text NOT NULL,
-				parent text NOT NULL,
+				ref     text NOT NULL CONSTRAINT {table}_pkey PRIMARY KEY,
+				name_ky text NOT NULL,
+				name_ru text NOT NULL,
+				name_en text NOT NULL,
+				parent  text NOT NULL,
 				region text NOT NULL)`,
 		},
 		{
@@ -129,7 +157,8 @@ func (PrecinctDirectory) Tables() []Table {
 			Create: `CREATE TABLE {table} (
 				code    text NOT NULL CONSTRAINT {table}_pkey PRIMARY KEY,
 				name_ky text NOT NULL,
-				name_ru text NOT NULL)`,
+				name_ru text NOT NULL,
+				name_en text NOT NULL)`,
 		},
 	}
 }
@@ -138,17 +167,23 @@ func (PrecinctDirectory) Tables() []Table {
 // ('f', established in the batch) or a patch ('p'; nil fields unchanged).
 type pdPrecinct struct {
 	op                                     byte
-	name, tec, region                      *string
+	name                                   [3]*string // ky, ru, en
+	tec, region                            *string
 	district, settlement, street, building *string
+	districts, settlements                 [3]*string
 	boundary                               *string
 	closed                                 *bool
 	updated                                time.Time
 }
 
 var pdStaging = Staging{Name: "pd_stage", Columns: []Column{
-	{Name: "number", Type: "integer"}, {Name: "op", Type: `"char"`}, {Name: "name", Type: "text"},
+	{Name: "number", Type: "integer"}, {Name: "op", Type: `"char"`},
+	{Name: "name_ky", Type: "text"}, {Name: "name_ru", Type: "text"}, {Name: "name_en", Type: "text"},
 	{Name: "tec", Type: "text"}, {Name: "region", Type: "text"}, {Name: "district", Type: "text"},
-	{Name: "settlement", Type: "text"}, {Name: "thoroughfare", Type: "text"}, {Name: "house_number", Type: "text"},
+	{Name: "settlement", Type: "text"},
+	{Name: "district_ky", Type: "text"}, {Name: "district_ru", Type: "text"}, {Name: "district_en", Type: "text"},
+	{Name: "settlement_ky", Type: "text"}, {Name: "settlement_ru", Type: "text"}, {Name: "settlement_en", Type: "text"},
+	{Name: "thoroughfare", Type: "text"}, {Name: "house_number", Type: "text"},
 	{Name: "boundary", Type: "jsonb"}, {Name: "closed", Type: "boolean"}, {Name: "updated_at", Type: "timestamptz"},
 }}
 
@@ -171,19 +206,21 @@ func (PrecinctDirectory) Apply(ctx context.Context, b *Batch) error {
 		}
 		return p
 	}
-	setAddress := func(p *pdPrecinct, a precinct.Address) {
+	names := func(n lang.Names) [3]*string { return [3]*string{str(n.Ky), str(n.Ru), str(n.En)} }
+	setAddress := func(p *pdPrecinct, a precinct.Address, l precinct.LocalNames) {
 		p.district, p.settlement, p.street, p.building = str(a.District), str(a.Settlement), str(a.Street), str(a.Building)
+		p.districts, p.settlements = names(l.District()), names(l.Settlement())
 	}
 	for _, e := range b.Events {
 		switch v := e.Value.(type) {
 		case precinct.PrecinctEstablished:
 			p := get(v.Number)
 			f := false
-			*p = pdPrecinct{op: 'f', name: str(v.Name), tec: str(v.TEC), region: str(v.Region), closed: &f, updated: v.At}
-			setAddress(p, v.Address)
+			*p = pdPrecinct{op: 'f', name: names(v.Names()), tec: str(v.TEC), region: str(v.Region), closed: &f, updated: v.At}
+			setAddress(p, v.Address, v.LocalNames)
 		case precinct.PrecinctAddressChanged:
 			p := get(v.Number)
-			setAddress(p, v.Address)
+			setAddress(p, v.Address, v.LocalNames)
 			p.updated = v.At
 		case precinct.PrecinctBoundarySet:
 			p := get(v.Number)
@@ -207,48 +244,59 @@ func (PrecinctDirectory) Apply(ctx context.Context, b *Batch) error {
 		rows := make([][]any, 0, len(order))
 		for _, n := range order {
 			p := precincts[n]
-			rows = append(rows, []any{int32(n), p.op, p.name, p.tec, p.region, p.district, p.settlement, p.street, p.building,
-				p.boundary, p.closed, p.updated.UTC()})
+			rows = append(rows, []any{int32(n), p.op, p.name[0], p.name[1], p.name[2], p.tec, p.region, p.district, p.settlement,
+				p.districts[0], p.districts[1], p.districts[2], p.settlements[0], p.settlements[1], p.settlements[2],
+				p.street, p.building, p.boundary, p.closed, p.updated.UTC()})
 		}
 		stage, err := b.Stage(ctx, pdStaging, pgx.CopyFromRows(rows))
 		if err != nil {
 			return err
 		}
-		q.Queue(`INSERT INTO ` + dir + ` AS t (number, name, tec, region, district, settlement, thoroughfare, house_number,
+		q.Queue(`INSERT INTO ` + dir + ` AS t (number, name_ky, name_ru, name_en, tec, region, district, settlement,
+				district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number,
 				boundary, closed, updated_at)
-			SELECT number, name, tec, region, district, settlement, thoroughfare, house_number, boundary, closed, updated_at
+			SELECT number, name_ky, name_ru, name_en, tec, region, district, settlement,
+				district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number,
+				boundary, closed, updated_at
 			FROM ` + stage + ` WHERE op = 'f'
-			ON CONFLICT (number) DO UPDATE SET name = excluded.name, tec = excluded.tec, region = excluded.region,
-				district = excluded.district, settlement = excluded.settlement, thoroughfare = excluded.thoroughfare,
-				house_number = excluded.house_number, boundary = excluded.boundary, closed = excluded.closed,
-				updated_at = excluded.updated_at`)
+			ON CONFLICT (number) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en,
+				tec = excluded.tec, region = excluded.region, district = excluded.district, settlement = excluded.settlement,
+				district_ky = excluded.district_ky, district_ru = excluded.district_ru, district_en = excluded.district_en,
+				settlement_ky = excluded.settlement_ky, settlement_ru = excluded.settlement_ru, settlement_en = excluded.settlement_en,
+				thoroughfare = excluded.thoroughfare, house_number = excluded.house_number, boundary = excluded.boundary,
+				closed = excluded.closed, updated_at = excluded.updated_at`)
 		q.Queue(`UPDATE ` + dir + ` t SET district = coalesce(s.district, t.district), settlement = coalesce(s.settlement, t.settlement),
+				district_ky = coalesce(s.district_ky, t.district_ky), district_ru = coalesce(s.district_ru, t.district_ru),
+				district_en = coalesce(s.district_en, t.district_en), settlement_ky = coalesce(s.settlement_ky, t.settlement_ky),
+				settlement_ru = coalesce(s.settlement_ru, t.settlement_ru), settlement_en = coalesce(s.settlement_en, t.settlement_en),
 				thoroughfare = coalesce(s.thoroughfare, t.thoroughfare), house_number = coalesce(s.house_number, t.house_number),
 				boundary = coalesce(s.boundary, t.boundary), closed = coalesce(s.closed, t.closed), updated_at = s.updated_at
 			FROM ` + stage + ` s WHERE s.op = 'p' AND t.number = s.number`)
 	}
 	refs := slices.Sorted(maps.Keys(commissions))
 	if len(refs) > 0 {
-		names, parents, regionCodes := make([]string, len(refs)), make([]string, len(refs)), make([]string, len(refs))
+		ky, ru, en := make([]string, len(refs)), make([]string, len(refs)), make([]string, len(refs))
+		parents, regionCodes := make([]string, len(refs)), make([]string, len(refs))
 		for i, r := range refs {
 			c := commissions[r]
-			names[i], parents[i], regionCodes[i] = c.Name, c.Parent, c.Region
+			ky[i], ru[i], en[i], parents[i], regionCodes[i] = c.NameKy, c.NameRu, c.NameEn, c.Parent, c.Region
 		}
-		q.Queue(`INSERT INTO `+comms+` AS t (ref, name, parent, region)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-			ON CONFLICT (ref) DO UPDATE SET name = excluded.name, parent = excluded.parent, region = excluded.region`,
-			refs, names, parents, regionCodes)
+		q.Queue(`INSERT INTO `+comms+` AS t (ref, name_ky, name_ru, name_en, parent, region)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+			ON CONFLICT (ref) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en,
+				parent = excluded.parent, region = excluded.region`,
+			refs, ky, ru, en, parents, regionCodes)
 	}
 	codes := slices.Sorted(maps.Keys(regions))
 	if len(codes) > 0 {
-		ky, ru := make([]string, len(codes)), make([]string, len(codes))
+		ky, ru, en := make([]string, len(codes)), make([]string, len(codes)), make([]string, len(codes))
 		for i, c := range codes {
-			ky[i], ru[i] = regions[c].NameKy, regions[c].NameRu
+			ky[i], ru[i], en[i] = regions[c].NameKy, regions[c].NameRu, regions[c].NameEn
 		}
-		q.Queue(`INSERT INTO `+regs+` AS t (code, name_ky, name_ru)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-			ON CONFLICT (code) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru`,
-			codes, ky, ru)
+		q.Queue(`INSERT INTO `+regs+` AS t (code, name_ky, name_ru, name_en)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+			ON CONFLICT (code) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en`,
+			codes, ky, ru, en)
 	}
 	if q.Len() == 0 {
 		return nil
@@ -265,12 +313,14 @@ func (PrecinctDirectory) Apply(ctx context.Context, b *Batch) error {
 	}
 	// Names of the touched rows, and of the rows whose commission or
 	// region arrived in this batch, from the side tables.
-	q.Queue(`UPDATE `+dir+` d SET tec_name = coalesce(c.name, ''), region_name_ky = coalesce(r.name_ky, ''),
-			region_name_ru = coalesce(r.name_ru, '')
+	q.Queue(`UPDATE `+dir+` d SET tec_name_ky = coalesce(c.name_ky, ''), tec_name_ru = coalesce(c.name_ru, ''),
+			tec_name_en = coalesce(c.name_en, ''), region_name_ky = coalesce(r.name_ky, ''),
+			region_name_ru = coalesce(r.name_ru, ''), region_name_en = coalesce(r.name_en, '')
 		FROM `+dir+` x LEFT JOIN `+comms+` c ON c.ref = x.tec LEFT JOIN `+regs+` r ON r.code = x.region
 		WHERE d.number = x.number AND (x.number = ANY($1) OR x.tec = ANY($2) OR x.region = ANY($3))
-			AND (d.tec_name, d.region_name_ky, d.region_name_ru)
-				IS DISTINCT FROM (coalesce(c.name, ''), coalesce(r.name_ky, ''), coalesce(r.name_ru, ''))`,
+			AND (d.tec_name_ky, d.tec_name_ru, d.tec_name_en, d.region_name_ky, d.region_name_ru, d.region_name_en)
+				IS DISTINCT FROM (coalesce(c.name_ky, ''), coalesce(c.name_ru, ''), coalesce(c.name_en, ''),
+					coalesce(r.name_ky, ''), coalesce(r.name_ru, ''), coalesce(r.name_en, ''))`,
 		numbers, refs, codes)
 	if err := b.Tx.SendBatch(ctx, q).Close(); err != nil {
 		return fmt.Errorf("precinct directory: %w", err)
@@ -279,19 +329,25 @@ func (PrecinctDirectory) Apply(ctx context.Context, b *Batch) error {
 }
 
 // DirectoryEntry is one precinct of the directory. The address is the
-// polling station's (VP 3.6).
+// polling station's (VP 3.6). Every name is in Kyrgyz, Russian and
+// English; lang.Names.In picks the caller's.
 type DirectoryEntry struct {
-	Number       int
-	Name         string
-	TEC          string
-	TECName      string
-	Region       string
-	RegionNameKy string
-	RegionNameRu string
-	District     string
-	Settlement   string
-	Street       string
-	Building     string
+	Number   int
+	Names    lang.Names
+	TEC      string
+	TECNames lang.Names
+	Region   string
+	// RegionNames' English is "" for a region registered without one
+	// (In then answers the Russian).
+	RegionNames lang.Names
+	// District and Settlement are the address of record, as registered;
+	// DistrictNames and SettlementNames are their names per language.
+	District        string
+	Settlement      string
+	DistrictNames   lang.Names
+	SettlementNames lang.Names
+	Street          string
+	Building        string
 	// HasBoundary reports whether a boundary is set; Boundary holds it
 	// only from ReadPrecinct.
 	HasBoundary bool
@@ -301,7 +357,8 @@ type DirectoryEntry struct {
 }
 
 // DirectoryFilter selects precincts; empty fields select all. Each field
-// matches exactly.
+// matches exactly; District and Settlement match the address of record
+// or the name in any language.
 type DirectoryFilter struct {
 	// Region is a region code ("KG-GB").
 	Region     string
@@ -311,13 +368,17 @@ type DirectoryFilter struct {
 	TEC string
 }
 
-const pdColumns = `number, name, tec, tec_name, region, region_name_ky, region_name_ru, district, settlement,
+const pdColumns = `number, name_ky, name_ru, name_en, tec, tec_name_ky, tec_name_ru, tec_name_en,
+	region, region_name_ky, region_name_ru, region_name_en, district, settlement,
+	district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en,
 	thoroughfare, house_number, boundary IS NOT NULL, closed, updated_at`
 
 func scanDirectoryEntry(r pgx.CollectableRow, withBoundary bool) (DirectoryEntry, error) {
 	var x DirectoryEntry
-	dest := []any{&x.Number, &x.Name, &x.TEC, &x.TECName, &x.Region, &x.RegionNameKy, &x.RegionNameRu, &x.District,
-		&x.Settlement, &x.Street, &x.Building, &x.HasBoundary, &x.Closed, &x.UpdatedAt}
+	dest := []any{&x.Number, &x.Names.Ky, &x.Names.Ru, &x.Names.En, &x.TEC, &x.TECNames.Ky, &x.TECNames.Ru, &x.TECNames.En,
+		&x.Region, &x.RegionNames.Ky, &x.RegionNames.Ru, &x.RegionNames.En, &x.District, &x.Settlement,
+		&x.DistrictNames.Ky, &x.DistrictNames.Ru, &x.DistrictNames.En, &x.SettlementNames.Ky, &x.SettlementNames.Ru, &x.SettlementNames.En,
+		&x.Street, &x.Building, &x.HasBoundary, &x.Closed, &x.UpdatedAt}
 	var boundary *string
 	if withBoundary {
 		dest = append(dest, &boundary)
@@ -336,7 +397,8 @@ func scanDirectoryEntry(r pgx.CollectableRow, withBoundary bool) (DirectoryEntry
 // number, without their boundaries (ReadPrecinct gives one).
 func QueryPrecinctDirectory(ctx context.Context, q Querier, f DirectoryFilter) ([]DirectoryEntry, error) {
 	rows, err := q.Query(ctx, `SELECT `+pdColumns+` FROM `+TablePrecinctDirectory+`
-		WHERE ($1 = '' OR region = $1) AND ($2 = '' OR district = $2) AND ($3 = '' OR settlement = $3) AND ($4 = '' OR tec = $4)
+		WHERE ($1 = '' OR region = $1) AND ($2 = '' OR $2 IN (district, district_ky, district_ru, district_en))
+			AND ($3 = '' OR $3 IN (settlement, settlement_ky, settlement_ru, settlement_en)) AND ($4 = '' OR tec = $4)
 		ORDER BY number`, f.Region, f.District, f.Settlement, f.TEC)
 	if err != nil {
 		return nil, fmt.Errorf("query precinct directory: %w", err)
@@ -361,8 +423,9 @@ func ReadPrecinct(ctx context.Context, q Querier, number int) (DirectoryEntry, b
 // CommissionEntry is one registered commission.
 type CommissionEntry struct {
 	Ref string
-	// Name is as registered (VP 3.6: the TEC's name is published).
-	Name string
+	// Names is the name in each language (VP 3.6: the TEC's name is
+	// published).
+	Names lang.Names
 	// Parent is the parent's ref; "" for the CEC.
 	Parent string
 	// Region is the region code; "" for the CEC.
@@ -371,9 +434,27 @@ type CommissionEntry struct {
 
 // ListCommissions returns every registered commission, ordered by ref.
 func ListCommissions(ctx context.Context, q Querier) ([]CommissionEntry, error) {
-	rows, err := q.Query(ctx, `SELECT ref, name, parent, region FROM `+TablePrecinctDirectoryCommissions+` ORDER BY ref`)
+	rows, err := q.Query(ctx, `SELECT ref, name_ky, name_ru, name_en, parent, region FROM `+TablePrecinctDirectoryCommissions+` ORDER BY ref`)
 	if err != nil {
 		return nil, fmt.Errorf("list commissions: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[CommissionEntry])
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (CommissionEntry, error) {
+		var c CommissionEntry
+		err := r.Scan(&c.Ref, &c.Names.Ky, &c.Names.Ru, &c.Names.En, &c.Parent, &c.Region)
+		return c, err
+	})
+}
+
+// ReadDirectoryEntry returns precinct number without its boundary, and
+// false when the directory does not hold it.
+func ReadDirectoryEntry(ctx context.Context, q Querier, number int) (DirectoryEntry, bool, error) {
+	rows, err := q.Query(ctx, `SELECT `+pdColumns+` FROM `+TablePrecinctDirectory+` WHERE number = $1`, number)
+	if err != nil {
+		return DirectoryEntry{}, false, fmt.Errorf("read directory entry: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (DirectoryEntry, error) { return scanDirectoryEntry(r, false) })
+	if err != nil || len(list) == 0 {
+		return DirectoryEntry{}, false, err
+	}
+	return list[0], true, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/election"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/region"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -51,7 +52,7 @@ const NamePrecinctStats = "precinct_stats"
 //	  applications               count
 //	precinct_stats_precincts     number, tec, region (code), closed: the map
 //	                             kept from PrecinctEstablished / PrecinctClosed
-//	precinct_stats_commissions   ref, parent, region, name (CommissionRegistered)
+//	precinct_stats_commissions   ref, parent, region, name (CommissionRegistered; the Russian name)
 //	precinct_stats_regions       code, name_ky, name_ru, kind (RegionRegistered)
 //	precinct_stats_meta          one row (id = 1): ref_day, the day ages are
 //	                             counted on, and election_id, the election it
@@ -352,7 +353,7 @@ func (PrecinctStats) Apply(ctx context.Context, b *Batch) error {
 				precincts[v.Number] = []any{v.Number, "", "", true, false}
 			}
 		case commission.CommissionRegistered:
-			commissions[v.Commission] = []any{v.Commission, v.Parent, v.Region, v.Name}
+			commissions[v.Commission] = []any{v.Commission, v.Parent, v.Region, v.Names().In(lang.Ru)}
 		case region.RegionRegistered:
 			regions[v.Code] = []any{v.Code, v.NameKy, v.NameRu, v.Kind}
 		case election.ElectionScheduled:

@@ -2,6 +2,7 @@ package projections_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -77,8 +78,8 @@ func pmrHistory() []pmrStep {
 	return []pmrStep{
 		{"region-KG-GB", region.RegionRegistered{Code: "KG-GB", NameKy: "Бишкек шаары", NameRu: "город Бишкек", Kind: "city", At: e}},
 		{"region-KG-C", region.RegionRegistered{Code: "KG-C", NameKy: "Чүй облусу", NameRu: "Чуйская область", Kind: "oblast", At: e}},
-		{"commission-TEC-0101", commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", Region: "KG-GB", Name: "Бишкек АШК", At: e}},
-		{"commission-TEC-0201", commission.CommissionRegistered{Commission: "TEC-0201", Parent: "CEC", Region: "KG-C", Name: "Чүй АШК", At: e}},
+		{"commission-TEC-0101", commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", Region: "KG-GB", NameRu: "Бишкек АШК", At: e}},
+		{"commission-TEC-0201", commission.CommissionRegistered{Commission: "TEC-0201", Parent: "CEC", Region: "KG-C", NameRu: "Чүй АШК", At: e}},
 		{"precinct-1001", precinct.PrecinctEstablished{Number: 1001, TEC: "TEC-0101", Region: "KG-GB", At: e}},
 		{"precinct-1002", precinct.PrecinctEstablished{Number: 1002, TEC: "TEC-0101", Region: "KG-GB", At: e}},
 		{"precinct-2001", precinct.PrecinctEstablished{Number: 2001, TEC: "TEC-0201", Region: "KG-C", At: e}},
@@ -142,13 +143,22 @@ func pmrEnv(t *testing.T) (*env, eventstore.Position) {
 
 // pmrAppend appends steps, one event per append, with IDs derived from
 // prefix, and returns the last position.
+// pmrV1 is an event as stored at version 1, before a later version.
+type pmrV1 struct {
+	typ  string
+	data json.RawMessage
+}
+
 func pmrAppend(t *testing.T, e *env, prefix string, steps []pmrStep) eventstore.Position {
 	t.Helper()
 	ctx := context.Background()
 	var last eventstore.Position
 	for i, s := range steps {
-		ed, err := e.codec.Encode(s.value)
-		if err != nil {
+		var ed eventstore.EventData
+		var err error
+		if v1, ok := s.value.(pmrV1); ok {
+			ed = eventstore.EventData{Type: v1.typ, Version: 1, Data: v1.data}
+		} else if ed, err = e.codec.Encode(s.value); err != nil {
 			t.Fatal(err)
 		}
 		ed.ID = uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s-%d", prefix, i))

@@ -2,6 +2,7 @@ package projections_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -96,7 +97,11 @@ func TestRegistryEveryReadModelTwoWaysAndVerify(t *testing.T) {
 	history := pmrHistory()
 	for _, script := range [][]rmStep{pdScript(), vappScript(), vcScript(), daScript()} {
 		for _, s := range script {
-			history = append(history, pmrStep{s.stream, s.value})
+			v := s.value
+			if raw, ok := v.(json.RawMessage); ok {
+				v = pmrV1{typ: s.typ, data: raw}
+			}
+			history = append(history, pmrStep{s.stream, v})
 		}
 	}
 	list, _ := projections.Registry()

@@ -126,15 +126,24 @@ func rmScript() []rmStep {
 }
 
 // rmAppend appends each step on its own, so log order is script order.
+// A value the codec knows is stored at its current version; a
+// json.RawMessage is stored as it is, at version 1 (an event recorded
+// before a later version existed).
 func rmAppend(t *testing.T, e *env, steps []rmStep) eventstore.Position {
 	t.Helper()
 	var last eventstore.Position
 	for _, s := range steps {
+		version := 1
 		data, err := json.Marshal(s.value)
 		if err != nil {
 			t.Fatal(err)
 		}
-		last = e.appendOne(t, s.stream, eventstore.EventData{ID: uuid.New(), Type: s.typ, Version: 1, Data: data,
+		if _, raw := s.value.(json.RawMessage); !raw && e.codec != nil {
+			if ed, err := e.codec.Encode(s.value); err == nil && ed.Type == s.typ {
+				version = ed.Version
+			}
+		}
+		last = e.appendOne(t, s.stream, eventstore.EventData{ID: uuid.New(), Type: s.typ, Version: version, Data: data,
 			Metadata: eventstore.Metadata{Actor: "system:test", CorrelationID: "test"}})
 	}
 	return last

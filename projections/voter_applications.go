@@ -23,14 +23,18 @@ const NameVoterApplications = "voter_applications"
 // WARNING: persisted (a view name readers use).
 const TableVoterApplications = "voter_applications"
 
-// Statuses of an application (column status). The staff queue holds the
+// Statuses of an application (column status): the domain's
+// application.Status, the one vocabulary the API documents
+// (ApplicationStatus in docs/openapi.yaml). A decided application is
+// approved or rejected, as the staff see it. The staff queue holds the
 // first three only; this read model keeps the application for ever.
 const (
-	AppSubmitted = "submitted"
-	AppAccepted  = "accepted"
-	AppAssigned  = "assigned"
-	AppDecided   = "decided"
-	AppWithdrawn = "withdrawn"
+	AppSubmitted = string(application.StatusSubmitted)
+	AppAccepted  = string(application.StatusAccepted)
+	AppAssigned  = string(application.StatusAssigned)
+	AppApproved  = string(application.StatusApproved)
+	AppRejected  = string(application.StatusRejected)
+	AppWithdrawn = string(application.StatusWithdrawn)
 )
 
 // VoterApplications is one row per application in every status: the
@@ -49,7 +53,7 @@ const (
 //	election_id    text
 //	submitted_at   timestamptz  time of filing = receipt (VC §16)
 //	decision_due   date         the last Bishkek day for the decision (VC §18)
-//	status         text         submitted | accepted | assigned | decided | withdrawn
+//	status         text         submitted | accepted | assigned | approved | rejected | withdrawn
 //	outcome        text         approved | rejected, or NULL
 //	reason         text         the decision's reason, or NULL
 //	decided_at     timestamptz  or NULL
@@ -89,7 +93,7 @@ func (VoterApplications) Tables() []Table {
 			election_id    text NOT NULL,
 			submitted_at   timestamptz NOT NULL,
 			decision_due   date NOT NULL,
-			status         text NOT NULL,
+			status         text NOT NULL CHECK (status IN ('submitted', 'accepted', 'assigned', 'approved', 'rejected', 'withdrawn')),
 			outcome        text,
 			reason         text,
 			decided_at     timestamptz,
@@ -152,7 +156,7 @@ func (VoterApplications) Apply(ctx context.Context, b *Batch) error {
 		case application.ApplicationAssigned:
 			a.status, a.updated = str(AppAssigned), v.At
 		case application.ApplicationDecided:
-			a.status, a.outcome, a.reason, a.decidedBy, a.decidedAt, a.updated = str(AppDecided), str(v.Outcome), str(v.Reason), str(v.By), tm(v.At), v.At
+			a.status, a.outcome, a.reason, a.decidedBy, a.decidedAt, a.updated = str(decidedStatus(v.Outcome)), str(v.Outcome), str(v.Reason), str(v.By), tm(v.At), v.At
 		case application.ApplicationWithdrawn:
 			a.status, a.withdrawnAt, a.updated = str(AppWithdrawn), tm(v.At), v.At
 		default:
@@ -196,6 +200,15 @@ func (VoterApplications) Apply(ctx context.Context, b *Batch) error {
 		return fmt.Errorf("voter applications: %w", err)
 	}
 	return nil
+}
+
+// decidedStatus is the status of an application decided with outcome:
+// the outcome itself (approved or rejected).
+func decidedStatus(outcome string) string {
+	if outcome == string(application.Approved) {
+		return AppApproved
+	}
+	return AppRejected
 }
 
 // vaDate is a civil date as a time.Time at UTC midnight, the form pgx

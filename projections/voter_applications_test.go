@@ -58,7 +58,7 @@ func TestVoterApplications(t *testing.T) {
 		{rmVoterA, []string{
 			"3333|voter-aaaa|TEC-0101|complaint_about_operator|E-2026|05:00|2026-03-10|submitted|||-||-|05:00",
 			"2222|voter-aaaa|TEC-0101|correct_personal_data|E-2026|04:20|2026-03-09|withdrawn|||-||04:50|04:50",
-			"1111|voter-aaaa|TEC-0101|change_of_precinct|E-2026|04:00|2026-03-09|decided|rejected|негиз жок|04:40|staff-2|-|04:40",
+			"1111|voter-aaaa|TEC-0101|change_of_precinct|E-2026|04:00|2026-03-09|rejected|rejected|негиз жок|04:40|staff-2|-|04:40",
 		}},
 		{rmVoterB, []string{
 			"5555|voter-bbbb|TEC-0202|correct_personal_data|E-2026|05:20|2026-03-10|assigned|||-||-|05:30",

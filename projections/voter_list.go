@@ -11,6 +11,7 @@ import (
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/election"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/voter"
 )
@@ -355,7 +356,10 @@ func (r *vlRefFold) add(e Event) (bool, error) {
 	case precinct.PrecinctClosed:
 		r.precinct(v.Number).closed = vlPtr(true)
 	case commission.CommissionRegistered:
-		r.tecs[v.Commission] = v.Name
+		// The list keeps one name per TEC, the official language's (the
+		// portal's answers take names per language from the precinct
+		// directory).
+		r.tecs[v.Commission] = v.Names().In(lang.Ru)
 	case election.ElectionScheduled:
 		r.elections[v.ID] = v.Calendar.VotingDay.String()
 	case election.ElectionCalendarChanged:

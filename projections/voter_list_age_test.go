@@ -62,7 +62,7 @@ func TestVoterListEligibleIsTheAgeRule(t *testing.T) {
 		return steps
 	}
 	steps := []vlStep{
-		{"commission-TEC-0101", commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", Region: "KG-GB", Name: "Ленинская ТИК", At: vlAt}},
+		{"commission-TEC-0101", commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", Region: "KG-GB", NameKy: "Ленин АШК", NameRu: "Ленинская ТИК", NameEn: "Lenin TEC", At: vlAt}},
 		{"precinct-1001", precinct.PrecinctEstablished{Number: 1001, TEC: "TEC-0101", Region: "KG-GB", Address: vlAddr1001, At: vlAt}},
 	}
 	steps = append(steps, register(1)...)

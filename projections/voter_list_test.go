@@ -72,7 +72,7 @@ var (
 func vlScript() []vlStep {
 	empty := ""
 	return []vlStep{
-		{"commission-TEC-0101", commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", Region: "KG-GB", Name: "Ленинская ТИК", At: vlAt}},
+		{"commission-TEC-0101", commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", Region: "KG-GB", NameRu: "Ленинская ТИК", At: vlAt}},
 		{"precinct-1001", precinct.PrecinctEstablished{Number: 1001, TEC: "TEC-0101", Region: "KG-GB", Address: vlAddr1001, At: vlAt}},
 		{"election-2026-parliamentary", election.ElectionScheduled{ID: "2026-parliamentary", Kind: "parliamentary", Title: "Выборы",
 			Calendar: vlCalendar(calendar.MustDate(2026, 11, 29)), At: vlAt}},
@@ -84,7 +84,7 @@ func vlScript() []vlStep {
 		{"precinct-2001", precinct.PrecinctEstablished{Number: 2001, TEC: "TEC-0201", Region: "KG-O", Address: vlAddr2001, At: vlAt}},
 		{vlStream(1), voter.VoterDetailsCorrected{Surname: "Асанова", Patronymic: &empty, At: vlAt}},
 		{vlStream(4), voter.VoterDetailsCorrected{Passport: "AN7654321", At: vlAt}},
-		{"commission-TEC-0201", commission.CommissionRegistered{Commission: "TEC-0201", Parent: "CEC", Region: "KG-O", Name: "Ошская ТИК", At: vlAt}},
+		{"commission-TEC-0201", commission.CommissionRegistered{Commission: "TEC-0201", Parent: "CEC", Region: "KG-O", NameRu: "Ошская ТИК", At: vlAt}},
 		{vlStream(4), voter.VoterMovedPrecinct{From: 2001, To: 1001, Reason: "form2", At: vlAt}},
 		{vlStream(3), voter.VoterRemoved{Reason: "death", Basis: "ZAGS 123", At: vlAt}},
 		{vlStream(5), voter.VoterRemoved{Reason: "duplicate", Note: "twice", Basis: "check 7", At: vlAt}},
@@ -449,7 +449,7 @@ func vlRandomScript(seed uint64, n int) []vlStep {
 	givens := []string{"Бакыт", "Динара", "Эрмек", "Чолпон", "Нурлан", "Айгүл"}
 	voters := make([]vs, 25)
 	steps := []vlStep{
-		{"commission-TEC-0101", commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", Name: "Ленинская ТИК", At: vlAt}},
+		{"commission-TEC-0101", commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", NameRu: "Ленинская ТИК", At: vlAt}},
 		{"election-e1", election.ElectionScheduled{ID: "e1", Kind: "local", Title: "Местные", Calendar: vlCalendar(calendar.MustDate(2026, 4, 5)), At: vlAt}},
 	}
 	established := map[int]bool{}
@@ -469,7 +469,7 @@ func vlRandomScript(seed uint64, n int) []vlStep {
 				steps = append(steps, vlStep{fmt.Sprintf("precinct-%d", p), precinct.PrecinctAddressChanged{Number: p, Address: vlAddr2001New, At: vlAt}})
 			}
 		case r < 7:
-			steps = append(steps, vlStep{"commission-TEC-0201", commission.CommissionRegistered{Commission: "TEC-0201", Parent: "CEC", Name: "Ошская ТИК", At: vlAt}})
+			steps = append(steps, vlStep{"commission-TEC-0201", commission.CommissionRegistered{Commission: "TEC-0201", Parent: "CEC", NameRu: "Ошская ТИК", At: vlAt}})
 		case r < 9:
 			steps = append(steps, vlStep{"election-e1", election.ElectionCalendarChanged{ID: "e1", Calendar: vlCalendar(calendar.MustDate(2026+rng.IntN(3), 4, 5)), At: vlAt}})
 		case !v.registered:

@@ -69,8 +69,8 @@ func demoData(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Write
 	}
 	report := func(stats demodata.Stats, res *demodata.LoadResult) {
 		bar.done()
-		fmt.Fprintf(stdout, "demo data: %d voters, %d TECs, %d precincts (%d abroad), %d movers (%d repeat), applications %v\n",
-			stats.Voters, stats.TECs, stats.Precincts, stats.AbroadPrecincts, stats.Movers, stats.RepeatMovers, stats.Applications)
+		fmt.Fprintf(stdout, "demo data: %d voters, %d TECs, %d DECs, %d precincts (%d abroad, each with its PEC), %d movers (%d repeat), applications %v\n",
+			stats.Voters, stats.TECs, stats.DECs, stats.Precincts, stats.AbroadPrecincts, stats.Movers, stats.RepeatMovers, stats.Applications)
 		if res != nil {
 			took := time.Since(start)
 			fmt.Fprintf(stdout, "appended %d events, %d already present, in %s (%.0f events/s)\n",

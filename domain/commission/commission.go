@@ -1,6 +1,8 @@
 package commission
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/internal/text"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/eventstore"
 )
 
@@ -22,7 +25,9 @@ const (
 
 // The events' current schema versions.
 const (
-	VersionCommissionRegistered = 1
+	// VersionCommissionRegistered 2 names the commission in Kyrgyz,
+	// Russian and English (name_ky, name_ru, name_en); v1 had one name.
+	VersionCommissionRegistered = 2
 	VersionStaffMemberAssigned  = 1
 	VersionStaffMemberRevoked   = 1
 )
@@ -38,7 +43,9 @@ func StreamFor(ref Ref) string { return StreamPrefix + ref.String() }
 // object can never change what is stored or stop old events from loading.
 // The command that records an event has validated every value.
 
-// CommissionRegistered records that a commission exists, under its parent.
+// CommissionRegistered (v2) records that a commission exists, under its
+// parent, with its name in the state language, the official language and
+// English (VP 2.3, VP 3.6: the TEC's name is published with the list).
 type CommissionRegistered struct {
 	// Commission is the ref, such as "TEC-0101".
 	Commission string `json:"commission"`
@@ -47,8 +54,38 @@ type CommissionRegistered struct {
 	// Region is the region code; absent for the CEC, which serves the whole
 	// republic.
 	Region string    `json:"region,omitempty"`
-	Name   string    `json:"name"`
+	NameKy string    `json:"name_ky"`
+	NameRu string    `json:"name_ru"`
+	NameEn string    `json:"name_en"`
 	At     time.Time `json:"at"`
+}
+
+// Names returns the commission's name in each language.
+func (e CommissionRegistered) Names() lang.Names {
+	return lang.Names{Ky: e.NameKy, Ru: e.NameRu, En: e.NameEn}
+}
+
+// CommissionRegisteredV1 is version 1 of CommissionRegistered, as stored
+// until names were kept per language. WARNING: frozen; it only documents
+// what upcastCommissionRegisteredV1 reads.
+type CommissionRegisteredV1 struct {
+	Commission string    `json:"commission"`
+	Parent     string    `json:"parent,omitempty"`
+	Region     string    `json:"region,omitempty"`
+	Name       string    `json:"name"`
+	At         time.Time `json:"at"`
+}
+
+// upcastCommissionRegisteredV1 turns v1 into v2: v1's one name, in
+// whatever language it was written, was shown in every language, so it
+// becomes the name in each.
+func upcastCommissionRegisteredV1(data json.RawMessage) (json.RawMessage, error) {
+	var v1 CommissionRegisteredV1
+	if err := json.Unmarshal(data, &v1); err != nil {
+		return nil, fmt.Errorf("CommissionRegistered v1: %w", err)
+	}
+	return json.Marshal(CommissionRegistered{Commission: v1.Commission, Parent: v1.Parent, Region: v1.Region,
+		NameKy: v1.Name, NameRu: v1.Name, NameEn: v1.Name, At: v1.At})
 }
 
 // StaffMemberAssigned records that from Since, Subject works for the
@@ -75,6 +112,7 @@ type StaffMemberRevoked struct {
 // Register registers the package's events with c.
 func Register(c *eventstore.Codec) {
 	eventstore.Register[CommissionRegistered](c, TypeCommissionRegistered, VersionCommissionRegistered)
+	c.RegisterUpcaster(TypeCommissionRegistered, 1, upcastCommissionRegisteredV1)
 	eventstore.Register[StaffMemberAssigned](c, TypeStaffMemberAssigned, VersionStaffMemberAssigned)
 	eventstore.Register[StaffMemberRevoked](c, TypeStaffMemberRevoked, VersionStaffMemberRevoked)
 }
@@ -90,7 +128,7 @@ var (
 	ErrRef               = failure.New("commission.bad_ref", "commission: a ref is CEC, or TEC-, DEC- or PEC- and a code")
 	ErrRefCode           = failure.New("commission.bad_ref_code", "commission: a ref's code is 1 to 16 of 0-9, A-Z and '-'")
 	ErrRole              = failure.New("commission.bad_role", "commission: a role is operator, chair or administrator")
-	ErrName              = failure.New("commission.bad_name", "commission: a name is required, at most 300 characters, without control characters")
+	ErrName              = failure.New("commission.bad_name", "commission: a name in Kyrgyz, Russian and English is required, at most 300 characters each, without control characters")
 	ErrParent            = failure.New("commission.bad_parent", "commission: the parent commission is not of the level above")
 	ErrRegionRequired    = failure.New("commission.region_required", "commission: a commission other than the CEC needs a region")
 	ErrAlreadyRegistered = failure.New("commission.already_registered", "commission: already registered")
@@ -120,9 +158,9 @@ func Messages() failure.Catalogue {
 			En: "Unknown role “{role}”. Roles: operator, chair, administrator.",
 		},
 		ErrName.Code(): {
-			Ky: "Комиссиянын аталышын жазыңыз: {max} белгиден ашпасын жана көрүнбөгөн белгилер болбосун.",
-			Ru: "Укажите название комиссии: не длиннее {max} символов и без невидимых символов.",
-			En: "Enter the commission's name: at most {max} characters, without invisible characters.",
+			Ky: "Комиссиянын аталышын кыргызча, орусча жана англисче жазыңыз: ар бири {max} белгиден ашпасын жана көрүнбөгөн белгилер болбосун.",
+			Ru: "Укажите название комиссии на кыргызском, русском и английском языках: каждое не длиннее {max} символов и без невидимых символов.",
+			En: "Give the commission's name in Kyrgyz, Russian and English: at most {max} characters each, without invisible characters.",
 		},
 		ErrParent.Code(): {
 			Ky: "{ref} комиссиясы {parent} комиссиясына баш ийе албайт. АШК жана ОШК БШКга, УШК АШКга же ОШКга баш ийет.",
@@ -188,15 +226,15 @@ type Commission struct {
 	aggregate.Root
 	ref, parent  Ref
 	region       geo.RegionCode
-	name         string
+	names        lang.Names
 	registeredAt time.Time
 	staff        map[string][]Assignment
 }
 
 // RegisterCommission returns a new commission (see Commission.Register).
-func RegisterCommission(ref, parent Ref, region geo.RegionCode, name string, now time.Time) (*Commission, error) {
+func RegisterCommission(ref, parent Ref, region geo.RegionCode, names lang.Names, now time.Time) (*Commission, error) {
 	c := &Commission{}
-	if err := c.Register(ref, parent, region, name, now); err != nil {
+	if err := c.Register(ref, parent, region, names, now); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -204,8 +242,9 @@ func RegisterCommission(ref, parent Ref, region geo.RegionCode, name string, now
 
 // Register records that the commission ref exists. The CEC has no parent
 // and may have no region; a TEC or DEC reports to the CEC, a PEC to a TEC or
-// DEC, and each needs a region.
-func (c *Commission) Register(ref, parent Ref, region geo.RegionCode, name string, now time.Time) error {
+// DEC, and each needs a region. The name is required in Kyrgyz, Russian
+// and English (VP 2.3).
+func (c *Commission) Register(ref, parent Ref, region geo.RegionCode, names lang.Names, now time.Time) error {
 	if _, exists := c.Revision(); exists || !c.ref.IsZero() {
 		return failure.With(ErrAlreadyRegistered, map[string]string{"ref": c.ref.String()})
 	}
@@ -218,11 +257,16 @@ func (c *Commission) Register(ref, parent Ref, region geo.RegionCode, name strin
 	if ref.Kind() != CEC && region.IsZero() {
 		return ErrRegionRequired
 	}
-	clean, _, ok := text.Clean(name)
-	if !ok || clean == "" || text.Len(clean) > MaxName {
-		return failure.With(ErrName, map[string]string{"max": strconv.Itoa(MaxName)})
+	var clean [3]string
+	for i, name := range []string{names.Ky, names.Ru, names.En} {
+		s, _, ok := text.Clean(name)
+		if !ok || s == "" || text.Len(s) > MaxName {
+			return failure.With(ErrName, map[string]string{"max": strconv.Itoa(MaxName)})
+		}
+		clean[i] = s
 	}
-	c.record(CommissionRegistered{Commission: ref.String(), Parent: parent.String(), Region: region.String(), Name: clean, At: now.UTC()})
+	c.record(CommissionRegistered{Commission: ref.String(), Parent: parent.String(), Region: region.String(),
+		NameKy: clean[0], NameRu: clean[1], NameEn: clean[2], At: now.UTC()})
 	return nil
 }
 
@@ -329,7 +373,7 @@ func (c *Commission) Apply(e any) {
 		c.ref, _ = ParseRef(e.Commission)
 		c.parent, _ = ParseRef(e.Parent)
 		c.region, _ = geo.ParseRegionCode(e.Region)
-		c.name, c.registeredAt = e.Name, e.At
+		c.names, c.registeredAt = e.Names(), e.At
 	case StaffMemberAssigned:
 		if c.staff == nil {
 			c.staff = map[string][]Assignment{}
@@ -359,8 +403,8 @@ func (c *Commission) Parent() Ref { return c.parent }
 // Region returns the region (zero for the CEC).
 func (c *Commission) Region() geo.RegionCode { return c.region }
 
-// Name returns the name.
-func (c *Commission) Name() string { return c.name }
+// Names returns the name in each language.
+func (c *Commission) Names() lang.Names { return c.names }
 
 // RegisteredAt returns when the commission was registered.
 func (c *Commission) RegisteredAt() time.Time { return c.registeredAt }

@@ -9,6 +9,8 @@ import (
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/geo"
+	"github.com/cec-kg/tizme/domain/lang"
+	"github.com/cec-kg/tizme/eventstore"
 )
 
 var (
@@ -37,18 +39,24 @@ var spec = aggregatetest.Spec[*commission.Commission]{
 	Register: commission.Register,
 }
 
-var tecRegistered = commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", Region: "KG-C", Name: "Аламүдүн районунун АШК", At: t0}
+// all is name in every language.
+func all(name string) lang.Names { return lang.Names{Ky: name, Ru: name, En: name} }
+
+var tecRegistered = commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", Region: "KG-C", NameKy: "Аламүдүн районунун АШК", NameRu: "Аламүдүн районунун АШК", NameEn: "Аламүдүн районунун АШК", At: t0}
 
 func TestRegister(t *testing.T) {
 	t.Parallel()
 	register := func(ref, parent commission.Ref, region geo.RegionCode, name string, now time.Time) func(*commission.Commission) error {
-		return func(c *commission.Commission) error { return c.Register(ref, parent, region, name, now) }
+		return func(c *commission.Commission) error { return c.Register(ref, parent, region, all(name), now) }
+	}
+	registerNames := func(names lang.Names) func(*commission.Commission) error {
+		return func(c *commission.Commission) error { return c.Register(tec, cec, chuy, names, t0) }
 	}
 	spec.Run(t, []aggregatetest.Case[*commission.Commission]{
 		{
 			Name:   "the CEC, without parent or region",
 			When:   register(cec, commission.Ref{}, geo.RegionCode{}, "Борбордук шайлоо комиссиясы", t0),
-			Then:   []any{commission.CommissionRegistered{Commission: "CEC", Name: "Борбордук шайлоо комиссиясы", At: t0}},
+			Then:   []any{commission.CommissionRegistered{Commission: "CEC", NameKy: "Борбордук шайлоо комиссиясы", NameRu: "Борбордук шайлоо комиссиясы", NameEn: "Борбордук шайлоо комиссиясы", At: t0}},
 			Stream: "commission-CEC",
 		},
 		{
@@ -60,17 +68,17 @@ func TestRegister(t *testing.T) {
 		{
 			Name: "a DEC under the CEC",
 			When: register(dec, cec, chuy, "ОШК №12", t0),
-			Then: []any{commission.CommissionRegistered{Commission: "DEC-12", Parent: "CEC", Region: "KG-C", Name: "ОШК №12", At: t0}},
+			Then: []any{commission.CommissionRegistered{Commission: "DEC-12", Parent: "CEC", Region: "KG-C", NameKy: "ОШК №12", NameRu: "ОШК №12", NameEn: "ОШК №12", At: t0}},
 		},
 		{
 			Name: "a PEC under a TEC",
 			When: register(pec, tec, chuy, "УШК №1001", t0),
-			Then: []any{commission.CommissionRegistered{Commission: "PEC-1001", Parent: "TEC-0101", Region: "KG-C", Name: "УШК №1001", At: t0}},
+			Then: []any{commission.CommissionRegistered{Commission: "PEC-1001", Parent: "TEC-0101", Region: "KG-C", NameKy: "УШК №1001", NameRu: "УШК №1001", NameEn: "УШК №1001", At: t0}},
 		},
 		{
 			Name: "a PEC under a DEC",
 			When: register(pec, dec, chuy, "УШК №1001", t0),
-			Then: []any{commission.CommissionRegistered{Commission: "PEC-1001", Parent: "DEC-12", Region: "KG-C", Name: "УШК №1001", At: t0}},
+			Then: []any{commission.CommissionRegistered{Commission: "PEC-1001", Parent: "DEC-12", Region: "KG-C", NameKy: "УШК №1001", NameRu: "УШК №1001", NameEn: "УШК №1001", At: t0}},
 		},
 		{Name: "twice", Given: []any{tecRegistered}, When: register(tec, cec, chuy, "АШК", t1), Err: commission.ErrAlreadyRegistered},
 		{Name: "zero ref", When: register(commission.Ref{}, cec, chuy, "АШК", t0), Err: commission.ErrRef},
@@ -81,6 +89,16 @@ func TestRegister(t *testing.T) {
 		{Name: "a DEC under a PEC", When: register(dec, pec, chuy, "ОШК", t0), Err: commission.ErrParent},
 		{Name: "a TEC without a region", When: register(tec, cec, geo.RegionCode{}, "АШК", t0), Err: commission.ErrRegionRequired},
 		{Name: "no name", When: register(tec, cec, chuy, "  ", t0), Err: commission.ErrName},
+		// VP 2.3: the name in every language.
+		{
+			Name: "names in Kyrgyz, Russian and English",
+			When: registerNames(lang.Names{Ky: "Ленин райондук шайлоо комиссиясы", Ru: "Ленинская районная ТИК", En: "Lenin District TEC"}),
+			Then: []any{commission.CommissionRegistered{Commission: "TEC-0101", Parent: "CEC", Region: "KG-C",
+				NameKy: "Ленин райондук шайлоо комиссиясы", NameRu: "Ленинская районная ТИК", NameEn: "Lenin District TEC", At: t0}},
+			Stream: "commission-TEC-0101",
+		},
+		{Name: "no English name", When: registerNames(lang.Names{Ky: "Ленин райондук шайлоо комиссиясы", Ru: "Ленинская районная ТИК"}), Err: commission.ErrName},
+		{Name: "no Kyrgyz name", When: registerNames(lang.Names{Ru: "Ленинская районная ТИК", En: "Lenin District TEC"}), Err: commission.ErrName},
 		{Name: "name too long", When: register(tec, cec, chuy, strings.Repeat("а", commission.MaxName+1), t0), Err: commission.ErrName},
 		{Name: "name with a control character", When: register(tec, cec, chuy, "АШ\x07К", t0), Err: commission.ErrName},
 	})
@@ -189,17 +207,33 @@ func TestIsActiveStaff(t *testing.T) {
 
 func TestGetters(t *testing.T) {
 	t.Parallel()
-	c, err := commission.RegisterCommission(tec, cec, chuy, "Аламүдүн районунун АШК", t0)
+	c, err := commission.RegisterCommission(tec, cec, chuy, all("Аламүдүн районунун АШК"), t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Ref() != tec || c.Parent() != cec || c.Region() != chuy || c.Name() != "Аламүдүн районунун АШК" || !c.RegisteredAt().Equal(t0) {
-		t.Errorf("getters: %v %v %v %q %v", c.Ref(), c.Parent(), c.Region(), c.Name(), c.RegisteredAt())
+	if c.Ref() != tec || c.Parent() != cec || c.Region() != chuy || c.Names() != all("Аламүдүн районунун АШК") || !c.RegisteredAt().Equal(t0) {
+		t.Errorf("getters: %v %v %v %v %v", c.Ref(), c.Parent(), c.Region(), c.Names(), c.RegisteredAt())
 	}
 	if _, exists := c.Revision(); exists {
 		t.Error("a new commission's stream exists")
 	}
-	if _, err := commission.RegisterCommission(tec, commission.Ref{}, chuy, "x", t0); err == nil {
+	if _, err := commission.RegisterCommission(tec, commission.Ref{}, chuy, all("x"), t0); err == nil {
 		t.Error("RegisterCommission accepted a TEC without parent")
+	}
+}
+
+// TestCommissionRegisteredV1: a stored v1 event, with its one name, reads
+// as v2 with that name in every language (it was shown in every language).
+func TestCommissionRegisteredV1(t *testing.T) {
+	t.Parallel()
+	c := eventstore.NewCodec()
+	commission.Register(c)
+	v, err := c.Decode(eventstore.RecordedEvent{Type: commission.TypeCommissionRegistered, Version: 1,
+		Data: []byte(`{"commission":"TEC-0101","parent":"CEC","region":"KG-C","name":"Аламүдүн районунун АШК","at":"2026-09-01T04:00:00Z"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != any(tecRegistered) {
+		t.Errorf("v1 decodes as %+v, want %+v", v, tecRegistered)
 	}
 }

@@ -60,3 +60,37 @@ func (l Lang) String() string { return string(l) }
 
 // Valid reports whether l is one of Ky, Ru, En.
 func (l Lang) Valid() bool { return l == Ky || l == Ru || l == En }
+
+// Names is one name in each language (VP 2.3: the portal speaks the state
+// and the official language, with official terminology; English serves
+// observers). Reference data carry every name in all three.
+type Names struct {
+	Ky, Ru, En string
+}
+
+// In returns the name in l. A name missing in l (reference data recorded
+// before names were kept per language) falls back to Russian, then
+// Kyrgyz, then English, so an answer never shows an empty name.
+func (n Names) In(l Lang) string {
+	var s string
+	switch l {
+	case Ky:
+		s = n.Ky
+	case Ru:
+		s = n.Ru
+	case En:
+		s = n.En
+	}
+	for _, f := range []string{s, n.Ru, n.Ky, n.En} {
+		if f != "" {
+			return f
+		}
+	}
+	return ""
+}
+
+// Complete reports whether the name is given in every language.
+func (n Names) Complete() bool { return n.Ky != "" && n.Ru != "" && n.En != "" }
+
+// IsZero reports whether no language has the name.
+func (n Names) IsZero() bool { return n == Names{} }

@@ -3,6 +3,7 @@ package precinct
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/internal/text"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/eventstore"
 )
 
@@ -24,8 +26,11 @@ const (
 
 // The events' current schema versions.
 const (
-	VersionPrecinctEstablished    = 1
-	VersionPrecinctAddressChanged = 1
+	// Version 2 of PrecinctEstablished and PrecinctAddressChanged names
+	// the station, the district and the settlement in Kyrgyz, Russian and
+	// English; version 1 had one form of each.
+	VersionPrecinctEstablished    = 2
+	VersionPrecinctAddressChanged = 2
 	VersionPrecinctBoundarySet    = 1
 	VersionPrecinctClosed         = 1
 )
@@ -64,28 +69,115 @@ func (a Address) Value() geo.Address {
 	return v
 }
 
-// PrecinctEstablished records that a polling station exists, under a
+// PrecinctEstablished (v2) records that a polling station exists, under a
 // territorial commission, at an address (VP 3.6: number, region, district,
-// settlement, street, building; the TEC's name is published with the list).
+// settlement, street, building; the TEC's name is published with the
+// list), with the station's name and its district's and settlement's
+// names in Kyrgyz, Russian and English (VP 2.3).
 type PrecinctEstablished struct {
 	// Number is the precinct number, 1–9999.
 	Number int `json:"number"`
 	// TEC is the territorial commission's ref, such as "TEC-0101".
 	TEC string `json:"tec"`
 	// Region is the region code, such as "KG-GB".
-	Region  string  `json:"region"`
+	Region string `json:"region"`
+	// Address is the address of record, as registered.
 	Address Address `json:"address"`
-	// Name is optional, such as the school housing the station.
-	Name string    `json:"name,omitempty"`
-	At   time.Time `json:"at"`
+	// NameKy, NameRu and NameEn are optional (all or none), such as the
+	// school housing the station.
+	NameKy string `json:"name_ky,omitempty"`
+	NameRu string `json:"name_ru,omitempty"`
+	NameEn string `json:"name_en,omitempty"`
+	LocalNames
+	At time.Time `json:"at"`
 }
 
-// PrecinctAddressChanged records that the polling station moved (24 did
-// before the 2025 election). The address is the new one.
+// LocalNames is the stored form of the district's and the settlement's
+// names of a station's address in each language; the district's are ""
+// when the address has no district.
+type LocalNames struct {
+	DistrictKy   string `json:"district_ky"`
+	DistrictRu   string `json:"district_ru"`
+	DistrictEn   string `json:"district_en"`
+	SettlementKy string `json:"settlement_ky"`
+	SettlementRu string `json:"settlement_ru"`
+	SettlementEn string `json:"settlement_en"`
+}
+
+// District returns the district's names.
+func (l LocalNames) District() lang.Names {
+	return lang.Names{Ky: l.DistrictKy, Ru: l.DistrictRu, En: l.DistrictEn}
+}
+
+// Settlement returns the settlement's names.
+func (l LocalNames) Settlement() lang.Names {
+	return lang.Names{Ky: l.SettlementKy, Ru: l.SettlementRu, En: l.SettlementEn}
+}
+
+// localNamesOf is the stored form of names' district and settlement.
+func localNamesOf(n PlaceNames) LocalNames {
+	return LocalNames{n.District.Ky, n.District.Ru, n.District.En, n.Settlement.Ky, n.Settlement.Ru, n.Settlement.En}
+}
+
+// Names returns the station's name in each language.
+func (e PrecinctEstablished) Names() lang.Names {
+	return lang.Names{Ky: e.NameKy, Ru: e.NameRu, En: e.NameEn}
+}
+
+// PrecinctAddressChanged (v2) records that the polling station moved (24
+// did before the 2025 election). The address is the new one, with its
+// district's and settlement's names in each language.
 type PrecinctAddressChanged struct {
-	Number  int       `json:"number"`
-	Address Address   `json:"address"`
-	At      time.Time `json:"at"`
+	Number  int     `json:"number"`
+	Address Address `json:"address"`
+	LocalNames
+	At time.Time `json:"at"`
+}
+
+// PrecinctEstablishedV1 and PrecinctAddressChangedV1 are version 1 of the
+// events. WARNING: frozen; they only document what the upcasters read.
+type (
+	PrecinctEstablishedV1 struct {
+		Number  int       `json:"number"`
+		TEC     string    `json:"tec"`
+		Region  string    `json:"region"`
+		Address Address   `json:"address"`
+		Name    string    `json:"name,omitempty"`
+		At      time.Time `json:"at"`
+	}
+	PrecinctAddressChangedV1 struct {
+		Number  int       `json:"number"`
+		Address Address   `json:"address"`
+		At      time.Time `json:"at"`
+	}
+)
+
+// localNamesV1 is what v1 showed in every language: the address's own
+// district and settlement.
+func localNamesV1(a Address) LocalNames {
+	return LocalNames{a.District, a.District, a.District, a.Settlement, a.Settlement, a.Settlement}
+}
+
+// upcastPrecinctEstablishedV1 turns v1 into v2: v1's one name, district
+// and settlement, in whatever language they were written, were shown in
+// every language, so they become the names in each.
+func upcastPrecinctEstablishedV1(data json.RawMessage) (json.RawMessage, error) {
+	var v1 PrecinctEstablishedV1
+	if err := json.Unmarshal(data, &v1); err != nil {
+		return nil, fmt.Errorf("PrecinctEstablished v1: %w", err)
+	}
+	return json.Marshal(PrecinctEstablished{Number: v1.Number, TEC: v1.TEC, Region: v1.Region, Address: v1.Address,
+		NameKy: v1.Name, NameRu: v1.Name, NameEn: v1.Name, LocalNames: localNamesV1(v1.Address), At: v1.At})
+}
+
+// upcastPrecinctAddressChangedV1 turns v1 into v2 as
+// upcastPrecinctEstablishedV1 does.
+func upcastPrecinctAddressChangedV1(data json.RawMessage) (json.RawMessage, error) {
+	var v1 PrecinctAddressChangedV1
+	if err := json.Unmarshal(data, &v1); err != nil {
+		return nil, fmt.Errorf("PrecinctAddressChanged v1: %w", err)
+	}
+	return json.Marshal(PrecinctAddressChanged{Number: v1.Number, Address: v1.Address, LocalNames: localNamesV1(v1.Address), At: v1.At})
 }
 
 // PrecinctBoundarySet records the territory the precinct serves, as a canonical
@@ -107,6 +199,8 @@ type PrecinctClosed struct {
 func Register(c *eventstore.Codec) {
 	eventstore.Register[PrecinctEstablished](c, TypePrecinctEstablished, VersionPrecinctEstablished)
 	eventstore.Register[PrecinctAddressChanged](c, TypePrecinctAddressChanged, VersionPrecinctAddressChanged)
+	c.RegisterUpcaster(TypePrecinctEstablished, 1, upcastPrecinctEstablishedV1)
+	c.RegisterUpcaster(TypePrecinctAddressChanged, 1, upcastPrecinctAddressChangedV1)
 	eventstore.Register[PrecinctBoundarySet](c, TypePrecinctBoundarySet, VersionPrecinctBoundarySet)
 	eventstore.Register[PrecinctClosed](c, TypePrecinctClosed, VersionPrecinctClosed)
 }
@@ -129,6 +223,7 @@ var (
 	ErrMissing            = failure.New("precinct.missing_field", "precinct: a required field is missing")
 	ErrTEC                = failure.New("precinct.bad_tec", "precinct: a precinct belongs to a territorial election commission (TEC)")
 	ErrName               = failure.New("precinct.bad_name", "precinct: a precinct name is at most 200 characters, without control characters")
+	ErrPlaceNames         = failure.New("precinct.bad_place_names", "precinct: the station's name (if any), the district (if the address has one) and the settlement are named in Kyrgyz, Russian and English")
 	ErrBoundary           = failure.New("precinct.bad_boundary", "precinct: a boundary is a GeoJSON Polygon or MultiPolygon with sane coordinates")
 	ErrBoundaryTooLarge   = failure.New("precinct.boundary_too_large", "precinct: the boundary is too large")
 	ErrAlreadyEstablished = failure.New("precinct.already_established", "precinct: already established")
@@ -163,6 +258,11 @@ func Messages() failure.Catalogue {
 			Ky: "Шайлоо участогунун аталышы {max} белгиден ашпашы жана көрүнбөгөн белгилерсиз болушу керек.",
 			Ru: "Название избирательного участка должно быть не длиннее {max} символов и без невидимых символов.",
 			En: "A precinct name is at most {max} characters, without invisible characters.",
+		},
+		ErrPlaceNames.Code(): {
+			Ky: "Участканын аталышын (эгер бар болсо), районду (даректе бар болсо) жана калктуу конушту кыргызча, орусча жана англисче жазыңыз: ар бири {max} белгиден ашпасын.",
+			Ru: "Укажите название участка (если есть), района (если он есть в адресе) и населённого пункта на кыргызском, русском и английском языках: каждое не длиннее {max} символов.",
+			En: "Give the station's name (if any), the district (if the address has one) and the settlement in Kyrgyz, Russian and English: at most {max} characters each.",
 		},
 		ErrBoundary.Code(): {
 			Ky: "Шайлоо участогунун чек арасы туура эмес: GeoJSON Polygon же MultiPolygon керек ({reason}).",
@@ -202,25 +302,76 @@ type Precinct struct {
 	tec           commission.Ref
 	region        geo.RegionCode
 	address       geo.Address
-	name          string
+	names         PlaceNames
 	boundary      json.RawMessage
 	establishedAt time.Time
 	closed        bool
 	closedAt      time.Time
 }
 
+// PlaceNames names a polling station, and the district and settlement of
+// its address, in each language (VP 2.3). The station's name is optional
+// (all three or none); the district's are given when the address has a
+// district; the settlement's always.
+type PlaceNames struct {
+	Station, District, Settlement lang.Names
+}
+
+// SameEverywhere is names written once, as v1 recorded them: the
+// address's district and settlement, and name, in every language. For a
+// caller that knows no other forms.
+func SameEverywhere(name string, a geo.Address) PlaceNames {
+	all := func(s string) lang.Names { return lang.Names{Ky: s, Ru: s, En: s} }
+	return PlaceNames{Station: all(name), District: all(a.District()), Settlement: all(a.Settlement())}
+}
+
+// check cleans names and checks them against address.
+func (n PlaceNames) check(address geo.Address) (PlaceNames, error) {
+	bad := failure.With(ErrPlaceNames, map[string]string{"max": strconv.Itoa(MaxName)})
+	clean := func(in lang.Names, required bool) (lang.Names, bool) {
+		var out [3]string
+		for i, s := range []string{in.Ky, in.Ru, in.En} {
+			c, _, ok := text.Clean(s)
+			if !ok || text.Len(c) > MaxName {
+				return in, false
+			}
+			out[i] = c
+		}
+		got := lang.Names{Ky: out[0], Ru: out[1], En: out[2]}
+		if required {
+			return got, got.Complete()
+		}
+		return got, got.IsZero() || got.Complete()
+	}
+	var ok bool
+	if n.Station, ok = clean(n.Station, false); !ok {
+		if !n.Station.IsZero() && !n.Station.Complete() {
+			return n, bad
+		}
+		return n, failure.With(ErrName, map[string]string{"max": strconv.Itoa(MaxName)})
+	}
+	if n.District, ok = clean(n.District, address.District() != ""); !ok || (address.District() == "" && !n.District.IsZero()) {
+		return n, bad
+	}
+	if n.Settlement, ok = clean(n.Settlement, true); !ok {
+		return n, bad
+	}
+	return n, nil
+}
+
 // Establish returns a new precinct (see Precinct.Establish).
-func Establish(number Number, tec commission.Ref, region geo.RegionCode, address geo.Address, name string, now time.Time) (*Precinct, error) {
+func Establish(number Number, tec commission.Ref, region geo.RegionCode, address geo.Address, names PlaceNames, now time.Time) (*Precinct, error) {
 	p := &Precinct{}
-	if err := p.Establish(number, tec, region, address, name, now); err != nil {
+	if err := p.Establish(number, tec, region, address, names, now); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
 // Establish records that the precinct exists. tec must be a territorial
-// commission; name is optional.
-func (p *Precinct) Establish(number Number, tec commission.Ref, region geo.RegionCode, address geo.Address, name string, now time.Time) error {
+// commission; names name the station (optional) and its address's
+// district and settlement in each language.
+func (p *Precinct) Establish(number Number, tec commission.Ref, region geo.RegionCode, address geo.Address, names PlaceNames, now time.Time) error {
 	if _, exists := p.Revision(); exists || !p.number.IsZero() {
 		return p.numbered(ErrAlreadyEstablished)
 	}
@@ -234,29 +385,36 @@ func (p *Precinct) Establish(number Number, tec commission.Ref, region geo.Regio
 	case tec.Kind() != commission.TEC:
 		return failure.With(ErrTEC, map[string]string{"ref": tec.String()})
 	}
-	clean, _, ok := text.Clean(name)
-	if !ok || text.Len(clean) > MaxName {
-		return failure.With(ErrName, map[string]string{"max": strconv.Itoa(MaxName)})
+	names, err := names.check(address)
+	if err != nil {
+		return err
 	}
 	p.record(PrecinctEstablished{
-		Number: number.Int(), TEC: tec.String(), Region: region.String(), Address: AddressOf(address), Name: clean, At: now.UTC(),
+		Number: number.Int(), TEC: tec.String(), Region: region.String(), Address: AddressOf(address),
+		NameKy: names.Station.Ky, NameRu: names.Station.Ru, NameEn: names.Station.En, LocalNames: localNamesOf(names), At: now.UTC(),
 	})
 	return nil
 }
 
-// ChangeAddress records that the polling station moved to address. The
-// same address again records nothing.
-func (p *Precinct) ChangeAddress(address geo.Address, now time.Time) error {
+// ChangeAddress records that the polling station moved to address, whose
+// district and settlement names names gives (its Station is ignored). The
+// same address and names again record nothing.
+func (p *Precinct) ChangeAddress(address geo.Address, names PlaceNames, now time.Time) error {
 	if err := p.changeable(); err != nil {
 		return err
 	}
 	if address.IsZero() {
 		return failure.With(ErrMissing, map[string]string{"field": FieldAddress})
 	}
-	if address == p.address {
+	names.Station = p.names.Station
+	names, err := names.check(address)
+	if err != nil {
+		return err
+	}
+	if address == p.address && names == p.names {
 		return nil
 	}
-	p.record(PrecinctAddressChanged{Number: p.number.Int(), Address: AddressOf(address), At: now.UTC()})
+	p.record(PrecinctAddressChanged{Number: p.number.Int(), Address: AddressOf(address), LocalNames: localNamesOf(names), At: now.UTC()})
 	return nil
 }
 
@@ -318,9 +476,11 @@ func (p *Precinct) Apply(e any) {
 		p.tec, _ = commission.ParseRef(e.TEC)
 		p.region, _ = geo.ParseRegionCode(e.Region)
 		p.address = e.Address.Value()
-		p.name, p.establishedAt = e.Name, e.At
+		p.names = PlaceNames{Station: e.Names(), District: e.District(), Settlement: e.Settlement()}
+		p.establishedAt = e.At
 	case PrecinctAddressChanged:
 		p.address = e.Address.Value()
+		p.names.District, p.names.Settlement = e.District(), e.Settlement()
 	case PrecinctBoundarySet:
 		p.boundary = e.Boundary
 	case PrecinctClosed:
@@ -343,8 +503,9 @@ func (p *Precinct) Region() geo.RegionCode { return p.region }
 // Address returns the current address.
 func (p *Precinct) Address() geo.Address { return p.address }
 
-// Name returns the optional name, or "".
-func (p *Precinct) Name() string { return p.name }
+// Names returns the station's optional name and its address's district and
+// settlement, in each language.
+func (p *Precinct) Names() PlaceNames { return p.names }
 
 // Boundary returns the current boundary as canonical GeoJSON, or nil. The
 // slice is a copy.

@@ -5,6 +5,8 @@
 package region
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -13,14 +15,16 @@ import (
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/internal/text"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/eventstore"
 )
 
 // Persisted event type names. WARNING: never change one; add a version.
 const TypeRegionRegistered = "RegionRegistered"
 
-// VersionRegionRegistered is the event's current schema version.
-const VersionRegionRegistered = 1
+// VersionRegionRegistered is the event's current schema version. Version
+// 2 adds the English name (name_en).
+const VersionRegionRegistered = 2
 
 // StreamPrefix starts every region stream: region-<code>.
 const StreamPrefix = "region-"
@@ -53,23 +57,52 @@ func ParseKind(s string) (Kind, error) {
 // Valid reports whether k is one of the kinds.
 func (k Kind) Valid() bool { return k == Oblast || k == City || k == Abroad }
 
-// RegionRegistered records that a region exists, with its names in the state
-// and the official language (VP 2.3). Like every event it holds plain JSON
-// values, written down field by field, so a change to a value object can
-// never change what is stored.
+// RegionRegistered (v2) records that a region exists, with its names in
+// the state and the official language (VP 2.3) and in English. Like every
+// event it holds plain JSON values, written down field by field, so a
+// change to a value object can never change what is stored.
 type RegionRegistered struct {
 	// Code is the region code, such as "KG-C".
 	Code   string `json:"code"`
 	NameKy string `json:"name_ky"`
 	NameRu string `json:"name_ru"`
+	// NameEn is "" only in a region registered as v1, which had no
+	// English name: readers then show the Russian one (lang.Names.In).
+	NameEn string `json:"name_en"`
 	// Kind is "oblast", "city" or "abroad".
 	Kind string    `json:"kind"`
 	At   time.Time `json:"at"`
 }
 
+// Names returns the region's name in each language.
+func (e RegionRegistered) Names() lang.Names {
+	return lang.Names{Ky: e.NameKy, Ru: e.NameRu, En: e.NameEn}
+}
+
+// RegionRegisteredV1 is version 1 of RegionRegistered. WARNING: frozen;
+// it only documents what upcastRegionRegisteredV1 reads.
+type RegionRegisteredV1 struct {
+	Code   string    `json:"code"`
+	NameKy string    `json:"name_ky"`
+	NameRu string    `json:"name_ru"`
+	Kind   string    `json:"kind"`
+	At     time.Time `json:"at"`
+}
+
+// upcastRegionRegisteredV1 turns v1 into v2, without an English name
+// (none was recorded; no translation is invented).
+func upcastRegionRegisteredV1(data json.RawMessage) (json.RawMessage, error) {
+	var v1 RegionRegisteredV1
+	if err := json.Unmarshal(data, &v1); err != nil {
+		return nil, fmt.Errorf("RegionRegistered v1: %w", err)
+	}
+	return json.Marshal(RegionRegistered{Code: v1.Code, NameKy: v1.NameKy, NameRu: v1.NameRu, Kind: v1.Kind, At: v1.At})
+}
+
 // Register registers the package's events with c.
 func Register(c *eventstore.Codec) {
 	eventstore.Register[RegionRegistered](c, TypeRegionRegistered, VersionRegionRegistered)
+	c.RegisterUpcaster(TypeRegionRegistered, 1, upcastRegionRegisteredV1)
 }
 
 // MaxName caps a region's name, in characters.
@@ -78,7 +111,7 @@ const MaxName = 200
 // The region errors.
 var (
 	ErrKind              = failure.New("region.bad_kind", "region: a kind is oblast, city or abroad")
-	ErrName              = failure.New("region.bad_name", "region: a name in Kyrgyz and in Russian is required, at most 200 characters, without control characters")
+	ErrName              = failure.New("region.bad_name", "region: a name in Kyrgyz, Russian and English is required, at most 200 characters each, without control characters")
 	ErrCodeRequired      = failure.New("region.code_required", "region: a region code is required")
 	ErrAlreadyRegistered = failure.New("region.already_registered", "region: already registered")
 )
@@ -92,9 +125,9 @@ func Messages() failure.Catalogue {
 			En: "Unknown kind of region “{kind}”. Kinds: oblast, city (of republican significance), abroad.",
 		},
 		ErrName.Code(): {
-			Ky: "Аймактын аталышын кыргызча жана орусча жазыңыз: {max} белгиден ашпасын жана көрүнбөгөн белгилер болбосун.",
-			Ru: "Укажите название региона на кыргызском и русском языках: не длиннее {max} символов и без невидимых символов.",
-			En: "Give the region's name in Kyrgyz and in Russian: at most {max} characters each, without invisible characters.",
+			Ky: "Аймактын аталышын кыргызча, орусча жана англисче жазыңыз: ар бири {max} белгиден ашпасын жана көрүнбөгөн белгилер болбосун.",
+			Ru: "Укажите название региона на кыргызском, русском и английском языках: каждое не длиннее {max} символов и без невидимых символов.",
+			En: "Give the region's name in Kyrgyz, Russian and English: at most {max} characters each, without invisible characters.",
 		},
 		ErrCodeRequired.Code(): {
 			Ky: "Аймактын кодун көрсөтүңүз.",
@@ -115,38 +148,40 @@ func Messages() failure.Catalogue {
 // it; loading applies its stored events with Apply and Loaded.
 type Region struct {
 	aggregate.Root
-	code           geo.RegionCode
-	nameKy, nameRu string
-	kind           Kind
-	registeredAt   time.Time
+	code         geo.RegionCode
+	names        lang.Names
+	kind         Kind
+	registeredAt time.Time
 }
 
 // RegisterRegion returns a new region (see Region.Register).
-func RegisterRegion(code geo.RegionCode, nameKy, nameRu string, kind Kind, now time.Time) (*Region, error) {
+func RegisterRegion(code geo.RegionCode, names lang.Names, kind Kind, now time.Time) (*Region, error) {
 	r := &Region{}
-	if err := r.Register(code, nameKy, nameRu, kind, now); err != nil {
+	if err := r.Register(code, names, kind, now); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// Register records that the region exists.
-func (r *Region) Register(code geo.RegionCode, nameKy, nameRu string, kind Kind, now time.Time) error {
+// Register records that the region exists, named in Kyrgyz, Russian and
+// English (VP 2.3).
+func (r *Region) Register(code geo.RegionCode, names lang.Names, kind Kind, now time.Time) error {
 	if _, exists := r.Revision(); exists || !r.code.IsZero() {
 		return failure.With(ErrAlreadyRegistered, map[string]string{"code": r.code.String()})
 	}
 	if code.IsZero() {
 		return ErrCodeRequired
 	}
-	ky, okKy := cleanName(nameKy)
-	ru, okRu := cleanName(nameRu)
-	if !okKy || !okRu {
+	ky, okKy := cleanName(names.Ky)
+	ru, okRu := cleanName(names.Ru)
+	en, okEn := cleanName(names.En)
+	if !okKy || !okRu || !okEn {
 		return failure.With(ErrName, map[string]string{"max": strconv.Itoa(MaxName)})
 	}
 	if !kind.Valid() {
 		return failure.With(ErrKind, map[string]string{"kind": text.Clip(string(kind), 24)})
 	}
-	r.record(RegionRegistered{Code: code.String(), NameKy: ky, NameRu: ru, Kind: string(kind), At: now.UTC()})
+	r.record(RegionRegistered{Code: code.String(), NameKy: ky, NameRu: ru, NameEn: en, Kind: string(kind), At: now.UTC()})
 	return nil
 }
 
@@ -166,7 +201,7 @@ func (r *Region) record(e any) {
 func (r *Region) Apply(e any) {
 	if e, ok := e.(RegionRegistered); ok {
 		r.code, _ = geo.ParseRegionCode(e.Code)
-		r.nameKy, r.nameRu, r.kind, r.registeredAt = e.NameKy, e.NameRu, Kind(e.Kind), e.At
+		r.names, r.kind, r.registeredAt = e.Names(), Kind(e.Kind), e.At
 	}
 }
 
@@ -177,10 +212,13 @@ func (r *Region) Stream() string { return StreamFor(r.code) }
 func (r *Region) Code() geo.RegionCode { return r.code }
 
 // NameKy returns the name in Kyrgyz.
-func (r *Region) NameKy() string { return r.nameKy }
+func (r *Region) NameKy() string { return r.names.Ky }
 
 // NameRu returns the name in Russian.
-func (r *Region) NameRu() string { return r.nameRu }
+func (r *Region) NameRu() string { return r.names.Ru }
+
+// Names returns the name in each language.
+func (r *Region) Names() lang.Names { return r.names }
 
 // Kind returns the kind of region.
 func (r *Region) Kind() Kind { return r.kind }

@@ -32,6 +32,7 @@ import (
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/geo"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/region"
@@ -153,7 +154,9 @@ type Sink struct {
 
 // Stats counts what Generate made.
 type Stats struct {
-	Voters, TECs, Precincts, AbroadPrecincts int
+	// DECs counts the district (constituency) commissions; every precinct
+	// also has its PEC.
+	Voters, TECs, DECs, Precincts, AbroadPrecincts int
 	// Movers counts voters who moved precinct during the election;
 	// RepeatMovers those who moved more than once.
 	Movers, RepeatMovers int
@@ -353,23 +356,28 @@ func (g *gen) reference(voters int) {
 	refAt := g.at.Add(-500 * 24 * time.Hour)
 	for _, r := range regions {
 		g.add(region.StreamFor(mustRegion(r.code)), region.RegionRegistered{
-			Code: r.code, NameKy: r.nameKy, NameRu: r.nameRu, Kind: r.kind, At: refAt,
+			Code: r.code, NameKy: r.nameKy, NameRu: r.nameRu, NameEn: regionEn[r.code], Kind: r.kind, At: refAt,
 		})
 	}
-	// Commissions: the CEC, then the TECs, each with one operator.
+	// Commissions: the CEC, then the TECs and the DECs (one constituency
+	// per region at home), each with one operator; the PECs come with
+	// their precincts. Every name in Kyrgyz, Russian and English.
 	cec := commission.MustRef("CEC")
 	g.add(commission.StreamFor(cec), commission.CommissionRegistered{
-		Commission: cec.String(), Name: "Центральная комиссия по выборам и проведению референдумов Кыргызской Республики", At: refAt,
+		Commission: cec.String(), NameKy: cecNames.Ky, NameRu: cecNames.Ru, NameEn: cecNames.En, At: refAt,
 	})
+	dec := 0
 	for ri := range regions {
 		r := &regions[ri]
 		for ti := range r.tecs {
 			ref := commission.MustRef("TEC-" + r.tecs[ti].code)
-			c, err := commission.RegisterCommission(ref, cec, mustRegion(r.code), tecName(r, &r.tecs[ti]), refAt)
-			must(err)
-			must(c.AssignStaff(OperatorOf(ref.String()), commission.RoleOperator, refAt.Add(time.Hour)))
-			g.add(c.Stream(), c.Pending()...)
+			g.commission(ref, cec, r.code, tecNames(r, &r.tecs[ti]), refAt)
 			g.stats.TECs++
+		}
+		if r.kind != string(region.Abroad) {
+			dec++
+			g.commission(commission.MustRef("DEC-"+strconv.Itoa(dec)), cec, r.code, decNames(dec), refAt)
+			g.stats.DECs++
 		}
 	}
 	g.precincts(voters, refAt)
@@ -480,14 +488,11 @@ func (g *gen) precincts(voters int, at time.Time) {
 		}
 	}
 	for _, p := range g.precs {
-		name := "Средняя школа"
-		if p.region.kind == string(region.Abroad) {
-			name = "Генеральное консульство"
-		}
-		g.add(precinct.StreamFor(precinct.MustNumber(p.number)), precinct.PrecinctEstablished{
-			Number: p.number, TEC: p.tecRef.String(), Region: p.region.code, Address: p.addr,
-			Name: name + " №" + strconv.Itoa(1+p.number%97), At: at,
-		})
+		pr, err := precinct.Establish(precinct.MustNumber(p.number), p.tecRef, mustRegion(p.region.code), p.addr.Value(), placeNames(p), at)
+		must(err)
+		g.add(pr.Stream(), pr.Pending()...)
+		// Every precinct has its PEC (УШК), under the precinct's TEC.
+		g.commission(commission.MustRef("PEC-"+strconv.Itoa(p.number)), p.tecRef, p.region.code, pecNames(p.number), at)
 	}
 	g.stats.Precincts = len(g.precs)
 }
@@ -650,15 +655,13 @@ func (g *gen) voter(i int, p *precinctInfo) (_ voter.VoterRegistered, apartment 
 	}, apartment
 }
 
-func tecName(r *regionDef, t *tecDef) string {
-	switch {
-	case r.kind == string(region.Abroad):
-		return "Территориальная избирательная комиссия по выборам за рубежом"
-	case t.district != "":
-		return "Территориальная избирательная комиссия: " + t.district + ", " + r.nameRu
-	default:
-		return "Территориальная избирательная комиссия города " + t.settlements[0]
-	}
+// commission registers commission ref under parent with one operator,
+// OperatorOf(ref), from an hour after at.
+func (g *gen) commission(ref, parent commission.Ref, regionCode string, names lang.Names, at time.Time) {
+	c, err := commission.RegisterCommission(ref, parent, mustRegion(regionCode), names, at)
+	must(err)
+	must(c.AssignStaff(OperatorOf(ref.String()), commission.RoleOperator, at.Add(time.Hour)))
+	g.add(c.Stream(), c.Pending()...)
 }
 
 func mustRegion(code string) geo.RegionCode {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/cec-kg/tizme/domain/consent"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/geo"
+	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/region"
@@ -116,12 +118,12 @@ func TestGenerateRulesAndProportions(t *testing.T) {
 			if got.voters != c.voters || len(rows) != c.voters || stats.Voters != c.voters {
 				t.Errorf("voters %d, rows %d, stats %d; want %d", got.voters, len(rows), stats.Voters, c.voters)
 			}
-			if got.tecs != 54 || got.regions != 10 {
-				t.Errorf("%d TECs in %d regions, want 54 in 10", got.tecs, got.regions)
+			if got.tecs != 54 || got.regions != 10 || got.decs != 9 {
+				t.Errorf("%d TECs and %d DECs in %d regions, want 54 and 9 in 10", got.tecs, got.decs, got.regions)
 			}
 			home, abroad := demodata.Precincts(c.voters)
-			if got.precincts != home+abroad || got.abroad != abroad {
-				t.Errorf("precincts %d (%d abroad), want %d (%d abroad)", got.precincts, got.abroad, home+abroad, abroad)
+			if got.precincts != home+abroad || got.abroad != abroad || got.pecs != got.precincts {
+				t.Errorf("precincts %d (%d abroad) with %d PECs, want %d (%d abroad), each with its PEC", got.precincts, got.abroad, got.pecs, home+abroad, abroad)
 			}
 			if c.voters == 0 {
 				return
@@ -159,11 +161,11 @@ func TestGenerateRulesAndProportions(t *testing.T) {
 
 // found is what check saw.
 type found struct {
-	voters, tecs, regions, precincts, abroad int
-	movers, repeat, flaggedMovers            int
-	statuses                                 map[application.Status]int
-	overdue, crowdest                        int
-	walkthrough                              bool
+	voters, tecs, decs, pecs, regions, precincts, abroad int
+	movers, repeat, flaggedMovers                        int
+	statuses                                             map[application.Status]int
+	overdue, crowdest                                    int
+	walkthrough                                          bool
 }
 
 // check decodes every event, rebuilds the aggregates through their own
@@ -177,6 +179,7 @@ func check(t *testing.T, batches []eventstore.StreamEvents) found {
 	tecRegion := map[string]string{}
 	staff := map[string]bool{}
 	precincts := map[int]bool{}
+	pecTEC := map[int]string{}
 	streams := map[string]bool{}
 	ids := map[string]bool{}
 	pins := map[string]bool{}
@@ -211,12 +214,31 @@ func check(t *testing.T, batches []eventstore.StreamEvents) found {
 		switch e := decoded[0].(type) {
 		case region.RegionRegistered:
 			f.regions++
+			// VP 2.3: every name in Kyrgyz, Russian and English.
+			if !e.Names().Complete() {
+				t.Errorf("region %s names %+v", e.Code, e.Names())
+			}
 		case commission.CommissionRegistered:
+			if !e.Names().Complete() {
+				t.Errorf("commission %s names %+v", e.Commission, e.Names())
+			}
 			if e.Parent == "" {
 				continue
 			}
-			f.tecs++
-			tecRegion[e.Commission] = e.Region
+			switch {
+			case strings.HasPrefix(e.Commission, "TEC-"):
+				f.tecs++
+				tecRegion[e.Commission] = e.Region
+			case strings.HasPrefix(e.Commission, "DEC-"):
+				f.decs++
+			case strings.HasPrefix(e.Commission, "PEC-"):
+				// VC §14: every precinct has its PEC, under its TEC.
+				n, _ := strconv.Atoi(strings.TrimPrefix(e.Commission, "PEC-"))
+				if !precincts[n] || pecTEC[n] != e.Parent {
+					t.Errorf("PEC %s under %s: precinct %d not before it, or of another TEC", e.Commission, e.Parent, n)
+				}
+				f.pecs++
+			}
 			for _, x := range decoded[1:] {
 				if a, ok := x.(commission.StaffMemberAssigned); ok && a.Role == string(commission.RoleOperator) {
 					staff[a.Subject] = true
@@ -233,6 +255,10 @@ func check(t *testing.T, batches []eventstore.StreamEvents) found {
 				t.Fatalf("precinct %d address: %v", e.Number, err)
 			}
 			precincts[e.Number] = true
+			pecTEC[e.Number] = e.TEC
+			if !e.Names().Complete() || !e.Settlement().Complete() || (e.Address.District != "") != e.District().Complete() {
+				t.Errorf("precinct %d names %+v, %+v", e.Number, e.Names(), e.LocalNames)
+			}
 			f.precincts++
 			if e.Region == "ABROAD" {
 				f.abroad++
@@ -433,5 +459,52 @@ func TestLoadTwice(t *testing.T) {
 	}
 	if page.Events[0].Type != region.TypeRegionRegistered {
 		t.Errorf("first event %s, want the regions first", page.Events[0].Type)
+	}
+}
+
+// TestReferenceNamesInThreeLanguages: the demo's reference data carry
+// real Kyrgyz, Russian and English forms (VP 2.3), not one form copied.
+func TestReferenceNamesInThreeLanguages(t *testing.T) {
+	t.Parallel()
+	events, _, _ := generate(t, 3, 0, testNow)
+	codec := domain.NewCodec()
+	want := map[string]lang.Names{
+		"region-KG-GB": {Ky: "Бишкек шаары", Ru: "город Бишкек", En: "Bishkek City"},
+		"region-KG-J":  {Ky: "Жалал-Абад облусу", Ru: "Джалал-Абадская область", En: "Jalal-Abad Region"},
+		"commission-TEC-B01": {Ky: "Баткен райондук аймактык шайлоо комиссиясы", Ru: "Баткенская районная территориальная избирательная комиссия",
+			En: "Batken District Territorial Election Commission"},
+		"commission-TEC-GB1": {Ky: "Бишкек шаарынын Ленин райондук аймактык шайлоо комиссиясы",
+			Ru: "Ленинская районная территориальная избирательная комиссия города Бишкек", En: "Lenin District Territorial Election Commission, Bishkek City"},
+		"commission-TEC-J09": {Ky: "Жалал-Абад шаардык аймактык шайлоо комиссиясы", Ru: "Территориальная избирательная комиссия города Джалал-Абад",
+			En: "Jalal-Abad City Territorial Election Commission"},
+		"commission-PEC-1001": {Ky: "№1001 участкалык шайлоо комиссиясы", Ru: "Участковая избирательная комиссия №1001",
+			En: "Precinct Election Commission No. 1001"},
+	}
+	got := map[string]lang.Names{}
+	for _, b := range events {
+		v, err := codec.Decode(eventstore.RecordedEvent{Stream: b.Stream, Type: b.Events[0].Type, Version: b.Events[0].Version, Data: b.Events[0].Data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch e := v.(type) {
+		case region.RegionRegistered:
+			got[b.Stream] = e.Names()
+		case commission.CommissionRegistered:
+			got[b.Stream] = e.Names()
+		case precinct.PrecinctEstablished:
+			if e.Number == 1001 {
+				if d := e.District(); d != (lang.Names{Ky: "Баткен району", Ru: "Баткенский район", En: "Batken District"}) {
+					t.Errorf("precinct 1001 district %+v", d)
+				}
+				if e.NameEn == "" || e.NameEn == e.NameRu || e.NameKy == e.NameRu {
+					t.Errorf("precinct 1001 names %+v", e.Names())
+				}
+			}
+		}
+	}
+	for stream, w := range want {
+		if got[stream] != w {
+			t.Errorf("%s: names %+v, want %+v", stream, got[stream], w)
+		}
 	}
 }
