@@ -61,6 +61,40 @@ type MyEntry struct {
 	UpdatedAt  time.Time         `json:"updated_at"`
 	// ListUpdatedAt is the list's update time (VP 3.8).
 	ListUpdatedAt *time.Time `json:"list_updated_at"`
+	// Filing is the election the voter's applications go to by default
+	// and until when they can file (VC §13); nil when no election is
+	// ahead.
+	Filing *FilingWindow `json:"filing"`
+}
+
+// FilingWindow says until when a voter can file applications for an
+// election (VC §13). Days are Bishkek calendar days.
+type FilingWindow struct {
+	Election  string         `json:"election"`
+	Title     string         `json:"title"`
+	VotingDay *calendar.Date `json:"voting_day"`
+	// FilingOpens is the first day applications are accepted (the
+	// preliminary list's publication).
+	FilingOpens *calendar.Date `json:"filing_opens"`
+	// FilingOpenUntil is the last day, inclusive: CutoffDays before
+	// voting day.
+	FilingOpenUntil *calendar.Date `json:"filing_open_until"`
+	// Open says whether the voter can file today.
+	Open bool `json:"open"`
+}
+
+// filingWindow is the window of the election a voter files in today
+// (projections.FilingElection, the Cabinet's default election).
+func (s *Server) filingWindow(ctx context.Context) (*FilingWindow, error) {
+	today := calendar.DayOf(s.deps.Now())
+	e, ok, err := projections.FilingElection(ctx, s.deps.DB, today)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &FilingWindow{
+		Election: e.ID, Title: e.Title, VotingDay: dayPtr(e.VotingDay),
+		FilingOpens: dayPtr(e.FilingOpens), FilingOpenUntil: dayPtr(e.FilingCloses), Open: e.FilingOpenOn(today),
+	}, nil
 }
 
 func (s *Server) myEntry(c echo.Context) error {
@@ -98,6 +132,9 @@ func (s *Server) myEntry(c echo.Context) error {
 		return err
 	}
 	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
+		return err
+	}
+	if out.Filing, err = s.filingWindow(ctx); err != nil {
 		return err
 	}
 	noStore(c)
