@@ -8,6 +8,7 @@ import (
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/region"
+	"github.com/cec-kg/tizme/domain/voter"
 )
 
 // The reference-data aggregates (region, commission, precinct, election)
@@ -75,6 +76,25 @@ func (h *handlers) precinctOpen(ctx context.Context, n precinct.Number) error {
 	}
 	if closed, _ := p.Closed(); closed {
 		return failure.With(precinct.ErrClosed, map[string]string{"number": n.String()})
+	}
+	return nil
+}
+
+// entryListed checks that the voter stream holds an entry on the list: an
+// application to exclude it names one that exists and is not removed.
+func (h *handlers) entryListed(ctx context.Context, stream string) error {
+	if err := voter.CheckStream(stream); err != nil {
+		return err
+	}
+	e, err := loadOther(ctx, h, stream, func() *voter.Entry { return voter.New(stream) })
+	if err != nil {
+		return err
+	}
+	switch {
+	case !e.Registered():
+		return voter.ErrNotRegistered
+	case e.Removed():
+		return voter.ErrRemoved
 	}
 	return nil
 }
