@@ -167,6 +167,7 @@ type Entry struct {
 	movesIn    map[string]int
 	since      time.Time // when the entry was registered
 	updated    time.Time // when the last event took effect
+	listedBy   uuid.UUID // the application that registered or last restored the entry
 }
 
 // New returns the entry of stream before any event: register it with
@@ -428,6 +429,7 @@ func (e *Entry) Apply(ev any) {
 		e.precinct, _ = precinct.NumberOf(ev.Precinct)
 		e.source = Source(ev.RegisteredFrom)
 		e.since, e.updated = ev.At, ev.At
+		e.listedBy = ev.ApplicationID
 	case VoterDetailsCorrected:
 		surname, given, patronymic := e.name.Surname(), e.name.Given(), e.name.Patronymic()
 		if ev.Surname != "" {
@@ -475,8 +477,14 @@ func (e *Entry) Apply(ev any) {
 		e.removed = false
 		e.removal = Removal{}
 		e.updated = ev.At
+		e.listedBy = ev.ApplicationID
 	}
 }
+
+// ListedBy returns the application whose approval put the entry on the
+// list (registered it, or last restored it); uuid.Nil when none did. An
+// inclusion's reaction delivered again finds its own work done by it.
+func (e *Entry) ListedBy() uuid.UUID { return e.listedBy }
 
 func addressOf(a geo.Address) Address {
 	return Address{
