@@ -269,8 +269,13 @@ func (s *Server) fileApplication(c echo.Context) error {
 			req.Election = id
 		}
 	}
+	if err := s.checkClaim(ctx, req.Claim, principal(c).PIN); err != nil {
+		return err
+	}
+	// The PIN goes with the stream: a claimed birth date must agree with
+	// it, and an inclusion records it to register the voter on approval.
 	res, err := s.send(c, auth.RoleVoter, commands.SubmitApplication{
-		Envelope: commands.Envelope{IdempotencyKey: key}, VoterRef: commands.VoterRef{Voter: stream},
+		Envelope: commands.Envelope{IdempotencyKey: key}, VoterRef: commands.VoterRef{PIN: principal(c).PIN, Voter: stream},
 		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
 		At: s.deps.Now(),
 	})
