@@ -94,7 +94,7 @@ func TestPublicReadModelsHoldNoPersonalData(t *testing.T) {
 func TestRegistryEveryReadModelTwoWaysAndVerify(t *testing.T) {
 	t.Parallel()
 	history := pmrHistory()
-	for _, script := range [][]rmStep{pdScript(), vappScript(), vcScript(), daScript(), elScript()} {
+	for _, script := range [][]rmStep{pdScript(), append(vappScript(), vaFailScript()...), vcScript(), daScript(), elScript()} {
 		for _, s := range script {
 			history = append(history, pmrStep{s.stream, s.value})
 		}
