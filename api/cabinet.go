@@ -358,8 +358,12 @@ func (s *Server) myApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	views := applicationViews(list, s.deps.Now())
+	for i := range views {
+		views[i].localize(c)
+	}
 	noStore(c)
-	return c.JSON(http.StatusOK, map[string]any{"applications": applicationViews(list, s.deps.Now())})
+	return c.JSON(http.StatusOK, map[string]any{"applications": views})
 }
 
 func (s *Server) myApplication(c echo.Context) error {
@@ -380,8 +384,10 @@ func (s *Server) myApplication(c echo.Context) error {
 	if !ok || a.Voter != stream {
 		return ErrNotFound
 	}
+	view := applicationView(a, s.deps.Now())
+	view.localize(c)
 	noStore(c)
-	return c.JSON(http.StatusOK, applicationView(a, s.deps.Now()))
+	return c.JSON(http.StatusOK, view)
 }
 
 // TimelineItem is one step of the voter's history (VC §18).
@@ -404,6 +410,7 @@ func (s *Server) myTimeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	localizeTimeline(items, requestLang(c))
 	noStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"timeline": items})
 }
