@@ -8,6 +8,12 @@
 //	Submit ──> submitted ──Accept──> accepted ──Assign──> assigned (Assign again to reassign)
 //	                                     └──────Decide─────┴──> approved | rejected (+ VoterNotified)
 //	submitted | accepted | assigned ──Withdraw (the voter)──> withdrawn
+//	approved ──FailExecution (reactions)──> execution failed ──ResolveExecution (staff)──> resolved
+//
+// An approval is carried out by the reactions (Correction, Move,
+// Inclusion, Exclusion say what it changes); one that cannot be is
+// recorded (FailExecution) and waits for the commission's staff
+// (ResolveExecution). The status stays approved throughout.
 //
 // Only staff of the commission the application is addressed to may accept,
 // assign and decide it (ErrForbiddenCommission).
