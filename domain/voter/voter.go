@@ -211,6 +211,9 @@ func (e *Entry) Register(r Registration, now time.Time) error {
 	if birth.After(calendar.DayOf(now)) {
 		return ErrBirthDateInFuture
 	}
+	if birth.Before(MinBirthDate) {
+		return ErrBirthDateTooEarly
+	}
 	e.record(VoterRegistered{
 		PIN:            r.PIN.String(),
 		Surname:        r.Name.Surname(),
@@ -251,6 +254,9 @@ func (e *Entry) CorrectDetails(c Correction, now time.Time) error {
 	if !c.BirthDate.IsZero() && c.BirthDate != e.birthDate {
 		if c.BirthDate.After(calendar.DayOf(now)) {
 			return ErrBirthDateInFuture
+		}
+		if c.BirthDate.Before(MinBirthDate) {
+			return ErrBirthDateTooEarly
 		}
 		ev.BirthDate, changed = c.BirthDate, true
 	}
@@ -500,6 +506,10 @@ func (a Address) value() geo.Address {
 	v, _ := geo.ParseAddress(a.Region, a.District, a.Settlement, a.Street, a.Building)
 	return v
 }
+
+// MinBirthDate is the earliest birth date an entry takes: nobody born
+// before 1900 is alive to vote, and an earlier date is a typing error.
+var MinBirthDate = calendar.MustDate(1900, time.January, 1)
 
 // lastDay is the "today" against which stored PINs are re-parsed: a PIN once
 // accepted never becomes invalid by its birth date.
