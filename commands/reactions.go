@@ -101,11 +101,13 @@ var ReactionEventTypes = []string{
 // commands on b (registered with RegisterAll). Other events are ignored.
 //
 // A reaction's command refused by a rule (a voter removed meanwhile, a
-// correction that the entry already shows) is logged and skipped: the
-// refusal is recorded under its key, the triggering fact stands, and a
-// re-delivery answers the same. Any other error (the database down, the
-// bus closed) is returned, for the caller to deliver the event again
-// later.
+// precinct closed) is logged and not retried: the refusal is recorded
+// under its key, the triggering fact stands, and a re-delivery answers the
+// same. When the command carried out an approval, the refusal is also
+// recorded on the application (RecordExecutionFailure), unless it means
+// the entry already shows the decision (voter.no_change,
+// voter.same_precinct). Any other error (the database down, the bus
+// closed) is returned, for the caller to deliver the event again later.
 func React(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) error {
 	if !slices.Contains(ReactionEventTypes, ev.Type) {
 		return nil
