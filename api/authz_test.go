@@ -98,6 +98,37 @@ func (f *fixture) decidedApplication(t *testing.T) string {
 	return id
 }
 
+// failedApplication files an inclusion for voterAsan, who is on the list
+// already, has op-1 approve it, and waits until the reaction recorded
+// that the approval could not be carried out.
+func (f *fixture) failedApplication(t *testing.T) string {
+	t.Helper()
+	var ans struct {
+		Application string `json:"application"`
+	}
+	f.w.expect(t, call{method: "POST", path: "/api/v1/me/applications", as: &voterAsan,
+		body: map[string]any{"kind": "absent_from_list", "consent": f.consent, "claim": map[string]any{
+			"address": map[string]any{"region": "Бишкек шаары", "settlement": "Бишкек", "street": "Ахунбаев", "building": "1"}}}},
+		http.StatusCreated, "").json(t, &ans)
+	path := "/api/v1/staff/applications/" + ans.Application
+	f.w.expect(t, call{method: "POST", path: path + "/accept", as: &staff0101}, http.StatusOK, "")
+	f.w.expect(t, call{method: "POST", path: path + "/decide", as: &staff0101,
+		body: map[string]any{"outcome": "approved", "reason": "Тизмеге киргизилсин"}}, http.StatusOK, "")
+	waitUntil(t, "the failed execution", func() bool {
+		// The voter's own view: a staff read would be recorded.
+		var v struct {
+			ExecutionFailure *struct{} `json:"execution_failure"`
+		}
+		r := f.w.do(t, call{method: "GET", path: "/api/v1/me/applications/" + ans.Application, as: &voterAsan})
+		if r.status != http.StatusOK {
+			return false
+		}
+		r.json(t, &v)
+		return v.ExecutionFailure != nil
+	})
+	return ans.Application
+}
+
 // matrixRow is one registered route (method and path pattern as echo
 // lists them) with the request that exercises it and the status each
 // caller gets. req runs once per cell, so a cell that changes state makes
@@ -159,6 +190,7 @@ func matrixRows() []matrixRow {
 		{method: "GET", route: public + "/stats/applications", req: getReq(public + "/stats/applications"), want: open},
 		{method: "GET", route: public + "/stats/removals", req: getReq(public + "/stats/removals"), want: open},
 		{method: "GET", route: public + "/info", req: getReq(public + "/info"), want: open},
+		{method: "GET", route: public + "/elections", req: getReq(public + "/elections"), want: open},
 
 		// The Voter's Cabinet: the token's PIN names the voter (VC §10).
 		{method: "GET", route: "/api/v1/me", req: getReq("/api/v1/me"), want: voterOnly},
@@ -210,6 +242,11 @@ func matrixRows() []matrixRow {
 			req: func(t *testing.T, f *fixture) call {
 				return call{method: "POST", path: "/api/v1/staff/applications/" + f.acceptedApplication(t) + "/assign",
 					body: map[string]any{"to": op1}}
+			}},
+		{method: "POST", route: "/api/v1/staff/applications/:id/resolve", want: othersOnly,
+			req: func(t *testing.T, f *fixture) call {
+				return call{method: "POST", path: "/api/v1/staff/applications/" + f.failedApplication(t) + "/resolve",
+					body: map[string]any{"note": "Шайлоочу тизмеде бар."}}
 			}},
 		{method: "POST", route: "/api/v1/staff/applications/:id/decide", want: othersOnly,
 			req: func(t *testing.T, f *fixture) call {

@@ -61,6 +61,40 @@ type MyEntry struct {
 	UpdatedAt  time.Time         `json:"updated_at"`
 	// ListUpdatedAt is the list's update time (VP 3.8).
 	ListUpdatedAt *time.Time `json:"list_updated_at"`
+	// Filing is the election the voter's applications go to by default
+	// and until when they can file (VC §13); nil when no election is
+	// ahead.
+	Filing *FilingWindow `json:"filing"`
+}
+
+// FilingWindow says until when a voter can file applications for an
+// election (VC §13). Days are Bishkek calendar days.
+type FilingWindow struct {
+	Election  string         `json:"election"`
+	Title     string         `json:"title"`
+	VotingDay *calendar.Date `json:"voting_day"`
+	// FilingOpens is the first day applications are accepted (the
+	// preliminary list's publication).
+	FilingOpens *calendar.Date `json:"filing_opens"`
+	// FilingOpenUntil is the last day, inclusive: CutoffDays before
+	// voting day.
+	FilingOpenUntil *calendar.Date `json:"filing_open_until"`
+	// Open says whether the voter can file today.
+	Open bool `json:"open"`
+}
+
+// filingWindow is the window of the election a voter files in today
+// (projections.FilingElection, the Cabinet's default election).
+func (s *Server) filingWindow(ctx context.Context) (*FilingWindow, error) {
+	today := calendar.DayOf(s.deps.Now())
+	e, ok, err := projections.FilingElection(ctx, s.deps.DB, today)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &FilingWindow{
+		Election: e.ID, Title: e.Title, VotingDay: dayPtr(e.VotingDay),
+		FilingOpens: dayPtr(e.FilingOpens), FilingOpenUntil: dayPtr(e.FilingCloses), Open: e.FilingOpenOn(today),
+	}, nil
 }
 
 func (s *Server) myEntry(c echo.Context) error {
@@ -101,6 +135,9 @@ func (s *Server) myEntry(c echo.Context) error {
 		return err
 	}
 	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
+		return err
+	}
+	if out.Filing, err = s.filingWindow(ctx); err != nil {
 		return err
 	}
 	noStore(c)
@@ -235,8 +272,13 @@ func (s *Server) fileApplication(c echo.Context) error {
 			req.Election = id
 		}
 	}
+	if err := s.checkClaim(ctx, req.Claim, principal(c).PIN); err != nil {
+		return err
+	}
+	// The PIN goes with the stream: a claimed birth date must agree with
+	// it, and an inclusion records it to register the voter on approval.
 	res, err := s.send(c, auth.RoleVoter, commands.SubmitApplication{
-		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
+		Envelope: envelope, VoterRef: commands.VoterRef{PIN: principal(c).PIN, Voter: stream},
 		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
 		At: s.deps.Now(),
 	})
@@ -327,8 +369,12 @@ func (s *Server) myApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	views := applicationViews(list, s.deps.Now())
+	for i := range views {
+		views[i].localize(c)
+	}
 	noStore(c)
-	return c.JSON(http.StatusOK, map[string]any{"applications": applicationViews(list, s.deps.Now())})
+	return c.JSON(http.StatusOK, map[string]any{"applications": views})
 }
 
 func (s *Server) myApplication(c echo.Context) error {
@@ -349,8 +395,10 @@ func (s *Server) myApplication(c echo.Context) error {
 	if !ok || a.Voter != stream {
 		return ErrNotFound
 	}
+	view := applicationView(a, s.deps.Now())
+	view.localize(c)
 	noStore(c)
-	return c.JSON(http.StatusOK, applicationView(a, s.deps.Now()))
+	return c.JSON(http.StatusOK, view)
 }
 
 // TimelineItem is one step of the voter's history (VC §18).
@@ -373,6 +421,7 @@ func (s *Server) myTimeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	localizeTimeline(items, requestLang(c))
 	noStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"timeline": items})
 }

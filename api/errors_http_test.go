@@ -328,6 +328,9 @@ func TestIdempotencyKeyErrors(t *testing.T) {
 		"/api/v1/staff/applications/:id/decide": func(t *testing.T) call {
 			return call{as: &staff0101, path: "/api/v1/staff/applications/" + f.acceptedApplication(t) + "/decide", body: decide}
 		},
+		"/api/v1/staff/applications/:id/resolve": func(t *testing.T) call {
+			return call{as: &staff0101, path: "/api/v1/staff/applications/" + f.failedApplication(t) + "/resolve", body: map[string]any{"note": "Текшерилди."}}
+		},
 	}
 	var routes []string
 	for _, r := range w.server.Echo().Routes() {

@@ -176,6 +176,8 @@ func TestPublicEndpointsHoldNoPersonalData(t *testing.T) {
 		g("/precincts", "/precincts?tec="+tec0101, false),
 		g("/precincts", "/precincts?tec="+tec0102+"&region=KG-GB", false),
 		g("/commissions", "/commissions", false),
+		g("/elections", "/elections", true),
+		g("/elections", "/elections?upcoming=true", true),
 	}
 	for _, lang := range []string{"ky", "ru", "en"} {
 		c := g("/info", "/info", false)

@@ -36,6 +36,7 @@ func (s *Server) staffRoutes(g routes) {
 	g.POST("/applications/:id/accept", s.acceptApplication)
 	g.POST("/applications/:id/assign", s.assignApplication)
 	g.POST("/applications/:id/decide", s.decideApplication)
+	g.POST("/applications/:id/resolve", s.resolveExecution)
 }
 
 // onStaff lets through only a principal whom the staff register (the
@@ -89,6 +90,18 @@ type QueueItem struct {
 	AcceptedBy  string        `json:"accepted_by,omitempty"`
 	Assignee    string        `json:"assignee,omitempty"`
 	Anomalies   []string      `json:"anomalies"`
+	// ExecutionFailure is set for status execution_failed: the approved
+	// decision could not be carried out, and why.
+	ExecutionFailure *QueueFailure `json:"execution_failure,omitempty"`
+}
+
+// QueueFailure is why an approved application is back on the to-do.
+type QueueFailure struct {
+	Code     string            `json:"code"`
+	Message  string            `json:"message"`
+	Params   map[string]string `json:"params"`
+	Command  string            `json:"command,omitempty"`
+	FailedAt time.Time         `json:"failed_at"`
 }
 
 // staffQueue lists the commission's open applications, overdue first,
@@ -115,7 +128,7 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 	var v problem.ValidationError
 	if st := c.QueryParam("status"); st != "" {
 		switch st {
-		case projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned:
+		case projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned, projections.QueueExecutionFailed:
 			args = append(args, st)
 			where = append(where, fmt.Sprintf("status = $%d", len(args)))
 		default:
@@ -156,9 +169,10 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 	}
 	args = append(args, perPage, (page-1)*perPage)
 	rows, err := s.deps.DB.Query(c.Request().Context(), `SELECT application_id, receipt, kind, status, received_at, decision_due,
-			`+overdue+`, coalesce(accepted_by, ''), coalesce(assignee, ''), anomalies
+			`+overdue+`, coalesce(accepted_by, ''), coalesce(assignee, ''), anomalies,
+			failure_code, failure_params, coalesce(failure_command, ''), failed_at
 		FROM `+projections.TableStaffQueue+` WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY 7 DESC, decision_due, received_at, application_id
+		ORDER BY status = '`+projections.QueueExecutionFailed+`' DESC, 7 DESC, decision_due, received_at, application_id
 		LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args)), args...)
 	if err != nil {
 		return err
@@ -166,8 +180,20 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
 		var q QueueItem
 		var due time.Time
-		err := r.Scan(&q.Application, &q.Receipt, &q.Kind, &q.Status, &q.ReceivedAt, &due, &q.Overdue, &q.AcceptedBy, &q.Assignee, &q.Anomalies)
+		var code *string
+		var params map[string]string
+		var command string
+		var failedAt *time.Time
+		err := r.Scan(&q.Application, &q.Receipt, &q.Kind, &q.Status, &q.ReceivedAt, &due, &q.Overdue, &q.AcceptedBy, &q.Assignee, &q.Anomalies,
+			&code, &params, &command, &failedAt)
 		q.DecisionDue, q.ReceivedAt = dateOf(due), q.ReceivedAt.UTC()
+		if code != nil && failedAt != nil {
+			if params == nil {
+				params = map[string]string{}
+			}
+			q.ExecutionFailure = &QueueFailure{Code: *code, Message: failureMessage(*code, params, requestLang(c)), Params: params,
+				Command: command, FailedAt: failedAt.UTC()}
+		}
 		if q.Anomalies == nil {
 			q.Anomalies = []string{}
 		}
@@ -241,6 +267,7 @@ func (s *Server) staffApplication(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := principal(c)
 	out := StaffApplication{Application: applicationFromAggregate(a, s.deps.Now()), Claim: claimView(a.Claim())}
+	out.Application.localize(c)
 	e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
 	if err != nil {
 		return err
@@ -298,6 +325,7 @@ func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *app
 		return err
 	}
 	view := applicationFromAggregate(a, s.deps.Now())
+	view.localize(c)
 	view.Position = &res.Position
 	return c.JSON(http.StatusOK, view)
 }

@@ -32,6 +32,9 @@ type ApplicationView struct {
 	Reason     string     `json:"reason,omitempty"`
 	DecidedAt  *time.Time `json:"decided_at,omitempty"`
 	ClosedAt   *time.Time `json:"closed_at,omitempty"`
+	// ExecutionFailure is the approval that could not be carried out, if
+	// any (its message in the caller's language).
+	ExecutionFailure *ExecutionFailureView `json:"execution_failure,omitempty"`
 	// Position is the log position of the change just made, for a client
 	// that waits for the read models to show it.
 	Position *eventstore.Position `json:"position,omitempty"`
@@ -45,7 +48,7 @@ func applicationView(a projections.VoterApplication, now time.Time) ApplicationV
 	v := ApplicationView{
 		Application: a.ApplicationID, Receipt: a.Receipt, Kind: a.Kind, Commission: a.Commission, Election: a.ElectionID,
 		Status: a.Status, SubmittedAt: a.SubmittedAt.UTC(), DecisionDue: a.DecisionDue, Outcome: a.Outcome, Reason: a.Reason,
-		DecidedAt: utcPtr(a.DecidedAt),
+		DecidedAt: utcPtr(a.DecidedAt), ExecutionFailure: failureFromRow(a.Failure),
 	}
 	v.Overdue = isOpen(a.Status) && projections.StaffQueueOverdue(a.DecisionDue, now)
 	if a.DecidedAt != nil {
@@ -69,6 +72,7 @@ func applicationFromAggregate(a *application.Application, now time.Time) Applica
 		Application: a.ID(), Receipt: a.Receipt().String(), Kind: string(a.Kind()), Commission: a.Commission().String(),
 		Election: a.ElectionID().String(), Status: string(a.Status()), SubmittedAt: a.SubmittedAt().UTC(),
 		DecisionDue: a.DecisionDue(), Overdue: a.Overdue(now), AcceptedBy: a.AcceptedBy(), Assignee: a.Assignee(),
+		ExecutionFailure: failureFromAggregate(a),
 	}
 	if d, ok := a.Decision(); ok {
 		v.Outcome, v.Reason = string(d.Outcome), d.Reason

@@ -106,7 +106,9 @@ func RegisterAll(b *Bus, d Deps) error {
 		Register(b, h.assignApplication()),
 		Register(b, h.decideApplication()),
 		Register(b, h.withdrawApplication()),
-		Register(b, h.recordDataAccess()), // staff reads of personal data, for auditors
+		Register(b, h.recordExecutionFailure()),      // by the reactions
+		Register(b, h.resolveApplicationExecution()), // staff, after a failure
+		Register(b, h.recordDataAccess()),            // staff reads of personal data, for auditors
 		// Reference data.
 		Register(b, h.registerRegion()),
 		Register(b, h.registerCommission()),

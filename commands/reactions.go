@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,7 +25,11 @@ import (
 
 // Reactions (process managers) are command handlers triggered by events:
 //
-//	ApplicationDecided (approved)          -> CorrectVoterDetails (Correction), MoveVoter (Move)
+//	ApplicationDecided (approved)          -> CorrectVoterDetails (Correction), MoveVoter (Move),
+//	                                          RegisterVoter or RestoreVoter (Inclusion, VC §7),
+//	                                          RemoveVoter (Exclusion of the other entry)
+//	                                          and, when one cannot be carried out,
+//	                                          RecordExecutionFailure
 //	VoterMovedPrecinct (for an election)   -> FlagRepeatMover
 //	VoterRegistered                        -> FlagCrowdedAddress (with Deps.Addresses)
 //	VoterDetailsCorrected (new address)    -> FlagCrowdedAddress (with Deps.Addresses)
@@ -37,11 +42,24 @@ import (
 // append. Every event a reaction records carries the triggering event's
 // ID as its causation and the triggering event's correlation.
 //
-// An approved inclusion (absent_from_list) or exclusion
-// (exclude_other_entry) has no reaction: a voter stream cannot give back
-// the PIN a registration needs, and a removal's reason and basis are for
-// staff to establish. Staff carry them out with RegisterVoter / RemoveVoter
-// / RestoreVoter citing the application.
+// An approved decision that cannot be carried out is never dropped
+// silently: when its command is refused by a rule (the precinct closed
+// meanwhile, the entry to exclude removed already), or cannot be built
+// (an inclusion without the PIN, name, passport or precinct a registration
+// needs), the reaction records ApplicationExecutionFailed on the
+// application with the refusal's code. The application then waits in the
+// commission's to-do (the staff queue) until staff carry the decision out
+// by hand and resolve it (ResolveApplicationExecution). A refusal that
+// means the entry already shows the decision (voter.no_change,
+// voter.same_precinct) is not a failure.
+//
+// An inclusion registers the voter (RegisterVoter, source "application",
+// with the PIN the filing recorded) or, for an entry removed earlier,
+// restores it (RestoreVoter, the decision's reason as the reason); an
+// entry already on the list is a failure (voter.already_registered) for
+// staff to look at. An exclusion removes the entry the applicant named
+// (RemoveVoter, reason "other", the decision's reason as the note and the
+// application's receipt as the basis).
 
 // ReactorActor is the Meta.Actor of the commands reactions send.
 const ReactorActor = "system:reactions"
@@ -53,8 +71,14 @@ const ReactorActor = "system:reactions"
 const (
 	ReactionApprovedCorrection = "approved-correction"
 	ReactionApprovedMove       = "approved-move"
+	ReactionApprovedInclusion  = "approved-inclusion"
+	ReactionApprovedRestore    = "approved-restore"
+	ReactionApprovedExclusion  = "approved-exclusion"
 	ReactionRepeatMover        = "repeat-mover"
 	ReactionCrowdedAddress     = "crowded-address"
+	// ReactionExecutionFailed prefixes the reaction whose command failed:
+	// "execution-failed/approved-move".
+	ReactionExecutionFailed = "execution-failed"
 )
 
 // ReactionKey returns the idempotency key of the command that reaction
@@ -78,20 +102,22 @@ var ReactionEventTypes = []string{
 // commands on b (registered with RegisterAll). Other events are ignored.
 //
 // A reaction's command refused by a rule (a voter removed meanwhile, a
-// correction that the entry already shows) is logged and skipped: the
-// refusal is recorded under its key, the triggering fact stands, and a
-// re-delivery answers the same. Any other error (the database down, the
-// bus closed) is returned, for the caller to deliver the event again
-// later.
+// precinct closed) is logged and not retried: the refusal is recorded
+// under its key, the triggering fact stands, and a re-delivery answers the
+// same. When the command carried out an approval, the refusal is also
+// recorded on the application (RecordExecutionFailure), unless it means
+// the entry already shows the decision (voter.no_change,
+// voter.same_precinct). Any other error (the database down, the bus
+// closed) is returned, for the caller to deliver the event again later.
 func React(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) error {
 	if !slices.Contains(ReactionEventTypes, ev.Type) {
 		return nil
 	}
-	cmds, err := reactionsTo(ctx, b, ev)
+	reactions, err := reactionsTo(ctx, b, ev)
 	if err != nil {
 		return fmt.Errorf("react to %s %s: %w", ev.Type, ev.ID, err)
 	}
-	if len(cmds) == 0 {
+	if len(reactions) == 0 {
 		return nil
 	}
 	correlation := ev.Metadata.CorrelationID
@@ -104,30 +130,63 @@ func React(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) error {
 		Actor:         ReactorActor,
 		RequestID:     ev.Metadata.RequestID,
 	})
-	for _, cmd := range cmds {
+	send := func(cmd Command) (error, error) {
 		if !b.handles(cmd.CommandName()) {
-			continue
+			return nil, nil
 		}
 		_, err := b.Send(ctx, cmd)
 		switch {
 		case err == nil:
+			return nil, nil
 		case errors.Is(err, ErrRejected):
 			b.cfg.Logger.WarnContext(ctx, "reaction refused", "command", cmd.CommandName(), "key", cmd.Key(),
 				"event", ev.ID.String(), "event_type", ev.Type, "code", b.cfg.Errors.encode(err).Code)
+			return err, nil
 		default:
-			return fmt.Errorf("react to %s %s: %w", ev.Type, ev.ID, err)
+			return nil, fmt.Errorf("react to %s %s: %w", ev.Type, ev.ID, err)
+		}
+	}
+	for _, r := range reactions {
+		refused, err := send(r.cmd)
+		if err != nil {
+			return err
+		}
+		if refused == nil || r.carriesOut == uuid.Nil {
+			continue
+		}
+		w := b.cfg.Errors.encode(refused)
+		if w.Code == string(voter.ErrNoChange.Code()) || w.Code == string(voter.ErrSamePrecinct.Code()) {
+			continue // the entry already shows the decision
+		}
+		if _, err := send(RecordExecutionFailure{
+			Envelope:    Envelope{IdempotencyKey: ReactionKey(ReactionExecutionFailed+"/"+r.name, ev.ID)},
+			Application: r.carriesOut, Command: r.cmd.CommandName(), Code: w.Code, Params: w.Params,
+			Detail: w.Message, At: r.at,
+		}); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
+// reaction is one command a reaction sends.
+type reaction struct {
+	name string
+	cmd  Command
+	// carriesOut is the application whose approval cmd carries out (a
+	// refusal is then recorded on it), and at the decision's time.
+	carriesOut uuid.UUID
+	at         time.Time
+}
+
 // reactionsTo returns the commands that react to ev.
-func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]Command, error) {
+func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]reaction, error) {
 	decoded, err := b.cfg.Codec.Decode(ev)
 	if err != nil {
 		return nil, err
 	}
 	key := func(reaction string) Envelope { return Envelope{IdempotencyKey: ReactionKey(reaction, ev.ID)} }
+	one := func(name string, cmd Command) []reaction { return []reaction{{name: name, cmd: cmd}} }
 	switch e := decoded.(type) {
 	case application.ApplicationDecided:
 		if e.Outcome != string(application.Approved) {
@@ -144,9 +203,12 @@ func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]Co
 		if err != nil {
 			return nil, err
 		}
-		var cmds []Command
+		var out []reaction
+		add := func(name string, cmd Command) {
+			out = append(out, reaction{name: name, cmd: cmd, carriesOut: id, at: e.At})
+		}
 		if c, ok := a.Correction(); ok {
-			cmds = append(cmds, CorrectVoterDetails{
+			add(ReactionApprovedCorrection, CorrectVoterDetails{
 				Envelope:    key(ReactionApprovedCorrection),
 				VoterRef:    VoterRef{Voter: a.Voter()},
 				Name:        nameInput(c.Name),
@@ -158,7 +220,7 @@ func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]Co
 			})
 		}
 		if m, ok := a.Move(); ok {
-			cmds = append(cmds, MoveVoter{
+			add(ReactionApprovedMove, MoveVoter{
 				Envelope:    key(ReactionApprovedMove),
 				VoterRef:    VoterRef{Voter: a.Voter()},
 				To:          m.To.Int(),
@@ -168,21 +230,85 @@ func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]Co
 				At:          e.At,
 			})
 		}
-		return cmds, nil
+		if r, missing, ok := a.Inclusion(); ok {
+			cmd, err := inclusion(ctx, b, a, r, missing, ev.ID, e)
+			if err != nil {
+				return nil, err
+			}
+			if cmd == nil {
+				// carried out on an earlier delivery
+			} else if _, failed := cmd.(RecordExecutionFailure); failed {
+				out = append(out, reaction{name: ReactionApprovedInclusion, cmd: cmd})
+			} else {
+				add(ReactionApprovedInclusion, cmd)
+			}
+		}
+		if stream, r, ok := a.Exclusion(); ok {
+			add(ReactionApprovedExclusion, RemoveVoter{
+				Envelope:    key(ReactionApprovedExclusion),
+				VoterRef:    VoterRef{Voter: stream},
+				Reason:      string(r.Reason),
+				Note:        r.Note,
+				Basis:       r.Basis,
+				Application: r.ApplicationID,
+				At:          e.At,
+			})
+		}
+		return out, nil
 	case voter.VoterMovedPrecinct:
 		if e.ElectionID == "" {
 			return nil, nil
 		}
-		return []Command{FlagRepeatMover{Envelope: key(ReactionRepeatMover), Voter: ev.Stream, Election: e.ElectionID, At: e.At}}, nil
+		return one(ReactionRepeatMover, FlagRepeatMover{Envelope: key(ReactionRepeatMover), Voter: ev.Stream, Election: e.ElectionID, At: e.At}), nil
 	case voter.VoterRegistered:
-		return []Command{crowded(key(ReactionCrowdedAddress), e.Address, e.At)}, nil
+		return one(ReactionCrowdedAddress, crowded(key(ReactionCrowdedAddress), e.Address, e.At)), nil
 	case voter.VoterDetailsCorrected:
 		if e.Address == nil {
 			return nil, nil
 		}
-		return []Command{crowded(key(ReactionCrowdedAddress), *e.Address, e.At)}, nil
+		return one(ReactionCrowdedAddress, crowded(key(ReactionCrowdedAddress), *e.Address, e.At)), nil
 	}
 	return nil, nil
+}
+
+// inclusion returns the command that carries out an approved inclusion
+// (VC §7): RestoreVoter for an entry removed earlier, RegisterVoter for a
+// voter without one, RecordExecutionFailure when the entry is on the list
+// already or the application lacks what a registration needs.
+func inclusion(ctx context.Context, b *Bus, a *application.Application, r voter.Registration, missing []string,
+	decided uuid.UUID, e application.ApplicationDecided) (Command, error) {
+	env := Envelope{IdempotencyKey: ReactionKey(ReactionApprovedInclusion, decided)}
+	entry, err := Load(ctx, b.cfg.Store, b.cfg.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
+	if err != nil {
+		return nil, err
+	}
+	fail := func(code string, params map[string]string, detail string) Command {
+		return RecordExecutionFailure{Envelope: Envelope{IdempotencyKey: ReactionKey(ReactionExecutionFailed+"/"+ReactionApprovedInclusion, decided)},
+			Application: a.ID(), Code: code, Params: params, Detail: detail, At: e.At}
+	}
+	switch {
+	case entry.ListedBy() == a.ID():
+		return nil, nil // done on an earlier delivery
+	case entry.Registered() && entry.Removed():
+		return RestoreVoter{Envelope: Envelope{IdempotencyKey: ReactionKey(ReactionApprovedRestore, decided)}, VoterRef: VoterRef{Voter: a.Voter()}, Reason: e.Reason, Application: a.ID(), At: e.At}, nil
+	case entry.Registered():
+		return fail(string(voter.ErrAlreadyRegistered.Code()), nil, voter.ErrAlreadyRegistered.Error()), nil
+	case len(missing) > 0:
+		return fail(string(application.ErrDataMissing.Code()), map[string]string{"fields": strings.Join(missing, ", ")},
+			application.ErrDataMissing.Error()+": "+strings.Join(missing, ", ")), nil
+	}
+	return RegisterVoter{
+		Envelope:    env,
+		PIN:         r.PIN.String(),
+		Name:        *nameInput(r.Name),
+		BirthDate:   dateString(r.BirthDate),
+		Passport:    r.Passport.String(),
+		Address:     *addressInput(r.Address),
+		Precinct:    r.Precinct.Int(),
+		Source:      string(r.Source),
+		Application: r.ApplicationID,
+		At:          e.At,
+	}, nil
 }
 
 func crowded(env Envelope, a voter.Address, at time.Time) Command {

@@ -109,7 +109,9 @@ func TestApprovedCorrectionChangesTheVoter(t *testing.T) {
 }
 
 // TestRefusedReactionIsSkipped: an approval the entry can no longer take
-// (the voter was removed meanwhile) is logged and skipped, not retried.
+// (the voter was removed meanwhile) is not retried, and not dropped
+// silently: the application records the failure once, for the
+// commission's to-do (issue 10 item 4).
 func TestRefusedReactionIsSkipped(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{})
@@ -123,6 +125,14 @@ func TestRefusedReactionIsSkipped(t *testing.T) {
 	w.react(t, decided)
 	if got := w.types(t, f.voter); len(got) != 2 || got[1] != voter.TypeVoterRemoved {
 		t.Fatalf("voter events %v", got)
+	}
+	got := w.types(t, application.StreamFor(f.answer.Application))
+	if len(got) != 5 || got[4] != application.TypeApplicationExecutionFailed {
+		t.Fatalf("application events %v, want one failure after the decision", got)
+	}
+	failed, ev := lastOf[application.ApplicationExecutionFailed](t, w, application.StreamFor(f.answer.Application))
+	if failed.Command != commands.NameMoveVoter || failed.Code != "voter.removed" || ev.Metadata.CausationID != decided.ID.String() {
+		t.Fatalf("ApplicationExecutionFailed %+v, metadata %+v", failed, ev.Metadata)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/region"
+	"github.com/cec-kg/tizme/domain/voter"
 )
 
 // The reference-data aggregates (region, commission, precinct, election)
@@ -115,4 +116,23 @@ func (p PlaceNamesInput) parse(name string, a geo.Address) precinct.PlaceNames {
 		District:   orEverywhere(p.District.names(), a.District()),
 		Settlement: orEverywhere(p.Settlement.names(), a.Settlement()),
 	}
+}
+
+// entryListed checks that the voter stream holds an entry on the list: an
+// application to exclude it names one that exists and is not removed.
+func (h *handlers) entryListed(ctx context.Context, stream string) error {
+	if err := voter.CheckStream(stream); err != nil {
+		return err
+	}
+	e, err := loadOther(ctx, h, stream, func() *voter.Entry { return voter.New(stream) })
+	if err != nil {
+		return err
+	}
+	switch {
+	case !e.Registered():
+		return voter.ErrNotRegistered
+	case e.Removed():
+		return voter.ErrRemoved
+	}
+	return nil
 }

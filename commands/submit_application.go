@@ -11,6 +11,7 @@ import (
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/consent"
 	"github.com/cec-kg/tizme/domain/election"
+	"github.com/cec-kg/tizme/domain/person"
 )
 
 // NameSubmitApplication is persisted: never change it.
@@ -131,6 +132,10 @@ func (h *handlers) submission(c SubmitApplication) (application.Submission, erro
 	if s.Voter, err = h.voterStream(c.VoterRef, c.At); err != nil {
 		return s, err
 	}
+	if c.PIN != "" {
+		// voterStream read it and checked that it names s.Voter.
+		s.PIN, _ = person.ParsePIN(c.PIN, calendar.DayOf(c.At))
+	}
 	if c.Commission != "" {
 		if s.Commission, err = commission.ParseRef(c.Commission); err != nil {
 			return s, err
@@ -179,6 +184,19 @@ func (h *handlers) submitApplication() Decider[SubmitApplication, *application.A
 					return nil, election.ErrNotScheduled
 				}
 				s.Calendar = e.Calendar()
+			}
+			// A claim that names a precinct or another entry must name one
+			// that an approval can act on: refused now rather than
+			// approved and then not carried out.
+			if n := s.Claim.Precinct; !n.IsZero() {
+				if err := h.precinctOpen(ctx, n); err != nil {
+					return nil, err
+				}
+			}
+			if other := s.Claim.OtherEntry; other != "" && other != s.Voter {
+				if err := h.entryListed(ctx, other); err != nil {
+					return nil, err
+				}
 			}
 			if c.Consent != uuid.Nil {
 				k, err := loadOther(ctx, h, consent.StreamFor(c.Consent), func() *consent.Consent { return consent.New(c.Consent) })

@@ -17,7 +17,8 @@ func TestNewCodecRegistersEverything(t *testing.T) {
 	types := c.Types()
 	// Persisted names: this list changes only by adding.
 	want := []string{
-		"AnomalyFlagged", "ApplicationAccepted", "ApplicationAssigned", "ApplicationDecided", "ApplicationSubmitted",
+		"AnomalyFlagged", "ApplicationAccepted", "ApplicationAssigned", "ApplicationDecided",
+		"ApplicationExecutionFailed", "ApplicationExecutionResolved", "ApplicationSubmitted",
 		"ApplicationWithdrawn", "CommissionRegistered", "ConsentGiven", "ConsentWithdrawn", "ElectionCalendarChanged",
 		"ElectionScheduled", "PrecinctAddressChanged", "PrecinctBoundarySet", "PrecinctClosed", "PrecinctEstablished",
 		"RegionRegistered", "StaffMemberAssigned", "StaffMemberRevoked",
@@ -28,7 +29,7 @@ func TestNewCodecRegistersEverything(t *testing.T) {
 		t.Errorf("registered types %v, want %v", types, want)
 	}
 	// Versions past 1 (names kept per language: issue 10 item 13).
-	current := map[string]int{"CommissionRegistered": 2, "RegionRegistered": 2, "PrecinctEstablished": 2, "PrecinctAddressChanged": 2}
+	current := map[string]int{"CommissionRegistered": 2, "RegionRegistered": 2, "PrecinctEstablished": 2, "PrecinctAddressChanged": 2, "ApplicationSubmitted": 2}
 	for _, name := range types {
 		v := max(current[name], 1)
 		for k := 1; k <= v; k++ {

@@ -32,5 +32,6 @@ func Registry() ([]Projection, *eventstore.Codec) {
 		NewVoterApplications(),
 		NewVoterConsents(),
 		NewDataAccess(),
+		NewElections(),
 	}, domain.NewCodec()
 }

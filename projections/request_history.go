@@ -46,6 +46,10 @@ const (
 	HistoryMovedPrecinct        = "moved_precinct"
 	HistoryVoterRemoved         = "voter_removed"
 	HistoryVoterRestored        = "voter_restored"
+	// HistoryExecutionFailed: an approval could not be carried out;
+	// HistoryExecutionResolved: staff dealt with it.
+	HistoryExecutionFailed   = "application_execution_failed"
+	HistoryExecutionResolved = "application_execution_resolved"
 )
 
 // RequestHistory is the voter's full timeline (VC §18): consents given and
@@ -79,6 +83,10 @@ const (
 //	  moved_precinct         {from, to, reason, election_id?}
 //	  voter_removed          {reason, note?, basis}
 //	  voter_restored         {reason}
+//	  application_execution_failed   {code, params, command}: the approval
+//	                         could not be carried out, and why (a code of
+//	                         the error catalogue with its parameters)
+//	  application_execution_resolved {note, by}
 //	The detail never holds a PIN, birth date, passport or address: a
 //	correction lists which fields changed, not their values.
 //
@@ -107,6 +115,7 @@ func (RequestHistory) EventTypes() []string {
 		application.TypeApplicationSubmitted, application.TypeApplicationAccepted,
 		application.TypeApplicationAssigned, application.TypeApplicationDecided,
 		application.TypeApplicationWithdrawn, application.TypeVoterNotified,
+		application.TypeApplicationExecutionFailed, application.TypeApplicationExecutionResolved,
 		voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterMovedPrecinct,
 		voter.TypeVoterRemoved, voter.TypeVoterRestored,
 	}
@@ -218,6 +227,16 @@ func (p RequestHistory) Apply(ctx context.Context, b *Batch) error {
 			// come from the stream's reference.
 			en.voter, en.at, en.kind = v.Voter, v.At, HistoryVoterNotified
 			en.detail = map[string]any{"channel": v.Channel, "language": v.Language, "outcome": v.Outcome, "summary": v.Summary}
+		case application.ApplicationExecutionFailed:
+			en.voter, en.at, en.kind = v.Voter, v.At, HistoryExecutionFailed
+			params := v.Params
+			if params == nil {
+				params = map[string]string{}
+			}
+			en.detail = map[string]any{"code": v.Code, "params": params, "command": v.Command}
+		case application.ApplicationExecutionResolved:
+			en.at, en.kind = v.At, HistoryExecutionResolved
+			en.detail = map[string]any{"note": v.Note, "by": v.By}
 		case voter.VoterRegistered:
 			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryVoterRegistered, v.ApplicationID
 			en.detail = map[string]any{"precinct": v.Precinct, "registered_from": v.RegisteredFrom}

@@ -350,3 +350,33 @@ func TestRequestHistoryRows(t *testing.T) {
 		t.Errorf("columns %v", cols)
 	}
 }
+
+// TestRequestHistoryExecutionFailure: the voter's timeline shows that an
+// approval could not be carried out, why, and that staff resolved it.
+func TestRequestHistoryExecutionFailure(t *testing.T) {
+	t.Parallel()
+	e := rmTwoWays(t, projections.NewRequestHistory(), append(rmScript(), rmFailed(95), rmResolved(96)))
+	rows, err := e.pool.Query(context.Background(), `SELECT voter, kind, coalesce(application_id::text, ''), coalesce(receipt, ''), detail::text
+		FROM request_history WHERE kind LIKE 'application_execution%' ORDER BY commit_pos, prepare_pos`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var v, kind, app, receipt, detail string
+		if err := rows.Scan(&v, &kind, &app, &receipt, &detail); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s|%s|%s|%v|%s", v, kind, app, receipt == rmReceipt(rmApp1, 20), detail))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		rmVoterA + `|application_execution_failed|` + rmApp1.String() + `|true|{"code": "precinct.closed", "params": {"number": "1002"}, "command": "voter.move"}`,
+		rmVoterA + `|application_execution_resolved|` + rmApp1.String() + `|true|{"by": "staff-1", "note": "moved by hand"}`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got\n%v\nwant\n%v", got, want)
+	}
+}

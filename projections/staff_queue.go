@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -37,6 +38,10 @@ const (
 	QueueSubmitted = "submitted"
 	QueueAccepted  = "accepted"
 	QueueAssigned  = "assigned"
+	// QueueExecutionFailed: an approved decision that could not be carried
+	// out (ApplicationExecutionFailed), back on the commission's to-do
+	// until staff resolve it (ApplicationExecutionResolved).
+	QueueExecutionFailed = "execution_failed"
 )
 
 // StaffQueueOverdueSQL returns the SQL condition, over a staff_queue row,
@@ -44,9 +49,10 @@ const (
 // date bound to the query parameter param (such as "$4"), which the caller
 // binds to StaffQueueOverdueArg of its own clock. Overdue depends on the
 // clock, so it is not a column, and the database's clock is never asked:
-// the rule is election.DecisionOverdue's.
+// the rule is election.DecisionOverdue's. A failed execution is not
+// overdue: its decision was made.
 func StaffQueueOverdueSQL(param string) string {
-	return `decision_due < ` + param + `::date`
+	return `(status <> '` + QueueExecutionFailed + `' AND decision_due < ` + param + `::date)`
 }
 
 // StaffQueueOverdueArg returns the value to bind to StaffQueueOverdueSQL's
@@ -63,9 +69,11 @@ func StaffQueueOverdue(due calendar.Date, now time.Time) bool {
 
 // StaffQueue is the staff work queue (VC §17–18): per commission, the open
 // applications (submitted, accepted or assigned; not decided, not
-// withdrawn). A decision or a withdrawal deletes the application's row: the
-// queue holds open work only (the request history keeps the rest). Not
-// public.
+// withdrawn), and the approved ones whose decision could not be carried
+// out (execution_failed, with the refusal's code, until staff resolve
+// it). A decision or a withdrawal deletes the application's row, a failed
+// execution puts it back, its resolution deletes it again: the queue holds
+// open work only (the request history keeps the rest). Not public.
 //
 // Table staff_queue, one row per open application:
 //
@@ -79,7 +87,7 @@ func StaffQueueOverdue(due calendar.Date, now time.Time) bool {
 //	decision_due   date         the last Bishkek day for the decision, as
 //	                            fixed at filing (VC §18). Overdue is not
 //	                            stored: see StaffQueueOverdueSQL.
-//	status         text         submitted | accepted | assigned
+//	status         text         submitted | accepted | assigned | execution_failed
 //	accepted_by    text         staff subject who accepted, or NULL
 //	assignee       text         staff subject assigned, or NULL
 //	updated_at     timestamptz  time of the last event applied to the row
@@ -87,6 +95,11 @@ func StaffQueueOverdue(due calendar.Date, now time.Time) bool {
 //	                            voter, sorted: repeat_mover (subject = voter
 //	                            stream), crowded_address (subject = the
 //	                            voter's current address key)
+//	failure_code   text         execution_failed: the refusal's code
+//	                            ("precinct.closed", "application.data_missing")
+//	failure_params jsonb        its message parameters ({} when none)
+//	failure_command text        the refused command, '' when none was built
+//	failed_at      timestamptz  when the execution failed
 //
 // Table staff_queue_voters (internal): voter text primary key,
 // address_key text (geo.Address.Key of the voter's current address).
@@ -110,6 +123,7 @@ func (StaffQueue) EventTypes() []string {
 		application.TypeApplicationSubmitted, application.TypeApplicationAccepted,
 		application.TypeApplicationAssigned, application.TypeApplicationDecided,
 		application.TypeApplicationWithdrawn,
+		application.TypeApplicationExecutionFailed, application.TypeApplicationExecutionResolved,
 		voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected,
 		anomaly.TypeAnomalyFlagged,
 	}
@@ -133,7 +147,11 @@ func (StaffQueue) Tables() []Table {
 				accepted_by    text,
 				assignee       text,
 				updated_at     timestamptz NOT NULL,
-				anomalies      text[] NOT NULL DEFAULT '{}')`,
+				anomalies      text[] NOT NULL DEFAULT '{}',
+				failure_code   text,
+				failure_params jsonb,
+				failure_command text,
+				failed_at      timestamptz)`,
 			Indexes: []Index{
 				{Name: "due", On: "(commission, decision_due, received_at)"},
 				{Name: "voter", On: "(voter)"},
@@ -165,6 +183,8 @@ var sqAppStaging = Staging{Name: "sq_app_stage", Columns: []Column{
 	{Name: "receipt", Type: "text"}, {Name: "kind", Type: "text"}, {Name: "received_at", Type: "timestamptz"},
 	{Name: "decision_due", Type: "text"}, {Name: "status", Type: "text"}, {Name: "accepted_by", Type: "text"},
 	{Name: "assignee", Type: "text"}, {Name: "updated_at", Type: "timestamptz"},
+	{Name: "failure_code", Type: "text"}, {Name: "failure_params", Type: "text"}, {Name: "failure_command", Type: "text"},
+	{Name: "failed_at", Type: "timestamptz"},
 }}
 
 // sqApp is the net effect of a batch on one application stream.
@@ -172,6 +192,8 @@ type sqApp struct {
 	op byte // 'f' full row, 'p' patch of an existing row, 'd' delete
 	// Set for a full row.
 	sub *application.ApplicationSubmitted
+	// Set for a full row of a failed execution.
+	failed *application.ApplicationExecutionFailed
 	// Set by the batch; nil means unchanged (patch).
 	status, acceptedBy, assignee *string
 	updated                      time.Time
@@ -221,6 +243,17 @@ func (p StaffQueue) Apply(ctx context.Context, b *Batch) error {
 			*app(e.Stream) = sqApp{op: 'd'}
 		case application.ApplicationWithdrawn:
 			*app(e.Stream) = sqApp{op: 'd'}
+		case application.ApplicationExecutionFailed:
+			id, err := application.IDFromStream(e.Stream)
+			if err != nil {
+				return FailEvent(e, fmt.Errorf("staff queue: %w", err))
+			}
+			f := v
+			*app(e.Stream) = sqApp{op: 'f', failed: &f, status: str(QueueExecutionFailed), updated: v.At,
+				sub: &application.ApplicationSubmitted{ApplicationID: id, Commission: v.Commission, Voter: v.Voter, Receipt: v.Receipt,
+					Kind: v.Kind, SubmittedAt: v.SubmittedAt, DecisionDue: v.DecisionDue}}
+		case application.ApplicationExecutionResolved:
+			*app(e.Stream) = sqApp{op: 'd'}
 		case voter.VoterRegistered:
 			if _, ok := addresses[e.Stream]; !ok {
 				voterOrder = append(voterOrder, e.Stream)
@@ -261,7 +294,7 @@ func (p StaffQueue) Apply(ctx context.Context, b *Batch) error {
 		rows := make([][]any, 0, len(order))
 		for _, s := range order {
 			a := apps[s]
-			row := []any{s, a.op, nil, nil, nil, nil, nil, nil, nil, a.status, a.acceptedBy, a.assignee, nil}
+			row := []any{s, a.op, nil, nil, nil, nil, nil, nil, nil, a.status, a.acceptedBy, a.assignee, nil, nil, nil, nil, nil}
 			if !a.updated.IsZero() {
 				row[12] = a.updated.UTC()
 			}
@@ -269,6 +302,13 @@ func (p StaffQueue) Apply(ctx context.Context, b *Batch) error {
 				row[2], row[3], row[4] = a.sub.ApplicationID.String(), a.sub.Commission, a.sub.Voter
 				row[5], row[6], row[7], row[8] = a.sub.Receipt, a.sub.Kind, a.sub.SubmittedAt.UTC(), a.sub.DecisionDue.String()
 				touched[a.sub.Voter] = true
+			}
+			if f := a.failed; f != nil {
+				params, err := json.Marshal(f.Params)
+				if err != nil || f.Params == nil {
+					params = []byte("{}")
+				}
+				row[13], row[14], row[15], row[16] = f.Code, string(params), f.Command, f.At.UTC()
 			}
 			rows = append(rows, row)
 		}
@@ -278,13 +318,15 @@ func (p StaffQueue) Apply(ctx context.Context, b *Batch) error {
 		}
 		batch.Queue(`DELETE FROM ` + queue + ` t USING ` + stage + ` s WHERE s.op = 'd' AND t.stream = s.stream`)
 		batch.Queue(`INSERT INTO ` + queue + ` AS t (stream, application_id, commission, voter, receipt, kind, received_at,
-				decision_due, status, accepted_by, assignee, updated_at)
+				decision_due, status, accepted_by, assignee, updated_at, failure_code, failure_params, failure_command, failed_at)
 			SELECT stream, application_id::uuid, commission, voter, receipt, kind, received_at,
-				decision_due::date, status, accepted_by, assignee, updated_at FROM ` + stage + ` WHERE op = 'f'
+				decision_due::date, status, accepted_by, assignee, updated_at,
+				failure_code, failure_params::jsonb, failure_command, failed_at FROM ` + stage + ` WHERE op = 'f'
 			ON CONFLICT (stream) DO UPDATE SET application_id = excluded.application_id, commission = excluded.commission,
 				voter = excluded.voter, receipt = excluded.receipt, kind = excluded.kind, received_at = excluded.received_at,
 				decision_due = excluded.decision_due, status = excluded.status, accepted_by = excluded.accepted_by,
-				assignee = excluded.assignee, updated_at = excluded.updated_at`)
+				assignee = excluded.assignee, updated_at = excluded.updated_at, failure_code = excluded.failure_code,
+				failure_params = excluded.failure_params, failure_command = excluded.failure_command, failed_at = excluded.failed_at`)
 		batch.Queue(`UPDATE ` + queue + ` t SET status = coalesce(s.status, t.status),
 				accepted_by = coalesce(s.accepted_by, t.accepted_by), assignee = coalesce(s.assignee, t.assignee),
 				updated_at = coalesce(s.updated_at, t.updated_at)

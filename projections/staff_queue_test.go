@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/domain/anomaly"
+	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/projections"
 )
@@ -159,4 +160,44 @@ func TestStaffQueueOverdue(t *testing.T) {
 			t.Errorf("StaffQueueOverdue(%s, %s) = %v, want %v", due, c.now, got, c.want)
 		}
 	}
+}
+
+// rmFailed is the failed execution of A1's approval (the precinct closed
+// meanwhile), and its resolution by staff.
+func rmFailed(minutes int) rmStep {
+	return rmStep{rmAppStream(rmApp1), application.TypeApplicationExecutionFailed, application.ApplicationExecutionFailed{
+		Command: "voter.move", Code: "precinct.closed", Params: map[string]string{"number": "1002"}, Detail: "precinct: the precinct is closed",
+		Commission: "TEC-0101", Voter: rmVoterA, Receipt: rmReceipt(rmApp1, 20), Kind: "change_of_precinct",
+		SubmittedAt: rmAt(20), DecisionDue: rmDate("2026-03-09"), At: rmAt(minutes)}}
+}
+
+func rmResolved(minutes int) rmStep {
+	return rmStep{rmAppStream(rmApp1), application.TypeApplicationExecutionResolved, application.ApplicationExecutionResolved{
+		Note: "moved by hand", By: "staff-1", At: rmAt(minutes)}}
+}
+
+// TestStaffQueueExecutionFailure: an approval that could not be carried
+// out puts the application back on the commission's to-do, flagged with
+// the refusal's code and never overdue; staff resolving it takes it off.
+func TestStaffQueueExecutionFailure(t *testing.T) {
+	t.Parallel()
+	at := func(m int) string { return rmAt(m).Format(time.RFC3339) }
+	failedRow := sqRow{Stream: rmAppStream(rmApp1), App: rmApp1.String(), Commission: "TEC-0101", Voter: rmVoterA, Receipt: rmReceipt(rmApp1, 20),
+		Kind: "change_of_precinct", Received: at(20), Due: "2026-03-09", Status: "execution_failed", Updated: at(95)}
+
+	e := rmTwoWays(t, projections.NewStaffQueue(), append(rmScript(), rmFailed(95)))
+	want := append([]sqRow{failedRow}, sqWant()...)
+	sqCompare(t, sqRead(t, e), want)
+	var code, params, command string
+	var overdue bool
+	if err := e.pool.QueryRow(context.Background(), `SELECT failure_code, failure_params::text, failure_command, `+projections.StaffQueueOverdueSQL("$2")+`
+		FROM staff_queue WHERE stream = $1`, rmAppStream(rmApp1), projections.StaffQueueOverdueArg(time.Now())).Scan(&code, &params, &command, &overdue); err != nil {
+		t.Fatal(err)
+	}
+	if code != "precinct.closed" || params != `{"number": "1002"}` || command != "voter.move" || overdue {
+		t.Errorf("failure %q %s %q overdue %v", code, params, command, overdue)
+	}
+
+	e2 := rmTwoWays(t, projections.NewStaffQueue(), append(rmScript(), rmFailed(95), rmResolved(96)))
+	sqCompare(t, sqRead(t, e2), sqWant())
 }

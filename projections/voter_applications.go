@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -60,6 +61,12 @@ const (
 //	decided_by     text         staff subject, or NULL
 //	withdrawn_at   timestamptz  or NULL
 //	updated_at     timestamptz  time of the last event applied to the row
+//	failure_code   text         an approval that could not be carried out:
+//	                            the refusal's code (the latest), or NULL
+//	failure_params jsonb        its message parameters, or NULL
+//	failed_at      timestamptz  or NULL
+//	failure_resolved_at timestamptz  when staff resolved it, or NULL
+//	failure_note   text         what staff did, or NULL
 type VoterApplications struct{}
 
 // NewVoterApplications returns the voter applications projection.
@@ -77,6 +84,7 @@ func (VoterApplications) EventTypes() []string {
 		application.TypeApplicationSubmitted, application.TypeApplicationAccepted,
 		application.TypeApplicationAssigned, application.TypeApplicationDecided,
 		application.TypeApplicationWithdrawn,
+		application.TypeApplicationExecutionFailed, application.TypeApplicationExecutionResolved,
 	}
 }
 
@@ -99,7 +107,12 @@ func (VoterApplications) Tables() []Table {
 			decided_at     timestamptz,
 			decided_by     text,
 			withdrawn_at   timestamptz,
-			updated_at     timestamptz NOT NULL)`,
+			updated_at     timestamptz NOT NULL,
+			failure_code   text,
+			failure_params jsonb,
+			failed_at      timestamptz,
+			failure_resolved_at timestamptz,
+			failure_note   text)`,
 		Indexes: []Index{
 			{Name: "voter", On: "(voter, submitted_at)"},
 			{Name: "commission", On: "(commission, status, submitted_at)"},
@@ -115,6 +128,8 @@ var vappStaging = Staging{Name: "va_stage", Columns: []Column{
 	{Name: "decision_due", Type: "date"}, {Name: "status", Type: "text"}, {Name: "outcome", Type: "text"},
 	{Name: "reason", Type: "text"}, {Name: "decided_at", Type: "timestamptz"}, {Name: "decided_by", Type: "text"},
 	{Name: "withdrawn_at", Type: "timestamptz"}, {Name: "updated_at", Type: "timestamptz"},
+	{Name: "failure_code", Type: "text"}, {Name: "failure_params", Type: "text"}, {Name: "failed_at", Type: "timestamptz"},
+	{Name: "failure_resolved_at", Type: "timestamptz"}, {Name: "failure_note", Type: "text"},
 }}
 
 // vaApp is the net effect of a batch on one application: a full row
@@ -126,6 +141,9 @@ type vaApp struct {
 	status, outcome, reason, decidedBy *string
 	decidedAt, withdrawnAt             *time.Time
 	updated                            time.Time
+	// A failed execution in the batch (its resolution, if any, after it).
+	failureCode, failureParams, note *string
+	failedAt, resolvedAt             *time.Time
 }
 
 // Apply implements Projection: fold the batch per application in Go, COPY
@@ -159,6 +177,14 @@ func (VoterApplications) Apply(ctx context.Context, b *Batch) error {
 			a.status, a.outcome, a.reason, a.decidedBy, a.decidedAt, a.updated = str(decidedStatus(v.Outcome)), str(v.Outcome), str(v.Reason), str(v.By), tm(v.At), v.At
 		case application.ApplicationWithdrawn:
 			a.status, a.withdrawnAt, a.updated = str(AppWithdrawn), tm(v.At), v.At
+		case application.ApplicationExecutionFailed:
+			params, err := json.Marshal(v.Params)
+			if err != nil || v.Params == nil {
+				params = []byte("{}")
+			}
+			a.failureCode, a.failureParams, a.failedAt, a.resolvedAt, a.note, a.updated = str(v.Code), str(string(params)), tm(v.At), nil, nil, v.At
+		case application.ApplicationExecutionResolved:
+			a.resolvedAt, a.note, a.updated = tm(v.At), str(v.Note), v.At
 		default:
 			return FailEvent(e, fmt.Errorf("voter applications: unexpected %T", e.Value))
 		}
@@ -169,7 +195,8 @@ func (VoterApplications) Apply(ctx context.Context, b *Batch) error {
 	rows := make([][]any, 0, len(order))
 	for _, id := range order {
 		a := apps[id]
-		row := []any{id, a.op, nil, nil, nil, nil, nil, nil, nil, a.status, a.outcome, a.reason, a.decidedAt, a.decidedBy, a.withdrawnAt, a.updated.UTC()}
+		row := []any{id, a.op, nil, nil, nil, nil, nil, nil, nil, a.status, a.outcome, a.reason, a.decidedAt, a.decidedBy, a.withdrawnAt, a.updated.UTC(),
+			a.failureCode, a.failureParams, a.failedAt, a.resolvedAt, a.note}
 		if a.op == 'f' {
 			s := a.sub
 			row[2], row[3], row[4], row[5], row[6], row[7], row[8] = s.Voter, s.Commission, s.Kind, s.Receipt, s.ElectionID, s.SubmittedAt.UTC(), vaDate(s.DecisionDue)
@@ -183,18 +210,28 @@ func (VoterApplications) Apply(ctx context.Context, b *Batch) error {
 	table := b.Table(TableVoterApplications)
 	q := &pgx.Batch{}
 	q.Queue(`INSERT INTO ` + table + ` AS t (application_id, voter, commission, kind, receipt, election_id, submitted_at,
-			decision_due, status, outcome, reason, decided_at, decided_by, withdrawn_at, updated_at)
+			decision_due, status, outcome, reason, decided_at, decided_by, withdrawn_at, updated_at,
+			failure_code, failure_params, failed_at, failure_resolved_at, failure_note)
 		SELECT application_id, voter, commission, kind, receipt, election_id, submitted_at,
-			decision_due, status, outcome, reason, decided_at, decided_by, withdrawn_at, updated_at FROM ` + stage + ` WHERE op = 'f'
+			decision_due, status, outcome, reason, decided_at, decided_by, withdrawn_at, updated_at,
+			failure_code, failure_params::jsonb, failed_at, failure_resolved_at, failure_note FROM ` + stage + ` WHERE op = 'f'
 		ON CONFLICT (application_id) DO UPDATE SET voter = excluded.voter, commission = excluded.commission, kind = excluded.kind,
 			receipt = excluded.receipt, election_id = excluded.election_id, submitted_at = excluded.submitted_at,
 			decision_due = excluded.decision_due, status = excluded.status, outcome = excluded.outcome, reason = excluded.reason,
 			decided_at = excluded.decided_at, decided_by = excluded.decided_by, withdrawn_at = excluded.withdrawn_at,
-			updated_at = excluded.updated_at`)
+			updated_at = excluded.updated_at, failure_code = excluded.failure_code, failure_params = excluded.failure_params,
+			failed_at = excluded.failed_at, failure_resolved_at = excluded.failure_resolved_at, failure_note = excluded.failure_note`)
+	// A failure in the batch replaces the stored one with its own
+	// resolution (or none).
 	q.Queue(`UPDATE ` + table + ` t SET status = coalesce(s.status, t.status), outcome = coalesce(s.outcome, t.outcome),
 			reason = coalesce(s.reason, t.reason), decided_at = coalesce(s.decided_at, t.decided_at),
 			decided_by = coalesce(s.decided_by, t.decided_by), withdrawn_at = coalesce(s.withdrawn_at, t.withdrawn_at),
-			updated_at = s.updated_at
+			updated_at = s.updated_at,
+			failure_code = coalesce(s.failure_code, t.failure_code),
+			failure_params = coalesce(s.failure_params::jsonb, t.failure_params),
+			failed_at = coalesce(s.failed_at, t.failed_at),
+			failure_resolved_at = CASE WHEN s.failed_at IS NOT NULL THEN s.failure_resolved_at ELSE coalesce(s.failure_resolved_at, t.failure_resolved_at) END,
+			failure_note = CASE WHEN s.failed_at IS NOT NULL THEN s.failure_note ELSE coalesce(s.failure_note, t.failure_note) END
 		FROM ` + stage + ` s WHERE s.op = 'p' AND t.application_id = s.application_id`)
 	if err := b.Tx.SendBatch(ctx, q).Close(); err != nil {
 		return fmt.Errorf("voter applications: %w", err)
@@ -237,19 +274,46 @@ type VoterApplication struct {
 	DecidedBy   string
 	WithdrawnAt *time.Time
 	UpdatedAt   time.Time
+	// Failure is the approval that could not be carried out, or nil.
+	Failure *ExecutionFailureRow
+}
+
+// ExecutionFailureRow is an approved decision that could not be carried
+// out (ApplicationExecutionFailed) and, once staff dealt with it, its
+// resolution.
+type ExecutionFailureRow struct {
+	Code       string
+	Params     map[string]string
+	At         time.Time
+	ResolvedAt *time.Time
+	Note       string
 }
 
 const vaColumns = `application_id, voter, commission, kind, receipt, election_id, submitted_at, decision_due, status,
-	coalesce(outcome, ''), coalesce(reason, ''), decided_at, coalesce(decided_by, ''), withdrawn_at, updated_at`
+	coalesce(outcome, ''), coalesce(reason, ''), decided_at, coalesce(decided_by, ''), withdrawn_at, updated_at,
+	failure_code, failure_params, failed_at, failure_resolved_at, coalesce(failure_note, '')`
 
 func scanVoterApplication(r pgx.CollectableRow) (VoterApplication, error) {
 	var (
-		x   VoterApplication
-		due time.Time
+		x          VoterApplication
+		due        time.Time
+		failCode   *string
+		failParams map[string]string
+		failedAt   *time.Time
+		resolvedAt *time.Time
+		note       string
 	)
 	if err := r.Scan(&x.ApplicationID, &x.Voter, &x.Commission, &x.Kind, &x.Receipt, &x.ElectionID, &x.SubmittedAt, &due,
-		&x.Status, &x.Outcome, &x.Reason, &x.DecidedAt, &x.DecidedBy, &x.WithdrawnAt, &x.UpdatedAt); err != nil {
+		&x.Status, &x.Outcome, &x.Reason, &x.DecidedAt, &x.DecidedBy, &x.WithdrawnAt, &x.UpdatedAt,
+		&failCode, &failParams, &failedAt, &resolvedAt, &note); err != nil {
 		return x, err
+	}
+	if failCode != nil && failedAt != nil {
+		x.Failure = &ExecutionFailureRow{Code: *failCode, Params: failParams, At: failedAt.UTC(), Note: note}
+		if resolvedAt != nil {
+			u := resolvedAt.UTC()
+			x.Failure.ResolvedAt = &u
+		}
 	}
 	d, err := calendar.NewDate(due.Year(), due.Month(), due.Day())
 	if err != nil {

@@ -92,3 +92,64 @@ func TestVoterApplications(t *testing.T) {
 		t.Errorf("ReadVoterApplication(unknown) = %v, %v; want not found", ok, err)
 	}
 }
+
+// vaFailScript: application 4 (an inclusion) is approved, cannot be
+// carried out for lack of data, fails again after more data came, and is
+// resolved by staff.
+func vaFailScript() []rmStep {
+	failed := func(minutes int, fields string) rmStep {
+		return rmStep{rmAppStream(rmApp4), application.TypeApplicationExecutionFailed, application.ApplicationExecutionFailed{
+			Code: "application.data_missing", Params: map[string]string{"fields": fields}, Commission: "TEC-0202", Voter: rmVoterB,
+			Receipt: rmReceipt(rmApp4, 35), Kind: "absent_from_list", SubmittedAt: rmAt(35), DecisionDue: rmDate("2026-03-09"), At: rmAt(minutes)}}
+	}
+	return []rmStep{
+		{rmAppStream(rmApp4), application.TypeApplicationDecided, application.ApplicationDecided{Outcome: "approved",
+			Reason: "тизмеге киргизилсин", Language: "ky", By: "staff-3", At: rmAt(100)}},
+		failed(101, "pin, passport"),
+		{rmAppStream(rmApp4), application.TypeApplicationExecutionResolved, application.ApplicationExecutionResolved{Note: "паспорт алынды", By: "staff-3", At: rmAt(110)}},
+		failed(120, "passport"),
+		{rmAppStream(rmApp4), application.TypeApplicationExecutionResolved, application.ApplicationExecutionResolved{Note: "каттоодон өттү", By: "staff-3", At: rmAt(130)}},
+	}
+}
+
+// TestVoterApplicationsExecutionFailure: the voter's and the staff's view
+// of an application shows an approval that could not be carried out,
+// why, and whether staff resolved it.
+func TestVoterApplicationsExecutionFailure(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	show := func(f *projections.ExecutionFailureRow) string {
+		if f == nil {
+			return "none"
+		}
+		resolved := "-"
+		if f.ResolvedAt != nil {
+			resolved = f.ResolvedAt.Format("15:04")
+		}
+		return fmt.Sprintf("%s|%v|%s|%s|%s", f.Code, f.Params, f.At.Format("15:04"), resolved, f.Note)
+	}
+	script := append(vappScript(), vaFailScript()...)
+	for _, tc := range []struct {
+		name  string
+		steps int
+		want  string
+	}{
+		{"decided", 1, "none"},
+		{"failed", 2, "application.data_missing|map[fields:pin, passport]|05:41|-|"},
+		{"resolved", 3, "application.data_missing|map[fields:pin, passport]|05:41|05:50|паспорт алынды"},
+		{"failed again", 4, "application.data_missing|map[fields:passport]|06:00|-|"},
+		{"resolved again", 5, "application.data_missing|map[fields:passport]|06:00|06:10|каттоодон өттү"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := rmTwoWays(t, projections.NewVoterApplications(), script[:len(vappScript())+tc.steps])
+			got, ok, err := projections.ReadVoterApplication(ctx, e.pool, rmApp4)
+			if err != nil || !ok {
+				t.Fatal(ok, err)
+			}
+			if show(got.Failure) != tc.want || got.Status != "decided" || got.Outcome != "approved" {
+				t.Errorf("failure %s (status %s %s), want %s", show(got.Failure), got.Status, got.Outcome, tc.want)
+			}
+		})
+	}
+}

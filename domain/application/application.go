@@ -8,6 +8,12 @@
 //	Submit ──> submitted ──Accept──> accepted ──Assign──> assigned (Assign again to reassign)
 //	                                     └──────Decide─────┴──> approved | rejected (+ VoterNotified)
 //	submitted | accepted | assigned ──Withdraw (the voter)──> withdrawn
+//	approved ──FailExecution (reactions)──> execution failed ──ResolveExecution (staff)──> resolved
+//
+// An approval is carried out by the reactions (Correction, Move,
+// Inclusion, Exclusion say what it changes); one that cannot be is
+// recorded (FailExecution) and waits for the commission's staff
+// (ResolveExecution). The status stays approved throughout.
 //
 // Only staff of the commission the application is addressed to may accept,
 // assign and decide it (ErrForbiddenCommission).
@@ -29,6 +35,7 @@ import (
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/lang"
+	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -94,6 +101,12 @@ type Submission struct {
 	// Consent is the voter's consent to the processing of personal data
 	// for filing (VC §9–11); it must be in force at the time of filing.
 	Consent *consent.Consent
+	// PIN is the filing voter's PIN when the caller knows it (the Cabinet
+	// does, from the sign-in); the caller checks that it is the PIN of
+	// Voter. A claimed birth date must agree with it; an inclusion records
+	// it, since registering the voter needs it (a voter stream cannot give
+	// it back).
+	PIN person.PIN
 }
 
 // Confirmation is what the voter is shown on filing (VC §15).
@@ -135,6 +148,22 @@ type Application struct {
 	language    lang.Lang
 	closedAt    time.Time // decided or withdrawn
 	notified    bool
+	pin         person.PIN
+	failure     *ExecutionFailure // the latest failed execution, nil when none
+}
+
+// ExecutionFailure is an approved decision that could not be carried out
+// (ApplicationExecutionFailed), until staff resolve it.
+type ExecutionFailure struct {
+	Command string
+	Code    string
+	Params  map[string]string
+	At      time.Time
+	// Resolved is set when staff dealt with it.
+	Resolved   bool
+	ResolvedBy string
+	Note       string
+	ResolvedAt time.Time
 }
 
 // New returns the application with this ID before any event: file it with
@@ -179,7 +208,7 @@ func (a *Application) Submit(s Submission, now time.Time) (Confirmation, error) 
 	if c := s.Consent; c == nil || c.Voter() != s.Voter || c.Purpose() != consent.PurposeApplication || !c.InForce(now) {
 		return Confirmation{}, ErrNoConsent
 	}
-	claim, err := s.Claim.check(s.Kind, s.Voter)
+	claim, err := s.Claim.check(s.Kind, s.Voter, s.PIN, calendar.DayOf(now))
 	if err != nil {
 		return Confirmation{}, err
 	}
@@ -188,7 +217,12 @@ func (a *Application) Submit(s Submission, now time.Time) (Confirmation, error) 
 		SubmittedAt: now.UTC(),
 		DecisionDue: s.Calendar.DecisionDue(now),
 	}
+	pin := ""
+	if s.Kind == KindAbsentFromList && !s.PIN.IsZero() {
+		pin = s.PIN.String()
+	}
 	a.record(ApplicationSubmitted{
+		PIN:           pin,
 		ApplicationID: a.id,
 		Voter:         s.Voter,
 		Commission:    s.Commission.String(),
@@ -388,6 +422,108 @@ func (a *Application) Move() (voter.Move, bool) {
 	return m, true
 }
 
+// Inclusion returns the registration an approved absent_from_list
+// application makes (VC §7), whether it is one, and the fields a
+// registration needs that the application lacks ("pin", "name",
+// "passport", "precinct"), for the commission's to-do. A birth date not
+// claimed is the one the PIN encodes.
+func (a *Application) Inclusion() (r voter.Registration, missing []string, ok bool) {
+	if a.status != StatusApproved || a.kind != KindAbsentFromList {
+		return voter.Registration{}, nil, false
+	}
+	c := a.claim.Claim()
+	r = voter.Registration{
+		PIN: a.pin, Name: c.Name, BirthDate: c.BirthDate, Passport: c.Passport, Address: c.Address,
+		Precinct: c.Precinct, Source: voter.FromApplication, ApplicationID: a.id,
+	}
+	for _, f := range []struct {
+		name string
+		zero bool
+	}{{"pin", r.PIN.IsZero()}, {FieldName, r.Name.IsZero()}, {FieldPassport, r.Passport.IsZero()},
+		{FieldAddress, r.Address.IsZero()}, {FieldPrecinct, r.Precinct.IsZero()}} {
+		if f.zero {
+			missing = append(missing, f.name)
+		}
+	}
+	return r, missing, true
+}
+
+// Exclusion returns the entry an approved exclude_other_entry application
+// takes off the list (its voter stream) and the removal, and whether it is
+// one. The decision's reason is the removal's note; the application, by
+// its receipt number, is the basis.
+func (a *Application) Exclusion() (stream string, r voter.Removal, ok bool) {
+	if a.status != StatusApproved || a.kind != KindExcludeOtherEntry || a.claim.OtherEntry == "" {
+		return "", voter.Removal{}, false
+	}
+	return a.claim.OtherEntry, voter.Removal{
+		Reason:        voter.RemovedOther,
+		Note:          a.reason,
+		Basis:         "application " + a.receipt.String(),
+		ApplicationID: a.id,
+	}, true
+}
+
+// FailExecution records that the approved decision could not be carried
+// out at now: command (a command name, or "") was refused with the error
+// code and params, or could not be built. The application then waits in
+// the commission's to-do until ResolveExecution. Only an approved
+// application fails (ErrNotApproved); code is required.
+func (a *Application) FailExecution(command, code string, params map[string]string, detail string, now time.Time) error {
+	if a.status != StatusApproved {
+		return ErrNotApproved
+	}
+	if code == "" {
+		return missing("code")
+	}
+	a.record(ApplicationExecutionFailed{
+		Command: command, Code: code, Params: params, Detail: detail,
+		Commission: a.commission.String(), Voter: a.voter, Receipt: a.receipt.String(), Kind: string(a.kind),
+		SubmittedAt: a.submittedAt, DecisionDue: a.due, At: now.UTC(),
+	})
+	return nil
+}
+
+// ResolveExecution records that staff of the addressed commission dealt
+// with the failed execution (carried the decision out by hand, or found
+// nothing left to do), with a note saying what they did. Only a failure
+// not yet resolved can be (ErrNoExecutionFailure).
+func (a *Application) ResolveExecution(by Staff, note string, now time.Time) error {
+	if a.status == StatusNone {
+		return ErrNotSubmitted
+	}
+	if err := by.check(); err != nil {
+		return err
+	}
+	if by.Commission != a.commission {
+		return ErrForbiddenCommission
+	}
+	if by.Voter != "" && by.Voter == a.voter {
+		return ErrOwnApplication
+	}
+	if a.failure == nil || a.failure.Resolved {
+		return ErrNoExecutionFailure
+	}
+	why, err := requiredText(note, "note", MaxReasonLen)
+	if err != nil {
+		return err
+	}
+	a.record(ApplicationExecutionResolved{Note: why, By: by.Subject, At: now.UTC()})
+	return nil
+}
+
+// ExecutionFailure returns the latest failed execution of the decision,
+// resolved or not, and whether there is one.
+func (a *Application) ExecutionFailure() (ExecutionFailure, bool) {
+	if a.failure == nil {
+		return ExecutionFailure{}, false
+	}
+	return *a.failure, true
+}
+
+// PIN returns the PIN an inclusion recorded (zero otherwise).
+func (a *Application) PIN() person.PIN { return a.pin }
+
 // Status returns where the application stands.
 func (a *Application) Status() Status { return a.status }
 
@@ -462,6 +598,11 @@ func (a *Application) Apply(e any) {
 		a.receipt, _ = ParseReceipt(e.Receipt)
 		a.submittedAt = e.SubmittedAt
 		a.due = e.DecisionDue
+		if e.PIN != "" {
+			// Re-read against the last day there is: a PIN once
+			// accepted never becomes invalid by its birth date.
+			a.pin, _ = person.ParsePIN(e.PIN, calendar.MustDate(calendar.MaxYear, time.December, 31))
+		}
 	case ApplicationAccepted:
 		a.status = StatusAccepted
 		a.acceptedBy = e.By
@@ -482,5 +623,11 @@ func (a *Application) Apply(e any) {
 	case ApplicationWithdrawn:
 		a.status = StatusWithdrawn
 		a.closedAt = e.At
+	case ApplicationExecutionFailed:
+		a.failure = &ExecutionFailure{Command: e.Command, Code: e.Code, Params: e.Params, At: e.At}
+	case ApplicationExecutionResolved:
+		if a.failure != nil {
+			a.failure.Resolved, a.failure.ResolvedBy, a.failure.Note, a.failure.ResolvedAt = true, e.By, e.Note, e.At
+		}
 	}
 }

@@ -200,6 +200,145 @@ func TestSubmit(t *testing.T) {
 	})
 }
 
+// TestSubmitBirthDate: a claimed birth date that cannot be right is
+// refused at filing, not approved and then not carried out (issue 10
+// item 4; 0001-01-01 was once applied).
+func TestSubmitBirthDate(t *testing.T) {
+	t.Parallel()
+	// pin: a woman born 5 March 1990 (digits 2–9: 05031990).
+	pin, err := person.ParsePIN("10503199000123", calendar.DayOf(filedAt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim := func(birth calendar.Date, withPIN bool) func(*application.Submission) {
+		return func(s *application.Submission) {
+			s.Kind, s.Claim = application.KindCorrectPersonalData, application.Claim{BirthDate: birth}
+			if withPIN {
+				s.PIN = pin
+			}
+		}
+	}
+	stored := func(birth calendar.Date) application.ApplicationSubmitted {
+		e := submitted()
+		e.Kind, e.Claim = "correct_personal_data", application.ClaimData{BirthDate: birth}
+		return e
+	}
+	day := calendar.DayOf(filedAt)
+	spec.Run(t, []aggregatetest.Case[*application.Application]{
+		{Name: "the PIN's date", When: submit(claim(pin.BirthDate(), true)), Then: []any{stored(pin.BirthDate())}},
+		{Name: "without a PIN to compare, a plausible date", When: submit(claim(calendar.MustDate(1990, time.March, 6), false)), Then: []any{stored(calendar.MustDate(1990, time.March, 6))}},
+		{Name: "1 January 1900 is the earliest", When: submit(claim(application.MinBirthDate, false)), Then: []any{stored(application.MinBirthDate)}},
+		{Name: "today, in Bishkek", When: submit(claim(day, false)), Then: []any{stored(day)}},
+		{Name: "tomorrow (Bishkek) is in the future", When: submit(claim(day.AddDays(1), false)), Err: application.ErrBirthDateInFuture},
+		{Name: "before 1900", When: submit(claim(calendar.MustDate(1899, time.December, 31), false)), Err: application.ErrBirthDateTooEarly},
+		{Name: "the zero year 0001-01-01", When: submit(claim(calendar.MustDate(1, time.January, 1), false)), Err: application.ErrBirthDateTooEarly},
+		{Name: "disagreeing with the PIN", When: submit(claim(calendar.MustDate(1990, time.March, 6), true)), Err: application.ErrBirthDateNotPIN},
+		{Name: "an inclusion's birth date too", When: submit(func(s *application.Submission) {
+			addr, _ := geo.ParseAddress("Ош", "", "Ош", "Ленин көчөсү", "1")
+			s.Kind, s.Claim, s.PIN = application.KindAbsentFromList, application.Claim{Address: addr, BirthDate: calendar.MustDate(1991, time.March, 5)}, pin
+		}), Err: application.ErrBirthDateNotPIN},
+	})
+	err = application.CheckBirthDate(calendar.MustDate(1990, time.March, 6), pin, day)
+	if p := failure.ParamsOf(err); p["pin_date"] != "1990-03-05" {
+		t.Errorf("ErrBirthDateNotPIN params = %v, want pin_date 1990-03-05", p)
+	}
+}
+
+// TestExecution: an approved inclusion or exclusion says what it does
+// (VC §7), and one that cannot be carried out is recorded, shown and
+// resolved by the commission's staff.
+func TestExecution(t *testing.T) {
+	t.Parallel()
+	pin, _ := person.ParsePIN("10503199000123", calendar.DayOf(filedAt))
+	name, _ := person.ParseName("Асанова", "Айгүл", "")
+	addr, _ := geo.ParseAddress("Ош", "", "Ош", "Ленин көчөсү", "1")
+	pass, _ := person.ParsePassport("ID7654321", person.DefaultSeries)
+	p1003 := precinct.MustNumber(1003)
+	file := func(kind application.Kind, c application.Claim, withPIN bool, more ...any) *application.Application {
+		s := submission()
+		s.Kind, s.Claim = kind, c
+		if withPIN {
+			s.PIN = pin
+		}
+		a := application.New(appID)
+		if _, err := a.Submit(s, filedAt); err != nil {
+			t.Fatal(err)
+		}
+		return aggregatetest.Given(application.New(appID), append(a.Pending(), more...)...)
+	}
+	decided := []any{accepted, approved, notified}
+	full := application.Claim{Name: name, Passport: pass, Address: addr, Precinct: p1003}
+
+	t.Run("an inclusion records the PIN and registers from the application", func(t *testing.T) {
+		a := file(application.KindAbsentFromList, full, true, decided...)
+		r, missing, ok := a.Inclusion()
+		want := voter.Registration{PIN: pin, Name: name, Passport: pass, Address: addr, Precinct: p1003, Source: voter.FromApplication, ApplicationID: appID}
+		if !ok || len(missing) != 0 || r != want {
+			t.Errorf("Inclusion() = %+v, %v, %v; want %+v", r, missing, ok, want)
+		}
+		if a.PIN() != pin {
+			t.Errorf("PIN() = %v after replay", a.PIN())
+		}
+	})
+	t.Run("an inclusion lacking data names what is missing", func(t *testing.T) {
+		a := file(application.KindAbsentFromList, application.Claim{Address: addr}, false, decided...)
+		_, missing, ok := a.Inclusion()
+		if !ok || strings.Join(missing, ",") != "pin,name,passport,precinct" {
+			t.Errorf("Inclusion() missing = %v, %v", missing, ok)
+		}
+	})
+	t.Run("only other kinds' filings do not record the PIN", func(t *testing.T) {
+		a := file(application.KindChangeOfPrecinct, application.Claim{Precinct: p1003}, true)
+		if !a.PIN().IsZero() {
+			t.Error("a change of precinct recorded the PIN")
+		}
+	})
+	t.Run("an exclusion removes the named entry, citing the application", func(t *testing.T) {
+		a := file(application.KindExcludeOtherEntry, application.Claim{OtherEntry: voterTwo}, false, decided...)
+		stream, r, ok := a.Exclusion()
+		want := voter.Removal{Reason: voter.RemovedOther, Note: approved.Reason, Basis: "application A-260922-GV8K7-WXQW5", ApplicationID: appID}
+		if !ok || stream != voterTwo || r != want {
+			t.Errorf("Exclusion() = %s, %+v, %v", stream, r, ok)
+		}
+	})
+	t.Run("undecided: nothing to carry out", func(t *testing.T) {
+		a := file(application.KindAbsentFromList, full, true, accepted)
+		if _, _, ok := a.Inclusion(); ok {
+			t.Error("an undecided inclusion registers")
+		}
+		a = file(application.KindExcludeOtherEntry, application.Claim{OtherEntry: voterTwo}, false, accepted)
+		if _, _, ok := a.Exclusion(); ok {
+			t.Error("an undecided exclusion removes")
+		}
+	})
+
+	failed := application.ApplicationExecutionFailed{
+		Command: "voter.move", Code: "precinct.closed", Params: map[string]string{"number": "1002"}, Detail: "precinct: the precinct is closed",
+		Commission: "TEC-0101", Voter: voterOne, Receipt: "A-260922-GV8K7-WXQW5", Kind: "change_of_precinct",
+		SubmittedAt: filedAt, DecisionDue: calendar.MustDate(2026, time.September, 29), At: later,
+	}
+	resolved := application.ApplicationExecutionResolved{Note: "Moved by hand to 1003 after the voter's call.", By: clerk.Subject, At: later}
+	fail := func(a *application.Application) error {
+		return a.FailExecution("voter.move", "precinct.closed", map[string]string{"number": "1002"}, "precinct: the precinct is closed", later)
+	}
+	resolve := func(by application.Staff, note string) func(*application.Application) error {
+		return func(a *application.Application) error { return a.ResolveExecution(by, note, later) }
+	}
+	spec.Run(t, []aggregatetest.Case[*application.Application]{
+		{Name: "an approval that cannot be carried out is recorded", Given: []any{submitted(), accepted, approved, notified}, When: fail, Then: []any{failed}},
+		{Name: "only an approval is carried out", Given: []any{submitted(), accepted}, When: fail, Err: application.ErrNotApproved},
+		{Name: "staff resolve it, saying what they did", Given: []any{submitted(), accepted, approved, notified, failed}, When: resolve(clerk, " Moved by hand to 1003 after the voter's call. "), Then: []any{resolved}},
+		{Name: "a note is required", Given: []any{submitted(), accepted, approved, notified, failed}, When: resolve(clerk, " "), Err: application.ErrMissing},
+		{Name: "staff of another commission", Given: []any{submitted(), accepted, approved, notified, failed}, When: resolve(outsider, "x"), Err: application.ErrForbiddenCommission},
+		{Name: "nothing failed", Given: []any{submitted(), accepted, approved, notified}, When: resolve(clerk, "x"), Err: application.ErrNoExecutionFailure},
+		{Name: "resolved once", Given: []any{submitted(), accepted, approved, notified, failed, resolved}, When: resolve(clerk, "x"), Err: application.ErrNoExecutionFailure},
+	})
+	a := aggregatetest.Given(application.New(appID), submitted(), accepted, approved, notified, failed)
+	if f, ok := a.ExecutionFailure(); !ok || f.Code != "precinct.closed" || f.Resolved {
+		t.Errorf("ExecutionFailure() = %+v, %v", f, ok)
+	}
+}
+
 func TestSubmitWindow(t *testing.T) {
 	t.Parallel()
 	snap := cal

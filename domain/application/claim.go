@@ -2,6 +2,7 @@ package application
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
@@ -109,9 +110,35 @@ var fit = map[Kind]struct {
 	},
 }
 
+// MinBirthDate is the earliest birth date a claim may state: nobody born
+// before 1900 is alive to file, and an earlier date is a typing error (or
+// the zero 0001-01-01 of a broken client).
+var MinBirthDate = calendar.MustDate(1900, time.January, 1)
+
+// CheckBirthDate checks a claimed birth date on the Bishkek day today: not
+// after it (ErrBirthDateInFuture), not before MinBirthDate
+// (ErrBirthDateTooEarly), and, when the filer's PIN is known, the date the
+// PIN encodes (ErrBirthDateNotPIN): digits 2–9 of a PIN are the birth date,
+// so a claim that disagrees with it cannot be carried out. The zero date
+// (not claimed) passes.
+func CheckBirthDate(d calendar.Date, pin person.PIN, today calendar.Date) error {
+	switch {
+	case d.IsZero():
+		return nil
+	case d.After(today):
+		return ErrBirthDateInFuture
+	case d.Before(MinBirthDate):
+		return ErrBirthDateTooEarly
+	case !pin.IsZero() && d != pin.BirthDate():
+		return failure.With(ErrBirthDateNotPIN, map[string]string{"pin_date": pin.BirthDate().String()})
+	}
+	return nil
+}
+
 // check cleans the claim's texts and checks that it fits kind, for the
-// voter whose stream is own.
-func (c Claim) check(kind Kind, own string) (Claim, error) {
+// voter whose stream is own (and PIN pin, when known) on the Bishkek day
+// today.
+func (c Claim) check(kind Kind, own string, pin person.PIN, today calendar.Date) (Claim, error) {
 	var err error
 	if c.Text, err = cleanText(c.Text, FieldText, MaxTextLen); err != nil {
 		return c, err
@@ -140,6 +167,9 @@ func (c Claim) check(kind Kind, own string) (Claim, error) {
 		if !found {
 			return c, failure.With(ErrNothingClaimed, map[string]string{"kind": string(kind)})
 		}
+	}
+	if err := CheckBirthDate(c.BirthDate, pin, today); err != nil {
+		return c, err
 	}
 	if c.OtherEntry != "" {
 		if err := voter.CheckStream(c.OtherEntry); err != nil {

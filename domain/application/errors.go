@@ -67,6 +67,21 @@ var (
 	ErrWithdrawn = failure.New("application.withdrawn", "application: withdrawn")
 	// ErrUnknownOutcome: not Approved or Rejected.
 	ErrUnknownOutcome = failure.New("application.unknown_outcome", "application: unknown outcome")
+	// ErrBirthDateInFuture: a claimed birth date after the day of filing.
+	ErrBirthDateInFuture = failure.New("application.birth_date_in_future", "application: the claimed birth date is in the future")
+	// ErrBirthDateTooEarly: a claimed birth date before MinBirthDate.
+	ErrBirthDateTooEarly = failure.New("application.birth_date_too_early", "application: the claimed birth date is before 1900")
+	// ErrBirthDateNotPIN: a claimed birth date other than the one the
+	// filer's PIN encodes. Param "pin_date".
+	ErrBirthDateNotPIN = failure.New("application.birth_date_not_pin", "application: the claimed birth date disagrees with the PIN")
+	// ErrNotApproved: carrying out a decision that is not an approval.
+	ErrNotApproved = failure.New("application.not_approved", "application: not approved")
+	// ErrNoExecutionFailure: resolving the execution of a decision that
+	// did not fail, or whose failure was resolved already.
+	ErrNoExecutionFailure = failure.New("application.execution_not_failed", "application: no failed execution to resolve")
+	// ErrDataMissing: an approved decision lacks data the command that
+	// carries it out needs. Param "fields" (comma-separated claim fields).
+	ErrDataMissing = failure.New("application.data_missing", "application: data needed to carry out the decision is missing")
 	// ErrBadReceipt: text that is not a receipt number.
 	ErrBadReceipt = failure.New("application.bad_receipt", "application: not a receipt number")
 )
@@ -214,6 +229,36 @@ func Messages() failure.Catalogue {
 			Ky: "Чечим белгисиз: канааттандыруу же четке кагуу гана болушу мүмкүн.",
 			Ru: "Неизвестное решение: возможно только удовлетворить или отклонить.",
 			En: "Unknown decision: it can only be to approve or to reject.",
+		},
+		ErrBirthDateInFuture.Code(): {
+			Ky: "Туулган күн келечекте болушу мүмкүн эмес.",
+			Ru: "Дата рождения не может быть в будущем.",
+			En: "A birth date cannot be in the future.",
+		},
+		ErrBirthDateTooEarly.Code(): {
+			Ky: "Туулган күн 1900-жылдын 1-январынан мурда болушу мүмкүн эмес. Датаны текшериңиз.",
+			Ru: "Дата рождения не может быть раньше 1 января 1900 года. Проверьте дату.",
+			En: "A birth date cannot be before 1 January 1900. Check the date.",
+		},
+		ErrBirthDateNotPIN.Code(): {
+			Ky: "Туулган күн ЖИНиңиздеги күнгө дал келбейт ({pin_date}). ЖИНде ката болсо, калкты каттоо органына кайрылыңыз.",
+			Ru: "Дата рождения не совпадает с датой в вашем ПИН ({pin_date}). Если ошибка в ПИН, обратитесь в орган регистрации населения.",
+			En: "The birth date does not match the one in your PIN ({pin_date}). If the PIN is wrong, contact the population registration office.",
+		},
+		ErrNotApproved.Code(): {
+			Ky: "Арыз канааттандырылган эмес.",
+			Ru: "Заявление не удовлетворено.",
+			En: "The application has not been approved.",
+		},
+		ErrNoExecutionFailure.Code(): {
+			Ky: "Бул арыз боюнча чечимди аткарууда ката жок же ал буга чейин чечилген.",
+			Ru: "Решение по этому заявлению не требует доработки: ошибки исполнения нет или она уже устранена.",
+			En: "Nothing to resolve: the decision on this application did not fail, or its failure was already resolved.",
+		},
+		ErrDataMissing.Code(): {
+			Ky: "Чечимди аткаруу үчүн маалымат жетишсиз: {fields}. Комиссия аларды тактап, чечимди аткарат.",
+			Ru: "Для исполнения решения не хватает данных: {fields}. Комиссия уточнит их и исполнит решение.",
+			En: "Data needed to carry out the decision is missing: {fields}. The commission will establish it and carry the decision out.",
 		},
 		ErrBadReceipt.Code(): {
 			Ky: "Арыздын номери туура эмес. Номер мындай түрдө болот: A-260922-7K3M9-QXP4T.",

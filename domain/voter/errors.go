@@ -33,6 +33,9 @@ var (
 	ErrBadText = failure.New("voter.bad_text", "voter: text holds control or invisible characters")
 	// ErrBirthDateInFuture: a birth date after the day of the command.
 	ErrBirthDateInFuture = failure.New("voter.birth_date_in_future", "voter: birth date in the future")
+	// ErrBirthDateTooEarly: a birth date before MinBirthDate (the zero
+	// year 0001 of a broken client once reached an entry).
+	ErrBirthDateTooEarly = failure.New("voter.birth_date_too_early", "voter: birth date before 1900")
 	// ErrBadStream: a string that does not name a voter stream.
 	ErrBadStream = failure.New("voter.bad_stream", "voter: not a voter stream")
 )
@@ -109,6 +112,11 @@ func Messages() failure.Catalogue {
 			Ky: "Туулган күн келечектеги күн боло албайт.",
 			Ru: "Дата рождения не может быть в будущем.",
 			En: "The birth date cannot be in the future.",
+		},
+		ErrBirthDateTooEarly.Code(): {
+			Ky: "Туулган күн 1900-жылдын 1-январынан мурда болушу мүмкүн эмес.",
+			Ru: "Дата рождения не может быть раньше 1 января 1900 года.",
+			En: "The birth date cannot be before 1 January 1900.",
 		},
 		ErrBadStream.Code(): {
 			Ky: "Шайлоочуга шилтеме туура эмес.",

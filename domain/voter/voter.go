@@ -167,6 +167,7 @@ type Entry struct {
 	movesIn    map[string]int
 	since      time.Time // when the entry was registered
 	updated    time.Time // when the last event took effect
+	listedBy   uuid.UUID // the application that registered or last restored the entry
 }
 
 // New returns the entry of stream before any event: register it with
@@ -210,6 +211,9 @@ func (e *Entry) Register(r Registration, now time.Time) error {
 	if birth.After(calendar.DayOf(now)) {
 		return ErrBirthDateInFuture
 	}
+	if birth.Before(MinBirthDate) {
+		return ErrBirthDateTooEarly
+	}
 	e.record(VoterRegistered{
 		PIN:            r.PIN.String(),
 		Surname:        r.Name.Surname(),
@@ -250,6 +254,9 @@ func (e *Entry) CorrectDetails(c Correction, now time.Time) error {
 	if !c.BirthDate.IsZero() && c.BirthDate != e.birthDate {
 		if c.BirthDate.After(calendar.DayOf(now)) {
 			return ErrBirthDateInFuture
+		}
+		if c.BirthDate.Before(MinBirthDate) {
+			return ErrBirthDateTooEarly
 		}
 		ev.BirthDate, changed = c.BirthDate, true
 	}
@@ -448,6 +455,7 @@ func (e *Entry) Apply(ev any) {
 		e.precinct, _ = precinct.NumberOf(ev.Precinct)
 		e.source = Source(ev.RegisteredFrom)
 		e.since, e.updated = ev.At, ev.At
+		e.listedBy = ev.ApplicationID
 	case VoterDetailsCorrected:
 		surname, given, patronymic := e.name.Surname(), e.name.Given(), e.name.Patronymic()
 		if ev.Surname != "" {
@@ -495,8 +503,14 @@ func (e *Entry) Apply(ev any) {
 		e.removed = false
 		e.removal = Removal{}
 		e.updated = ev.At
+		e.listedBy = ev.ApplicationID
 	}
 }
+
+// ListedBy returns the application whose approval put the entry on the
+// list (registered it, or last restored it); uuid.Nil when none did. An
+// inclusion's reaction delivered again finds its own work done by it.
+func (e *Entry) ListedBy() uuid.UUID { return e.listedBy }
 
 func addressOf(a geo.Address) Address {
 	return Address{
@@ -512,6 +526,10 @@ func (a Address) value() geo.Address {
 	v, _ := geo.ParseAddress(a.Region, a.District, a.Settlement, a.Street, a.Building)
 	return v
 }
+
+// MinBirthDate is the earliest birth date an entry takes: nobody born
+// before 1900 is alive to vote, and an earlier date is a typing error.
+var MinBirthDate = calendar.MustDate(1900, time.January, 1)
 
 // lastDay is the "today" against which stored PINs are re-parsed: a PIN once
 // accepted never becomes invalid by its birth date.

@@ -198,6 +198,8 @@ func TestCorrectDetails(t *testing.T) {
 		{Name: "a removed entry cannot be corrected", Given: []any{registered(), removedByDeath}, When: correct(voter.Correction{Passport: mustPassport("AN7654321")}), Err: voter.ErrRemoved},
 		{Name: "an unregistered voter cannot be corrected", When: correct(voter.Correction{Passport: mustPassport("AN7654321")}), Err: voter.ErrNotRegistered},
 		{Name: "a birth date in the future is refused", Given: []any{registered()}, When: correct(voter.Correction{BirthDate: calendar.DayOf(t1).AddDays(1)}), Err: voter.ErrBirthDateInFuture},
+		{Name: "the zero year 0001-01-01 is refused", Given: []any{registered()}, When: correct(voter.Correction{BirthDate: calendar.MustDate(1, time.January, 1)}), Err: voter.ErrBirthDateTooEarly},
+		{Name: "a birth date before 1900 is refused", Given: []any{registered()}, When: correct(voter.Correction{BirthDate: calendar.MustDate(1899, time.December, 31)}), Err: voter.ErrBirthDateTooEarly},
 	})
 }
 
