@@ -128,7 +128,7 @@ func TestApprovalThatCannotBeCarriedOutIsShownAndResolved(t *testing.T) {
 	}
 	var view viewJSON
 	w.expect(t, call{method: "GET", path: "/api/v1/me/applications/" + filed.Application, as: &voterAsan}, http.StatusOK, "").json(t, &view)
-	if view.Status != "approved" && view.Status != "decided" || view.ExecutionFailure == nil || view.ExecutionFailure.Code != "precinct.closed" ||
+	if view.Status != "approved" || view.ExecutionFailure == nil || view.ExecutionFailure.Code != "precinct.closed" ||
 		view.ExecutionFailure.Message == "" || view.ExecutionFailure.Resolved {
 		t.Errorf("voter's view %+v (failure %+v)", view, view.ExecutionFailure)
 	}

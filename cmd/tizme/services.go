@@ -127,6 +127,13 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 	if err := projections.Install(ctx, db.pool, list); err != nil {
 		return nil, errors.Join(err, bus.Close())
 	}
+	// A read model whose tables changed shape since this database was
+	// made (a new release over an old data folder) would fail on its
+	// first live batch: rebuild it first, from the log, as `tizme rebuild`
+	// would.
+	if err := rebuildChanged(ctx, db, events, codec, list, log); err != nil {
+		return nil, errors.Join(err, bus.Close())
+	}
 	runner, err := projections.NewRunner(projections.RunnerConfig{
 		Pool: db.pool, Store: events, Codec: codec, Projections: list, Logger: log,
 	})
@@ -170,4 +177,25 @@ func (s *services) Close() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(append(errs, s.Bus.Close())...)
+}
+
+// rebuildChanged rebuilds, before the runner starts, every read model
+// whose stored table definition differs from the code's.
+func rebuildChanged(ctx context.Context, db *database, events eventstore.Store, codec *eventstore.Codec, list []projections.Projection, log *slog.Logger) error {
+	statuses, err := projections.Status(ctx, db.pool, events, list)
+	if err != nil {
+		return err
+	}
+	for i, st := range statuses {
+		if !st.DefinitionChanged {
+			continue
+		}
+		log.Info("read model tables changed: rebuilding before serving", "projection", st.Name)
+		res, err := projections.Rebuild(ctx, projections.RebuildConfig{Pool: db.pool, Store: events, Codec: codec, Logger: log}, list[i])
+		if err != nil {
+			return fmt.Errorf("rebuild %s (its tables changed): %w", st.Name, err)
+		}
+		log.Info("read model rebuilt", "projection", st.Name, "version", res.Version, "events", res.Events)
+	}
+	return nil
 }
