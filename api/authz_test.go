@@ -134,7 +134,7 @@ func matrixRows() []matrixRow {
 
 		// The public portal needs no sign-in and ignores a token (VP).
 		{method: "POST", route: public + "/self-check", want: open, req: func(*testing.T, *fixture) call {
-			return call{method: "POST", path: public + "/self-check", body: map[string]any{"pin": pinAsan}}
+			return call{method: "POST", path: public + "/self-check", body: map[string]any{"pin": pinAsan, "document": passportAsan}}
 		}},
 		{method: "GET", route: public + "/list", req: getReq(public + "/list"), want: open},
 		{method: "GET", route: public + "/precincts", req: getReq(public + "/precincts"), want: open},

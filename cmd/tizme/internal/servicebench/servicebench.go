@@ -163,6 +163,7 @@ type bench struct {
 	now      time.Time
 	csvPath  string
 	pins     []string // a sample of registered PINs
+	docs     []string // their identity documents (the self-check asks for both)
 	streams  []string // their voter streams
 	events   int      // events in the main log
 	// rebuilt is when every read model had been rebuilt: the as-of
@@ -207,6 +208,7 @@ func (b *bench) load(ctx context.Context) ([]storebench.Result, error) {
 	res, err := demodata.Load(ctx, b.store, demodata.Options{Seed: 2026, Voters: b.cfg.Voters, Key: b.key, Now: b.now}, func(r popreg.Row) error {
 		if n%every == 0 {
 			b.pins = append(b.pins, r.PIN)
+			b.docs = append(b.docs, r.Passport)
 		}
 		n++
 		return w.Write(r)
@@ -461,9 +463,10 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	idle, idleErr := procStatus(cmd.Process.Pid, "VmRSS:")
 	bodies := make([][]byte, 0, len(b.pins)+len(b.pins)/unknownPINShare+1)
 	for i, pin := range b.pins {
-		bodies = append(bodies, []byte(`{"pin":"`+pin+`"}`))
+		doc := b.docs[i]
+		bodies = append(bodies, []byte(`{"pin":"`+pin+`","document":"`+doc+`"}`))
 		if i%unknownPINShare == 0 {
-			bodies = append(bodies, []byte(`{"pin":"`+unknownPIN(pin)+`"}`))
+			bodies = append(bodies, []byte(`{"pin":"`+unknownPIN(pin)+`","document":"`+doc+`"}`))
 		}
 	}
 	b.say("self-check: %d requests in flight for %s, %d PINs (1 in %d unknown)...", b.cfg.LoadWorkers, b.cfg.LoadDuration, len(bodies), unknownPINShare+1)
