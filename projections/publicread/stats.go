@@ -1,0 +1,160 @@
+package publicread
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/cec-kg/tizme/projections"
+)
+
+// Unit is a node of the republic → region → TEC → precinct roll-up.
+type Unit struct {
+	Level projections.StatsLevel
+	// Key is the region code, the TEC's ref or the precinct number; ""
+	// for the republic.
+	Key  string
+	Name Names
+}
+
+// StatsRow is the voter statistics of a unit (VP 2.4, 3.6).
+type StatsRow = projections.PrecinctStatsRow
+
+// Child is a unit one level down with its numbers.
+type Child struct {
+	Unit
+	Row StatsRow
+}
+
+// Stats are a unit's statistics and its children's.
+type Stats struct {
+	Unit Unit
+	// Path runs from the republic to the unit's parent.
+	Path     []Unit
+	Row      StatsRow
+	Children []Child
+	// Apps are the unit's applications by kind and status; Removals its
+	// removals by reason.
+	Apps     []projections.AppStatsRow
+	Removals []projections.RemovalStatsRow
+}
+
+// childLevel is the level below l.
+func childLevel(l projections.StatsLevel) projections.StatsLevel {
+	switch l {
+	case projections.StatsRepublic:
+		return projections.StatsRegion
+	case projections.StatsRegion:
+		return projections.StatsTEC
+	case projections.StatsTEC:
+		return projections.StatsPrecinct
+	}
+	return ""
+}
+
+// Stats returns the statistics of the unit at level with key, and false
+// when there is no such unit.
+func (r *Reader) Stats(ctx context.Context, level projections.StatsLevel, key string) (Stats, bool, error) {
+	if level == projections.StatsRepublic {
+		key = ""
+	}
+	// The tree: regions' names, TECs' regions and names, precincts' TECs.
+	regions, err := r.Regions(ctx)
+	if err != nil {
+		return Stats{}, false, err
+	}
+	regionNames := map[string]Names{}
+	for _, g := range regions {
+		regionNames[g.Code] = g.Name
+	}
+	comms, err := projections.ListCommissions(ctx, r.db)
+	if err != nil {
+		return Stats{}, false, fmt.Errorf("publicread: commissions: %w", err)
+	}
+	tecRegion, tecNames := map[string]string{}, map[string]Names{}
+	for _, c := range comms {
+		tecRegion[c.Ref], tecNames[c.Ref] = c.Region, Names{Ru: c.Name}
+	}
+	precincts, err := r.Precincts(ctx, Filter{})
+	if err != nil {
+		return Stats{}, false, err
+	}
+	precinctTEC := map[string]string{}
+	for _, p := range precincts {
+		precinctTEC[strconv.Itoa(p.Number)] = p.TEC
+	}
+	unitOf := func(l projections.StatsLevel, k string) Unit {
+		u := Unit{Level: l, Key: k}
+		switch l {
+		case projections.StatsRegion:
+			u.Name = regionNames[k]
+		case projections.StatsTEC:
+			u.Name = tecNames[k]
+		case projections.StatsPrecinct:
+			u.Name = Names{Ky: "№ " + k, Ru: "№ " + k, En: "No. " + k}
+		}
+		return u
+	}
+	parentOf := func(l projections.StatsLevel, k string) (projections.StatsLevel, string) {
+		switch l {
+		case projections.StatsPrecinct:
+			return projections.StatsTEC, precinctTEC[k]
+		case projections.StatsTEC:
+			return projections.StatsRegion, tecRegion[k]
+		case projections.StatsRegion:
+			return projections.StatsRepublic, ""
+		}
+		return "", ""
+	}
+	var out Stats
+	out.Unit = unitOf(level, key)
+	for l, k := parentOf(level, key); l != ""; l, k = parentOf(l, k) {
+		out.Path = append([]Unit{unitOf(l, k)}, out.Path...)
+	}
+	rows, err := projections.QueryPrecinctStats(ctx, r.db, level)
+	if err != nil {
+		return Stats{}, false, fmt.Errorf("publicread: stats: %w", err)
+	}
+	found := false
+	for _, row := range rows {
+		if row.Key == key {
+			out.Row, found = row, true
+		}
+	}
+	if !found {
+		return Stats{}, false, nil
+	}
+	if cl := childLevel(level); cl != "" {
+		rows, err := projections.QueryPrecinctStats(ctx, r.db, cl)
+		if err != nil {
+			return Stats{}, false, fmt.Errorf("publicread: stats: %w", err)
+		}
+		for _, row := range rows {
+			if row.Key == "" {
+				continue
+			}
+			if l, k := parentOf(cl, row.Key); l == level && k == key {
+				out.Children = append(out.Children, Child{Unit: unitOf(cl, row.Key), Row: row})
+			}
+		}
+	}
+	apps, err := projections.QueryAppStats(ctx, r.db, level)
+	if err != nil {
+		return Stats{}, false, fmt.Errorf("publicread: application stats: %w", err)
+	}
+	for _, a := range apps {
+		if a.Key == key {
+			out.Apps = append(out.Apps, a)
+		}
+	}
+	removals, err := projections.QueryRemovalStats(ctx, r.db, level)
+	if err != nil {
+		return Stats{}, false, fmt.Errorf("publicread: removal stats: %w", err)
+	}
+	for _, x := range removals {
+		if x.Key == key {
+			out.Removals = append(out.Removals, x)
+		}
+	}
+	return out, true, nil
+}
