@@ -137,15 +137,16 @@ type Templates struct {
 // Funcs are the functions every template may call.
 func Funcs() template.FuncMap {
 	return template.FuncMap{
-		"t":      T,
-		"num":    FormatInt,
-		"date":   FormatDate,
-		"day":    FormatDay,
-		"add":    func(a, b int) int { return a + b },
-		"sub":    func(a, b int) int { return a - b },
-		"pct":    Percent,
-		"tf":     Tf,
-		"query":  func(v ...string) template.URL { return template.URL(queryOf(v...)) },
+		"t":     T,
+		"num":   FormatInt,
+		"date":  FormatDate,
+		"day":   FormatDay,
+		"add":   func(a, b int) int { return a + b },
+		"sub":   func(a, b int) int { return a - b },
+		"mul":   func(a, b int) int { return a * b },
+		"pct":   Percent,
+		"tf":    Tf,
+		"query": func(v ...string) template.URL { return template.URL(queryOf(v...)) },
 	}
 }
 
