@@ -16,8 +16,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/cec-kg/tizme/api"
-	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/docs"
 )
 

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -146,6 +147,12 @@ func (h *handlers) precincts(c echo.Context) error {
 	return render(c, http.StatusOK, "templates/precincts.html", p)
 }
 
+// moveRow is a published move as the page shows it.
+type moveRow struct {
+	publicread.Move
+	FormName string
+}
+
 // precinctPage is one precinct's page (VP 3.6): address, TEC, contacts,
 // map, counts, moves.
 type precinctPage struct {
@@ -156,7 +163,7 @@ type precinctPage struct {
 	Stats    publicread.StatsRow
 	Sex      webui.BarChart
 	Age      webui.BarChart
-	Moves    []publicread.Move
+	Moves    []moveRow
 	HasStats bool
 }
 
@@ -180,19 +187,61 @@ func (h *handlers) precinct(c echo.Context) error {
 	}
 	data := precinctPage{P: pr, Row: rowOf(l, pr)}
 	data.Map, data.HasMap = precinctMap(l, pr)
-	st, ok, err := h.d.Reader.Stats(ctx, projections.StatsPrecinct, strconv.Itoa(n))
+	if data.HasMap {
+		if err := h.addNeighbours(ctx, l, &data.Map, pr); err != nil {
+			return err
+		}
+	}
+	row, ok, err := h.d.Reader.PrecinctCounts(ctx, n)
 	if err != nil {
 		return err
 	}
 	if ok {
-		data.HasStats, data.Stats = true, st.Row
-		data.Sex, data.Age = sexChart(l, st.Row), ageChart(l, st.Row)
+		data.HasStats, data.Stats = true, row
+		data.Sex, data.Age = sexChart(l, row), ageChart(l, row)
 	}
-	if data.Moves, err = h.d.Reader.Moves(ctx, n, 20); err != nil {
+	moves, err := h.d.Reader.Moves(ctx, n, 20)
+	if err != nil {
 		return err
+	}
+	for _, m := range moves {
+		data.Moves = append(data.Moves, moveRow{Move: m, FormName: formName(l, m.Form)})
 	}
 	p.Data = data
 	return render(c, http.StatusOK, "templates/precinct.html", p)
+}
+
+// maxNeighbours bounds the precincts drawn around one precinct: its
+// region's when few, else its TEC's (a map page stays ≤ 250 KB).
+const maxNeighbours = 150
+
+// addNeighbours draws the precincts around pr, greyed, as links, so the
+// map shows where the precinct lies.
+func (h *handlers) addNeighbours(ctx context.Context, l i18n.Lang, m *webui.Map, pr publicread.Precinct) error {
+	list, err := h.d.Reader.Precincts(ctx, publicread.Filter{Region: pr.Region, WithBoundaries: true})
+	if err != nil {
+		return err
+	}
+	if len(list) > maxNeighbours {
+		list = slices.DeleteFunc(list, func(x publicread.Precinct) bool { return x.TEC != pr.TEC })
+	}
+	var around []webui.Shape
+	for _, x := range list {
+		if x.Number == pr.Number || len(x.Boundary) == 0 {
+			continue
+		}
+		polys, err := webui.ParseGeoJSON(x.Boundary)
+		if err != nil {
+			continue
+		}
+		around = append(around, webui.Shape{Polygons: polys, Title: webui.T(l, "prec.number") + strconv.Itoa(x.Number),
+			Href: fmt.Sprintf("/precincts/%d?lang=%s", x.Number, l)})
+	}
+	if len(around) > maxNeighbours {
+		around = around[:maxNeighbours]
+	}
+	m.Shapes = append(around, m.Shapes...)
+	return nil
 }
 
 func sexChart(l i18n.Lang, r publicread.StatsRow) webui.BarChart {

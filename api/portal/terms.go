@@ -19,6 +19,9 @@ var terms = map[string][3]string{
 	"status.approved":               {"канааттандырылды", "удовлетворено", "approved"},
 	"status.rejected":               {"четке кагылды", "отклонено", "rejected"},
 	"status.withdrawn":              {"кайра алынды", "отозвано", "withdrawn"},
+	"form.form2":                    {"№ 2", "№ 2", "No. 2"},
+	"form.form3":                    {"№ 3", "№ 3", "No. 3"},
+	"form.residence":                {"жашаган жери боюнча", "по месту жительства", "by residence"},
 	"reason.death":                  {"каза болгон", "смерть", "death"},
 	"reason.citizenship_lost":       {"жарандыгын жоготкон", "утрата гражданства", "loss of citizenship"},
 	"reason.incapacity":             {"сот тарабынан аракетке жөндөмсүз деп табылган", "признан судом недееспособным", "declared incapable by a court"},
@@ -43,6 +46,7 @@ func term(l i18n.Lang, prefix, key string) string {
 func kindName(l i18n.Lang, k string) string   { return term(l, "kind.", k) }
 func statusName(l i18n.Lang, s string) string { return term(l, "status.", s) }
 func reasonName(l i18n.Lang, r string) string { return term(l, "reason.", r) }
+func formName(l i18n.Lang, f string) string   { return term(l, "form.", f) }
 
 // bioPoint is a point that collects biometric data (VP 3.6): the State
 // Registration Service's public service centres in the regional centres.

@@ -266,9 +266,9 @@ type Bar struct {
 	Value int64
 }
 
-// BarChart is a horizontal bar chart: labels on the left, the value at the
-// end of each bar. Horizontal bars keep long Kyrgyz and Russian labels
-// readable at 320 px.
+// BarChart is a horizontal bar chart, each label on its own line above
+// its bar, so long Kyrgyz and Russian labels stay whole and readable at
+// 320 px.
 type BarChart struct {
 	ID, Title, Desc string
 	Bars            []Bar
@@ -276,16 +276,16 @@ type BarChart struct {
 
 // SVG draws c.
 func (c BarChart) SVG() template.HTML {
-	const width, labelW, barH, gap, top = 640.0, 250.0, 26.0, 10.0, 6.0
+	const width, labelH, barH, gap, valueW = 480.0, 20.0, 18.0, 10.0, 80.0
 	var maxV int64
 	for _, b := range c.Bars {
 		maxV = max(maxV, b.Value)
 	}
-	height := top + float64(len(c.Bars))*(barH+gap)
-	valueW := 90.0
+	row := labelH + barH + gap
+	height := float64(len(c.Bars)) * row
 	scale := 0.0
 	if maxV > 0 {
-		scale = (width - labelW - valueW) / float64(maxV)
+		scale = (width - valueW) / float64(maxV)
 	}
 	var b strings.Builder
 	id := template.HTMLEscapeString(c.ID)
@@ -301,14 +301,14 @@ func (c BarChart) SVG() template.HTML {
 	}
 	fmt.Fprintf(&b, `<desc id="%s-d">%s</desc>`, id, template.HTMLEscapeString(desc.String()))
 	for i, bar := range c.Bars {
-		y := top + float64(i)*(barH+gap)
+		y := float64(i) * row
 		w := float64(bar.Value) * scale
 		if bar.Value > 0 && w < 2 {
 			w = 2
 		}
-		fmt.Fprintf(&b, `<text class="lbl" x="%s" y="%s" text-anchor="end">%s</text>`, f1(labelW-8), f1(y+barH*0.68), template.HTMLEscapeString(clip(bar.Label, 34)))
-		fmt.Fprintf(&b, `<rect class="bar b%d" x="%s" y="%s" width="%s" height="%s"/>`, i%6, f1(labelW), f1(y), f1(w), f1(barH))
-		fmt.Fprintf(&b, `<text class="val" x="%s" y="%s">%s</text>`, f1(labelW+w+6), f1(y+barH*0.68), FormatInt(bar.Value))
+		fmt.Fprintf(&b, `<text class="lbl" x="0" y="%s">%s</text>`, f1(y+labelH-5), template.HTMLEscapeString(clip(bar.Label, 60)))
+		fmt.Fprintf(&b, `<rect class="bar b%d" x="0" y="%s" width="%s" height="%s"/>`, i%6, f1(y+labelH), f1(w), f1(barH))
+		fmt.Fprintf(&b, `<text class="val" x="%s" y="%s">%s</text>`, f1(w+6), f1(y+labelH+barH-4), FormatInt(bar.Value))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) //nolint:gosec // every text above is escaped

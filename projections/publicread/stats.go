@@ -1,9 +1,14 @@
 package publicread
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/cec-kg/tizme/projections"
 )
@@ -138,6 +143,10 @@ func (r *Reader) Stats(ctx context.Context, level projections.StatsLevel, key st
 			}
 		}
 	}
+	// Voters abroad last, as the CEC lists them.
+	slices.SortStableFunc(out.Children, func(a, b Child) int {
+		return cmp.Compare(boolInt(a.Key == "ABROAD"), boolInt(b.Key == "ABROAD"))
+	})
 	apps, err := projections.QueryAppStats(ctx, r.db, level)
 	if err != nil {
 		return Stats{}, false, fmt.Errorf("publicread: application stats: %w", err)
@@ -157,4 +166,30 @@ func (r *Reader) Stats(ctx context.Context, level projections.StatsLevel, key st
 		}
 	}
 	return out, true, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// PrecinctCounts returns precinct n's voter statistics, and false when it
+// has none yet: one row, for the precinct's own page.
+func (r *Reader) PrecinctCounts(ctx context.Context, n int) (StatsRow, bool, error) {
+	var x StatsRow
+	err := r.db.QueryRow(ctx, `SELECT precinct::text, voters, female, male, age_under_18, age_18_25, age_26_35, age_36_45,
+			age_46_55, age_56_65, age_66_plus, moves_in, moves_out, moves_in_form2, moves_in_form3, moves_in_residence,
+			form2_applications, form3_applications
+		FROM `+projections.TablePrecinctStats+` WHERE precinct = $1`, n).Scan(&x.Key, &x.Voters, &x.Female, &x.Male,
+		&x.AgeUnder18, &x.Age18to25, &x.Age26to35, &x.Age36to45, &x.Age46to55, &x.Age56to65, &x.Age66Plus,
+		&x.MovesIn, &x.MovesOut, &x.MovesInForm2, &x.MovesInForm3, &x.MovesInResidence, &x.Form2Applications, &x.Form3Applications)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return x, false, nil
+	}
+	if err != nil {
+		return x, false, fmt.Errorf("publicread: precinct counts: %w", err)
+	}
+	return x, true, nil
 }

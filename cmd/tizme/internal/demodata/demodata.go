@@ -479,15 +479,36 @@ func (g *gen) precincts(voters int, at time.Time) {
 			g.byRegion[s.r.code] = append(g.byRegion[s.r.code], p)
 		}
 	}
+	// Each precinct's boundary: its cell in its TEC's part of the region
+	// (boundaries.go); none abroad.
+	perTEC, seen := map[*tecDef]int{}, map[*tecDef]int{}
+	for _, p := range g.precs {
+		perTEC[p.tec]++
+	}
 	for _, p := range g.precs {
 		name := "Средняя школа"
 		if p.region.kind == string(region.Abroad) {
 			name = "Генеральное консульство"
 		}
-		g.add(precinct.StreamFor(precinct.MustNumber(p.number)), precinct.PrecinctEstablished{
+		events := []any{precinct.PrecinctEstablished{
 			Number: p.number, TEC: p.tecRef.String(), Region: p.region.code, Address: p.addr,
 			Name: name + " №" + strconv.Itoa(1+p.number%97), At: at,
-		})
+		}}
+		if rb, ok := regionBoxes[p.region.code]; ok {
+			ti := 0
+			for i := range p.region.tecs {
+				if &p.region.tecs[i] == p.tec {
+					ti = i
+				}
+			}
+			k := seen[p.tec]
+			seen[p.tec]++
+			tb := cellBox(rb, ti, len(p.region.tecs))
+			events = append(events, precinct.PrecinctBoundarySet{
+				Number: p.number, Boundary: precinctBoundary(p.tecRef.String(), tb, k, perTEC[p.tec]), At: at,
+			})
+		}
+		g.add(precinct.StreamFor(precinct.MustNumber(p.number)), events...)
 	}
 	g.stats.Precincts = len(g.precs)
 }
