@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -361,7 +362,8 @@ type statsPage struct {
 	Children []childRow
 	ChildLvl string
 	Charts   []chartTable
-	Query    string
+	// CSV and JSON download the same numbers.
+	CSV, JSON string
 }
 
 type unitLink struct{ Name, Href string }
@@ -426,9 +428,10 @@ func (h *handlers) stats(c echo.Context) error {
 	case "json":
 		return statsJSON(c, st, charts, updatedAt)
 	}
-	data := statsPage{S: st, Name: unitName(l, st.Unit), Charts: charts}
+	data := statsPage{S: st, Name: unitName(l, st.Unit), Charts: charts, CSV: "/stats?format=csv", JSON: "/stats?format=json"}
 	if level != projections.StatsRepublic {
-		data.Query = fmt.Sprintf("level=%s&key=%s&", level, key)
+		q := url.Values{"level": {string(level)}, "key": {key}}
+		data.CSV, data.JSON = "/stats?format=csv&"+q.Encode(), "/stats?format=json&"+q.Encode()
 	}
 	for _, u := range st.Path {
 		data.Path = append(data.Path, unitLink{Name: unitName(l, u), Href: statsHref(l, u)})

@@ -92,8 +92,11 @@ const cookieLang = "lang"
 // a cookie), else the remembered choice, else Accept-Language.
 func lang(c echo.Context) i18n.Lang {
 	if l, ok := i18n.Parse(c.QueryParam("lang")); ok {
-		c.SetCookie(&http.Cookie{Name: cookieLang, Value: l.String(), Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		if c.Get(cookieLang) == nil {
+			c.SetCookie(&http.Cookie{Name: cookieLang, Value: l.String(), Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode})
+			c.Set(cookieLang, true)
+		}
 		return l
 	}
 	if ck, err := c.Cookie(cookieLang); err == nil {
@@ -125,7 +128,13 @@ func render(c echo.Context, status int, name string, p webui.Page) error {
 	h.Set("Content-Language", p.Lang.String())
 	h.Add(echo.HeaderVary, "Accept-Language")
 	h.Add(echo.HeaderVary, "Cookie")
-	if h.Get(echo.HeaderCacheControl) == "" {
+	switch {
+	case h.Get(echo.HeaderCacheControl) == "no-store":
+	case c.Get(cookieLang) != nil:
+		// A browser keeps no cookie from a cached answer: an answer that
+		// remembers the language must come from the server each time.
+		h.Set(echo.HeaderCacheControl, "no-cache")
+	case h.Get(echo.HeaderCacheControl) == "":
 		h.Set(echo.HeaderCacheControl, "private, max-age=60")
 	}
 	return c.HTMLBlob(status, body)

@@ -218,7 +218,15 @@ func (m Map) SVG() template.HTML {
 	y := func(lat float64) float64 { return pad + (maxY-lat)*scale }
 	tol := 0.8 / scale // about a pixel, in degrees
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="map" viewBox="0 0 %s %s" role="img" aria-labelledby="map-t map-d" xmlns="http://www.w3.org/2000/svg">`, f1(width), f1(height))
+	// A map of links is a group of them (links inside role="img" would be
+	// hidden from screen readers); a map without is one image.
+	role := "img"
+	for _, s := range m.Shapes {
+		if s.Href != "" {
+			role = "group"
+		}
+	}
+	fmt.Fprintf(&b, `<svg class="map" viewBox="0 0 %s %s" role="%s" aria-labelledby="map-t map-d" xmlns="http://www.w3.org/2000/svg">`, f1(width), f1(height), role)
 	fmt.Fprintf(&b, `<title id="map-t">%s</title><desc id="map-d">%s</desc>`, template.HTMLEscapeString(m.Title), template.HTMLEscapeString(m.Desc))
 	for _, s := range m.Shapes {
 		var d strings.Builder
