@@ -242,6 +242,10 @@ func (h *handlers) addNeighbours(ctx context.Context, l i18n.Lang, m *webui.Map,
 		around = around[:maxNeighbours]
 	}
 	m.Shapes = append(around, m.Shapes...)
+	// Show the precinct and what lies around it: its extent, tripled.
+	b := webui.Bounds(m.Shapes[len(m.Shapes)-1].Polygons)
+	dx, dy := b[2]-b[0], b[3]-b[1]
+	m.Focus = &[4]float64{b[0] - dx, b[1] - dy, b[2] + dx, b[3] + dy}
 	return nil
 }
 

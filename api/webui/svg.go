@@ -176,6 +176,23 @@ type Map struct {
 	// Width is the SVG's width in its own units (default 800); the height
 	// follows the extent.
 	Width float64
+	// Focus, when set, is the [west, south, east, north] extent to show;
+	// shapes wholly outside it are left out. Default: everything.
+	Focus *[4]float64
+}
+
+// Bounds is the [west, south, east, north] extent of polygons.
+func Bounds(ps []Polygon) [4]float64 {
+	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, p := range ps {
+		for _, r := range p {
+			for _, pos := range r {
+				b[0], b[1] = math.Min(b[0], pos[0]), math.Min(b[1], pos[1])
+				b[2], b[3] = math.Max(b[2], pos[0]), math.Max(b[3], pos[1])
+			}
+		}
+	}
+	return b
 }
 
 // SVG draws m. Geometry is simplified to about a pixel and written with at
@@ -199,6 +216,16 @@ func (m Map) SVG() template.HTML {
 	for _, p := range m.Points {
 		grow(p.Lon, p.Lat)
 	}
+	shapes := m.Shapes
+	if f := m.Focus; f != nil {
+		minX, minY, maxX, maxY = f[0], f[1], f[2], f[3]
+		shapes = nil
+		for _, s := range m.Shapes {
+			if b := Bounds(s.Polygons); b[0] <= f[2] && b[2] >= f[0] && b[1] <= f[3] && b[3] >= f[1] {
+				shapes = append(shapes, s)
+			}
+		}
+	}
 	if math.IsInf(minX, 1) {
 		return ""
 	}
@@ -221,14 +248,14 @@ func (m Map) SVG() template.HTML {
 	// A map of links is a group of them (links inside role="img" would be
 	// hidden from screen readers); a map without is one image.
 	role := "img"
-	for _, s := range m.Shapes {
+	for _, s := range shapes {
 		if s.Href != "" {
 			role = "group"
 		}
 	}
 	fmt.Fprintf(&b, `<svg class="map" viewBox="0 0 %s %s" role="%s" aria-labelledby="map-t map-d" xmlns="http://www.w3.org/2000/svg">`, f1(width), f1(height), role)
 	fmt.Fprintf(&b, `<title id="map-t">%s</title><desc id="map-d">%s</desc>`, template.HTMLEscapeString(m.Title), template.HTMLEscapeString(m.Desc))
-	for _, s := range m.Shapes {
+	for _, s := range shapes {
 		var d strings.Builder
 		for _, p := range s.Polygons {
 			for _, r := range p {

@@ -74,13 +74,30 @@ func precinctBoundary(tec string, b box, k, n int) []byte {
 	cols := perRow(r)
 	h := (b[3] - b[1]) / float64(rows)
 	// edgeY is the latitude of the boundary between rows i-1 and i at
-	// longitude x (i = 0 is the north edge, rows the south one).
+	// longitude x (i = 0 is the north edge, rows the south one): a wave
+	// sampled at fixed longitudes and joined by straight lines, so the
+	// cells above and below share exactly the same line.
+	const samples = 24
 	edgeY := func(i int, x float64) float64 {
 		y := b[3] - float64(i)*h
-		if i > 0 && i < rows {
-			y += 0.22 * h * wave(tec+"/row/"+itoa(i), (x-b[0])/(b[2]-b[0]))
+		if i == 0 || i == rows {
+			return y
 		}
-		return y
+		t := (x - b[0]) / (b[2] - b[0]) * samples
+		k := math.Max(0, math.Min(math.Floor(t), samples-1))
+		f := t - k
+		seed := tec + "/row/" + itoa(i)
+		return y + 0.22*h*((1-f)*wave(seed, k/samples)+f*wave(seed, (k+1)/samples))
+	}
+	// bends are the longitudes where a row's edges bend, from x0 to x1.
+	bends := func(x0, x1 float64) []float64 {
+		out := []float64{x0}
+		for k := 1; k < samples; k++ {
+			if x := b[0] + (b[2]-b[0])*float64(k)/samples; x > x0 && x < x1 {
+				out = append(out, x)
+			}
+		}
+		return append(out, x1)
 	}
 	w := (b[2] - b[0]) / float64(cols)
 	edgeX := func(j int, y float64) float64 {
@@ -90,19 +107,17 @@ func precinctBoundary(tec string, b box, k, n int) []byte {
 		}
 		return x
 	}
-	const steps = 6
 	var ring [][]float64
 	top, bottom := r, r+1
 	// South edge west to east, east edge north, north edge east to west,
 	// west edge south: counter-clockwise, as RFC 7946 wants.
 	x0, x1 := edgeX(c, b[3]-float64(r)*h-h/2), edgeX(c+1, b[3]-float64(r)*h-h/2)
-	for i := 0; i <= steps; i++ {
-		x := x0 + (x1-x0)*float64(i)/steps
+	xs := bends(x0, x1)
+	for _, x := range xs {
 		ring = append(ring, []float64{x, edgeY(bottom, x)})
 	}
-	for i := steps; i >= 0; i-- {
-		x := x0 + (x1-x0)*float64(i)/steps
-		ring = append(ring, []float64{x, edgeY(top, x)})
+	for i := len(xs) - 1; i >= 0; i-- {
+		ring = append(ring, []float64{xs[i], edgeY(top, xs[i])})
 	}
 	ring = append(ring, ring[0])
 	for _, p := range ring {
