@@ -527,6 +527,10 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("servicebench: healthz baseline: %w", err)
 	}
+	pageResults, err := b.pages(ctx, client, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := stop(); err != nil {
 		return nil, err
 	}
@@ -547,7 +551,7 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("servicebench: replay baseline: %w", err)
 	}
-	results := []storebench.Result{
+	results := append(pageResults, []storebench.Result{
 		{
 			Name: fmt.Sprintf("public self-check over HTTP, %d in flight, from another process (baseline: GET /healthz, HTTP alone)", b.cfg.LoadWorkers),
 			Unit: "requests/s", Value: rate, Baseline: httpRate, Ratio: rate / httpRate, P50Ms: lat.Quantile(0.5), P99Ms: lat.Quantile(0.99),
@@ -559,7 +563,7 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 			Unit: "look-ups/s", Value: lookupRate, Baseline: baseRate, Ratio: lookupRate / baseRate,
 			P50Ms: lookupLat.Quantile(0.5), P99Ms: lookupLat.Quantile(0.99), BaselineP99Ms: baseLat.Quantile(0.99), Met: true,
 		},
-	}
+	}...)
 	if rssErr == nil {
 		results = append(results, storebench.Result{
 			Name: fmt.Sprintf("peak RSS of tizme serve holding %d voters, after the load (baseline: resident when ready, idle)", b.cfg.Voters),
