@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -72,21 +71,31 @@ func (r *Reader) Stats(ctx context.Context, level projections.StatsLevel, key st
 	for _, g := range regions {
 		regionNames[g.Code] = g.Name
 	}
-	comms, err := projections.ListCommissions(ctx, r.db)
-	if err != nil {
-		return Stats{}, false, fmt.Errorf("publicread: commissions: %w", err)
-	}
+	// Commissions and precincts only as deep as the level needs (the
+	// republic's page reads neither).
 	tecRegion, tecNames := map[string]string{}, map[string]Names{}
-	for _, c := range comms {
-		tecRegion[c.Ref], tecNames[c.Ref] = c.Region, Names{Ru: c.Name}
-	}
-	precincts, err := r.Precincts(ctx, Filter{})
-	if err != nil {
-		return Stats{}, false, err
+	if level != projections.StatsRepublic {
+		comms, err := projections.ListCommissions(ctx, r.db)
+		if err != nil {
+			return Stats{}, false, fmt.Errorf("publicread: commissions: %w", err)
+		}
+		for _, c := range comms {
+			tecRegion[c.Ref], tecNames[c.Ref] = c.Region, Names{Ru: c.Name}
+		}
 	}
 	precinctTEC := map[string]string{}
-	for _, p := range precincts {
-		precinctTEC[strconv.Itoa(p.Number)] = p.TEC
+	if level == projections.StatsTEC || level == projections.StatsPrecinct {
+		rows, err := r.db.Query(ctx, `SELECT number::text, tec FROM `+projections.TablePrecinctDirectory)
+		if err != nil {
+			return Stats{}, false, fmt.Errorf("publicread: precincts' TECs: %w", err)
+		}
+		pairs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ N, TEC string }])
+		if err != nil {
+			return Stats{}, false, fmt.Errorf("publicread: precincts' TECs: %w", err)
+		}
+		for _, p := range pairs {
+			precinctTEC[p.N] = p.TEC
+		}
 	}
 	unitOf := func(l projections.StatsLevel, k string) Unit {
 		u := Unit{Level: l, Key: k}
