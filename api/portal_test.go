@@ -376,3 +376,23 @@ func TestPortalStatsDownloads(t *testing.T) {
 		t.Errorf("unknown precinct: %d", a.status)
 	}
 }
+
+// TestPortalCompressed: pages go gzipped to a client that accepts it, and
+// a precinct page with its map stays within the 250 KB budget.
+func TestPortalCompressed(t *testing.T) {
+	t.Parallel()
+	w := portalWorld(t)
+	req, _ := http.NewRequest("GET", w.ts.URL+"/precincts/1001?lang=ky", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := http.DefaultClient.Do(req)
+	must(t, err)
+	raw, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	must(t, err)
+	if res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q", res.Header.Get("Content-Encoding"))
+	}
+	if len(raw) > 250<<10 {
+		t.Errorf("%d bytes compressed", len(raw))
+	}
+}
