@@ -82,7 +82,7 @@ var catalogue = map[string][3]string{
 	"prec.count":         {"участок", "участков", "stations"},
 	"prec.map":           {"Участоктордун чек аралары", "Границы участков", "Precinct boundaries"},
 	"prec.map.desc":      {"Ар бир көп бурчтук — бир участоктун аймагы; чекит — шайлоо участогу. Участокту ачуу үчүн басыңыз.", "Каждый многоугольник — территория участка; точка — помещение для голосования. Нажмите, чтобы открыть участок.", "Each polygon is a precinct's territory; a dot is its polling station. Select one to open it."},
-	"prec.number":        {"Участок №", "Участок №", "Precinct No."},
+	"prec.number":        {"Шайлоо участогу №", "Участок №", "Precinct No."},
 	"prec.no":            {"№", "№", "No."},
 	"prec.station":       {"Шайлоо жайы", "Помещение для голосования", "Polling place"},
 	"prec.region":        {"Аймак", "Регион", "Region"},

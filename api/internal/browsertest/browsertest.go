@@ -229,11 +229,11 @@ func (b *Browser) Axe() []Violation {
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// Screenshot saves a full-page PNG of the current page as name in the
+// Screenshot saves a full-page PNG (quality 100 is PNG; less is JPEG) of the current page as name in the
 // screenshot folder and returns its path.
 func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return ""
