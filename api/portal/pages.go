@@ -455,7 +455,6 @@ func (h *handlers) stats(c echo.Context) error {
 	return render(c, http.StatusOK, "templates/stats.html", p)
 }
 
-
 func statsCharts(l i18n.Lang, st publicread.Stats) []chartTable {
 	r := st.Row
 	out := []chartTable{{sexChart(l, r)}, {ageChart(l, r)},
