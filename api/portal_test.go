@@ -309,6 +309,19 @@ func TestPortalPublishedList(t *testing.T) {
 			t.Errorf("the list page holds %q", secret)
 		}
 	}
+	// The search folds case, Kyrgyz letters too, and takes no pattern.
+	for _, q := range []string{"асан", "АСАНОВ", "Ас"} {
+		found := fetch(t, w, "GET", "/precincts/1001/list?surname="+url.QueryEscape(q), nil, "")
+		if tb := find(found.doc, "table", map[string]string{"id": "voters"}); len(tb) != 1 || !strings.Contains(textOf(tb[0]), "Асанов") {
+			t.Errorf("surname %q does not find Asanov", q)
+		}
+	}
+	for _, q := range []string{".*", "%", "[", "("} {
+		if a := fetch(t, w, "GET", "/precincts/1001/list?surname="+url.QueryEscape(q), nil, ""); a.status != http.StatusOK ||
+			len(find(a.doc, "table", map[string]string{"id": "voters"})) != 0 {
+			t.Errorf("surname %q: status %d or voters listed", q, a.status)
+		}
+	}
 	none := fetch(t, w, "GET", "/precincts/1001/list?surname=Жок", nil, "")
 	if len(find(none.doc, "table", map[string]string{"id": "voters"})) != 0 {
 		t.Error("a surname nobody has still lists voters")
@@ -394,5 +407,25 @@ func TestPortalCompressed(t *testing.T) {
 	}
 	if len(raw) > 250<<10 {
 		t.Errorf("%d bytes compressed", len(raw))
+	}
+}
+
+// TestPortalFinderSearch: a search by street or settlement finds the
+// precincts there, and one that matches nothing says so.
+func TestPortalFinderSearch(t *testing.T) {
+	t.Parallel()
+	w := portalWorld(t)
+	for _, c := range []struct {
+		q    string
+		want int
+	}{{"чүй", 3}, {"Бишкек", 3}, {"1002", 1}, {"Жок көчө", 0}} {
+		a := fetch(t, w, "GET", "/precincts?q="+url.QueryEscape(c.q), nil, "")
+		rows := 0
+		for _, tb := range find(a.doc, "table", nil) {
+			rows += len(find(tb, "tr", nil)) - 1
+		}
+		if rows != c.want {
+			t.Errorf("search %q: %d precincts, want %d", c.q, rows, c.want)
+		}
 	}
 }

@@ -11,8 +11,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -151,15 +155,14 @@ type Filter struct {
 // MaxText bounds a search text.
 const MaxText = 100
 
-// Precincts returns the precincts f selects, by number.
+// Precincts returns the precincts f selects, by number. The text search
+// folds case in Go: the database's collation may not know Kyrgyz letters
+// (a C-locale cluster compares Ү and ү as different), and the directory
+// is small (about 2,600 rows at national scale).
 func (r *Reader) Precincts(ctx context.Context, f Filter) ([]Precinct, error) {
 	text := strings.TrimSpace(f.Text)
 	if len([]rune(text)) > MaxText {
 		text = string([]rune(text)[:MaxText])
-	}
-	pattern := ""
-	if text != "" {
-		pattern = "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text) + "%"
 	}
 	boundary := "NULL::text"
 	if f.WithBoundaries {
@@ -169,12 +172,11 @@ func (r *Reader) Precincts(ctx context.Context, f Filter) ([]Precinct, error) {
 			settlement, thoroughfare, house_number, closed, updated_at, `+boundary+`
 		FROM `+projections.TablePrecinctDirectory+`
 		WHERE ($1 = '' OR region = $1) AND ($2 = '' OR district = $2) AND ($3 = '' OR tec = $3)
-			AND ($4 = '' OR settlement ILIKE $4 OR thoroughfare ILIKE $4 OR name ILIKE $4 OR number::text = $5)
-		ORDER BY number LIMIT 5000`, f.Region, f.District, f.TEC, pattern, text)
+		ORDER BY number`, f.Region, f.District, f.TEC)
 	if err != nil {
 		return nil, fmt.Errorf("publicread: precincts: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Precinct, error) {
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Precinct, error) {
 		var p Precinct
 		var b *string
 		err := row.Scan(&p.Number, &p.Name, &p.TEC, &p.TECName.Ru, &p.Region, &p.RegionName.Ky, &p.RegionName.Ru, &p.District,
@@ -184,6 +186,18 @@ func (r *Reader) Precincts(ctx context.Context, f Filter) ([]Precinct, error) {
 		}
 		return p, err
 	})
+	if err != nil || text == "" {
+		return list, err
+	}
+	needle := strings.ToLower(text)
+	out := list[:0]
+	for _, p := range list {
+		if strconv.Itoa(p.Number) == text || slices.ContainsFunc([]string{p.Settlement, p.Street, p.Name, p.District},
+			func(s string) bool { return strings.Contains(strings.ToLower(s), needle) }) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // Precinct returns precinct n with its boundary, and false when there is
@@ -206,27 +220,44 @@ type VoterPage struct {
 }
 
 // Voters pages through precinct n's list by surname, name, patronymic;
-// surname, when set, keeps the entries whose surname starts with it (in
-// any case).
+// surname, when set, keeps the entries whose surname starts with it, in
+// any case (folded here, not by the database's collation, which may not
+// know Kyrgyz letters).
 func (r *Reader) Voters(ctx context.Context, n int, surname string, page, perPage int) (VoterPage, error) {
-	prefix := ""
+	pattern := ""
 	if s := strings.TrimSpace(surname); s != "" {
-		prefix = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
+		pattern = prefixPattern(s)
 	}
 	var out VoterPage
 	if err := r.db.QueryRow(ctx, `SELECT count(*) FROM `+projections.VoterListTable+`
-		WHERE precinct = $1 AND eligible IS NOT FALSE AND ($2 = '' OR surname ILIKE $2)`, n, prefix).Scan(&out.Total); err != nil {
+		WHERE precinct = $1 AND eligible IS NOT FALSE AND ($2 = '' OR surname ~ $2)`, n, pattern).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("publicread: count voters: %w", err)
 	}
 	// The stream breaks ties between namesakes but is never selected.
 	rows, err := r.db.Query(ctx, `SELECT surname, given_name, patronymic FROM `+projections.VoterListTable+`
-		WHERE precinct = $1 AND eligible IS NOT FALSE AND ($2 = '' OR surname ILIKE $2)
-		ORDER BY surname, given_name, patronymic, stream LIMIT $3 OFFSET $4`, n, prefix, perPage, (page-1)*perPage)
+		WHERE precinct = $1 AND eligible IS NOT FALSE AND ($2 = '' OR surname ~ $2)
+		ORDER BY surname, given_name, patronymic, stream LIMIT $3 OFFSET $4`, n, pattern, perPage, (page-1)*perPage)
 	if err != nil {
 		return out, fmt.Errorf("publicread: voters: %w", err)
 	}
 	out.Voters, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Voter])
 	return out, err
+}
+
+// prefixPattern is a regular expression matching text at the start of a
+// string in any case: each letter becomes [Xx].
+func prefixPattern(text string) string {
+	var b strings.Builder
+	b.WriteString("^")
+	for _, c := range text {
+		lo, up := unicode.ToLower(c), unicode.ToUpper(c)
+		if lo != up {
+			b.WriteString("[" + string(lo) + string(up) + "]")
+			continue
+		}
+		b.WriteString(regexp.QuoteMeta(string(c)))
+	}
+	return b.String()
 }
 
 // EachVoter calls fn with every voter of precinct n's published list, in
