@@ -160,6 +160,12 @@ func TestPortalPages(t *testing.T) {
 					t.Errorf("Content-Language %q", a.header.Get("Content-Language"))
 				}
 				h1(t, a)
+				// Never a PIN, a document, a birth date or a home address (VP 3.7).
+				for _, secret := range []string{pinAsan, pinAigul, passportAsan, passportAigul, homeStreetAsan, homeStreetAigul, "1990-05-15", "15.05.1990"} {
+					if strings.Contains(a.body, secret) {
+						t.Errorf("the page holds %q", secret)
+					}
+				}
 				if got := len(find(a.doc, "p", map[string]string{"class": "updated"})); (got == 1) != p.listData {
 					t.Errorf("list update line present = %v, want %v", got == 1, p.listData)
 				}
