@@ -5,7 +5,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         ?= bin/tizme
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench build fuzz
+.PHONY: help run test lint bench build fuzz axe
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*?## "} /^[a-z][a-zA-Z_-]*:.*?## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -13,8 +13,13 @@ help: ## list the targets
 run: ## serve on http://localhost:8080 (a private PostgreSQL unless DATABASE_URL is set)
 	$(GO) run ./cmd/tizme serve
 
-test: ## run every test with the race detector
+test: axe ## run every test with the race detector (the browser tests need chromium and npm)
 	$(GO) test -race -count=1 ./...
+
+NPM     ?= npm
+AXE_DIR ?= tools/axe
+axe: ## fetch the pinned axe-core (tools/axe/package-lock.json) for the browser tests
+	$(NPM) ci --prefix $(AXE_DIR) --no-audit --no-fund --ignore-scripts
 
 lint: ## go vet and staticcheck
 	$(GO) vet ./...

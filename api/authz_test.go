@@ -176,9 +176,23 @@ func matrixRows() []matrixRow {
 		{method: "GET", route: "/api/v1/openapi.json", req: getReq("/api/v1/openapi.json"), want: open},
 		{method: "GET", route: "/api/v1/openapi.yaml", req: getReq("/api/v1/openapi.yaml"), want: open},
 
-		// The public portal needs no sign-in and ignores a token (VP).
+		// The portal's pages need no sign-in and ignore a token (VP).
+		{method: "GET", route: "/self-check", req: getReq("/self-check"), want: open},
+		{method: "POST", route: "/self-check", want: open, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/self-check", body: "pin=" + pinAsan + "&document=" + passportAsan,
+				header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}
+		}},
+		{method: "GET", route: "/precincts", req: getReq("/precincts"), want: open},
+		{method: "GET", route: "/precincts/:number", req: getReq("/precincts/1001"), want: open},
+		{method: "GET", route: "/precincts/:number/list", req: getReq("/precincts/1001/list"), want: open},
+		{method: "GET", route: "/stats", req: getReq("/stats"), want: open},
+		{method: "GET", route: "/elections", req: getReq("/elections"), want: open},
+		{method: "GET", route: "/help", req: getReq("/help"), want: open},
+		{method: "GET", route: "/assets/*", req: getReq("/assets/ui.css"), want: open},
+
+		// The public API needs no sign-in and ignores a token (VP).
 		{method: "POST", route: public + "/self-check", want: open, req: func(*testing.T, *fixture) call {
-			return call{method: "POST", path: public + "/self-check", body: map[string]any{"pin": pinAsan}}
+			return call{method: "POST", path: public + "/self-check", body: map[string]any{"pin": pinAsan, "document": passportAsan}}
 		}},
 		{method: "GET", route: public + "/list", req: getReq(public + "/list"), want: open},
 		{method: "GET", route: public + "/precincts", req: getReq(public + "/precincts"), want: open},

@@ -123,15 +123,15 @@ func TestEndpointErrors(t *testing.T) {
 	big := `{"pin":"` + strings.Repeat("1", api.DefaultBodyLimit) + `"}`
 	tests := []errorCase{
 		// The self-check (VP 2.2).
-		{name: "self-check: PIN too short", req: fixed(call{method: "POST", path: pub + "/self-check", body: map[string]any{"pin": "123"}}),
+		{name: "self-check: PIN too short", req: fixed(call{method: "POST", path: pub + "/self-check", body: map[string]any{"pin": "123", "document": passportAsan}}),
 			status: 422, code: "validation_failed", langs: true, check: fieldIs("pin", "pin.")},
-		{name: "self-check: PIN with a letter", req: fixed(call{method: "POST", path: pub + "/self-check", body: map[string]any{"pin": "2150519900012X"}}),
+		{name: "self-check: PIN with a letter", req: fixed(call{method: "POST", path: pub + "/self-check", body: map[string]any{"pin": "2150519900012X", "document": passportAsan}}),
 			status: 422, code: "validation_failed", check: fieldIs("pin", "pin.")},
-		{name: "self-check: PIN of no real birth date", req: fixed(call{method: "POST", path: pub + "/self-check", body: map[string]any{"pin": "23113199000123"}}),
+		{name: "self-check: PIN of no real birth date", req: fixed(call{method: "POST", path: pub + "/self-check", body: map[string]any{"pin": "23113199000123", "document": passportAsan}}),
 			status: 422, code: "validation_failed", check: fieldIs("pin", "pin.")},
-		{name: "self-check: PIN born in the future", req: fixed(call{method: "POST", path: pub + "/self-check", body: map[string]any{"pin": "20101209900123"}}),
+		{name: "self-check: PIN born in the future", req: fixed(call{method: "POST", path: pub + "/self-check", body: map[string]any{"pin": "20101209900123", "document": passportAsan}}),
 			status: 422, code: "validation_failed", check: fieldIs("pin", "pin.")},
-		{name: "self-check: bad PIN never echoed", req: fixed(call{method: "POST", path: pub + "/self-check", body: map[string]any{"pin": "31505199000123"}}),
+		{name: "self-check: bad PIN never echoed", req: fixed(call{method: "POST", path: pub + "/self-check", body: map[string]any{"pin": "31505199000123", "document": passportAsan}}),
 			status: 422, code: "validation_failed", check: func(t *testing.T, r reply, p problemBody) {
 				fieldIs("pin", "pin.")(t, r, p)
 				if strings.Contains(string(r.body), "31505199000123") || strings.Contains(string(r.body), "15051990") {
@@ -344,7 +344,7 @@ func TestIdempotencyKeyErrors(t *testing.T) {
 			// and logs): it changes nothing and needs no key.
 			t.Run("self-check needs no key", func(t *testing.T) {
 				t.Parallel()
-				w.expect(t, call{method: "POST", path: route, body: map[string]any{"pin": pinAsan}, noIdem: true}, 200, "")
+				w.expect(t, call{method: "POST", path: route, body: map[string]any{"pin": pinAsan, "document": passportAsan}, noIdem: true}, 200, "")
 			})
 			continue
 		}
@@ -518,7 +518,7 @@ func TestFilingOutsideWindow(t *testing.T) {
 func TestSelfCheckRateLimit(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{cfg: api.Config{SelfCheckRate: 1, SelfCheckBurst: 2}})
-	c := call{method: "POST", path: "/api/v1/public/self-check", body: map[string]any{"pin": pinAsan}}
+	c := call{method: "POST", path: "/api/v1/public/self-check", body: map[string]any{"pin": pinAsan, "document": passportAsan}}
 	w.expect(t, c, 200, "")
 	w.expect(t, c, 200, "")
 	for _, lang := range []string{"ky", "ru", "en"} {
@@ -529,7 +529,7 @@ func TestSelfCheckRateLimit(t *testing.T) {
 		}
 	}
 	// A malformed PIN costs a token too: the limit is on asking.
-	w.expect(t, call{method: "POST", path: c.path, body: map[string]any{"pin": "1"}}, 429, "too_many_requests")
+	w.expect(t, call{method: "POST", path: c.path, body: map[string]any{"pin": "1", "document": passportAsan}}, 429, "too_many_requests")
 	// The rest of the portal is not limited.
 	w.expect(t, call{method: "GET", path: "/api/v1/public/list"}, 200, "")
 	m := w.expect(t, call{method: "GET", path: "/metrics"}, 200, "")

@@ -75,10 +75,10 @@ func requestIDOf(c echo.Context) string {
 	return id
 }
 
-// contentSecurityPolicy allows the landing page's own stylesheet and icon
-// and nothing else: no scripts, no inline styles, no framing, no forms to
-// other origins.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
+// contentSecurityPolicy allows the pages' own stylesheet, script and icon
+// and nothing else: nothing from another host, no inline script or style,
+// no framing, no forms to other origins.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders sets the headers every response carries, error responses

@@ -74,8 +74,12 @@ func setListUpdated(c echo.Context, at *time.Time) {
 	}
 }
 
+// selfCheckRequest asks for both the PIN and the identity document's
+// series and number: both must match one entry (VP 2.2), so a list of
+// PINs alone cannot mine the register.
 type selfCheckRequest struct {
-	PIN string `json:"pin"`
+	PIN      string `json:"pin"`
+	Document string `json:"document"`
 }
 
 // SelfCheckAnswer is the answer of the public self-check. Found or not,
@@ -114,10 +118,12 @@ type PrecinctRef struct {
 	TECName string            `json:"tec_name"`
 }
 
-// selfCheck finds the caller's own entry by PIN (VP 2.2). A malformed PIN
-// is a 422 at once (it needs no lookup); for a well-formed one, found and
-// not found run the same query and are answered no sooner than
-// SelfCheckFloor after the request came, so timing tells little.
+// selfCheck finds the caller's own entry by PIN and identity document
+// (VP 2.2). A malformed PIN or document is a 422 at once (it needs no
+// lookup); for well-formed ones, found, not found and "the document does
+// not match" run the same query, give the same answer but for found, and
+// are answered no sooner than SelfCheckFloor after the request came, so
+// timing tells little.
 func (s *Server) selfCheck(c echo.Context) error {
 	if !s.limiter.allow(c.RealIP()) {
 		s.metrics.rateLimited.Inc()
@@ -133,11 +139,13 @@ func (s *Server) selfCheck(c echo.Context) error {
 	var v problem.ValidationError
 	pin, err := person.ParsePIN(req.PIN, calendar.DayOf(s.deps.Now()))
 	v.Add("pin", err)
+	doc, err := person.ParsePassport(req.Document, person.DefaultSeries)
+	v.Add("document", err)
 	if err := v.Err(); err != nil {
 		return err
 	}
 	nameLang(c) // found or not, the same headers
-	entry, err := projections.ReadSelfCheck(ctx, s.deps.DB, voter.StreamFor(s.deps.VoterKey, pin))
+	entry, err := s.SelfCheck(ctx, pin, doc)
 	found := err == nil
 	if err != nil && !errors.Is(err, projections.ErrNoSelfCheck) {
 		return err
@@ -184,6 +192,18 @@ func (s *Server) localizePrecinct(c echo.Context, ref *PrecinctRef) error {
 		ref.Address = &local
 	}
 	return nil
+}
+
+// SelfCheck looks up the entry of the voter with pin whose identity
+// document is doc. An entry with another document is reported as
+// projections.ErrNoSelfCheck, exactly like no entry (VP 2.2). The portal's
+// pages call it too.
+func (s *Server) SelfCheck(ctx context.Context, pin person.PIN, doc person.Passport) (projections.SelfCheck, error) {
+	entry, err := projections.ReadSelfCheckWithDocument(ctx, s.deps.DB, voter.StreamFor(s.deps.VoterKey, pin), doc.String())
+	if errors.Is(err, projections.ErrSelfCheckMismatch) {
+		return projections.SelfCheck{}, projections.ErrNoSelfCheck
+	}
+	return entry, err
 }
 
 func selfCheckView(e projections.SelfCheck) *SelfCheckView {

@@ -22,10 +22,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/projections/publicread"
 )
 
 // Config tunes the server. The zero value of every field means its default.
@@ -63,6 +65,9 @@ type Config struct {
 	// "found" and "not found" take alike (both run the same one-row
 	// look-up; the floor evens out the rest). Default 3ms.
 	SelfCheckFloor time.Duration
+	// CabinetURL is the Voter's Cabinet, where the portal sends a voter
+	// who found an error (VC). Default: the portal's help on it.
+	CabinetURL string
 }
 
 // Defaults of Config.
@@ -86,6 +91,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Version == "" {
 		c.Version = "dev"
+	}
+	if c.CabinetURL == "" {
+		c.CabinetURL = "/help#cabinet"
 	}
 	setDefault(&c.BodyLimit, DefaultBodyLimit)
 	setDefault(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
@@ -286,8 +294,21 @@ func New(cfg Config, deps Deps) (*Server, error) {
 
 func (s *Server) routes() {
 	e := s.echo
-	e.GET("/", s.landing)
 	e.GET("/static/*", s.static)
+	portal.Mount(e, portal.Deps{
+		Reader:    publicread.New(s.deps.DB),
+		SelfCheck: s.SelfCheck,
+		Limit: func(addr string) (bool, time.Duration) {
+			if s.limiter.allow(addr) {
+				return true, 0
+			}
+			s.metrics.rateLimited.Inc()
+			return false, s.limiter.retryAfter()
+		},
+		Floor:      s.cfg.SelfCheckFloor,
+		CabinetURL: s.cfg.CabinetURL,
+		Now:        s.deps.Now,
+	})
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/api/v1", s.apiIndex)

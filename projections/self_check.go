@@ -2,6 +2,9 @@ package projections
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -32,6 +35,8 @@ const (
 	//	removal_reason  text     death|citizenship_lost|incapacity|duplicate|other; NULL on the list
 	//	removal_note    text     the note of the removal, if any
 	//	removed_at      timestamptz  when the removal took effect
+	//	document_digest text     selfCheckDigest of the stream and the
+	//	                         identity document ('' when none is known)
 	VoterSelfCheckTable = "voter_self_check"
 	// VoterSelfCheckPrecincts: number, tec, address (jsonb: region,
 	// district, settlement, street, building of the polling station),
@@ -79,7 +84,8 @@ func (VoterSelfCheck) Tables() []Table {
 				on_list        boolean NOT NULL,
 				removal_reason text,
 				removal_note   text,
-				removed_at     timestamptz)`,
+				removed_at     timestamptz,
+				document_digest text NOT NULL DEFAULT '')`,
 		},
 		vlPrecinctTable(VoterSelfCheckPrecincts),
 		vlTECTable(VoterSelfCheckTECs),
@@ -108,7 +114,7 @@ func (VoterSelfCheck) Apply(ctx context.Context, b *Batch) error {
 	q := &pgx.Batch{}
 	rf.queue(q, b.Table(VoterSelfCheckPrecincts), b.Table(VoterSelfCheckTECs), "")
 	if len(vf.order) > 0 {
-		stage, err := vf.stage(ctx, b)
+		stage, err := vf.stage(ctx, b, true)
 		if err != nil {
 			return err
 		}
@@ -135,27 +141,67 @@ type SelfCheck struct {
 // ErrNoSelfCheck means no entry has the stream.
 var ErrNoSelfCheck = errors.New("projections: no voter list entry for this voter")
 
+// ErrSelfCheckMismatch means the entry exists but its identity document is
+// not the one given. Callers must answer it exactly like ErrNoSelfCheck
+// (VP 2.2: the register must not be mined by PINs alone).
+var ErrSelfCheckMismatch = errors.New("projections: the identity document does not match the entry")
+
+// selfCheckDigest is what the self-check keeps of a voter's identity
+// document: a SHA-256 of the voter stream (itself a keyed digest of the
+// PIN, voter.StreamFor) and the document's series and number, so the
+// document never sits in a table in the clear and a digest is of no use
+// for another voter.
+func selfCheckDigest(stream, document string) string {
+	h := sha256.Sum256([]byte("tizme/self-check/v1\x00" + stream + "\x00" + document))
+	return hex.EncodeToString(h[:])
+}
+
+// ReadSelfCheckWithDocument is ReadSelfCheck that also requires the
+// entry's identity document (series and number, as person.Passport's
+// String gives it) to be document: ErrSelfCheckMismatch otherwise. The
+// same one-row look-up runs whatever the outcome.
+func ReadSelfCheckWithDocument(ctx context.Context, q querier, stream, document string) (SelfCheck, error) {
+	s, digest, err := readSelfCheck(ctx, q, stream)
+	if err != nil {
+		return SelfCheck{}, err
+	}
+	want := selfCheckDigest(stream, document)
+	if subtle.ConstantTimeCompare([]byte(digest), []byte(want)) != 1 {
+		return SelfCheck{}, ErrSelfCheckMismatch
+	}
+	return s, nil
+}
+
 // ReadSelfCheck returns the self-check of the voter stream (computed by
 // the caller from the PIN with voter.StreamFor), reading through the
-// stable view names.
+// stable view names. It is for callers who already proved who the voter
+// is (the Voter's Cabinet); the public self-check uses
+// ReadSelfCheckWithDocument.
 func ReadSelfCheck(ctx context.Context, q querier, stream string) (SelfCheck, error) {
+	s, _, err := readSelfCheck(ctx, q, stream)
+	return s, err
+}
+
+func readSelfCheck(ctx context.Context, q querier, stream string) (SelfCheck, string, error) {
 	var s SelfCheck
 	var addr *precinct.Address
 	var closed *bool
 	var reason, note *string
 	var at *time.Time
+	var digest string
 	err := q.QueryRow(ctx, `SELECT v.surname, v.given_name, v.patronymic, v.precinct, p.address, p.closed,
-			coalesce(p.tec, ''), coalesce(c.name, ''), v.on_list, v.removal_reason, v.removal_note, v.removed_at
+			coalesce(p.tec, ''), coalesce(c.name, ''), v.on_list, v.removal_reason, v.removal_note, v.removed_at,
+			v.document_digest
 		FROM `+VoterSelfCheckTable+` v
 		LEFT JOIN `+VoterSelfCheckPrecincts+` p ON p.number = v.precinct
 		LEFT JOIN `+VoterSelfCheckTECs+` c ON c.ref = p.tec
 		WHERE v.stream = $1`, stream).Scan(&s.Surname, &s.GivenName, &s.Patronymic, &s.Precinct, &addr, &closed,
-		&s.TEC, &s.TECName, &s.OnList, &reason, &note, &at)
+		&s.TEC, &s.TECName, &s.OnList, &reason, &note, &at, &digest)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return s, ErrNoSelfCheck
+		return s, "", ErrNoSelfCheck
 	}
 	if err != nil {
-		return s, err
+		return s, "", err
 	}
 	if addr != nil {
 		s.PrecinctAddress = *addr
@@ -172,5 +218,5 @@ func ReadSelfCheck(ctx context.Context, q querier, stream string) (SelfCheck, er
 	if at != nil {
 		s.RemovedAt = at.UTC()
 	}
-	return s, nil
+	return s, digest, nil
 }

@@ -166,6 +166,10 @@ type vlVoterOp struct {
 	removalSet   bool
 	reason, note *string
 	removedAt    *time.Time
+	// document is the identity document's series and number (set when
+	// registered or corrected); only the private self-check keeps it, as
+	// a digest (selfCheckDigest).
+	document *string
 	// touchedAt are the recorded times of events that changed the list
 	// at the stream's stored precinct (no move earlier in the batch).
 	touchedAt []time.Time
@@ -212,7 +216,7 @@ func (f *vlVoterFold) add(e Event) (bool, error) {
 		o := f.op(e.Stream)
 		*o = vlVoterOp{full: true, surname: vlPtr(v.Surname), given: vlPtr(v.GivenName), patronymic: vlPtr(v.Patronymic),
 			birth: vlBirth(v.BirthDate.IsZero(), v.BirthDate.String()), precinct: vlPtr(v.Precinct), onList: vlPtr(true),
-			removalSet: true}
+			removalSet: true, document: vlPtr(v.Passport)}
 		f.touch(v.Precinct, e.Recorded)
 	case voter.VoterDetailsCorrected:
 		o := f.op(e.Stream)
@@ -228,6 +232,10 @@ func (f *vlVoterFold) add(e Event) (bool, error) {
 		}
 		if !v.BirthDate.IsZero() {
 			o.birth, changed = vlPtr(v.BirthDate.String()), true
+		}
+		if v.Passport != "" {
+			// Not a change of the published list: no touch.
+			o.document = vlPtr(v.Passport)
 		}
 		if changed {
 			f.markCurrent(e, o)
@@ -296,15 +304,23 @@ var vlVoterStaging = Staging{Name: "voter_stage", Columns: []Column{
 	// at the stream's precinct before any move in the batch (resolved
 	// against the stored precinct).
 	{Name: "touched_at", Type: "timestamptz"},
+	// document_digest: selfCheckDigest of the stream and its document;
+	// the voter list never reads it.
+	{Name: "document_digest", Type: "text"},
 }}
 
-// stage COPYs the fold's per-stream ops into the staging table.
-func (f *vlVoterFold) stage(ctx context.Context, b *Batch) (string, error) {
+// stage COPYs the fold's per-stream ops into the staging table;
+// withDocument stages the document digests too (the self-check only).
+func (f *vlVoterFold) stage(ctx context.Context, b *Batch, withDocument bool) (string, error) {
 	rows := make([][]any, 0, len(f.order))
 	for _, s := range f.order {
 		o := f.ops[s]
+		var digest *string
+		if o.document != nil && withDocument {
+			digest = vlPtr(selfCheckDigest(s, *o.document))
+		}
 		rows = append(rows, []any{s, o.full, o.surname, o.given, o.patronymic, o.patronymic != nil,
-			o.birth, o.precinct, o.onList, o.removalSet, o.reason, o.note, o.removedAt, vlLatest(o.touchedAt)})
+			o.birth, o.precinct, o.onList, o.removalSet, o.reason, o.note, o.removedAt, vlLatest(o.touchedAt), digest})
 	}
 	return b.Stage(ctx, vlVoterStaging, pgx.CopyFromRows(rows))
 }
@@ -477,7 +493,7 @@ func (VoterList) Apply(ctx context.Context, b *Batch) error {
 
 	q = &pgx.Batch{}
 	if len(vf.order) > 0 {
-		stage, err := vf.stage(ctx, b)
+		stage, err := vf.stage(ctx, b, false)
 		if err != nil {
 			return err
 		}
@@ -565,10 +581,11 @@ func vlQueueUpdates(q *pgx.Batch, vf *vlVoterFold, stage, entries, updated strin
 func vlQueueEntryMerge(q *pgx.Batch, stage, entries string, withRemoval bool) {
 	cols, vals, sets, patch := "", "", "", ""
 	if withRemoval {
-		cols = `, removal_reason, removal_note, removed_at`
-		vals = `, s.reason, s.note, s.removed_at`
-		sets = `, removal_reason = excluded.removal_reason, removal_note = excluded.removal_note, removed_at = excluded.removed_at`
-		patch = `, removal_reason = CASE WHEN s.removal_set THEN s.reason ELSE t.removal_reason END,
+		cols = `, removal_reason, removal_note, removed_at, document_digest`
+		vals = `, s.reason, s.note, s.removed_at, coalesce(s.document_digest, '')`
+		sets = `, removal_reason = excluded.removal_reason, removal_note = excluded.removal_note, removed_at = excluded.removed_at,
+			document_digest = excluded.document_digest`
+		patch = `, document_digest = coalesce(s.document_digest, t.document_digest), removal_reason = CASE WHEN s.removal_set THEN s.reason ELSE t.removal_reason END,
 			removal_note = CASE WHEN s.removal_set THEN s.note ELSE t.removal_note END,
 			removed_at = CASE WHEN s.removal_set THEN s.removed_at ELSE t.removed_at END`
 	} else {

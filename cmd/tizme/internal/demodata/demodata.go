@@ -487,10 +487,31 @@ func (g *gen) precincts(voters int, at time.Time) {
 			g.byRegion[s.r.code] = append(g.byRegion[s.r.code], p)
 		}
 	}
+	// Each precinct's boundary: its cell in its TEC's part of the region
+	// (boundaries.go); none abroad.
+	perTEC, seen := map[*tecDef]int{}, map[*tecDef]int{}
+	for _, p := range g.precs {
+		perTEC[p.tec]++
+	}
 	for _, p := range g.precs {
 		pr, err := precinct.Establish(precinct.MustNumber(p.number), p.tecRef, mustRegion(p.region.code), p.addr.Value(), placeNames(p), at)
 		must(err)
-		g.add(pr.Stream(), pr.Pending()...)
+		events := pr.Pending()
+		if rb, ok := regionBoxes[p.region.code]; ok {
+			ti := 0
+			for i := range p.region.tecs {
+				if &p.region.tecs[i] == p.tec {
+					ti = i
+				}
+			}
+			k := seen[p.tec]
+			seen[p.tec]++
+			tb := cellBox(rb, ti, len(p.region.tecs))
+			events = append(events, precinct.PrecinctBoundarySet{
+				Number: p.number, Boundary: precinctBoundary(p.tecRef.String(), tb, k, perTEC[p.tec]), At: at,
+			})
+		}
+		g.add(pr.Stream(), events...)
 		// Every precinct has its PEC (УШК), under the precinct's TEC.
 		g.commission(commission.MustRef("PEC-"+strconv.Itoa(p.number)), p.tecRef, p.region.code, pecNames(p.number), at)
 	}

@@ -163,6 +163,7 @@ type bench struct {
 	now      time.Time
 	csvPath  string
 	pins     []string // a sample of registered PINs
+	docs     []string // their identity documents (the self-check asks for both)
 	streams  []string // their voter streams
 	events   int      // events in the main log
 	// rebuilt is when every read model had been rebuilt: the as-of
@@ -207,6 +208,7 @@ func (b *bench) load(ctx context.Context) ([]storebench.Result, error) {
 	res, err := demodata.Load(ctx, b.store, demodata.Options{Seed: 2026, Voters: b.cfg.Voters, Key: b.key, Now: b.now}, func(r popreg.Row) error {
 		if n%every == 0 {
 			b.pins = append(b.pins, r.PIN)
+			b.docs = append(b.docs, r.Passport)
 		}
 		n++
 		return w.Write(r)
@@ -461,9 +463,10 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	idle, idleErr := procStatus(cmd.Process.Pid, "VmRSS:")
 	bodies := make([][]byte, 0, len(b.pins)+len(b.pins)/unknownPINShare+1)
 	for i, pin := range b.pins {
-		bodies = append(bodies, []byte(`{"pin":"`+pin+`"}`))
+		doc := b.docs[i]
+		bodies = append(bodies, []byte(`{"pin":"`+pin+`","document":"`+doc+`"}`))
 		if i%unknownPINShare == 0 {
-			bodies = append(bodies, []byte(`{"pin":"`+unknownPIN(pin)+`"}`))
+			bodies = append(bodies, []byte(`{"pin":"`+unknownPIN(pin)+`","document":"`+doc+`"}`))
 		}
 	}
 	b.say("self-check: %d requests in flight for %s, %d PINs (1 in %d unknown)...", b.cfg.LoadWorkers, b.cfg.LoadDuration, len(bodies), unknownPINShare+1)
@@ -524,6 +527,10 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("servicebench: healthz baseline: %w", err)
 	}
+	pageResults, err := b.pages(ctx, client, base)
+	if err != nil {
+		return nil, err
+	}
 	if err := stop(); err != nil {
 		return nil, err
 	}
@@ -544,7 +551,7 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("servicebench: replay baseline: %w", err)
 	}
-	results := []storebench.Result{
+	results := append(pageResults, []storebench.Result{
 		{
 			Name: fmt.Sprintf("public self-check over HTTP, %d in flight, from another process (baseline: GET /healthz, HTTP alone)", b.cfg.LoadWorkers),
 			Unit: "requests/s", Value: rate, Baseline: httpRate, Ratio: rate / httpRate, P50Ms: lat.Quantile(0.5), P99Ms: lat.Quantile(0.99),
@@ -556,7 +563,7 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 			Unit: "look-ups/s", Value: lookupRate, Baseline: baseRate, Ratio: lookupRate / baseRate,
 			P50Ms: lookupLat.Quantile(0.5), P99Ms: lookupLat.Quantile(0.99), BaselineP99Ms: baseLat.Quantile(0.99), Met: true,
 		},
-	}
+	}...)
 	if rssErr == nil {
 		results = append(results, storebench.Result{
 			Name: fmt.Sprintf("peak RSS of tizme serve holding %d voters, after the load (baseline: resident when ready, idle)", b.cfg.Voters),

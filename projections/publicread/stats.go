@@ -1,0 +1,204 @@
+package publicread
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cec-kg/tizme/projections"
+)
+
+// Unit is a node of the republic → region → TEC → precinct roll-up.
+type Unit struct {
+	Level projections.StatsLevel
+	// Key is the region code, the TEC's ref or the precinct number; ""
+	// for the republic.
+	Key  string
+	Name Names
+}
+
+// StatsRow is the voter statistics of a unit (VP 2.4, VP 3.6).
+type StatsRow = projections.PrecinctStatsRow
+
+// Child is a unit one level down with its numbers.
+type Child struct {
+	Unit
+	Row StatsRow
+}
+
+// Stats are a unit's statistics and its children's.
+type Stats struct {
+	Unit Unit
+	// Path runs from the republic to the unit's parent.
+	Path     []Unit
+	Row      StatsRow
+	Children []Child
+	// Apps are the unit's applications by kind and status; Removals its
+	// removals by reason.
+	Apps     []projections.AppStatsRow
+	Removals []projections.RemovalStatsRow
+}
+
+// childLevel is the level below l.
+func childLevel(l projections.StatsLevel) projections.StatsLevel {
+	switch l {
+	case projections.StatsRepublic:
+		return projections.StatsRegion
+	case projections.StatsRegion:
+		return projections.StatsTEC
+	case projections.StatsTEC:
+		return projections.StatsPrecinct
+	}
+	return ""
+}
+
+// Stats returns the statistics of the unit at level with key, and false
+// when there is no such unit.
+func (r *Reader) Stats(ctx context.Context, level projections.StatsLevel, key string) (Stats, bool, error) {
+	if level == projections.StatsRepublic {
+		key = ""
+	}
+	// The tree: regions' names, TECs' regions and names, precincts' TECs.
+	regions, err := r.Regions(ctx)
+	if err != nil {
+		return Stats{}, false, err
+	}
+	regionNames := map[string]Names{}
+	for _, g := range regions {
+		regionNames[g.Code] = g.Name
+	}
+	// Commissions and precincts only as deep as the level needs (the
+	// republic's page reads neither).
+	tecRegion, tecNames := map[string]string{}, map[string]Names{}
+	if level != projections.StatsRepublic {
+		comms, err := projections.ListCommissions(ctx, r.db)
+		if err != nil {
+			return Stats{}, false, fmt.Errorf("publicread: commissions: %w", err)
+		}
+		for _, c := range comms {
+			tecRegion[c.Ref], tecNames[c.Ref] = c.Region, namesOf(c.Names)
+		}
+	}
+	precinctTEC := map[string]string{}
+	if level == projections.StatsTEC || level == projections.StatsPrecinct {
+		rows, err := r.db.Query(ctx, `SELECT number::text, tec FROM `+projections.TablePrecinctDirectory)
+		if err != nil {
+			return Stats{}, false, fmt.Errorf("publicread: precincts' TECs: %w", err)
+		}
+		pairs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ N, TEC string }])
+		if err != nil {
+			return Stats{}, false, fmt.Errorf("publicread: precincts' TECs: %w", err)
+		}
+		for _, p := range pairs {
+			precinctTEC[p.N] = p.TEC
+		}
+	}
+	unitOf := func(l projections.StatsLevel, k string) Unit {
+		u := Unit{Level: l, Key: k}
+		switch l {
+		case projections.StatsRegion:
+			u.Name = regionNames[k]
+		case projections.StatsTEC:
+			u.Name = tecNames[k]
+		case projections.StatsPrecinct:
+			u.Name = Names{Ky: "№ " + k, Ru: "№ " + k, En: "No. " + k}
+		}
+		return u
+	}
+	parentOf := func(l projections.StatsLevel, k string) (projections.StatsLevel, string) {
+		switch l {
+		case projections.StatsPrecinct:
+			return projections.StatsTEC, precinctTEC[k]
+		case projections.StatsTEC:
+			return projections.StatsRegion, tecRegion[k]
+		case projections.StatsRegion:
+			return projections.StatsRepublic, ""
+		}
+		return "", ""
+	}
+	var out Stats
+	out.Unit = unitOf(level, key)
+	for l, k := parentOf(level, key); l != ""; l, k = parentOf(l, k) {
+		out.Path = append([]Unit{unitOf(l, k)}, out.Path...)
+	}
+	rows, err := projections.QueryPrecinctStats(ctx, r.db, level)
+	if err != nil {
+		return Stats{}, false, fmt.Errorf("publicread: stats: %w", err)
+	}
+	found := false
+	for _, row := range rows {
+		if row.Key == key {
+			out.Row, found = row, true
+		}
+	}
+	if !found {
+		return Stats{}, false, nil
+	}
+	if cl := childLevel(level); cl != "" {
+		rows, err := projections.QueryPrecinctStats(ctx, r.db, cl)
+		if err != nil {
+			return Stats{}, false, fmt.Errorf("publicread: stats: %w", err)
+		}
+		for _, row := range rows {
+			if row.Key == "" {
+				continue
+			}
+			if l, k := parentOf(cl, row.Key); l == level && k == key {
+				out.Children = append(out.Children, Child{Unit: unitOf(cl, row.Key), Row: row})
+			}
+		}
+	}
+	// Voters abroad last, as the CEC lists them.
+	slices.SortStableFunc(out.Children, func(a, b Child) int {
+		return cmp.Compare(boolInt(a.Key == "ABROAD"), boolInt(b.Key == "ABROAD"))
+	})
+	apps, err := projections.QueryAppStats(ctx, r.db, level)
+	if err != nil {
+		return Stats{}, false, fmt.Errorf("publicread: application stats: %w", err)
+	}
+	for _, a := range apps {
+		if a.Key == key {
+			out.Apps = append(out.Apps, a)
+		}
+	}
+	removals, err := projections.QueryRemovalStats(ctx, r.db, level)
+	if err != nil {
+		return Stats{}, false, fmt.Errorf("publicread: removal stats: %w", err)
+	}
+	for _, x := range removals {
+		if x.Key == key {
+			out.Removals = append(out.Removals, x)
+		}
+	}
+	return out, true, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// PrecinctCounts returns precinct n's voter statistics, and false when it
+// has none yet: one row, for the precinct's own page.
+func (r *Reader) PrecinctCounts(ctx context.Context, n int) (StatsRow, bool, error) {
+	var x StatsRow
+	err := r.db.QueryRow(ctx, `SELECT precinct::text, voters, female, male, age_under_18, age_18_25, age_26_35, age_36_45,
+			age_46_55, age_56_65, age_66_plus, moves_in, moves_out, moves_in_form2, moves_in_form3, moves_in_residence,
+			form2_applications, form3_applications
+		FROM `+projections.TablePrecinctStats+` WHERE precinct = $1`, n).Scan(&x.Key, &x.Voters, &x.Female, &x.Male,
+		&x.AgeUnder18, &x.Age18to25, &x.Age26to35, &x.Age36to45, &x.Age46to55, &x.Age56to65, &x.Age66Plus,
+		&x.MovesIn, &x.MovesOut, &x.MovesInForm2, &x.MovesInForm3, &x.MovesInResidence, &x.Form2Applications, &x.Form3Applications)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return x, false, nil
+	}
+	if err != nil {
+		return x, false, fmt.Errorf("publicread: precinct counts: %w", err)
+	}
+	return x, true, nil
+}
