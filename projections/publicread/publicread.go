@@ -127,15 +127,15 @@ type Precinct struct {
 	Names           Names
 	DistrictNames   Names
 	SettlementNames Names
-	TEC        string
-	TECName    Names
-	Region     string
-	RegionName Names
-	District   string
-	Settlement string
-	Street     string
-	Building   string
-	Closed     bool
+	TEC             string
+	TECName         Names
+	Region          string
+	RegionName      Names
+	District        string
+	Settlement      string
+	Street          string
+	Building        string
+	Closed          bool
 	// Boundary is the GeoJSON Polygon or MultiPolygon of its territory;
 	// nil when none is published.
 	Boundary  json.RawMessage
