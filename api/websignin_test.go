@@ -120,7 +120,10 @@ func (b *browser) do(method, target string, form url.Values, header map[string]s
 	return p
 }
 
-func (b *browser) get(target string) page { b.t.Helper(); return b.do(http.MethodGet, target, nil, nil) }
+func (b *browser) get(target string) page {
+	b.t.Helper()
+	return b.do(http.MethodGet, target, nil, nil)
+}
 
 // want checks the status and, for a redirect, the start of Location.
 func (p page) want(t *testing.T, status int, locPrefix string) page {
@@ -355,7 +358,7 @@ func TestBrowserSignIn(t *testing.T) {
 				t.Errorf("next %q: after sign-in to %q, want /audit", next, back.loc)
 			}
 			// Signed in already: straight on, still not away.
-			if again := b.get("/auth/login?next=" + url.QueryEscape(next)).want(t, http.StatusSeeOther, ""); again.loc != "/audit" {
+			if again := b.get("/auth/login?next="+url.QueryEscape(next)).want(t, http.StatusSeeOther, ""); again.loc != "/audit" {
 				t.Errorf("next %q, signed in: to %q, want /audit", next, again.loc)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/api/session"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -93,6 +94,15 @@ type Config struct {
 	// OIDCIssuer, OIDCAudience and OIDCJWKSURL name the identity provider
 	// whose bearer tokens sign voters, staff and auditors in.
 	OIDCIssuer, OIDCAudience, OIDCJWKSURL string
+	// OIDCClientID, OIDCAuthURL, OIDCTokenURL and OIDCRedirectURL register
+	// tizme for browser sign-in (the authorization code flow, websignin.go);
+	// OIDCClientSecret authenticates it at the token endpoint.
+	//
+	// WARNING: OIDCClientSecret is a secret; never log it.
+	OIDCClientID, OIDCClientSecret, OIDCAuthURL, OIDCTokenURL, OIDCRedirectURL string
+	// SessionIdle and SessionAbsolute end a browser session after that
+	// long without a request, and that long after sign-in.
+	SessionIdle, SessionAbsolute time.Duration
 	// DevIssuer is auto, on or off: whether tizme runs its own development
 	// token issuer (at /dev/oidc). auto = on only for the embedded demo
 	// (private PostgreSQL, no OIDCIssuer).
@@ -187,6 +197,8 @@ func defaultConfig() Config {
 		DevIssuer:       devIssuerAuto,
 		SelfCheckRate:   30,
 		SelfCheckBurst:  10,
+		SessionIdle:     session.DefaultIdle,
+		SessionAbsolute: session.DefaultAbsolute,
 	}
 }
 
@@ -263,6 +275,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("-voters %d: want a number of voters", c.DemoDataVoters))
 	}
 	errs = append(errs, c.validateAuth()...)
+	errs = append(errs, c.validateBrowser()...)
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("%s %s: must be positive", envShutdownTimeout, c.ShutdownTimeout))
 	}
@@ -347,6 +360,7 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 	str(envOIDCAudience, &cfg.OIDCAudience)
 	str(envOIDCJWKSURL, &cfg.OIDCJWKSURL)
 	str(envDevIssuer, &cfg.DevIssuer)
+	errs = append(errs, loadBrowserEnv(&cfg, getenv)...)
 	for _, v := range []struct {
 		name string
 		dst  *int
@@ -428,6 +442,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.OIDCAudience, "oidc-audience", cfg.OIDCAudience, "audience sign-in tokens must carry ($"+envOIDCAudience+")")
 	fs.StringVar(&cfg.OIDCJWKSURL, "oidc-jwks-url", cfg.OIDCJWKSURL, "the issuer's JWK set address ($"+envOIDCJWKSURL+")")
 	fs.StringVar(&cfg.DevIssuer, "dev-issuer", cfg.DevIssuer, "auto, on or off: run the development token issuer; auto = on for the embedded demo only ($"+envDevIssuer+")")
+	addBrowserFlags(fs, cfg)
 	fs.IntVar(&cfg.SelfCheckRate, "selfcheck-rate", cfg.SelfCheckRate, "public self-checks per minute per client address ($"+envSelfCheckRate+")")
 	fs.IntVar(&cfg.SelfCheckBurst, "selfcheck-burst", cfg.SelfCheckBurst, "public self-checks at once per client address ($"+envSelfCheckBurst+")")
 	fs.StringVar(&cfg.AsOfAt, "at", cfg.AsOfAt, "asof only: the instant, RFC 3339 (default: now)")
