@@ -14,7 +14,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cec-kg/tizme/api/session"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -101,7 +100,8 @@ type Config struct {
 	// WARNING: OIDCClientSecret is a secret; never log it.
 	OIDCClientID, OIDCClientSecret, OIDCAuthURL, OIDCTokenURL, OIDCRedirectURL string
 	// SessionIdle and SessionAbsolute end a browser session after that
-	// long without a request, and that long after sign-in.
+	// long without a request, and that long after sign-in; 0 means
+	// session.DefaultIdle (30m) and session.DefaultAbsolute (12h).
 	SessionIdle, SessionAbsolute time.Duration
 	// DevIssuer is auto, on or off: whether tizme runs its own development
 	// token issuer (at /dev/oidc). auto = on only for the embedded demo
@@ -197,8 +197,6 @@ func defaultConfig() Config {
 		DevIssuer:       devIssuerAuto,
 		SelfCheckRate:   30,
 		SelfCheckBurst:  10,
-		SessionIdle:     session.DefaultIdle,
-		SessionAbsolute: session.DefaultAbsolute,
 	}
 }
 

@@ -82,8 +82,8 @@ func addBrowserFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.StringVar(&cfg.OIDCAuthURL, "oidc-auth-url", cfg.OIDCAuthURL, "the identity provider's authorization endpoint ($"+envOIDCAuthURL+")")
 	fs.StringVar(&cfg.OIDCTokenURL, "oidc-token-url", cfg.OIDCTokenURL, "the identity provider's token endpoint ($"+envOIDCTokenURL+")")
 	fs.StringVar(&cfg.OIDCRedirectURL, "oidc-redirect-url", cfg.OIDCRedirectURL, "tizme's registered callback; empty = the public URL + "+callbackPath+" ($"+envOIDCRedirectURL+")")
-	fs.DurationVar(&cfg.SessionIdle, "session-idle", cfg.SessionIdle, "a browser session ends after this long without a request ($"+envSessionIdle+")")
-	fs.DurationVar(&cfg.SessionAbsolute, "session-absolute", cfg.SessionAbsolute, "a browser session ends this long after sign-in, however busy ($"+envSessionAbsolute+")")
+	fs.DurationVar(&cfg.SessionIdle, "session-idle", cfg.SessionIdle, "a browser session ends after this long without a request; 0 = 30m ($"+envSessionIdle+")")
+	fs.DurationVar(&cfg.SessionAbsolute, "session-absolute", cfg.SessionAbsolute, "a browser session ends this long after sign-in, however busy; 0 = 12h ($"+envSessionAbsolute+")")
 	// No flag for the client secret: flags show in ps.
 }
 
@@ -247,7 +247,14 @@ func browserSignIn(cfg Config, addr net.Addr, pool *pgxpool.Pool, log *slog.Logg
 		return nil, err
 	}
 	secure := strings.HasPrefix(cc.RedirectURL, "https://")
+	idle, absolute := cfg.SessionIdle, cfg.SessionAbsolute
+	if idle == 0 {
+		idle = session.DefaultIdle
+	}
+	if absolute == 0 {
+		absolute = session.DefaultAbsolute
+	}
 	log.Info("browser sign-in on", "authorization_endpoint", cc.AuthURL, "redirect_url", cc.RedirectURL,
-		"secure_cookies", secure, "session_idle", cfg.SessionIdle.String(), "session_absolute", cfg.SessionAbsolute.String())
+		"secure_cookies", secure, "session_idle", idle.String(), "session_absolute", absolute.String())
 	return &api.BrowserSignIn{Client: client, Sessions: sessions, SecureCookies: secure}, nil
 }
