@@ -205,10 +205,14 @@ func (d *DevIssuer) Handler() http.Handler {
 			writeJSON(w, http.StatusOK, "application/jwk-set+json", json.RawMessage(d.jwks))
 		case (r.Method == http.MethodGet || r.Method == http.MethodPost) && r.URL.Path == "/authorize" && d.login != nil:
 			d.serveAuthorize(w, r)
-		case r.Method == http.MethodPost && r.URL.Path == "/token" && isCodeGrant(w, r):
-			d.serveCodeExchange(w, r)
 		case r.Method == http.MethodPost && r.URL.Path == "/token":
-			d.serveToken(w, r)
+			if grant, err := formGrant(w, r); err != nil {
+				writeProblem(w, http.StatusBadRequest, CodeDevTokenBadRequest, "Bad token request", err.Error())
+			} else if grant == "authorization_code" {
+				d.serveCodeExchange(w, r)
+			} else {
+				d.serveToken(w, r)
+			}
 		default:
 			writeProblem(w, http.StatusNotFound, problem.CodeNotFound, "Not found",
 				"The development issuer serves GET /.well-known/openid-configuration, GET /jwks and POST /token.")
@@ -240,19 +244,19 @@ func (d *DevIssuer) serveDiscovery(w http.ResponseWriter) {
 	writeJSON(w, http.StatusOK, "application/json", doc)
 }
 
-// isCodeGrant reports whether a POST /token is a form with grant_type
-// authorization_code. It parses the form (within devMaxBody); the
-// ordinary token request reads the parsed form again.
-func isCodeGrant(w http.ResponseWriter, r *http.Request) bool {
+// formGrant returns the grant_type of a POST /token that is a
+// url-encoded form ("" for any other body). It parses the form (within
+// devMaxBody); the ordinary token request reads the parsed form again.
+func formGrant(w http.ResponseWriter, r *http.Request) (string, error) {
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mediaType != "application/x-www-form-urlencoded" {
-		return false
+		return "", nil
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, devMaxBody)
 	if err := r.ParseForm(); err != nil {
-		return false
+		return "", fmt.Errorf("unreadable form: %v", err)
 	}
-	return r.PostForm.Get("grant_type") == "authorization_code"
+	return r.PostForm.Get("grant_type"), nil
 }
 
 // tokenRequest is the body of POST /token.
