@@ -70,7 +70,7 @@ func (c ClientConfig) Validate() error {
 }
 
 // Client runs tizme's side of the authorization code flow with PKCE
-// (RFC 6749 §4.1, RFC 7636 S256, OpenID Connect Core §3.1). It is safe for
+// (RFC 6749 §4.1, RFC 7636 S256, OpenID Connect Core, section 3.1). It is safe for
 // concurrent use.
 type Client struct {
 	cfg  ClientConfig
@@ -114,7 +114,7 @@ type LoginRequest struct {
 
 // Begin starts a sign-in. uiLocales ("ky", "ru", "en"), when set, asks the
 // provider to show its pages in that language (OpenID Connect Core
-// §3.1.2.1).
+// section 3.1.2.1).
 func (c *Client) Begin(uiLocales string) (LoginRequest, error) {
 	var l LoginRequest
 	for _, dst := range []*string{&l.State, &l.Nonce, &l.Verifier} {
@@ -162,7 +162,7 @@ func CodeChallenge(verifier string) string {
 }
 
 // tokenResponse is the token endpoint's answer (RFC 6749 §5.1, OpenID
-// Connect Core §3.1.3.3), or its error (RFC 6749 §5.2).
+// Connect Core, section 3.1.3.3), or its error (RFC 6749 §5.2).
 type tokenResponse struct {
 	IDToken     string `json:"id_token"`
 	AccessToken string `json:"access_token"`
