@@ -1,16 +1,23 @@
 package main
 
 import (
+	"context"
 	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/person"
+	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 )
 
 // TestConfigValidateBrowser: the browser sign-in settings are checked
@@ -161,5 +168,108 @@ func TestDemoIdentities(t *testing.T) {
 	}
 	if only := demoIdentities(0); len(only) != 4 {
 		t.Errorf("without demo voters: %d identities, want the walkthrough voter, two staff and an auditor", len(only))
+	}
+}
+
+// TestServeBrowserSignIn: `tizme serve` with the development issuer wires
+// browser sign-in end to end: a desk sends the browser to sign-in, the
+// issuer's page, the callback, and back to the desk, which shows the
+// method picked.
+func TestServeBrowserSignIn(t *testing.T) {
+	setEnv(t, map[string]string{envDatabaseURL: pgtest.NewDatabase(t), envHTTPAddr: "127.0.0.1:0"})
+	t.Setenv(envDevIssuer, devIssuerOn)
+	t.Setenv(envDemoVoters, "0")
+	logs := newLogWatcher()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, io.Discard, logs) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	var addr string
+	select {
+	case addr = <-logs.addr:
+	case err := <-done:
+		logs.dump(t)
+		t.Fatalf("serve ended before listening: %v", err)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("serve did not log its address in time")
+	}
+	base := "http://" + addr
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(u string, want int) (*http.Response, string) {
+		t.Helper()
+		if strings.HasPrefix(u, "/") {
+			u = base + u
+		}
+		resp, err := c.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			logs.dump(t)
+			t.Fatalf("GET %s: %d, want %d: %.300s", u, resp.StatusCode, want, body)
+		}
+		return resp, string(body)
+	}
+	resp, _ := get("/cabinet", http.StatusSeeOther)
+	resp, _ = get(resp.Header.Get("Location"), http.StatusSeeOther)
+	authorize := resp.Header.Get("Location")
+	if !strings.HasPrefix(authorize, base+"/dev/oidc/authorize?") {
+		t.Fatalf("sign-in goes to %q", authorize)
+	}
+	_, pageBody := get(authorize, http.StatusOK)
+	doc, err := html.Parse(strings.NewReader(pageBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "input" {
+			var typ, name, value string
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "type":
+					typ = a.Val
+				case "name":
+					name = a.Val
+				case "value":
+					value = a.Val
+				}
+			}
+			if typ == "hidden" {
+				form.Set(name, value)
+			}
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch)
+		}
+	}
+	walk(doc)
+	if !strings.Contains(pageBody, demodata.Walkthrough().VoterName) || !strings.Contains(pageBody, otherTEC) {
+		t.Errorf("the sign-in page lacks the demo's people: %.1000s", pageBody)
+	}
+	form.Set("identity", "0") // the walkthrough voter
+	form.Set("method", auth.MethodQR)
+	resp, err = c.PostForm(base+"/dev/oidc/authorize", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, _ = get(resp.Header.Get("Location"), http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); loc != "/cabinet" {
+		t.Fatalf("after sign-in to %q", loc)
+	}
+	_, desk := get("/cabinet", http.StatusOK)
+	if !strings.Contains(desk, demodata.Walkthrough().VoterName) || !strings.Contains(desk, `data-method="qr"`) {
+		t.Errorf("cabinet: %.1000s", desk)
 	}
 }
