@@ -190,6 +190,9 @@ type Deps struct {
 	// WARNING: it signs a token for anyone who asks: set it only for the
 	// embedded demo and tests.
 	DevIssuer http.Handler
+	// Browser, when set, turns on sign-in in the browser and the desks
+	// (/auth/*, /cabinet, /staff, /audit; websignin.go).
+	Browser *BrowserSignIn
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -212,6 +215,9 @@ func (d Deps) validate() error {
 	}
 	if len(d.VoterKey) == 0 {
 		errs = append(errs, errors.New("api: no voter-stream key"))
+	}
+	if d.Browser != nil {
+		errs = append(errs, d.Browser.validate())
 	}
 	return errors.Join(errs...)
 }
@@ -325,6 +331,9 @@ func (s *Server) routes() {
 	s.cabinetRoutes(s.signedIn(e.Group("/api/v1/me"), auth.RoleVoter))
 	s.staffRoutes(s.signedIn(e.Group("/api/v1/staff"), auth.RoleStaff))
 	s.auditRoutes(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor))
+	if s.deps.Browser != nil {
+		s.browserRoutes()
+	}
 }
 
 // routes adds routes to a group with middleware of their own. The

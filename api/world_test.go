@@ -95,6 +95,9 @@ func (c *clock) set(t time.Time) { c.t.Store(&t) }
 
 type worldOptions struct {
 	cfg api.Config
+	// deps, when set, changes the server's dependencies before it is
+	// built (browser sign-in: websignin_test.go).
+	deps func(t *testing.T, w *world, d *api.Deps)
 }
 
 func newWorld(t *testing.T, o worldOptions) *world {
@@ -148,13 +151,17 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	if cfg.SelfCheckFloor == 0 {
 		cfg.SelfCheckFloor = time.Millisecond
 	}
-	w.server, err = api.New(cfg, api.Deps{
+	deps := api.Deps{
 		DB: pool, Events: w.store, Codec: codec, Commands: bus, Tokens: verifier, VoterKey: testVoterKey,
 		DevIssuer: w.dev.Handler(), Now: w.clock.now,
 		Projections: func(ctx context.Context) ([]projections.ProjectionStatus, error) {
 			return projections.Lag(ctx, pool, w.store, list)
 		},
-	})
+	}
+	if o.deps != nil {
+		o.deps(t, w, &deps)
+	}
+	w.server, err = api.New(cfg, deps)
 	must(t, err)
 	w.ts.Config.Handler = w.server.Handler()
 	w.ts.Start()

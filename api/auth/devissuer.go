@@ -53,7 +53,8 @@ type DevIssuer struct {
 	issuer   string
 	audience string
 	signer   jose.Signer
-	jwks     []byte // the public JWK set, encoded once
+	jwks     []byte    // the public JWK set, encoded once
+	login    *devLogin // the authorization endpoint; nil until EnableLogin
 }
 
 // NewDevIssuer makes a fresh ES256 (P-256) signing key. issuer is the
@@ -180,7 +181,11 @@ func newTokenID() (string, error) {
 //	GET  /.well-known/openid-configuration  the discovery document
 //	GET  /jwks                              the public JWK set
 //	POST /token                             a token for the form or JSON body
+//	GET  /authorize, POST /authorize        the sign-in page (after EnableLogin)
 //	anything else                           404
+//
+// POST /token with grant_type=authorization_code is the code exchange of
+// the browser sign-in (EnableLogin, devlogin.go).
 //
 // POST /token takes subject, role (voter|staff|auditor, may repeat), pin,
 // commission, method (default "eid"), name and ttl_seconds (default 3600,
@@ -198,8 +203,16 @@ func (d *DevIssuer) Handler() http.Handler {
 			d.serveDiscovery(w)
 		case isGet(r) && r.URL.Path == "/jwks":
 			writeJSON(w, http.StatusOK, "application/jwk-set+json", json.RawMessage(d.jwks))
+		case (r.Method == http.MethodGet || r.Method == http.MethodPost) && r.URL.Path == "/authorize" && d.login != nil:
+			d.serveAuthorize(w, r)
 		case r.Method == http.MethodPost && r.URL.Path == "/token":
-			d.serveToken(w, r)
+			if grant, err := formGrant(w, r); err != nil {
+				writeProblem(w, http.StatusBadRequest, CodeDevTokenBadRequest, "Bad token request", err.Error())
+			} else if grant == "authorization_code" {
+				d.serveCodeExchange(w, r)
+			} else {
+				d.serveToken(w, r)
+			}
 		default:
 			writeProblem(w, http.StatusNotFound, problem.CodeNotFound, "Not found",
 				"The development issuer serves GET /.well-known/openid-configuration, GET /jwks and POST /token.")
@@ -210,7 +223,7 @@ func (d *DevIssuer) Handler() http.Handler {
 // serveDiscovery writes the OpenID Provider metadata (OpenID Connect
 // Discovery 1.0 §3), so standard tools can find the key set.
 func (d *DevIssuer) serveDiscovery(w http.ResponseWriter) {
-	writeJSON(w, http.StatusOK, "application/json", map[string]any{
+	doc := map[string]any{
 		"issuer":                                d.issuer,
 		"jwks_uri":                              d.JWKSURL(),
 		"token_endpoint":                        d.tokenEndpoint(),
@@ -220,7 +233,30 @@ func (d *DevIssuer) serveDiscovery(w http.ResponseWriter) {
 		"grant_types_supported":                 []string{"client_credentials"},
 		"token_endpoint_auth_methods_supported": []string{"none"},
 		"claims_supported":                      []string{"iss", "aud", "sub", "exp", "iat", "nbf", "jti", "name", "roles", "pin", "commission", "amr"},
-	})
+	}
+	if d.login != nil {
+		doc["authorization_endpoint"] = d.authorizeEndpoint()
+		doc["response_types_supported"] = []string{"code", "token"}
+		doc["grant_types_supported"] = []string{"authorization_code", "client_credentials"}
+		doc["code_challenge_methods_supported"] = []string{"S256"}
+		doc["token_endpoint_auth_methods_supported"] = []string{"client_secret_basic", "client_secret_post", "none"}
+	}
+	writeJSON(w, http.StatusOK, "application/json", doc)
+}
+
+// formGrant returns the grant_type of a POST /token that is a
+// url-encoded form ("" for any other body). It parses the form (within
+// devMaxBody); the ordinary token request reads the parsed form again.
+func formGrant(w http.ResponseWriter, r *http.Request) (string, error) {
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mediaType != "application/x-www-form-urlencoded" {
+		return "", nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, devMaxBody)
+	if err := r.ParseForm(); err != nil {
+		return "", fmt.Errorf("unreadable form: %v", err)
+	}
+	return r.PostForm.Get("grant_type"), nil
 }
 
 // tokenRequest is the body of POST /token.

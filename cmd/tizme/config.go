@@ -100,6 +100,16 @@ type Config struct {
 	// for a token naming an unknown key (a badly signed token must not
 	// make tizme flood the provider).
 	OIDCKeyRefresh time.Duration
+	// OIDCClientID, OIDCAuthURL, OIDCTokenURL and OIDCRedirectURL register
+	// tizme for browser sign-in (the authorization code flow, websignin.go);
+	// OIDCClientSecret authenticates it at the token endpoint.
+	//
+	// WARNING: OIDCClientSecret is a secret; never log it.
+	OIDCClientID, OIDCClientSecret, OIDCAuthURL, OIDCTokenURL, OIDCRedirectURL string
+	// SessionIdle and SessionAbsolute end a browser session after that
+	// long without a request, and that long after sign-in; 0 means
+	// session.DefaultIdle (30m) and session.DefaultAbsolute (12h).
+	SessionIdle, SessionAbsolute time.Duration
 	// DevIssuer is auto, on or off: whether tizme runs its own development
 	// token issuer (at /dev/oidc). auto = on only for the embedded demo
 	// (private PostgreSQL whose log holds only the demo data, no
@@ -273,6 +283,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("-voters %d: want a number of voters", c.DemoDataVoters))
 	}
 	errs = append(errs, c.validateAuth()...)
+	errs = append(errs, c.validateBrowser()...)
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("%s %s: must be positive", envShutdownTimeout, c.ShutdownTimeout))
 	}
@@ -355,6 +366,7 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 	str(envOIDCAudience, &cfg.OIDCAudience)
 	str(envOIDCJWKSURL, &cfg.OIDCJWKSURL)
 	str(envDevIssuer, &cfg.DevIssuer)
+	errs = append(errs, loadBrowserEnv(&cfg, getenv)...)
 	for _, v := range []struct {
 		name string
 		dst  *int
@@ -442,6 +454,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.OIDCJWKSURL, "oidc-jwks-url", cfg.OIDCJWKSURL, "the issuer's JWK set address ($"+envOIDCJWKSURL+")")
 	fs.DurationVar(&cfg.OIDCKeyRefresh, "oidc-key-refresh", cfg.OIDCKeyRefresh, "least time between two fetches of the key set for an unknown key id ($"+envOIDCKeyRefresh+")")
 	fs.StringVar(&cfg.DevIssuer, "dev-issuer", cfg.DevIssuer, "auto, on or off: run the development token issuer; auto = on only while the private database holds only the demo data ($"+envDevIssuer+")")
+	addBrowserFlags(fs, cfg)
 	fs.IntVar(&cfg.SelfCheckRate, "selfcheck-rate", cfg.SelfCheckRate, "public self-checks per minute per client address ($"+envSelfCheckRate+")")
 	fs.IntVar(&cfg.SelfCheckBurst, "selfcheck-burst", cfg.SelfCheckBurst, "public self-checks at once per client address ($"+envSelfCheckBurst+")")
 	fs.StringVar(&cfg.AsOfAt, "at", cfg.AsOfAt, "asof only: the instant, RFC 3339 (default: now)")

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	// Imported as cmds: this package's subcommand table is named commands.
+	"github.com/cec-kg/tizme/api/session"
 	cmds "github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
@@ -121,6 +122,9 @@ func migrateDatabase(ctx context.Context, cfg Config, db *database) error {
 	}
 	if err := projections.Migrate(ctx, db.pool); err != nil {
 		return fmt.Errorf("migrate the projection state: %w", err)
+	}
+	if err := session.Migrate(ctx, db.pool); err != nil {
+		return fmt.Errorf("migrate the browser sessions: %w", err)
 	}
 	db.log.Info("database schema up to date")
 	return nil

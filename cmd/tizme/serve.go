@@ -77,6 +77,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, devIssuer, ln.Addr(), log); err != nil {
 		return err
 	}
+	if deps.Browser, err = browserSignIn(cfg, devIssuer, ln.Addr(), db.pool, log); err != nil {
+		return err
+	}
 	srv, err := api.New(api.Config{
 		Logger: log, Version: version(), SelfCheckRate: cfg.SelfCheckRate, SelfCheckBurst: cfg.SelfCheckBurst,
 	}, deps)
@@ -146,6 +149,9 @@ func signIn(cfg Config, devIssuer bool, addr net.Addr, log *slog.Logger) (api.To
 	base = strings.TrimSuffix(base, "/")
 	dev, err := auth.NewDevIssuer(base+devIssuerPath, cfg.OIDCAudience)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := enableDevLogin(cfg, dev, addr); err != nil {
 		return nil, nil, err
 	}
 	// The key set is fetched over loopback: the public URL may name a

@@ -1,0 +1,244 @@
+package auth_test
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/cec-kg/tizme/api/auth"
+)
+
+// The authorization code flow with PKCE (VC §6, VC §8) between a Client
+// and the development issuer's authorization endpoint, over HTTP.
+
+const (
+	clientID     = "tizme-web"
+	clientSecret = "s3cret"
+	callback     = "http://tizme.test/auth/callback"
+)
+
+var asan = auth.DevIdentity{
+	Label:     "Voter Asan",
+	Principal: auth.Principal{Subject: "voter-1", Name: "Асан", Roles: []auth.Role{auth.RoleVoter}, PIN: voterPIN},
+}
+
+// newLoginEnv is an issuer with its sign-in page on, and a client of it.
+func newLoginEnv(t *testing.T) (*issuerEnv, *auth.Client) {
+	t.Helper()
+	e := newIssuerEnv(t)
+	if err := e.dev.EnableLogin(auth.DevLoginConfig{
+		ClientID: clientID, ClientSecret: clientSecret, RedirectURIs: []string{callback},
+		Identities: []auth.DevIdentity{asan, {Label: "Auditor", Principal: auth.Principal{Subject: "aud-1", Roles: []auth.Role{auth.RoleAuditor}}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return e, e.client(t, clientSecret)
+}
+
+func (e *issuerEnv) client(t *testing.T, secret string) *auth.Client {
+	t.Helper()
+	c, err := auth.NewClient(auth.ClientConfig{
+		Issuer: e.dev.Issuer(), AuthURL: e.dev.AuthorizeURL(), TokenURL: e.dev.TokenURL(), JWKSURL: e.dev.JWKSURL(),
+		ClientID: clientID, ClientSecret: secret, RedirectURL: callback, HTTPClient: e.srv.Client(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// authorize submits the sign-in page for the request at authURL, as the
+// page's form does, and returns the issuer's answer.
+func authorize(t *testing.T, authURL string, change func(url.Values)) *http.Response {
+	t.Helper()
+	u, err := url.Parse(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := u.Query()
+	form.Set("identity", "0")
+	form.Set("method", auth.MethodFaceID)
+	if change != nil {
+		change(form)
+	}
+	u.RawQuery = ""
+	resp, err := noRedirects.PostForm(u.String(), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// codeOf returns the code of the issuer's redirect to the callback,
+// checking the state came back.
+func codeOf(t *testing.T, resp *http.Response, state string) string {
+	t.Helper()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, callback+"?") {
+		t.Fatalf("authorize answered %d, Location %q", resp.StatusCode, loc)
+	}
+	u, _ := url.Parse(loc)
+	if u.Query().Get("state") != state || u.Query().Get("code") == "" {
+		t.Fatalf("callback %q: want the state back and a code", loc)
+	}
+	return u.Query().Get("code")
+}
+
+// TestCodeFlow: the page lists the identities in the asked language; the
+// code exchanged with the PKCE verifier gives the Principal the Verifier
+// gives for an access token with the same claims, the chosen method
+// included.
+func TestCodeFlow(t *testing.T) {
+	t.Parallel()
+	e, c := newLoginEnv(t)
+	l, err := c.Begin("ru")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(l.URL)
+	q := u.Query()
+	for k, want := range map[string]string{
+		"response_type": "code", "client_id": clientID, "redirect_uri": callback, "state": l.State, "nonce": l.Nonce,
+		"code_challenge": auth.CodeChallenge(l.Verifier), "code_challenge_method": "S256", "ui_locales": "ru", "scope": "openid",
+	} {
+		if q.Get(k) != want {
+			t.Errorf("authorization URL %s = %q, want %q", k, q.Get(k), want)
+		}
+	}
+	if l.State == l.Nonce || l.Nonce == l.Verifier || len(l.Verifier) < 43 {
+		t.Errorf("state, nonce and verifier must be distinct random values: %+v", l)
+	}
+
+	resp, err := e.srv.Client().Get(l.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "Voter Asan") || resp.Header.Get("Content-Language") != "ru" {
+		t.Errorf("sign-in page %d in %q: %.300s", resp.StatusCode, resp.Header.Get("Content-Language"), page)
+	}
+
+	code := codeOf(t, authorize(t, l.URL, nil), l.State)
+	got, err := c.Finish(t.Context(), code, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := asan.Principal
+	want.Method = auth.MethodFaceID
+	access, err := e.dev.Sign(want, 3600e9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bearer, err := auth.NewVerifier(auth.VerifierConfig{Issuer: e.dev.Issuer(), Audience: testAudience, JWKSURL: e.dev.JWKSURL(), HTTPClient: e.srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromBearer, err := bearer.Verify(t.Context(), access)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Subject != fromBearer.Subject || got.Name != fromBearer.Name || got.PIN != fromBearer.PIN ||
+		got.Commission != fromBearer.Commission || got.Method != fromBearer.Method || len(got.Roles) != 1 || got.Roles[0] != auth.RoleVoter {
+		t.Errorf("sign-in principal %+v, bearer principal %+v", got, fromBearer)
+	}
+	if got.Method != auth.MethodFaceID {
+		t.Errorf("method %q, want %q", got.Method, auth.MethodFaceID)
+	}
+}
+
+// TestCodeFlowRefusals: whatever does not match the sign-in begun signs
+// nobody in.
+func TestCodeFlowRefusals(t *testing.T) {
+	t.Parallel()
+	e, c := newLoginEnv(t)
+	for _, tc := range []struct {
+		name   string
+		finish func(t *testing.T, code string, l auth.LoginRequest) error
+	}{
+		{"PKCE verifier of another sign-in", func(t *testing.T, code string, l auth.LoginRequest) error {
+			other, _ := c.Begin("")
+			l.Verifier = other.Verifier
+			_, err := c.Finish(t.Context(), code, l)
+			return err
+		}},
+		{"nonce of another sign-in", func(t *testing.T, code string, l auth.LoginRequest) error {
+			other, _ := c.Begin("")
+			l.Nonce = other.Nonce
+			_, err := c.Finish(t.Context(), code, l)
+			return err
+		}},
+		{"no nonce kept", func(t *testing.T, code string, l auth.LoginRequest) error {
+			l.Nonce = ""
+			_, err := c.Finish(t.Context(), code, l)
+			return err
+		}},
+		{"code used twice", func(t *testing.T, code string, l auth.LoginRequest) error {
+			if _, err := c.Finish(t.Context(), code, l); err != nil {
+				t.Fatalf("first use: %v", err)
+			}
+			_, err := c.Finish(t.Context(), code, l)
+			return err
+		}},
+		{"wrong client secret", func(t *testing.T, code string, l auth.LoginRequest) error {
+			_, err := e.client(t, "guess").Finish(t.Context(), code, l)
+			return err
+		}},
+		{"no code", func(t *testing.T, _ string, l auth.LoginRequest) error {
+			_, err := c.Finish(t.Context(), "", l)
+			return err
+		}},
+		{"forged code", func(t *testing.T, _ string, l auth.LoginRequest) error {
+			_, err := c.Finish(t.Context(), "forged", l)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			l, err := c.Begin("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			code := codeOf(t, authorize(t, l.URL, nil), l.State)
+			err = tc.finish(t, code, l)
+			if !errors.Is(err, auth.ErrSignInFailed) {
+				t.Fatalf("Finish = %v, want ErrSignInFailed", err)
+			}
+			if strings.Contains(err.Error(), code) {
+				t.Errorf("error %q holds the code", err)
+			}
+		})
+	}
+}
+
+// TestDevAuthorizeRefusals: the issuer never redirects to a callback the
+// client did not register, and insists on PKCE, state and nonce.
+func TestDevAuthorizeRefusals(t *testing.T) {
+	t.Parallel()
+	_, c := newLoginEnv(t)
+	l, err := c.Begin("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, change := range map[string]func(url.Values){
+		"unregistered callback": func(v url.Values) { v.Set("redirect_uri", "https://evil.example/cb") },
+		"unknown client":        func(v url.Values) { v.Set("client_id", "someone") },
+		"no PKCE":               func(v url.Values) { v.Del("code_challenge") },
+		"plain PKCE":            func(v url.Values) { v.Set("code_challenge_method", "plain") },
+		"no nonce":              func(v url.Values) { v.Del("nonce") },
+		"implicit flow":         func(v url.Values) { v.Set("response_type", "token") },
+		"unknown identity":      func(v url.Values) { v.Set("identity", "7") },
+		"unknown method":        func(v url.Values) { v.Set("method", "password") },
+	} {
+		resp := authorize(t, l.URL, change)
+		if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Location") != "" {
+			t.Errorf("%s: %d, Location %q; want 400 and no redirect", name, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+}
