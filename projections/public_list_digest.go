@@ -33,9 +33,9 @@ func PublicListDigest(ctx context.Context, q Querier) (digest string, rows int64
 	defer r.Close()
 	h := sha256.New()
 	var (
-		precinct                           int
+		precinct                        int
 		tec, surname, given, patronymic string
-		line                               []byte
+		line                            []byte
 	)
 	for r.Next() {
 		if err := r.Scan(&precinct, &tec, &surname, &given, &patronymic); err != nil {
