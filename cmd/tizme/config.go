@@ -137,6 +137,9 @@ type Config struct {
 	// BenchParts lists the parts `tizme bench` runs, comma-separated:
 	// store, projections, service; empty = all.
 	BenchParts string
+	// VerifyChain makes `tizme verify` check the log's hash chain instead
+	// of the read models.
+	VerifyChain bool
 	// Args are the arguments after the flags, one per line, for the
 	// commands in takesArgs (`tizme rebuild [projection…]`). A string
 	// keeps Config comparable; ArgList splits it.
@@ -152,11 +155,11 @@ func (c Config) ArgList() []string {
 }
 
 // takesArgs lists the commands that accept arguments after their flags.
-var takesArgs = map[string]bool{"rebuild": true, "verify": true, "import": true}
+var takesArgs = map[string]bool{"rebuild": true, "verify": true, "import": true, "backup": true, "restore": true}
 
 // exactArgs lists the commands that take exactly one argument, with its
 // name for the usage message.
-var exactArgs = map[string]string{"import": "<file.csv>"}
+var exactArgs = map[string]string{"import": "<file.csv>", "backup": "<dir>", "restore": "<dir>"}
 
 // Bench sizes and parts.
 const (
@@ -439,6 +442,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.DemoDataCSV, "csv", cfg.DemoDataCSV, "demo-data only: also write the population-register CSV to this file")
 	fs.BoolVar(&cfg.DemoDataAppend, "append", cfg.DemoDataAppend, "demo-data only: append the events to the store (false: only write -csv)")
 	fs.StringVar(&cfg.ImportRejects, "rejects", cfg.ImportRejects, "import only: the rejects file (default <file>.rejects.csv)")
+	fs.BoolVar(&cfg.VerifyChain, "chain", cfg.VerifyChain, "verify only: check the log against its hash chain and the published checkpoints")
 	fs.StringVar(&cfg.BenchSize, "bench-size", cfg.BenchSize, "bench only: quick (CI) or full")
 	fs.StringVar(&cfg.BenchOut, "bench-out", cfg.BenchOut, "bench only: the JSON file of results")
 	fs.IntVar(&cfg.BenchVoters, "bench-voters", cfg.BenchVoters, "bench only: voters of the service benchmark; 0 = the size's default, 4300000 = national scale")
