@@ -64,8 +64,8 @@ type backupPart struct {
 // backupReadModel is a read model as the snapshot saw it: the fold of the
 // log up to Checkpoint, with these digests.
 type backupReadModel struct {
-	Projection string                     `json:"projection"`
-	Checkpoint eventstore.Position        `json:"checkpoint"`
+	Projection string                    `json:"projection"`
+	Checkpoint eventstore.Position       `json:"checkpoint"`
 	Tables     []projections.TableDigest `json:"tables"`
 }
 
