@@ -146,10 +146,11 @@ func Publish(ctx context.Context, pool *pgxpool.Pool, f *Follower, now time.Time
 	}
 }
 
-// ReadCheckpoints returns up to limit published checkpoints, newest first.
-func ReadCheckpoints(ctx context.Context, q Querier, limit int) ([]CheckpointRecord, error) {
+// ReadCheckpoints returns up to limit published checkpoints, newest
+// first, after skipping offset of them.
+func ReadCheckpoints(ctx context.Context, q Querier, limit, offset int) ([]CheckpointRecord, error) {
 	rows, err := q.Query(ctx, `SELECT id, published_at, day::text, count, head, list_digest, list_rows, list_updated_at
-		FROM `+CheckpointsTable+` ORDER BY published_at DESC, id DESC LIMIT $1`, limit)
+		FROM `+CheckpointsTable+` ORDER BY published_at DESC, id DESC LIMIT $1 OFFSET $2`, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("chain: read checkpoints: %w", err)
 	}
@@ -168,6 +169,13 @@ func ReadCheckpoints(ctx context.Context, q Querier, limit int) ([]CheckpointRec
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// CountCheckpoints returns the number of published checkpoints.
+func CountCheckpoints(ctx context.Context, q Querier) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, `SELECT count(*) FROM `+CheckpointsTable).Scan(&n)
+	return n, err
 }
 
 // DailyAt is the Bishkek time of day at which serve publishes the daily
