@@ -182,12 +182,24 @@ func CountCheckpoints(ctx context.Context, q Querier) (int64, error) {
 // checkpoint: 00:05, after the day's last list changes.
 const DailyAt = 5 * time.Minute
 
+// startDelay is how long RunDaily waits after start before it looks for a
+// missed checkpoint: the start-up rush (projections and the chain catching
+// up) goes first.
+const startDelay = time.Minute
+
 // RunDaily publishes a checkpoint every day at DailyAt, Bishkek time, and
-// at start when none was published today after that time, until ctx is
-// done. A failed publication is retried a minute later.
+// a minute after start when none was published today after that time,
+// until ctx is done. A failed publication is retried a minute later.
 func RunDaily(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, now func() time.Time) error {
 	if now == nil {
 		now = time.Now
+	}
+	start := time.NewTimer(startDelay)
+	select {
+	case <-ctx.Done():
+		start.Stop()
+		return nil
+	case <-start.C:
 	}
 	for {
 		t := now()
