@@ -83,15 +83,21 @@ type backupTable struct {
 // derived and rebuilt by restore instead. The chain's links are not
 // copied either: restore recomputes them and must reach the same head.
 func backupTables(horizon int64) []backupTable {
+	// Rows written by a transaction at or past the horizon go with the
+	// events past it, in the next backup: a command's result commits with
+	// its events, and a checkpoint must not count events the copy lacks.
+	// xmin is the writing transaction's 32-bit ID; age() compares such IDs
+	// across wraparound (a frozen row is the oldest of all).
+	before := fmt.Sprintf("age(xmin) > age('%d'::xid)", horizon%(1<<32))
 	return []backupTable{
 		{table: "es_events", columns: []string{"tx", "seq", "id", "stream", "revision", "type", "version", "recorded", "data", "metadata"},
 			where: fmt.Sprintf("tx < %d", horizon), order: "tx, seq"},
 		// The voter-stream key: every voter stream name depends on it.
 		{table: "tizme_settings", columns: []string{"name", "value", "created_at"}, order: "name", optional: true},
 		// Idempotency records: a retried command must still be answered.
-		{table: "command_results", columns: []string{"key", "command", "result", "error_code", "recorded_at", "fingerprint"}, order: "key"},
+		{table: "command_results", columns: []string{"key", "command", "result", "error_code", "recorded_at", "fingerprint"}, where: before, order: "key"},
 		// Published checkpoints are history, not derived.
-		{table: chain.CheckpointsTable, columns: []string{"id", "published_at", "day", "count", "head", "list_digest", "list_rows", "list_updated_at"}, order: "id"},
+		{table: chain.CheckpointsTable, columns: []string{"id", "published_at", "day", "count", "head", "list_digest", "list_rows", "list_updated_at"}, where: before, order: "id"},
 	}
 }
 

@@ -196,3 +196,56 @@ func openPool(t *testing.T, url string) *pgxpool.Pool {
 	t.Cleanup(pool.Close)
 	return pool
 }
+
+// TestBackupIsAPrefixOfTheFinalOrder: while an older transaction is still
+// open, a later append and its command result commit; the backup holds
+// neither (they go in the next one), so the copy is a prefix of the final
+// order, with the results of exactly its commands.
+func TestBackupIsAPrefixOfTheFinalOrder(t *testing.T) {
+	ctx := t.Context()
+	url, pool := countedLog(t)
+	setEnv(t, map[string]string{envDatabaseURL: url})
+	useRegistry(t, streamCounts{})
+	if err := run(ctx, []string{"migrate"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO command_results (key, command, result) VALUES ('early', 'Test', '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	held, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = held.Rollback(context.Background()) }()
+	if _, err := held.Exec(ctx, `SELECT pg_current_xact_id()`); err != nil { // takes a transaction ID
+		t.Fatal(err)
+	}
+	store := postgres.New(pool, postgres.Options{})
+	t.Cleanup(func() { _ = store.Close() })
+	if _, err := store.Append(ctx, "late", eventstore.NoStream(),
+		eventstore.EventData{ID: uuid.New(), Type: "TestCounted", Version: 1, Data: json.RawMessage(`{"n":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO command_results (key, command, result) VALUES ('late', 'Test', '{}')`); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := filepath.Join(t.TempDir(), "b")
+	if err := run(ctx, []string{"backup", dir}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	m, err := readManifestUnchecked(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Events != 30 {
+		t.Errorf("backed up %d events, want the 30 before the open transaction", m.Events)
+	}
+	results, err := os.ReadFile(filepath.Join(dir, "command_results.copy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(results), "early\t") || strings.Contains(string(results), "late") {
+		t.Errorf("idempotency records backed up:\n%s\nwant only the early one", results)
+	}
+}

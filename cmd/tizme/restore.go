@@ -176,6 +176,13 @@ func loadBackup(ctx context.Context, db *database, dir string, m backupManifest)
 				return fmt.Errorf("%w: %s has rows; restore into an empty database", errNotEmpty, t.table)
 			}
 		}
+		var chained int64
+		if err := tx.QueryRow(ctx, `SELECT count FROM `+chain.StateTable).Scan(&chained); err != nil {
+			return err
+		}
+		if chained > 0 {
+			return fmt.Errorf("%w: %s counts %d chained events; restore into an empty database", errNotEmpty, chain.StateTable, chained)
+		}
 		for _, p := range m.Parts {
 			f, err := os.Open(filepath.Join(dir, p.File))
 			if err != nil {
