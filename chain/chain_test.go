@@ -110,21 +110,28 @@ func catchUp(t *testing.T, f *chain.Follower, n int64) {
 // per append.
 func appendEvents(t *testing.T, store eventstore.Store, from, to int) {
 	t.Helper()
+	if err := tryAppendEvents(t.Context(), store, from, to); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tryAppendEvents(ctx context.Context, store eventstore.Store, from, to int) error {
 	for r := from; r < to; r++ {
 		for s := range 3 {
 			expected := eventstore.NoStream()
 			if r > 0 {
 				expected = eventstore.Exact(uint64(r - 1))
 			}
-			_, err := store.Append(t.Context(), fmt.Sprintf("s-%d", s), expected, eventstore.EventData{
+			_, err := store.Append(ctx, fmt.Sprintf("s-%d", s), expected, eventstore.EventData{
 				ID: uuid.New(), Type: "TestCounted", Version: 1, Data: json.RawMessage(fmt.Sprintf(`{"n":%d}`, r)),
 				Metadata: eventstore.Metadata{Actor: "test"},
 			})
 			if err != nil {
-				t.Fatal(err)
+				return err
 			}
 		}
 	}
+	return nil
 }
 
 func verifyChain(t *testing.T, pool *pgxpool.Pool, store eventstore.Store) chain.Report {
@@ -297,5 +304,37 @@ func TestFollowerRunChainsLiveEvents(t *testing.T) {
 	var links int64
 	if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM chain_links`).Scan(&links); err != nil || links != 90 {
 		t.Fatalf("%d links (err %v), want 90", links, err)
+	}
+}
+
+// TestFollowerSurvivesCrashes stops the follower again and again at
+// arbitrary moments (a cancelled transaction is what the database sees of
+// a crash) while events are appended: in the end every event has exactly
+// one link and the chain verifies.
+func TestFollowerSurvivesCrashes(t *testing.T) {
+	t.Parallel()
+	pool, store, f := logWithChain(t)
+	appended := make(chan struct{})
+	go func() {
+		defer close(appended)
+		if err := tryAppendEvents(t.Context(), store, 10, 40); err != nil {
+			t.Error(err)
+		}
+	}()
+	for i := 0; ; i++ {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Duration(1+i%7)*3*time.Millisecond)
+		_ = f.Run(ctx)
+		cancel()
+		select {
+		case <-appended:
+		default:
+			continue
+		}
+		break
+	}
+	catchUp(t, f, 120)
+	rep := verifyChain(t, pool, store)
+	if !rep.OK() || rep.Checked != 120 {
+		t.Fatalf("%+v", rep)
 	}
 }
