@@ -135,7 +135,7 @@ type Config struct {
 	// size's default (4300000 = national scale).
 	BenchVoters int
 	// BenchParts lists the parts `tizme bench` runs, comma-separated:
-	// store, projections, service; empty = all.
+	// store, projections, service, chain; empty = all.
 	BenchParts string
 	// VerifyChain makes `tizme verify` check the log's hash chain instead
 	// of the read models.
@@ -169,6 +169,7 @@ const (
 	benchPartStore       = "store"
 	benchPartProjections = "projections"
 	benchPartService     = "service"
+	benchPartChain       = "chain"
 )
 
 // defaultConfig makes `tizme serve` work with no configuration at all.
@@ -254,8 +255,8 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("-bench-voters %d: want a number of voters, or 0 for the size's default", c.BenchVoters))
 	}
 	for _, part := range strings.Split(c.BenchParts, ",") {
-		if part != "" && part != benchPartStore && part != benchPartProjections && part != benchPartService {
-			errs = append(errs, fmt.Errorf("-bench-parts %q: want a list of %s, %s, %s", c.BenchParts, benchPartStore, benchPartProjections, benchPartService))
+		if part != "" && part != benchPartStore && part != benchPartProjections && part != benchPartService && part != benchPartChain {
+			errs = append(errs, fmt.Errorf("-bench-parts %q: want a list of %s, %s, %s, %s", c.BenchParts, benchPartStore, benchPartProjections, benchPartService, benchPartChain))
 			break
 		}
 	}
@@ -446,6 +447,6 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.BenchSize, "bench-size", cfg.BenchSize, "bench only: quick (CI) or full")
 	fs.StringVar(&cfg.BenchOut, "bench-out", cfg.BenchOut, "bench only: the JSON file of results")
 	fs.IntVar(&cfg.BenchVoters, "bench-voters", cfg.BenchVoters, "bench only: voters of the service benchmark; 0 = the size's default, 4300000 = national scale")
-	fs.StringVar(&cfg.BenchParts, "bench-parts", cfg.BenchParts, "bench only: parts to run, comma-separated: store, projections, service (default all)")
+	fs.StringVar(&cfg.BenchParts, "bench-parts", cfg.BenchParts, "bench only: parts to run, comma-separated: store, projections, service, chain (default all)")
 	return fs
 }
