@@ -338,3 +338,37 @@ func TestFollowerSurvivesCrashes(t *testing.T) {
 		t.Fatalf("%+v", rep)
 	}
 }
+
+// TestVerifyNamesACutBackTail removes the last events, their links and
+// rewinds the chain's state, so that log and chain agree: the published
+// checkpoint, which counted them, tells.
+func TestVerifyNamesACutBackTail(t *testing.T) {
+	t.Parallel()
+	pool, store, f := logWithChain(t)
+	ctx := t.Context()
+	if _, err := chain.Publish(ctx, pool, f, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var tx, seq int64
+	var head []byte
+	if err := pool.QueryRow(ctx, `SELECT commit, prepare, link FROM chain_links WHERE n = 27`).Scan(&tx, &seq, &head); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`DELETE FROM es_events WHERE (tx, seq) > ($1, $2)`, []any{tx, seq}},
+		{`DELETE FROM chain_links WHERE n > 27`, nil},
+		{`UPDATE chain_state SET commit = $1, prepare = $2, count = 27, head = $3`, []any{tx, seq, head}},
+	} {
+		if _, err := pool.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := verifyChain(t, pool, store)
+	first, ok := rep.First()
+	if !ok || first.Kind != chain.Checkpoint || rep.ProblemCount != 1 || rep.Checked != 27 {
+		t.Fatalf("report %+v, want the checkpoint to count 3 events the chain lacks", rep)
+	}
+}
