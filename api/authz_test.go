@@ -205,6 +205,7 @@ func matrixRows() []matrixRow {
 		{method: "GET", route: public + "/stats/removals", req: getReq(public + "/stats/removals"), want: open},
 		{method: "GET", route: public + "/info", req: getReq(public + "/info"), want: open},
 		{method: "GET", route: public + "/elections", req: getReq(public + "/elections"), want: open},
+		{method: "GET", route: public + "/checkpoints", req: getReq(public + "/checkpoints"), want: open},
 
 		// The Voter's Cabinet: the token's PIN names the voter (VC §10).
 		{method: "GET", route: "/api/v1/me", req: getReq("/api/v1/me"), want: voterOnly},

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/person"
@@ -148,6 +149,10 @@ func TestPublicEndpointsHoldNoPersonalData(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{})
 	privacyHistory(t, w)
+	// A published checkpoint: hashes and counts only.
+	if _, err := chain.Publish(t.Context(), w.pool, &chain.Follower{Pool: w.pool, Store: w.store}, tNow); err != nil {
+		t.Fatal(err)
+	}
 
 	var secrets []secret
 	for _, v := range []struct {
@@ -178,6 +183,8 @@ func TestPublicEndpointsHoldNoPersonalData(t *testing.T) {
 		g("/commissions", "/commissions", false),
 		g("/elections", "/elections", true),
 		g("/elections", "/elections?upcoming=true", true),
+		g("/checkpoints", "/checkpoints", true),
+		g("/checkpoints", "/checkpoints?page=1&per_page=1", true),
 	}
 	for _, lang := range []string{"ky", "ru", "en"} {
 		c := g("/info", "/info", false)

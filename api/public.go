@@ -39,6 +39,7 @@ func (s *Server) publicRoutes(g routes) {
 	g.GET("/stats/removals", s.removalStats)
 	g.GET("/info", s.info)
 	g.GET("/elections", s.publicElections)
+	g.GET("/checkpoints", s.checkpoints)
 }
 
 // HeaderListUpdated carries the list's update time on every answer that

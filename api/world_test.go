@@ -19,6 +19,7 @@ import (
 
 	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
@@ -111,6 +112,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	list, codec := projections.Registry()
 	must(t, projections.Migrate(ctx, pool))
 	must(t, projections.Install(ctx, pool, list))
+	must(t, chain.Migrate(ctx, pool))
 	w := &world{pool: pool, codec: codec, list: list, clock: &clock{}}
 	w.clock.set(tNow)
 	w.store = postgres.New(pool, postgres.Options{Types: codec, PollInterval: 20 * time.Millisecond, Logger: quiet()})

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/chain/chainbench"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/servicebench"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
@@ -85,6 +86,22 @@ func bench(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 			return fmt.Errorf("bench the projections: %w", err)
 		}
 	}
+	if want[benchPartChain] {
+		chainPool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_chain_%d", stamp))
+		if err != nil {
+			return err
+		}
+		defer chainPool.Close()
+		chainSize := chainbench.Quick
+		if cfg.BenchSize == benchFull {
+			chainSize = chainbench.Full
+		}
+		results, err := chainbench.Run(ctx, chainPool, chainSize, stdout)
+		report.Results = append(report.Results, results...)
+		if err != nil {
+			return fmt.Errorf("bench the hash chain: %w", err)
+		}
+	}
 	if want[benchPartService] {
 		results, err := benchService(ctx, server, serviceBenchSize(cfg), stamp, log, stdout)
 		report.Results = append(report.Results, results...)
@@ -116,7 +133,7 @@ func benchParts(list string) map[string]bool {
 		}
 	}
 	if len(parts) == 0 {
-		for _, p := range []string{benchPartStore, benchPartProjections, benchPartService} {
+		for _, p := range []string{benchPartStore, benchPartProjections, benchPartService, benchPartChain} {
 			parts[p] = true
 		}
 	}

@@ -153,8 +153,11 @@ type Config struct {
 	// size's default (4300000 = national scale).
 	BenchVoters int
 	// BenchParts lists the parts `tizme bench` runs, comma-separated:
-	// store, projections, service; empty = all.
+	// store, projections, service, chain; empty = all.
 	BenchParts string
+	// VerifyChain makes `tizme verify` check the log's hash chain instead
+	// of the read models.
+	VerifyChain bool
 	// Args are the arguments after the flags, one per line, for the
 	// commands in takesArgs (`tizme rebuild [projection…]`). A string
 	// keeps Config comparable; ArgList splits it.
@@ -170,11 +173,11 @@ func (c Config) ArgList() []string {
 }
 
 // takesArgs lists the commands that accept arguments after their flags.
-var takesArgs = map[string]bool{"rebuild": true, "verify": true, "import": true}
+var takesArgs = map[string]bool{"rebuild": true, "verify": true, "import": true, "backup": true, "restore": true}
 
 // exactArgs lists the commands that take exactly one argument, with its
 // name for the usage message.
-var exactArgs = map[string]string{"import": "<file.csv>"}
+var exactArgs = map[string]string{"import": "<file.csv>", "backup": "<dir>", "restore": "<dir>"}
 
 // Bench sizes and parts.
 const (
@@ -184,6 +187,7 @@ const (
 	benchPartStore       = "store"
 	benchPartProjections = "projections"
 	benchPartService     = "service"
+	benchPartChain       = "chain"
 )
 
 // defaultConfig makes `tizme serve` work with no configuration at all.
@@ -271,8 +275,8 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("-bench-voters %d: want a number of voters, or 0 for the size's default", c.BenchVoters))
 	}
 	for _, part := range strings.Split(c.BenchParts, ",") {
-		if part != "" && part != benchPartStore && part != benchPartProjections && part != benchPartService {
-			errs = append(errs, fmt.Errorf("-bench-parts %q: want a list of %s, %s, %s", c.BenchParts, benchPartStore, benchPartProjections, benchPartService))
+		if part != "" && part != benchPartStore && part != benchPartProjections && part != benchPartService && part != benchPartChain {
+			errs = append(errs, fmt.Errorf("-bench-parts %q: want a list of %s, %s, %s, %s", c.BenchParts, benchPartStore, benchPartProjections, benchPartService, benchPartChain))
 			break
 		}
 	}
@@ -466,9 +470,10 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.DemoDataCSV, "csv", cfg.DemoDataCSV, "demo-data only: also write the population-register CSV to this file")
 	fs.BoolVar(&cfg.DemoDataAppend, "append", cfg.DemoDataAppend, "demo-data only: append the events to the store (false: only write -csv)")
 	fs.StringVar(&cfg.ImportRejects, "rejects", cfg.ImportRejects, "import only: the rejects file (default <file>.rejects.csv)")
+	fs.BoolVar(&cfg.VerifyChain, "chain", cfg.VerifyChain, "verify only: check the log against its hash chain and the published checkpoints")
 	fs.StringVar(&cfg.BenchSize, "bench-size", cfg.BenchSize, "bench only: quick (CI) or full")
 	fs.StringVar(&cfg.BenchOut, "bench-out", cfg.BenchOut, "bench only: the JSON file of results")
 	fs.IntVar(&cfg.BenchVoters, "bench-voters", cfg.BenchVoters, "bench only: voters of the service benchmark; 0 = the size's default, 4300000 = national scale")
-	fs.StringVar(&cfg.BenchParts, "bench-parts", cfg.BenchParts, "bench only: parts to run, comma-separated: store, projections, service (default all)")
+	fs.StringVar(&cfg.BenchParts, "bench-parts", cfg.BenchParts, "bench only: parts to run, comma-separated: store, projections, service, chain (default all)")
 	return fs
 }

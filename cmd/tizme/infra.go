@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/chain"
 	// Imported as cmds: this package's subcommand table is named commands.
 	"github.com/cec-kg/tizme/api/session"
 	cmds "github.com/cec-kg/tizme/commands"
@@ -125,6 +126,9 @@ func migrateDatabase(ctx context.Context, cfg Config, db *database) error {
 	}
 	if err := session.Migrate(ctx, db.pool); err != nil {
 		return fmt.Errorf("migrate the browser sessions: %w", err)
+	}
+	if err := chain.Migrate(ctx, db.pool); err != nil {
+		return fmt.Errorf("migrate the hash chain: %w", err)
 	}
 	db.log.Info("database schema up to date")
 	return nil

@@ -5,7 +5,10 @@
 //	tizme serve     run the HTTP server
 //	tizme migrate   create or upgrade the database schema, then exit
 //	tizme asof      the list as it stood at a time, with its digest
-//	tizme verify    compare every read model with a replay of the log
+//	tizme verify    compare every read model with a replay of the log (-chain: the hash chain)
+//	tizme checkpoint publish a checkpoint of the hash chain
+//	tizme backup    a consistent, self-checking copy of the data
+//	tizme restore   load a backup into an empty database and check it
 //	tizme bench     measure throughput and latency (make bench)
 //	tizme demo-data a synthetic population, appended and/or as a CSV
 //	tizme import    register the voters of a population-register CSV
@@ -64,7 +67,10 @@ var commands = []command{
 	{"migrate", "create or upgrade the database schema, then exit", migrate},
 	{"bench", "measure throughput and latency beside naive baselines on a fresh durable database", bench},
 	{"rebuild", "rebuild read models from the log while they keep serving: rebuild [flags] [projection…]", rebuild},
-	{"verify", "replay the whole log and compare every read model with the database (or those named)", verify},
+	{"verify", "replay the whole log and compare every read model with the database (or those named); -chain checks the hash chain", verify},
+	{"checkpoint", "chain the log and publish a checkpoint: chain head, event count, public-list digest", checkpoint},
+	{"backup", "write a consistent, self-checking copy of what cannot be rebuilt: backup <dir>", backup},
+	{"restore", "load a backup into an empty database, rebuild the read models and check them: restore <dir>", restore},
 	{"asof", "print the list as it stood at -at (csv or json) with its digest; -replay reads the raw log instead", asof},
 	{"demo-data", "append a synthetic population (-voters, -seed) and/or write its population-register CSV (-csv)", demoData},
 	{"import", "register the voters of a population-register CSV; bad rows go to a rejects file: import [-rejects FILE] <file.csv>", importFile},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/chain"
 	cmds "github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
@@ -141,7 +142,7 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 		return nil, errors.Join(err, bus.Close())
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
-	s := &services{Bus: bus, VoterKey: key, stop: stop, errs: make(chan error, 2)}
+	s := &services{Bus: bus, VoterKey: key, stop: stop, errs: make(chan error, 4)}
 	s.Projections = func(ctx context.Context) ([]projections.ProjectionStatus, error) {
 		return projections.Lag(ctx, db.pool, events, list)
 	}
@@ -153,7 +154,11 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 		}
 		return projections.ReaderLag(ctx, events, reactionsName, from, cmds.ReactionEventTypes)
 	}
-	for _, run := range []func(context.Context) error{reactor.Run, runner.Run} {
+	// The hash chain follows the log; a checkpoint is published daily
+	// (docs/integrity.md).
+	follower := &chain.Follower{Pool: db.pool, Store: events, Logger: log}
+	daily := func(ctx context.Context) error { return chain.RunDaily(ctx, db.pool, log, nil) }
+	for _, run := range []func(context.Context) error{reactor.Run, runner.Run, follower.Run, daily} {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()

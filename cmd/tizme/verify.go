@@ -23,6 +23,9 @@ var errDrift = errors.New("read models drift from the log")
 // per table, OK or DRIFT, then the differing rows, stores the result in
 // projection_verifications, and fails when any table drifts.
 func verify(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) (err error) {
+	if cfg.VerifyChain {
+		return verifyChain(ctx, cfg, log, stdout)
+	}
 	all, codec := registry()
 	selected, err := selectProjections(all, cfg.ArgList())
 	if err != nil {
