@@ -238,7 +238,7 @@ func TestPortalSelfCheck(t *testing.T) {
 		t.Fatalf("found: status %d", found.status)
 	}
 	answer := textOf(find(found.doc, "div", map[string]string{"id": "check-answer"})[0])
-	for _, s := range []string{"Асанов", "1001", "Чүй проспекти", tec0101} {
+	for _, s := range []string{"Асанов", "1001", "Чүй проспекти", worldNames["ky"].tec} {
 		if !strings.Contains(answer, s) {
 			t.Errorf("found answer lacks %q: %s", s, answer)
 		}

@@ -172,7 +172,7 @@ func TestSelfCheckNamesInCallersLanguage(t *testing.T) {
 				Precinct ref `json:"precinct"`
 			} `json:"entry"`
 		}
-		w.expect(t, call{method: "POST", path: "/api/v1/public/self-check", body: map[string]any{"pin": pinAsan}, header: hdr}, 200, "").json(t, &check)
+		w.expect(t, call{method: "POST", path: "/api/v1/public/self-check", body: map[string]any{"pin": pinAsan, "document": passportAsan}, header: hdr}, 200, "").json(t, &check)
 		var me struct {
 			Precinct ref `json:"precinct"`
 		}

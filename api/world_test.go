@@ -246,20 +246,23 @@ func (w *world) settle(t *testing.T) {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute) // a safety net: slow on a busy machine, never a measure
 	for {
-		st, err := projections.Status(context.Background(), w.pool, w.store, w.list)
-		must(t, err)
-		behind := ""
 		// Status counts only the events readers can see: those of
 		// transactions older than the oldest one in flight on the whole
-		// server (other tests' databases included). Wait until every
+		// server (other tests' databases included). First wait until every
 		// stored event is visible, or a busy server makes this return
-		// before the read models saw the last command.
+		// before the read models saw the last command. The order matters:
+		// visibility only grows, so events visible before Status are
+		// counted by it; checked after, an event hidden from Status could
+		// have become visible in between.
+		behind := ""
 		var hidden bool
 		must(t, w.pool.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM es_events
 			WHERE tx >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint)`).Scan(&hidden))
 		if hidden {
 			behind = " (events not yet visible)"
 		}
+		st, err := projections.Status(context.Background(), w.pool, w.store, w.list)
+		must(t, err)
 		for _, s := range st {
 			if s.State != projections.StateRunning || s.EventsBehind > 0 {
 				behind += fmt.Sprintf(" %s(%s, %d behind)", s.Name, s.State, s.EventsBehind)
