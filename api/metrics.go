@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -138,9 +139,15 @@ func (p *projectionCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// serveMetrics is the Prometheus scrape endpoint.
+// serveMetrics is the Prometheus scrape endpoint. A gauge that cannot be
+// read now (the database slow or down: the lag queries time out) is left
+// out of this scrape and logged; the others are still served, with 200,
+// so one slow read never turns the whole scrape into a 500.
 func (s *Server) serveMetrics(c echo.Context) error {
-	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
+	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{
+		ErrorHandling: promhttp.ContinueOnError,
+		ErrorLog:      slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}).ServeHTTP(c.Response(), c.Request())
 	return nil
 }
 

@@ -184,3 +184,23 @@ func TestDatabaseDownIsNotReady(t *testing.T) {
 		decodeProblem(t, r, http.StatusServiceUnavailable, "not_ready")
 	}
 }
+
+// TestMetricsServedWhenALagReadFails: a read model's lag that cannot be
+// read now (the database slow: the query timed out) is left out of the
+// scrape, and the rest is still served with 200, never a 500 (found by
+// TestNoServerErrorForRandomQueries on a busy machine).
+func TestMetricsServedWhenALagReadFails(t *testing.T) {
+	t.Parallel()
+	deps := okDeps
+	deps.Projections = func(context.Context) ([]projections.ProjectionStatus, error) {
+		return nil, context.DeadlineExceeded
+	}
+	ts := newTestServer(t, api.Config{}, deps)
+	r := get(t, ts, "/metrics", nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("/metrics = %d: %s", r.status, r.body)
+	}
+	if body := string(r.body); !strings.Contains(body, "tizme_http_requests_in_flight") || strings.Contains(body, "tizme_projection_lag_seconds{") {
+		t.Errorf("/metrics should serve the other metrics and leave the unreadable lag out:\n%s", r.body)
+	}
+}
