@@ -156,8 +156,9 @@ func TestVerifyAcceptsDevIssuerTokens(t *testing.T) {
 			}
 			want := tt.want
 			if want.TokenID == "*" {
-				// Sign's expiry is a second later if the clock ticked.
-				if d := got.Expiry.Sub(want.Expiry); d >= 0 && d <= 2*time.Second {
+				// Sign stamps the expiry at signing time: later than want on a busy
+				// machine (seen: 5 s), never earlier.
+				if d := got.Expiry.Sub(want.Expiry); d >= 0 && d <= time.Minute {
 					want.Expiry = got.Expiry
 				}
 			}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +19,6 @@ import (
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/person"
-	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 )
 
 // TestConfigValidateBrowser: the browser sign-in settings are checked
@@ -176,15 +177,32 @@ func TestDemoIdentities(t *testing.T) {
 // issuer's page, the callback, and back to the desk, which shows the
 // method picked.
 func TestServeBrowserSignIn(t *testing.T) {
-	setEnv(t, map[string]string{envDatabaseURL: pgtest.NewDatabase(t), envHTTPAddr: "127.0.0.1:0"})
-	t.Setenv(envDevIssuer, devIssuerOn)
-	t.Setenv(envDemoVoters, "0")
+	if testing.Short() {
+		t.Skip("starts a PostgreSQL cluster of its own")
+	}
+	// The development issuer runs only over the embedded demo's data (a
+	// private PostgreSQL the demo loader marked), never with DATABASE_URL:
+	// so does this test. As root, PostgreSQL runs as the postgres user and
+	// must reach the data folder.
+	dir, err := os.MkdirTemp("", "tizme-signin-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	setEnv(t, map[string]string{envDataDir: filepath.Join(dir, "pg"), envHTTPAddr: "127.0.0.1:0", envDemoVoters: "50"})
 	logs := newLogWatcher()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, io.Discard, logs) }()
+	ended := false
 	t.Cleanup(func() {
 		cancel()
+		if ended {
+			return
+		}
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
 		}
@@ -193,6 +211,7 @@ func TestServeBrowserSignIn(t *testing.T) {
 	select {
 	case addr = <-logs.addr:
 	case err := <-done:
+		ended = true
 		logs.dump(t)
 		t.Fatalf("serve ended before listening: %v", err)
 	case <-time.After(2 * time.Minute):
