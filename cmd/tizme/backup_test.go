@@ -21,6 +21,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
+	"github.com/cec-kg/tizme/projections"
 )
 
 // TestBackupRestore loads demo data, builds every read model and lets
@@ -69,7 +70,8 @@ func TestBackupRestore(t *testing.T) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.Events == 0 || len(m.ReadModels) != 13 || len(m.Parts) != 4 {
+	registered, _ := projections.Registry()
+	if m.Events == 0 || len(m.ReadModels) != len(registered) || len(m.Parts) != 4 {
 		t.Fatalf("manifest: %d events, %d read models, %d parts", m.Events, len(m.ReadModels), len(m.Parts))
 	}
 	behind := 0

@@ -422,6 +422,9 @@ func TestFaultsKillTizme(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts tizme eleven times")
 	}
+	// Parallel: the child's environment is built, not set (no t.Setenv),
+	// and the two fault tests mostly wait, so they overlap.
+	t.Parallel()
 	issuer := newFaultIssuer(t)
 	env := faultEnv(map[string]string{
 		envDatabaseURL: pgtest.NewDatabase(t), envHTTPAddr: "127.0.0.1:0", envDevIssuer: devIssuerOff,
@@ -455,6 +458,7 @@ func TestFaultsKillPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a PostgreSQL cluster of its own")
 	}
+	t.Parallel()
 	// Open to others: as root, PostgreSQL runs as the postgres user and
 	// must reach the data folder.
 	dir, err := os.MkdirTemp("", "tizme-fault-test-")
