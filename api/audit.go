@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
 )
@@ -48,17 +49,39 @@ func timeParam(c echo.Context, name string, v *problem.ValidationError) time.Tim
 	return t
 }
 
-// auditList streams the list as it stood at ?at= (default now), whole or
-// one ?precinct=, as CSV or JSON, with its digest: the same rows and
-// digest as `tizme asof`. The list is never held in memory: the national
-// list streams row by row.
+// auditList streams the list, whole or one ?precinct=, as CSV or JSON,
+// with its digest: the same rows and digest as `tizme asof`. In
+// ?mode=recorded (the default) it is the list as the system showed it at
+// ?at= (default now); in ?mode=effective the list as it is now known to
+// have been on ?day= (default today in Bishkek), back-dated events
+// included. The list is never held in memory: the national list streams
+// row by row.
 func (s *Server) auditList(c echo.Context) error {
 	var v problem.ValidationError
-	at := timeParam(c, "at", &v)
-	if at.IsZero() {
-		at = s.deps.Now()
+	mode, err := projections.ParseListMode(c.QueryParam("mode"))
+	if err != nil {
+		v.Add("mode", ErrBadParameter)
 	}
+	lq := projections.ListQuery{Mode: mode, At: timeParam(c, "at", &v)}
+	if lq.Mode == projections.ListEffective {
+		if c.QueryParam("at") != "" {
+			v.Add("at", ErrBadParameter) // an effective list is of a day
+		}
+		lq.Day = calendar.DayOf(s.deps.Now())
+		if d := c.QueryParam("day"); d != "" {
+			if lq.Day, err = calendar.ParseDate(d); err != nil {
+				v.Add("day", ErrBadParameter)
+			}
+		}
+	} else if c.QueryParam("day") != "" {
+		v.Add("day", ErrBadParameter) // a recorded list is of an instant
+	}
+	if lq.At.IsZero() {
+		lq.At = s.deps.Now()
+	}
+	at := lq.At
 	precinctNo := int32Param(c, "precinct", &v)
+	lq.Precinct = precinctNo
 	asCSV, err := wantsCSV(c)
 	if err != nil {
 		return err // 406, like the statistics
@@ -79,7 +102,12 @@ func (s *Server) auditList(c echo.Context) error {
 		return err
 	}
 	noStore(c)
-	res.Header().Set("X-List-At", at.UTC().Format(time.RFC3339Nano))
+	res.Header().Set("X-List-Mode", string(lq.Mode))
+	if lq.Mode == projections.ListEffective {
+		res.Header().Set("X-List-Day", lq.Day.String())
+	} else {
+		res.Header().Set("X-List-At", at.UTC().Format(time.RFC3339Nano))
+	}
 	var digest projections.ListDigest
 	w := bufio.NewWriterSize(res, 64<<10)
 	if asCSV {
@@ -90,7 +118,7 @@ func (s *Server) auditList(c echo.Context) error {
 		if err := cw.Write([]string{"precinct", "tec", "surname", "given_name", "patronymic", "stream"}); err != nil {
 			return err
 		}
-		err := projections.AsOfEach(ctx, s.deps.DB, at, precinctNo, func(r projections.ListRow) error {
+		err := projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
 			digest.Add(r)
 			return cw.Write([]string{strconv.Itoa(r.Precinct), r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream})
 		})
@@ -110,11 +138,15 @@ func (s *Server) auditList(c echo.Context) error {
 	res.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	res.WriteHeader(http.StatusOK)
 	enc := json.NewEncoder(w)
-	if _, err := w.WriteString(`{"at":"` + at.UTC().Format(time.RFC3339Nano) + `","precinct":` + strconv.Itoa(precinctNo) + `,"rows":[`); err != nil {
+	head := `{"at":"` + at.UTC().Format(time.RFC3339Nano) + `","precinct":`
+	if lq.Mode == projections.ListEffective {
+		head = `{"mode":"effective","day":"` + lq.Day.String() + `","precinct":`
+	}
+	if _, err := w.WriteString(head + strconv.Itoa(precinctNo) + `,"rows":[`); err != nil {
 		return err
 	}
 	n := 0
-	err = projections.AsOfEach(ctx, s.deps.DB, at, precinctNo, func(r projections.ListRow) error {
+	err = projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
 		digest.Add(r)
 		if n > 0 {
 			if err := w.WriteByte(','); err != nil {

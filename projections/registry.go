@@ -27,6 +27,7 @@ func Registry() ([]Projection, *eventstore.Codec) {
 		NewRequestHistory(),
 		NewStaffQueue(),
 		NewVoterVersions(),
+		NewVoterEffective(),
 		NewVoterAddresses(),
 		NewPrecinctDirectory(),
 		NewVoterApplications(),

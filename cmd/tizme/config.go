@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -130,6 +131,9 @@ type Config struct {
 	// AsOfReplay makes `tizme asof` replay the raw log instead of reading
 	// the voter-versions read model.
 	AsOfReplay bool
+	// AsOfEffective makes `tizme asof` answer the list as effective on
+	// this day (YYYY-MM-DD, Bishkek) instead of as recorded at -at.
+	AsOfEffective string
 	// DemoDataVoters is the size of the population `tizme demo-data`
 	// makes (national scale is about 4,300,000).
 	DemoDataVoters int
@@ -260,6 +264,14 @@ func (c Config) Validate() error {
 	if c.AsOfAt != "" {
 		if _, err := time.Parse(time.RFC3339, c.AsOfAt); err != nil {
 			errs = append(errs, fmt.Errorf("-at %q: want an RFC 3339 time such as 2026-09-10T12:00:00+06:00", c.AsOfAt))
+		}
+	}
+	if c.AsOfEffective != "" {
+		if _, err := calendar.ParseDate(c.AsOfEffective); err != nil {
+			errs = append(errs, fmt.Errorf("-effective %q: want a day such as 2026-09-10", c.AsOfEffective))
+		}
+		if c.AsOfAt != "" {
+			errs = append(errs, errors.New("-at and -effective: give one (the list as recorded at an instant, or as effective on a day)"))
 		}
 	}
 	if c.AsOfFormat != "csv" && c.AsOfFormat != "json" {
@@ -465,6 +477,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.IntVar(&cfg.AsOfPrecinct, "precinct", cfg.AsOfPrecinct, "asof only: one precinct number (0 = all)")
 	fs.StringVar(&cfg.AsOfFormat, "format", cfg.AsOfFormat, "asof only: csv or json")
 	fs.BoolVar(&cfg.AsOfReplay, "replay", cfg.AsOfReplay, "asof only: replay the raw log instead of reading the voter-versions read model")
+	fs.StringVar(&cfg.AsOfEffective, "effective", cfg.AsOfEffective, "asof only: the list as effective on this day (YYYY-MM-DD, Bishkek), back-dated events included, instead of as recorded at -at")
 	fs.IntVar(&cfg.DemoDataVoters, "voters", cfg.DemoDataVoters, "demo-data only: voters in the synthetic population (national scale: 4300000)")
 	fs.Int64Var(&cfg.DemoDataSeed, "seed", cfg.DemoDataSeed, "demo-data only: the seed; the same seed, size and day give the same data")
 	fs.StringVar(&cfg.DemoDataCSV, "csv", cfg.DemoDataCSV, "demo-data only: also write the population-register CSV to this file")

@@ -71,7 +71,7 @@ var commands = []command{
 	{"checkpoint", "chain the log and publish a checkpoint: chain head, event count, public-list digest", checkpoint},
 	{"backup", "write a consistent, self-checking copy of what cannot be rebuilt: backup <dir>", backup},
 	{"restore", "load a backup into an empty database, rebuild the read models and check them: restore <dir>", restore},
-	{"asof", "print the list as it stood at -at (csv or json) with its digest; -replay reads the raw log instead", asof},
+	{"asof", "print the list as recorded at -at, or as effective on -effective DAY (csv or json), with its digest; -replay reads the raw log instead", asof},
 	{"demo-data", "append a synthetic population (-voters, -seed) and/or write its population-register CSV (-csv)", demoData},
 	{"import", "register the voters of a population-register CSV; bad rows go to a rejects file: import [-rejects FILE] <file.csv>", importFile},
 }
