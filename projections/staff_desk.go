@@ -24,6 +24,8 @@ type DeskQueueFilter struct {
 	Kind string
 	// Flagged keeps only the applications that carry anomaly flags.
 	Flagged bool
+	// Application keeps only that application (its flags on its page).
+	Application uuid.UUID
 	// Limit caps the rows (default 200).
 	Limit int
 }
@@ -63,6 +65,10 @@ func ReadDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueu
 	if f.Kind != "" {
 		args = append(args, f.Kind)
 		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
+	}
+	if f.Application != uuid.Nil {
+		args = append(args, f.Application)
+		where = append(where, fmt.Sprintf("application_id = $%d", len(args)))
 	}
 	if f.Flagged {
 		where = append(where, "cardinality(anomalies) > 0")
