@@ -63,7 +63,7 @@ func TestStaffDeskPages(t *testing.T) {
 
 	t.Run("queue in ky and ru", func(t *testing.T) {
 		for _, c := range []struct{ lang, h1 string }{{"ky", "Комиссиябыздын арыздары"}, {"ru", "Заявления нашей комиссии"}} {
-			p := b.get("/staff?lang=" + c.lang).want(t, http.StatusOK, "")
+			p := b.get("/staff?lang="+c.lang).want(t, http.StatusOK, "")
 			if p.title() != c.h1 || p.header.Get("Content-Language") != c.lang {
 				t.Errorf("%s: h1 %q, Content-Language %q", c.lang, p.title(), p.header.Get("Content-Language"))
 			}
@@ -106,7 +106,7 @@ func TestStaffDeskPages(t *testing.T) {
 	})
 
 	t.Run("application, data on request, steps with confirmation", func(t *testing.T) {
-		p := b.get("/staff/applications/" + f.app + "?lang=ru").want(t, http.StatusOK, "")
+		p := b.get("/staff/applications/"+f.app+"?lang=ru").want(t, http.StatusOK, "")
 		if findFirst(p.doc, byID("claim-diff")) != nil || strings.Contains(p.raw, "Асанов") || strings.Contains(p.raw, homeStreetAsan) {
 			t.Fatal("the voter's data shown before it was asked for")
 		}
@@ -150,7 +150,7 @@ func TestStaffDeskPages(t *testing.T) {
 		}
 
 		// assign to a colleague of the commission.
-		p = b.get("/staff/applications/" + f.app + "?lang=ky").want(t, http.StatusOK, "")
+		p = b.get("/staff/applications/"+f.app+"?lang=ky").want(t, http.StatusOK, "")
 		if got := text(findFirst(p.doc, byID("app-status"))); got != "кабыл алынды" {
 			t.Errorf("status %q", got)
 		}
@@ -173,7 +173,7 @@ func TestStaffDeskPages(t *testing.T) {
 		b.do(http.MethodPost, action, v, sameSite).want(t, http.StatusSeeOther, "")
 
 		// decide with a reason.
-		p = b.get("/staff/applications/" + f.app + "?lang=ru").want(t, http.StatusOK, "")
+		p = b.get("/staff/applications/"+f.app+"?lang=ru").want(t, http.StatusOK, "")
 		action, v = formOf(t, p, "decide-form")
 		v.Set("outcome", "rejected")
 		v.Set("reason", "Паспорт не совпадает")
@@ -194,7 +194,7 @@ func TestStaffDeskPages(t *testing.T) {
 	})
 
 	t.Run("resolve a failed execution", func(t *testing.T) {
-		p := b.get("/staff/applications/" + failed + "?lang=ky").want(t, http.StatusOK, "")
+		p := b.get("/staff/applications/"+failed+"?lang=ky").want(t, http.StatusOK, "")
 		action, v := formOf(t, p, "resolve-form")
 		v.Set("note", "Шайлоочу тизмеде бар")
 		confirm := b.do(http.MethodPost, action, v, sameSite).want(t, http.StatusOK, "")
@@ -216,7 +216,7 @@ func TestStaffDeskPages(t *testing.T) {
 	t.Run("refusals", func(t *testing.T) {
 		other := newBrowser(t, w)
 		other.signIn("/staff", labelOp9, auth.MethodCloudSignature)
-		p := other.get("/staff/applications/" + f.app + "?lang=ru").want(t, http.StatusForbidden, "")
+		p := other.get("/staff/applications/"+f.app+"?lang=ru").want(t, http.StatusForbidden, "")
 		if findFirst(p.doc, byID("next")) == nil || p.header.Get("Content-Language") != "ru" {
 			t.Errorf("other commission: %.400s", p.raw)
 		}
@@ -230,7 +230,7 @@ func TestStaffDeskPages(t *testing.T) {
 		own.signIn("/staff", labelOpAsan, auth.MethodCloudSignature)
 		id := f.fileApplication(t)
 		w.settle(t)
-		p = own.get("/staff/applications/" + id + "?lang=ru").want(t, http.StatusOK, "")
+		p = own.get("/staff/applications/"+id+"?lang=ru").want(t, http.StatusOK, "")
 		action, v := formOf(t, p, "accept-form")
 		v.Set("confirm", "yes")
 		p = own.do(http.MethodPost, action, v, sameSite)
