@@ -39,6 +39,10 @@ func (s *Server) staffDeskRoutes(g routes) {
 		c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
 		return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", staffdesk.Script)
 	})
+	s.echo.GET(pathStaff+"/desk.css", func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
+		return c.Blob(http.StatusOK, "text/css; charset=utf-8", staffdesk.Style)
+	})
 	g.mw = append(slices.Clip(g.mw), s.deskOnStaff)
 	g.GET("", s.deskQueue)
 	g.GET("/queue/fragment", s.deskQueueFragment)

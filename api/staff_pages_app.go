@@ -408,7 +408,7 @@ func (s *Server) deskDashboard(c echo.Context) error {
 	v := deskDashView{Who: s.deskWhoOf(c), Open: d.Open, Overdue: d.Overdue, Failed: d.Failed, Decided: d.Decided, Days: days,
 		InTimeShare: "—"}
 	if d.Decided > 0 {
-		v.InTimeShare = webui.Percent(d.InTime, d.Decided)
+		v.InTimeShare = webui.Percent(d.InTime, d.Decided) + " %"
 	}
 	bars := func(list []projections.DeskDay) []webui.Bar {
 		out := make([]webui.Bar, 0, len(list))

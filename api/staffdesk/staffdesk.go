@@ -15,7 +15,7 @@ import (
 	"github.com/cec-kg/tizme/api/webui"
 )
 
-//go:embed templates desk.js
+//go:embed templates desk.js desk.css
 var files embed.FS
 
 // Page names.
@@ -38,6 +38,9 @@ var Fragment = template.Must(template.New("fragment").Funcs(webui.Funcs()).Parse
 
 // Script is the desk's own script: the queue refreshes itself.
 var Script = must(fs.ReadFile(files, "desk.js"))
+
+// Style is the desk's own additions to the shared stylesheet.
+var Style = must(fs.ReadFile(files, "desk.css"))
 
 func mustParse() *webui.Templates {
 	shared := must(fs.ReadFile(files, partials))
