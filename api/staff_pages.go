@@ -21,8 +21,8 @@ import (
 	"github.com/cec-kg/tizme/projections"
 )
 
-// The commission's desk in the browser (issue 13 items 3 and 5; VC
-// §17–18): the queue of the signed-in person's commission, an
+// The commission's desk in the browser (issue 13 items 3 and 5;
+// VC §17, VC §18): the queue of the signed-in person's commission, an
 // application with the claim beside the current entry, the steps to a
 // decision (each confirmed, CSRF-checked and idempotent), and a
 // dashboard. The desk passes the same staff-register check as the JSON

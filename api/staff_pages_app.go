@@ -95,8 +95,6 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 	open := a.Status() == application.StatusSubmitted || a.Status() == application.StatusAccepted || a.Status() == application.StatusAssigned
 	if open {
 		f.Countdown, f.Overdue = countdown(lang, a.DecisionDue(), now)
-	} else {
-		f.Countdown = f.StatusLabel
 	}
 	if d, ok := a.Decision(); ok {
 		f.Outcome, f.Reason = webui.T(lang, "desk.status."+string(d.Outcome)), d.Reason
@@ -127,7 +125,11 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 		}
 		if k.Given() {
 			cv := consentFromAggregate(k)
-			v.Consent = &deskConsent{Purpose: cv.Purpose, Version: cv.TextVersion, Given: webui.FormatDate(lang, cv.GivenAt), InForce: cv.InForce}
+			purpose := cv.Purpose
+			if webui.Has("desk.purpose." + purpose) {
+				purpose = webui.T(lang, "desk.purpose."+purpose)
+			}
+			v.Consent = &deskConsent{Purpose: purpose, Version: cv.TextVersion, Given: webui.FormatDate(lang, cv.GivenAt), InForce: cv.InForce}
 		}
 	}
 	// Colleagues: the commission's active staff, but the person.

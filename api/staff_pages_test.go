@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -242,6 +243,28 @@ func TestStaffDeskPages(t *testing.T) {
 		p = anon.do(http.MethodPost, "/staff/applications/"+id+"/accept", url.Values{api.FieldCSRF: {"x"}}, sameSite).want(t, http.StatusForbidden, "")
 		if p.doc == nil {
 			t.Errorf("expired session: not a page")
+		}
+	})
+
+	t.Run("overdue first, flagged, by the server's clock", func(t *testing.T) {
+		late := f.fileApplication(t) // due 8 October (Bishkek)
+		w.clock.set(tNow.Add(9 * 24 * time.Hour))
+		fresh := f.fileApplication(t) // due 17 October
+		w.settle(t)
+		// Nine days later the session has ended: sign in again.
+		b.signIn("/staff", labelOp1, auth.MethodCloudSignature)
+		p := b.get("/staff?lang=ru").want(t, http.StatusOK, "")
+		ids := queueReceipts(p)
+		if len(ids) < 2 || ids[0] == fresh || ids[len(ids)-1] != fresh {
+			t.Fatalf("order %v: want the overdue %s before %s", ids, late, fresh)
+		}
+		row := findFirst(p.doc, func(n *html.Node) bool { return attr(n, "data-application") == late })
+		if !strings.Contains(attr(row, "class"), "overdue") || !strings.Contains(text(row), "просрочено на 2 дн.") {
+			t.Errorf("overdue row: class %q, %q", attr(row, "class"), text(row))
+		}
+		d := b.get("/staff/dashboard?lang=ky").want(t, http.StatusOK, "")
+		if got := text(findFirst(d.doc, byID("fig-overdue"))); got == "0" || got == "" {
+			t.Errorf("overdue now on the dashboard: %q", got)
 		}
 	})
 }

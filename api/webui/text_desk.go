@@ -64,6 +64,8 @@ var deskCatalogue = map[string][3]string{
 	"desk.consent.state":                 {"Абалы", "Состояние", "State"},
 	"desk.consent.inforce":               {"күчүндө", "действует", "in force"},
 	"desk.consent.withdrawn":             {"кайтарылып алынган", "отозвано", "withdrawn"},
+	"desk.purpose.application":           {"арыз берүү үчүн маалыматтарды иштетүү (ШК 9–10)", "обработка данных для подачи заявления (КИ 9–10)", "processing for filing an application (VC §9–10)"},
+	"desk.purpose.sign_in":               {"кирүү үчүн маалыматтарды иштетүү", "обработка данных для входа", "processing for signing in"},
 	"desk.consent.none":                  {"Арызда күчүндөгү макулдук жок.", "У заявления нет действующего согласия.", "The application cites no consent in force."},
 	"desk.claim":                         {"Талап жана азыркы жазуу", "Требование и текущая запись", "The claim beside the current entry"},
 	"desk.claim.fields":                  {"Арыз бул талааларды өзгөртүүнү суранат:", "Заявление просит изменить поля:", "The application asks to change:"},
