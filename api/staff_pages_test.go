@@ -212,6 +212,22 @@ func TestStaffDeskPages(t *testing.T) {
 		if p.title() != "Показатели комиссии" || findFirst(p.doc, byID("arrivals-table")) == nil || len(findAll(p.doc, byTag("svg"))) < 2 {
 			t.Errorf("dashboard: %.500s", p.raw)
 		}
+		// Two applications arrived on 1 October and both were decided the
+		// same day (one rejected, one approved then failed and resolved).
+		if got := text(findFirst(p.doc, byID("fig-intime"))); got != "100.0 %" {
+			t.Errorf("decided within 7 days: %q", got)
+		}
+		arrivals := findAll(findFirst(p.doc, byID("arrivals-table")), byTag("tr"))
+		if last := arrivals[len(arrivals)-1]; !strings.Contains(text(last), "1 октября 2026") || !strings.HasSuffix(text(last), "2") {
+			t.Errorf("arrivals today: %q", text(last))
+		}
+		decisions := findAll(findFirst(p.doc, byID("decisions-table")), byTag("tr"))
+		if last := decisions[len(decisions)-1]; !strings.HasSuffix(text(last), "2") {
+			t.Errorf("decisions today: %q", text(last))
+		}
+		if got := text(findFirst(p.doc, byID("fig-open"))); got != "0" {
+			t.Errorf("open: %q", got)
+		}
 	})
 
 	t.Run("refusals", func(t *testing.T) {

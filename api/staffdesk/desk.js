@@ -9,7 +9,7 @@
   var every = 3000;
   function tick() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) { return r.ok && !r.redirected ? r.text() : null; })
       .then(function (html) {
         if (html !== null && html !== box.innerHTML) { box.innerHTML = html; }
       })
