@@ -17,7 +17,6 @@ import (
 	"github.com/cec-kg/tizme/domain/access"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
-	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/consent"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -47,18 +46,8 @@ func (s *Server) staffRoutes(g routes) {
 // application.forbidden_commission.
 func (s *Server) onStaff(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		p := principal(c)
-		ref, err := commission.ParseRef(p.Commission)
-		if err != nil {
-			return fmt.Errorf("%w: commission claim %q", application.ErrForbiddenCommission, p.Commission)
-		}
-		k, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, commission.StreamFor(ref),
-			func() *commission.Commission { return &commission.Commission{} })
-		if err != nil {
+		if _, err := s.checkStaff(c); err != nil {
 			return err
-		}
-		if !k.IsActiveStaff(p.Subject, s.deps.Now()) {
-			return fmt.Errorf("%w: %q is not on the staff of %s", application.ErrForbiddenCommission, p.Subject, ref)
 		}
 		return next(c)
 	}

@@ -30,6 +30,9 @@ const (
 	labelAsan       = "Voter Asan"
 	labelOp1        = "Staff op-1 of TEC-0101"
 	labelAuditor    = "Auditor"
+	labelOp9        = "Staff op-9 of TEC-0102"
+	labelGhost      = "Staff op-ghost, not on the register"
+	labelOpAsan     = "Staff op-asan of TEC-0101, also the voter Asan"
 )
 
 // newWebWorld is a world with browser sign-in on; secure sets
@@ -47,6 +50,9 @@ func newWebWorld(t *testing.T, secure bool) *world {
 			Identities: []auth.DevIdentity{
 				{Label: labelAsan, Principal: auth.Principal{Subject: "voter-asan", Name: "Асан Асанов", Roles: []auth.Role{auth.RoleVoter}, PIN: pinAsan}},
 				{Label: labelOp1, Principal: auth.Principal{Subject: op1, Name: "Оператор 1", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
+				{Label: labelOp9, Principal: auth.Principal{Subject: op9, Name: "Оператор 9", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0102}},
+				{Label: labelGhost, Principal: auth.Principal{Subject: opGhost, Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
+				{Label: labelOpAsan, Principal: auth.Principal{Subject: opAsan, Roles: []auth.Role{auth.RoleVoter, auth.RoleStaff}, PIN: pinAsan, Commission: tec0101}},
 				{Label: labelAuditor, Principal: auth.Principal{Subject: "auditor-1", Roles: []auth.Role{auth.RoleAuditor}}},
 			},
 		}))

@@ -432,3 +432,15 @@ func (c *Commission) RoleAt(subject string, at time.Time) (Role, bool) {
 func (c *Commission) History(subject string) []Assignment {
 	return slices.Clone(c.staff[subject])
 }
+
+// ActiveStaff returns the subjects on the staff at instant at, sorted.
+func (c *Commission) ActiveStaff(at time.Time) []string {
+	var out []string
+	for subject := range c.staff {
+		if c.IsActiveStaff(subject, at) {
+			out = append(out, subject)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,301 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/staffdesk"
+	"github.com/cec-kg/tizme/api/webui"
+	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/application"
+	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/commission"
+	"github.com/cec-kg/tizme/projections"
+)
+
+// The commission's desk in the browser (issue 13 items 3 and 5;
+// VC §17, VC §18): the queue of the signed-in person's commission, an
+// application with the claim beside the current entry, the steps to a
+// decision (each confirmed, CSRF-checked and idempotent), and a
+// dashboard. The desk passes the same staff-register check as the JSON
+// API (checkStaff) and reads only through projections' readers; it sends
+// the same commands. Refusals are pages in the person's language.
+
+// FieldIdempotency is the hidden form field that carries the idempotency
+// key generated when a desk form was rendered: a double click files once.
+const FieldIdempotency = "idempotency_key"
+
+// staffDeskRoutes are the pages under /staff.
+func (s *Server) staffDeskRoutes(g routes) {
+	s.echo.GET(pathStaff+"/desk.js", func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
+		return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", staffdesk.Script)
+	})
+	s.echo.GET(pathStaff+"/desk.css", func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
+		return c.Blob(http.StatusOK, "text/css; charset=utf-8", staffdesk.Style)
+	})
+	g.mw = append(slices.Clip(g.mw), s.deskOnStaff)
+	g.GET("", s.deskQueue)
+	g.GET("/queue/fragment", s.deskQueueFragment)
+	g.GET("/dashboard", s.deskDashboard)
+	g.GET("/applications/:id", s.deskApplication)
+	g.POST("/applications/:id/voter-data", s.deskVoterData)
+	g.POST("/applications/:id/accept", s.deskAccept)
+	g.POST("/applications/:id/assign", s.deskAssign)
+	g.POST("/applications/:id/decide", s.deskDecide)
+	g.POST("/applications/:id/resolve", s.deskResolve)
+}
+
+// checkStaff is onStaff's rule: the staff register must show the
+// principal on the staff of their token's commission now. It returns the
+// commission.
+func (s *Server) checkStaff(c echo.Context) (*commission.Commission, error) {
+	p := principal(c)
+	ref, err := commission.ParseRef(p.Commission)
+	if err != nil {
+		return nil, fmt.Errorf("%w: commission claim %q", application.ErrForbiddenCommission, p.Commission)
+	}
+	k, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, commission.StreamFor(ref),
+		func() *commission.Commission { return &commission.Commission{} })
+	if err != nil {
+		return nil, err
+	}
+	if !k.IsActiveStaff(p.Subject, s.deps.Now()) {
+		return nil, fmt.Errorf("%w: %q is not on the staff of %s", application.ErrForbiddenCommission, p.Subject, ref)
+	}
+	return k, nil
+}
+
+const deskCommissionKey = "tizme.desk.commission"
+
+// deskOnStaff refuses, with a page, a person the staff register does not
+// show on their commission's staff now.
+func (s *Server) deskOnStaff(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		k, err := s.checkStaff(c)
+		if errors.Is(err, application.ErrForbiddenCommission) {
+			lang := requestLang(c)
+			return s.deskRender(c, http.StatusForbidden, staffdesk.PageRefusal, "", webui.T(lang, "desk.refused.notstaff"), deskRefusal{
+				Title: webui.T(lang, "desk.refused.notstaff"), Detail: webui.T(lang, "desk.refused.notstaff.body"),
+				Next: webui.T(lang, "desk.next.notstaff"),
+			})
+		}
+		if err != nil {
+			return s.deskError(c, err)
+		}
+		c.Set(deskCommissionKey, k)
+		return next(c)
+	}
+}
+
+// deskWho is the signed-in person at the top of every desk page.
+type deskWho struct {
+	Name, Commission, Method, MethodLabel, CSRF string
+}
+
+func (s *Server) deskWhoOf(c echo.Context) *deskWho {
+	p := principal(c)
+	name := p.Name
+	if name == "" {
+		name = p.Subject
+	}
+	return &deskWho{Name: name, Commission: p.Commission, Method: p.Method,
+		MethodLabel: webT("method."+p.Method, requestLang(c)), CSRF: webSessionOf(c).CSRF}
+}
+
+type deskRefusal struct {
+	Who                 *deskWho
+	Title, Detail, Next string
+}
+
+// deskRender writes a desk page.
+func (s *Server) deskRender(c echo.Context, status int, name, section, title string, data any) error {
+	lang := requestLang(c)
+	q := url.Values{}
+	for k, v := range c.QueryParams() {
+		if k != "lang" {
+			q[k] = v
+		}
+	}
+	body, err := staffdesk.Pages.Render(name, webui.Page{Lang: lang, Title: title, Path: c.Request().URL.Path, Query: q,
+		Section: section, Wide: true, Data: data})
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderCacheControl, "no-store")
+	h.Set("Content-Language", lang.String())
+	h.Add(echo.HeaderVary, "Accept-Language")
+	return c.HTMLBlob(status, body)
+}
+
+// deskError answers err as a refusal page: the same code, status and
+// message the JSON API gives, in the person's language, and what to do
+// next. Never raw JSON.
+func (s *Server) deskError(c echo.Context, err error) error {
+	lang := requestLang(c)
+	def, ok := s.problems.Resolve(err)
+	if !ok {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			def = s.problems.ForStatus(he.Code)
+		} else {
+			def = s.problems.Internal()
+		}
+	}
+	if def.Status >= http.StatusInternalServerError {
+		s.log.Error("desk request failed", "request_id", requestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
+	}
+	p := s.problems.Problem(err, def, lang)
+	next := "desk.next.retry"
+	switch {
+	case p.Status == http.StatusForbidden:
+		next = "desk.next.forbidden"
+	case p.Status == http.StatusConflict:
+		next = "desk.next.conflict"
+	case p.Status == http.StatusNotFound:
+		next = "desk.next.notfound"
+	case p.Status == http.StatusUnprocessableEntity || p.Status == http.StatusBadRequest:
+		next = "desk.next.fix"
+	}
+	detail := p.Detail
+	if detail == "" {
+		detail = p.Title
+	}
+	var who *deskWho
+	if _, ok := c.Get(deskCommissionKey).(*commission.Commission); ok {
+		who = s.deskWhoOf(c)
+	}
+	return s.deskRender(c, p.Status, staffdesk.PageRefusal, "", p.Title, deskRefusal{
+		Who: who, Title: p.Title, Detail: detail, Next: webui.T(lang, next),
+	})
+}
+
+// option is a choice of a select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// deskRow is one application of the queue table.
+type deskRow struct {
+	ID, Receipt, Kind, KindLabel, Status, StatusLabel, Received, Due, Countdown string
+	Overdue                                                                     bool
+	Flags                                                                       []string
+	Failure, Assignee                                                           string
+}
+
+type deskTable struct {
+	Lang i18n.Lang
+	Rows []deskRow
+}
+
+type deskQueueView struct {
+	Who             *deskWho
+	Statuses, Kinds []option
+	Flagged         bool
+	PollURL         string
+	Table           deskTable
+}
+
+// countdown says how the due day stands at now (election.DecisionOverdue).
+func countdown(lang i18n.Lang, due calendar.Date, now time.Time) (string, bool) {
+	if projections.StaffQueueOverdue(due, now) {
+		return webui.Tf(lang, "desk.days.overdue", "n", due.DaysUntil(calendar.DayOf(now))), true
+	}
+	n := calendar.DayOf(now).DaysUntil(due)
+	if n == 0 {
+		return webui.T(lang, "desk.days.today"), false
+	}
+	return webui.Tf(lang, "desk.days.left", "n", n), false
+}
+
+// deskFilter reads the queue's filters; an unknown value filters nothing.
+func deskFilter(c echo.Context) projections.DeskQueueFilter {
+	var f projections.DeskQueueFilter
+	switch st := c.QueryParam("status"); st {
+	case projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned, projections.QueueExecutionFailed:
+		f.Status = st
+	}
+	if k, err := application.ParseKind(c.QueryParam("kind")); err == nil {
+		f.Kind = string(k)
+	}
+	f.Flagged = c.QueryParam("flagged") == "1"
+	return f
+}
+
+func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskTable, error) {
+	lang := requestLang(c)
+	now := s.deps.Now()
+	rows, err := projections.ReadDeskQueue(c.Request().Context(), s.deps.DB, principal(c).Commission, f, now)
+	if err != nil {
+		return deskTable{}, err
+	}
+	t := deskTable{Lang: lang}
+	for _, r := range rows {
+		d := deskRow{ID: r.Application.String(), Receipt: r.Receipt, Kind: r.Kind, KindLabel: webui.T(lang, "desk.kind."+r.Kind),
+			Status: r.Status, StatusLabel: webui.T(lang, "desk.status."+r.Status), Received: webui.FormatDate(lang, r.ReceivedAt),
+			Due: webui.FormatCalendarDate(lang, r.DecisionDue), Assignee: r.Assignee}
+		if r.Status == projections.QueueExecutionFailed {
+			d.Countdown = ""
+			d.Failure = failureMessage(r.FailureCode, r.FailureParams, lang)
+		} else {
+			d.Countdown, d.Overdue = countdown(lang, r.DecisionDue, now)
+		}
+		for _, a := range r.Anomalies {
+			d.Flags = append(d.Flags, webui.T(lang, "desk.flag."+a))
+		}
+		t.Rows = append(t.Rows, d)
+	}
+	return t, nil
+}
+
+// deskQueue is the commission's queue (the desk's home page).
+func (s *Server) deskQueue(c echo.Context) error {
+	lang := requestLang(c)
+	f := deskFilter(c)
+	t, err := s.deskTable(c, f)
+	if err != nil {
+		return s.deskError(c, err)
+	}
+	v := deskQueueView{Who: s.deskWhoOf(c), Flagged: f.Flagged, Table: t}
+	for _, st := range []string{projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned, projections.QueueExecutionFailed} {
+		v.Statuses = append(v.Statuses, option{Value: st, Label: webui.T(lang, "desk.status."+st), Selected: st == f.Status})
+	}
+	for _, k := range application.Kinds {
+		v.Kinds = append(v.Kinds, option{Value: string(k), Label: webui.T(lang, "desk.kind."+string(k)), Selected: string(k) == f.Kind})
+	}
+	q := url.Values{"lang": {lang.String()}}
+	for _, k := range []string{"status", "kind", "flagged"} {
+		if x := c.QueryParam(k); x != "" {
+			q.Set(k, x)
+		}
+	}
+	v.PollURL = pathStaff + "/queue/fragment?" + q.Encode()
+	// The page's own script asks for the fragment (connect-src).
+	c.Response().Header().Set("Content-Security-Policy", contentSecurityPolicy+"; connect-src 'self'")
+	return s.deskRender(c, http.StatusOK, staffdesk.PageQueue, "desk-queue", webui.T(lang, "desk.queue.title"), v)
+}
+
+// deskQueueFragment is the queue's table alone, for the page's polling.
+func (s *Server) deskQueueFragment(c echo.Context) error {
+	t, err := s.deskTable(c, deskFilter(c))
+	if err != nil {
+		return s.deskError(c, err)
+	}
+	var b strings.Builder
+	if err := staffdesk.Fragment.ExecuteTemplate(&b, "queue-table", t); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.HTML(http.StatusOK, b.String())
+}

@@ -1,0 +1,430 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/staffdesk"
+	"github.com/cec-kg/tizme/api/webui"
+	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/access"
+	"github.com/cec-kg/tizme/domain/application"
+	"github.com/cec-kg/tizme/domain/commission"
+	"github.com/cec-kg/tizme/domain/consent"
+	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/projections"
+)
+
+// An application on the desk, and the steps to its decision.
+
+type deskAppFacts struct {
+	ID, Receipt, KindLabel, Status, StatusLabel, Received, Due, Countdown string
+	Overdue                                                               bool
+	AcceptedBy, Assignee, Outcome, Reason, Failure, FailureNote           string
+}
+
+type deskFlag struct{ Label, Explain string }
+
+type deskConsent struct {
+	Purpose, Version, Given string
+	InForce                 bool
+}
+
+type deskDiff struct {
+	Field, Current, Claimed string
+	Changed                 bool
+}
+
+type deskFieldError struct{ Field, Message string }
+
+type deskCan struct{ Accept, Assign, Decide, Resolve bool }
+
+// Any reports whether a step is open.
+func (c deskCan) Any() bool { return c.Accept || c.Assign || c.Decide || c.Resolve }
+
+type deskInput struct{ To, Outcome, Reason, Note string }
+
+type deskKeys struct{ Accept, Assign, Decide, Resolve string }
+
+type deskAppView struct {
+	Who         *deskWho
+	App         deskAppFacts
+	Flags       []deskFlag
+	Consent     *deskConsent
+	ClaimFields []string
+	Shown       bool
+	Diff        []deskDiff
+	Colleagues  []option
+	Errors      []deskFieldError
+	Input       deskInput
+	Keys        deskKeys
+	Can         deskCan
+	Done        string
+}
+
+// ErrorOf is the message of field's error, or "".
+func (v deskAppView) ErrorOf(field string) string {
+	for _, e := range v.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// deskAppPage builds the application page of a; voter data and the diff
+// only when shown (after the read was recorded).
+func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown bool) (deskAppView, error) {
+	lang := requestLang(c)
+	ctx := c.Request().Context()
+	now := s.deps.Now()
+	v := deskAppView{Who: s.deskWhoOf(c), Shown: shown,
+		Keys: deskKeys{Accept: uuid.NewString(), Assign: uuid.NewString(), Decide: uuid.NewString(), Resolve: uuid.NewString()}}
+	f := deskAppFacts{ID: a.ID().String(), Receipt: a.Receipt().String(), KindLabel: webui.T(lang, "desk.kind."+string(a.Kind())),
+		Status: string(a.Status()), StatusLabel: webui.T(lang, "desk.status."+string(a.Status())),
+		Received: webui.FormatDate(lang, a.SubmittedAt()), Due: webui.FormatCalendarDate(lang, a.DecisionDue()),
+		AcceptedBy: a.AcceptedBy(), Assignee: a.Assignee()}
+	open := a.Status() == application.StatusSubmitted || a.Status() == application.StatusAccepted || a.Status() == application.StatusAssigned
+	if open {
+		f.Countdown, f.Overdue = countdown(lang, a.DecisionDue(), now)
+	}
+	if d, ok := a.Decision(); ok {
+		f.Outcome, f.Reason = webui.T(lang, "desk.status."+string(d.Outcome)), d.Reason
+	}
+	failed := false
+	if x := failureFromAggregate(a); x != nil {
+		f.Failure = failureMessage(x.Code, x.Params, lang)
+		f.FailureNote = x.Note
+		failed = !x.Resolved
+	}
+	v.App = f
+	v.Can = deskCan{Accept: a.Status() == application.StatusSubmitted, Assign: open, Decide: open, Resolve: failed}
+	// The anomaly flags of the queue row.
+	rows, err := projections.ReadDeskQueue(ctx, s.deps.DB, principal(c).Commission, projections.DeskQueueFilter{Application: a.ID()}, now)
+	if err != nil {
+		return v, err
+	}
+	for _, r := range rows {
+		for _, k := range r.Anomalies {
+			v.Flags = append(v.Flags, deskFlag{Label: webui.T(lang, "desk.flag."+k), Explain: webui.T(lang, "desk.flag."+k+".explain")})
+		}
+	}
+	// The consent it cites.
+	if id, err := uuid.Parse(strings.TrimPrefix(a.Consent(), consent.StreamPrefix)); err == nil && consent.StreamFor(id) == a.Consent() {
+		k, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, a.Consent(), func() *consent.Consent { return consent.New(id) })
+		if err != nil {
+			return v, err
+		}
+		if k.Given() {
+			cv := consentFromAggregate(k)
+			purpose := cv.Purpose
+			if webui.Has("desk.purpose." + purpose) {
+				purpose = webui.T(lang, "desk.purpose."+purpose)
+			}
+			v.Consent = &deskConsent{Purpose: purpose, Version: cv.TextVersion, Given: webui.FormatDate(lang, cv.GivenAt), InForce: cv.InForce}
+		}
+	}
+	// Colleagues: the commission's active staff, but the person.
+	if k, ok := c.Get(deskCommissionKey).(*commission.Commission); ok {
+		for _, sub := range k.ActiveStaff(now) {
+			if sub != principal(c).Subject {
+				v.Colleagues = append(v.Colleagues, option{Value: sub, Label: sub})
+			}
+		}
+	}
+	claim := claimView(a.Claim())
+	v.ClaimFields = claimFieldLabels(lang, claim)
+	if shown {
+		e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
+		if err != nil {
+			return v, err
+		}
+		v.Diff = claimDiff(lang, claim, e)
+	}
+	return v, nil
+}
+
+func joinAddress(m map[string]string) string {
+	var parts []string
+	for _, k := range []string{"region", "district", "settlement", "street", "building"} {
+		if m[k] != "" {
+			parts = append(parts, m[k])
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func claimFieldLabels(lang i18n.Lang, c ClaimView) []string {
+	var out []string
+	add := func(key string, ok bool) {
+		if ok {
+			out = append(out, webui.T(lang, "desk.field."+key))
+		}
+	}
+	add("surname", c.Name != nil)
+	add("birth_date", c.BirthDate != nil)
+	add("passport", c.Passport != "")
+	add("address", c.Address != nil)
+	add("precinct", c.Precinct != 0)
+	add("other_entry", c.OtherEntry != "")
+	add("operator", c.Operator != "")
+	add("text", c.Text != "")
+	return out
+}
+
+// claimDiff puts each field of the entry beside the claim's value.
+func claimDiff(lang i18n.Lang, c ClaimView, e *voter.Entry) []deskDiff {
+	var out []deskDiff
+	row := func(key, current, claimed string, inClaim bool) {
+		if !inClaim {
+			claimed = current
+		}
+		out = append(out, deskDiff{Field: webui.T(lang, "desk.field."+key), Current: current, Claimed: claimed, Changed: inClaim && claimed != current})
+	}
+	var cur StaffVoterView
+	if e.Registered() {
+		cur = StaffVoterView{PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(), Patronymic: e.Name().Patronymic(),
+			BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(), Address: addressView(e.Address()),
+			Precinct: e.Precinct().Int(), OnList: !e.Removed()}
+	}
+	row("pin", cur.PIN, "", false)
+	row("surname", cur.Surname, c.Name["surname"], c.Name != nil)
+	row("given_name", cur.GivenName, c.Name["given_name"], c.Name != nil)
+	row("patronymic", cur.Patronymic, c.Name["patronymic"], c.Name != nil)
+	bd, claimedBD := "", ""
+	if !cur.BirthDate.IsZero() {
+		bd = webui.FormatCalendarDate(lang, cur.BirthDate)
+	}
+	if c.BirthDate != nil {
+		claimedBD = webui.FormatCalendarDate(lang, *c.BirthDate)
+	}
+	row("birth_date", bd, claimedBD, c.BirthDate != nil)
+	row("sex", cur.Sex, "", false)
+	row("passport", cur.Passport, c.Passport, c.Passport != "")
+	row("address", joinAddress(cur.Address), joinAddress(c.Address), c.Address != nil)
+	p, cp := "", ""
+	if cur.Precinct != 0 {
+		p = strconv.Itoa(cur.Precinct)
+	}
+	if c.Precinct != 0 {
+		cp = strconv.Itoa(c.Precinct)
+	}
+	row("precinct", p, cp, c.Precinct != 0)
+	onList := webui.T(lang, "desk.no")
+	if cur.OnList {
+		onList = webui.T(lang, "desk.yes")
+	}
+	row("on_list", onList, "", false)
+	if c.OtherEntry != "" {
+		row("other_entry", "", c.OtherEntry, true)
+	}
+	if c.Operator != "" {
+		row("operator", "", c.Operator, true)
+	}
+	if c.Text != "" {
+		row("text", "", c.Text, true)
+	}
+	return out
+}
+
+// deskApplication shows an application without the voter's data.
+func (s *Server) deskApplication(c echo.Context) error {
+	a, err := s.loadApplication(c)
+	if err != nil {
+		return s.deskError(c, err)
+	}
+	v, err := s.deskAppPage(c, a, false)
+	if err != nil {
+		return s.deskError(c, err)
+	}
+	if done := c.QueryParam("done"); done != "" && webui.Has("desk.done."+done) {
+		v.Done = webui.T(requestLang(c), "desk.done."+done)
+	}
+	return s.deskRender(c, http.StatusOK, staffdesk.PageApplication, "desk-queue", webui.Tf(requestLang(c), "desk.app.title", "receipt", v.App.Receipt), v)
+}
+
+// deskVoterData shows the application with the voter's personal data.
+// The read is recorded exactly as the JSON API's staff application read
+// records it (RecordDataAccess, purpose application_review) BEFORE the
+// data is shown: a read that cannot be recorded is refused.
+func (s *Server) deskVoterData(c echo.Context) error {
+	a, err := s.loadApplication(c)
+	if err != nil {
+		return s.deskError(c, err)
+	}
+	p := principal(c)
+	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
+		Envelope: commands.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
+		Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
+		Purpose: string(access.PurposeApplicationReview), RequestID: requestIDOf(c), At: s.deps.Now(),
+	}); err != nil {
+		return s.deskError(c, fmt.Errorf("record the staff access: %w", err))
+	}
+	v, err := s.deskAppPage(c, a, true)
+	if err != nil {
+		return s.deskError(c, err)
+	}
+	return s.deskRender(c, http.StatusOK, staffdesk.PageApplication, "desk-queue", webui.Tf(requestLang(c), "desk.app.title", "receipt", v.App.Receipt), v)
+}
+
+type deskConfirmView struct {
+	Who                   *deskWho
+	Question, Action, Key string
+	Back                  string
+	Facts, Hidden         []option
+}
+
+// deskStep runs one step on the :id application: validate the form
+// (422 with the page and the input kept), then a confirmation page, then
+// on confirm=yes the command with the form's idempotency key, and back
+// to the application with a message.
+func (s *Server) deskStep(c echo.Context, op, step string, body any, in deskInput, check func(v *deskAppView) []deskFieldError,
+	facts []option, hidden []option, build func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command) error {
+	lang := requestLang(c)
+	a, err := s.loadApplication(c)
+	if err != nil {
+		return s.deskError(c, err)
+	}
+	key := strings.TrimSpace(c.FormValue(FieldIdempotency))
+	if key == "" {
+		key = uuid.NewString()
+	}
+	if errs := check(nil); len(errs) > 0 {
+		v, err := s.deskAppPage(c, a, false)
+		if err != nil {
+			return s.deskError(c, err)
+		}
+		v.Errors, v.Input = errs, in
+		return s.deskRender(c, http.StatusUnprocessableEntity, staffdesk.PageApplication, "desk-queue", webui.Tf(lang, "desk.app.title", "receipt", v.App.Receipt), v)
+	}
+	back := pathStaff + "/applications/" + a.ID().String() + "?lang=" + lang.String()
+	if c.FormValue("confirm") != "yes" {
+		facts = append([]option{{Label: webui.T(lang, "desk.col.receipt"), Value: a.Receipt().String()}}, facts...)
+		return s.deskRender(c, http.StatusOK, staffdesk.PageConfirm, "desk-queue", webui.T(lang, "desk.confirm."+step), deskConfirmView{
+			Who: s.deskWhoOf(c), Question: webui.T(lang, "desk.confirm."+step), Key: key, Back: back,
+			Action: pathStaff + "/applications/" + a.ID().String() + "/" + step + "?lang=" + lang.String(), Facts: facts, Hidden: hidden,
+		})
+	}
+	c.Request().Header.Set(HeaderIdempotencyKey, key)
+	envelope, err := s.idempotency(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
+	if err != nil {
+		return s.deskError(c, err)
+	}
+	if _, err := s.send(c, auth.RoleStaff, build(a, envelope, principal(c).Subject, s.voterStreamOf(principal(c)), s.deps.Now())); err != nil {
+		return s.deskError(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, back+"&done="+step)
+}
+
+func (s *Server) deskAccept(c echo.Context) error {
+	return s.deskStep(c, commands.NameAcceptApplication, "accept", nil, deskInput{}, func(*deskAppView) []deskFieldError { return nil }, nil, nil,
+		func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+			return commands.AcceptApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, At: at}
+		})
+}
+
+func (s *Server) deskAssign(c echo.Context) error {
+	lang := requestLang(c)
+	to := strings.TrimSpace(c.FormValue("to"))
+	check := func(*deskAppView) []deskFieldError {
+		k, _ := c.Get(deskCommissionKey).(*commission.Commission)
+		if to == "" || k == nil || !k.IsActiveStaff(to, s.deps.Now()) {
+			return []deskFieldError{{Field: "to", Message: webui.T(lang, "desk.err.colleague")}}
+		}
+		return nil
+	}
+	return s.deskStep(c, commands.NameAssignApplication, "assign", assignRequest{To: to}, deskInput{To: to}, check,
+		[]option{{Label: webui.T(lang, "desk.assign.to"), Value: to}}, []option{{Value: "to", Label: to}},
+		func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+			return commands.AssignApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, To: to, At: at}
+		})
+}
+
+func (s *Server) deskDecide(c echo.Context) error {
+	lang := requestLang(c)
+	outcome, reason := c.FormValue("outcome"), strings.TrimSpace(c.FormValue("reason"))
+	check := func(*deskAppView) []deskFieldError {
+		var errs []deskFieldError
+		if outcome != "approved" && outcome != "rejected" {
+			errs = append(errs, deskFieldError{Field: "outcome", Message: webui.T(lang, "desk.err.outcome")})
+		}
+		if reason == "" {
+			errs = append(errs, deskFieldError{Field: "reason", Message: webui.T(lang, "desk.err.required")})
+		}
+		return errs
+	}
+	body := decideRequest{Outcome: outcome, Reason: reason, Language: lang.String()}
+	return s.deskStep(c, commands.NameDecideApplication, "decide", body, deskInput{Outcome: outcome, Reason: reason}, check,
+		[]option{{Label: webui.T(lang, "desk.decide.outcome"), Value: webui.T(lang, "desk.status."+outcome)}, {Label: webui.T(lang, "desk.reason"), Value: reason}},
+		[]option{{Value: "outcome", Label: outcome}, {Value: "reason", Label: reason}},
+		func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+			return commands.DecideApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Outcome: outcome, Reason: reason, Language: lang.String(), At: at}
+		})
+}
+
+func (s *Server) deskResolve(c echo.Context) error {
+	lang := requestLang(c)
+	note := strings.TrimSpace(c.FormValue("note"))
+	check := func(*deskAppView) []deskFieldError {
+		if note == "" {
+			return []deskFieldError{{Field: "note", Message: webui.T(lang, "desk.err.required")}}
+		}
+		return nil
+	}
+	return s.deskStep(c, commands.NameResolveApplicationExecution, "resolve", resolveRequest{Note: note}, deskInput{Note: note}, check,
+		[]option{{Label: webui.T(lang, "desk.resolve.note"), Value: note}}, []option{{Value: "note", Label: note}},
+		func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+			return commands.ResolveApplicationExecution{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Note: note, At: at}
+		})
+}
+
+type deskChart struct {
+	ID, Title string
+	Chart     webui.BarChart
+}
+
+type deskDashView struct {
+	Who                            *deskWho
+	Open, Overdue, Failed, Decided int64
+	Days                           int
+	InTimeShare                    string
+	Charts                         []deskChart
+}
+
+// deskDashboard is the commission's work at a glance.
+func (s *Server) deskDashboard(c echo.Context) error {
+	lang := requestLang(c)
+	const days = 7
+	d, err := projections.ReadDeskDashboard(c.Request().Context(), s.deps.DB, principal(c).Commission, s.deps.Now(), days)
+	if err != nil {
+		return s.deskError(c, err)
+	}
+	v := deskDashView{Who: s.deskWhoOf(c), Open: d.Open, Overdue: d.Overdue, Failed: d.Failed, Decided: d.Decided, Days: days,
+		InTimeShare: "—"}
+	if d.Decided > 0 {
+		v.InTimeShare = webui.Percent(d.InTime, d.Decided) + " %"
+	}
+	bars := func(list []projections.DeskDay) []webui.Bar {
+		out := make([]webui.Bar, 0, len(list))
+		for _, x := range list {
+			out = append(out, webui.Bar{Label: webui.FormatCalendarDate(lang, x.Day), Value: x.Count})
+		}
+		return out
+	}
+	for _, ch := range []struct {
+		id, key string
+		list    []projections.DeskDay
+	}{{"arrivals", "desk.dash.arrivals", d.Arrivals}, {"decisions", "desk.dash.decisions", d.Decisions}} {
+		t := webui.T(lang, ch.key)
+		v.Charts = append(v.Charts, deskChart{ID: ch.id, Title: t, Chart: webui.BarChart{ID: "chart-" + ch.id, Title: t, Bars: bars(ch.list)}})
+	}
+	return s.deskRender(c, http.StatusOK, staffdesk.PageDashboard, "desk-dashboard", webui.T(lang, "desk.dash.title"), v)
+}

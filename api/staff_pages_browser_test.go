@@ -1,0 +1,114 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/cec-kg/tizme/api/internal/browsertest"
+)
+
+// TestBrowserStaffDesk: staff of the voter's TEC sign in through the
+// development issuer's page, see an application filed through the API
+// appear in the queue by itself, open it, show the voter's data (the
+// read recorded), accept and approve it with a reason. Staff of another
+// TEC and a voter get refusal pages. axe-core on every desk page.
+func TestBrowserStaffDesk(t *testing.T) {
+	t.Parallel()
+	w := newWebWorld(t, false)
+	f := &fixture{w: w}
+	f.consent = f.giveConsent(t, voterAsan)
+	b := browsertest.Start(t, 1280, 900)
+	base := w.ts.URL
+
+	// signIn picks the development issuer's identity number i.
+	signIn := func(target string, i string, landmark string) {
+		t.Helper()
+		b.Do("sign in as identity "+i,
+			chromedp.Navigate(base+target),
+			chromedp.WaitVisible(chromedp.ID("identity-"+i)),
+			chromedp.Click(chromedp.ID("identity-"+i)),
+			chromedp.Submit(chromedp.ID("identity-"+i)),
+			chromedp.WaitVisible(chromedp.CSS(landmark)))
+	}
+	signOut := func() {
+		t.Helper()
+		b.Do("sign out", chromedp.Submit(chromedp.CSS(`form[action="/auth/logout"] button`)), chromedp.WaitReady(chromedp.CSS("main")))
+	}
+
+	// op-1 of TEC-0101 (identity 1) signs in and sees the empty queue.
+	signIn("/staff?lang=ky", "1", "#queue")
+	b.Axe()
+	b.Screenshot("queue-empty")
+
+	// A voter files through the API; the open queue shows it by itself.
+	id := f.fileApplication(t)
+	row := `tr[data-application="` + id + `"]`
+	b.Do("the queue shows the new application", chromedp.WaitVisible(chromedp.CSS(row)))
+	b.Screenshot("queue")
+	b.Axe()
+
+	// Filters.
+	b.Open(base + "/staff?lang=ru&kind=correct_personal_data&status=submitted")
+	b.Do("filtered", chromedp.WaitVisible(chromedp.CSS(row)))
+	b.Axe()
+
+	// Open it; the voter's data only on request, and the read recorded.
+	b.Do("open the application", chromedp.Click(chromedp.CSS(row+" a")), chromedp.WaitVisible(chromedp.ID("show-data")))
+	b.Axe()
+	if n := dataAccessCount(t, w, id); n != 0 {
+		t.Fatalf("%d reads recorded before the data was asked for", n)
+	}
+	b.Do("show the voter's data", chromedp.Click(chromedp.ID("show-data")), chromedp.WaitVisible(chromedp.ID("claim-diff")))
+	diff := browsertest.Run(b, "diff", chromedp.Text(chromedp.ID("claim-diff")))
+	if !strings.Contains(diff, passportAsan) || !strings.Contains(diff, "ID7777777") {
+		t.Errorf("diff %q", diff)
+	}
+	if n := dataAccessCount(t, w, id); n != 1 {
+		t.Errorf("%d reads recorded, want 1", n)
+	}
+	b.Screenshot("application-data")
+	b.Axe()
+
+	// Accept, with its confirmation.
+	b.Do("accept", chromedp.Click(chromedp.ID("accept")), chromedp.WaitVisible(chromedp.ID("confirm")))
+	b.Axe()
+	b.Screenshot("confirm-accept")
+	b.Do("confirm", chromedp.Click(chromedp.ID("confirm")), chromedp.WaitVisible(chromedp.ID("done")))
+	// Approve with a reason.
+	b.Do("decide",
+		chromedp.Click(chromedp.ID("outcome-approved")),
+		chromedp.SendKeys(chromedp.ID("reason"), "Паспорт текшерилди"),
+		chromedp.Click(chromedp.ID("decide")),
+		chromedp.WaitVisible(chromedp.ID("confirm")))
+	b.Axe()
+	b.Do("confirm", chromedp.Click(chromedp.ID("confirm")), chromedp.WaitVisible(chromedp.ID("app-outcome")))
+	if got := browsertest.Run(b, "outcome", chromedp.Text(chromedp.ID("app-outcome"))); got != "удовлетворено" {
+		t.Errorf("outcome %q", got)
+	}
+	b.Screenshot("decided")
+	b.Axe()
+
+	b.Open(base + "/staff/dashboard?lang=ru")
+	b.Axe()
+	b.Screenshot("dashboard")
+
+	// Staff of another TEC (identity 2, op-9 of TEC-0102).
+	signOut()
+	signIn("/staff/applications/"+id+"?lang=ru", "2", "#next")
+	b.Axe()
+	b.Screenshot("other-commission")
+	if h := browsertest.Run(b, "h1", chromedp.Text(chromedp.CSS("h1"))); h == "" {
+		t.Error("no refusal heading")
+	}
+
+	// A voter (identity 0) at the staff desk.
+	signOut()
+	signIn("/staff?lang=ru", "0", "h1")
+	if h := browsertest.Run(b, "h1", chromedp.Text(chromedp.CSS("h1"))); h != "У вас нет доступа к этой странице" {
+		t.Errorf("voter at /staff: %q", h)
+	}
+	b.Axe()
+	b.Screenshot("voter-refused")
+}

@@ -1,0 +1,197 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cec-kg/tizme/domain/calendar"
+)
+
+// The commission's desk in the browser (issue 13) reads the staff queue
+// and the voter applications read models through these typed readers, so
+// its handlers hold no SQL.
+
+// DeskQueueFilter narrows a commission's queue. Zero values do not filter.
+type DeskQueueFilter struct {
+	// Status is one of the queue statuses (QueueSubmitted, ...).
+	Status string
+	// Kind is an application kind ("correction", ...).
+	Kind string
+	// Flagged keeps only the applications that carry anomaly flags.
+	Flagged bool
+	// Application keeps only that application (its flags on its page).
+	Application uuid.UUID
+	// Limit caps the rows (default 200).
+	Limit int
+}
+
+// DeskQueueRow is one open application on a commission's desk. It holds
+// no personal data.
+type DeskQueueRow struct {
+	Application uuid.UUID
+	Receipt     string
+	Kind        string
+	Status      string
+	ReceivedAt  time.Time
+	DecisionDue calendar.Date
+	// Overdue is election.DecisionOverdue at the caller's clock.
+	Overdue    bool
+	AcceptedBy string
+	Assignee   string
+	Anomalies  []string
+	// FailureCode and FailureParams are set for status execution_failed.
+	FailureCode   string
+	FailureParams map[string]string
+	FailedAt      *time.Time
+}
+
+// ReadDeskQueue returns commission's open applications, overdue first,
+// then the failed executions, then by due day and arrival. Overdue is
+// decided by now (the caller's clock, StaffQueueOverdueSQL), never the
+// database's.
+func ReadDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueueFilter, now time.Time) ([]DeskQueueRow, error) {
+	where := []string{"commission = $1"}
+	args := []any{commission, StaffQueueOverdueArg(now)}
+	overdue := StaffQueueOverdueSQL("$2")
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where = append(where, fmt.Sprintf("status = $%d", len(args)))
+	}
+	if f.Kind != "" {
+		args = append(args, f.Kind)
+		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
+	}
+	if f.Application != uuid.Nil {
+		args = append(args, f.Application)
+		where = append(where, fmt.Sprintf("application_id = $%d", len(args)))
+	}
+	if f.Flagged {
+		where = append(where, "cardinality(anomalies) > 0")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 200
+	}
+	args = append(args, limit)
+	rows, err := q.Query(ctx, `SELECT application_id, receipt, kind, status, received_at, decision_due, `+overdue+`,
+			coalesce(accepted_by, ''), coalesce(assignee, ''), anomalies, coalesce(failure_code, ''), failure_params, failed_at
+		FROM `+TableStaffQueue+` WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY 7 DESC, status = '`+QueueExecutionFailed+`' DESC, decision_due, received_at, application_id
+		LIMIT $`+fmt.Sprint(len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("read desk queue: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DeskQueueRow, error) {
+		var x DeskQueueRow
+		var due time.Time
+		if err := r.Scan(&x.Application, &x.Receipt, &x.Kind, &x.Status, &x.ReceivedAt, &due, &x.Overdue,
+			&x.AcceptedBy, &x.Assignee, &x.Anomalies, &x.FailureCode, &x.FailureParams, &x.FailedAt); err != nil {
+			return x, err
+		}
+		d, err := calendar.NewDate(due.Year(), due.Month(), due.Day())
+		if err != nil {
+			return x, err
+		}
+		x.DecisionDue, x.ReceivedAt = d, x.ReceivedAt.UTC()
+		if x.FailedAt != nil {
+			u := x.FailedAt.UTC()
+			x.FailedAt = &u
+		}
+		return x, nil
+	})
+}
+
+// DeskDay is one Bishkek day's count.
+type DeskDay struct {
+	Day   calendar.Date
+	Count int64
+}
+
+// DeskDashboard is a commission's work at a glance.
+type DeskDashboard struct {
+	// Open counts the applications waiting for a decision; Overdue those
+	// of them past their decision day; Failed the approvals whose
+	// execution failed and await staff.
+	Open, Overdue, Failed int64
+	// Decided counts the decisions of the period; InTime those made by
+	// the decision day (within the 7 days of VC §18).
+	Decided, InTime int64
+	// Arrivals and Decisions are per Bishkek day of the period, oldest
+	// first, days without any included.
+	Arrivals, Decisions []DeskDay
+}
+
+// ReadDeskDashboard returns commission's dashboard over the days Bishkek
+// days up to now's.
+func ReadDeskDashboard(ctx context.Context, q Querier, commission string, now time.Time, days int) (DeskDashboard, error) {
+	if days <= 0 {
+		days = 14
+	}
+	var d DeskDashboard
+	today := calendar.DayOf(now)
+	first := today.AddDays(-(days - 1))
+	rows, err := q.Query(ctx, `SELECT
+			count(*) FILTER (WHERE status <> '`+QueueExecutionFailed+`'),
+			count(*) FILTER (WHERE `+StaffQueueOverdueSQL("$2")+`),
+			count(*) FILTER (WHERE status = '`+QueueExecutionFailed+`')
+		FROM `+TableStaffQueue+` WHERE commission = $1`, commission, StaffQueueOverdueArg(now))
+	if err != nil {
+		return d, fmt.Errorf("read desk dashboard: %w", err)
+	}
+	if _, err := pgx.ForEachRow(rows, []any{&d.Open, &d.Overdue, &d.Failed}, func() error { return nil }); err != nil {
+		return d, fmt.Errorf("read desk dashboard: %w", err)
+	}
+	type dayCount struct {
+		kind string
+		day  time.Time
+		n    int64
+	}
+	rows, err = q.Query(ctx, `SELECT 'a', (submitted_at AT TIME ZONE 'Asia/Bishkek')::date, count(*) FROM `+TableVoterApplications+`
+			WHERE commission = $1 AND submitted_at >= $2 AND submitted_at < $3 GROUP BY 2
+		UNION ALL
+		SELECT 'd', (decided_at AT TIME ZONE 'Asia/Bishkek')::date, count(*) FROM `+TableVoterApplications+`
+			WHERE commission = $1 AND decided_at >= $2 AND decided_at < $3 GROUP BY 2
+		UNION ALL
+		SELECT 't', NULL, count(*) FROM `+TableVoterApplications+`
+			WHERE commission = $1 AND decided_at >= $2 AND decided_at < $3
+			AND (decided_at AT TIME ZONE 'Asia/Bishkek')::date <= decision_due`,
+		commission, first.Start(), today.End())
+	if err != nil {
+		return d, fmt.Errorf("read desk dashboard: %w", err)
+	}
+	counts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (dayCount, error) {
+		var x dayCount
+		var day *time.Time
+		err := r.Scan(&x.kind, &day, &x.n)
+		if day != nil {
+			x.day = *day
+		}
+		return x, err
+	})
+	if err != nil {
+		return d, fmt.Errorf("read desk dashboard: %w", err)
+	}
+	arrivals, decisions := map[calendar.Date]int64{}, map[calendar.Date]int64{}
+	for _, c := range counts {
+		day, _ := calendar.NewDate(c.day.Year(), c.day.Month(), c.day.Day())
+		switch c.kind {
+		case "a":
+			arrivals[day] = c.n
+		case "d":
+			decisions[day] = c.n
+			d.Decided += c.n
+		case "t":
+			d.InTime = c.n
+		}
+	}
+	for day := first; !day.After(today); day = day.AddDays(1) {
+		d.Arrivals = append(d.Arrivals, DeskDay{Day: day, Count: arrivals[day]})
+		d.Decisions = append(d.Decisions, DeskDay{Day: day, Count: decisions[day]})
+	}
+	return d, nil
+}
