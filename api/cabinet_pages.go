@@ -40,7 +40,7 @@ import (
 var cabinetTemplateFS embed.FS
 
 var cabinetPages = func() *webui.Templates {
-	t, err := webui.ParsePagesShared(cabinetTemplateFS, "cabinet_templates/_shared.html",
+	t, err := webui.ParsePagesShared(cabinetTemplateFS, "cabinet_templates/shared.html",
 		"cabinet_templates/entry.html", "cabinet_templates/consent.html", "cabinet_templates/kinds.html",
 		"cabinet_templates/apply.html", "cabinet_templates/receipt.html", "cabinet_templates/applications.html",
 		"cabinet_templates/withdraw.html", "cabinet_templates/timeline.html", "cabinet_templates/notices.html",
