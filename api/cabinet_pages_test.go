@@ -181,9 +181,22 @@ func TestCabinetPages(t *testing.T) {
 	if p := b.post("/cabinet/apply/correct_personal_data", noCSRF).want(t, http.StatusForbidden, ""); p.title() != "Форма не принята" {
 		t.Errorf("no CSRF: %q", p.title())
 	}
-	// Another voter's application, or none: a page, not JSON.
-	if p := b.get("/cabinet/applications/00000000-0000-0000-0000-000000000001").want(t, http.StatusNotFound, ""); p.doc == nil || !p.has("next") {
-		t.Errorf("not found: %.300s", p.raw)
+	// Another voter's application, or none: a page, not JSON, in the
+	// voter's language.
+	for _, c := range []struct{ lang, want string }{{"ky", "Кабинетке кайтуу"}, {"ru", "Вернуться в кабинет"}} {
+		p := b.get("/cabinet/applications/00000000-0000-0000-0000-000000000001?lang=" + c.lang).want(t, http.StatusNotFound, "")
+		if p.doc == nil || p.textOf("next") == "" || !strings.Contains(text(findFirst(p.doc, byTag("main"))), c.want) || p.header.Get("Content-Language") != c.lang {
+			t.Errorf("not found in %s: %.300s", c.lang, p.raw)
+		}
+	}
+
+	// Every page stays within the budget (60 KB compressed; here even
+	// uncompressed).
+	for _, path := range []string{"/cabinet", "/cabinet/consent", "/cabinet/apply", "/cabinet/apply/absent_from_list",
+		"/cabinet/applications", "/cabinet/timeline", "/cabinet/notices", filed.loc} {
+		if p := b.get(path).want(t, http.StatusOK, ""); len(p.raw) > 60<<10 {
+			t.Errorf("%s: %d bytes", path, len(p.raw))
+		}
 	}
 }
 
