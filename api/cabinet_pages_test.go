@@ -184,7 +184,7 @@ func TestCabinetPages(t *testing.T) {
 	// Another voter's application, or none: a page, not JSON, in the
 	// voter's language.
 	for _, c := range []struct{ lang, want string }{{"ky", "Кабинетке кайтуу"}, {"ru", "Вернуться в кабинет"}} {
-		p := b.get("/cabinet/applications/00000000-0000-0000-0000-000000000001?lang=" + c.lang).want(t, http.StatusNotFound, "")
+		p := b.get("/cabinet/applications/00000000-0000-0000-0000-000000000001?lang="+c.lang).want(t, http.StatusNotFound, "")
 		if p.doc == nil || p.textOf("next") == "" || !strings.Contains(text(findFirst(p.doc, byTag("main"))), c.want) || p.header.Get("Content-Language") != c.lang {
 			t.Errorf("not found in %s: %.300s", c.lang, p.raw)
 		}
