@@ -580,6 +580,7 @@ func (s *Server) cabApplyForm(c echo.Context) error {
 var cabClaimField = map[string]string{
 	"name": "surname", "birth_date": "birth_date", "passport": "passport", "address": "region",
 	"precinct": "precinct", "other_entry": "other_entry", "respondent": "respondent", "operator": "operator", "text": "text",
+	"reason": "reason",
 }
 
 func (s *Server) cabApply(c echo.Context) error {

@@ -162,6 +162,13 @@ func TestCabinetPages(t *testing.T) {
 	// to do, in the language the form was in.
 	confirm := b.get(filed.loc[:strings.Index(filed.loc, "?")]+"/withdraw").want(t, http.StatusOK, "")
 	wd := confirm.formOf(t, "/cabinet/applications/")
+	wd.Set("reason", "ошибка\u0007")
+	badReason := b.post(attr(findFirst(confirm.doc, byID("withdraw-form")), "action"), wd).want(t, http.StatusUnprocessableEntity, "")
+	if msg, linked := badReason.fieldError("reason"); msg == "" || !linked || text(findFirst(badReason.doc, byID("reason"))) != "ошибка\u0007" {
+		t.Errorf("bad reason: %q linked %v: %.1200s", msg, linked, badReason.raw)
+	}
+	wd = badReason.formOf(t, "/cabinet/applications/")
+	wd.Set("reason", "Передумал")
 	wdDone := b.post(attr(findFirst(confirm.doc, byID("withdraw-form")), "action"), wd).want(t, http.StatusSeeOther, "/cabinet/applications/")
 	if got := b.get(wdDone.loc).textOf("app-status"); got != "отозвано" {
 		t.Errorf("status after withdrawal %q", got)
