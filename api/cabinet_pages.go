@@ -179,6 +179,9 @@ func cabNextStep(code problem.Code, l i18n.Lang) string {
 	case application.ErrAlreadyDecided.Code(), application.ErrWithdrawn.Code():
 		return webui.T(l, "cab.next.decided")
 	}
+	if code == problem.CodeNotFound {
+		return webui.T(l, "cab.next.notfound")
+	}
 	return webui.T(l, "cab.next.generic")
 }
 
