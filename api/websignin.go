@@ -86,7 +86,7 @@ func (s *Server) browserRoutes() {
 	e.GET(pathLogin, s.webLogin)
 	e.GET(pathCallback, s.webCallback)
 	e.POST(pathLogout, s.webLogout, s.webSession(""))
-	s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter).GET("", s.desk)
+	s.cabinetPageRoutes(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter))
 	s.staffDeskRoutes(s.deskRoutes(e.Group(pathStaff), auth.RoleStaff))
 	s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor).GET("", s.desk)
 }

@@ -50,6 +50,14 @@ var migrations = []string{
 		return_to  text NOT NULL,
 		created_at timestamptz NOT NULL
 	);`,
+	// 2: the notices of decisions a voter has seen in the Cabinet
+	// (VC §18), by the voter's stream and the notice's log position.
+	`CREATE TABLE web_notices_seen (
+		voter   text NOT NULL,
+		notice  text NOT NULL,
+		seen_at timestamptz NOT NULL,
+		PRIMARY KEY (voter, notice)
+	);`,
 }
 
 // Migrate creates or upgrades the schema. It is idempotent and safe to

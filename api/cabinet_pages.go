@@ -1,0 +1,962 @@
+package api
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/webui"
+	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/application"
+	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/consent"
+	"github.com/cec-kg/tizme/domain/failure"
+	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/projections/publicread"
+)
+
+// The Voter's Cabinet in the browser (VC): the pages under /cabinet a
+// signed-in voter uses to see their entry, give and withdraw consent,
+// file, follow and withdraw applications and read the notices of
+// decisions. They read what /api/v1/me reads and send the same commands
+// with the session's principal (so the sign-in method is on the events);
+// every refusal is a page in the voter's language, never a problem
+// document. See docs/pages.md.
+
+//go:embed cabinet_templates
+var cabinetTemplateFS embed.FS
+
+var cabinetPages = func() *webui.Templates {
+	t, err := webui.ParsePagesShared(cabinetTemplateFS, "cabinet_templates/shared.html",
+		"cabinet_templates/entry.html", "cabinet_templates/consent.html", "cabinet_templates/kinds.html",
+		"cabinet_templates/apply.html", "cabinet_templates/receipt.html", "cabinet_templates/applications.html",
+		"cabinet_templates/withdraw.html", "cabinet_templates/timeline.html", "cabinet_templates/notices.html",
+		"cabinet_templates/refused.html")
+	if err != nil {
+		panic(err)
+	}
+	return t
+}()
+
+// CabinetConsentVersion is the version of the consent text the Cabinet
+// shows (cab.consent.p1–p3 in the catalogue), recorded with each consent
+// (VC §9). WARNING: change it whenever the text's meaning changes.
+const CabinetConsentVersion = "2024-1"
+
+// Form fields of the Cabinet's pages.
+const (
+	fieldIdem    = "idempotency_key"
+	fieldConsent = "consent"
+)
+
+// CabinetRoutes are the Cabinet's pages (for documentation and tests).
+var CabinetRoutes = []string{
+	"GET /cabinet", "GET /cabinet/consent", "POST /cabinet/consent", "POST /cabinet/consent/withdraw",
+	"GET /cabinet/apply", "GET /cabinet/apply/:kind", "POST /cabinet/apply/:kind",
+	"GET /cabinet/applications", "GET /cabinet/applications/:id",
+	"GET /cabinet/applications/:id/withdraw", "POST /cabinet/applications/:id/withdraw",
+	"GET /cabinet/timeline", "GET /cabinet/notices",
+}
+
+func (s *Server) cabinetPageRoutes(g routes) {
+	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024})
+	h := func(f func(echo.Context) error) echo.HandlerFunc { return gz(s.cabPage(f)) }
+	g.GET("", h(s.cabEntry))
+	g.GET("/consent", h(s.cabConsentPage))
+	g.POST("/consent", h(s.cabGiveConsent))
+	g.POST("/consent/withdraw", h(s.cabWithdrawConsent))
+	g.GET("/apply", h(s.cabKinds))
+	g.GET("/apply/:kind", h(s.cabApplyForm))
+	g.POST("/apply/:kind", h(s.cabApply))
+	g.GET("/applications", h(s.cabApplications))
+	g.GET("/applications/:id", h(s.cabReceipt))
+	g.GET("/applications/:id/withdraw", h(s.cabWithdrawForm))
+	g.POST("/applications/:id/withdraw", h(s.cabWithdraw))
+	g.GET("/timeline", h(s.cabTimeline))
+	g.GET("/notices", h(s.cabNotices))
+}
+
+// cabLang is the page's language: ?lang=, else the portal's remembered
+// choice, else Accept-Language.
+func cabLang(c echo.Context) i18n.Lang {
+	if l, ok := i18n.Parse(c.QueryParam("lang")); ok {
+		return l
+	}
+	if ck, err := c.Cookie("lang"); err == nil {
+		if l, ok := i18n.Parse(ck.Value); ok {
+			return l
+		}
+	}
+	return i18n.Negotiate(c.Request().Header.Get("Accept-Language"))
+}
+
+// cabData is what every Cabinet page holds besides its own content.
+type cabData struct {
+	Lang    i18n.Lang
+	Nav     string
+	CSRF    string
+	Key     string
+	Who     whoView
+	Unread  int
+	Errors  []cabFieldError
+	Summary []string
+	Form    url.Values
+	Page    any
+}
+
+type cabFieldError struct{ Field, Message string }
+
+// Err is the message beside field, if any.
+func (d cabData) Err(field string) string {
+	for _, e := range d.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// In is what the voter typed into field.
+func (d cabData) In(field string) string { return d.Form.Get(field) }
+
+// HasErrors says whether the error summary shows.
+func (d cabData) HasErrors() bool { return len(d.Errors) > 0 || len(d.Summary) > 0 }
+
+// cabPage renders every error of h as a Cabinet page in the voter's
+// language (item 5): never a problem document in the browser.
+func (s *Server) cabPage(h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := h(c)
+		if err == nil || c.Response().Committed {
+			return err
+		}
+		def, ok := s.problems.Resolve(err)
+		if !ok {
+			def = s.problems.Internal()
+			var he *echo.HTTPError
+			if errors.As(err, &he) {
+				def = s.problems.ForStatus(he.Code)
+			}
+		}
+		if def.Status >= http.StatusInternalServerError {
+			s.log.Error("cabinet page failed", "request_id", requestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
+		}
+		s.metrics.observeError(c, def.Status)
+		l := cabLang(c)
+		p := s.problems.Problem(err, def, l)
+		return s.cabRender(c, def.Status, "refused", "", p.Title, cabRefusal{
+			Title: p.Title, Detail: p.Detail, Next: cabNextStep(def.Code, l), RequestID: requestIDOf(c), Code: string(def.Code),
+			Consent: def.Code == problem.Code(application.ErrNoConsent.Code()),
+		}, nil)
+	}
+}
+
+type cabRefusal struct {
+	Title, Detail, Next, RequestID, Code string
+	Consent                              bool
+}
+
+// cabNextStep is what the voter can do about a refusal.
+func cabNextStep(code problem.Code, l i18n.Lang) string {
+	switch failure.Code(code) {
+	case application.ErrOutsideWindow.Code():
+		return webui.T(l, "cab.next.window")
+	case application.ErrNoConsent.Code():
+		return webui.T(l, "cab.next.consent")
+	case application.ErrAlreadyDecided.Code(), application.ErrWithdrawn.Code():
+		return webui.T(l, "cab.next.decided")
+	}
+	if code == problem.CodeNotFound {
+		return webui.T(l, "cab.next.notfound")
+	}
+	return webui.T(l, "cab.next.generic")
+}
+
+// cabRender writes a Cabinet page.
+func (s *Server) cabRender(c echo.Context, status int, name, nav, title string, content any, d *cabData) error {
+	l := cabLang(c)
+	if d == nil {
+		d = &cabData{}
+	}
+	ses := webSessionOf(c)
+	p := ses.Principal
+	d.Lang, d.Nav, d.CSRF, d.Page = l, nav, ses.CSRF, content
+	d.Who = whoView{Name: p.Name, Method: p.Method, MethodLabel: webT("method."+p.Method, l)}
+	if d.Who.Name == "" {
+		d.Who.Name = p.Subject
+	}
+	if d.Key == "" {
+		d.Key = uuid.NewString()
+	}
+	if stream, err := s.myStream(c); err == nil {
+		if n, err := s.cabUnread(c.Request().Context(), stream); err == nil {
+			d.Unread = n
+		}
+	}
+	q := url.Values{}
+	for k, v := range c.QueryParams() {
+		if k != "lang" {
+			q[k] = v
+		}
+	}
+	page := webui.Page{Lang: l, Title: title, Path: c.Request().URL.Path, Query: q, Data: d}
+	body, err := cabinetPages.Render("cabinet_templates/"+name+".html", page)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Language", l.String())
+	h.Set(echo.HeaderCacheControl, "no-store")
+	return c.HTMLBlob(status, body)
+}
+
+// cabRedirect sends the browser on after a change (POST, redirect, GET).
+func cabRedirect(c echo.Context, path string, q url.Values) error {
+	if q == nil {
+		q = url.Values{}
+	}
+	q.Set("lang", cabLang(c).String())
+	return c.Redirect(http.StatusSeeOther, path+"?"+q.Encode())
+}
+
+// cabKeyed puts the form's idempotency key (generated when the form was
+// rendered) where s.idempotency reads it, so a double click files once.
+func cabKeyed(c echo.Context) {
+	c.Request().Header.Set(HeaderIdempotencyKey, c.FormValue(fieldIdem))
+}
+
+// cabFiling is the filing window as a page shows it (VC §13).
+type cabFiling struct {
+	Title, Line string
+	Open, Any   bool
+	LastDay     string
+}
+
+func (s *Server) cabFiling(ctx context.Context, l i18n.Lang) (cabFiling, error) {
+	w, err := s.filingWindow(ctx)
+	if err != nil || w == nil {
+		return cabFiling{Line: webui.T(l, "cab.filing.none")}, err
+	}
+	f := cabFiling{Title: w.Title, Open: w.Open, Any: true}
+	until, opens := "", ""
+	if w.FilingOpenUntil != nil {
+		until = webui.FormatCalendarDate(l, *w.FilingOpenUntil)
+	}
+	if w.FilingOpens != nil {
+		opens = webui.FormatCalendarDate(l, *w.FilingOpens)
+	}
+	f.LastDay = until
+	today := calendar.DayOf(s.deps.Now())
+	switch {
+	case w.Open:
+		f.Line = webui.Tf(l, "cab.filing.open", "election", w.Title, "date", until)
+	case w.FilingOpens != nil && today.Before(*w.FilingOpens):
+		f.Line = webui.Tf(l, "cab.filing.notyet", "election", w.Title, "opens", opens, "date", until)
+	default:
+		f.Line = webui.Tf(l, "cab.filing.closed", "election", w.Title, "date", until)
+	}
+	return f, nil
+}
+
+// cabEntryPage is "My entry" (VC §10).
+type cabEntryPage struct {
+	Found                bool
+	Name, PIN, BirthDate string
+	Sex, Passport        string
+	Address              string
+	OnList               bool
+	Updated              string
+	Precinct             int
+	Station, StationAddr string
+	TEC                  string
+	Map                  webui.Map
+	HasMap               bool
+	Filing               cabFiling
+	ListUpdated          string
+}
+
+func (s *Server) cabEntry(c echo.Context) error {
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	ctx, l := c.Request().Context(), cabLang(c)
+	e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	if err != nil {
+		return err
+	}
+	var v cabEntryPage
+	if v.Filing, err = s.cabFiling(ctx, l); err != nil {
+		return err
+	}
+	if at, err := s.listUpdated(ctx, 0); err != nil {
+		return err
+	} else if at != nil {
+		v.ListUpdated = webui.FormatDate(l, *at)
+	} else {
+		v.ListUpdated = webui.T(l, "list.never")
+	}
+	if e.Registered() {
+		v.Found = true
+		n := e.Name()
+		v.Name = strings.TrimSpace(n.Surname() + " " + n.Given() + " " + n.Patronymic())
+		v.PIN, v.Passport = e.PIN().String(), e.Passport().String()
+		v.BirthDate = webui.FormatCalendarDate(l, e.BirthDate())
+		v.Sex = webui.T(l, "sex."+e.Sex().String())
+		a := e.Address()
+		v.Address = joinNonEmpty(a.Region(), a.District(), a.Settlement(), a.Street(), a.Building())
+		v.OnList = !e.Removed()
+		v.Updated = webui.FormatDate(l, e.UpdatedAt())
+		v.Precinct = e.Precinct().Int()
+		// The station, its address, TEC and map, in the page's language,
+		// from the public reader the portal draws its precinct page with.
+		pr, ok, err := publicread.New(s.deps.DB).Precinct(ctx, v.Precinct)
+		if err != nil {
+			return err
+		}
+		if ok {
+			pr = pr.Localize(l.String())
+			v.Station = pr.Name
+			v.StationAddr = joinNonEmpty(pr.RegionName.In(l.String()), pr.District, pr.Settlement, pr.Street, pr.Building)
+			v.TEC = pr.TECName.In(l.String())
+			if v.TEC == "" {
+				v.TEC = pr.TEC
+			}
+			if len(pr.Boundary) > 0 {
+				if polys, err := webui.ParseGeoJSON(pr.Boundary); err == nil && len(polys) > 0 {
+					title := webui.T(l, "prec.number") + strconv.Itoa(pr.Number)
+					v.Map = webui.Map{Title: webui.T(l, "cab.entry.map") + ": " + title, Desc: webui.T(l, "prec.map.desc"),
+						Shapes: []webui.Shape{{Polygons: polys, Title: title, Highlight: true}}, Width: 600}
+					if ct, ok := webui.Centroid(polys); ok {
+						v.Map.Points = []webui.Point{{Lon: ct[0], Lat: ct[1], Title: webui.T(l, "prec.station") + ": " + pr.Name}}
+					}
+					v.HasMap = true
+				}
+			}
+		}
+	}
+	return s.cabRender(c, http.StatusOK, "entry", "entry", webui.T(l, "cab.title"), v, nil)
+}
+
+func joinNonEmpty(parts ...string) string {
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// cabConsentInForce is the voter's consent in force for filing: from the
+// read model, or, while it lags behind a consent just given, the one
+// named by hint (checked on its own stream).
+func (s *Server) cabConsentInForce(ctx context.Context, stream, hint string) (ConsentView, bool, error) {
+	list, err := projections.ListVoterConsents(ctx, s.deps.DB, stream)
+	if err != nil {
+		return ConsentView{}, false, err
+	}
+	for _, k := range consentViews(list) {
+		if k.InForce && k.Purpose == string(consent.PurposeApplication) {
+			if hint == "" || hint == k.Consent.String() {
+				return k, true, nil
+			}
+		}
+	}
+	id, err := uuid.Parse(hint)
+	if err != nil {
+		return ConsentView{}, false, nil
+	}
+	k, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, consent.StreamFor(id), func() *consent.Consent { return consent.New(id) })
+	if err != nil {
+		return ConsentView{}, false, err
+	}
+	v := consentFromAggregate(k)
+	if k.Voter() != stream || !v.InForce || v.Purpose != string(consent.PurposeApplication) {
+		return ConsentView{}, false, nil
+	}
+	return v, true, nil
+}
+
+type cabConsentPage struct {
+	Version   string
+	Given     bool
+	GivenOn   string
+	Consent   string
+	Withdrawn bool
+}
+
+func (s *Server) cabConsentPage(c echo.Context) error {
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	l := cabLang(c)
+	k, ok, err := s.cabConsentInForce(c.Request().Context(), stream, c.QueryParam(fieldConsent))
+	if err != nil {
+		return err
+	}
+	v := cabConsentPage{Version: CabinetConsentVersion, Given: ok, Withdrawn: c.QueryParam("withdrawn") != ""}
+	if ok {
+		v.GivenOn, v.Consent, v.Version = webui.FormatDate(l, k.GivenAt), k.Consent.String(), k.TextVersion
+		v.Withdrawn = false
+	}
+	return s.cabRender(c, http.StatusOK, "consent", "consent", webui.T(l, "cab.consent.title"), v, nil)
+}
+
+func (s *Server) cabGiveConsent(c echo.Context) error {
+	cabKeyed(c)
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	req := consentRequest{Purpose: string(consent.PurposeApplication), TextVersion: CabinetConsentVersion,
+		Language: cabLang(c).String(), Channel: string(consent.ChannelCabinet)}
+	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameGiveConsent, req)
+	if err != nil {
+		return err
+	}
+	res, err := s.send(c, auth.RoleVoter, commands.GiveConsent{
+		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
+		Purpose: req.Purpose, TextVersion: req.TextVersion, Language: req.Language, Channel: req.Channel,
+		At: s.deps.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	var ans commands.GiveConsentAnswer
+	if err := res.Decode(&ans); err != nil {
+		return err
+	}
+	return cabRedirect(c, pathCabinet+"/apply", url.Values{fieldConsent: {fmt.Sprint(ans.Consent)}})
+}
+
+func (s *Server) cabWithdrawConsent(c echo.Context) error {
+	cabKeyed(c)
+	id, err := uuid.Parse(c.FormValue(fieldConsent))
+	if err != nil {
+		return ErrNotFound
+	}
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String(), nil)
+	if err != nil {
+		return err
+	}
+	if _, err := s.send(c, auth.RoleVoter, commands.WithdrawConsent{
+		Envelope: envelope, Consent: id, VoterRef: commands.VoterRef{Voter: stream}, At: s.deps.Now(),
+	}); err != nil {
+		return err
+	}
+	return cabRedirect(c, pathCabinet+"/consent", url.Values{"withdrawn": {"1"}})
+}
+
+// cabKind is one application kind as the pages offer it.
+type cabKind struct{ Kind, Label, Hint string }
+
+func cabKinds(l i18n.Lang) []cabKind {
+	out := make([]cabKind, 0, len(application.Kinds))
+	for _, k := range application.Kinds {
+		out = append(out, cabKind{Kind: string(k), Label: webui.T(l, "cab.kind."+string(k)), Hint: webui.T(l, "cab.kind."+string(k)+".hint")})
+	}
+	return out
+}
+
+type cabKindsPage struct {
+	Kinds      []cabKind
+	Filing     cabFiling
+	Consent    string
+	HasConsent bool
+}
+
+func (s *Server) cabKinds(c echo.Context) error {
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	ctx, l := c.Request().Context(), cabLang(c)
+	v := cabKindsPage{Kinds: cabKinds(l)}
+	if v.Filing, err = s.cabFiling(ctx, l); err != nil {
+		return err
+	}
+	k, ok, err := s.cabConsentInForce(ctx, stream, c.QueryParam(fieldConsent))
+	if err != nil {
+		return err
+	}
+	v.HasConsent = ok
+	if ok {
+		v.Consent = k.Consent.String()
+	}
+	return s.cabRender(c, http.StatusOK, "kinds", "apply", webui.T(l, "cab.apply.title"), v, nil)
+}
+
+// cabApplyPage is the form of one kind.
+type cabApplyPage struct {
+	Kind       cabKind
+	Fields     map[string]bool
+	Filing     cabFiling
+	Consent    string
+	HasConsent bool
+}
+
+// cabFormFields are the form's fields of each kind (the claim's fields
+// the kind allows: application's fit table).
+var cabFormFields = map[application.Kind][]string{
+	application.KindCorrectPersonalData:    {"name", "birth_date", "passport", "address", "precinct", "text"},
+	application.KindAbsentFromList:         {"name", "birth_date", "passport", "address", "precinct", "text"},
+	application.KindChangeOfPrecinct:       {"precinct", "address", "text"},
+	application.KindExcludeOtherEntry:      {"other_entry", "text"},
+	application.KindComplaintAboutOperator: {"respondent", "operator", "text"},
+}
+
+func (s *Server) cabApplyKind(c echo.Context) (application.Kind, error) {
+	k, err := application.ParseKind(c.Param("kind"))
+	if err != nil {
+		return "", ErrNotFound
+	}
+	return k, nil
+}
+
+func (s *Server) cabApplyView(c echo.Context, kind application.Kind, stream string) (cabApplyPage, error) {
+	ctx, l := c.Request().Context(), cabLang(c)
+	v := cabApplyPage{Fields: map[string]bool{}}
+	for _, k := range cabKinds(l) {
+		if k.Kind == string(kind) {
+			v.Kind = k
+		}
+	}
+	for _, f := range cabFormFields[kind] {
+		v.Fields[f] = true
+	}
+	var err error
+	if v.Filing, err = s.cabFiling(ctx, l); err != nil {
+		return v, err
+	}
+	hint := c.QueryParam(fieldConsent)
+	if c.Request().Method == http.MethodPost {
+		hint = c.FormValue(fieldConsent)
+	}
+	k, ok, err := s.cabConsentInForce(ctx, stream, hint)
+	if err != nil {
+		return v, err
+	}
+	v.HasConsent = ok
+	if ok {
+		v.Consent = k.Consent.String()
+	}
+	return v, nil
+}
+
+func (s *Server) cabApplyForm(c echo.Context) error {
+	kind, err := s.cabApplyKind(c)
+	if err != nil {
+		return err
+	}
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.cabApplyView(c, kind, stream)
+	if err != nil {
+		return err
+	}
+	return s.cabRender(c, http.StatusOK, "apply", "apply", v.Kind.Label, v, &cabData{Form: url.Values{}})
+}
+
+// cabClaimField maps a claim field (the API's "claim.x" and the domain's
+// field parameter) to the form's field to mark.
+var cabClaimField = map[string]string{
+	"name": "surname", "birth_date": "birth_date", "passport": "passport", "address": "region",
+	"precinct": "precinct", "other_entry": "other_entry", "respondent": "respondent", "operator": "operator", "text": "text",
+	"reason": "reason",
+}
+
+func (s *Server) cabApply(c echo.Context) error {
+	kind, err := s.cabApplyKind(c)
+	if err != nil {
+		return err
+	}
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	ctx, l := c.Request().Context(), cabLang(c)
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	kept := url.Values{}
+	for _, f := range []string{"surname", "given_name", "patronymic", "birth_date", "passport", "region", "district",
+		"settlement", "street", "building", "precinct", "other_entry", "respondent", "operator", "text"} {
+		kept.Set(f, strings.TrimSpace(form.Get(f)))
+	}
+	v, err := s.cabApplyView(c, kind, stream)
+	if err != nil {
+		return err
+	}
+	d := &cabData{Form: kept}
+	again := func() error {
+		return s.cabRender(c, http.StatusUnprocessableEntity, "apply", "apply", v.Kind.Label, v, d)
+	}
+	if !v.HasConsent {
+		d.Summary = append(d.Summary, webui.T(l, "cab.consent.needed"))
+		return again()
+	}
+	// The form's own checks: numbers are numbers; the rest is the API's
+	// claim check and the command's.
+	claim := commands.ClaimInput{Passport: kept.Get("passport"), BirthDate: kept.Get("birth_date"),
+		OtherEntry: kept.Get("other_entry"), Respondent: kept.Get("respondent"), Operator: kept.Get("operator"), Text: kept.Get("text")}
+	if n := (commands.NameInput{Surname: kept.Get("surname"), GivenName: kept.Get("given_name"), Patronymic: kept.Get("patronymic")}); n != (commands.NameInput{}) {
+		claim.Name = &n
+	}
+	if a := (commands.AddressInput{Region: kept.Get("region"), District: kept.Get("district"), Settlement: kept.Get("settlement"),
+		Street: kept.Get("street"), Building: kept.Get("building")}); a != (commands.AddressInput{}) {
+		claim.Address = &a
+	}
+	if p := kept.Get("precinct"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n <= 0 {
+			d.Errors = append(d.Errors, cabFieldError{"precinct", webui.T(l, "cab.err.number")})
+		}
+		claim.Precinct = n
+	}
+	if len(d.Errors) > 0 {
+		return again()
+	}
+	req := applicationRequest{Kind: string(kind), Claim: claim}
+	req.Consent, _ = uuid.Parse(v.Consent)
+	cabKeyed(c)
+	if err := s.checkClaim(ctx, claim, principal(c).PIN); err != nil {
+		if s.cabFormErrors(err, l, d) {
+			return again()
+		}
+		return err
+	}
+	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameSubmitApplication, req)
+	if err != nil {
+		return err
+	}
+	if sc, err := projections.ReadSelfCheck(ctx, s.deps.DB, stream); err == nil {
+		req.Commission = sc.TEC
+	} else if !errors.Is(err, projections.ErrNoSelfCheck) {
+		return err
+	}
+	if id, ok, err := projections.UpcomingElection(ctx, s.deps.DB, calendar.DayOf(s.deps.Now())); err != nil {
+		return err
+	} else if ok {
+		req.Election = id
+	}
+	res, err := s.send(c, auth.RoleVoter, commands.SubmitApplication{
+		Envelope: envelope, VoterRef: commands.VoterRef{PIN: principal(c).PIN, Voter: stream},
+		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
+		At: s.deps.Now(),
+	})
+	if err != nil {
+		if s.cabFormErrors(err, l, d) {
+			return again()
+		}
+		return err
+	}
+	var ans commands.SubmitApplicationAnswer
+	if err := res.Decode(&ans); err != nil {
+		return err
+	}
+	return cabRedirect(c, pathCabinet+"/applications/"+ans.Application.String(), url.Values{"filed": {"1"}})
+}
+
+// cabFormErrors puts a refusal of the filing on the form: a field's
+// beside it, the rest in the summary. False for errors that are no
+// refusal of the voter's input (outages, bugs): those go to the error
+// page.
+func (s *Server) cabFormErrors(err error, l i18n.Lang, d *cabData) bool {
+	def, ok := s.problems.Resolve(err)
+	if !ok || def.Status >= http.StatusInternalServerError || def.Status == http.StatusForbidden || def.Status == http.StatusUnauthorized {
+		return false
+	}
+	p := s.problems.Problem(err, def, l)
+	if fields, ok := p.Extensions["errors"].([]problem.FieldProblem); ok && len(fields) > 0 {
+		for _, f := range fields {
+			name := cabClaimField[strings.TrimPrefix(f.Field, "claim.")]
+			if name == "" {
+				d.Summary = append(d.Summary, f.Message)
+				continue
+			}
+			d.Errors = append(d.Errors, cabFieldError{name, f.Message})
+		}
+		return true
+	}
+	msg := p.Detail
+	if msg == "" {
+		msg = p.Title
+	}
+	if field := cabClaimField[failure.ParamsOf(err)["field"]]; field != "" {
+		d.Errors = append(d.Errors, cabFieldError{field, msg})
+		return true
+	}
+	if next := cabNextStep(def.Code, l); next != webui.T(l, "cab.next.generic") {
+		msg += " " + next
+	}
+	d.Summary = append(d.Summary, msg)
+	return true
+}
+
+// cabAppView is an application as the Cabinet's pages show it.
+type cabAppView struct {
+	ID, Receipt, Kind, Commission, Status, StatusKey string
+	SubmittedAt, Due, DecidedAt                      string
+	Overdue, Open, Filed                             bool
+	Outcome, Reason                                  string
+}
+
+func cabApp(v ApplicationView, l i18n.Lang) cabAppView {
+	out := cabAppView{ID: v.Application.String(), Receipt: v.Receipt, Kind: webui.T(l, "cab.kind."+v.Kind), Commission: v.Commission,
+		StatusKey: v.Status, Status: webui.T(l, "cab.status."+v.Status), SubmittedAt: webui.FormatDate(l, v.SubmittedAt),
+		Due: webui.FormatCalendarDate(l, v.DecisionDue), Overdue: v.Overdue, Open: isOpen(v.Status), Reason: v.Reason}
+	if v.Outcome != "" {
+		out.Outcome = webui.T(l, "cab.outcome."+v.Outcome)
+	}
+	if v.DecidedAt != nil {
+		out.DecidedAt = webui.FormatDate(l, *v.DecidedAt)
+	}
+	return out
+}
+
+func (s *Server) cabApplications(c echo.Context) error {
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	l := cabLang(c)
+	list, err := projections.ListVoterApplications(c.Request().Context(), s.deps.DB, stream)
+	if err != nil {
+		return err
+	}
+	views := make([]cabAppView, 0, len(list))
+	for _, a := range applicationViews(list, s.deps.Now()) {
+		views = append(views, cabApp(a, l))
+	}
+	return s.cabRender(c, http.StatusOK, "applications", "applications", webui.T(l, "cab.apps.title"), views, nil)
+}
+
+// cabMyApplication loads one of the voter's applications from its own
+// stream (so the receipt shows at once after filing); another voter's is
+// "not found", as in the API.
+func (s *Server) cabMyApplication(c echo.Context) (ApplicationView, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return ApplicationView{}, err
+	}
+	stream, err := s.myStream(c)
+	if err != nil {
+		return ApplicationView{}, err
+	}
+	a, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
+		func() *application.Application { return application.New(id) })
+	if err != nil {
+		return ApplicationView{}, err
+	}
+	if a.Status() == application.StatusNone || a.Voter() != stream {
+		return ApplicationView{}, ErrNotFound
+	}
+	return applicationFromAggregate(a, s.deps.Now()), nil
+}
+
+func (s *Server) cabReceipt(c echo.Context) error {
+	a, err := s.cabMyApplication(c)
+	if err != nil {
+		return err
+	}
+	l := cabLang(c)
+	v := cabApp(a, l)
+	v.Filed = c.QueryParam("filed") != ""
+	title := webui.T(l, "cab.receipt.title")
+	if !v.Filed {
+		title = v.Kind + " " + v.Receipt
+	}
+	return s.cabRender(c, http.StatusOK, "receipt", "applications", title, v, nil)
+}
+
+func (s *Server) cabWithdrawForm(c echo.Context) error {
+	a, err := s.cabMyApplication(c)
+	if err != nil {
+		return err
+	}
+	l := cabLang(c)
+	if !isOpen(a.Status) {
+		return application.ErrAlreadyDecided
+	}
+	v := cabApp(a, l)
+	return s.cabRender(c, http.StatusOK, "withdraw", "applications", webui.Tf(l, "cab.wd.title", "receipt", v.Receipt), v, &cabData{Form: url.Values{}})
+}
+
+func (s *Server) cabWithdraw(c echo.Context) error {
+	a, err := s.cabMyApplication(c)
+	if err != nil {
+		return err
+	}
+	cabKeyed(c)
+	req := withdrawRequest{Reason: strings.TrimSpace(c.FormValue("reason"))}
+	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+a.Application.String(), req)
+	if err != nil {
+		return err
+	}
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.send(c, auth.RoleVoter, commands.WithdrawApplication{
+		Envelope: envelope, Application: a.Application, VoterRef: commands.VoterRef{Voter: stream},
+		Reason: req.Reason, At: s.deps.Now(),
+	}); err != nil {
+		var d cabData
+		if errors.Is(err, application.ErrAlreadyDecided) || errors.Is(err, application.ErrWithdrawn) || !s.cabFormErrors(err, cabLang(c), &d) {
+			return err
+		}
+		l := cabLang(c)
+		d.Form = url.Values{"reason": {req.Reason}}
+		v := cabApp(a, l)
+		return s.cabRender(c, http.StatusUnprocessableEntity, "withdraw", "applications", webui.Tf(l, "cab.wd.title", "receipt", v.Receipt), v, &d)
+	}
+	return cabRedirect(c, pathCabinet+"/applications/"+a.Application.String(), url.Values{"withdrawn": {"1"}})
+}
+
+// cabTimelineItem is one line of "My history" (VC §18).
+type cabTimelineItem struct {
+	At, What, Receipt, Application, Reason, Outcome, Detail string
+}
+
+func (s *Server) cabTimeline(c echo.Context) error {
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	l := cabLang(c)
+	items, err := s.timeline(c.Request().Context(), stream)
+	if err != nil {
+		return err
+	}
+	localizeTimeline(items, l)
+	out := make([]cabTimelineItem, 0, len(items))
+	for i := len(items) - 1; i >= 0; i-- { // newest first
+		out = append(out, cabTimelineRow(items[i], l))
+	}
+	return s.cabRender(c, http.StatusOK, "timeline", "timeline", webui.T(l, "cab.tl.title"), out, nil)
+}
+
+func cabTimelineRow(it TimelineItem, l i18n.Lang) cabTimelineItem {
+	row := cabTimelineItem{At: webui.FormatDate(l, it.At), What: webui.T(l, "cab.tl."+it.Kind), Receipt: it.Receipt}
+	if it.Application != nil {
+		row.Application = it.Application.String()
+	}
+	str := func(k string) string { s, _ := it.Detail[k].(string); return s }
+	row.Reason = str("reason")
+	if o := str("outcome"); o != "" {
+		row.Outcome = webui.T(l, "cab.outcome."+o)
+	}
+	switch it.Kind {
+	case projections.HistoryApplicationSubmitted:
+		row.Detail = webui.T(l, "cab.kind."+str("kind"))
+	case projections.HistoryConsentGiven:
+		row.Detail = webui.T(l, "cab.consent.version") + ": " + str("text_version")
+	case projections.HistoryVoterNotified:
+		row.Detail = str("summary")
+	case projections.HistoryExecutionFailed:
+		row.Detail = str("message")
+	}
+	return row
+}
+
+// cabNotice is one notice of a decision (VC §18).
+type cabNotice struct {
+	Key string
+	cabTimelineItem
+	Unread bool
+}
+
+// cabNotices reads the voter's notices of decisions, newest first.
+func (s *Server) cabNoticeList(ctx context.Context, stream string, l i18n.Lang) ([]cabNotice, error) {
+	rows, err := s.deps.DB.Query(ctx, `SELECT commit_pos, prepare_pos, at, kind, application_id, coalesce(receipt, ''), detail
+		FROM `+projections.TableRequestHistory+` WHERE voter = $1 AND kind = $2 ORDER BY commit_pos DESC, prepare_pos DESC`,
+		stream, projections.HistoryVoterNotified)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []cabNotice
+	for rows.Next() {
+		var (
+			commit, prepare int64
+			it              TimelineItem
+		)
+		if err := rows.Scan(&commit, &prepare, &it.At, &it.Kind, &it.Application, &it.Receipt, &it.Detail); err != nil {
+			return nil, err
+		}
+		out = append(out, cabNotice{Key: fmt.Sprintf("%d/%d", commit, prepare), cabTimelineItem: cabTimelineRow(it, l)})
+	}
+	return out, rows.Err()
+}
+
+// cabUnread counts the voter's notices not yet seen (for the menu).
+func (s *Server) cabUnread(ctx context.Context, stream string) (int, error) {
+	list, err := s.cabNoticeList(ctx, stream, i18n.Kyrgyz)
+	if err != nil || len(list) == 0 {
+		return 0, err
+	}
+	keys := make([]string, len(list))
+	for i, n := range list {
+		keys[i] = n.Key
+	}
+	seen, err := s.deps.Browser.Sessions.SeenNotices(ctx, stream, keys)
+	if err != nil {
+		return 0, err
+	}
+	return len(keys) - len(seen), nil
+}
+
+// cabNotices shows the notices, the unseen marked "new", and records
+// them as seen: the mark shows once, on the visit that first shows them.
+func (s *Server) cabNotices(c echo.Context) error {
+	stream, err := s.myStream(c)
+	if err != nil {
+		return err
+	}
+	ctx, l := c.Request().Context(), cabLang(c)
+	list, err := s.cabNoticeList(ctx, stream, l)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, len(list))
+	for i, n := range list {
+		keys[i] = n.Key
+	}
+	seen, err := s.deps.Browser.Sessions.SeenNotices(ctx, stream, keys)
+	if err != nil {
+		return err
+	}
+	var unseen []string
+	for i := range list {
+		list[i].Unread = !seen[list[i].Key]
+		if list[i].Unread {
+			unseen = append(unseen, list[i].Key)
+		}
+	}
+	if err := s.deps.Browser.Sessions.MarkNoticesSeen(ctx, stream, unseen, s.deps.Now()); err != nil {
+		return err
+	}
+	return s.cabRender(c, http.StatusOK, "notices", "notices", webui.T(l, "cab.notices.title"), list, nil)
+}
