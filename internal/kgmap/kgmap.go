@@ -49,10 +49,12 @@ var vertices = map[string]Point{
 	"cy1": {76.15, 42.66}, "cyk": {76.28, 42.93}, "ck1": {75.8, 43.02}, "ck2": {75.5, 42.9},
 	"ck3": {75.2, 42.88}, "ck4": {74.95, 43.05}, "ck5": {74.2, 43.22}, "ck6": {73.85, 43.12},
 	"ck7": {73.55, 42.98},
-	// Bishkek, its north side along the Chuy (drawn on the border).
-	"gb1": {74.46, 42.8}, "gb2": {74.54, 42.77}, "gb3": {74.64, 42.78}, "gb4": {74.72, 42.81},
-	"gb5": {74.74, 42.88}, "gb6": {74.72, 42.97}, "gb7": {74.6, 42.99}, "gb8": {74.47, 42.96},
-	"gb9": {74.43, 42.88},
+	// Bishkek, its north side drawn on the border (the Chuy river runs a
+	// few kilometres further north).
+	"gb1": {74.45, 42.82}, "gb2": {74.5, 42.79}, "gb3": {74.56, 42.78}, "gb4": {74.62, 42.785},
+	"gb5": {74.67, 42.8}, "gb6": {74.72, 42.815}, "gb7": {74.745, 42.86}, "gb8": {74.73, 42.9},
+	"gb9": {74.69, 42.935}, "gb10": {74.62, 42.945}, "gb11": {74.55, 42.94}, "gb12": {74.48, 42.925},
+	"gb13": {74.44, 42.87},
 	// Issyk-Kul: the Kungey ridge on the Kazakh border, Khan Tengri, the
 	// Chinese border, the Terskey ridge on the south.
 	"yk1": {76.9, 43.0}, "yk2": {77.6, 43.03}, "yk3": {78.3, 42.96}, "yk4": {79.0, 42.8},
@@ -74,9 +76,9 @@ var rings = map[string][]string{
 	"KG-J": {"ojw", "oj4", "oj3", "oj2", "oj1", "onj", "jn1", "jn2", "jn3", "jn4", "jnc", "jct", "jt1", "jt2", "jtw",
 		"ju1", "ju2", "ju3", "ju4", "ju5", "ju6", "ju7"},
 	"KG-T": {"jtw", "jt2", "jt1", "jct", "tc1", "tcn", "tk1", "tk2", "tk3", "tk4", "tk5"},
-	"KG-C": {"jct", "jnc", "cn1", "cn2", "cn3", "cni", "cy1", "cyk", "ck1", "ck2", "ck3", "ck4", "gb6", "gb5", "gb4", "gb3",
-		"gb2", "gb1", "gb9", "gb8", "ck5", "ck6", "ck7", "tcn", "tc1"},
-	"KG-GB": {"gb1", "gb2", "gb3", "gb4", "gb5", "gb6", "gb7", "gb8", "gb9"},
+	"KG-C": {"jct", "jnc", "cn1", "cn2", "cn3", "cni", "cy1", "cyk", "ck1", "ck2", "ck3", "ck4", "gb9", "gb8", "gb7", "gb6",
+		"gb5", "gb4", "gb3", "gb2", "gb1", "gb13", "gb12", "ck5", "ck6", "ck7", "tcn", "tc1"},
+	"KG-GB": {"gb1", "gb2", "gb3", "gb4", "gb5", "gb6", "gb7", "gb8", "gb9", "gb10", "gb11", "gb12", "gb13"},
 	"KG-Y": {"cni", "cy1", "cyk", "yk1", "yk2", "yk3", "yk4", "yk5", "yk6", "ye", "yc1", "yc2", "yc3", "nyc", "ny1", "ny2",
 		"ny3", "ny4"},
 	"KG-N": {"onj", "on1", "onc", "nc1", "nc2", "nc3", "nc4", "nc5", "nyc", "ny1", "ny2", "ny3", "ny4", "cni", "cn3", "cn2",
