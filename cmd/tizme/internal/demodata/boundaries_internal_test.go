@@ -103,13 +103,20 @@ func TestRegionCellsTile(t *testing.T) {
 				t.Errorf("%s: station %d outside its cell", r.code, i)
 			}
 		}
+		boxes := make([][4]float64, len(rings))
+		for i, ring := range rings {
+			boxes[i] = bounds(ring)
+		}
 		rng := rand.New(rand.NewPCG(3, uint64(ri)))
 		bad, samples := 0, 0
 		for samples < 1000 {
 			p := uniformIn(rng, outline)
 			samples++
 			in := 0
-			for _, ring := range rings {
+			for i, ring := range rings {
+				if b := boxes[i]; p[0] < b[0] || p[0] > b[2] || p[1] < b[1] || p[1] > b[3] {
+					continue
+				}
 				if inside(ring, p) {
 					in++
 				}
