@@ -117,6 +117,7 @@ func (h *handlers) precincts(c echo.Context) error {
 		}
 		seen := map[string]bool{}
 		var shapes []webui.Shape
+		var points []webui.Point
 		for _, x := range list {
 			data.Results = append(data.Results, rowOf(l, x))
 			key := x.District
@@ -132,6 +133,10 @@ func (h *handlers) precincts(c echo.Context) error {
 					shapes = append(shapes, webui.Shape{Polygons: polys,
 						Title: webui.T(l, "prec.number") + strconv.Itoa(x.Number) + " — " + x.Settlement,
 						Href:  fmt.Sprintf("/precincts/%d?lang=%s", x.Number, l)})
+					if c, ok := webui.Centroid(polys); ok {
+						points = append(points, webui.Point{Lon: c[0], Lat: c[1],
+							Title: webui.T(l, "prec.station") + ": " + webui.T(l, "prec.number") + strconv.Itoa(x.Number)})
+					}
 				}
 			}
 		}
@@ -140,7 +145,8 @@ func (h *handlers) precincts(c echo.Context) error {
 			data.Districts = nil
 		}
 		if len(shapes) > 0 {
-			data.Map = webui.Map{Title: webui.T(l, "prec.map") + ": " + data.RegionName, Desc: webui.T(l, "prec.map.desc"), Shapes: shapes}
+			data.Map = webui.Map{Title: webui.T(l, "prec.map") + ": " + data.RegionName, Desc: webui.T(l, "prec.map.desc"),
+				Shapes: shapes, Points: points, PointRadius: 2}
 			data.HasMap = true
 			p.Wide = true
 		}

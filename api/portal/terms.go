@@ -3,6 +3,7 @@ package portal
 import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/webui"
+	"github.com/cec-kg/tizme/internal/kgmap"
 )
 
 // terms are the official names of application kinds, statuses and removal
@@ -69,23 +70,19 @@ var bioPoints = []bioPoint{
 	{[3]string{"Кара-Балта", "Кара-Балта", "Kara-Balta"}, 73.85, 42.81},
 }
 
-// kyrgyzstan is a rough outline of the country, enough to place the
-// points; precinct maps use the precincts' own boundaries.
-var kyrgyzstan = webui.Ring{
-	{69.25, 39.55}, {70.6, 39.4}, {71.8, 39.35}, {73.6, 39.45}, {74.9, 40.5}, {76.6, 40.4}, {78.2, 41.0},
-	{80.25, 42.05}, {80.2, 42.6}, {79.2, 42.8}, {77.0, 42.95}, {75.7, 42.85}, {74.2, 43.27}, {73.4, 43.0},
-	{71.7, 42.75}, {71.0, 42.3}, {70.5, 41.5}, {71.3, 41.15}, {72.2, 41.0}, {73.0, 40.85}, {72.3, 40.6},
-	{71.0, 40.2}, {70.0, 39.9}, {69.25, 39.55},
-}
-
 type helpPage struct {
 	Map    webui.Map
 	Points []string
 }
 
 func bioMap(l i18n.Lang) helpPage {
-	m := webui.Map{Title: webui.T(l, "help.bio.map"), Desc: webui.T(l, "help.bio.text"),
-		Shapes: []webui.Shape{{Polygons: []webui.Polygon{{kyrgyzstan}}, Title: webui.T(l, "stats.republic")}}}
+	m := webui.Map{Title: webui.T(l, "help.bio.map"), Desc: webui.T(l, "help.bio.text")}
+	// The regions' rough outlines, enough to place the points; precinct
+	// maps use the precincts' own boundaries.
+	for _, code := range kgmap.Codes() {
+		r, _ := kgmap.Outline(code)
+		m.Shapes = append(m.Shapes, webui.Shape{Polygons: []webui.Polygon{{webui.Ring(r)}}, Title: webui.T(l, "stats.republic")})
+	}
 	idx := 0
 	switch l {
 	case i18n.Russian:

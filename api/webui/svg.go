@@ -179,6 +179,9 @@ type Map struct {
 	// Focus, when set, is the [west, south, east, north] extent to show;
 	// shapes wholly outside it are left out. Default: everything.
 	Focus *[4]float64
+	// PointRadius is the points' radius in the SVG's units (default 5);
+	// a map of many stations draws them smaller.
+	PointRadius float64
 }
 
 // Bounds is the [west, south, east, north] extent of polygons.
@@ -285,9 +288,13 @@ func (m Map) SVG() template.HTML {
 			fmt.Fprintf(&b, `<path class="%s" d="%s"><title>%s</title></path>`, class, d.String(), title)
 		}
 	}
+	radius := m.PointRadius
+	if radius == 0 {
+		radius = 5
+	}
 	for _, p := range m.Points {
-		fmt.Fprintf(&b, `<circle class="station" cx="%s" cy="%s" r="5"><title>%s</title></circle>`,
-			f1(x(p.Lon)), f1(y(p.Lat)), template.HTMLEscapeString(p.Title))
+		fmt.Fprintf(&b, `<circle class="station" cx="%s" cy="%s" r="%s"><title>%s</title></circle>`,
+			f1(x(p.Lon)), f1(y(p.Lat)), f1(radius), template.HTMLEscapeString(p.Title))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) //nolint:gosec // every text above is escaped

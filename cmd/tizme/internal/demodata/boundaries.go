@@ -2,138 +2,353 @@ package demodata
 
 import (
 	"encoding/json"
-	"hash/fnv"
 	"math"
+	"math/rand/v2"
+	"slices"
 
 	"github.com/cec-kg/tizme/domain/precinct"
+	"github.com/cec-kg/tizme/internal/kgmap"
 )
 
 // Plausible precinct boundaries for the demo, so that the portal's maps
-// show something real: each region is a box around its true place, split
-// into its TECs, and each TEC's box into one cell per precinct, with wavy
-// shared edges so that cells tile without gaps or overlaps. Real
-// boundaries come from the CEC (VP 4.11).
+// show something real: each region's rough outline (internal/kgmap) is
+// split among its TECs, and each TEC's part among its precincts, by a
+// Voronoi diagram around seeded pseudo-random polling-station points,
+// clipped to the outline. The points crowd around the towns, so town
+// precincts are small and mountain ones large. Real boundaries come from
+// the CEC (VP 4.11).
+//
+// The cells are computed in a plane where a degree of longitude is
+// shortened by the cosine of the country's middle latitude, so that they
+// look round on the map. A Voronoi cell is the intersection of
+// half-planes, and clipping a polygon (convex or not) by a half-plane is
+// exact (Sutherland–Hodgman), so the cells of a region tile it: without
+// gaps or overlaps, up to the rounding of the coordinates to 1e-5 degrees
+// (about a metre).
 
-// regionBoxes are rough [west, south, east, north] extents in degrees.
-var regionBoxes = map[string][4]float64{
-	"KG-B":  {69.4, 39.6, 71.9, 40.25},
-	"KG-C":  {73.0, 42.3, 76.0, 42.78},
-	"KG-J":  {70.9, 40.85, 73.7, 41.95},
-	"KG-N":  {73.75, 40.4, 77.9, 42.0},
-	"KG-O":  {72.1, 39.45, 74.6, 40.45},
-	"KG-T":  {70.9, 42.05, 73.2, 42.75},
-	"KG-Y":  {76.1, 41.9, 80.1, 43.15},
-	"KG-GB": {74.47, 42.80, 74.71, 42.92},
-	"KG-GO": {72.74, 40.49, 72.86, 40.57},
+// lonScale shortens longitudes: the cosine of 41.5° N.
+var lonScale = math.Cos(41.5 * math.Pi / 180)
+
+// xy is a point in the plane of the computation: [lon·lonScale, lat].
+type xy [2]float64
+
+func toPlane(p kgmap.Point) xy { return xy{p[0] * lonScale, p[1]} }
+func toLonLat(p xy) []float64 {
+	return []float64{math.Round(p[0]/lonScale*1e5) / 1e5, math.Round(p[1]*1e5) / 1e5}
 }
 
-// box is [west, south, east, north].
-type box [4]float64
+// polyArea is the signed area of an open ring.
+func polyArea(r []xy) float64 {
+	var a float64
+	for i := range r {
+		j := (i + 1) % len(r)
+		a += r[i][0]*r[j][1] - r[j][0]*r[i][1]
+	}
+	return a / 2
+}
 
-// grid splits b into n cells: rows of equal height, each row split into
-// equal widths, the last row holding what remains.
-func grid(b box, n int) (rows int, perRow func(r int) int) {
-	w := (b[2] - b[0]) * math.Cos((b[1]+b[3])/2*math.Pi/180)
-	h := b[3] - b[1]
-	cols := max(1, int(math.Round(math.Sqrt(float64(n)*w/h))))
-	cols = min(cols, n)
-	rows = (n + cols - 1) / cols
-	return rows, func(r int) int {
-		if r == rows-1 {
-			return n - cols*(rows-1)
+// polyCentroid is the area centre of an open ring.
+func polyCentroid(r []xy) xy {
+	var cx, cy, a float64
+	for i := range r {
+		j := (i + 1) % len(r)
+		c := r[i][0]*r[j][1] - r[j][0]*r[i][1]
+		a += c
+		cx += (r[i][0] + r[j][0]) * c
+		cy += (r[i][1] + r[j][1]) * c
+	}
+	if a == 0 {
+		return r[0]
+	}
+	return xy{cx / (3 * a), cy / (3 * a)}
+}
+
+// inside tells whether p lies in the open ring r (even–odd rule).
+func inside(r []xy, p xy) bool {
+	in := false
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		a, b := r[i], r[j]
+		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
+			in = !in
 		}
-		return cols
+	}
+	return in
+}
+
+// clip keeps the part of the open ring r where n·p ≤ c (Sutherland–Hodgman
+// against one half-plane).
+func clip(r []xy, n xy, c float64) []xy {
+	if len(r) == 0 {
+		return nil
+	}
+	side := func(p xy) float64 { return n[0]*p[0] + n[1]*p[1] - c }
+	out := make([]xy, 0, len(r)+2)
+	prev := r[len(r)-1]
+	sp := side(prev)
+	for _, cur := range r {
+		sc := side(cur)
+		if (sc <= 0) != (sp <= 0) {
+			t := sp / (sp - sc)
+			out = append(out, xy{prev[0] + t*(cur[0]-prev[0]), prev[1] + t*(cur[1]-prev[1])})
+		}
+		if sc <= 0 {
+			out = append(out, cur)
+		}
+		prev, sp = cur, sc
+	}
+	return out
+}
+
+// cells splits the open ring outline among sites by their power diagram
+// (weights 0: the Voronoi diagram): cell i holds the points x with
+// |x−sᵢ|² − wᵢ ≤ |x−sⱼ|² − wⱼ for every j. A site inside the outline whose
+// weight is below the squared distance to every other site keeps a cell
+// around itself.
+func cells(outline []xy, sites []xy, weights []float64) [][]xy {
+	out := make([][]xy, len(sites))
+	order := make([]int, len(sites))
+	maxW := 0.0
+	for _, w := range weights {
+		maxW = math.Max(maxW, math.Abs(w))
+	}
+	for i, s := range sites {
+		// The nearest sites first: once the cell lies within R of its site,
+		// a site farther than 2R (and the weights' reach) cannot cut it.
+		for k := range order {
+			order[k] = k
+		}
+		d2 := func(k int) float64 { return dist2(s, sites[k]) }
+		slices.SortFunc(order, func(a, b int) int {
+			if da, db := d2(a), d2(b); da != db {
+				if da < db {
+					return -1
+				}
+				return 1
+			}
+			return a - b
+		})
+		cell := outline
+		for _, j := range order {
+			if j == i {
+				continue
+			}
+			if len(cell) == 0 {
+				break
+			}
+			if maxW == 0 {
+				r2 := 0.0
+				for _, p := range cell {
+					r2 = math.Max(r2, dist2(s, p))
+				}
+				if d2(j) > 4*r2 {
+					break
+				}
+			}
+			t := sites[j]
+			var wi, wj float64
+			if weights != nil {
+				wi, wj = weights[i], weights[j]
+			}
+			n := xy{2 * (t[0] - s[0]), 2 * (t[1] - s[1])}
+			c := t[0]*t[0] + t[1]*t[1] - s[0]*s[0] - s[1]*s[1] - wj + wi
+			cell = clip(cell, n, c)
+		}
+		out[i] = cell
+	}
+	return out
+}
+
+func dist2(a, b xy) float64 {
+	dx, dy := a[0]-b[0], a[1]-b[1]
+	return dx*dx + dy*dy
+}
+
+// bounds is the [minX, minY, maxX, maxY] of r.
+func bounds(r []xy) [4]float64 {
+	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, p := range r {
+		b[0], b[1] = math.Min(b[0], p[0]), math.Min(b[1], p[1])
+		b[2], b[3] = math.Max(b[2], p[0]), math.Max(b[3], p[1])
+	}
+	return b
+}
+
+// uniformIn is a point drawn evenly from the ring r.
+func uniformIn(rng *rand.Rand, r []xy) xy {
+	b := bounds(r)
+	for {
+		p := xy{b[0] + rng.Float64()*(b[2]-b[0]), b[1] + rng.Float64()*(b[3]-b[1])}
+		if inside(r, p) {
+			return p
+		}
 	}
 }
 
-// cellBox is the straight box of cell k of n in b (TECs in a region).
-func cellBox(b box, k, n int) box {
-	rows, perRow := grid(b, n)
-	r, c := k/perRow(0), k%perRow(0)
-	cols := perRow(r)
-	h := (b[3] - b[1]) / float64(rows)
-	w := (b[2] - b[0]) / float64(cols)
-	// Row 0 is the northernmost.
-	return box{b[0] + float64(c)*w, b[3] - float64(r+1)*h, b[0] + float64(c+1)*w, b[3] - float64(r)*h}
+// cell is a precinct's territory and its polling station.
+type cell struct {
+	ring    []xy // open
+	station xy
 }
 
-// wave is a smooth deterministic offset in [-1, 1] along t in [0, 1].
-func wave(seed string, t float64) float64 {
-	h := fnv.New64a()
-	h.Write([]byte(seed))
-	s := h.Sum64()
-	p1, p2 := float64(s%1000)/1000*2*math.Pi, float64(s/1000%1000)/1000*2*math.Pi
-	return 0.6*math.Sin(2*math.Pi*t*1.5+p1) + 0.4*math.Sin(2*math.Pi*t*3.5+p2)
-}
-
-// precinctBoundary is the cell of precinct k of n in the TEC's box b, as
-// a canonical GeoJSON Polygon.
-func precinctBoundary(tec string, b box, k, n int) []byte {
-	rows, perRow := grid(b, n)
-	r, c := k/perRow(0), k%perRow(0)
-	cols := perRow(r)
-	h := (b[3] - b[1]) / float64(rows)
-	// edgeY is the latitude of the boundary between rows i-1 and i at
-	// longitude x (i = 0 is the north edge, rows the south one): a wave
-	// sampled at fixed longitudes and joined by straight lines, so the
-	// cells above and below share exactly the same line.
-	const samples = 24
-	edgeY := func(i int, x float64) float64 {
-		y := b[3] - float64(i)*h
-		if i == 0 || i == rows {
-			return y
-		}
-		t := (x - b[0]) / (b[2] - b[0]) * samples
-		k := math.Max(0, math.Min(math.Floor(t), samples-1))
-		f := t - k
-		seed := tec + "/row/" + itoa(i)
-		return y + 0.22*h*((1-f)*wave(seed, k/samples)+f*wave(seed, (k+1)/samples))
+// regionCells splits region r's outline among its TECs and each TEC's
+// part among counts[t] precincts (in the order of r.tecs), deterministic
+// for seed. It reports false for a region without an outline (abroad).
+func regionCells(seed uint64, r *regionDef, counts []int) ([][]cell, bool) {
+	ll, ok := kgmap.Outline(r.code)
+	if !ok {
+		return nil, false
 	}
-	// bends are the longitudes where a row's edges bend, from x0 to x1.
-	bends := func(x0, x1 float64) []float64 {
-		out := []float64{x0}
-		for k := 1; k < samples; k++ {
-			if x := b[0] + (b[2]-b[0])*float64(k)/samples; x > x0 && x < x1 {
-				out = append(out, x)
+	outline := make([]xy, 0, len(ll)-1)
+	for _, p := range ll[:len(ll)-1] {
+		outline = append(outline, toPlane(p))
+	}
+	h := uint64(0)
+	for _, c := range r.code {
+		h = h*131 + uint64(c)
+	}
+	rng := rand.New(rand.NewPCG(seed, 0xb0da+h))
+	// TEC seats: spread evenly (a few Lloyd steps); a town's TEC gets a
+	// smaller cell than a district's (a negative power weight).
+	n := len(r.tecs)
+	seats := make([]xy, n)
+	for i := range seats {
+		seats[i] = uniformIn(rng, outline)
+	}
+	for range 6 {
+		for i, c := range cells(outline, seats, nil) {
+			if len(c) >= 3 {
+				if m := polyCentroid(c); inside(outline, m) {
+					seats[i] = m
+				}
 			}
 		}
-		return append(out, x1)
 	}
-	w := (b[2] - b[0]) / float64(cols)
-	edgeX := func(j int, y float64) float64 {
-		x := b[0] + float64(j)*w
-		if j > 0 && j < cols {
-			x += 0.22 * w * wave(tec+"/col/"+itoa(r)+"/"+itoa(j), (y-b[1])/(b[3]-b[1]))
+	var weights []float64
+	if r.kind != "city" {
+		weights = make([]float64, n)
+		for i := range r.tecs {
+			if !r.tecs[i].city {
+				continue
+			}
+			near := math.Inf(1)
+			for j := range seats {
+				if j != i {
+					near = math.Min(near, dist2(seats[i], seats[j]))
+				}
+			}
+			weights[i] = -0.55 * near
 		}
-		return x
 	}
-	var ring [][]float64
-	top, bottom := r, r+1
-	// South edge west to east, east edge north, north edge east to west,
-	// west edge south: counter-clockwise, as RFC 7946 wants.
-	x0, x1 := edgeX(c, b[3]-float64(r)*h-h/2), edgeX(c+1, b[3]-float64(r)*h-h/2)
-	xs := bends(x0, x1)
-	for _, x := range xs {
-		ring = append(ring, []float64{x, edgeY(bottom, x)})
+	tecCells := cells(outline, seats, weights)
+	out := make([][]cell, n)
+	for ti, tc := range tecCells {
+		out[ti] = precinctCells(rng, tc, seats[ti], &r.tecs[ti], counts[ti])
 	}
-	for i := len(xs) - 1; i >= 0; i-- {
-		ring = append(ring, []float64{xs[i], edgeY(top, xs[i])})
+	return out, true
+}
+
+// precinctCells splits a TEC's part tc into n precincts around stations
+// crowded near the seat (a town) or near the district's settlements.
+func precinctCells(rng *rand.Rand, tc []xy, seat xy, t *tecDef, n int) []cell {
+	if n <= 0 {
+		return nil
+	}
+	if n == 1 {
+		return []cell{{ring: tc, station: seat}}
+	}
+	radius := math.Sqrt(math.Abs(polyArea(tc)) / math.Pi)
+	centres := []xy{seat}
+	for range len(t.settlements) - 1 {
+		centres = append(centres, uniformIn(rng, tc))
+	}
+	near, spread := 0.45, 0.14*radius
+	if t.city {
+		near, spread = 0.85, 0.3*radius
+	}
+	// Keep stations apart, so that no cell is a sliver.
+	minGap2 := math.Pow(0.25*radius/math.Sqrt(float64(n)), 2)
+	stations := []xy{seat}
+	for tries := 0; len(stations) < n; tries++ {
+		var p xy
+		if rng.Float64() < near {
+			c := centres[rng.IntN(len(centres))]
+			p = xy{c[0] + rng.NormFloat64()*spread, c[1] + rng.NormFloat64()*spread}
+			if !inside(tc, p) {
+				continue
+			}
+		} else {
+			p = uniformIn(rng, tc)
+		}
+		ok := true
+		if tries < 50*n {
+			for _, s := range stations {
+				if dist2(s, p) < minGap2 {
+					ok = false
+					break
+				}
+			}
+		}
+		if ok {
+			stations = append(stations, p)
+		}
+	}
+	// Number the precincts in bands from north to south, west to east
+	// within a band and back in the next, so neighbours have near numbers.
+	b := bounds(tc)
+	bands := max(1, int(math.Round(math.Sqrt(float64(n)*(b[3]-b[1])/math.Max(b[2]-b[0], 1e-9)))))
+	band := func(p xy) int {
+		return min(bands-1, int((b[3]-p[1])/math.Max(b[3]-b[1], 1e-12)*float64(bands)))
+	}
+	slices.SortStableFunc(stations, func(p, q xy) int {
+		bp, bq := band(p), band(q)
+		if bp != bq {
+			return bp - bq
+		}
+		x, y := p[0], q[0]
+		if bp%2 == 1 {
+			x, y = -x, -y
+		}
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	})
+	out := make([]cell, n)
+	for i, c := range cells(tc, stations, nil) {
+		out[i] = cell{ring: c, station: stations[i]}
+	}
+	return out
+}
+
+// geoJSON is c's boundary as a canonical GeoJSON Polygon: rounded to
+// 1e-5 degrees, repeated positions dropped, closed, counter-clockwise.
+func (c cell) geoJSON() []byte {
+	ring := make([][]float64, 0, len(c.ring)+1)
+	for _, p := range c.ring {
+		q := toLonLat(p)
+		if k := len(ring); k > 0 && ring[k-1][0] == q[0] && ring[k-1][1] == q[1] {
+			continue
+		}
+		ring = append(ring, q)
+	}
+	for len(ring) > 1 && ring[0][0] == ring[len(ring)-1][0] && ring[0][1] == ring[len(ring)-1][1] {
+		ring = ring[:len(ring)-1]
+	}
+	var a float64
+	for i := range ring {
+		j := (i + 1) % len(ring)
+		a += ring[i][0]*ring[j][1] - ring[j][0]*ring[i][1]
+	}
+	if a < 0 {
+		slices.Reverse(ring)
 	}
 	ring = append(ring, ring[0])
-	for _, p := range ring {
-		p[0], p[1] = math.Round(p[0]*1e5)/1e5, math.Round(p[1]*1e5)/1e5
-	}
 	raw, err := json.Marshal(map[string]any{"type": "Polygon", "coordinates": [][][]float64{ring}})
 	must(err)
 	canon, err := precinct.ParseBoundary(raw)
 	must(err)
 	return canon
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }

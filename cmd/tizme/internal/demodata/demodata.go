@@ -189,6 +189,7 @@ func Generate(ctx context.Context, o Options, sink Sink) (Stats, error) {
 	g := &gen{
 		ctx:   ctx,
 		rng:   rand.New(rand.NewPCG(uint64(o.Seed), 0x7a17e5eed)),
+		seed:  uint64(o.Seed),
 		codec: domain.NewCodec(),
 		key:   o.Key,
 		today: calendar.DayOf(o.Now),
@@ -214,6 +215,7 @@ type precinctInfo struct {
 type gen struct {
 	ctx   context.Context
 	rng   *rand.Rand
+	seed  uint64 // the boundaries draw from their own source
 	codec *eventstore.Codec
 	key   []byte
 	today calendar.Date
@@ -400,16 +402,17 @@ func (g *gen) reference(voters int) {
 	})
 }
 
-// precincts makes the precincts: at least one per TEC, the rest by the
-// TECs' shares of voters; the abroad ones numbered from 6001.
-func (g *gen) precincts(voters int, at time.Time) {
-	nHome, nAbroad := Precincts(voters)
-	type tecSlot struct {
-		r      *regionDef
-		t      *tecDef
-		weight float64
-		n      int
-	}
+// tecSlot is a TEC and how many precincts it gets.
+type tecSlot struct {
+	r      *regionDef
+	t      *tecDef
+	weight float64
+	n      int
+}
+
+// tecSlots hands out nHome precincts at home and nAbroad abroad: at least
+// one per TEC, the rest by the TECs' shares of voters.
+func tecSlots(nHome, nAbroad int) []tecSlot {
 	homeWeight := 0
 	for _, r := range regions {
 		if r.kind != string(region.Abroad) {
@@ -448,6 +451,13 @@ func (g *gen) precincts(voters int, at time.Time) {
 		}
 		slots[best].n++
 	}
+	return slots
+}
+
+// precincts makes the precincts: at least one per TEC, the rest by the
+// TECs' shares of voters; the abroad ones numbered from 6001.
+func (g *gen) precincts(voters int, at time.Time) {
+	slots := tecSlots(Precincts(voters))
 	g.byRegion = map[string][]*precinctInfo{}
 	g.byNumber = map[int]*precinctInfo{}
 	home, abroad := firstPrecinct, firstAbroadPrecinct
@@ -489,27 +499,35 @@ func (g *gen) precincts(voters int, at time.Time) {
 	}
 	// Each precinct's boundary: its cell in its TEC's part of the region
 	// (boundaries.go); none abroad.
-	perTEC, seen := map[*tecDef]int{}, map[*tecDef]int{}
-	for _, p := range g.precs {
-		perTEC[p.tec]++
+	boundary := map[*precinctInfo][]byte{}
+	for ri := range regions {
+		r := &regions[ri]
+		counts := make([]int, len(r.tecs))
+		byTEC := make([][]*precinctInfo, len(r.tecs))
+		for _, p := range g.byRegion[r.code] {
+			for ti := range r.tecs {
+				if &r.tecs[ti] == p.tec {
+					counts[ti]++
+					byTEC[ti] = append(byTEC[ti], p)
+				}
+			}
+		}
+		cs, ok := regionCells(g.seed, r, counts)
+		if !ok {
+			continue
+		}
+		for ti := range byTEC {
+			for k, p := range byTEC[ti] {
+				boundary[p] = cs[ti][k].geoJSON()
+			}
+		}
 	}
 	for _, p := range g.precs {
 		pr, err := precinct.Establish(precinct.MustNumber(p.number), p.tecRef, mustRegion(p.region.code), p.addr.Value(), placeNames(p), at)
 		must(err)
 		events := pr.Pending()
-		if rb, ok := regionBoxes[p.region.code]; ok {
-			ti := 0
-			for i := range p.region.tecs {
-				if &p.region.tecs[i] == p.tec {
-					ti = i
-				}
-			}
-			k := seen[p.tec]
-			seen[p.tec]++
-			tb := cellBox(rb, ti, len(p.region.tecs))
-			events = append(events, precinct.PrecinctBoundarySet{
-				Number: p.number, Boundary: precinctBoundary(p.tecRef.String(), tb, k, perTEC[p.tec]), At: at,
-			})
+		if b, ok := boundary[p]; ok {
+			events = append(events, precinct.PrecinctBoundarySet{Number: p.number, Boundary: b, At: at})
 		}
 		g.add(pr.Stream(), events...)
 		// Every precinct has its PEC (УШК), under the precinct's TEC.
