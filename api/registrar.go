@@ -695,4 +695,3 @@ func (s *Server) auditRemovals(c echo.Context) error {
 	noStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"removal_requests": list, "count": len(list)})
 }
-
