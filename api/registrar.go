@@ -358,7 +358,12 @@ func (s *Server) lookupVoter(c echo.Context) error {
 		v.Add("pin", err)
 		return v.Err()
 	}
-	return s.showEntry(c, voter.StreamFor(s.deps.VoterKey, pin))
+	// The key makes a retried look-up one recorded read.
+	envelope, err := s.idempotency(c, auth.RoleStaff, "voter.lookup", req)
+	if err != nil {
+		return err
+	}
+	return s.showEntry(c, voter.StreamFor(s.deps.VoterKey, pin), envelope)
 }
 
 // staffVoter shows the :voter entry with its personal data (a recorded
@@ -368,17 +373,17 @@ func (s *Server) staffVoter(c echo.Context) error {
 	if voter.CheckStream(stream) != nil {
 		return ErrNotFound
 	}
-	return s.showEntry(c, stream)
+	return s.showEntry(c, stream, commands.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), stream)})
 }
 
-func (s *Server) showEntry(c echo.Context, stream string) error {
+func (s *Server) showEntry(c echo.Context, stream string, envelope commands.Envelope) error {
 	e, err := s.entryInArea(c, stream)
 	if err != nil {
 		return err
 	}
 	p := principal(c)
 	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
-		Envelope: commands.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), stream)},
+		Envelope: envelope,
 		Staff:    p.Subject, Commission: p.Commission, Voter: stream,
 		Purpose: string(access.PurposeEntryLookup), RequestID: requestIDOf(c), At: s.deps.Now(),
 	}); err != nil {
