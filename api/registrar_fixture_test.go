@@ -64,3 +64,36 @@ func (f *fixture) removalRequest(t *testing.T) (string, string) {
 	must(t, res.Decode(&ans))
 	return v, ans.Request.String()
 }
+
+// registrarPosts are the registrar's changes for TestIdempotencyKeyErrors.
+func registrarPosts(f *fixture) map[string]func(t *testing.T) call {
+	voters := "/api/v1/staff/voters/"
+	return map[string]func(t *testing.T) call{
+		"/api/v1/staff/voters": func(*testing.T) call {
+			return call{as: &staff0101, body: registrationBody(nextPIN(), p1001)}
+		},
+		"/api/v1/staff/voters/lookup": func(*testing.T) call {
+			return call{as: &staff0101, body: map[string]any{"pin": pinAigul}}
+		},
+		"/api/v1/staff/voters/:voter/correct": func(t *testing.T) call {
+			return call{as: &staff0101, path: voters + f.registrarVoter(t, false) + "/correct", body: map[string]any{"passport": "ID7000002"}}
+		},
+		"/api/v1/staff/voters/:voter/move": func(t *testing.T) call {
+			return call{as: &staff0101, path: voters + f.registrarVoter(t, false) + "/move", body: map[string]any{"to": p1002, "reason": "form3"}}
+		},
+		"/api/v1/staff/voters/:voter/restore": func(t *testing.T) call {
+			return call{as: &staff0101, path: voters + f.registrarVoter(t, true) + "/restore", body: map[string]any{"reason": "Ката"}}
+		},
+		"/api/v1/staff/voters/:voter/removal-requests": func(t *testing.T) call {
+			return call{as: &staff0101, path: voters + f.registrarVoter(t, false) + "/removal-requests", body: map[string]any{"reason": "death", "basis": "ЗАГС"}}
+		},
+		"/api/v1/staff/voters/:voter/removal-requests/:id/confirm": func(t *testing.T) call {
+			v, id := f.removalRequest(t)
+			return call{as: &staff0101, path: voters + v + "/removal-requests/" + id + "/confirm"}
+		},
+		"/api/v1/staff/voters/:voter/removal-requests/:id/cancel": func(t *testing.T) call {
+			v, id := f.removalRequest(t)
+			return call{as: &staff0101, path: voters + v + "/removal-requests/" + id + "/cancel", body: map[string]any{"reason": "Негизи жок"}}
+		},
+	}
+}

@@ -169,8 +169,11 @@ func TestRegistrarTwoPersonRemoval(t *testing.T) {
 			Request, Voter, Status string
 		} `json:"removal_requests"`
 	}
-	w.expect(t, call{method: "GET", path: "/api/v1/staff/removal-requests", as: &staff0101b}, http.StatusOK, "").json(t, &pending)
-	if len(pending.RemovalRequests) != 1 || pending.RemovalRequests[0].Request != id || pending.RemovalRequests[0].Voter != aigul {
+	waitUntil(t, "the request in the commission's list", func() bool { // the log shows it once older transactions end
+		w.expect(t, call{method: "GET", path: "/api/v1/staff/removal-requests", as: &staff0101b}, http.StatusOK, "").json(t, &pending)
+		return len(pending.RemovalRequests) == 1
+	})
+	if pending.RemovalRequests[0].Request != id || pending.RemovalRequests[0].Voter != aigul {
 		t.Fatalf("pending %+v", pending)
 	}
 	w.expect(t, call{method: "GET", path: "/api/v1/staff/removal-requests", as: &staff0102}, http.StatusOK, "").json(t, &pending)
@@ -224,10 +227,12 @@ func TestRegistrarTwoPersonRemoval(t *testing.T) {
 		} `json:"removal_requests"`
 		Count int `json:"count"`
 	}
-	w.expect(t, call{method: "GET", path: "/api/v1/audit/removals?commission=TEC-0101", as: &auditor}, http.StatusOK, "").json(t, &audit)
-	if audit.Count != 1 {
-		t.Fatalf("audit %+v", audit)
-	}
+	// The desk reads the log, which shows a transaction once every older
+	// one on the server has ended: wait for the confirmation.
+	waitUntil(t, "the confirmation on the auditor's desk", func() bool {
+		w.expect(t, call{method: "GET", path: "/api/v1/audit/removals?commission=TEC-0101", as: &auditor}, http.StatusOK, "").json(t, &audit)
+		return audit.Count == 1 && audit.RemovalRequests[0].Status == "confirmed"
+	})
 	if r := audit.RemovalRequests[0]; r.Request != id || r.Status != "confirmed" || r.RequestedBy != op1 || r.RequestedMethod != "cloud_signature" ||
 		r.ClosedBy != op2 || r.ClosedMethod != "eid" || r.Basis != "ЗАГС, акт № 77/2026" {
 		t.Errorf("audit record %+v", r)
