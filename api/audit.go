@@ -26,6 +26,7 @@ func (s *Server) auditRoutes(g routes) {
 	g.GET("/events", s.auditEvents)
 	g.GET("/verifications", s.auditVerifications)
 	g.GET("/access", s.auditAccess)
+	g.GET("/removals", s.auditRemovals) // registrar.go
 }
 
 // listStreamTimeout bounds the streaming of one as-of list (4.3 M rows

@@ -269,6 +269,52 @@ func matrixRows() []matrixRow {
 					body: map[string]any{"outcome": "rejected", "reason": "Паспорт дал келбейт"}}
 			}},
 
+		// The registrar (registrar.go): staff of the commission whose area
+		// holds the entry (TEC-0101's precincts 1001–1002); staff of
+		// TEC-0102 are 403 voter.forbidden_outside_area. Each cell acts on
+		// a voter of its own (registrarVoter).
+		{method: "POST", route: "/api/v1/staff/voters", want: [callerCount]int{401, 403, 403, 201, 403, 403, 403, 403, 201},
+			req: func(t *testing.T, f *fixture) call {
+				return call{method: "POST", path: "/api/v1/staff/voters", body: registrationBody(nextPIN(), p1001)}
+			}},
+		{method: "POST", route: "/api/v1/staff/voters/lookup", want: commissionOnly,
+			req: func(*testing.T, *fixture) call {
+				return call{method: "POST", path: "/api/v1/staff/voters/lookup", body: map[string]any{"pin": pinAigul}}
+			}},
+		{method: "GET", route: "/api/v1/staff/voters/:voter", want: commissionOnly,
+			req: func(t *testing.T, f *fixture) call {
+				return call{method: "GET", path: "/api/v1/staff/voters/" + f.registrarVoter(t, false)}
+			}},
+		{method: "POST", route: "/api/v1/staff/voters/:voter/correct", want: commissionOnly,
+			req: func(t *testing.T, f *fixture) call {
+				return call{method: "POST", path: "/api/v1/staff/voters/" + f.registrarVoter(t, false) + "/correct", body: map[string]any{"passport": "ID7000001"}}
+			}},
+		{method: "POST", route: "/api/v1/staff/voters/:voter/move", want: commissionOnly,
+			req: func(t *testing.T, f *fixture) call {
+				return call{method: "POST", path: "/api/v1/staff/voters/" + f.registrarVoter(t, false) + "/move", body: map[string]any{"to": p1002, "reason": "address_change"}}
+			}},
+		{method: "POST", route: "/api/v1/staff/voters/:voter/restore", want: commissionOnly,
+			req: func(t *testing.T, f *fixture) call {
+				return call{method: "POST", path: "/api/v1/staff/voters/" + f.registrarVoter(t, true) + "/restore", body: map[string]any{"reason": "Ката менен чыгарылган"}}
+			}},
+		{method: "POST", route: "/api/v1/staff/voters/:voter/removal-requests", want: [callerCount]int{401, 403, 403, 201, 403, 403, 403, 403, 201},
+			req: func(t *testing.T, f *fixture) call {
+				return call{method: "POST", path: "/api/v1/staff/voters/" + f.registrarVoter(t, false) + "/removal-requests",
+					body: map[string]any{"reason": "death", "basis": "ЗАГС, акт № 1/2026"}}
+			}},
+		{method: "POST", route: "/api/v1/staff/voters/:voter/removal-requests/:id/confirm", want: commissionOnly,
+			req: func(t *testing.T, f *fixture) call {
+				v, id := f.removalRequest(t)
+				return call{method: "POST", path: "/api/v1/staff/voters/" + v + "/removal-requests/" + id + "/confirm"}
+			}},
+		{method: "POST", route: "/api/v1/staff/voters/:voter/removal-requests/:id/cancel", want: commissionOnly,
+			req: func(t *testing.T, f *fixture) call {
+				v, id := f.removalRequest(t)
+				return call{method: "POST", path: "/api/v1/staff/voters/" + v + "/removal-requests/" + id + "/cancel", body: map[string]any{"reason": "Негизи жок"}}
+			}},
+		{method: "GET", route: "/api/v1/staff/removal-requests", req: getReq("/api/v1/staff/removal-requests"), want: staffOnly},
+		{method: "GET", route: "/api/v1/audit/removals", req: getReq("/api/v1/audit/removals"), want: auditOnly},
+
 		// Auditors read everything and change nothing.
 		{method: "GET", route: "/api/v1/audit/list", req: getReq("/api/v1/audit/list"), want: auditOnly},
 		{method: "GET", route: "/api/v1/audit/events", req: getReq("/api/v1/audit/events?limit=5"), want: auditOnly},

@@ -46,6 +46,7 @@ func newRegistry() *problem.Registry {
 	for _, d := range apiDefs() {
 		r.Define(d)
 	}
+	registrarProblems(r)
 	r.Map(auth.ErrNoToken, codeTokenMissing)
 	r.Map(auth.ErrExpiredToken, codeTokenExpired)
 	r.Map(auth.ErrBadClaims, codeTokenBadClaims)

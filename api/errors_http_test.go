@@ -332,6 +332,9 @@ func TestIdempotencyKeyErrors(t *testing.T) {
 			return call{as: &staff0101, path: "/api/v1/staff/applications/" + f.failedApplication(t) + "/resolve", body: map[string]any{"note": "Текшерилди."}}
 		},
 	}
+	for route, build := range registrarPosts(f) { // registrar_fixture_test.go
+		posts[route] = build
+	}
 	var routes []string
 	for _, r := range w.server.Echo().Routes() {
 		if r.Method == http.MethodPost && strings.HasPrefix(r.Path, "/api/") {

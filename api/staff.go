@@ -36,6 +36,7 @@ func (s *Server) staffRoutes(g routes) {
 	g.POST("/applications/:id/assign", s.assignApplication)
 	g.POST("/applications/:id/decide", s.decideApplication)
 	g.POST("/applications/:id/resolve", s.resolveExecution)
+	s.registrarRoutes(g) // registrar.go
 }
 
 // onStaff lets through only a principal whom the staff register (the

@@ -26,6 +26,10 @@ type CorrectVoterDetails struct {
 	// Application is the approved application, if any.
 	Application uuid.UUID `json:"application,omitzero"`
 	At          time.Time `json:"at"`
+	// ByVoter is the acting staff member's own voter stream (from the PIN
+	// they signed in with), empty for other senders: nobody acts on their
+	// own entry (voter.ErrOwnEntry).
+	ByVoter string `json:"by_voter,omitempty"`
 }
 
 // CommandName implements Command.
@@ -69,6 +73,9 @@ func (h *handlers) correctVoterDetails() Decider[CorrectVoterDetails, *voter.Ent
 		Decide: func(_ context.Context, e *voter.Entry, c CorrectVoterDetails) (any, error) {
 			r, err := h.correction(c)
 			if err != nil {
+				return nil, err
+			}
+			if err := e.CheckNotOwn(c.ByVoter); err != nil {
 				return nil, err
 			}
 			return nil, e.CorrectDetails(r, c.At)

@@ -97,6 +97,9 @@ func RegisterAll(b *Bus, d Deps) error {
 		Register(b, h.moveVoter()),
 		Register(b, h.removeVoter()),
 		Register(b, h.restoreVoter()),
+		Register(b, h.requestRemoval()), // staff: two-person removal
+		Register(b, h.confirmRemoval()),
+		Register(b, h.cancelRemoval()),
 		// Consents.
 		Register(b, h.giveConsent()),
 		Register(b, h.withdrawConsent()),

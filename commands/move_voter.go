@@ -34,6 +34,10 @@ type MoveVoter struct {
 	// counted per election.
 	Election string    `json:"election,omitempty"`
 	At       time.Time `json:"at"`
+	// ByVoter is the acting staff member's own voter stream (from the PIN
+	// they signed in with), empty for other senders: nobody acts on their
+	// own entry (voter.ErrOwnEntry).
+	ByVoter string `json:"by_voter,omitempty"`
 }
 
 // CommandName implements Command.
@@ -71,6 +75,9 @@ func (h *handlers) moveVoter() Decider[MoveVoter, *voter.Entry] {
 		Decide: func(ctx context.Context, e *voter.Entry, c MoveVoter) (any, error) {
 			m, err := c.move()
 			if err != nil {
+				return nil, err
+			}
+			if err := e.CheckNotOwn(c.ByVoter); err != nil {
 				return nil, err
 			}
 			if err := e.Move(m, c.At); err != nil {

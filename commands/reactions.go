@@ -27,7 +27,8 @@ import (
 //
 //	ApplicationDecided (approved)          -> CorrectVoterDetails (Correction), MoveVoter (Move),
 //	                                          RegisterVoter or RestoreVoter (Inclusion, VC §7),
-//	                                          RemoveVoter (Exclusion of the other entry)
+//	                                          RequestRemoval (Exclusion of the other entry:
+//	                                          a second staff member confirms it)
 //	                                          and, when one cannot be carried out,
 //	                                          RecordExecutionFailure
 //	VoterMovedPrecinct (for an election)   -> FlagRepeatMover
@@ -57,9 +58,13 @@ import (
 // with the PIN the filing recorded) or, for an entry removed earlier,
 // restores it (RestoreVoter, the decision's reason as the reason); an
 // entry already on the list is a failure (voter.already_registered) for
-// staff to look at. An exclusion removes the entry the applicant named
-// (RemoveVoter, reason "other", the decision's reason as the note and the
-// application's receipt as the basis).
+// staff to look at. An exclusion asks for the removal of the entry the
+// applicant named (RequestRemoval, reason "other", the decision's reason
+// as the note and the application's receipt as the basis, the deciding
+// staff member as the requester): the decision is one person's word, so
+// the entry leaves the list only when a second staff member of the
+// commission confirms (ConfirmRemoval). Until issue 14 the reaction
+// removed the entry at once (RemoveVoter); removals made that way stand.
 
 // ReactorActor is the Meta.Actor of the commands reactions send.
 const ReactorActor = "system:reactions"
@@ -244,13 +249,18 @@ func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]re
 			}
 		}
 		if stream, r, ok := a.Exclusion(); ok {
-			add(ReactionApprovedExclusion, RemoveVoter{
+			// The decision is one person's: it asks for the removal,
+			// and a second staff member of the commission confirms it
+			// (two-person removal, voter.RemovalRequested).
+			add(ReactionApprovedExclusion, RequestRemoval{
 				Envelope:    key(ReactionApprovedExclusion),
 				VoterRef:    VoterRef{Voter: stream},
 				Reason:      string(r.Reason),
 				Note:        r.Note,
 				Basis:       r.Basis,
 				Application: r.ApplicationID,
+				By:          e.By,
+				Commission:  a.Commission().String(),
 				At:          e.At,
 			})
 		}

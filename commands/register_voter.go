@@ -36,6 +36,10 @@ type RegisterVoter struct {
 	// Application is the approved inclusion application, if any.
 	Application uuid.UUID `json:"application,omitzero"`
 	At          time.Time `json:"at"`
+	// ByVoter is the acting staff member's own voter stream (from the PIN
+	// they signed in with), empty for other senders: nobody acts on their
+	// own entry (voter.ErrOwnEntry).
+	ByVoter string `json:"by_voter,omitempty"`
 }
 
 // CommandName implements Command.
@@ -92,6 +96,9 @@ func (h *handlers) registerVoter() Decider[RegisterVoter, *voter.Entry] {
 		Decide: func(ctx context.Context, e *voter.Entry, c RegisterVoter) (any, error) {
 			r, err := h.registration(c)
 			if err != nil {
+				return nil, err
+			}
+			if err := e.CheckNotOwn(c.ByVoter); err != nil {
 				return nil, err
 			}
 			if err := e.Register(r, c.At); err != nil {

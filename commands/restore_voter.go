@@ -21,6 +21,10 @@ type RestoreVoter struct {
 	Reason      string    `json:"reason"`
 	Application uuid.UUID `json:"application,omitzero"`
 	At          time.Time `json:"at"`
+	// ByVoter is the acting staff member's own voter stream (from the PIN
+	// they signed in with), empty for other senders: nobody acts on their
+	// own entry (voter.ErrOwnEntry).
+	ByVoter string `json:"by_voter,omitempty"`
 }
 
 // CommandName implements Command.
@@ -39,6 +43,9 @@ func (h *handlers) restoreVoter() Decider[RestoreVoter, *voter.Entry] {
 			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
 		},
 		Decide: func(_ context.Context, e *voter.Entry, c RestoreVoter) (any, error) {
+			if err := e.CheckNotOwn(c.ByVoter); err != nil {
+				return nil, err
+			}
 			return nil, e.Restore(c.Reason, c.Application, c.At)
 		},
 	}

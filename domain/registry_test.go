@@ -21,7 +21,7 @@ func TestNewCodecRegistersEverything(t *testing.T) {
 		"ApplicationExecutionFailed", "ApplicationExecutionResolved", "ApplicationSubmitted",
 		"ApplicationWithdrawn", "CommissionRegistered", "ConsentGiven", "ConsentWithdrawn", "ElectionCalendarChanged",
 		"ElectionScheduled", "PrecinctAddressChanged", "PrecinctBoundarySet", "PrecinctClosed", "PrecinctEstablished",
-		"RegionRegistered", "StaffMemberAssigned", "StaffMemberRevoked",
+		"RegionRegistered", "RemovalCancelled", "RemovalConfirmed", "RemovalRequested", "StaffMemberAssigned", "StaffMemberRevoked",
 		"VoterDataAccessed", "VoterDetailsCorrected", "VoterMovedPrecinct",
 		"VoterNotified", "VoterRegistered", "VoterRemoved", "VoterRestored",
 	}

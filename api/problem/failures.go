@@ -70,12 +70,14 @@ func (r *Registry) titleFor(status int) i18n.Text {
 func FailureStatus(code failure.Code) int {
 	_, last, _ := strings.Cut(string(code), ".")
 	switch {
-	case strings.HasPrefix(last, "not_found"), last == "not_registered", last == "not_established", last == "not_scheduled":
+	case strings.HasPrefix(last, "not_found"), last == "not_registered", last == "not_established", last == "not_scheduled",
+		last == "removal_request_not_found":
 		return http.StatusNotFound
 	case strings.HasPrefix(last, "forbidden"), last == "wrong_commission", last == "not_yours", last == "not_staff", last == "own_application":
 		return http.StatusForbidden
 	case strings.HasPrefix(last, "already_"), last == "withdrawn", last == "not_accepted", last == "removed",
-		last == "not_removed", last == "closed", last == "not_given", last == "withdrawn_before_given":
+		last == "not_removed", last == "closed", last == "not_given", last == "withdrawn_before_given",
+		last == "removal_request_expired":
 		return http.StatusConflict
 	}
 	return http.StatusUnprocessableEntity

@@ -38,6 +38,24 @@ var (
 	ErrBirthDateTooEarly = failure.New("voter.birth_date_too_early", "voter: birth date before 1900")
 	// ErrBadStream: a string that does not name a voter stream.
 	ErrBadStream = failure.New("voter.bad_stream", "voter: not a voter stream")
+	// ErrOwnEntry: a staff member acting on their own entry (nobody
+	// registers, corrects, moves, removes or restores themselves).
+	ErrOwnEntry = failure.New("voter.forbidden_own_entry", "voter: staff may not act on their own entry")
+	// ErrRemovalPending: a removal request already waits for its second
+	// person.
+	ErrRemovalPending = failure.New("voter.already_pending_removal", "voter: a removal request is already pending")
+	// ErrRemovalRequestNotFound: no waiting removal request has this ID.
+	ErrRemovalRequestNotFound = failure.New("voter.removal_request_not_found", "voter: no such pending removal request")
+	// ErrSameStaff: the requester of a removal cannot also confirm it.
+	ErrSameStaff = failure.New("voter.forbidden_same_staff", "voter: a removal needs a second staff member")
+	// ErrOtherCommission: a removal request of another commission.
+	ErrOtherCommission = failure.New("voter.forbidden_other_commission", "voter: the removal request belongs to another commission")
+	// ErrRemovalRequestExpired: the request waited longer than
+	// RemovalRequestTTL.
+	ErrRemovalRequestExpired = failure.New("voter.removal_request_expired", "voter: the removal request has expired")
+	// ErrOutsideArea: the precinct (of the entry or of a registration) is
+	// outside the acting commission's area. Param "precinct".
+	ErrOutsideArea = failure.New("voter.forbidden_outside_area", "voter: precinct outside the commission's area")
 )
 
 func missing(field string) error {
@@ -117,6 +135,41 @@ func Messages() failure.Catalogue {
 			Ky: "Туулган күн 1900-жылдын 1-январынан мурда болушу мүмкүн эмес.",
 			Ru: "Дата рождения не может быть раньше 1 января 1900 года.",
 			En: "The birth date cannot be before 1 January 1900.",
+		},
+		ErrOwnEntry.Code(): {
+			Ky: "Өзүңүздүн тизмедеги жазууңуз менен иш-аракет кыла албайсыз: аны комиссиянын башка кызматкери аткарат.",
+			Ru: "Нельзя действовать со своей собственной записью в списке: это сделает другой сотрудник комиссии.",
+			En: "You cannot act on your own entry in the list: another member of the commission's staff will.",
+		},
+		ErrRemovalPending.Code(): {
+			Ky: "Бул шайлоочуну тизмеден чыгаруу өтүнүчү экинчи кызматкердин ырастоосун күтүп турат.",
+			Ru: "Запрос на исключение этого избирателя уже ожидает подтверждения второго сотрудника.",
+			En: "A request to remove this voter is already waiting for a second staff member's confirmation.",
+		},
+		ErrRemovalRequestNotFound.Code(): {
+			Ky: "Мындай күтүүдөгү тизмеден чыгаруу өтүнүчү жок.",
+			Ru: "Такого ожидающего запроса на исключение нет.",
+			En: "There is no such pending removal request.",
+		},
+		ErrSameStaff.Code(): {
+			Ky: "Тизмеден чыгарууну сураган адам аны өзү ырастай албайт: комиссиянын экинчи кызматкери ырасташы керек.",
+			Ru: "Запросивший исключение не может сам его подтвердить: нужен второй сотрудник комиссии.",
+			En: "Whoever asked for a removal cannot confirm it: a second member of the commission's staff must.",
+		},
+		ErrOtherCommission.Code(): {
+			Ky: "Бул тизмеден чыгаруу өтүнүчү башка комиссияга таандык.",
+			Ru: "Этот запрос на исключение относится к другой комиссии.",
+			En: "This removal request belongs to another commission.",
+		},
+		ErrRemovalRequestExpired.Code(): {
+			Ky: "Тизмеден чыгаруу өтүнүчүнүн мөөнөтү бүттү: аны жокко чыгарып, негизин кайра текшерип, жаңысын бериңиз.",
+			Ru: "Срок запроса на исключение истёк: отмените его, заново проверьте основание и подайте новый.",
+			En: "The removal request has expired: cancel it, check its basis again and make a new one.",
+		},
+		ErrOutsideArea.Code(): {
+			Ky: "{precinct}-шайлоо участогу сиздин комиссияңыздын аймагына кирбейт.",
+			Ru: "Избирательный участок {precinct} не входит в территорию вашей комиссии.",
+			En: "Precinct {precinct} is outside your commission's area.",
 		},
 		ErrBadStream.Code(): {
 			Ky: "Шайлоочуга шилтеме туура эмес.",

@@ -19,6 +19,9 @@ const (
 	TypeVoterMovedPrecinct    = "VoterMovedPrecinct"
 	TypeVoterRemoved          = "VoterRemoved"
 	TypeVoterRestored         = "VoterRestored"
+	TypeRemovalRequested      = "RemovalRequested"
+	TypeRemovalConfirmed      = "RemovalConfirmed"
+	TypeRemovalCancelled      = "RemovalCancelled"
 )
 
 // Events hold plain JSON values, not domain value objects: the persisted
@@ -114,6 +117,47 @@ type VoterRestored struct {
 	At            time.Time `json:"at"`
 }
 
+// RemovalRequested records a staff member's request to take the entry
+// off the list; nothing leaves the list until a second staff member of
+// the same commission confirms it (RemovalConfirmed).
+type RemovalRequested struct {
+	// RequestID names the request for its confirmation or cancellation.
+	RequestID uuid.UUID `json:"request_id"`
+	// Reason, Note and Basis are VoterRemoved's, recorded on confirmation.
+	Reason        string    `json:"reason"`
+	Note          string    `json:"note,omitempty"`
+	Basis         string    `json:"basis"`
+	ApplicationID uuid.UUID `json:"application_id,omitzero"`
+	// Commission is the ref the requester acted for; only its staff
+	// confirm or cancel.
+	Commission string `json:"commission"`
+	// RequestedBy is the requester's subject (for a reaction carrying out
+	// an approved exclusion: the subject who decided the application).
+	RequestedBy string    `json:"requested_by"`
+	At          time.Time `json:"at"`
+	// ExpiresAt is when the request can no longer be confirmed (At +
+	// RemovalRequestTTL at the time of the request).
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// RemovalConfirmed records the second person's confirmation; VoterRemoved
+// follows in the same append.
+type RemovalConfirmed struct {
+	RequestID   uuid.UUID `json:"request_id"`
+	Commission  string    `json:"commission"`
+	ConfirmedBy string    `json:"confirmed_by"`
+	At          time.Time `json:"at"`
+}
+
+// RemovalCancelled records that a removal request was withdrawn, and why.
+type RemovalCancelled struct {
+	RequestID   uuid.UUID `json:"request_id"`
+	Commission  string    `json:"commission"`
+	CancelledBy string    `json:"cancelled_by"`
+	Reason      string    `json:"reason"`
+	At          time.Time `json:"at"`
+}
+
 // Register binds this package's events to their persisted names.
 func Register(c *eventstore.Codec) {
 	eventstore.Register[VoterRegistered](c, TypeVoterRegistered, 1)
@@ -121,4 +165,7 @@ func Register(c *eventstore.Codec) {
 	eventstore.Register[VoterMovedPrecinct](c, TypeVoterMovedPrecinct, 1)
 	eventstore.Register[VoterRemoved](c, TypeVoterRemoved, 1)
 	eventstore.Register[VoterRestored](c, TypeVoterRestored, 1)
+	eventstore.Register[RemovalRequested](c, TypeRemovalRequested, 1)
+	eventstore.Register[RemovalConfirmed](c, TypeRemovalConfirmed, 1)
+	eventstore.Register[RemovalCancelled](c, TypeRemovalCancelled, 1)
 }

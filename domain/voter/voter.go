@@ -168,6 +168,7 @@ type Entry struct {
 	since      time.Time // when the entry was registered
 	updated    time.Time // when the last event took effect
 	listedBy   uuid.UUID // the application that registered or last restored the entry
+	pending    *PendingRemoval
 }
 
 // New returns the entry of stream before any event: register it with
@@ -490,8 +491,11 @@ func (e *Entry) Apply(ev any) {
 			e.movesIn[ev.ElectionID]++
 		}
 		e.updated = ev.At
+	case RemovalRequested, RemovalConfirmed, RemovalCancelled:
+		e.applyRemovalRequest(ev)
 	case VoterRemoved:
 		e.removed = true
+		e.pending = nil // a removal by any path closes a waiting request
 		e.removal = Removal{
 			Reason:        RemovalReason(ev.Reason),
 			Note:          ev.Note,

@@ -1,0 +1,702 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/access"
+	"github.com/cec-kg/tizme/domain/application"
+	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/commission"
+	"github.com/cec-kg/tizme/domain/failure"
+	"github.com/cec-kg/tizme/domain/person"
+	"github.com/cec-kg/tizme/domain/precinct"
+	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/eventstore"
+)
+
+// The registrar's work at a commission (issue 14): staff register,
+// correct, move, ask to remove (a second staff member confirms), and
+// restore voters' entries of their commission's area, by hand or to carry
+// out an approved application (its decision is then the events'
+// causation). Every action is an event with the actor and their sign-in
+// method (send); nobody acts on their own entry (the commands'
+// by_voter: voter.forbidden_own_entry).
+//
+// The area of a commission (voter.forbidden_outside_area otherwise):
+//   - a TEC: the precincts whose TEC it is;
+//   - a PEC: its own precinct, PEC-<number>;
+//   - a DEC: the precincts of its region (the model holds no constituency
+//     boundaries; the demo has one DEC per region);
+//   - the CEC keeps no entries: none.
+//
+// An entry is acted on by the commission of its current precinct; a move
+// may go to any open precinct (the voter moved away), a registration only
+// to a precinct of the area.
+func (s *Server) registrarRoutes(g routes) {
+	g.POST("/voters", s.registerVoter)
+	g.POST("/voters/lookup", s.lookupVoter)
+	g.GET("/voters/:voter", s.staffVoter)
+	g.POST("/voters/:voter/correct", s.correctVoter)
+	g.POST("/voters/:voter/move", s.moveVoter)
+	g.POST("/voters/:voter/restore", s.restoreVoter)
+	g.POST("/voters/:voter/removal-requests", s.requestRemoval)
+	g.POST("/voters/:voter/removal-requests/:id/confirm", s.confirmRemoval)
+	g.POST("/voters/:voter/removal-requests/:id/cancel", s.cancelRemoval)
+	g.GET("/removal-requests", s.pendingRemovals)
+}
+
+// ErrNotApproved means an application given as the basis of a registrar's
+// action has no approval to carry out.
+var ErrNotApproved = errors.New("api: the application is not approved")
+
+const codeApplicationNotApproved problem.Code = "application_not_approved"
+
+// registrarProblems adds the registrar's problem types to r.
+func registrarProblems(r *problem.Registry) {
+	r.Define(problem.Def{Code: codeApplicationNotApproved, Status: http.StatusConflict,
+		Title: i18n.Text{Ky: "Аракет аткарылбайт", Ru: "Действие невозможно", En: "Conflict"},
+		Detail: i18n.Text{
+			Ky: "Бул арыз жактырылган эмес: аны аткарууга болбойт.",
+			Ru: "Это обращение не одобрено: исполнять нечего.",
+			En: "This application has not been approved: there is nothing to carry out.",
+		}})
+	r.Map(ErrNotApproved, codeApplicationNotApproved)
+}
+
+// StaffEntry is what a registrar's action answers: the entry's state
+// without personal data (those are read by a recorded look-up).
+type StaffEntry struct {
+	Voter          string               `json:"voter"`
+	OnList         bool                 `json:"on_list"`
+	Precinct       int                  `json:"precinct"`
+	PendingRemoval *PendingRemovalView  `json:"pending_removal,omitempty"`
+	Position       *eventstore.Position `json:"position,omitempty"`
+}
+
+// PendingRemovalView is a removal request waiting for its second person.
+type PendingRemovalView struct {
+	Request     uuid.UUID  `json:"request"`
+	Voter       string     `json:"voter"`
+	Reason      string     `json:"reason"`
+	Note        string     `json:"note,omitempty"`
+	Basis       string     `json:"basis"`
+	Application *uuid.UUID `json:"application,omitempty"`
+	Commission  string     `json:"commission"`
+	RequestedBy string     `json:"requested_by"`
+	RequestedAt time.Time  `json:"requested_at"`
+	ExpiresAt   time.Time  `json:"expires_at"`
+}
+
+func pendingView(stream string, p voter.PendingRemoval) *PendingRemovalView {
+	v := &PendingRemovalView{Request: p.ID, Voter: stream, Reason: string(p.Removal.Reason), Note: p.Removal.Note,
+		Basis: p.Removal.Basis, Commission: p.Commission.String(), RequestedBy: p.RequestedBy,
+		RequestedAt: p.At.UTC(), ExpiresAt: p.Expires.UTC()}
+	if id := p.Removal.ApplicationID; id != uuid.Nil {
+		v.Application = &id
+	}
+	return v
+}
+
+// StaffEntryView is an entry with its personal data, after a recorded
+// read.
+type StaffEntryView struct {
+	StaffVoterView
+	PendingRemoval *PendingRemovalView `json:"pending_removal,omitempty"`
+	Removal        *EntryRemovalView   `json:"removal,omitempty"`
+	AccessRecorded bool                `json:"access_recorded"`
+}
+
+// EntryRemovalView is why a removed entry left the list, as staff see it.
+type EntryRemovalView struct {
+	Reason string `json:"reason"`
+	Note   string `json:"note,omitempty"`
+	Basis  string `json:"basis"`
+}
+
+// staffCommission is the signed-in staff member's commission (onStaff
+// has checked the claim against the staff register).
+func staffCommission(c echo.Context) (commission.Ref, error) {
+	ref, err := commission.ParseRef(principal(c).Commission)
+	if err != nil {
+		return commission.Ref{}, fmt.Errorf("%w: commission claim", application.ErrForbiddenCommission)
+	}
+	return ref, nil
+}
+
+// inArea checks that precinct n is in the area of commission ref (see
+// registrarRoutes). A precinct never established is precinct.not_established.
+func (s *Server) inArea(ctx context.Context, ref commission.Ref, n precinct.Number) error {
+	p, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, precinct.StreamFor(n), func() *precinct.Precinct { return &precinct.Precinct{} })
+	if err != nil {
+		return err
+	}
+	if _, exists := p.Revision(); !exists {
+		return precinct.ErrNotEstablished
+	}
+	outside := failure.With(voter.ErrOutsideArea, map[string]string{"precinct": n.String()})
+	switch ref.Kind() {
+	case commission.TEC:
+		if p.TEC() == ref {
+			return nil
+		}
+	case commission.PEC:
+		if ref.Code() == n.String() {
+			return nil
+		}
+	case commission.DEC:
+		k, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, commission.StreamFor(ref), func() *commission.Commission { return &commission.Commission{} })
+		if err != nil {
+			return err
+		}
+		if !k.Region().IsZero() && k.Region() == p.Region() {
+			return nil
+		}
+	}
+	return outside
+}
+
+// loadEntry loads the :voter entry and checks it is on the list's record
+// and in the caller's area.
+func (s *Server) loadEntry(c echo.Context) (*voter.Entry, error) {
+	stream := c.Param("voter")
+	if voter.CheckStream(stream) != nil {
+		return nil, ErrNotFound
+	}
+	return s.entryInArea(c, stream)
+}
+
+func (s *Server) entryInArea(c echo.Context, stream string) (*voter.Entry, error) {
+	ctx := c.Request().Context()
+	e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	if err != nil {
+		return nil, err
+	}
+	if !e.Registered() {
+		return nil, voter.ErrNotRegistered
+	}
+	ref, err := staffCommission(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.inArea(ctx, ref, e.Precinct()); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// basisApplication checks the optional application a registrar's action
+// carries out: it exists, is addressed to the caller's commission and is
+// approved. It returns the ID of its ApplicationDecided event, the
+// action's causation ("" without an application).
+func (s *Server) basisApplication(c echo.Context, raw string, v *problem.ValidationError) (uuid.UUID, string, error) {
+	if raw == "" {
+		return uuid.Nil, "", nil
+	}
+	id, err := uuid.Parse(raw)
+	if err != nil {
+		v.Add("application", ErrBadParameter)
+		return uuid.Nil, "", nil
+	}
+	ctx := c.Request().Context()
+	a, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, application.StreamFor(id), func() *application.Application { return application.New(id) })
+	if err != nil {
+		return uuid.Nil, "", err
+	}
+	if a.Status() == application.StatusNone {
+		return uuid.Nil, "", ErrNotFound
+	}
+	if a.Commission().String() != principal(c).Commission {
+		return uuid.Nil, "", ErrOtherCommission
+	}
+	if a.Status() != application.StatusApproved {
+		return uuid.Nil, "", ErrNotApproved
+	}
+	events, err := s.deps.Events.ReadStream(ctx, a.Stream(), eventstore.ReadStreamOptions{})
+	if err != nil {
+		return uuid.Nil, "", err
+	}
+	for _, e := range events {
+		if e.Type == application.TypeApplicationDecided {
+			return id, e.ID.String(), nil
+		}
+	}
+	return id, "", nil
+}
+
+// sendCaused sends cmd like send, with causation as its cause when set
+// (the approved decision a registrar carries out).
+func (s *Server) sendCaused(c echo.Context, cmd commands.Command, causation string) (commands.Result, error) {
+	p := principal(c)
+	ctx := commands.WithMeta(c.Request().Context(), commands.Meta{
+		Actor:         actor(p, auth.RoleStaff),
+		AuthMethod:    p.Method,
+		RequestID:     requestIDOf(c),
+		CorrelationID: requestIDOf(c),
+		CausationID:   causation,
+	})
+	return s.deps.Commands.Send(ctx, cmd)
+}
+
+// answerEntry answers the entry's state after an action.
+func (s *Server) answerEntry(c echo.Context, status int, stream string, res commands.Result) error {
+	e, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	if err != nil {
+		return err
+	}
+	out := StaffEntry{Voter: stream, OnList: e.Registered() && !e.Removed(), Precinct: e.Precinct().Int(), Position: &res.Position}
+	if p, ok := e.PendingRemoval(s.deps.Now()); ok {
+		out.PendingRemoval = pendingView(stream, p)
+	}
+	noStore(c)
+	return c.JSON(status, out)
+}
+
+type registerVoterRequest struct {
+	PIN         string                `json:"pin"`
+	Name        commands.NameInput    `json:"name"`
+	BirthDate   string                `json:"birth_date,omitempty"`
+	Passport    string                `json:"passport"`
+	Address     commands.AddressInput `json:"address"`
+	Precinct    int                   `json:"precinct"`
+	Source      string                `json:"source,omitempty"`
+	Application string                `json:"application,omitempty"`
+}
+
+// registerVoter puts a voter on the list at a precinct of the caller's
+// area (VC §6): by hand from the population register's data (source
+// population-register, the default), or carrying out an approved
+// inclusion (application; source application).
+func (s *Server) registerVoter(c echo.Context) error {
+	var req registerVoterRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	var v problem.ValidationError
+	app, causation, err := s.basisApplication(c, req.Application, &v)
+	if err != nil {
+		return err
+	}
+	var n precinct.Number
+	if req.Precinct != 0 {
+		if n, err = precinct.NumberOf(req.Precinct); err != nil {
+			v.Add("precinct", err)
+		}
+	}
+	pin, pinErr := person.ParsePIN(req.PIN, calendar.DayOf(s.deps.Now()))
+	if err := v.Err(); err != nil {
+		return err
+	}
+	ref, err := staffCommission(c)
+	if err != nil {
+		return err
+	}
+	if !n.IsZero() {
+		if err := s.inArea(c.Request().Context(), ref, n); err != nil {
+			return err
+		}
+	}
+	body := req
+	if req.Source == "" {
+		req.Source = string(voter.FromPopulationRegister)
+		if app != uuid.Nil {
+			req.Source = string(voter.FromApplication)
+		}
+	}
+	envelope, err := s.idempotency(c, auth.RoleStaff, commands.NameRegisterVoter, body)
+	if err != nil {
+		return err
+	}
+	res, err := s.sendCaused(c, commands.RegisterVoter{Envelope: envelope, PIN: req.PIN, Name: req.Name, BirthDate: req.BirthDate,
+		Passport: req.Passport, Address: req.Address, Precinct: req.Precinct, Source: req.Source, Application: app,
+		ByVoter: s.voterStreamOf(principal(c)), At: s.deps.Now()}, causation)
+	if err != nil {
+		return err
+	}
+	stream := ""
+	if pinErr == nil {
+		stream = voter.StreamFor(s.deps.VoterKey, pin)
+	}
+	var ans commands.RegisterVoterAnswer
+	if err := res.Decode(&ans); err == nil && ans.Voter != "" {
+		stream = ans.Voter
+	}
+	return s.answerEntry(c, http.StatusCreated, stream, res)
+}
+
+type lookupRequest struct {
+	PIN string `json:"pin"`
+}
+
+// lookupVoter finds an entry of the caller's area by PIN (in the body:
+// a PIN never travels in a URL, VP 3.7) and shows it with its personal
+// data; the read is recorded (entry_lookup) before the data is sent.
+func (s *Server) lookupVoter(c echo.Context) error {
+	var req lookupRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	if req.PIN == "" {
+		var v problem.ValidationError
+		v.Add("pin", commands.ErrMissingField)
+		return v.Err()
+	}
+	pin, err := person.ParsePIN(req.PIN, calendar.DayOf(s.deps.Now()))
+	if err != nil {
+		var v problem.ValidationError
+		v.Add("pin", err)
+		return v.Err()
+	}
+	// The key makes a retried look-up one recorded read.
+	envelope, err := s.idempotency(c, auth.RoleStaff, "voter.lookup", req)
+	if err != nil {
+		return err
+	}
+	return s.showEntry(c, voter.StreamFor(s.deps.VoterKey, pin), envelope)
+}
+
+// staffVoter shows the :voter entry with its personal data (a recorded
+// read), e.g. for the second person to check a removal's basis.
+func (s *Server) staffVoter(c echo.Context) error {
+	stream := c.Param("voter")
+	if voter.CheckStream(stream) != nil {
+		return ErrNotFound
+	}
+	return s.showEntry(c, stream, commands.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), stream)})
+}
+
+func (s *Server) showEntry(c echo.Context, stream string, envelope commands.Envelope) error {
+	e, err := s.entryInArea(c, stream)
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
+		Envelope: envelope,
+		Staff:    p.Subject, Commission: p.Commission, Voter: stream,
+		Purpose: string(access.PurposeEntryLookup), RequestID: requestIDOf(c), At: s.deps.Now(),
+	}); err != nil {
+		return fmt.Errorf("record the staff access: %w", err)
+	}
+	out := StaffEntryView{StaffVoterView: StaffVoterView{
+		Stream: stream, PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(),
+		Patronymic: e.Name().Patronymic(), BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(),
+		Address: addressView(e.Address()), Precinct: e.Precinct().Int(), OnList: !e.Removed(),
+	}, AccessRecorded: true}
+	if pr, ok := e.PendingRemoval(s.deps.Now()); ok {
+		out.PendingRemoval = pendingView(stream, pr)
+	}
+	if e.Removed() {
+		r := e.Removal()
+		out.Removal = &EntryRemovalView{Reason: string(r.Reason), Note: r.Note, Basis: r.Basis}
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, out)
+}
+
+// registrarAct runs one action on the :voter entry: the entry must be in
+// the caller's area; the optional application must be approved by the
+// caller's commission; build makes the command.
+func (s *Server) registrarAct(c echo.Context, op string, body any, app string, status int,
+	build func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command) error {
+	e, err := s.loadEntry(c)
+	if err != nil {
+		return err
+	}
+	var v problem.ValidationError
+	id, causation, err := s.basisApplication(c, app, &v)
+	if err != nil {
+		return err
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	envelope, err := s.idempotency(c, auth.RoleStaff, op+"/"+e.Stream(), body)
+	if err != nil {
+		return err
+	}
+	res, err := s.sendCaused(c, build(e, envelope, id, s.voterStreamOf(principal(c)), s.deps.Now()), causation)
+	if err != nil {
+		return err
+	}
+	return s.answerEntry(c, status, e.Stream(), res)
+}
+
+type correctVoterRequest struct {
+	Name        *commands.NameInput    `json:"name,omitempty"`
+	BirthDate   string                 `json:"birth_date,omitempty"`
+	Passport    string                 `json:"passport,omitempty"`
+	Address     *commands.AddressInput `json:"address,omitempty"`
+	Application string                 `json:"application,omitempty"`
+}
+
+// correctVoter corrects personal data in an entry (VC §13: Form 1/3).
+func (s *Server) correctVoter(c echo.Context) error {
+	var req correctVoterRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	return s.registrarAct(c, commands.NameCorrectVoterDetails, req, req.Application, http.StatusOK,
+		func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+			return commands.CorrectVoterDetails{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Name: req.Name,
+				BirthDate: req.BirthDate, Passport: req.Passport, Address: req.Address, Application: app, ByVoter: byVoter, At: at}
+		})
+}
+
+type moveVoterRequest struct {
+	To          int    `json:"to"`
+	Reason      string `json:"reason"`
+	Election    string `json:"election,omitempty"`
+	Application string `json:"application,omitempty"`
+}
+
+// moveVoter moves a voter of the caller's area to another precinct
+// (VP 3.6).
+func (s *Server) moveVoter(c echo.Context) error {
+	var req moveVoterRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	return s.registrarAct(c, commands.NameMoveVoter, req, req.Application, http.StatusOK,
+		func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+			return commands.MoveVoter{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, To: req.To, Reason: req.Reason,
+				Election: req.Election, Application: app, ByVoter: byVoter, At: at}
+		})
+}
+
+type restoreVoterRequest struct {
+	Reason      string `json:"reason"`
+	Application string `json:"application,omitempty"`
+}
+
+// restoreVoter puts a removed entry back on the list, with a reason.
+func (s *Server) restoreVoter(c echo.Context) error {
+	var req restoreVoterRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	return s.registrarAct(c, commands.NameRestoreVoter, req, req.Application, http.StatusOK,
+		func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+			return commands.RestoreVoter{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Reason: req.Reason,
+				Application: app, ByVoter: byVoter, At: at}
+		})
+}
+
+type removalRequest struct {
+	Reason      string `json:"reason"`
+	Note        string `json:"note,omitempty"`
+	Basis       string `json:"basis"`
+	Application string `json:"application,omitempty"`
+}
+
+// requestRemoval asks for an entry to leave the list; it leaves only when
+// a second staff member of the commission confirms (201, the request in
+// pending_removal).
+func (s *Server) requestRemoval(c echo.Context) error {
+	var req removalRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	p := principal(c)
+	return s.registrarAct(c, commands.NameRequestRemoval, req, req.Application, http.StatusCreated,
+		func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+			return commands.RequestRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Reason: req.Reason, Note: req.Note,
+				Basis: req.Basis, Application: app, By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
+		})
+}
+
+// confirmRemoval is the second person's word: the entry leaves the list.
+func (s *Server) confirmRemoval(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	return s.registrarAct(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", http.StatusOK,
+		func(e *voter.Entry, env commands.Envelope, _ uuid.UUID, byVoter string, at time.Time) commands.Command {
+			return commands.ConfirmRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Request: id,
+				By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
+		})
+}
+
+type cancelRemovalRequest struct {
+	Reason string `json:"reason"`
+}
+
+// cancelRemoval withdraws a removal request, with a reason.
+func (s *Server) cancelRemoval(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req cancelRemovalRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	p := principal(c)
+	return s.registrarAct(c, commands.NameCancelRemoval+"/"+id.String(), req, "", http.StatusOK,
+		func(e *voter.Entry, env commands.Envelope, _ uuid.UUID, byVoter string, at time.Time) commands.Command {
+			return commands.CancelRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Request: id, Reason: req.Reason,
+				By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
+		})
+}
+
+// RemovalRecord is one removal request as the log tells it: who asked,
+// who confirmed or cancelled, when.
+type RemovalRecord struct {
+	Request     uuid.UUID  `json:"request"`
+	Voter       string     `json:"voter"`
+	Status      string     `json:"status"`
+	Reason      string     `json:"reason"`
+	Note        string     `json:"note,omitempty"`
+	Basis       string     `json:"basis"`
+	Application *uuid.UUID `json:"application,omitempty"`
+	Commission  string     `json:"commission"`
+	RequestedBy string     `json:"requested_by"`
+	// RequestedMethod is how the requester signed in (the event's
+	// metadata), "" for a reaction.
+	RequestedMethod string     `json:"requested_method"`
+	RequestedActor  string     `json:"requested_actor"`
+	RequestedAt     time.Time  `json:"requested_at"`
+	ExpiresAt       time.Time  `json:"expires_at"`
+	ClosedBy        string     `json:"closed_by,omitempty"`
+	ClosedMethod    string     `json:"closed_method,omitempty"`
+	ClosedAt        *time.Time `json:"closed_at,omitempty"`
+	// CancelReason is why a cancelled request was withdrawn.
+	CancelReason string `json:"cancel_reason,omitempty"`
+}
+
+// Statuses of a RemovalRecord.
+const (
+	RemovalPending   = "pending"
+	RemovalConfirmed = "confirmed"
+	RemovalCancelled = "cancelled"
+	RemovalExpired   = "expired"
+)
+
+// maxRemovalScan bounds the removal events one listing reads from the log.
+const maxRemovalScan = 50_000
+
+// removalRecords folds the log's removal events (RemovalRequested,
+// RemovalConfirmed, RemovalCancelled) into one record per request, in the
+// order asked, keeping those keep says to keep.
+//
+// WARNING: it reads the removal events of the whole log (the store
+// filters by type), at most maxRemovalScan; a read model replaces it when
+// removals by hand number in the tens of thousands.
+func (s *Server) removalRecords(ctx context.Context, keep func(RemovalRecord) bool) ([]RemovalRecord, error) {
+	filter := eventstore.Filter{EventTypes: []string{voter.TypeRemovalRequested, voter.TypeRemovalConfirmed, voter.TypeRemovalCancelled}}
+	byID := map[uuid.UUID]*RemovalRecord{}
+	var order []uuid.UUID
+	after := eventstore.Start
+	now := s.deps.Now()
+	for scanned := 0; scanned < maxRemovalScan; {
+		page, err := s.deps.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Filter: filter, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range page.Events {
+			scanned++
+			d, err := s.deps.Codec.Decode(e)
+			if err != nil {
+				return nil, err
+			}
+			switch ev := d.(type) {
+			case voter.RemovalRequested:
+				r := &RemovalRecord{Request: ev.RequestID, Voter: e.Stream, Status: RemovalPending, Reason: ev.Reason, Note: ev.Note,
+					Basis: ev.Basis, Commission: ev.Commission, RequestedBy: ev.RequestedBy, RequestedMethod: e.Metadata.AuthMethod,
+					RequestedActor: e.Metadata.Actor, RequestedAt: ev.At.UTC(), ExpiresAt: ev.ExpiresAt.UTC()}
+				if ev.ApplicationID != uuid.Nil {
+					id := ev.ApplicationID
+					r.Application = &id
+				}
+				if _, seen := byID[ev.RequestID]; !seen {
+					order = append(order, ev.RequestID)
+				}
+				byID[ev.RequestID] = r
+			case voter.RemovalConfirmed:
+				if r := byID[ev.RequestID]; r != nil {
+					at := ev.At.UTC()
+					r.Status, r.ClosedBy, r.ClosedMethod, r.ClosedAt = RemovalConfirmed, ev.ConfirmedBy, e.Metadata.AuthMethod, &at
+				}
+			case voter.RemovalCancelled:
+				if r := byID[ev.RequestID]; r != nil {
+					at := ev.At.UTC()
+					r.Status, r.ClosedBy, r.ClosedMethod, r.ClosedAt, r.CancelReason = RemovalCancelled, ev.CancelledBy, e.Metadata.AuthMethod, &at, ev.Reason
+				}
+			}
+		}
+		after = page.Checkpoint
+		if page.AtEnd {
+			break
+		}
+	}
+	out := []RemovalRecord{}
+	for _, id := range order {
+		r := *byID[id]
+		if r.Status == RemovalPending && !now.Before(r.ExpiresAt) {
+			r.Status = RemovalExpired
+		}
+		if keep(r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// pendingRemovals lists the removal requests of the caller's commission
+// waiting for a second person, oldest first. They name voter streams, not
+// personal data: the entry is read by a recorded look-up.
+func (s *Server) pendingRemovals(c echo.Context) error {
+	comm := principal(c).Commission
+	list, err := s.removalRecords(c.Request().Context(), func(r RemovalRecord) bool {
+		return r.Commission == comm && r.Status == RemovalPending
+	})
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, map[string]any{"commission": comm, "removal_requests": list})
+}
+
+// auditRemovals lists every removal request (who asked, who confirmed or
+// cancelled, how each signed in, when), filtered by ?commission=,
+// ?status= (pending, confirmed, cancelled, expired) and ?voter=.
+func (s *Server) auditRemovals(c echo.Context) error {
+	var v problem.ValidationError
+	status := c.QueryParam("status")
+	if status != "" && !slices.Contains([]string{RemovalPending, RemovalConfirmed, RemovalCancelled, RemovalExpired}, status) {
+		v.Add("status", ErrBadParameter)
+	}
+	comm := c.QueryParam("commission")
+	if comm != "" {
+		if ref, err := commission.ParseRef(comm); err != nil {
+			v.Add("commission", ErrBadParameter)
+		} else {
+			comm = ref.String()
+		}
+	}
+	stream := streamParam(c, "voter", &v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	list, err := s.removalRecords(c.Request().Context(), func(r RemovalRecord) bool {
+		return (status == "" || r.Status == status) && (comm == "" || r.Commission == comm) && (stream == "" || r.Voter == stream)
+	})
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, map[string]any{"removal_requests": list, "count": len(list)})
+}

@@ -1,0 +1,51 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cec-kg/tizme/domain/voter"
+)
+
+// NameConfirmRemoval is persisted: never change it.
+const NameConfirmRemoval = "voter.confirm_removal"
+
+// ConfirmRemoval is the second person's word on a removal request: a
+// staff member of the requesting commission other than the requester
+// confirms, and the entry leaves the list (RemovalConfirmed and
+// VoterRemoved in one append).
+type ConfirmRemoval struct {
+	Envelope
+	VoterRef
+	Request    uuid.UUID `json:"request"`
+	By         string    `json:"by"`
+	ByVoter    string    `json:"by_voter,omitempty"`
+	Commission string    `json:"commission"`
+	At         time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (ConfirmRemoval) CommandName() string { return NameConfirmRemoval }
+
+func (h *handlers) confirmRemoval() Decider[ConfirmRemoval, *voter.Entry] {
+	return Decider[ConfirmRemoval, *voter.Entry]{
+		Check: func(c ConfirmRemoval) error {
+			if c.Request == uuid.Nil {
+				return missingField("request")
+			}
+			return h.checkStaffFields(c.VoterRef, c.By, c.Commission, c.At)
+		},
+		Target: func(c ConfirmRemoval) *voter.Entry {
+			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
+		},
+		Decide: func(ctx context.Context, e *voter.Entry, c ConfirmRemoval) (any, error) {
+			by, err := h.voterStaff(ctx, c.By, c.ByVoter, c.Commission, c.At)
+			if err != nil {
+				return nil, err
+			}
+			return nil, e.ConfirmRemoval(c.Request, by, c.At)
+		},
+	}
+}
