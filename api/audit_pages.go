@@ -76,7 +76,9 @@ var asOfModes = []string{"recorded"}
 func (s *Server) auditDeskRoutes(r routes) {
 	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024})
 	get := func(path string, h echo.HandlerFunc) { r.g.GET(path, h, append([]echo.MiddlewareFunc{gz}, r.mw...)...) }
-	post := func(path string, h echo.HandlerFunc) { r.g.POST(path, h, append([]echo.MiddlewareFunc{gz}, r.mw...)...) }
+	post := func(path string, h echo.HandlerFunc) {
+		r.g.POST(path, h, append([]echo.MiddlewareFunc{gz}, r.mw...)...)
+	}
 	get("", s.auditHome)
 	get(pathAuditAsOf, s.auditAsOfPage)
 	r.GET(pathAuditAsOfCSV, s.auditAsOfCSV)
@@ -118,8 +120,8 @@ type auditView struct {
 	// (auditHeader), the same on every page.
 	Header template.HTML
 	Nav    []auditNavItem
-	Who  whoView
-	CSRF string
+	Who    whoView
+	CSRF   string
 	// Key is the idempotency key of the page's form, made at render time.
 	Key  string
 	Page any
