@@ -249,7 +249,7 @@ func localInput(t time.Time) string {
 // asOfSide is one way of reading the list: its count, digest and CSV.
 type asOfSide struct {
 	Computed bool
-	Count    int
+	Count    int64
 	Digest   string
 	CSV      string
 }
@@ -340,7 +340,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		}); err != nil {
 			return err
 		}
-		d.Model.Count = len(d.Rows)
+		d.Model.Count = int64(len(d.Rows))
 	} else {
 		if err := s.longAnswer(c); err != nil {
 			return err
@@ -364,7 +364,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		d.Replay.Computed, d.Replay.Count, d.Replay.Digest = true, len(rows), "sha256:"+projections.Digest(rows)
+		d.Replay.Computed, d.Replay.Count, d.Replay.Digest = true, int64(len(rows)), "sha256:"+projections.Digest(rows)
 		d.Equal = d.Replay.Digest == d.Model.Digest
 	} else {
 		q := c.QueryParams()
@@ -507,6 +507,14 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 	}
 	if q.To, ok = parseAuditTime(d.To); !ok {
 		d.Errors = append(d.Errors, fieldErr{"to", webui.T(l, "aud.err.at")})
+	}
+	if n := c.QueryParam("limit"); n != "" {
+		// A shorter page (links may carry it); never a longer one.
+		v, err := strconv.Atoi(n)
+		if err != nil || v < 1 || v > auditEventsPerPage {
+			d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+		}
+		q.Limit = v
 	}
 	if a := c.QueryParam("after"); a != "" {
 		if d.Stream != "" {
