@@ -67,7 +67,7 @@ func TestAuditDeskPages(t *testing.T) {
 			if strings.Contains(pg.path, "?") {
 				sep = "&"
 			}
-			p := b.get(pg.path + sep + "lang=" + lang).want(t, http.StatusOK, "")
+			p := b.get(pg.path+sep+"lang="+lang).want(t, http.StatusOK, "")
 			if got, want := p.title(), webui.T(langOf(lang), pg.title); got != want {
 				t.Errorf("%s in %s: h1 %q, want %q", pg.path, lang, got, want)
 			}
@@ -111,7 +111,7 @@ func TestAuditAsOfPage(t *testing.T) {
 		at    time.Time
 		count int
 	}{{"before", before, 1}, {"after", after, 2}} {
-		p := b.get("/audit/asof?lang=ru&precinct=1001&at=" + url.QueryEscape(c.at.Format(time.RFC3339Nano))).want(t, http.StatusOK, "")
+		p := b.get("/audit/asof?lang=ru&precinct=1001&at="+url.QueryEscape(c.at.Format(time.RFC3339Nano))).want(t, http.StatusOK, "")
 		verdict := findFirst(p.doc, byID("verdict"))
 		if attr(verdict, "data-equal") != "true" || !strings.Contains(text(verdict), "Дайджесты равны") {
 			t.Errorf("%s: verdict %q", c.name, text(verdict))
@@ -141,7 +141,7 @@ func TestAuditAsOfPage(t *testing.T) {
 	}
 
 	// The whole list: counts and digest, the replay on request.
-	p := b.get("/audit/asof?lang=ky&at=" + url.QueryEscape(after.Format(time.RFC3339Nano))).want(t, http.StatusOK, "")
+	p := b.get("/audit/asof?lang=ky&at="+url.QueryEscape(after.Format(time.RFC3339Nano))).want(t, http.StatusOK, "")
 	if findFirst(p.doc, byID("rows")) != nil || findFirst(p.doc, byID("verdict")) != nil {
 		t.Error("the whole list shows rows or a verdict before the replay was asked for")
 	}
@@ -160,7 +160,7 @@ func TestAuditAsOfPage(t *testing.T) {
 		{"ru", "at=&precinct=12x", "precinct", "номер участка"},
 		{"ru", "precinct=9999", "precinct", "нет"},
 	} {
-		p := b.get("/audit/asof?lang=" + c.lang + "&" + c.query).want(t, http.StatusUnprocessableEntity, "")
+		p := b.get("/audit/asof?lang="+c.lang+"&"+c.query).want(t, http.StatusUnprocessableEntity, "")
 		if msg := text(findFirst(p.doc, byID(c.field+"-error"))); !strings.Contains(msg, c.want) {
 			t.Errorf("%s: error %q, want %q", c.query, msg, c.want)
 		}
@@ -211,12 +211,12 @@ func TestAuditEventsAndAccessPages(t *testing.T) {
 		t.Error("no error beside a bad from")
 	}
 
-	acc := b.get("/audit/access?lang=ky&staff=" + op1).want(t, http.StatusOK, "")
+	acc := b.get("/audit/access?lang=ky&staff="+op1).want(t, http.StatusOK, "")
 	rows = findAll(findFirst(acc.doc, byID("access")), byTag("tr"))
 	if len(rows) != 2 || !strings.Contains(text(rows[1]), tec0101) {
 		t.Fatalf("access rows %d: %q", len(rows), text(findFirst(acc.doc, byID("access"))))
 	}
-	if none := b.get("/audit/access?lang=ru&staff=" + op9).want(t, http.StatusOK, ""); findFirst(none.doc, byID("no-access")) == nil {
+	if none := b.get("/audit/access?lang=ru&staff="+op9).want(t, http.StatusOK, ""); findFirst(none.doc, byID("no-access")) == nil {
 		t.Error("op-9 read nothing, but the page shows reads")
 	}
 }
@@ -294,7 +294,7 @@ func TestAuditDeskRefusals(t *testing.T) {
 	voter.signIn("/cabinet", labelAsan, auth.MethodQR)
 	for _, lang := range []string{"ky", "ru"} {
 		for _, path := range []string{"/audit", "/audit/asof", "/audit/events", "/audit/verifications", "/audit/access", "/audit/chain"} {
-			p := voter.get(path + "?lang=" + lang).want(t, http.StatusForbidden, "")
+			p := voter.get(path+"?lang="+lang).want(t, http.StatusForbidden, "")
 			if p.title() != refusalT(lang, "refused.wrong_role.title") || p.header.Get("Content-Language") != lang {
 				t.Errorf("%s in %s: %q", path, lang, p.title())
 			}
