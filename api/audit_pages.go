@@ -134,7 +134,7 @@ type auditNavItem struct {
 
 // auditHeader is the top of every desk page: the desk's sections and who
 // is signed in, with sign-out.
-var auditHeader = template.Must(template.New("header").Funcs(webui.Funcs()).Parse(`<nav class="desk-nav" aria-label="{{t .Lang "aud.nav"}}"><ul class="crumbs">
+var auditHeader = template.Must(template.New("header").Funcs(webui.Funcs()).Parse(`<nav class="desk-nav" aria-label="{{t .Lang "aud.nav"}}"><ul>
 {{range .Nav}}<li><a href="{{.Href}}"{{if .Current}} aria-current="page"{{end}}>{{.Label}}</a></li>{{end}}
 </ul></nav>
 <div class="panel neutral desk-who"><dl class="facts" id="who">
