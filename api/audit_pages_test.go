@@ -211,6 +211,12 @@ func TestAuditEventsAndAccessPages(t *testing.T) {
 		t.Error("no error beside a bad from")
 	}
 
+	// The budget: a full page of the log is at most 60 KB compressed.
+	gz := b.do(http.MethodGet, "/audit/events?lang=ky", nil, map[string]string{"Accept-Encoding": "gzip"}).want(t, http.StatusOK, "")
+	if gz.header.Get("Content-Encoding") != "gzip" || len(gz.raw) > 60<<10 {
+		t.Errorf("events page: %d bytes, encoding %q", len(gz.raw), gz.header.Get("Content-Encoding"))
+	}
+
 	acc := b.get("/audit/access?lang=ky&staff="+op1).want(t, http.StatusOK, "")
 	rows = findAll(findFirst(acc.doc, byID("access")), byTag("tr"))
 	if len(rows) != 2 || !strings.Contains(text(rows[1]), tec0101) {
