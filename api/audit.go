@@ -2,6 +2,7 @@ package api
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -244,21 +245,50 @@ func (s *Server) auditEvents(c echo.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
+	q := eventQuery{Stream: stream, Prefix: prefix, From: from, To: to, After: after, FromRevision: fromRev, Limit: limit}
+	if t := c.QueryParam("type"); t != "" {
+		q.Types = strings.Split(t, ",")
+	}
+	out, err := s.queryEvents(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, out)
+}
+
+// eventQuery selects a page of the log: one Stream (by revision, from
+// FromRevision), or the whole log (optionally the streams starting with
+// Prefix, of Types) after After, recorded in [From, To).
+type eventQuery struct {
+	Stream, Prefix string
+	Types          []string
+	From, To       time.Time
+	After          eventstore.Position
+	FromRevision   uint64
+	Limit          int
+}
+
+// eventPage is a page of the log and where the next one starts.
+type eventPage struct {
+	Events []AuditEvent `json:"events"`
+	Next   string       `json:"next,omitempty"`
+	AtEnd  bool         `json:"at_end"`
+}
+
+// queryEvents reads a page of the log for the auditors' API and pages.
+func (s *Server) queryEvents(ctx context.Context, q eventQuery) (eventPage, error) {
+	from, to, after, limit := q.From, q.To, q.After, q.Limit
 	inRange := func(t time.Time) bool {
 		return (from.IsZero() || !t.Before(from)) && (to.IsZero() || t.Before(to))
 	}
-	out := struct {
-		Events []AuditEvent `json:"events"`
-		Next   string       `json:"next,omitempty"`
-		AtEnd  bool         `json:"at_end"`
-	}{Events: []AuditEvent{}}
+	out := eventPage{Events: []AuditEvent{}}
 
-	if stream != "" {
-		events, err := s.deps.Events.ReadStream(ctx, stream, eventstore.ReadStreamOptions{
-			Direction: eventstore.Forwards, From: fromRev, Limit: limit})
+	if q.Stream != "" {
+		events, err := s.deps.Events.ReadStream(ctx, q.Stream, eventstore.ReadStreamOptions{
+			Direction: eventstore.Forwards, From: q.FromRevision, Limit: limit})
 		if err != nil {
-			return err
+			return out, err
 		}
 		for _, e := range events {
 			if inRange(e.Recorded) {
@@ -269,22 +299,18 @@ func (s *Server) auditEvents(c echo.Context) error {
 		if !out.AtEnd {
 			out.Next = strconv.FormatUint(events[len(events)-1].Revision+1, 10)
 		}
-		noStore(c)
-		return c.JSON(http.StatusOK, out)
+		return out, nil
 	}
 
-	filter := eventstore.Filter{}
-	if prefix != "" {
-		filter.StreamPrefixes = []string{prefix}
-	}
-	if t := c.QueryParam("type"); t != "" {
-		filter.EventTypes = strings.Split(t, ",")
+	filter := eventstore.Filter{EventTypes: q.Types}
+	if q.Prefix != "" {
+		filter.StreamPrefixes = []string{q.Prefix}
 	}
 	scanned := 0
 	for len(out.Events) < limit && scanned < maxEventScan {
 		page, err := s.deps.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Filter: filter, Limit: min(limit*4, maxEventPage)})
 		if err != nil {
-			return err
+			return out, err
 		}
 		for _, e := range page.Events {
 			scanned++
@@ -316,8 +342,7 @@ func (s *Server) auditEvents(c echo.Context) error {
 	if !out.AtEnd {
 		out.Next = cursorOf(after)
 	}
-	noStore(c)
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 // auditVerifications answers the latest verification of every read

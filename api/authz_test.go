@@ -188,6 +188,7 @@ func matrixRows() []matrixRow {
 		{method: "GET", route: "/stats", req: getReq("/stats"), want: open},
 		{method: "GET", route: "/elections", req: getReq("/elections"), want: open},
 		{method: "GET", route: "/help", req: getReq("/help"), want: open},
+		{method: "GET", route: "/checkpoints", req: getReq("/checkpoints"), want: open},
 		{method: "GET", route: "/assets/*", req: getReq("/assets/ui.css"), want: open},
 
 		// The public API needs no sign-in and ignores a token (VP).

@@ -88,7 +88,7 @@ func (s *Server) browserRoutes() {
 	e.POST(pathLogout, s.webLogout, s.webSession(""))
 	s.cabinetPageRoutes(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter))
 	s.staffDeskRoutes(s.deskRoutes(e.Group(pathStaff), auth.RoleStaff))
-	s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor).GET("", s.desk)
+	s.auditDeskRoutes(s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor))
 }
 
 // deskRoutes are g's routes for people signed in in the browser with

@@ -1,0 +1,131 @@
+package api_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/internal/browsertest"
+	"github.com/cec-kg/tizme/commands"
+)
+
+// TestBrowserAuditDesk: an auditor signs in through the identification
+// service's page in real Chromium, reads a precinct's list before and
+// after a change (different digests, each equal to the replay of the
+// log), sees sign-in methods in the log and a staff read in the access
+// record, verifies the chain; axe-core passes every page.
+func TestBrowserAuditDesk(t *testing.T) {
+	t.Parallel()
+	w := auditDeskWorld(t)
+	b := browsertest.Start(t, 1280, 900)
+	base := w.ts.URL
+
+	// Sign in on the identification service's page.
+	b.Open(base + "/audit?lang=ky")
+	b.Do("sign in as the auditor",
+		chromedp.Click(chromedp.ID("identity-2")),
+		chromedp.Click(chromedp.ID("method-"+auth.MethodFaceID)),
+		chromedp.Submit(chromedp.ID("identity-2")),
+		chromedp.WaitVisible(chromedp.ID("sections")))
+	if m := browsertest.Run(b, "method", chromedp.Evaluate[string](`document.getElementById("who-method").dataset.method`)); m != auth.MethodFaceID {
+		t.Errorf("signed in with %q", m)
+	}
+	b.Axe()
+	b.Screenshot("home")
+
+	before := time.Now().UTC()
+	w.send(t, commands.RegisterVoter{Envelope: env(w.key()), PIN: pinNobody, Precinct: p1001, Passport: "ID5550002", Source: "population-register",
+		Name:    commands.NameInput{Surname: "Жаңыбаев", GivenName: "Нурлан"},
+		Address: commands.AddressInput{Region: "Бишкек шаары", District: "Ленин району", Settlement: "Бишкек", Street: "Токтогул көчөсү", Building: "1"},
+		At:      tNow})
+	w.settle(t)
+	after := time.Now().UTC()
+
+	// The list of 1001 before and after, through the form.
+	digest := map[string]string{}
+	for _, c := range []struct {
+		name string
+		at   time.Time
+	}{{"before", before}, {"after", after}} {
+		b.Do("nav to as-of", chromedp.Click(chromedp.CSS(`.desk-nav a[href^="/audit/asof"]`)), chromedp.WaitVisible(chromedp.ID("asof-form")))
+		b.Axe()
+		b.Do("fill the form",
+			chromedp.SetValue(chromedp.ID("at"), c.at.Format(time.RFC3339Nano)),
+			chromedp.SetValue(chromedp.ID("precinct"), "1001"),
+			chromedp.Submit(chromedp.ID("precinct")),
+			chromedp.WaitVisible(chromedp.ID("verdict")))
+		verdict := browsertest.Run(b, "verdict", chromedp.Text(chromedp.ID("verdict")))
+		if !strings.Contains(verdict, "Дайджесттер бирдей") {
+			t.Errorf("%s: verdict %q", c.name, verdict)
+		}
+		model := browsertest.Run(b, "model", chromedp.Text(chromedp.ID("digest-model")))
+		replay := browsertest.Run(b, "replay", chromedp.Text(chromedp.ID("digest-replay")))
+		if model != replay || !strings.HasPrefix(model, "sha256:") {
+			t.Errorf("%s: model %q, replay %q", c.name, model, replay)
+		}
+		digest[c.name] = model
+		b.Axe()
+		b.Screenshot("asof-" + c.name)
+	}
+	if digest["before"] == digest["after"] {
+		t.Errorf("one digest %s before and after a registration", digest["before"])
+	}
+	// A mistake in the form: the error beside the field, axe still happy.
+	b.Open(base + "/audit/asof?lang=ru&at=" + url.QueryEscape("вчера") + "&precinct=1001")
+	if e := browsertest.Run(b, "error", chromedp.Text(chromedp.ID("at-error"))); e == "" {
+		t.Error("no error beside the time")
+	}
+	b.Axe()
+	b.Screenshot("asof-error")
+
+	// The log with the sign-in methods.
+	b.Open(base + "/audit/events?lang=ru&type=VoterDataAccessed")
+	methods := browsertest.Run(b, "methods", chromedp.Evaluate[[]string](`[...document.querySelectorAll("#events td.auth-method")].map(e => e.textContent)`))
+	if len(methods) != 1 || methods[0] != "облачная электронная подпись" {
+		t.Errorf("sign-in methods %q", methods)
+	}
+	b.Axe()
+	b.Open(base + "/audit/events?lang=ky")
+	b.Axe()
+	b.Screenshot("events")
+
+	// The access record shows op-1's read.
+	b.Open(base + "/audit/access?lang=ky")
+	if rows := browsertest.Run(b, "access", chromedp.Text(chromedp.ID("access"))); !strings.Contains(rows, op1) || !strings.Contains(rows, tec0101) {
+		t.Errorf("access record %q", rows)
+	}
+	b.Axe()
+	b.Screenshot("access")
+
+	// Verifications: run one.
+	b.Open(base + "/audit/verifications?lang=ru")
+	b.Axe()
+	b.Do("verify", chromedp.SetValue(chromedp.ID("projection"), "voter_list"), chromedp.Click(chromedp.CSS("#verify-form button")),
+		chromedp.WaitVisible(chromedp.ID("ran")))
+	if v := browsertest.Run(b, "verdict", chromedp.Evaluate[string](`document.getElementById("v-voter_list").dataset.verdict`)); v != "ok" {
+		t.Errorf("voter_list verdict %q", v)
+	}
+	b.Axe()
+	b.Screenshot("verifications")
+
+	// The chain: verify now.
+	b.Open(base + "/audit/chain?lang=ky")
+	b.Axe()
+	b.Do("verify the chain", chromedp.Click(chromedp.CSS("#chain-form button")), chromedp.WaitVisible(chromedp.ID("chain-verdict")))
+	if ok := browsertest.Run(b, "chain", chromedp.Evaluate[string](`document.getElementById("chain-verdict").dataset.ok`)); ok != "true" {
+		t.Errorf("chain verdict %q", browsertest.Run(b, "chain", chromedp.Text(chromedp.ID("chain-verdict"))))
+	}
+	b.Axe()
+	b.Screenshot("chain")
+
+	// The portal's checkpoints page.
+	for _, lang := range []string{"ky", "ru"} {
+		b.Open(base + "/checkpoints?lang=" + lang)
+		b.Axe()
+	}
+	b.Screenshot("checkpoints")
+}

@@ -1,0 +1,839 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"embed"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/webui"
+	"github.com/cec-kg/tizme/chain"
+	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/projections"
+)
+
+// The auditor's desk in the browser (/audit): the list as of any time
+// beside the same list replayed from the raw log, the event log, the read
+// models' verifications, the record of staff reads of personal data and
+// the hash chain. The pages read through the same code paths as the
+// auditors' API (audit.go) and `tizme asof` / `tizme verify`.
+
+//go:embed audit_templates
+var auditTemplateFS embed.FS
+
+var auditPages = func() *webui.Templates {
+	t, err := webui.ParsePages(auditTemplateFS, "audit_templates/home.html", "audit_templates/asof.html",
+		"audit_templates/events.html", "audit_templates/verifications.html", "audit_templates/access.html",
+		"audit_templates/chain.html")
+	if err != nil {
+		panic(err)
+	}
+	return t
+}()
+
+// The desk's pages.
+const (
+	pathAuditAsOf         = "/asof"
+	pathAuditAsOfCSV      = "/asof.csv"
+	pathAuditEvents       = "/events"
+	pathAuditVerify       = "/verifications"
+	pathAuditAccess       = "/access"
+	pathAuditChain        = "/chain"
+	auditRowsPerPage      = 50
+	auditEventsPerPage    = 50
+	auditAccessPerPage    = 100
+	auditLatestCheckpoint = 5
+	// auditTrailScan bounds the count of events the chain trails by.
+	auditTrailScan = 10_000
+)
+
+// AsOfModes are the ways the as-of page reads the list: "recorded" (as
+// the log recorded it by then). A mode added later (as effective) gets a
+// selector on the page.
+var asOfModes = []string{"recorded"}
+
+// auditDeskRoutes are the desk's pages.
+func (s *Server) auditDeskRoutes(r routes) {
+	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024})
+	get := func(path string, h echo.HandlerFunc) { r.g.GET(path, h, append([]echo.MiddlewareFunc{gz}, r.mw...)...) }
+	post := func(path string, h echo.HandlerFunc) {
+		r.g.POST(path, h, append([]echo.MiddlewareFunc{gz}, r.mw...)...)
+	}
+	get("", s.auditHome)
+	get(pathAuditAsOf, s.auditAsOfPage)
+	r.GET(pathAuditAsOfCSV, s.auditAsOfCSV)
+	get(pathAuditEvents, s.auditEventsPage)
+	get(pathAuditVerify, s.auditVerifyPage)
+	post(pathAuditVerify, s.auditVerifyRun)
+	get(pathAuditAccess, s.auditAccessPage)
+	get(pathAuditChain, s.auditChainPage)
+	post(pathAuditChain, s.auditChainVerify)
+}
+
+// AuditPageRoutes are the desk's routes (for documentation and tests).
+var AuditPageRoutes = []string{
+	"GET /audit", "GET /audit" + pathAuditAsOf, "GET /audit" + pathAuditAsOfCSV, "GET /audit" + pathAuditEvents,
+	"GET /audit" + pathAuditVerify, "POST /audit" + pathAuditVerify, "GET /audit" + pathAuditAccess,
+	"GET /audit" + pathAuditChain, "POST /audit" + pathAuditChain,
+}
+
+// auditLang is the desk's language: ?lang=, else the language the portal
+// remembered, else Accept-Language.
+func auditLang(c echo.Context) i18n.Lang {
+	if l, ok := i18n.Parse(c.QueryParam("lang")); ok {
+		return l
+	}
+	if l, ok := i18n.Parse(c.FormValue("lang")); ok {
+		return l
+	}
+	if ck, err := c.Cookie("lang"); err == nil {
+		if l, ok := i18n.Parse(ck.Value); ok {
+			return l
+		}
+	}
+	return i18n.Negotiate(c.Request().Header.Get("Accept-Language"))
+}
+
+// auditView is what every desk page carries beside its own data.
+type auditView struct {
+	// Header is the desk's navigation and who is signed in
+	// (auditHeader), the same on every page.
+	Header template.HTML
+	Nav    []auditNavItem
+	Who    whoView
+	CSRF   string
+	// Key is the idempotency key of the page's form, made at render time.
+	Key  string
+	Page any
+}
+
+type auditNavItem struct {
+	Href, Label string
+	Current     bool
+}
+
+// auditHeader is the top of every desk page: the desk's sections and who
+// is signed in, with sign-out.
+var auditHeader = template.Must(template.New("header").Funcs(webui.Funcs()).Parse(`<nav class="desk-nav" aria-label="{{t .Lang "aud.nav"}}"><ul>
+{{range .Nav}}<li><a href="{{.Href}}"{{if .Current}} aria-current="page"{{end}}>{{.Label}}</a></li>{{end}}
+</ul></nav>
+<div class="panel neutral desk-who"><dl class="facts" id="who">
+<dt>{{t .Lang "aud.who"}}</dt><dd id="who-name">{{.Who.Name}} ({{.Who.Role}})</dd>
+<dt>{{t .Lang "aud.method"}}</dt><dd id="who-method" data-method="{{.Who.Method}}">{{.Who.MethodLabel}}</dd>
+</dl>
+<form method="post" action="/auth/logout"><input type="hidden" name="csrf_token" value="{{.CSRF}}"><button class="btn second" type="submit">{{t .Lang "aud.signout"}}</button></form></div>
+`))
+
+// newFormKey makes a form's idempotency key.
+func newFormKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// auditRender answers the desk page name with status.
+func (s *Server) auditRender(c echo.Context, status int, name, section, titleKey string, data any) error {
+	l := auditLang(c)
+	ses := webSessionOf(c)
+	p := ses.Principal
+	q := url.Values{}
+	for k, v := range c.QueryParams() {
+		if k != "lang" {
+			q[k] = v
+		}
+	}
+	v := auditView{CSRF: ses.CSRF, Key: newFormKey(), Page: data,
+		Who: whoView{Name: p.Name, Role: webT("role.auditor", l), Method: p.Method, MethodLabel: webT("method."+p.Method, l)}}
+	if v.Who.Name == "" {
+		v.Who.Name = p.Subject
+	}
+	for _, n := range []struct{ path, key string }{{"", "aud.nav.home"}, {pathAuditAsOf, "aud.nav.asof"}, {pathAuditEvents, "aud.nav.events"},
+		{pathAuditVerify, "aud.nav.verify"}, {pathAuditAccess, "aud.nav.access"}, {pathAuditChain, "aud.nav.chain"}} {
+		v.Nav = append(v.Nav, auditNavItem{Href: pathAudit + n.path + "?lang=" + l.String(), Label: webui.T(l, n.key), Current: n.path == section})
+	}
+	var hb bytes.Buffer
+	if err := auditHeader.Execute(&hb, struct {
+		auditView
+		Lang i18n.Lang
+	}{v, l}); err != nil {
+		return err
+	}
+	v.Header = template.HTML(hb.String()) // html/template escaped it
+	body, err := auditPages.Render(name, webui.Page{Lang: l, Title: webui.T(l, titleKey), Path: c.Request().URL.Path, Query: q, Wide: true, Data: v})
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Language", l.String())
+	h.Add(echo.HeaderVary, "Accept-Language")
+	return c.HTMLBlob(status, body)
+}
+
+// pool is the read-model database as a pool: verifications and the chain
+// check need one (transactions, locks). Every real server has one.
+func (s *Server) pool() (*pgxpool.Pool, bool) {
+	p, ok := s.deps.DB.(*pgxpool.Pool)
+	return p, ok
+}
+
+func (s *Server) auditHome(c echo.Context) error {
+	return s.auditRender(c, http.StatusOK, "audit_templates/home.html", "", "aud.title", nil)
+}
+
+// fieldErr is a form field's error, shown beside it and in the summary.
+type fieldErr struct{ Field, Message string }
+
+type fieldErrs []fieldErr
+
+// formField is a filter field as a page shows it: typed value kept, error
+// beside it.
+type formField struct{ Name, Value, Err, Label string }
+
+// Of is the message of field, or "".
+func (f fieldErrs) Of(field string) string {
+	for _, e := range f {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// parseAuditTime reads a time a person typed: RFC 3339, or a date and
+// time (to the minute or second) in Bishkek as a datetime-local field
+// sends it. Empty gives zero.
+func parseAuditTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, true
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), true
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, webui.Bishkek); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// localInput writes t as a datetime-local field's value, in Bishkek.
+func localInput(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(webui.Bishkek).Format("2006-01-02T15:04:05")
+}
+
+// asOfSide is one way of reading the list: its count, digest and CSV.
+type asOfSide struct {
+	Computed bool
+	Count    int64
+	Digest   string
+	CSV      string
+}
+
+type asOfData struct {
+	// The form, as typed.
+	At, Precinct, Mode string
+	Modes              []string
+	Errors             fieldErrs
+	// The answer.
+	Shown     bool
+	AtUTC     string
+	AtText    string
+	Number    int
+	Model     asOfSide
+	Replay    asOfSide
+	Equal     bool
+	Rows      []projections.ListRow
+	Page      int
+	Pages     int
+	FirstRow  int
+	ReplayURL string
+}
+
+// auditAsOfPage shows the list as of a time, whole or one precinct, with
+// its digest beside the digest of the same list replayed from the raw log
+// (`tizme asof` and `tizme asof -replay`).
+func (s *Server) auditAsOfPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	l := auditLang(c)
+	d := asOfData{At: c.QueryParam("at"), Precinct: strings.TrimSpace(c.QueryParam("precinct")), Mode: c.QueryParam("mode"), Modes: asOfModes}
+	if d.Mode == "" {
+		d.Mode = asOfModes[0]
+	}
+	if !slices.Contains(asOfModes, d.Mode) {
+		d.Errors = append(d.Errors, fieldErr{"mode", webui.T(l, "aud.err.mode")})
+	}
+	if len(c.QueryParams()) == 0 || (len(c.QueryParams()) == 1 && c.QueryParam("lang") != "") {
+		d.At = localInput(s.deps.Now())
+		return s.auditRender(c, http.StatusOK, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
+	}
+	at, ok := parseAuditTime(d.At)
+	if !ok {
+		d.Errors = append(d.Errors, fieldErr{"at", webui.T(l, "aud.err.at")})
+	}
+	if at.IsZero() {
+		at = s.deps.Now().UTC()
+	}
+	if d.Precinct != "" {
+		n, err := strconv.Atoi(d.Precinct)
+		if err != nil || n < 1 || n > 1<<31-1 {
+			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.precinct")})
+		} else if _, found, err := projections.ReadPrecinct(ctx, s.deps.DB, n); err != nil {
+			return err
+		} else if !found {
+			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.noprecinct")})
+		} else {
+			d.Number = n
+		}
+	}
+	page := 1
+	if p := c.QueryParam("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			d.Errors = append(d.Errors, fieldErr{"page", webui.T(l, "aud.err.page")})
+		}
+		page = n
+	}
+	if len(d.Errors) > 0 {
+		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
+	}
+	d.Shown, d.AtUTC, d.AtText = true, at.Format(time.RFC3339Nano), webui.FormatDate(l, at)+":"+at.In(webui.Bishkek).Format("05")
+	csvQuery := url.Values{"at": {d.AtUTC}, "mode": {d.Mode}}
+	if d.Number != 0 {
+		csvQuery.Set("precinct", strconv.Itoa(d.Number))
+	}
+	d.Model.CSV = pathAudit + pathAuditAsOfCSV + "?" + csvQuery.Encode()
+	csvQuery.Set("source", "replay")
+	d.Replay.CSV = pathAudit + pathAuditAsOfCSV + "?" + csvQuery.Encode()
+
+	var digest projections.ListDigest
+	if d.Number != 0 {
+		// One precinct: its rows are few; keep them to page through.
+		if err := projections.AsOfEach(ctx, s.deps.DB, at, d.Number, func(r projections.ListRow) error {
+			digest.Add(r)
+			d.Rows = append(d.Rows, r)
+			return nil
+		}); err != nil {
+			return err
+		}
+		d.Model.Count = int64(len(d.Rows))
+	} else {
+		if err := s.longAnswer(c); err != nil {
+			return err
+		}
+		if err := projections.AsOfEach(ctx, s.deps.DB, at, 0, func(r projections.ListRow) error {
+			digest.Add(r)
+			d.Model.Count++
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	d.Model.Computed, d.Model.Digest = true, "sha256:"+digest.Sum()
+	// The replay folds the whole log: always for a precinct, on request
+	// for the whole list (it holds every voter in memory).
+	if d.Number != 0 || c.QueryParam("replay") == "1" {
+		if err := s.longAnswer(c); err != nil {
+			return err
+		}
+		rows, err := projections.ReplayAsOf(ctx, s.deps.Events, s.deps.Codec, at, d.Number)
+		if err != nil {
+			return err
+		}
+		d.Replay.Computed, d.Replay.Count, d.Replay.Digest = true, int64(len(rows)), "sha256:"+projections.Digest(rows)
+		d.Equal = d.Replay.Digest == d.Model.Digest
+	} else {
+		q := c.QueryParams()
+		q.Set("replay", "1")
+		d.ReplayURL = pathAudit + pathAuditAsOf + "?" + q.Encode()
+	}
+	d.Pages = max(1, (len(d.Rows)+auditRowsPerPage-1)/auditRowsPerPage)
+	d.Page = min(page, d.Pages)
+	d.FirstRow = (d.Page-1)*auditRowsPerPage + 1
+	if d.Number != 0 {
+		d.Rows = d.Rows[d.FirstRow-1 : min(len(d.Rows), d.Page*auditRowsPerPage)]
+	}
+	return s.auditRender(c, http.StatusOK, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
+}
+
+// longAnswer lets an answer that reads the whole list or log take longer
+// than the server's write timeout.
+func (s *Server) longAnswer(c echo.Context) error {
+	err := http.NewResponseController(c.Response()).SetWriteDeadline(time.Now().Add(listStreamTimeout))
+	if errors.Is(err, http.ErrNotSupported) {
+		return nil // a test recorder
+	}
+	return err
+}
+
+// auditAsOfCSV downloads the list as of ?at= (whole or one ?precinct=)
+// from the read model, or with ?source=replay from the raw log, as
+// `tizme asof` prints it: a header, the rows, and a last line
+// "# digest sha256:<hex> rows=<n> at=<RFC 3339>".
+func (s *Server) auditAsOfCSV(c echo.Context) error {
+	ctx := c.Request().Context()
+	at, ok := parseAuditTime(c.QueryParam("at"))
+	n, err := strconv.Atoi(c.QueryParam("precinct"))
+	if c.QueryParam("precinct") == "" {
+		n, err = 0, nil
+	}
+	source := c.QueryParam("source")
+	if !ok || at.IsZero() || err != nil || n < 0 || (source != "" && source != "replay") {
+		return s.webRefuseBadRequest(c)
+	}
+	if err := s.longAnswer(c); err != nil {
+		return err
+	}
+	res := c.Response()
+	name := "list-" + at.Format("20060102T150405Z")
+	if n != 0 {
+		name += "-" + strconv.Itoa(n)
+	}
+	if source == "replay" {
+		name += "-replay"
+	}
+	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
+	var digest projections.ListDigest
+	count := 0
+	w := csv.NewWriter(res)
+	each := func(r projections.ListRow) error {
+		if count == 0 {
+			res.WriteHeader(http.StatusOK)
+			if err := w.Write([]string{"precinct", "tec", "surname", "given_name", "patronymic", "stream"}); err != nil {
+				return err
+			}
+		}
+		digest.Add(r)
+		count++
+		return w.Write([]string{strconv.Itoa(r.Precinct), r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream})
+	}
+	if source == "replay" {
+		rows, err := projections.ReplayAsOf(ctx, s.deps.Events, s.deps.Codec, at, n)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := each(r); err != nil {
+				return err
+			}
+		}
+	} else if err := projections.AsOfEach(ctx, s.deps.DB, at, n, each); err != nil {
+		return err
+	}
+	if count == 0 {
+		res.WriteHeader(http.StatusOK)
+		if err := w.Write([]string{"precinct", "tec", "surname", "given_name", "patronymic", "stream"}); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(res, "# digest sha256:%s rows=%d at=%s\n", digest.Sum(), count, at.UTC().Format(time.RFC3339Nano))
+	return err
+}
+
+// webRefuseBadRequest answers a link that was not made by the desk.
+func (s *Server) webRefuseBadRequest(c echo.Context) error {
+	return c.String(http.StatusBadRequest, webui.T(auditLang(c), "aud.err.link"))
+}
+
+// eventsData is the event log page.
+type eventsData struct {
+	Stream, Prefix, Type, From, To string
+	Errors                         fieldErrs
+	Fields                         []formField
+	Events                         []eventRow
+	Next                           string
+	AtEnd                          bool
+}
+
+type eventRow struct {
+	AuditEvent
+	RecordedText, MethodLabel, Payload string
+}
+
+// auditEventsPage browses the log by stream, type and time, with each
+// event's metadata: who, how they signed in, causation, correlation and
+// request ID.
+func (s *Server) auditEventsPage(c echo.Context) error {
+	l := auditLang(c)
+	d := eventsData{Stream: strings.TrimSpace(c.QueryParam("stream")), Prefix: strings.TrimSpace(c.QueryParam("prefix")),
+		Type: strings.TrimSpace(c.QueryParam("type")), From: c.QueryParam("from"), To: c.QueryParam("to")}
+	q := eventQuery{Stream: d.Stream, Prefix: d.Prefix, Limit: auditEventsPerPage}
+	for _, f := range []struct {
+		name, v string
+	}{{"stream", d.Stream}, {"prefix", d.Prefix}} {
+		if f.v != "" && eventstore.ValidateStream(f.v) != nil {
+			d.Errors = append(d.Errors, fieldErr{f.name, webui.T(l, "aud.err.stream")})
+		}
+	}
+	if d.Type != "" {
+		for _, t := range strings.Split(d.Type, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				q.Types = append(q.Types, t)
+			}
+		}
+	}
+	var ok bool
+	if q.From, ok = parseAuditTime(d.From); !ok {
+		d.Errors = append(d.Errors, fieldErr{"from", webui.T(l, "aud.err.at")})
+	}
+	if q.To, ok = parseAuditTime(d.To); !ok {
+		d.Errors = append(d.Errors, fieldErr{"to", webui.T(l, "aud.err.at")})
+	}
+	if n := c.QueryParam("limit"); n != "" {
+		// A shorter page (links may carry it); never a longer one.
+		v, err := strconv.Atoi(n)
+		if err != nil || v < 1 || v > auditEventsPerPage {
+			d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+		}
+		q.Limit = v
+	}
+	if a := c.QueryParam("after"); a != "" {
+		if d.Stream != "" {
+			n, ok := parseLogNumber(a)
+			if !ok {
+				d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+			}
+			q.FromRevision = n
+		} else {
+			p, ok := parseCursor(a)
+			if !ok {
+				d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+			}
+			q.After = p
+		}
+	}
+	d.Fields = []formField{{"stream", d.Stream, d.Errors.Of("stream"), webui.T(l, "aud.events.stream")},
+		{"prefix", d.Prefix, d.Errors.Of("prefix"), webui.T(l, "aud.events.prefix")},
+		{"type", d.Type, "", webui.T(l, "aud.events.type")},
+		{"from", d.From, d.Errors.Of("from"), webui.T(l, "aud.from")},
+		{"to", d.To, d.Errors.Of("to"), webui.T(l, "aud.to")}}
+	if len(d.Errors) > 0 {
+		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/events.html", pathAuditEvents, "aud.events.title", d)
+	}
+	page, err := s.queryEvents(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	for _, e := range page.Events {
+		var pretty bytes.Buffer
+		if err := jsonIndent(&pretty, e.Data); err != nil {
+			pretty.Reset()
+			pretty.Write(e.Data)
+		}
+		d.Events = append(d.Events, eventRow{AuditEvent: e, RecordedText: webui.FormatDate(l, e.Recorded) + ":" + e.Recorded.In(webui.Bishkek).Format("05"),
+			MethodLabel: methodLabel(e.Metadata.AuthMethod, l), Payload: pretty.String()})
+	}
+	d.AtEnd = page.AtEnd
+	if page.Next != "" {
+		nq := c.QueryParams()
+		nq.Set("after", page.Next)
+		d.Next = pathAudit + pathAuditEvents + "?" + nq.Encode()
+	}
+	return s.auditRender(c, http.StatusOK, "audit_templates/events.html", pathAuditEvents, "aud.events.title", d)
+}
+
+// methodLabel names a sign-in method; system actions have none.
+func methodLabel(m string, l i18n.Lang) string {
+	if m == "" {
+		return "—"
+	}
+	if t := webT("method."+m, l); t != "" {
+		return t
+	}
+	return m
+}
+
+// verifyRow is one read model's latest verification.
+type verifyRow struct {
+	Projection string
+	Never      bool
+	Result     projections.VerifyResult
+	When       string
+}
+
+type verifyData struct {
+	Rows      []verifyRow
+	Names     []string
+	Ran       string
+	Errors    fieldErrs
+	Selected  string
+	Available bool
+}
+
+// auditVerifyPage shows the latest verification of every read model and
+// a form to run one now.
+func (s *Server) auditVerifyPage(c echo.Context) error {
+	return s.renderVerify(c, http.StatusOK, verifyData{Ran: c.QueryParam("ran"), Selected: c.QueryParam("ran")})
+}
+
+func (s *Server) renderVerify(c echo.Context, status int, d verifyData) error {
+	ctx := c.Request().Context()
+	l := auditLang(c)
+	pool, ok := s.pool()
+	d.Available = ok
+	list, _ := projections.Registry()
+	for _, p := range list {
+		d.Names = append(d.Names, p.Name())
+		row := verifyRow{Projection: p.Name(), Never: true}
+		if ok {
+			res, err := projections.LatestVerification(ctx, pool, p.Name())
+			var pgErr *pgconn.PgError
+			switch {
+			case errors.Is(err, pgx.ErrNoRows), errors.As(err, &pgErr) && pgErr.Code == "42P01":
+			case err != nil:
+				return err
+			default:
+				row.Never, row.Result, row.When = false, res, webui.FormatDate(l, res.VerifiedAt)
+			}
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	return s.auditRender(c, status, "audit_templates/verifications.html", pathAuditVerify, "aud.verify.title", d)
+}
+
+// formOnce remembers the idempotency keys of the desk's forms a while, so
+// that a double click runs a verification once.
+type formOnce struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+var auditForms = &formOnce{seen: map[string]time.Time{}}
+
+// first reports whether key is new, and remembers it for an hour.
+func (f *formOnce) first(key string, now time.Time) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k, t := range f.seen {
+		if now.Sub(t) > time.Hour {
+			delete(f.seen, k)
+		}
+	}
+	if _, ok := f.seen[key]; ok {
+		return false
+	}
+	f.seen[key] = now
+	return true
+}
+
+// auditVerifyRun verifies one read model now (`tizme verify <name>`):
+// it replays the log into scratch tables and compares; the result is
+// stored and shown with the others.
+func (s *Server) auditVerifyRun(c echo.Context) error {
+	l := auditLang(c)
+	name := c.FormValue("projection")
+	d := verifyData{Selected: name}
+	list, codec := projections.Registry()
+	var sel projections.Projection
+	for _, p := range list {
+		if p.Name() == name {
+			sel = p
+		}
+	}
+	pool, ok := s.pool()
+	switch {
+	case sel == nil:
+		d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.projection")})
+	case !ok:
+		d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.unavailable")})
+	}
+	if len(d.Errors) > 0 {
+		return s.renderVerify(c, http.StatusUnprocessableEntity, d)
+	}
+	key := c.FormValue("idempotency_key")
+	if key == "" || auditForms.first("verify:"+key, time.Now()) {
+		if err := s.longAnswer(c); err != nil {
+			return err
+		}
+		_, err := projections.Verify(c.Request().Context(), projections.VerifyConfig{Pool: pool, Store: s.deps.Events, Codec: codec, Logger: s.log},
+			[]projections.Projection{sel})
+		if errors.Is(err, projections.ErrVerifyRunning) {
+			d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.running")})
+			return s.renderVerify(c, http.StatusConflict, d)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, pathAudit+pathAuditVerify+"?"+url.Values{"ran": {name}, "lang": {l.String()}}.Encode()+"#v-"+name)
+}
+
+// accessData is the record of staff reads page.
+type accessData struct {
+	Staff, Commission, Voter, From, To string
+	Errors                             fieldErrs
+	Fields                             []formField
+	Rows                               []accessRow
+	Next                               string
+}
+
+type accessRow struct {
+	projections.DataAccessEntry
+	When string
+}
+
+// auditAccessPage lists the staff reads of voters' personal data,
+// filtered by staff, commission, voter and time.
+func (s *Server) auditAccessPage(c echo.Context) error {
+	l := auditLang(c)
+	d := accessData{Staff: strings.TrimSpace(c.QueryParam("staff")), Commission: strings.TrimSpace(c.QueryParam("commission")),
+		Voter: strings.TrimSpace(c.QueryParam("voter")), From: c.QueryParam("from"), To: c.QueryParam("to")}
+	f := projections.AccessFilter{Staff: d.Staff, Commission: d.Commission, Voter: d.Voter, Limit: auditAccessPerPage}
+	if d.Voter != "" && eventstore.ValidateStream(d.Voter) != nil {
+		d.Errors = append(d.Errors, fieldErr{"voter", webui.T(l, "aud.err.stream")})
+	}
+	var ok bool
+	if f.From, ok = parseAuditTime(d.From); !ok {
+		d.Errors = append(d.Errors, fieldErr{"from", webui.T(l, "aud.err.at")})
+	}
+	if f.To, ok = parseAuditTime(d.To); !ok {
+		d.Errors = append(d.Errors, fieldErr{"to", webui.T(l, "aud.err.at")})
+	}
+	if a := c.QueryParam("after"); a != "" {
+		p, ok := parseCursor(a)
+		if !ok {
+			d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+		}
+		f.After = &p
+	}
+	d.Fields = []formField{{"staff", d.Staff, "", webui.T(l, "aud.access.staff")},
+		{"commission", d.Commission, "", webui.T(l, "aud.access.commission")},
+		{"voter", d.Voter, d.Errors.Of("voter"), webui.T(l, "aud.access.voter")},
+		{"from", d.From, d.Errors.Of("from"), webui.T(l, "aud.from")},
+		{"to", d.To, d.Errors.Of("to"), webui.T(l, "aud.to")}}
+	if len(d.Errors) > 0 {
+		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/access.html", pathAuditAccess, "aud.access.title", d)
+	}
+	list, err := projections.QueryDataAccess(c.Request().Context(), s.deps.DB, f)
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		d.Rows = append(d.Rows, accessRow{DataAccessEntry: a, When: webui.FormatDate(l, a.At) + ":" + a.At.In(webui.Bishkek).Format("05")})
+	}
+	if len(list) == f.Limit {
+		nq := c.QueryParams()
+		nq.Set("after", cursorOf(list[len(list)-1].Position))
+		d.Next = pathAudit + pathAuditAccess + "?" + nq.Encode()
+	}
+	return s.auditRender(c, http.StatusOK, "audit_templates/access.html", pathAuditAccess, "aud.access.title", d)
+}
+
+// chainData is the chain status page.
+type chainData struct {
+	Available   bool
+	State       chain.State
+	Trails      int64
+	TrailsMore  bool
+	Checkpoints []checkpointView
+	Report      *chain.Report
+	First       *chain.Problem
+	CheckedAt   string
+}
+
+type checkpointView struct {
+	chain.CheckpointRecord
+	When string
+}
+
+// auditChainPage shows the hash chain's head and count, how far it trails
+// the log, and the latest checkpoints.
+func (s *Server) auditChainPage(c echo.Context) error {
+	return s.renderChain(c, http.StatusOK, nil)
+}
+
+func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) error {
+	ctx := c.Request().Context()
+	l := auditLang(c)
+	d := chainData{Report: rep}
+	_, d.Available = s.pool()
+	st, err := chain.ReadState(ctx, s.deps.DB)
+	if err != nil {
+		return err
+	}
+	d.State = st
+	if d.Trails, d.TrailsMore, err = s.eventsAfter(ctx, st.Position); err != nil {
+		return err
+	}
+	cps, err := chain.ReadCheckpoints(ctx, s.deps.DB, auditLatestCheckpoint, 0)
+	if err != nil {
+		return err
+	}
+	for _, cp := range cps {
+		d.Checkpoints = append(d.Checkpoints, checkpointView{CheckpointRecord: cp, When: webui.FormatDate(l, cp.PublishedAt)})
+	}
+	if rep != nil {
+		if p, ok := rep.First(); ok {
+			d.First = &p
+		}
+		d.CheckedAt = webui.FormatDate(l, s.deps.Now())
+	}
+	return s.auditRender(c, status, "audit_templates/chain.html", pathAuditChain, "aud.chain.title", d)
+}
+
+// eventsAfter counts the events of the log after p, up to
+// auditTrailScan (more tells there are more).
+func (s *Server) eventsAfter(ctx context.Context, p eventstore.Position) (n int64, more bool, err error) {
+	after := p
+	for n < auditTrailScan {
+		page, err := s.deps.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: maxEventPage})
+		if err != nil {
+			return n, false, err
+		}
+		n += int64(len(page.Events))
+		if page.AtEnd || page.Checkpoint.Compare(after) <= 0 {
+			return n, false, nil
+		}
+		after = page.Checkpoint
+	}
+	return n, true, nil
+}
+
+// auditChainVerify recomputes the chain from the log now (`tizme verify
+// -chain`) and shows the verdict, naming the first bad event if any.
+func (s *Server) auditChainVerify(c echo.Context) error {
+	pool, ok := s.pool()
+	if !ok {
+		return s.renderChain(c, http.StatusServiceUnavailable, nil)
+	}
+	if err := s.longAnswer(c); err != nil {
+		return err
+	}
+	rep, err := chain.Verify(c.Request().Context(), pool, s.deps.Events)
+	if err != nil {
+		return err
+	}
+	return s.renderChain(c, http.StatusOK, &rep)
+}
+
+// jsonIndent indents an event's stored JSON for reading.
+func jsonIndent(b *bytes.Buffer, raw []byte) error { return json.Indent(b, raw, "", "  ") }
