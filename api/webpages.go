@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"html/template"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -154,28 +153,4 @@ func (s *Server) webRefuse(c echo.Context, status int, kind pageKind) error {
 		v.CSRF = webSessionOf(c).CSRF
 	}
 	return s.renderWeb(c, status, v)
-}
-
-// desk renders the signed-in page of /cabinet, /staff or /audit.
-func (s *Server) desk(c echo.Context) error {
-	lang := requestLang(c)
-	ses := webSessionOf(c)
-	p := ses.Principal
-	var title, role string
-	switch c.Request().URL.Path {
-	case pathStaff:
-		title, role = webT("desk.staff", lang), webT("role.staff", lang)
-	case pathAudit:
-		title, role = webT("desk.audit", lang), webT("role.auditor", lang)
-	default:
-		title, role = webT("desk.cabinet", lang), webT("role.voter", lang)
-	}
-	who := &whoView{Name: p.Name, Role: role, Method: p.Method, MethodLabel: webT("method."+p.Method, lang)}
-	if who.Name == "" {
-		who.Name = p.Subject
-	}
-	if c.Request().URL.Path == pathStaff {
-		who.Commission = p.Commission
-	}
-	return s.renderWeb(c, http.StatusOK, pageView{Title: title, Who: who, CSRF: ses.CSRF})
 }
