@@ -154,7 +154,8 @@ type Config struct {
 	// given no file (GET <url>?since=<cursor>, JSON lines).
 	FeedURL string
 	// FeedName names the feed: the source of its changes, the scope of
-	// their idempotency keys and of the pull's cursor.
+	// their idempotency keys and of the pull's cursor; empty means
+	// "population-register".
 	FeedName string
 	// FeedMetrics, when set, is the Prometheus textfile `tizme feed`
 	// writes its counters to (node_exporter's textfile collector).
@@ -223,7 +224,6 @@ func defaultConfig() Config {
 		DevIssuer:       devIssuerAuto,
 		SelfCheckRate:   30,
 		SelfCheckBurst:  10,
-		FeedName:        "population-register",
 	}
 }
 
@@ -456,7 +456,7 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 		case fs.NArg() == 0 && cfg.FeedURL == "":
 			errs = append(errs, fmt.Errorf("feed: give a delta file, or -url (%s) to pull from the registration service", envFeedURL))
 		}
-		if cfg.FeedName == "" || !validFeedName(cfg.FeedName) {
+		if !validFeedName(cfg.FeedName) {
 			errs = append(errs, fmt.Errorf("feed: -feed %q: want letters, digits, '-' or '_'", cfg.FeedName))
 		}
 	}
@@ -502,7 +502,7 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.ImportRejects, "rejects", cfg.ImportRejects, "import and feed: the rejects file (default <file>.rejects.csv; feed -url: feed-rejects.csv)")
 	fs.StringVar(&cfg.DemoDataFeedDelta, "feed-delta", cfg.DemoDataFeedDelta, "demo-data only: also write a sample population-register delta for the demo voters in the database (tizme feed applies it)")
 	fs.StringVar(&cfg.FeedURL, "url", cfg.FeedURL, "feed only: pull changes from this endpoint instead of a file ($"+envFeedURL+")")
-	fs.StringVar(&cfg.FeedName, "feed", cfg.FeedName, "feed only: the feed's name (source, idempotency scope, cursor)")
+	fs.StringVar(&cfg.FeedName, "feed", cfg.FeedName, "feed only: the feed's name (source, idempotency scope, cursor; default population-register)")
 	fs.StringVar(&cfg.FeedMetrics, "metrics-file", cfg.FeedMetrics, "feed only: write the run's counters to this Prometheus textfile")
 	fs.BoolVar(&cfg.VerifyChain, "chain", cfg.VerifyChain, "verify only: check the log against its hash chain and the published checkpoints")
 	fs.StringVar(&cfg.BenchSize, "bench-size", cfg.BenchSize, "bench only: quick (CI) or full")

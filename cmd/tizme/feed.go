@@ -32,6 +32,9 @@ import (
 // collector, since the feed is a process of its own that no scraper
 // reaches.
 func feedChanges(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	if cfg.FeedName == "" {
+		cfg.FeedName = feed.DefaultName
+	}
 	var path string
 	if args := cfg.ArgList(); len(args) == 1 {
 		path = args[0]
