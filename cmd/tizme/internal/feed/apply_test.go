@@ -282,6 +282,39 @@ func TestDemoDeltaAppliesOnce(t *testing.T) {
 			t.Errorf("to-do %s: seen %d times, want 2 (one row per change)", id, r.times)
 		}
 	}
+
+	// Later changes, as CSV, about entries the first delta changed: what
+	// the list already shows is unchanged, a restoration that does not
+	// match the removal is refused, a change ID twice in a run is refused.
+	var dead, renamed string
+	for pin, reason := range d.Removed {
+		if reason == voter.RemovedDeath {
+			dead = pin
+		}
+	}
+	for pin := range d.Renamed {
+		renamed = pin
+	}
+	e, _ := w.entry(t, renamed)
+	later := "change_id,type,pin,surname,given_name,patronymic,basis\n" +
+		"LATER-1,death," + dead + ",,,,second death record\n" +
+		"LATER-2,capacity_restored," + dead + ",,,,court decision\n" +
+		"LATER-3,name_change," + renamed + "," + e.Name().Surname() + "," + e.Name().Given() + "," + e.Name().Patronymic() + ",\n" +
+		"LATER-3,death," + renamed + ",,,,death record\n"
+	before = w.events(t)
+	sum, rejects = w.run(t, []byte(later))
+	if sum.Changes != 4 || sum.Unchanged != 2 || sum.Rejected != 2 || sum.Applied != 0 || sum.Events != 0 {
+		t.Errorf("later changes: %+v; want 2 unchanged, 2 rejected, nothing appended", sum)
+	}
+	if got, want := rejectCodes(t, rejects), []string{string(feed.CodeRemovedOtherReason), string(feed.CodeDuplicateChange)}; !slices.Equal(got, want) {
+		t.Errorf("later changes: reject codes %v, want %v", got, want)
+	}
+	if w.events(t) != before {
+		t.Error("later changes appended events")
+	}
+	if e, _ := w.entry(t, renamed); e.Removed() {
+		t.Error("the change with a repeated ID was applied")
+	}
 }
 
 // TestPullContinuesFromCursor pulls the demo delta from an HTTP endpoint
