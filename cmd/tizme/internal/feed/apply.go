@@ -437,10 +437,20 @@ func (a *Applier) rejectErr(ctx context.Context, l Line, err error, field string
 	if field != "" {
 		reason = field + ": " + reason
 	}
-	if p := failure.ParamsOf(err); len(p) > 0 {
-		reason += fmt.Sprintf(" %v", p)
+	if why, ok := refusalReasons[code]; ok {
+		reason += " (" + why + ")"
 	}
-	return a.reject(ctx, l, &Reject{Code: code, Reason: reason}, e)
+	return a.reject(ctx, l, &Reject{Code: code, Reason: l.Type + ": " + reason}, e)
+}
+
+// refusalReasons explain, for the commission, the command refusals a
+// feed meets most.
+var refusalReasons = map[failure.Code]string{
+	voter.ErrNotRegistered.Code():     "the PIN names no entry on the list",
+	voter.ErrRemoved.Code():           "the entry is off the list",
+	voter.ErrAlreadyRegistered.Code(): "the PIN is already on the list",
+	precinct.ErrNotEstablished.Code(): "the change names a precinct that is not established",
+	precinct.ErrClosed.Code():         "the change names a closed precinct",
 }
 
 // reject writes l's reject to the rejects file and the to-do.
