@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/cec-kg/tizme/cmd/tizme/internal/feed"
 	cmds "github.com/cec-kg/tizme/commands"
@@ -129,7 +131,7 @@ func feedChanges(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wr
 			runErr = errors.Join(runErr, err)
 		}
 		if cfg.FeedMetrics != "" {
-			if err := writeFeedMetrics(ctx, fdb, cfg.FeedName, cfg.FeedMetrics, started, sum, runErr == nil); err != nil {
+			if err := writeFeedMetrics(ctx, fdb, cfg.FeedMetrics); err != nil {
 				runErr = errors.Join(runErr, err)
 			}
 		}
@@ -179,44 +181,23 @@ func redactURL(s string) string {
 	return s
 }
 
-// Metric names of the feed's textfile. Never rename a released one.
-const (
-	metricFeedChanges  = "tizme_feed_changes_total"
-	metricFeedEvents   = "tizme_feed_events_total"
-	metricFeedRuns     = "tizme_feed_runs_total"
-	metricFeedLastRun  = "tizme_feed_last_run_timestamp_seconds"
-	metricFeedLastOK   = "tizme_feed_last_run_success"
-	metricFeedLastSeen = "tizme_feed_last_run_changes"
-)
-
 // writeFeedMetrics writes the feed's counters (totals over feed_runs, and
-// the last run's) as a Prometheus textfile, atomically.
-func writeFeedMetrics(ctx context.Context, fdb feed.DB, name, path string, started time.Time, s feed.Summary, ok bool) error {
-	var runs, applied, already, unchanged, rejected, events int64
-	err := fdb.Pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(applied), 0), coalesce(sum(already_applied), 0), coalesce(sum(unchanged), 0),
-		coalesce(sum(rejected), 0), coalesce(sum(events), 0) FROM feed_runs WHERE feed = $1`, name).
-		Scan(&runs, &applied, &already, &unchanged, &rejected, &events)
+// the last run's) as a Prometheus textfile, atomically: the same series
+// as serve's /metrics (feed.Collector), for a host whose scraper reads
+// node_exporter's textfile collector instead.
+func writeFeedMetrics(ctx context.Context, fdb feed.DB, path string) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(feed.NewCollector(fdb.Pool))
+	families, err := reg.Gather()
 	if err != nil {
 		return fmt.Errorf("feed metrics: %w", err)
 	}
 	var b strings.Builder
-	l := fmt.Sprintf("feed=%q", name)
-	fmt.Fprintf(&b, "# HELP %s Population-register changes handled by tizme feed, by outcome.\n# TYPE %s counter\n", metricFeedChanges, metricFeedChanges)
-	for _, o := range []struct {
-		outcome string
-		n       int64
-	}{{"applied", applied}, {"already_applied", already}, {"unchanged", unchanged}, {"rejected", rejected}} {
-		fmt.Fprintf(&b, "%s{%s,outcome=%q} %d\n", metricFeedChanges, l, o.outcome, o.n)
+	for _, mf := range families {
+		if _, err := expfmt.MetricFamilyToText(&b, mf); err != nil {
+			return fmt.Errorf("feed metrics: %w", err)
+		}
 	}
-	fmt.Fprintf(&b, "# HELP %s Events appended by tizme feed.\n# TYPE %s counter\n%s{%s} %d\n", metricFeedEvents, metricFeedEvents, metricFeedEvents, l, events)
-	fmt.Fprintf(&b, "# HELP %s Runs of tizme feed.\n# TYPE %s counter\n%s{%s} %d\n", metricFeedRuns, metricFeedRuns, metricFeedRuns, l, runs)
-	fmt.Fprintf(&b, "# HELP %s When the last run started.\n# TYPE %s gauge\n%s{%s} %d\n", metricFeedLastRun, metricFeedLastRun, metricFeedLastRun, l, started.Unix())
-	okv := 0
-	if ok {
-		okv = 1
-	}
-	fmt.Fprintf(&b, "# HELP %s Whether the last run ended without error.\n# TYPE %s gauge\n%s{%s} %d\n", metricFeedLastOK, metricFeedLastOK, metricFeedLastOK, l, okv)
-	fmt.Fprintf(&b, "# HELP %s Changes read by the last run.\n# TYPE %s gauge\n%s{%s} %d\n", metricFeedLastSeen, metricFeedLastSeen, metricFeedLastSeen, l, s.Changes)
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
 		return fmt.Errorf("feed metrics: %w", err)
