@@ -220,9 +220,10 @@ type outcome struct {
 	applied, replayed bool
 }
 
-// step sends one command of change l. It returns ok=false with a nil
-// error when the command was refused by a rule (rej set), and an error
-// only for a failure that is not the change's fault.
+// send sends one command of change l. A refusal by a rule is returned as
+// refused (nil when its code is one of unchanged: the list already shows
+// the change); err is a failure that is not the change's fault (the
+// database, the bus, the context), which stops the run.
 func (a *Applier) send(ctx context.Context, l Line, o *outcome, cmd cmds.Command, unchanged ...failure.Code) (refused error, err error) {
 	src := Source(a.cfg.Name, l.ChangeID)
 	ctx = cmds.WithMeta(ctx, cmds.Meta{CorrelationID: src, CausationID: src, Actor: Actor, RequestID: a.cfg.RunID})
@@ -238,10 +239,7 @@ func (a *Applier) send(ctx context.Context, l Line, o *outcome, cmd cmds.Command
 	}
 	code, isRule := failure.CodeOf(err)
 	if !isRule {
-		if ctx.Err() != nil || errors.Is(err, cmds.ErrBusClosed) {
-			return nil, fmt.Errorf("change %s: %w", l.ChangeID, err)
-		}
-		return err, nil
+		return nil, fmt.Errorf("change %s: %w", l.ChangeID, err)
 	}
 	for _, c := range unchanged {
 		if c == code {

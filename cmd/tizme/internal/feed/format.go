@@ -110,7 +110,7 @@ const (
 	// citizenship acquired) for an entry removed for another reason, which
 	// only staff may undo.
 	CodeRemovedOtherReason failure.Code = "feed.removed_for_another_reason"
-	// CodeStore: the command failed for a reason that is not a rule.
+	// CodeStore: a refusal that carries no stable code of its own.
 	CodeStore failure.Code = "feed.not_applied"
 )
 
