@@ -391,4 +391,19 @@ func TestPullContinuesFromCursor(t *testing.T) {
 	if next.Changes != 0 || w.events(t) != before || !slices.Equal(asked, []string{last}) {
 		t.Errorf("next day's pull: %+v, asked %q; want nothing new since %q", next, asked, last)
 	}
+
+	// A bus that is gone stops the run: it is no change's fault, so
+	// nothing becomes a reject or a to-do.
+	if err := w.bus.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var rejects bytes.Buffer
+	a = w.applier(t, &rejects)
+	_, err := a.Apply(ctx, strings.NewReader(`{"change_id":"AFTER-1","type":"death","pin":"`+d.Changes[0].PIN+`"}`+"\n"))
+	if !errors.Is(err, cmds.ErrBusClosed) {
+		t.Errorf("apply with the bus closed: %v, want ErrBusClosed", err)
+	}
+	if sum, _ := a.Finish(); sum.Rejected != 0 {
+		t.Errorf("apply with the bus closed: %+v, want no reject", sum)
+	}
 }
