@@ -20,6 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/portal"
@@ -184,6 +185,9 @@ type Deps struct {
 	// behind the log, for /readyz and /metrics; nil reports none. An
 	// approved application reaches the voter's entry only through them.
 	Reactions func(context.Context) (projections.ProjectionStatus, error)
+	// Collectors are registered on /metrics beside the server's own (the
+	// population-register feed's counters, read from its runs).
+	Collectors []prometheus.Collector
 	// DevIssuer, when set, is the development token issuer, served at
 	// /dev/oidc.
 	//
@@ -264,6 +268,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Reactions != nil {
 		s.metrics.registry.MustRegister(newReactionsCollector(deps.Reactions))
 	}
+	s.metrics.registry.MustRegister(deps.Collectors...)
 
 	e := echo.New()
 	e.HideBanner = true

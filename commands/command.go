@@ -30,6 +30,9 @@ const (
 	ScopeVoter = "voter"
 	// ScopeStaff: a staff member, identified by subject and commission.
 	ScopeStaff = "staff"
+	// ScopeFeed: a population-register feed, identified by its name; the
+	// client key is the source's change ID (`tizme feed`, docs/feed.md).
+	ScopeFeed = "feed"
 )
 
 // ScopedKey scopes a client's idempotency key to one principal of scope

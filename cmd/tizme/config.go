@@ -38,6 +38,7 @@ const (
 	envDevIssuer       = "TIZME_DEV_ISSUER"
 	envSelfCheckRate   = "TIZME_SELFCHECK_RATE"
 	envSelfCheckBurst  = "TIZME_SELFCHECK_BURST"
+	envFeedURL         = "TIZME_FEED_URL"
 )
 
 // Settings of DevIssuer.
@@ -149,6 +150,20 @@ type Config struct {
 	// ImportRejects is the rejects file of `tizme import`; empty means the
 	// imported file's name with .rejects.csv.
 	ImportRejects string
+	// DemoDataFeedDelta, when set, is the sample population-register
+	// delta (JSON lines) `tizme demo-data` writes for the demo voters in
+	// the database (the file `tizme feed` applies).
+	DemoDataFeedDelta string
+	// FeedURL is the endpoint `tizme feed` pulls changes from when it is
+	// given no file (GET <url>?since=<cursor>, JSON lines).
+	FeedURL string
+	// FeedName names the feed: the source of its changes, the scope of
+	// their idempotency keys and of the pull's cursor; empty means
+	// "population-register".
+	FeedName string
+	// FeedMetrics, when set, is the Prometheus textfile `tizme feed`
+	// writes its counters to (node_exporter's textfile collector).
+	FeedMetrics string
 	// BenchSize is the size of `tizme bench`: "quick" or "full".
 	BenchSize string
 	// BenchOut is the JSON file `tizme bench` writes.
@@ -177,7 +192,7 @@ func (c Config) ArgList() []string {
 }
 
 // takesArgs lists the commands that accept arguments after their flags.
-var takesArgs = map[string]bool{"rebuild": true, "verify": true, "import": true, "backup": true, "restore": true}
+var takesArgs = map[string]bool{"rebuild": true, "verify": true, "import": true, "backup": true, "restore": true, "feed": true}
 
 // exactArgs lists the commands that take exactly one argument, with its
 // name for the usage message.
@@ -382,6 +397,7 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 	str(envOIDCAudience, &cfg.OIDCAudience)
 	str(envOIDCJWKSURL, &cfg.OIDCJWKSURL)
 	str(envDevIssuer, &cfg.DevIssuer)
+	str(envFeedURL, &cfg.FeedURL)
 	errs = append(errs, loadBrowserEnv(&cfg, getenv)...)
 	for _, v := range []struct {
 		name string
@@ -439,8 +455,22 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 	if fs.NArg() > 0 {
 		cfg.Args = strings.Join(fs.Args(), "\n")
 	}
-	if command == "demo-data" && !cfg.DemoDataAppend && cfg.DemoDataCSV == "" {
-		errs = append(errs, errors.New("demo-data: -append=false and no -csv: nothing to do"))
+	if command == "demo-data" && !cfg.DemoDataAppend && cfg.DemoDataCSV == "" && cfg.DemoDataFeedDelta == "" {
+		errs = append(errs, errors.New("demo-data: -append=false and no -csv or -feed-delta: nothing to do"))
+	}
+	if command == "feed" {
+		switch {
+		case fs.NArg() > 1:
+			fmt.Fprintf(output, "tizme feed: want at most one delta file; got %d\n", fs.NArg())
+			return Config{}, errUsage
+		case fs.NArg() == 1 && cfg.FeedURL != "":
+			errs = append(errs, fmt.Errorf("feed: a delta file and -url (%s) both given: apply one", envFeedURL))
+		case fs.NArg() == 0 && cfg.FeedURL == "":
+			errs = append(errs, fmt.Errorf("feed: give a delta file, or -url (%s) to pull from the registration service", envFeedURL))
+		}
+		if !validFeedName(cfg.FeedName) {
+			errs = append(errs, fmt.Errorf("feed: -feed %q: want letters, digits, '-' or '_'", cfg.FeedName))
+		}
 	}
 	if err := errors.Join(append(errs, cfg.Validate())...); err != nil {
 		return Config{}, err
@@ -482,7 +512,11 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.Int64Var(&cfg.DemoDataSeed, "seed", cfg.DemoDataSeed, "demo-data only: the seed; the same seed, size and day give the same data")
 	fs.StringVar(&cfg.DemoDataCSV, "csv", cfg.DemoDataCSV, "demo-data only: also write the population-register CSV to this file")
 	fs.BoolVar(&cfg.DemoDataAppend, "append", cfg.DemoDataAppend, "demo-data only: append the events to the store (false: only write -csv)")
-	fs.StringVar(&cfg.ImportRejects, "rejects", cfg.ImportRejects, "import only: the rejects file (default <file>.rejects.csv)")
+	fs.StringVar(&cfg.ImportRejects, "rejects", cfg.ImportRejects, "import and feed: the rejects file (default <file>.rejects.csv; feed -url: feed-rejects.csv)")
+	fs.StringVar(&cfg.DemoDataFeedDelta, "feed-delta", cfg.DemoDataFeedDelta, "demo-data only: also write a sample population-register delta for the demo voters in the database (tizme feed applies it)")
+	fs.StringVar(&cfg.FeedURL, "url", cfg.FeedURL, "feed only: pull changes from this endpoint instead of a file ($"+envFeedURL+")")
+	fs.StringVar(&cfg.FeedName, "feed", cfg.FeedName, "feed only: the feed's name (source, idempotency scope, cursor; default population-register)")
+	fs.StringVar(&cfg.FeedMetrics, "metrics-file", cfg.FeedMetrics, "feed only: write the run's counters to this Prometheus textfile")
 	fs.BoolVar(&cfg.VerifyChain, "chain", cfg.VerifyChain, "verify only: check the log against its hash chain and the published checkpoints")
 	fs.StringVar(&cfg.BenchSize, "bench-size", cfg.BenchSize, "bench only: quick (CI) or full")
 	fs.StringVar(&cfg.BenchOut, "bench-out", cfg.BenchOut, "bench only: the JSON file of results")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/feed"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/popreg"
 	"github.com/cec-kg/tizme/eventstore"
 )
@@ -85,13 +86,22 @@ func demoData(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Write
 	}
 
 	if !cfg.DemoDataAppend {
-		opts.Key = csvOnlyKey
-		stats, err := demodata.Generate(ctx, opts, demodata.Sink{Row: rows})
-		if err != nil {
-			return fmt.Errorf("demo-data: %w", err)
+		if rows != nil {
+			opts.Key = csvOnlyKey
+			stats, err := demodata.Generate(ctx, opts, demodata.Sink{Row: rows})
+			if err != nil {
+				return fmt.Errorf("demo-data: %w", err)
+			}
+			report(stats, nil)
 		}
-		report(stats, nil)
-		return nil
+		if cfg.DemoDataFeedDelta == "" {
+			return nil
+		}
+		// The sample delta is made for the demo voters the database
+		// holds, whatever day they were made on.
+		return withStore(ctx, cfg, log, func(_ *database, events eventstore.Store) error {
+			return writeDemoDelta(ctx, events, cfg.DemoDataFeedDelta, stdout)
+		})
 	}
 	return withStore(ctx, cfg, log, func(db *database, events eventstore.Store) error {
 		store, ok := events.(eventstore.BulkAppender)
@@ -128,6 +138,9 @@ func demoData(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Write
 		}
 		report(res.Stats, &res)
 		log.Info("demo data appended", "voters", res.Voters, "events", res.Appended, "duplicates", res.Duplicates)
+		if cfg.DemoDataFeedDelta != "" {
+			return writeDemoDelta(ctx, events, cfg.DemoDataFeedDelta, stdout)
+		}
 		return nil
 	})
 }
@@ -142,4 +155,23 @@ func (c countingAppender) AppendBulk(ctx context.Context, batch []eventstore.Str
 	res, err := c.BulkAppender.AppendBulk(ctx, batch)
 	c.n.Add(int64(res.Appended))
 	return res, err
+}
+
+// writeDemoDelta writes the sample population-register delta for the demo
+// voters in events (demodata.FeedDelta) to path, as JSON lines.
+func writeDemoDelta(ctx context.Context, events eventstore.Store, path string, stdout io.Writer) error {
+	d, err := demodata.FeedDelta(ctx, events, time.Now())
+	if err != nil {
+		return fmt.Errorf("demo-data: feed delta: %w", err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("demo-data: %w", err)
+	}
+	if err := errors.Join(feed.WriteJSONLines(f, d.Changes), f.Close()); err != nil {
+		return fmt.Errorf("demo-data: feed delta: %w", err)
+	}
+	fmt.Fprintf(stdout, "population-register delta: %s, %d changes (%d to be refused); apply it with: tizme feed %s\n",
+		path, len(d.Changes), len(d.Rejects), path)
+	return nil
 }

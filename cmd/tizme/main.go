@@ -12,6 +12,7 @@
 //	tizme bench     measure throughput and latency (make bench)
 //	tizme demo-data a synthetic population, appended and/or as a CSV
 //	tizme import    register the voters of a population-register CSV
+//	tizme feed      apply the population register's changes (a delta file or an HTTP pull)
 //
 // Configuration comes from environment variables and flags (flags win),
 // parsed once here; nothing below cmd reads the environment. See
@@ -74,6 +75,7 @@ var commands = []command{
 	{"asof", "print the list as recorded at -at, or as effective on -effective DAY (csv or json), with its digest; -replay reads the raw log instead", asof},
 	{"demo-data", "append a synthetic population (-voters, -seed) and/or write its population-register CSV (-csv)", demoData},
 	{"import", "register the voters of a population-register CSV; bad rows go to a rejects file: import [-rejects FILE] <file.csv>", importFile},
+	{"feed", "apply the population register's changes, idempotently by change ID: feed [-rejects FILE] <delta.jsonl|.csv>, or feed -url URL", feedChanges},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

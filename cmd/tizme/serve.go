@@ -11,9 +11,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/feed"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
@@ -73,6 +76,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 	deps := api.Deps{
 		DB: db.pool, Events: events, Codec: codec, Commands: svc.Bus, VoterKey: svc.VoterKey, Projections: svc.Projections,
 		Reactions: svc.Reactions,
+		// tizme feed records its runs in the database; /metrics reports them.
+		Collectors: []prometheus.Collector{feed.NewCollector(db.pool)},
 	}
 	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, devIssuer, ln.Addr(), log); err != nil {
 		return err

@@ -1,0 +1,128 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cec-kg/tizme/eventstore/postgres"
+)
+
+// Tables of the feed, in the service's database (not read models: they
+// are not rebuilt from the log, and a backup does not need them; a lost
+// cursor makes the next pull start over, which the idempotency keys make
+// harmless).
+//
+//	feed_todo     one row per change not applied (feed, change_id): the
+//	              commission's to-do. commission is the TEC of the voter's
+//	              precinct (or of the precinct the change names), NULL
+//	              when neither is known (the CEC's own). A later run that
+//	              rejects the change again updates last_seen and times.
+//	feed_cursors  the `since` cursor of each feed's HTTP pull.
+//	feed_runs     one row per run, with its counts.
+//
+// WARNING: persisted; add steps, never edit one.
+var migrations = []string{
+	`CREATE TABLE feed_todo (
+		feed       text NOT NULL,
+		change_id  text NOT NULL,
+		type       text NOT NULL,
+		voter      text,
+		precinct   integer,
+		commission text,
+		code       text NOT NULL,
+		reason     text NOT NULL,
+		raw        text NOT NULL,
+		first_seen timestamptz NOT NULL,
+		last_seen  timestamptz NOT NULL,
+		times      integer NOT NULL DEFAULT 1,
+		resolved_at timestamptz,
+		PRIMARY KEY (feed, change_id))`,
+	`CREATE INDEX feed_todo_commission ON feed_todo (commission, first_seen) WHERE resolved_at IS NULL`,
+	`CREATE TABLE feed_cursors (
+		feed       text PRIMARY KEY,
+		since      text NOT NULL,
+		updated_at timestamptz NOT NULL)`,
+	`CREATE TABLE feed_runs (
+		id              bigserial PRIMARY KEY,
+		feed            text NOT NULL,
+		source          text NOT NULL,
+		started_at      timestamptz NOT NULL,
+		finished_at     timestamptz NOT NULL,
+		changes         integer NOT NULL,
+		applied         integer NOT NULL,
+		already_applied integer NOT NULL,
+		unchanged       integer NOT NULL,
+		rejected        integer NOT NULL,
+		events          integer NOT NULL,
+		error           text NOT NULL DEFAULT '')`,
+}
+
+// DB keeps the feed's tables.
+type DB struct {
+	Pool *pgxpool.Pool
+}
+
+// Migrate creates or upgrades the feed's tables.
+func (d DB) Migrate(ctx context.Context) error {
+	return postgres.ApplyMigrations(ctx, d.Pool, "feed", migrations)
+}
+
+// RecordToDo records a reject in feed_todo, once per change.
+func (d DB) RecordToDo(ctx context.Context, it ToDoItem) error {
+	nullable := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	var precinct any
+	if it.Precinct != 0 {
+		precinct = it.Precinct
+	}
+	_, err := d.Pool.Exec(ctx, `
+		INSERT INTO feed_todo (feed, change_id, type, voter, precinct, commission, code, reason, raw, first_seen, last_seen)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), now())
+		ON CONFLICT (feed, change_id) DO UPDATE SET
+			code = EXCLUDED.code, reason = EXCLUDED.reason, last_seen = now(), times = feed_todo.times + 1`,
+		it.Feed, it.ChangeID, it.Type, nullable(it.Voter), precinct, nullable(it.Commission), string(it.Code), it.Reason, it.Raw)
+	return err
+}
+
+// Cursor returns the `since` cursor of feed, "" before its first pull.
+func (d DB) Cursor(ctx context.Context, feed string) (string, error) {
+	var since string
+	err := d.Pool.QueryRow(ctx, `SELECT since FROM feed_cursors WHERE feed = $1`, feed).Scan(&since)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return since, err
+}
+
+// SetCursor stores the cursor of feed.
+func (d DB) SetCursor(ctx context.Context, feed, since string) error {
+	_, err := d.Pool.Exec(ctx, `
+		INSERT INTO feed_cursors (feed, since, updated_at) VALUES ($1, $2, now())
+		ON CONFLICT (feed) DO UPDATE SET since = EXCLUDED.since, updated_at = now()`, feed, since)
+	return err
+}
+
+// RecordRun records a run's counts (runErr its error, or nil).
+func (d DB) RecordRun(ctx context.Context, feed, source string, started time.Time, s Summary, runErr error) error {
+	msg := ""
+	if runErr != nil {
+		msg = runErr.Error()
+	}
+	_, err := d.Pool.Exec(ctx, `
+		INSERT INTO feed_runs (feed, source, started_at, finished_at, changes, applied, already_applied, unchanged, rejected, events, error)
+		VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8, $9, $10)`,
+		feed, source, started, s.Changes, s.Applied, s.AlreadyApplied, s.Unchanged, s.Rejected, s.Events, msg)
+	if err != nil {
+		return fmt.Errorf("record the run: %w", err)
+	}
+	return nil
+}
