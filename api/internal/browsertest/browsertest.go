@@ -247,7 +247,11 @@ func (b *Browser) Screenshot(name string) string {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return ""
 	}
-	p := filepath.Join(dir, unsafeName.ReplaceAllString(name, "_")+".png")
+	file := unsafeName.ReplaceAllString(name, "_")
+	if len(file) > 120 { // a page's URL can pass the file system's 255 bytes
+		file = file[:120]
+	}
+	p := filepath.Join(dir, file+".png")
 	if err := os.WriteFile(p, png, 0o644); err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return ""

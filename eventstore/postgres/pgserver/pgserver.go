@@ -82,6 +82,10 @@ type Config struct {
 	//
 	// WARNING: leave Durable false only for data you can lose (tests).
 	Durable bool
+	// MaxConnections is the server's max_connections. Default 200. A test
+	// cluster shared by a whole package of parallel tests (each with its
+	// own pools and runners) needs more.
+	MaxConnections int
 	// Logger receives start, stop and fallback notices. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -152,7 +156,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	const attempts = 3
 	for attempt := 1; ; attempt++ {
 		began := time.Now()
-		s, err := launch(ctx, bins, dir, password, acct, cfg.Durable, log)
+		s, err := launch(ctx, bins, dir, password, acct, cfg.Durable, cfg.MaxConnections, log)
 		if err != nil {
 			return nil, err
 		}
@@ -359,7 +363,7 @@ func isPostgres(pid int) bool {
 var errPortTaken = errors.New("port taken")
 
 // launch starts postgres on a free port without waiting for it.
-func launch(ctx context.Context, bins binaries, dir, password string, a *account, durable bool, log *slog.Logger) (*Server, error) {
+func launch(ctx context.Context, bins binaries, dir, password string, a *account, durable bool, maxConns int, log *slog.Logger) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -373,7 +377,7 @@ func launch(ctx context.Context, bins binaries, dir, password string, a *account
 
 	pgdata := filepath.Join(dir, clusterDir)
 	args := []string{"-D", pgdata}
-	for _, s := range settings(port, durable) {
+	for _, s := range settings(port, durable, maxConns) {
 		args = append(args, "-c", s)
 	}
 	cmd := exec.Command(bins.postgres, args...)
@@ -399,13 +403,16 @@ func launch(ctx context.Context, bins binaries, dir, password string, a *account
 
 // settings are the server's configuration, given on its command line so
 // that they hold whatever postgresql.conf says and change with Durable.
-func settings(port int, durable bool) []string {
+func settings(port int, durable bool, maxConns int) []string {
+	if maxConns <= 0 {
+		maxConns = 200
+	}
 	s := []string{
 		"listen_addresses=127.0.0.1",
 		"port=" + strconv.Itoa(port),
 		// No Unix socket: every connection is loopback TCP with a password.
 		"unix_socket_directories=",
-		"max_connections=200",
+		"max_connections=" + strconv.Itoa(maxConns),
 		"shared_buffers=128MB",
 		"password_encryption=scram-sha-256",
 		"logging_collector=off",

@@ -153,7 +153,11 @@ func setUp() error {
 	shared.tmp = tmp
 	srv, err := pgserver.Start(ctx, pgserver.Config{
 		DataDir: filepath.Join(tmp, "data"),
-		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		// One cluster serves a whole package's parallel tests, each with
+		// pools, runners and servers of its own (the api package holds
+		// over 200 connections at its peak).
+		MaxConnections: 600,
+		Logger:         slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {
 		return fmt.Errorf("pgtest: start a private PostgreSQL for the tests (or set %s to use a running server): %w", EnvURL, err)
