@@ -426,55 +426,9 @@ func ReplayAsEffective(ctx context.Context, store eventstore.Store, codec *event
 	slices.SortStableFunc(events, func(a, b logged) int {
 		return cmp.Or(a.at.Compare(b.at), a.pos.Compare(b.pos))
 	})
-	type entry struct {
-		precinct                   int
-		surname, given, patronymic string
-		onList                     bool
-	}
-	entries := map[string]*entry{}
-	tecs := map[int]string{}
+	fold := newReplayFold()
 	for _, le := range events {
-		en := entries[le.s]
-		switch v := le.v.(type) {
-		case voter.VoterRegistered:
-			entries[le.s] = &entry{precinct: v.Precinct, surname: v.Surname, given: v.GivenName, patronymic: v.Patronymic, onList: true}
-		case voter.VoterDetailsCorrected:
-			if en == nil {
-				continue
-			}
-			if v.Surname != "" {
-				en.surname = v.Surname
-			}
-			if v.GivenName != "" {
-				en.given = v.GivenName
-			}
-			if v.Patronymic != nil {
-				en.patronymic = *v.Patronymic
-			}
-		case voter.VoterMovedPrecinct:
-			if en != nil {
-				en.precinct = v.To
-			}
-		case voter.VoterRemoved:
-			if en != nil {
-				en.onList = false
-			}
-		case voter.VoterRestored:
-			if en != nil {
-				en.onList = true
-			}
-		case precinct.PrecinctEstablished:
-			tecs[v.Number] = v.TEC
-		}
+		fold.apply(le.s, le.v)
 	}
-	out := []ListRow{}
-	for s, en := range entries {
-		if !en.onList || (precinctNo != 0 && en.precinct != precinctNo) {
-			continue
-		}
-		out = append(out, ListRow{Stream: s, Precinct: en.precinct, TEC: tecs[en.precinct], Surname: en.surname,
-			GivenName: en.given, Patronymic: en.patronymic})
-	}
-	SortListRows(out)
-	return out, nil
+	return fold.rows(precinctNo), nil
 }

@@ -403,13 +403,7 @@ func AsOfEach(ctx context.Context, q Querier, at time.Time, precinct int, fn fun
 // ReplayAsOf computes what AsOf answers from the raw log, without any read
 // model: it folds, in log order, every list event recorded at or before at.
 func ReplayAsOf(ctx context.Context, store eventstore.Store, codec *eventstore.Codec, at time.Time, precinctNo int) ([]ListRow, error) {
-	type entry struct {
-		precinct                   int
-		surname, given, patronymic string
-		onList                     bool
-	}
-	entries := map[string]*entry{}
-	tecs := map[int]string{}
+	fold := newReplayFold()
 	after := eventstore.Start
 	for {
 		page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: 1000,
@@ -426,54 +420,83 @@ func ReplayAsOf(ctx context.Context, store eventstore.Store, codec *eventstore.C
 			if err != nil {
 				return nil, err
 			}
-			en := entries[re.Stream]
-			switch v := v.(type) {
-			case voter.VoterRegistered:
-				entries[re.Stream] = &entry{precinct: v.Precinct, surname: v.Surname, given: v.GivenName, patronymic: v.Patronymic, onList: true}
-			case voter.VoterDetailsCorrected:
-				if en == nil {
-					continue
-				}
-				if v.Surname != "" {
-					en.surname = v.Surname
-				}
-				if v.GivenName != "" {
-					en.given = v.GivenName
-				}
-				if v.Patronymic != nil {
-					en.patronymic = *v.Patronymic
-				}
-			case voter.VoterMovedPrecinct:
-				if en != nil {
-					en.precinct = v.To
-				}
-			case voter.VoterRemoved:
-				if en != nil {
-					en.onList = false
-				}
-			case voter.VoterRestored:
-				if en != nil {
-					en.onList = true
-				}
-			case precinct.PrecinctEstablished:
-				tecs[v.Number] = v.TEC
-			}
+			fold.apply(re.Stream, v)
 		}
 		if page.AtEnd || page.Checkpoint.Compare(after) <= 0 {
 			break
 		}
 		after = page.Checkpoint
 	}
+	return fold.rows(precinctNo), nil
+}
+
+// replayFold folds list events, in whatever order the replay chose, into
+// each voter's entry and each precinct's TEC: the independent replays of
+// both senses of "as of" (ReplayAsOf, ReplayAsEffective) share it.
+type replayFold struct {
+	entries map[string]*replayEntry
+	tecs    map[int]string
+}
+
+type replayEntry struct {
+	precinct                   int
+	surname, given, patronymic string
+	onList                     bool
+}
+
+func newReplayFold() *replayFold {
+	return &replayFold{entries: map[string]*replayEntry{}, tecs: map[int]string{}}
+}
+
+// apply folds event v of stream into the entries.
+func (f *replayFold) apply(stream string, v any) {
+	en := f.entries[stream]
+	switch v := v.(type) {
+	case voter.VoterRegistered:
+		f.entries[stream] = &replayEntry{precinct: v.Precinct, surname: v.Surname, given: v.GivenName, patronymic: v.Patronymic, onList: true}
+	case voter.VoterDetailsCorrected:
+		if en == nil {
+			return
+		}
+		if v.Surname != "" {
+			en.surname = v.Surname
+		}
+		if v.GivenName != "" {
+			en.given = v.GivenName
+		}
+		if v.Patronymic != nil {
+			en.patronymic = *v.Patronymic
+		}
+	case voter.VoterMovedPrecinct:
+		if en != nil {
+			en.precinct = v.To
+		}
+	case voter.VoterRemoved:
+		if en != nil {
+			en.onList = false
+		}
+	case voter.VoterRestored:
+		if en != nil {
+			en.onList = true
+		}
+	case precinct.PrecinctEstablished:
+		f.tecs[v.Number] = v.TEC
+	}
+}
+
+// rows are the entries on the list, of precinct precinctNo (0: all), in
+// list order.
+func (f *replayFold) rows(precinctNo int) []ListRow {
 	out := []ListRow{}
-	for s, en := range entries {
+	for s, en := range f.entries {
 		if !en.onList || (precinctNo != 0 && en.precinct != precinctNo) {
 			continue
 		}
-		out = append(out, ListRow{Stream: s, Precinct: en.precinct, TEC: tecs[en.precinct], Surname: en.surname,
+		out = append(out, ListRow{Stream: s, Precinct: en.precinct, TEC: f.tecs[en.precinct], Surname: en.surname,
 			GivenName: en.given, Patronymic: en.patronymic})
 	}
 	SortListRows(out)
-	return out, nil
+	return out
 }
 
 // Digest is the hex SHA-256 of the rows, one canonical line each
