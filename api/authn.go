@@ -133,6 +133,8 @@ func (s *Server) idempotency(c echo.Context, role auth.Role, op string, body any
 		scope, who = commands.ScopeVoter, []string{stream}
 	case auth.RoleStaff:
 		scope, who = commands.ScopeStaff, []string{p.Subject, p.Commission}
+	case auth.RoleCECAdmin:
+		scope, who = commands.ScopeAdmin, []string{p.Subject}
 	default:
 		return commands.Envelope{}, fmt.Errorf("%w: %s makes no changes", ErrWrongRole, role)
 	}

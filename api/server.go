@@ -336,6 +336,7 @@ func (s *Server) routes() {
 	s.cabinetRoutes(s.signedIn(e.Group("/api/v1/me"), auth.RoleVoter))
 	s.staffRoutes(s.signedIn(e.Group("/api/v1/staff"), auth.RoleStaff))
 	s.auditRoutes(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor))
+	s.adminRoutes(s.signedIn(e.Group("/api/v1/admin"), auth.RoleCECAdmin))
 	if s.deps.Browser != nil {
 		s.browserRoutes()
 	}

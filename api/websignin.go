@@ -74,10 +74,11 @@ const (
 	pathCabinet  = "/cabinet"
 	pathStaff    = "/staff"
 	pathAudit    = "/audit"
+	pathAdmin    = "/admin"
 )
 
 // deskOf is the desk of each role, where sign-in lands without a ?next.
-var deskOf = map[auth.Role]string{auth.RoleVoter: pathCabinet, auth.RoleStaff: pathStaff, auth.RoleAuditor: pathAudit}
+var deskOf = map[auth.Role]string{auth.RoleVoter: pathCabinet, auth.RoleStaff: pathStaff, auth.RoleAuditor: pathAudit, auth.RoleCECAdmin: pathAdmin}
 
 const sessionKey = "tizme.session"
 
@@ -89,6 +90,7 @@ func (s *Server) browserRoutes() {
 	s.cabinetPageRoutes(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter))
 	s.staffDeskRoutes(s.deskRoutes(e.Group(pathStaff), auth.RoleStaff))
 	s.auditDeskRoutes(s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor))
+	s.adminDeskRoutes(s.deskRoutes(e.Group(pathAdmin), auth.RoleCECAdmin))
 }
 
 // deskRoutes are g's routes for people signed in in the browser with
@@ -231,7 +233,7 @@ func afterSignIn(next string, p auth.Principal) string {
 	if next != "" {
 		return next
 	}
-	for _, r := range []auth.Role{auth.RoleVoter, auth.RoleStaff, auth.RoleAuditor} {
+	for _, r := range []auth.Role{auth.RoleVoter, auth.RoleStaff, auth.RoleAuditor, auth.RoleCECAdmin} {
 		if p.Has(r) {
 			return deskOf[r]
 		}

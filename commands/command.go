@@ -30,6 +30,8 @@ const (
 	ScopeVoter = "voter"
 	// ScopeStaff: a staff member, identified by subject and commission.
 	ScopeStaff = "staff"
+	// ScopeAdmin: a CEC administrator, identified by subject.
+	ScopeAdmin = "cec_admin"
 	// ScopeFeed: a population-register feed, identified by its name; the
 	// client key is the source's change ID (`tizme feed`, docs/feed.md).
 	ScopeFeed = "feed"

@@ -41,11 +41,16 @@ const (
 	// RoleAuditor reads everything, including the event history, and
 	// changes nothing.
 	RoleAuditor Role = "auditor"
+	// RoleCECAdmin is an administrator of the Central Election
+	// Commission: schedules elections and keeps their calendars, the
+	// precincts and their boundaries, the commissions and their staff, and
+	// the portal's reference content (VC §13, VC §18, VP 3.6, VP 4.11).
+	RoleCECAdmin Role = "cec_admin"
 )
 
 // known reports whether r is one of the roles tizme knows.
 func (r Role) known() bool {
-	return r == RoleVoter || r == RoleStaff || r == RoleAuditor
+	return r == RoleVoter || r == RoleStaff || r == RoleAuditor || r == RoleCECAdmin
 }
 
 // The authentication methods, as the identification service writes them in

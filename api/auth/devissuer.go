@@ -187,7 +187,7 @@ func newTokenID() (string, error) {
 // POST /token with grant_type=authorization_code is the code exchange of
 // the browser sign-in (EnableLogin, devlogin.go).
 //
-// POST /token takes subject, role (voter|staff|auditor, may repeat), pin,
+// POST /token takes subject, role (voter|staff|auditor|cec_admin, may repeat), pin,
 // commission, method (default "eid"), name and ttl_seconds (default 3600,
 // max 86400), as a form or a JSON object, and answers 200 {"access_token",
 // "token_type": "Bearer", "expires_in"}. It refuses (400 problem+json, code
@@ -378,13 +378,13 @@ func (q tokenRequest) principal(now time.Time) (Principal, time.Duration, error)
 	for _, r := range q.Roles {
 		switch role := Role(strings.TrimSpace(r)); {
 		case !role.known():
-			errs = append(errs, fmt.Errorf("role %q: want voter, staff or auditor", r))
+			errs = append(errs, fmt.Errorf("role %q: want voter, staff, auditor or cec_admin", r))
 		case !p.Has(role):
 			p.Roles = append(p.Roles, role)
 		}
 	}
 	if len(q.Roles) == 0 {
-		errs = append(errs, errors.New("role is required (voter, staff or auditor; may repeat)"))
+		errs = append(errs, errors.New("role is required (voter, staff, auditor or cec_admin; may repeat)"))
 	}
 	if p.Has(RoleVoter) {
 		pin, err := person.ParsePIN(q.PIN, calendar.DayOf(now))

@@ -256,7 +256,7 @@ func principalOf(c claims, now time.Time) (Principal, error) {
 		}
 	}
 	if len(p.Roles) == 0 {
-		return Principal{}, fmt.Errorf("%w: no known role (want %s, %s or %s)", ErrBadClaims, RoleVoter, RoleStaff, RoleAuditor)
+		return Principal{}, fmt.Errorf("%w: no known role (want %s, %s, %s or %s)", ErrBadClaims, RoleVoter, RoleStaff, RoleAuditor, RoleCECAdmin)
 	}
 	var errs []error
 	if p.Has(RoleVoter) {

@@ -150,7 +150,7 @@ func redirectURL(cfg Config, addr net.Addr) string {
 // enableDevLogin turns on the development issuer's sign-in page with the
 // demo's people: the walkthrough voter, a few other voters of the demo
 // population, an operator of the walkthrough's TEC and of another TEC,
-// and an auditor.
+// an auditor and a CEC administrator.
 func enableDevLogin(cfg Config, dev *auth.DevIssuer, addr net.Addr) error {
 	return dev.EnableLogin(auth.DevLoginConfig{
 		ClientID: devClientID, ClientSecret: devClientSecret,
@@ -162,6 +162,9 @@ func enableDevLogin(cfg Config, dev *auth.DevIssuer, addr net.Addr) error {
 // otherDemoVoters is how many voters besides the walkthrough's the
 // development sign-in page offers.
 const otherDemoVoters = 4
+
+// demoAdminSubject is the demo's CEC administrator.
+const demoAdminSubject = "cec-admin-demo"
 
 // otherTEC is the commission of the second demo operator.
 const otherTEC = "TEC-B02"
@@ -211,6 +214,10 @@ func demoIdentities(voters int) []auth.DevIdentity {
 		auth.DevIdentity{
 			Label:     "Auditor: " + w.AuditorSubject,
 			Principal: auth.Principal{Subject: w.AuditorSubject, Name: "Auditor", Roles: []auth.Role{auth.RoleAuditor}},
+		},
+		auth.DevIdentity{
+			Label:     "CEC administrator: " + demoAdminSubject,
+			Principal: auth.Principal{Subject: demoAdminSubject, Name: "CEC administrator", Roles: []auth.Role{auth.RoleCECAdmin}},
 		},
 	)
 }

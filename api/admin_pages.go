@@ -1,0 +1,120 @@
+package api
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/cec-kg/tizme/api/webui"
+)
+
+// The CEC administration's desk (/admin, role cec_admin): one section per
+// part of the administration; each part's pages live in its own file
+// (admin_elections.go, admin_precincts.go, ...) and its templates in
+// admin_templates/, all parsed here.
+
+//go:embed admin_templates
+var adminTemplateFS embed.FS
+
+var adminPages = func() *webui.Templates {
+	names, err := fs.Glob(adminTemplateFS, "admin_templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	t, err := webui.ParsePages(adminTemplateFS, names...)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}()
+
+// The desk's sections, under /admin.
+const (
+	pathAdminElections   = "/elections"
+	pathAdminPrecincts   = "/precincts"
+	pathAdminBoundaries  = "/boundaries"
+	pathAdminCommissions = "/commissions"
+	pathAdminStaff       = "/staff"
+	pathAdminContent     = "/content"
+	pathAdminOutcomes    = "/outcomes"
+)
+
+// adminSections are the desk's navigation: path under /admin and the
+// catalogue key of its label.
+var adminSections = []struct{ path, key string }{
+	{"", "adm.nav.home"},
+	{pathAdminElections, "adm.nav.elections"},
+	{pathAdminPrecincts, "adm.nav.precincts"},
+	{pathAdminBoundaries, "adm.nav.boundaries"},
+	{pathAdminCommissions, "adm.nav.commissions"},
+	{pathAdminStaff, "adm.nav.staff"},
+	{pathAdminContent, "adm.nav.content"},
+	{pathAdminOutcomes, "adm.nav.outcomes"},
+}
+
+// adminDeskRoutes are the pages under /admin. Every route gzips; each
+// part adds its own through adminGzip.
+func (s *Server) adminDeskRoutes(r routes) {
+	r = adminGzip(r)
+	r.GET("", s.adminHome)
+	s.adminElectionsPages(r)
+	s.adminPrecinctsPages(r)
+	s.adminCommissionsPages(r)
+	s.adminContentPages(r)
+	s.adminOutcomesPages(r)
+}
+
+// adminGzip is r with gzip first.
+func adminGzip(r routes) routes {
+	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024})
+	return routes{g: r.g, mw: append([]echo.MiddlewareFunc{gz}, r.mw...)}
+}
+
+// adminRender answers the desk page name (a file under admin_templates/)
+// with status: the desk's header (sections, who is signed in, sign-out)
+// and data as .Data.Page. section is the page's path under /admin.
+func (s *Server) adminRender(c echo.Context, status int, name, section, titleKey string, data any) error {
+	l := auditLang(c)
+	ses := webSessionOf(c)
+	p := ses.Principal
+	q := url.Values{}
+	for k, v := range c.QueryParams() {
+		if k != "lang" {
+			q[k] = v
+		}
+	}
+	v := auditView{CSRF: ses.CSRF, Key: newFormKey(), Page: data,
+		Who: whoView{Name: p.Name, Role: webui.T(l, "adm.role"), Method: p.Method, MethodLabel: webT("method."+p.Method, l)}}
+	if v.Who.Name == "" {
+		v.Who.Name = p.Subject
+	}
+	for _, n := range adminSections {
+		v.Nav = append(v.Nav, auditNavItem{Href: pathAdmin + n.path + "?lang=" + l.String(), Label: webui.T(l, n.key), Current: n.path == section})
+	}
+	var hb bytes.Buffer
+	if err := auditHeader.Execute(&hb, struct {
+		auditView
+		Lang any
+	}{v, l}); err != nil {
+		return err
+	}
+	v.Header = template.HTML(hb.String()) // html/template escaped it
+	body, err := adminPages.Render(name, webui.Page{Lang: l, Title: webui.T(l, titleKey), Path: c.Request().URL.Path, Query: q, Wide: true, Data: v})
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Language", l.String())
+	h.Add(echo.HeaderVary, "Accept-Language")
+	return c.HTMLBlob(status, body)
+}
+
+func (s *Server) adminHome(c echo.Context) error {
+	return s.adminRender(c, http.StatusOK, "admin_templates/home.html", "", "adm.title", adminSections[1:])
+}
