@@ -1,12 +1,9 @@
 package api
 
 import (
-	"bytes"
 	"embed"
-	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -47,7 +44,7 @@ const (
 
 // adminSections are the desk's navigation: path under /admin and the
 // catalogue key of its label.
-var adminSections = []struct{ path, key string }{
+var adminSections = []deskSection{
 	{"", "adm.nav.home"},
 	{pathAdminElections, "adm.nav.elections"},
 	{pathAdminPrecincts, "adm.nav.precincts"},
@@ -80,39 +77,8 @@ func adminGzip(r routes) routes {
 // with status: the desk's header (sections, who is signed in, sign-out)
 // and data as .Data.Page. section is the page's path under /admin.
 func (s *Server) adminRender(c echo.Context, status int, name, section, titleKey string, data any) error {
-	l := auditLang(c)
-	ses := webSessionOf(c)
-	p := ses.Principal
-	q := url.Values{}
-	for k, v := range c.QueryParams() {
-		if k != "lang" {
-			q[k] = v
-		}
-	}
-	v := auditView{CSRF: ses.CSRF, Key: newFormKey(), Page: data,
-		Who: whoView{Name: p.Name, Role: webui.T(l, "adm.role"), Method: p.Method, MethodLabel: webT("method."+p.Method, l)}}
-	if v.Who.Name == "" {
-		v.Who.Name = p.Subject
-	}
-	for _, n := range adminSections {
-		v.Nav = append(v.Nav, auditNavItem{Href: pathAdmin + n.path + "?lang=" + l.String(), Label: webui.T(l, n.key), Current: n.path == section})
-	}
-	var hb bytes.Buffer
-	if err := auditHeader.Execute(&hb, struct {
-		auditView
-		Lang any
-	}{v, l}); err != nil {
-		return err
-	}
-	v.Header = template.HTML(hb.String()) // html/template escaped it
-	body, err := adminPages.Render(name, webui.Page{Lang: l, Title: webui.T(l, titleKey), Path: c.Request().URL.Path, Query: q, Wide: true, Data: v})
-	if err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set("Content-Language", l.String())
-	h.Add(echo.HeaderVary, "Accept-Language")
-	return c.HTMLBlob(status, body)
+	return deskRender(c, status, desk{pages: adminPages, base: pathAdmin, sections: adminSections, role: webui.T(auditLang(c), "adm.role")},
+		name, section, titleKey, data)
 }
 
 func (s *Server) adminHome(c echo.Context) error {

@@ -151,8 +151,33 @@ func newFormKey() string {
 	return hex.EncodeToString(b)
 }
 
+// auditSections are the auditor's desk's navigation.
+var auditSections = []deskSection{{"", "aud.nav.home"}, {pathAuditAsOf, "aud.nav.asof"}, {pathAuditEvents, "aud.nav.events"},
+	{pathAuditVerify, "aud.nav.verify"}, {pathAuditAccess, "aud.nav.access"}, {pathAuditChain, "aud.nav.chain"}}
+
 // auditRender answers the desk page name with status.
 func (s *Server) auditRender(c echo.Context, status int, name, section, titleKey string, data any) error {
+	return deskRender(c, status, desk{pages: auditPages, base: pathAudit, sections: auditSections, role: webT("role.auditor", auditLang(c))},
+		name, section, titleKey, data)
+}
+
+// deskSection is one entry of a desk's navigation: its path under the
+// desk and the catalogue key of its label.
+type deskSection struct{ path, key string }
+
+// desk is what differs between the desks that share one header (the
+// auditor's and the CEC administration's).
+type desk struct {
+	pages    *webui.Templates
+	base     string // the desk's path, such as /audit
+	sections []deskSection
+	role     string // the signed-in person's role, in the page's language
+}
+
+// deskRender answers d's page name with status: the desk's header
+// (sections, who is signed in, sign-out) and data as .Data.Page.
+// section is the page's path under the desk.
+func deskRender(c echo.Context, status int, d desk, name, section, titleKey string, data any) error {
 	l := auditLang(c)
 	ses := webSessionOf(c)
 	p := ses.Principal
@@ -163,13 +188,12 @@ func (s *Server) auditRender(c echo.Context, status int, name, section, titleKey
 		}
 	}
 	v := auditView{CSRF: ses.CSRF, Key: newFormKey(), Page: data,
-		Who: whoView{Name: p.Name, Role: webT("role.auditor", l), Method: p.Method, MethodLabel: webT("method."+p.Method, l)}}
+		Who: whoView{Name: p.Name, Role: d.role, Method: p.Method, MethodLabel: webT("method."+p.Method, l)}}
 	if v.Who.Name == "" {
 		v.Who.Name = p.Subject
 	}
-	for _, n := range []struct{ path, key string }{{"", "aud.nav.home"}, {pathAuditAsOf, "aud.nav.asof"}, {pathAuditEvents, "aud.nav.events"},
-		{pathAuditVerify, "aud.nav.verify"}, {pathAuditAccess, "aud.nav.access"}, {pathAuditChain, "aud.nav.chain"}} {
-		v.Nav = append(v.Nav, auditNavItem{Href: pathAudit + n.path + "?lang=" + l.String(), Label: webui.T(l, n.key), Current: n.path == section})
+	for _, n := range d.sections {
+		v.Nav = append(v.Nav, auditNavItem{Href: d.base + n.path + "?lang=" + l.String(), Label: webui.T(l, n.key), Current: n.path == section})
 	}
 	var hb bytes.Buffer
 	if err := auditHeader.Execute(&hb, struct {
@@ -179,7 +203,7 @@ func (s *Server) auditRender(c echo.Context, status int, name, section, titleKey
 		return err
 	}
 	v.Header = template.HTML(hb.String()) // html/template escaped it
-	body, err := auditPages.Render(name, webui.Page{Lang: l, Title: webui.T(l, titleKey), Path: c.Request().URL.Path, Query: q, Wide: true, Data: v})
+	body, err := d.pages.Render(name, webui.Page{Lang: l, Title: webui.T(l, titleKey), Path: c.Request().URL.Path, Query: q, Wide: true, Data: v})
 	if err != nil {
 		return err
 	}
