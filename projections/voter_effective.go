@@ -368,20 +368,10 @@ func asEffectiveBefore(ctx context.Context, q Querier, before time.Time, precinc
 		WHERE v.on_list
 		ORDER BY v.precinct, v.surname COLLATE "C", v.given_name COLLATE "C", v.patronymic COLLATE "C", v.stream COLLATE "C"`,
 		before.UTC(), precinct)
+	if err == nil {
+		err = eachListRow(rows, fn)
+	}
 	if err != nil {
-		return fmt.Errorf("voter list effective before %s: %w", before.UTC().Format(time.RFC3339Nano), err)
-	}
-	defer rows.Close()
-	var l ListRow
-	for rows.Next() {
-		if err := rows.Scan(&l.Stream, &l.Precinct, &l.TEC, &l.Surname, &l.GivenName, &l.Patronymic); err != nil {
-			return err
-		}
-		if err := fn(l); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("voter list effective before %s: %w", before.UTC().Format(time.RFC3339Nano), err)
 	}
 	return nil

@@ -381,9 +381,18 @@ func AsOfEach(ctx context.Context, q Querier, at time.Time, precinct int, fn fun
 			ORDER BY stream, version DESC) v
 		WHERE on_list
 		ORDER BY precinct, surname COLLATE "C", given_name COLLATE "C", patronymic COLLATE "C", stream COLLATE "C"`, at.UTC(), precinct)
+	if err == nil {
+		err = eachListRow(rows, fn)
+	}
 	if err != nil {
 		return fmt.Errorf("voter versions as of %s: %w", at.UTC().Format(time.RFC3339Nano), err)
 	}
+	return nil
+}
+
+// eachListRow scans rows (stream, precinct, TEC, surname, given name,
+// patronymic) into fn, one at a time, and closes them.
+func eachListRow(rows pgx.Rows, fn func(ListRow) error) error {
 	defer rows.Close()
 	var l ListRow
 	for rows.Next() {
@@ -394,10 +403,7 @@ func AsOfEach(ctx context.Context, q Querier, at time.Time, precinct int, fn fun
 			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("voter versions as of %s: %w", at.UTC().Format(time.RFC3339Nano), err)
-	}
-	return nil
+	return rows.Err()
 }
 
 // ReplayAsOf computes what AsOf answers from the raw log, without any read
