@@ -130,7 +130,7 @@ func TestDemoIdentities(t *testing.T) {
 	ids := demoIdentities(defaultDemoVoters)
 	w := demodata.Walkthrough()
 	today := calendar.DayOf(time.Now())
-	var voters, staff, auditors int
+	var voters, staff, auditors, admins int
 	commissions := map[string]bool{}
 	subjects := map[string]bool{}
 	for _, id := range ids {
@@ -156,19 +156,21 @@ func TestDemoIdentities(t *testing.T) {
 			commissions[p.Commission] = true
 		case p.Has(auth.RoleAuditor):
 			auditors++
+		case p.Has(auth.RoleCECAdmin):
+			admins++
 		}
 	}
 	if ids[0].Principal.PIN != w.VoterPIN {
 		t.Errorf("first identity %+v, want the walkthrough voter", ids[0])
 	}
-	if voters != 1+otherDemoVoters || staff != 2 || auditors != 1 || !commissions[w.Commission] || len(commissions) != 2 {
-		t.Errorf("voters %d, staff %d of %v, auditors %d", voters, staff, commissions, auditors)
+	if voters != 1+otherDemoVoters || staff != 2 || auditors != 1 || admins != 1 || !commissions[w.Commission] || len(commissions) != 2 {
+		t.Errorf("voters %d, staff %d of %v, auditors %d, CEC administrators %d", voters, staff, commissions, auditors, admins)
 	}
 	if err := (auth.DevLoginConfig{ClientID: devClientID, RedirectURIs: []string{"http://localhost:8080/auth/callback"}, Identities: ids}).Validate(); err != nil {
 		t.Error(err)
 	}
-	if only := demoIdentities(0); len(only) != 4 {
-		t.Errorf("without demo voters: %d identities, want the walkthrough voter, two staff and an auditor", len(only))
+	if only := demoIdentities(0); len(only) != 5 {
+		t.Errorf("without demo voters: %d identities, want the walkthrough voter, two staff, an auditor and a CEC administrator", len(only))
 	}
 }
 
