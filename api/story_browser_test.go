@@ -200,7 +200,8 @@ func storyWalk(t *testing.T, lang i18n.Lang) {
 	}
 	storyPoll(t, voter, timelineURL, "the decision in the timeline", func() bool {
 		tl := browsertest.Run(voter, "timeline", chromedp.Evaluate[string](`(document.getElementById("timeline") || document.body).textContent`))
-		return strings.Contains(tl, T("cab.tl.decided")) && strings.Contains(tl, reason) && strings.Contains(tl, T("cab.outcome.approved"))
+		return strings.Contains(tl, T("cab.tl.application_decided")) && strings.Contains(tl, reason) &&
+			strings.Contains(tl, T("cab.outcome.approved")) && strings.Contains(tl, T("cab.tl.details_corrected"))
 	})
 	voter.Screenshot("timeline")
 	storyPoll(t, voter, base+"/cabinet?"+l, "the corrected entry", func() bool {
