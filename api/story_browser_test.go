@@ -194,7 +194,7 @@ func storyWalk(t *testing.T, lang i18n.Lang) {
 		t.Fatalf("%d sessions of the voter expired, want 1", tag.RowsAffected())
 	}
 	timelineURL := base + "/cabinet/timeline?" + l
-	storySignIn(t, voter, timelineURL, labelAsan, auth.MethodCloudSignature, "main h1")
+	storySignIn(t, voter, timelineURL, labelAsan, auth.MethodCloudSignature, "#timeline")
 	if loc := voter.Location(); loc != timelineURL {
 		t.Errorf("after signing in again at %s, want %s", loc, timelineURL)
 	}
