@@ -98,7 +98,7 @@ func storyPoll(t *testing.T, b *browsertest.Browser, url, what string, ok func()
 func storyWalk(t *testing.T, lang i18n.Lang) {
 	w := newWebWorld(t, false)
 	voter := browsertest.Start(t, 1280, 900)
-	staff := voter.Another("staff")
+	staff := voter.Another("desk") // staff, then the auditor
 	base := w.ts.URL
 	l := "lang=" + string(lang)
 	T := func(key string) string { return webui.T(lang, key) }
