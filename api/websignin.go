@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/session"
 )
 
@@ -216,7 +217,7 @@ func (s *Server) webLogin(c echo.Context) error {
 	} else if ok {
 		return c.Redirect(http.StatusSeeOther, afterSignIn(next, ses.Principal))
 	}
-	l, err := s.deps.Browser.Client.Begin(string(requestLang(c)))
+	l, err := s.deps.Browser.Client.Begin(string(loginLang(c, next)))
 	if err != nil {
 		return err
 	}
@@ -226,6 +227,28 @@ func (s *Server) webLogin(c echo.Context) error {
 	}
 	s.setCookie(c, loginCookie, l.State, pathCallback, int(session.LoginTTL/time.Second))
 	return c.Redirect(http.StatusSeeOther, l.URL)
+}
+
+// loginLang is the language the identity provider's page is asked for
+// (ui_locales): the sign-in's own ?lang=, else that of the page the person
+// was on (next), else the portal's remembered choice, else
+// Accept-Language. A person reading a desk in Kyrgyz signs in in Kyrgyz
+// whatever their browser's language.
+func loginLang(c echo.Context, next string) i18n.Lang {
+	if l, ok := i18n.Parse(c.QueryParam("lang")); ok {
+		return l
+	}
+	if u, err := url.Parse(next); err == nil && next != "" {
+		if l, ok := i18n.Parse(u.Query().Get("lang")); ok {
+			return l
+		}
+	}
+	if ck, err := c.Cookie("lang"); err == nil {
+		if l, ok := i18n.Parse(ck.Value); ok {
+			return l
+		}
+	}
+	return i18n.Negotiate(c.Request().Header.Get("Accept-Language"))
 }
 
 // afterSignIn is where a signed-in person goes: next, or their role's desk.

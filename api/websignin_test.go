@@ -546,3 +546,23 @@ func TestBrowserCookiesSecure(t *testing.T) {
 		t.Errorf("SecureCookies: cookie %+v, want Secure", ck)
 	}
 }
+
+// TestBrowserSignInLanguage: the identity provider's page is asked for
+// in the language of the page the person was on, whatever the browser's.
+func TestBrowserSignInLanguage(t *testing.T) {
+	t.Parallel()
+	w := newWebWorld(t, false)
+	for _, c := range []struct{ target, want string }{
+		{"/auth/login?next=" + url.QueryEscape("/cabinet?lang=ky"), "ky"},
+		{"/auth/login?next=" + url.QueryEscape("/staff/dashboard?lang=ru"), "ru"},
+		{"/auth/login?lang=ky&next=" + url.QueryEscape("/cabinet?lang=ru"), "ky"},
+		{"/auth/login?next=%2Fcabinet", "en"},
+	} {
+		b := newBrowser(t, w)
+		b.lang = "en"
+		toIssuer := b.get(c.target).want(t, http.StatusSeeOther, b.base+"/dev/oidc/authorize?")
+		if got := mustQuery(t, toIssuer.loc, "ui_locales"); got != c.want {
+			t.Errorf("%s: ui_locales %q, want %q", c.target, got, c.want)
+		}
+	}
+}

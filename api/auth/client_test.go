@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -50,24 +52,59 @@ func (e *issuerEnv) client(t *testing.T, secret string) *auth.Client {
 	return c
 }
 
-var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+// newBrowser is a client that keeps cookies and follows no redirect.
+func newBrowser(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
 
-// authorize submits the sign-in page for the request at authURL, as the
-// page's form does, and returns the issuer's answer.
+// openPage opens the sign-in page for the request at authURL in browser
+// and returns the answer and the ID of the kept request its form names.
+func openPage(t *testing.T, browser *http.Client, authURL string) (*http.Response, string) {
+	t.Helper()
+	resp, err := browser.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="request" value="([^"]+)"`).FindStringSubmatch(string(body))
+	if m == nil {
+		return resp, ""
+	}
+	return resp, m[1]
+}
+
+// authorize opens the sign-in page for the request at authURL, as a
+// browser does, submits its form and returns the issuer's answer (the
+// page's when it refused the request). change alters the request's
+// parameters and then the form.
 func authorize(t *testing.T, authURL string, change func(url.Values)) *http.Response {
 	t.Helper()
 	u, err := url.Parse(authURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	form := u.Query()
-	form.Set("identity", "0")
-	form.Set("method", auth.MethodFaceID)
+	q := u.Query()
+	if change != nil {
+		change(q)
+	}
+	u.RawQuery = q.Encode()
+	browser := newBrowser(t)
+	page, id := openPage(t, browser, u.String())
+	if page.StatusCode != http.StatusOK {
+		return page
+	}
+	form := url.Values{"request": {id}, "identity": {"0"}, "method": {auth.MethodFaceID}}
 	if change != nil {
 		change(form)
 	}
 	u.RawQuery = ""
-	resp, err := noRedirects.PostForm(u.String(), form)
+	resp, err := browser.PostForm(u.String(), form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,4 +278,110 @@ func TestDevAuthorizeRefusals(t *testing.T) {
 			t.Errorf("%s: %d, Location %q; want 400 and no redirect", name, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
+}
+
+// TestDevAuthorizeForgery: the sign-in page's form signs in only for a
+// request the issuer keeps, once, from the browser that opened the page:
+// a form another site makes a visitor post (login CSRF) signs nobody in.
+func TestDevAuthorizeForgery(t *testing.T) {
+	t.Parallel()
+	e, c := newLoginEnv(t)
+	authEndpoint := e.dev.AuthorizeURL()
+	refused := func(t *testing.T, resp *http.Response, status int) {
+		t.Helper()
+		if resp.StatusCode != status || resp.Header.Get("Location") != "" {
+			t.Errorf("%d, Location %q; want %d and no redirect", resp.StatusCode, resp.Header.Get("Location"), status)
+		}
+	}
+	post := func(t *testing.T, browser *http.Client, form url.Values, header map[string]string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, authEndpoint, strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := browser.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	pick := url.Values{"identity": {"0"}, "method": {auth.MethodFaceID}}
+	with := func(v url.Values, k, val string) url.Values {
+		out := url.Values{}
+		for key, vals := range v {
+			out[key] = vals
+		}
+		out.Set(k, val)
+		return out
+	}
+
+	t.Run("the authorization request posted without a page", func(t *testing.T) {
+		// What a forged form holds: the attacker's own authorization
+		// request, as the page's form held it before.
+		l, err := c.Begin("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, _ := url.Parse(l.URL)
+		form := u.Query()
+		form.Set("identity", "0")
+		form.Set("method", auth.MethodFaceID)
+		refused(t, post(t, newBrowser(t), form, nil), http.StatusBadRequest)
+		refused(t, post(t, newBrowser(t), with(form, "request", "forged"), nil), http.StatusBadRequest)
+	})
+	t.Run("a page opened in another browser", func(t *testing.T) {
+		l, err := c.Begin("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, id := openPage(t, newBrowser(t), l.URL) // the attacker's
+		if id == "" {
+			t.Fatal("no request on the page")
+		}
+		victim := newBrowser(t)
+		refused(t, post(t, victim, with(pick, "request", id), nil), http.StatusForbidden)
+		openPage(t, victim, l.URL) // the victim's own cookie, for another page
+		refused(t, post(t, victim, with(pick, "request", id), nil), http.StatusForbidden)
+	})
+	t.Run("a post from another site", func(t *testing.T) {
+		l, err := c.Begin("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		browser := newBrowser(t)
+		_, id := openPage(t, browser, l.URL)
+		refused(t, post(t, browser, with(pick, "request", id), map[string]string{"Sec-Fetch-Site": "cross-site"}), http.StatusForbidden)
+		// The page itself still works.
+		codeOf(t, post(t, browser, with(pick, "request", id), map[string]string{"Sec-Fetch-Site": "same-origin"}), l.State)
+	})
+	t.Run("a page signs in once", func(t *testing.T) {
+		l, err := c.Begin("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		browser := newBrowser(t)
+		page, id := openPage(t, browser, l.URL)
+		if page.Header.Get("X-Frame-Options") != "DENY" || !strings.Contains(page.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+			t.Errorf("the page may be framed: %v", page.Header)
+		}
+		var ck *http.Cookie
+		for _, k := range page.Cookies() {
+			if k.Name == "tizme_dev_authorize" {
+				ck = k
+			}
+		}
+		if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Path != issuerPath {
+			t.Errorf("browser cookie %+v: want HttpOnly, SameSite=Strict, the issuer's path", ck)
+		}
+		code := codeOf(t, post(t, browser, with(pick, "request", id), nil), l.State)
+		if _, err := c.Finish(t.Context(), code, l); err != nil {
+			t.Fatalf("Finish: %v", err)
+		}
+		refused(t, post(t, browser, with(pick, "request", id), nil), http.StatusBadRequest)
+	})
 }

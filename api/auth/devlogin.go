@@ -21,6 +21,23 @@ const devCodeTTL = time.Minute
 // devTokenTTL is the lifetime of the tokens the code exchange issues.
 const devTokenTTL = time.Hour
 
+// The sign-in page's protection against forged posts (login CSRF): each
+// GET /authorize keeps its authorization request under a random ID, bound
+// to a random value in a cookie of the browser that opened the page. The
+// page's form names only the ID; POST /authorize signs in for a kept
+// request, once, and only from the browser holding its cookie. A form
+// another site makes its visitors post has neither a kept request nor
+// (SameSite=Strict) the cookie, and signs nobody in.
+const (
+	// devPendingTTL is how long a sign-in page may stay open.
+	devPendingTTL = 10 * time.Minute
+	// devMaxPending caps the kept requests (the issuer keeps them in
+	// memory); past it, GET /authorize answers 503 until some expire.
+	devMaxPending = 10000
+	// devBrowserCookie binds the kept requests to a browser.
+	devBrowserCookie = "tizme_dev_authorize"
+)
+
 // DevIdentity is a person the development issuer's sign-in page offers.
 type DevIdentity struct {
 	// Label is what the page shows, such as "Voter: Жапаров Азамат
@@ -72,9 +89,17 @@ func (c DevLoginConfig) Validate() error {
 
 // devLogin is the state of the authorization endpoint.
 type devLogin struct {
-	cfg   DevLoginConfig
-	mu    sync.Mutex
-	codes map[string]devCode
+	cfg     DevLoginConfig
+	mu      sync.Mutex
+	codes   map[string]devCode
+	pending map[string]devPending
+}
+
+// devPending is an authorization request whose sign-in page is open.
+type devPending struct {
+	params  authParams
+	browser string // the value of devBrowserCookie it is bound to
+	expires time.Time
 }
 
 // devCode is an issued authorization code, waiting for its exchange.
@@ -94,7 +119,7 @@ func (d *DevIssuer) EnableLogin(cfg DevLoginConfig) error {
 	}
 	cfg.RedirectURIs = slices.Clone(cfg.RedirectURIs)
 	cfg.Identities = slices.Clone(cfg.Identities)
-	d.login = &devLogin{cfg: cfg, codes: map[string]devCode{}}
+	d.login = &devLogin{cfg: cfg, codes: map[string]devCode{}, pending: map[string]devPending{}}
 	return nil
 }
 
@@ -146,29 +171,85 @@ func (l *devLogin) check(p authParams, v url.Values) error {
 }
 
 // serveAuthorize answers GET /authorize with the page to pick an identity
-// and a sign-in method, and POST /authorize (the page's form) with a
-// redirect to the client's callback carrying a code.
+// and a sign-in method (the request kept, bound to this browser), and
+// POST /authorize (the page's form) with a redirect to the client's
+// callback carrying a code.
 func (d *DevIssuer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
-	l := d.login
+	w.Header().Set("Cache-Control", "no-store")
 	if r.Method == http.MethodPost {
-		r.Body = http.MaxBytesReader(w, r.Body, devMaxBody)
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, "unreadable form", http.StatusBadRequest)
-			return
-		}
+		d.servePick(w, r)
+		return
 	}
-	v := r.Form
-	if r.Method == http.MethodGet {
-		v = r.URL.Query()
-	}
+	l := d.login
+	v := r.URL.Query()
 	p := readAuthParams(v)
 	if err := l.check(p, v); err != nil {
 		w.Header().Set("Content-Language", "en")
 		http.Error(w, "bad authorization request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	if r.Method == http.MethodGet {
-		d.servePicker(w, p, v.Get("code_challenge_method"))
+	browser := ""
+	if ck, err := r.Cookie(devBrowserCookie); err == nil && len(ck.Value) == 43 {
+		browser = ck.Value
+	}
+	id, err := RandomToken()
+	if err == nil && browser == "" {
+		browser, err = RandomToken()
+	}
+	if err != nil {
+		http.Error(w, "no request ID", http.StatusInternalServerError)
+		return
+	}
+	now := time.Now()
+	l.mu.Lock()
+	for k, q := range l.pending {
+		if now.After(q.expires) {
+			delete(l.pending, k)
+		}
+	}
+	full := len(l.pending) >= devMaxPending
+	if !full {
+		l.pending[id] = devPending{params: p, browser: browser, expires: now.Add(devPendingTTL)}
+	}
+	l.mu.Unlock()
+	if full {
+		http.Error(w, "too many sign-ins in progress; try again in a few minutes", http.StatusServiceUnavailable)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: devBrowserCookie, Value: browser, Path: d.issuerPath(), MaxAge: int(devPendingTTL / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || strings.HasPrefix(d.issuer, "https://"),
+	})
+	d.servePicker(w, id, p.UILocales)
+}
+
+// servePick answers the sign-in page's POST: a code for the kept request
+// the form names, if this browser opened it.
+func (d *DevIssuer) servePick(w http.ResponseWriter, r *http.Request) {
+	l := d.login
+	w.Header().Set("Content-Language", "en")
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		http.Error(w, "the sign-in form was sent from another site", http.StatusForbidden)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, devMaxBody)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "unreadable form", http.StatusBadRequest)
+		return
+	}
+	v := r.PostForm
+	id := v.Get("request")
+	now := time.Now()
+	l.mu.Lock()
+	q, ok := l.pending[id]
+	l.mu.Unlock()
+	if id == "" || !ok || now.After(q.expires) {
+		http.Error(w, "this sign-in page has expired or was never opened: go back to the service and sign in again", http.StatusBadRequest)
+		return
+	}
+	ck, err := r.Cookie(devBrowserCookie)
+	if err != nil || subtle.ConstantTimeCompare([]byte(ck.Value), []byte(q.browser)) != 1 {
+		http.Error(w, "this sign-in page was opened in another browser: go back to the service and sign in again", http.StatusForbidden)
 		return
 	}
 	i, err := strconv.Atoi(v.Get("identity"))
@@ -184,8 +265,14 @@ func (d *DevIssuer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	pr := l.cfg.Identities[i].Principal
 	pr.Method = method
-	now := time.Now()
+	p := q.params
 	l.mu.Lock()
+	if _, still := l.pending[id]; !still { // another POST of the same page won
+		l.mu.Unlock()
+		http.Error(w, "this sign-in page was used already: go back to the service and sign in again", http.StatusBadRequest)
+		return
+	}
+	delete(l.pending, id) // single use
 	for k, c := range l.codes {
 		if now.After(c.expires) {
 			delete(l.codes, k)
@@ -197,12 +284,20 @@ func (d *DevIssuer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	l.mu.Unlock()
 	target, _ := url.Parse(p.RedirectURI)
-	q := target.Query()
-	q.Set("code", code)
-	q.Set("state", p.State)
-	target.RawQuery = q.Encode()
-	w.Header().Set("Cache-Control", "no-store")
+	tq := target.Query()
+	tq.Set("code", code)
+	tq.Set("state", p.State)
+	target.RawQuery = tq.Encode()
 	http.Redirect(w, r, target.String(), http.StatusSeeOther)
+}
+
+// issuerPath is the path of the issuer's URL, where its cookie belongs.
+func (d *DevIssuer) issuerPath() string {
+	u, err := url.Parse(d.issuer)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
 }
 
 // devTexts are the picker page's words.
@@ -225,14 +320,7 @@ var devPicker = template.Must(template.New("picker").Parse(`<!doctype html>
 <h1>{{index .T "title"}}</h1>
 <p><strong>{{index .T "warn"}}</strong></p>
 <form method="post" action="authorize">
-<input type="hidden" name="response_type" value="code">
-<input type="hidden" name="client_id" value="{{.P.ClientID}}">
-<input type="hidden" name="redirect_uri" value="{{.P.RedirectURI}}">
-<input type="hidden" name="state" value="{{.P.State}}">
-<input type="hidden" name="nonce" value="{{.P.Nonce}}">
-<input type="hidden" name="code_challenge" value="{{.P.Challenge}}">
-<input type="hidden" name="code_challenge_method" value="{{.ChallengeMethod}}">
-<input type="hidden" name="ui_locales" value="{{.P.UILocales}}">
+<input type="hidden" name="request" value="{{.Request}}">
 <fieldset><legend>{{index .T "who"}}</legend>
 {{range $i, $id := .Identities}}<div><input type="radio" name="identity" id="identity-{{$i}}" value="{{$i}}"{{if eq $i 0}} checked{{end}}> <label for="identity-{{$i}}">{{$id.Label}}</label></div>
 {{end}}</fieldset>
@@ -244,10 +332,10 @@ var devPicker = template.Must(template.New("picker").Parse(`<!doctype html>
 </main></body></html>
 `))
 
-// servePicker writes the sign-in page.
-func (d *DevIssuer) servePicker(w http.ResponseWriter, p authParams, challengeMethod string) {
+// servePicker writes the sign-in page for the kept request id.
+func (d *DevIssuer) servePicker(w http.ResponseWriter, id, uiLocales string) {
 	lang := "ky"
-	for _, l := range strings.Fields(p.UILocales) {
+	for _, l := range strings.Fields(uiLocales) {
 		if _, ok := devTexts[l]; ok {
 			lang = l
 			break
@@ -255,9 +343,11 @@ func (d *DevIssuer) servePicker(w http.ResponseWriter, p authParams, challengeMe
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", lang)
-	w.Header().Set("Cache-Control", "no-store")
+	// Nobody may frame the page to have its button clicked unseen.
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'")
 	_ = devPicker.Execute(w, map[string]any{
-		"Lang": lang, "T": devTexts[lang], "P": p, "ChallengeMethod": challengeMethod,
+		"Lang": lang, "T": devTexts[lang], "Request": id,
 		"Identities": d.login.cfg.Identities,
 		"Methods":    []string{MethodCloudSignature, MethodEID, MethodQR, MethodFaceID},
 	})

@@ -84,6 +84,7 @@ type Browser struct {
 	t    *testing.T
 	ctx  context.Context
 	axe  string
+	name string // prefixes the screenshots of a second window (Another)
 	mu   sync.Mutex
 	seen []string
 }
@@ -134,6 +135,27 @@ func Start(t *testing.T, width, height int) *Browser {
 		cancelAlloc()
 	})
 	return b
+}
+
+// Another opens a second person's window in the same Chromium: a new
+// browser context, with cookies of its own (as a private window), so two
+// people can be signed in at once. name prefixes its screenshots. It
+// closes when the test ends; on failure it saves its pages as Start's do.
+func (b *Browser) Another(name string) *Browser {
+	b.t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	o := &Browser{t: b.t, ctx: ctx, axe: b.axe, name: name}
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		b.t.Fatalf("browsertest: open a window for %s: %v", name, err)
+	}
+	b.t.Cleanup(func() { // runs before Start's: the browser still runs
+		if b.t.Failed() {
+			o.screenshotAll()
+		}
+		cancel()
+	})
+	return o
 }
 
 // Context is the browser's context, for chromedp calls of one's own.
@@ -246,6 +268,9 @@ func (b *Browser) Screenshot(name string) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return ""
+	}
+	if b.name != "" {
+		name = b.name + "-" + name
 	}
 	file := unsafeName.ReplaceAllString(name, "_")
 	if len(file) > 120 { // a page's URL can pass the file system's 255 bytes
