@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -310,6 +311,35 @@ func TestAuditAsOfEffectivePage(t *testing.T) {
 	// A CSV link the desk did not make is refused.
 	for _, q := range []string{"mode=effective&day=2026-10-02", "mode=effective&day=2026-06-02&at=2026-06-02T00:00:00Z", "mode=effective", "mode=recorded&day=2026-06-02"} {
 		b.get("/audit/asof.csv?"+q).want(t, http.StatusBadRequest, "")
+	}
+
+	// Paging: 50 voters more, effective on 2 June: the whole list of 3
+	// June has 52 rows, on two pages with one digest; a page past the end
+	// shows the last.
+	for i := range 50 {
+		w.send(t, commands.RegisterVoter{Envelope: env(w.key()), PIN: fmt.Sprintf("201011991%05d", 1000+i), Precinct: p2001, Passport: fmt.Sprintf("ID66%05d", i),
+			Source: "population-register", Name: commands.NameInput{Surname: "Сатыбалдиев", GivenName: "Марат"},
+			Address: commands.AddressInput{Region: "Бишкек шаары", District: "Ленин району", Settlement: "Бишкек", Street: "Токтогул көчөсү", Building: "2"},
+			At:      time.Date(2026, 6, 2, 4, 0, 0, 0, time.UTC)})
+	}
+	w.settle(t)
+	first := b.get("/audit/asof?lang=ru&mode=effective&day=2026-06-03").want(t, http.StatusOK, "")
+	if n := len(findAll(findFirst(first.doc, byID("rows")), byTag("tr"))) - 1; n != 50 || findFirst(first.doc, byID("prev")) != nil {
+		t.Errorf("page 1: %d rows, want 50 and no previous page", n)
+	}
+	next := findFirst(first.doc, byID("next"))
+	if next == nil {
+		t.Fatal("no next page of 52 rows")
+	}
+	for _, href := range []string{attr(next, "href"), "/audit/asof?lang=ru&mode=effective&day=2026-06-03&page=99"} {
+		second := b.get(href).want(t, http.StatusOK, "")
+		rows := findAll(findFirst(second.doc, byID("rows")), byTag("tr"))
+		if len(rows) != 3 || text(findFirst(rows[1], byTag("td"))) != "51" || findFirst(second.doc, byID("next")) != nil || findFirst(second.doc, byID("prev")) == nil {
+			t.Errorf("%s: rows %q", href, text(findFirst(second.doc, byID("rows"))))
+		}
+		if a, z := text(findFirst(first.doc, byID("digest-model"))), text(findFirst(second.doc, byID("digest-model"))); a != z || attr(findFirst(second.doc, byID("answer")), "data-mode") != "effective" {
+			t.Errorf("%s: digest %s on page 1, %s here, or not as effective", href, a, z)
+		}
 	}
 }
 
