@@ -63,8 +63,6 @@ const (
 	auditEventsPerPage    = 50
 	auditAccessPerPage    = 100
 	auditLatestCheckpoint = 5
-	// auditTrailScan bounds the count of events the chain trails by.
-	auditTrailScan = 10_000
 )
 
 // asOfModes are the two senses in which the as-of page reads the list
@@ -870,14 +868,11 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 	l := auditLang(c)
 	d := chainData{Report: rep}
 	_, d.Available = s.pool()
-	st, err := chain.ReadState(ctx, s.deps.DB)
+	lag, err := chain.ReadLag(ctx, s.deps.DB, s.deps.Events)
 	if err != nil {
 		return err
 	}
-	d.State = st
-	if d.Trails, d.TrailsMore, err = s.eventsAfter(ctx, st.Position); err != nil {
-		return err
-	}
+	d.State, d.Trails, d.TrailsMore = lag.State, lag.EventsBehind, lag.EventsBehindAtLeast
 	cps, err := chain.ReadCheckpoints(ctx, s.deps.DB, auditLatestCheckpoint, 0)
 	if err != nil {
 		return err
@@ -892,24 +887,6 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 		d.CheckedAt = webui.FormatDate(l, s.deps.Now())
 	}
 	return s.auditRender(c, status, "audit_templates/chain.html", pathAuditChain, "aud.chain.title", d)
-}
-
-// eventsAfter counts the events of the log after p, up to
-// auditTrailScan (more tells there are more).
-func (s *Server) eventsAfter(ctx context.Context, p eventstore.Position) (n int64, more bool, err error) {
-	after := p
-	for n < auditTrailScan {
-		page, err := s.deps.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: maxEventPage})
-		if err != nil {
-			return n, false, err
-		}
-		n += int64(len(page.Events))
-		if page.AtEnd || page.Checkpoint.Compare(after) <= 0 {
-			return n, false, nil
-		}
-		after = page.Checkpoint
-	}
-	return n, true, nil
 }
 
 // auditChainVerify recomputes the chain from the log now (`tizme verify

@@ -40,13 +40,14 @@ type Lag struct {
 	SecondsBehind float64
 }
 
-// ReadLag reads the chain's state and how far it trails the log in store.
+// ReadLag reads the chain's state (in q) and how far it trails the log in
+// store: /metrics and the auditor's chain page.
 //
 // On the PostgreSQL store it counts in SQL, with the store's visibility
 // rule (docs/adr/0001-event-ordering.md) and without fetching payloads;
 // on other stores it reads up to 1,000 events through the port.
-func ReadLag(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store) (Lag, error) {
-	st, err := ReadState(ctx, pool)
+func ReadLag(ctx context.Context, q Querier, store eventstore.Store) (Lag, error) {
+	st, err := ReadState(ctx, q)
 	if err != nil {
 		return Lag{}, err
 	}
