@@ -437,6 +437,19 @@ func TestAuditVerifyAndChainForms(t *testing.T) {
 	if text(findFirst(c.doc, byID("chain-count"))) == "0" || len(findAll(findFirst(c.doc, byID("checkpoints")), byTag("tr"))) != 2 {
 		t.Errorf("chain state %q, checkpoints %q", text(findFirst(c.doc, byID("chain-state"))), text(findFirst(c.doc, byID("checkpoints"))))
 	}
+	// The checkpoint chained the whole log; no follower runs here, so a
+	// later event is not chained: the page counts it (chain.ReadLag).
+	if tr := text(findFirst(c.doc, byID("chain-trails"))); tr != "0" {
+		t.Errorf("chain trails the log by %q right after the checkpoint, want 0", tr)
+	}
+	w.send(t, commands.RegisterVoter{Envelope: env(w.key()), PIN: pinNobody, Precinct: p1001, Passport: "ID5550003", Source: "population-register",
+		Name:    commands.NameInput{Surname: "Жаңыбаев", GivenName: "Нурлан"},
+		Address: commands.AddressInput{Region: "Бишкек шаары", District: "Ленин району", Settlement: "Бишкек", Street: "Токтогул көчөсү", Building: "1"},
+		At:      tNow})
+	w.settle(t)
+	if tr := text(findFirst(b.get("/audit/chain?lang=ky").want(t, http.StatusOK, "").doc, byID("chain-trails"))); tr == "0" || tr == "" {
+		t.Errorf("chain trails the log by %q after a registration, want more than 0", tr)
+	}
 	v := b.do(http.MethodPost, "/audit/chain?lang=ky", url.Values{api.FieldCSRF: {c.csrf(t)}}, nil).want(t, http.StatusOK, "")
 	verdict := findFirst(v.doc, byID("chain-verdict"))
 	if attr(verdict, "data-ok") != "true" || !strings.Contains(text(verdict), "Чынжыр бүтүн") {
