@@ -17,7 +17,9 @@ import (
 // service's page in real Chromium, reads a precinct's list before and
 // after a change (different digests, each equal to the replay of the
 // log), sees sign-in methods in the log and a staff read in the access
-// record, verifies the chain; axe-core passes every page.
+// record, verifies the chain; axe-core passes every page. The list as
+// effective on a day, chosen in the same form, in Kyrgyz and Russian,
+// shows its digest equal to the replay's.
 func TestBrowserAuditDesk(t *testing.T) {
 	t.Parallel()
 	w := auditDeskWorld(t)
@@ -76,6 +78,48 @@ func TestBrowserAuditDesk(t *testing.T) {
 	if digest["before"] == digest["after"] {
 		t.Errorf("one digest %s before and after a registration", digest["before"])
 	}
+	// The other sense: the list as effective on a day, through the same
+	// form, in Kyrgyz and in Russian. Asan's move to 1002, recorded now,
+	// takes effect on 3 June: 1001's list of 2 June still has him.
+	w.send(t, commands.MoveVoter{Envelope: env(w.key()), VoterRef: commands.VoterRef{PIN: pinAsan}, To: p1002, Reason: "form2",
+		At: time.Date(2026, 6, 3, 4, 0, 0, 0, time.UTC)})
+	w.settle(t)
+	for _, c := range []struct{ lang, day, equal string }{{"ky", "2026-06-02", "Дайджесттер бирдей"}, {"ru", "2026-06-03", "Дайджесты равны"}} {
+		b.Open(base + "/audit/asof?lang=" + c.lang)
+		b.Do("choose as effective",
+			chromedp.Click(chromedp.ID("mode-effective")),
+			chromedp.SetValue(chromedp.ID("day"), c.day),
+			chromedp.SetValue(chromedp.ID("precinct"), "1001"),
+			chromedp.Submit(chromedp.ID("precinct")),
+			chromedp.WaitVisible(chromedp.ID("verdict")))
+		if m := browsertest.Run(b, "mode", chromedp.Evaluate[string](`document.getElementById("answer").dataset.mode`)); m != "effective" {
+			t.Errorf("%s: answer in the %q sense", c.lang, m)
+		}
+		if v := browsertest.Run(b, "verdict", chromedp.Text(chromedp.ID("verdict"))); !strings.Contains(v, c.equal) {
+			t.Errorf("%s: verdict %q", c.lang, v)
+		}
+		model := browsertest.Run(b, "model", chromedp.Text(chromedp.ID("digest-model")))
+		if replay := browsertest.Run(b, "replay", chromedp.Text(chromedp.ID("digest-replay"))); model != replay {
+			t.Errorf("%s: model %q, replay %q", c.lang, model, replay)
+		}
+		digest["effective "+c.day] = model
+		// The form keeps the chosen sense and the day.
+		if kept := browsertest.Run(b, "kept", chromedp.Evaluate[bool](`document.getElementById("mode-effective").checked && document.getElementById("day").value === "`+c.day+`"`)); !kept {
+			t.Errorf("%s: the form lost the sense or the day", c.lang)
+		}
+		b.Axe()
+		b.Screenshot("asof-effective-" + c.lang)
+	}
+	if digest["effective 2026-06-02"] == digest["effective 2026-06-03"] {
+		t.Errorf("1001 as effective before and after the move's day has one digest %s", digest["effective 2026-06-02"])
+	}
+	// A day to come: the error beside the day, in Russian.
+	b.Open(base + "/audit/asof?lang=ru&mode=effective&day=2026-12-31&precinct=1001")
+	if e := browsertest.Run(b, "error", chromedp.Text(chromedp.ID("day-error"))); !strings.Contains(e, "не наступил") {
+		t.Errorf("error beside the day %q", e)
+	}
+	b.Axe()
+
 	// A mistake in the form: the error beside the field, axe still happy.
 	b.Open(base + "/audit/asof?lang=ru&at=" + url.QueryEscape("вчера") + "&precinct=1001")
 	if e := browsertest.Run(b, "error", chromedp.Text(chromedp.ID("at-error"))); e == "" {

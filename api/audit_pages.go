@@ -13,7 +13,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +27,7 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/chain"
+	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
 )
@@ -63,14 +63,13 @@ const (
 	auditEventsPerPage    = 50
 	auditAccessPerPage    = 100
 	auditLatestCheckpoint = 5
-	// auditTrailScan bounds the count of events the chain trails by.
-	auditTrailScan = 10_000
 )
 
-// AsOfModes are the ways the as-of page reads the list: "recorded" (as
-// the log recorded it by then). A mode added later (as effective) gets a
-// selector on the page.
-var asOfModes = []string{"recorded"}
+// asOfModes are the two senses in which the as-of page reads the list
+// (projections.ListMode): as recorded by an instant (what the system
+// showed then; the default) and as effective on a day (what is now known
+// to have been true then, corrections recorded later included).
+var asOfModes = []string{string(projections.ListRecorded), string(projections.ListEffective)}
 
 // auditDeskRoutes are the desk's pages.
 func (s *Server) auditDeskRoutes(r routes) {
@@ -280,47 +279,77 @@ type asOfSide struct {
 
 type asOfData struct {
 	// The form, as typed.
-	At, Precinct, Mode string
-	Modes              []string
-	Errors             fieldErrs
+	At, Day, Precinct, Mode string
+	Modes                   []string
+	Errors                  fieldErrs
 	// The answer.
-	Shown     bool
-	AtUTC     string
-	AtText    string
-	Number    int
-	Model     asOfSide
-	Replay    asOfSide
-	Equal     bool
-	Rows      []projections.ListRow
-	Page      int
-	Pages     int
-	FirstRow  int
-	ReplayURL string
+	Shown bool
+	// Effective is the list as effective on a day (DayISO, DayText);
+	// otherwise as recorded by an instant (AtUTC, AtText).
+	Effective       bool
+	AtUTC, AtText   string
+	DayISO, DayText string
+	Number          int
+	Model           asOfSide
+	Replay          asOfSide
+	Equal           bool
+	// Rows are the rows of the page shown, FirstRow the number of the
+	// first; PrevURL and NextURL page through the list.
+	Rows             []projections.ListRow
+	Page             int
+	Pages            int
+	FirstRow         int
+	PrevURL, NextURL string
+	ReplayURL        string
 }
 
-// auditAsOfPage shows the list as of a time, whole or one precinct, with
-// its digest beside the digest of the same list replayed from the raw log
-// (`tizme asof` and `tizme asof -replay`).
+// auditAsOfPage shows the list, whole or one precinct, in either sense:
+// as recorded by an instant (?mode=recorded&at=) or as effective on a day
+// (?mode=effective&day=), a page of its rows, its digest beside the
+// digest of the same list replayed from the raw log (`tizme asof
+// [-effective DAY]` and the same with -replay), and the CSV of each.
 func (s *Server) auditAsOfPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	l := auditLang(c)
-	d := asOfData{At: c.QueryParam("at"), Precinct: strings.TrimSpace(c.QueryParam("precinct")), Mode: c.QueryParam("mode"), Modes: asOfModes}
+	now := s.deps.Now()
+	d := asOfData{At: c.QueryParam("at"), Day: strings.TrimSpace(c.QueryParam("day")), Precinct: strings.TrimSpace(c.QueryParam("precinct")),
+		Mode: c.QueryParam("mode"), Modes: asOfModes}
 	if d.Mode == "" {
 		d.Mode = asOfModes[0]
 	}
-	if !slices.Contains(asOfModes, d.Mode) {
+	mode, err := projections.ParseListMode(d.Mode)
+	if err != nil {
 		d.Errors = append(d.Errors, fieldErr{"mode", webui.T(l, "aud.err.mode")})
 	}
 	if len(c.QueryParams()) == 0 || (len(c.QueryParams()) == 1 && c.QueryParam("lang") != "") {
-		d.At = localInput(s.deps.Now())
+		d.At, d.Day = localInput(now), calendar.DayOf(now).String()
 		return s.auditRender(c, http.StatusOK, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
 	}
-	at, ok := parseAuditTime(d.At)
-	if !ok {
-		d.Errors = append(d.Errors, fieldErr{"at", webui.T(l, "aud.err.at")})
-	}
-	if at.IsZero() {
-		at = s.deps.Now().UTC()
+	lq := projections.ListQuery{Mode: mode}
+	if mode == projections.ListEffective {
+		// Only the field of the chosen sense is read; the other keeps
+		// what was typed.
+		lq.Day = calendar.DayOf(now)
+		if d.Day != "" {
+			day, err := calendar.ParseDate(d.Day)
+			switch {
+			case err != nil:
+				d.Errors = append(d.Errors, fieldErr{"day", webui.T(l, "aud.err.day")})
+			case day.After(calendar.DayOf(now)):
+				d.Errors = append(d.Errors, fieldErr{"day", webui.T(l, "aud.err.future")})
+			default:
+				lq.Day = day
+			}
+		}
+	} else {
+		at, ok := parseAuditTime(d.At)
+		if !ok {
+			d.Errors = append(d.Errors, fieldErr{"at", webui.T(l, "aud.err.at")})
+		}
+		if at.IsZero() {
+			at = now.UTC()
+		}
+		lq.At = at
 	}
 	if d.Precinct != "" {
 		n, err := strconv.Atoi(d.Precinct)
@@ -331,7 +360,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		} else if !found {
 			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.noprecinct")})
 		} else {
-			d.Number = n
+			d.Number, lq.Precinct = n, n
 		}
 	}
 	page := 1
@@ -345,46 +374,91 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	if len(d.Errors) > 0 {
 		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
 	}
-	d.Shown, d.AtUTC, d.AtText = true, at.Format(time.RFC3339Nano), webui.FormatDate(l, at)+":"+at.In(webui.Bishkek).Format("05")
-	csvQuery := url.Values{"at": {d.AtUTC}, "mode": {d.Mode}}
-	if d.Number != 0 {
-		csvQuery.Set("precinct", strconv.Itoa(d.Number))
-	}
-	d.Model.CSV = pathAudit + pathAuditAsOfCSV + "?" + csvQuery.Encode()
-	csvQuery.Set("source", "replay")
-	d.Replay.CSV = pathAudit + pathAuditAsOfCSV + "?" + csvQuery.Encode()
 
-	var digest projections.ListDigest
-	if d.Number != 0 {
-		// One precinct: its rows are few; keep them to page through.
-		if err := projections.AsOfEach(ctx, s.deps.DB, at, d.Number, func(r projections.ListRow) error {
-			digest.Add(r)
-			d.Rows = append(d.Rows, r)
-			return nil
-		}); err != nil {
-			return err
-		}
-		d.Model.Count = int64(len(d.Rows))
+	d.Shown, d.Effective = true, mode == projections.ListEffective
+	// link is the desk's own query for this list: the CSVs' and the
+	// pages' links.
+	link := url.Values{"mode": {string(mode)}}
+	if d.Effective {
+		d.DayISO, d.DayText = lq.Day.String(), webui.FormatCalendarDate(l, lq.Day)
+		link.Set("day", d.DayISO)
 	} else {
+		d.AtUTC, d.AtText = lq.At.Format(time.RFC3339Nano), webui.FormatDate(l, lq.At)+":"+lq.At.In(webui.Bishkek).Format("05")
+		link.Set("at", d.AtUTC)
+	}
+	if d.Number != 0 {
+		link.Set("precinct", strconv.Itoa(d.Number))
+	}
+	d.Model.CSV = pathAudit + pathAuditAsOfCSV + "?" + link.Encode()
+	replayCSV := url.Values{"source": {"replay"}}
+	for k, v := range link {
+		replayCSV[k] = v
+	}
+	d.Replay.CSV = pathAudit + pathAuditAsOfCSV + "?" + replayCSV.Encode()
+
+	// One pass over the list gives its digest, its count and the rows of
+	// the page asked for: the national list is never held in memory.
+	if d.Number == 0 {
 		if err := s.longAnswer(c); err != nil {
 			return err
 		}
-		if err := projections.AsOfEach(ctx, s.deps.DB, at, 0, func(r projections.ListRow) error {
-			digest.Add(r)
-			d.Model.Count++
+	}
+	window := func(page int) (int, int) { return (page - 1) * auditRowsPerPage, page * auditRowsPerPage }
+	var digest projections.ListDigest
+	from, to := window(page)
+	if err := projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
+		if i := int(d.Model.Count); i >= from && i < to {
+			d.Rows = append(d.Rows, r)
+		}
+		digest.Add(r)
+		d.Model.Count++
+		return nil
+	}); err != nil {
+		return err
+	}
+	d.Model.Computed, d.Model.Digest = true, "sha256:"+digest.Sum()
+	d.Pages = max(1, int((d.Model.Count+auditRowsPerPage-1)/auditRowsPerPage))
+	if page > d.Pages {
+		// A page past the end shows the last one (the list shrank).
+		page = d.Pages
+		from, to = window(page)
+		d.Rows = d.Rows[:0]
+		n := 0
+		if err := projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
+			if n >= from && n < to {
+				d.Rows = append(d.Rows, r)
+			}
+			n++
 			return nil
 		}); err != nil {
 			return err
 		}
 	}
-	d.Model.Computed, d.Model.Digest = true, "sha256:"+digest.Sum()
+	d.Page, d.FirstRow = page, from+1
+	pageURL := func(p int) string {
+		q := url.Values{"lang": {l.String()}, "page": {strconv.Itoa(p)}}
+		for k, v := range link {
+			q[k] = v
+		}
+		if c.QueryParam("replay") == "1" {
+			q.Set("replay", "1")
+		}
+		return pathAudit + pathAuditAsOf + "?" + q.Encode()
+	}
+	if d.Page > 1 {
+		d.PrevURL = pageURL(d.Page - 1)
+	}
+	if d.Page < d.Pages {
+		d.NextURL = pageURL(d.Page + 1)
+	}
+
 	// The replay folds the whole log: always for a precinct, on request
 	// for the whole list (it holds every voter in memory).
 	if d.Number != 0 || c.QueryParam("replay") == "1" {
 		if err := s.longAnswer(c); err != nil {
 			return err
 		}
-		rows, err := projections.ReplayAsOf(ctx, s.deps.Events, s.deps.Codec, at, d.Number)
+		rows, err := s.replayList(ctx, lq)
 		if err != nil {
 			return err
 		}
@@ -395,13 +469,16 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		q.Set("replay", "1")
 		d.ReplayURL = pathAudit + pathAuditAsOf + "?" + q.Encode()
 	}
-	d.Pages = max(1, (len(d.Rows)+auditRowsPerPage-1)/auditRowsPerPage)
-	d.Page = min(page, d.Pages)
-	d.FirstRow = (d.Page-1)*auditRowsPerPage + 1
-	if d.Number != 0 {
-		d.Rows = d.Rows[d.FirstRow-1 : min(len(d.Rows), d.Page*auditRowsPerPage)]
-	}
 	return s.auditRender(c, http.StatusOK, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
+}
+
+// replayList computes the list lq asks for from the raw log, without any
+// read model.
+func (s *Server) replayList(ctx context.Context, lq projections.ListQuery) ([]projections.ListRow, error) {
+	if lq.Mode == projections.ListEffective {
+		return projections.ReplayAsEffective(ctx, s.deps.Events, s.deps.Codec, lq.Day, lq.Precinct)
+	}
+	return projections.ReplayAsOf(ctx, s.deps.Events, s.deps.Codec, lq.At, lq.Precinct)
 }
 
 // longAnswer lets an answer that reads the whole list or log take longer
@@ -414,26 +491,41 @@ func (s *Server) longAnswer(c echo.Context) error {
 	return err
 }
 
-// auditAsOfCSV downloads the list as of ?at= (whole or one ?precinct=)
-// from the read model, or with ?source=replay from the raw log, as
-// `tizme asof` prints it: a header, the rows, and a last line
-// "# digest sha256:<hex> rows=<n> at=<RFC 3339>".
+// auditAsOfCSV downloads the list, whole or one ?precinct=, as recorded
+// at ?at= or with ?mode=effective as effective on ?day=, from the read
+// model, or with ?source=replay from the raw log, as `tizme asof` prints
+// it: a header, the rows, and a last line "# digest sha256:<hex> rows=<n>
+// at=<RFC 3339>" (or "effective=<day>").
 func (s *Server) auditAsOfCSV(c echo.Context) error {
 	ctx := c.Request().Context()
-	at, ok := parseAuditTime(c.QueryParam("at"))
+	mode, err := projections.ParseListMode(c.QueryParam("mode"))
+	bad := err != nil
+	lq := projections.ListQuery{Mode: mode}
+	if mode == projections.ListEffective {
+		lq.Day, err = calendar.ParseDate(c.QueryParam("day"))
+		bad = bad || err != nil || lq.Day.After(calendar.DayOf(s.deps.Now())) || c.QueryParam("at") != ""
+	} else {
+		var ok bool
+		lq.At, ok = parseAuditTime(c.QueryParam("at"))
+		bad = bad || !ok || lq.At.IsZero() || c.QueryParam("day") != ""
+	}
 	n, err := strconv.Atoi(c.QueryParam("precinct"))
 	if c.QueryParam("precinct") == "" {
 		n, err = 0, nil
 	}
+	lq.Precinct = n
 	source := c.QueryParam("source")
-	if !ok || at.IsZero() || err != nil || n < 0 || (source != "" && source != "replay") {
+	if bad || err != nil || n < 0 || (source != "" && source != "replay") {
 		return s.webRefuseBadRequest(c)
 	}
 	if err := s.longAnswer(c); err != nil {
 		return err
 	}
 	res := c.Response()
-	name := "list-" + at.Format("20060102T150405Z")
+	name, last := "list-"+lq.At.Format("20060102T150405Z"), "at="+lq.At.UTC().Format(time.RFC3339Nano)
+	if mode == projections.ListEffective {
+		name, last = "list-effective-"+lq.Day.String(), "effective="+lq.Day.String()
+	}
 	if n != 0 {
 		name += "-" + strconv.Itoa(n)
 	}
@@ -457,7 +549,7 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 		return w.Write([]string{strconv.Itoa(r.Precinct), r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream})
 	}
 	if source == "replay" {
-		rows, err := projections.ReplayAsOf(ctx, s.deps.Events, s.deps.Codec, at, n)
+		rows, err := s.replayList(ctx, lq)
 		if err != nil {
 			return err
 		}
@@ -466,7 +558,7 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 				return err
 			}
 		}
-	} else if err := projections.AsOfEach(ctx, s.deps.DB, at, n, each); err != nil {
+	} else if err := projections.ListEach(ctx, s.deps.DB, lq, each); err != nil {
 		return err
 	}
 	if count == 0 {
@@ -479,7 +571,7 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(res, "# digest sha256:%s rows=%d at=%s\n", digest.Sum(), count, at.UTC().Format(time.RFC3339Nano))
+	_, err = fmt.Fprintf(res, "# digest sha256:%s rows=%d %s\n", digest.Sum(), count, last)
 	return err
 }
 
@@ -800,14 +892,11 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 	l := auditLang(c)
 	d := chainData{Report: rep}
 	_, d.Available = s.pool()
-	st, err := chain.ReadState(ctx, s.deps.DB)
+	lag, err := chain.ReadLag(ctx, s.deps.DB, s.deps.Events)
 	if err != nil {
 		return err
 	}
-	d.State = st
-	if d.Trails, d.TrailsMore, err = s.eventsAfter(ctx, st.Position); err != nil {
-		return err
-	}
+	d.State, d.Trails, d.TrailsMore = lag.State, lag.EventsBehind, lag.EventsBehindAtLeast
 	cps, err := chain.ReadCheckpoints(ctx, s.deps.DB, auditLatestCheckpoint, 0)
 	if err != nil {
 		return err
@@ -822,24 +911,6 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 		d.CheckedAt = webui.FormatDate(l, s.deps.Now())
 	}
 	return s.auditRender(c, status, "audit_templates/chain.html", pathAuditChain, "aud.chain.title", d)
-}
-
-// eventsAfter counts the events of the log after p, up to
-// auditTrailScan (more tells there are more).
-func (s *Server) eventsAfter(ctx context.Context, p eventstore.Position) (n int64, more bool, err error) {
-	after := p
-	for n < auditTrailScan {
-		page, err := s.deps.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: maxEventPage})
-		if err != nil {
-			return n, false, err
-		}
-		n += int64(len(page.Events))
-		if page.AtEnd || page.Checkpoint.Compare(after) <= 0 {
-			return n, false, nil
-		}
-		after = page.Checkpoint
-	}
-	return n, true, nil
 }
 
 // auditChainVerify recomputes the chain from the log now (`tizme verify

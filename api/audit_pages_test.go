@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,8 @@ import (
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/projections"
 )
 
 // The auditor's desk in the browser (/audit), through handler tests that
@@ -35,6 +39,20 @@ func auditDeskWorld(t *testing.T) *world {
 	_, err := chain.Publish(t.Context(), w.pool, &chain.Follower{Pool: w.pool, Store: w.store}, tNow)
 	must(t, err)
 	return w
+}
+
+// hasAttr tells whether n has the attribute name (a boolean attribute
+// such as checked has an empty value).
+func hasAttr(n *html.Node, name string) bool {
+	if n == nil {
+		return false
+	}
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return true
+		}
+	}
+	return false
 }
 
 func langOf(tag string) i18n.Lang {
@@ -140,10 +158,14 @@ func TestAuditAsOfPage(t *testing.T) {
 		t.Errorf("the list before and after a registration has one digest %s", digests["before"])
 	}
 
-	// The whole list: counts and digest, the replay on request.
+	// The whole list: its rows with their precincts, count and digest,
+	// the replay on request.
 	p := b.get("/audit/asof?lang=ky&at="+url.QueryEscape(after.Format(time.RFC3339Nano))).want(t, http.StatusOK, "")
-	if findFirst(p.doc, byID("rows")) != nil || findFirst(p.doc, byID("verdict")) != nil {
-		t.Error("the whole list shows rows or a verdict before the replay was asked for")
+	if rows := findAll(findFirst(p.doc, byID("rows")), byTag("tr")); len(rows)-1 != 3 || !strings.Contains(text(rows[1]), "1001") {
+		t.Errorf("the whole list shows %d rows, want 3 with their precincts", len(rows)-1)
+	}
+	if findFirst(p.doc, byID("verdict")) != nil {
+		t.Error("the whole list shows a verdict before the replay was asked for")
 	}
 	run := findFirst(p.doc, byID("run-replay"))
 	if run == nil {
@@ -170,6 +192,153 @@ func TestAuditAsOfPage(t *testing.T) {
 		}
 		if findFirst(p.doc, func(n *html.Node) bool { return attr(n, "class") == "error-summary" }) == nil {
 			t.Errorf("%s: no error summary", c.query)
+		}
+	}
+}
+
+// TestAuditAsOfEffectivePage: the list as effective on a day. A move of
+// Asan to 1002 recorded now but effective on 3 June is in the list as
+// effective from 3 June, not in the list as recorded before it was
+// recorded. Each day's list has the digest of the raw log's replay (the
+// page's own replay side and ReplayAsEffective called here), the CSV of
+// each side ends with it, and bad input (a day that does not exist, a
+// day to come, a bad precinct, an unknown mode) comes back beside its
+// field with the input kept.
+func TestAuditAsOfEffectivePage(t *testing.T) {
+	t.Parallel()
+	w := auditDeskWorld(t)
+	b := newBrowser(t, w)
+	b.signIn("/audit", labelAuditor, auth.MethodEID)
+	beforeMove := time.Now().UTC()
+	w.send(t, commands.MoveVoter{Envelope: env(w.key()), VoterRef: commands.VoterRef{PIN: pinAsan}, To: p1002, Reason: "form2",
+		At: time.Date(2026, 6, 3, 4, 0, 0, 0, time.UTC)})
+	w.settle(t)
+
+	// The blank form offers both senses, as recorded checked, today's day.
+	blank := b.get("/audit/asof?lang=ky").want(t, http.StatusOK, "")
+	if !hasAttr(findFirst(blank.doc, byID("mode-recorded")), "checked") || findFirst(blank.doc, byID("mode-effective")) == nil {
+		t.Error("the blank form lacks the two senses, as recorded checked")
+	}
+	if v := attr(findFirst(blank.doc, byID("day")), "value"); v != "2026-10-01" {
+		t.Errorf("blank form: day %q, want the world's today", v)
+	}
+
+	digests := map[string]string{}
+	for _, c := range []struct {
+		day      string
+		precinct int
+		rows     int
+	}{{"2026-05-31", p1001, 0}, {"2026-06-02", p1001, 1}, {"2026-06-03", p1001, 0}, {"2026-06-03", p1002, 2}, {"2026-06-03", 0, 2}} {
+		q := "mode=effective&day=" + c.day + "&replay=1"
+		if c.precinct != 0 {
+			q += "&precinct=" + strconv.Itoa(c.precinct)
+		}
+		name := q
+		p := b.get("/audit/asof?lang=ru&"+q).want(t, http.StatusOK, "")
+		if attr(findFirst(p.doc, byID("answer")), "data-mode") != "effective" || !hasAttr(findFirst(p.doc, byID("mode-effective")), "checked") {
+			t.Errorf("%s: answer %q, not in the effective sense", name, text(findFirst(p.doc, byID("answer"))))
+		}
+		verdict := findFirst(p.doc, byID("verdict"))
+		if attr(verdict, "data-equal") != "true" || !strings.Contains(text(verdict), "Дайджесты равны") {
+			t.Errorf("%s: verdict %q", name, text(verdict))
+		}
+		model, replay := text(findFirst(p.doc, byID("digest-model"))), text(findFirst(p.doc, byID("digest-replay")))
+		day, err := calendar.ParseDate(c.day)
+		must(t, err)
+		want, err := projections.ReplayAsEffective(t.Context(), w.store, w.codec, day, c.precinct)
+		must(t, err)
+		if model != "sha256:"+projections.Digest(want) || replay != model {
+			t.Errorf("%s: model %q, replay %q, want the log's %s", name, model, replay, projections.Digest(want))
+		}
+		if side := text(findFirst(findFirst(p.doc, byID("side-model")), byTag("th"))); !strings.Contains(side, "voter_effective") {
+			t.Errorf("%s: model side %q", name, side)
+		}
+		digests[name] = model
+		if rows := findAll(findFirst(p.doc, byID("rows")), byTag("tr")); max(len(rows)-1, 0) != c.rows || len(want) != c.rows {
+			t.Errorf("%s: %d rows shown, %d replayed, want %d", name, max(len(rows)-1, 0), len(want), c.rows)
+		}
+		// Both CSVs end with the digest, as `tizme asof -effective` prints it.
+		for _, side := range []string{"side-model", "side-replay"} {
+			link := findFirst(findFirst(p.doc, byID(side)), func(n *html.Node) bool { return n.Data == "a" && hasAttr(n, "download") })
+			dl := b.get(attr(link, "href")).want(t, http.StatusOK, "")
+			if last := "# digest " + model + " rows=" + strconv.Itoa(c.rows) + " effective=" + c.day + "\n"; !strings.HasPrefix(dl.raw, "precinct,tec,surname") || !strings.HasSuffix(dl.raw, last) {
+				t.Errorf("%s %s: CSV %q, want it to end %q", name, side, dl.raw, last)
+			}
+			if cd := dl.header.Get("Content-Disposition"); !strings.Contains(cd, "list-effective-"+c.day) {
+				t.Errorf("%s %s: Content-Disposition %q", name, side, cd)
+			}
+		}
+	}
+	if digests["mode=effective&day=2026-06-02&replay=1&precinct=1001"] == digests["mode=effective&day=2026-06-03&replay=1&precinct=1001"] {
+		t.Error("1001 before and after the move's day has one digest")
+	}
+	// The whole list shows each row's precinct: Asan in 1002 from 3 June.
+	whole := b.get("/audit/asof?lang=ky&mode=effective&day=2026-06-03").want(t, http.StatusOK, "")
+	if rows := findAll(findFirst(whole.doc, byID("rows")), byTag("tr")); len(rows) != 3 || !strings.Contains(text(rows[1]), "1002") {
+		t.Errorf("whole list on 3 June: %q", text(findFirst(whole.doc, byID("rows"))))
+	}
+	// The two senses differ: as recorded before the move was recorded,
+	// Asan is still at 1001 on any day.
+	rec := b.get("/audit/asof?lang=ru&mode=recorded&precinct=1001&at="+url.QueryEscape(beforeMove.Format(time.RFC3339Nano))).want(t, http.StatusOK, "")
+	if attr(findFirst(rec.doc, byID("answer")), "data-mode") != "recorded" || len(findAll(findFirst(rec.doc, byID("rows")), byTag("tr"))) != 2 {
+		t.Errorf("as recorded before the move: %q", text(findFirst(rec.doc, byID("rows"))))
+	}
+
+	// Bad input: 422, the message beside the field in the page's
+	// language, the input kept (the other sense's field too).
+	for _, c := range []struct{ lang, query, field, want string }{
+		{"ky", "mode=effective&day=2026-02-30&precinct=1001&at=кечээ", "day", "Күндү"},
+		{"ru", "mode=effective&day=2026-10-02&precinct=1001", "day", "не наступил"},
+		{"en", "mode=effective&day=3+June", "day", "2026-06-03"},
+		{"ru", "mode=effective&day=2026-06-02&precinct=12x", "precinct", "номер участка"},
+		{"ky", "mode=effective&day=2026-06-02&precinct=9999", "precinct", "жок"},
+		{"en", "mode=sometime&day=2026-06-02", "mode", "Unknown"},
+	} {
+		p := b.get("/audit/asof?lang="+c.lang+"&"+c.query).want(t, http.StatusUnprocessableEntity, "")
+		if msg := text(findFirst(p.doc, byID(c.field+"-error"))); !strings.Contains(msg, c.want) {
+			t.Errorf("%s: error %q, want %q", c.query, msg, c.want)
+		}
+		if findFirst(p.doc, func(n *html.Node) bool { return attr(n, "class") == "error-summary" }) == nil {
+			t.Errorf("%s: no error summary", c.query)
+		}
+		q, _ := url.ParseQuery(c.query)
+		for _, f := range []string{"day", "precinct", "at"} {
+			if v := attr(findFirst(p.doc, byID(f)), "value"); q.Has(f) && v != q.Get(f) {
+				t.Errorf("%s: %s %q not kept (%q)", c.query, f, q.Get(f), v)
+			}
+		}
+	}
+	// A CSV link the desk did not make is refused.
+	for _, q := range []string{"mode=effective&day=2026-10-02", "mode=effective&day=2026-06-02&at=2026-06-02T00:00:00Z", "mode=effective", "mode=recorded&day=2026-06-02"} {
+		b.get("/audit/asof.csv?"+q).want(t, http.StatusBadRequest, "")
+	}
+
+	// Paging: 50 voters more, effective on 2 June: the whole list of 3
+	// June has 52 rows, on two pages with one digest; a page past the end
+	// shows the last.
+	for i := range 50 {
+		w.send(t, commands.RegisterVoter{Envelope: env(w.key()), PIN: fmt.Sprintf("201011991%05d", 1000+i), Precinct: p2001, Passport: fmt.Sprintf("ID66%05d", i),
+			Source: "population-register", Name: commands.NameInput{Surname: "Сатыбалдиев", GivenName: "Марат"},
+			Address: commands.AddressInput{Region: "Бишкек шаары", District: "Ленин району", Settlement: "Бишкек", Street: "Токтогул көчөсү", Building: "2"},
+			At:      time.Date(2026, 6, 2, 4, 0, 0, 0, time.UTC)})
+	}
+	w.settle(t)
+	first := b.get("/audit/asof?lang=ru&mode=effective&day=2026-06-03").want(t, http.StatusOK, "")
+	if n := len(findAll(findFirst(first.doc, byID("rows")), byTag("tr"))) - 1; n != 50 || findFirst(first.doc, byID("prev")) != nil {
+		t.Errorf("page 1: %d rows, want 50 and no previous page", n)
+	}
+	next := findFirst(first.doc, byID("next"))
+	if next == nil {
+		t.Fatal("no next page of 52 rows")
+	}
+	for _, href := range []string{attr(next, "href"), "/audit/asof?lang=ru&mode=effective&day=2026-06-03&page=99"} {
+		second := b.get(href).want(t, http.StatusOK, "")
+		rows := findAll(findFirst(second.doc, byID("rows")), byTag("tr"))
+		if len(rows) != 3 || text(findFirst(rows[1], byTag("td"))) != "51" || findFirst(second.doc, byID("next")) != nil || findFirst(second.doc, byID("prev")) == nil {
+			t.Errorf("%s: rows %q", href, text(findFirst(second.doc, byID("rows"))))
+		}
+		if a, z := text(findFirst(first.doc, byID("digest-model"))), text(findFirst(second.doc, byID("digest-model"))); a != z || attr(findFirst(second.doc, byID("answer")), "data-mode") != "effective" {
+			t.Errorf("%s: digest %s on page 1, %s here, or not as effective", href, a, z)
 		}
 	}
 }
@@ -267,6 +436,19 @@ func TestAuditVerifyAndChainForms(t *testing.T) {
 	c := b.get("/audit/chain?lang=ky").want(t, http.StatusOK, "")
 	if text(findFirst(c.doc, byID("chain-count"))) == "0" || len(findAll(findFirst(c.doc, byID("checkpoints")), byTag("tr"))) != 2 {
 		t.Errorf("chain state %q, checkpoints %q", text(findFirst(c.doc, byID("chain-state"))), text(findFirst(c.doc, byID("checkpoints"))))
+	}
+	// The checkpoint chained the whole log; no follower runs here, so a
+	// later event is not chained: the page counts it (chain.ReadLag).
+	if tr := text(findFirst(c.doc, byID("chain-trails"))); tr != "0" {
+		t.Errorf("chain trails the log by %q right after the checkpoint, want 0", tr)
+	}
+	w.send(t, commands.RegisterVoter{Envelope: env(w.key()), PIN: pinNobody, Precinct: p1001, Passport: "ID5550003", Source: "population-register",
+		Name:    commands.NameInput{Surname: "Жаңыбаев", GivenName: "Нурлан"},
+		Address: commands.AddressInput{Region: "Бишкек шаары", District: "Ленин району", Settlement: "Бишкек", Street: "Токтогул көчөсү", Building: "1"},
+		At:      tNow})
+	w.settle(t)
+	if tr := text(findFirst(b.get("/audit/chain?lang=ky").want(t, http.StatusOK, "").doc, byID("chain-trails"))); tr == "0" || tr == "" {
+		t.Errorf("chain trails the log by %q after a registration, want more than 0", tr)
 	}
 	v := b.do(http.MethodPost, "/audit/chain?lang=ky", url.Values{api.FieldCSRF: {c.csrf(t)}}, nil).want(t, http.StatusOK, "")
 	verdict := findFirst(v.doc, byID("chain-verdict"))

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,6 +139,7 @@ func serveAndStop(t *testing.T) *logWatcher {
 			t.Errorf("GET %s = %d, want %d: %s", path, res.StatusCode, want, body)
 		}
 	}
+	waitChainCaughtUp(t, client, "http://"+addr+"/metrics")
 
 	cancel()
 	select {
@@ -159,6 +161,38 @@ func serveAndStop(t *testing.T) *logWatcher {
 		}
 	}
 	return logs
+}
+
+// waitChainCaughtUp scrapes /metrics until the hash chain's gauges show
+// every event linked (tizme_chain_links present, tizme_chain_lag_events 0,
+// tizme_chain_lag_seconds 0), for up to two minutes: the follower runs
+// inside serve and chains what the log holds in its own time.
+func waitChainCaughtUp(t *testing.T, client *http.Client, url string) {
+	t.Helper()
+	links := regexp.MustCompile(`(?m)^tizme_chain_links [0-9.e+]+$`)
+	var last string
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		res, err := client.Get(url)
+		if err != nil {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		last = string(body)
+		if res.StatusCode == http.StatusOK && links.MatchString(last) &&
+			strings.Contains(last, "\ntizme_chain_lag_events 0\n") && strings.Contains(last, "\ntizme_chain_lag_seconds 0\n") {
+			return
+		}
+		if time.Now().After(deadline) {
+			var chain []string
+			for _, l := range strings.Split(last, "\n") {
+				if strings.HasPrefix(l, "tizme_chain_") {
+					chain = append(chain, l)
+				}
+			}
+			t.Fatalf("the chain did not catch up within two minutes; its gauges: %q", chain)
+		}
+	}
 }
 
 // waitReady polls url until it answers 200, for up to five minutes.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/feed"
 	"github.com/cec-kg/tizme/domain"
@@ -76,8 +77,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 	deps := api.Deps{
 		DB: db.pool, Events: events, Codec: codec, Commands: svc.Bus, VoterKey: svc.VoterKey, Projections: svc.Projections,
 		Reactions: svc.Reactions,
-		// tizme feed records its runs in the database; /metrics reports them.
-		Collectors: []prometheus.Collector{feed.NewCollector(db.pool)},
+		// tizme feed records its runs in the database; /metrics reports them,
+		// and how far the hash chain trails the log.
+		Collectors: []prometheus.Collector{feed.NewCollector(db.pool), chain.NewCollector(db.pool, events)},
 	}
 	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, devIssuer, ln.Addr(), log); err != nil {
 		return err
