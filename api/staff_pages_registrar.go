@@ -322,7 +322,7 @@ func (s *Server) deskFindVoter(c echo.Context) error {
 	}
 	view, err := s.readEntry(c, stream, envelope)
 	if err != nil {
-		if s.deskFormErrors(err, lang, st, []string{"pin"}, nil) {
+		if s.deskFormErrors(err, lang, st, []string{"pin"}, map[string]string{"precinct": "pin"}) {
 			return s.renderVoters(c, statusOf(s, err), st)
 		}
 		return s.deskError(c, err)
@@ -547,11 +547,11 @@ type deskPendingView struct {
 }
 
 type deskEntryView struct {
-	Who     *deskWho
-	Entry   deskEntryFacts
-	Data    []option
-	Shown   bool
-	Pending *deskPendingView
+	Who      *deskWho
+	Entry    deskEntryFacts
+	Data     []option
+	Shown    bool
+	Pending  *deskPendingView
 	Forms    []deskForm
 	Problems deskProblems
 	Done     string

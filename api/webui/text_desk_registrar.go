@@ -5,6 +5,7 @@ package webui
 // with a second person, and the population-register feed's to-do. A
 // block of its own so the desks' additions merge without conflict.
 var registrarCatalogue = map[string][3]string{
+	"reg.carryout":                       {"Чечимди колго аткаруу", "Исполнить решение вручную", "Carry out the decision by hand"},
 	"reg.nav.voters":                     {"Шайлоочулар", "Избиратели", "Voters"},
 	"reg.nav.removals":                   {"Чыгарууну ырастоо", "Подтверждение исключений", "Removals to confirm"},
 	"reg.nav.todo":                       {"Реестрден тапшырмалар", "Задачи из реестра", "Register to-do"},
