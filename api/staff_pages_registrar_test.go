@@ -189,7 +189,7 @@ func TestStaffDeskRegistrarPages(t *testing.T) {
 
 	t.Run("find a voter, the read recorded", func(t *testing.T) {
 		for _, c := range []struct{ lang, h1 string }{{"ky", "Шайлоочуну табуу же каттоо"}, {"ru", "Найти или внести избирателя"}} {
-			p := b.get("/staff/voters?lang=" + c.lang).want(t, http.StatusOK, "")
+			p := b.get("/staff/voters?lang="+c.lang).want(t, http.StatusOK, "")
 			if p.title() != c.h1 || findFirst(p.doc, byID("find-form")) == nil {
 				t.Errorf("%s: %q", c.lang, p.title())
 			}
@@ -228,7 +228,7 @@ func TestStaffDeskRegistrarPages(t *testing.T) {
 	})
 
 	t.Run("register a voter to carry out an approved application", func(t *testing.T) {
-		ap := b.get("/staff/applications/" + app + "?lang=ky").want(t, http.StatusOK, "")
+		ap := b.get("/staff/applications/"+app+"?lang=ky").want(t, http.StatusOK, "")
 		link := attr(findFirst(ap.doc, byID("carry-out")), "href")
 		if !strings.Contains(link, "/staff/voters/new?") || !strings.Contains(link, app) {
 			t.Fatalf("carry-out link %q", link)
@@ -299,7 +299,7 @@ func TestStaffDeskRegistrarPages(t *testing.T) {
 	})
 
 	t.Run("correct, move, ask for a removal, restore", func(t *testing.T) {
-		p := b.get("/staff/voters/" + aigul + "?lang=ru").want(t, http.StatusOK, "")
+		p := b.get("/staff/voters/"+aigul+"?lang=ru").want(t, http.StatusOK, "")
 		if findFirst(p.doc, byID("entry-data")) != nil || strings.Contains(p.raw, passportAigul) {
 			t.Fatal("personal data without a recorded read")
 		}
@@ -310,7 +310,7 @@ func TestStaffDeskRegistrarPages(t *testing.T) {
 			t.Error("not corrected")
 		}
 		// the same again (a new form): voter.no_change in the summary.
-		p = b.get("/staff/voters/" + aigul + "?lang=ru").want(t, http.StatusOK, "")
+		p = b.get("/staff/voters/"+aigul+"?lang=ru").want(t, http.StatusOK, "")
 		res = b.confirmed(t, p, "correct-form", map[string]string{"passport": "AN1110001"}, "")
 		res.want(t, http.StatusUnprocessableEntity, "")
 		if findFirst(res.doc, byID("error-summary")) == nil {
@@ -384,7 +384,7 @@ func TestStaffDeskRegistrarPages(t *testing.T) {
 			t.Errorf("last event %s by %s (%s)", ev.Type, ev.Metadata.Actor, ev.Metadata.AuthMethod)
 		}
 		// Restore it, with its reason.
-		p := b.get("/staff/voters/" + aigul + "?lang=ky").want(t, http.StatusOK, "")
+		p := b.get("/staff/voters/"+aigul+"?lang=ky").want(t, http.StatusOK, "")
 		if attr(findFirst(p.doc, byID("entry-state")), "data-on-list") != "no" {
 			t.Error("still on the list")
 		}
@@ -396,7 +396,7 @@ func TestStaffDeskRegistrarPages(t *testing.T) {
 			t.Errorf("last event %s", ev.Type)
 		}
 		// Ask again and withdraw it.
-		p = b.get("/staff/voters/" + aigul + "?lang=ky").want(t, http.StatusOK, "")
+		p = b.get("/staff/voters/"+aigul+"?lang=ky").want(t, http.StatusOK, "")
 		b.confirmed(t, p, "removal-form", map[string]string{"reason": "duplicate", "basis": "Текшерүү № 6"}, "").want(t, http.StatusSeeOther, "")
 		var cancel string
 		waitUntil(t, "the second request", func() bool {
