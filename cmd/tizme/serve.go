@@ -78,6 +78,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 		Reactions: svc.Reactions,
 		// tizme feed records its runs in the database; /metrics reports them.
 		Collectors: []prometheus.Collector{feed.NewCollector(db.pool)},
+		// The changes tizme feed could not apply: the commissions' to-do.
+		FeedToDo: feedToDo{feed.DB{Pool: db.pool}},
 	}
 	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, devIssuer, ln.Addr(), log); err != nil {
 		return err
