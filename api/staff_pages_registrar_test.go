@@ -414,6 +414,36 @@ func TestStaffDeskRegistrarPages(t *testing.T) {
 		}
 	})
 
+	t.Run("an entry: data on request, refusals as pages", func(t *testing.T) {
+		p := b.get("/staff/voters/"+aigul+"?lang=ky").want(t, http.StatusOK, "")
+		action, v := formOf(t, p, "show-form")
+		shown := b.do(http.MethodPost, action, v, sameSite).want(t, http.StatusOK, "")
+		if d := text(findFirst(shown.doc, byID("entry-data"))); !strings.Contains(d, "Токтогулова") || findFirst(shown.doc, byID("access-recorded")) == nil {
+			t.Errorf("entry data %q", d)
+		}
+		for _, c := range []struct {
+			who    *browser
+			path   string
+			status int
+		}{
+			{b, "/staff/voters/voter-x?lang=ru", http.StatusNotFound},
+			{b, "/staff/voters/" + streamOfPIN(t, pinNobody) + "?lang=ru", http.StatusNotFound},
+			{b, "/staff/voters/new?lang=ru&application=x", http.StatusUnprocessableEntity},
+		} {
+			if r := c.who.get(c.path); r.status != c.status || findFirst(r.doc, byID("next")) == nil {
+				t.Errorf("%s: %d, want %d with a refusal page", c.path, r.status, c.status)
+			}
+		}
+		other := newBrowser(t, w)
+		other.signIn("/staff", labelOp9, auth.MethodCloudSignature)
+		if r := other.get("/staff/voters/" + aigul + "?lang=ru"); r.status != http.StatusForbidden || findFirst(r.doc, byID("next")) == nil {
+			t.Errorf("another commission's entry: %d", r.status)
+		}
+		if r := other.do(http.MethodPost, "/staff/voters/"+aigul+"/data?lang=ru", url.Values{api.FieldCSRF: {other.get("/staff/voters?lang=ru").csrf(t)}}, sameSite); r.status != http.StatusForbidden || strings.Contains(r.raw, passportAigul) {
+			t.Errorf("another commission's data: %d", r.status)
+		}
+	})
+
 	t.Run("the feed's to-do", func(t *testing.T) {
 		p := b.get("/staff/todo?lang=ru").want(t, http.StatusOK, "")
 		rows := findAll(p.doc, func(n *html.Node) bool { return attr(n, "data-change") != "" })
