@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -245,27 +246,21 @@ func (s *Server) fieldMessage(err error, lang i18n.Lang) string {
 	return p.Title
 }
 
-// confirmStep renders the confirmation page of a registrar's form: the
-// facts, and the same fields again as hidden ones with confirm=yes.
-func (s *Server) confirmStep(c echo.Context, question, action, back, key string, facts []option, values url.Values) error {
+// confirmStep renders the confirmation page of a registrar's form (in
+// the desk's section): the facts, and the same fields again as hidden
+// ones (deskConfirmView's Hidden: Value the name, Label the value) with
+// confirm=yes.
+func (s *Server) confirmStep(c echo.Context, section, question, action, back, key string, facts []option, values url.Values) error {
 	var hidden []option
 	for name, vs := range values {
 		if len(vs) > 0 && vs[0] != "" && name != FieldIdempotency && name != FieldCSRF && name != "confirm" {
 			hidden = append(hidden, option{Value: name, Label: vs[0]})
 		}
 	}
-	sortOptions(hidden)
-	return s.deskRender(c, http.StatusOK, staffdesk.PageConfirm, "desk-voters", question, deskConfirmView{
+	slices.SortFunc(hidden, func(a, b option) int { return strings.Compare(a.Value, b.Value) })
+	return s.deskRender(c, http.StatusOK, staffdesk.PageConfirm, section, question, deskConfirmView{
 		Who: s.deskWhoOf(c), Question: question, Key: key, Back: back, Action: action, Facts: facts, Hidden: hidden,
 	})
-}
-
-func sortOptions(o []option) {
-	for i := 1; i < len(o); i++ {
-		for j := i; j > 0 && o[j].Value < o[j-1].Value; j-- {
-			o[j], o[j-1] = o[j-1], o[j]
-		}
-	}
 }
 
 // keyed puts the form's idempotency key where s.idempotency reads it.
@@ -503,7 +498,7 @@ func (s *Server) deskRegister(c echo.Context) error {
 		if appRaw != "" {
 			vals.Set("application", appRaw)
 		}
-		return s.confirmStep(c, webui.T(lang, "reg.confirm.register"), pathStaff+"/voters/new?lang="+lang.String(),
+		return s.confirmStep(c, "desk-voters", webui.T(lang, "reg.confirm.register"), pathStaff+"/voters/new?lang="+lang.String(),
 			pathStaff+"/voters/new?lang="+lang.String()+appQuery(appRaw), key, facts, vals)
 	}
 	keyed(c, key)
@@ -615,9 +610,7 @@ func (s *Server) entryForms(c echo.Context, stream string, e *voter.Entry, pendi
 		if n == "birth_date" {
 			typ = "date"
 		}
-		fd := field(cf, n, webui.T(lang, "reg.field."+n), typ)
-		fd.Name = n
-		correct.Fields = append(correct.Fields, fd)
+		correct.Fields = append(correct.Fields, field(cf, n, webui.T(lang, "reg.field."+n), typ))
 	}
 	correct.Fields[0].Hint = webui.T(lang, "reg.correct.hint")
 	mf := of("move-form")
@@ -738,7 +731,7 @@ func (s *Server) entryStep(c echo.Context, formID, step string, fields []string,
 		if app != "" {
 			vals.Set("application", app)
 		}
-		return s.confirmStep(c, webui.T(lang, "reg.confirm."+step), c.Request().URL.Path+"?lang="+lang.String(),
+		return s.confirmStep(c, "desk-voters", webui.T(lang, "reg.confirm."+step), c.Request().URL.Path+"?lang="+lang.String(),
 			pathStaff+"/voters/"+stream+"?lang="+lang.String()+appQuery(app), key, facts(st), vals)
 	}
 	keyed(c, key)
@@ -754,7 +747,6 @@ func (s *Server) entryStep(c echo.Context, formID, step string, fields []string,
 
 func (s *Server) deskCorrect(c echo.Context) error {
 	lang := requestLang(c)
-	var req correctVoterRequest
 	build := func(st *deskFormState) correctVoterRequest {
 		r := correctVoterRequest{BirthDate: st.get("birth_date"), Passport: st.get("passport"), Application: strings.TrimSpace(c.FormValue("application"))}
 		if n := (commands.NameInput{Surname: st.get("surname"), GivenName: st.get("given_name"), Patronymic: st.get("patronymic")}); n != (commands.NameInput{}) {
@@ -777,7 +769,7 @@ func (s *Server) deskCorrect(c echo.Context) error {
 			return facts
 		},
 		func(st *deskFormState) (string, error) {
-			req = build(st)
+			req := build(st)
 			stream, _, err := s.registrarRun(c, commands.NameCorrectVoterDetails, req, req.Application, correctCommand(req))
 			return pathStaff + "/voters/" + stream + "?lang=" + lang.String() + "&done=correct", err
 		})
@@ -873,8 +865,6 @@ func (s *Server) renderRemovals(c echo.Context, status int, st *deskFormState, d
 		row.Cancel = deskForm{ID: "cancel-" + row.Request, Action: base + "/cancel?lang=" + lang.String(), Submit: webui.T(lang, "reg.removals.cancel"),
 			CSRF: csrf, Key: uuid.NewString(), Second: true,
 			Fields: []deskField{{Name: "reason", Label: webui.T(lang, "reg.field.cancel_reason"), Value: cf.get("reason"), Error: cf.errorOf("reason"), Type: "text"}}}
-		// Field IDs must be unique on the page.
-		row.Cancel.Fields[0].Name = "reason"
 		v.Rows = append(v.Rows, row)
 	}
 	v.Problems = problemsOf(lang, st, "")
@@ -913,7 +903,7 @@ func (s *Server) removalStep(c echo.Context, step string, fields, required []str
 		for _, n := range fields {
 			facts = append(facts, option{Label: webui.T(lang, "reg.field.cancel_reason"), Value: st.get(n)})
 		}
-		return s.confirmStep(c, webui.T(lang, "reg.confirm."+step), c.Request().URL.Path+"?lang="+lang.String(),
+		return s.confirmStep(c, "desk-removals", webui.T(lang, "reg.confirm."+step), c.Request().URL.Path+"?lang="+lang.String(),
 			pathStaff+"/removals?lang="+lang.String(), key, facts, st.Values)
 	}
 	keyed(c, key)
@@ -1029,7 +1019,7 @@ func (s *Server) deskToDoDone(c echo.Context) error {
 		return s.deskError(c, ErrNoSuchToDo)
 	}
 	if c.FormValue("confirm") != "yes" {
-		return s.confirmStep(c, webui.T(lang, "reg.confirm.todo"), pathStaff+"/todo/done?lang="+lang.String(), pathStaff+"/todo?lang="+lang.String(),
+		return s.confirmStep(c, "desk-todo", webui.T(lang, "reg.confirm.todo"), pathStaff+"/todo/done?lang="+lang.String(), pathStaff+"/todo?lang="+lang.String(),
 			formKey(c), []option{{Label: webui.T(lang, "reg.todo.col.change"), Value: change}}, url.Values{"feed": {feedName}, "change_id": {change}})
 	}
 	p := principal(c)
