@@ -444,6 +444,23 @@ func TestStaffDeskRegistrarPages(t *testing.T) {
 		}
 	})
 
+	t.Run("an approved correction carried out from its entry", func(t *testing.T) {
+		fx := newFixture(t, w)
+		path := "/api/v1/staff/applications/" + fx.app
+		w.expect(t, call{method: "POST", path: path + "/accept", as: &staff0101}, http.StatusOK, "")
+		w.expect(t, call{method: "POST", path: path + "/decide", as: &staff0101, body: map[string]any{"outcome": "approved", "reason": "Паспорт текшерилди"}}, http.StatusOK, "")
+		ap := b.get("/staff/applications/" + fx.app + "?lang=ru").want(t, http.StatusOK, "")
+		link := attr(findFirst(ap.doc, byID("carry-out")), "href")
+		if !strings.HasPrefix(link, "/staff/voters/"+streamOfPIN(t, pinAsan)+"?") || !strings.Contains(link, "application="+fx.app) {
+			t.Fatalf("carry-out link %q", link)
+		}
+		p := b.get(link).want(t, http.StatusOK, "")
+		_, v := formOf(t, p, "correct-form")
+		if findFirst(p.doc, byID("basis")) == nil || v.Get("application") != fx.app {
+			t.Errorf("the entry's forms do not carry the application: %v", v)
+		}
+	})
+
 	t.Run("the feed's to-do", func(t *testing.T) {
 		p := b.get("/staff/todo?lang=ru").want(t, http.StatusOK, "")
 		rows := findAll(p.doc, func(n *html.Node) bool { return attr(n, "data-change") != "" })
