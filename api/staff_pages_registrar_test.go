@@ -449,7 +449,7 @@ func TestStaffDeskRegistrarPages(t *testing.T) {
 		path := "/api/v1/staff/applications/" + fx.app
 		w.expect(t, call{method: "POST", path: path + "/accept", as: &staff0101}, http.StatusOK, "")
 		w.expect(t, call{method: "POST", path: path + "/decide", as: &staff0101, body: map[string]any{"outcome": "approved", "reason": "Паспорт текшерилди"}}, http.StatusOK, "")
-		ap := b.get("/staff/applications/" + fx.app + "?lang=ru").want(t, http.StatusOK, "")
+		ap := b.get("/staff/applications/"+fx.app+"?lang=ru").want(t, http.StatusOK, "")
 		link := attr(findFirst(ap.doc, byID("carry-out")), "href")
 		if !strings.HasPrefix(link, "/staff/voters/"+streamOfPIN(t, pinAsan)+"?") || !strings.Contains(link, "application="+fx.app) {
 			t.Fatalf("carry-out link %q", link)
