@@ -73,6 +73,7 @@ func registrarProblems(r *problem.Registry) {
 			En: "This application has not been approved: there is nothing to carry out.",
 		}})
 	r.Map(ErrNotApproved, codeApplicationNotApproved)
+	r.Map(ErrNoSuchToDo, problem.CodeNotFound)
 }
 
 // StaffEntry is what a registrar's action answers: the entry's state
@@ -283,10 +284,20 @@ func (s *Server) registerVoter(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
+	stream, res, err := s.registerVoterRun(c, req)
+	if err != nil {
+		return err
+	}
+	return s.answerEntry(c, http.StatusCreated, stream, res)
+}
+
+// registerVoterRun is registerVoter's work, shared with the desk's page:
+// it returns the new entry's stream and the command's result.
+func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (string, commands.Result, error) {
 	var v problem.ValidationError
 	app, causation, err := s.basisApplication(c, req.Application, &v)
 	if err != nil {
-		return err
+		return "", commands.Result{}, err
 	}
 	var n precinct.Number
 	if req.Precinct != 0 {
@@ -296,15 +307,15 @@ func (s *Server) registerVoter(c echo.Context) error {
 	}
 	pin, pinErr := person.ParsePIN(req.PIN, calendar.DayOf(s.deps.Now()))
 	if err := v.Err(); err != nil {
-		return err
+		return "", commands.Result{}, err
 	}
 	ref, err := staffCommission(c)
 	if err != nil {
-		return err
+		return "", commands.Result{}, err
 	}
 	if !n.IsZero() {
 		if err := s.inArea(c.Request().Context(), ref, n); err != nil {
-			return err
+			return "", commands.Result{}, err
 		}
 	}
 	body := req
@@ -316,13 +327,13 @@ func (s *Server) registerVoter(c echo.Context) error {
 	}
 	envelope, err := s.idempotency(c, auth.RoleStaff, commands.NameRegisterVoter, body)
 	if err != nil {
-		return err
+		return "", commands.Result{}, err
 	}
 	res, err := s.sendCaused(c, commands.RegisterVoter{Envelope: envelope, PIN: req.PIN, Name: req.Name, BirthDate: req.BirthDate,
 		Passport: req.Passport, Address: req.Address, Precinct: req.Precinct, Source: req.Source, Application: app,
 		ByVoter: s.voterStreamOf(principal(c)), At: s.deps.Now()}, causation)
 	if err != nil {
-		return err
+		return "", commands.Result{}, err
 	}
 	stream := ""
 	if pinErr == nil {
@@ -332,7 +343,7 @@ func (s *Server) registerVoter(c echo.Context) error {
 	if err := res.Decode(&ans); err == nil && ans.Voter != "" {
 		stream = ans.Voter
 	}
-	return s.answerEntry(c, http.StatusCreated, stream, res)
+	return stream, res, nil
 }
 
 type lookupRequest struct {
@@ -377,9 +388,21 @@ func (s *Server) staffVoter(c echo.Context) error {
 }
 
 func (s *Server) showEntry(c echo.Context, stream string, envelope commands.Envelope) error {
-	e, err := s.entryInArea(c, stream)
+	out, err := s.readEntry(c, stream, envelope)
 	if err != nil {
 		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, out)
+}
+
+// readEntry is the recorded read of an entry of the caller's area, shared
+// with the desk's page: the read is recorded (entry_lookup) before the
+// data is returned, and a read that cannot be recorded is refused.
+func (s *Server) readEntry(c echo.Context, stream string, envelope commands.Envelope) (StaffEntryView, error) {
+	e, err := s.entryInArea(c, stream)
+	if err != nil {
+		return StaffEntryView{}, err
 	}
 	p := principal(c)
 	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
@@ -387,7 +410,7 @@ func (s *Server) showEntry(c echo.Context, stream string, envelope commands.Enve
 		Staff:    p.Subject, Commission: p.Commission, Voter: stream,
 		Purpose: string(access.PurposeEntryLookup), RequestID: requestIDOf(c), At: s.deps.Now(),
 	}); err != nil {
-		return fmt.Errorf("record the staff access: %w", err)
+		return StaffEntryView{}, fmt.Errorf("record the staff access: %w", err)
 	}
 	out := StaffEntryView{StaffVoterView: StaffVoterView{
 		Stream: stream, PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(),
@@ -401,8 +424,7 @@ func (s *Server) showEntry(c echo.Context, stream string, envelope commands.Enve
 		r := e.Removal()
 		out.Removal = &EntryRemovalView{Reason: string(r.Reason), Note: r.Note, Basis: r.Basis}
 	}
-	noStore(c)
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 // registrarAct runs one action on the :voter entry: the entry must be in
@@ -410,27 +432,38 @@ func (s *Server) showEntry(c echo.Context, stream string, envelope commands.Enve
 // caller's commission; build makes the command.
 func (s *Server) registrarAct(c echo.Context, op string, body any, app string, status int,
 	build func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command) error {
-	e, err := s.loadEntry(c)
+	stream, res, err := s.registrarRun(c, op, body, app, build)
 	if err != nil {
 		return err
+	}
+	return s.answerEntry(c, status, stream, res)
+}
+
+// registrarRun is registrarAct's work, shared with the desk's pages: it
+// returns the entry's stream and the command's result.
+func (s *Server) registrarRun(c echo.Context, op string, body any, app string,
+	build func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command) (string, commands.Result, error) {
+	e, err := s.loadEntry(c)
+	if err != nil {
+		return "", commands.Result{}, err
 	}
 	var v problem.ValidationError
 	id, causation, err := s.basisApplication(c, app, &v)
 	if err != nil {
-		return err
+		return "", commands.Result{}, err
 	}
 	if err := v.Err(); err != nil {
-		return err
+		return "", commands.Result{}, err
 	}
 	envelope, err := s.idempotency(c, auth.RoleStaff, op+"/"+e.Stream(), body)
 	if err != nil {
-		return err
+		return "", commands.Result{}, err
 	}
 	res, err := s.sendCaused(c, build(e, envelope, id, s.voterStreamOf(principal(c)), s.deps.Now()), causation)
 	if err != nil {
-		return err
+		return "", commands.Result{}, err
 	}
-	return s.answerEntry(c, status, e.Stream(), res)
+	return e.Stream(), res, nil
 }
 
 type correctVoterRequest struct {
@@ -447,11 +480,17 @@ func (s *Server) correctVoter(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameCorrectVoterDetails, req, req.Application, http.StatusOK,
-		func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
-			return commands.CorrectVoterDetails{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Name: req.Name,
-				BirthDate: req.BirthDate, Passport: req.Passport, Address: req.Address, Application: app, ByVoter: byVoter, At: at}
-		})
+	return s.registrarAct(c, commands.NameCorrectVoterDetails, req, req.Application, http.StatusOK, correctCommand(req))
+}
+
+// entryCommand builds a registrar's command on entry e (registrarRun).
+type entryCommand = func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command
+
+func correctCommand(req correctVoterRequest) entryCommand {
+	return func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+		return commands.CorrectVoterDetails{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Name: req.Name,
+			BirthDate: req.BirthDate, Passport: req.Passport, Address: req.Address, Application: app, ByVoter: byVoter, At: at}
+	}
 }
 
 type moveVoterRequest struct {
@@ -468,11 +507,14 @@ func (s *Server) moveVoter(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameMoveVoter, req, req.Application, http.StatusOK,
-		func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
-			return commands.MoveVoter{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, To: req.To, Reason: req.Reason,
-				Election: req.Election, Application: app, ByVoter: byVoter, At: at}
-		})
+	return s.registrarAct(c, commands.NameMoveVoter, req, req.Application, http.StatusOK, moveCommand(req))
+}
+
+func moveCommand(req moveVoterRequest) entryCommand {
+	return func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+		return commands.MoveVoter{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, To: req.To, Reason: req.Reason,
+			Election: req.Election, Application: app, ByVoter: byVoter, At: at}
+	}
 }
 
 type restoreVoterRequest struct {
@@ -486,11 +528,14 @@ func (s *Server) restoreVoter(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameRestoreVoter, req, req.Application, http.StatusOK,
-		func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
-			return commands.RestoreVoter{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Reason: req.Reason,
-				Application: app, ByVoter: byVoter, At: at}
-		})
+	return s.registrarAct(c, commands.NameRestoreVoter, req, req.Application, http.StatusOK, restoreCommand(req))
+}
+
+func restoreCommand(req restoreVoterRequest) entryCommand {
+	return func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+		return commands.RestoreVoter{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Reason: req.Reason,
+			Application: app, ByVoter: byVoter, At: at}
+	}
 }
 
 type removalRequest struct {
@@ -508,12 +553,14 @@ func (s *Server) requestRemoval(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	p := principal(c)
-	return s.registrarAct(c, commands.NameRequestRemoval, req, req.Application, http.StatusCreated,
-		func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
-			return commands.RequestRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Reason: req.Reason, Note: req.Note,
-				Basis: req.Basis, Application: app, By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
-		})
+	return s.registrarAct(c, commands.NameRequestRemoval, req, req.Application, http.StatusCreated, requestRemovalCommand(req, principal(c)))
+}
+
+func requestRemovalCommand(req removalRequest, p auth.Principal) entryCommand {
+	return func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+		return commands.RequestRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Reason: req.Reason, Note: req.Note,
+			Basis: req.Basis, Application: app, By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
+	}
 }
 
 // confirmRemoval is the second person's word: the entry leaves the list.
@@ -522,12 +569,14 @@ func (s *Server) confirmRemoval(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := principal(c)
-	return s.registrarAct(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", http.StatusOK,
-		func(e *voter.Entry, env commands.Envelope, _ uuid.UUID, byVoter string, at time.Time) commands.Command {
-			return commands.ConfirmRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Request: id,
-				By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
-		})
+	return s.registrarAct(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", http.StatusOK, confirmRemovalCommand(id, principal(c)))
+}
+
+func confirmRemovalCommand(id uuid.UUID, p auth.Principal) entryCommand {
+	return func(e *voter.Entry, env commands.Envelope, _ uuid.UUID, byVoter string, at time.Time) commands.Command {
+		return commands.ConfirmRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Request: id,
+			By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
+	}
 }
 
 type cancelRemovalRequest struct {
@@ -544,12 +593,14 @@ func (s *Server) cancelRemoval(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	p := principal(c)
-	return s.registrarAct(c, commands.NameCancelRemoval+"/"+id.String(), req, "", http.StatusOK,
-		func(e *voter.Entry, env commands.Envelope, _ uuid.UUID, byVoter string, at time.Time) commands.Command {
-			return commands.CancelRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Request: id, Reason: req.Reason,
-				By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
-		})
+	return s.registrarAct(c, commands.NameCancelRemoval+"/"+id.String(), req, "", http.StatusOK, cancelRemovalCommand(id, req, principal(c)))
+}
+
+func cancelRemovalCommand(id uuid.UUID, req cancelRemovalRequest, p auth.Principal) entryCommand {
+	return func(e *voter.Entry, env commands.Envelope, _ uuid.UUID, byVoter string, at time.Time) commands.Command {
+		return commands.CancelRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Request: id, Reason: req.Reason,
+			By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
+	}
 }
 
 // RemovalRecord is one removal request as the log tells it: who asked,

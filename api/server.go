@@ -199,6 +199,9 @@ type Deps struct {
 	Browser *BrowserSignIn
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// FeedToDo, when set, is the commission's to-do from the
+	// population-register feed, on the desk (/staff/todo).
+	FeedToDo FeedToDo
 }
 
 func (d Deps) validate() error {

@@ -53,6 +53,7 @@ func (s *Server) staffDeskRoutes(g routes) {
 	g.POST("/applications/:id/assign", s.deskAssign)
 	g.POST("/applications/:id/decide", s.deskDecide)
 	g.POST("/applications/:id/resolve", s.deskResolve)
+	s.registrarDeskRoutes(g)
 }
 
 // checkStaff is onStaff's rule: the staff register must show the

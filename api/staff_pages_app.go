@@ -68,6 +68,9 @@ type deskAppView struct {
 	Keys        deskKeys
 	Can         deskCan
 	Done        string
+	// CarryOut links to the registrar's form that carries out an approved
+	// application by hand (issue 14), "" when none applies.
+	CarryOut string
 }
 
 // ErrorOf is the message of field's error, or "".
@@ -106,6 +109,14 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 		failed = !x.Resolved
 	}
 	v.App = f
+	if a.Status() == application.StatusApproved {
+		switch a.Kind() {
+		case application.KindAbsentFromList:
+			v.CarryOut = pathStaff + "/voters/new?lang=" + lang.String() + "&application=" + a.ID().String()
+		case application.KindCorrectPersonalData, application.KindChangeOfPrecinct:
+			v.CarryOut = pathStaff + "/voters/" + a.Voter() + "?lang=" + lang.String() + "&application=" + a.ID().String()
+		}
+	}
 	v.Can = deskCan{Accept: a.Status() == application.StatusSubmitted, Assign: open, Decide: open, Resolve: failed}
 	// The anomaly flags of the queue row.
 	rows, err := projections.ReadDeskQueue(ctx, s.deps.DB, principal(c).Commission, projections.DeskQueueFilter{Application: a.ID()}, now)

@@ -33,13 +33,19 @@ const (
 	labelOp9        = "Staff op-9 of TEC-0102"
 	labelGhost      = "Staff op-ghost, not on the register"
 	labelOpAsan     = "Staff op-asan of TEC-0101, also the voter Asan"
+	labelOp2        = "Staff op-2 of TEC-0101"
 )
 
 // newWebWorld is a world with browser sign-in on; secure sets
 // BrowserSignIn.SecureCookies.
 func newWebWorld(t *testing.T, secure bool) *world {
 	t.Helper()
-	return newWorld(t, worldOptions{deps: func(t *testing.T, w *world, d *api.Deps) {
+	return newWorld(t, worldOptions{deps: webDeps(secure)})
+}
+
+// webDeps turns browser sign-in on (newWebWorld).
+func webDeps(secure bool) func(t *testing.T, w *world, d *api.Deps) {
+	return func(t *testing.T, w *world, d *api.Deps) {
 		ctx := context.Background()
 		must(t, session.Migrate(ctx, w.pool))
 		sessions, err := session.New(w.pool, session.Config{Idle: 30 * time.Minute, Absolute: 12 * time.Hour})
@@ -54,6 +60,7 @@ func newWebWorld(t *testing.T, secure bool) *world {
 				{Label: labelGhost, Principal: auth.Principal{Subject: opGhost, Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
 				{Label: labelOpAsan, Principal: auth.Principal{Subject: opAsan, Roles: []auth.Role{auth.RoleVoter, auth.RoleStaff}, PIN: pinAsan, Commission: tec0101}},
 				{Label: labelAuditor, Principal: auth.Principal{Subject: "auditor-1", Roles: []auth.Role{auth.RoleAuditor}}},
+				{Label: labelOp2, Principal: auth.Principal{Subject: op2, Name: "Оператор 2", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
 			},
 		}))
 		client, err := auth.NewClient(auth.ClientConfig{
@@ -62,7 +69,7 @@ func newWebWorld(t *testing.T, secure bool) *world {
 		})
 		must(t, err)
 		d.Browser = &api.BrowserSignIn{Client: client, Sessions: sessions, SecureCookies: secure}
-	}})
+	}
 }
 
 // browser is a person's browser: cookies, no automatic redirects.

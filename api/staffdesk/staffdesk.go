@@ -25,6 +25,12 @@ const (
 	PageConfirm     = "templates/confirm.html"
 	PageDashboard   = "templates/dashboard.html"
 	PageRefusal     = "templates/refusal.html"
+	// The registrar's pages (issue 14).
+	PageVoters   = "templates/voters.html"
+	PageRegister = "templates/register.html"
+	PageEntry    = "templates/entry.html"
+	PageRemovals = "templates/removals.html"
+	PageToDo     = "templates/todo.html"
 )
 
 // partials are defined in every page (and the queue fragment).
@@ -45,7 +51,8 @@ var Style = must(fs.ReadFile(files, "desk.css"))
 func mustParse() *webui.Templates {
 	shared := must(fs.ReadFile(files, partials))
 	m := fstest.MapFS{}
-	names := []string{PageQueue, PageApplication, PageConfirm, PageDashboard, PageRefusal}
+	names := []string{PageQueue, PageApplication, PageConfirm, PageDashboard, PageRefusal,
+		PageVoters, PageRegister, PageEntry, PageRemovals, PageToDo}
 	for _, n := range names {
 		page := must(fs.ReadFile(files, n))
 		m[n] = &fstest.MapFile{Data: bytes.Join([][]byte{page, shared}, []byte("\n"))}

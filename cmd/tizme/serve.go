@@ -80,6 +80,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 		// tizme feed records its runs in the database; /metrics reports them,
 		// and how far the hash chain trails the log.
 		Collectors: []prometheus.Collector{feed.NewCollector(db.pool), chain.NewCollector(db.pool, events)},
+		// The changes tizme feed could not apply: the commissions' to-do.
+		FeedToDo: feedToDo{feed.DB{Pool: db.pool}},
 	}
 	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, devIssuer, ln.Addr(), log); err != nil {
 		return err

@@ -208,6 +208,10 @@ func demoIdentities(voters int) []auth.DevIdentity {
 			Principal: auth.Principal{Subject: w.StaffSubject, Name: "Operator " + w.Commission, Roles: []auth.Role{auth.RoleStaff}, Commission: w.Commission},
 		},
 		auth.DevIdentity{
+			Label:     "Staff (second operator) of " + w.Commission + ": " + w.SecondStaffSubject,
+			Principal: auth.Principal{Subject: w.SecondStaffSubject, Name: "Operator 2 " + w.Commission, Roles: []auth.Role{auth.RoleStaff}, Commission: w.Commission},
+		},
+		auth.DevIdentity{
 			Label:     "Staff (operator) of " + otherTEC + ": " + demodata.OperatorOf(otherTEC),
 			Principal: auth.Principal{Subject: demodata.OperatorOf(otherTEC), Name: "Operator " + otherTEC, Roles: []auth.Role{auth.RoleStaff}, Commission: otherTEC},
 		},

@@ -121,8 +121,9 @@ func TestLoadConfigBrowser(t *testing.T) {
 }
 
 // TestDemoIdentities: the development sign-in page offers the walkthrough
-// voter, other voters of the demo population, staff of the walkthrough's
-// TEC and of another, and an auditor; every one makes a token the
+// voter, other voters of the demo population, two staff of the
+// walkthrough's TEC (a removal needs a second person) and one of another,
+// and an auditor; every one makes a token the
 // Verifier accepts (a plausible PIN, a commission ref), and no subject
 // holds a PIN (subjects name the actor on events, VP 3.7).
 func TestDemoIdentities(t *testing.T) {
@@ -163,14 +164,14 @@ func TestDemoIdentities(t *testing.T) {
 	if ids[0].Principal.PIN != w.VoterPIN {
 		t.Errorf("first identity %+v, want the walkthrough voter", ids[0])
 	}
-	if voters != 1+otherDemoVoters || staff != 2 || auditors != 1 || admins != 1 || !commissions[w.Commission] || len(commissions) != 2 {
+	if voters != 1+otherDemoVoters || staff != 3 || auditors != 1 || admins != 1 || !commissions[w.Commission] || len(commissions) != 2 {
 		t.Errorf("voters %d, staff %d of %v, auditors %d, CEC administrators %d", voters, staff, commissions, auditors, admins)
 	}
 	if err := (auth.DevLoginConfig{ClientID: devClientID, RedirectURIs: []string{"http://localhost:8080/auth/callback"}, Identities: ids}).Validate(); err != nil {
 		t.Error(err)
 	}
-	if only := demoIdentities(0); len(only) != 5 {
-		t.Errorf("without demo voters: %d identities, want the walkthrough voter, two staff, an auditor and a CEC administrator", len(only))
+	if only := demoIdentities(0); len(only) != 6 {
+		t.Errorf("without demo voters: %d identities, want the walkthrough voter, three staff (two of one TEC), an auditor and a CEC administrator", len(only))
 	}
 }
 

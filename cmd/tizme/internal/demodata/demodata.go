@@ -90,6 +90,11 @@ const ElectionID = "parliamentary-demo"
 // commission: "staff-" and the ref in lower case ("staff-tec-b01").
 func OperatorOf(ref string) string { return "staff-" + strings.ToLower(ref) }
 
+// SecondOperatorOf returns the subject of a TEC's second operator
+// ("staff-tec-b01-2"): a removal takes effect only when a second staff
+// member of the commission confirms it (issue 14).
+func SecondOperatorOf(ref string) string { return OperatorOf(ref) + "-2" }
+
 // WalkthroughFixture names the fixed demo voter, staff member and
 // auditor a walkthrough of the HTTP API uses (Walkthrough). Every
 // generated population of at least one voter holds them. (Go cannot name
@@ -104,6 +109,9 @@ type WalkthroughFixture struct {
 	Commission string
 	// StaffSubject is an operator of Commission (StaffMemberAssigned).
 	StaffSubject string
+	// SecondStaffSubject is another operator of Commission, who confirms
+	// a removal StaffSubject asked for.
+	SecondStaffSubject string
 	// AuditorSubject is the subject a walkthrough signs in as auditor
 	// with; no event names it.
 	AuditorSubject string
@@ -117,13 +125,14 @@ type WalkthroughFixture struct {
 // Batken district). Generated PINs never have the serial 00000, so this
 // PIN is never generated for anyone else.
 var walkthrough = WalkthroughFixture{
-	VoterPIN:       "21505199000000",
-	VoterName:      "Жапаров Азамат Талантович",
-	Precinct:       firstPrecinct,
-	Commission:     "TEC-B01",
-	StaffSubject:   OperatorOf("TEC-B01"),
-	AuditorSubject: "auditor-demo",
-	Election:       ElectionID,
+	VoterPIN:           "21505199000000",
+	VoterName:          "Жапаров Азамат Талантович",
+	Precinct:           firstPrecinct,
+	Commission:         "TEC-B01",
+	StaffSubject:       OperatorOf("TEC-B01"),
+	SecondStaffSubject: SecondOperatorOf("TEC-B01"),
+	AuditorSubject:     "auditor-demo",
+	Election:           ElectionID,
 }
 
 // Walkthrough returns the fixed demo voter, staff member and auditor.
@@ -695,11 +704,15 @@ func (g *gen) voter(i int, p *precinctInfo) (_ voter.VoterRegistered, apartment 
 }
 
 // commission registers commission ref under parent with one operator,
-// OperatorOf(ref), from an hour after at.
+// OperatorOf(ref), from an hour after at; a TEC has a second one,
+// SecondOperatorOf(ref).
 func (g *gen) commission(ref, parent commission.Ref, regionCode string, names lang.Names, at time.Time) {
 	c, err := commission.RegisterCommission(ref, parent, mustRegion(regionCode), names, at)
 	must(err)
 	must(c.AssignStaff(OperatorOf(ref.String()), commission.RoleOperator, at.Add(time.Hour)))
+	if ref.Kind() == commission.TEC {
+		must(c.AssignStaff(SecondOperatorOf(ref.String()), commission.RoleOperator, at.Add(time.Hour)))
+	}
 	g.add(c.Stream(), c.Pending()...)
 }
 

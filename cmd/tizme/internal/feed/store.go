@@ -22,6 +22,8 @@ import (
 //	              precinct (or of the precinct the change names), NULL
 //	              when neither is known (the CEC's own). A later run that
 //	              rejects the change again updates last_seen and times.
+//	              Staff mark an item done on the desk (resolved_at,
+//	              resolved_by).
 //	feed_cursors  the `since` cursor of each feed's HTTP pull.
 //	feed_runs     one row per run, with its counts.
 //
@@ -60,6 +62,8 @@ var migrations = []string{
 		rejected        integer NOT NULL,
 		events          integer NOT NULL,
 		error           text NOT NULL DEFAULT '')`,
+	// Who marked a to-do item done, on the commission's desk (issue 14).
+	`ALTER TABLE feed_todo ADD COLUMN resolved_by text`,
 }
 
 // DB keeps the feed's tables.
@@ -125,4 +129,58 @@ func (d DB) RecordRun(ctx context.Context, feed, source string, started time.Tim
 		return fmt.Errorf("record the run: %w", err)
 	}
 	return nil
+}
+
+// ToDoRow is one open item of a commission's to-do.
+type ToDoRow struct {
+	Feed, ChangeID, Type string
+	// Voter is the entry's stream, "" when the change named none.
+	Voter               string
+	Precinct            int
+	Code, Reason        string
+	FirstSeen, LastSeen time.Time
+	Times               int
+}
+
+// OpenToDo lists the open items of commission's to-do, oldest first, at
+// most limit. Before the first run (no table yet) it lists none.
+func (d DB) OpenToDo(ctx context.Context, commission string, limit int) ([]ToDoRow, error) {
+	var exists bool
+	if err := d.Pool.QueryRow(ctx, `SELECT to_regclass('feed_todo') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+		return nil, err
+	}
+	rows, err := d.Pool.Query(ctx, `
+		SELECT feed, change_id, type, coalesce(voter, ''), coalesce(precinct, 0), code, reason, first_seen, last_seen, times
+		FROM feed_todo WHERE commission = $1 AND resolved_at IS NULL
+		ORDER BY first_seen, feed, change_id LIMIT $2`, commission, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ToDoRow
+	for rows.Next() {
+		var r ToDoRow
+		if err := rows.Scan(&r.Feed, &r.ChangeID, &r.Type, &r.Voter, &r.Precinct, &r.Code, &r.Reason, &r.FirstSeen, &r.LastSeen, &r.Times); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ResolveToDo marks the open item (feed, changeID) of commission's to-do
+// done by staff member by at at; false when there is no such open item
+// (done already, another commission's, or none).
+func (d DB) ResolveToDo(ctx context.Context, commission, feed, changeID, by string, at time.Time) (bool, error) {
+	var exists bool
+	if err := d.Pool.QueryRow(ctx, `SELECT to_regclass('feed_todo') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+		return false, err
+	}
+	tag, err := d.Pool.Exec(ctx, `
+		UPDATE feed_todo SET resolved_at = $5, resolved_by = $4
+		WHERE feed = $1 AND change_id = $2 AND commission = $3 AND resolved_at IS NULL`, feed, changeID, commission, by, at)
+	if err != nil {
+		return false, fmt.Errorf("resolve the to-do item: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
 }
