@@ -1,0 +1,192 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/election"
+	"github.com/cec-kg/tizme/eventstore"
+)
+
+// electionsAdmin is a CEC administrator (issue 14, role cec_admin).
+var electionsAdmin = auth.Principal{Subject: "cec-admin-1", Roles: []auth.Role{auth.RoleCECAdmin}, Method: auth.MethodCloudSignature}
+
+// adminElection is what the administration's election answers hold.
+type adminElection struct {
+	ID           string  `json:"id"`
+	Kind         string  `json:"kind"`
+	Title        string  `json:"title"`
+	VotingDay    string  `json:"voting_day"`
+	FilingOpens  string  `json:"filing_opens"`
+	FilingCloses string  `json:"filing_closes"`
+	CutoffDays   int     `json:"cutoff_days"`
+	DecisionDays int     `json:"decision_days"`
+	Position     *uint64 `json:"-"`
+}
+
+// earlyCalendar is an early election's calendar: voting on 20 December
+// 2026, applications closing 11 days before (the 2025 snap election's
+// cut-off), so the last day is 9 December.
+func earlyCalendar() map[string]any {
+	return map[string]any{"voting_day": "2026-12-20", "preliminary_list_day": "2026-10-05", "control_list_day": "2026-11-15",
+		"final_list_day": "2026-12-10", "cutoff_days": 11}
+}
+
+// checkActor checks that the event names the administrator and their
+// sign-in method (issue 14 item 5).
+func checkActor(t *testing.T, e eventstore.RecordedEvent, typ string) {
+	t.Helper()
+	if e.Type != typ {
+		t.Errorf("event %s, want %s", e.Type, typ)
+	}
+	if e.Metadata.Actor != "cec_admin:"+electionsAdmin.Subject || e.Metadata.AuthMethod != electionsAdmin.Method {
+		t.Errorf("event metadata %+v, want the administrator and their method", e.Metadata)
+	}
+}
+
+// TestAdminElections: the administration lists elections, schedules an
+// early one with an 11-day cut-off, and changes an election's calendar;
+// the portal's elections and the voter's Cabinet show the new last day
+// for applications as soon as the read model has the event (VC §13).
+func TestAdminElections(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	base := "/api/v1/admin/elections"
+
+	t.Run("list", func(t *testing.T) {
+		var ans struct {
+			Elections []adminElection `json:"elections"`
+		}
+		w.expect(t, call{method: "GET", path: base, as: &electionsAdmin}, http.StatusOK, "").json(t, &ans)
+		if len(ans.Elections) != 1 || ans.Elections[0].ID != election2026 || ans.Elections[0].FilingCloses != "2026-11-14" {
+			t.Fatalf("elections %+v", ans.Elections)
+		}
+	})
+
+	t.Run("schedule an early election", func(t *testing.T) {
+		var e adminElection
+		w.expect(t, call{method: "POST", path: base, as: &electionsAdmin, body: map[string]any{
+			"election": "2026-Early-Presidential", "kind": "presidential", "title": "Президенттин мөөнөтүнөн мурда шайлоосу", "calendar": earlyCalendar()}},
+			http.StatusCreated, "").json(t, &e)
+		if e.ID != "2026-early-presidential" || e.CutoffDays != 11 || e.FilingCloses != "2026-12-09" || e.DecisionDays != election.DefaultDecisionDays {
+			t.Fatalf("answer %+v", e)
+		}
+		checkActor(t, w.lastEvent(t, "election-2026-early-presidential"), election.TypeElectionScheduled)
+		w.expect(t, call{method: "GET", path: base + "/2026-early-presidential", as: &electionsAdmin}, http.StatusOK, "").json(t, &e)
+		if e.Title == "" || e.FilingCloses != "2026-12-09" {
+			t.Errorf("shown %+v", e)
+		}
+	})
+
+	t.Run("change the calendar: the portal and the Cabinet follow", func(t *testing.T) {
+		cal := map[string]any{"voting_day": calendar2026.VotingDay, "preliminary_list_day": calendar2026.PreliminaryListDay,
+			"control_list_day": calendar2026.ControlListDay, "final_list_day": calendar2026.FinalListDay, "cutoff_days": 11}
+		var e adminElection
+		w.expect(t, call{method: "POST", path: base + "/" + election2026 + "/calendar", as: &electionsAdmin,
+			body: map[string]any{"calendar": cal}}, http.StatusOK, "").json(t, &e)
+		if e.FilingCloses != "2026-11-18" || e.CutoffDays != 11 {
+			t.Fatalf("answer %+v", e)
+		}
+		checkActor(t, w.lastEvent(t, "election-"+election2026), election.TypeElectionCalendarChanged)
+		waitUntil(t, "the portal's elections", func() bool {
+			var ans struct {
+				Elections []adminElection `json:"elections"`
+			}
+			w.expect(t, call{method: "GET", path: "/api/v1/public/elections"}, http.StatusOK, "").json(t, &ans)
+			for _, x := range ans.Elections {
+				if x.ID == election2026 {
+					return x.FilingCloses == "2026-11-18"
+				}
+			}
+			return false
+		})
+		waitUntil(t, "the Cabinet's last day", func() bool {
+			var me struct {
+				Filing struct {
+					Election string `json:"election"`
+					Until    string `json:"filing_open_until"`
+				} `json:"filing"`
+			}
+			w.expect(t, call{method: "GET", path: "/api/v1/me", as: &voterAsan}, http.StatusOK, "").json(t, &me)
+			return me.Filing.Election == election2026 && me.Filing.Until == "2026-11-18"
+		})
+	})
+
+	t.Run("the same request again", func(t *testing.T) {
+		body := map[string]any{"calendar": map[string]any{"voting_day": "2026-11-29", "preliminary_list_day": "2026-09-10",
+			"control_list_day": "2026-10-25", "final_list_day": "2026-11-19", "cutoff_days": 12}}
+		c := call{method: "POST", path: base + "/" + election2026 + "/calendar", as: &electionsAdmin, body: body, idem: "calendar-once"}
+		w.expect(t, c, http.StatusOK, "")
+		w.expect(t, c, http.StatusOK, "")
+		events, err := w.store.ReadStream(context.Background(), "election-"+election2026, eventstore.ReadStreamOptions{})
+		must(t, err)
+		n := 0
+		for _, e := range events {
+			if e.Type == election.TypeElectionCalendarChanged {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Errorf("%d calendar changes, want 2 (the retry records nothing)", n)
+		}
+		c.body = map[string]any{"calendar": earlyCalendar()}
+		w.expect(t, c, http.StatusUnprocessableEntity, "idempotency_key_reused")
+	})
+
+	// A past election, to refuse a change of its calendar.
+	w.send(t, commands.ScheduleElection{Envelope: env(w.key()), Election: "2021-parliamentary", Kind: "parliamentary", Title: "2021",
+		Calendar: commands.CalendarInput{VotingDay: "2021-11-28", PreliminaryListDay: "2021-09-09", ControlListDay: "2021-10-24", FinalListDay: "2021-11-18"},
+		At: tSetUp})
+
+	good := map[string]any{"election": "2027-local", "kind": "local", "title": "Жергиликтүү кеңештерге шайлоо", "calendar": earlyCalendar()}
+	with := func(k string, v any) map[string]any {
+		out := map[string]any{}
+		for x, y := range good {
+			out[x] = y
+		}
+		out[k] = v
+		return out
+	}
+	calWith := func(k string, v any) map[string]any {
+		cal := earlyCalendar()
+		cal[k] = v
+		return cal
+	}
+	errs := []struct {
+		name   string
+		c      call
+		status int
+		code   string
+	}{
+		{"no Idempotency-Key", call{method: "POST", path: base, body: good, noIdem: true}, 400, "idempotency_key_missing"},
+		{"not JSON", call{method: "POST", path: base, body: "election=x", header: map[string]string{"Content-Type": "text/plain"}}, 415, ""},
+		{"bad ID", call{method: "POST", path: base, body: with("election", "no spaces allowed")}, 422, "election.bad_id"},
+		{"bad kind", call{method: "POST", path: base, body: with("kind", "royal")}, 422, "election.bad_kind"},
+		{"no title", call{method: "POST", path: base, body: with("title", "")}, 422, "election.bad_title"},
+		{"a day missing", call{method: "POST", path: base, body: with("calendar", calWith("final_list_day", ""))}, 422, "election.day_missing"},
+		{"a day malformed", call{method: "POST", path: base, body: with("calendar", calWith("final_list_day", "10.12.2026"))}, 422, ""},
+		{"days out of order", call{method: "POST", path: base, body: with("calendar", calWith("final_list_day", "2026-12-25"))}, 422, "election.day_order"},
+		{"cut-off out of range", call{method: "POST", path: base, body: with("calendar", calWith("cutoff_days", 500))}, 422, "election.bad_cutoff_days"},
+		{"decision period out of range", call{method: "POST", path: base, body: with("calendar", calWith("decision_days", -1))}, 422, "election.bad_decision_days"},
+		{"empty window", call{method: "POST", path: base, body: with("calendar", calWith("cutoff_days", 90))}, 422, "election.empty_window"},
+		{"already scheduled", call{method: "POST", path: base, body: with("election", election2026)}, 409, "election.already_scheduled"},
+		{"show: no such election", call{method: "GET", path: base + "/1999-nothing"}, 404, "election.not_scheduled"},
+		{"show: malformed ID", call{method: "GET", path: base + "/no%20such"}, 404, "election.not_scheduled"},
+		{"change: no such election", call{method: "POST", path: base + "/1999-nothing/calendar", body: map[string]any{"calendar": earlyCalendar()}}, 404, "election.not_scheduled"},
+		{"change: voting day passed", call{method: "POST", path: base + "/" + election2026 + "/calendar", body: map[string]any{"calendar": map[string]any{
+			"voting_day": "2026-09-20", "preliminary_list_day": "2026-07-01", "control_list_day": "2026-08-15", "final_list_day": "2026-09-10"}}}, 422, "election.voting_day_in_past"},
+		{"change: already held", call{method: "POST", path: base + "/2021-parliamentary/calendar", body: map[string]any{"calendar": earlyCalendar()}}, 409, "election.already_held"},
+		{"change: cut-off below one", call{method: "POST", path: base + "/" + election2026 + "/calendar", body: map[string]any{"calendar": calWith("cutoff_days", -3)}}, 422, "election.bad_cutoff_days"},
+		{"change: no Idempotency-Key", call{method: "POST", path: base + "/" + election2026 + "/calendar", body: map[string]any{"calendar": earlyCalendar()}, noIdem: true}, 400, "idempotency_key_missing"},
+	}
+	w.settle(t)
+	for _, tc := range errs {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.c.as = &electionsAdmin
+			w.expect(t, tc.c, tc.status, tc.code)
+		})
+	}
+}
