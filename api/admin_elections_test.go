@@ -139,7 +139,7 @@ func TestAdminElections(t *testing.T) {
 	// A past election, to refuse a change of its calendar.
 	w.send(t, commands.ScheduleElection{Envelope: env(w.key()), Election: "2021-parliamentary", Kind: "parliamentary", Title: "2021",
 		Calendar: commands.CalendarInput{VotingDay: "2021-11-28", PreliminaryListDay: "2021-09-09", ControlListDay: "2021-10-24", FinalListDay: "2021-11-18"},
-		At: tSetUp})
+		At:       tSetUp})
 
 	good := map[string]any{"election": "2027-local", "kind": "local", "title": "Жергиликтүү кеңештерге шайлоо", "calendar": earlyCalendar()}
 	with := func(k string, v any) map[string]any {

@@ -197,8 +197,8 @@ func TestAdminBoundaries(t *testing.T) {
 
 	t.Run("refused: nothing applied", func(t *testing.T) {
 		rings := bishkekRings()
-		rings[p2001] = square(75.5, 42.86, 0.025, 0.02)                // in Chüy, not Bishkek
-		rings[9999] = square(74.70, 42.86, 0.005, 0.005)               // no such precinct
+		rings[p2001] = square(75.5, 42.86, 0.025, 0.02)             // in Chüy, not Bishkek
+		rings[9999] = square(74.70, 42.86, 0.005, 0.005)            // no such precinct
 		rings[p1001] = "[[74.5,42.84],[74.55,42.84],[74.55,42.88]]" // too few positions
 		r := w.expect(t, call{method: "POST", path: base, as: as, body: boundaryFile(rings), header: geo}, http.StatusUnprocessableEntity, "precinct.boundary_file_refused")
 		var p struct {
