@@ -244,7 +244,7 @@ var admFormTemplate = template.Must(template.New("form").Funcs(webui.Funcs()).Pa
 <form method="post" action="{{$f.Action}}" id="{{$f.ID}}-confirm">
 <input type="hidden" name="csrf_token" value="{{.CSRF}}"><input type="hidden" name="idempotency_key" value="{{$f.Key}}">
 {{range $f.Fields}}<input type="hidden" name="{{.Name}}" value="{{.Value}}">{{end}}
-<button class="btn" type="submit" name="confirm" value="1" id="{{$f.ID}}-yes">{{t $l "adm.check.confirm"}}</button>
+<button class="btn{{if $f.Danger}} warning{{end}}" type="submit" name="confirm" value="1" id="{{$f.ID}}-yes">{{t $l "adm.check.confirm"}}</button>
 <button class="btn second" type="submit" name="edit" value="1" id="{{$f.ID}}-edit">{{t $l "adm.check.change"}}</button>
 </form></div>
 {{else}}{{if $f.Errors}}<div class="error-summary" role="alert" tabindex="-1" id="{{$f.ID}}-errors"><h2>{{t $l "check.errors"}}</h2><ul>{{range $f.Errors}}<li>{{if .Field}}<a href="#{{$f.ID}}-{{.Field}}">{{.Message}}</a>{{else}}{{.Message}}{{end}}</li>{{end}}</ul></div>{{end}}

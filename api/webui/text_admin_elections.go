@@ -33,6 +33,7 @@ var adminElectionsCatalogue = map[string][3]string{
 	"adm.el.control":            {"Контролдук тизменин күнү", "День контрольного списка", "Control list day"},
 	"adm.el.final":              {"Акыркы тизменин күнү", "День окончательного списка", "Final list day"},
 	"adm.el.cutoff":             {"Арыз берүү добуш берүүгө канча күн калганда бүтөт", "За сколько дней до голосования закрывается приём заявлений", "Applications close this many days before voting day"},
+	"adm.el.cutoff_col":         {"Арыз берүү бүтөт (күн мурун)", "Приём закрывается (дней до)", "Closes (days before)"},
 	"adm.el.cutoff.hint":        {"Адатта 15 күн (VC §13); мөөнөтүнөн мурда шайлоодо азыраак.", "Обычно 15 дней (VC §13); на досрочных выборах меньше.", "15 days by default (VC §13); fewer for early elections."},
 	"adm.el.decision":           {"Чечим кабыл алуу мөөнөтү", "Срок принятия решения", "Decision period"},
 	"adm.el.decision.hint":      {"Календардык күндөр, адатта 7 (VC §18).", "Календарные дни, обычно 7 (VC §18).", "Calendar days, 7 by default (VC §18)."},
