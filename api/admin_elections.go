@@ -315,6 +315,12 @@ func (s *Server) admRefusal(err error, l i18n.Lang, f *admForm, fieldOf map[stri
 			}
 			return
 		}
+		// A joined error is walked; a rule's error (a domain failure, or
+		// one that crossed the command bus) is a leaf with its params.
+		if _, rule := e.(interface{ Params() map[string]string }); rule {
+			leaves = append(leaves, leaf{e, failure.ParamsOf(e)["field"]})
+			return
+		}
 		if j, ok := e.(interface{ Unwrap() []error }); ok {
 			for _, x := range j.Unwrap() {
 				walk(x)

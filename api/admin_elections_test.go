@@ -3,10 +3,18 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
+	"golang.org/x/net/html"
+
+	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/eventstore"
 )
@@ -189,4 +197,128 @@ func TestAdminElections(t *testing.T) {
 			w.expect(t, tc.c, tc.status, tc.code)
 		})
 	}
+}
+
+// adminDesk signs the CEC administrator in on a browser of w.
+func adminDesk(t *testing.T, w *world, target string) (*browser, string) {
+	t.Helper()
+	b := newBrowser(t, w)
+	back := b.signIn(target, labelCECAdmin, auth.MethodCloudSignature).want(t, http.StatusSeeOther, "/admin")
+	return b, b.get(back.loc).want(t, http.StatusOK, "").csrf(t)
+}
+
+// fieldError is the error shown beside a form's field.
+func fieldError(p page, id string) string { return text(findFirst(p.doc, byID(id+"-error"))) }
+
+// TestAdminElectionPages: the schedule and calendar forms check the
+// answers first, show errors beside their fields in the page's language,
+// confirm once with the key made for the confirmation, and refuse a post
+// without the CSRF token and a signed-in person without the role.
+func TestAdminElectionPages(t *testing.T) {
+	t.Parallel()
+	w := newAdminWebWorld(t)
+	b, csrf := adminDesk(t, w, "/admin/elections?lang=ru")
+
+	form := url.Values{api.FieldCSRF: {csrf}, "election": {"2027-local"}, "kind": {"local"}, "title": {"Выборы в местные кенеши"},
+		"voting_day": {"2026-12-20"}, "preliminary_list_day": {"2026-10-05"}, "control_list_day": {"2026-11-15"},
+		"final_list_day": {"2026-12-10"}, "cutoff_days": {"11"}, "decision_days": {"7"}}
+	with := func(k, v string) url.Values {
+		f := url.Values{}
+		for x, y := range form {
+			f[x] = y
+		}
+		f.Set(k, v)
+		return f
+	}
+	for _, tc := range []struct {
+		name, field, key string
+		form            url.Values
+	}{
+		{"a malformed day", "schedule-voting_day", "adm.err.date", with("voting_day", "20.12.2026")},
+		{"no title", "schedule-title", "adm.err.required", with("title", "")},
+		{"cut-off not a number", "schedule-cutoff_days", "adm.err.number", with("cutoff_days", "одиннадцать")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := b.do(http.MethodPost, "/admin/elections?lang=ru", tc.form, nil).want(t, http.StatusUnprocessableEntity, "")
+			if got := fieldError(p, tc.field); got != webui.T(i18n.Russian, tc.key) {
+				t.Errorf("beside %s: %q", tc.field, got)
+			}
+			if findFirst(p.doc, byID("schedule-errors")) == nil {
+				t.Error("no error summary")
+			}
+		})
+	}
+	t.Run("a domain rule beside its field", func(t *testing.T) {
+		p := b.do(http.MethodPost, "/admin/elections?lang=ru", with("final_list_day", "2026-12-25"), nil).want(t, http.StatusUnprocessableEntity, "")
+		if got := fieldError(p, "schedule-final_list_day"); !strings.Contains(got, "2026-12-25") {
+			t.Errorf("beside the final list day: %q", got)
+		}
+	})
+
+	// Check, then confirm twice with the same key: one election.
+	p := b.do(http.MethodPost, "/admin/elections?lang=ru", form, nil).want(t, http.StatusOK, "")
+	check := findFirst(p.doc, byID("schedule-check"))
+	if !strings.Contains(text(check), webui.FormatCalendarDate(i18n.Russian, calendar.MustDate(2026, 12, 9))) {
+		t.Fatalf("check step %q", text(check))
+	}
+	key := attr(findFirst(check, func(n *html.Node) bool { return attr(n, "name") == api.FieldIdempotency }), "value")
+	confirm := with("confirm", "1")
+	confirm.Set(api.FieldIdempotency, key)
+	b.do(http.MethodPost, "/admin/elections?lang=ru", confirm, nil).want(t, http.StatusSeeOther, "/admin/elections?done=2027-local")
+	b.do(http.MethodPost, "/admin/elections?lang=ru", confirm, nil).want(t, http.StatusSeeOther, "/admin/elections?done=2027-local")
+	if events, err := w.store.ReadStream(context.Background(), "election-2027-local", eventstore.ReadStreamOptions{}); err != nil || len(events) != 1 {
+		t.Fatalf("%d events, %v", len(events), err)
+	}
+	checkActor(t, w.lastEvent(t, "election-2027-local"), election.TypeElectionScheduled)
+	done := b.get("/admin/elections?done=2027-local&lang=ru").want(t, http.StatusOK, "")
+	if !strings.Contains(text(findFirst(done.doc, byID("done"))), "Выборы в местные кенеши") {
+		t.Errorf("no confirmation: %q", text(findFirst(done.doc, byID("done"))))
+	}
+	// The same ID again: the domain's refusal beside the ID.
+	again := with("confirm", "1")
+	again.Set(api.FieldIdempotency, "another-key")
+	p = b.do(http.MethodPost, "/admin/elections?lang=ru", again, nil).want(t, http.StatusConflict, "")
+	if got := fieldError(p, "schedule-election"); !strings.Contains(got, "2027-local") {
+		t.Errorf("beside the ID: %q", got)
+	}
+
+	// The calendar: edit goes back to the fields; a past voting day is
+	// refused beside it; a good change is checked, then confirmed.
+	cal := url.Values{api.FieldCSRF: {csrf}, "voting_day": {"2026-11-29"}, "preliminary_list_day": {"2026-09-10"},
+		"control_list_day": {"2026-10-25"}, "final_list_day": {"2026-11-19"}, "cutoff_days": {"11"}, "decision_days": {"7"}}
+	path := "/admin/elections/" + election2026 + "/calendar?lang=ky"
+	p = b.do(http.MethodPost, path, url.Values{api.FieldCSRF: {csrf}, "voting_day": {"2026-09-20"}, "preliminary_list_day": {"2026-07-01"},
+		"control_list_day": {"2026-08-01"}, "final_list_day": {"2026-09-10"}}, nil).want(t, http.StatusUnprocessableEntity, "")
+	if got := fieldError(p, "calendar-voting_day"); !strings.Contains(got, "2026-09-20") {
+		t.Errorf("beside the voting day: %q", got)
+	}
+	p = b.do(http.MethodPost, path, cal, nil).want(t, http.StatusOK, "")
+	if findFirst(p.doc, byID("calendar-check")) == nil {
+		t.Fatal("no check step")
+	}
+	edit := url.Values{}
+	for k, v := range cal {
+		edit[k] = v
+	}
+	edit.Set("edit", "1")
+	if p = b.do(http.MethodPost, path, edit, nil).want(t, http.StatusOK, ""); findFirst(p.doc, byID("calendar")) == nil {
+		t.Fatal("edit does not show the form")
+	}
+	cal.Set("confirm", "1")
+	cal.Set(api.FieldIdempotency, "calendar-key")
+	b.do(http.MethodPost, path, cal, nil).want(t, http.StatusSeeOther, "/admin/elections/"+election2026+"?done=1")
+	checkActor(t, w.lastEvent(t, "election-"+election2026), election.TypeElectionCalendarChanged)
+	p = b.get("/admin/elections/" + election2026 + "?done=1&lang=ky").want(t, http.StatusOK, "")
+	if got := text(findFirst(p.doc, byID("last-day"))); got != webui.FormatCalendarDate(i18n.Kyrgyz, calendar.MustDate(2026, 11, 18)) {
+		t.Errorf("last day %q", got)
+	}
+
+	// No CSRF token, another role.
+	noCSRF := with("election", "2028-x")
+	noCSRF.Del(api.FieldCSRF)
+	b.do(http.MethodPost, "/admin/elections?lang=ru", noCSRF, nil).want(t, http.StatusForbidden, "")
+	voter := newBrowser(t, w)
+	voter.signIn("/cabinet", labelAsan, auth.MethodEID)
+	voter.get("/admin/elections").want(t, http.StatusForbidden, "")
+	b.get("/admin/elections/1999-none?lang=ru").want(t, http.StatusNotFound, "")
 }
