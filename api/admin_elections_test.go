@@ -232,7 +232,7 @@ func TestAdminElectionPages(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, field, key string
-		form            url.Values
+		form             url.Values
 	}{
 		{"a malformed day", "schedule-voting_day", "adm.err.date", with("voting_day", "20.12.2026")},
 		{"no title", "schedule-title", "adm.err.required", with("title", "")},
@@ -308,7 +308,7 @@ func TestAdminElectionPages(t *testing.T) {
 	cal.Set(api.FieldIdempotency, "calendar-key")
 	b.do(http.MethodPost, path, cal, nil).want(t, http.StatusSeeOther, "/admin/elections/"+election2026+"?done=1")
 	checkActor(t, w.lastEvent(t, "election-"+election2026), election.TypeElectionCalendarChanged)
-	p = b.get("/admin/elections/" + election2026 + "?done=1&lang=ky").want(t, http.StatusOK, "")
+	p = b.get("/admin/elections/"+election2026+"?done=1&lang=ky").want(t, http.StatusOK, "")
 	if got := text(findFirst(p.doc, byID("last-day"))); got != webui.FormatCalendarDate(i18n.Kyrgyz, calendar.MustDate(2026, 11, 18)) {
 		t.Errorf("last day %q", got)
 	}

@@ -1,13 +1,22 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
 
+	"golang.org/x/net/html"
+
+	"github.com/cec-kg/tizme/api"
+	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/domain/precinct"
 )
 
@@ -283,4 +292,136 @@ func TestAdminBoundaries(t *testing.T) {
 			w.expect(t, tc.c, tc.status, tc.code)
 		})
 	}
+}
+
+// upload posts a multipart form with one file, as the boundaries page
+// does.
+func (b *browser) upload(target string, fields map[string]string, file []byte) page {
+	b.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		must(b.t, mw.WriteField(k, v))
+	}
+	if file != nil {
+		fw, err := mw.CreateFormFile("file", "boundaries.geojson")
+		must(b.t, err)
+		_, err = fw.Write(file)
+		must(b.t, err)
+	}
+	must(b.t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, b.base+target, &body)
+	must(b.t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := b.c.Do(req)
+	must(b.t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	must(b.t, err)
+	p := page{status: resp.StatusCode, header: resp.Header, loc: resp.Header.Get("Location"), raw: string(raw)}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		p.doc, err = html.Parse(strings.NewReader(p.raw))
+		must(b.t, err)
+	}
+	return p
+}
+
+// TestAdminPrecinctPages: establishing, re-addressing and closing a
+// precinct on the desk (errors beside the fields, a check step, then the
+// confirmation); a boundary file's report lists each refusal with its
+// reason and applies nothing, a good file is applied after its check.
+func TestAdminPrecinctPages(t *testing.T) {
+	t.Parallel()
+	w := newAdminWebWorld(t)
+	b, csrf := adminDesk(t, w, "/admin/precincts?lang=en")
+
+	p := b.get("/admin/precincts?q=2001&lang=en").want(t, http.StatusOK, "")
+	if rows := findAll(findFirst(p.doc, byID("precincts")), byTag("tr")); len(rows) != 2 || findFirst(p.doc, byID("p-2001")) == nil {
+		t.Errorf("search for 2001: %d rows", len(rows))
+	}
+
+	form := url.Values{api.FieldCSRF: {csrf}, "number": {"1007"}, "tec": {tec0101}, "region": {"KG-GB"},
+		"address_region": {"Бишкек шаары"}, "address_district": {"Ленин району"}, "address_settlement": {"Бишкек"},
+		"address_street": {"Манас проспекти"}, "address_building": {"7"},
+		"station_ky": {"№7 мектеп"}, "station_ru": {"Школа №7"}, "station_en": {"School No. 7"},
+		"district_ky": {"Ленин району"}, "district_ru": {"Ленинский район"}, "district_en": {"Lenin District"},
+		"settlement_ky": {"Бишкек"}, "settlement_ru": {"Бишкек"}, "settlement_en": {"Bishkek"}}
+	with := func(kv ...string) url.Values {
+		f := url.Values{}
+		for x, y := range form {
+			f[x] = y
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return f
+	}
+	p = b.do(http.MethodPost, "/admin/precincts?lang=en", with("number", "seven", "address_settlement", ""), nil).want(t, http.StatusUnprocessableEntity, "")
+	if fieldError(p, "establish-number") != webui.T(i18n.English, "adm.err.number") || fieldError(p, "establish-address_settlement") == "" {
+		t.Errorf("errors beside the fields: %q, %q", fieldError(p, "establish-number"), fieldError(p, "establish-address_settlement"))
+	}
+	p = b.do(http.MethodPost, "/admin/precincts?lang=en", with("confirm", "1", api.FieldIdempotency, "k-unregistered", "tec", "TEC-0999"), nil).
+		want(t, http.StatusNotFound, "")
+	if fieldError(p, "establish-tec") == "" {
+		t.Errorf("no error beside the TEC: %.400s", p.raw)
+	}
+	p = b.do(http.MethodPost, "/admin/precincts?lang=en", form, nil).want(t, http.StatusOK, "")
+	if findFirst(p.doc, byID("establish-check")) == nil {
+		t.Fatal("no check step")
+	}
+	b.do(http.MethodPost, "/admin/precincts?lang=en", with("confirm", "1", api.FieldIdempotency, "k-1007"), nil).want(t, http.StatusSeeOther, "/admin/precincts?done=1007")
+	checkActor(t, w.lastEvent(t, "precinct-1007"), precinct.TypePrecinctEstablished)
+
+	addr := url.Values{api.FieldCSRF: {csrf}, "address_region": {"Бишкек шаары"}, "address_settlement": {"Бишкек"}, "address_street": {"Токтогул көчөсү"},
+		"address_building": {"12"}, "settlement_ky": {"Бишкек"}, "settlement_ru": {"Бишкек"}, "settlement_en": {"Bishkek"},
+		"confirm": {"1"}, api.FieldIdempotency: {"k-addr"}}
+	b.do(http.MethodPost, "/admin/precincts/1007/address?lang=en", addr, nil).want(t, http.StatusSeeOther, "/admin/precincts/1007?done=address")
+	checkActor(t, w.lastEvent(t, "precinct-1007"), precinct.TypePrecinctAddressChanged)
+	p = b.do(http.MethodPost, "/admin/precincts/1007/close?lang=en", url.Values{api.FieldCSRF: {csrf}}, nil).want(t, http.StatusOK, "")
+	if !strings.Contains(text(findFirst(p.doc, byID("close-check"))), "1007") {
+		t.Fatalf("close check %q", text(findFirst(p.doc, byID("close-check"))))
+	}
+	b.do(http.MethodPost, "/admin/precincts/1007/close?lang=en", url.Values{api.FieldCSRF: {csrf}, "confirm": {"1"}, api.FieldIdempotency: {"k-close"}}, nil).
+		want(t, http.StatusSeeOther, "/admin/precincts/1007?done=closed")
+	checkActor(t, w.lastEvent(t, "precinct-1007"), precinct.TypePrecinctClosed)
+	p = b.get("/admin/precincts/1007?lang=en").want(t, http.StatusOK, "")
+	if text(findFirst(p.doc, byID("state"))) != webui.T(i18n.English, "adm.pr.closed") || findFirst(p.doc, byID("close")) != nil {
+		t.Errorf("a closed precinct: state %q", text(findFirst(p.doc, byID("state"))))
+	}
+	b.get("/admin/precincts/4444?lang=en").want(t, http.StatusNotFound, "")
+
+	// Boundaries: a refused file lists each refusal, nothing applied.
+	rings := bishkekRings()
+	rings[p1002] = square(74.56, 42.86, 0.025, 0.02)
+	p = b.upload("/admin/boundaries?lang=ru", map[string]string{api.FieldCSRF: csrf, "region": "KG-GB"}, boundaryFile(rings)).
+		want(t, http.StatusUnprocessableEntity, "")
+	refused := findAll(findFirst(p.doc, byID("refused")), func(n *html.Node) bool { return n.Data == "tr" && attr(n, "data-code") != "" })
+	if len(refused) != 1 || attr(refused[0], "data-code") != "precinct.feature_overlap" || !strings.Contains(text(refused[0]), "1001") {
+		t.Errorf("refused rows %d: %.300s", len(refused), text(findFirst(p.doc, byID("refused"))))
+	}
+	if findFirst(p.doc, byID("apply")) != nil {
+		t.Error("a refused file offers to apply")
+	}
+	p = b.upload("/admin/boundaries?lang=ru", map[string]string{api.FieldCSRF: csrf, "region": "KG-GB"}, nil).want(t, http.StatusUnprocessableEntity, "")
+	if got := text(findFirst(p.doc, byID("file-error"))); got != webui.T(i18n.Russian, "adm.bd.err.nofile") {
+		t.Errorf("no file: %q", got)
+	}
+	p = b.upload("/admin/boundaries?lang=ru", map[string]string{api.FieldCSRF: csrf, "region": "KG-GB"}, []byte("not json")).want(t, http.StatusUnprocessableEntity, "")
+	if text(findFirst(p.doc, byID("file-error"))) == "" {
+		t.Error("no error beside the file")
+	}
+	// A good file: checked, then applied.
+	p = b.upload("/admin/boundaries?lang=ru", map[string]string{api.FieldCSRF: csrf, "region": "KG-GB"}, boundaryFile(bishkekRings())).want(t, http.StatusOK, "")
+	apply := findFirst(p.doc, byID("apply"))
+	if apply == nil {
+		t.Fatalf("no confirmation: %.500s", p.raw)
+	}
+	v := url.Values{}
+	for _, in := range findAll(apply, byTag("input")) {
+		v.Set(attr(in, "name"), attr(in, "value"))
+	}
+	b.do(http.MethodPost, "/admin/boundaries/apply?lang=ru", v, nil).want(t, http.StatusSeeOther, "/admin/boundaries?done=3")
+	checkActor(t, w.lastEvent(t, "precinct-2001"), precinct.TypePrecinctBoundarySet)
+	v.Set("digest", "0000")
+	b.do(http.MethodPost, "/admin/boundaries/apply?lang=ru", v, nil).want(t, http.StatusUnprocessableEntity, "")
 }
