@@ -322,3 +322,30 @@ func TestAdminElectionPages(t *testing.T) {
 	voter.get("/admin/elections").want(t, http.StatusForbidden, "")
 	b.get("/admin/elections/1999-none?lang=ru").want(t, http.StatusNotFound, "")
 }
+
+// adminPosts are the administration's changes for the idempotency
+// checks (errors_http_test.go), by route.
+func adminPosts() map[string]func(t *testing.T) call {
+	return map[string]func(t *testing.T) call{
+		"/api/v1/admin/elections": func(*testing.T) call {
+			return call{as: &electionsAdmin, body: map[string]any{"election": "2027-local", "kind": "local", "title": "Жергиликтүү шайлоо", "calendar": earlyCalendar()}}
+		},
+		"/api/v1/admin/elections/:id/calendar": func(*testing.T) call {
+			return call{as: &electionsAdmin, path: "/api/v1/admin/elections/" + election2026 + "/calendar", body: map[string]any{"calendar": earlyCalendar()}}
+		},
+		"/api/v1/admin/precincts": func(*testing.T) call {
+			return call{as: &electionsAdmin, body: map[string]any{"number": 1009, "tec": tec0101, "region": "KG-GB",
+				"address": map[string]any{"region": "Бишкек шаары", "settlement": "Бишкек"}}}
+		},
+		"/api/v1/admin/precincts/:number/address": func(*testing.T) call {
+			return call{as: &electionsAdmin, path: "/api/v1/admin/precincts/1002/address",
+				body: map[string]any{"address": map[string]any{"region": "Бишкек шаары", "settlement": "Бишкек", "street": "Ахунбаев"}}}
+		},
+		"/api/v1/admin/precincts/:number/close": func(*testing.T) call {
+			return call{as: &electionsAdmin, path: "/api/v1/admin/precincts/1002/close"}
+		},
+		"/api/v1/admin/boundaries": func(*testing.T) call {
+			return call{as: &electionsAdmin, path: "/api/v1/admin/boundaries?region=KG-GB", body: boundaryFile(bishkekRings())}
+		},
+	}
+}

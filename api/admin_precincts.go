@@ -354,8 +354,12 @@ func (s *Server) adminLoadBoundaries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !dry && strings.TrimSpace(c.Request().Header.Get(HeaderIdempotencyKey)) == "" {
-		return ErrMissingIdempotencyKey
+	if !dry {
+		// The key is checked before the file (each boundary is then set
+		// under it, scoped to its precinct).
+		if _, err := s.idempotency(c, auth.RoleCECAdmin, "precinct.load_boundaries", region.String()); err != nil {
+			return err
+		}
 	}
 	rep, out, err := s.checkBoundaries(c.Request().Context(), region, raw, requestLang(c))
 	if err != nil {
