@@ -56,7 +56,7 @@ func adminElectionOf(e *election.Election, today calendar.Date) AdminElection {
 		FinalListDay: cal.FinalListDay, CutoffDays: cal.CutoffDays, DecisionDays: cal.DecisionDays,
 		FilingOpens: opens, FilingCloses: closes}
 	out := AdminElection{ElectionCalendar: electionCalendar(info, today), ScheduledAt: e.ScheduledAt().UTC()}
-	out.UpdatedAt = time.Time{}
+	out.UpdatedAt = e.UpdatedAt().UTC()
 	return out
 }
 

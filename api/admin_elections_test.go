@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -24,15 +25,15 @@ var electionsAdmin = auth.Principal{Subject: "cec-admin-1", Roles: []auth.Role{a
 
 // adminElection is what the administration's election answers hold.
 type adminElection struct {
-	ID           string  `json:"id"`
-	Kind         string  `json:"kind"`
-	Title        string  `json:"title"`
-	VotingDay    string  `json:"voting_day"`
-	FilingOpens  string  `json:"filing_opens"`
-	FilingCloses string  `json:"filing_closes"`
-	CutoffDays   int     `json:"cutoff_days"`
-	DecisionDays int     `json:"decision_days"`
-	Position     *uint64 `json:"-"`
+	ID           string `json:"id"`
+	Kind         string `json:"kind"`
+	Title        string `json:"title"`
+	VotingDay    string `json:"voting_day"`
+	FilingOpens  string `json:"filing_opens"`
+	FilingCloses string `json:"filing_closes"`
+	CutoffDays   int    `json:"cutoff_days"`
+	DecisionDays int    `json:"decision_days"`
+	UpdatedAt    string `json:"updated_at"`
 }
 
 // earlyCalendar is an early election's calendar: voting on 20 December
@@ -95,7 +96,7 @@ func TestAdminElections(t *testing.T) {
 		var e adminElection
 		w.expect(t, call{method: "POST", path: base + "/" + election2026 + "/calendar", as: &electionsAdmin,
 			body: map[string]any{"calendar": cal}}, http.StatusOK, "").json(t, &e)
-		if e.FilingCloses != "2026-11-18" || e.CutoffDays != 11 {
+		if e.FilingCloses != "2026-11-18" || e.CutoffDays != 11 || e.UpdatedAt != tNow.Format(time.RFC3339) {
 			t.Fatalf("answer %+v", e)
 		}
 		checkActor(t, w.lastEvent(t, "election-"+election2026), election.TypeElectionCalendarChanged)
