@@ -368,10 +368,42 @@ func admRedirect(c echo.Context, path string, q url.Values) error {
 
 // adminElectionsPages are the administration desk's pages for elections.
 func (s *Server) adminElectionsPages(g routes) {
-	g.GET(pathAdminElections, s.admElections)
-	g.POST(pathAdminElections, s.admScheduleElection)
-	g.GET(pathAdminElections+"/:id", s.admElection)
-	g.POST(pathAdminElections+"/:id/calendar", s.admChangeCalendar)
+	g.GET(pathAdminElections, s.admPage(s.admElections))
+	g.POST(pathAdminElections, s.admPage(s.admScheduleElection))
+	g.GET(pathAdminElections+"/:id", s.admPage(s.admElection))
+	g.POST(pathAdminElections+"/:id/calendar", s.admPage(s.admChangeCalendar))
+}
+
+// admRefusalPage is a refusal as the desk shows it.
+type admRefusalPage struct {
+	Title, Detail, Code, RequestID string
+}
+
+// admPage renders every error of h as a desk page in the person's
+// language, with the code and status the API gives: never a problem
+// document in the browser.
+func (s *Server) admPage(h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := h(c)
+		if err == nil || c.Response().Committed {
+			return err
+		}
+		def, ok := s.problems.Resolve(err)
+		if !ok {
+			def = s.problems.Internal()
+			var he *echo.HTTPError
+			if errors.As(err, &he) {
+				def = s.problems.ForStatus(he.Code)
+			}
+		}
+		if def.Status >= http.StatusInternalServerError {
+			s.log.Error("admin page failed", "request_id", requestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
+		}
+		s.metrics.observeError(c, def.Status)
+		p := s.problems.Problem(err, def, auditLang(c))
+		return s.adminRender(c, def.Status, "admin_templates/elections_refused.html", "", "adm.refused",
+			admRefusalPage{Title: p.Title, Detail: p.Detail, Code: string(def.Code), RequestID: requestIDOf(c)})
+	}
 }
 
 // The fields of the calendar, in the JSON form's names.

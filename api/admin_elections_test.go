@@ -321,7 +321,10 @@ func TestAdminElectionPages(t *testing.T) {
 	voter := newBrowser(t, w)
 	voter.signIn("/cabinet", labelAsan, auth.MethodEID)
 	voter.get("/admin/elections").want(t, http.StatusForbidden, "")
-	b.get("/admin/elections/1999-none?lang=ru").want(t, http.StatusNotFound, "")
+	p = b.get("/admin/elections/1999-none?lang=ru").want(t, http.StatusNotFound, "")
+	if r := findFirst(p.doc, byID("refused")); r == nil || attr(r, "data-code") != "election.not_scheduled" || !strings.Contains(text(r), "Такие выборы не назначены") {
+		t.Errorf("the refusal page: %.400s", p.raw)
+	}
 }
 
 // adminPosts are the administration's changes for the idempotency

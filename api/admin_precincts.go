@@ -387,14 +387,25 @@ func withReport(err error, rep BoundaryReport) error {
 
 // adminPrecinctsPages are the administration desk's pages for precincts.
 func (s *Server) adminPrecinctsPages(g routes) {
-	g.GET(pathAdminPrecincts, s.admPrecincts)
-	g.POST(pathAdminPrecincts, s.admEstablishPrecinct)
-	g.GET(pathAdminPrecincts+"/:number", s.admPrecinct)
-	g.POST(pathAdminPrecincts+"/:number/address", s.admChangePrecinctAddress)
-	g.POST(pathAdminPrecincts+"/:number/close", s.admClosePrecinct)
-	g.GET(pathAdminBoundaries, s.admBoundaries)
-	g.POST(pathAdminBoundaries, s.admCheckBoundaries)
-	g.POST(pathAdminBoundaries+"/apply", s.admApplyBoundaries)
+	for _, r := range []struct {
+		method, path string
+		h            echo.HandlerFunc
+	}{
+		{http.MethodGet, pathAdminPrecincts, s.admPrecincts},
+		{http.MethodPost, pathAdminPrecincts, s.admEstablishPrecinct},
+		{http.MethodGet, pathAdminPrecincts + "/:number", s.admPrecinct},
+		{http.MethodPost, pathAdminPrecincts + "/:number/address", s.admChangePrecinctAddress},
+		{http.MethodPost, pathAdminPrecincts + "/:number/close", s.admClosePrecinct},
+		{http.MethodGet, pathAdminBoundaries, s.admBoundaries},
+		{http.MethodPost, pathAdminBoundaries, s.admCheckBoundaries},
+		{http.MethodPost, pathAdminBoundaries + "/apply", s.admApplyBoundaries},
+	} {
+		if r.method == http.MethodGet {
+			g.GET(r.path, s.admPage(r.h))
+		} else {
+			g.POST(r.path, s.admPage(r.h))
+		}
+	}
 }
 
 // admPrecinctFieldOf maps the precinct errors without a field parameter

@@ -388,7 +388,10 @@ func TestAdminPrecinctPages(t *testing.T) {
 	if text(findFirst(p.doc, byID("state"))) != webui.T(i18n.English, "adm.pr.closed") || findFirst(p.doc, byID("close")) != nil {
 		t.Errorf("a closed precinct: state %q", text(findFirst(p.doc, byID("state"))))
 	}
-	b.get("/admin/precincts/4444?lang=en").want(t, http.StatusNotFound, "")
+	p = b.get("/admin/precincts/4444?lang=en").want(t, http.StatusNotFound, "")
+	if r := findFirst(p.doc, byID("refused")); r == nil || attr(r, "data-code") != "precinct.not_established" {
+		t.Errorf("the refusal page: %.400s", p.raw)
+	}
 
 	// Boundaries: a refused file lists each refusal, nothing applied.
 	rings := bishkekRings()

@@ -3,13 +3,16 @@ package webui
 // The CEC administration desk's texts for elections, precincts and their
 // boundaries, and the desk's two-step forms ("adm.check.", "adm.err.").
 var adminElectionsCatalogue = map[string][3]string{
-	"adm.check.title":   {"Жоопторуңузду текшериңиз", "Проверьте введённые данные", "Check your answers"},
-	"adm.check.confirm": {"Ырастоо", "Подтвердить", "Confirm"},
-	"adm.check.change":  {"Өзгөртүү", "Изменить", "Change"},
-	"adm.done":          {"Сакталды", "Сохранено", "Saved"},
-	"adm.err.required":  {"Бул талааны толтуруңуз.", "Заполните это поле.", "Fill in this field."},
-	"adm.err.date":      {"Күндү ЖЖЖЖ-АА-КК түрүндө жазыңыз, мисалы 2026-12-20.", "Укажите дату в виде ГГГГ-ММ-ДД, например 2026-12-20.", "Enter the date as YYYY-MM-DD, such as 2026-12-20."},
-	"adm.err.number":    {"Бүтүн сан жазыңыз.", "Введите целое число.", "Enter a whole number."},
+	"adm.check.title":     {"Жоопторуңузду текшериңиз", "Проверьте введённые данные", "Check your answers"},
+	"adm.check.confirm":   {"Ырастоо", "Подтвердить", "Confirm"},
+	"adm.check.change":    {"Өзгөртүү", "Изменить", "Change"},
+	"adm.refused":         {"Аракет аткарылган жок", "Действие не выполнено", "The request was refused"},
+	"adm.refused.request": {"Суроо-талаптын номери", "Номер запроса", "Request number"},
+	"adm.refused.back":    {"Администрациянын башкы барагына", "На главную страницу администрирования", "Back to the administration's overview"},
+	"adm.done":            {"Сакталды", "Сохранено", "Saved"},
+	"adm.err.required":    {"Бул талааны толтуруңуз.", "Заполните это поле.", "Fill in this field."},
+	"adm.err.date":        {"Күндү ЖЖЖЖ-АА-КК түрүндө жазыңыз, мисалы 2026-12-20.", "Укажите дату в виде ГГГГ-ММ-ДД, например 2026-12-20.", "Enter the date as YYYY-MM-DD, such as 2026-12-20."},
+	"adm.err.number":      {"Бүтүн сан жазыңыз.", "Введите целое число.", "Enter a whole number."},
 
 	"adm.el.title":              {"Шайлоолор", "Выборы", "Elections"},
 	"adm.el.lead":               {"Дайындалган шайлоолор жана алардын календары. Арыз берүүнүн акыркы күнү портал менен Шайлоочунун кабинетинде дароо көрсөтүлөт.", "Назначенные выборы и их календарь. Последний день подачи заявлений сразу показывается на портале и в Кабинете избирателя.", "Scheduled elections and their calendars. The last day for applications shows on the portal and in the Voter's Cabinet at once."},
