@@ -167,6 +167,12 @@ func TestBrowserAdminElectionsAndBoundaries(t *testing.T) {
 	b.Open(base + "/admin/precincts/1002?lang=en")
 	b.Axe()
 	b.Screenshot("admin-precinct")
+	b.Do("ask to close", chromedp.Click(chromedp.ID("close-submit")), chromedp.WaitVisible(chromedp.ID("close-check")))
+	b.Axe()
+	b.Screenshot("admin-precinct-close-check")
+	b.Open(base + "/admin/elections/1999-none?lang=ky")
+	b.Axe()
+	b.Screenshot("admin-refused")
 
 	// The voter's Cabinet shows the early election's last day.
 	b.Do("sign out", chromedp.Click(chromedp.CSS(`form[action="/auth/logout"] button`)), chromedp.WaitReady("body"))
