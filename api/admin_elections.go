@@ -401,7 +401,13 @@ func (s *Server) admPage(h echo.HandlerFunc) echo.HandlerFunc {
 		}
 		s.metrics.observeError(c, def.Status)
 		p := s.problems.Problem(err, def, auditLang(c))
-		return s.adminRender(c, def.Status, "admin_templates/elections_refused.html", "", "adm.refused",
+		section := "-" // none current, unless the path names one
+		for _, n := range adminSections[1:] {
+			if strings.HasPrefix(strings.TrimPrefix(c.Request().URL.Path, pathAdmin), n.path) {
+				section = n.path
+			}
+		}
+		return s.adminRender(c, def.Status, "admin_templates/elections_refused.html", section, "adm.refused",
 			admRefusalPage{Title: p.Title, Detail: p.Detail, Code: string(def.Code), RequestID: requestIDOf(c)})
 	}
 }
