@@ -247,13 +247,17 @@ func CheckBoundaryFile(raw []byte, chk BoundaryFileCheck) (BoundaryReport, error
 			ids = append(ids, i)
 		}
 	}
+	boxes := make(map[int]box, len(ids))
+	for _, i := range ids {
+		boxes[i] = boxOf(polys[i])
+	}
 	for a := 0; a < len(ids); a++ {
 		for b := a + 1; b < len(ids); b++ {
 			i, j := ids[a], ids[b]
-			if rep.Verdicts[i].Err != nil || rep.Verdicts[j].Err != nil {
+			if rep.Verdicts[i].Err != nil || rep.Verdicts[j].Err != nil || !boxes[i].overlaps(boxes[j]) {
 				continue
 			}
-			share := overlapShare(polys[i], polys[j])
+			share := overlapShare(polys[i], polys[j], boxes[i], boxes[j])
 			if share > chk.OverlapTolerance {
 				rep.Verdicts[j].Err = failure.With(ErrFeatureOverlap, map[string]string{
 					"number": rep.Verdicts[j].Number.String(), "other": rep.Verdicts[i].Number.String(),
@@ -433,6 +437,11 @@ func outside(polys [][][][2]float64, outline [][2]float64, tol float64) ([2]floa
 
 type box struct{ minX, minY, maxX, maxY float64 }
 
+// overlaps reports whether the boxes share an area (touching is not).
+func (b box) overlaps(o box) bool {
+	return b.minX < o.maxX && o.minX < b.maxX && b.minY < o.maxY && o.minY < b.maxY
+}
+
 func boxOf(polys [][][][2]float64) box {
 	b := box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	for _, p := range polys {
@@ -452,8 +461,7 @@ const overlapGrid = 96
 // both, by sampling a grid over their boxes' intersection (exact enough
 // for a tolerance of a per cent; shared edges count once, by the even-odd
 // rule's half-open edges).
-func overlapShare(a, b [][][][2]float64) float64 {
-	ba, bb := boxOf(a), boxOf(b)
+func overlapShare(a, b [][][][2]float64, ba, bb box) float64 {
 	x0, y0 := math.Max(ba.minX, bb.minX), math.Max(ba.minY, bb.minY)
 	x1, y1 := math.Min(ba.maxX, bb.maxX), math.Min(ba.maxY, bb.maxY)
 	if x0 >= x1 || y0 >= y1 {

@@ -107,3 +107,46 @@ func TestCheckBoundaryFile(t *testing.T) {
 		})
 	}
 }
+
+// gridFile is a region of n×n square precincts, each ring with k
+// positions per side, numbered from 1.
+func gridFile(n, k int) ([]byte, []precinct.Number) {
+	var fs []string
+	var nums []precinct.Number
+	side := 0.9 / float64(n)
+	for i := range n {
+		for j := range n {
+			x0, y0 := 74.05+float64(i)*side, 42.05+float64(j)*side
+			var pts []string
+			edge := func(ax, ay, bx, by float64) {
+				for s := range k {
+					f := float64(s) / float64(k)
+					pts = append(pts, fmt.Sprintf("[%.6f,%.6f]", ax+(bx-ax)*f, ay+(by-ay)*f))
+				}
+			}
+			edge(x0, y0, x0+side, y0)
+			edge(x0+side, y0, x0+side, y0+side)
+			edge(x0+side, y0+side, x0, y0+side)
+			edge(x0, y0+side, x0, y0)
+			pts = append(pts, pts[0])
+			num := precinct.MustNumber(i*n + j + 1)
+			nums = append(nums, num)
+			fs = append(fs, feature(num.Int(), "["+strings.Join(pts, ",")+"]"))
+		}
+	}
+	return file(fs...), nums
+}
+
+// BenchmarkCheckBoundaryFile: a region of 400 precincts (a large oblast
+// has about 500), each outline of 200 positions.
+func BenchmarkCheckBoundaryFile(b *testing.B) {
+	raw, nums := gridFile(20, 50)
+	chk := precinct.BoundaryFileCheck{Region: "KG-T", Outline: region, Precincts: nums}
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		rep, err := precinct.CheckBoundaryFile(raw, chk)
+		if err != nil || rep.Refused() != 0 {
+			b.Fatalf("%v, %d refused", err, rep.Refused())
+		}
+	}
+}
