@@ -318,7 +318,7 @@ func (s *Server) admRefusal(err error, l i18n.Lang, f *admForm, fieldOf map[stri
 		// A joined error is walked; a rule's error (a domain failure, or
 		// one that crossed the command bus) is a leaf with its params.
 		if _, rule := e.(interface{ Params() map[string]string }); rule {
-			leaves = append(leaves, leaf{e, failure.ParamsOf(e)["field"]})
+			leaves = append(leaves, leaf{e, fieldParam(e)})
 			return
 		}
 		if j, ok := e.(interface{ Unwrap() []error }); ok {
@@ -327,7 +327,7 @@ func (s *Server) admRefusal(err error, l i18n.Lang, f *admForm, fieldOf map[stri
 			}
 			return
 		}
-		leaves = append(leaves, leaf{e, failure.ParamsOf(e)["field"]})
+		leaves = append(leaves, leaf{e, fieldParam(e)})
 	}
 	walk(err)
 	for _, x := range leaves {
@@ -343,6 +343,19 @@ func (s *Server) admRefusal(err error, l i18n.Lang, f *admForm, fieldOf map[stri
 		f.fail(field, s.problemText(x.err, l))
 	}
 	return def.Status, true
+}
+
+// fieldParam is the form field a rule's error names: its "field"
+// parameter, or for an address's part ("part") the address field.
+func fieldParam(err error) string {
+	p := failure.ParamsOf(err)
+	if f := p["field"]; f != "" {
+		return f
+	}
+	if part := p["part"]; part != "" {
+		return "address_" + part
+	}
+	return ""
 }
 
 // problemText is err's message in l: the problem's detail, else its title.

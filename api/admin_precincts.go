@@ -414,8 +414,7 @@ var admPrecinctFieldOf = map[string]string{
 	string(precinct.ErrNumber.Code()): "number", string(precinct.ErrNumberRange.Code()): "number",
 	string(precinct.ErrAlreadyEstablished.Code()): "number", string(precinct.ErrTEC.Code()): "tec",
 	string(precinct.ErrPlaceNames.Code()): "station_ky", "commission.bad_ref": "tec", "commission.not_registered": "tec",
-	"geo.bad_region_code": "region", "region": "region", "address": "address_region", "number": "number",
-	"settlement": "address_settlement", "street": "address_street", "building": "address_building", "district": "address_district",
+	"region.bad_code": "region", "region": "region", "address": "address_region", "number": "number",
 }
 
 // admAddressFields are the address and the place names of a precinct.

@@ -365,6 +365,16 @@ func TestAdminPrecinctPages(t *testing.T) {
 	if fieldError(p, "establish-tec") == "" {
 		t.Errorf("no error beside the TEC: %.400s", p.raw)
 	}
+	p = b.do(http.MethodPost, "/admin/precincts?lang=en", with("confirm", "1", api.FieldIdempotency, "k-no-region", "address_region", ""), nil).
+		want(t, http.StatusUnprocessableEntity, "")
+	if fieldError(p, "establish-address_region") == "" {
+		t.Errorf("no error beside the address's region: %.600s", text(findFirst(p.doc, byID("establish-errors"))))
+	}
+	p = b.do(http.MethodPost, "/admin/precincts?lang=en", with("confirm", "1", api.FieldIdempotency, "k-bad-region", "region", "K G"), nil).
+		want(t, http.StatusUnprocessableEntity, "")
+	if fieldError(p, "establish-region") == "" {
+		t.Errorf("no error beside the region code: %.600s", text(findFirst(p.doc, byID("establish-errors"))))
+	}
 	p = b.do(http.MethodPost, "/admin/precincts?lang=en", form, nil).want(t, http.StatusOK, "")
 	if findFirst(p.doc, byID("establish-check")) == nil {
 		t.Fatal("no check step")
@@ -394,6 +404,9 @@ func TestAdminPrecinctPages(t *testing.T) {
 	}
 
 	// Boundaries: a refused file lists each refusal, nothing applied.
+	// (The directory, which names the region's open precincts, has
+	// 1007 closed first.)
+	w.settle(t)
 	rings := bishkekRings()
 	rings[p1002] = square(74.56, 42.86, 0.025, 0.02)
 	p = b.upload("/admin/boundaries?lang=ru", map[string]string{api.FieldCSRF: csrf, "region": "KG-GB"}, boundaryFile(rings)).
