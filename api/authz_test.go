@@ -161,6 +161,9 @@ var (
 	// othersOnly: commissionOnly, but nobody works their own application
 	// (403 application.own_application).
 	othersOnly = [callerCount]int{401, 403, 403, 200, 403, 403, 403, 403, 403}
+	// cecAdminOnly: the CEC administration (role cec_admin), which none of
+	// these callers holds.
+	cecAdminOnly = [callerCount]int{401, 403, 403, 403, 403, 403, 403, 403, 403}
 )
 
 func matrixRows() []matrixRow {
@@ -321,6 +324,35 @@ func matrixRows() []matrixRow {
 		{method: "GET", route: "/api/v1/audit/events", req: getReq("/api/v1/audit/events?limit=5"), want: auditOnly},
 		{method: "GET", route: "/api/v1/audit/verifications", req: getReq("/api/v1/audit/verifications"), want: auditOnly},
 		{method: "GET", route: "/api/v1/audit/access", req: getReq("/api/v1/audit/access"), want: auditOnly},
+
+		// The CEC administration's elections and precincts (issue 14):
+		// nobody but a CEC administrator (admin_elections_test.go and
+		// admin_precincts_test.go act as one).
+		{method: "GET", route: "/api/v1/admin/elections", req: getReq("/api/v1/admin/elections"), want: cecAdminOnly},
+		{method: "POST", route: "/api/v1/admin/elections", want: cecAdminOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/elections", body: map[string]any{"election": "2027-local", "kind": "local",
+				"title": "Жергиликтүү шайлоо", "calendar": earlyCalendar()}}
+		}},
+		{method: "GET", route: "/api/v1/admin/elections/:id", req: getReq("/api/v1/admin/elections/" + election2026), want: cecAdminOnly},
+		{method: "POST", route: "/api/v1/admin/elections/:id/calendar", want: cecAdminOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/elections/" + election2026 + "/calendar", body: map[string]any{"calendar": earlyCalendar()}}
+		}},
+		{method: "GET", route: "/api/v1/admin/precincts", req: getReq("/api/v1/admin/precincts"), want: cecAdminOnly},
+		{method: "POST", route: "/api/v1/admin/precincts", want: cecAdminOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/precincts", body: map[string]any{"number": 1009, "tec": tec0101, "region": "KG-GB",
+				"address": map[string]any{"region": "Бишкек шаары", "settlement": "Бишкек"}}}
+		}},
+		{method: "GET", route: "/api/v1/admin/precincts/:number", req: getReq(fmt.Sprintf("/api/v1/admin/precincts/%d", p1001)), want: cecAdminOnly},
+		{method: "POST", route: "/api/v1/admin/precincts/:number/address", want: cecAdminOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: fmt.Sprintf("/api/v1/admin/precincts/%d/address", p1002),
+				body: map[string]any{"address": map[string]any{"region": "Бишкек шаары", "settlement": "Бишкек", "street": "Ахунбаев"}}}
+		}},
+		{method: "POST", route: "/api/v1/admin/precincts/:number/close", want: cecAdminOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: fmt.Sprintf("/api/v1/admin/precincts/%d/close", p1002)}
+		}},
+		{method: "POST", route: "/api/v1/admin/boundaries", want: cecAdminOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/boundaries?region=KG-GB", body: boundaryFile(bishkekRings())}
+		}},
 	}
 }
 

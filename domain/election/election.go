@@ -241,6 +241,7 @@ type Election struct {
 	title       string
 	cal         Calendar
 	scheduledAt time.Time
+	updatedAt   time.Time
 }
 
 // Schedule returns a new election (see Election.Schedule).
@@ -314,9 +315,9 @@ func (e *Election) Apply(ev any) {
 	switch ev := ev.(type) {
 	case ElectionScheduled:
 		e.id, _ = ParseID(ev.ID)
-		e.kind, e.title, e.cal, e.scheduledAt = Kind(ev.Kind), ev.Title, ev.Calendar, ev.At
+		e.kind, e.title, e.cal, e.scheduledAt, e.updatedAt = Kind(ev.Kind), ev.Title, ev.Calendar, ev.At, ev.At
 	case ElectionCalendarChanged:
-		e.cal = ev.Calendar
+		e.cal, e.updatedAt = ev.Calendar, ev.At
 	}
 }
 
@@ -337,3 +338,7 @@ func (e *Election) Calendar() Calendar { return e.cal }
 
 // ScheduledAt returns when the election was scheduled.
 func (e *Election) ScheduledAt() time.Time { return e.scheduledAt }
+
+// UpdatedAt returns when the calendar last changed (when it was scheduled,
+// if never since).
+func (e *Election) UpdatedAt() time.Time { return e.updatedAt }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 
@@ -233,7 +234,7 @@ var (
 
 // Messages returns the texts of the package's errors.
 func Messages() failure.Catalogue {
-	return failure.Catalogue{
+	c := failure.Catalogue{
 		ErrNumber.Code(): {
 			Ky: "Шайлоо участогунун номери туура эмес: «{number}». Номер цифралардан турат, мисалы 1001.",
 			Ru: "Неверный номер избирательного участка: «{number}». Номер состоит из цифр, например 1001.",
@@ -290,6 +291,8 @@ func Messages() failure.Catalogue {
 			En: "Precinct {number} is closed and cannot be changed.",
 		},
 	}
+	maps.Copy(c, boundarySetMessages())
+	return c
 }
 
 // Precinct is a polling station.
