@@ -204,6 +204,20 @@ func TestAdminBoundaries(t *testing.T) {
 		}
 	})
 
+	t.Run("a file above the server's body limit is taken", func(t *testing.T) {
+		// A real region's file passes 1 MiB: the route has its own limit.
+		raw, err := os.ReadFile("../docs/samples/boundaries-kg-gb.geojson")
+		must(t, err)
+		raw = append(raw, bytes.Repeat([]byte(" "), api.DefaultBodyLimit*2)...)
+		var rep boundaryReport
+		w.expect(t, call{method: "POST", path: base + "&dry_run=true", as: as, body: raw, header: geo}, http.StatusOK, "").json(t, &rep)
+		if len(rep.Accepted) != 3 {
+			t.Fatalf("report %+v", rep)
+		}
+		big := append(raw, bytes.Repeat([]byte(" "), precinct.MaxBoundaryFileBytes)...)
+		w.expect(t, call{method: "POST", path: base + "&dry_run=true", as: as, body: big, header: geo}, http.StatusRequestEntityTooLarge, "payload_too_large")
+	})
+
 	t.Run("refused: nothing applied", func(t *testing.T) {
 		rings := bishkekRings()
 		rings[p2001] = square(75.5, 42.86, 0.025, 0.02)             // in Chüy, not Bishkek
@@ -285,7 +299,7 @@ func TestAdminBoundaries(t *testing.T) {
 		{"not a FeatureCollection", call{method: "POST", path: base, body: `{"type":"Polygon","coordinates":[]}`}, 422, "precinct.bad_boundary_file"},
 		{"not JSON", call{method: "POST", path: base, body: "precinct;boundary"}, 422, "precinct.bad_boundary_file"},
 		{"no Idempotency-Key", call{method: "POST", path: base, body: boundaryFile(bishkekRings()), noIdem: true}, 400, "idempotency_key_missing"},
-		{"too large", call{method: "POST", path: base, body: strings.Repeat(" ", 2<<20)}, 413, "payload_too_large"},
+		{"too large", call{method: "POST", path: base, body: strings.Repeat(" ", precinct.MaxBoundaryFileBytes+1)}, 413, "payload_too_large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.c.as = as

@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+
+	"github.com/cec-kg/tizme/domain/precinct"
 )
 
 // HeaderRequestID carries the request ID in both directions.
@@ -149,12 +151,22 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// largeBodies are the routes that take files larger than the server's
+// body limit, by route path: a region's precinct boundaries (GeoJSON, the
+// desk's form adds its multipart framing).
+var largeBodies = map[string]int64{
+	"/api/v1/admin/boundaries":      precinct.MaxBoundaryFileBytes,
+	pathAdmin + pathAdminBoundaries: precinct.MaxBoundaryFileBytes + 64<<10,
+}
+
 // bodyLimit rejects a request whose declared length exceeds limit and caps
 // the body's reader at limit, so a handler that reads more gets an
-// *http.MaxBytesError, which the registry maps to 413.
+// *http.MaxBytesError, which the registry maps to 413. The routes of
+// largeBodies have their own, larger limit.
 func bodyLimit(limit int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			limit := max(limit, largeBodies[c.Path()])
 			req := c.Request()
 			if req.ContentLength > limit {
 				return &http.MaxBytesError{Limit: limit}
