@@ -208,7 +208,6 @@ func adminDesk(t *testing.T, w *world, target string) (*browser, string) {
 	return b, b.get(back.loc).want(t, http.StatusOK, "").csrf(t)
 }
 
-
 // TestAdminElectionPages: the schedule and calendar forms check the
 // answers first, show errors beside their fields in the page's language,
 // confirm once with the key made for the confirmation, and refuse a post
