@@ -493,3 +493,14 @@ func (c *Commission) ActiveStaff(at time.Time) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Subjects returns every subject ever on the staff, sorted: with History,
+// the staff register of the commission.
+func (c *Commission) Subjects() []string {
+	out := make([]string, 0, len(c.staff))
+	for subject := range c.staff {
+		out = append(out, subject)
+	}
+	slices.Sort(out)
+	return out
+}

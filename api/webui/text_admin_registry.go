@@ -1,0 +1,86 @@
+package webui
+
+// The CEC administration's commissions, staff and portal content pages
+// ("reg."), and the portal help's new texts ("help."), issue 14.
+var adminRegistryCatalogue = map[string][3]string{
+	// The portal's help, now from the administrators' content.
+	"help.faq":        {"Көп берилүүчү суроолор", "Частые вопросы", "Frequently asked questions"},
+	"help.call.phone": {"Телефон", "Телефон", "Phone"},
+	"help.call.email": {"Электрондук почта", "Электронная почта", "E-mail"},
+	"help.call.hours": {"Иш убактысы", "Часы работы", "Hours"},
+	"help.call.none":  {"Байланыш борборунун маалыматы азырынча жарыялана элек.", "Сведения о колл-центре пока не опубликованы.", "The call centre's details have not been published yet."},
+
+	"reg.errors":   {"Форманы текшериңиз", "Проверьте форму", "Check the form"},
+	"reg.confirm":  {"Ырастоо", "Подтвердить", "Confirm"},
+	"reg.cancel":   {"Жокко чыгаруу", "Отмена", "Cancel"},
+	"reg.back":     {"Артка", "Назад", "Back"},
+	"reg.notfound": {"Мындай комиссия катталган эмес.", "Такая комиссия не зарегистрирована.", "No such commission is registered."},
+
+	"reg.commissions.title":   {"Комиссиялар", "Комиссии", "Commissions"},
+	"reg.commissions.lead":    {"Катталган шайлоо комиссиялары, алардын аталыштары жана байланыштары; жаңы комиссияны каттоо.", "Зарегистрированные избирательные комиссии, их названия и контакты; регистрация новой комиссии.", "The registered election commissions, their names and contacts; registering a new one."},
+	"reg.commissions.caption": {"Бардык комиссиялар, белгиси боюнча", "Все комиссии по обозначению", "Every commission, by reference"},
+	"reg.col.name":            {"Аталышы", "Название", "Name"},
+	"reg.staff.link":          {"Кызматкерлер", "Сотрудники", "Staff"},
+	"reg.register.title":      {"Комиссияны каттоо", "Регистрация комиссии", "Register a commission"},
+	"reg.register.submit":     {"Улантуу", "Продолжить", "Continue"},
+	"reg.names":               {"Аталышы үч тилде", "Название на трёх языках", "Name in three languages"},
+	"reg.contacts":            {"Байланыштар (милдеттүү эмес)", "Контакты (необязательно)", "Contacts (optional)"},
+
+	"reg.f.commission":      {"Комиссиянын белгиси", "Обозначение комиссии", "Commission reference"},
+	"reg.f.commission.hint": {"Мисалы: TEC-0101, DEC-12, PEC-1001.", "Например: TEC-0101, DEC-12, PEC-1001.", "For example: TEC-0101, DEC-12, PEC-1001."},
+	"reg.f.parent":          {"Жогорку комиссия", "Вышестоящая комиссия", "Parent commission"},
+	"reg.f.parent.hint":     {"АШК жана ОШК үчүн — CEC; УШК үчүн — анын АШКсы. БШК үчүн бош калтырыңыз.", "Для ТИК и ОИК — CEC; для УИК — её ТИК. Для ЦИК оставьте пустым.", "CEC for a TEC or DEC; its TEC for a PEC. Leave empty for the CEC."},
+	"reg.f.region":          {"Аймактын коду", "Код региона", "Region code"},
+	"reg.f.region.hint":     {"Мисалы: KG-GB (Бишкек). БШК үчүн бош калтырыңыз.", "Например: KG-GB (Бишкек). Для ЦИК оставьте пустым.", "For example: KG-GB (Bishkek). Leave empty for the CEC."},
+	"reg.f.name_ky":         {"Аталышы кыргызча", "Название на кыргызском", "Name in Kyrgyz"},
+	"reg.f.name_ru":         {"Аталышы орусча", "Название на русском", "Name in Russian"},
+	"reg.f.name_en":         {"Аталышы англисче", "Название на английском", "Name in English"},
+	"reg.f.phone":           {"Телефон", "Телефон", "Phone"},
+	"reg.f.phone.hint":      {"Мисалы: +996 312 62 20 20.", "Например: +996 312 62 20 20.", "For example: +996 312 62 20 20."},
+	"reg.f.email":           {"Электрондук почта", "Электронная почта", "E-mail"},
+	"reg.f.address":         {"Дареги", "Адрес", "Address"},
+	"reg.f.subject":         {"Кызматкердин идентификатору", "Идентификатор сотрудника", "Staff member's identifier"},
+	"reg.f.subject.hint":    {"Идентификация кызматындагы идентификатору (subject), боштуксуз.", "Идентификатор в службе идентификации (subject), без пробелов.", "Their identifier at the identity provider (subject), without spaces."},
+	"reg.f.role":            {"Ролу", "Роль", "Role"},
+
+	"reg.commission.title": {"Комиссия", "Комиссия", "Commission"},
+	"reg.contacts.title":   {"Байланыштарды өзгөртүү", "Изменить контакты", "Change the contacts"},
+	"reg.contacts.submit":  {"Улантуу", "Продолжить", "Continue"},
+	"reg.staff.active":     {"Азыр иштеген кызматкерлер", "Сотрудников на службе", "Staff on duty"},
+
+	"reg.confirm.register": {"Бул комиссияны каттайсызбы?", "Зарегистрировать эту комиссию?", "Register this commission?"},
+	"reg.confirm.contacts": {"Комиссиянын байланыштарын өзгөртөсүзбү?", "Изменить контакты комиссии?", "Change the commission's contacts?"},
+	"reg.confirm.assign":   {"Бул кызматкерди дайындайсызбы?", "Назначить этого сотрудника?", "Assign this staff member?"},
+	"reg.confirm.revoke":   {"Бул кызматкердин ыйгарымын токтотосузбу? Ал дароо иштей албай калат.", "Отозвать этого сотрудника? Он сразу потеряет доступ.", "Revoke this staff member? They lose access at once."},
+	"reg.done.registered":  {"Комиссия катталды.", "Комиссия зарегистрирована.", "The commission is registered."},
+	"reg.done.contacts":    {"Байланыштар өзгөртүлдү.", "Контакты изменены.", "The contacts are changed."},
+	"reg.done.assigned":    {"Кызматкер дайындалды.", "Сотрудник назначен.", "The staff member is assigned."},
+	"reg.done.revoked":     {"Кызматкердин ыйгарымы токтотулду.", "Сотрудник отозван.", "The staff member is revoked."},
+
+	"reg.staff.title":   {"Комиссиянын кызматкерлери", "Сотрудники комиссии", "A commission's staff"},
+	"reg.staff.show":    {"Көрсөтүү", "Показать", "Show"},
+	"reg.staff.caption": {"Кызматкерлердин реестри: азыр иштегендер биринчи", "Реестр сотрудников: на службе — первыми", "The staff register: those on duty first"},
+	"reg.staff.none":    {"Бул комиссияда кызматкер жок.", "В этой комиссии нет сотрудников.", "This commission has no staff."},
+	"reg.staff.onduty":  {"иштейт", "на службе", "on duty"},
+	"reg.col.since":     {"Качантан", "С", "Since"},
+	"reg.col.until":     {"Качанга чейин", "По", "Until"},
+	"reg.col.action":    {"Аракет", "Действие", "Action"},
+	"reg.revoke":        {"Ыйгарымын токтотуу", "Отозвать", "Revoke"},
+	"reg.assign.title":  {"Кызматкерди дайындоо", "Назначить сотрудника", "Assign a staff member"},
+	"reg.assign.submit": {"Улантуу", "Продолжить", "Continue"},
+	"reg.err.required":  {"Бул талааны толтуруңуз.", "Заполните это поле.", "Fill in this field."},
+	"reg.err.role":      {"Ролду тандаңыз.", "Выберите роль.", "Choose a role."},
+
+	"reg.role.operator":      {"оператор", "оператор", "operator"},
+	"reg.role.chair":         {"төрага", "председатель", "chair"},
+	"reg.role.administrator": {"администратор", "администратор", "administrator"},
+}
+
+func init() {
+	for k, v := range adminRegistryCatalogue {
+		if _, dup := catalogue[k]; dup {
+			panic("webui: catalogue key " + k + " defined twice")
+		}
+		catalogue[k] = v
+	}
+}
