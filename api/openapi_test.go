@@ -210,7 +210,7 @@ func TestOpenAPIOperations(t *testing.T) {
 	for _, tg := range doc["tags"].([]any) {
 		tags[object(t, tg, "tag")["name"].(string)] = true
 	}
-	if want := []string{"audit", "cabinet", "dev", "operations", "public", "staff"}; !slices.Equal(slices.Sorted(maps.Keys(tags)), want) {
+	if want := []string{"admin", "audit", "cabinet", "dev", "operations", "public", "staff"}; !slices.Equal(slices.Sorted(maps.Keys(tags)), want) {
 		t.Errorf("tags %v, want %v", slices.Sorted(maps.Keys(tags)), want)
 	}
 	// The audience and role of each path prefix; the first match wins.
@@ -219,6 +219,7 @@ func TestOpenAPIOperations(t *testing.T) {
 		{"/api/v1/me", "cabinet", "voter"},
 		{"/api/v1/staff/", "staff", "staff"},
 		{"/api/v1/audit/", "audit", "auditor"},
+		{"/api/v1/admin/", "admin", "cec_admin"},
 		{devIssuerPrefix, "dev", ""},
 		{"/", "operations", ""},
 	}
@@ -372,7 +373,7 @@ func TestOpenAPIHeaders(t *testing.T) {
 
 	// Every change by a voter or staff member needs an Idempotency-Key.
 	for _, o := range ops {
-		if o.method != "post" || !(strings.HasPrefix(o.path, "/api/v1/me/") || strings.HasPrefix(o.path, "/api/v1/staff/")) {
+		if o.method != "post" || !(strings.HasPrefix(o.path, "/api/v1/me/") || strings.HasPrefix(o.path, "/api/v1/staff/") || strings.HasPrefix(o.path, "/api/v1/admin/")) {
 			continue
 		}
 		t.Run("idempotency key of "+o.String(), func(t *testing.T) {
