@@ -122,7 +122,7 @@ var (
 	ErrNoEntries   = failure.New("portalinfo.bad_help", "portalinfo: the help has 1 to 50 entries")
 	ErrPointID     = failure.New("portalinfo.bad_point_id", "portalinfo: a point's id is 1 to 40 of a-z, 0-9 and '-'")
 	ErrCoordinates = failure.New("portalinfo.bad_coordinates", "portalinfo: the coordinates are not in Kyrgyzstan")
-	ErrNoPoint     = failure.New("portalinfo.point_not_found", "portalinfo: no such biometric registration point")
+	ErrNoPoint     = failure.New("portalinfo.not_found", "portalinfo: no such biometric registration point")
 	ErrUnchanged   = failure.New("portalinfo.already_published", "portalinfo: the content is the one published")
 )
 
