@@ -3,10 +3,12 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/eventstore"
 )
@@ -242,4 +244,110 @@ func (w *world) streamEvents(t *testing.T, stream string) []eventstore.RecordedE
 	evs, err := w.store.ReadStream(context.Background(), stream, eventstore.ReadStreamOptions{})
 	must(t, err)
 	return evs
+}
+
+// TestAdminCommissionPages: the commissions and staff pages in Kyrgyz and
+// Russian; a registration refused beside its fields with the input kept;
+// then confirmed and shown; an operator assigned and revoked through
+// confirmations.
+func TestAdminCommissionPages(t *testing.T) {
+	t.Parallel()
+	w := registryWebWorld(t)
+	b := newBrowser(t, w)
+	b.signIn("/admin", labelRegistryAdmin, auth.MethodEID).want(t, http.StatusSeeOther, "/admin")
+	for _, lang := range []string{"ky", "ru"} {
+		for _, pg := range []struct{ path, title string }{
+			{"/admin/commissions?lang=" + lang, "reg.commissions.title"},
+			{"/admin/staff?commission=TEC-0101&lang=" + lang, "reg.staff.title"},
+			{"/admin/content?lang=" + lang, "cms.title"},
+		} {
+			p := b.get(pg.path).want(t, http.StatusOK, "")
+			if got, want := p.title(), webui.T(langOf(lang), pg.title); !strings.HasPrefix(got, want) {
+				t.Errorf("%s: h1 %q, want %q", pg.path, got, want)
+			}
+			if cl := p.header.Get("Content-Language"); cl != lang {
+				t.Errorf("%s: Content-Language %q", pg.path, cl)
+			}
+		}
+	}
+	p := b.get("/admin/commissions/TEC-0101?lang=en").want(t, http.StatusOK, "")
+	if got := p.title(); !strings.Contains(got, "Lenin District") {
+		t.Errorf("TEC-0101's page: %q", got)
+	}
+	b.get("/admin/commissions/TEC-0999?lang=en").want(t, http.StatusNotFound, "")
+
+	// Refused beside the fields, in the page's language, input kept.
+	list := b.get("/admin/commissions?lang=ru").want(t, http.StatusOK, "")
+	form := list.formOf(t, "/admin/commissions")
+	for k, v := range map[string]string{"commission": "XYZ", "parent": "CEC", "region": "KG-GB", "name_ky": "Свердлов АШК",
+		"name_ru": "Свердловская ТИК", "name_en": "", "phone": "звоните", "email": "tec@shailoo.gov.kg"} {
+		form.Set(k, v)
+	}
+	bad := b.post("/admin/commissions?lang=ru", form).want(t, http.StatusUnprocessableEntity, "")
+	for _, field := range []string{"commission", "name_en", "phone"} {
+		if msg, linked := bad.fieldError(field); msg == "" || !linked {
+			t.Errorf("field %s: error %q, linked from the summary %v", field, msg, linked)
+		}
+	}
+	if msg, _ := bad.fieldError("phone"); !strings.Contains(msg, "Неверный номер") {
+		t.Errorf("the phone's error is not in Russian: %q", msg)
+	}
+	if bad.value("name_ru") != "Свердловская ТИК" || bad.value("email") != "tec@shailoo.gov.kg" || bad.value("commission") != "XYZ" {
+		t.Errorf("typed values not kept: %q %q %q", bad.value("name_ru"), bad.value("email"), bad.value("commission"))
+	}
+
+	// Valid: a confirmation, then the change.
+	form.Set("commission", "TEC-0103")
+	form.Set("name_en", "Sverdlov TEC")
+	form.Set("phone", "+996 312 55 11 22")
+	confirm := b.post("/admin/commissions?lang=ru", form).want(t, http.StatusOK, "")
+	if !confirm.has("confirm-form") || !strings.Contains(confirm.textOf("confirm-facts"), "Sverdlov TEC") {
+		t.Fatalf("no confirmation: %.500s", confirm.raw)
+	}
+	if evs, _ := w.store.ReadStream(t.Context(), "commission-TEC-0103", eventstore.ReadStreamOptions{}); len(evs) > 0 {
+		t.Fatal("registered before the confirmation")
+	}
+	done := b.post("/admin/commissions?lang=ru", confirm.formOf(t, "/admin/commissions")).want(t, http.StatusSeeOther, "/admin/commissions/TEC-0103")
+	// A second click of the same confirmation changes nothing more.
+	b.post("/admin/commissions?lang=ru", confirm.formOf(t, "/admin/commissions")).want(t, http.StatusSeeOther, "/admin/commissions/TEC-0103")
+	if evs := w.streamEvents(t, "commission-TEC-0103"); len(evs) != 2 || evs[0].Metadata.Actor != "cec_admin:cec-admin-1" || evs[0].Metadata.AuthMethod != "eid" {
+		t.Errorf("events %d, first %+v", len(evs), evs[0].Metadata)
+	}
+	one := b.get(done.loc).want(t, http.StatusOK, "")
+	if one.textOf("contact-phone") != "+996 312 55 11 22" || !one.has("done") {
+		t.Errorf("the new commission's page: phone %q, done %v", one.textOf("contact-phone"), one.has("done"))
+	}
+
+	// Staff: assign op-new, then revoke them.
+	staff := b.get("/admin/staff?commission=TEC-0101&lang=en").want(t, http.StatusOK, "")
+	af := staff.formOf(t, "/admin/staff/assign")
+	af.Set("subject", "")
+	af.Set("role", "operator")
+	if msg, _ := b.post("/admin/staff/assign?lang=en", af).want(t, http.StatusUnprocessableEntity, "").fieldError("subject"); msg == "" {
+		t.Error("an empty subject has no error beside it")
+	}
+	af.Set("subject", opNew)
+	c := b.post("/admin/staff/assign?lang=en", af).want(t, http.StatusOK, "")
+	b.post("/admin/staff/assign?lang=en", c.formOf(t, "/admin/staff/assign")).want(t, http.StatusSeeOther, "/admin/staff?commission=TEC-0101")
+	staff = b.get("/admin/staff?commission=TEC-0101&lang=en").want(t, http.StatusOK, "")
+	row := findFirst(staff.doc, byAttr("data-subject", opNew))
+	if row == nil || attr(row, "data-active") != "true" {
+		t.Fatalf("op-new not on duty: %.300s", staff.textOf("staff"))
+	}
+	rf := url.Values{}
+	for _, in := range findAll(row, byTag("input")) {
+		rf.Set(attr(in, "name"), attr(in, "value"))
+	}
+	c = b.post("/admin/staff/revoke?lang=en", rf).want(t, http.StatusOK, "")
+	b.post("/admin/staff/revoke?lang=en", c.formOf(t, "/admin/staff/revoke")).want(t, http.StatusSeeOther, "/admin/staff?commission=TEC-0101")
+	staff = b.get("/admin/staff?commission=TEC-0101&lang=en").want(t, http.StatusOK, "")
+	if row := findFirst(staff.doc, byAttr("data-subject", opNew)); row == nil || attr(row, "data-active") != "false" {
+		t.Error("op-new still on duty after the revocation")
+	}
+	b.get("/admin/staff?commission=TEC-0999&lang=en").want(t, http.StatusNotFound, "")
+
+	// Other roles get the desk's refusal.
+	a := newBrowser(t, w)
+	a.signIn("/audit", labelAuditor, auth.MethodEID)
+	a.get("/admin/commissions").want(t, http.StatusForbidden, "")
 }
