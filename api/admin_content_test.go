@@ -2,8 +2,11 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/cec-kg/tizme/api/auth"
 
 	"github.com/cec-kg/tizme/domain/portalinfo"
 )
@@ -147,3 +150,85 @@ func TestAdminContent(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestAdminContentPages: the content page's three forms, each refused
+// beside its fields with the input kept, then confirmed; the portal's help
+// page shows the result.
+func TestAdminContentPages(t *testing.T) {
+	t.Parallel()
+	w := registryWebWorld(t)
+	b := newBrowser(t, w)
+	b.signIn("/admin/content", labelRegistryAdmin, auth.MethodQR).want(t, http.StatusSeeOther, "/admin/content")
+	p := b.get("/admin/content?lang=ky").want(t, http.StatusOK, "")
+
+	// The call centre.
+	f := p.formOf(t, "/admin/content/call-centre")
+	for k, v := range map[string]string{"phone": "бир эки үч", "email": "info@shailoo.gov.kg", "hours_ky": "Дүйшөмбү–жума", "hours_ru": "", "hours_en": "Mon–Fri"} {
+		f.Set(k, v)
+	}
+	bad := b.post("/admin/content/call-centre?lang=ky", f).want(t, http.StatusUnprocessableEntity, "")
+	for _, field := range []string{"phone", "hours_ru"} {
+		if msg, linked := bad.fieldError(field); msg == "" || !linked {
+			t.Errorf("call centre %s: %q, linked %v", field, msg, linked)
+		}
+	}
+	if bad.value("hours_en") != "Mon–Fri" || bad.value("phone") != "бир эки үч" {
+		t.Error("typed values not kept")
+	}
+	f.Set("phone", "1233")
+	f.Set("hours_ru", "Понедельник–пятница")
+	c := b.post("/admin/content/call-centre?lang=ky", f).want(t, http.StatusOK, "")
+	b.post("/admin/content/call-centre?lang=ky", c.formOf(t, "/admin/content/call-centre")).want(t, http.StatusSeeOther, "/admin/content?done=call")
+	if ev := w.lastEvent(t, portalinfo.Stream); ev.Type != portalinfo.TypeCallCentreChanged || ev.Metadata.AuthMethod != auth.MethodQR {
+		t.Errorf("event %s %+v", ev.Type, ev.Metadata)
+	}
+
+	// A point: a number that is not one, then a valid point.
+	p = b.get("/admin/content?lang=en").want(t, http.StatusOK, "")
+	f = p.formOf(t, "/admin/content/points")
+	for k, v := range map[string]string{"id": "naryn-1", "place_ky": "Нарын", "place_ru": "Нарын", "place_en": "Naryn", "name_ky": "КТБ",
+		"name_ru": "ЦОН", "name_en": "PSC", "address": "Нарын ш., Ленин к., 50", "hours_ky": "9–18", "hours_ru": "9–18", "hours_en": "9–18",
+		"lat": "north", "lon": "75.99"} {
+		f.Set(k, v)
+	}
+	bad = b.post("/admin/content/points?lang=en", f).want(t, http.StatusUnprocessableEntity, "")
+	if msg, _ := bad.fieldError("lat"); msg == "" {
+		t.Error("a latitude that is no number has no error beside it")
+	}
+	f.Set("lat", "41,43")
+	c = b.post("/admin/content/points?lang=en", f).want(t, http.StatusOK, "")
+	b.post("/admin/content/points?lang=en", c.formOf(t, "/admin/content/points")).want(t, http.StatusSeeOther, "/admin/content?done=point")
+	p = b.get("/admin/content?point=naryn-1&lang=en").want(t, http.StatusOK, "")
+	if p.value("address") != "Нарын ш., Ленин к., 50" || findFirst(p.doc, byAttr("data-point", "naryn-1")) == nil {
+		t.Errorf("the saved point: address %q", p.value("address"))
+	}
+
+	// The help: one question, the last empty one left empty.
+	f = p.formOf(t, "/admin/content/help")
+	for k, v := range map[string]string{"q1_ky": "Суроо", "q1_ru": "Вопрос", "q1_en": "Question", "a1_ky": "Жооп", "a1_ru": "Ответ", "a1_en": ""} {
+		f.Set(k, v)
+	}
+	bad = b.post("/admin/content/help?lang=en", f).want(t, http.StatusUnprocessableEntity, "")
+	if msg, linked := bad.fieldError("a1_en"); msg == "" || !linked {
+		t.Errorf("the missing English answer: %q, linked %v", msg, linked)
+	}
+	f.Set("a1_en", "Answer")
+	c = b.post("/admin/content/help?lang=en", f).want(t, http.StatusOK, "")
+	b.post("/admin/content/help?lang=en", c.formOf(t, "/admin/content/help")).want(t, http.StatusSeeOther, "/admin/content?done=help")
+
+	// Remove the point.
+	p = b.get("/admin/content?lang=en").want(t, http.StatusOK, "")
+	row := findFirst(p.doc, byAttr("data-point", "naryn-1"))
+	rf := url.Values{}
+	for _, in := range findAll(row, byTag("input")) {
+		rf.Set(attr(in, "name"), attr(in, "value"))
+	}
+	c = b.post("/admin/content/points/remove?lang=en", rf).want(t, http.StatusOK, "")
+	b.post("/admin/content/points/remove?lang=en", c.formOf(t, "/admin/content/points/remove")).want(t, http.StatusSeeOther, "/admin/content?done=removed")
+
+	waitUntil(t, "the help page", func() bool {
+		a := fetch(t, w, "GET", "/help?lang=en", nil, "")
+		return textOf(findFirst(a.doc, byID("call-centre-phone"))) == "1233" && strings.Contains(textOf(findFirst(a.doc, byID("help-items"))), "Answer") &&
+			!strings.Contains(textOf(findFirst(a.doc, byID("biometric-points"))), "Naryn")
+	})
+}
