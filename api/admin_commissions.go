@@ -849,7 +849,7 @@ func (s *Server) regRevokePage(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return s.adminRender(c, http.StatusConflict, "admin_templates/staff.html", pathAdminStaff, "reg.staff.title", v)
+		return s.adminRender(c, http.StatusUnprocessableEntity, "admin_templates/staff.html", pathAdminStaff, "reg.staff.title", v)
 	}
 	return c.Redirect(http.StatusSeeOther, staffPath+"?commission="+url.QueryEscape(ref)+"&done=revoked&lang="+l.String())
 }

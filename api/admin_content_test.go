@@ -231,4 +231,8 @@ func TestAdminContentPages(t *testing.T) {
 		return textOf(findFirst(a.doc, byID("call-centre-phone"))) == "1233" && strings.Contains(textOf(findFirst(a.doc, byID("help-items"))), "Answer") &&
 			!strings.Contains(textOf(findFirst(a.doc, byID("biometric-points"))), "Naryn")
 	})
+	// The precinct pages name the same call centre.
+	if got := textOf(findFirst(fetch(t, w, "GET", "/precincts/1001?lang=ru", nil, "").doc, byID("call-centre-phone"))); got != "1233" {
+		t.Errorf("the precinct page's call centre %q", got)
+	}
 }

@@ -170,15 +170,18 @@ type precinctPage struct {
 	// TECContacts are the TEC's public contacts (zero when none are
 	// recorded).
 	TECContacts publicread.Contacts
-	P           publicread.Precinct
-	Row         precinctRow
-	Map         webui.Map
-	HasMap      bool
-	Stats       publicread.StatsRow
-	Sex         webui.BarChart
-	Age         webui.BarChart
-	Moves       []moveRow
-	HasStats    bool
+	// CallCentre is the CEC call centre's phone, "" before it is
+	// published.
+	CallCentre string
+	P          publicread.Precinct
+	Row        precinctRow
+	Map        webui.Map
+	HasMap     bool
+	Stats      publicread.StatsRow
+	Sex        webui.BarChart
+	Age        webui.BarChart
+	Moves      []moveRow
+	HasStats   bool
 }
 
 func (h *handlers) precinct(c echo.Context) error {
@@ -203,6 +206,13 @@ func (h *handlers) precinct(c echo.Context) error {
 	data := precinctPage{P: pr, Row: rowOf(l, pr)}
 	if data.TECContacts, err = h.d.Reader.CommissionContacts(ctx, pr.TEC); err != nil {
 		return err
+	}
+	content, err := h.d.Reader.Content(ctx)
+	if err != nil {
+		return err
+	}
+	if content.CallCentre != nil {
+		data.CallCentre = content.CallCentre.Phone
 	}
 	data.Map, data.HasMap = precinctMap(l, pr)
 	if data.HasMap {

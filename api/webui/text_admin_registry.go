@@ -4,11 +4,13 @@ package webui
 // ("reg."), and the portal help's new texts ("help."), issue 14.
 var adminRegistryCatalogue = map[string][3]string{
 	// The portal's help, now from the administrators' content.
-	"help.faq":        {"Көп берилүүчү суроолор", "Частые вопросы", "Frequently asked questions"},
-	"help.call.phone": {"Телефон", "Телефон", "Phone"},
-	"help.call.email": {"Электрондук почта", "Электронная почта", "E-mail"},
-	"help.call.hours": {"Иш убактысы", "Часы работы", "Hours"},
-	"help.call.none":  {"Байланыш борборунун маалыматы азырынча жарыялана элек.", "Сведения о колл-центре пока не опубликованы.", "The call centre's details have not been published yet."},
+	"help.faq":           {"Көп берилүүчү суроолор", "Частые вопросы", "Frequently asked questions"},
+	"help.call.phone":    {"Телефон", "Телефон", "Phone"},
+	"help.call.email":    {"Электрондук почта", "Электронная почта", "E-mail"},
+	"help.call.hours":    {"Иш убактысы", "Часы работы", "Hours"},
+	"prec.contacts.pec":  {"Участоктук шайлоо комиссиясы (УШК) шайлоо жайында иштейт.", "Участковая избирательная комиссия (УИК) работает в помещении для голосования.", "The precinct election commission (PEC) sits at the polling place."},
+	"prec.contacts.call": {"БШКнын байланыш борбору", "Колл-центр ЦИК", "The CEC's call centre"},
+	"help.call.none":     {"Байланыш борборунун маалыматы азырынча жарыялана элек.", "Сведения о колл-центре пока не опубликованы.", "The call centre's details have not been published yet."},
 
 	"reg.errors":   {"Форманы текшериңиз", "Проверьте форму", "Check the form"},
 	"reg.confirm":  {"Ырастоо", "Подтвердить", "Confirm"},
