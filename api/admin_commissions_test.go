@@ -155,7 +155,7 @@ func TestAdminCommissionContacts(t *testing.T) {
 	}
 	waitUntil(t, "the TEC's contacts on the precinct page", func() bool {
 		a := fetch(t, w, "GET", "/precincts/1001?lang=en", nil, "")
-		text := textOf(findFirst(a.doc, byID("tec-contacts")))
+		text := text(findFirst(a.doc, byID("tec-contacts")))
 		return a.status == http.StatusOK && strings.Contains(text, "+996 312 66 10 01") && strings.Contains(text, "lenin@shailoo.gov.kg") &&
 			strings.Contains(text, "Бишкек ш., Чүй пр., 100")
 	})

@@ -105,13 +105,13 @@ func TestAdminContent(t *testing.T) {
 			len(info.Help) == 1 && info.Help[0].Answer == "ПИНиңизди киргизиңиз. (ru)"
 	})
 	a := fetch(t, w, "GET", "/help?lang=en", nil, "")
-	if got := textOf(findFirst(a.doc, byID("call-centre-phone"))); got != "+996 312 62 20 20" {
+	if got := text(findFirst(a.doc, byID("call-centre-phone"))); got != "+996 312 62 20 20" {
 		t.Errorf("help page call centre %q", got)
 	}
-	if got := textOf(findFirst(a.doc, byID("biometric-points"))); !contains(got, "Чүй пр., 1") || !contains(got, "ЦОН (en)") {
+	if got := text(findFirst(a.doc, byID("biometric-points"))); !contains(got, "Чүй пр., 1") || !contains(got, "ЦОН (en)") {
 		t.Errorf("help page points %q", got)
 	}
-	if got := textOf(findFirst(a.doc, byID("help-items"))); !contains(got, "Мен тизмедеминби? (en)") {
+	if got := text(findFirst(a.doc, byID("help-items"))); !contains(got, "Мен тизмедеминби? (en)") {
 		t.Errorf("help page items %q", got)
 	}
 
@@ -228,11 +228,11 @@ func TestAdminContentPages(t *testing.T) {
 
 	waitUntil(t, "the help page", func() bool {
 		a := fetch(t, w, "GET", "/help?lang=en", nil, "")
-		return textOf(findFirst(a.doc, byID("call-centre-phone"))) == "1233" && strings.Contains(textOf(findFirst(a.doc, byID("help-items"))), "Answer") &&
-			!strings.Contains(textOf(findFirst(a.doc, byID("biometric-points"))), "Naryn")
+		return text(findFirst(a.doc, byID("call-centre-phone"))) == "1233" && strings.Contains(text(findFirst(a.doc, byID("help-items"))), "Answer") &&
+			!strings.Contains(text(findFirst(a.doc, byID("biometric-points"))), "Naryn")
 	})
 	// The precinct pages name the same call centre.
-	if got := textOf(findFirst(fetch(t, w, "GET", "/precincts/1001?lang=ru", nil, "").doc, byID("call-centre-phone"))); got != "1233" {
+	if got := text(findFirst(fetch(t, w, "GET", "/precincts/1001?lang=ru", nil, "").doc, byID("call-centre-phone"))); got != "1233" {
 		t.Errorf("the precinct page's call centre %q", got)
 	}
 }

@@ -116,8 +116,8 @@ func TestBrowserAdminRegistry(t *testing.T) {
 	waitUntil(t, "the portal's read models", func() bool {
 		h := fetch(t, w, "GET", "/help?lang=en", nil, "")
 		p := fetch(t, w, "GET", "/precincts/3001?lang=en", nil, "")
-		return textOf(findFirst(h.doc, byID("call-centre-phone"))) == "+996 312 99 88 77" &&
-			strings.Contains(textOf(findFirst(p.doc, byID("tec-contacts"))), "+996 312 55 11 22")
+		return text(findFirst(h.doc, byID("call-centre-phone"))) == "+996 312 99 88 77" &&
+			strings.Contains(text(findFirst(p.doc, byID("tec-contacts"))), "+996 312 55 11 22")
 	})
 	b.Open(base + "/help?lang=en")
 	if p := browsertest.Run(b, "call centre", chromedp.Text(chromedp.ID("call-centre-phone"))); p != "+996 312 99 88 77" {
