@@ -76,7 +76,7 @@ func TestBrowserAdminRegistry(t *testing.T) {
 	}
 	// The precincts' side establishes a polling station under the new TEC.
 	w.send(t, commands.EstablishPrecinct{Envelope: env(w.key()), Number: 3001, TEC: "TEC-0103", Region: "KG-GB",
-		Names: commands.PlaceNamesInput{Station: commands.LocalizedInput{Ky: "№3001 мектеп", Ru: "Школа №3001", En: "School No. 3001"}},
+		Names:   commands.PlaceNamesInput{Station: commands.LocalizedInput{Ky: "№3001 мектеп", Ru: "Школа №3001", En: "School No. 3001"}},
 		Address: commands.AddressInput{Region: "Бишкек шаары", District: "Свердлов району", Settlement: "Бишкек", Street: "Жибек Жолу", Building: "3001"},
 		At:      tNow})
 

@@ -15,7 +15,9 @@ import (
 func TestAdministrationCommands(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{})
-	in := func(s string) commands.LocalizedInput { return commands.LocalizedInput{Ky: s + " ky", Ru: s + " ru", En: s + " en"} }
+	in := func(s string) commands.LocalizedInput {
+		return commands.LocalizedInput{Ky: s + " ky", Ru: s + " ru", En: s + " en"}
+	}
 
 	t.Run("commission contacts", func(t *testing.T) {
 		w.must(t, commands.ChangeCommissionContacts{Envelope: env(key()), Commission: tec0101, Phone: "+996 312 11 22 33", Email: "tec@shailoo.gov.kg", At: tSetUp})
