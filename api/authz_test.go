@@ -164,6 +164,11 @@ var (
 	// cecAdminOnly: the CEC administration (role cec_admin), which none of
 	// these callers holds.
 	cecAdminOnly = [callerCount]int{401, 403, 403, 403, 403, 403, 403, 403, 403}
+	// adminRegistryOnly: the CEC administration's commissions, staff and
+	// portal content (issue 14) refuse voters, staff and auditors alike;
+	// the administrator's own successes are in admin_commissions_test.go
+	// and admin_content_test.go.
+	adminRegistryOnly = [callerCount]int{401, 403, 403, 403, 403, 403, 403, 403, 403}
 )
 
 func matrixRows() []matrixRow {
@@ -352,6 +357,36 @@ func matrixRows() []matrixRow {
 		}},
 		{method: "POST", route: "/api/v1/admin/boundaries", want: cecAdminOnly, req: func(*testing.T, *fixture) call {
 			return call{method: "POST", path: "/api/v1/admin/boundaries?region=KG-GB", body: boundaryFile(bishkekRings())}
+		}},
+		// The CEC administration: commissions, staff, portal content.
+		{method: "GET", route: "/api/v1/admin/commissions", req: getReq("/api/v1/admin/commissions"), want: adminRegistryOnly},
+		{method: "POST", route: "/api/v1/admin/commissions", want: adminRegistryOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/commissions", body: map[string]any{"commission": "TEC-0199", "parent": "CEC", "region": "KG-GB",
+				"names": map[string]string{"ky": "АШК", "ru": "ТИК", "en": "TEC"}}}
+		}},
+		{method: "GET", route: "/api/v1/admin/commissions/:ref", req: getReq("/api/v1/admin/commissions/" + tec0101), want: adminRegistryOnly},
+		{method: "POST", route: "/api/v1/admin/commissions/:ref/contacts", want: adminRegistryOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/commissions/" + tec0101 + "/contacts", body: map[string]any{"phone": "1233"}}
+		}},
+		{method: "GET", route: "/api/v1/admin/commissions/:ref/staff", req: getReq("/api/v1/admin/commissions/" + tec0101 + "/staff"), want: adminRegistryOnly},
+		{method: "POST", route: "/api/v1/admin/commissions/:ref/staff", want: adminRegistryOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/commissions/" + tec0101 + "/staff", body: map[string]any{"subject": "op-x", "role": "operator"}}
+		}},
+		{method: "POST", route: "/api/v1/admin/commissions/:ref/staff/:subject/revoke", want: adminRegistryOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/commissions/" + tec0101 + "/staff/" + op1 + "/revoke"}
+		}},
+		{method: "GET", route: "/api/v1/admin/content", req: getReq("/api/v1/admin/content"), want: adminRegistryOnly},
+		{method: "POST", route: "/api/v1/admin/content/help", want: adminRegistryOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/content/help", body: map[string]any{"entries": []any{}}}
+		}},
+		{method: "POST", route: "/api/v1/admin/content/call-centre", want: adminRegistryOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/content/call-centre", body: map[string]any{"phone": "1233"}}
+		}},
+		{method: "POST", route: "/api/v1/admin/content/biometric-points", want: adminRegistryOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/content/biometric-points", body: map[string]any{"id": "x"}}
+		}},
+		{method: "POST", route: "/api/v1/admin/content/biometric-points/:id/remove", want: adminRegistryOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/content/biometric-points/x/remove"}
 		}},
 	}
 }

@@ -125,6 +125,13 @@ func RegisterAll(b *Bus, d Deps) error {
 		Register(b, h.changeElectionCalendar()),
 		// Anomaly flags.
 		Register(b, h.flagRepeatMover()),
+		// The CEC administration (issue 14): commissions' contacts and the
+		// portal's reference content (VP 3.6).
+		Register(b, h.changeCommissionContacts()),
+		Register(b, h.publishPortalHelp()),
+		Register(b, h.changeCallCentre()),
+		Register(b, h.saveBiometricPoint()),
+		Register(b, h.removeBiometricPoint()),
 	}
 	if h.deps.Addresses != nil {
 		errs = append(errs, Register(b, h.flagCrowdedAddress()))

@@ -222,7 +222,8 @@ func TestCommandsDocumented(t *testing.T) {
 		commands.NameAssignStaff, commands.NameRevokeStaff, commands.NameEstablishPrecinct,
 		commands.NameChangePrecinctAddress, commands.NameSetPrecinctBoundary, commands.NameClosePrecinct,
 		commands.NameScheduleElection, commands.NameChangeElectionCalendar, commands.NameFlagRepeatMover,
-		commands.NameFlagCrowdedAddress,
+		commands.NameFlagCrowdedAddress, commands.NameChangeCommissionContacts, commands.NamePublishPortalHelp,
+		commands.NameChangeCallCentre, commands.NameSaveBiometricPoint, commands.NameRemoveBiometricPoint,
 	} {
 		if !strings.Contains(string(doc), "`"+name+"`") {
 			t.Errorf("docs/commands.md does not name %s", name)

@@ -7,11 +7,13 @@ import (
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/consent"
+	"github.com/cec-kg/tizme/domain/contact"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/person"
+	"github.com/cec-kg/tizme/domain/portalinfo"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/region"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -31,6 +33,7 @@ func NewCodec() *eventstore.Codec {
 	application.Register(c)
 	anomaly.Register(c)
 	access.Register(c)
+	portalinfo.Register(c) // issue 14: the portal's reference content
 	return c
 }
 
@@ -43,5 +46,6 @@ func Messages() failure.Catalogue {
 		region.Messages(), commission.Messages(), precinct.Messages(), election.Messages(),
 		voter.Messages(), consent.Messages(), application.Messages(), anomaly.Messages(),
 		access.Messages(),
+		contact.Messages(), portalinfo.Messages(), // issue 14
 	)
 }

@@ -25,6 +25,10 @@ func TestNewCodecRegistersEverything(t *testing.T) {
 		"VoterDataAccessed", "VoterDetailsCorrected", "VoterMovedPrecinct",
 		"VoterNotified", "VoterRegistered", "VoterRemoved", "VoterRestored",
 	}
+	// Issue 14: commission contacts and the portal's reference content.
+	want = append(want, "CommissionContactsChanged", "PortalBiometricPointRemoved", "PortalBiometricPointSaved",
+		"PortalCallCentreChanged", "PortalHelpPublished")
+	slices.Sort(want)
 	if !slices.Equal(types, want) {
 		t.Errorf("registered types %v, want %v", types, want)
 	}

@@ -34,5 +34,6 @@ func Registry() ([]Projection, *eventstore.Codec) {
 		NewVoterConsents(),
 		NewDataAccess(),
 		NewElections(),
+		NewPortalContent(), // issue 14: help, biometric points, call centre, commission contacts
 	}, domain.NewCodec()
 }

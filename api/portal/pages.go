@@ -167,15 +167,21 @@ type moveRow struct {
 // precinctPage is one precinct's page (VP 3.6): address, TEC, contacts,
 // map, counts, moves.
 type precinctPage struct {
-	P        publicread.Precinct
-	Row      precinctRow
-	Map      webui.Map
-	HasMap   bool
-	Stats    publicread.StatsRow
-	Sex      webui.BarChart
-	Age      webui.BarChart
-	Moves    []moveRow
-	HasStats bool
+	// TECContacts are the TEC's public contacts (zero when none are
+	// recorded).
+	TECContacts publicread.Contacts
+	// CallCentre is the CEC call centre's phone, "" before it is
+	// published.
+	CallCentre string
+	P          publicread.Precinct
+	Row        precinctRow
+	Map        webui.Map
+	HasMap     bool
+	Stats      publicread.StatsRow
+	Sex        webui.BarChart
+	Age        webui.BarChart
+	Moves      []moveRow
+	HasStats   bool
 }
 
 func (h *handlers) precinct(c echo.Context) error {
@@ -198,6 +204,16 @@ func (h *handlers) precinct(c echo.Context) error {
 		return err
 	}
 	data := precinctPage{P: pr, Row: rowOf(l, pr)}
+	if data.TECContacts, err = h.d.Reader.CommissionContacts(ctx, pr.TEC); err != nil {
+		return err
+	}
+	content, err := h.d.Reader.Content(ctx)
+	if err != nil {
+		return err
+	}
+	if content.CallCentre != nil {
+		data.CallCentre = content.CallCentre.Phone
+	}
 	data.Map, data.HasMap = precinctMap(l, pr)
 	if data.HasMap {
 		if err := h.addNeighbours(ctx, l, &data.Map, pr); err != nil {
@@ -572,6 +588,10 @@ func (h *handlers) elections(c echo.Context) error {
 func (h *handlers) help(c echo.Context) error {
 	l := lang(c)
 	p := page(c, "help", webui.T(l, "help.title"))
-	p.Data = bioMap(l)
+	content, err := h.d.Reader.Content(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	p.Data = helpOf(l, content)
 	return render(c, http.StatusOK, "templates/help.html", p)
 }

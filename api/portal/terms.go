@@ -4,6 +4,7 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/internal/kgmap"
+	"github.com/cec-kg/tizme/projections/publicread"
 )
 
 // terms are the official names of application kinds, statuses and removal
@@ -49,33 +50,23 @@ func statusName(l i18n.Lang, s string) string { return term(l, "status.", s) }
 func reasonName(l i18n.Lang, r string) string { return term(l, "reason.", r) }
 func formName(l i18n.Lang, f string) string   { return term(l, "form.", f) }
 
-// bioPoint is a point that collects biometric data (VP 3.6): the State
-// Registration Service's public service centres in the regional centres.
-// The list is reference data until the SRS supplies its own.
-type bioPoint struct {
-	City     [3]string
-	Lon, Lat float64
-}
-
-var bioPoints = []bioPoint{
-	{[3]string{"Бишкек", "Бишкек", "Bishkek"}, 74.59, 42.87},
-	{[3]string{"Ош", "Ош", "Osh"}, 72.80, 40.53},
-	{[3]string{"Жалал-Абад", "Джалал-Абад", "Jalal-Abad"}, 73.00, 40.93},
-	{[3]string{"Каракол", "Каракол", "Karakol"}, 78.39, 42.49},
-	{[3]string{"Нарын", "Нарын", "Naryn"}, 75.99, 41.43},
-	{[3]string{"Талас", "Талас", "Talas"}, 72.24, 42.52},
-	{[3]string{"Баткен", "Баткен", "Batken"}, 70.82, 40.06},
-	{[3]string{"Токмок", "Токмок", "Tokmok"}, 75.30, 42.84},
-	{[3]string{"Чолпон-Ата", "Чолпон-Ата", "Cholpon-Ata"}, 77.08, 42.65},
-	{[3]string{"Кара-Балта", "Кара-Балта", "Kara-Balta"}, 73.85, 42.81},
-}
-
+// helpPage is the help: the administrators' questions and answers, the
+// call centre and the biometric registration points on a map (VP 3.6).
 type helpPage struct {
-	Map    webui.Map
-	Points []string
+	Map        webui.Map
+	Points     []helpPoint
+	Help       []helpItem
+	CallCentre *helpCall
 }
 
-func bioMap(l i18n.Lang) helpPage {
+type helpPoint struct{ Place, Name, Address, Hours string }
+
+type helpItem struct{ Question, Answer string }
+
+type helpCall struct{ Phone, Email, Hours string }
+
+// helpOf is the help page's data in l from the portal's content.
+func helpOf(l i18n.Lang, c publicread.Content) helpPage {
 	m := webui.Map{Title: webui.T(l, "help.bio.map"), Desc: webui.T(l, "help.bio.text")}
 	// The regions' rough outlines, enough to place the points; precinct
 	// maps use the precincts' own boundaries.
@@ -83,17 +74,18 @@ func bioMap(l i18n.Lang) helpPage {
 		r, _ := kgmap.Outline(code)
 		m.Shapes = append(m.Shapes, webui.Shape{Polygons: []webui.Polygon{{webui.Ring(r)}}, Title: webui.T(l, "stats.republic")})
 	}
-	idx := 0
-	switch l {
-	case i18n.Russian:
-		idx = 1
-	case i18n.English:
-		idx = 2
+	out := helpPage{Map: m}
+	ls := l.String()
+	for _, p := range c.Points {
+		name := p.Place.In(ls) + " — " + p.Name.In(ls)
+		out.Map.Points = append(out.Map.Points, webui.Point{Lon: p.Lon, Lat: p.Lat, Title: name})
+		out.Points = append(out.Points, helpPoint{Place: p.Place.In(ls), Name: p.Name.In(ls), Address: p.Address, Hours: p.Hours.In(ls)})
 	}
-	var names []string
-	for _, p := range bioPoints {
-		m.Points = append(m.Points, webui.Point{Lon: p.Lon, Lat: p.Lat, Title: p.City[idx]})
-		names = append(names, p.City[idx])
+	for _, h := range c.Help {
+		out.Help = append(out.Help, helpItem{Question: h.Question.In(ls), Answer: h.Answer.In(ls)})
 	}
-	return helpPage{Map: m, Points: names}
+	if cc := c.CallCentre; cc != nil {
+		out.CallCentre = &helpCall{Phone: cc.Phone, Email: cc.Email, Hours: cc.Hours.In(ls)}
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cec-kg/tizme/domain/aggregate"
 	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/contact"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/internal/text"
@@ -21,6 +22,8 @@ const (
 	TypeCommissionRegistered = "CommissionRegistered"
 	TypeStaffMemberAssigned  = "StaffMemberAssigned"
 	TypeStaffMemberRevoked   = "StaffMemberRevoked"
+	// TypeCommissionContactsChanged: the commission's public contacts.
+	TypeCommissionContactsChanged = "CommissionContactsChanged"
 )
 
 // The events' current schema versions.
@@ -30,6 +33,8 @@ const (
 	VersionCommissionRegistered = 2
 	VersionStaffMemberAssigned  = 1
 	VersionStaffMemberRevoked   = 1
+	// VersionCommissionContactsChanged 1: phone, e-mail, address.
+	VersionCommissionContactsChanged = 1
 )
 
 // StreamPrefix starts every commission stream: commission-<ref>.
@@ -109,12 +114,25 @@ type StaffMemberRevoked struct {
 	At         time.Time `json:"at"`
 }
 
+// CommissionContactsChanged records the commission's public contacts from
+// At: its phone, e-mail and postal address, each possibly empty (VP 3.6:
+// the portal shows a precinct's TEC with its contacts). CommissionRegistered
+// has no contacts, so they are an event of their own.
+type CommissionContactsChanged struct {
+	Commission string    `json:"commission"`
+	Phone      string    `json:"phone,omitempty"`
+	Email      string    `json:"email,omitempty"`
+	Address    string    `json:"address,omitempty"`
+	At         time.Time `json:"at"`
+}
+
 // Register registers the package's events with c.
 func Register(c *eventstore.Codec) {
 	eventstore.Register[CommissionRegistered](c, TypeCommissionRegistered, VersionCommissionRegistered)
 	c.RegisterUpcaster(TypeCommissionRegistered, 1, upcastCommissionRegisteredV1)
 	eventstore.Register[StaffMemberAssigned](c, TypeStaffMemberAssigned, VersionStaffMemberAssigned)
 	eventstore.Register[StaffMemberRevoked](c, TypeStaffMemberRevoked, VersionStaffMemberRevoked)
+	eventstore.Register[CommissionContactsChanged](c, TypeCommissionContactsChanged, VersionCommissionContactsChanged)
 }
 
 // Limits of the free-text fields, in characters.
@@ -137,6 +155,7 @@ var (
 	ErrAlreadyAssigned   = failure.New("commission.already_assigned", "commission: the subject already holds this role")
 	ErrNotStaff          = failure.New("commission.not_staff", "commission: the subject is not on the staff")
 	ErrStaffTimeOrder    = failure.New("commission.staff_time_order", "commission: the time is before the subject's latest assignment change")
+	ErrSameContacts      = failure.New("commission.already_has_these_contacts", "commission: the contacts are the ones recorded")
 )
 
 // Messages returns the texts of the package's errors.
@@ -202,6 +221,11 @@ func Messages() failure.Catalogue {
 			Ru: "Указанное время ({at}) раньше последнего изменения назначения сотрудника ({latest}).",
 			En: "The time given ({at}) is before the staff member's latest assignment change ({latest}).",
 		},
+		ErrSameContacts.Code(): {
+			Ky: "Комиссиянын байланыштары мурунтан эле ушундай.",
+			Ru: "У комиссии уже записаны эти контакты.",
+			En: "The commission already has these contacts.",
+		},
 	}
 }
 
@@ -229,6 +253,7 @@ type Commission struct {
 	names        lang.Names
 	registeredAt time.Time
 	staff        map[string][]Assignment
+	contacts     CommissionContactsChanged
 }
 
 // RegisterCommission returns a new commission (see Commission.Register).
@@ -268,6 +293,28 @@ func (c *Commission) Register(ref, parent Ref, region geo.RegionCode, names lang
 	c.record(CommissionRegistered{Commission: ref.String(), Parent: parent.String(), Region: region.String(),
 		NameKy: clean[0], NameRu: clean[1], NameEn: clean[2], At: now.UTC()})
 	return nil
+}
+
+// ChangeContacts records the commission's public contacts (VP 3.6). The
+// contacts recorded already are refused (ErrSameContacts): nothing
+// would change.
+func (c *Commission) ChangeContacts(k contact.Contacts, now time.Time) error {
+	if c.ref.IsZero() {
+		return ErrNotRegistered
+	}
+	e := CommissionContactsChanged{Commission: c.ref.String(), Phone: k.Phone().String(), Email: k.Email().String(),
+		Address: k.Address(), At: now.UTC()}
+	if old := c.contacts; old.Phone == e.Phone && old.Email == e.Email && old.Address == e.Address {
+		return ErrSameContacts
+	}
+	c.record(e)
+	return nil
+}
+
+// Contacts returns the commission's public contacts: phone, e-mail and
+// address as recorded, each "" when not given.
+func (c *Commission) Contacts() (phone, email, address string) {
+	return c.contacts.Phone, c.contacts.Email, c.contacts.Address
 }
 
 func parentFits(child, parent Kind) bool {
@@ -388,6 +435,8 @@ func (c *Commission) Apply(e any) {
 		if n := len(h); n > 0 && h[n-1].Until.IsZero() {
 			h[n-1].Until = e.At
 		}
+	case CommissionContactsChanged:
+		c.contacts = e
 	}
 }
 
@@ -440,6 +489,17 @@ func (c *Commission) ActiveStaff(at time.Time) []string {
 		if c.IsActiveStaff(subject, at) {
 			out = append(out, subject)
 		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Subjects returns every subject ever on the staff, sorted: with History,
+// the staff register of the commission.
+func (c *Commission) Subjects() []string {
+	out := make([]string, 0, len(c.staff))
+	for subject := range c.staff {
+		out = append(out, subject)
 	}
 	slices.Sort(out)
 	return out

@@ -30,6 +30,7 @@ import (
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
+	"github.com/cec-kg/tizme/domain/contact"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/lang"
@@ -377,17 +378,19 @@ func (g *gen) reference(voters int) {
 	g.add(commission.StreamFor(cec), commission.CommissionRegistered{
 		Commission: cec.String(), NameKy: cecNames.Ky, NameRu: cecNames.Ru, NameEn: cecNames.En, At: refAt,
 	})
+	g.portalContent(refAt)
 	dec := 0
 	for ri := range regions {
 		r := &regions[ri]
 		for ti := range r.tecs {
 			ref := commission.MustRef("TEC-" + r.tecs[ti].code)
-			g.commission(ref, cec, r.code, tecNames(r, &r.tecs[ti]), refAt)
+			g.commission(ref, cec, r.code, tecNames(r, &r.tecs[ti]), refAt,
+				tecContacts(g.stats.TECs, r.tecs[ti].code, r.tecs[ti].settlements[0]))
 			g.stats.TECs++
 		}
 		if r.kind != string(region.Abroad) {
 			dec++
-			g.commission(commission.MustRef("DEC-"+strconv.Itoa(dec)), cec, r.code, decNames(dec), refAt)
+			g.commission(commission.MustRef("DEC-"+strconv.Itoa(dec)), cec, r.code, decNames(dec), refAt, contact.Contacts{})
 			g.stats.DECs++
 		}
 	}
@@ -540,7 +543,7 @@ func (g *gen) precincts(voters int, at time.Time) {
 		}
 		g.add(pr.Stream(), events...)
 		// Every precinct has its PEC (УШК), under the precinct's TEC.
-		g.commission(commission.MustRef("PEC-"+strconv.Itoa(p.number)), p.tecRef, p.region.code, pecNames(p.number), at)
+		g.commission(commission.MustRef("PEC-"+strconv.Itoa(p.number)), p.tecRef, p.region.code, pecNames(p.number), at, contact.Contacts{})
 	}
 	g.stats.Precincts = len(g.precs)
 }
@@ -704,14 +707,17 @@ func (g *gen) voter(i int, p *precinctInfo) (_ voter.VoterRegistered, apartment 
 }
 
 // commission registers commission ref under parent with one operator,
-// OperatorOf(ref), from an hour after at; a TEC has a second one,
-// SecondOperatorOf(ref).
-func (g *gen) commission(ref, parent commission.Ref, regionCode string, names lang.Names, at time.Time) {
+// OperatorOf(ref), from an hour after at (a TEC has a second one,
+// SecondOperatorOf(ref)), and its contacts unless k is zero.
+func (g *gen) commission(ref, parent commission.Ref, regionCode string, names lang.Names, at time.Time, k contact.Contacts) {
 	c, err := commission.RegisterCommission(ref, parent, mustRegion(regionCode), names, at)
 	must(err)
 	must(c.AssignStaff(OperatorOf(ref.String()), commission.RoleOperator, at.Add(time.Hour)))
 	if ref.Kind() == commission.TEC {
 		must(c.AssignStaff(SecondOperatorOf(ref.String()), commission.RoleOperator, at.Add(time.Hour)))
+	}
+	if !k.IsZero() {
+		must(c.ChangeContacts(k, at.Add(time.Hour)))
 	}
 	g.add(c.Stream(), c.Pending()...)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/person"
+	"github.com/cec-kg/tizme/domain/portalinfo"
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/domain/region"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -118,6 +119,9 @@ func TestGenerateRulesAndProportions(t *testing.T) {
 			if got.voters != c.voters || len(rows) != c.voters || stats.Voters != c.voters {
 				t.Errorf("voters %d, rows %d, stats %d; want %d", got.voters, len(rows), stats.Voters, c.voters)
 			}
+			if got.portalContent != 1+1+10 {
+				t.Errorf("portal content: %d events, want the help, the call centre and 10 points", got.portalContent)
+			}
 			if got.tecs != 54 || got.regions != 10 || got.decs != 9 {
 				t.Errorf("%d TECs and %d DECs in %d regions, want 54 and 9 in 10", got.tecs, got.decs, got.regions)
 			}
@@ -166,6 +170,7 @@ type found struct {
 	statuses                                             map[application.Status]int
 	overdue, crowdest                                    int
 	walkthrough                                          bool
+	portalContent                                        int
 }
 
 // check decodes every event, rebuilds the aggregates through their own
@@ -364,6 +369,15 @@ func check(t *testing.T, batches []eventstore.StreamEvents) found {
 			}
 			if !strings.HasPrefix(e.Commission, "TEC-") || e.ElectionID != w.Election {
 				t.Errorf("application %+v", e)
+			}
+		case portalinfo.HelpPublished:
+			// VP 3.6: the portal's help, call centre and biometric points,
+			// every text in Kyrgyz, Russian and English (issue 14).
+			f.portalContent = len(decoded)
+			for _, x := range decoded {
+				if p, ok := x.(portalinfo.BiometricPointSaved); ok && !p.Name.Names().Complete() {
+					t.Errorf("biometric point %s names %+v", p.ID, p.Name)
+				}
 			}
 		default:
 			t.Fatalf("unexpected first event %T", decoded[0])

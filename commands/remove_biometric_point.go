@@ -1,0 +1,38 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/cec-kg/tizme/domain/portalinfo"
+)
+
+// NameRemoveBiometricPoint is persisted: never change it.
+const NameRemoveBiometricPoint = "portal.remove_biometric_point"
+
+// RemoveBiometricPoint takes a biometric registration point off the
+// portal (VP 3.6). The CEC's administrators send it.
+type RemoveBiometricPoint struct {
+	Envelope
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (RemoveBiometricPoint) CommandName() string { return NameRemoveBiometricPoint }
+
+func (h *handlers) removeBiometricPoint() Decider[RemoveBiometricPoint, *portalinfo.Info] {
+	return Decider[RemoveBiometricPoint, *portalinfo.Info]{
+		Check: func(c RemoveBiometricPoint) error {
+			if err := requireTime(c.At, "at"); err != nil {
+				return err
+			}
+			_, err := portalinfo.ParsePointID(c.ID)
+			return err
+		},
+		Target: func(RemoveBiometricPoint) *portalinfo.Info { return newPortalInfo() },
+		Decide: func(_ context.Context, i *portalinfo.Info, c RemoveBiometricPoint) (any, error) {
+			return nil, i.RemovePoint(c.ID, c.At)
+		},
+	}
+}
