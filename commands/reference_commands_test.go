@@ -222,7 +222,7 @@ func TestCommandsDocumented(t *testing.T) {
 		commands.NameAssignStaff, commands.NameRevokeStaff, commands.NameEstablishPrecinct,
 		commands.NameChangePrecinctAddress, commands.NameSetPrecinctBoundary, commands.NameClosePrecinct,
 		commands.NameScheduleElection, commands.NameChangeElectionCalendar, commands.NameFlagRepeatMover,
-		commands.NameFlagCrowdedAddress,
+		commands.NameFlagCrowdedAddress, commands.NameRecordElectionOutcome,
 	} {
 		if !strings.Contains(string(doc), "`"+name+"`") {
 			t.Errorf("docs/commands.md does not name %s", name)

@@ -34,5 +34,6 @@ func Registry() ([]Projection, *eventstore.Codec) {
 		NewVoterConsents(),
 		NewDataAccess(),
 		NewElections(),
+		NewElectionOutcomes(),
 	}, domain.NewCodec()
 }

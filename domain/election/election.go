@@ -148,6 +148,7 @@ type ElectionCalendarChanged struct {
 func Register(c *eventstore.Codec) {
 	eventstore.Register[ElectionScheduled](c, TypeElectionScheduled, VersionElectionScheduled)
 	eventstore.Register[ElectionCalendarChanged](c, TypeElectionCalendarChanged, VersionElectionCalendarChanged)
+	eventstore.Register[ElectionOutcomeRecorded](c, TypeElectionOutcomeRecorded, VersionElectionOutcomeRecorded)
 }
 
 // MaxTitle caps an election's title, in characters.
@@ -241,6 +242,7 @@ type Election struct {
 	title       string
 	cal         Calendar
 	scheduledAt time.Time
+	outcomes    map[int]Counts // by precinct (outcome.go)
 }
 
 // Schedule returns a new election (see Election.Schedule).
@@ -317,6 +319,8 @@ func (e *Election) Apply(ev any) {
 		e.kind, e.title, e.cal, e.scheduledAt = Kind(ev.Kind), ev.Title, ev.Calendar, ev.At
 	case ElectionCalendarChanged:
 		e.cal = ev.Calendar
+	case ElectionOutcomeRecorded:
+		e.applyOutcome(ev)
 	}
 }
 
