@@ -37,7 +37,9 @@ func (c OutcomeCounts) Turnout() float64 { return percent(c.Ballots, c.OnList) }
 
 // BiometricShare is the share of the identified voters identified
 // biometrically, in percent with one decimal.
-func (c OutcomeCounts) BiometricShare() float64 { return percent(c.IdentifiedBiometric, c.Identified()) }
+func (c OutcomeCounts) BiometricShare() float64 {
+	return percent(c.IdentifiedBiometric, c.Identified())
+}
 
 func percent(a, b int64) float64 {
 	if b <= 0 {
