@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -73,15 +72,14 @@ var outcomeMessages = domain.Messages()
 
 // outcomeIssues is the report of err in l; nil when err carries none.
 func outcomeIssues(err error, l i18n.Lang) []OutcomeIssue {
-	var rep *election.OutcomeReport
-	if !errors.As(err, &rep) {
+	rep, ok := election.ReportOf(err)
+	if !ok {
 		return nil
 	}
-	out := make([]OutcomeIssue, 0, len(rep.Issues))
-	for _, is := range rep.Issues {
-		code, _ := failure.CodeOf(is.Err)
-		out = append(out, OutcomeIssue{Line: is.Line, Field: is.Field, Code: code,
-			Message: outcomeMessages.Render(code, l.String(), failure.ParamsOf(is.Err))})
+	out := make([]OutcomeIssue, 0, len(rep))
+	for _, is := range rep {
+		out = append(out, OutcomeIssue{Line: is.Line, Field: is.Field, Code: is.Code,
+			Message: outcomeMessages.Render(is.Code, l.String(), is.Params)})
 	}
 	return out
 }

@@ -176,12 +176,16 @@ type HeldElection struct {
 // ListHeldElections returns the elections whose voting day is before
 // today, newest first, with their outcomes' totals.
 func ListHeldElections(ctx context.Context, q Querier, today calendar.Date) ([]HeldElection, error) {
-	rows, err := q.Query(ctx, `SELECT `+prefixed("e.", electionColumns)+`, count(o.precinct), coalesce(sum(o.on_list), 0),
-			coalesce(sum(o.identified_biometric), 0), coalesce(sum(o.identified_other), 0), coalesce(sum(o.ballots), 0),
-			coalesce(sum(o.female), 0), coalesce(sum(o.male), 0), coalesce(sum(o.age_18_25), 0), coalesce(sum(o.age_26_35), 0),
-			coalesce(sum(o.age_36_45), 0), coalesce(sum(o.age_46_55), 0), coalesce(sum(o.age_56_65), 0), coalesce(sum(o.age_66_plus), 0)
-		FROM `+TableElections+` e LEFT JOIN `+TableElectionOutcomes+` o ON o.election = e.id
-		WHERE e.voting_day < $1::date GROUP BY e.id ORDER BY e.voting_day DESC, e.id`, today.String())
+	rows, err := q.Query(ctx, `SELECT `+prefixed("e.", electionColumns)+`, coalesce(o.n, 0), coalesce(o.on_list, 0),
+			coalesce(o.identified_biometric, 0), coalesce(o.identified_other, 0), coalesce(o.ballots, 0), coalesce(o.female, 0),
+			coalesce(o.male, 0), coalesce(o.age_18_25, 0), coalesce(o.age_26_35, 0), coalesce(o.age_36_45, 0), coalesce(o.age_46_55, 0),
+			coalesce(o.age_56_65, 0), coalesce(o.age_66_plus, 0)
+		FROM `+TableElections+` e LEFT JOIN (SELECT election, count(*) AS n, sum(on_list) AS on_list,
+				sum(identified_biometric) AS identified_biometric, sum(identified_other) AS identified_other, sum(ballots) AS ballots,
+				sum(female) AS female, sum(male) AS male, sum(age_18_25) AS age_18_25, sum(age_26_35) AS age_26_35,
+				sum(age_36_45) AS age_36_45, sum(age_46_55) AS age_46_55, sum(age_56_65) AS age_56_65, sum(age_66_plus) AS age_66_plus
+			FROM `+TableElectionOutcomes+` GROUP BY election) o ON o.election = e.id
+		WHERE e.voting_day < $1::date ORDER BY e.voting_day DESC, e.id`, today.String())
 	if err != nil {
 		return nil, fmt.Errorf("held elections: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -100,20 +101,23 @@ func recordOutcomes(ctx context.Context, cfg Config, log *slog.Logger, stdout io
 // English, and returns errOutcomesRefused (exit status 1).
 func printOutcomeReport(w io.Writer, file string, err error) error {
 	msgs := domain.Messages()
-	var rep *election.OutcomeReport
-	if !errors.As(err, &rep) {
+	rep, ok := election.ReportOf(err)
+	if !ok {
 		code, _ := failure.CodeOf(err)
 		fmt.Fprintf(w, "outcomes %s: refused: %s (%s)\n", file, msgs.Render(code, "en", failure.ParamsOf(err)), code)
 		return fmt.Errorf("%w: %w", errOutcomesRefused, err)
 	}
-	fmt.Fprintf(w, "outcomes %s: refused, %d problems; nothing was recorded\nline\tcolumn\treason\n", file, len(rep.Issues))
-	for _, is := range rep.Issues {
-		code, _ := failure.CodeOf(is.Err)
+	n := len(rep)
+	if c, err := strconv.Atoi(failure.ParamsOf(err)["count"]); err == nil {
+		n = c
+	}
+	fmt.Fprintf(w, "outcomes %s: refused, %d problems; nothing was recorded\nline\tcolumn\treason\n", file, n)
+	for _, is := range rep {
 		field := is.Field
 		if field == "" {
 			field = "-"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s (%s)\n", is.Line, field, msgs.Render(code, "en", failure.ParamsOf(is.Err)), code)
+		fmt.Fprintf(w, "%d\t%s\t%s (%s)\n", is.Line, field, msgs.Render(is.Code, "en", is.Params), is.Code)
 	}
 	return errOutcomesRefused
 }

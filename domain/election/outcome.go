@@ -2,6 +2,7 @@ package election
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -195,13 +196,56 @@ func (r *OutcomeReport) Error() string {
 // Unwrap returns ErrOutcomeRefused.
 func (r *OutcomeReport) Unwrap() error { return ErrOutcomeRefused }
 
-// Params gives the refusal's message the number of problems and the first.
+// MaxReportedIssues caps the issues a refusal's parameters carry.
+const MaxReportedIssues = 1000
+
+// ReportedIssue is an issue as a refusal's parameters carry it: the
+// reason's code and parameters, for the catalogue to render.
+type ReportedIssue struct {
+	Line   int               `json:"line"`
+	Field  string            `json:"field,omitempty"`
+	Code   failure.Code      `json:"code"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Params gives the refusal's message the number of problems and the
+// first, and carries the report itself (the first MaxReportedIssues, as
+// JSON under "issues"), so that it survives the command bus and a retry
+// answered from the stored rejection (ReportOf).
 func (r *OutcomeReport) Params() map[string]string {
 	p := map[string]string{"count": strconv.Itoa(len(r.Issues))}
 	if len(r.Issues) > 0 {
 		p["line"], p["field"] = strconv.Itoa(r.Issues[0].Line), r.Issues[0].Field
 	}
+	out := make([]ReportedIssue, 0, min(len(r.Issues), MaxReportedIssues))
+	for _, is := range r.Issues[:min(len(r.Issues), MaxReportedIssues)] {
+		code, _ := failure.CodeOf(is.Err)
+		out = append(out, ReportedIssue{Line: is.Line, Field: is.Field, Code: code, Params: failure.ParamsOf(is.Err)})
+	}
+	if b, err := json.Marshal(out); err == nil {
+		p["issues"] = string(b)
+	}
 	return p
+}
+
+// ReportOf returns the issues of a refused outcome file: from the
+// *OutcomeReport in err's chain, or from the parameters of the refusal
+// after it crossed the command bus. False when err is no such refusal.
+func ReportOf(err error) ([]ReportedIssue, bool) {
+	var rep *OutcomeReport
+	if errors.As(err, &rep) {
+		var out []ReportedIssue
+		_ = json.Unmarshal([]byte(rep.Params()["issues"]), &out)
+		return out, true
+	}
+	if code, ok := failure.CodeOf(err); !ok || code != ErrOutcomeRefused.Code() {
+		return nil, false
+	}
+	var out []ReportedIssue
+	if json.Unmarshal([]byte(failure.ParamsOf(err)["issues"]), &out) != nil {
+		return nil, false
+	}
+	return out, true
 }
 
 func (r *OutcomeReport) add(line int, field string, err error) {
