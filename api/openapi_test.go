@@ -210,7 +210,7 @@ func TestOpenAPIOperations(t *testing.T) {
 	for _, tg := range doc["tags"].([]any) {
 		tags[object(t, tg, "tag")["name"].(string)] = true
 	}
-	if want := []string{"audit", "cabinet", "dev", "operations", "public", "staff"}; !slices.Equal(slices.Sorted(maps.Keys(tags)), want) {
+	if want := []string{"admin", "audit", "cabinet", "dev", "operations", "public", "staff"}; !slices.Equal(slices.Sorted(maps.Keys(tags)), want) {
 		t.Errorf("tags %v, want %v", slices.Sorted(maps.Keys(tags)), want)
 	}
 	// The audience and role of each path prefix; the first match wins.
@@ -219,6 +219,7 @@ func TestOpenAPIOperations(t *testing.T) {
 		{"/api/v1/me", "cabinet", "voter"},
 		{"/api/v1/staff/", "staff", "staff"},
 		{"/api/v1/audit/", "audit", "auditor"},
+		{"/api/v1/admin/", "admin", "cec_admin"},
 		{devIssuerPrefix, "dev", ""},
 		{"/", "operations", ""},
 	}
