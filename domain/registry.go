@@ -40,7 +40,7 @@ func NewCodec() *eventstore.Codec {
 func Messages() failure.Catalogue {
 	return failure.Merge(
 		calendar.Messages(), lang.Messages(), person.Messages(), geo.Messages(),
-		region.Messages(), commission.Messages(), precinct.Messages(), election.Messages(), election.OutcomeMessages(),
+		region.Messages(), commission.Messages(), precinct.Messages(), election.Messages(),
 		voter.Messages(), consent.Messages(), application.Messages(), anomaly.Messages(),
 		access.Messages(),
 	)

@@ -167,7 +167,7 @@ var (
 
 // Messages returns the texts of the package's errors.
 func Messages() failure.Catalogue {
-	return failure.Catalogue{
+	return failure.Merge(OutcomeMessages(), failure.Catalogue{
 		ErrID.Code(): {
 			Ky: "Шайлоонун идентификатору туура эмес: «{id}». 1–64 латын тамгасы, цифра жана «-», мисалы 2026-parliamentary.",
 			Ru: "Неверный идентификатор выборов: «{id}». 1–64 латинские буквы, цифры и «-», например 2026-parliamentary.",
@@ -228,7 +228,7 @@ func Messages() failure.Catalogue {
 			Ru: "Период подачи заявлений пуст: он открывается {opens}, а закрывается {closes}. Исправьте даты или срок.",
 			En: "The filing window is empty: it opens on {opens} but closes on {closes}. Correct the days or the cut-off.",
 		},
-	}
+	})
 }
 
 // Election is an election or referendum and its calendar.
