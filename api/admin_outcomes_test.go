@@ -92,7 +92,7 @@ func TestAdminOutcomesDesk(t *testing.T) {
 	b.signIn("/admin/outcomes", labelAdmin, auth.MethodCloudSignature).want(t, http.StatusSeeOther, "/admin/outcomes")
 
 	for _, lang := range []string{"ky", "ru", "en"} {
-		p := b.get("/admin/outcomes?lang=" + lang).want(t, http.StatusOK, "")
+		p := b.get("/admin/outcomes?lang="+lang).want(t, http.StatusOK, "")
 		if h := text(findFirst(p.doc, byTag("h1"))); h == "" || strings.Contains(h, "adm.") {
 			t.Errorf("%s: heading %q", lang, h)
 		}
