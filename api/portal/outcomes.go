@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,7 +58,7 @@ func (h *handlers) pastElections(ctx context.Context, l i18n.Lang, today calenda
 		if e.Totals.Precincts == 0 {
 			continue
 		}
-		label := e.Title + " (" + webui.FormatCalendarDate(l, e.VotingDay) + ")"
+		label := strconv.Itoa(e.VotingDay.Year()) + " — " + webui.T(l, "out.kind."+e.Kind)
 		turnout.Bars = append(turnout.Bars, webui.Bar{Label: label, Value: e.Totals.Ballots})
 		ident.Bars = append(ident.Bars, webui.Bar{Label: label, Value: e.Totals.IdentifiedBiometric})
 	}

@@ -26,6 +26,15 @@ var outcomesCatalogue = map[string][3]string{
 	"out.dyn.turnout.desc":   {"Берилген бюллетендер, эң эски шайлоодон баштап", "Выданные бюллетени, начиная с самых ранних выборов", "Ballots issued, oldest election first"},
 	"out.dyn.biometric":      {"Биометрия аркылуу аныкталгандар шайлоолор боюнча", "Идентифицированные по биометрии по выборам", "Identified biometrically, by election"},
 	"out.dyn.biometric.desc": {"Биометрия аркылуу аныкталган шайлоочулар, эң эски шайлоодон баштап", "Избиратели, идентифицированные по биометрии, начиная с самых ранних выборов", "Voters identified biometrically, oldest election first"},
+	"out.kind.presidential":  {"Президенттик шайлоо", "Выборы Президента", "Presidential election"},
+	"out.kind.parliamentary": {"Жогорку Кеңешке шайлоо", "Выборы в Жогорку Кенеш", "Parliamentary election"},
+	"out.kind.local":         {"Жергиликтүү кеңештерге шайлоо", "Выборы в местные кенеши", "Local council elections"},
+	"out.kind.referendum":    {"Референдум", "Референдум", "Referendum"},
+	"out.col.onlist":         {"Тизмеде", "В списке", "On the list"},
+	"out.col.ballots":        {"Бюллетендер", "Бюллетени", "Ballots"},
+	"out.col.bio":            {"Биометрия", "Биометрия", "Biometric"},
+	"out.col.other":          {"Башкача", "Иначе", "Other"},
+	"out.col.bioshare":       {"Биометрия, %", "Биометрия, %", "Biometric, %"},
 }
 
 func init() {

@@ -1,6 +1,7 @@
 package demodata
 
 import (
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -84,13 +85,35 @@ func outcomeOf(rng *rand.Rand, pe PastElection, perPrec float64) election.Counts
 	c.IdentifiedOther = identified - c.IdentifiedBiometric
 	c.Female = min(int(float64(c.Ballots)*pe.Female*jitter(0.05)), c.Ballots)
 	c.Male = c.Ballots - c.Female
+	// Each band by its share, rounded; what rounding leaves over or takes
+	// is settled on the largest band, so the bands add up exactly.
 	var ages [6]int
-	left := c.Ballots
-	for i := 0; i < 5; i++ {
-		ages[i] = min(int(float64(c.Ballots)*pe.Ages[i]*jitter(0.1)), left)
-		left -= ages[i]
+	sum := 0
+	for i := range ages {
+		ages[i] = int(math.Round(float64(c.Ballots) * pe.Ages[i] * jitter(0.1)))
+		sum += ages[i]
 	}
-	ages[5] = left
+	for ; sum != c.Ballots; sum = sumOf(ages) {
+		big := 0
+		for i := range ages {
+			if ages[i] > ages[big] {
+				big = i
+			}
+		}
+		if sum < c.Ballots {
+			ages[big] += c.Ballots - sum
+		} else {
+			ages[big] -= min(sum-c.Ballots, ages[big])
+		}
+	}
 	c.Age18to25, c.Age26to35, c.Age36to45, c.Age46to55, c.Age56to65, c.Age66Plus = ages[0], ages[1], ages[2], ages[3], ages[4], ages[5]
 	return c
+}
+
+func sumOf(a [6]int) int {
+	s := 0
+	for _, x := range a {
+		s += x
+	}
+	return s
 }
