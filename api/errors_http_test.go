@@ -335,6 +335,9 @@ func TestIdempotencyKeyErrors(t *testing.T) {
 	for route, build := range registrarPosts(f) { // registrar_fixture_test.go
 		posts[route] = build
 	}
+	for route, build := range outcomePosts() { // outcomes_test.go
+		posts[route] = build
+	}
 	var routes []string
 	for _, r := range w.server.Echo().Routes() {
 		if r.Method == http.MethodPost && strings.HasPrefix(r.Path, "/api/") {

@@ -357,3 +357,13 @@ func textOfAll(ns []*html.Node) string {
 	}
 	return b.String()
 }
+
+// outcomePosts are the outcome routes' requests for the idempotency-key
+// errors (errors_http_test.go).
+func outcomePosts() map[string]func(t *testing.T) call {
+	return map[string]func(t *testing.T) call{
+		"/api/v1/admin/elections/:id/outcomes": func(*testing.T) call {
+			return call{as: &cecAdmin, path: outcomesPath(election2025), body: outcome2025}
+		},
+	}
+}
