@@ -77,6 +77,21 @@ func TestRecordElectionOutcome(t *testing.T) {
 	if w.countAll(t) != before {
 		t.Errorf("refusals recorded events")
 	}
+	// A key reused by another request that, decided on the state before
+	// the key's own events, records nothing: refused as a reused key, not
+	// a divergence (the core's rewound path).
+	k := key()
+	corrected := append([]election.OutcomeRow(nil), rows...)
+	corrected[1].OnList++
+	first := record(corrected)
+	first.Envelope = commands.Envelope{IdempotencyKey: k, Fingerprint: "file-b"}
+	w.must(t, first)
+	reuse := record(rows)
+	reuse.Envelope = commands.Envelope{IdempotencyKey: k, Fingerprint: "file-a"}
+	if _, err := w.send(t, reuse); !errors.Is(err, commands.ErrKeyReused) {
+		t.Errorf("key reused: %v", err)
+	}
+	before = w.countAll(t)
 	// The zero command is refused by its own check.
 	if _, err := w.send(t, commands.RecordElectionOutcome{Envelope: env(key()), Election: id.String()}); err == nil || errors.Is(err, election.ErrOutcomeRefused) {
 		t.Errorf("no time: %v", err)
