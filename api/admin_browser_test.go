@@ -1,19 +1,15 @@
 package api_test
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/internal/browsertest"
-	"github.com/cec-kg/tizme/api/session"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/election"
@@ -28,27 +24,11 @@ const labelCECAdmin = "CEC administrator"
 // operator.
 func newAdminWebWorld(t *testing.T) *world {
 	t.Helper()
-	return newWorld(t, worldOptions{deps: func(t *testing.T, w *world, d *api.Deps) {
-		ctx := context.Background()
-		must(t, session.Migrate(ctx, w.pool))
-		sessions, err := session.New(w.pool, session.Config{Idle: 30 * time.Minute, Absolute: 12 * time.Hour})
-		must(t, err)
-		base := "http://" + w.ts.Listener.Addr().String()
-		must(t, w.dev.EnableLogin(auth.DevLoginConfig{
-			ClientID: webClientID, ClientSecret: webClientSecret, RedirectURIs: []string{base + "/auth/callback"},
-			Identities: []auth.DevIdentity{
-				{Label: labelCECAdmin, Principal: auth.Principal{Subject: electionsAdmin.Subject, Name: "БШК администратору", Roles: []auth.Role{auth.RoleCECAdmin}}},
-				{Label: labelAsan, Principal: auth.Principal{Subject: "voter-asan", Name: "Асан Асанов", Roles: []auth.Role{auth.RoleVoter}, PIN: pinAsan}},
-				{Label: labelOp1, Principal: auth.Principal{Subject: op1, Name: "Оператор 1", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
-			},
-		}))
-		client, err := auth.NewClient(auth.ClientConfig{
-			Issuer: w.dev.Issuer(), AuthURL: w.dev.AuthorizeURL(), TokenURL: w.dev.TokenURL(), JWKSURL: w.dev.JWKSURL(),
-			ClientID: webClientID, ClientSecret: webClientSecret, RedirectURL: base + "/auth/callback",
-		})
-		must(t, err)
-		d.Browser = &api.BrowserSignIn{Client: client, Sessions: sessions}
-	}})
+	return newWorld(t, worldOptions{deps: webDepsWith(false, []auth.DevIdentity{
+		{Label: labelCECAdmin, Principal: auth.Principal{Subject: electionsAdmin.Subject, Name: "БШК администратору", Roles: []auth.Role{auth.RoleCECAdmin}}},
+		{Label: labelAsan, Principal: auth.Principal{Subject: "voter-asan", Name: "Асан Асанов", Roles: []auth.Role{auth.RoleVoter}, PIN: pinAsan}},
+		{Label: labelOp1, Principal: auth.Principal{Subject: op1, Name: "Оператор 1", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
+	})})
 }
 
 // identity is the XPath of an identity on the development sign-in page,

@@ -351,3 +351,23 @@ func TestAdminCommissionPages(t *testing.T) {
 	a.signIn("/audit", labelAuditor, auth.MethodEID)
 	a.get("/admin/commissions").want(t, http.StatusForbidden, "")
 }
+
+// adminRegistryPosts are the administration's commission, staff and
+// content changes as TestIdempotencyKeyErrors calls them.
+func adminRegistryPosts() map[string]func(t *testing.T) call {
+	admin := func(path string, body any) func(*testing.T) call {
+		return func(*testing.T) call { return call{as: &registryAdmin, path: path, body: body} }
+	}
+	return map[string]func(t *testing.T) call{
+		"/api/v1/admin/commissions": admin("/api/v1/admin/commissions", map[string]any{"commission": "TEC-0199", "parent": "CEC", "region": "KG-GB",
+			"names": map[string]string{"ky": "АШК", "ru": "ТИК", "en": "TEC"}}),
+		"/api/v1/admin/commissions/:ref/contacts":              admin("/api/v1/admin/commissions/"+tec0101+"/contacts", map[string]any{"phone": "1233"}),
+		"/api/v1/admin/commissions/:ref/staff":                 admin("/api/v1/admin/commissions/"+tec0101+"/staff", map[string]any{"subject": "op-x", "role": "operator"}),
+		"/api/v1/admin/commissions/:ref/staff/:subject/revoke": admin("/api/v1/admin/commissions/"+tec0101+"/staff/op-x/revoke", nil),
+		"/api/v1/admin/content/help": admin("/api/v1/admin/content/help", map[string]any{"entries": []any{
+			map[string]any{"question": map[string]string{"ky": "?", "ru": "?", "en": "?"}, "answer": map[string]string{"ky": "!", "ru": "!", "en": "!"}}}}),
+		"/api/v1/admin/content/call-centre":                 admin("/api/v1/admin/content/call-centre", map[string]any{"phone": "1233", "hours": map[string]string{"ky": "24/7", "ru": "24/7", "en": "24/7"}}),
+		"/api/v1/admin/content/biometric-points":            admin("/api/v1/admin/content/biometric-points", pointBody("osh-9", "Ленин к., 1")),
+		"/api/v1/admin/content/biometric-points/:id/remove": admin("/api/v1/admin/content/biometric-points/osh-9/remove", nil),
+	}
+}

@@ -388,6 +388,26 @@ func matrixRows() []matrixRow {
 		{method: "POST", route: "/api/v1/admin/content/biometric-points/:id/remove", want: adminRegistryOnly, req: func(*testing.T, *fixture) call {
 			return call{method: "POST", path: "/api/v1/admin/content/biometric-points/x/remove"}
 		}},
+		// Past elections (VP 2.4): open data and the portal's page; only a
+		// CEC administrator records an outcome (outcomes_test.go).
+		{method: "GET", route: public + "/elections/:id/outcomes", req: withPast(public + "/elections/2025-snap/outcomes"), want: open},
+		{method: "GET", route: public + "/elections/:id/outcomes.csv", req: withPast(public + "/elections/2025-snap/outcomes.csv"), want: open},
+		{method: "GET", route: "/elections/:id", req: withPast("/elections/2025-snap"), want: open},
+		{method: "POST", route: "/api/v1/admin/elections/:id/outcomes", want: outcomesAdminOnly,
+			req: func(_ *testing.T, f *fixture) call {
+				return call{method: "POST", path: "/api/v1/admin/elections/2025-snap/outcomes", body: outcome2025}
+			}},
+	}
+}
+
+// outcomesAdminOnly: none of the matrix's callers is a CEC administrator.
+var outcomesAdminOnly = [callerCount]int{401, 403, 403, 403, 403, 403, 403, 403, 403}
+
+// withPast GETs path once the 2025 election's outcome is recorded.
+func withPast(path string) func(*testing.T, *fixture) call {
+	return func(t *testing.T, f *fixture) call {
+		withPast2025(t, f.w)
+		return call{method: http.MethodGet, path: path}
 	}
 }
 

@@ -338,6 +338,12 @@ func TestIdempotencyKeyErrors(t *testing.T) {
 	for route, build := range adminPosts() { // admin_elections_test.go
 		posts[route] = build
 	}
+	for route, build := range outcomePosts() { // outcomes_test.go
+		posts[route] = build
+	}
+	for route, build := range adminRegistryPosts() { // admin_commissions_test.go
+		posts[route] = build
+	}
 	var routes []string
 	for _, r := range w.server.Echo().Routes() {
 		if r.Method == http.MethodPost && strings.HasPrefix(r.Path, "/api/") {

@@ -139,8 +139,10 @@ func TestPortalPages(t *testing.T) {
 		{"/", true}, {"/self-check", false}, {"/precincts", false}, {"/precincts?region=KG-GB", false},
 		{"/precincts/1001", true}, {"/precincts/1001/list", true}, {"/stats", true},
 		{"/stats?level=region&key=KG-GB", true}, {"/stats?level=tec&key=TEC-0101", true}, {"/stats?level=precinct&key=1001", true},
-		{"/elections", false}, {"/help", false},
+		{"/elections", true}, {"/help", false},
+		{"/elections/" + election2025, true}, {"/elections/" + election2025 + "?region=KG-GB", true},
 	}
+	withPast2025(t, w)
 	for _, p := range pages {
 		for _, lang := range []string{"ky", "ru", "en"} {
 			t.Run(p.path+"/"+lang, func(t *testing.T) {

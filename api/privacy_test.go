@@ -185,7 +185,11 @@ func TestPublicEndpointsHoldNoPersonalData(t *testing.T) {
 		g("/elections", "/elections?upcoming=true", true),
 		g("/checkpoints", "/checkpoints", true),
 		g("/checkpoints", "/checkpoints?page=1&per_page=1", true),
+		// Past elections (VP 2.4): counts only.
+		g("/elections/:id/outcomes", "/elections/"+election2025+"/outcomes", true),
+		g("/elections/:id/outcomes.csv", "/elections/"+election2025+"/outcomes.csv", true),
 	}
+	withPast2025(t, w)
 	for _, lang := range []string{"ky", "ru", "en"} {
 		c := g("/info", "/info", false)
 		c.call.header = map[string]string{"Accept-Language": lang}

@@ -39,6 +39,7 @@ func (s *Server) publicRoutes(g routes) {
 	g.GET("/stats/removals", s.removalStats)
 	g.GET("/info", s.info)
 	g.GET("/elections", s.publicElections)
+	s.publicOutcomesRoutes(g) // past elections (VP 2.4): public_outcomes.go
 	g.GET("/checkpoints", s.checkpoints)
 }
 

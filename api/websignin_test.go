@@ -43,8 +43,26 @@ func newWebWorld(t *testing.T, secure bool) *world {
 	return newWorld(t, worldOptions{deps: webDeps(secure)})
 }
 
-// webDeps turns browser sign-in on (newWebWorld).
+// webDeps turns browser sign-in on (newWebWorld) with the web tests'
+// people.
 func webDeps(secure bool) func(t *testing.T, w *world, d *api.Deps) {
+	return webDepsWith(secure, webIdentities)
+}
+
+// webIdentities are the people of newWebWorld's sign-in page.
+var webIdentities = []auth.DevIdentity{
+	{Label: labelAsan, Principal: auth.Principal{Subject: "voter-asan", Name: "Асан Асанов", Roles: []auth.Role{auth.RoleVoter}, PIN: pinAsan}},
+	{Label: labelOp1, Principal: auth.Principal{Subject: op1, Name: "Оператор 1", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
+	{Label: labelOp9, Principal: auth.Principal{Subject: op9, Name: "Оператор 9", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0102}},
+	{Label: labelGhost, Principal: auth.Principal{Subject: opGhost, Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
+	{Label: labelOpAsan, Principal: auth.Principal{Subject: opAsan, Roles: []auth.Role{auth.RoleVoter, auth.RoleStaff}, PIN: pinAsan, Commission: tec0101}},
+	{Label: labelAuditor, Principal: auth.Principal{Subject: "auditor-1", Roles: []auth.Role{auth.RoleAuditor}}},
+	{Label: labelOp2, Principal: auth.Principal{Subject: op2, Name: "Оператор 2", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
+}
+
+// webDepsWith turns browser sign-in on with ids on the development
+// issuer's sign-in page.
+func webDepsWith(secure bool, ids []auth.DevIdentity) func(t *testing.T, w *world, d *api.Deps) {
 	return func(t *testing.T, w *world, d *api.Deps) {
 		ctx := context.Background()
 		must(t, session.Migrate(ctx, w.pool))
@@ -53,15 +71,7 @@ func webDeps(secure bool) func(t *testing.T, w *world, d *api.Deps) {
 		base := "http://" + w.ts.Listener.Addr().String()
 		must(t, w.dev.EnableLogin(auth.DevLoginConfig{
 			ClientID: webClientID, ClientSecret: webClientSecret, RedirectURIs: []string{base + "/auth/callback"},
-			Identities: []auth.DevIdentity{
-				{Label: labelAsan, Principal: auth.Principal{Subject: "voter-asan", Name: "Асан Асанов", Roles: []auth.Role{auth.RoleVoter}, PIN: pinAsan}},
-				{Label: labelOp1, Principal: auth.Principal{Subject: op1, Name: "Оператор 1", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
-				{Label: labelOp9, Principal: auth.Principal{Subject: op9, Name: "Оператор 9", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0102}},
-				{Label: labelGhost, Principal: auth.Principal{Subject: opGhost, Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
-				{Label: labelOpAsan, Principal: auth.Principal{Subject: opAsan, Roles: []auth.Role{auth.RoleVoter, auth.RoleStaff}, PIN: pinAsan, Commission: tec0101}},
-				{Label: labelAuditor, Principal: auth.Principal{Subject: "auditor-1", Roles: []auth.Role{auth.RoleAuditor}}},
-				{Label: labelOp2, Principal: auth.Principal{Subject: op2, Name: "Оператор 2", Roles: []auth.Role{auth.RoleStaff}, Commission: tec0101}},
-			},
+			Identities: ids,
 		}))
 		client, err := auth.NewClient(auth.ClientConfig{
 			Issuer: w.dev.Issuer(), AuthURL: w.dev.AuthorizeURL(), TokenURL: w.dev.TokenURL(), JWKSURL: w.dev.JWKSURL(),

@@ -71,6 +71,16 @@ func core[C Command, T Aggregate](store eventstore.Store, codec *eventstore.Code
 			return Result{}, err
 		}
 		if rewound && len(events) == 0 {
+			// Another request under the key of one that succeeded, which
+			// records nothing on the state before it: refused as a reused
+			// key, not a divergence.
+			other, lerr := committerFrom(ctx, store).keyUsedByAnother(ctx, cmd)
+			if lerr != nil {
+				return Result{}, lerr
+			}
+			if other {
+				return Result{}, fmt.Errorf("%w: key %q was used by another %s request", ErrKeyReused, key, cmd.CommandName())
+			}
 			return Result{}, fmt.Errorf("%w: %s %q on %s: now records nothing", ErrDiverged, cmd.CommandName(), key, stream)
 		}
 		res, err := committerFrom(ctx, store).commit(ctx, cmd, stream, expected, events, func(ar eventstore.AppendResult) Result {

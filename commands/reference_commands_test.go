@@ -224,6 +224,7 @@ func TestCommandsDocumented(t *testing.T) {
 		commands.NameScheduleElection, commands.NameChangeElectionCalendar, commands.NameFlagRepeatMover,
 		commands.NameFlagCrowdedAddress, commands.NameChangeCommissionContacts, commands.NamePublishPortalHelp,
 		commands.NameChangeCallCentre, commands.NameSaveBiometricPoint, commands.NameRemoveBiometricPoint,
+		commands.NameRecordElectionOutcome,
 	} {
 		if !strings.Contains(string(doc), "`"+name+"`") {
 			t.Errorf("docs/commands.md does not name %s", name)

@@ -19,7 +19,7 @@ func TestNewCodecRegistersEverything(t *testing.T) {
 	want := []string{
 		"AnomalyFlagged", "ApplicationAccepted", "ApplicationAssigned", "ApplicationDecided",
 		"ApplicationExecutionFailed", "ApplicationExecutionResolved", "ApplicationSubmitted",
-		"ApplicationWithdrawn", "CommissionRegistered", "ConsentGiven", "ConsentWithdrawn", "ElectionCalendarChanged",
+		"ApplicationWithdrawn", "CommissionRegistered", "ConsentGiven", "ConsentWithdrawn", "ElectionCalendarChanged", "ElectionOutcomeRecorded",
 		"ElectionScheduled", "PrecinctAddressChanged", "PrecinctBoundarySet", "PrecinctClosed", "PrecinctEstablished",
 		"RegionRegistered", "RemovalCancelled", "RemovalConfirmed", "RemovalRequested", "StaffMemberAssigned", "StaffMemberRevoked",
 		"VoterDataAccessed", "VoterDetailsCorrected", "VoterMovedPrecinct",

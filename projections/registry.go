@@ -35,5 +35,6 @@ func Registry() ([]Projection, *eventstore.Codec) {
 		NewDataAccess(),
 		NewElections(),
 		NewPortalContent(), // issue 14: help, biometric points, call centre, commission contacts
+		NewElectionOutcomes(),
 	}, domain.NewCodec()
 }

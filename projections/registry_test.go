@@ -95,7 +95,7 @@ func TestPublicReadModelsHoldNoPersonalData(t *testing.T) {
 func TestRegistryEveryReadModelTwoWaysAndVerify(t *testing.T) {
 	t.Parallel()
 	history := pmrHistory()
-	for _, script := range [][]rmStep{pdScript(), append(vappScript(), vaFailScript()...), vcScript(), daScript(), elScript(), pcScript()} {
+	for _, script := range [][]rmStep{pdScript(), append(vappScript(), vaFailScript()...), vcScript(), daScript(), elScript(), pcScript(), eoOnlyScript()} {
 		for _, s := range script {
 			v := s.value
 			if raw, ok := v.(json.RawMessage); ok {

@@ -557,6 +557,10 @@ func statsJSON(c echo.Context, st publicread.Stats, charts []chartTable, updated
 // electionsPage lists the upcoming elections.
 type electionsPage struct {
 	Elections []electionRow
+	// Past and Dynamics are the past elections and their results over
+	// time (outcomes.go).
+	Past     []pastRow
+	Dynamics []webui.BarChart
 }
 
 type electionRow struct {
@@ -580,7 +584,13 @@ func (h *handlers) elections(c echo.Context) error {
 			LastDay: webui.FormatCalendarDate(l, e.LastDayToApply), DaysLeft: today.DaysUntil(e.LastDayToApply),
 			Open: today.DaysUntil(e.LastDayToApply) >= 0})
 	}
+	if data.Past, data.Dynamics, err = h.pastElections(ctx, l, today, ""); err != nil {
+		return err
+	}
 	p := page(c, "elections", webui.T(l, "el.title"))
+	if p.ListUpdated, err = h.updated(ctx, l, 0); err != nil {
+		return err
+	}
 	p.Data = data
 	return render(c, http.StatusOK, "templates/elections.html", p)
 }

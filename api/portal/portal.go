@@ -33,7 +33,7 @@ func mustParse() *webui.Templates {
 	t, err := webui.ParsePages(templateFS, "templates/home.html", "templates/check.html", "templates/check_result.html",
 		"templates/limited.html", "templates/precincts.html", "templates/precinct.html", "templates/list.html",
 		"templates/stats.html", "templates/elections.html", "templates/help.html", "templates/notfound.html",
-		"templates/checkpoints.html")
+		"templates/checkpoints.html", "templates/election.html")
 	if err != nil {
 		panic(err)
 	}
@@ -66,7 +66,7 @@ type handlers struct{ d Deps }
 // Routes are the portal's pages (for documentation and tests).
 var Routes = []string{
 	"GET /", "GET /self-check", "POST /self-check", "GET /precincts", "GET /precincts/:number",
-	"GET /precincts/:number/list", "GET /stats", "GET /elections", "GET /help", "GET /checkpoints", "GET " + webui.AssetsPath + "*",
+	"GET /precincts/:number/list", "GET /stats", "GET /elections", "GET /elections/:id", "GET /help", "GET /checkpoints", "GET " + webui.AssetsPath + "*",
 }
 
 // Mount adds the portal's pages to e.
@@ -86,6 +86,7 @@ func Mount(e *echo.Echo, d Deps) {
 	e.GET("/precincts/:number/list", h.list, gz)
 	e.GET("/stats", h.stats, gz)
 	e.GET("/elections", h.elections, gz)
+	e.GET("/elections/:id", h.pastElection, gz) // outcomes.go
 	e.GET("/help", h.help, gz)
 	e.GET("/checkpoints", h.checkpoints, gz)
 	e.GET(webui.AssetsPath+"*", webui.Assets, gz)

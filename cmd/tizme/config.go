@@ -150,6 +150,11 @@ type Config struct {
 	// ImportRejects is the rejects file of `tizme import`; empty means the
 	// imported file's name with .rejects.csv.
 	ImportRejects string
+	// OutcomesFile and OutcomesElection are `tizme outcomes`' file of a
+	// past election's outcome per precinct (docs/outcomes.md) and the
+	// election's ID.
+	OutcomesFile     string
+	OutcomesElection string
 	// DemoDataFeedDelta, when set, is the sample population-register
 	// delta (JSON lines) `tizme demo-data` writes for the demo voters in
 	// the database (the file `tizme feed` applies).
@@ -458,6 +463,9 @@ func loadConfig(command string, args []string, getenv func(string) string, outpu
 	if command == "demo-data" && !cfg.DemoDataAppend && cfg.DemoDataCSV == "" && cfg.DemoDataFeedDelta == "" {
 		errs = append(errs, errors.New("demo-data: -append=false and no -csv or -feed-delta: nothing to do"))
 	}
+	if command == "outcomes" && (cfg.OutcomesFile == "" || cfg.OutcomesElection == "") {
+		errs = append(errs, errors.New("outcomes: give the file (-file) and the election (-election)"))
+	}
 	if command == "feed" {
 		switch {
 		case fs.NArg() > 1:
@@ -517,6 +525,8 @@ func newFlagSet(name string, cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.FeedURL, "url", cfg.FeedURL, "feed only: pull changes from this endpoint instead of a file ($"+envFeedURL+")")
 	fs.StringVar(&cfg.FeedName, "feed", cfg.FeedName, "feed only: the feed's name (source, idempotency scope, cursor; default population-register)")
 	fs.StringVar(&cfg.FeedMetrics, "metrics-file", cfg.FeedMetrics, "feed only: write the run's counters to this Prometheus textfile")
+	fs.StringVar(&cfg.OutcomesFile, "file", cfg.OutcomesFile, "outcomes only: the CEC's file of a past election's outcome per precinct (CSV, docs/outcomes.md)")
+	fs.StringVar(&cfg.OutcomesElection, "election", cfg.OutcomesElection, "outcomes only: the election's ID")
 	fs.BoolVar(&cfg.VerifyChain, "chain", cfg.VerifyChain, "verify only: check the log against its hash chain and the published checkpoints")
 	fs.StringVar(&cfg.BenchSize, "bench-size", cfg.BenchSize, "bench only: quick (CI) or full")
 	fs.StringVar(&cfg.BenchOut, "bench-out", cfg.BenchOut, "bench only: the JSON file of results")

@@ -76,6 +76,7 @@ var commands = []command{
 	{"demo-data", "append a synthetic population (-voters, -seed) and/or write its population-register CSV (-csv)", demoData},
 	{"import", "register the voters of a population-register CSV; bad rows go to a rejects file: import [-rejects FILE] <file.csv>", importFile},
 	{"feed", "apply the population register's changes, idempotently by change ID: feed [-rejects FILE] <delta.jsonl|.csv>, or feed -url URL", feedChanges},
+	{"outcomes", "record a past election's outcome per precinct from the CEC's file, or print why it is refused: outcomes -file F -election E", recordOutcomes},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -148,6 +148,7 @@ type ElectionCalendarChanged struct {
 func Register(c *eventstore.Codec) {
 	eventstore.Register[ElectionScheduled](c, TypeElectionScheduled, VersionElectionScheduled)
 	eventstore.Register[ElectionCalendarChanged](c, TypeElectionCalendarChanged, VersionElectionCalendarChanged)
+	eventstore.Register[ElectionOutcomeRecorded](c, TypeElectionOutcomeRecorded, VersionElectionOutcomeRecorded)
 }
 
 // MaxTitle caps an election's title, in characters.
@@ -166,7 +167,7 @@ var (
 
 // Messages returns the texts of the package's errors.
 func Messages() failure.Catalogue {
-	return failure.Catalogue{
+	return failure.Merge(OutcomeMessages(), failure.Catalogue{
 		ErrID.Code(): {
 			Ky: "Шайлоонун идентификатору туура эмес: «{id}». 1–64 латын тамгасы, цифра жана «-», мисалы 2026-parliamentary.",
 			Ru: "Неверный идентификатор выборов: «{id}». 1–64 латинские буквы, цифры и «-», например 2026-parliamentary.",
@@ -227,7 +228,7 @@ func Messages() failure.Catalogue {
 			Ru: "Период подачи заявлений пуст: он открывается {opens}, а закрывается {closes}. Исправьте даты или срок.",
 			En: "The filing window is empty: it opens on {opens} but closes on {closes}. Correct the days or the cut-off.",
 		},
-	}
+	})
 }
 
 // Election is an election or referendum and its calendar.
@@ -242,6 +243,7 @@ type Election struct {
 	cal         Calendar
 	scheduledAt time.Time
 	updatedAt   time.Time
+	outcomes    map[int]Counts // by precinct (outcome.go)
 }
 
 // Schedule returns a new election (see Election.Schedule).
@@ -318,6 +320,8 @@ func (e *Election) Apply(ev any) {
 		e.kind, e.title, e.cal, e.scheduledAt, e.updatedAt = Kind(ev.Kind), ev.Title, ev.Calendar, ev.At, ev.At
 	case ElectionCalendarChanged:
 		e.cal, e.updatedAt = ev.Calendar, ev.At
+	case ElectionOutcomeRecorded:
+		e.applyOutcome(ev)
 	}
 }
 

@@ -412,6 +412,7 @@ func (g *gen) reference(voters int) {
 		Title:    "Выборы депутатов Жогорку Кенеша Кыргызской Республики (демонстрационные данные)",
 		Calendar: g.cal, At: g.at.Add(-21 * 24 * time.Hour),
 	})
+	g.pastElections(voters) // outcomes.go
 }
 
 // tecSlot is a TEC and how many precincts it gets.

@@ -1,0 +1,60 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/cec-kg/tizme/domain/election"
+	"github.com/cec-kg/tizme/domain/precinct"
+)
+
+// NameRecordElectionOutcome is persisted: never change it.
+const NameRecordElectionOutcome = "election.record_outcome"
+
+// RecordElectionOutcome records a held election's outcome per precinct
+// from the file the CEC supplies (VP 2.4, VP 3.6; docs/outcomes.md):
+// voters on the list, identified biometrically and otherwise, ballots
+// issued, turnout by sex and by age band. All or nothing: a file with any
+// problem is refused with an *election.OutcomeReport listing every one.
+// Idempotent by content: precincts already recorded with the same counts
+// record nothing, so the same file twice changes nothing.
+type RecordElectionOutcome struct {
+	Envelope
+	Election string `json:"election"`
+	// Source is the file's SHA-256 (hex), kept on each event.
+	Source string                `json:"source,omitempty"`
+	Rows   []election.OutcomeRow `json:"rows"`
+	At     time.Time             `json:"at"`
+}
+
+// CommandName implements Command.
+func (RecordElectionOutcome) CommandName() string { return NameRecordElectionOutcome }
+
+func (h *handlers) recordElectionOutcome() Decider[RecordElectionOutcome, electionAt] {
+	return Decider[RecordElectionOutcome, electionAt]{
+		Check: func(c RecordElectionOutcome) error {
+			if err := requireTime(c.At, "at"); err != nil {
+				return err
+			}
+			id, err := election.ParseID(c.Election)
+			if err != nil {
+				return err
+			}
+			return election.CheckOutcomes(c.Rows, id)
+		},
+		Target: func(c RecordElectionOutcome) electionAt { return electionTarget(c.Election) },
+		Decide: func(ctx context.Context, e electionAt, c RecordElectionOutcome) (any, error) {
+			known := map[int]bool{}
+			if !e.ID().IsZero() {
+				for _, r := range c.Rows {
+					p, err := loadOther(ctx, h, precinct.StreamFor(precinct.MustNumber(r.Precinct)), newPrecinct)
+					if err != nil {
+						return nil, err
+					}
+					known[r.Precinct] = !p.Number().IsZero()
+				}
+			}
+			return e.RecordOutcomes(c.Rows, func(n precinct.Number) bool { return known[n.Int()] }, c.Source, c.At)
+		},
+	}
+}
