@@ -285,6 +285,33 @@ func TestAdminBoundaries(t *testing.T) {
 			w.expect(t, call{method: "GET", path: fmt.Sprintf("/api/v1/public/precincts/%d", p1002)}, http.StatusOK, "").json(t, &info)
 			return strings.Contains(strings.ReplaceAll(string(info.Boundary), " ", ""), "[74.6,42.84]")
 		})
+
+		// The region's boundaries download as one file in the format the
+		// administration loads: loaded again, every precinct is accepted.
+		var fc struct {
+			Type     string `json:"type"`
+			Features []struct {
+				Properties struct {
+					Precinct int `json:"precinct"`
+				} `json:"properties"`
+			} `json:"features"`
+		}
+		var r reply
+		waitUntil(t, "the region's three boundaries", func() bool {
+			r = w.expect(t, call{method: "GET", path: "/api/v1/public/boundaries?region=KG-GB"}, http.StatusOK, "")
+			r.json(t, &fc)
+			return len(fc.Features) == 3
+		})
+		if ct := r.header.Get("Content-Type"); ct != "application/geo+json" || fc.Type != "FeatureCollection" || fc.Features[0].Properties.Precinct != p1001 {
+			t.Fatalf("downloaded (%s) %s", ct, r.body)
+		}
+		var again boundaryReport
+		w.expect(t, call{method: "POST", path: base + "&dry_run=true", as: as, body: r.body, header: geo}, http.StatusOK, "").json(t, &again)
+		if len(again.Accepted) != 3 || len(again.Refused) != 0 {
+			t.Errorf("the downloaded file loaded again: %+v", again)
+		}
+		w.expect(t, call{method: "GET", path: "/api/v1/public/boundaries"}, http.StatusUnprocessableEntity, "precinct.missing_field")
+		w.expect(t, call{method: "GET", path: "/api/v1/public/boundaries?region=K%20G"}, http.StatusUnprocessableEntity, "region.bad_code")
 	})
 
 	for _, tc := range []struct {

@@ -206,6 +206,7 @@ func matrixRows() []matrixRow {
 		{method: "GET", route: public + "/list", req: getReq(public + "/list"), want: open},
 		{method: "GET", route: public + "/precincts", req: getReq(public + "/precincts"), want: open},
 		{method: "GET", route: public + "/precincts/:number", req: getReq(fmt.Sprintf("%s/precincts/%d", public, p1001)), want: open},
+		{method: "GET", route: public + "/boundaries", req: getReq(public + "/boundaries?region=KG-GB"), want: open},
 		{method: "GET", route: public + "/precincts/:number/voters", req: getReq(fmt.Sprintf("%s/precincts/%d/voters", public, p1001)), want: open},
 		{method: "GET", route: public + "/precincts/:number/moves", req: getReq(fmt.Sprintf("%s/precincts/%d/moves", public, p1001)), want: open},
 		{method: "GET", route: public + "/commissions", req: getReq(public + "/commissions"), want: open},

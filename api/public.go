@@ -31,6 +31,7 @@ func (s *Server) publicRoutes(g routes) {
 	g.GET("/list", s.listStatus)
 	g.GET("/precincts", s.precinctDirectory)
 	g.GET("/precincts/:number", s.precinctDetail)
+	g.GET("/boundaries", s.regionBoundaries)
 	g.GET("/precincts/:number/voters", s.precinctVoters)
 	g.GET("/precincts/:number/moves", s.precinctMoves)
 	g.GET("/commissions", s.commissions)

@@ -117,6 +117,7 @@ var adminElectionsCatalogue = map[string][3]string{
 	"adm.bd.apply.lead":  {"{n} участоктун ({region} аймагы) чек аралары алмаштырылат.", "Будут заменены границы {n} участков региона {region}.", "The boundaries of {n} precincts of {region} will be replaced."},
 	"adm.bd.apply":       {"Чек араларды колдонуу", "Применить границы", "Apply the boundaries"},
 	"adm.bd.upload":      {"Файлды жүктөө", "Загрузить файл", "Upload a file"},
+	"adm.bd.download":    {"Аймактын азыркы чек араларын ушул эле форматта жүктөп алуу (түзөтүп, кайра жүктөө үчүн)", "Скачать текущие границы региона в том же формате (чтобы исправить и загрузить снова)", "Download a region's current boundaries in the same format (to edit and load again)"},
 	"adm.bd.format":      {"GeoJSON FeatureCollection: ар бир Feature — бир участок, properties.precinct — анын номери, geometry — Polygon же MultiPolygon; {max} байттан ашпасын.", "GeoJSON FeatureCollection: каждый Feature — один участок, properties.precinct — его номер, geometry — Polygon или MultiPolygon; не более {max} байт.", "A GeoJSON FeatureCollection: one Feature per precinct, its number in properties.precinct, its geometry a Polygon or MultiPolygon; at most {max} bytes."},
 	"adm.bd.file":        {"Чек аралар файлы", "Файл границ", "Boundary file"},
 	"adm.bd.file.hint":   {".geojson же .json файлы.", "Файл .geojson или .json.", "A .geojson or .json file."},
