@@ -33,7 +33,7 @@ func TestBenchService(t *testing.T) {
 		}
 	}()
 	benchServerCommand = func() (servicebench.ServerCommand, error) {
-		return servicebench.ServerCommand{Path: os.Args[0], Args: []string{"serve"}, Env: []string{envRunMain + "=1"}}, nil
+		return servicebench.ServerCommand{Path: os.Args[0], Env: []string{envRunMain + "=1"}}, nil
 	}
 	size := servicebench.Config{Voters: 3000, BaselineEvents: 200, NaiveProjectionEvents: 200,
 		CommandDuration: 500 * time.Millisecond, LoadDuration: time.Second, LoadWorkers: 8, AsOfSamples: 10}
