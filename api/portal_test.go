@@ -398,6 +398,40 @@ func TestPortalStatsDownloads(t *testing.T) {
 	}
 }
 
+// TestPortalStatsFollowTheList: the statistics pages are computed once
+// while their read models stand still (publicread's cache), and show a new
+// registration as soon as the read models have applied it.
+func TestPortalStatsFollowTheList(t *testing.T) {
+	t.Parallel()
+	w := portalWorld(t)
+	voters := func() int64 {
+		t.Helper()
+		var got struct {
+			Charts map[string][]struct {
+				Value int64 `json:"value"`
+			} `json:"charts"`
+		}
+		must(t, json.Unmarshal([]byte(fetch(t, w, "GET", "/stats?level=region&key=KG-GB&format=json", nil, "").body), &got))
+		var n int64
+		for _, b := range got.Charts["sex"] {
+			n += b.Value
+		}
+		return n
+	}
+	before := voters()
+	if again := voters(); again != before {
+		t.Fatalf("the same statistics twice: %d, then %d voters", before, again)
+	}
+	w.send(t, commands.RegisterVoter{Envelope: env(w.key()), PIN: pinNobody, Precinct: p1001, Passport: "ID5550003", Source: "population-register",
+		Name:    commands.NameInput{Surname: "Жаңыбаев", GivenName: "Нурлан"},
+		Address: commands.AddressInput{Region: "Бишкек шаары", District: "Ленин району", Settlement: "Бишкек", Street: "Токтогул көчөсү", Building: "1"},
+		At:      tNow})
+	w.settle(t)
+	if after := voters(); after != before+1 {
+		t.Errorf("after one more registration: %d voters, want %d", after, before+1)
+	}
+}
+
 // TestPortalCompressed: pages go gzipped to a client that accepts it, and
 // a precinct page with its map stays within the 250 KB budget.
 func TestPortalCompressed(t *testing.T) {

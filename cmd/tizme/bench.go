@@ -147,7 +147,7 @@ var benchServerCommand = func() (servicebench.ServerCommand, error) {
 	if err != nil {
 		return servicebench.ServerCommand{}, fmt.Errorf("find the tizme binary: %w", err)
 	}
-	return servicebench.ServerCommand{Path: exe, Args: []string{"serve"}}, nil
+	return servicebench.ServerCommand{Path: exe}, nil
 }
 
 // serviceBenchSize is the service benchmark's size for cfg.
@@ -191,6 +191,9 @@ func benchService(ctx context.Context, server *benchServer, size servicebench.Co
 	return servicebench.Run(ctx, servicebench.Env{
 		Main: mainPool, Import: importPool, MainURL: mainURL, Server: cmd, TempDir: dir,
 		Logger: log.With(slog.String("bench", "service")),
+		NewDatabase: func(ctx context.Context) (string, error) {
+			return server.create(ctx, fmt.Sprintf("tizme_bench_restore_%d", stamp))
+		},
 	}, size, stdout)
 }
 

@@ -17,7 +17,10 @@ import (
 // demo data, the register import, every rebuild, commands, `tizme serve`
 // as a separate process (this test binary) under self-check load, its
 // peak memory, and as-of lists. It checks that every figure was measured,
-// not how fast: speed is for `make bench`.
+// not how fast: speed is for `make bench`. The portal's pages and the
+// signed-in desks (a voter's timeline, a TEC's queue) are loaded beside
+// their JSON API, and the data is backed up and restored into a fresh
+// database.
 func TestBenchService(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // a safety net on a busy machine, not a measure
@@ -33,7 +36,7 @@ func TestBenchService(t *testing.T) {
 		}
 	}()
 	benchServerCommand = func() (servicebench.ServerCommand, error) {
-		return servicebench.ServerCommand{Path: os.Args[0], Args: []string{"serve"}, Env: []string{envRunMain + "=1"}}, nil
+		return servicebench.ServerCommand{Path: os.Args[0], Env: []string{envRunMain + "=1"}}, nil
 	}
 	size := servicebench.Config{Voters: 3000, BaselineEvents: 200, NaiveProjectionEvents: 200,
 		CommandDuration: 500 * time.Millisecond, LoadDuration: time.Second, LoadWorkers: 8, AsOfSamples: 10}
@@ -57,11 +60,20 @@ func TestBenchService(t *testing.T) {
 		{"portal: published list, one page", true},
 		{"portal: statistics of the republic", true},
 		{"portal: statistics of a region", true},
+		{"portal: self-check answer", true},
+		{"portal: precinct finder, search", true},
+		{"portal: elections", true},
+		{"portal: help", true},
+		{"portal: daily checkpoints", true},
+		{"portal: cabinet: a voter's timeline (signed in", true},
+		{"portal: staff desk: the queue of the busiest TEC (signed in", true},
 		{"public self-check over HTTP", true},
 		{"self-check look-up in process", true},
 		{"peak RSS of tizme serve", false},
 		{"as-of list, one precinct", true},
 		{"as-of list, whole list streamed (3000 rows", false},
+		{"backup: tizme backup of", false},
+		{"restore: tizme restore of", true},
 	} {
 		found := false
 		for _, r := range results {

@@ -31,8 +31,12 @@ type DB interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// Reader reads the public read models.
-type Reader struct{ db DB }
+// Reader reads the public read models. Keep one per process: it caches
+// the statistics (statsCache).
+type Reader struct {
+	db    DB
+	stats statsCache
+}
 
 // New returns a reader over db.
 func New(db DB) *Reader { return &Reader{db: db} }

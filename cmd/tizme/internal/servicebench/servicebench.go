@@ -92,13 +92,25 @@ type Env struct {
 	// TempDir holds the generated population-register file.
 	TempDir string
 	Logger  *slog.Logger
+	// NewDatabase, when set, creates one more empty database on Main's
+	// server and returns its connection string: the backup is restored
+	// into it. Without it the backup and restore are not measured.
+	NewDatabase func(ctx context.Context) (string, error)
 }
 
-// ServerCommand starts `tizme serve` as a separate process.
+// ServerCommand runs the tizme binary as a separate process: Path, then
+// Args, then the subcommand ("serve", "backup", "restore") and its
+// arguments, with Env added to the environment.
 type ServerCommand struct {
 	Path string
 	Args []string
 	Env  []string
+}
+
+// command is the tizme subcommand sub with args.
+func (s ServerCommand) command(ctx context.Context, sub string, args ...string) *exec.Cmd {
+	all := append(append(append([]string{}, s.Args...), sub), args...)
+	return exec.CommandContext(ctx, s.Path, all...)
 }
 
 // Targets of the issue.
@@ -142,7 +154,7 @@ func Run(ctx context.Context, env Env, cfg Config, progress io.Writer) ([]storeb
 
 	var results []storebench.Result
 	for _, step := range []func(context.Context) ([]storebench.Result, error){
-		b.load, b.importCSV, b.rebuild, b.commands, b.served, b.asOf,
+		b.load, b.importCSV, b.rebuild, b.commands, b.served, b.asOf, b.backupRestore,
 	} {
 		rs, err := step(ctx)
 		results = append(results, rs...)
@@ -170,6 +182,8 @@ type bench struct {
 	// lists are taken then, before the served process's reactions add
 	// events its projectors may not have applied when it stops.
 	rebuilt time.Time
+	// rebuildTook is how long every read model's rebuild took together.
+	rebuildTook time.Duration
 }
 
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
@@ -318,6 +332,7 @@ func (b *bench) rebuild(ctx context.Context) ([]storebench.Result, error) {
 	}
 	debug.SetGCPercent(gc)
 	b.rebuilt = time.Now()
+	b.rebuildTook = totalTime
 
 	b.say("baseline: the public list projected one event per transaction, %d events...", b.cfg.NaiveProjectionEvents)
 	naive, err := b.naiveProjector(ctx)
@@ -415,11 +430,18 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 		return nil, err
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	cmd := exec.CommandContext(ctx, b.env.Server.Path, b.env.Server.Args...)
-	cmd.Env = append(append(os.Environ(), b.env.Server.Env...),
+	base := "http://" + addr
+	// The desks' identity provider: a development issuer in this process.
+	is, err := startIssuer()
+	if err != nil {
+		return nil, err
+	}
+	defer is.close()
+	cmd := b.env.Server.command(ctx, "serve")
+	cmd.Env = append(append(append(os.Environ(), b.env.Server.Env...),
 		"DATABASE_URL="+b.env.MainURL, "TIZME_HTTP_ADDR="+addr, "TIZME_VOTER_KEY="+hex.EncodeToString(b.key),
 		"TIZME_DEV_ISSUER=off", "TIZME_SELFCHECK_RATE=1000000000", "TIZME_SELFCHECK_BURST=1000000000",
-		"TIZME_LOG_LEVEL=error", "TIZME_DEMO_VOTERS=0", "EVENTSTORE_URL=")
+		"TIZME_LOG_LEVEL=error", "TIZME_DEMO_VOTERS=0", "EVENTSTORE_URL="), is.serverEnv(base)...)
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
@@ -444,7 +466,6 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	}
 	defer stop()
 
-	base := "http://" + addr
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: b.cfg.LoadWorkers * 2, MaxConnsPerHost: b.cfg.LoadWorkers * 2}}
 	b.say("waiting until its read models have caught up (/readyz)...")
 	if err := waitReady(ctx, client, base, readyWait); err != nil {
@@ -527,7 +548,11 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("servicebench: healthz baseline: %w", err)
 	}
-	pageResults, err := b.pages(ctx, client, base)
+	ids, err := b.signedIn(ctx, is)
+	if err != nil {
+		return nil, err
+	}
+	pageResults, err := b.pages(ctx, client, base, ids)
 	if err != nil {
 		return nil, err
 	}
