@@ -206,6 +206,7 @@ func TestPublicEndpointsHoldNoPersonalData(t *testing.T) {
 			walk = append(walk, g("/precincts/:number/moves", fmt.Sprintf("/precincts/%d/moves%s", n, q), true))
 		}
 	}
+	walk = append(walk, g("/boundaries", "/boundaries?region=KG-GB", false))
 	for _, table := range []string{"voters", "applications", "removals"} {
 		walk = append(walk, g("/stats/"+table, "/stats/"+table, true))
 		for _, level := range []string{"precinct", "tec", "region", "republic"} {
