@@ -147,6 +147,7 @@ type Bus struct {
 	backend         *requestreply.PubSubBackend[Result]
 
 	mu      sync.RWMutex
+	crowded *crowdedPrecheck // quietAddress; nil without the crowded-address command
 	names   map[string]struct{}
 	started bool
 	closed  bool

@@ -136,6 +136,9 @@ func RegisterAll(b *Bus, d Deps) error {
 	}
 	if h.deps.Addresses != nil {
 		errs = append(errs, Register(b, h.flagCrowdedAddress()))
+		b.mu.Lock()
+		b.crowded = &crowdedPrecheck{counter: h.deps.Addresses, max: h.deps.Anomalies.CrowdedAddress().Max}
+		b.mu.Unlock()
 	}
 	return errors.Join(errs...)
 }
