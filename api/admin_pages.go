@@ -3,6 +3,7 @@ package api
 import (
 	"embed"
 	"io/fs"
+	"testing/fstest"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -19,17 +20,45 @@ import (
 //go:embed admin_templates
 var adminTemplateFS embed.FS
 
+// adminPages are the desk's pages, each with the form parts of
+// admin_templates/partials/ defined in it.
 var adminPages = func() *webui.Templates {
-	names, err := fs.Glob(adminTemplateFS, "admin_templates/*.html")
-	if err != nil {
-		panic(err)
-	}
-	t, err := webui.ParsePages(adminTemplateFS, names...)
+	t, err := parseWithPartials(adminTemplateFS, "admin_templates/*.html", "admin_templates/partials/*.html")
 	if err != nil {
 		panic(err)
 	}
 	return t
 }()
+
+// parseWithPartials parses each page the pattern pages matches over the
+// base layout, with every file partials matches appended to it.
+func parseWithPartials(fsys fs.FS, pages, partials string) (*webui.Templates, error) {
+	names, err := fs.Glob(fsys, pages)
+	if err != nil {
+		return nil, err
+	}
+	parts, err := fs.Glob(fsys, partials)
+	if err != nil {
+		return nil, err
+	}
+	var shared []byte
+	for _, p := range parts {
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		shared = append(append(shared, '\n'), b...)
+	}
+	m := fstest.MapFS{}
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		m[n] = &fstest.MapFile{Data: append(b, shared...)}
+	}
+	return webui.ParsePages(m, names...)
+}
 
 // The desk's sections, under /admin.
 const (
