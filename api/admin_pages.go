@@ -3,8 +3,8 @@ package api
 import (
 	"embed"
 	"io/fs"
-	"testing/fstest"
 	"net/http"
+	"testing/fstest"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
