@@ -92,7 +92,6 @@ var catalogue = map[string][3]string{
 	"prec.building":      {"Үй", "Дом", "Building"},
 	"prec.tec":           {"АШК", "ТИК", "TEC"},
 	"prec.contacts":      {"Байланыш", "Контакты", "Contacts"},
-	"prec.contacts.text": {"Участоктук шайлоо комиссиясы (УШК) шайлоо жайында иштейт; АШК жана БШКнын байланыш борбору: 1233.", "Участковая избирательная комиссия (УИК) работает в помещении для голосования; ТИК и колл-центр ЦИК: 1233.", "The precinct election commission (PEC) sits at the polling place; the TEC and the CEC's call centre: 1233."},
 	"prec.closed":        {"Бул участок жабылган.", "Этот участок закрыт.", "This precinct is closed."},
 	"prec.voters":        {"Шайлоочулар", "Избиратели", "Voters"},
 	"prec.moves":         {"Шайлоочулардын участоктор арасында которулушу", "Перемещения избирателей между участками", "Voters' moves between precincts"},
@@ -165,7 +164,6 @@ var catalogue = map[string][3]string{
 	// Help.
 	"help.title":     {"Жардам", "Помощь", "Help"},
 	"help.call":      {"Байланыш борбору", "Колл-центр", "Call centre"},
-	"help.call.text": {"БШКнын байланыш борбору: 1233 (акысыз, дүйшөмбү–жума, 9:00–18:00).", "Колл-центр ЦИК: 1233 (бесплатно, понедельник–пятница, 9:00–18:00).", "The CEC's call centre: 1233 (free, Monday to Friday, 9:00–18:00)."},
 	"help.bio":       {"Биометрикалык каттоо пункттары", "Пункты биометрической регистрации", "Biometric registration points"},
 	"help.bio.text":  {"Биометрикалык маалыматтар 16 жаштан баштап Мамлекеттик каттоо кызматынын калкты тейлөө борборлорунда чогултулат (ЖП 3.6).", "Биометрические данные собираются с 16 лет в центрах обслуживания населения Государственной регистрационной службы (ПП 3.6).", "Biometric data are collected from age 16 at the State Registration Service's public service centres (VP 3.6)."},
 	"help.bio.map":   {"Каттоо пункттары картада", "Пункты регистрации на карте", "Registration points on a map"},
