@@ -14,7 +14,7 @@ run: ## serve on http://localhost:8080 (a private PostgreSQL unless DATABASE_URL
 	$(GO) run ./cmd/tizme serve
 
 test: axe ## run every test with the race detector (the browser tests need chromium and npm)
-	$(GO) test -race -count=1 -timeout 30m ./...
+	$(GO) test -race -count=1 -timeout 45m ./...
 
 NPM     ?= npm
 AXE_DIR ?= tools/axe

@@ -86,7 +86,10 @@ func TestNoServerErrorForRandomQueries(t *testing.T) {
 		for range 25 {
 			q := randomQuery(r)
 			rep := w.do(t, call{method: http.MethodGet, path: path + "?" + q, as: as})
-			if rep.status >= 500 {
+			// /readyz answers 503 not_ready while a read model lags (on a
+			// loaded machine its check may time out): a state, not an
+			// error the query caused.
+			if rep.status >= 500 && !(path == "/readyz" && rep.status == http.StatusServiceUnavailable && strings.Contains(string(rep.body), `"not_ready"`)) {
 				t.Errorf("GET %s?%s: %d: %s", path, q, rep.status, rep.body)
 			}
 		}
