@@ -425,9 +425,6 @@ func (s *Server) admPage(h echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// The fields of the calendar, in the JSON form's names.
-var admCalendarFields = []string{"voting_day", "preliminary_list_day", "control_list_day", "final_list_day", "cutoff_days", "decision_days"}
-
 // admElectionFieldOf maps the election errors without a field parameter
 // to their field.
 var admElectionFieldOf = map[string]string{

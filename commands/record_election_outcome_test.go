@@ -96,4 +96,7 @@ func TestRecordElectionOutcome(t *testing.T) {
 	if _, err := w.send(t, commands.RecordElectionOutcome{Envelope: env(key()), Election: id.String()}); err == nil || errors.Is(err, election.ErrOutcomeRefused) {
 		t.Errorf("no time: %v", err)
 	}
+	if after := w.countAll(t); after != before {
+		t.Errorf("the refused command recorded events: %v before, %v after", before, after)
+	}
 }
