@@ -369,9 +369,11 @@ func (o *ownership) check(ctx context.Context) error {
 	return nil
 }
 
-// release ends the session, which releases the lock.
+// release ends the session, which releases the lock. It clears the owner
+// first; on a busy machine that update can take seconds, and a timeout
+// here would leave the stopped runner named as the owner.
 func (o *ownership) release(pr *projector) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	_, _ = o.conn.Exec(ctx, `UPDATE projection_state SET owner = NULL WHERE name = $1 AND owner = $2`, pr.p.Name(), pr.cfg.Owner)
 	_, _ = o.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, lockKey("live", pr.p.Name()))
