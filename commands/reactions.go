@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -271,7 +272,7 @@ func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]re
 		}
 		return one(ReactionRepeatMover, FlagRepeatMover{Envelope: key(ReactionRepeatMover), Voter: ev.Stream, Election: e.ElectionID, At: e.At}), nil
 	case voter.VoterRegistered:
-		if quiet, err := b.quietAddress(ctx, e.Address); quiet || err != nil {
+		if quiet, err := b.quietAddress(ctx, e.Address, ev.Position); quiet || err != nil {
 			return nil, err
 		}
 		return one(ReactionCrowdedAddress, crowded(key(ReactionCrowdedAddress), e.Address, e.At)), nil
@@ -279,7 +280,7 @@ func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]re
 		if e.Address == nil {
 			return nil, nil
 		}
-		if quiet, err := b.quietAddress(ctx, *e.Address); quiet || err != nil {
+		if quiet, err := b.quietAddress(ctx, *e.Address, ev.Position); quiet || err != nil {
 			return nil, err
 		}
 		return one(ReactionCrowdedAddress, crowded(key(ReactionCrowdedAddress), *e.Address, e.At)), nil
@@ -333,40 +334,6 @@ func crowded(env Envelope, a voter.Address, at time.Time) Command {
 
 func reactionAddress(a voter.Address) AddressInput {
 	return AddressInput{Region: a.Region, District: a.District, Settlement: a.Settlement, Street: a.Street, Building: a.Building}
-}
-
-// crowdedPrecheck is what the reactions need to tell a quiet address
-// without sending FlagCrowdedAddress: the counter and the threshold the
-// command decides with (RegisterAll sets it with the command).
-type crowdedPrecheck struct {
-	counter AddressCounter
-	max     int
-}
-
-// quietAddress reports whether a has at most the crowded-address
-// threshold's voters, so that FlagCrowdedAddress would raise nothing:
-// most registrations. The reaction then sends nothing, which spares a
-// command (its stream read and durable result) per registration; a bulk
-// log (4.3 M registrations) is read at the speed of one counter look-up
-// an event. The answer equals the command's: it asks the same counter
-// with the same rule, and a later registration at the address asks again.
-func (b *Bus) quietAddress(ctx context.Context, a voter.Address) (bool, error) {
-	b.mu.RLock()
-	c := b.crowded
-	b.mu.RUnlock()
-	if c == nil {
-		return false, nil
-	}
-	in := reactionAddress(a)
-	ga, err := in.parse()
-	if err != nil || ga.IsZero() {
-		return false, nil // the command refuses it, and says why
-	}
-	n, err := c.counter.VotersAt(ctx, ga.Key())
-	if err != nil {
-		return false, fmt.Errorf("count the voters at an address: %w", err)
-	}
-	return n <= c.max, nil
 }
 
 func nameInput(n person.Name) *NameInput {
@@ -426,7 +393,8 @@ func MigrateReactions(ctx context.Context, pool *pgxpool.Pool) error {
 // command results.
 //
 // Delivery is at least once: the checkpoint is saved after an event's
-// reactions, so a crash in between reacts again, which the reactions'
+// reactions (at most every reactorSaveEvery, and when the reactor stops),
+// so a crash in between reacts again, which the reactions'
 // idempotency keys make harmless. Two reactors under one name (two
 // processes) both react, harmlessly too.
 type Reactor struct {
@@ -434,7 +402,18 @@ type Reactor struct {
 	name string
 	pool *pgxpool.Pool
 	log  *slog.Logger
+
+	mu      sync.Mutex
+	reacted eventstore.Position // reacted to up to here
+	saved   eventstore.Position // the checkpoint saved last
+	savedAt time.Time
 }
+
+// reactorSaveEvery is how often a reactor saves its checkpoint while it
+// reacts: a checkpoint an event made the first pass over a national log
+// (4.3 M registrations) cost a write an event. A crash loses at most this
+// much progress, which only reacts again (idempotently).
+const reactorSaveEvery = 250 * time.Millisecond
 
 // NewReactor returns a reactor sending on b (with the handlers of
 // RegisterAll), keeping its checkpoint under name (ReactorName when
@@ -452,11 +431,23 @@ func NewReactor(b *Bus, name string) *Reactor {
 func (r *Reactor) Run(ctx context.Context) error {
 	pause := backoff.New(100*time.Millisecond, 10*time.Second)
 	filter := eventstore.Filter{EventTypes: ReactionEventTypes}
+	saving, stopSaving := context.WithCancel(ctx)
+	saved := make(chan struct{})
+	go func() {
+		defer close(saved)
+		r.saveEvery(saving)
+	}()
+	defer func() {
+		stopSaving()
+		<-saved
+		r.flushOnExit()
+	}()
 	for {
 		from, err := r.Checkpoint(ctx)
 		if err == nil {
 			err = r.bus.cfg.Store.SubscribeAll(ctx, from, filter, r.handle)
 		}
+		r.flushOnExit()
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -473,7 +464,65 @@ func (r *Reactor) handle(ctx context.Context, m eventstore.Message) error {
 			return err
 		}
 	}
-	return r.save(ctx, m.Position)
+	r.mu.Lock()
+	if m.Position.Compare(r.reacted) > 0 {
+		r.reacted = m.Position
+	}
+	due := time.Since(r.savedAt) >= reactorSaveEvery
+	r.mu.Unlock()
+	if !due {
+		return nil // saved within reactorSaveEvery by saveEvery or the next event
+	}
+	return r.flush(ctx)
+}
+
+// saveEvery saves the checkpoint every reactorSaveEvery until ctx is
+// done, so that the last events of a burst are saved while the log is
+// quiet. A failure is logged; the next tick tries again.
+func (r *Reactor) saveEvery(ctx context.Context) {
+	tick := time.NewTicker(reactorSaveEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := r.flush(ctx); err != nil && ctx.Err() == nil {
+				r.log.WarnContext(ctx, "reactions: cannot save the checkpoint; trying again", "err", err)
+			}
+		}
+	}
+}
+
+// flushOnExit saves what was reacted to when the subscription ends (a
+// failure or a stop), with a context of its own: the run's may be done.
+func (r *Reactor) flushOnExit() {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := r.flush(ctx); err != nil {
+		r.log.Warn("reactions: cannot save the checkpoint on stopping", "err", err)
+	}
+}
+
+// flush saves the position reacted to, if it moved since the last save.
+func (r *Reactor) flush(ctx context.Context) error {
+	r.mu.Lock()
+	p := r.reacted
+	moved := p.Compare(r.saved) > 0
+	r.mu.Unlock()
+	if !moved {
+		return nil
+	}
+	if err := r.save(ctx, p); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	if p.Compare(r.saved) > 0 {
+		r.saved = p
+	}
+	r.savedAt = time.Now()
+	r.mu.Unlock()
+	return nil
 }
 
 // Checkpoint returns the position up to which the reactor has reacted

@@ -258,6 +258,47 @@ func TestCrowdedAddressFlag(t *testing.T) {
 	}
 }
 
+// TestCrowdedAddressSnapshot: with a counter that lists the crowded
+// addresses at once, an event the snapshot covers is answered by it (no
+// count an event on a long log), and a later one by a count of its
+// address.
+func TestCrowdedAddressSnapshot(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{lister: true, anomalies: anomaly.Config{RepeatMoverMax: 2, CrowdedAddressMax: 3}})
+	a, err := geo.ParseAddress(addrAsan.Region, addrAsan.District, addrAsan.Settlement, addrAsan.Street, addrAsan.Building)
+	must(t, err)
+	flags := anomaly.StreamFor(anomaly.KindCrowdedAddress, election.ID{}, a.Key())
+	registered := func(pin string) eventstore.RecordedEvent {
+		v := w.registerVoter(t, pin)
+		_, ev := lastOf[voter.VoterRegistered](t, w, v)
+		return ev
+	}
+	first := registered(pinAsan)
+	// The snapshot (taken when the address was quiet) covers the first
+	// registration; the count now says 4, so only an answer from the
+	// snapshot leaves it unflagged.
+	w.lister.setSnapshot(nil, first.Position)
+	w.counter.set(a.Key(), 4)
+	w.react(t, first)
+	if n := len(w.events(t, flags)); n != 0 {
+		t.Fatalf("%d flags for an event the snapshot says is quiet", n)
+	}
+	// A registration past the snapshot is counted: 4 voters flag.
+	second := registered(pinAigul)
+	w.react(t, second)
+	if n := len(w.events(t, flags)); n != 1 {
+		t.Fatalf("%d flags for the registration past the snapshot, want 1", n)
+	}
+	// The addresses were listed once: for the first event; the second was
+	// counted alone (listing again waits for many such counts).
+	w.lister.mu.Lock()
+	listed := w.lister.listed
+	w.lister.mu.Unlock()
+	if listed != 1 {
+		t.Fatalf("listed %d times, want once", listed)
+	}
+}
+
 // TestNoAddressCounter: without a counter the crowded-address flag is off.
 func TestNoAddressCounter(t *testing.T) {
 	t.Parallel()

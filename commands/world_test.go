@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -91,6 +92,32 @@ func (f *fakeCounter) VotersAt(_ context.Context, key string) (int, error) {
 	return f.counts[key], nil
 }
 
+// listingCounter is a fakeCounter that also lists a snapshot of the
+// crowded addresses (commands.CrowdedAddressLister) that the tests set.
+type listingCounter struct {
+	*fakeCounter
+	snapshot map[string]struct{}
+	upTo     eventstore.Position
+	listed   int
+}
+
+func (l *listingCounter) setSnapshot(crowded []string, upTo eventstore.Position) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.snapshot = map[string]struct{}{}
+	for _, k := range crowded {
+		l.snapshot[k] = struct{}{}
+	}
+	l.upTo = upTo
+}
+
+func (l *listingCounter) CrowdedAddresses(context.Context, int) (map[string]struct{}, eventstore.Position, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.listed++
+	return maps.Clone(l.snapshot), l.upTo, nil
+}
+
 // gatedStore is the PostgreSQL store whose stream reads a test can hold
 // at a gate, so that concurrent commands all load the same state before
 // any of them appends. Its embedded *postgres.Store keeps AppendTx, so
@@ -149,12 +176,16 @@ type world struct {
 	codec   *eventstore.Codec
 	bus     *commands.Bus
 	counter *fakeCounter
+	lister  *listingCounter
 	obs     *observations
 }
 
 type worldOptions struct {
 	// noCounter leaves Deps.Addresses nil.
 	noCounter bool
+	// lister makes Deps.Addresses a commands.CrowdedAddressLister too
+	// (world.lister).
+	lister    bool
 	anomalies anomaly.Config
 	// bare skips the reference data.
 	bare bool
@@ -194,7 +225,11 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		}
 	})
 	deps := commands.Deps{VoterKey: testVoterKey, Passports: person.DefaultSeries, Anomalies: o.anomalies}
-	if !o.noCounter {
+	switch {
+	case o.lister:
+		w.lister = &listingCounter{fakeCounter: w.counter}
+		deps.Addresses = w.lister
+	case !o.noCounter:
 		deps.Addresses = w.counter
 	}
 	must(t, commands.RegisterAll(bus, deps))

@@ -2,12 +2,14 @@ package projections
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/eventstore"
 )
 
 // NameVoterAddresses is persisted: never change it.
@@ -131,4 +133,46 @@ func (a AddressCounter) VotersAt(ctx context.Context, addressKey string) (int, e
 		return 0, fmt.Errorf("count voters at an address: %w", err)
 	}
 	return n, nil
+}
+
+// CrowdedAddresses returns the keys of the addresses with more than max
+// voters on the list, and the log position the read model had reached
+// (its checkpoint), both read in one snapshot (it implements
+// commands.CrowdedAddressLister). The counts include every event up to
+// that position.
+func (a AddressCounter) CrowdedAddresses(ctx context.Context, max int) (map[string]struct{}, eventstore.Position, error) {
+	keys := map[string]struct{}{}
+	var upTo eventstore.Position
+	err := pgx.BeginTxFunc(ctx, a.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var commit, prepare int64
+		err := tx.QueryRow(ctx, `SELECT checkpoint_commit, checkpoint_prepare FROM projection_state WHERE name = $1`, NameVoterAddresses).Scan(&commit, &prepare)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return nil // not built yet: the snapshot covers nothing
+		case err != nil:
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT address_key FROM `+TableVoterAddresses+`
+			WHERE on_list AND address_key IS NOT NULL GROUP BY address_key HAVING count(*) > $1`, max)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return err
+			}
+			keys[k] = struct{}{}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		upTo = eventstore.Position{Commit: uint64(commit), Prepare: uint64(prepare)}
+		return nil
+	})
+	if err != nil {
+		return nil, eventstore.Start, fmt.Errorf("list crowded addresses: %w", err)
+	}
+	return keys, upTo, nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cec-kg/tizme/domain/voter"
+	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
 )
 
@@ -44,6 +45,25 @@ func TestVoterAddressesCount(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%s: %d voters on the list, want %d", tc.name, got, tc.want)
+		}
+	}
+	// The list of crowded addresses agrees with the counts, and says how
+	// far the read model had read the log.
+	for max, want := range map[int][]string{0: {rmAddressKey(home), rmAddressKey(other)}, 1: {rmAddressKey(home)}, 2: nil} {
+		keys, upTo, err := counter.CrowdedAddresses(context.Background(), max)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if upTo.Compare(eventstore.Start) <= 0 {
+			t.Errorf("over %d: the snapshot's position is %s, want the read model's checkpoint", max, upTo)
+		}
+		if len(keys) != len(want) {
+			t.Errorf("over %d: %d crowded addresses, want %d", max, len(keys), len(want))
+		}
+		for _, k := range want {
+			if _, ok := keys[k]; !ok {
+				t.Errorf("over %d: %s is not listed", max, k)
+			}
 		}
 	}
 }
