@@ -115,8 +115,19 @@ func TestMalformedCitations(t *testing.T) {
 	}
 }
 
-// TestCitationsAreWellFormed checks every Go file of the module and every
-// Markdown file under docs/.
+// citing reports whether the file at rel (relative to the module's root)
+// may cite a clause: Go files, templates, Markdown, the OpenAPI document,
+// SQL migrations and the pages' scripts and styles.
+func citing(rel string) bool {
+	switch filepath.Ext(rel) {
+	case ".go", ".md", ".html", ".tmpl", ".templ", ".yaml", ".yml", ".sql", ".js", ".css":
+		return true
+	}
+	return false
+}
+
+// TestCitationsAreWellFormed checks every file of the module that citing
+// names.
 func TestCitationsAreWellFormed(t *testing.T) {
 	t.Parallel()
 	root := ".."
@@ -139,8 +150,7 @@ func TestCitationsAreWellFormed(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		isDoc := strings.HasPrefix(rel, "docs"+string(filepath.Separator)) && strings.HasSuffix(rel, ".md")
-		if !strings.HasSuffix(rel, ".go") && !isDoc {
+		if !citing(rel) {
 			return nil
 		}
 		if abs, _ := filepath.Abs(path); abs == self {

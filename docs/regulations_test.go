@@ -174,3 +174,28 @@ func defines(src, name string) bool {
 	field := regexp.MustCompile(`(?m)^\t` + regexp.QuoteMeta(member) + `\b`)
 	return decl.MatchString(src) && field.MatchString(src)
 }
+
+func TestCodeReferences(t *testing.T) {
+	t.Parallel()
+	doc := "| VC §1 | r | `a/b.go` `F`, `T.M` and `G` (`H`); `c/d.go` `K`, then `L` | `a/b_test.go` `TestX` | `POST /x` |\n" +
+		"`e/f.go` `NotARow`\n"
+	got := fmt.Sprint(codeReferences(doc))
+	want := "[{a/b.go F} {a/b.go T.M} {a/b.go G} {c/d.go K} {a/b_test.go TestX}]"
+	if got != want {
+		t.Errorf("codeReferences = %s, want %s", got, want)
+	}
+}
+
+func TestDefines(t *testing.T) {
+	t.Parallel()
+	src := "package p\n\nfunc F() {}\n\nfunc (s *Server) h(c int) error { return nil }\n\nfunc (List[T]) Len() int { return 0 }\n\n" +
+		"type T struct {\n\tField int\n}\n\nconst (\n\tA = 1\n\tB\n)\n\nvar V = 2\n\nfunc TestX(t *testing.T) {\n\t\tlocal := 1\n}\n"
+	for name, want := range map[string]bool{
+		"F": true, "h": true, "Server.h": true, "T": true, "T.Field": true, "A": true, "B": true, "V": true, "TestX": true,
+		"G": false, "Server.F": false, "T.Other": false, "local": false, "List.Len": false, "Fiel": false,
+	} {
+		if got := defines(src, name); got != want {
+			t.Errorf("defines(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
