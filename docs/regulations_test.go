@@ -166,7 +166,7 @@ func defines(src, name string) bool {
 	if !ok {
 		return regexp.MustCompile(`(?m)^(?:func (?:\([^)]*\) )?|type |const |var |\t)` + regexp.QuoteMeta(name) + `\b`).MatchString(src)
 	}
-	method := regexp.MustCompile(`(?m)^func \(\w+ \*?` + regexp.QuoteMeta(typ) + `(?:\[[^\]]*\])?\) ` + regexp.QuoteMeta(member) + `\b`)
+	method := regexp.MustCompile(`(?m)^func \((?:\w+ )?\*?` + regexp.QuoteMeta(typ) + `(?:\[[^\]]*\])?\) ` + regexp.QuoteMeta(member) + `\b`)
 	if method.MatchString(src) {
 		return true
 	}
@@ -192,7 +192,7 @@ func TestDefines(t *testing.T) {
 		"type T struct {\n\tField int\n}\n\nconst (\n\tA = 1\n\tB\n)\n\nvar V = 2\n\nfunc TestX(t *testing.T) {\n\t\tlocal := 1\n}\n"
 	for name, want := range map[string]bool{
 		"F": true, "h": true, "Server.h": true, "T": true, "T.Field": true, "A": true, "B": true, "V": true, "TestX": true,
-		"G": false, "Server.F": false, "T.Other": false, "local": false, "List.Len": false, "Fiel": false,
+		"G": false, "Server.F": false, "T.Other": false, "List.Len": true, "local": false, "Fiel": false,
 	} {
 		if got := defines(src, name); got != want {
 			t.Errorf("defines(%q) = %v, want %v", name, got, want)
