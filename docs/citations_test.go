@@ -29,6 +29,7 @@ var citationRules = []struct {
 	{regexp.MustCompile(`§[ \t]*\d+(?:\.\d+)*[ \t]+(?:of[ \t]+)?(?:VC|VP)\b`), "the clause before the regulation: write VC §13 / VP 3.6"},
 	{regexp.MustCompile(`\b(?:VC|VP)[ \t]*\r?\n[ \t]*(?://|\*|#|>)?[ \t]*[§\d]`), "a citation split across lines: keep VC §13 / VP 3.6 on one line"},
 	{regexp.MustCompile(`\bVC[ \t]+§[ \t]*\r?\n`), "a citation split across lines: keep VC §13 on one line"},
+	{regexp.MustCompile(`\b(?:VC[ \t]+§\d+|VP[ \t]+\d+\.\d+)[ \t]*[–-][ \t]*\r?\n`), "a range split across lines: keep VC §19–21 / VP 4.6–4.7 on one line"},
 	{regexp.MustCompile(`\bVP[ \t]+\d+\.\d+(?:–\d+\.\d+)?(?:[ \t]*(?:,|/|and|or)[ \t]*)\d+\.\d+`), "a VP clause of a list without VP: write VP 2.2, VP 3.6"},
 	{regexp.MustCompile(`\bVC[ \t]+§\d+-\d`), "a range with a hyphen: write VC §19–21 (en dash)"},
 	{regexp.MustCompile(`\bVP[ \t]+\d+\.\d+-\d`), "a range with a hyphen: write VP 4.6–4.7 (en dash)"},
@@ -104,6 +105,9 @@ func TestMalformedCitations(t *testing.T) {
 		{"a bare § after and", "VC §6 and §8 list them", true},
 		{"a bare VP clause in a list", "(VP 2.2–2.4, 3.6–3.8)", true},
 		{"hyphen range", "VC §19-21", true},
+		{"range split after the dash", "// (VC §19–\n// 21)", true},
+		{"VP range split after the dash", "VP 4.6–\n4.7", true},
+		{"a list split between its citations", "// (VC §6,\n// VC §17)", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -115,8 +119,19 @@ func TestMalformedCitations(t *testing.T) {
 	}
 }
 
-// TestCitationsAreWellFormed checks every Go file of the module and every
-// Markdown file under docs/.
+// citing reports whether the file at rel (relative to the module's root)
+// may cite a clause: Go files, templates, Markdown, the OpenAPI document,
+// SQL migrations and the pages' scripts and styles.
+func citing(rel string) bool {
+	switch filepath.Ext(rel) {
+	case ".go", ".md", ".html", ".tmpl", ".templ", ".yaml", ".yml", ".sql", ".js", ".css":
+		return true
+	}
+	return false
+}
+
+// TestCitationsAreWellFormed checks every file of the module that citing
+// names.
 func TestCitationsAreWellFormed(t *testing.T) {
 	t.Parallel()
 	root := ".."
@@ -139,8 +154,7 @@ func TestCitationsAreWellFormed(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		isDoc := strings.HasPrefix(rel, "docs"+string(filepath.Separator)) && strings.HasSuffix(rel, ".md")
-		if !strings.HasSuffix(rel, ".go") && !isDoc {
+		if !citing(rel) {
 			return nil
 		}
 		if abs, _ := filepath.Abs(path); abs == self {

@@ -66,6 +66,16 @@ func TestRegulationsMapEveryClause(t *testing.T) {
 		t.Errorf("a row for %s, which is no clause", c)
 	}
 
+	for _, ref := range codeReferences(string(b)) {
+		src, err := os.ReadFile(filepath.Join("..", ref.file))
+		if err != nil {
+			continue // reported below as a file that does not exist
+		}
+		if !defines(string(src), ref.name) {
+			t.Errorf("regulations.md names %s in %s, which that file does not define", ref.name, ref.file)
+		}
+	}
+
 	tests := definedTests(t)
 	for _, m := range regexp.MustCompile("`([a-z][a-z0-9_]*(?:/[A-Za-z0-9_.]+)+)`").FindAllStringSubmatch(string(b), -1) {
 		if _, err := os.Stat(filepath.Join("..", m[1])); err != nil {
@@ -107,4 +117,85 @@ func definedTests(t *testing.T) map[string]bool {
 		t.Fatal(err)
 	}
 	return names
+}
+
+// A codeReference is a name the map places in a Go file: in a cell,
+// "`file.go` `Name`, `Type.Method`" names both in file.go.
+type codeReference struct{ file, name string }
+
+var (
+	backticked = regexp.MustCompile("`([^`]+)`")
+	goFile     = regexp.MustCompile(`^[a-z][a-z0-9_]*(?:/[A-Za-z0-9_.]+)*\.go$`)
+	goName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?$`)
+	listGlue   = regexp.MustCompile(`^(?:,? +|, *and +| +and +)$`)
+)
+
+// codeReferences returns every name written right after a Go file, in a
+// list joined by commas or "and"; anything else between two names ends
+// the list.
+func codeReferences(doc string) []codeReference {
+	var out []codeReference
+	for _, line := range strings.Split(doc, "\n") {
+		if !strings.HasPrefix(line, "| V") {
+			continue
+		}
+		for _, cell := range strings.Split(line, " | ") {
+			file, end := "", 0
+			for _, m := range backticked.FindAllStringSubmatchIndex(cell, -1) {
+				tok, glue := cell[m[2]:m[3]], cell[end:m[0]]
+				end = m[1]
+				switch {
+				case goFile.MatchString(tok):
+					file = tok
+				case file != "" && goName.MatchString(tok) && listGlue.MatchString(glue):
+					out = append(out, codeReference{file, tok})
+				default:
+					file = ""
+				}
+			}
+		}
+	}
+	return out
+}
+
+// defines reports whether Go source src declares name: a function, type,
+// constant, variable or field, or for "T.M" a method M of T (or a field
+// M of a type T declared in src).
+func defines(src, name string) bool {
+	typ, member, ok := strings.Cut(name, ".")
+	if !ok {
+		return regexp.MustCompile(`(?m)^(?:func (?:\([^)]*\) )?|type |const |var |\t)` + regexp.QuoteMeta(name) + `\b`).MatchString(src)
+	}
+	method := regexp.MustCompile(`(?m)^func \((?:\w+ )?\*?` + regexp.QuoteMeta(typ) + `(?:\[[^\]]*\])?\) ` + regexp.QuoteMeta(member) + `\b`)
+	if method.MatchString(src) {
+		return true
+	}
+	decl := regexp.MustCompile(`(?m)^(?:type |\t)` + regexp.QuoteMeta(typ) + ` struct \{`)
+	field := regexp.MustCompile(`(?m)^\t` + regexp.QuoteMeta(member) + `\b`)
+	return decl.MatchString(src) && field.MatchString(src)
+}
+
+func TestCodeReferences(t *testing.T) {
+	t.Parallel()
+	doc := "| VC §1 | r | `a/b.go` `F`, `T.M` and `G` (`H`); `c/d.go` `K`, then `L` | `a/b_test.go` `TestX` | `POST /x` |\n" +
+		"`e/f.go` `NotARow`\n"
+	got := fmt.Sprint(codeReferences(doc))
+	want := "[{a/b.go F} {a/b.go T.M} {a/b.go G} {c/d.go K} {a/b_test.go TestX}]"
+	if got != want {
+		t.Errorf("codeReferences = %s, want %s", got, want)
+	}
+}
+
+func TestDefines(t *testing.T) {
+	t.Parallel()
+	src := "package p\n\nfunc F() {}\n\nfunc (s *Server) h(c int) error { return nil }\n\nfunc (List[T]) Len() int { return 0 }\n\n" +
+		"type T struct {\n\tField int\n}\n\nconst (\n\tA = 1\n\tB\n)\n\nvar V = 2\n\nfunc TestX(t *testing.T) {\n\t\tlocal := 1\n}\n"
+	for name, want := range map[string]bool{
+		"F": true, "h": true, "Server.h": true, "T": true, "T.Field": true, "A": true, "B": true, "V": true, "TestX": true,
+		"G": false, "Server.F": false, "T.Other": false, "List.Len": true, "local": false, "Fiel": false,
+	} {
+		if got := defines(src, name); got != want {
+			t.Errorf("defines(%q) = %v, want %v", name, got, want)
+		}
+	}
 }
