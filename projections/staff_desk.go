@@ -119,7 +119,7 @@ type DeskDashboard struct {
 	// execution failed and await staff.
 	Open, Overdue, Failed int64
 	// Decided counts the decisions of the period; InTime those made by
-	// the decision day (within the 7 days of VC §18).
+	// the decision day (within the decision period of VC §18).
 	Decided, InTime int64
 	// Arrivals and Decisions are per Bishkek day of the period, oldest
 	// first, days without any included.
