@@ -22,6 +22,7 @@ import (
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/consent"
+	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/projections"
@@ -482,6 +483,8 @@ type cabKindsPage struct {
 	Filing     cabFiling
 	Consent    string
 	HasConsent bool
+	// DecisionDays is the law's period for a decision (VC §18).
+	DecisionDays int
 }
 
 func (s *Server) cabKinds(c echo.Context) error {
@@ -490,7 +493,7 @@ func (s *Server) cabKinds(c echo.Context) error {
 		return err
 	}
 	ctx, l := c.Request().Context(), cabLang(c)
-	v := cabKindsPage{Kinds: cabKinds(l)}
+	v := cabKindsPage{Kinds: cabKinds(l), DecisionDays: election.DefaultDecisionDays}
 	if v.Filing, err = s.cabFiling(ctx, l); err != nil {
 		return err
 	}

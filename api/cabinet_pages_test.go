@@ -105,6 +105,9 @@ func TestCabinetPages(t *testing.T) {
 	if kinds.has("consent-needed") || len(findAll(findFirst(kinds.doc, byID("kinds")), byTag("a"))) != 5 {
 		t.Fatalf("kinds page after consent: %.800s", kinds.raw)
 	}
+	if main := text(findFirst(kinds.doc, byTag("main"))); !strings.Contains(main, "Решение принимается в течение 7 дней (КИ 18).") {
+		t.Errorf("kinds page: the period for a decision (VC §18) is not said: %q", main)
+	}
 	formLink := attr(findFirst(kinds.doc, byID("kind-correct_personal_data")), "href")
 	form := b.get(formLink).want(t, http.StatusOK, "")
 	if got := form.textOf("last-day"); got != "14 ноября 2026 г." && !strings.Contains(got, "14 ноября 2026") {

@@ -19,6 +19,7 @@ import (
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/consent"
+	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/projections"
 )
@@ -406,8 +407,10 @@ type deskDashView struct {
 	Who                            *deskWho
 	Open, Overdue, Failed, Decided int64
 	Days                           int
-	InTimeShare                    string
-	Charts                         []deskChart
+	// DecisionDays is the law's period for a decision (VC §18).
+	DecisionDays int
+	InTimeShare  string
+	Charts       []deskChart
 }
 
 // deskDashboard is the commission's work at a glance.
@@ -419,7 +422,7 @@ func (s *Server) deskDashboard(c echo.Context) error {
 		return s.deskError(c, err)
 	}
 	v := deskDashView{Who: s.deskWhoOf(c), Open: d.Open, Overdue: d.Overdue, Failed: d.Failed, Decided: d.Decided, Days: days,
-		InTimeShare: "—"}
+		DecisionDays: election.DefaultDecisionDays, InTimeShare: "—"}
 	if d.Decided > 0 {
 		v.InTimeShare = webui.Percent(d.InTime, d.Decided) + " %"
 	}

@@ -217,6 +217,9 @@ func TestStaffDeskPages(t *testing.T) {
 		if got := text(findFirst(p.doc, byID("fig-intime"))); got != "100.0 %" {
 			t.Errorf("decided within 7 days: %q", got)
 		}
+		if got := text(findFirst(p.doc, byTag("main"))); !strings.Contains(got, "принято в течение 7 дней") {
+			t.Errorf("the dashboard does not say the period for a decision (VC §18): %q", got)
+		}
 		arrivals := findAll(findFirst(p.doc, byID("arrivals-table")), byTag("tr"))
 		if last := arrivals[len(arrivals)-1]; !strings.Contains(text(last), "1 октября 2026") || !strings.HasSuffix(text(last), "2") {
 			t.Errorf("arrivals today: %q", text(last))

@@ -40,9 +40,9 @@ type ApplicationView struct {
 	Position *eventstore.Position `json:"position,omitempty"`
 }
 
-func isOpen(status string) bool {
-	return status == string(application.StatusSubmitted) || status == string(application.StatusAccepted) || status == string(application.StatusAssigned)
-}
+// isOpen reports whether an application in status (as the read side
+// holds it) still waits for a decision (application.Status.Open).
+func isOpen(status string) bool { return application.Status(status).Open() }
 
 func applicationView(a projections.VoterApplication, now time.Time) ApplicationView {
 	v := ApplicationView{
@@ -50,7 +50,7 @@ func applicationView(a projections.VoterApplication, now time.Time) ApplicationV
 		Status: a.Status, SubmittedAt: a.SubmittedAt.UTC(), DecisionDue: a.DecisionDue, Outcome: a.Outcome, Reason: a.Reason,
 		DecidedAt: utcPtr(a.DecidedAt), ExecutionFailure: failureFromRow(a.Failure),
 	}
-	v.Overdue = isOpen(a.Status) && projections.StaffQueueOverdue(a.DecisionDue, now)
+	v.Overdue = application.DecisionOverdue(application.Status(a.Status), a.DecisionDue, now)
 	if a.DecidedAt != nil {
 		v.ClosedAt = utcPtr(a.DecidedAt)
 	} else if a.WithdrawnAt != nil {

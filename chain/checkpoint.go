@@ -10,13 +10,14 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
 )
 
-// Bishkek is the Kyrgyz Republic's time (UTC+6, no daylight saving): the
-// day of a checkpoint and the time of the daily one are Bishkek's.
-var Bishkek = time.FixedZone("Asia/Bishkek", 6*60*60)
+// Bishkek is the Kyrgyz Republic's time, the domain's calendar.Bishkek:
+// the day of a checkpoint and the time of the daily one are Bishkek's.
+var Bishkek = calendar.Bishkek
 
 // CheckpointRecord is a published checkpoint: the chain head over the first
 // Events events of the log, and the digest of the public list at that same

@@ -196,7 +196,7 @@ type ElectionInfo struct {
 
 // FilingOpenOn reports whether day falls in the election's filing window.
 func (e ElectionInfo) FilingOpenOn(day calendar.Date) bool {
-	return !e.FilingOpens.IsZero() && !day.Before(e.FilingOpens) && !day.After(e.FilingCloses)
+	return !e.FilingOpens.IsZero() && election.DayInWindow(day, e.FilingOpens, e.FilingCloses)
 }
 
 const electionColumns = `id, kind, title, voting_day::text, preliminary_list_day::text, control_list_day::text, final_list_day::text,

@@ -52,8 +52,16 @@ const (
 // the rule is election.DecisionOverdue's. A failed execution is not
 // overdue: its decision was made.
 func StaffQueueOverdueSQL(param string) string {
-	return `(status <> '` + QueueExecutionFailed + `' AND decision_due < ` + param + `::date)`
+	return `(status <> '` + QueueExecutionFailed + `' AND ` + decisionLateSQL(param+`::date`) + `)`
 }
+
+// decisionLateSQL returns the SQL form of election.DecisionOverdue over a
+// row's decision_due column: the due day is before day, an SQL date
+// expression (election.OverdueIfDueBefore of the instant asked about,
+// which the caller computes in Go, never with the database's clock or
+// time zone). The staff queue's overdue flag and the desk's count of
+// decisions made in time both ask it.
+func decisionLateSQL(day string) string { return `decision_due < ` + day }
 
 // StaffQueueOverdueArg returns the value to bind to StaffQueueOverdueSQL's
 // parameter at instant now.

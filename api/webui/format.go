@@ -9,9 +9,9 @@ import (
 	"github.com/cec-kg/tizme/domain/calendar"
 )
 
-// Bishkek is Asia/Bishkek: UTC+6 all year since 2005, so a fixed zone
-// needs no time-zone database on the machine.
-var Bishkek = time.FixedZone("Asia/Bishkek", 6*60*60)
+// Bishkek is Asia/Bishkek, the domain's calendar.Bishkek: pages show
+// times in the zone the rules count days in.
+var Bishkek = calendar.Bishkek
 
 var (
 	monthsKy = [...]string{"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}

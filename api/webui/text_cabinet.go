@@ -69,7 +69,7 @@ var cabinetCatalogue = map[string][3]string{
 	"cab.consent.go":                         {"Макулдукту окуу жана берүү", "Прочитать и дать согласие", "Read and give consent"},
 	"cab.apply.title":                        {"Кайсы арызды бергиңиз келет?", "Какое заявление вы хотите подать?", "Which application do you want to file?"},
 	"cab.apply.submit":                       {"Арызды берүү", "Подать заявление", "File the application"},
-	"cab.apply.lead":                         {"Арыз сиздин участогуңуздун аймактык шайлоо комиссиясына жөнөтүлөт. Чечим 7 күндүн ичинде кабыл алынат (ШК 18).", "Заявление направляется в территориальную избирательную комиссию вашего участка. Решение принимается в течение 7 дней (КИ 18).", "The application goes to the territorial election commission of your polling station. It decides within 7 days (VC §18)."},
+	"cab.apply.lead":                         {"Арыз сиздин участогуңуздун аймактык шайлоо комиссиясына жөнөтүлөт. Чечим {within} күндүн ичинде кабыл алынат (ШК 18).", "Заявление направляется в территориальную избирательную комиссию вашего участка. Решение принимается в течение {within} дней (КИ 18).", "The application goes to the territorial election commission of your polling station. It decides within {within} days (VC §18)."},
 	"cab.kind.correct_personal_data":         {"Менин маалыматтарымды оңдоо", "Исправить мои данные", "Correct my details"},
 	"cab.kind.correct_personal_data.hint":    {"Туура эмес жазылганын гана толтуруңуз.", "Заполните только то, что указано неверно.", "Fill in only what is wrong."},
 	"cab.kind.absent_from_list":              {"Мен тизмеде жокмун", "Меня нет в списке", "I am missing from the list"},

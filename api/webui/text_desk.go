@@ -128,7 +128,7 @@ var deskCatalogue = map[string][3]string{
 	"desk.dash.open":                     {"ачык арыз", "открытых заявлений", "open applications"},
 	"desk.dash.overdue":                  {"мөөнөтү өткөн", "просрочено", "overdue now"},
 	"desk.dash.failed":                   {"аткарылбаган чечим", "неисполненных решений", "failed executions"},
-	"desk.dash.intime":                   {"{decided} чечимден (акыркы {days} күн) 7 күндүн ичинде кабыл алынганы", "из {decided} решений за {days} дн. принято в течение 7 дней", "of the {decided} decisions of the last {days} days made within 7 days"},
+	"desk.dash.intime":                   {"{decided} чечимден (акыркы {days} күн) {within} күндүн ичинде кабыл алынганы", "из {decided} решений за {days} дн. принято в течение {within} дней", "of the {decided} decisions of the last {days} days made within {within} days"},
 	"desk.dash.arrivals":                 {"Күн сайын келген арыздар", "Поступление заявлений по дням", "Arrivals per day"},
 	"desk.dash.decisions":                {"Күн сайын кабыл алынган чечимдер", "Решения по дням", "Decisions per day"},
 	"desk.dash.day":                      {"Күн", "День", "Day"},

@@ -376,11 +376,18 @@ func (a *Application) mustBeOpen() error {
 	return nil
 }
 
-// Overdue reports whether the decision is late at now: the application is
-// still open and its due day has ended in Bishkek (VC §18,
-// election.DecisionOverdue).
+// Overdue reports whether the decision is late at now (VC §18,
+// DecisionOverdue).
 func (a *Application) Overdue(now time.Time) bool {
-	return a.status.Open() && election.DecisionOverdue(a.due, now)
+	return DecisionOverdue(a.status, a.due, now)
+}
+
+// DecisionOverdue reports whether an application in status s, due on day
+// due, is late at now: it is still open and its due day has ended in
+// Bishkek (VC §18, election.DecisionOverdue). The aggregate and the read
+// side (which holds the status and the due day) both ask it.
+func DecisionOverdue(s Status, due calendar.Date, now time.Time) bool {
+	return s.Open() && election.DecisionOverdue(due, now)
 }
 
 // Correction returns the change of personal data an approved

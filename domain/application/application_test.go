@@ -476,6 +476,11 @@ func TestDue(t *testing.T) {
 			if got := tt.a.Overdue(tt.now); got != tt.overdue {
 				t.Errorf("Overdue(%s) = %v, want %v", tt.now, got, tt.overdue)
 			}
+			// The read side, holding only the status and the due day, asks
+			// the same rule.
+			if got := application.DecisionOverdue(tt.a.Status(), tt.a.DecisionDue(), tt.now); got != tt.overdue {
+				t.Errorf("DecisionOverdue(%s, %s, %s) = %v, want %v", tt.a.Status(), tt.a.DecisionDue(), tt.now, got, tt.overdue)
+			}
 		})
 	}
 }

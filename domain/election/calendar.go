@@ -124,7 +124,13 @@ func (c Calendar) FilingWindow() (opens, closes calendar.Date) {
 // the filing window.
 func (c Calendar) InFilingWindow(t time.Time) bool {
 	opens, closes := c.FilingWindow()
-	day := calendar.DayOf(t)
+	return DayInWindow(calendar.DayOf(t), opens, closes)
+}
+
+// DayInWindow reports whether day falls in the filing window opens to
+// closes, both inclusive (VC §13): the one comparison for the aggregate
+// (InFilingWindow) and for the read side, which stores the window's days.
+func DayInWindow(day, opens, closes calendar.Date) bool {
 	return !day.Before(opens) && !day.After(closes)
 }
 

@@ -78,6 +78,12 @@ func TestInFilingWindow(t *testing.T) {
 			if got := cal2026.InFilingWindow(c.at); got != c.in {
 				t.Errorf("InFilingWindow(%v) = %v, want %v", c.at, got, c.in)
 			}
+			// The read side, holding the window's days, asks the same rule
+			// of the Bishkek day.
+			opens, closes := cal2026.FilingWindow()
+			if got := election.DayInWindow(calendar.DayOf(c.at), opens, closes); got != c.in {
+				t.Errorf("DayInWindow(%s, %s, %s) = %v, want %v", calendar.DayOf(c.at), opens, closes, got, c.in)
+			}
 		})
 	}
 }

@@ -148,16 +148,16 @@ func (h *history) apply(stream string, at precinct.Number, reg voter.VoterRegist
 	must(err)
 	staff := application.Staff{Subject: OperatorOf(tec.String()), Commission: tec}
 	steps := []time.Time{
-		filed.Add(time.Duration(1+g.rng.IntN(20)) * time.Hour),                                          // accepted
-		filed.Add(time.Duration(22+g.rng.IntN(26)) * time.Hour),                                         // assigned
-		filed.Add(time.Duration(2+g.rng.IntN(5))*24*time.Hour + time.Duration(g.rng.IntN(8))*time.Hour), // decided, within 7 days (VC §18)
+		filed.Add(time.Duration(1+g.rng.IntN(20)) * time.Hour),                                                       // accepted
+		filed.Add(time.Duration(22+g.rng.IntN(26)) * time.Hour),                                                      // assigned
+		filed.Add(time.Duration(2+g.rng.IntN(decisionDays-2))*24*time.Hour + time.Duration(g.rng.IntN(8))*time.Hour), // decided within decisionDays (VC §18)
 	}
 	r := g.rng.IntN(100)
 	switch {
 	case r < 5: // withdrawn by the voter before the decision
 		must(a.Withdraw(stream, "Вопрос решён, заявление больше не нужно.", filed.Add(3*time.Hour)))
 	case r < 8 && day.DaysUntil(g.today) > decisionDays:
-		// Overdue: never decided within the 7 days (VC §18); half were
+		// Overdue: never decided within decisionDays (VC §18); half were
 		// not even taken up.
 		if r%2 == 0 {
 			must(a.Accept(staff, steps[0]))
