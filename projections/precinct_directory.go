@@ -265,64 +265,10 @@ func pdRegion(s *pdState, _ Event, v region.RegionRegistered) { s.regions[v.Code
 func pdFlush(ctx context.Context, b *Batch, s *pdState) error {
 	dir, comms, regs := b.Table(TablePrecinctDirectory), b.Table(TablePrecinctDirectoryCommissions), b.Table(TablePrecinctDirectoryRegions)
 	q := &pgx.Batch{}
-	if len(s.order) > 0 {
-		rows := make([][]any, 0, len(s.order))
-		for _, n := range s.order {
-			p := s.precincts[n]
-			rows = append(rows, []any{int32(n), p.op, p.name[0], p.name[1], p.name[2], p.tec, p.region, p.district, p.settlement,
-				p.districts[0], p.districts[1], p.districts[2], p.settlements[0], p.settlements[1], p.settlements[2],
-				p.street, p.building, p.boundary, p.closed, p.updated.UTC()})
-		}
-		stage, err := b.Stage(ctx, pdStaging, pgx.CopyFromRows(rows))
-		if err != nil {
-			return err
-		}
-		q.Queue(`INSERT INTO ` + dir + ` AS t (number, name_ky, name_ru, name_en, tec, region, district, settlement,
-				district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number,
-				boundary, closed, updated_at)
-			SELECT number, name_ky, name_ru, name_en, tec, region, district, settlement,
-				district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number,
-				boundary, closed, updated_at
-			FROM ` + stage + ` WHERE op = 'f'
-			ON CONFLICT (number) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en,
-				tec = excluded.tec, region = excluded.region, district = excluded.district, settlement = excluded.settlement,
-				district_ky = excluded.district_ky, district_ru = excluded.district_ru, district_en = excluded.district_en,
-				settlement_ky = excluded.settlement_ky, settlement_ru = excluded.settlement_ru, settlement_en = excluded.settlement_en,
-				thoroughfare = excluded.thoroughfare, house_number = excluded.house_number, boundary = excluded.boundary,
-				closed = excluded.closed, updated_at = excluded.updated_at`)
-		q.Queue(`UPDATE ` + dir + ` t SET district = coalesce(s.district, t.district), settlement = coalesce(s.settlement, t.settlement),
-				district_ky = coalesce(s.district_ky, t.district_ky), district_ru = coalesce(s.district_ru, t.district_ru),
-				district_en = coalesce(s.district_en, t.district_en), settlement_ky = coalesce(s.settlement_ky, t.settlement_ky),
-				settlement_ru = coalesce(s.settlement_ru, t.settlement_ru), settlement_en = coalesce(s.settlement_en, t.settlement_en),
-				thoroughfare = coalesce(s.thoroughfare, t.thoroughfare), house_number = coalesce(s.house_number, t.house_number),
-				boundary = coalesce(s.boundary, t.boundary), closed = coalesce(s.closed, t.closed), updated_at = s.updated_at
-			FROM ` + stage + ` s WHERE s.op = 'p' AND t.number = s.number`)
+	if err := s.queuePrecincts(ctx, b, q); err != nil {
+		return err
 	}
-	refs := slices.Sorted(maps.Keys(s.commissions))
-	if len(refs) > 0 {
-		ky, ru, en := make([]string, len(refs)), make([]string, len(refs)), make([]string, len(refs))
-		parents, regionCodes := make([]string, len(refs)), make([]string, len(refs))
-		for i, r := range refs {
-			c := s.commissions[r]
-			ky[i], ru[i], en[i], parents[i], regionCodes[i] = c.NameKy, c.NameRu, c.NameEn, c.Parent, c.Region
-		}
-		q.Queue(`INSERT INTO `+comms+` AS t (ref, name_ky, name_ru, name_en, parent, region)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-			ON CONFLICT (ref) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en,
-				parent = excluded.parent, region = excluded.region`,
-			refs, ky, ru, en, parents, regionCodes)
-	}
-	codes := slices.Sorted(maps.Keys(s.regions))
-	if len(codes) > 0 {
-		ky, ru, en := make([]string, len(codes)), make([]string, len(codes)), make([]string, len(codes))
-		for i, c := range codes {
-			ky[i], ru[i], en[i] = s.regions[c].NameKy, s.regions[c].NameRu, s.regions[c].NameEn
-		}
-		q.Queue(`INSERT INTO `+regs+` AS t (code, name_ky, name_ru, name_en)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-			ON CONFLICT (code) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en`,
-			codes, ky, ru, en)
-	}
+	refs, codes := s.queueNames(b, q)
 	if q.Len() == 0 {
 		return nil
 	}
@@ -351,6 +297,79 @@ func pdFlush(ctx context.Context, b *Batch, s *pdState) error {
 		return fmt.Errorf("precinct directory: %w", err)
 	}
 	return nil
+}
+
+// queuePrecincts stages the precincts' net rows and queues their merge:
+// full rows upserted, patches applied field by field.
+func (s *pdState) queuePrecincts(ctx context.Context, b *Batch, q *pgx.Batch) error {
+	if len(s.order) == 0 {
+		return nil
+	}
+	dir := b.Table(TablePrecinctDirectory)
+	rows := make([][]any, 0, len(s.order))
+	for _, n := range s.order {
+		p := s.precincts[n]
+		rows = append(rows, []any{int32(n), p.op, p.name[0], p.name[1], p.name[2], p.tec, p.region, p.district, p.settlement,
+			p.districts[0], p.districts[1], p.districts[2], p.settlements[0], p.settlements[1], p.settlements[2],
+			p.street, p.building, p.boundary, p.closed, p.updated.UTC()})
+	}
+	stage, err := b.Stage(ctx, pdStaging, pgx.CopyFromRows(rows))
+	if err != nil {
+		return err
+	}
+	q.Queue(`INSERT INTO ` + dir + ` AS t (number, name_ky, name_ru, name_en, tec, region, district, settlement,
+			district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number,
+			boundary, closed, updated_at)
+		SELECT number, name_ky, name_ru, name_en, tec, region, district, settlement,
+			district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number,
+			boundary, closed, updated_at
+		FROM ` + stage + ` WHERE op = 'f'
+		ON CONFLICT (number) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en,
+			tec = excluded.tec, region = excluded.region, district = excluded.district, settlement = excluded.settlement,
+			district_ky = excluded.district_ky, district_ru = excluded.district_ru, district_en = excluded.district_en,
+			settlement_ky = excluded.settlement_ky, settlement_ru = excluded.settlement_ru, settlement_en = excluded.settlement_en,
+			thoroughfare = excluded.thoroughfare, house_number = excluded.house_number, boundary = excluded.boundary,
+			closed = excluded.closed, updated_at = excluded.updated_at`)
+	q.Queue(`UPDATE ` + dir + ` t SET district = coalesce(s.district, t.district), settlement = coalesce(s.settlement, t.settlement),
+			district_ky = coalesce(s.district_ky, t.district_ky), district_ru = coalesce(s.district_ru, t.district_ru),
+			district_en = coalesce(s.district_en, t.district_en), settlement_ky = coalesce(s.settlement_ky, t.settlement_ky),
+			settlement_ru = coalesce(s.settlement_ru, t.settlement_ru), settlement_en = coalesce(s.settlement_en, t.settlement_en),
+			thoroughfare = coalesce(s.thoroughfare, t.thoroughfare), house_number = coalesce(s.house_number, t.house_number),
+			boundary = coalesce(s.boundary, t.boundary), closed = coalesce(s.closed, t.closed), updated_at = s.updated_at
+		FROM ` + stage + ` s WHERE s.op = 'p' AND t.number = s.number`)
+	return nil
+}
+
+// queueNames queues the upserts of the batch's commissions and regions
+// and returns their refs and codes, sorted.
+func (s *pdState) queueNames(b *Batch, q *pgx.Batch) (refs, codes []string) {
+	comms, regs := b.Table(TablePrecinctDirectoryCommissions), b.Table(TablePrecinctDirectoryRegions)
+	refs = slices.Sorted(maps.Keys(s.commissions))
+	if len(refs) > 0 {
+		ky, ru, en := make([]string, len(refs)), make([]string, len(refs)), make([]string, len(refs))
+		parents, regionCodes := make([]string, len(refs)), make([]string, len(refs))
+		for i, r := range refs {
+			c := s.commissions[r]
+			ky[i], ru[i], en[i], parents[i], regionCodes[i] = c.NameKy, c.NameRu, c.NameEn, c.Parent, c.Region
+		}
+		q.Queue(`INSERT INTO `+comms+` AS t (ref, name_ky, name_ru, name_en, parent, region)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+			ON CONFLICT (ref) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en,
+				parent = excluded.parent, region = excluded.region`,
+			refs, ky, ru, en, parents, regionCodes)
+	}
+	codes = slices.Sorted(maps.Keys(s.regions))
+	if len(codes) > 0 {
+		ky, ru, en := make([]string, len(codes)), make([]string, len(codes)), make([]string, len(codes))
+		for i, c := range codes {
+			ky[i], ru[i], en[i] = s.regions[c].NameKy, s.regions[c].NameRu, s.regions[c].NameEn
+		}
+		q.Queue(`INSERT INTO `+regs+` AS t (code, name_ky, name_ru, name_en)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+			ON CONFLICT (code) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en`,
+			codes, ky, ru, en)
+	}
+	return refs, codes
 }
 
 // DirectoryEntry is one precinct of the directory. The address is the

@@ -184,16 +184,8 @@ func vvLoad(ctx context.Context, b *Batch) (*vvBatch, error) {
 		}
 	}
 	s := &vvBatch{tecs: map[int]string{}, newTECs: map[int]string{}, streams: map[string]*vvStream{}}
-	if len(pnums) > 0 {
-		rows, err := b.Tx.Query(ctx, `SELECT number, tec FROM `+b.Table(voterVersionsPrecincts)+` WHERE number = ANY($1::integer[])`, pnums)
-		if err != nil {
-			return nil, err
-		}
-		var n int
-		var tec string
-		if _, err := pgx.ForEachRow(rows, []any{&n, &tec}, func() error { s.tecs[n] = tec; return nil }); err != nil {
-			return nil, err
-		}
+	if err := s.loadTECs(ctx, b, pnums); err != nil {
+		return nil, err
 	}
 	if len(streams) == 0 && len(established) == 0 {
 		return s, nil
@@ -223,6 +215,21 @@ func vvLoad(ctx context.Context, b *Batch) (*vvBatch, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// loadTECs loads the stored TECs of the precincts.
+func (s *vvBatch) loadTECs(ctx context.Context, b *Batch, precincts []int32) error {
+	if len(precincts) == 0 {
+		return nil
+	}
+	rows, err := b.Tx.Query(ctx, `SELECT number, tec FROM `+b.Table(voterVersionsPrecincts)+` WHERE number = ANY($1::integer[])`, precincts)
+	if err != nil {
+		return err
+	}
+	var n int
+	var tec string
+	_, err = pgx.ForEachRow(rows, []any{&n, &tec}, func() error { s.tecs[n] = tec; return nil })
+	return err
 }
 
 func (s *vvBatch) get(stream string) *vvStream {
