@@ -86,6 +86,9 @@ var daStaging = Staging{Name: "da_stage", Columns: []Column{
 	{Name: "request_id", Type: "text"},
 }}
 
+// Apply implements Projection (daFold).
+func (DataAccess) Apply(ctx context.Context, b *Batch) error { return daFold.Apply(ctx, b) }
+
 // daFold: every event is one new row, COPYed into staging and inserted in
 // one statement.
 var daFold = Fold[daRows]{
@@ -96,9 +99,6 @@ var daFold = Fold[daRows]{
 
 // daRows are the batch's new rows, in log order.
 type daRows struct{ rows [][]any }
-
-// Apply implements Projection.
-func (DataAccess) Apply(ctx context.Context, b *Batch) error { return daFold.Apply(ctx, b) }
 
 func daAccessed(s *daRows, e Event, v access.VoterDataAccessed) {
 	c, p := toDB(e.Position)
