@@ -52,7 +52,7 @@ func (DataAccess) Name() string { return NameDataAccess }
 func (DataAccess) Public() bool { return false }
 
 // EventTypes implements Projection.
-func (DataAccess) EventTypes() []string { return []string{access.TypeVoterDataAccessed} }
+func (DataAccess) EventTypes() []string { return daFold.EventTypes() }
 
 // Tables implements Projection.
 func (DataAccess) Tables() []Table {
@@ -86,27 +86,35 @@ var daStaging = Staging{Name: "da_stage", Columns: []Column{
 	{Name: "request_id", Type: "text"},
 }}
 
-// Apply implements Projection: every event is one new row, COPYed into
-// staging and inserted in one statement.
-func (DataAccess) Apply(ctx context.Context, b *Batch) error {
-	rows := make([][]any, 0, len(b.Events))
-	for _, e := range b.Events {
-		v, ok := e.Value.(access.VoterDataAccessed)
-		if !ok {
-			return FailEvent(e, fmt.Errorf("data access: unexpected %T", e.Value))
-		}
-		c, p := toDB(e.Position)
-		var app *uuid.UUID
-		if v.ApplicationID != uuid.Nil {
-			a := v.ApplicationID
-			app = &a
-		}
-		rows = append(rows, []any{e.ID, c, p, v.At.UTC(), v.Staff, v.Commission, v.Voter, app, v.Purpose, v.RequestID})
+// Apply implements Projection (daFold).
+func (DataAccess) Apply(ctx context.Context, b *Batch) error { return daFold.Apply(ctx, b) }
+
+// daFold: every event is one new row, COPYed into staging and inserted in
+// one statement.
+var daFold = Fold[daRows]{
+	Name:  "data access",
+	On:    Handlers[daRows]{access.TypeVoterDataAccessed: On(daAccessed)},
+	Flush: daFlush,
+}
+
+// daRows are the batch's new rows, in log order.
+type daRows struct{ rows [][]any }
+
+func daAccessed(s *daRows, e Event, v access.VoterDataAccessed) {
+	c, p := toDB(e.Position)
+	var app *uuid.UUID
+	if v.ApplicationID != uuid.Nil {
+		a := v.ApplicationID
+		app = &a
 	}
-	if len(rows) == 0 {
+	s.rows = append(s.rows, []any{e.ID, c, p, v.At.UTC(), v.Staff, v.Commission, v.Voter, app, v.Purpose, v.RequestID})
+}
+
+func daFlush(ctx context.Context, b *Batch, s *daRows) error {
+	if len(s.rows) == 0 {
 		return nil
 	}
-	stage, err := b.Stage(ctx, daStaging, pgx.CopyFromRows(rows))
+	stage, err := b.Stage(ctx, daStaging, pgx.CopyFromRows(s.rows))
 	if err != nil {
 		return err
 	}

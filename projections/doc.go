@@ -11,6 +11,12 @@
 // temporary table to merge them in one statement). The same Apply serves
 // a live batch of a few events and a rebuild chunk of ten thousand.
 //
+// Every read model here is a Fold: Load reads the stored state the batch
+// needs, a table (Handlers) maps each event type to a small function that
+// folds one event into that state without SQL, and Flush writes the state
+// back. The table is the only list of the types a read model handles:
+// EventTypes returns its keys.
+//
 // # Exactly-once effect
 //
 // Each batch is applied in one transaction that also advances the

@@ -57,7 +57,7 @@ func (ElectionOutcomes) Public() bool { return true }
 func (ElectionOutcomes) PublicTables() []string { return []string{TableElectionOutcomes} }
 
 // EventTypes implements Projection.
-func (ElectionOutcomes) EventTypes() []string { return []string{election.TypeElectionOutcomeRecorded} }
+func (ElectionOutcomes) EventTypes() []string { return eoFold.EventTypes() }
 
 // Tables implements Projection.
 func (ElectionOutcomes) Tables() []Table {
@@ -83,30 +83,47 @@ func (ElectionOutcomes) Tables() []Table {
 	}}
 }
 
-// Apply implements Projection: each precinct's last outcome in the batch
-// replaces the row.
-func (ElectionOutcomes) Apply(ctx context.Context, b *Batch) error {
-	type key struct {
-		id string
-		n  int
+// Apply implements Projection (eoFold).
+func (ElectionOutcomes) Apply(ctx context.Context, b *Batch) error { return eoFold.Apply(ctx, b) }
+
+// eoFold: each precinct's last outcome in the batch replaces the row.
+var eoFold = Fold[eoState]{
+	Name:  "election outcomes",
+	Load:  eoLoad,
+	On:    Handlers[eoState]{election.TypeElectionOutcomeRecorded: On(eoRecorded)},
+	Flush: eoFlush,
+}
+
+type eoKey struct {
+	id string
+	n  int
+}
+
+// eoState is each precinct's last outcome in the batch, in first-seen
+// order.
+type eoState struct {
+	last  map[eoKey]election.ElectionOutcomeRecorded
+	order []eoKey
+}
+
+// eoLoad: rows are replaced whole, nothing is read.
+func eoLoad(context.Context, *Batch) (*eoState, error) {
+	return &eoState{last: map[eoKey]election.ElectionOutcomeRecorded{}}, nil
+}
+
+func eoRecorded(s *eoState, _ Event, v election.ElectionOutcomeRecorded) {
+	k := eoKey{v.ID, v.Precinct}
+	if _, seen := s.last[k]; !seen {
+		s.order = append(s.order, k)
 	}
-	last := map[key]election.ElectionOutcomeRecorded{}
-	var order []key
-	for _, e := range b.Events {
-		v, ok := e.Value.(election.ElectionOutcomeRecorded)
-		if !ok {
-			return FailEvent(e, fmt.Errorf("election outcomes: unexpected %T", e.Value))
-		}
-		k := key{v.ID, v.Precinct}
-		if _, seen := last[k]; !seen {
-			order = append(order, k)
-		}
-		last[k] = v
-	}
+	s.last[k] = v
+}
+
+func eoFlush(ctx context.Context, b *Batch, s *eoState) error {
 	table := b.Table(TableElectionOutcomes)
 	q := &pgx.Batch{}
-	for _, k := range order {
-		v := last[k]
+	for _, k := range s.order {
+		v := s.last[k]
 		c := v.Counts
 		q.Queue(`INSERT INTO `+table+` (election, precinct, on_list, identified_biometric, identified_other, ballots, female, male,
 				age_18_25, age_26_35, age_36_45, age_46_55, age_56_65, age_66_plus, recorded_at)

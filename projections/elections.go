@@ -75,9 +75,7 @@ func (Elections) Public() bool { return true }
 func (Elections) PublicTables() []string { return []string{TableElections} }
 
 // EventTypes implements Projection.
-func (Elections) EventTypes() []string {
-	return []string{election.TypeElectionScheduled, election.TypeElectionCalendarChanged}
-}
+func (Elections) EventTypes() []string { return elFold.EventTypes() }
 
 // Tables implements Projection.
 func (Elections) Tables() []Table {
@@ -100,41 +98,64 @@ func (Elections) Tables() []Table {
 	}}
 }
 
-// Apply implements Projection: an election scheduled in the batch is
-// inserted whole; a calendar change replaces the calendar columns.
-func (Elections) Apply(ctx context.Context, b *Batch) error {
-	type row struct {
-		scheduled *election.ElectionScheduled
-		cal       election.Calendar
-		at        time.Time
+// Apply implements Projection (elFold).
+func (Elections) Apply(ctx context.Context, b *Batch) error { return elFold.Apply(ctx, b) }
+
+// elFold: an election scheduled in the batch is inserted whole; a
+// calendar change replaces the calendar columns.
+var elFold = Fold[elState]{
+	Name: "elections",
+	Load: elLoad,
+	On: Handlers[elState]{
+		election.TypeElectionScheduled:       On(elScheduled),
+		election.TypeElectionCalendarChanged: On(elCalendarChanged),
+	},
+	Flush: elFlush,
+}
+
+// elState is the net effect of a batch per election, in first-seen order.
+type elState struct {
+	byID  map[string]*elRow
+	order []string
+}
+
+type elRow struct {
+	scheduled *election.ElectionScheduled
+	cal       election.Calendar
+	at        time.Time
+}
+
+// elLoad: nothing is read; a change without its scheduling updates the
+// stored row.
+func elLoad(context.Context, *Batch) (*elState, error) {
+	return &elState{byID: map[string]*elRow{}}, nil
+}
+
+func (s *elState) get(id string) *elRow {
+	r := s.byID[id]
+	if r == nil {
+		r = &elRow{}
+		s.byID[id] = r
+		s.order = append(s.order, id)
 	}
-	byID := map[string]*row{}
-	var order []string
-	get := func(id string) *row {
-		r := byID[id]
-		if r == nil {
-			r = &row{}
-			byID[id] = r
-			order = append(order, id)
-		}
-		return r
-	}
-	for _, e := range b.Events {
-		switch v := e.Value.(type) {
-		case election.ElectionScheduled:
-			r := get(v.ID)
-			r.scheduled, r.cal, r.at = &v, v.Calendar, v.At
-		case election.ElectionCalendarChanged:
-			r := get(v.ID)
-			r.cal, r.at = v.Calendar, v.At
-		default:
-			return FailEvent(e, fmt.Errorf("elections: unexpected %T", e.Value))
-		}
-	}
+	return r
+}
+
+func elScheduled(s *elState, _ Event, v election.ElectionScheduled) {
+	r := s.get(v.ID)
+	r.scheduled, r.cal, r.at = &v, v.Calendar, v.At
+}
+
+func elCalendarChanged(s *elState, _ Event, v election.ElectionCalendarChanged) {
+	r := s.get(v.ID)
+	r.cal, r.at = v.Calendar, v.At
+}
+
+func elFlush(ctx context.Context, b *Batch, s *elState) error {
 	table := b.Table(TableElections)
 	q := &pgx.Batch{}
-	for _, id := range order {
-		r := byID[id]
+	for _, id := range s.order {
+		r := s.byID[id]
 		cal := r.cal.WithDefaults()
 		opens, closes := cal.FilingWindow()
 		if cal.PreliminaryListDay.IsZero() {

@@ -64,10 +64,7 @@ func (PortalContent) PublicTables() []string {
 }
 
 // EventTypes implements Projection.
-func (PortalContent) EventTypes() []string {
-	return []string{portalinfo.TypeHelpPublished, portalinfo.TypeCallCentreChanged, portalinfo.TypeBiometricPointSaved,
-		portalinfo.TypeBiometricPointRemoved, commission.TypeCommissionContactsChanged}
-}
+func (PortalContent) EventTypes() []string { return pcFold.EventTypes() }
 
 // Tables implements Projection.
 func (PortalContent) Tables() []Table {
@@ -100,49 +97,77 @@ func (PortalContent) Tables() []Table {
 	}
 }
 
-// Apply implements Projection: each event in order, as statements of one
-// round trip (the content is small; a help publication replaces the help).
-func (PortalContent) Apply(ctx context.Context, b *Batch) error {
-	help, cc, points, contacts := b.Table(TablePortalHelp), b.Table(TablePortalCallCentre),
-		b.Table(TablePortalBiometricPoints), b.Table(TablePortalCommissionContacts)
-	q := &pgx.Batch{}
-	for _, e := range b.Events {
-		switch v := e.Value.(type) {
-		case portalinfo.HelpPublished:
-			q.Queue(`DELETE FROM ` + help)
-			for i, h := range v.Entries {
-				q.Queue(`INSERT INTO `+help+` (position, question_ky, question_ru, question_en, answer_ky, answer_ru, answer_en)
-					VALUES ($1, $2, $3, $4, $5, $6, $7)`, i+1, h.Question.Ky, h.Question.Ru, h.Question.En, h.Answer.Ky, h.Answer.Ru, h.Answer.En)
-			}
-		case portalinfo.CallCentreChanged:
-			q.Queue(`INSERT INTO `+cc+` (id, phone, email, hours_ky, hours_ru, hours_en, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6)
-				ON CONFLICT (id) DO UPDATE SET phone = excluded.phone, email = excluded.email, hours_ky = excluded.hours_ky,
-					hours_ru = excluded.hours_ru, hours_en = excluded.hours_en, updated_at = excluded.updated_at`,
-				v.Phone, v.Email, v.Hours.Ky, v.Hours.Ru, v.Hours.En, v.At.UTC())
-		case portalinfo.BiometricPointSaved:
-			q.Queue(`INSERT INTO `+points+` (id, place_ky, place_ru, place_en, name_ky, name_ru, name_en, location,
-					hours_ky, hours_ru, hours_en, lat, lon, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-				ON CONFLICT (id) DO UPDATE SET place_ky = excluded.place_ky, place_ru = excluded.place_ru, place_en = excluded.place_en,
-					name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en, location = excluded.location,
-					hours_ky = excluded.hours_ky, hours_ru = excluded.hours_ru, hours_en = excluded.hours_en,
-					lat = excluded.lat, lon = excluded.lon, updated_at = excluded.updated_at`,
-				v.ID, v.Place.Ky, v.Place.Ru, v.Place.En, v.Name.Ky, v.Name.Ru, v.Name.En, v.Address,
-				v.Hours.Ky, v.Hours.Ru, v.Hours.En, v.Lat, v.Lon, v.At.UTC())
-		case portalinfo.BiometricPointRemoved:
-			q.Queue(`DELETE FROM `+points+` WHERE id = $1`, v.ID)
-		case commission.CommissionContactsChanged:
-			q.Queue(`INSERT INTO `+contacts+` (ref, phone, email, location, updated_at) VALUES ($1, $2, $3, $4, $5)
-				ON CONFLICT (ref) DO UPDATE SET phone = excluded.phone, email = excluded.email, location = excluded.location,
-					updated_at = excluded.updated_at`, v.Commission, v.Phone, v.Email, v.Address, v.At.UTC())
-		default:
-			return FailEvent(e, fmt.Errorf("portal content: unexpected %T", e.Value))
-		}
+// Apply implements Projection (pcFold).
+func (PortalContent) Apply(ctx context.Context, b *Batch) error { return pcFold.Apply(ctx, b) }
+
+// pcFold: each event in order, as statements of one round trip (the
+// content is small; a help publication replaces the help).
+var pcFold = Fold[pcState]{
+	Name: "portal content",
+	Load: pcLoad,
+	On: Handlers[pcState]{
+		portalinfo.TypeHelpPublished:             On(pcHelpPublished),
+		portalinfo.TypeCallCentreChanged:         On(pcCallCentreChanged),
+		portalinfo.TypeBiometricPointSaved:       On(pcPointSaved),
+		portalinfo.TypeBiometricPointRemoved:     On(pcPointRemoved),
+		commission.TypeCommissionContactsChanged: On(pcContactsChanged),
+	},
+	Flush: pcFlush,
+}
+
+// pcState is the batch's statements and the tables they write.
+type pcState struct {
+	q                          *pgx.Batch
+	help, cc, points, contacts string
+}
+
+func pcLoad(_ context.Context, b *Batch) (*pcState, error) {
+	return &pcState{q: &pgx.Batch{}, help: b.Table(TablePortalHelp), cc: b.Table(TablePortalCallCentre),
+		points: b.Table(TablePortalBiometricPoints), contacts: b.Table(TablePortalCommissionContacts)}, nil
+}
+
+func pcHelpPublished(s *pcState, _ Event, v portalinfo.HelpPublished) {
+	s.q.Queue(`DELETE FROM ` + s.help)
+	for i, h := range v.Entries {
+		s.q.Queue(`INSERT INTO `+s.help+` (position, question_ky, question_ru, question_en, answer_ky, answer_ru, answer_en)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, i+1, h.Question.Ky, h.Question.Ru, h.Question.En, h.Answer.Ky, h.Answer.Ru, h.Answer.En)
 	}
-	if q.Len() == 0 {
+}
+
+func pcCallCentreChanged(s *pcState, _ Event, v portalinfo.CallCentreChanged) {
+	s.q.Queue(`INSERT INTO `+s.cc+` (id, phone, email, hours_ky, hours_ru, hours_en, updated_at) VALUES (1, $1, $2, $3, $4, $5, $6)
+		ON CONFLICT (id) DO UPDATE SET phone = excluded.phone, email = excluded.email, hours_ky = excluded.hours_ky,
+			hours_ru = excluded.hours_ru, hours_en = excluded.hours_en, updated_at = excluded.updated_at`,
+		v.Phone, v.Email, v.Hours.Ky, v.Hours.Ru, v.Hours.En, v.At.UTC())
+}
+
+func pcPointSaved(s *pcState, _ Event, v portalinfo.BiometricPointSaved) {
+	s.q.Queue(`INSERT INTO `+s.points+` (id, place_ky, place_ru, place_en, name_ky, name_ru, name_en, location,
+			hours_ky, hours_ru, hours_en, lat, lon, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		ON CONFLICT (id) DO UPDATE SET place_ky = excluded.place_ky, place_ru = excluded.place_ru, place_en = excluded.place_en,
+			name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en, location = excluded.location,
+			hours_ky = excluded.hours_ky, hours_ru = excluded.hours_ru, hours_en = excluded.hours_en,
+			lat = excluded.lat, lon = excluded.lon, updated_at = excluded.updated_at`,
+		v.ID, v.Place.Ky, v.Place.Ru, v.Place.En, v.Name.Ky, v.Name.Ru, v.Name.En, v.Address,
+		v.Hours.Ky, v.Hours.Ru, v.Hours.En, v.Lat, v.Lon, v.At.UTC())
+}
+
+func pcPointRemoved(s *pcState, _ Event, v portalinfo.BiometricPointRemoved) {
+	s.q.Queue(`DELETE FROM `+s.points+` WHERE id = $1`, v.ID)
+}
+
+func pcContactsChanged(s *pcState, _ Event, v commission.CommissionContactsChanged) {
+	s.q.Queue(`INSERT INTO `+s.contacts+` (ref, phone, email, location, updated_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (ref) DO UPDATE SET phone = excluded.phone, email = excluded.email, location = excluded.location,
+			updated_at = excluded.updated_at`, v.Commission, v.Phone, v.Email, v.Address, v.At.UTC())
+}
+
+func pcFlush(ctx context.Context, b *Batch, s *pcState) error {
+	if s.q.Len() == 0 {
 		return nil
 	}
-	if err := b.Tx.SendBatch(ctx, q).Close(); err != nil {
+	if err := b.Tx.SendBatch(ctx, s.q).Close(); err != nil {
 		return fmt.Errorf("portal content: %w", err)
 	}
 	return nil

@@ -98,13 +98,7 @@ func (PrecinctDirectory) PublicTables() []string {
 }
 
 // EventTypes implements Projection.
-func (PrecinctDirectory) EventTypes() []string {
-	return []string{
-		precinct.TypePrecinctEstablished, precinct.TypePrecinctAddressChanged,
-		precinct.TypePrecinctBoundarySet, precinct.TypePrecinctClosed,
-		commission.TypeCommissionRegistered, region.TypeRegionRegistered,
-	}
-}
+func (PrecinctDirectory) EventTypes() []string { return pdFold.EventTypes() }
 
 // Tables implements Projection.
 func (PrecinctDirectory) Tables() []Table {
@@ -187,122 +181,99 @@ var pdStaging = Staging{Name: "pd_stage", Columns: []Column{
 	{Name: "boundary", Type: "jsonb"}, {Name: "closed", Type: "boolean"}, {Name: "updated_at", Type: "timestamptz"},
 }}
 
-// Apply implements Projection: fold the precinct events per number in Go,
-// merge them with one INSERT and one UPDATE, upsert the commissions and
-// regions, then fill the names of the rows whose precinct, commission or
-// region the batch touched.
-func (PrecinctDirectory) Apply(ctx context.Context, b *Batch) error {
-	precincts := map[int]*pdPrecinct{}
-	var order []int
-	commissions := map[string]commission.CommissionRegistered{}
-	regions := map[string]region.RegionRegistered{}
-	str := func(s string) *string { return &s }
-	get := func(n int) *pdPrecinct {
-		p := precincts[n]
-		if p == nil {
-			p = &pdPrecinct{op: 'p'}
-			precincts[n] = p
-			order = append(order, n)
-		}
-		return p
-	}
-	names := func(n lang.Names) [3]*string { return [3]*string{str(n.Ky), str(n.Ru), str(n.En)} }
-	setAddress := func(p *pdPrecinct, a precinct.Address, l precinct.LocalNames) {
-		p.district, p.settlement, p.street, p.building = str(a.District), str(a.Settlement), str(a.Street), str(a.Building)
-		p.districts, p.settlements = names(l.District()), names(l.Settlement())
-	}
-	for _, e := range b.Events {
-		switch v := e.Value.(type) {
-		case precinct.PrecinctEstablished:
-			p := get(v.Number)
-			f := false
-			*p = pdPrecinct{op: 'f', name: names(v.Names()), tec: str(v.TEC), region: str(v.Region), closed: &f, updated: v.At}
-			setAddress(p, v.Address, v.LocalNames)
-		case precinct.PrecinctAddressChanged:
-			p := get(v.Number)
-			setAddress(p, v.Address, v.LocalNames)
-			p.updated = v.At
-		case precinct.PrecinctBoundarySet:
-			p := get(v.Number)
-			p.boundary, p.updated = str(string(v.Boundary)), v.At
-		case precinct.PrecinctClosed:
-			p := get(v.Number)
-			t := true
-			p.closed, p.updated = &t, v.At
-		case commission.CommissionRegistered:
-			commissions[v.Commission] = v
-		case region.RegionRegistered:
-			regions[v.Code] = v
-		default:
-			return FailEvent(e, fmt.Errorf("precinct directory: unexpected %T", e.Value))
-		}
-	}
+// Apply implements Projection (pdFold).
+func (PrecinctDirectory) Apply(ctx context.Context, b *Batch) error { return pdFold.Apply(ctx, b) }
 
+// pdFold folds the precinct events per number in Go, merges them with one
+// INSERT and one UPDATE, upserts the commissions and regions, then fills
+// the names of the rows whose precinct, commission or region the batch
+// touched.
+var pdFold = Fold[pdState]{
+	Name: "precinct directory",
+	Load: pdLoad,
+	On: Handlers[pdState]{
+		precinct.TypePrecinctEstablished:    On(pdEstablished),
+		precinct.TypePrecinctAddressChanged: On(pdAddressChanged),
+		precinct.TypePrecinctBoundarySet:    On(pdBoundarySet),
+		precinct.TypePrecinctClosed:         On(pdClosed),
+		commission.TypeCommissionRegistered: On(pdCommission),
+		region.TypeRegionRegistered:         On(pdRegion),
+	},
+	Flush: pdFlush,
+}
+
+// pdState is the batch's net effect on precincts (in first-touch order),
+// commissions and regions.
+type pdState struct {
+	precincts   map[int]*pdPrecinct
+	order       []int
+	commissions map[string]commission.CommissionRegistered
+	regions     map[string]region.RegionRegistered
+}
+
+// pdLoad: patches keep the stored fields, so nothing is read.
+func pdLoad(context.Context, *Batch) (*pdState, error) {
+	return &pdState{precincts: map[int]*pdPrecinct{}, commissions: map[string]commission.CommissionRegistered{},
+		regions: map[string]region.RegionRegistered{}}, nil
+}
+
+func (s *pdState) get(n int) *pdPrecinct {
+	p := s.precincts[n]
+	if p == nil {
+		p = &pdPrecinct{op: 'p'}
+		s.precincts[n] = p
+		s.order = append(s.order, n)
+	}
+	return p
+}
+
+func pdNames(n lang.Names) [3]*string { return [3]*string{vlPtr(n.Ky), vlPtr(n.Ru), vlPtr(n.En)} }
+
+func (p *pdPrecinct) setAddress(a precinct.Address, l precinct.LocalNames) {
+	p.district, p.settlement, p.street, p.building = vlPtr(a.District), vlPtr(a.Settlement), vlPtr(a.Street), vlPtr(a.Building)
+	p.districts, p.settlements = pdNames(l.District()), pdNames(l.Settlement())
+}
+
+func pdEstablished(s *pdState, _ Event, v precinct.PrecinctEstablished) {
+	p := s.get(v.Number)
+	*p = pdPrecinct{op: 'f', name: pdNames(v.Names()), tec: vlPtr(v.TEC), region: vlPtr(v.Region), closed: vlPtr(false), updated: v.At}
+	p.setAddress(v.Address, v.LocalNames)
+}
+
+func pdAddressChanged(s *pdState, _ Event, v precinct.PrecinctAddressChanged) {
+	p := s.get(v.Number)
+	p.setAddress(v.Address, v.LocalNames)
+	p.updated = v.At
+}
+
+func pdBoundarySet(s *pdState, _ Event, v precinct.PrecinctBoundarySet) {
+	p := s.get(v.Number)
+	p.boundary, p.updated = vlPtr(string(v.Boundary)), v.At
+}
+
+func pdClosed(s *pdState, _ Event, v precinct.PrecinctClosed) {
+	p := s.get(v.Number)
+	p.closed, p.updated = vlPtr(true), v.At
+}
+
+func pdCommission(s *pdState, _ Event, v commission.CommissionRegistered) {
+	s.commissions[v.Commission] = v
+}
+
+func pdRegion(s *pdState, _ Event, v region.RegionRegistered) { s.regions[v.Code] = v }
+
+func pdFlush(ctx context.Context, b *Batch, s *pdState) error {
 	dir, comms, regs := b.Table(TablePrecinctDirectory), b.Table(TablePrecinctDirectoryCommissions), b.Table(TablePrecinctDirectoryRegions)
 	q := &pgx.Batch{}
-	if len(order) > 0 {
-		rows := make([][]any, 0, len(order))
-		for _, n := range order {
-			p := precincts[n]
-			rows = append(rows, []any{int32(n), p.op, p.name[0], p.name[1], p.name[2], p.tec, p.region, p.district, p.settlement,
-				p.districts[0], p.districts[1], p.districts[2], p.settlements[0], p.settlements[1], p.settlements[2],
-				p.street, p.building, p.boundary, p.closed, p.updated.UTC()})
-		}
-		stage, err := b.Stage(ctx, pdStaging, pgx.CopyFromRows(rows))
-		if err != nil {
-			return err
-		}
-		q.Queue(`INSERT INTO ` + dir + ` AS t (number, name_ky, name_ru, name_en, tec, region, district, settlement,
-				district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number,
-				boundary, closed, updated_at)
-			SELECT number, name_ky, name_ru, name_en, tec, region, district, settlement,
-				district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number,
-				boundary, closed, updated_at
-			FROM ` + stage + ` WHERE op = 'f'
-			ON CONFLICT (number) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en,
-				tec = excluded.tec, region = excluded.region, district = excluded.district, settlement = excluded.settlement,
-				district_ky = excluded.district_ky, district_ru = excluded.district_ru, district_en = excluded.district_en,
-				settlement_ky = excluded.settlement_ky, settlement_ru = excluded.settlement_ru, settlement_en = excluded.settlement_en,
-				thoroughfare = excluded.thoroughfare, house_number = excluded.house_number, boundary = excluded.boundary,
-				closed = excluded.closed, updated_at = excluded.updated_at`)
-		q.Queue(`UPDATE ` + dir + ` t SET district = coalesce(s.district, t.district), settlement = coalesce(s.settlement, t.settlement),
-				district_ky = coalesce(s.district_ky, t.district_ky), district_ru = coalesce(s.district_ru, t.district_ru),
-				district_en = coalesce(s.district_en, t.district_en), settlement_ky = coalesce(s.settlement_ky, t.settlement_ky),
-				settlement_ru = coalesce(s.settlement_ru, t.settlement_ru), settlement_en = coalesce(s.settlement_en, t.settlement_en),
-				thoroughfare = coalesce(s.thoroughfare, t.thoroughfare), house_number = coalesce(s.house_number, t.house_number),
-				boundary = coalesce(s.boundary, t.boundary), closed = coalesce(s.closed, t.closed), updated_at = s.updated_at
-			FROM ` + stage + ` s WHERE s.op = 'p' AND t.number = s.number`)
+	if err := s.queuePrecincts(ctx, b, q); err != nil {
+		return err
 	}
-	refs := slices.Sorted(maps.Keys(commissions))
-	if len(refs) > 0 {
-		ky, ru, en := make([]string, len(refs)), make([]string, len(refs)), make([]string, len(refs))
-		parents, regionCodes := make([]string, len(refs)), make([]string, len(refs))
-		for i, r := range refs {
-			c := commissions[r]
-			ky[i], ru[i], en[i], parents[i], regionCodes[i] = c.NameKy, c.NameRu, c.NameEn, c.Parent, c.Region
-		}
-		q.Queue(`INSERT INTO `+comms+` AS t (ref, name_ky, name_ru, name_en, parent, region)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-			ON CONFLICT (ref) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en,
-				parent = excluded.parent, region = excluded.region`,
-			refs, ky, ru, en, parents, regionCodes)
-	}
-	codes := slices.Sorted(maps.Keys(regions))
-	if len(codes) > 0 {
-		ky, ru, en := make([]string, len(codes)), make([]string, len(codes)), make([]string, len(codes))
-		for i, c := range codes {
-			ky[i], ru[i], en[i] = regions[c].NameKy, regions[c].NameRu, regions[c].NameEn
-		}
-		q.Queue(`INSERT INTO `+regs+` AS t (code, name_ky, name_ru, name_en)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-			ON CONFLICT (code) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en`,
-			codes, ky, ru, en)
-	}
+	refs, codes := s.queueNames(b, q)
 	if q.Len() == 0 {
 		return nil
 	}
-	numbers := make([]int32, len(order))
-	for i, n := range order {
+	numbers := make([]int32, len(s.order))
+	for i, n := range s.order {
 		numbers[i] = int32(n)
 	}
 	if refs == nil {
@@ -326,6 +297,79 @@ func (PrecinctDirectory) Apply(ctx context.Context, b *Batch) error {
 		return fmt.Errorf("precinct directory: %w", err)
 	}
 	return nil
+}
+
+// queuePrecincts stages the precincts' net rows and queues their merge:
+// full rows upserted, patches applied field by field.
+func (s *pdState) queuePrecincts(ctx context.Context, b *Batch, q *pgx.Batch) error {
+	if len(s.order) == 0 {
+		return nil
+	}
+	dir := b.Table(TablePrecinctDirectory)
+	rows := make([][]any, 0, len(s.order))
+	for _, n := range s.order {
+		p := s.precincts[n]
+		rows = append(rows, []any{int32(n), p.op, p.name[0], p.name[1], p.name[2], p.tec, p.region, p.district, p.settlement,
+			p.districts[0], p.districts[1], p.districts[2], p.settlements[0], p.settlements[1], p.settlements[2],
+			p.street, p.building, p.boundary, p.closed, p.updated.UTC()})
+	}
+	stage, err := b.Stage(ctx, pdStaging, pgx.CopyFromRows(rows))
+	if err != nil {
+		return err
+	}
+	q.Queue(`INSERT INTO ` + dir + ` AS t (number, name_ky, name_ru, name_en, tec, region, district, settlement,
+			district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number,
+			boundary, closed, updated_at)
+		SELECT number, name_ky, name_ru, name_en, tec, region, district, settlement,
+			district_ky, district_ru, district_en, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number,
+			boundary, closed, updated_at
+		FROM ` + stage + ` WHERE op = 'f'
+		ON CONFLICT (number) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en,
+			tec = excluded.tec, region = excluded.region, district = excluded.district, settlement = excluded.settlement,
+			district_ky = excluded.district_ky, district_ru = excluded.district_ru, district_en = excluded.district_en,
+			settlement_ky = excluded.settlement_ky, settlement_ru = excluded.settlement_ru, settlement_en = excluded.settlement_en,
+			thoroughfare = excluded.thoroughfare, house_number = excluded.house_number, boundary = excluded.boundary,
+			closed = excluded.closed, updated_at = excluded.updated_at`)
+	q.Queue(`UPDATE ` + dir + ` t SET district = coalesce(s.district, t.district), settlement = coalesce(s.settlement, t.settlement),
+			district_ky = coalesce(s.district_ky, t.district_ky), district_ru = coalesce(s.district_ru, t.district_ru),
+			district_en = coalesce(s.district_en, t.district_en), settlement_ky = coalesce(s.settlement_ky, t.settlement_ky),
+			settlement_ru = coalesce(s.settlement_ru, t.settlement_ru), settlement_en = coalesce(s.settlement_en, t.settlement_en),
+			thoroughfare = coalesce(s.thoroughfare, t.thoroughfare), house_number = coalesce(s.house_number, t.house_number),
+			boundary = coalesce(s.boundary, t.boundary), closed = coalesce(s.closed, t.closed), updated_at = s.updated_at
+		FROM ` + stage + ` s WHERE s.op = 'p' AND t.number = s.number`)
+	return nil
+}
+
+// queueNames queues the upserts of the batch's commissions and regions
+// and returns their refs and codes, sorted.
+func (s *pdState) queueNames(b *Batch, q *pgx.Batch) (refs, codes []string) {
+	comms, regs := b.Table(TablePrecinctDirectoryCommissions), b.Table(TablePrecinctDirectoryRegions)
+	refs = slices.Sorted(maps.Keys(s.commissions))
+	if len(refs) > 0 {
+		ky, ru, en := make([]string, len(refs)), make([]string, len(refs)), make([]string, len(refs))
+		parents, regionCodes := make([]string, len(refs)), make([]string, len(refs))
+		for i, r := range refs {
+			c := s.commissions[r]
+			ky[i], ru[i], en[i], parents[i], regionCodes[i] = c.NameKy, c.NameRu, c.NameEn, c.Parent, c.Region
+		}
+		q.Queue(`INSERT INTO `+comms+` AS t (ref, name_ky, name_ru, name_en, parent, region)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+			ON CONFLICT (ref) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en,
+				parent = excluded.parent, region = excluded.region`,
+			refs, ky, ru, en, parents, regionCodes)
+	}
+	codes = slices.Sorted(maps.Keys(s.regions))
+	if len(codes) > 0 {
+		ky, ru, en := make([]string, len(codes)), make([]string, len(codes)), make([]string, len(codes))
+		for i, c := range codes {
+			ky[i], ru[i], en[i] = s.regions[c].NameKy, s.regions[c].NameRu, s.regions[c].NameEn
+		}
+		q.Queue(`INSERT INTO `+regs+` AS t (code, name_ky, name_ru, name_en)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+			ON CONFLICT (code) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, name_en = excluded.name_en`,
+			codes, ky, ru, en)
+	}
+	return refs, codes
 }
 
 // DirectoryEntry is one precinct of the directory. The address is the

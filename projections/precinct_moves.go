@@ -2,7 +2,6 @@ package projections
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 
@@ -69,9 +68,7 @@ func (PrecinctMoves) Public() bool { return true }
 func (PrecinctMoves) PublicTables() []string { return []string{precinctMovesPublic} }
 
 // EventTypes implements Projection.
-func (PrecinctMoves) EventTypes() []string {
-	return []string{voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterMovedPrecinct}
-}
+func (PrecinctMoves) EventTypes() []string { return pmFold.EventTypes() }
 
 // Tables implements Projection.
 func (PrecinctMoves) Tables() []Table {
@@ -109,126 +106,145 @@ func (PrecinctMoves) Tables() []Table {
 
 type pmNames struct{ surname, given, patronymic string }
 
-// Apply implements Projection: it loads the names of the voters the batch
-// touches, folds the batch in log order, then writes names, moves and
-// details with one statement each, and carries renamed voters' names to
-// their earlier moves with one more.
-func (PrecinctMoves) Apply(ctx context.Context, b *Batch) error {
+// Apply implements Projection (pmFold).
+func (PrecinctMoves) Apply(ctx context.Context, b *Batch) error { return pmFold.Apply(ctx, b) }
+
+// pmFold loads the names of the voters the batch touches, folds the batch
+// in log order, then writes names, moves and details with one statement
+// each, and carries renamed voters' names to their earlier moves with one
+// more.
+var pmFold = Fold[pmState]{
+	Name: "precinct moves",
+	Load: pmLoad,
+	On: Handlers[pmState]{
+		voter.TypeVoterRegistered:       On(pmRegistered),
+		voter.TypeVoterDetailsCorrected: On(pmCorrected),
+		voter.TypeVoterMovedPrecinct:    On(pmMoved),
+	},
+	Flush: pmFlush,
+}
+
+// pmState is the voters' names and the batch's moves.
+type pmState struct {
+	names   map[string]*pmNames
+	renamed map[string]bool
+	// relabel: voters whose names changed after they may have moved (a
+	// correction, a repeated registration); only their recorded moves are
+	// re-labelled. A first registration has no moves yet: leaving those
+	// out keeps the re-labelling off the rebuild's path, where it read
+	// every move recorded so far for every chunk.
+	relabel map[string]bool
+	// The moves, one element each.
+	ids                            []uuid.UUID
+	commits, prepares              []int64
+	surnames, givens, patrons      []string
+	froms, tos                     []int32
+	days, forms, elections, voters []string
+	apps                           []*uuid.UUID
+}
+
+func pmLoad(ctx context.Context, b *Batch) (*pmState, error) {
 	var streams []string
 	for _, e := range b.Events {
 		streams = append(streams, e.Stream)
 	}
-	names := map[string]*pmNames{}
-	if rows, err := b.Tx.Query(ctx, `SELECT stream, surname, given_name, patronymic FROM `+b.Table(tablePMVoters)+` WHERE stream = ANY($1)`, streams); err != nil {
-		return err
-	} else {
-		for rows.Next() {
-			var s string
-			var n pmNames
-			if err := rows.Scan(&s, &n.surname, &n.given, &n.patronymic); err != nil {
-				rows.Close()
-				return err
-			}
-			names[s] = &n
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+	s := &pmState{names: map[string]*pmNames{}, renamed: map[string]bool{}, relabel: map[string]bool{}}
+	rows, err := b.Tx.Query(ctx, `SELECT stream, surname, given_name, patronymic FROM `+b.Table(tablePMVoters)+` WHERE stream = ANY($1)`, streams)
+	if err != nil {
+		return nil, err
 	}
-	renamed := map[string]bool{}
-	// relabel: voters whose names changed after they may have moved (a
-	// correction, a repeated registration); only their recorded moves are
-	// re-labelled. A first registration has no moves yet: leaving those out
-	// keeps the re-labelling off the rebuild's path, where it read every
-	// move recorded so far for every chunk.
-	relabel := map[string]bool{}
-	var (
-		ids                            []uuid.UUID
-		commits, prepares              []int64
-		surnames, givens, patrons      []string
-		froms, tos                     []int32
-		days, forms, elections, voters []string
-		apps                           []*uuid.UUID
-	)
-	for _, e := range b.Events {
-		switch v := e.Value.(type) {
-		case voter.VoterRegistered:
-			if _, known := names[e.Stream]; known {
-				relabel[e.Stream] = true
-			}
-			names[e.Stream] = &pmNames{v.Surname, v.GivenName, v.Patronymic}
-			renamed[e.Stream] = true
-		case voter.VoterDetailsCorrected:
-			n := names[e.Stream]
-			if n == nil {
-				continue
-			}
-			if v.Surname != "" {
-				n.surname = v.Surname
-			}
-			if v.GivenName != "" {
-				n.given = v.GivenName
-			}
-			if v.Patronymic != nil {
-				n.patronymic = *v.Patronymic
-			}
-			renamed[e.Stream] = true
-			if v.Surname != "" || v.GivenName != "" || v.Patronymic != nil {
-				relabel[e.Stream] = true
-			}
-		case voter.VoterMovedPrecinct:
-			n := names[e.Stream]
-			if n == nil {
-				n = &pmNames{}
-			}
-			c, p := toDB(e.Position)
-			ids, commits, prepares = append(ids, e.ID), append(commits, c), append(prepares, p)
-			surnames, givens, patrons = append(surnames, n.surname), append(givens, n.given), append(patrons, n.patronymic)
-			froms, tos = append(froms, int32(v.From)), append(tos, int32(v.To))
-			days, forms, elections = append(days, calendar.DayOf(v.At).String()), append(forms, v.Reason), append(elections, v.ElectionID)
-			voters = append(voters, e.Stream)
-			var app *uuid.UUID
-			if v.ApplicationID != uuid.Nil {
-				a := v.ApplicationID
-				app = &a
-			}
-			apps = append(apps, app)
-		default:
-			return FailEvent(e, fmt.Errorf("precinct moves: unexpected %T", e.Value))
+	for rows.Next() {
+		var st string
+		var n pmNames
+		if err := rows.Scan(&st, &n.surname, &n.given, &n.patronymic); err != nil {
+			rows.Close()
+			return nil, err
 		}
+		s.names[st] = &n
 	}
+	rows.Close()
+	return s, rows.Err()
+}
+
+func pmRegistered(s *pmState, e Event, v voter.VoterRegistered) {
+	if _, known := s.names[e.Stream]; known {
+		s.relabel[e.Stream] = true
+	}
+	s.names[e.Stream] = &pmNames{v.Surname, v.GivenName, v.Patronymic}
+	s.renamed[e.Stream] = true
+}
+
+func pmCorrected(s *pmState, e Event, v voter.VoterDetailsCorrected) {
+	n := s.names[e.Stream]
+	if n == nil {
+		return
+	}
+	if v.Surname != "" {
+		n.surname = v.Surname
+	}
+	if v.GivenName != "" {
+		n.given = v.GivenName
+	}
+	if v.Patronymic != nil {
+		n.patronymic = *v.Patronymic
+	}
+	s.renamed[e.Stream] = true
+	if v.Surname != "" || v.GivenName != "" || v.Patronymic != nil {
+		s.relabel[e.Stream] = true
+	}
+}
+
+func pmMoved(s *pmState, e Event, v voter.VoterMovedPrecinct) {
+	n := s.names[e.Stream]
+	if n == nil {
+		n = &pmNames{}
+	}
+	c, p := toDB(e.Position)
+	s.ids, s.commits, s.prepares = append(s.ids, e.ID), append(s.commits, c), append(s.prepares, p)
+	s.surnames, s.givens, s.patrons = append(s.surnames, n.surname), append(s.givens, n.given), append(s.patrons, n.patronymic)
+	s.froms, s.tos = append(s.froms, int32(v.From)), append(s.tos, int32(v.To))
+	s.days, s.forms, s.elections = append(s.days, calendar.DayOf(v.At).String()), append(s.forms, v.Reason), append(s.elections, v.ElectionID)
+	s.voters = append(s.voters, e.Stream)
+	var app *uuid.UUID
+	if v.ApplicationID != uuid.Nil {
+		a := v.ApplicationID
+		app = &a
+	}
+	s.apps = append(s.apps, app)
+}
+
+func pmFlush(ctx context.Context, b *Batch, s *pmState) error {
 	q := &pgx.Batch{}
-	if len(renamed) > 0 {
+	if len(s.renamed) > 0 {
 		var ss, sn, gn, pn []string
-		for _, s := range slices.Sorted(maps.Keys(renamed)) {
-			n := names[s]
-			ss, sn, gn, pn = append(ss, s), append(sn, n.surname), append(gn, n.given), append(pn, n.patronymic)
+		for _, st := range slices.Sorted(maps.Keys(s.renamed)) {
+			n := s.names[st]
+			ss, sn, gn, pn = append(ss, st), append(sn, n.surname), append(gn, n.given), append(pn, n.patronymic)
 		}
 		q.Queue(`INSERT INTO `+b.Table(tablePMVoters)+` AS t (stream, surname, given_name, patronymic)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
 			ON CONFLICT (stream) DO UPDATE SET surname = excluded.surname, given_name = excluded.given_name, patronymic = excluded.patronymic`,
 			ss, sn, gn, pn)
 	}
-	if len(ids) > 0 {
+	if len(s.ids) > 0 {
 		q.Queue(`INSERT INTO `+b.Table(TablePrecinctMoves)+` (event_id, seq_commit, seq_prepare, surname, given_name, patronymic,
 				from_precinct, to_precinct, day, form, election_id)
 			SELECT i, c, p, s, g, pa, f, t, d::date, fo, el
 			FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[],
 				$9::text[], $10::text[], $11::text[]) AS u(i, c, p, s, g, pa, f, t, d, fo, el)
 			ON CONFLICT (event_id) DO NOTHING`,
-			ids, commits, prepares, surnames, givens, patrons, froms, tos, days, forms, elections)
+			s.ids, s.commits, s.prepares, s.surnames, s.givens, s.patrons, s.froms, s.tos, s.days, s.forms, s.elections)
 		q.Queue(`INSERT INTO `+b.Table(tablePMDetail)+` (event_id, voter, application_id)
-			SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[]) ON CONFLICT (event_id) DO NOTHING`, ids, voters, apps)
+			SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[]) ON CONFLICT (event_id) DO NOTHING`, s.ids, s.voters, s.apps)
 	}
-	if len(relabel) > 0 {
+	if len(s.relabel) > 0 {
 		// Moves recorded before a correction (in this batch or earlier) take
 		// the voter's current names.
 		q.Queue(`UPDATE `+b.Table(TablePrecinctMoves)+` m SET surname = v.surname, given_name = v.given_name, patronymic = v.patronymic
 			FROM `+b.Table(tablePMDetail)+` d JOIN `+b.Table(tablePMVoters)+` v ON v.stream = d.voter
 			WHERE m.event_id = d.event_id AND d.voter = ANY($1)
 			  AND (m.surname, m.given_name, m.patronymic) IS DISTINCT FROM (v.surname, v.given_name, v.patronymic)`,
-			slices.Sorted(maps.Keys(relabel)))
+			slices.Sorted(maps.Keys(s.relabel)))
 	}
 	if q.Len() == 0 {
 		return nil

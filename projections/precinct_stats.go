@@ -109,17 +109,7 @@ func (PrecinctStats) PublicTables() []string {
 }
 
 // EventTypes implements Projection.
-func (PrecinctStats) EventTypes() []string {
-	return []string{
-		voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterMovedPrecinct,
-		voter.TypeVoterRemoved, voter.TypeVoterRestored,
-		application.TypeApplicationSubmitted, application.TypeApplicationAccepted, application.TypeApplicationAssigned,
-		application.TypeApplicationDecided, application.TypeApplicationWithdrawn,
-		precinct.TypePrecinctEstablished, precinct.TypePrecinctClosed,
-		commission.TypeCommissionRegistered, region.TypeRegionRegistered,
-		election.TypeElectionScheduled, election.TypeElectionCalendarChanged,
-	}
-}
+func (PrecinctStats) EventTypes() []string { return psFold.EventTypes() }
 
 // Tables implements Projection.
 func (PrecinctStats) Tables() []Table {
@@ -212,12 +202,63 @@ type psElection struct {
 	prepare int64
 }
 
-// Apply implements Projection: it loads the current state of the voters
-// and applications the batch touches, folds the batch in log order in Go,
-// writes the new states back with one statement per table and recomputes
-// the aggregates of the precincts touched (of every precinct when the
-// reference day changed).
-func (PrecinctStats) Apply(ctx context.Context, b *Batch) error {
+// Apply implements Projection (psFold).
+func (PrecinctStats) Apply(ctx context.Context, b *Batch) error { return psFold.Apply(ctx, b) }
+
+// psFold loads the current state of the voters and applications the batch
+// touches, folds the batch in log order in Go, writes the new states back
+// with one statement per table and recomputes the aggregates of the
+// precincts touched (of every precinct when the reference day changed).
+var psFold = Fold[psState]{
+	Name: "precinct stats",
+	Load: psLoad,
+	On: Handlers[psState]{
+		voter.TypeVoterRegistered:            On(psVoterRegistered),
+		voter.TypeVoterDetailsCorrected:      On(psDetailsCorrected),
+		voter.TypeVoterMovedPrecinct:         On(psMovedPrecinct),
+		voter.TypeVoterRemoved:               On(psVoterRemoved),
+		voter.TypeVoterRestored:              On(psVoterRestored),
+		application.TypeApplicationSubmitted: On(psSubmitted),
+		application.TypeApplicationAccepted:  On(psAccepted),
+		application.TypeApplicationAssigned:  On(psAssigned),
+		application.TypeApplicationDecided:   On(psDecided),
+		application.TypeApplicationWithdrawn: On(psWithdrawn),
+		precinct.TypePrecinctEstablished:     On(psPrecinctEstablished),
+		precinct.TypePrecinctClosed:          On(psPrecinctClosed),
+		commission.TypeCommissionRegistered:  On(psCommissionRegistered),
+		region.TypeRegionRegistered:          On(psRegionRegistered),
+		election.TypeElectionScheduled:       On(psElectionScheduled),
+		election.TypeElectionCalendarChanged: On(psCalendarChanged),
+	},
+	Flush: psFlush,
+}
+
+// psState is the batch state: the voters and applications it touches (as
+// stored before it, and as folded), the precincts whose counts may
+// change, the moves, and the map and elections it records.
+type psState struct {
+	voters    map[string]*psVoter
+	apps      map[string]*psApp
+	oldVoters map[string]psVoter // before the batch, for the deltas
+	oldApps   map[string]psApp
+
+	touchedVoters map[string]bool
+	touchedApps   map[string]bool
+	affected      map[int]bool // precincts whose voter or form counts may change
+	appAffected   map[int]bool // precincts whose application counts may change
+	moves         map[int]*psMoves
+
+	precincts     map[int][]any // number, tec, region, closed, established
+	precinctOrder []int
+	commissions   map[string][]any
+	regions       map[string][]any
+	elections     map[string]*psElection
+	electionOrder []string
+}
+
+// psLoad loads the stored state of the voters and applications the batch
+// names.
+func psLoad(ctx context.Context, b *Batch) (*psState, error) {
 	var voterStreams, appStreams []string
 	for _, e := range b.Events {
 		switch v := e.Value.(type) {
@@ -232,192 +273,268 @@ func (PrecinctStats) Apply(ctx context.Context, b *Batch) error {
 	}
 	voters, err := psLoadVoters(ctx, b, voterStreams)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	apps, err := psLoadApps(ctx, b, appStreams)
 	if err != nil {
+		return nil, err
+	}
+	s := &psState{voters: voters, apps: apps,
+		oldVoters: make(map[string]psVoter, len(voters)), oldApps: make(map[string]psApp, len(apps)),
+		touchedVoters: map[string]bool{}, touchedApps: map[string]bool{}, affected: map[int]bool{}, appAffected: map[int]bool{},
+		moves: map[int]*psMoves{}, precincts: map[int][]any{}, commissions: map[string][]any{}, regions: map[string][]any{},
+		elections: map[string]*psElection{}}
+	for k, w := range voters {
+		s.oldVoters[k] = *w
+	}
+	for k, a := range apps {
+		s.oldApps[k] = *a
+	}
+	return s, nil
+}
+
+func (s *psState) move(p int) *psMoves {
+	m := s.moves[p]
+	if m == nil {
+		m = &psMoves{}
+		s.moves[p] = m
+	}
+	return m
+}
+
+// touchVoter marks a changed voter and its precinct.
+func (s *psState) touchVoter(stream string, w *psVoter) {
+	s.touchedVoters[stream] = true
+	s.affected[w.precinct] = true
+}
+
+func psVoterRegistered(s *psState, e Event, v voter.VoterRegistered) {
+	if old, ok := s.voters[e.Stream]; ok {
+		s.affected[old.precinct] = true
+	}
+	birth := ""
+	if !v.BirthDate.IsZero() {
+		birth = v.BirthDate.String()
+	}
+	w := &psVoter{precinct: v.Precinct, sex: v.Sex, birth: birth, onList: true}
+	s.voters[e.Stream] = w
+	s.touchVoter(e.Stream, w)
+}
+
+func psDetailsCorrected(s *psState, e Event, v voter.VoterDetailsCorrected) {
+	if w, ok := s.voters[e.Stream]; ok {
+		if !v.BirthDate.IsZero() {
+			w.birth = v.BirthDate.String()
+		}
+		s.touchVoter(e.Stream, w)
+	}
+}
+
+func psMovedPrecinct(s *psState, e Event, v voter.VoterMovedPrecinct) {
+	if w, ok := s.voters[e.Stream]; ok {
+		s.affected[w.precinct] = true
+		w.precinct = v.To
+		s.touchedVoters[e.Stream] = true
+	}
+	s.affected[v.From], s.affected[v.To] = true, true
+	s.move(v.From).out++
+	in := s.move(v.To)
+	in.in++
+	switch v.Reason {
+	case "form2":
+		in.form2++
+	case "form3":
+		in.form3++
+	case "address_change":
+		in.address++
+	}
+}
+
+func psVoterRemoved(s *psState, e Event, _ voter.VoterRemoved) { s.setOnList(e.Stream, false) }
+
+func psVoterRestored(s *psState, e Event, _ voter.VoterRestored) { s.setOnList(e.Stream, true) }
+
+func (s *psState) setOnList(stream string, on bool) {
+	if w, ok := s.voters[stream]; ok {
+		w.onList = on
+		s.touchVoter(stream, w)
+	}
+}
+
+// psSubmitted attributes the application to the precinct its voter is at,
+// or (a voter not on the list) to the one the claim names.
+func psSubmitted(s *psState, e Event, v application.ApplicationSubmitted) {
+	p := v.Claim.Precinct
+	if w, ok := s.voters[v.Voter]; ok && w.onList {
+		p = w.precinct
+	}
+	s.apps[e.Stream] = &psApp{precinct: p, kind: v.Kind, status: string(application.StatusSubmitted)}
+	s.touchedApps[e.Stream] = true
+	s.affected[p], s.appAffected[p] = true, true
+}
+
+func psAccepted(s *psState, e Event, _ application.ApplicationAccepted) {
+	s.setStatus(e.Stream, string(application.StatusAccepted))
+}
+
+func psAssigned(s *psState, e Event, _ application.ApplicationAssigned) {
+	s.setStatus(e.Stream, string(application.StatusAssigned))
+}
+
+func psDecided(s *psState, e Event, v application.ApplicationDecided) {
+	s.setStatus(e.Stream, v.Outcome)
+}
+
+func psWithdrawn(s *psState, e Event, _ application.ApplicationWithdrawn) {
+	s.setStatus(e.Stream, string(application.StatusWithdrawn))
+}
+
+func (s *psState) setStatus(stream, status string) {
+	if a, ok := s.apps[stream]; ok {
+		a.status = status
+		s.touchedApps[stream] = true
+		s.appAffected[a.precinct] = true
+	}
+}
+
+func psPrecinctEstablished(s *psState, _ Event, v precinct.PrecinctEstablished) {
+	if _, ok := s.precincts[v.Number]; !ok {
+		s.precinctOrder = append(s.precinctOrder, v.Number)
+	}
+	s.precincts[v.Number] = []any{v.Number, v.TEC, v.Region, false, true}
+}
+
+func psPrecinctClosed(s *psState, _ Event, v precinct.PrecinctClosed) {
+	if r, ok := s.precincts[v.Number]; ok {
+		r[3] = true
+		return
+	}
+	s.precinctOrder = append(s.precinctOrder, v.Number)
+	s.precincts[v.Number] = []any{v.Number, "", "", true, false}
+}
+
+func psCommissionRegistered(s *psState, _ Event, v commission.CommissionRegistered) {
+	s.commissions[v.Commission] = []any{v.Commission, v.Parent, v.Region, v.Names().In(lang.Ru)}
+}
+
+func psRegionRegistered(s *psState, _ Event, v region.RegionRegistered) {
+	s.regions[v.Code] = []any{v.Code, v.NameKy, v.NameRu, v.Kind}
+}
+
+func psElectionScheduled(s *psState, e Event, v election.ElectionScheduled) {
+	c, p := toDB(e.Position)
+	if _, ok := s.elections[v.ID]; !ok {
+		s.electionOrder = append(s.electionOrder, v.ID)
+	}
+	s.elections[v.ID] = &psElection{day: v.Calendar.VotingDay.String(), commit: c, prepare: p}
+}
+
+func psCalendarChanged(s *psState, _ Event, v election.ElectionCalendarChanged) {
+	if el, ok := s.elections[v.ID]; ok {
+		el.day = v.Calendar.VotingDay.String()
+		return
+	}
+	s.electionOrder = append(s.electionOrder, v.ID)
+	s.elections[v.ID] = &psElection{day: v.Calendar.VotingDay.String(), commit: -1}
+}
+
+// psFlush writes the folded states, the moves and the map, then the
+// reference day, then the aggregates: by deltas while the reference day
+// stays, recomputed when it moved.
+func psFlush(ctx context.Context, b *Batch, s *psState) error {
+	q := &pgx.Batch{}
+	s.queueStates(q, b)
+	s.queueMoves(q, b)
+	s.queueMap(q, b)
+	if err := b.Tx.SendBatch(ctx, q).Close(); err != nil {
 		return err
 	}
-
-	// The states before the batch, for the deltas of psApplyDeltas.
-	oldVoters := make(map[string]psVoter, len(voters))
-	for k, w := range voters {
-		oldVoters[k] = *w
+	newRef, moved, err := psFlushRefDay(ctx, b)
+	if err != nil {
+		return err
 	}
-	oldApps := make(map[string]psApp, len(apps))
-	for k, a := range apps {
-		oldApps[k] = *a
+	if moved {
+		// The reference day moved: every age band changes.
+		return psRecompute(ctx, b, newRef, true, slices.Sorted(maps.Keys(s.affected)), slices.Sorted(maps.Keys(s.appAffected)))
 	}
-
-	touchedVoters := map[string]bool{}
-	touchedApps := map[string]bool{}
-	affected := map[int]bool{}    // precincts whose voter or form counts may change
-	appAffected := map[int]bool{} // precincts whose application counts may change
-	moves := map[int]*psMoves{}
-	move := func(p int) *psMoves {
-		m := moves[p]
-		if m == nil {
-			m = &psMoves{}
-			moves[p] = m
+	if len(s.affected) == 0 && len(s.appAffected) == 0 {
+		return nil
+	}
+	ref, err := calendar.ParseDate(newRef)
+	if err != nil {
+		return err
+	}
+	d := psDeltas{ref: ref, precincts: map[int]*psCounts{}, apps: map[psAppKey]int64{}}
+	for p := range s.affected {
+		d.counts(p)
+	}
+	for st := range s.touchedVoters {
+		if w, ok := s.oldVoters[st]; ok {
+			d.voter(w, -1)
 		}
-		return m
+		d.voter(*s.voters[st], +1)
 	}
-	precincts := map[int][]any{}
-	var precinctOrder []int
-	commissions := map[string][]any{}
-	regions := map[string][]any{}
-	elections := map[string]*psElection{}
-	var electionOrder []string
-	latest := ""
-
-	for _, e := range b.Events {
-		if d := calendar.DayOf(e.Recorded).String(); d > latest {
-			latest = d
+	for st := range s.touchedApps {
+		if a, ok := s.oldApps[st]; ok {
+			d.app(a, -1)
 		}
-		switch v := e.Value.(type) {
-		case voter.VoterRegistered:
-			if old, ok := voters[e.Stream]; ok {
-				affected[old.precinct] = true
-			}
-			birth := ""
-			if !v.BirthDate.IsZero() {
-				birth = v.BirthDate.String()
-			}
-			voters[e.Stream] = &psVoter{precinct: v.Precinct, sex: v.Sex, birth: birth, onList: true}
-			touchedVoters[e.Stream] = true
-			affected[v.Precinct] = true
-		case voter.VoterDetailsCorrected:
-			if w, ok := voters[e.Stream]; ok {
-				if !v.BirthDate.IsZero() {
-					w.birth = v.BirthDate.String()
-				}
-				touchedVoters[e.Stream] = true
-				affected[w.precinct] = true
-			}
-		case voter.VoterMovedPrecinct:
-			if w, ok := voters[e.Stream]; ok {
-				affected[w.precinct] = true
-				w.precinct = v.To
-				touchedVoters[e.Stream] = true
-			}
-			affected[v.From], affected[v.To] = true, true
-			move(v.From).out++
-			in := move(v.To)
-			in.in++
-			switch v.Reason {
-			case "form2":
-				in.form2++
-			case "form3":
-				in.form3++
-			case "address_change":
-				in.address++
-			}
-		case voter.VoterRemoved:
-			if w, ok := voters[e.Stream]; ok {
-				w.onList = false
-				touchedVoters[e.Stream] = true
-				affected[w.precinct] = true
-			}
-		case voter.VoterRestored:
-			if w, ok := voters[e.Stream]; ok {
-				w.onList = true
-				touchedVoters[e.Stream] = true
-				affected[w.precinct] = true
-			}
-		case application.ApplicationSubmitted:
-			p := v.Claim.Precinct
-			if w, ok := voters[v.Voter]; ok && w.onList {
-				p = w.precinct
-			}
-			apps[e.Stream] = &psApp{precinct: p, kind: v.Kind, status: string(application.StatusSubmitted)}
-			touchedApps[e.Stream] = true
-			affected[p], appAffected[p] = true, true
-		case application.ApplicationAccepted:
-			psSetStatus(apps, e.Stream, string(application.StatusAccepted), touchedApps, appAffected)
-		case application.ApplicationAssigned:
-			psSetStatus(apps, e.Stream, string(application.StatusAssigned), touchedApps, appAffected)
-		case application.ApplicationDecided:
-			psSetStatus(apps, e.Stream, v.Outcome, touchedApps, appAffected)
-		case application.ApplicationWithdrawn:
-			psSetStatus(apps, e.Stream, string(application.StatusWithdrawn), touchedApps, appAffected)
-		case precinct.PrecinctEstablished:
-			if _, ok := precincts[v.Number]; !ok {
-				precinctOrder = append(precinctOrder, v.Number)
-			}
-			precincts[v.Number] = []any{v.Number, v.TEC, v.Region, false, true}
-		case precinct.PrecinctClosed:
-			if r, ok := precincts[v.Number]; ok {
-				r[3] = true
-			} else {
-				precinctOrder = append(precinctOrder, v.Number)
-				precincts[v.Number] = []any{v.Number, "", "", true, false}
-			}
-		case commission.CommissionRegistered:
-			commissions[v.Commission] = []any{v.Commission, v.Parent, v.Region, v.Names().In(lang.Ru)}
-		case region.RegionRegistered:
-			regions[v.Code] = []any{v.Code, v.NameKy, v.NameRu, v.Kind}
-		case election.ElectionScheduled:
-			c, p := toDB(e.Position)
-			if _, ok := elections[v.ID]; !ok {
-				electionOrder = append(electionOrder, v.ID)
-			}
-			elections[v.ID] = &psElection{day: v.Calendar.VotingDay.String(), commit: c, prepare: p}
-		case election.ElectionCalendarChanged:
-			if el, ok := elections[v.ID]; ok {
-				el.day = v.Calendar.VotingDay.String()
-			} else {
-				electionOrder = append(electionOrder, v.ID)
-				elections[v.ID] = &psElection{day: v.Calendar.VotingDay.String(), commit: -1}
-			}
-		default:
-			return FailEvent(e, fmt.Errorf("precinct stats: unexpected %T", e.Value))
-		}
+		d.app(*s.apps[st], +1)
 	}
+	return d.apply(ctx, b)
+}
 
-	q := &pgx.Batch{}
-	// Voters and applications: full new states.
-	if len(touchedVoters) > 0 {
+// queueStates queues the full new states of the voters and applications.
+func (s *psState) queueStates(q *pgx.Batch, b *Batch) {
+	if len(s.touchedVoters) > 0 {
 		var streams, sexes, births []string
 		var ps []int32
 		var on []bool
-		for _, s := range slices.Sorted(maps.Keys(touchedVoters)) {
-			w := voters[s]
-			streams, ps, sexes, births, on = append(streams, s), append(ps, int32(w.precinct)), append(sexes, w.sex), append(births, w.birth), append(on, w.onList)
+		for _, st := range slices.Sorted(maps.Keys(s.touchedVoters)) {
+			w := s.voters[st]
+			streams, ps, sexes, births, on = append(streams, st), append(ps, int32(w.precinct)), append(sexes, w.sex), append(births, w.birth), append(on, w.onList)
 		}
 		q.Queue(`INSERT INTO `+b.Table(tablePSVoters)+` AS t (stream, precinct, sex, birth_date, on_list)
 			SELECT s, p, x, nullif(d, '')::date, o FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bool[]) AS u(s, p, x, d, o)
 			ON CONFLICT (stream) DO UPDATE SET precinct = excluded.precinct, sex = excluded.sex,
 				birth_date = excluded.birth_date, on_list = excluded.on_list`, streams, ps, sexes, births, on)
 	}
-	if len(touchedApps) > 0 {
+	if len(s.touchedApps) > 0 {
 		var streams, kinds, statuses []string
 		var ps []int32
-		for _, s := range slices.Sorted(maps.Keys(touchedApps)) {
-			a := apps[s]
-			streams, ps, kinds, statuses = append(streams, s), append(ps, int32(a.precinct)), append(kinds, a.kind), append(statuses, a.status)
+		for _, st := range slices.Sorted(maps.Keys(s.touchedApps)) {
+			a := s.apps[st]
+			streams, ps, kinds, statuses = append(streams, st), append(ps, int32(a.precinct)), append(kinds, a.kind), append(statuses, a.status)
 		}
 		q.Queue(`INSERT INTO `+b.Table(tablePSApps)+` AS t (stream, precinct, kind, status)
 			SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[])
 			ON CONFLICT (stream) DO UPDATE SET precinct = excluded.precinct, kind = excluded.kind, status = excluded.status`,
 			streams, ps, kinds, statuses)
 	}
-	// Moves: additive counters.
-	if len(moves) > 0 {
-		var ps []int32
-		var in, out, f2, f3, ad []int64
-		for _, p := range slices.Sorted(maps.Keys(moves)) {
-			m := moves[p]
-			ps, in, out, f2, f3, ad = append(ps, int32(p)), append(in, m.in), append(out, m.out), append(f2, m.form2), append(f3, m.form3), append(ad, m.address)
-		}
-		q.Queue(`INSERT INTO `+b.Table(TablePrecinctStats)+` AS t (precinct, moves_in, moves_out, moves_in_form2, moves_in_form3, moves_in_residence)
-			SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
-			ON CONFLICT (precinct) DO UPDATE SET moves_in = t.moves_in + excluded.moves_in, moves_out = t.moves_out + excluded.moves_out,
-				moves_in_form2 = t.moves_in_form2 + excluded.moves_in_form2, moves_in_form3 = t.moves_in_form3 + excluded.moves_in_form3,
-				moves_in_residence = t.moves_in_residence + excluded.moves_in_residence`, ps, in, out, f2, f3, ad)
+}
+
+// queueMoves queues the moves: additive counters.
+func (s *psState) queueMoves(q *pgx.Batch, b *Batch) {
+	if len(s.moves) == 0 {
+		return
 	}
-	// The map.
-	for _, n := range precinctOrder {
-		r := precincts[n]
+	var ps []int32
+	var in, out, f2, f3, ad []int64
+	for _, p := range slices.Sorted(maps.Keys(s.moves)) {
+		m := s.moves[p]
+		ps, in, out, f2, f3, ad = append(ps, int32(p)), append(in, m.in), append(out, m.out), append(f2, m.form2), append(f3, m.form3), append(ad, m.address)
+	}
+	q.Queue(`INSERT INTO `+b.Table(TablePrecinctStats)+` AS t (precinct, moves_in, moves_out, moves_in_form2, moves_in_form3, moves_in_residence)
+		SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
+		ON CONFLICT (precinct) DO UPDATE SET moves_in = t.moves_in + excluded.moves_in, moves_out = t.moves_out + excluded.moves_out,
+			moves_in_form2 = t.moves_in_form2 + excluded.moves_in_form2, moves_in_form3 = t.moves_in_form3 + excluded.moves_in_form3,
+			moves_in_residence = t.moves_in_residence + excluded.moves_in_residence`, ps, in, out, f2, f3, ad)
+}
+
+// queueMap queues the map (precincts, commissions, regions) and the
+// elections.
+func (s *psState) queueMap(q *pgx.Batch, b *Batch) {
+	for _, n := range s.precinctOrder {
+		r := s.precincts[n]
 		if r[4].(bool) {
 			q.Queue(`INSERT INTO `+b.Table(TablePrecinctStatsPrecincts)+` AS t (number, tec, region, closed) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (number) DO UPDATE SET tec = excluded.tec, region = excluded.region, closed = excluded.closed`, r[0], r[1], r[2], r[3])
@@ -425,18 +542,16 @@ func (PrecinctStats) Apply(ctx context.Context, b *Batch) error {
 			q.Queue(`UPDATE `+b.Table(TablePrecinctStatsPrecincts)+` SET closed = true WHERE number = $1`, r[0])
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(commissions)) {
-		r := commissions[k]
+	for _, k := range slices.Sorted(maps.Keys(s.commissions)) {
 		q.Queue(`INSERT INTO `+b.Table(TablePrecinctStatsCommissions)+` AS t (ref, parent, region, name) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (ref) DO UPDATE SET parent = excluded.parent, region = excluded.region, name = excluded.name`, r...)
+			ON CONFLICT (ref) DO UPDATE SET parent = excluded.parent, region = excluded.region, name = excluded.name`, s.commissions[k]...)
 	}
-	for _, k := range slices.Sorted(maps.Keys(regions)) {
-		r := regions[k]
+	for _, k := range slices.Sorted(maps.Keys(s.regions)) {
 		q.Queue(`INSERT INTO `+b.Table(TablePrecinctStatsRegions)+` AS t (code, name_ky, name_ru, kind) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (code) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, kind = excluded.kind`, r...)
+			ON CONFLICT (code) DO UPDATE SET name_ky = excluded.name_ky, name_ru = excluded.name_ru, kind = excluded.kind`, s.regions[k]...)
 	}
-	for _, id := range electionOrder {
-		el := elections[id]
+	for _, id := range s.electionOrder {
+		el := s.elections[id]
 		if el.commit >= 0 {
 			q.Queue(`INSERT INTO `+b.Table(tablePSElections)+` AS t (id, voting_day, seq_commit, seq_prepare) VALUES ($1, $2::date, $3, $4)
 				ON CONFLICT (id) DO UPDATE SET voting_day = excluded.voting_day, seq_commit = excluded.seq_commit, seq_prepare = excluded.seq_prepare`,
@@ -445,15 +560,21 @@ func (PrecinctStats) Apply(ctx context.Context, b *Batch) error {
 			q.Queue(`UPDATE `+b.Table(tablePSElections)+` SET voting_day = $2::date WHERE id = $1`, id, el.day)
 		}
 	}
-	if err := b.Tx.SendBatch(ctx, q).Close(); err != nil {
-		return err
-	}
+}
 
-	// The reference day.
+// psFlushRefDay stores the reference day after the batch (its elections
+// written) and reports whether it moved.
+func psFlushRefDay(ctx context.Context, b *Batch) (newRef string, moved bool, err error) {
+	latest := ""
+	for _, e := range b.Events {
+		if d := calendar.DayOf(e.Recorded).String(); d > latest {
+			latest = d
+		}
+	}
 	meta := b.Table(TablePrecinctStatsMeta)
 	var oldRef, oldLatest *string
 	if err := b.Tx.QueryRow(ctx, `SELECT ref_day::text, latest_day::text FROM `+meta+` WHERE id = 1`).Scan(&oldRef, &oldLatest); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return err
+		return "", false, err
 	}
 	if oldLatest != nil && *oldLatest > latest {
 		latest = *oldLatest
@@ -461,45 +582,18 @@ func (PrecinctStats) Apply(ctx context.Context, b *Batch) error {
 	if latest == "" {
 		latest = "1970-01-01"
 	}
-	var newRef, electionID string
+	var electionID string
 	err = b.Tx.QueryRow(ctx, `SELECT coalesce((SELECT voting_day::text FROM `+b.Table(tablePSElections)+` ORDER BY seq_commit DESC, seq_prepare DESC LIMIT 1), $1),
 		coalesce((SELECT id FROM `+b.Table(tablePSElections)+` ORDER BY seq_commit DESC, seq_prepare DESC LIMIT 1), '')`, latest).Scan(&newRef, &electionID)
 	if err != nil {
-		return err
+		return "", false, err
 	}
 	if _, err := b.Tx.Exec(ctx, `INSERT INTO `+meta+` AS t (id, ref_day, election_id, latest_day) VALUES (1, $1::date, $2, $3::date)
 		ON CONFLICT (id) DO UPDATE SET ref_day = excluded.ref_day, election_id = excluded.election_id, latest_day = excluded.latest_day`,
 		newRef, electionID, latest); err != nil {
-		return err
+		return "", false, err
 	}
-	if oldRef == nil || *oldRef != newRef {
-		// The reference day moved: every age band changes.
-		return psRecompute(ctx, b, newRef, true, slices.Sorted(maps.Keys(affected)), slices.Sorted(maps.Keys(appAffected)))
-	}
-	if len(affected) == 0 && len(appAffected) == 0 {
-		return nil
-	}
-	ref, err := calendar.ParseDate(newRef)
-	if err != nil {
-		return err
-	}
-	d := psDeltas{ref: ref, precincts: map[int]*psCounts{}, apps: map[psAppKey]int64{}}
-	for p := range affected {
-		d.counts(p)
-	}
-	for s := range touchedVoters {
-		if w, ok := oldVoters[s]; ok {
-			d.voter(w, -1)
-		}
-		d.voter(*voters[s], +1)
-	}
-	for s := range touchedApps {
-		if a, ok := oldApps[s]; ok {
-			d.app(a, -1)
-		}
-		d.app(*apps[s], +1)
-	}
-	return d.apply(ctx, b)
+	return newRef, oldRef == nil || *oldRef != newRef, nil
 }
 
 // psCounts are the voter and form columns of one precinct's row, or a
@@ -646,14 +740,6 @@ func (d *psDeltas) apply(ctx context.Context, b *Batch) error {
 			WHERE t.precinct = u.p AND t.kind = u.k AND t.status = u.s AND t.applications = 0`, aps, kinds, statuses)
 	}
 	return b.Tx.SendBatch(ctx, q).Close()
-}
-
-func psSetStatus(apps map[string]*psApp, stream, status string, touched map[string]bool, affected map[int]bool) {
-	if a, ok := apps[stream]; ok {
-		a.status = status
-		touched[stream] = true
-		affected[a.precinct] = true
-	}
 }
 
 // psRecompute rewrites the voter and application columns of the precincts

@@ -2,7 +2,6 @@ package projections
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 
@@ -73,10 +72,7 @@ func (Removals) Public() bool { return true }
 func (Removals) PublicTables() []string { return []string{TableRemovalCounts} }
 
 // EventTypes implements Projection.
-func (Removals) EventTypes() []string {
-	return []string{voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterMovedPrecinct,
-		voter.TypeVoterRemoved, voter.TypeVoterRestored}
-}
+func (Removals) EventTypes() []string { return rmFold.EventTypes() }
 
 // Tables implements Projection.
 func (Removals) Tables() []Table {
@@ -130,121 +126,154 @@ type rmKey struct {
 	reason   string
 }
 
-// Apply implements Projection: load the touched voters' state, fold the
-// batch in log order, write with one statement per table.
-func (Removals) Apply(ctx context.Context, b *Batch) error {
+// Apply implements Projection (rmFold).
+func (Removals) Apply(ctx context.Context, b *Batch) error { return rmFold.Apply(ctx, b) }
+
+// rmFold loads the touched voters' state, folds the batch in log order,
+// writes with one statement per table.
+var rmFold = Fold[rmState]{
+	Name: "removals",
+	Load: rmLoad,
+	On: Handlers[rmState]{
+		voter.TypeVoterRegistered:       On(rmRegistered),
+		voter.TypeVoterDetailsCorrected: On(rmCorrected),
+		voter.TypeVoterMovedPrecinct:    On(rmMoved),
+		voter.TypeVoterRemoved:          On(rmRemoved),
+		voter.TypeVoterRestored:         On(rmRestored),
+	},
+	Flush: rmFlush,
+}
+
+// rmState is the voters the batch names, what it changed, and its new
+// removals and restorations.
+type rmState struct {
+	voters  map[string]*rmVoter
+	touched map[string]bool
+	counts  map[rmKey]*[2]int64 // removals, restored
+	// The new removals, one element each.
+	ids                                []uuid.UUID
+	commits, prepares                  []int64
+	streams, surnames, givens, patrons []string
+	precincts                          []int32
+	reasons, notes, bases, days        []string
+	apps                               []*uuid.UUID
+	// The restored removals.
+	restoredIDs  []uuid.UUID
+	restoredDays []string
+}
+
+func rmLoad(ctx context.Context, b *Batch) (*rmState, error) {
 	var streams []string
 	for _, e := range b.Events {
 		streams = append(streams, e.Stream)
 	}
-	state := map[string]*rmVoter{}
+	s := &rmState{voters: map[string]*rmVoter{}, touched: map[string]bool{}, counts: map[rmKey]*[2]int64{}}
 	rows, err := b.Tx.Query(ctx, `SELECT v.stream, v.surname, v.given_name, v.patronymic, v.precinct, v.last_removal,
 			coalesce(r.reason, ''), coalesce(r.precinct, 0)
 		FROM `+b.Table(tableRMVoters)+` v LEFT JOIN `+b.Table(tableRMRemovals)+` r ON r.event_id = v.last_removal
 		WHERE v.stream = ANY($1)`, streams)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for rows.Next() {
-		var s string
+		var st string
 		var w rmVoter
-		if err := rows.Scan(&s, &w.surname, &w.given, &w.patronymic, &w.precinct, &w.lastRemoval, &w.lastReason, &w.lastPrecinct); err != nil {
+		if err := rows.Scan(&st, &w.surname, &w.given, &w.patronymic, &w.precinct, &w.lastRemoval, &w.lastReason, &w.lastPrecinct); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
-		state[s] = &w
+		s.voters[st] = &w
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	return s, rows.Err()
+}
 
-	touched := map[string]bool{}
-	counts := map[rmKey]*[2]int64{}
-	count := func(p int, r string) *[2]int64 {
-		k := rmKey{p, r}
-		if counts[k] == nil {
-			counts[k] = &[2]int64{}
-		}
-		return counts[k]
+func (s *rmState) count(p int, r string) *[2]int64 {
+	k := rmKey{p, r}
+	if s.counts[k] == nil {
+		s.counts[k] = &[2]int64{}
 	}
-	var (
-		ids                               []uuid.UUID
-		commits, prepares                 []int64
-		voters, surnames, givens, patrons []string
-		precincts                         []int32
-		reasons, notes, bases, days       []string
-		apps                              []*uuid.UUID
-		restoredIDs                       []uuid.UUID
-		restoredDays                      []string
-	)
-	for _, e := range b.Events {
-		w := state[e.Stream]
-		switch v := e.Value.(type) {
-		case voter.VoterRegistered:
-			nw := &rmVoter{surname: v.Surname, given: v.GivenName, patronymic: v.Patronymic, precinct: v.Precinct}
-			if w != nil {
-				nw.lastRemoval, nw.lastReason, nw.lastPrecinct = w.lastRemoval, w.lastReason, w.lastPrecinct
-			}
-			state[e.Stream] = nw
-		case voter.VoterDetailsCorrected:
-			if w == nil {
-				continue
-			}
-			if v.Surname != "" {
-				w.surname = v.Surname
-			}
-			if v.GivenName != "" {
-				w.given = v.GivenName
-			}
-			if v.Patronymic != nil {
-				w.patronymic = *v.Patronymic
-			}
-		case voter.VoterMovedPrecinct:
-			if w == nil {
-				continue
-			}
-			w.precinct = v.To
-		case voter.VoterRemoved:
-			if w == nil {
-				w = &rmVoter{}
-				state[e.Stream] = w
-			}
-			id := e.ID
-			w.lastRemoval, w.lastReason, w.lastPrecinct = &id, v.Reason, w.precinct
-			count(w.precinct, v.Reason)[0]++
-			c, p := toDB(e.Position)
-			ids, commits, prepares = append(ids, e.ID), append(commits, c), append(prepares, p)
-			voters, surnames, givens, patrons = append(voters, e.Stream), append(surnames, w.surname), append(givens, w.given), append(patrons, w.patronymic)
-			precincts, reasons, notes, bases = append(precincts, int32(w.precinct)), append(reasons, v.Reason), append(notes, v.Note), append(bases, v.Basis)
-			days = append(days, calendar.DayOf(v.At).String())
-			var app *uuid.UUID
-			if v.ApplicationID != uuid.Nil {
-				a := v.ApplicationID
-				app = &a
-			}
-			apps = append(apps, app)
-		case voter.VoterRestored:
-			if w == nil || w.lastRemoval == nil {
-				continue
-			}
-			count(w.lastPrecinct, w.lastReason)[1]++
-			restoredIDs, restoredDays = append(restoredIDs, *w.lastRemoval), append(restoredDays, calendar.DayOf(v.At).String())
-			w.lastRemoval, w.lastReason, w.lastPrecinct = nil, "", 0
-		default:
-			return FailEvent(e, fmt.Errorf("removals: unexpected %T", e.Value))
-		}
-		touched[e.Stream] = true
-	}
+	return s.counts[k]
+}
 
+func rmRegistered(s *rmState, e Event, v voter.VoterRegistered) {
+	nw := &rmVoter{surname: v.Surname, given: v.GivenName, patronymic: v.Patronymic, precinct: v.Precinct}
+	if w := s.voters[e.Stream]; w != nil {
+		nw.lastRemoval, nw.lastReason, nw.lastPrecinct = w.lastRemoval, w.lastReason, w.lastPrecinct
+	}
+	s.voters[e.Stream] = nw
+	s.touched[e.Stream] = true
+}
+
+func rmCorrected(s *rmState, e Event, v voter.VoterDetailsCorrected) {
+	w := s.voters[e.Stream]
+	if w == nil {
+		return
+	}
+	if v.Surname != "" {
+		w.surname = v.Surname
+	}
+	if v.GivenName != "" {
+		w.given = v.GivenName
+	}
+	if v.Patronymic != nil {
+		w.patronymic = *v.Patronymic
+	}
+	s.touched[e.Stream] = true
+}
+
+func rmMoved(s *rmState, e Event, v voter.VoterMovedPrecinct) {
+	w := s.voters[e.Stream]
+	if w == nil {
+		return
+	}
+	w.precinct = v.To
+	s.touched[e.Stream] = true
+}
+
+func rmRemoved(s *rmState, e Event, v voter.VoterRemoved) {
+	w := s.voters[e.Stream]
+	if w == nil {
+		w = &rmVoter{}
+		s.voters[e.Stream] = w
+	}
+	id := e.ID
+	w.lastRemoval, w.lastReason, w.lastPrecinct = &id, v.Reason, w.precinct
+	s.count(w.precinct, v.Reason)[0]++
+	c, p := toDB(e.Position)
+	s.ids, s.commits, s.prepares = append(s.ids, e.ID), append(s.commits, c), append(s.prepares, p)
+	s.streams, s.surnames, s.givens, s.patrons = append(s.streams, e.Stream), append(s.surnames, w.surname), append(s.givens, w.given), append(s.patrons, w.patronymic)
+	s.precincts, s.reasons, s.notes, s.bases = append(s.precincts, int32(w.precinct)), append(s.reasons, v.Reason), append(s.notes, v.Note), append(s.bases, v.Basis)
+	s.days = append(s.days, calendar.DayOf(v.At).String())
+	var app *uuid.UUID
+	if v.ApplicationID != uuid.Nil {
+		a := v.ApplicationID
+		app = &a
+	}
+	s.apps = append(s.apps, app)
+	s.touched[e.Stream] = true
+}
+
+func rmRestored(s *rmState, e Event, v voter.VoterRestored) {
+	w := s.voters[e.Stream]
+	if w == nil || w.lastRemoval == nil {
+		return
+	}
+	s.count(w.lastPrecinct, w.lastReason)[1]++
+	s.restoredIDs, s.restoredDays = append(s.restoredIDs, *w.lastRemoval), append(s.restoredDays, calendar.DayOf(v.At).String())
+	w.lastRemoval, w.lastReason, w.lastPrecinct = nil, "", 0
+	s.touched[e.Stream] = true
+}
+
+func rmFlush(ctx context.Context, b *Batch, s *rmState) error {
 	q := &pgx.Batch{}
-	if len(touched) > 0 {
+	if len(s.touched) > 0 {
 		var ss, sn, gn, pn []string
 		var ps []int32
 		var last []*uuid.UUID
-		for _, s := range slices.Sorted(maps.Keys(touched)) {
-			w := state[s]
-			ss, sn, gn, pn, ps, last = append(ss, s), append(sn, w.surname), append(gn, w.given), append(pn, w.patronymic), append(ps, int32(w.precinct)), append(last, w.lastRemoval)
+		for _, st := range slices.Sorted(maps.Keys(s.touched)) {
+			w := s.voters[st]
+			ss, sn, gn, pn, ps, last = append(ss, st), append(sn, w.surname), append(gn, w.given), append(pn, w.patronymic), append(ps, int32(w.precinct)), append(last, w.lastRemoval)
 		}
 		q.Queue(`INSERT INTO `+b.Table(tableRMVoters)+` AS t (stream, surname, given_name, patronymic, precinct, last_removal)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::uuid[])
@@ -252,21 +281,21 @@ func (Removals) Apply(ctx context.Context, b *Batch) error {
 				patronymic = excluded.patronymic, precinct = excluded.precinct, last_removal = excluded.last_removal`,
 			ss, sn, gn, pn, ps, last)
 	}
-	if len(ids) > 0 {
+	if len(s.ids) > 0 {
 		q.Queue(`INSERT INTO `+b.Table(tableRMRemovals)+` (event_id, seq_commit, seq_prepare, voter, surname, given_name, patronymic,
 				precinct, reason, note, basis, application_id, day)
 			SELECT i, c, p, v, s, g, pa, pr, r, n, ba, a, d::date
 			FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
 				$9::text[], $10::text[], $11::text[], $12::uuid[], $13::text[]) AS u(i, c, p, v, s, g, pa, pr, r, n, ba, a, d)
 			ON CONFLICT (event_id) DO NOTHING`,
-			ids, commits, prepares, voters, surnames, givens, patrons, precincts, reasons, notes, bases, apps, days)
+			s.ids, s.commits, s.prepares, s.streams, s.surnames, s.givens, s.patrons, s.precincts, s.reasons, s.notes, s.bases, s.apps, s.days)
 	}
-	if len(restoredIDs) > 0 {
+	if len(s.restoredIDs) > 0 {
 		q.Queue(`UPDATE `+b.Table(tableRMRemovals)+` r SET restored_day = u.d::date
-			FROM unnest($1::uuid[], $2::text[]) AS u(i, d) WHERE r.event_id = u.i`, restoredIDs, restoredDays)
+			FROM unnest($1::uuid[], $2::text[]) AS u(i, d) WHERE r.event_id = u.i`, s.restoredIDs, s.restoredDays)
 	}
-	if len(counts) > 0 {
-		keys := slices.SortedFunc(maps.Keys(counts), func(a, b rmKey) int {
+	if len(s.counts) > 0 {
+		keys := slices.SortedFunc(maps.Keys(s.counts), func(a, b rmKey) int {
 			if a.precinct != b.precinct {
 				return a.precinct - b.precinct
 			}
@@ -282,7 +311,7 @@ func (Removals) Apply(ctx context.Context, b *Batch) error {
 		var rs []string
 		var rem, res []int64
 		for _, k := range keys {
-			c := counts[k]
+			c := s.counts[k]
 			ps, rs, rem, res = append(ps, int32(k.precinct)), append(rs, k.reason), append(rem, c[0]), append(res, c[1])
 		}
 		q.Queue(`INSERT INTO `+b.Table(TableRemovalCounts)+` AS t (precinct, reason, removals, restored)

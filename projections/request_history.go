@@ -109,17 +109,7 @@ func (RequestHistory) Name() string { return NameRequestHistory }
 func (RequestHistory) Public() bool { return false }
 
 // EventTypes implements Projection.
-func (RequestHistory) EventTypes() []string {
-	return []string{
-		consent.TypeConsentGiven, consent.TypeConsentWithdrawn,
-		application.TypeApplicationSubmitted, application.TypeApplicationAccepted,
-		application.TypeApplicationAssigned, application.TypeApplicationDecided,
-		application.TypeApplicationWithdrawn, application.TypeVoterNotified,
-		application.TypeApplicationExecutionFailed, application.TypeApplicationExecutionResolved,
-		voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterMovedPrecinct,
-		voter.TypeVoterRemoved, voter.TypeVoterRestored,
-	}
-}
+func (RequestHistory) EventTypes() []string { return rhFold.EventTypes() }
 
 // Tables implements Projection.
 func (RequestHistory) Tables() []Table {
@@ -181,93 +171,148 @@ type rhEntry struct {
 	detail  map[string]any
 }
 
-// Apply implements Projection: it folds the batch in Go, looks up the
-// streams the batch does not introduce with one query, and writes with two
-// COPYs and two statements.
-func (p RequestHistory) Apply(ctx context.Context, b *Batch) error {
-	refs := map[string]rhRef{} // introduced by this batch
-	var newRefs []string       // in order
-	entries := make([]rhEntry, 0, len(b.Events))
-	for _, e := range b.Events {
-		en := rhEntry{e: e}
-		switch v := e.Value.(type) {
-		case consent.ConsentGiven:
-			if _, ok := refs[e.Stream]; !ok {
-				newRefs = append(newRefs, e.Stream)
-			}
-			refs[e.Stream] = rhRef{voter: v.Voter}
-			en.voter, en.at, en.kind = v.Voter, v.GivenAt, HistoryConsentGiven
-			en.detail = map[string]any{"consent": e.Stream, "purpose": v.Purpose, "text_version": v.TextVersion,
-				"language": v.Language, "channel": v.Channel}
-		case consent.ConsentWithdrawn:
-			en.at, en.kind = v.At, HistoryConsentWithdrawn
-			en.detail = map[string]any{"consent": e.Stream}
-		case application.ApplicationSubmitted:
-			if _, ok := refs[e.Stream]; !ok {
-				newRefs = append(newRefs, e.Stream)
-			}
-			refs[e.Stream] = rhRef{voter: v.Voter, app: v.ApplicationID, receipt: v.Receipt}
-			en.voter, en.at, en.kind = v.Voter, v.SubmittedAt, HistoryApplicationSubmitted
-			en.detail = map[string]any{"kind": v.Kind, "commission": v.Commission, "election_id": v.ElectionID,
-				"decision_due": v.DecisionDue.String()}
-		case application.ApplicationAccepted:
-			en.at, en.kind = v.At, HistoryApplicationAccepted
-			en.detail = map[string]any{"by": v.By}
-		case application.ApplicationAssigned:
-			en.at, en.kind = v.At, HistoryApplicationAssigned
-			en.detail = map[string]any{"to": v.To, "by": v.By}
-		case application.ApplicationDecided:
-			en.at, en.kind = v.At, HistoryApplicationDecided
-			en.detail = map[string]any{"outcome": v.Outcome, "reason": v.Reason, "language": v.Language, "by": v.By}
-		case application.ApplicationWithdrawn:
-			en.at, en.kind = v.At, HistoryApplicationWithdrawn
-			en.detail = map[string]any{"reason": v.Reason}
-		case application.VoterNotified:
-			// The notice names the voter; the application ID and receipt
-			// come from the stream's reference.
-			en.voter, en.at, en.kind = v.Voter, v.At, HistoryVoterNotified
-			en.detail = map[string]any{"channel": v.Channel, "language": v.Language, "outcome": v.Outcome, "summary": v.Summary}
-		case application.ApplicationExecutionFailed:
-			en.voter, en.at, en.kind = v.Voter, v.At, HistoryExecutionFailed
-			params := v.Params
-			if params == nil {
-				params = map[string]string{}
-			}
-			en.detail = map[string]any{"code": v.Code, "params": params, "command": v.Command}
-		case application.ApplicationExecutionResolved:
-			en.at, en.kind = v.At, HistoryExecutionResolved
-			en.detail = map[string]any{"note": v.Note, "by": v.By}
-		case voter.VoterRegistered:
-			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryVoterRegistered, v.ApplicationID
-			en.detail = map[string]any{"precinct": v.Precinct, "registered_from": v.RegisteredFrom}
-		case voter.VoterDetailsCorrected:
-			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryDetailsCorrected, v.ApplicationID
-			en.detail = map[string]any{"fields": rhCorrectedFields(v)}
-		case voter.VoterMovedPrecinct:
-			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryMovedPrecinct, v.ApplicationID
-			en.detail = map[string]any{"from": v.From, "to": v.To, "reason": v.Reason}
-			if v.ElectionID != "" {
-				en.detail["election_id"] = v.ElectionID
-			}
-		case voter.VoterRemoved:
-			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryVoterRemoved, v.ApplicationID
-			en.detail = map[string]any{"reason": v.Reason, "basis": v.Basis}
-			if v.Note != "" {
-				en.detail["note"] = v.Note
-			}
-		case voter.VoterRestored:
-			en.voter, en.at, en.kind, en.app = e.Stream, v.At, HistoryVoterRestored, v.ApplicationID
-			en.detail = map[string]any{"reason": v.Reason}
-		default:
-			return FailEvent(e, fmt.Errorf("request history: unexpected %T", e.Value))
-		}
-		entries = append(entries, en)
-	}
+// Apply implements Projection (rhFold).
+func (RequestHistory) Apply(ctx context.Context, b *Batch) error { return rhFold.Apply(ctx, b) }
 
-	// Streams referred to but not introduced in this batch.
+// rhFold folds the batch in Go, looks up the streams the batch does not
+// introduce with one query, and writes with two COPYs and two statements.
+var rhFold = Fold[rhState]{
+	Name: "request history",
+	Load: rhLoad,
+	On: Handlers[rhState]{
+		consent.TypeConsentGiven:                     On(rhConsentGiven),
+		consent.TypeConsentWithdrawn:                 On(rhConsentWithdrawn),
+		application.TypeApplicationSubmitted:         On(rhSubmitted),
+		application.TypeApplicationAccepted:          On(rhAccepted),
+		application.TypeApplicationAssigned:          On(rhAssigned),
+		application.TypeApplicationDecided:           On(rhDecided),
+		application.TypeApplicationWithdrawn:         On(rhWithdrawn),
+		application.TypeVoterNotified:                On(rhNotified),
+		application.TypeApplicationExecutionFailed:   On(rhExecutionFailed),
+		application.TypeApplicationExecutionResolved: On(rhExecutionResolved),
+		voter.TypeVoterRegistered:                    On(rhRegistered),
+		voter.TypeVoterDetailsCorrected:              On(rhCorrected),
+		voter.TypeVoterMovedPrecinct:                 On(rhMoved),
+		voter.TypeVoterRemoved:                       On(rhRemoved),
+		voter.TypeVoterRestored:                      On(rhRestored),
+	},
+	Flush: rhFlush,
+}
+
+// rhState is the batch's timeline entries and the streams it introduces.
+type rhState struct {
+	refs    map[string]rhRef // introduced by this batch
+	newRefs []string         // in order
+	entries []rhEntry
+}
+
+// rhLoad: the streams an entry refers to are looked up by rhFlush, for
+// those the batch does not introduce.
+func rhLoad(_ context.Context, b *Batch) (*rhState, error) {
+	return &rhState{refs: map[string]rhRef{}, entries: make([]rhEntry, 0, len(b.Events))}, nil
+}
+
+// introduce records the stream e opens (a consent or an application).
+func (s *rhState) introduce(e Event, r rhRef) {
+	if _, ok := s.refs[e.Stream]; !ok {
+		s.newRefs = append(s.newRefs, e.Stream)
+	}
+	s.refs[e.Stream] = r
+}
+
+// add adds e's entry; voter "" is looked up from e's stream.
+func (s *rhState) add(e Event, voter string, at time.Time, kind string, app uuid.UUID, detail map[string]any) {
+	s.entries = append(s.entries, rhEntry{e: e, voter: voter, at: at, kind: kind, app: app, detail: detail})
+}
+
+func rhConsentGiven(s *rhState, e Event, v consent.ConsentGiven) {
+	s.introduce(e, rhRef{voter: v.Voter})
+	s.add(e, v.Voter, v.GivenAt, HistoryConsentGiven, uuid.Nil, map[string]any{"consent": e.Stream, "purpose": v.Purpose,
+		"text_version": v.TextVersion, "language": v.Language, "channel": v.Channel})
+}
+
+func rhConsentWithdrawn(s *rhState, e Event, v consent.ConsentWithdrawn) {
+	s.add(e, "", v.At, HistoryConsentWithdrawn, uuid.Nil, map[string]any{"consent": e.Stream})
+}
+
+func rhSubmitted(s *rhState, e Event, v application.ApplicationSubmitted) {
+	s.introduce(e, rhRef{voter: v.Voter, app: v.ApplicationID, receipt: v.Receipt})
+	s.add(e, v.Voter, v.SubmittedAt, HistoryApplicationSubmitted, uuid.Nil, map[string]any{"kind": v.Kind,
+		"commission": v.Commission, "election_id": v.ElectionID, "decision_due": v.DecisionDue.String()})
+}
+
+func rhAccepted(s *rhState, e Event, v application.ApplicationAccepted) {
+	s.add(e, "", v.At, HistoryApplicationAccepted, uuid.Nil, map[string]any{"by": v.By})
+}
+
+func rhAssigned(s *rhState, e Event, v application.ApplicationAssigned) {
+	s.add(e, "", v.At, HistoryApplicationAssigned, uuid.Nil, map[string]any{"to": v.To, "by": v.By})
+}
+
+func rhDecided(s *rhState, e Event, v application.ApplicationDecided) {
+	s.add(e, "", v.At, HistoryApplicationDecided, uuid.Nil, map[string]any{"outcome": v.Outcome, "reason": v.Reason,
+		"language": v.Language, "by": v.By})
+}
+
+func rhWithdrawn(s *rhState, e Event, v application.ApplicationWithdrawn) {
+	s.add(e, "", v.At, HistoryApplicationWithdrawn, uuid.Nil, map[string]any{"reason": v.Reason})
+}
+
+// rhNotified: the notice names the voter; the application ID and receipt
+// come from the stream's reference.
+func rhNotified(s *rhState, e Event, v application.VoterNotified) {
+	s.add(e, v.Voter, v.At, HistoryVoterNotified, uuid.Nil, map[string]any{"channel": v.Channel, "language": v.Language,
+		"outcome": v.Outcome, "summary": v.Summary})
+}
+
+func rhExecutionFailed(s *rhState, e Event, v application.ApplicationExecutionFailed) {
+	params := v.Params
+	if params == nil {
+		params = map[string]string{}
+	}
+	s.add(e, v.Voter, v.At, HistoryExecutionFailed, uuid.Nil, map[string]any{"code": v.Code, "params": params, "command": v.Command})
+}
+
+func rhExecutionResolved(s *rhState, e Event, v application.ApplicationExecutionResolved) {
+	s.add(e, "", v.At, HistoryExecutionResolved, uuid.Nil, map[string]any{"note": v.Note, "by": v.By})
+}
+
+func rhRegistered(s *rhState, e Event, v voter.VoterRegistered) {
+	s.add(e, e.Stream, v.At, HistoryVoterRegistered, v.ApplicationID, map[string]any{"precinct": v.Precinct,
+		"registered_from": v.RegisteredFrom})
+}
+
+func rhCorrected(s *rhState, e Event, v voter.VoterDetailsCorrected) {
+	s.add(e, e.Stream, v.At, HistoryDetailsCorrected, v.ApplicationID, map[string]any{"fields": rhCorrectedFields(v)})
+}
+
+func rhMoved(s *rhState, e Event, v voter.VoterMovedPrecinct) {
+	detail := map[string]any{"from": v.From, "to": v.To, "reason": v.Reason}
+	if v.ElectionID != "" {
+		detail["election_id"] = v.ElectionID
+	}
+	s.add(e, e.Stream, v.At, HistoryMovedPrecinct, v.ApplicationID, detail)
+}
+
+func rhRemoved(s *rhState, e Event, v voter.VoterRemoved) {
+	detail := map[string]any{"reason": v.Reason, "basis": v.Basis}
+	if v.Note != "" {
+		detail["note"] = v.Note
+	}
+	s.add(e, e.Stream, v.At, HistoryVoterRemoved, v.ApplicationID, detail)
+}
+
+func rhRestored(s *rhState, e Event, v voter.VoterRestored) {
+	s.add(e, e.Stream, v.At, HistoryVoterRestored, v.ApplicationID, map[string]any{"reason": v.Reason})
+}
+
+// lookUp adds to s.refs the streams the entries refer to but the batch
+// does not introduce, from the stored references.
+func (s *rhState) lookUp(ctx context.Context, b *Batch) error {
+	refs := s.refs
 	var missing []string
 	seen := map[string]bool{}
-	for _, en := range entries {
+	for _, en := range s.entries {
 		if en.voter != "" && !rhIsApplicationStream(en.e.Stream) {
 			continue
 		}
@@ -283,24 +328,33 @@ func (p RequestHistory) Apply(ctx context.Context, b *Batch) error {
 			return fmt.Errorf("request history: look up streams: %w", err)
 		}
 		for rows.Next() {
-			var s string
+			var st string
 			var r rhRef
 			var app *uuid.UUID
-			if err := rows.Scan(&s, &r.voter, &app, &r.receipt); err != nil {
+			if err := rows.Scan(&st, &r.voter, &app, &r.receipt); err != nil {
 				rows.Close()
 				return err
 			}
 			if app != nil {
 				r.app = *app
 			}
-			refs[s] = r
+			refs[st] = r
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
 	}
+	return nil
+}
 
+// rhFlush looks up the streams the entries refer to but the batch does
+// not introduce, then writes the new references and the entries.
+func rhFlush(ctx context.Context, b *Batch, s *rhState) error {
+	if err := s.lookUp(ctx, b); err != nil {
+		return err
+	}
+	refs, entries := s.refs, s.entries
 	out := make([][]any, 0, len(entries))
 	for _, en := range entries {
 		if r, ok := refs[en.e.Stream]; ok && rhIsApplicationStream(en.e.Stream) {
@@ -325,9 +379,9 @@ func (p RequestHistory) Apply(ctx context.Context, b *Batch) error {
 	}
 
 	var refRows [][]any
-	for _, s := range newRefs {
-		r := refs[s]
-		refRows = append(refRows, []any{s, r.voter, rhNullUUID(r.app), rhNullString(r.receipt)})
+	for _, st := range s.newRefs {
+		r := refs[st]
+		refRows = append(refRows, []any{st, r.voter, rhNullUUID(r.app), rhNullString(r.receipt)})
 	}
 	if len(refRows) > 0 {
 		stage, err := b.Stage(ctx, rhRefStaging, pgx.CopyFromRows(refRows))

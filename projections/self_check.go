@@ -6,14 +6,11 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/precinct"
-	"github.com/cec-kg/tizme/domain/voter"
 )
 
 // NameVoterSelfCheck is the persisted name of the voter self-check read
@@ -61,14 +58,7 @@ func (VoterSelfCheck) Name() string { return NameVoterSelfCheck }
 func (VoterSelfCheck) Public() bool { return false }
 
 // EventTypes implements Projection.
-func (VoterSelfCheck) EventTypes() []string {
-	return []string{
-		voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterMovedPrecinct,
-		voter.TypeVoterRemoved, voter.TypeVoterRestored,
-		precinct.TypePrecinctEstablished, precinct.TypePrecinctAddressChanged, precinct.TypePrecinctClosed,
-		commission.TypeCommissionRegistered,
-	}
-}
+func (VoterSelfCheck) EventTypes() []string { return scFold.EventTypes() }
 
 // Tables implements Projection.
 func (VoterSelfCheck) Tables() []Table {
@@ -92,25 +82,20 @@ func (VoterSelfCheck) Tables() []Table {
 	}
 }
 
-// Apply implements Projection: the same per-stream fold as the voter list,
-// merged with two statements, and the reference data with up to three.
-func (VoterSelfCheck) Apply(ctx context.Context, b *Batch) error {
-	vf, rf := newVLVoterFold(), newVLRefFold()
-	for _, e := range b.Events {
-		ok, err := vf.add(e)
-		if err != nil {
-			return err
-		}
-		if ok {
-			continue
-		}
-		if ok, err = rf.add(e); err != nil {
-			return err
-		}
-		if !ok {
-			return FailEvent(e, fmt.Errorf("voter self-check: unexpected %T", e.Value))
-		}
-	}
+// Apply implements Projection (scFold).
+func (VoterSelfCheck) Apply(ctx context.Context, b *Batch) error { return scFold.Apply(ctx, b) }
+
+// scFold: the same per-stream fold as the voter list, merged with two
+// statements, and the reference data with up to three.
+var scFold = Fold[vlState]{
+	Name:  "voter self-check",
+	Load:  vlLoad,
+	On:    Merge(vlVoterHandlers, vlRefHandlers),
+	Flush: scFlush,
+}
+
+func scFlush(ctx context.Context, b *Batch, s *vlState) error {
+	vf, rf := s.voters, s.refs
 	q := &pgx.Batch{}
 	rf.queue(q, b.Table(VoterSelfCheckPrecincts), b.Table(VoterSelfCheckTECs), "")
 	if len(vf.order) > 0 {

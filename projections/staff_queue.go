@@ -126,16 +126,7 @@ func (StaffQueue) Name() string { return NameStaffQueue }
 func (StaffQueue) Public() bool { return false }
 
 // EventTypes implements Projection.
-func (StaffQueue) EventTypes() []string {
-	return []string{
-		application.TypeApplicationSubmitted, application.TypeApplicationAccepted,
-		application.TypeApplicationAssigned, application.TypeApplicationDecided,
-		application.TypeApplicationWithdrawn,
-		application.TypeApplicationExecutionFailed, application.TypeApplicationExecutionResolved,
-		voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected,
-		anomaly.TypeAnomalyFlagged,
-	}
-}
+func (StaffQueue) EventTypes() []string { return sqFold.EventTypes() }
 
 // Tables implements Projection.
 func (StaffQueue) Tables() []Table {
@@ -207,90 +198,125 @@ type sqApp struct {
 	updated                      time.Time
 }
 
-// Apply implements Projection: it folds the batch in Go per application,
-// voter and flag, merges each with set-based statements, then recomputes
-// the anomalies of the queue rows the batch may have changed.
-func (p StaffQueue) Apply(ctx context.Context, b *Batch) error {
-	apps := map[string]*sqApp{}
-	var order []string
-	addresses := map[string]string{}
-	var voterOrder []string
-	type flagKey struct{ kind, subject string }
-	type flag struct {
-		count int
-		at    time.Time
-	}
-	flags := map[flagKey]flag{}
-	var flagOrder []flagKey
+// Apply implements Projection (sqFold).
+func (StaffQueue) Apply(ctx context.Context, b *Batch) error { return sqFold.Apply(ctx, b) }
 
-	app := func(stream string) *sqApp {
-		a := apps[stream]
-		if a == nil {
-			a = &sqApp{op: 'p'}
-			apps[stream] = a
-			order = append(order, stream)
-		}
-		return a
-	}
-	str := func(s string) *string { return &s }
-	for _, e := range b.Events {
-		switch v := e.Value.(type) {
-		case application.ApplicationSubmitted:
-			a := app(e.Stream)
-			sub := v
-			*a = sqApp{op: 'f', sub: &sub, status: str(QueueSubmitted), updated: v.SubmittedAt}
-		case application.ApplicationAccepted:
-			if a := app(e.Stream); a.op != 'd' {
-				a.status, a.acceptedBy, a.updated = str(QueueAccepted), str(v.By), v.At
-			}
-		case application.ApplicationAssigned:
-			if a := app(e.Stream); a.op != 'd' {
-				a.status, a.assignee, a.updated = str(QueueAssigned), str(v.To), v.At
-			}
-		case application.ApplicationDecided:
-			*app(e.Stream) = sqApp{op: 'd'}
-		case application.ApplicationWithdrawn:
-			*app(e.Stream) = sqApp{op: 'd'}
-		case application.ApplicationExecutionFailed:
-			id, err := application.IDFromStream(e.Stream)
-			if err != nil {
-				return FailEvent(e, fmt.Errorf("staff queue: %w", err))
-			}
-			f := v
-			*app(e.Stream) = sqApp{op: 'f', failed: &f, status: str(QueueExecutionFailed), updated: v.At,
-				sub: &application.ApplicationSubmitted{ApplicationID: id, Commission: v.Commission, Voter: v.Voter, Receipt: v.Receipt,
-					Kind: v.Kind, SubmittedAt: v.SubmittedAt, DecisionDue: v.DecisionDue}}
-		case application.ApplicationExecutionResolved:
-			*app(e.Stream) = sqApp{op: 'd'}
-		case voter.VoterRegistered:
-			if _, ok := addresses[e.Stream]; !ok {
-				voterOrder = append(voterOrder, e.Stream)
-			}
-			addresses[e.Stream] = sqAddressKey(v.Address)
-		case voter.VoterDetailsCorrected:
-			if v.Address == nil {
-				continue
-			}
-			if _, ok := addresses[e.Stream]; !ok {
-				voterOrder = append(voterOrder, e.Stream)
-			}
-			addresses[e.Stream] = sqAddressKey(*v.Address)
-		case anomaly.AnomalyFlagged:
-			k := flagKey{v.Kind, v.Subject}
-			f, ok := flags[k]
-			if !ok {
-				flagOrder = append(flagOrder, k)
-			}
-			f.count = max(f.count, v.Count)
-			if v.At.After(f.at) {
-				f.at = v.At
-			}
-			flags[k] = f
-		default:
-			return FailEvent(e, fmt.Errorf("staff queue: unexpected %T", e.Value))
-		}
-	}
+// sqFold folds the batch in Go per application, voter and flag, merges
+// each with set-based statements, then recomputes the anomalies of the
+// queue rows the batch may have changed.
+var sqFold = Fold[sqState]{
+	Name: "staff queue",
+	Load: sqLoad,
+	On: Handlers[sqState]{
+		application.TypeApplicationSubmitted:         On(sqSubmitted),
+		application.TypeApplicationAccepted:          On(sqAccepted),
+		application.TypeApplicationAssigned:          On(sqAssigned),
+		application.TypeApplicationDecided:           On(sqDone[application.ApplicationDecided]),
+		application.TypeApplicationWithdrawn:         On(sqDone[application.ApplicationWithdrawn]),
+		application.TypeApplicationExecutionFailed:   OnErr(sqExecutionFailed),
+		application.TypeApplicationExecutionResolved: On(sqDone[application.ApplicationExecutionResolved]),
+		voter.TypeVoterRegistered:                    On(sqRegistered),
+		voter.TypeVoterDetailsCorrected:              On(sqCorrected),
+		anomaly.TypeAnomalyFlagged:                   On(sqFlagged),
+	},
+	Flush: sqFlush,
+}
 
+// sqState is the batch's net effect per application, voter address and
+// flag, each in first-touch order.
+type sqState struct {
+	apps       map[string]*sqApp
+	order      []string
+	addresses  map[string]string
+	voterOrder []string
+	flags      map[sqFlagKey]sqFlag
+	flagOrder  []sqFlagKey
+}
+
+type sqFlagKey struct{ kind, subject string }
+
+type sqFlag struct {
+	count int
+	at    time.Time
+}
+
+// sqLoad: the merges keep what the batch does not change, so nothing is
+// read.
+func sqLoad(context.Context, *Batch) (*sqState, error) {
+	return &sqState{apps: map[string]*sqApp{}, addresses: map[string]string{}, flags: map[sqFlagKey]sqFlag{}}, nil
+}
+
+func (s *sqState) app(stream string) *sqApp {
+	a := s.apps[stream]
+	if a == nil {
+		a = &sqApp{op: 'p'}
+		s.apps[stream] = a
+		s.order = append(s.order, stream)
+	}
+	return a
+}
+
+func sqSubmitted(s *sqState, e Event, v application.ApplicationSubmitted) {
+	*s.app(e.Stream) = sqApp{op: 'f', sub: &v, status: vlPtr(QueueSubmitted), updated: v.SubmittedAt}
+}
+
+func sqAccepted(s *sqState, e Event, v application.ApplicationAccepted) {
+	if a := s.app(e.Stream); a.op != 'd' {
+		a.status, a.acceptedBy, a.updated = vlPtr(QueueAccepted), vlPtr(v.By), v.At
+	}
+}
+
+func sqAssigned(s *sqState, e Event, v application.ApplicationAssigned) {
+	if a := s.app(e.Stream); a.op != 'd' {
+		a.status, a.assignee, a.updated = vlPtr(QueueAssigned), vlPtr(v.To), v.At
+	}
+}
+
+// sqDone takes the application off the queue (decided, withdrawn, its
+// failed execution resolved).
+func sqDone[E any](s *sqState, e Event, _ E) { *s.app(e.Stream) = sqApp{op: 'd'} }
+
+func sqExecutionFailed(s *sqState, e Event, v application.ApplicationExecutionFailed) error {
+	id, err := application.IDFromStream(e.Stream)
+	if err != nil {
+		return err
+	}
+	*s.app(e.Stream) = sqApp{op: 'f', failed: &v, status: vlPtr(QueueExecutionFailed), updated: v.At,
+		sub: &application.ApplicationSubmitted{ApplicationID: id, Commission: v.Commission, Voter: v.Voter, Receipt: v.Receipt,
+			Kind: v.Kind, SubmittedAt: v.SubmittedAt, DecisionDue: v.DecisionDue}}
+	return nil
+}
+
+func sqRegistered(s *sqState, e Event, v voter.VoterRegistered) { s.setAddress(e.Stream, v.Address) }
+
+func sqCorrected(s *sqState, e Event, v voter.VoterDetailsCorrected) {
+	if v.Address != nil {
+		s.setAddress(e.Stream, *v.Address)
+	}
+}
+
+func (s *sqState) setAddress(stream string, a voter.Address) {
+	if _, ok := s.addresses[stream]; !ok {
+		s.voterOrder = append(s.voterOrder, stream)
+	}
+	s.addresses[stream] = sqAddressKey(a)
+}
+
+func sqFlagged(s *sqState, _ Event, v anomaly.AnomalyFlagged) {
+	k := sqFlagKey{v.Kind, v.Subject}
+	f, ok := s.flags[k]
+	if !ok {
+		s.flagOrder = append(s.flagOrder, k)
+	}
+	f.count = max(f.count, v.Count)
+	if v.At.After(f.at) {
+		f.at = v.At
+	}
+	s.flags[k] = f
+}
+
+func sqFlush(ctx context.Context, b *Batch, s *sqState) error {
+	apps, order, addresses, voterOrder, flags, flagOrder := s.apps, s.order, s.addresses, s.voterOrder, s.flags, s.flagOrder
 	queue, votersT, flagsT := b.Table(TableStaffQueue), b.Table(TableStaffQueueVoters), b.Table(TableStaffQueueFlags)
 	batch := &pgx.Batch{}
 	// Voters whose queue rows may need their anomalies recomputed, and

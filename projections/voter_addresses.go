@@ -37,9 +37,7 @@ func (VoterAddresses) Name() string { return NameVoterAddresses }
 func (VoterAddresses) Public() bool { return false }
 
 // EventTypes implements Projection.
-func (VoterAddresses) EventTypes() []string {
-	return []string{voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterRemoved, voter.TypeVoterRestored}
-}
+func (VoterAddresses) EventTypes() []string { return vaFold.EventTypes() }
 
 // Tables implements Projection.
 func (VoterAddresses) Tables() []Table {
@@ -61,45 +59,68 @@ type vaChange struct {
 	onList  *bool
 }
 
-// Apply implements Projection: the batch is folded per voter in Go (the
-// last change of each field wins), then merged in one statement.
-func (VoterAddresses) Apply(ctx context.Context, b *Batch) error {
-	changes := map[string]*vaChange{}
-	var order []string
-	get := func(stream string) *vaChange {
-		c, ok := changes[stream]
-		if !ok {
-			c = &vaChange{}
-			changes[stream] = c
-			order = append(order, stream)
-		}
-		return c
+// vaState is the batch's changes per voter, in first-touch order.
+type vaState struct {
+	changes map[string]*vaChange
+	order   []string
+}
+
+// Apply implements Projection (vaFold).
+func (VoterAddresses) Apply(ctx context.Context, b *Batch) error { return vaFold.Apply(ctx, b) }
+
+// vaFold: the batch is folded per voter in Go (the last change of each
+// field wins), then merged in one statement.
+var vaFold = Fold[vaState]{
+	Name: "voter addresses",
+	Load: vaLoad,
+	On: Handlers[vaState]{
+		voter.TypeVoterRegistered:       On(vaRegistered),
+		voter.TypeVoterDetailsCorrected: On(vaCorrected),
+		voter.TypeVoterRemoved:          On(vaRemoved),
+		voter.TypeVoterRestored:         On(vaRestored),
+	},
+	Flush: vaFlush,
+}
+
+// vaLoad: the merge keeps the stored fields a batch does not change, so
+// nothing is read.
+func vaLoad(context.Context, *Batch) (*vaState, error) {
+	return &vaState{changes: map[string]*vaChange{}}, nil
+}
+
+func (s *vaState) get(stream string) *vaChange {
+	c, ok := s.changes[stream]
+	if !ok {
+		c = &vaChange{}
+		s.changes[stream] = c
+		s.order = append(s.order, stream)
 	}
-	yes, no := true, false
-	for _, e := range b.Events {
-		switch v := e.Value.(type) {
-		case voter.VoterRegistered:
-			key := sqAddressKey(v.Address)
-			c := get(e.Stream)
-			c.address, c.onList = &key, &yes
-		case voter.VoterDetailsCorrected:
-			if v.Address != nil {
-				key := sqAddressKey(*v.Address)
-				get(e.Stream).address = &key
-			}
-		case voter.VoterRemoved:
-			get(e.Stream).onList = &no
-		case voter.VoterRestored:
-			get(e.Stream).onList = &yes
-		}
+	return c
+}
+
+func vaRegistered(s *vaState, e Event, v voter.VoterRegistered) {
+	c := s.get(e.Stream)
+	c.address, c.onList = vlPtr(sqAddressKey(v.Address)), vlPtr(true)
+}
+
+func vaCorrected(s *vaState, e Event, v voter.VoterDetailsCorrected) {
+	if v.Address != nil {
+		s.get(e.Stream).address = vlPtr(sqAddressKey(*v.Address))
 	}
-	if len(order) == 0 {
+}
+
+func vaRemoved(s *vaState, e Event, _ voter.VoterRemoved) { s.get(e.Stream).onList = vlPtr(false) }
+
+func vaRestored(s *vaState, e Event, _ voter.VoterRestored) { s.get(e.Stream).onList = vlPtr(true) }
+
+func vaFlush(ctx context.Context, b *Batch, s *vaState) error {
+	if len(s.order) == 0 {
 		return nil
 	}
-	rows := make([][]any, 0, len(order))
-	for _, s := range order {
-		c := changes[s]
-		rows = append(rows, []any{s, c.address, c.onList})
+	rows := make([][]any, 0, len(s.order))
+	for _, st := range s.order {
+		c := s.changes[st]
+		rows = append(rows, []any{st, c.address, c.onList})
 	}
 	stage, err := b.Stage(ctx, vaStaging, pgx.CopyFromRows(rows))
 	if err != nil {

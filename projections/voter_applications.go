@@ -79,14 +79,7 @@ func (VoterApplications) Name() string { return NameVoterApplications }
 func (VoterApplications) Public() bool { return false }
 
 // EventTypes implements Projection.
-func (VoterApplications) EventTypes() []string {
-	return []string{
-		application.TypeApplicationSubmitted, application.TypeApplicationAccepted,
-		application.TypeApplicationAssigned, application.TypeApplicationDecided,
-		application.TypeApplicationWithdrawn,
-		application.TypeApplicationExecutionFailed, application.TypeApplicationExecutionResolved,
-	}
-}
+func (VoterApplications) EventTypes() []string { return vappFold.EventTypes() }
 
 // Tables implements Projection.
 func (VoterApplications) Tables() []Table {
@@ -146,60 +139,130 @@ type vaApp struct {
 	failedAt, resolvedAt             *time.Time
 }
 
-// Apply implements Projection: fold the batch per application in Go, COPY
-// the net rows into staging, then one INSERT for new applications and one
-// UPDATE for the others.
-func (VoterApplications) Apply(ctx context.Context, b *Batch) error {
-	apps := map[uuid.UUID]*vaApp{}
-	var order []uuid.UUID
-	str := func(s string) *string { return &s }
-	tm := func(t time.Time) *time.Time { u := t.UTC(); return &u }
-	for _, e := range b.Events {
-		id, err := application.IDFromStream(e.Stream)
-		if err != nil {
-			return FailEvent(e, fmt.Errorf("voter applications: %w", err))
-		}
-		a := apps[id]
-		if a == nil {
-			a = &vaApp{op: 'p'}
-			apps[id] = a
-			order = append(order, id)
-		}
-		switch v := e.Value.(type) {
-		case application.ApplicationSubmitted:
-			sub := v
-			*a = vaApp{op: 'f', sub: &sub, status: str(AppSubmitted), updated: v.SubmittedAt}
-		case application.ApplicationAccepted:
-			a.status, a.updated = str(AppAccepted), v.At
-		case application.ApplicationAssigned:
-			a.status, a.updated = str(AppAssigned), v.At
-		case application.ApplicationDecided:
-			a.status, a.outcome, a.reason, a.decidedBy, a.decidedAt, a.updated = str(decidedStatus(v.Outcome)), str(v.Outcome), str(v.Reason), str(v.By), tm(v.At), v.At
-		case application.ApplicationWithdrawn:
-			a.status, a.withdrawnAt, a.updated = str(AppWithdrawn), tm(v.At), v.At
-		case application.ApplicationExecutionFailed:
-			params, err := json.Marshal(v.Params)
-			if err != nil || v.Params == nil {
-				params = []byte("{}")
-			}
-			a.failureCode, a.failureParams, a.failedAt, a.resolvedAt, a.note, a.updated = str(v.Code), str(string(params)), tm(v.At), nil, nil, v.At
-		case application.ApplicationExecutionResolved:
-			a.resolvedAt, a.note, a.updated = tm(v.At), str(v.Note), v.At
-		default:
-			return FailEvent(e, fmt.Errorf("voter applications: unexpected %T", e.Value))
-		}
+// Apply implements Projection (vappFold).
+func (VoterApplications) Apply(ctx context.Context, b *Batch) error { return vappFold.Apply(ctx, b) }
+
+// vappFold folds the batch per application in Go, COPYs the net rows into
+// staging, then one INSERT for new applications and one UPDATE for the
+// others.
+var vappFold = Fold[vappState]{
+	Name: "voter applications",
+	Load: vappLoad,
+	On: Handlers[vappState]{
+		application.TypeApplicationSubmitted:         OnErr(vappSubmitted),
+		application.TypeApplicationAccepted:          OnErr(vappAccepted),
+		application.TypeApplicationAssigned:          OnErr(vappAssigned),
+		application.TypeApplicationDecided:           OnErr(vappDecided),
+		application.TypeApplicationWithdrawn:         OnErr(vappWithdrawn),
+		application.TypeApplicationExecutionFailed:   OnErr(vappExecutionFailed),
+		application.TypeApplicationExecutionResolved: OnErr(vappExecutionResolved),
+	},
+	Flush: vappFlush,
+}
+
+// vappState is the batch's net effect per application, in first-touch
+// order.
+type vappState struct {
+	apps  map[uuid.UUID]*vaApp
+	order []uuid.UUID
+}
+
+// vappLoad: patches keep the stored fields, so nothing is read.
+func vappLoad(context.Context, *Batch) (*vappState, error) {
+	return &vappState{apps: map[uuid.UUID]*vaApp{}}, nil
+}
+
+// app is the net effect on the application of e's stream.
+func (s *vappState) app(e Event) (*vaApp, error) {
+	id, err := application.IDFromStream(e.Stream)
+	if err != nil {
+		return nil, err
 	}
-	if len(order) == 0 {
+	a := s.apps[id]
+	if a == nil {
+		a = &vaApp{op: 'p'}
+		s.apps[id] = a
+		s.order = append(s.order, id)
+	}
+	return a, nil
+}
+
+// vappTime is t in UTC, for a nullable column.
+func vappTime(t time.Time) *time.Time { return vlPtr(t.UTC()) }
+
+func vappSubmitted(s *vappState, e Event, v application.ApplicationSubmitted) error {
+	a, err := s.app(e)
+	if err == nil {
+		*a = vaApp{op: 'f', sub: &v, status: vlPtr(AppSubmitted), updated: v.SubmittedAt}
+	}
+	return err
+}
+
+func vappAccepted(s *vappState, e Event, v application.ApplicationAccepted) error {
+	a, err := s.app(e)
+	if err == nil {
+		a.status, a.updated = vlPtr(AppAccepted), v.At
+	}
+	return err
+}
+
+func vappAssigned(s *vappState, e Event, v application.ApplicationAssigned) error {
+	a, err := s.app(e)
+	if err == nil {
+		a.status, a.updated = vlPtr(AppAssigned), v.At
+	}
+	return err
+}
+
+func vappDecided(s *vappState, e Event, v application.ApplicationDecided) error {
+	a, err := s.app(e)
+	if err == nil {
+		a.status, a.outcome, a.reason, a.decidedBy, a.decidedAt, a.updated = vlPtr(decidedStatus(v.Outcome)), vlPtr(v.Outcome), vlPtr(v.Reason), vlPtr(v.By), vappTime(v.At), v.At
+	}
+	return err
+}
+
+func vappWithdrawn(s *vappState, e Event, v application.ApplicationWithdrawn) error {
+	a, err := s.app(e)
+	if err == nil {
+		a.status, a.withdrawnAt, a.updated = vlPtr(AppWithdrawn), vappTime(v.At), v.At
+	}
+	return err
+}
+
+func vappExecutionFailed(s *vappState, e Event, v application.ApplicationExecutionFailed) error {
+	a, err := s.app(e)
+	if err != nil {
+		return err
+	}
+	params, err := json.Marshal(v.Params)
+	if err != nil || v.Params == nil {
+		params = []byte("{}")
+	}
+	a.failureCode, a.failureParams, a.failedAt, a.resolvedAt, a.note, a.updated = vlPtr(v.Code), vlPtr(string(params)), vappTime(v.At), nil, nil, v.At
+	return nil
+}
+
+func vappExecutionResolved(s *vappState, e Event, v application.ApplicationExecutionResolved) error {
+	a, err := s.app(e)
+	if err == nil {
+		a.resolvedAt, a.note, a.updated = vappTime(v.At), vlPtr(v.Note), v.At
+	}
+	return err
+}
+
+func vappFlush(ctx context.Context, b *Batch, s *vappState) error {
+	if len(s.order) == 0 {
 		return nil
 	}
-	rows := make([][]any, 0, len(order))
-	for _, id := range order {
-		a := apps[id]
+	rows := make([][]any, 0, len(s.order))
+	for _, id := range s.order {
+		a := s.apps[id]
 		row := []any{id, a.op, nil, nil, nil, nil, nil, nil, nil, a.status, a.outcome, a.reason, a.decidedAt, a.decidedBy, a.withdrawnAt, a.updated.UTC(),
 			a.failureCode, a.failureParams, a.failedAt, a.resolvedAt, a.note}
 		if a.op == 'f' {
-			s := a.sub
-			row[2], row[3], row[4], row[5], row[6], row[7], row[8] = s.Voter, s.Commission, s.Kind, s.Receipt, s.ElectionID, s.SubmittedAt.UTC(), vaDate(s.DecisionDue)
+			sub := a.sub
+			row[2], row[3], row[4], row[5], row[6], row[7], row[8] = sub.Voter, sub.Commission, sub.Kind, sub.Receipt, sub.ElectionID, sub.SubmittedAt.UTC(), vaDate(sub.DecisionDue)
 		}
 		rows = append(rows, row)
 	}

@@ -49,9 +49,7 @@ func (VoterConsents) Name() string { return NameVoterConsents }
 func (VoterConsents) Public() bool { return false }
 
 // EventTypes implements Projection.
-func (VoterConsents) EventTypes() []string {
-	return []string{consent.TypeConsentGiven, consent.TypeConsentWithdrawn}
-}
+func (VoterConsents) EventTypes() []string { return vcFold.EventTypes() }
 
 // Tables implements Projection.
 func (VoterConsents) Tables() []Table {
@@ -70,37 +68,73 @@ func (VoterConsents) Tables() []Table {
 	}}
 }
 
-// Apply implements Projection: a consent given in the batch is inserted
-// whole (with its withdrawal if that came in the batch too); a
-// withdrawal of an earlier consent updates its row.
-func (VoterConsents) Apply(ctx context.Context, b *Batch) error {
-	type row struct {
-		given     *consent.ConsentGiven
-		withdrawn *time.Time
+// Apply implements Projection (vcFold).
+func (VoterConsents) Apply(ctx context.Context, b *Batch) error { return vcFold.Apply(ctx, b) }
+
+// vcFold: a consent given in the batch is inserted whole (with its
+// withdrawal if that came in the batch too); a withdrawal of an earlier
+// consent updates its row.
+var vcFold = Fold[vcState]{
+	Name: "voter consents",
+	Load: vcLoad,
+	On: Handlers[vcState]{
+		consent.TypeConsentGiven:     OnErr(vcGiven),
+		consent.TypeConsentWithdrawn: OnErr(vcWithdrawn),
+	},
+	Flush: vcFlush,
+}
+
+// vcState is the batch's consents, in first-touch order.
+type vcState struct {
+	byID  map[uuid.UUID]*vcRow
+	order []uuid.UUID
+}
+
+type vcRow struct {
+	given     *consent.ConsentGiven
+	withdrawn *time.Time
+}
+
+// vcLoad: nothing is read; a withdrawal alone updates the stored row.
+func vcLoad(context.Context, *Batch) (*vcState, error) {
+	return &vcState{byID: map[uuid.UUID]*vcRow{}}, nil
+}
+
+// row is the consent of e's stream.
+func (s *vcState) row(e Event) (*vcRow, error) {
+	id, err := consent.IDFromStream(e.Stream)
+	if err != nil {
+		return nil, err
 	}
-	byID := map[uuid.UUID]*row{}
-	var order []uuid.UUID
-	for _, e := range b.Events {
-		id, err := consent.IDFromStream(e.Stream)
-		if err != nil {
-			return FailEvent(e, fmt.Errorf("voter consents: %w", err))
-		}
-		r := byID[id]
-		if r == nil {
-			r = &row{}
-			byID[id] = r
-			order = append(order, id)
-		}
-		switch v := e.Value.(type) {
-		case consent.ConsentGiven:
-			r.given = &v
-		case consent.ConsentWithdrawn:
-			at := v.At.UTC()
-			r.withdrawn = &at
-		default:
-			return FailEvent(e, fmt.Errorf("voter consents: unexpected %T", e.Value))
-		}
+	r := s.byID[id]
+	if r == nil {
+		r = &vcRow{}
+		s.byID[id] = r
+		s.order = append(s.order, id)
 	}
+	return r, nil
+}
+
+func vcGiven(s *vcState, e Event, v consent.ConsentGiven) error {
+	r, err := s.row(e)
+	if err != nil {
+		return err
+	}
+	r.given = &v
+	return nil
+}
+
+func vcWithdrawn(s *vcState, e Event, v consent.ConsentWithdrawn) error {
+	r, err := s.row(e)
+	if err != nil {
+		return err
+	}
+	at := v.At.UTC()
+	r.withdrawn = &at
+	return nil
+}
+
+func vcFlush(ctx context.Context, b *Batch, s *vcState) error {
 	var (
 		ids                                             []uuid.UUID
 		voters, purposes, versions, languages, channels []string
@@ -109,8 +143,8 @@ func (VoterConsents) Apply(ctx context.Context, b *Batch) error {
 		wIDs                                            []uuid.UUID
 		wAts                                            []time.Time
 	)
-	for _, id := range order {
-		r := byID[id]
+	for _, id := range s.order {
+		r := s.byID[id]
 		if r.given == nil {
 			wIDs, wAts = append(wIDs, id), append(wAts, *r.withdrawn)
 			continue

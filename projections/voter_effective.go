@@ -77,7 +77,7 @@ func (VoterEffective) Public() bool { return false }
 func (VoterEffective) PublicTables() []string { return nil }
 
 // EventTypes implements Projection: the same events as the voter versions.
-func (VoterEffective) EventTypes() []string { return slices.Clone(vvEventTypes) }
+func (VoterEffective) EventTypes() []string { return veFold.EventTypes() }
 
 // Tables implements Projection.
 func (VoterEffective) Tables() []Table {
@@ -159,43 +159,75 @@ type veEvent struct {
 	surname, given, patronymic *string
 }
 
-// veEventOf turns a voter event into its stored form; ok is false for an
-// event that cannot change the list (a correction of no name part).
-func veEventOf(e Event) (veEvent, bool) {
-	at, _ := EffectiveTime(e.Value)
-	ev := veEvent{revision: int64(e.Revision), at: at}
-	switch v := e.Value.(type) {
-	case voter.VoterRegistered:
-		p := int32(v.Precinct)
-		ev.kind, ev.precinct, ev.surname, ev.given, ev.patronymic = veRegistered, &p, &v.Surname, &v.GivenName, &v.Patronymic
-	case voter.VoterDetailsCorrected:
-		if v.Surname == "" && v.GivenName == "" && v.Patronymic == nil {
-			return ev, false
-		}
-		ev.kind = veCorrected
-		if v.Surname != "" {
-			ev.surname = &v.Surname
-		}
-		if v.GivenName != "" {
-			ev.given = &v.GivenName
-		}
-		ev.patronymic = v.Patronymic
-	case voter.VoterMovedPrecinct:
-		p := int32(v.To)
-		ev.kind, ev.precinct = veMoved, &p
-	case voter.VoterRemoved:
-		ev.kind = veRemoved
-	case voter.VoterRestored:
-		ev.kind = veRestored
-	default:
-		return ev, false
-	}
-	return ev, true
+// veBatch is the batch state: the list events to store (and the streams
+// they touch, to re-fold) and the precinct establishments.
+type veBatch struct {
+	streams []string
+	seen    map[string]bool
+	evRows  [][]any
+	// The establishments, one element each.
+	tecNums                 []int32
+	tecAts                  []time.Time
+	tecCommits, tecPrepares []int64
+	tecRefs                 []string
 }
 
-// veFold folds a stream's events, already in effective order, into its
+// veLoad: the stored events are read after the batch's are added, by
+// veFlush.
+func veLoad(context.Context, *Batch) (*veBatch, error) { return &veBatch{seen: map[string]bool{}}, nil }
+
+// add stores ev, the list event e in its stored form.
+func (s *veBatch) add(e Event, ev veEvent) {
+	ev.revision = int64(e.Revision)
+	ev.at, _ = EffectiveTime(e.Value)
+	if !s.seen[e.Stream] {
+		s.seen[e.Stream] = true
+		s.streams = append(s.streams, e.Stream)
+	}
+	s.evRows = append(s.evRows, []any{e.Stream, ev.revision, ev.at, ev.kind, ev.precinct, ev.surname, ev.given, ev.patronymic})
+}
+
+func veVoterRegistered(s *veBatch, e Event, v voter.VoterRegistered) {
+	p := int32(v.Precinct)
+	s.add(e, veEvent{kind: veRegistered, precinct: &p, surname: &v.Surname, given: &v.GivenName, patronymic: &v.Patronymic})
+}
+
+// veDetailsCorrected stores a correction of a name part; other
+// corrections cannot change the list.
+func veDetailsCorrected(s *veBatch, e Event, v voter.VoterDetailsCorrected) {
+	if v.Surname == "" && v.GivenName == "" && v.Patronymic == nil {
+		return
+	}
+	ev := veEvent{kind: veCorrected, patronymic: v.Patronymic}
+	if v.Surname != "" {
+		ev.surname = &v.Surname
+	}
+	if v.GivenName != "" {
+		ev.given = &v.GivenName
+	}
+	s.add(e, ev)
+}
+
+func veMovedPrecinct(s *veBatch, e Event, v voter.VoterMovedPrecinct) {
+	p := int32(v.To)
+	s.add(e, veEvent{kind: veMoved, precinct: &p})
+}
+
+func veVoterRemoved(s *veBatch, e Event, _ voter.VoterRemoved) { s.add(e, veEvent{kind: veRemoved}) }
+
+func veVoterRestored(s *veBatch, e Event, _ voter.VoterRestored) { s.add(e, veEvent{kind: veRestored}) }
+
+// vePrecinctEstablished keeps the establishment with its own time and log
+// position.
+func vePrecinctEstablished(s *veBatch, e Event, v precinct.PrecinctEstablished) {
+	at, _ := EffectiveTime(v)
+	s.tecNums, s.tecAts, s.tecRefs = append(s.tecNums, int32(v.Number)), append(s.tecAts, at), append(s.tecRefs, v.TEC)
+	s.tecCommits, s.tecPrepares = append(s.tecCommits, int64(e.Position.Commit)), append(s.tecPrepares, int64(e.Position.Prepare))
+}
+
+// veVersionsOf folds a stream's events, already in effective order, into its
 // versions: every event after the registration makes one.
-func veFold(stream string, events []veEvent) [][]any {
+func veVersionsOf(stream string, events []veEvent) [][]any {
 	var rows [][]any
 	var cur struct {
 		precinct                   int32
@@ -253,50 +285,40 @@ var (
 	}}
 )
 
-// Apply implements Projection. It stores the batch's list events, then
-// re-folds every stream the batch touches from all its stored events in
-// effective order (a stream holds a handful), replacing its versions. A
-// precinct establishment is kept with its own time and log position.
-func (VoterEffective) Apply(ctx context.Context, b *Batch) error {
+// Apply implements Projection (veFold).
+func (VoterEffective) Apply(ctx context.Context, b *Batch) error { return veFold.Apply(ctx, b) }
+
+// veFold stores the batch's list events, then re-folds every stream the
+// batch touches from all its stored events in effective order (a stream
+// holds a handful), replacing its versions. A precinct establishment is
+// kept with its own time and log position.
+var veFold = Fold[veBatch]{
+	Name: "voter effective",
+	Load: veLoad,
+	On: Handlers[veBatch]{
+		voter.TypeVoterRegistered:        On(veVoterRegistered),
+		voter.TypeVoterDetailsCorrected:  On(veDetailsCorrected),
+		voter.TypeVoterMovedPrecinct:     On(veMovedPrecinct),
+		voter.TypeVoterRemoved:           On(veVoterRemoved),
+		voter.TypeVoterRestored:          On(veVoterRestored),
+		precinct.TypePrecinctEstablished: On(vePrecinctEstablished),
+	},
+	Flush: veFlush,
+}
+
+func veFlush(ctx context.Context, b *Batch, s *veBatch) error {
 	versions, stored, tecs := b.Table(VoterEffectiveVersionsTable), b.Table(voterEffectiveEvents), b.Table(VoterEffectiveTECsTable)
-	var streams []string
-	seen := map[string]bool{}
-	var evRows [][]any
-	var tecNums []int32
-	var tecAts []time.Time
-	var tecCommits, tecPrepares []int64
-	var tecRefs []string
-	for _, e := range b.Events {
-		if v, ok := e.Value.(precinct.PrecinctEstablished); ok {
-			at, _ := EffectiveTime(v)
-			tecNums, tecAts, tecRefs = append(tecNums, int32(v.Number)), append(tecAts, at), append(tecRefs, v.TEC)
-			tecCommits, tecPrepares = append(tecCommits, int64(e.Position.Commit)), append(tecPrepares, int64(e.Position.Prepare))
-			continue
-		}
-		if _, ok := EffectiveTime(e.Value); !ok {
-			return FailEvent(e, fmt.Errorf("voter effective: unexpected %T", e.Value))
-		}
-		ev, ok := veEventOf(e)
-		if !ok {
-			continue
-		}
-		if !seen[e.Stream] {
-			seen[e.Stream] = true
-			streams = append(streams, e.Stream)
-		}
-		evRows = append(evRows, []any{e.Stream, ev.revision, ev.at, ev.kind, ev.precinct, ev.surname, ev.given, ev.patronymic})
-	}
-	if len(tecNums) > 0 {
+	if len(s.tecNums) > 0 {
 		if _, err := b.Tx.Exec(ctx, `INSERT INTO `+tecs+` (number, effective_from, commit_pos, prepare_pos, tec)
 			SELECT * FROM unnest($1::integer[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::text[])`,
-			tecNums, tecAts, tecCommits, tecPrepares, tecRefs); err != nil {
+			s.tecNums, s.tecAts, s.tecCommits, s.tecPrepares, s.tecRefs); err != nil {
 			return err
 		}
 	}
-	if len(evRows) == 0 {
+	if len(s.evRows) == 0 {
 		return nil
 	}
-	stage, err := b.Stage(ctx, veEventStaging, pgx.CopyFromRows(evRows))
+	stage, err := b.Stage(ctx, veEventStaging, pgx.CopyFromRows(s.evRows))
 	if err != nil {
 		return err
 	}
@@ -304,25 +326,25 @@ func (VoterEffective) Apply(ctx context.Context, b *Batch) error {
 		return err
 	}
 	rows, err := b.Tx.Query(ctx, `SELECT stream, revision, effective_at, kind, precinct, surname, given_name, patronymic
-		FROM `+stored+` WHERE stream = ANY($1::text[]) ORDER BY stream, effective_at, revision`, streams)
+		FROM `+stored+` WHERE stream = ANY($1::text[]) ORDER BY stream, effective_at, revision`, s.streams)
 	if err != nil {
 		return err
 	}
 	byStream := map[string][]veEvent{}
-	var s string
+	var name string
 	var ev veEvent
-	if _, err := pgx.ForEachRow(rows, []any{&s, &ev.revision, &ev.at, &ev.kind, &ev.precinct, &ev.surname, &ev.given, &ev.patronymic}, func() error {
-		byStream[s] = append(byStream[s], ev)
+	if _, err := pgx.ForEachRow(rows, []any{&name, &ev.revision, &ev.at, &ev.kind, &ev.precinct, &ev.surname, &ev.given, &ev.patronymic}, func() error {
+		byStream[name] = append(byStream[name], ev)
 		ev = veEvent{}
 		return nil
 	}); err != nil {
 		return err
 	}
 	var out [][]any
-	for _, name := range streams {
-		out = append(out, veFold(name, byStream[name])...)
+	for _, name := range s.streams {
+		out = append(out, veVersionsOf(name, byStream[name])...)
 	}
-	if _, err := b.Tx.Exec(ctx, `DELETE FROM `+versions+` WHERE stream = ANY($1::text[])`, streams); err != nil {
+	if _, err := b.Tx.Exec(ctx, `DELETE FROM `+versions+` WHERE stream = ANY($1::text[])`, s.streams); err != nil {
 		return err
 	}
 	if len(out) == 0 {
@@ -393,7 +415,7 @@ func ReplayAsEffective(ctx context.Context, store eventstore.Store, codec *event
 	after := eventstore.Start
 	for {
 		page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: 1000,
-			Filter: eventstore.Filter{EventTypes: vvEventTypes}})
+			Filter: eventstore.Filter{EventTypes: veFold.EventTypes()}})
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,6 @@ package projections
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -82,15 +81,7 @@ func (VoterList) PublicTables() []string {
 }
 
 // EventTypes implements Projection.
-func (VoterList) EventTypes() []string {
-	return []string{
-		voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterMovedPrecinct,
-		voter.TypeVoterRemoved, voter.TypeVoterRestored,
-		precinct.TypePrecinctEstablished, precinct.TypePrecinctAddressChanged, precinct.TypePrecinctClosed,
-		commission.TypeCommissionRegistered,
-		election.TypeElectionScheduled, election.TypeElectionCalendarChanged,
-	}
-}
+func (VoterList) EventTypes() []string { return vlFold.EventTypes() }
 
 // Tables implements Projection.
 func (VoterList) Tables() []Table {
@@ -209,60 +200,102 @@ func (f *vlVoterFold) touch(p int, at time.Time) {
 
 func vlPtr[T any](v T) *T { return &v }
 
-// add folds one event; it reports whether the event was a voter event.
-func (f *vlVoterFold) add(e Event) (bool, error) {
-	switch v := e.Value.(type) {
-	case voter.VoterRegistered:
-		o := f.op(e.Stream)
-		*o = vlVoterOp{full: true, surname: vlPtr(v.Surname), given: vlPtr(v.GivenName), patronymic: vlPtr(v.Patronymic),
-			birth: vlBirth(v.BirthDate.IsZero(), v.BirthDate.String()), precinct: vlPtr(v.Precinct), onList: vlPtr(true),
-			removalSet: true, document: vlPtr(v.Passport)}
-		f.touch(v.Precinct, e.Recorded)
-	case voter.VoterDetailsCorrected:
-		o := f.op(e.Stream)
-		changed := false
-		if v.Surname != "" {
-			o.surname, changed = vlPtr(v.Surname), true
-		}
-		if v.GivenName != "" {
-			o.given, changed = vlPtr(v.GivenName), true
-		}
-		if v.Patronymic != nil {
-			o.patronymic, changed = vlPtr(*v.Patronymic), true
-		}
-		if !v.BirthDate.IsZero() {
-			o.birth, changed = vlPtr(v.BirthDate.String()), true
-		}
-		if v.Passport != "" {
-			// Not a change of the published list: no touch.
-			o.document = vlPtr(v.Passport)
-		}
-		if changed {
-			f.markCurrent(e, o)
-		}
-	case voter.VoterMovedPrecinct:
-		o := f.op(e.Stream)
-		o.precinct = vlPtr(v.To)
-		f.touch(v.From, e.Recorded)
-		f.touch(v.To, e.Recorded)
-	case voter.VoterRemoved:
-		o := f.op(e.Stream)
-		o.onList = vlPtr(false)
-		o.removalSet, o.reason, o.removedAt = true, vlPtr(v.Reason), vlPtr(v.At)
-		o.note = nil
-		if v.Note != "" {
-			o.note = vlPtr(v.Note)
-		}
-		f.markCurrent(e, o)
-	case voter.VoterRestored:
-		o := f.op(e.Stream)
-		o.onList = vlPtr(true)
-		o.removalSet, o.reason, o.note, o.removedAt = true, nil, nil, nil
-		f.markCurrent(e, o)
-	default:
-		return false, nil
+// vlState is the batch state of the voter list and the self-check: the
+// voter events folded per stream, the reference data per precinct,
+// commission and election.
+type vlState struct {
+	voters *vlVoterFold
+	refs   *vlRefFold
+}
+
+// vlLoad: patches keep the stored fields, so nothing is read before the
+// fold.
+func vlLoad(context.Context, *Batch) (*vlState, error) {
+	return &vlState{voters: newVLVoterFold(), refs: newVLRefFold()}, nil
+}
+
+// vlVoterHandlers fold the voter events (voter list and self-check).
+var vlVoterHandlers = Handlers[vlState]{
+	voter.TypeVoterRegistered:       On(vlRegistered),
+	voter.TypeVoterDetailsCorrected: On(vlCorrected),
+	voter.TypeVoterMovedPrecinct:    On(vlMoved),
+	voter.TypeVoterRemoved:          On(vlRemoved),
+	voter.TypeVoterRestored:         On(vlRestored),
+}
+
+// vlRefHandlers fold the precincts and TECs (voter list and self-check).
+var vlRefHandlers = Handlers[vlState]{
+	precinct.TypePrecinctEstablished:    OnErr(vlPrecinctEstablished),
+	precinct.TypePrecinctAddressChanged: OnErr(vlPrecinctAddressChanged),
+	precinct.TypePrecinctClosed:         On(vlPrecinctClosed),
+	commission.TypeCommissionRegistered: On(vlCommissionRegistered),
+}
+
+// vlElectionHandlers fold the voting days (the voter list's age rule).
+var vlElectionHandlers = Handlers[vlState]{
+	election.TypeElectionScheduled:       On(vlElectionScheduled),
+	election.TypeElectionCalendarChanged: On(vlCalendarChanged),
+}
+
+func vlRegistered(s *vlState, e Event, v voter.VoterRegistered) {
+	f := s.voters
+	o := f.op(e.Stream)
+	*o = vlVoterOp{full: true, surname: vlPtr(v.Surname), given: vlPtr(v.GivenName), patronymic: vlPtr(v.Patronymic),
+		birth: vlBirth(v.BirthDate.IsZero(), v.BirthDate.String()), precinct: vlPtr(v.Precinct), onList: vlPtr(true),
+		removalSet: true, document: vlPtr(v.Passport)}
+	f.touch(v.Precinct, e.Recorded)
+}
+
+func vlCorrected(s *vlState, e Event, v voter.VoterDetailsCorrected) {
+	f := s.voters
+	o := f.op(e.Stream)
+	changed := false
+	if v.Surname != "" {
+		o.surname, changed = vlPtr(v.Surname), true
 	}
-	return true, nil
+	if v.GivenName != "" {
+		o.given, changed = vlPtr(v.GivenName), true
+	}
+	if v.Patronymic != nil {
+		o.patronymic, changed = vlPtr(*v.Patronymic), true
+	}
+	if !v.BirthDate.IsZero() {
+		o.birth, changed = vlPtr(v.BirthDate.String()), true
+	}
+	if v.Passport != "" {
+		// Not a change of the published list: no touch.
+		o.document = vlPtr(v.Passport)
+	}
+	if changed {
+		f.markCurrent(e, o)
+	}
+}
+
+func vlMoved(s *vlState, e Event, v voter.VoterMovedPrecinct) {
+	f := s.voters
+	f.op(e.Stream).precinct = vlPtr(v.To)
+	f.touch(v.From, e.Recorded)
+	f.touch(v.To, e.Recorded)
+}
+
+func vlRemoved(s *vlState, e Event, v voter.VoterRemoved) {
+	f := s.voters
+	o := f.op(e.Stream)
+	o.onList = vlPtr(false)
+	o.removalSet, o.reason, o.removedAt = true, vlPtr(v.Reason), vlPtr(v.At)
+	o.note = nil
+	if v.Note != "" {
+		o.note = vlPtr(v.Note)
+	}
+	f.markCurrent(e, o)
+}
+
+func vlRestored(s *vlState, e Event, _ voter.VoterRestored) {
+	f := s.voters
+	o := f.op(e.Stream)
+	o.onList = vlPtr(true)
+	o.removalSet, o.reason, o.note, o.removedAt = true, nil, nil, nil
+	f.markCurrent(e, o)
 }
 
 // markCurrent records an update of the stream's current precinct: known in
@@ -355,35 +388,41 @@ func (r *vlRefFold) precinct(n int) *vlPrecinctOp {
 	return p
 }
 
-func (r *vlRefFold) add(e Event) (bool, error) {
-	switch v := e.Value.(type) {
-	case precinct.PrecinctEstablished:
-		a, err := json.Marshal(v.Address)
-		if err != nil {
-			return true, FailEvent(e, err)
-		}
-		*r.precinct(v.Number) = vlPrecinctOp{full: true, tec: vlPtr(v.TEC), address: vlPtr(string(a)), closed: vlPtr(false)}
-	case precinct.PrecinctAddressChanged:
-		a, err := json.Marshal(v.Address)
-		if err != nil {
-			return true, FailEvent(e, err)
-		}
-		r.precinct(v.Number).address = vlPtr(string(a))
-	case precinct.PrecinctClosed:
-		r.precinct(v.Number).closed = vlPtr(true)
-	case commission.CommissionRegistered:
-		// The list keeps one name per TEC, the official language's (the
-		// portal's answers take names per language from the precinct
-		// directory).
-		r.tecs[v.Commission] = v.Names().In(lang.Ru)
-	case election.ElectionScheduled:
-		r.elections[v.ID] = v.Calendar.VotingDay.String()
-	case election.ElectionCalendarChanged:
-		r.elections[v.ID] = v.Calendar.VotingDay.String()
-	default:
-		return false, nil
+func vlPrecinctEstablished(s *vlState, _ Event, v precinct.PrecinctEstablished) error {
+	a, err := json.Marshal(v.Address)
+	if err != nil {
+		return err
 	}
-	return true, nil
+	*s.refs.precinct(v.Number) = vlPrecinctOp{full: true, tec: vlPtr(v.TEC), address: vlPtr(string(a)), closed: vlPtr(false)}
+	return nil
+}
+
+func vlPrecinctAddressChanged(s *vlState, _ Event, v precinct.PrecinctAddressChanged) error {
+	a, err := json.Marshal(v.Address)
+	if err != nil {
+		return err
+	}
+	s.refs.precinct(v.Number).address = vlPtr(string(a))
+	return nil
+}
+
+func vlPrecinctClosed(s *vlState, _ Event, v precinct.PrecinctClosed) {
+	s.refs.precinct(v.Number).closed = vlPtr(true)
+}
+
+// vlCommissionRegistered: the list keeps one name per TEC, the official
+// language's (the portal's answers take names per language from the
+// precinct directory).
+func vlCommissionRegistered(s *vlState, _ Event, v commission.CommissionRegistered) {
+	s.refs.tecs[v.Commission] = v.Names().In(lang.Ru)
+}
+
+func vlElectionScheduled(s *vlState, _ Event, v election.ElectionScheduled) {
+	s.refs.elections[v.ID] = v.Calendar.VotingDay.String()
+}
+
+func vlCalendarChanged(s *vlState, _ Event, v election.ElectionCalendarChanged) {
+	s.refs.elections[v.ID] = v.Calendar.VotingDay.String()
 }
 
 // queue queues the merges of the reference data into the given tables
@@ -437,9 +476,12 @@ func vlSend(ctx context.Context, tx pgx.Tx, q *pgx.Batch) error {
 	return tx.SendBatch(ctx, q).Close()
 }
 
-// Apply implements Projection. It folds the batch in Go (per voter stream,
-// per precinct, per commission, per election), then merges with a fixed
-// number of set-based statements:
+// Apply implements Projection (vlFold).
+func (VoterList) Apply(ctx context.Context, b *Batch) error { return vlFold.Apply(ctx, b) }
+
+// vlFold folds the batch in Go (per voter stream, per precinct, per
+// commission, per election), then merges with a fixed number of
+// set-based statements:
 //  1. the reference tables;
 //  2. the list update times (for patches, at the stored precinct, before
 //     the entries change);
@@ -448,50 +490,22 @@ func vlSend(ctx context.Context, tx pgx.Tx, q *pgx.Batch) error {
 //     the entries (on_list only);
 //  5. the tec/eligible columns of rows whose precinct or TEC changed, or
 //     of every row when the target voting day changed.
-func (VoterList) Apply(ctx context.Context, b *Batch) error {
-	vf, rf := newVLVoterFold(), newVLRefFold()
-	for _, e := range b.Events {
-		ok, err := vf.add(e)
-		if err != nil {
-			return err
-		}
-		if ok {
-			continue
-		}
-		if ok, err = rf.add(e); err != nil {
-			return err
-		}
-		if !ok {
-			return FailEvent(e, fmt.Errorf("voter list: unexpected %T", e.Value))
-		}
-	}
-	list, updated, entries := b.Table(VoterListTable), b.Table(VoterListUpdatedTable), b.Table(voterListEntries)
-	precincts, tecs, elections := b.Table(voterListPrecincts), b.Table(voterListTECs), b.Table(voterListElections)
+var vlFold = Fold[vlState]{
+	Name:  "voter list",
+	Load:  vlLoad,
+	On:    Merge(vlVoterHandlers, vlRefHandlers, vlElectionHandlers),
+	Flush: vlFlush,
+}
 
-	// The target voting day before the batch.
-	var before *time.Time
-	if len(rf.elections) > 0 {
-		if err := b.Tx.QueryRow(ctx, `SELECT max(voting_day)::timestamp FROM `+elections).Scan(&before); err != nil {
-			return err
-		}
-	}
-	q := &pgx.Batch{}
-	rf.queue(q, precincts, tecs, elections)
-	if err := vlSend(ctx, b.Tx, q); err != nil {
+func vlFlush(ctx context.Context, b *Batch, s *vlState) error {
+	vf, rf := s.voters, s.refs
+	lastBirth, dayChanged, err := vlFlushRefs(ctx, b, s)
+	if err != nil {
 		return err
 	}
-	var after *time.Time
-	if len(rf.elections) > 0 || len(vf.order) > 0 {
-		if err := b.Tx.QueryRow(ctx, `SELECT max(voting_day)::timestamp FROM `+elections).Scan(&after); err != nil {
-			return err
-		}
-	}
-	dayChanged := len(rf.elections) > 0 && ((before == nil) != (after == nil) || (before != nil && !before.Equal(*after)))
-	// The age rule is the domain's (VC §6): eligible = born on or before
-	// this day; NULL (eligible NULL) while no election is scheduled.
-	lastBirth := vlLastBirthDate(after)
-
-	q = &pgx.Batch{}
+	list, updated, entries := b.Table(VoterListTable), b.Table(VoterListUpdatedTable), b.Table(voterListEntries)
+	precincts, tecs := b.Table(voterListPrecincts), b.Table(voterListTECs)
+	q := &pgx.Batch{}
 	if len(vf.order) > 0 {
 		stage, err := vf.stage(ctx, b, false)
 		if err != nil {
@@ -535,6 +549,36 @@ func (VoterList) Apply(ctx context.Context, b *Batch) error {
 			FROM `+entries+` e WHERE e.stream = t.stream`, lastBirth)
 	}
 	return vlSend(ctx, b.Tx, q)
+}
+
+// vlFlushRefs writes the reference tables and returns the age rule's last
+// birth date after them, and whether the batch moved the target voting
+// day.
+func vlFlushRefs(ctx context.Context, b *Batch, s *vlState) (lastBirth any, dayChanged bool, err error) {
+	vf, rf := s.voters, s.refs
+	precincts, tecs, elections := b.Table(voterListPrecincts), b.Table(voterListTECs), b.Table(voterListElections)
+	// The target voting day before the batch.
+	var before *time.Time
+	if len(rf.elections) > 0 {
+		if err := b.Tx.QueryRow(ctx, `SELECT max(voting_day)::timestamp FROM `+elections).Scan(&before); err != nil {
+			return nil, false, err
+		}
+	}
+	q := &pgx.Batch{}
+	rf.queue(q, precincts, tecs, elections)
+	if err := vlSend(ctx, b.Tx, q); err != nil {
+		return nil, false, err
+	}
+	var after *time.Time
+	if len(rf.elections) > 0 || len(vf.order) > 0 {
+		if err := b.Tx.QueryRow(ctx, `SELECT max(voting_day)::timestamp FROM `+elections).Scan(&after); err != nil {
+			return nil, false, err
+		}
+	}
+	dayChanged = len(rf.elections) > 0 && ((before == nil) != (after == nil) || (before != nil && !before.Equal(*after)))
+	// The age rule is the domain's (VC §6): eligible = born on or before
+	// this day; NULL (eligible NULL) while no election is scheduled.
+	return vlLastBirthDate(after), dayChanged, nil
 }
 
 // vlLastBirthDate returns the last birth date that may vote on the latest

@@ -65,15 +65,8 @@ func (VoterVersions) Public() bool { return false }
 // PublicTables: none.
 func (VoterVersions) PublicTables() []string { return nil }
 
-// vvEventTypes are the events the read model (and ReplayAsOf) folds.
-var vvEventTypes = []string{
-	voter.TypeVoterRegistered, voter.TypeVoterDetailsCorrected, voter.TypeVoterMovedPrecinct,
-	voter.TypeVoterRemoved, voter.TypeVoterRestored,
-	precinct.TypePrecinctEstablished,
-}
-
 // EventTypes implements Projection.
-func (VoterVersions) EventTypes() []string { return slices.Clone(vvEventTypes) }
+func (VoterVersions) EventTypes() []string { return vvFold.EventTypes() }
 
 // Tables implements Projection.
 func (VoterVersions) Tables() []Table {
@@ -141,148 +134,189 @@ func (s *vvStream) add(st vvState, at time.Time) {
 	s.versions = append(s.versions, vvVersion{vvState: st, version: s.version, validFrom: at})
 }
 
-// Apply implements Projection. It loads the current versions of the
-// streams the batch touches (and of the voters at precincts it
-// establishes) and the TECs of the precincts it names, folds the batch in
-// Go in log order, then closes the superseded current versions and inserts
-// the new ones with one statement each.
-func (VoterVersions) Apply(ctx context.Context, b *Batch) error {
-	versions, precincts := b.Table(VoterVersionsTable), b.Table(voterVersionsPrecincts)
+// Apply implements Projection (vvFold).
+func (VoterVersions) Apply(ctx context.Context, b *Batch) error { return vvFold.Apply(ctx, b) }
+
+// vvFold loads the current versions of the streams the batch touches (and
+// of the voters at precincts it establishes) and the TECs of the precincts
+// it names, folds the batch in Go in log order, then closes the superseded
+// current versions and inserts the new ones with one statement each.
+var vvFold = Fold[vvBatch]{
+	Name: "voter versions",
+	Load: vvLoad,
+	On: Handlers[vvBatch]{
+		voter.TypeVoterRegistered:        On(vvRegistered),
+		voter.TypeVoterDetailsCorrected:  On(vvCorrected),
+		voter.TypeVoterMovedPrecinct:     On(vvMoved),
+		voter.TypeVoterRemoved:           On(vvRemoved),
+		voter.TypeVoterRestored:          On(vvRestored),
+		precinct.TypePrecinctEstablished: On(vvPrecinctEstablished),
+	},
+	Flush: vvFlush,
+}
+
+// vvBatch is the batch state: the TECs of the precincts it names, and the
+// streams it touches (with the voters at precincts it establishes).
+type vvBatch struct {
+	tecs    map[int]string
+	newTECs map[int]string
+	streams map[string]*vvStream
+	order   []string // streams in first-touch order
+}
+
+func vvLoad(ctx context.Context, b *Batch) (*vvBatch, error) {
 	var streams []string
 	seenStream := map[string]bool{}
 	var pnums, established []int32
 	for _, e := range b.Events {
 		switch v := e.Value.(type) {
+		case precinct.PrecinctEstablished:
+			established = append(established, int32(v.Number))
+			continue
 		case voter.VoterRegistered:
 			pnums = append(pnums, int32(v.Precinct))
 		case voter.VoterMovedPrecinct:
 			pnums = append(pnums, int32(v.To))
-		case voter.VoterDetailsCorrected, voter.VoterRemoved, voter.VoterRestored:
-		case precinct.PrecinctEstablished:
-			established = append(established, int32(v.Number))
-			continue
-		default:
-			return FailEvent(e, fmt.Errorf("voter versions: unexpected %T", e.Value))
 		}
 		if !seenStream[e.Stream] {
 			seenStream[e.Stream] = true
 			streams = append(streams, e.Stream)
 		}
 	}
+	s := &vvBatch{tecs: map[int]string{}, newTECs: map[int]string{}, streams: map[string]*vvStream{}}
+	if err := s.loadTECs(ctx, b, pnums); err != nil {
+		return nil, err
+	}
+	if len(streams) == 0 && len(established) == 0 {
+		return s, nil
+	}
+	// The precinct condition only when a precinct was (re)established:
+	// even with an empty array it would turn the look-up by stream into a
+	// scan of every version (the precinct index is built only at the end
+	// of a rebuild).
+	where, args := `stream = ANY($1::text[])`, []any{streams}
+	if len(established) > 0 {
+		where, args = `(stream = ANY($1::text[]) OR precinct = ANY($2::integer[]))`, append(args, established)
+	}
+	rows, err := b.Tx.Query(ctx, `SELECT stream, version, precinct, tec, surname, given_name, patronymic, on_list FROM `+b.Table(VoterVersionsTable)+`
+		WHERE valid_to IS NULL AND `+where+`
+		ORDER BY stream`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var name string
+	var ver int
+	var st vvState
+	if _, err := pgx.ForEachRow(rows, []any{&name, &ver, &st.precinct, &st.tec, &st.surname, &st.given, &st.patronymic, &st.onList}, func() error {
+		s.streams[name] = &vvStream{cur: st, version: ver, stored: true}
+		s.order = append(s.order, name)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
 
-	tecs := map[int]string{}
-	if len(pnums) > 0 {
-		rows, err := b.Tx.Query(ctx, `SELECT number, tec FROM `+precincts+` WHERE number = ANY($1::integer[])`, pnums)
-		if err != nil {
-			return err
-		}
-		var n int
-		var tec string
-		if _, err := pgx.ForEachRow(rows, []any{&n, &tec}, func() error { tecs[n] = tec; return nil }); err != nil {
-			return err
-		}
+// loadTECs loads the stored TECs of the precincts.
+func (s *vvBatch) loadTECs(ctx context.Context, b *Batch, precincts []int32) error {
+	if len(precincts) == 0 {
+		return nil
 	}
-	state := map[string]*vvStream{}
-	var order []string // streams in first-touch order
-	if len(streams) > 0 || len(established) > 0 {
-		// The precinct condition only when a precinct was (re)established:
-		// even with an empty array it would turn the look-up by stream
-		// into a scan of every version (the precinct index is built only
-		// at the end of a rebuild).
-		where, args := `stream = ANY($1::text[])`, []any{streams}
-		if len(established) > 0 {
-			where, args = `(stream = ANY($1::text[]) OR precinct = ANY($2::integer[]))`, append(args, established)
-		}
-		rows, err := b.Tx.Query(ctx, `SELECT stream, version, precinct, tec, surname, given_name, patronymic, on_list FROM `+versions+`
-			WHERE valid_to IS NULL AND `+where+`
-			ORDER BY stream`, args...)
-		if err != nil {
-			return err
-		}
-		var s string
-		var ver int
-		var st vvState
-		if _, err := pgx.ForEachRow(rows, []any{&s, &ver, &st.precinct, &st.tec, &st.surname, &st.given, &st.patronymic, &st.onList}, func() error {
-			state[s] = &vvStream{cur: st, version: ver, stored: true}
-			order = append(order, s)
-			return nil
-		}); err != nil {
-			return err
-		}
+	rows, err := b.Tx.Query(ctx, `SELECT number, tec FROM `+b.Table(voterVersionsPrecincts)+` WHERE number = ANY($1::integer[])`, precincts)
+	if err != nil {
+		return err
 	}
-	get := func(stream string) *vvStream {
-		s := state[stream]
-		if s == nil {
-			s = &vvStream{}
-			state[stream] = s
-			order = append(order, stream)
-		}
-		return s
-	}
-	// known reports whether the stream has an entry (registered).
-	known := func(stream string) (*vvStream, bool) {
-		s := state[stream]
-		return s, s != nil && (s.stored || len(s.versions) > 0)
-	}
+	var n int
+	var tec string
+	_, err = pgx.ForEachRow(rows, []any{&n, &tec}, func() error { s.tecs[n] = tec; return nil })
+	return err
+}
 
-	newTECs := map[int]string{}
-	for _, e := range b.Events {
-		at := e.Recorded.UTC()
-		switch v := e.Value.(type) {
-		case voter.VoterRegistered:
-			get(e.Stream).add(vvState{precinct: v.Precinct, tec: tecs[v.Precinct], surname: v.Surname, given: v.GivenName,
-				patronymic: v.Patronymic, onList: true}, at)
-		case voter.VoterDetailsCorrected:
-			s, ok := known(e.Stream)
-			if !ok || (v.Surname == "" && v.GivenName == "" && v.Patronymic == nil) {
-				continue
-			}
-			st := s.cur
-			if v.Surname != "" {
-				st.surname = v.Surname
-			}
-			if v.GivenName != "" {
-				st.given = v.GivenName
-			}
-			if v.Patronymic != nil {
-				st.patronymic = *v.Patronymic
-			}
-			s.add(st, at)
-		case voter.VoterMovedPrecinct:
-			s, ok := known(e.Stream)
-			if !ok {
-				continue
-			}
-			st := s.cur
-			st.precinct, st.tec = v.To, tecs[v.To]
-			s.add(st, at)
-		case voter.VoterRemoved, voter.VoterRestored:
-			s, ok := known(e.Stream)
-			if !ok {
-				continue
-			}
-			st := s.cur
-			_, st.onList = v.(voter.VoterRestored)
-			s.add(st, at)
-		case precinct.PrecinctEstablished:
-			tecs[v.Number] = v.TEC
-			newTECs[v.Number] = v.TEC
-			for _, name := range order {
-				s := state[name]
-				if (s.stored || len(s.versions) > 0) && s.cur.precinct == v.Number && s.cur.tec != v.TEC {
-					st := s.cur
-					st.tec = v.TEC
-					s.add(st, at)
-				}
-			}
+func (s *vvBatch) get(stream string) *vvStream {
+	st := s.streams[stream]
+	if st == nil {
+		st = &vvStream{}
+		s.streams[stream] = st
+		s.order = append(s.order, stream)
+	}
+	return st
+}
+
+// known reports whether the stream has an entry (registered).
+func (s *vvBatch) known(stream string) (*vvStream, bool) {
+	st := s.streams[stream]
+	return st, st != nil && (st.stored || len(st.versions) > 0)
+}
+
+func vvRegistered(s *vvBatch, e Event, v voter.VoterRegistered) {
+	s.get(e.Stream).add(vvState{precinct: v.Precinct, tec: s.tecs[v.Precinct], surname: v.Surname, given: v.GivenName,
+		patronymic: v.Patronymic, onList: true}, e.Recorded.UTC())
+}
+
+func vvCorrected(s *vvBatch, e Event, v voter.VoterDetailsCorrected) {
+	st, ok := s.known(e.Stream)
+	if !ok || (v.Surname == "" && v.GivenName == "" && v.Patronymic == nil) {
+		return
+	}
+	next := st.cur
+	if v.Surname != "" {
+		next.surname = v.Surname
+	}
+	if v.GivenName != "" {
+		next.given = v.GivenName
+	}
+	if v.Patronymic != nil {
+		next.patronymic = *v.Patronymic
+	}
+	st.add(next, e.Recorded.UTC())
+}
+
+func vvMoved(s *vvBatch, e Event, v voter.VoterMovedPrecinct) {
+	st, ok := s.known(e.Stream)
+	if !ok {
+		return
+	}
+	next := st.cur
+	next.precinct, next.tec = v.To, s.tecs[v.To]
+	st.add(next, e.Recorded.UTC())
+}
+
+func vvRemoved(s *vvBatch, e Event, _ voter.VoterRemoved) { s.setOnList(e, false) }
+
+func vvRestored(s *vvBatch, e Event, _ voter.VoterRestored) { s.setOnList(e, true) }
+
+func (s *vvBatch) setOnList(e Event, on bool) {
+	st, ok := s.known(e.Stream)
+	if !ok {
+		return
+	}
+	next := st.cur
+	next.onList = on
+	st.add(next, e.Recorded.UTC())
+}
+
+// vvPrecinctEstablished: a new TEC of a precinct makes a version of every
+// entry at the precinct.
+func vvPrecinctEstablished(s *vvBatch, e Event, v precinct.PrecinctEstablished) {
+	s.tecs[v.Number] = v.TEC
+	s.newTECs[v.Number] = v.TEC
+	for _, name := range s.order {
+		st := s.streams[name]
+		if (st.stored || len(st.versions) > 0) && st.cur.precinct == v.Number && st.cur.tec != v.TEC {
+			next := st.cur
+			next.tec = v.TEC
+			st.add(next, e.Recorded.UTC())
 		}
 	}
+}
 
+func vvFlush(ctx context.Context, b *Batch, s *vvBatch) error {
+	versions, precincts := b.Table(VoterVersionsTable), b.Table(voterVersionsPrecincts)
 	q := &pgx.Batch{}
-	if len(newTECs) > 0 {
+	if len(s.newTECs) > 0 {
 		var nums []int32
 		var refs []string
-		for n, tec := range newTECs {
+		for n, tec := range s.newTECs {
 			nums, refs = append(nums, int32(n)), append(refs, tec)
 		}
 		q.Queue(`INSERT INTO `+precincts+` (number, tec) SELECT * FROM unnest($1::integer[], $2::text[])
@@ -291,12 +325,12 @@ func (VoterVersions) Apply(ctx context.Context, b *Batch) error {
 	var closeStreams []string
 	var closeAts []time.Time
 	var rows [][]any
-	for _, name := range order {
-		s := state[name]
-		if s.closeAt != nil {
-			closeStreams, closeAts = append(closeStreams, name), append(closeAts, *s.closeAt)
+	for _, name := range s.order {
+		st := s.streams[name]
+		if st.closeAt != nil {
+			closeStreams, closeAts = append(closeStreams, name), append(closeAts, *st.closeAt)
 		}
-		for _, v := range s.versions {
+		for _, v := range st.versions {
 			rows = append(rows, []any{name, int32(v.version), int32(v.precinct), v.tec, v.surname, v.given, v.patronymic,
 				v.onList, v.validFrom, v.validTo})
 		}
@@ -413,7 +447,7 @@ func ReplayAsOf(ctx context.Context, store eventstore.Store, codec *eventstore.C
 	after := eventstore.Start
 	for {
 		page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: 1000,
-			Filter: eventstore.Filter{EventTypes: vvEventTypes}})
+			Filter: eventstore.Filter{EventTypes: vvFold.EventTypes()}})
 		if err != nil {
 			return nil, err
 		}
