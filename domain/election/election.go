@@ -149,6 +149,7 @@ func Register(c *eventstore.Codec) {
 	eventstore.Register[ElectionScheduled](c, TypeElectionScheduled, VersionElectionScheduled)
 	eventstore.Register[ElectionCalendarChanged](c, TypeElectionCalendarChanged, VersionElectionCalendarChanged)
 	eventstore.Register[ElectionOutcomeRecorded](c, TypeElectionOutcomeRecorded, VersionElectionOutcomeRecorded)
+	eventstore.Register[ElectionRulesSet](c, TypeElectionRulesSet, VersionElectionRulesSet)
 }
 
 // MaxTitle caps an election's title, in characters.
@@ -167,7 +168,7 @@ var (
 
 // Messages returns the texts of the package's errors.
 func Messages() failure.Catalogue {
-	return failure.Merge(OutcomeMessages(), failure.Catalogue{
+	return failure.Merge(OutcomeMessages(), rulesMessages(), failure.Catalogue{
 		ErrID.Code(): {
 			Ky: "Шайлоонун идентификатору туура эмес: «{id}». 1–64 латын тамгасы, цифра жана «-», мисалы 2026-parliamentary.",
 			Ru: "Неверный идентификатор выборов: «{id}». 1–64 латинские буквы, цифры и «-», например 2026-parliamentary.",
@@ -244,6 +245,7 @@ type Election struct {
 	scheduledAt time.Time
 	updatedAt   time.Time
 	outcomes    map[int]Counts // by precinct (outcome.go)
+	rules       Rules          // rules.go
 }
 
 // Schedule returns a new election (see Election.Schedule).
@@ -322,6 +324,8 @@ func (e *Election) Apply(ev any) {
 		e.cal, e.updatedAt = ev.Calendar, ev.At
 	case ElectionOutcomeRecorded:
 		e.applyOutcome(ev)
+	case ElectionRulesSet:
+		e.rules = RulesOf(ev)
 	}
 }
 
