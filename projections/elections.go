@@ -57,6 +57,8 @@ const TableElections = "elections"
 //	filing_opens         date         first day of the filing window
 //	filing_closes        date         last day of the filing window, inclusive
 //	updated_at           timestamptz  time of the last election event applied
+//	change_of_precinct_allowed boolean  the election takes Form 2 (ElectionRulesSet;
+//	                                    false until one: Form 2 abolished for most voters in 2020)
 //
 // A day the stored calendar lacks (events are facts: an early history may
 // hold an incomplete calendar) is NULL, and the reader's zero Date.
@@ -76,7 +78,7 @@ func (Elections) PublicTables() []string { return []string{TableElections} }
 
 // EventTypes implements Projection.
 func (Elections) EventTypes() []string {
-	return []string{election.TypeElectionScheduled, election.TypeElectionCalendarChanged}
+	return []string{election.TypeElectionScheduled, election.TypeElectionCalendarChanged, election.TypeElectionRulesSet}
 }
 
 // Tables implements Projection.
@@ -95,17 +97,21 @@ func (Elections) Tables() []Table {
 			decision_days        integer NOT NULL,
 			filing_opens         date,
 			filing_closes        date,
-			updated_at           timestamptz NOT NULL)`,
+			updated_at           timestamptz NOT NULL,
+			change_of_precinct_allowed boolean NOT NULL DEFAULT false)`,
 		Indexes: []Index{{Name: "voting_day", On: "(voting_day, id)"}},
 	}}
 }
 
 // Apply implements Projection: an election scheduled in the batch is
-// inserted whole; a calendar change replaces the calendar columns.
+// inserted whole; a calendar change replaces the calendar columns; a
+// change of rules, the rules' column.
 func (Elections) Apply(ctx context.Context, b *Batch) error {
 	type row struct {
 		scheduled *election.ElectionScheduled
 		cal       election.Calendar
+		calSet    bool
+		rules     *election.Rules
 		at        time.Time
 	}
 	byID := map[string]*row{}
@@ -123,10 +129,14 @@ func (Elections) Apply(ctx context.Context, b *Batch) error {
 		switch v := e.Value.(type) {
 		case election.ElectionScheduled:
 			r := get(v.ID)
-			r.scheduled, r.cal, r.at = &v, v.Calendar, v.At
+			r.scheduled, r.cal, r.calSet, r.at = &v, v.Calendar, true, v.At
 		case election.ElectionCalendarChanged:
 			r := get(v.ID)
-			r.cal, r.at = v.Calendar, v.At
+			r.cal, r.calSet, r.at = v.Calendar, true, v.At
+		case election.ElectionRulesSet:
+			r := get(v.ID)
+			rules := election.RulesOf(v)
+			r.rules, r.at = &rules, v.At
 		default:
 			return FailEvent(e, fmt.Errorf("elections: unexpected %T", e.Value))
 		}
@@ -135,28 +145,36 @@ func (Elections) Apply(ctx context.Context, b *Batch) error {
 	q := &pgx.Batch{}
 	for _, id := range order {
 		r := byID[id]
-		cal := r.cal.WithDefaults()
-		opens, closes := cal.FilingWindow()
-		if cal.PreliminaryListDay.IsZero() {
-			opens = calendar.Date{}
+		// pgx sends a batch's statements in order: the row's insert or
+		// calendar comes before its rules.
+		if r.calSet {
+			cal := r.cal.WithDefaults()
+			opens, closes := cal.FilingWindow()
+			if cal.PreliminaryListDay.IsZero() {
+				opens = calendar.Date{}
+			}
+			days := []any{dayArg(cal.VotingDay), dayArg(cal.PreliminaryListDay), dayArg(cal.ControlListDay), dayArg(cal.FinalListDay),
+				cal.CutoffDays, cal.DecisionDays, dayArg(opens), dayArg(closes), r.at.UTC()}
+			if r.scheduled != nil {
+				q.Queue(`INSERT INTO `+table+` AS t (id, kind, title, voting_day, preliminary_list_day, control_list_day, final_list_day,
+						cutoff_days, decision_days, filing_opens, filing_closes, updated_at)
+					VALUES ($1, $2, $3, $4::date, $5::date, $6::date, $7::date, $8, $9, $10::date, $11::date, $12)
+					ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, voting_day = excluded.voting_day,
+						preliminary_list_day = excluded.preliminary_list_day, control_list_day = excluded.control_list_day,
+						final_list_day = excluded.final_list_day, cutoff_days = excluded.cutoff_days, decision_days = excluded.decision_days,
+						filing_opens = excluded.filing_opens, filing_closes = excluded.filing_closes, updated_at = excluded.updated_at`,
+					append([]any{id, r.scheduled.Kind, r.scheduled.Title}, days...)...)
+			} else {
+				q.Queue(`UPDATE `+table+` SET voting_day = $2::date, preliminary_list_day = $3::date, control_list_day = $4::date,
+						final_list_day = $5::date, cutoff_days = $6, decision_days = $7, filing_opens = $8::date, filing_closes = $9::date,
+						updated_at = $10
+					WHERE id = $1`, append([]any{id}, days...)...)
+			}
 		}
-		days := []any{dayArg(cal.VotingDay), dayArg(cal.PreliminaryListDay), dayArg(cal.ControlListDay), dayArg(cal.FinalListDay),
-			cal.CutoffDays, cal.DecisionDays, dayArg(opens), dayArg(closes), r.at.UTC()}
-		if r.scheduled != nil {
-			q.Queue(`INSERT INTO `+table+` AS t (id, kind, title, voting_day, preliminary_list_day, control_list_day, final_list_day,
-					cutoff_days, decision_days, filing_opens, filing_closes, updated_at)
-				VALUES ($1, $2, $3, $4::date, $5::date, $6::date, $7::date, $8, $9, $10::date, $11::date, $12)
-				ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, voting_day = excluded.voting_day,
-					preliminary_list_day = excluded.preliminary_list_day, control_list_day = excluded.control_list_day,
-					final_list_day = excluded.final_list_day, cutoff_days = excluded.cutoff_days, decision_days = excluded.decision_days,
-					filing_opens = excluded.filing_opens, filing_closes = excluded.filing_closes, updated_at = excluded.updated_at`,
-				append([]any{id, r.scheduled.Kind, r.scheduled.Title}, days...)...)
-			continue
+		if r.rules != nil {
+			q.Queue(`UPDATE `+table+` SET change_of_precinct_allowed = $2, updated_at = $3 WHERE id = $1`,
+				id, r.rules.ChangeOfPrecinctAllowed, r.at.UTC())
 		}
-		q.Queue(`UPDATE `+table+` SET voting_day = $2::date, preliminary_list_day = $3::date, control_list_day = $4::date,
-				final_list_day = $5::date, cutoff_days = $6, decision_days = $7, filing_opens = $8::date, filing_closes = $9::date,
-				updated_at = $10
-			WHERE id = $1`, append([]any{id}, days...)...)
 	}
 	if q.Len() == 0 {
 		return nil
@@ -192,6 +210,15 @@ type ElectionInfo struct {
 	FilingOpens  calendar.Date
 	FilingCloses calendar.Date
 	UpdatedAt    time.Time
+	// ChangeOfPrecinctAllowed: the election takes Form 2
+	// (election.Rules; false for one whose rules were never set).
+	ChangeOfPrecinctAllowed bool
+}
+
+// Rules returns the election's rules, for the domain's rule on which
+// kinds it takes (application.KindAllowed).
+func (e ElectionInfo) Rules() election.Rules {
+	return election.Rules{ChangeOfPrecinctAllowed: e.ChangeOfPrecinctAllowed}
 }
 
 // FilingOpenOn reports whether day falls in the election's filing window.
@@ -200,7 +227,7 @@ func (e ElectionInfo) FilingOpenOn(day calendar.Date) bool {
 }
 
 const electionColumns = `id, kind, title, voting_day::text, preliminary_list_day::text, control_list_day::text, final_list_day::text,
-	cutoff_days, decision_days, filing_opens::text, filing_closes::text, updated_at`
+	cutoff_days, decision_days, filing_opens::text, filing_closes::text, updated_at, change_of_precinct_allowed`
 
 func scanElection(row pgx.Row) (ElectionInfo, error) {
 	var (
@@ -208,7 +235,7 @@ func scanElection(row pgx.Row) (ElectionInfo, error) {
 		days [6]*string
 	)
 	if err := row.Scan(&e.ID, &e.Kind, &e.Title, &days[0], &days[1], &days[2], &days[3], &e.CutoffDays, &e.DecisionDays,
-		&days[4], &days[5], &e.UpdatedAt); err != nil {
+		&days[4], &days[5], &e.UpdatedAt, &e.ChangeOfPrecinctAllowed); err != nil {
 		return e, err
 	}
 	for i, out := range []*calendar.Date{&e.VotingDay, &e.PreliminaryListDay, &e.ControlListDay, &e.FinalListDay, &e.FilingOpens, &e.FilingCloses} {
