@@ -325,7 +325,7 @@ func (e *Election) Apply(ev any) {
 	case ElectionOutcomeRecorded:
 		e.applyOutcome(ev)
 	case ElectionRulesSet:
-		e.rules = RulesOf(ev)
+		e.rules, e.updatedAt = RulesOf(ev), ev.At
 	}
 }
 
@@ -347,6 +347,6 @@ func (e *Election) Calendar() Calendar { return e.cal }
 // ScheduledAt returns when the election was scheduled.
 func (e *Election) ScheduledAt() time.Time { return e.scheduledAt }
 
-// UpdatedAt returns when the calendar last changed (when it was scheduled,
-// if never since).
+// UpdatedAt returns when the calendar or the rules last changed (when it
+// was scheduled, if never since), as the elections read model's updated_at.
 func (e *Election) UpdatedAt() time.Time { return e.updatedAt }

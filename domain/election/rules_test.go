@@ -41,10 +41,15 @@ func TestRulesState(t *testing.T) {
 	if e.Rules().ChangeOfPrecinctAllowed {
 		t.Fatal("a new election allows change of precinct; the default is not allowed")
 	}
-	if err := e.SetRules(election.Rules{ChangeOfPrecinctAllowed: true}, now); err != nil {
+	set := now.Add(time.Minute)
+	if err := e.SetRules(election.Rules{ChangeOfPrecinctAllowed: true}, set); err != nil {
 		t.Fatal(err)
 	}
-	if !e.Rules().ChangeOfPrecinctAllowed {
-		t.Error("Rules after SetRules: not allowed")
+	later := now.Add(time.Hour)
+	if err := e.SetRules(election.Rules{ChangeOfPrecinctAllowed: true}, later); err != nil {
+		t.Fatal(err)
+	}
+	if !e.Rules().ChangeOfPrecinctAllowed || !e.UpdatedAt().Equal(set) {
+		t.Errorf("after SetRules: rules %+v, updated %v (the same rules again change nothing)", e.Rules(), e.UpdatedAt())
 	}
 }
