@@ -38,6 +38,7 @@ func (s *Server) adminElectionsRoutes(g routes) {
 	g.POST("/elections", s.adminScheduleElection)
 	g.GET("/elections/:id", s.adminShowElection)
 	g.POST("/elections/:id/calendar", s.adminChangeCalendar)
+	g.POST("/elections/:id/rules", s.adminSetRules)
 }
 
 // AdminElection is an election as the administration sees it, read from
@@ -54,7 +55,7 @@ func adminElectionOf(e *election.Election, today calendar.Date) AdminElection {
 	info := projections.ElectionInfo{ID: e.ID().String(), Kind: string(e.Kind()), Title: e.Title(),
 		VotingDay: cal.VotingDay, PreliminaryListDay: cal.PreliminaryListDay, ControlListDay: cal.ControlListDay,
 		FinalListDay: cal.FinalListDay, CutoffDays: cal.CutoffDays, DecisionDays: cal.DecisionDays,
-		FilingOpens: opens, FilingCloses: closes}
+		FilingOpens: opens, FilingCloses: closes, ChangeOfPrecinctAllowed: e.Rules().ChangeOfPrecinctAllowed}
 	out := AdminElection{ElectionCalendar: electionCalendar(info, today), ScheduledAt: e.ScheduledAt().UTC()}
 	out.UpdatedAt = e.UpdatedAt().UTC()
 	return out
@@ -159,6 +160,43 @@ func (s *Server) changeCalendar(c echo.Context, id string, req changeCalendarReq
 		return commands.Result{}, err
 	}
 	return s.send(c, auth.RoleCECAdmin, commands.ChangeElectionCalendar{Envelope: envelope, Election: id, Calendar: req.Calendar, At: s.deps.Now()})
+}
+
+type setRulesRequest struct {
+	// ChangeOfPrecinctAllowed is required: a rule is never set by omission.
+	ChangeOfPrecinctAllowed *bool `json:"change_of_precinct_allowed"`
+}
+
+// adminSetRules sets an election's rules: whether it takes Form 2, a
+// change of precinct (ElectionRulesSet).
+func (s *Server) adminSetRules(c echo.Context) error {
+	var req setRulesRequest
+	if err := c.Bind(&req); err != nil {
+		return err
+	}
+	if req.ChangeOfPrecinctAllowed == nil {
+		var v problem.ValidationError
+		v.Add("change_of_precinct_allowed", failure.With(commands.ErrMissingField, map[string]string{"field": "change_of_precinct_allowed"}))
+		return v.Err()
+	}
+	id := c.Param("id")
+	if _, err := s.loadElection(c, id); err != nil {
+		return err
+	}
+	res, err := s.setRules(c, id, req)
+	if err != nil {
+		return err
+	}
+	return s.answerElection(c, http.StatusOK, id, res)
+}
+
+func (s *Server) setRules(c echo.Context, id string, req setRulesRequest) (commands.Result, error) {
+	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameSetElectionRules+"/"+strings.ToLower(id), req)
+	if err != nil {
+		return commands.Result{}, err
+	}
+	return s.send(c, auth.RoleCECAdmin, commands.SetElectionRules{Envelope: envelope, Election: id,
+		ChangeOfPrecinctAllowed: *req.ChangeOfPrecinctAllowed, At: s.deps.Now()})
 }
 
 func (s *Server) answerElection(c echo.Context, status int, id string, res commands.Result) error {
@@ -385,6 +423,7 @@ func (s *Server) adminElectionsPages(g routes) {
 	g.POST(pathAdminElections, s.admPage(s.admScheduleElection))
 	g.GET(pathAdminElections+"/:id", s.admPage(s.admElection))
 	g.POST(pathAdminElections+"/:id/calendar", s.admPage(s.admChangeCalendar))
+	g.POST(pathAdminElections+"/:id/rules", s.admPage(s.admSetRules))
 }
 
 // admRefusalPage is a refusal as the desk shows it.
@@ -622,11 +661,45 @@ type admElectionPage struct {
 	Form    template.HTML
 	Done    bool
 	Held    bool
+	// Form2 says whether the election takes Form 2 (its rules), as the
+	// page shows it; Rules is the form that sets it; DoneRules follows a
+	// change of the rules.
+	Form2     string
+	Rules     template.HTML
+	DoneRules bool
 }
 
 func (s *Server) admCalendarForm(l i18n.Lang, e *election.Election) *admForm {
 	return &admForm{ID: "calendar", Action: pathAdmin + pathAdminElections + "/" + url.PathEscape(e.ID().String()) + "/calendar?lang=" + l.String(),
 		Submit: webui.T(l, "adm.el.calendar.submit"), Fields: admCalendarForm(l, e.Calendar())}
+}
+
+// Form 2's values in the rules form.
+const (
+	admForm2Allowed   = "allowed"
+	admForm2Forbidden = "not_allowed"
+)
+
+// admForm2Label is whether an election takes Form 2, in l.
+func admForm2Label(l i18n.Lang, allowed bool) string {
+	if allowed {
+		return webui.T(l, "adm.el.form2.allowed")
+	}
+	return webui.T(l, "adm.el.form2.not_allowed")
+}
+
+// admRulesForm is the form of an election's rules: whether it takes Form 2
+// (change of precinct), the current rule selected.
+func (s *Server) admRulesForm(l i18n.Lang, e *election.Election) *admForm {
+	v := admForm2Forbidden
+	if e.Rules().ChangeOfPrecinctAllowed {
+		v = admForm2Allowed
+	}
+	return &admForm{ID: "rules", Action: pathAdmin + pathAdminElections + "/" + url.PathEscape(e.ID().String()) + "/rules?lang=" + l.String(),
+		Submit: webui.T(l, "adm.el.rules.submit"), Fields: []admField{{
+			Name: "change_of_precinct", Type: "select", Label: webui.T(l, "adm.el.form2"), Hint: webui.T(l, "adm.el.form2.hint"), Value: v,
+			Options: []option{{Value: admForm2Forbidden, Label: admForm2Label(l, false)}, {Value: admForm2Allowed, Label: admForm2Label(l, true)}},
+		}}}
 }
 
 func (s *Server) admElection(c echo.Context) error {
@@ -637,17 +710,24 @@ func (s *Server) admElection(c echo.Context) error {
 	return s.renderElection(c, http.StatusOK, e, s.admCalendarForm(auditLang(c), e))
 }
 
+// renderElection renders an election's page with form f (the calendar's
+// or the rules') as posted, the other one fresh.
 func (s *Server) renderElection(c echo.Context, status int, e *election.Election, f *admForm) error {
 	l := auditLang(c)
 	today := calendar.DayOf(s.deps.Now())
 	v := adminElectionOf(e, today)
 	d := admElectionPage{E: v, Kind: webui.T(l, "adm.el.kind."+string(e.Kind())), Done: c.QueryParam("done") == "1",
-		Held: e.Calendar().VotingDay.Before(today)}
+		Held: e.Calendar().VotingDay.Before(today), DoneRules: c.QueryParam("done") == "rules",
+		Form2: admForm2Label(l, e.Rules().ChangeOfPrecinctAllowed)}
 	cal := e.Calendar().WithDefaults()
 	opens, closes := cal.FilingWindow()
 	d.Voting, d.Opens, d.LastDay = webui.FormatCalendarDate(l, cal.VotingDay), webui.FormatCalendarDate(l, opens), webui.FormatCalendarDate(l, closes)
+	calForm, rulesForm := f, s.admRulesForm(l, e)
+	if f.ID == "rules" {
+		calForm, rulesForm = s.admCalendarForm(l, e), f
+	}
 	if !d.Held {
-		d.Form = f.html(c, l)
+		d.Form, d.Rules = calForm.html(c, l), rulesForm.html(c, l)
 	}
 	return s.adminRender(c, status, "admin_templates/elections_one.html", pathAdminElections, "adm.el.one.title", d)
 }
@@ -691,4 +771,44 @@ func (s *Server) admChangeCalendar(c echo.Context) error {
 		return s.renderElection(c, status, e, f)
 	}
 	return admRedirect(c, pathAdmin+pathAdminElections+"/"+url.PathEscape(e.ID().String()), url.Values{"done": {"1"}})
+}
+
+// admSetRules is the rules form's post: check, then confirm. The check
+// step says what the rule means for voters.
+func (s *Server) admSetRules(c echo.Context) error {
+	l := auditLang(c)
+	e, err := s.loadElection(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	f := s.admRulesForm(l, e)
+	f.read(c)
+	edit, confirm := admStep(c)
+	if edit {
+		return s.renderElection(c, http.StatusOK, e, f)
+	}
+	v := f.Value("change_of_precinct")
+	if v != admForm2Allowed && v != admForm2Forbidden {
+		f.fail("change_of_precinct", webui.T(l, "adm.err.required"))
+		return s.renderElection(c, http.StatusUnprocessableEntity, e, f)
+	}
+	allowed := v == admForm2Allowed
+	if !confirm {
+		f.Check = true
+		if allowed {
+			f.Notes = []string{webui.T(l, "adm.el.form2.note.allowed")}
+		} else {
+			f.Notes = []string{webui.T(l, "adm.el.form2.note.not_allowed")}
+		}
+		return s.renderElection(c, http.StatusOK, e, f)
+	}
+	admKeyed(c)
+	if _, err := s.setRules(c, e.ID().String(), setRulesRequest{ChangeOfPrecinctAllowed: &allowed}); err != nil {
+		status, ok := s.admRefusal(err, l, f, map[string]string{string(election.ErrRulesHeld.Code()): "change_of_precinct"})
+		if !ok {
+			return err
+		}
+		return s.renderElection(c, status, e, f)
+	}
+	return admRedirect(c, pathAdmin+pathAdminElections+"/"+url.PathEscape(e.ID().String()), url.Values{"done": {"rules"}})
 }

@@ -334,6 +334,11 @@ func adminPosts() map[string]func(t *testing.T) call {
 		"/api/v1/admin/elections/:id/calendar": func(*testing.T) call {
 			return call{as: &electionsAdmin, path: "/api/v1/admin/elections/" + election2026 + "/calendar", body: map[string]any{"calendar": earlyCalendar()}}
 		},
+		"/api/v1/admin/elections/:id/rules": func(*testing.T) call {
+			// The rules in force (the world allows Form 2): nothing changes
+			// for the other tests sharing the world.
+			return call{as: &electionsAdmin, path: "/api/v1/admin/elections/" + election2026 + "/rules", body: map[string]any{"change_of_precinct_allowed": true}}
+		},
 		"/api/v1/admin/precincts": func(*testing.T) call {
 			return call{as: &electionsAdmin, body: map[string]any{"number": 1009, "tec": tec0101, "region": "KG-GB",
 				"address": map[string]any{"region": "Бишкек шаары", "settlement": "Бишкек"}}}

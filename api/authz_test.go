@@ -343,6 +343,9 @@ func matrixRows() []matrixRow {
 		{method: "POST", route: "/api/v1/admin/elections/:id/calendar", want: cecAdminOnly, req: func(*testing.T, *fixture) call {
 			return call{method: "POST", path: "/api/v1/admin/elections/" + election2026 + "/calendar", body: map[string]any{"calendar": earlyCalendar()}}
 		}},
+		{method: "POST", route: "/api/v1/admin/elections/:id/rules", want: cecAdminOnly, req: func(*testing.T, *fixture) call {
+			return call{method: "POST", path: "/api/v1/admin/elections/" + election2026 + "/rules", body: map[string]any{"change_of_precinct_allowed": true}}
+		}},
 		{method: "GET", route: "/api/v1/admin/precincts", req: getReq("/api/v1/admin/precincts"), want: cecAdminOnly},
 		{method: "POST", route: "/api/v1/admin/precincts", want: cecAdminOnly, req: func(*testing.T, *fixture) call {
 			return call{method: "POST", path: "/api/v1/admin/precincts", body: map[string]any{"number": 1009, "tec": tec0101, "region": "KG-GB",

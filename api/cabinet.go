@@ -81,6 +81,10 @@ type FilingWindow struct {
 	FilingOpenUntil *calendar.Date `json:"filing_open_until"`
 	// Open says whether the voter can file today.
 	Open bool `json:"open"`
+	// ChangeOfPrecinctAllowed says whether the election takes Form 2
+	// (change_of_precinct); the voter can file one when it and Open are
+	// both true.
+	ChangeOfPrecinctAllowed bool `json:"change_of_precinct_allowed"`
 }
 
 // filingWindow is the window of the election a voter files in today
@@ -94,6 +98,7 @@ func (s *Server) filingWindow(ctx context.Context) (*FilingWindow, error) {
 	return &FilingWindow{
 		Election: e.ID, Title: e.Title, VotingDay: dayPtr(e.VotingDay),
 		FilingOpens: dayPtr(e.FilingOpens), FilingOpenUntil: dayPtr(e.FilingCloses), Open: e.FilingOpenOn(today),
+		ChangeOfPrecinctAllowed: application.KindAllowed(application.KindChangeOfPrecinct, e.Rules()),
 	}, nil
 }
 

@@ -177,6 +177,8 @@ func cabNextStep(code problem.Code, l i18n.Lang) string {
 		return webui.T(l, "cab.next.window")
 	case application.ErrNoConsent.Code():
 		return webui.T(l, "cab.next.consent")
+	case application.ErrKindNotAllowed.Code():
+		return webui.T(l, "cab.next.form2")
 	case application.ErrAlreadyDecided.Code(), application.ErrWithdrawn.Code():
 		return webui.T(l, "cab.next.decided")
 	}
@@ -239,19 +241,39 @@ func cabKeyed(c echo.Context) {
 	c.Request().Header.Set(HeaderIdempotencyKey, c.FormValue(fieldIdem))
 }
 
-// cabFiling is the filing window as a page shows it (VC §13).
+// cabFiling is the filing window as a page shows it (VC §13), with the
+// election's rules: which kinds it takes.
 type cabFiling struct {
 	Title, Line string
 	Open, Any   bool
 	LastDay     string
+	rules       election.Rules
+	// Form2Why says, in the page's language, why Form 2 (change of
+	// precinct) is not offered; "" when it is.
+	Form2Why string
+}
+
+// Offers reports whether the pages offer kind k: a kind the election does
+// not take (application.KindAllowed, the domain's one rule) is not
+// offered, and a kind that only some elections take (Form 2) only while
+// the window of one that takes it is open.
+func (f cabFiling) Offers(k application.Kind) bool {
+	return application.KindAllowed(k, f.rules) && (f.Open || application.KindAllowed(k, election.Rules{}))
 }
 
 func (s *Server) cabFiling(ctx context.Context, l i18n.Lang) (cabFiling, error) {
 	w, err := s.filingWindow(ctx)
 	if err != nil || w == nil {
-		return cabFiling{Line: webui.T(l, "cab.filing.none")}, err
+		return cabFiling{Line: webui.T(l, "cab.filing.none"), Form2Why: webui.T(l, "cab.form2.closed")}, err
 	}
-	f := cabFiling{Title: w.Title, Open: w.Open, Any: true}
+	f := cabFiling{Title: w.Title, Open: w.Open, Any: true, rules: election.Rules{ChangeOfPrecinctAllowed: w.ChangeOfPrecinctAllowed}}
+	switch {
+	case f.Offers(application.KindChangeOfPrecinct):
+	case !w.ChangeOfPrecinctAllowed:
+		f.Form2Why = webui.Tf(l, "cab.form2.not_allowed", "election", w.Title)
+	default:
+		f.Form2Why = webui.T(l, "cab.form2.closed")
+	}
 	until, opens := "", ""
 	if w.FilingOpenUntil != nil {
 		until = webui.FormatCalendarDate(l, *w.FilingOpenUntil)
@@ -470,12 +492,19 @@ func (s *Server) cabWithdrawConsent(c echo.Context) error {
 // cabKind is one application kind as the pages offer it.
 type cabKind struct{ Kind, Label, Hint string }
 
-func cabKinds(l i18n.Lang) []cabKind {
+// cabKinds lists the kinds the filing window offers (cabFiling.Offers).
+func cabKinds(l i18n.Lang, f cabFiling) []cabKind {
 	out := make([]cabKind, 0, len(application.Kinds))
 	for _, k := range application.Kinds {
-		out = append(out, cabKind{Kind: string(k), Label: webui.T(l, "cab.kind."+string(k)), Hint: webui.T(l, "cab.kind."+string(k)+".hint")})
+		if f.Offers(k) {
+			out = append(out, cabKindOf(l, k))
+		}
 	}
 	return out
+}
+
+func cabKindOf(l i18n.Lang, k application.Kind) cabKind {
+	return cabKind{Kind: string(k), Label: webui.T(l, "cab.kind."+string(k)), Hint: webui.T(l, "cab.kind."+string(k)+".hint")}
 }
 
 type cabKindsPage struct {
@@ -493,10 +522,11 @@ func (s *Server) cabKinds(c echo.Context) error {
 		return err
 	}
 	ctx, l := c.Request().Context(), cabLang(c)
-	v := cabKindsPage{Kinds: cabKinds(l), DecisionDays: election.DefaultDecisionDays}
+	v := cabKindsPage{DecisionDays: election.DefaultDecisionDays}
 	if v.Filing, err = s.cabFiling(ctx, l); err != nil {
 		return err
 	}
+	v.Kinds = cabKinds(l, v.Filing)
 	k, ok, err := s.cabConsentInForce(ctx, stream, c.QueryParam(fieldConsent))
 	if err != nil {
 		return err
@@ -515,6 +545,10 @@ type cabApplyPage struct {
 	Filing     cabFiling
 	Consent    string
 	HasConsent bool
+	// NotOffered says why the filing window does not offer the kind (Form
+	// 2 where the election does not allow it); the page shows it instead
+	// of the form.
+	NotOffered string
 }
 
 // cabFormFields are the form's fields of each kind (the claim's fields
@@ -537,18 +571,16 @@ func (s *Server) cabApplyKind(c echo.Context) (application.Kind, error) {
 
 func (s *Server) cabApplyView(c echo.Context, kind application.Kind, stream string) (cabApplyPage, error) {
 	ctx, l := c.Request().Context(), cabLang(c)
-	v := cabApplyPage{Fields: map[string]bool{}}
-	for _, k := range cabKinds(l) {
-		if k.Kind == string(kind) {
-			v.Kind = k
-		}
-	}
+	v := cabApplyPage{Kind: cabKindOf(l, kind), Fields: map[string]bool{}}
 	for _, f := range cabFormFields[kind] {
 		v.Fields[f] = true
 	}
 	var err error
 	if v.Filing, err = s.cabFiling(ctx, l); err != nil {
 		return v, err
+	}
+	if !v.Filing.Offers(kind) {
+		v.NotOffered = v.Filing.Form2Why
 	}
 	hint := c.QueryParam(fieldConsent)
 	if c.Request().Method == http.MethodPost {

@@ -33,6 +33,10 @@ type ElectionCalendar struct {
 	CutoffDays   int       `json:"cutoff_days"`
 	DecisionDays int       `json:"decision_days"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// ChangeOfPrecinctAllowed says whether the election takes Form 2, an
+	// application of kind change_of_precinct (the election's rules; not
+	// allowed unless the CEC allowed it).
+	ChangeOfPrecinctAllowed bool `json:"change_of_precinct_allowed"`
 }
 
 func dayPtr(d calendar.Date) *calendar.Date {
@@ -49,6 +53,7 @@ func electionCalendar(e projections.ElectionInfo, today calendar.Date) ElectionC
 		ControlListDay: dayPtr(e.ControlListDay), FinalListDay: dayPtr(e.FinalListDay),
 		FilingOpens: dayPtr(e.FilingOpens), FilingCloses: dayPtr(e.FilingCloses), FilingOpen: e.FilingOpenOn(today),
 		CutoffDays: e.CutoffDays, DecisionDays: e.DecisionDays, UpdatedAt: e.UpdatedAt.UTC(),
+		ChangeOfPrecinctAllowed: e.ChangeOfPrecinctAllowed,
 	}
 }
 

@@ -230,6 +230,9 @@ func (w *world) setUp(t *testing.T) {
 		Boundary: json.RawMessage(`{"type":"Polygon","coordinates":[[[74.58,42.87],[74.60,42.87],[74.60,42.89],[74.58,42.87]]]}`), At: tSetUp})
 	w.send(t, commands.ScheduleElection{Envelope: env(w.key()), Election: election2026, Kind: "parliamentary",
 		Title: "Жогорку Кеңештин депутаттарын шайлоо", Calendar: calendar2026, At: tSetUp})
+	// The world's election takes Form 2 (change_of_precinct): the
+	// fixtures file it.
+	w.send(t, commands.SetElectionRules{Envelope: env(w.key()), Election: election2026, ChangeOfPrecinctAllowed: true, At: tSetUp})
 	w.send(t, commands.RegisterVoter{Envelope: env(w.key()), PIN: pinAsan, Precinct: p1001, Passport: passportAsan, Source: "population-register",
 		Name:    commands.NameInput{Surname: "Асанов", GivenName: "Бакыт", Patronymic: "Сапарович"},
 		Address: commands.AddressInput{Region: "Бишкек шаары", District: "Ленин району", Settlement: "Бишкек", Street: homeStreetAsan, Building: "97"},

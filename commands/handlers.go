@@ -123,6 +123,7 @@ func RegisterAll(b *Bus, d Deps) error {
 		Register(b, h.closePrecinct()),
 		Register(b, h.scheduleElection()),
 		Register(b, h.changeElectionCalendar()),
+		Register(b, h.setElectionRules()),      // which forms an election takes (Form 2)
 		Register(b, h.recordElectionOutcome()), // past elections (VP 2.4)
 		// Anomaly flags.
 		Register(b, h.flagRepeatMover()),

@@ -27,7 +27,7 @@ func TestReferenceData(t *testing.T) {
 			"commission-CEC":           commission.TypeCommissionRegistered,
 			"commission-TEC-0101":      commission.TypeStaffMemberAssigned,
 			"precinct-1001":            precinct.TypePrecinctEstablished,
-			"election-" + election2026: election.TypeElectionScheduled,
+			"election-" + election2026: election.TypeElectionRulesSet, // the set-up allows Form 2 after scheduling
 		} {
 			got := w.types(t, stream)
 			if len(got) == 0 || got[len(got)-1] != want {
@@ -221,7 +221,7 @@ func TestCommandsDocumented(t *testing.T) {
 		commands.NameWithdrawApplication, commands.NameRegisterRegion, commands.NameRegisterCommission,
 		commands.NameAssignStaff, commands.NameRevokeStaff, commands.NameEstablishPrecinct,
 		commands.NameChangePrecinctAddress, commands.NameSetPrecinctBoundary, commands.NameClosePrecinct,
-		commands.NameScheduleElection, commands.NameChangeElectionCalendar, commands.NameFlagRepeatMover,
+		commands.NameScheduleElection, commands.NameChangeElectionCalendar, commands.NameSetElectionRules, commands.NameFlagRepeatMover,
 		commands.NameFlagCrowdedAddress, commands.NameChangeCommissionContacts, commands.NamePublishPortalHelp,
 		commands.NameChangeCallCentre, commands.NameSaveBiometricPoint, commands.NameRemoveBiometricPoint,
 		commands.NameRecordElectionOutcome,

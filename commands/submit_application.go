@@ -20,7 +20,8 @@ const NameSubmitApplication = "application.submit"
 // SubmitApplication files a voter's application in the Voter's Cabinet
 // (VC §13–16) or through the portal (VP 2.4). The handler loads the
 // election (its calendar decides the filing window, VC §13, and the
-// decision period, VC §18), the addressed commission (it must be
+// decision period, VC §18; its rules whether it takes the kind, Form 2
+// only where it allows it), the addressed commission (it must be
 // registered: VC §14, VC §16–17) and the consent the voter cites (in force, of
 // purpose "application", VC §10–11) before deciding on the application.
 //
@@ -183,7 +184,7 @@ func (h *handlers) submitApplication() Decider[SubmitApplication, *application.A
 				if e.ID().IsZero() {
 					return nil, election.ErrNotScheduled
 				}
-				s.Calendar = e.Calendar()
+				s.Calendar, s.Rules = e.Calendar(), e.Rules()
 			}
 			// A claim that names a precinct or another entry must name one
 			// that an approval can act on: refused now rather than

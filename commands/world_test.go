@@ -262,6 +262,9 @@ func (w *world) setUp(t *testing.T) {
 	}
 	w.must(t, commands.ScheduleElection{Envelope: env(key()), Election: election2026, Kind: "parliamentary",
 		Title: "Жогорку Кеңештин депутаттарын шайлоо", Calendar: calendar2026, At: tSetUp})
+	// The world's election takes Form 2 (change_of_precinct): the
+	// fixtures file it.
+	w.must(t, commands.SetElectionRules{Envelope: env(key()), Election: election2026, ChangeOfPrecinctAllowed: true, At: tSetUp})
 }
 
 func (w *world) send(t *testing.T, cmd commands.Command) (commands.Result, error) {

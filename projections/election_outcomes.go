@@ -214,7 +214,7 @@ func ListHeldElections(ctx context.Context, q Querier, today calendar.Date) ([]H
 		e := &h.ElectionInfo
 		c := &h.Totals
 		if err := rows.Scan(&e.ID, &e.Kind, &e.Title, &days[0], &days[1], &days[2], &days[3], &e.CutoffDays, &e.DecisionDays,
-			&days[4], &days[5], &e.UpdatedAt, &h.Precincts, &c.OnList, &c.IdentifiedBiometric, &c.IdentifiedOther, &c.Ballots,
+			&days[4], &days[5], &e.UpdatedAt, &e.ChangeOfPrecinctAllowed, &h.Precincts, &c.OnList, &c.IdentifiedBiometric, &c.IdentifiedOther, &c.Ballots,
 			&c.Female, &c.Male, &c.Age18to25, &c.Age26to35, &c.Age36to45, &c.Age46to55, &c.Age56to65, &c.Age66Plus); err != nil {
 			return nil, err
 		}

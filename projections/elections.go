@@ -57,6 +57,8 @@ const TableElections = "elections"
 //	filing_opens         date         first day of the filing window
 //	filing_closes        date         last day of the filing window, inclusive
 //	updated_at           timestamptz  time of the last election event applied
+//	change_of_precinct_allowed boolean  the election takes Form 2 (ElectionRulesSet;
+//	                                    false until one: Form 2 abolished for most voters in 2020)
 //
 // A day the stored calendar lacks (events are facts: an early history may
 // hold an incomplete calendar) is NULL, and the reader's zero Date.
@@ -93,7 +95,8 @@ func (Elections) Tables() []Table {
 			decision_days        integer NOT NULL,
 			filing_opens         date,
 			filing_closes        date,
-			updated_at           timestamptz NOT NULL)`,
+			updated_at           timestamptz NOT NULL,
+			change_of_precinct_allowed boolean NOT NULL DEFAULT false)`,
 		Indexes: []Index{{Name: "voting_day", On: "(voting_day, id)"}},
 	}}
 }
@@ -102,13 +105,15 @@ func (Elections) Tables() []Table {
 func (Elections) Apply(ctx context.Context, b *Batch) error { return elFold.Apply(ctx, b) }
 
 // elFold: an election scheduled in the batch is inserted whole; a
-// calendar change replaces the calendar columns.
+// calendar change replaces the calendar columns; a change of rules, the
+// rules' column.
 var elFold = Fold[elState]{
 	Name: "elections",
 	Load: elLoad,
 	On: Handlers[elState]{
 		election.TypeElectionScheduled:       On(elScheduled),
 		election.TypeElectionCalendarChanged: On(elCalendarChanged),
+		election.TypeElectionRulesSet:        On(elRulesSet),
 	},
 	Flush: elFlush,
 }
@@ -122,6 +127,8 @@ type elState struct {
 type elRow struct {
 	scheduled *election.ElectionScheduled
 	cal       election.Calendar
+	calSet    bool
+	rules     *election.Rules
 	at        time.Time
 }
 
@@ -143,12 +150,18 @@ func (s *elState) get(id string) *elRow {
 
 func elScheduled(s *elState, _ Event, v election.ElectionScheduled) {
 	r := s.get(v.ID)
-	r.scheduled, r.cal, r.at = &v, v.Calendar, v.At
+	r.scheduled, r.cal, r.calSet, r.at = &v, v.Calendar, true, v.At
 }
 
 func elCalendarChanged(s *elState, _ Event, v election.ElectionCalendarChanged) {
 	r := s.get(v.ID)
-	r.cal, r.at = v.Calendar, v.At
+	r.cal, r.calSet, r.at = v.Calendar, true, v.At
+}
+
+func elRulesSet(s *elState, _ Event, v election.ElectionRulesSet) {
+	r := s.get(v.ID)
+	rules := election.RulesOf(v)
+	r.rules, r.at = &rules, v.At
 }
 
 func elFlush(ctx context.Context, b *Batch, s *elState) error {
@@ -156,28 +169,15 @@ func elFlush(ctx context.Context, b *Batch, s *elState) error {
 	q := &pgx.Batch{}
 	for _, id := range s.order {
 		r := s.byID[id]
-		cal := r.cal.WithDefaults()
-		opens, closes := cal.FilingWindow()
-		if cal.PreliminaryListDay.IsZero() {
-			opens = calendar.Date{}
+		// pgx sends a batch's statements in order: the row's insert or
+		// calendar comes before its rules.
+		if r.calSet {
+			elQueueCalendar(q, table, id, r)
 		}
-		days := []any{dayArg(cal.VotingDay), dayArg(cal.PreliminaryListDay), dayArg(cal.ControlListDay), dayArg(cal.FinalListDay),
-			cal.CutoffDays, cal.DecisionDays, dayArg(opens), dayArg(closes), r.at.UTC()}
-		if r.scheduled != nil {
-			q.Queue(`INSERT INTO `+table+` AS t (id, kind, title, voting_day, preliminary_list_day, control_list_day, final_list_day,
-					cutoff_days, decision_days, filing_opens, filing_closes, updated_at)
-				VALUES ($1, $2, $3, $4::date, $5::date, $6::date, $7::date, $8, $9, $10::date, $11::date, $12)
-				ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, voting_day = excluded.voting_day,
-					preliminary_list_day = excluded.preliminary_list_day, control_list_day = excluded.control_list_day,
-					final_list_day = excluded.final_list_day, cutoff_days = excluded.cutoff_days, decision_days = excluded.decision_days,
-					filing_opens = excluded.filing_opens, filing_closes = excluded.filing_closes, updated_at = excluded.updated_at`,
-				append([]any{id, r.scheduled.Kind, r.scheduled.Title}, days...)...)
-			continue
+		if r.rules != nil {
+			q.Queue(`UPDATE `+table+` SET change_of_precinct_allowed = $2, updated_at = $3 WHERE id = $1`,
+				id, r.rules.ChangeOfPrecinctAllowed, r.at.UTC())
 		}
-		q.Queue(`UPDATE `+table+` SET voting_day = $2::date, preliminary_list_day = $3::date, control_list_day = $4::date,
-				final_list_day = $5::date, cutoff_days = $6, decision_days = $7, filing_opens = $8::date, filing_closes = $9::date,
-				updated_at = $10
-			WHERE id = $1`, append([]any{id}, days...)...)
 	}
 	if q.Len() == 0 {
 		return nil
@@ -213,6 +213,15 @@ type ElectionInfo struct {
 	FilingOpens  calendar.Date
 	FilingCloses calendar.Date
 	UpdatedAt    time.Time
+	// ChangeOfPrecinctAllowed: the election takes Form 2
+	// (election.Rules; false for one whose rules were never set).
+	ChangeOfPrecinctAllowed bool
+}
+
+// Rules returns the election's rules, for the domain's rule on which
+// kinds it takes (application.KindAllowed).
+func (e ElectionInfo) Rules() election.Rules {
+	return election.Rules{ChangeOfPrecinctAllowed: e.ChangeOfPrecinctAllowed}
 }
 
 // FilingOpenOn reports whether day falls in the election's filing window.
@@ -221,7 +230,7 @@ func (e ElectionInfo) FilingOpenOn(day calendar.Date) bool {
 }
 
 const electionColumns = `id, kind, title, voting_day::text, preliminary_list_day::text, control_list_day::text, final_list_day::text,
-	cutoff_days, decision_days, filing_opens::text, filing_closes::text, updated_at`
+	cutoff_days, decision_days, filing_opens::text, filing_closes::text, updated_at, change_of_precinct_allowed`
 
 func scanElection(row pgx.Row) (ElectionInfo, error) {
 	var (
@@ -229,7 +238,7 @@ func scanElection(row pgx.Row) (ElectionInfo, error) {
 		days [6]*string
 	)
 	if err := row.Scan(&e.ID, &e.Kind, &e.Title, &days[0], &days[1], &days[2], &days[3], &e.CutoffDays, &e.DecisionDays,
-		&days[4], &days[5], &e.UpdatedAt); err != nil {
+		&days[4], &days[5], &e.UpdatedAt, &e.ChangeOfPrecinctAllowed); err != nil {
 		return e, err
 	}
 	for i, out := range []*calendar.Date{&e.VotingDay, &e.PreliminaryListDay, &e.ControlListDay, &e.FinalListDay, &e.FilingOpens, &e.FilingCloses} {
@@ -279,4 +288,31 @@ func FilingElection(ctx context.Context, q querier, day calendar.Date) (Election
 		return ElectionInfo{}, false, nil
 	}
 	return e, err == nil, err
+}
+
+// elQueueCalendar queues the insert of a scheduled election, or the
+// update of a changed calendar.
+func elQueueCalendar(q *pgx.Batch, table, id string, r *elRow) {
+	cal := r.cal.WithDefaults()
+	opens, closes := cal.FilingWindow()
+	if cal.PreliminaryListDay.IsZero() {
+		opens = calendar.Date{}
+	}
+	days := []any{dayArg(cal.VotingDay), dayArg(cal.PreliminaryListDay), dayArg(cal.ControlListDay), dayArg(cal.FinalListDay),
+		cal.CutoffDays, cal.DecisionDays, dayArg(opens), dayArg(closes), r.at.UTC()}
+	if r.scheduled != nil {
+		q.Queue(`INSERT INTO `+table+` AS t (id, kind, title, voting_day, preliminary_list_day, control_list_day, final_list_day,
+				cutoff_days, decision_days, filing_opens, filing_closes, updated_at)
+			VALUES ($1, $2, $3, $4::date, $5::date, $6::date, $7::date, $8, $9, $10::date, $11::date, $12)
+			ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, voting_day = excluded.voting_day,
+				preliminary_list_day = excluded.preliminary_list_day, control_list_day = excluded.control_list_day,
+				final_list_day = excluded.final_list_day, cutoff_days = excluded.cutoff_days, decision_days = excluded.decision_days,
+				filing_opens = excluded.filing_opens, filing_closes = excluded.filing_closes, updated_at = excluded.updated_at`,
+			append([]any{id, r.scheduled.Kind, r.scheduled.Title}, days...)...)
+		return
+	}
+	q.Queue(`UPDATE `+table+` SET voting_day = $2::date, preliminary_list_day = $3::date, control_list_day = $4::date,
+			final_list_day = $5::date, cutoff_days = $6, decision_days = $7, filing_opens = $8::date, filing_closes = $9::date,
+			updated_at = $10
+		WHERE id = $1`, append([]any{id}, days...)...)
 }

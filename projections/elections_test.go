@@ -24,6 +24,11 @@ func elScript() []rmStep {
 			Title: "Мөөнөтүнөн мурда шайлоо", Calendar: cal("2026-11-30", "2026-09-11", "2026-10-26", "2026-11-20", 11), At: rmAt(1)}},
 		{"election-2026-snap", election.TypeElectionCalendarChanged, election.ElectionCalendarChanged{ID: "2026-snap",
 			Calendar: cal("2026-12-06", "2026-09-17", "2026-11-01", "2026-11-26", 11), At: rmAt(2)}},
+		// The snap election takes Form 2; the presidential one is allowed
+		// it, then forbidden it again (never set: not allowed).
+		{"election-2026-snap", election.TypeElectionRulesSet, election.ElectionRulesSet{ID: "2026-snap", ChangeOfPrecinctAllowed: true, At: rmAt(3)}},
+		{"election-2027-presidential", election.TypeElectionRulesSet, election.ElectionRulesSet{ID: "2027-presidential", ChangeOfPrecinctAllowed: true, At: rmAt(4)}},
+		{"election-2027-presidential", election.TypeElectionRulesSet, election.ElectionRulesSet{ID: "2027-presidential", ChangeOfPrecinctAllowed: false, At: rmAt(5)}},
 	}
 }
 
@@ -32,11 +37,11 @@ func TestElections(t *testing.T) {
 	e := rmTwoWays(t, projections.NewElections(), elScript())
 	ctx := context.Background()
 	show := func(x projections.ElectionInfo) string {
-		return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%d|%d|%s..%s|%s", x.ID, x.Kind, x.VotingDay, x.PreliminaryListDay, x.ControlListDay,
-			x.FinalListDay, x.CutoffDays, x.DecisionDays, x.FilingOpens, x.FilingCloses, x.UpdatedAt.Format("15:04"))
+		return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%d|%d|%s..%s|%s|form2 %v", x.ID, x.Kind, x.VotingDay, x.PreliminaryListDay, x.ControlListDay,
+			x.FinalListDay, x.CutoffDays, x.DecisionDays, x.FilingOpens, x.FilingCloses, x.UpdatedAt.Format("15:04"), x.ChangeOfPrecinctAllowed)
 	}
-	snap := "2026-snap|parliamentary|2026-12-06|2026-09-17|2026-11-01|2026-11-26|11|7|2026-09-17..2026-11-25|04:02"
-	pres := "2027-presidential|presidential|2027-01-17|2026-10-29|2026-12-13|2027-01-07|15|7|2026-10-29..2027-01-02|04:00"
+	snap := "2026-snap|parliamentary|2026-12-06|2026-09-17|2026-11-01|2026-11-26|11|7|2026-09-17..2026-11-25|04:03|form2 true"
+	pres := "2027-presidential|presidential|2027-01-17|2026-10-29|2026-12-13|2027-01-07|15|7|2026-10-29..2027-01-02|04:05|form2 false"
 	cases := []struct {
 		name string
 		from string

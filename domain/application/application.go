@@ -98,6 +98,8 @@ type Submission struct {
 	// (VC §18).
 	ElectionID election.ID
 	Calendar   election.Calendar
+	// Rules are that election's rules: which kinds it takes (KindAllowed).
+	Rules election.Rules
 	// Consent is the voter's consent to the processing of personal data
 	// for filing (VC §9–11); it must be in force at the time of filing.
 	Consent *consent.Consent
@@ -179,7 +181,8 @@ func (a *Application) Stream() string { return StreamFor(a.id) }
 // Submit files the application at now and returns the voter's
 // confirmation (VC §15). It refuses a filing outside the election's window
 // (a *WindowError, errors.Is ErrOutsideWindow: VC §13), one without a
-// consent in force for filing (ErrNoConsent: VC §10–11) and a claim that
+// consent in force for filing (ErrNoConsent: VC §10–11), a kind the
+// election does not take (ErrKindNotAllowed: KindAllowed) and a claim that
 // does not fit the kind (ErrClaimMissing, ErrClaimNotAllowed,
 // ErrNothingClaimed).
 func (a *Application) Submit(s Submission, now time.Time) (Confirmation, error) {
@@ -204,6 +207,9 @@ func (a *Application) Submit(s Submission, now time.Time) (Confirmation, error) 
 	if !s.Calendar.InFilingWindow(now) {
 		opens, closes := s.Calendar.FilingWindow()
 		return Confirmation{}, &WindowError{Opens: opens, Closes: closes, At: now}
+	}
+	if !KindAllowed(s.Kind, s.Rules) {
+		return Confirmation{}, failure.With(ErrKindNotAllowed, map[string]string{"kind": string(s.Kind), "election": s.ElectionID.String()})
 	}
 	if c := s.Consent; c == nil || c.Voter() != s.Voter || c.Purpose() != consent.PurposeApplication || !c.InForce(now) {
 		return Confirmation{}, ErrNoConsent

@@ -80,6 +80,7 @@ func submission() application.Submission {
 		Claim:      application.Claim{Precinct: precinct.MustNumber(1002), Text: " Иштеген жеримде добуш берем. "},
 		ElectionID: parl,
 		Calendar:   cal,
+		Rules:      election.Rules{ChangeOfPrecinctAllowed: true}, // Form 2 needs an election that allows it
 		Consent:    consentOf(voterOne, consent.PurposeApplication, time.Time{}),
 	}
 }
@@ -152,6 +153,18 @@ func TestSubmit(t *testing.T) {
 		{Name: "a correction cannot name another entry", When: submit(with(application.KindCorrectPersonalData, application.Claim{Name: name, OtherEntry: voterTwo})), Err: application.ErrClaimNotAllowed},
 		{Name: "an inclusion with the address", When: submit(with(application.KindAbsentFromList, application.Claim{Address: addr, Name: name})), Then: []any{want("absent_from_list", application.ClaimData{Name: &application.NameData{Surname: "Асанова", GivenName: "Айгүл"}, Address: storedAddr})}},
 		{Name: "an inclusion needs the address", When: submit(with(application.KindAbsentFromList, application.Claim{Name: name})), Err: application.ErrClaimMissing},
+		{
+			Name: "a change of precinct in an election that does not allow it",
+			When: submit(func(s *application.Submission) { s.Rules = election.Rules{} }), Err: application.ErrKindNotAllowed,
+		},
+		{
+			Name: "other kinds need no rule",
+			When: submit(func(s *application.Submission) {
+				s.Rules = election.Rules{}
+				s.Kind, s.Claim = application.KindExcludeOtherEntry, application.Claim{OtherEntry: voterTwo, Text: "бул жерде жашабайт"}
+			}),
+			Then: []any{want("exclude_other_entry", application.ClaimData{OtherEntry: voterTwo, Text: "бул жерде жашабайт"})},
+		},
 		{Name: "a change of precinct needs the precinct", When: submit(with(application.KindChangeOfPrecinct, application.Claim{Address: addr})), Err: application.ErrClaimMissing},
 		{Name: "a change of precinct cannot change the name", When: submit(with(application.KindChangeOfPrecinct, application.Claim{Precinct: p1003, Name: name})), Err: application.ErrClaimNotAllowed},
 		{Name: "an exclusion of another entry", When: submit(with(application.KindExcludeOtherEntry, application.Claim{OtherEntry: voterTwo, Text: "бул жерде жашабайт"})), Then: []any{want("exclude_other_entry", application.ClaimData{OtherEntry: voterTwo, Text: "бул жерде жашабайт"})}},
@@ -722,6 +735,18 @@ func TestEffectsOfApproval(t *testing.T) {
 		}
 		if _, ok := a.Correction(); ok {
 			t.Errorf("%s: Correction() reports a correction", what)
+		}
+	}
+}
+
+func TestKindAllowed(t *testing.T) {
+	t.Parallel()
+	for _, k := range application.Kinds {
+		if !application.KindAllowed(k, election.Rules{ChangeOfPrecinctAllowed: true}) {
+			t.Errorf("%s refused by an election that allows change of precinct", k)
+		}
+		if want := k != application.KindChangeOfPrecinct; application.KindAllowed(k, election.Rules{}) != want {
+			t.Errorf("KindAllowed(%s, default rules) = %v, want %v", k, !want, want)
 		}
 	}
 }

@@ -15,6 +15,10 @@ var (
 	// ErrOutsideWindow: filed before the preliminary list was published or
 	// after the cut-off (VC §13). Returned as a *WindowError.
 	ErrOutsideWindow = failure.New("application.outside_window", "application: outside the filing window")
+	// ErrKindNotAllowed: the election the application is filed in does
+	// not allow its kind (Form 2, change_of_precinct, only where the
+	// election's rules allow it: KindAllowed). Params "kind", "election".
+	ErrKindNotAllowed = failure.New("application.kind_not_allowed", "application: the election does not allow this kind")
 	// ErrNoConsent: no consent to the processing of personal data for
 	// filing is in force (VC §10–11).
 	ErrNoConsent = failure.New("application.no_consent", "application: no consent in force")
@@ -124,6 +128,11 @@ func Messages() failure.Catalogue {
 			Ky: "Азыр арыз берүүгө болбойт. Арыздар {opens} күнүнөн тартып {closes} күнүн кошо алганда кабыл алынат (Бишкек убактысы боюнча).",
 			Ru: "Сейчас подать заявление нельзя. Заявления принимаются с {opens} по {closes} включительно (по времени Бишкека).",
 			En: "Applications cannot be filed now. They are accepted from {opens} to {closes} inclusive (Bishkek time).",
+		},
+		ErrKindNotAllowed.Code(): {
+			Ky: "Бул шайлоодо ({election}) шайлоо участогун алмаштырууга (2-форма) арыз берүүгө болбойт. Катталган дарегиңиз боюнча участок аныкталат; маалыматтарыңызда ката болсо, маалыматтарды оңдоо арызын бериңиз.",
+			Ru: "В этих выборах ({election}) подать заявление о смене избирательного участка (форма 2) нельзя. Участок определяется по адресу регистрации; если в ваших данных ошибка, подайте заявление об исправлении данных.",
+			En: "A change of precinct (Form 2) cannot be filed in this election ({election}). Your registered address decides your precinct; if your data is wrong, file an application to correct it.",
 		},
 		ErrNoConsent.Code(): {
 			Ky: "Жеке маалыматтарды чогултууга жана иштетүүгө макулдук бербей туруп арыз берүүгө болбойт.",

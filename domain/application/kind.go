@@ -1,5 +1,7 @@
 package application
 
+import "github.com/cec-kg/tizme/domain/election"
+
 // Kind is what an application asks for.
 type Kind string
 
@@ -23,6 +25,15 @@ const (
 	// of the operators who compile the list (VP 2.4).
 	KindComplaintAboutOperator Kind = "complaint_about_operator"
 )
+
+// KindAllowed reports whether an election with rules r takes applications
+// of kind k. It is the one statement of the rule: Submit refuses the
+// others (ErrKindNotAllowed) and the Cabinet offers only these. Form 2
+// (change_of_precinct) needs an election that allows it (abolished for
+// most voters in 2020, election.Rules); every other kind is always taken.
+func KindAllowed(k Kind, r election.Rules) bool {
+	return k != KindChangeOfPrecinct || r.ChangeOfPrecinctAllowed
+}
 
 // Kinds lists every kind.
 var Kinds = []Kind{

@@ -149,6 +149,7 @@ func Register(c *eventstore.Codec) {
 	eventstore.Register[ElectionScheduled](c, TypeElectionScheduled, VersionElectionScheduled)
 	eventstore.Register[ElectionCalendarChanged](c, TypeElectionCalendarChanged, VersionElectionCalendarChanged)
 	eventstore.Register[ElectionOutcomeRecorded](c, TypeElectionOutcomeRecorded, VersionElectionOutcomeRecorded)
+	eventstore.Register[ElectionRulesSet](c, TypeElectionRulesSet, VersionElectionRulesSet)
 }
 
 // MaxTitle caps an election's title, in characters.
@@ -167,7 +168,7 @@ var (
 
 // Messages returns the texts of the package's errors.
 func Messages() failure.Catalogue {
-	return failure.Merge(OutcomeMessages(), failure.Catalogue{
+	return failure.Merge(OutcomeMessages(), rulesMessages(), failure.Catalogue{
 		ErrID.Code(): {
 			Ky: "Шайлоонун идентификатору туура эмес: «{id}». 1–64 латын тамгасы, цифра жана «-», мисалы 2026-parliamentary.",
 			Ru: "Неверный идентификатор выборов: «{id}». 1–64 латинские буквы, цифры и «-», например 2026-parliamentary.",
@@ -244,6 +245,7 @@ type Election struct {
 	scheduledAt time.Time
 	updatedAt   time.Time
 	outcomes    map[int]Counts // by precinct (outcome.go)
+	rules       Rules          // rules.go
 }
 
 // Schedule returns a new election (see Election.Schedule).
@@ -322,6 +324,8 @@ func (e *Election) Apply(ev any) {
 		e.cal, e.updatedAt = ev.Calendar, ev.At
 	case ElectionOutcomeRecorded:
 		e.applyOutcome(ev)
+	case ElectionRulesSet:
+		e.rules, e.updatedAt = RulesOf(ev), ev.At
 	}
 }
 
@@ -343,6 +347,6 @@ func (e *Election) Calendar() Calendar { return e.cal }
 // ScheduledAt returns when the election was scheduled.
 func (e *Election) ScheduledAt() time.Time { return e.scheduledAt }
 
-// UpdatedAt returns when the calendar last changed (when it was scheduled,
-// if never since).
+// UpdatedAt returns when the calendar or the rules last changed (when it
+// was scheduled, if never since), as the elections read model's updated_at.
 func (e *Election) UpdatedAt() time.Time { return e.updatedAt }

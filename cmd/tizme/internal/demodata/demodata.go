@@ -239,6 +239,7 @@ type gen struct {
 	byRegion map[string][]*precinctInfo
 	byNumber map[int]*precinctInfo
 	cal      election.Calendar
+	rules    election.Rules // the demo election's: Form 2 allowed
 	eid      election.ID
 }
 
@@ -407,11 +408,14 @@ func (g *gen) reference(voters int) {
 		DecisionDays:       decisionDays,
 	}
 	g.eid = election.MustID(ElectionID)
+	// The demo election takes Form 2 (change of precinct), so the history
+	// of moves and the walkthrough can show it.
 	g.add(election.StreamFor(g.eid), election.ElectionScheduled{
 		ID: g.eid.String(), Kind: string(election.Parliamentary),
 		Title:    "Выборы депутатов Жогорку Кенеша Кыргызской Республики (демонстрационные данные)",
 		Calendar: g.cal, At: g.at.Add(-21 * 24 * time.Hour),
-	})
+	}, election.ElectionRulesSet{ID: g.eid.String(), ChangeOfPrecinctAllowed: true, At: g.at.Add(-21 * 24 * time.Hour)})
+	g.rules = election.Rules{ChangeOfPrecinctAllowed: true}
 	g.pastElections(voters) // outcomes.go
 }
 

@@ -277,6 +277,10 @@ func check(t *testing.T, batches []eventstore.StreamEvents) found {
 			if !cal.InFilingWindow(testNow) {
 				t.Errorf("filing window %+v not open at %s", cal, testNow)
 			}
+			// The demo election takes Form 2, so the walkthrough can show it.
+			if r, ok := decoded[len(decoded)-1].(election.ElectionRulesSet); !ok || !r.ChangeOfPrecinctAllowed {
+				t.Errorf("the demo election's events %T…: its rules do not allow change of precinct", decoded)
+			}
 		case voter.VoterRegistered:
 			f.voters++
 			pin, err := person.ParsePIN(e.PIN, today)

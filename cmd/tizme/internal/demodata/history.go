@@ -143,7 +143,7 @@ func (h *history) apply(stream string, at precinct.Number, reg voter.VoterRegist
 	a := application.New(appID)
 	_, err := a.Submit(application.Submission{
 		Voter: stream, Commission: tec, Kind: kind, Claim: claim,
-		ElectionID: g.eid, Calendar: g.cal, Consent: c,
+		ElectionID: g.eid, Calendar: g.cal, Rules: g.rules, Consent: c,
 	}, filed)
 	must(err)
 	staff := application.Staff{Subject: OperatorOf(tec.String()), Commission: tec}

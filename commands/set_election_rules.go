@@ -1,0 +1,45 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/cec-kg/tizme/domain/election"
+)
+
+// NameSetElectionRules is persisted: never change it.
+const NameSetElectionRules = "election.set_rules"
+
+// SetElectionRules sets an election's rules as a whole (a CEC
+// administrator's command): whether voters may file Form 2, a change of
+// precinct, in its filing window. Form 2 was abolished for most voters in
+// 2020; an election that never had its rules set does not allow it.
+// Refused for an election not scheduled and once its voting day has
+// passed in Bishkek; the rules in force again record nothing.
+type SetElectionRules struct {
+	Envelope
+	Election string `json:"election"`
+	// ChangeOfPrecinctAllowed: voters may file change_of_precinct (Form 2)
+	// in this election.
+	ChangeOfPrecinctAllowed bool      `json:"change_of_precinct_allowed"`
+	At                      time.Time `json:"at"`
+}
+
+// CommandName implements Command.
+func (SetElectionRules) CommandName() string { return NameSetElectionRules }
+
+func (h *handlers) setElectionRules() Decider[SetElectionRules, electionAt] {
+	return Decider[SetElectionRules, electionAt]{
+		Check: func(c SetElectionRules) error {
+			if err := requireTime(c.At, "at"); err != nil {
+				return err
+			}
+			_, err := election.ParseID(c.Election)
+			return err
+		},
+		Target: func(c SetElectionRules) electionAt { return electionTarget(c.Election) },
+		Decide: func(_ context.Context, e electionAt, c SetElectionRules) (any, error) {
+			return nil, e.SetRules(election.Rules{ChangeOfPrecinctAllowed: c.ChangeOfPrecinctAllowed}, c.At)
+		},
+	}
+}
