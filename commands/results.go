@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/internal/migrate"
 )
 
 // Component is the persisted name under which the result store's schema
@@ -43,7 +43,7 @@ var resultMigrations = []string{
 // processes at once. With the PostgreSQL event store, run it on the
 // event store's database.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	return postgres.ApplyMigrations(ctx, pool, Component, resultMigrations)
+	return migrate.Apply(ctx, pool, Component, resultMigrations)
 }
 
 // txAppender is the PostgreSQL event store's transactional append.

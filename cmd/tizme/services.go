@@ -18,6 +18,7 @@ import (
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
+	pgmigrate "github.com/cec-kg/tizme/internal/migrate"
 	"github.com/cec-kg/tizme/projections"
 )
 
@@ -48,7 +49,7 @@ func voterKey(ctx context.Context, cfg Config, pool *pgxpool.Pool) ([]byte, erro
 		}
 		return key, voter.CheckKey(key)
 	}
-	if err := postgres.ApplyMigrations(ctx, pool, "settings", settingsMigrations); err != nil {
+	if err := pgmigrate.Apply(ctx, pool, "settings", settingsMigrations); err != nil {
 		return nil, err
 	}
 	fresh := make([]byte, 32)
