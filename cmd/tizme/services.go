@@ -17,7 +17,6 @@ import (
 	cmds "github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
 	pgmigrate "github.com/cec-kg/tizme/internal/migrate"
 	"github.com/cec-kg/tizme/projections"
 )
@@ -108,10 +107,7 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 	if err != nil {
 		return nil, err
 	}
-	busCfg := cmds.BusConfig{Store: events, Codec: codec, Logger: log}
-	if _, isPG := events.(*postgres.Store); !isPG {
-		busCfg.Results = db.pool
-	}
+	busCfg := cmds.BusConfig{Store: events, Codec: codec, Results: db.pool, Logger: log}
 	bus, err := cmds.NewBus(busCfg)
 	if err != nil {
 		return nil, err
