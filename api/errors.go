@@ -16,7 +16,7 @@ import (
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/internal/pgerr"
 )
 
 // ErrNotReady means a dependency of the service (database, event store) does
@@ -82,7 +82,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 
-	if postgres.Unavailable(err) && !errors.Is(err, eventstore.ErrUnavailable) {
+	if pgerr.Unavailable(err) && !errors.Is(err, eventstore.ErrUnavailable) {
 		// A driver's error straight from a read: name it, so it maps
 		// to 503 not_ready like one that crossed the command bus.
 		err = fmt.Errorf("%w: %w", eventstore.ErrUnavailable, err)

@@ -161,7 +161,7 @@ func TestDatabaseDownIsNotReady(t *testing.T) {
 	codec := domain.NewCodec()
 	store := postgres.New(pool, postgres.Options{Types: codec, Logger: quiet()})
 	t.Cleanup(func() { _ = store.Close() })
-	bus, err := commands.NewBus(commands.BusConfig{Store: store, Codec: codec, Logger: quiet()})
+	bus, err := commands.NewBus(commands.BusConfig{Store: store, Codec: codec, Results: pool, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,7 +117,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	w.clock.set(tNow)
 	w.store = postgres.New(pool, postgres.Options{Types: codec, PollInterval: 20 * time.Millisecond, Logger: quiet()})
 	t.Cleanup(func() { _ = w.store.Close() })
-	bus, err := commands.NewBus(commands.BusConfig{Store: w.store, Codec: codec, Logger: quiet()})
+	bus, err := commands.NewBus(commands.BusConfig{Store: w.store, Codec: codec, Results: pool, Logger: quiet()})
 	must(t, err)
 	must(t, commands.RegisterAll(bus, commands.Deps{VoterKey: testVoterKey, Addresses: projections.AddressCounter{Pool: pool}}))
 	must(t, bus.Start(ctx))

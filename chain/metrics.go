@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
 )
 
 // Metric names of the chain on serve's /metrics (Collector). Part of the
@@ -43,27 +42,22 @@ type Lag struct {
 // ReadLag reads the chain's state (in q) and how far it trails the log in
 // store: /metrics and the auditor's chain page.
 //
-// On the PostgreSQL store it counts in SQL, with the store's visibility
-// rule (docs/adr/0001-event-ordering.md) and without fetching payloads;
-// on other stores it reads up to 1,000 events through the port.
+// A store that is an eventstore.Counter (the PostgreSQL one) counts up to
+// LagCap without fetching payloads; on other stores it reads up to 1,000
+// events through the port.
 func ReadLag(ctx context.Context, q Querier, store eventstore.Store) (Lag, error) {
 	st, err := ReadState(ctx, q)
 	if err != nil {
 		return Lag{}, err
 	}
 	l := Lag{State: st}
-	if pg, ok := store.(*postgres.Store); ok {
-		err := pg.Pool().QueryRow(ctx, `
-			WITH b AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
-			m AS (SELECT recorded FROM es_events
-			       WHERE (tx, seq) > ($1, $2) AND tx < (SELECT xmin FROM b)
-			       ORDER BY tx, seq LIMIT $3)
-			SELECT count(*), coalesce(extract(epoch FROM clock_timestamp() - min(recorded)), 0)::float8 FROM m`,
-			int64(st.Position.Commit), int64(st.Position.Prepare), LagCap).Scan(&l.EventsBehind, &l.SecondsBehind)
+	if c, ok := store.(eventstore.Counter); ok {
+		n, err := c.CountAfter(ctx, st.Position, nil, LagCap)
 		if err != nil {
 			return l, fmt.Errorf("chain: lag after %s: %w", st.Position, err)
 		}
-		l.EventsBehindAtLeast, l.SecondsBehind = l.EventsBehind >= LagCap, max(l.SecondsBehind, 0)
+		l.EventsBehind, l.SecondsBehind = n.Events, n.OldestAge.Seconds()
+		l.EventsBehindAtLeast = l.EventsBehind >= LagCap
 		return l, nil
 	}
 	page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{After: st.Position, Limit: portLagCap})

@@ -6,7 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/internal/migrate"
 )
 
 // Component is the name under which the chain's schema migrations are
@@ -67,7 +67,7 @@ var migrations = []string{
 // Migrate creates or upgrades the chain's tables. It is idempotent and
 // safe to run from several processes at once.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	return postgres.ApplyMigrations(ctx, pool, Component, migrations)
+	return migrate.Apply(ctx, pool, Component, migrations)
 }
 
 var errBadHash = errors.New("chain: not a hex SHA-256 digest")

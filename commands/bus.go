@@ -50,9 +50,14 @@ type BusConfig struct {
 	// Codec maps events to their persisted types. Required.
 	Codec *eventstore.Codec
 	// Results is the PostgreSQL database holding command_results
-	// (Migrate). With the PostgreSQL event store leave it nil: the results
-	// then live in the event store's database, and a command's events and
-	// result commit in one transaction. Required with any other store.
+	// (Migrate) and the reaction checkpoints (MigrateReactions).
+	// Required.
+	//
+	// WARNING: with an event store that is an
+	// eventstore.AtomicAppender (the PostgreSQL one), Results must be the
+	// store's own database: a command's events and result then commit in
+	// one transaction of the store, and rejections and look-ups read the
+	// same command_results through Results.
 	Results *pgxpool.Pool
 	// Errors tells rejections from failures and rebuilds errors after the
 	// bus. Domain errors (*failure.Error) need no registration. Default:
@@ -90,12 +95,8 @@ func (c BusConfig) Validate() error {
 	if c.Codec == nil {
 		errs = append(errs, errors.New("missing Codec"))
 	}
-	if t, ok := c.Store.(txAppender); ok {
-		if c.Results != nil && c.Results != t.Pool() {
-			errs = append(errs, errors.New("unexpected Results: with the PostgreSQL event store the results live in its database; leave Results nil"))
-		}
-	} else if c.Results == nil {
-		errs = append(errs, errors.New("missing Results: the PostgreSQL pool holding command_results"))
+	if c.Results == nil {
+		errs = append(errs, errors.New("missing Results: the PostgreSQL pool holding command_results (with the PostgreSQL event store, the store's own)"))
 	}
 	if c.Retries < 0 {
 		errs = append(errs, fmt.Errorf("negative Retries %d", c.Retries))
@@ -124,9 +125,6 @@ func (c BusConfig) withDefaults() BusConfig {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
-	}
-	if t, ok := c.Store.(txAppender); ok && c.Results == nil {
-		c.Results = t.Pool()
 	}
 	return c
 }

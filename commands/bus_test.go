@@ -237,7 +237,7 @@ func TestRegister(t *testing.T) {
 	if err := commands.Register(b.bus, d); err == nil {
 		t.Fatal("registered on a started bus")
 	}
-	bus, err := commands.NewBus(commands.BusConfig{Store: b.store, Codec: b.codec, Logger: quietLogger()})
+	bus, err := commands.NewBus(commands.BusConfig{Store: b.store, Codec: b.codec, Results: b.pool, Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

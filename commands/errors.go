@@ -10,7 +10,7 @@ import (
 
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/internal/pgerr"
 )
 
 var (
@@ -247,7 +247,7 @@ func (r *Errors) encode(err error) wireError {
 	if e, ok := r.classify(err); ok {
 		w.Code, w.Rejection = e.code, e.kind == rejection
 	}
-	if w.Code == CodeFailed && postgres.Unavailable(err) {
+	if w.Code == CodeFailed && pgerr.Unavailable(err) {
 		// A driver's error, not a sentinel: PostgreSQL could not be
 		// reached. The caller answers "not ready", not a server bug.
 		w.Code = CodeUnavailable

@@ -341,9 +341,7 @@ func newBench(t *testing.T, be backend, o benchOptions) *bench {
 		Retries: o.retries,
 		Logger:  quietLogger(),
 		Observe: b.obs.add,
-	}
-	if _, isPG := store.(*postgres.Store); !isPG {
-		cfg.Results = pool
+		Results: pool,
 	}
 	bus, err := commands.NewBus(cfg)
 	if err != nil {

@@ -20,8 +20,8 @@ import (
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/internal/backoff"
+	"github.com/cec-kg/tizme/internal/migrate"
 )
 
 // Reactions (process managers) are command handlers triggered by events:
@@ -384,7 +384,7 @@ var reactionMigrations = []string{
 // reaction_checkpoints table) in the database of the command results.
 // It is idempotent and safe to run from several processes at once.
 func MigrateReactions(ctx context.Context, pool *pgxpool.Pool) error {
-	return postgres.ApplyMigrations(ctx, pool, ReactionsComponent, reactionMigrations)
+	return migrate.Apply(ctx, pool, ReactionsComponent, reactionMigrations)
 }
 
 // Reactor runs the reactions on a catch-up subscription to the whole log

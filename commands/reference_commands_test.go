@@ -189,7 +189,7 @@ func TestRegisterAllConfig(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{bare: true})
 	_ = w
-	bus, err := commands.NewBus(commands.BusConfig{Store: w.store, Codec: w.codec, Logger: quietLogger()})
+	bus, err := commands.NewBus(commands.BusConfig{Store: w.store, Codec: w.codec, Results: w.pool, Logger: quietLogger()})
 	must(t, err)
 	t.Cleanup(func() { _ = bus.Close() })
 	err = commands.RegisterAll(bus, commands.Deps{VoterKey: []byte("short"), Anomalies: anomaly.Config{RepeatMoverMax: -1, CrowdedAddressMax: 0}})

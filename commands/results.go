@@ -2,15 +2,17 @@ package commands
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/internal/migrate"
 )
 
 // Component is the persisted name under which the result store's schema
@@ -43,14 +45,35 @@ var resultMigrations = []string{
 // processes at once. With the PostgreSQL event store, run it on the
 // event store's database.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	return postgres.ApplyMigrations(ctx, pool, Component, resultMigrations)
+	return migrate.Apply(ctx, pool, Component, resultMigrations)
 }
 
-// txAppender is the PostgreSQL event store's transactional append.
-type txAppender interface {
-	AppendTx(ctx context.Context, tx pgx.Tx, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error)
-	Committed()
-	Pool() *pgxpool.Pool
+// resultTx is a transaction on the database of command_results: the
+// event store's own (eventstore.Tx) or one on the Results pool (onPool).
+type resultTx interface {
+	Exec(ctx context.Context, sql string, args ...any) (int64, error)
+	QueryRow(ctx context.Context, sql string, args ...any) eventstore.Row
+}
+
+// pgxDB is a pgx connection, pool or transaction.
+type pgxDB interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// onPool is a resultTx on the Results pool, or on a transaction of it.
+type onPool struct{ db pgxDB }
+
+func (p onPool) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	tag, err := p.db.Exec(ctx, sql, args...)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
+}
+
+func (p onPool) QueryRow(ctx context.Context, sql string, args ...any) eventstore.Row {
+	return p.db.QueryRow(ctx, sql, args...)
 }
 
 // storedResult is a row of command_results.
@@ -67,15 +90,11 @@ type storedRejection struct {
 	Params  map[string]string `json:"params,omitempty"`
 }
 
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func lookupResult(ctx context.Context, q querier, key string) (storedResult, bool, error) {
+func lookupResult(ctx context.Context, q resultTx, key string) (storedResult, bool, error) {
 	var r storedResult
 	err := q.QueryRow(ctx, `SELECT command, result, error_code, fingerprint FROM command_results WHERE key = $1`, key).
 		Scan(&r.command, &r.result, &r.code, &r.fingerprint)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}
 	if err != nil {
@@ -90,18 +109,18 @@ func lookupResult(ctx context.Context, q querier, key string) (storedResult, boo
 // when the key is already recorded, it returns the record and false. A
 // concurrent transaction claiming the same key waits on the key's unique
 // index until this one ends, then reads its record.
-func claimKey(ctx context.Context, tx pgx.Tx, cmd Command) (storedResult, bool, error) {
+func claimKey(ctx context.Context, tx resultTx, cmd Command) (storedResult, bool, error) {
 	key := cmd.Key()
 	var fp *string
 	if f := fingerprintOf(cmd); f != "" {
 		fp = &f
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO command_results (key, command, result, fingerprint) VALUES ($1, $2, 'null', $3) ON CONFLICT (key) DO NOTHING`,
+	n, err := tx.Exec(ctx, `INSERT INTO command_results (key, command, result, fingerprint) VALUES ($1, $2, 'null', $3) ON CONFLICT (key) DO NOTHING`,
 		key, cmd.CommandName(), fp)
 	if err != nil {
 		return storedResult{}, false, fmt.Errorf("claim idempotency key: %w", err)
 	}
-	if tag.RowsAffected() == 1 {
+	if n == 1 {
 		return storedResult{}, true, nil
 	}
 	// A new statement, so a new snapshot: the record committed by the
@@ -114,7 +133,7 @@ func claimKey(ctx context.Context, tx pgx.Tx, cmd Command) (storedResult, bool, 
 }
 
 // storeResult records the outcome under a key claimed by claimKey.
-func storeResult(ctx context.Context, tx pgx.Tx, key string, result json.RawMessage, code *string) error {
+func storeResult(ctx context.Context, tx resultTx, key string, result json.RawMessage, code *string) error {
 	if _, err := tx.Exec(ctx, `UPDATE command_results SET result = $2, error_code = $3 WHERE key = $1`, key, result, code); err != nil {
 		return fmt.Errorf("record result: %w", err)
 	}
@@ -126,18 +145,38 @@ func storeResult(ctx context.Context, tx pgx.Tx, key string, result json.RawMess
 type idempotency struct {
 	pool   *pgxpool.Pool
 	events eventstore.Store
-	// tx is the event store when it is PostgreSQL on pool: then events
-	// and result commit in one transaction.
-	tx   txAppender
-	errs *Errors
+	// atomic is the event store when it can append in one transaction
+	// with the result (the PostgreSQL store, whose database is then pool's).
+	atomic eventstore.AtomicAppender
+	errs   *Errors
 }
 
 func newIdempotency(pool *pgxpool.Pool, events eventstore.Store, errs *Errors) *idempotency {
 	d := &idempotency{pool: pool, events: events, errs: errs}
-	if t, ok := events.(txAppender); ok && t.Pool() == pool {
-		d.tx = t
+	// A capability of the port, as io.WriterTo is of io.Reader: no
+	// adapter is named here.
+	if a, ok := events.(eventstore.AtomicAppender); ok {
+		d.atomic = a
 	}
 	return d
+}
+
+// appendFunc is Store.Append, or its counterpart inside a transaction.
+type appendFunc func(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.EventData) (eventstore.AppendResult, error)
+
+// inTx runs fn in one transaction on the database of command_results:
+// the event store's when it is atomic (fn's appends then commit with its
+// records), else the Results pool's (fn's appends go to the store
+// directly, before the records commit).
+func (d *idempotency) inTx(ctx context.Context, fn func(ctx context.Context, tx resultTx, appendTo appendFunc) error) error {
+	if d.atomic != nil {
+		return d.atomic.Atomically(ctx, func(ctx context.Context, tx eventstore.Tx) error {
+			return fn(ctx, tx, tx.Append)
+		})
+	}
+	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+		return fn(ctx, onPool{tx}, d.events.Append)
+	})
 }
 
 // sameRequest reports whether the record r was made by the request cmd
@@ -207,7 +246,7 @@ func (d *idempotency) reject(ctx context.Context, cmd Command, rejected error) (
 		out   error = rejected
 		other bool
 	)
-	err = pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+	err = d.inTx(ctx, func(ctx context.Context, tx resultTx, _ appendFunc) error {
 		r, claimed, err := claimKey(ctx, tx, cmd)
 		if err != nil {
 			return err
@@ -247,9 +286,8 @@ func (d *idempotency) commit(ctx context.Context, cmd Command, stream string, ex
 	var (
 		res       Result
 		replayErr error
-		appended  bool
 	)
-	err := pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+	err := d.inTx(ctx, func(ctx context.Context, tx resultTx, appendTo appendFunc) error {
 		r, claimed, err := claimKey(ctx, tx, cmd)
 		if err != nil {
 			return err
@@ -260,15 +298,9 @@ func (d *idempotency) commit(ctx context.Context, cmd Command, stream string, ex
 		}
 		var ar eventstore.AppendResult
 		if len(events) > 0 {
-			if d.tx != nil {
-				ar, err = d.tx.AppendTx(ctx, tx, stream, expected, events...)
-			} else {
-				ar, err = d.events.Append(ctx, stream, expected, events...)
-			}
-			if err != nil {
+			if ar, err = appendTo(ctx, stream, expected, events...); err != nil {
 				return fmt.Errorf("append to %s: %w", stream, err)
 			}
-			appended = true
 		}
 		res = finish(ar)
 		stored := res
@@ -282,15 +314,12 @@ func (d *idempotency) commit(ctx context.Context, cmd Command, stream string, ex
 	if err != nil {
 		return Result{}, err
 	}
-	if appended && d.tx != nil {
-		d.tx.Committed()
-	}
 	return res, replayErr
 }
 
 // keyUsedByAnother implements committer.
 func (d *idempotency) keyUsedByAnother(ctx context.Context, cmd Command) (bool, error) {
-	r, found, err := lookupResult(ctx, d.pool, cmd.Key())
+	r, found, err := lookupResult(ctx, onPool{d.pool}, cmd.Key())
 	if err != nil || !found {
 		return false, err
 	}

@@ -203,14 +203,14 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	must(t, commands.MigrateReactions(ctx, pool))
 	codec := domain.NewCodec()
 	w := &world{pool: pool, codec: codec, counter: &fakeCounter{}, obs: &observations{}}
-	cfg := commands.BusConfig{Codec: w.codec, Logger: quietLogger(), Observe: w.obs.add}
+	cfg := commands.BusConfig{Codec: w.codec, Results: pool, Logger: quietLogger(), Observe: w.obs.add}
 	if o.esdb {
 		fake, err := esdbfake.Start()
 		must(t, err)
 		t.Cleanup(fake.Close)
 		s, err := esdb.New(ctx, fake.ConnString(), esdb.Options{Logger: quietLogger()})
 		must(t, err)
-		w.store, cfg.Results = s, pool
+		w.store = s
 	} else {
 		w.gated = &gatedStore{Store: postgres.New(pool, postgres.Options{Types: codec, PollInterval: 20 * time.Millisecond, Logger: quietLogger()})}
 		w.store = w.gated

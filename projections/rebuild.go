@@ -15,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
 )
 
 // RebuildConfig configures Rebuild.
@@ -189,7 +188,7 @@ func Rebuild(ctx context.Context, cfg RebuildConfig, p Projection) (res RebuildR
 			}
 		}
 	}()
-	if _, ok := cfg.Store.(*postgres.Store); ok {
+	if _, ok := cfg.Store.(eventstore.Counter); ok {
 		// Counted beside the load, not before it: the progress shows the
 		// remaining count as soon as the count is in.
 		cctx, cancel := context.WithCancel(ctx)

@@ -14,7 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/internal/migrate"
 )
 
 // Component is the name under which the runtime's schema migrations are
@@ -60,7 +60,7 @@ var migrations = []string{
 // Migrate creates or upgrades the runtime's registry tables. It is
 // idempotent and safe to run from several processes at once.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	return postgres.ApplyMigrations(ctx, pool, Component, migrations)
+	return migrate.Apply(ctx, pool, Component, migrations)
 }
 
 // Statuses stored in projection_state.

@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
 )
 
 // States a ProjectionStatus reports.
@@ -189,23 +188,16 @@ func lockHeld(ctx context.Context, pool *pgxpool.Pool, key int64) (bool, error) 
 // limit (atLeast when it reached it), and the age in seconds of the first
 // of them.
 //
-// On the PostgreSQL store it counts in SQL, with the store's visibility
-// rule (docs/adr/0001-event-ordering.md) and without fetching payloads;
-// on other stores it reads up to limit events through the port.
+// A store that is an eventstore.Counter (the PostgreSQL one) counts
+// without fetching payloads; on other stores it reads up to limit events
+// through the port.
 func countAfter(ctx context.Context, store eventstore.Store, after eventstore.Position, types []string, limit int64) (n int64, atLeast bool, seconds float64, err error) {
-	if pg, ok := store.(*postgres.Store); ok {
-		ac, ap := toDB(after)
-		err = pg.Pool().QueryRow(ctx, `
-			WITH b AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
-			m AS (SELECT recorded FROM es_events
-			       WHERE (tx, seq) > ($1, $2) AND tx < (SELECT xmin FROM b) AND type = ANY($3)
-			       ORDER BY tx, seq LIMIT $4)
-			SELECT count(*), coalesce(extract(epoch FROM clock_timestamp() - min(recorded)), 0)::float8 FROM m`,
-			ac, ap, types, limit).Scan(&n, &seconds)
+	if c, ok := store.(eventstore.Counter); ok {
+		got, err := c.CountAfter(ctx, after, types, limit)
 		if err != nil {
 			return 0, false, 0, err
 		}
-		return n, n >= limit, max(seconds, 0), nil
+		return got.Events, got.Events >= limit, got.OldestAge.Seconds(), nil
 	}
 	pageLimit := int(min(limit, math.MaxInt32))
 	page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Filter: eventstore.Filter{EventTypes: types}, Limit: pageLimit})

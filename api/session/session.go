@@ -21,7 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/api/auth"
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/internal/migrate"
 )
 
 // Component is the persisted name under which the schema migrations are
@@ -63,7 +63,7 @@ var migrations = []string{
 // Migrate creates or upgrades the schema. It is idempotent and safe to
 // run from several processes at once.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	return postgres.ApplyMigrations(ctx, pool, Component, migrations)
+	return migrate.Apply(ctx, pool, Component, migrations)
 }
 
 // Defaults and limits of Config.

@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	pgmigrate "github.com/cec-kg/tizme/internal/migrate"
 )
 
 // settingDemoOnly names the marker in tizme_settings that says the log
@@ -21,7 +21,7 @@ const settingDemoOnly = "demo_data_only"
 
 // markDemoOnly records that the log holds only demo data.
 func markDemoOnly(ctx context.Context, pool *pgxpool.Pool) error {
-	if err := postgres.ApplyMigrations(ctx, pool, "settings", settingsMigrations); err != nil {
+	if err := pgmigrate.Apply(ctx, pool, "settings", settingsMigrations); err != nil {
 		return err
 	}
 	if _, err := pool.Exec(ctx, `INSERT INTO tizme_settings (name, value) VALUES ($1, 'true') ON CONFLICT (name) DO NOTHING`,
@@ -35,7 +35,7 @@ func markDemoOnly(ctx context.Context, pool *pgxpool.Pool) error {
 // the first real event is appended, so no moment exists when real data
 // and the marker are both there.
 func clearDemoOnly(ctx context.Context, pool *pgxpool.Pool) error {
-	if err := postgres.ApplyMigrations(ctx, pool, "settings", settingsMigrations); err != nil {
+	if err := pgmigrate.Apply(ctx, pool, "settings", settingsMigrations); err != nil {
 		return err
 	}
 	if _, err := pool.Exec(ctx, `DELETE FROM tizme_settings WHERE name = $1`, settingDemoOnly); err != nil {
@@ -46,7 +46,7 @@ func clearDemoOnly(ctx context.Context, pool *pgxpool.Pool) error {
 
 // demoOnly reports whether the marker is there.
 func demoOnly(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
-	if err := postgres.ApplyMigrations(ctx, pool, "settings", settingsMigrations); err != nil {
+	if err := pgmigrate.Apply(ctx, pool, "settings", settingsMigrations); err != nil {
 		return false, err
 	}
 	var v string

@@ -21,7 +21,6 @@ import (
 	cmds "github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
 )
 
 // feedChanges is `tizme feed [-rejects FILE] [-metrics-file FILE]
@@ -77,10 +76,7 @@ func feedChanges(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wr
 		if err := fdb.Migrate(ctx); err != nil {
 			return fmt.Errorf("feed: %w", err)
 		}
-		busCfg := cmds.BusConfig{Store: events, Codec: domain.NewCodec(), Logger: log}
-		if _, isPG := events.(*postgres.Store); !isPG {
-			busCfg.Results = db.pool
-		}
+		busCfg := cmds.BusConfig{Store: events, Codec: domain.NewCodec(), Results: db.pool, Logger: log}
 		bus, err := cmds.NewBus(busCfg)
 		if err != nil {
 			return err

@@ -21,7 +21,6 @@ import (
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
 )
 
 // OutcomesActor is the actor recorded on outcomes `tizme outcomes`
@@ -57,10 +56,7 @@ func recordOutcomes(ctx context.Context, cfg Config, log *slog.Logger, stdout io
 		if err != nil {
 			return err
 		}
-		busCfg := cmds.BusConfig{Store: events, Codec: domain.NewCodec(), Logger: log}
-		if _, isPG := events.(*postgres.Store); !isPG {
-			busCfg.Results = db.pool
-		}
+		busCfg := cmds.BusConfig{Store: events, Codec: domain.NewCodec(), Results: db.pool, Logger: log}
 		bus, err := cmds.NewBus(busCfg)
 		if err != nil {
 			return err

@@ -17,7 +17,7 @@ import (
 
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	pgmigrate "github.com/cec-kg/tizme/internal/migrate"
 	"github.com/cec-kg/tizme/projections"
 )
 
@@ -51,7 +51,7 @@ func restore(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 	}
 	all, codec := registry()
 	return withStore(ctx, cfg, log, func(db *database, events eventstore.Store) error {
-		if err := postgres.ApplyMigrations(ctx, db.pool, "settings", settingsMigrations); err != nil {
+		if err := pgmigrate.Apply(ctx, db.pool, "settings", settingsMigrations); err != nil {
 			return err
 		}
 		if err := loadBackup(ctx, db, dir, m); err != nil {

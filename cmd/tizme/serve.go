@@ -20,7 +20,6 @@ import (
 	"github.com/cec-kg/tizme/cmd/tizme/internal/feed"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
 )
 
 // serve runs the HTTP server until ctx is cancelled (SIGINT, SIGTERM), then
@@ -202,11 +201,13 @@ func loadDemoData(ctx context.Context, cfg Config, db *database, events eventsto
 	if cfg.DemoVoters <= 0 || cfg.DatabaseURL != "" {
 		return nil
 	}
-	store, ok := events.(*postgres.Store)
+	// The demo data is bulk-loaded: only a store with that capability
+	// (the PostgreSQL one) takes it.
+	store, ok := events.(eventstore.BulkAppender)
 	if !ok {
 		return nil
 	}
-	page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{Limit: 1})
+	page, err := events.ReadAll(ctx, eventstore.ReadAllOptions{Limit: 1})
 	if err != nil {
 		return fmt.Errorf("demo data: read the event log: %w", err)
 	}

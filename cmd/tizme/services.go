@@ -17,7 +17,7 @@ import (
 	cmds "github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	pgmigrate "github.com/cec-kg/tizme/internal/migrate"
 	"github.com/cec-kg/tizme/projections"
 )
 
@@ -48,7 +48,7 @@ func voterKey(ctx context.Context, cfg Config, pool *pgxpool.Pool) ([]byte, erro
 		}
 		return key, voter.CheckKey(key)
 	}
-	if err := postgres.ApplyMigrations(ctx, pool, "settings", settingsMigrations); err != nil {
+	if err := pgmigrate.Apply(ctx, pool, "settings", settingsMigrations); err != nil {
 		return nil, err
 	}
 	fresh := make([]byte, 32)
@@ -107,10 +107,7 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 	if err != nil {
 		return nil, err
 	}
-	busCfg := cmds.BusConfig{Store: events, Codec: codec, Logger: log}
-	if _, isPG := events.(*postgres.Store); !isPG {
-		busCfg.Results = db.pool
-	}
+	busCfg := cmds.BusConfig{Store: events, Codec: codec, Results: db.pool, Logger: log}
 	bus, err := cmds.NewBus(busCfg)
 	if err != nil {
 		return nil, err

@@ -58,7 +58,7 @@ func newWorld(t *testing.T) *world {
 	if _, err := demodata.Load(ctx, store, demodata.Options{Seed: 7, Voters: 300, Key: testKey, Now: testNow}, nil); err != nil {
 		t.Fatal(err)
 	}
-	bus, err := cmds.NewBus(cmds.BusConfig{Store: store, Codec: codec, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	bus, err := cmds.NewBus(cmds.BusConfig{Store: store, Codec: codec, Results: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

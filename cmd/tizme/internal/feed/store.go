@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/internal/migrate"
 )
 
 // Tables of the feed, in the service's database (not read models: they
@@ -73,7 +73,7 @@ type DB struct {
 
 // Migrate creates or upgrades the feed's tables.
 func (d DB) Migrate(ctx context.Context) error {
-	return postgres.ApplyMigrations(ctx, d.Pool, "feed", migrations)
+	return migrate.Apply(ctx, d.Pool, "feed", migrations)
 }
 
 // RecordToDo records a reject in feed_todo, once per change.

@@ -365,7 +365,7 @@ func (b *bench) naiveProjector(ctx context.Context) (float64, error) {
 // commands sends GiveConsent commands through the bus, durable, from 1
 // and 64 clients, beside bare appends of the same event without the bus.
 func (b *bench) commands(ctx context.Context) ([]storebench.Result, error) {
-	bus, err := commands.NewBus(commands.BusConfig{Store: b.store, Codec: b.codec, Logger: b.env.Logger})
+	bus, err := commands.NewBus(commands.BusConfig{Store: b.store, Codec: b.codec, Results: b.env.Main, Logger: b.env.Logger})
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,7 @@
-package postgres
+// Package pgerr classifies PostgreSQL driver errors for the layers that
+// talk to PostgreSQL for their own tables (command results, read models,
+// sessions): it is shared plumbing, not an adapter of a port.
+package pgerr
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package postgres_test
+package pgerr_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/eventstore/postgres"
+	"github.com/cec-kg/tizme/internal/pgerr"
 )
 
 // TestUnavailable tells "PostgreSQL cannot be reached" (503 not_ready)
@@ -43,7 +43,7 @@ func TestUnavailable(t *testing.T) {
 		{"nil", nil, false},
 	}
 	for _, tt := range tests {
-		if got := postgres.Unavailable(tt.err); got != tt.want {
+		if got := pgerr.Unavailable(tt.err); got != tt.want {
 			t.Errorf("%s: Unavailable(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
 		}
 	}

@@ -1,0 +1,340 @@
+// Package archtest states the repository's import rules and fails on a
+// breach (docs/adr/0008-sealed-adapters.md). Only non-test files are
+// checked: a test wires adapters the way cmd/ does.
+package archtest
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/cec-kg/tizme"
+
+// root is the module's folder, from this one.
+const root = "../.."
+
+// adapters are the event store's adapters: only cmd/ (and their own
+// tests) may import them.
+var adapters = []string{module + "/eventstore/postgres", module + "/eventstore/esdb"}
+
+// drivers are the database clients.
+var drivers = []string{"github.com/jackc/pgx", "github.com/EventStore/EventStore-Client-Go"}
+
+// plumbing is shared PostgreSQL code that is no adapter of a port: the
+// migration runner and the driver-error check. To the core it counts as
+// a driver.
+var plumbing = []string{module + "/internal/migrate", module + "/internal/pgerr"}
+
+// debt is the smallest list of today's breaches of the core rule, by
+// package folder and imported path. Each entry is a reason to shrink it,
+// none a precedent: a new breach fails TestImportRules, and an entry no
+// longer needed fails TestDebtIsUsed, so the list only shrinks.
+var debt = map[string][]string{
+	// Issue 11 item 1: the command results and the reaction checkpoints
+	// are commands' own tables in PostgreSQL (BusConfig.Results); the
+	// atomic append itself goes through eventstore.AtomicAppender.
+	"commands": {
+		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgconn", "github.com/jackc/pgx/v5/pgxpool",
+		module + "/internal/migrate", module + "/internal/pgerr",
+	},
+	// Issue 11 item 1: the read models are PostgreSQL tables written and
+	// read with pgx.
+	"projections": {
+		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgconn", "github.com/jackc/pgx/v5/pgxpool",
+		module + "/internal/migrate",
+	},
+	"projections/internal/toy": {"github.com/jackc/pgx/v5"},
+	"projections/publicread":   {"github.com/jackc/pgx/v5"},
+	// A benchmark harness: it wires the PostgreSQL store as cmd/ does.
+	"projections/projbench": {module + "/eventstore/postgres", "github.com/jackc/pgx/v5/pgxpool"},
+	// Issue 11 item 1: SQL in api/ (the audit pages, the public and
+	// staff readers) and the sessions' own table.
+	"api": {
+		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgconn", "github.com/jackc/pgx/v5/pgxpool",
+		module + "/internal/pgerr",
+	},
+	"api/session": {"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgxpool", module + "/internal/migrate"},
+}
+
+// under reports whether path is prefix or inside it.
+func under(path string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+// isCore reports whether the package in folder dir (relative to the
+// module) is the core: the command side, the read side and the HTTP API.
+func isCore(dir string) bool { return under(dir, "commands", "projections", "api") }
+
+// problem returns why the package in folder dir may not import path, or
+// "" when it may. Allow-listed debt is not a problem.
+func problem(dir, path string) string {
+	switch {
+	case under(dir, "domain"):
+		// The eventstore exception stays: the domain records its events as
+		// eventstore.EventData through the pure codec, and the root package
+		// eventstore imports only the standard library and uuid
+		// (TestEventstoreRootIsPure).
+		if isStd(path) || under(path, module+"/domain") || path == module+"/eventstore" || path == "github.com/google/uuid" {
+			return ""
+		}
+		return "domain/ imports only the standard library, domain/..., the root eventstore package and uuid"
+	case dir == "eventstore":
+		if isStd(path) || path == "github.com/google/uuid" {
+			return ""
+		}
+		return "the root eventstore package (the ports and the codec) imports only the standard library and uuid"
+	case isCore(dir):
+		if !under(path, adapters...) && !under(path, drivers...) && !under(path, plumbing...) {
+			return ""
+		}
+		if slices.Contains(debt[dir], path) {
+			return ""
+		}
+		return "commands, the read side and api import no event-store adapter, no database driver and no PostgreSQL plumbing; use a port of eventstore"
+	}
+	return ""
+}
+
+// goFile is a parsed non-test Go file.
+type goFile struct {
+	dir  string // the package folder, relative to the module
+	name string
+	f    *ast.File
+}
+
+func parseTree(t *testing.T, fset *token.FileSet) []goFile {
+	t.Helper()
+	var files []goFile
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, filepath.Dir(path))
+		if err != nil {
+			return err
+		}
+		files = append(files, goFile{dir: filepath.ToSlash(rel), name: path, f: f})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 100 {
+		t.Fatalf("found only %d Go files under %s", len(files), root)
+	}
+	return files
+}
+
+func importsOf(t *testing.T, f *ast.File) map[string]*ast.ImportSpec {
+	t.Helper()
+	out := map[string]*ast.ImportSpec{}
+	for _, imp := range f.Imports {
+		path, err := strconv.Unquote(imp.Path.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[path] = imp
+	}
+	return out
+}
+
+// TestImportRules checks every import of every non-test file.
+func TestImportRules(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	for _, gf := range parseTree(t, fset) {
+		for path, imp := range importsOf(t, gf.f) {
+			if p := problem(gf.dir, path); p != "" {
+				t.Errorf("%s imports %q: %s", fset.Position(imp.Pos()), path, p)
+			}
+		}
+	}
+}
+
+// TestDebtIsUsed fails on an allow-list entry nothing needs any more, so
+// that the list shrinks as issue 11 item 1 is done.
+func TestDebtIsUsed(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	used := map[string]map[string]bool{}
+	for _, gf := range parseTree(t, fset) {
+		for path := range importsOf(t, gf.f) {
+			if used[gf.dir] == nil {
+				used[gf.dir] = map[string]bool{}
+			}
+			used[gf.dir][path] = true
+		}
+	}
+	dirs := make([]string, 0, len(debt))
+	for dir := range debt {
+		dirs = append(dirs, dir)
+	}
+	sort.Strings(dirs)
+	for _, dir := range dirs {
+		for _, path := range debt[dir] {
+			if !used[dir][path] {
+				t.Errorf("debt: %s no longer imports %q; remove the entry", dir, path)
+			}
+		}
+	}
+}
+
+// TestNoAdapterTypeAssertion: no package asserts an adapter's concrete
+// type (store.(*postgres.Store)), not even cmd/, which knows what it
+// wired. A capability is asked of the port instead
+// (eventstore.AtomicAppender, eventstore.Counter, eventstore.BulkAppender).
+func TestNoAdapterTypeAssertion(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	for _, gf := range parseTree(t, fset) {
+		if under(module+"/"+gf.dir, adapters...) {
+			continue
+		}
+		// The local names of the adapter imports.
+		names := map[string]bool{}
+		for path, imp := range importsOf(t, gf.f) {
+			if !under(path, adapters...) {
+				continue
+			}
+			name := path[strings.LastIndex(path, "/")+1:]
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			names[name] = true
+		}
+		if len(names) == 0 {
+			continue
+		}
+		ast.Inspect(gf.f, func(n ast.Node) bool {
+			var typ ast.Expr
+			switch x := n.(type) {
+			case *ast.TypeAssertExpr:
+				typ = x.Type
+			case *ast.TypeSwitchStmt:
+				for _, c := range x.Body.List {
+					for _, e := range c.(*ast.CaseClause).List {
+						if namesAdapter(e, names) {
+							t.Errorf("%s: a type switch on an adapter's type; ask the port for a capability instead", fset.Position(e.Pos()))
+						}
+					}
+				}
+				return true
+			default:
+				return true
+			}
+			if typ != nil && namesAdapter(typ, names) {
+				t.Errorf("%s: a type assertion to an adapter's type; ask the port for a capability instead", fset.Position(typ.Pos()))
+			}
+			return true
+		})
+	}
+}
+
+// namesAdapter reports whether e is pkg.T or *pkg.T for an adapter import.
+func namesAdapter(e ast.Expr, names map[string]bool) bool {
+	if s, ok := e.(*ast.StarExpr); ok {
+		e = s.X
+	}
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return ok && names[x.Name]
+}
+
+// TestProblem checks the rules themselves: each must be able to fail.
+func TestProblem(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, dir, path string
+		ok              bool
+	}{
+		{"domain std", "domain/voter", "encoding/json", true},
+		{"domain domain", "domain/voter", module + "/domain/person", true},
+		{"domain eventstore", "domain/voter", module + "/eventstore", true},
+		{"domain uuid", "domain", "github.com/google/uuid", true},
+		{"domain adapter", "domain/voter", module + "/eventstore/postgres", false},
+		{"domain api", "domain/voter", module + "/api", false},
+		{"domain driver", "domain", "github.com/jackc/pgx/v5", false},
+		{"domain echo", "domain", "github.com/labstack/echo/v4", false},
+		{"eventstore root driver", "eventstore", "github.com/jackc/pgx/v5", false},
+		{"eventstore root domain", "eventstore", module + "/domain", false},
+		{"adapter may use driver", "eventstore/postgres", "github.com/jackc/pgx/v5", true},
+		{"commands postgres adapter", "commands", module + "/eventstore/postgres", false},
+		{"commands esdb adapter", "commands", module + "/eventstore/esdb", false},
+		{"commands esdb client", "commands", "github.com/EventStore/EventStore-Client-Go/v4/esdb", false},
+		{"commands pgxpool (debt)", "commands", "github.com/jackc/pgx/v5/pgxpool", true},
+		{"commands pgx stdlib", "commands", "github.com/jackc/pgx/v5/stdlib", false},
+		{"commands port", "commands", module + "/eventstore", true},
+		{"projections adapter", "projections", module + "/eventstore/postgres", false},
+		{"publicread pgxpool", "projections/publicread", "github.com/jackc/pgx/v5/pgxpool", false},
+		{"publicread migrate", "projections/publicread", module + "/internal/migrate", false},
+		{"new read package", "projections/newread", "github.com/jackc/pgx/v5", false},
+		{"api adapter", "api", module + "/eventstore/postgres", false},
+		{"api subpackage driver", "api/portal", "github.com/jackc/pgx/v5", false},
+		{"api pgerr (debt)", "api", module + "/internal/pgerr", true},
+		{"cmd wires adapters", "cmd/tizme", module + "/eventstore/esdb", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if got := problem(c.dir, c.path) == ""; got != c.ok {
+				t.Errorf("problem(%q, %q) allows = %v, want %v", c.dir, c.path, got, c.ok)
+			}
+		})
+	}
+}
+
+// TestEventstoreRootIsPure: the domain's one exception, the root
+// eventstore package, keeps to the standard library and uuid.
+func TestEventstoreRootIsPure(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	seen := false
+	for _, gf := range parseTree(t, fset) {
+		if gf.dir != "eventstore" {
+			continue
+		}
+		seen = true
+		for path, imp := range importsOf(t, gf.f) {
+			if p := problem("eventstore", path); p != "" {
+				t.Errorf("%s imports %q: %s", fset.Position(imp.Pos()), path, p)
+			}
+		}
+	}
+	if !seen {
+		t.Fatal("no files in eventstore/")
+	}
+}
