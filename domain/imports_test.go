@@ -19,7 +19,7 @@ var forbiddenStd = []string{"os", "net", "net/http", "database/sql", "os/exec", 
 
 // allowedOutside are the only non-standard imports: the pure event codec
 // and UUIDs (why the eventstore exception stays:
-// docs/adr/0008-sealed-adapters.md; internal/archtest holds the rules of
+// docs/adr/0006-sealed-adapters.md; internal/archtest holds the rules of
 // the other layers).
 var allowedOutside = map[string]bool{
 	module + "/eventstore":   true,

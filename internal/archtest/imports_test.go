@@ -1,5 +1,5 @@
 // Package archtest states the repository's import rules and fails on a
-// breach (docs/adr/0008-sealed-adapters.md). Only non-test files are
+// breach (docs/adr/0006-sealed-adapters.md). Only non-test files are
 // checked: a test wires adapters the way cmd/ does.
 package archtest
 
