@@ -267,6 +267,7 @@ func sendTo(c echo.Context, w http.ResponseWriter, status int, p *keptPage) erro
 		body = p.gz
 	}
 	w.WriteHeader(status)
-	_, err := w.Write(body)
+	n, err := w.Write(body)
+	c.Response().Size = int64(n) // what went out, for the access log and metrics
 	return err
 }
