@@ -211,8 +211,12 @@ func (h *handlers) cached(next echo.HandlerFunc, withChain bool) echo.HandlerFun
 		w := res.Writer
 		rec := &recorder{ResponseWriter: w}
 		res.Writer = rec
-		err = next(c)
-		res.Writer = w
+		// Restored even when next panics: the recovering middleware
+		// must answer on the real writer.
+		err = func() error {
+			defer func() { res.Writer = w }()
+			return next(c)
+		}()
 		if err != nil || rec.status == 0 {
 			return err
 		}
