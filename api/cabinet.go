@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -432,20 +433,35 @@ func (s *Server) myTimeline(c echo.Context) error {
 }
 
 func (s *Server) timeline(ctx context.Context, stream string) ([]TimelineItem, error) {
-	rows, err := s.deps.DB.Query(ctx, `SELECT at, kind, application_id, coalesce(receipt, ''), detail FROM `+projections.TableRequestHistory+`
-		WHERE voter = $1 ORDER BY commit_pos, prepare_pos`, stream)
+	items, _, err := s.timelineAndNotices(ctx, stream)
+	return items, err
+}
+
+// timelineAndNotices is the voter's timeline and the keys of the notices
+// in it (cabNoticeList's keys), from one read: the cabinet's timeline
+// page counts the unread notices without reading them again.
+func (s *Server) timelineAndNotices(ctx context.Context, stream string) ([]TimelineItem, []string, error) {
+	rows, err := s.deps.DB.Query(ctx, `SELECT commit_pos, prepare_pos, at, kind, application_id, coalesce(receipt, ''), detail
+		FROM `+projections.TableRequestHistory+` WHERE voter = $1 ORDER BY commit_pos, prepare_pos`, stream)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	out := []TimelineItem{}
+	var notices []string
 	for rows.Next() {
-		var it TimelineItem
-		if err := rows.Scan(&it.At, &it.Kind, &it.Application, &it.Receipt, &it.Detail); err != nil {
-			return nil, err
+		var (
+			it              TimelineItem
+			commit, prepare int64
+		)
+		if err := rows.Scan(&commit, &prepare, &it.At, &it.Kind, &it.Application, &it.Receipt, &it.Detail); err != nil {
+			return nil, nil, err
 		}
 		it.At = it.At.UTC()
 		out = append(out, it)
+		if it.Kind == projections.HistoryVoterNotified {
+			notices = append(notices, fmt.Sprintf("%d/%d", commit, prepare))
+		}
 	}
-	return out, rows.Err()
+	return out, notices, rows.Err()
 }

@@ -116,6 +116,8 @@ type cabData struct {
 	Summary []string
 	Form    url.Values
 	Page    any
+	// unreadKnown tells cabRender that Unread is counted already.
+	unreadKnown bool
 }
 
 type cabFieldError struct{ Field, Message string }
@@ -204,7 +206,7 @@ func (s *Server) cabRender(c echo.Context, status int, name, nav, title string, 
 	if d.Key == "" {
 		d.Key = uuid.NewString()
 	}
-	if stream, err := s.myStream(c); err == nil {
+	if stream, err := s.myStream(c); err == nil && !d.unreadKnown {
 		if n, err := s.cabUnread(c.Request().Context(), stream); err == nil {
 			d.Unread = n
 		}
@@ -881,7 +883,7 @@ func (s *Server) cabTimeline(c echo.Context) error {
 		return err
 	}
 	l := cabLang(c)
-	items, err := s.timeline(c.Request().Context(), stream)
+	items, notices, err := s.timelineAndNotices(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
@@ -890,7 +892,17 @@ func (s *Server) cabTimeline(c echo.Context) error {
 	for i := len(items) - 1; i >= 0; i-- { // newest first
 		out = append(out, cabTimelineRow(items[i], l))
 	}
-	return s.cabRender(c, http.StatusOK, "timeline", "timeline", webui.T(l, "cab.tl.title"), out, nil)
+	// The menu's unread count from the notices just read (one read of
+	// the history fewer, issue 13).
+	d := &cabData{unreadKnown: true}
+	if len(notices) > 0 {
+		// As cabUnread: a count that cannot be read is no reason to fail
+		// the page.
+		if seen, err := s.deps.Browser.Sessions.SeenNotices(c.Request().Context(), stream, notices); err == nil {
+			d.Unread = len(notices) - len(seen)
+		}
+	}
+	return s.cabRender(c, http.StatusOK, "timeline", "timeline", webui.T(l, "cab.tl.title"), out, d)
 }
 
 func cabTimelineRow(it TimelineItem, l i18n.Lang) cabTimelineItem {

@@ -247,12 +247,20 @@ func TestCabinetWindowClosedAndNotices(t *testing.T) {
 		}
 		w.settle(t)
 	}
+	// The timeline counts the unread notices from its own read of the
+	// history: the same badge as every other page.
+	if tl, entry := b.get("/cabinet/timeline"), b.get("/cabinet"); !tl.has("unread") || tl.textOf("unread") != entry.textOf("unread") {
+		t.Errorf("timeline's unread badge %q, the entry's %q", tl.textOf("unread"), entry.textOf("unread"))
+	}
 	notices = b.get("/cabinet/notices").want(t, http.StatusOK, "")
 	if got := notices.textOf("notices"); !strings.Contains(got, "жаңы") || !strings.Contains(got, "четке кагылды") {
 		t.Errorf("notices %q, want a new rejection", got)
 	}
 	if got := b.get("/cabinet/notices").textOf("notices"); strings.Contains(got, "жаңы") {
 		t.Errorf("seen notice still new: %q", got)
+	}
+	if b.get("/cabinet/timeline").has("unread") {
+		t.Error("the timeline still counts a seen notice as unread")
 	}
 	if got := b.get("/cabinet/timeline").textOf("timeline"); !strings.Contains(got, "Паспорт дал келбейт") {
 		t.Errorf("timeline lacks the decision's reason: %q", got)

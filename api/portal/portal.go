@@ -59,9 +59,15 @@ type Deps struct {
 	// CabinetURL is the Voter's Cabinet, where a voter reports an error.
 	CabinetURL string
 	Now        func() time.Time
+	// PageCacheBytes bounds the rendered pages kept (pagecache.go);
+	// 0 is DefaultPageCacheBytes.
+	PageCacheBytes int64
 }
 
-type handlers struct{ d Deps }
+type handlers struct {
+	d     Deps
+	cache *pageCache
+}
 
 // Routes are the portal's pages (for documentation and tests).
 var Routes = []string{
@@ -74,21 +80,26 @@ func Mount(e *echo.Echo, d Deps) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	h := &handlers{d: d}
+	if d.PageCacheBytes <= 0 {
+		d.PageCacheBytes = DefaultPageCacheBytes
+	}
+	h := &handlers{d: d, cache: newPageCache(d.PageCacheBytes)}
 	// Pages go compressed to whoever accepts it: a slow phone gets a
-	// fifth of the bytes (the budgets are of compressed pages).
-	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024})
-	e.GET("/", h.home, gz)
+	// fifth of the bytes (the budgets are of compressed pages). The
+	// pages everyone sees alike come from the page cache, which
+	// compresses them itself (pagecache.go).
+	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: gzipLevel, MinLength: gzipMinLength})
+	e.GET("/", h.cached(h.home, false))
 	e.GET("/self-check", h.checkForm, gz)
 	e.POST("/self-check", h.check, gz)
-	e.GET("/precincts", h.precincts, gz)
-	e.GET("/precincts/:number", h.precinct, gz)
-	e.GET("/precincts/:number/list", h.list, gz)
-	e.GET("/stats", h.stats, gz)
-	e.GET("/elections", h.elections, gz)
-	e.GET("/elections/:id", h.pastElection, gz) // outcomes.go
-	e.GET("/help", h.help, gz)
-	e.GET("/checkpoints", h.checkpoints, gz)
+	e.GET("/precincts", h.cached(h.precincts, false))
+	e.GET("/precincts/:number", h.cached(h.precinct, false))
+	e.GET("/precincts/:number/list", h.cached(h.list, false))
+	e.GET("/stats", h.cached(h.stats, false))
+	e.GET("/elections", h.cached(h.elections, false))
+	e.GET("/elections/:id", h.cached(h.pastElection, false)) // outcomes.go
+	e.GET("/help", h.cached(h.help, false))
+	e.GET("/checkpoints", h.cached(h.checkpoints, true))
 	e.GET(webui.AssetsPath+"*", webui.Assets, gz)
 }
 
@@ -131,8 +142,15 @@ func render(c echo.Context, status int, name string, p webui.Page) error {
 	if err != nil {
 		return err
 	}
+	pageHeaders(c, p.Lang)
+	return c.HTMLBlob(status, body)
+}
+
+// pageHeaders are the headers of a page in l for this request: a page
+// kept in the cache gets them afresh for each request.
+func pageHeaders(c echo.Context, l i18n.Lang) {
 	h := c.Response().Header()
-	h.Set("Content-Language", p.Lang.String())
+	h.Set("Content-Language", l.String())
 	h.Add(echo.HeaderVary, "Accept-Language")
 	h.Add(echo.HeaderVary, "Cookie")
 	switch {
@@ -144,7 +162,6 @@ func render(c echo.Context, status int, name string, p webui.Page) error {
 	case h.Get(echo.HeaderCacheControl) == "":
 		h.Set(echo.HeaderCacheControl, "private, max-age=60")
 	}
-	return c.HTMLBlob(status, body)
 }
 
 // updated writes the list's update time for the page (VP 3.8).
