@@ -172,17 +172,34 @@ func (b *Browser) Do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.remember()
 }
 
-// Run runs one action with a value, failing the test on an error.
+// Run runs one action with a value, failing the test on an error. An
+// action that lands while the page navigates (a click's new page
+// replacing the old one) finds its JavaScript context gone; it never ran
+// there, so it is run again, within the same minute.
 func Run[T any](b *Browser, what string, a chromedp.Action[T]) T {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
 	defer cancel()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		b.t.Fatalf("%s: %v", what, err)
+	for {
+		v, err := chromedp.Run(ctx, a)
+		if err != nil && navigatedAway(err) && ctx.Err() == nil {
+			time.Sleep(20 * time.Millisecond) // the new page's context comes up
+			continue
+		}
+		if err != nil {
+			b.t.Fatalf("%s: %v", what, err)
+		}
+		b.remember()
+		return v
 	}
-	b.remember()
-	return v
+}
+
+// navigatedAway reports the DevTools error of an evaluation whose
+// execution context a navigation destroyed.
+func navigatedAway(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Execution context was destroyed")
 }
 
 // Open navigates to url and waits for the page's main landmark.
