@@ -427,20 +427,18 @@ func (s *Server) myTimeline(c echo.Context) error {
 }
 
 func (s *Server) timeline(ctx context.Context, stream string) ([]TimelineItem, error) {
-	rows, err := s.deps.DB.Query(ctx, `SELECT at, kind, application_id, coalesce(receipt, ''), detail FROM `+projections.TableRequestHistory+`
-		WHERE voter = $1 ORDER BY commit_pos, prepare_pos`, stream)
+	list, err := projections.ReadRequestHistory(ctx, s.deps.DB, stream)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := []TimelineItem{}
-	for rows.Next() {
-		var it TimelineItem
-		if err := rows.Scan(&it.At, &it.Kind, &it.Application, &it.Receipt, &it.Detail); err != nil {
-			return nil, err
-		}
-		it.At = it.At.UTC()
-		out = append(out, it)
+	for _, h := range list {
+		out = append(out, timelineItem(h))
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// timelineItem is a history entry as the API answers it.
+func timelineItem(h projections.HistoryItem) TimelineItem {
+	return TimelineItem{At: h.At, Kind: h.Kind, Application: h.Application, Receipt: h.Receipt, Detail: h.Detail}
 }

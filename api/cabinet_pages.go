@@ -893,25 +893,15 @@ type cabNotice struct {
 
 // cabNotices reads the voter's notices of decisions, newest first.
 func (s *Server) cabNoticeList(ctx context.Context, stream string, l i18n.Lang) ([]cabNotice, error) {
-	rows, err := s.deps.DB.Query(ctx, `SELECT commit_pos, prepare_pos, at, kind, application_id, coalesce(receipt, ''), detail
-		FROM `+projections.TableRequestHistory+` WHERE voter = $1 AND kind = $2 ORDER BY commit_pos DESC, prepare_pos DESC`,
-		stream, projections.HistoryVoterNotified)
+	list, err := projections.ReadVoterNotices(ctx, s.deps.DB, stream)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []cabNotice
-	for rows.Next() {
-		var (
-			commit, prepare int64
-			it              TimelineItem
-		)
-		if err := rows.Scan(&commit, &prepare, &it.At, &it.Kind, &it.Application, &it.Receipt, &it.Detail); err != nil {
-			return nil, err
-		}
-		out = append(out, cabNotice{Key: fmt.Sprintf("%d/%d", commit, prepare), cabTimelineItem: cabTimelineRow(it, l)})
+	for _, h := range list {
+		out = append(out, cabNotice{Key: fmt.Sprintf("%d/%d", h.Commit, h.Prepare), cabTimelineItem: cabTimelineRow(timelineItem(h), l)})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // cabUnread counts the voter's notices not yet seen (for the menu).
