@@ -350,32 +350,16 @@ func (s *Server) queryEvents(ctx context.Context, q eventQuery) (eventPage, erro
 func (s *Server) auditVerifications(c echo.Context) error {
 	ctx := c.Request().Context()
 	out := map[string]json.RawMessage{}
-	var exists *string
-	if err := s.deps.DB.QueryRow(ctx, `SELECT to_regclass('projection_verifications')::text`).Scan(&exists); err != nil {
+	reports, err := projections.LatestVerifications(ctx, s.deps.DB)
+	if err != nil {
 		return err
 	}
 	list, _ := projections.Registry()
 	for _, p := range list {
 		out[p.Name()] = json.RawMessage("null")
 	}
-	if exists != nil {
-		rows, err := s.deps.DB.Query(ctx, `SELECT DISTINCT ON (projection) projection, report FROM projection_verifications
-			ORDER BY projection, verified_at DESC`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var name string
-			var report json.RawMessage
-			if err := rows.Scan(&name, &report); err != nil {
-				return err
-			}
-			out[name] = report
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
+	for name, report := range reports {
+		out[name] = report
 	}
 	noStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"verifications": out})

@@ -18,9 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -210,13 +207,6 @@ func deskRender(c echo.Context, status int, d desk, name, section, titleKey stri
 	h.Set("Content-Language", l.String())
 	h.Add(echo.HeaderVary, "Accept-Language")
 	return c.HTMLBlob(status, body)
-}
-
-// pool is the read-model database as a pool: verifications and the chain
-// check need one (transactions, locks). Every real server has one.
-func (s *Server) pool() (*pgxpool.Pool, bool) {
-	p, ok := s.deps.DB.(*pgxpool.Pool)
-	return p, ok
 }
 
 func (s *Server) auditHome(c echo.Context) error {
@@ -714,20 +704,18 @@ func (s *Server) auditVerifyPage(c echo.Context) error {
 func (s *Server) renderVerify(c echo.Context, status int, d verifyData) error {
 	ctx := c.Request().Context()
 	l := auditLang(c)
-	pool, ok := s.pool()
+	_, ok := projections.PoolOf(s.deps.DB)
 	d.Available = ok
 	list, _ := projections.Registry()
 	for _, p := range list {
 		d.Names = append(d.Names, p.Name())
 		row := verifyRow{Projection: p.Name(), Never: true}
 		if ok {
-			res, err := projections.LatestVerification(ctx, pool, p.Name())
-			var pgErr *pgconn.PgError
+			res, found, err := projections.FindLatestVerification(ctx, s.deps.DB, p.Name())
 			switch {
-			case errors.Is(err, pgx.ErrNoRows), errors.As(err, &pgErr) && pgErr.Code == "42P01":
 			case err != nil:
 				return err
-			default:
+			case found:
 				row.Never, row.Result, row.When = false, res, webui.FormatDate(l, res.VerifiedAt)
 			}
 		}
@@ -775,7 +763,7 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 			sel = p
 		}
 	}
-	pool, ok := s.pool()
+	pool, ok := projections.PoolOf(s.deps.DB)
 	switch {
 	case sel == nil:
 		d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.projection")})
@@ -891,7 +879,7 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 	ctx := c.Request().Context()
 	l := auditLang(c)
 	d := chainData{Report: rep}
-	_, d.Available = s.pool()
+	_, d.Available = projections.PoolOf(s.deps.DB)
 	lag, err := chain.ReadLag(ctx, s.deps.DB, s.deps.Events)
 	if err != nil {
 		return err
@@ -916,7 +904,7 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 // auditChainVerify recomputes the chain from the log now (`tizme verify
 // -chain`) and shows the verdict, naming the first bad event if any.
 func (s *Server) auditChainVerify(c echo.Context) error {
-	pool, ok := s.pool()
+	pool, ok := projections.PoolOf(s.deps.DB)
 	if !ok {
 		return s.renderChain(c, http.StatusServiceUnavailable, nil)
 	}

@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -145,12 +144,9 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// DB is the read-model database; *pgxpool.Pool is one.
-type DB interface {
-	Ping(ctx context.Context) error
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// DB is the read-model database; *pgxpool.Pool is one. Handlers pass it
+// to the read side's readers and never query it themselves.
+type DB = projections.DB
 
 // CommandSender sends a command and waits for its answer; *commands.Bus
 // is one.
