@@ -120,7 +120,7 @@ func (s *Server) auditList(c echo.Context) error {
 		if err := cw.Write([]string{"precinct", "tec", "surname", "given_name", "patronymic", "stream"}); err != nil {
 			return err
 		}
-		err := projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
+		err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
 			digest.Add(r)
 			return cw.Write([]string{strconv.Itoa(r.Precinct), r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream})
 		})
@@ -148,7 +148,7 @@ func (s *Server) auditList(c echo.Context) error {
 		return err
 	}
 	n := 0
-	err = projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
+	err = s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
 		digest.Add(r)
 		if n > 0 {
 			if err := w.WriteByte(','); err != nil {
@@ -350,7 +350,7 @@ func (s *Server) queryEvents(ctx context.Context, q eventQuery) (eventPage, erro
 func (s *Server) auditVerifications(c echo.Context) error {
 	ctx := c.Request().Context()
 	out := map[string]json.RawMessage{}
-	reports, err := projections.LatestVerifications(ctx, s.deps.DB)
+	reports, err := s.read.LatestVerifications(ctx)
 	if err != nil {
 		return err
 	}
@@ -404,7 +404,7 @@ func (s *Server) auditAccess(c echo.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := projections.QueryDataAccess(c.Request().Context(), s.deps.DB, f)
+	list, err := s.read.QueryDataAccess(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

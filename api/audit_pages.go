@@ -345,7 +345,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		n, err := strconv.Atoi(d.Precinct)
 		if err != nil || n < 1 || n > 1<<31-1 {
 			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.precinct")})
-		} else if _, found, err := projections.ReadPrecinct(ctx, s.deps.DB, n); err != nil {
+		} else if _, found, err := s.read.ReadPrecinct(ctx, n); err != nil {
 			return err
 		} else if !found {
 			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.noprecinct")})
@@ -396,7 +396,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	window := func(page int) (int, int) { return (page - 1) * auditRowsPerPage, page * auditRowsPerPage }
 	var digest projections.ListDigest
 	from, to := window(page)
-	if err := projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
+	if err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
 		if i := int(d.Model.Count); i >= from && i < to {
 			d.Rows = append(d.Rows, r)
 		}
@@ -414,7 +414,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		from, to = window(page)
 		d.Rows = d.Rows[:0]
 		n := 0
-		if err := projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
+		if err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
 			if n >= from && n < to {
 				d.Rows = append(d.Rows, r)
 			}
@@ -548,7 +548,7 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 				return err
 			}
 		}
-	} else if err := projections.ListEach(ctx, s.deps.DB, lq, each); err != nil {
+	} else if err := s.read.ListEach(ctx, lq, each); err != nil {
 		return err
 	}
 	if count == 0 {
@@ -711,7 +711,7 @@ func (s *Server) renderVerify(c echo.Context, status int, d verifyData) error {
 		d.Names = append(d.Names, p.Name())
 		row := verifyRow{Projection: p.Name(), Never: true}
 		if ok {
-			res, found, err := projections.FindLatestVerification(ctx, s.deps.DB, p.Name())
+			res, found, err := s.read.FindLatestVerification(ctx, p.Name())
 			switch {
 			case err != nil:
 				return err
@@ -837,7 +837,7 @@ func (s *Server) auditAccessPage(c echo.Context) error {
 	if len(d.Errors) > 0 {
 		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/access.html", pathAuditAccess, "aud.access.title", d)
 	}
-	list, err := projections.QueryDataAccess(c.Request().Context(), s.deps.DB, f)
+	list, err := s.read.QueryDataAccess(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -880,12 +880,12 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 	l := auditLang(c)
 	d := chainData{Report: rep}
 	_, d.Available = projections.PoolOf(s.deps.DB)
-	lag, err := chain.ReadLag(ctx, s.deps.DB, s.deps.Events)
+	lag, err := s.chain.ReadLag(ctx, s.deps.Events)
 	if err != nil {
 		return err
 	}
 	d.State, d.Trails, d.TrailsMore = lag.State, lag.EventsBehind, lag.EventsBehindAtLeast
-	cps, err := chain.ReadCheckpoints(ctx, s.deps.DB, auditLatestCheckpoint, 0)
+	cps, err := s.chain.ReadCheckpoints(ctx, auditLatestCheckpoint, 0)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ type FilingWindow struct {
 // (projections.FilingElection, the Cabinet's default election).
 func (s *Server) filingWindow(ctx context.Context) (*FilingWindow, error) {
 	today := calendar.DayOf(s.deps.Now())
-	e, ok, err := projections.FilingElection(ctx, s.deps.DB, today)
+	e, ok, err := s.read.FilingElection(ctx, today)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (s *Server) myEntry(c echo.Context) error {
 	// The polling station's address and commission come from the
 	// self-check read model; while it lags behind a move, they are left
 	// out rather than shown for the old precinct.
-	if sc, err := projections.ReadSelfCheck(ctx, s.deps.DB, stream); err == nil {
+	if sc, err := s.read.ReadSelfCheck(ctx, stream); err == nil {
 		if sc.Precinct == e.Precinct().Int() {
 			out.Precinct = selfCheckView(sc).Precinct
 			if err := s.localizePrecinct(c, &out.Precinct); err != nil {
@@ -224,7 +224,7 @@ func (s *Server) myConsents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := projections.ListVoterConsents(c.Request().Context(), s.deps.DB, stream)
+	list, err := s.read.ListVoterConsents(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
@@ -259,14 +259,14 @@ func (s *Server) fileApplication(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if req.Commission == "" {
-		if sc, err := projections.ReadSelfCheck(ctx, s.deps.DB, stream); err == nil {
+		if sc, err := s.read.ReadSelfCheck(ctx, stream); err == nil {
 			req.Commission = sc.TEC
 		} else if !errors.Is(err, projections.ErrNoSelfCheck) {
 			return err
 		}
 	}
 	if req.Election == "" {
-		if id, ok, err := projections.UpcomingElection(ctx, s.deps.DB, calendar.DayOf(s.deps.Now())); err != nil {
+		if id, ok, err := s.read.UpcomingElection(ctx, calendar.DayOf(s.deps.Now())); err != nil {
 			return err
 		} else if ok {
 			req.Election = id
@@ -365,7 +365,7 @@ func (s *Server) myApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := projections.ListVoterApplications(c.Request().Context(), s.deps.DB, stream)
+	list, err := s.read.ListVoterApplications(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
@@ -386,7 +386,7 @@ func (s *Server) myApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, ok, err := projections.ReadVoterApplication(c.Request().Context(), s.deps.DB, id)
+	a, ok, err := s.read.ReadVoterApplication(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -427,7 +427,7 @@ func (s *Server) myTimeline(c echo.Context) error {
 }
 
 func (s *Server) timeline(ctx context.Context, stream string) ([]TimelineItem, error) {
-	list, err := projections.ReadRequestHistory(ctx, s.deps.DB, stream)
+	list, err := s.read.ReadRequestHistory(ctx, stream)
 	if err != nil {
 		return nil, err
 	}

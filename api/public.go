@@ -57,7 +57,7 @@ func (s *Server) listUpdated(ctx context.Context, precinctNo int) (*time.Time, e
 }
 
 func (s *Server) readListUpdated(ctx context.Context, precinctNo int) (*time.Time, error) {
-	return projections.ReadListUpdated(ctx, s.deps.DB, precinctNo)
+	return s.read.ReadListUpdated(ctx, precinctNo)
 }
 
 // setListUpdated puts the list's update time in the header (VP 3.8).
@@ -172,7 +172,7 @@ func (s *Server) selfCheck(c echo.Context) error {
 // show the precinct at the same address, the names stay as registered.
 func (s *Server) localizePrecinct(c echo.Context, ref *PrecinctRef) error {
 	l := nameLang(c)
-	d, ok, err := projections.ReadDirectoryEntry(c.Request().Context(), s.deps.DB, ref.Number)
+	d, ok, err := s.read.ReadDirectoryEntry(c.Request().Context(), ref.Number)
 	if err != nil || !ok || d.TEC != ref.TEC {
 		return err
 	}
@@ -192,7 +192,7 @@ func (s *Server) localizePrecinct(c echo.Context, ref *PrecinctRef) error {
 // projections.ErrNoSelfCheck, exactly like no entry (VP 2.2). The portal's
 // pages call it too.
 func (s *Server) SelfCheck(ctx context.Context, pin person.PIN, doc person.Passport) (projections.SelfCheck, error) {
-	entry, err := projections.ReadSelfCheckWithDocument(ctx, s.deps.DB, voter.StreamFor(s.deps.VoterKey, pin), doc.String())
+	entry, err := s.read.ReadSelfCheckWithDocument(ctx, voter.StreamFor(s.deps.VoterKey, pin), doc.String())
 	if errors.Is(err, projections.ErrSelfCheckMismatch) {
 		return projections.SelfCheck{}, projections.ErrNoSelfCheck
 	}
@@ -240,7 +240,7 @@ func (s *Server) listStatus(c echo.Context) error {
 		return err
 	}
 	st := ListStatus{ListUpdatedAt: updated}
-	if st.Voters, st.Precincts, err = projections.CountListed(ctx, s.deps.DB); err != nil {
+	if st.Voters, st.Precincts, err = s.read.CountListed(ctx); err != nil {
 		return err
 	}
 	publicCache(c)
@@ -335,7 +335,7 @@ func (s *Server) precinctVoters(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	d, ok, err := projections.ReadDirectoryEntry(ctx, s.deps.DB, n)
+	d, ok, err := s.read.ReadDirectoryEntry(ctx, n)
 	if err != nil {
 		return err
 	}
@@ -349,14 +349,14 @@ func (s *Server) precinctVoters(c echo.Context) error {
 	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
 		return err
 	}
-	if out.Total, err = projections.CountPrecinctListed(ctx, s.deps.DB, n); err != nil {
+	if out.Total, err = s.read.CountPrecinctListed(ctx, n); err != nil {
 		return err
 	}
 	f := projections.ListPageFilter{Precinct: n, Desc: desc, Limit: perPage, Offset: (page - 1) * perPage}
 	if asCSV {
 		f.Limit, f.Offset = 0, 0 // the whole list
 	}
-	voters, err := projections.ReadPrecinctListPage(ctx, s.deps.DB, f)
+	voters, err := s.read.ReadPrecinctListPage(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -408,7 +408,7 @@ func precinctListCSV(c echo.Context, l PrecinctList) error {
 // requirePrecinct fails with ErrUnknownPrecinct unless precinct n was
 // ever established.
 func (s *Server) requirePrecinct(ctx context.Context, n int) error {
-	_, ok, err := projections.ReadPrecinct(ctx, s.deps.DB, n)
+	_, ok, err := s.read.ReadPrecinct(ctx, n)
 	if err != nil {
 		return err
 	}

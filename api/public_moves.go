@@ -65,7 +65,7 @@ func (s *Server) precinctMoves(c echo.Context) error {
 	if res.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
 		return err
 	}
-	moves, err := projections.ReadPrecinctMoves(ctx, s.deps.DB, projections.MovesFilter{Precinct: n, Out: out, Limit: perPage, Offset: (page - 1) * perPage})
+	moves, err := s.read.ReadPrecinctMoves(ctx, projections.MovesFilter{Precinct: n, Out: out, Limit: perPage, Offset: (page - 1) * perPage})
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
@@ -235,6 +236,11 @@ type Server struct {
 	problems *problem.Registry
 	metrics  *metrics
 	limiter  *rateLimiter
+	// read, public and chain are the read side's readers over Deps.DB:
+	// handlers read through them and never use Deps.DB themselves.
+	read   *projections.Readers
+	public *publicread.Reader
+	chain  *chain.Reader
 	// overallUpdated caches the whole list's update time (VP 3.8).
 	overallUpdated *updatedCache
 	// readiness caches /readyz's answer for Config.ReadyInterval.
@@ -257,6 +263,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		problems: newRegistry(),
 		metrics:  newMetrics(),
 		limiter:  newRateLimiter(cfg.SelfCheckRate, cfg.SelfCheckBurst, deps.Now),
+		read:     projections.NewReaders(deps.DB),
+		public:   publicread.New(deps.DB),
+		chain:    chain.NewReader(deps.DB),
 		// Within a second of the truth, like the read models themselves.
 		overallUpdated: &updatedCache{ttl: time.Second},
 	}

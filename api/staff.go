@@ -146,7 +146,7 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 		return err
 	}
 	// Overdue by the server's clock (Deps.Now), never the database's.
-	rows, err := projections.ReadStaffQueue(c.Request().Context(), s.deps.DB, f, s.deps.Now())
+	rows, err := s.read.ReadStaffQueue(c.Request().Context(), f, s.deps.Now())
 	if err != nil {
 		return err
 	}
