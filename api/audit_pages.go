@@ -704,7 +704,7 @@ func (s *Server) auditVerifyPage(c echo.Context) error {
 func (s *Server) renderVerify(c echo.Context, status int, d verifyData) error {
 	ctx := c.Request().Context()
 	l := auditLang(c)
-	_, ok := projections.PoolOf(s.deps.DB)
+	ok := s.read.CanVerify()
 	d.Available = ok
 	list, _ := projections.Registry()
 	for _, p := range list {
@@ -763,7 +763,7 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 			sel = p
 		}
 	}
-	pool, ok := projections.PoolOf(s.deps.DB)
+	ok := s.read.CanVerify()
 	switch {
 	case sel == nil:
 		d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.projection")})
@@ -778,7 +778,7 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 		if err := s.longAnswer(c); err != nil {
 			return err
 		}
-		_, err := projections.Verify(c.Request().Context(), projections.VerifyConfig{Pool: pool, Store: s.deps.Events, Codec: codec, Logger: s.log},
+		_, err := s.read.Verify(c.Request().Context(), projections.VerifyConfig{Store: s.deps.Events, Codec: codec, Logger: s.log},
 			[]projections.Projection{sel})
 		if errors.Is(err, projections.ErrVerifyRunning) {
 			d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.running")})
@@ -879,7 +879,7 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 	ctx := c.Request().Context()
 	l := auditLang(c)
 	d := chainData{Report: rep}
-	_, d.Available = projections.PoolOf(s.deps.DB)
+	d.Available = s.chain.CanVerify()
 	lag, err := s.chain.ReadLag(ctx, s.deps.Events)
 	if err != nil {
 		return err
@@ -904,14 +904,13 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 // auditChainVerify recomputes the chain from the log now (`tizme verify
 // -chain`) and shows the verdict, naming the first bad event if any.
 func (s *Server) auditChainVerify(c echo.Context) error {
-	pool, ok := projections.PoolOf(s.deps.DB)
-	if !ok {
+	if !s.chain.CanVerify() {
 		return s.renderChain(c, http.StatusServiceUnavailable, nil)
 	}
 	if err := s.longAnswer(c); err != nil {
 		return err
 	}
-	rep, err := chain.Verify(c.Request().Context(), pool, s.deps.Events)
+	rep, err := s.chain.Verify(c.Request().Context(), s.deps.Events)
 	if err != nil {
 		return err
 	}

@@ -145,8 +145,9 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// DB is the read-model database; *pgxpool.Pool is one. Handlers pass it
-// to the read side's readers and never query it themselves.
+// DB is the read-model database; *pgxpool.Pool is one. The handlers
+// read it through the read side's readers (projections.Readers,
+// publicread.Reader, chain.Reader) and never query it themselves.
 type DB = projections.DB
 
 // CommandSender sends a command and waits for its answer; *commands.Bus
@@ -162,7 +163,8 @@ type TokenVerifier interface {
 
 // Deps are the services the handlers use.
 type Deps struct {
-	// DB is the read-model database.
+	// DB is the read-model database. New builds the read side's readers
+	// on it; the handlers read through those and never use it directly.
 	DB DB
 	// Events is the event store.
 	Events eventstore.Store

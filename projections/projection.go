@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
 )
@@ -335,12 +334,4 @@ type DB interface {
 	Ping(ctx context.Context) error
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-// PoolOf is db as a pool, which Verify and the chain check need
-// (transactions, locks); every real server's database is one, a test's
-// stand-in may not be.
-func PoolOf(db DB) (*pgxpool.Pool, bool) {
-	p, ok := db.(*pgxpool.Pool)
-	return p, ok
 }

@@ -3,9 +3,11 @@ package projections
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/domain/calendar"
 )
@@ -19,6 +21,31 @@ type Readers struct{ db DB }
 
 // NewReaders returns the readers over db.
 func NewReaders(db DB) *Readers { return &Readers{db: db} }
+
+// ErrVerifyUnavailable means the readers' database is no pool, which
+// Verify needs (transactions, locks); a test's stand-in may be none.
+var ErrVerifyUnavailable = errors.New("projections: verify needs a database pool")
+
+// Ping checks that the database answers (readiness).
+func (r *Readers) Ping(ctx context.Context) error { return r.db.Ping(ctx) }
+
+// CanVerify reports whether Verify can run on the readers' database:
+// every real server's database is a pool.
+func (r *Readers) CanVerify() bool {
+	_, ok := r.db.(*pgxpool.Pool)
+	return ok
+}
+
+// Verify is Verify on the readers' database (it sets cfg.Pool);
+// ErrVerifyUnavailable when CanVerify is false.
+func (r *Readers) Verify(ctx context.Context, cfg VerifyConfig, ps []Projection) ([]VerifyResult, error) {
+	pool, ok := r.db.(*pgxpool.Pool)
+	if !ok {
+		return nil, ErrVerifyUnavailable
+	}
+	cfg.Pool = pool
+	return Verify(ctx, cfg, ps)
+}
 
 // CountListed is the package function CountListed on the readers' database.
 func (r *Readers) CountListed(ctx context.Context) (voters, precincts int64, err error) {

@@ -216,7 +216,7 @@ func TestVerificationsBeforeAnyVerify(t *testing.T) {
 	if m, err := projections.LatestVerifications(ctx, e.pool); err != nil || len(m) != 0 {
 		t.Errorf("LatestVerifications = %v, %v; want empty", m, err)
 	}
-	if _, ok := projections.PoolOf(e.pool); !ok {
-		t.Error("PoolOf(pool) not ok")
+	if !projections.NewReaders(e.pool).CanVerify() {
+		t.Error("readers on a pool cannot verify")
 	}
 }
