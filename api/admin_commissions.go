@@ -18,7 +18,6 @@ import (
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/contact"
 	"github.com/cec-kg/tizme/domain/geo"
-	"github.com/cec-kg/tizme/projections"
 )
 
 // The CEC administration's commissions and their staff (issue 14): the
@@ -163,11 +162,11 @@ func (s *Server) staffView(k *commission.Commission) StaffView {
 // directory's side table) with its contacts (portal_content).
 func (s *Server) adminCommissions(c echo.Context) ([]CommissionView, error) {
 	ctx := c.Request().Context()
-	list, err := projections.ListCommissions(ctx, s.deps.DB)
+	list, err := s.read.ListCommissions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	contacts, err := projections.ListCommissionContacts(ctx, s.deps.DB)
+	contacts, err := s.read.ListCommissionContacts(ctx)
 	if err != nil {
 		return nil, err
 	}

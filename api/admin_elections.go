@@ -82,7 +82,7 @@ func (s *Server) loadElection(c echo.Context, raw string) (*election.Election, e
 // adminListElections lists every election by voting day, from the
 // elections read model (as the portal shows them).
 func (s *Server) adminListElections(c echo.Context) error {
-	list, err := projections.ListElections(c.Request().Context(), s.deps.DB, calendar.Date{})
+	list, err := s.read.ListElections(c.Request().Context(), calendar.Date{})
 	if err != nil {
 		return err
 	}
@@ -581,7 +581,7 @@ func (s *Server) admElections(c echo.Context) error {
 
 func (s *Server) renderElections(c echo.Context, status int, f *admForm) error {
 	l := auditLang(c)
-	list, err := projections.ListElections(c.Request().Context(), s.deps.DB, calendar.Date{})
+	list, err := s.read.ListElections(c.Request().Context(), calendar.Date{})
 	if err != nil {
 		return err
 	}

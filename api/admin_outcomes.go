@@ -157,7 +157,7 @@ type outcomesView struct {
 }
 
 func (s *Server) outcomesView(c echo.Context) (outcomesView, error) {
-	held, err := projections.ListHeldElections(c.Request().Context(), s.deps.DB, calendar.DayOf(s.deps.Now()))
+	held, err := s.read.ListHeldElections(c.Request().Context(), calendar.DayOf(s.deps.Now()))
 	return outcomesView{Elections: held, Errors: map[string]string{}, Lang: auditLang(c).String()}, err
 }
 

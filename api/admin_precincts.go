@@ -108,7 +108,7 @@ func (s *Server) loadPrecinct(ctx context.Context, raw string) (*precinct.Precin
 // all), whose number is q or whose station, district, settlement or
 // street holds q (any language, any case).
 func (s *Server) searchPrecincts(ctx context.Context, region, q string) ([]projections.DirectoryEntry, error) {
-	list, err := projections.QueryPrecinctDirectory(ctx, s.deps.DB, projections.DirectoryFilter{Region: strings.ToUpper(strings.TrimSpace(region))})
+	list, err := s.read.QueryPrecinctDirectory(ctx, projections.DirectoryFilter{Region: strings.ToUpper(strings.TrimSpace(region))})
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +276,7 @@ type BoundaryRefused struct {
 // precincts, as the directory lists them.
 func (s *Server) checkBoundaries(ctx context.Context, region geo.RegionCode, raw []byte, l i18n.Lang) (precinct.BoundaryReport, BoundaryReport, error) {
 	out := BoundaryReport{Region: region.String(), Accepted: []BoundaryAccepted{}, Refused: []BoundaryRefused{}}
-	list, err := projections.QueryPrecinctDirectory(ctx, s.deps.DB, projections.DirectoryFilter{Region: region.String()})
+	list, err := s.read.QueryPrecinctDirectory(ctx, projections.DirectoryFilter{Region: region.String()})
 	if err != nil {
 		return precinct.BoundaryReport{}, out, err
 	}
@@ -731,7 +731,7 @@ type admBoundariesPage struct {
 
 func (s *Server) admRegions(c echo.Context, selected string) ([]option, error) {
 	l := lang.Lang(auditLang(c))
-	list, err := projections.QueryPrecinctDirectory(c.Request().Context(), s.deps.DB, projections.DirectoryFilter{})
+	list, err := s.read.QueryPrecinctDirectory(c.Request().Context(), projections.DirectoryFilter{})
 	if err != nil {
 		return nil, err
 	}

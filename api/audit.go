@@ -120,7 +120,7 @@ func (s *Server) auditList(c echo.Context) error {
 		if err := cw.Write([]string{"precinct", "tec", "surname", "given_name", "patronymic", "stream"}); err != nil {
 			return err
 		}
-		err := projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
+		err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
 			digest.Add(r)
 			return cw.Write([]string{strconv.Itoa(r.Precinct), r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream})
 		})
@@ -148,7 +148,7 @@ func (s *Server) auditList(c echo.Context) error {
 		return err
 	}
 	n := 0
-	err = projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
+	err = s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
 		digest.Add(r)
 		if n > 0 {
 			if err := w.WriteByte(','); err != nil {
@@ -350,32 +350,16 @@ func (s *Server) queryEvents(ctx context.Context, q eventQuery) (eventPage, erro
 func (s *Server) auditVerifications(c echo.Context) error {
 	ctx := c.Request().Context()
 	out := map[string]json.RawMessage{}
-	var exists *string
-	if err := s.deps.DB.QueryRow(ctx, `SELECT to_regclass('projection_verifications')::text`).Scan(&exists); err != nil {
+	reports, err := s.read.LatestVerifications(ctx)
+	if err != nil {
 		return err
 	}
 	list, _ := projections.Registry()
 	for _, p := range list {
 		out[p.Name()] = json.RawMessage("null")
 	}
-	if exists != nil {
-		rows, err := s.deps.DB.Query(ctx, `SELECT DISTINCT ON (projection) projection, report FROM projection_verifications
-			ORDER BY projection, verified_at DESC`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var name string
-			var report json.RawMessage
-			if err := rows.Scan(&name, &report); err != nil {
-				return err
-			}
-			out[name] = report
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
+	for name, report := range reports {
+		out[name] = report
 	}
 	noStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"verifications": out})
@@ -420,7 +404,7 @@ func (s *Server) auditAccess(c echo.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := projections.QueryDataAccess(c.Request().Context(), s.deps.DB, f)
+	list, err := s.read.QueryDataAccess(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

@@ -18,9 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -212,13 +209,6 @@ func deskRender(c echo.Context, status int, d desk, name, section, titleKey stri
 	return c.HTMLBlob(status, body)
 }
 
-// pool is the read-model database as a pool: verifications and the chain
-// check need one (transactions, locks). Every real server has one.
-func (s *Server) pool() (*pgxpool.Pool, bool) {
-	p, ok := s.deps.DB.(*pgxpool.Pool)
-	return p, ok
-}
-
 func (s *Server) auditHome(c echo.Context) error {
 	return s.auditRender(c, http.StatusOK, "audit_templates/home.html", "", "aud.title", nil)
 }
@@ -355,7 +345,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		n, err := strconv.Atoi(d.Precinct)
 		if err != nil || n < 1 || n > 1<<31-1 {
 			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.precinct")})
-		} else if _, found, err := projections.ReadPrecinct(ctx, s.deps.DB, n); err != nil {
+		} else if _, found, err := s.read.ReadPrecinct(ctx, n); err != nil {
 			return err
 		} else if !found {
 			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.noprecinct")})
@@ -406,7 +396,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	window := func(page int) (int, int) { return (page - 1) * auditRowsPerPage, page * auditRowsPerPage }
 	var digest projections.ListDigest
 	from, to := window(page)
-	if err := projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
+	if err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
 		if i := int(d.Model.Count); i >= from && i < to {
 			d.Rows = append(d.Rows, r)
 		}
@@ -424,7 +414,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		from, to = window(page)
 		d.Rows = d.Rows[:0]
 		n := 0
-		if err := projections.ListEach(ctx, s.deps.DB, lq, func(r projections.ListRow) error {
+		if err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
 			if n >= from && n < to {
 				d.Rows = append(d.Rows, r)
 			}
@@ -558,7 +548,7 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 				return err
 			}
 		}
-	} else if err := projections.ListEach(ctx, s.deps.DB, lq, each); err != nil {
+	} else if err := s.read.ListEach(ctx, lq, each); err != nil {
 		return err
 	}
 	if count == 0 {
@@ -714,20 +704,18 @@ func (s *Server) auditVerifyPage(c echo.Context) error {
 func (s *Server) renderVerify(c echo.Context, status int, d verifyData) error {
 	ctx := c.Request().Context()
 	l := auditLang(c)
-	pool, ok := s.pool()
+	ok := s.read.CanVerify()
 	d.Available = ok
 	list, _ := projections.Registry()
 	for _, p := range list {
 		d.Names = append(d.Names, p.Name())
 		row := verifyRow{Projection: p.Name(), Never: true}
 		if ok {
-			res, err := projections.LatestVerification(ctx, pool, p.Name())
-			var pgErr *pgconn.PgError
+			res, found, err := s.read.FindLatestVerification(ctx, p.Name())
 			switch {
-			case errors.Is(err, pgx.ErrNoRows), errors.As(err, &pgErr) && pgErr.Code == "42P01":
 			case err != nil:
 				return err
-			default:
+			case found:
 				row.Never, row.Result, row.When = false, res, webui.FormatDate(l, res.VerifiedAt)
 			}
 		}
@@ -775,7 +763,7 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 			sel = p
 		}
 	}
-	pool, ok := s.pool()
+	ok := s.read.CanVerify()
 	switch {
 	case sel == nil:
 		d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.projection")})
@@ -790,7 +778,7 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 		if err := s.longAnswer(c); err != nil {
 			return err
 		}
-		_, err := projections.Verify(c.Request().Context(), projections.VerifyConfig{Pool: pool, Store: s.deps.Events, Codec: codec, Logger: s.log},
+		_, err := s.read.Verify(c.Request().Context(), projections.VerifyConfig{Store: s.deps.Events, Codec: codec, Logger: s.log},
 			[]projections.Projection{sel})
 		if errors.Is(err, projections.ErrVerifyRunning) {
 			d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.running")})
@@ -849,7 +837,7 @@ func (s *Server) auditAccessPage(c echo.Context) error {
 	if len(d.Errors) > 0 {
 		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/access.html", pathAuditAccess, "aud.access.title", d)
 	}
-	list, err := projections.QueryDataAccess(c.Request().Context(), s.deps.DB, f)
+	list, err := s.read.QueryDataAccess(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -891,13 +879,13 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 	ctx := c.Request().Context()
 	l := auditLang(c)
 	d := chainData{Report: rep}
-	_, d.Available = s.pool()
-	lag, err := chain.ReadLag(ctx, s.deps.DB, s.deps.Events)
+	d.Available = s.chain.CanVerify()
+	lag, err := s.chain.ReadLag(ctx, s.deps.Events)
 	if err != nil {
 		return err
 	}
 	d.State, d.Trails, d.TrailsMore = lag.State, lag.EventsBehind, lag.EventsBehindAtLeast
-	cps, err := chain.ReadCheckpoints(ctx, s.deps.DB, auditLatestCheckpoint, 0)
+	cps, err := s.chain.ReadCheckpoints(ctx, auditLatestCheckpoint, 0)
 	if err != nil {
 		return err
 	}
@@ -916,14 +904,13 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 // auditChainVerify recomputes the chain from the log now (`tizme verify
 // -chain`) and shows the verdict, naming the first bad event if any.
 func (s *Server) auditChainVerify(c echo.Context) error {
-	pool, ok := s.pool()
-	if !ok {
+	if !s.chain.CanVerify() {
 		return s.renderChain(c, http.StatusServiceUnavailable, nil)
 	}
 	if err := s.longAnswer(c); err != nil {
 		return err
 	}
-	rep, err := chain.Verify(c.Request().Context(), pool, s.deps.Events)
+	rep, err := s.chain.Verify(c.Request().Context(), s.deps.Events)
 	if err != nil {
 		return err
 	}

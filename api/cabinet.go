@@ -92,7 +92,7 @@ type FilingWindow struct {
 // (projections.FilingElection, the Cabinet's default election).
 func (s *Server) filingWindow(ctx context.Context) (*FilingWindow, error) {
 	today := calendar.DayOf(s.deps.Now())
-	e, ok, err := projections.FilingElection(ctx, s.deps.DB, today)
+	e, ok, err := s.read.FilingElection(ctx, today)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (s *Server) myEntry(c echo.Context) error {
 	// The polling station's address and commission come from the
 	// self-check read model; while it lags behind a move, they are left
 	// out rather than shown for the old precinct.
-	if sc, err := projections.ReadSelfCheck(ctx, s.deps.DB, stream); err == nil {
+	if sc, err := s.read.ReadSelfCheck(ctx, stream); err == nil {
 		if sc.Precinct == e.Precinct().Int() {
 			out.Precinct = selfCheckView(sc).Precinct
 			if err := s.localizePrecinct(c, &out.Precinct); err != nil {
@@ -230,7 +230,7 @@ func (s *Server) myConsents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := projections.ListVoterConsents(c.Request().Context(), s.deps.DB, stream)
+	list, err := s.read.ListVoterConsents(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
@@ -265,14 +265,14 @@ func (s *Server) fileApplication(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if req.Commission == "" {
-		if sc, err := projections.ReadSelfCheck(ctx, s.deps.DB, stream); err == nil {
+		if sc, err := s.read.ReadSelfCheck(ctx, stream); err == nil {
 			req.Commission = sc.TEC
 		} else if !errors.Is(err, projections.ErrNoSelfCheck) {
 			return err
 		}
 	}
 	if req.Election == "" {
-		if id, ok, err := projections.UpcomingElection(ctx, s.deps.DB, calendar.DayOf(s.deps.Now())); err != nil {
+		if id, ok, err := s.read.UpcomingElection(ctx, calendar.DayOf(s.deps.Now())); err != nil {
 			return err
 		} else if ok {
 			req.Election = id
@@ -371,7 +371,7 @@ func (s *Server) myApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := projections.ListVoterApplications(c.Request().Context(), s.deps.DB, stream)
+	list, err := s.read.ListVoterApplications(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
@@ -392,7 +392,7 @@ func (s *Server) myApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, ok, err := projections.ReadVoterApplication(c.Request().Context(), s.deps.DB, id)
+	a, ok, err := s.read.ReadVoterApplication(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -441,27 +441,25 @@ func (s *Server) timeline(ctx context.Context, stream string) ([]TimelineItem, e
 // in it (cabNoticeList's keys), from one read: the cabinet's timeline
 // page counts the unread notices without reading them again.
 func (s *Server) timelineAndNotices(ctx context.Context, stream string) ([]TimelineItem, []string, error) {
-	rows, err := s.deps.DB.Query(ctx, `SELECT commit_pos, prepare_pos, at, kind, application_id, coalesce(receipt, ''), detail
-		FROM `+projections.TableRequestHistory+` WHERE voter = $1 ORDER BY commit_pos, prepare_pos`, stream)
+	list, err := s.read.ReadRequestHistory(ctx, stream)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rows.Close()
 	out := []TimelineItem{}
 	var notices []string
-	for rows.Next() {
-		var (
-			it              TimelineItem
-			commit, prepare int64
-		)
-		if err := rows.Scan(&commit, &prepare, &it.At, &it.Kind, &it.Application, &it.Receipt, &it.Detail); err != nil {
-			return nil, nil, err
-		}
-		it.At = it.At.UTC()
-		out = append(out, it)
-		if it.Kind == projections.HistoryVoterNotified {
-			notices = append(notices, fmt.Sprintf("%d/%d", commit, prepare))
+	for _, h := range list {
+		out = append(out, timelineItem(h))
+		if h.Kind == projections.HistoryVoterNotified {
+			notices = append(notices, noticeKey(h))
 		}
 	}
-	return out, notices, rows.Err()
+	return out, notices, nil
 }
+
+// timelineItem is a history entry as the API answers it.
+func timelineItem(h projections.HistoryItem) TimelineItem {
+	return TimelineItem{At: h.At, Kind: h.Kind, Application: h.Application, Receipt: h.Receipt, Detail: h.Detail}
+}
+
+// noticeKey is a notice's stable key: its log position.
+func noticeKey(h projections.HistoryItem) string { return fmt.Sprintf("%d/%d", h.Commit, h.Prepare) }

@@ -26,7 +26,6 @@ import (
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/publicread"
 )
 
 // The Voter's Cabinet in the browser (VC): the pages under /cabinet a
@@ -348,7 +347,7 @@ func (s *Server) cabEntry(c echo.Context) error {
 		v.Precinct = e.Precinct().Int()
 		// The station, its address, TEC and map, in the page's language,
 		// from the public reader the portal draws its precinct page with.
-		pr, ok, err := publicread.New(s.deps.DB).Precinct(ctx, v.Precinct)
+		pr, ok, err := s.public.Precinct(ctx, v.Precinct)
 		if err != nil {
 			return err
 		}
@@ -390,7 +389,7 @@ func joinNonEmpty(parts ...string) string {
 // read model, or, while it lags behind a consent just given, the one
 // named by hint (checked on its own stream).
 func (s *Server) cabConsentInForce(ctx context.Context, stream, hint string) (ConsentView, bool, error) {
-	list, err := projections.ListVoterConsents(ctx, s.deps.DB, stream)
+	list, err := s.read.ListVoterConsents(ctx, stream)
 	if err != nil {
 		return ConsentView{}, false, err
 	}
@@ -688,12 +687,12 @@ func (s *Server) cabApply(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if sc, err := projections.ReadSelfCheck(ctx, s.deps.DB, stream); err == nil {
+	if sc, err := s.read.ReadSelfCheck(ctx, stream); err == nil {
 		req.Commission = sc.TEC
 	} else if !errors.Is(err, projections.ErrNoSelfCheck) {
 		return err
 	}
-	if id, ok, err := projections.UpcomingElection(ctx, s.deps.DB, calendar.DayOf(s.deps.Now())); err != nil {
+	if id, ok, err := s.read.UpcomingElection(ctx, calendar.DayOf(s.deps.Now())); err != nil {
 		return err
 	} else if ok {
 		req.Election = id
@@ -779,7 +778,7 @@ func (s *Server) cabApplications(c echo.Context) error {
 		return err
 	}
 	l := cabLang(c)
-	list, err := projections.ListVoterApplications(c.Request().Context(), s.deps.DB, stream)
+	list, err := s.read.ListVoterApplications(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
@@ -937,25 +936,15 @@ type cabNotice struct {
 
 // cabNotices reads the voter's notices of decisions, newest first.
 func (s *Server) cabNoticeList(ctx context.Context, stream string, l i18n.Lang) ([]cabNotice, error) {
-	rows, err := s.deps.DB.Query(ctx, `SELECT commit_pos, prepare_pos, at, kind, application_id, coalesce(receipt, ''), detail
-		FROM `+projections.TableRequestHistory+` WHERE voter = $1 AND kind = $2 ORDER BY commit_pos DESC, prepare_pos DESC`,
-		stream, projections.HistoryVoterNotified)
+	list, err := s.read.ReadVoterNotices(ctx, stream)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []cabNotice
-	for rows.Next() {
-		var (
-			commit, prepare int64
-			it              TimelineItem
-		)
-		if err := rows.Scan(&commit, &prepare, &it.At, &it.Kind, &it.Application, &it.Receipt, &it.Detail); err != nil {
-			return nil, err
-		}
-		out = append(out, cabNotice{Key: fmt.Sprintf("%d/%d", commit, prepare), cabTimelineItem: cabTimelineRow(it, l)})
+	for _, h := range list {
+		out = append(out, cabNotice{Key: noticeKey(h), cabTimelineItem: cabTimelineRow(timelineItem(h), l)})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // cabUnread counts the voter's notices not yet seen (for the menu).

@@ -126,7 +126,7 @@ func (s *Server) readyz(c echo.Context) error {
 // computeReadiness runs every check in parallel, each within ReadyTimeout.
 func (s *Server) computeReadiness(ctx context.Context, requestID string) *readiness {
 	checks := map[string]func(context.Context) error{
-		checkDatabase: s.deps.DB.Ping,
+		checkDatabase: s.read.Ping,
 		checkEventStore: func(ctx context.Context) error {
 			_, err := s.deps.Events.ReadAll(ctx, eventstore.ReadAllOptions{Limit: 1})
 			return err

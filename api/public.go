@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/problem"
@@ -58,16 +57,7 @@ func (s *Server) listUpdated(ctx context.Context, precinctNo int) (*time.Time, e
 }
 
 func (s *Server) readListUpdated(ctx context.Context, precinctNo int) (*time.Time, error) {
-	var at *time.Time
-	err := s.deps.DB.QueryRow(ctx, `SELECT updated_at FROM `+projections.VoterListUpdatedTable+` WHERE precinct = $1`, precinctNo).Scan(&at)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if at != nil {
-		u := at.UTC()
-		at = &u
-	}
-	return at, err
+	return s.read.ReadListUpdated(ctx, precinctNo)
 }
 
 // setListUpdated puts the list's update time in the header (VP 3.8).
@@ -182,7 +172,7 @@ func (s *Server) selfCheck(c echo.Context) error {
 // show the precinct at the same address, the names stay as registered.
 func (s *Server) localizePrecinct(c echo.Context, ref *PrecinctRef) error {
 	l := nameLang(c)
-	d, ok, err := projections.ReadDirectoryEntry(c.Request().Context(), s.deps.DB, ref.Number)
+	d, ok, err := s.read.ReadDirectoryEntry(c.Request().Context(), ref.Number)
 	if err != nil || !ok || d.TEC != ref.TEC {
 		return err
 	}
@@ -202,7 +192,7 @@ func (s *Server) localizePrecinct(c echo.Context, ref *PrecinctRef) error {
 // projections.ErrNoSelfCheck, exactly like no entry (VP 2.2). The portal's
 // pages call it too.
 func (s *Server) SelfCheck(ctx context.Context, pin person.PIN, doc person.Passport) (projections.SelfCheck, error) {
-	entry, err := projections.ReadSelfCheckWithDocument(ctx, s.deps.DB, voter.StreamFor(s.deps.VoterKey, pin), doc.String())
+	entry, err := s.read.ReadSelfCheckWithDocument(ctx, voter.StreamFor(s.deps.VoterKey, pin), doc.String())
 	if errors.Is(err, projections.ErrSelfCheckMismatch) {
 		return projections.SelfCheck{}, projections.ErrNoSelfCheck
 	}
@@ -250,8 +240,7 @@ func (s *Server) listStatus(c echo.Context) error {
 		return err
 	}
 	st := ListStatus{ListUpdatedAt: updated}
-	if err := s.deps.DB.QueryRow(ctx, `SELECT count(*), count(DISTINCT precinct) FROM `+projections.VoterListTable+` WHERE eligible IS NOT FALSE`).
-		Scan(&st.Voters, &st.Precincts); err != nil {
+	if st.Voters, st.Precincts, err = s.read.CountListed(ctx); err != nil {
 		return err
 	}
 	publicCache(c)
@@ -331,11 +320,11 @@ func (s *Server) precinctVoters(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	dir := "ASC"
+	desc := false
 	switch c.QueryParam("order") {
 	case "", "asc":
 	case "desc":
-		dir = "DESC"
+		desc = true
 	default:
 		var v problem.ValidationError
 		v.Add("order", ErrBadParameter)
@@ -346,7 +335,7 @@ func (s *Server) precinctVoters(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	d, ok, err := projections.ReadDirectoryEntry(ctx, s.deps.DB, n)
+	d, ok, err := s.read.ReadDirectoryEntry(ctx, n)
 	if err != nil {
 		return err
 	}
@@ -360,27 +349,20 @@ func (s *Server) precinctVoters(c echo.Context) error {
 	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
 		return err
 	}
-	if err := s.deps.DB.QueryRow(ctx, `SELECT count(*) FROM `+projections.VoterListTable+` WHERE precinct = $1 AND eligible IS NOT FALSE`, n).Scan(&out.Total); err != nil {
+	if out.Total, err = s.read.CountPrecinctListed(ctx, n); err != nil {
 		return err
 	}
-	limit, offset := any(perPage), (page-1)*perPage
+	f := projections.ListPageFilter{Precinct: n, Desc: desc, Limit: perPage, Offset: (page - 1) * perPage}
 	if asCSV {
-		limit, offset = nil, 0 // LIMIT NULL: the whole list
+		f.Limit, f.Offset = 0, 0 // the whole list
 	}
-	// The stream breaks ties between namesakes (the page index holds it)
-	// but is never selected: it is not public.
-	rows, err := s.deps.DB.Query(ctx, `SELECT surname, given_name, patronymic FROM `+projections.VoterListTable+`
-		WHERE precinct = $1 AND eligible IS NOT FALSE
-		ORDER BY surname `+dir+`, given_name `+dir+`, patronymic `+dir+`, stream `+dir+`
-		LIMIT $2 OFFSET $3`, n, limit, offset)
+	voters, err := s.read.ReadPrecinctListPage(ctx, f)
 	if err != nil {
 		return err
 	}
-	voters, err := pgx.CollectRows(rows, pgx.RowToStructByPos[PublicVoter])
-	if err != nil {
-		return err
+	for _, v := range voters {
+		out.Voters = append(out.Voters, PublicVoter(v))
 	}
-	out.Voters = append(out.Voters, voters...)
 	publicCache(c)
 	setListUpdated(c, out.ListUpdatedAt)
 	if asCSV {
@@ -426,7 +408,7 @@ func precinctListCSV(c echo.Context, l PrecinctList) error {
 // requirePrecinct fails with ErrUnknownPrecinct unless precinct n was
 // ever established.
 func (s *Server) requirePrecinct(ctx context.Context, n int) error {
-	_, ok, err := projections.ReadPrecinct(ctx, s.deps.DB, n)
+	_, ok, err := s.read.ReadPrecinct(ctx, n)
 	if err != nil {
 		return err
 	}

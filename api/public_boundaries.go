@@ -34,7 +34,7 @@ func (s *Server) regionBoundaries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := publicread.New(s.deps.DB).Precincts(c.Request().Context(), publicread.Filter{Region: region.String(), WithBoundaries: true})
+	list, err := s.public.Precincts(c.Request().Context(), publicread.Filter{Region: region.String(), WithBoundaries: true})
 	if err != nil {
 		return err
 	}

@@ -35,10 +35,10 @@ func (s *Server) checkpoints(c echo.Context) error {
 	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
 		return err
 	}
-	if out.Total, err = chain.CountCheckpoints(ctx, s.deps.DB); err != nil {
+	if out.Total, err = s.chain.CountCheckpoints(ctx); err != nil {
 		return err
 	}
-	if out.Checkpoints, err = chain.ReadCheckpoints(ctx, s.deps.DB, perPage, (page-1)*perPage); err != nil {
+	if out.Checkpoints, err = s.chain.ReadCheckpoints(ctx, perPage, (page-1)*perPage); err != nil {
 		return err
 	}
 	publicCache(c)

@@ -67,7 +67,7 @@ func nameOr(n lang.Names, l lang.Lang, fallback string) string {
 // ?district=, ?settlement= and ?tec=, without boundaries (GET one
 // precinct for its boundary).
 func (s *Server) precinctDirectory(c echo.Context) error {
-	list, err := projections.QueryPrecinctDirectory(c.Request().Context(), s.deps.DB, projections.DirectoryFilter{
+	list, err := s.read.QueryPrecinctDirectory(c.Request().Context(), projections.DirectoryFilter{
 		Region: c.QueryParam("region"), District: c.QueryParam("district"),
 		Settlement: c.QueryParam("settlement"), TEC: c.QueryParam("tec"),
 	})
@@ -88,7 +88,7 @@ func (s *Server) precinctDetail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, ok, err := projections.ReadPrecinct(c.Request().Context(), s.deps.DB, n)
+	d, ok, err := s.read.ReadPrecinct(c.Request().Context(), n)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ type CommissionInfo struct {
 }
 
 func (s *Server) commissions(c echo.Context) error {
-	list, err := projections.ListCommissions(c.Request().Context(), s.deps.DB)
+	list, err := s.read.ListCommissions(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func (s *Server) publicElections(c echo.Context) error {
 		v.Add("upcoming", ErrBadParameter)
 		return v.Err()
 	}
-	list, err := projections.ListElections(ctx, s.deps.DB, from)
+	list, err := s.read.ListElections(ctx, from)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/cec-kg/tizme/projections/publicread"
 )
 
 // Info is the help the portal shows beside the list (VP 3.6, VP 4.11):
@@ -48,7 +46,7 @@ type HelpItem struct {
 
 func (s *Server) info(c echo.Context) error {
 	lang := requestLang(c)
-	content, err := publicread.New(s.deps.DB).Content(c.Request().Context())
+	content, err := s.public.Content(c.Request().Context())
 	if err != nil {
 		return err
 	}

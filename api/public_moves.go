@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/problem"
@@ -46,13 +45,13 @@ func (s *Server) precinctMoves(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	column := "to_precinct"
+	out := false
 	dir := c.QueryParam("direction")
 	switch dir {
 	case "", "in":
 		dir = "in"
 	case "out":
-		column = "from_precinct"
+		out = true
 	default:
 		var v problem.ValidationError
 		v.Add("direction", ErrBadParameter)
@@ -62,30 +61,20 @@ func (s *Server) precinctMoves(c echo.Context) error {
 	if err := s.requirePrecinct(ctx, n); err != nil {
 		return err
 	}
-	out := PrecinctMoves{Precinct: n, Direction: dir, Page: page, PerPage: perPage, Moves: []PublicMove{}}
-	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
+	res := PrecinctMoves{Precinct: n, Direction: dir, Page: page, PerPage: perPage, Moves: []PublicMove{}}
+	if res.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
 		return err
 	}
-	rows, err := s.deps.DB.Query(ctx, `SELECT surname, given_name, patronymic, from_precinct, to_precinct, day, form, election_id
-		FROM `+projections.TablePrecinctMoves+` WHERE `+column+` = $1
-		ORDER BY day DESC, seq_commit DESC, seq_prepare DESC LIMIT $2 OFFSET $3`, n, perPage, (page-1)*perPage)
+	moves, err := s.read.ReadPrecinctMoves(ctx, projections.MovesFilter{Precinct: n, Out: out, Limit: perPage, Offset: (page - 1) * perPage})
 	if err != nil {
 		return err
 	}
-	moves, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PublicMove, error) {
-		var m PublicMove
-		var day time.Time
-		err := r.Scan(&m.Surname, &m.GivenName, &m.Patronymic, &m.FromPrecinct, &m.ToPrecinct, &day, &m.Form, &m.Election)
-		m.Day = dateOf(day)
-		return m, err
-	})
-	if err != nil {
-		return err
+	for _, m := range moves {
+		res.Moves = append(res.Moves, PublicMove(m))
 	}
-	out.Moves = append(out.Moves, moves...)
 	publicCache(c)
-	setListUpdated(c, out.ListUpdatedAt)
-	return c.JSON(http.StatusOK, out)
+	setListUpdated(c, res.ListUpdatedAt)
+	return c.JSON(http.StatusOK, res)
 }
 
 // dateOf is the calendar date of a PostgreSQL date column read as a time.

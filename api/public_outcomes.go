@@ -99,7 +99,7 @@ func unitViews(us []publicread.OutcomeUnit, named bool) []OutcomeUnitView {
 // such election was held.
 func (s *Server) electionOutcome(c echo.Context) (ElectionOutcomeView, error) {
 	ctx := c.Request().Context()
-	o, ok, err := publicread.New(s.deps.DB).ElectionOutcome(ctx, c.Param("id"), calendar.DayOf(s.deps.Now()))
+	o, ok, err := s.public.ElectionOutcome(ctx, c.Param("id"), calendar.DayOf(s.deps.Now()))
 	if err != nil {
 		return ElectionOutcomeView{}, err
 	}

@@ -128,7 +128,7 @@ func ints(vs ...int64) []string {
 
 func (s *Server) voterStats(c echo.Context) error {
 	return serveStats(s, c, voterStatsColumns, func(c echo.Context, level projections.StatsLevel) ([]VoterStats, error) {
-		rows, err := projections.QueryPrecinctStats(c.Request().Context(), s.deps.DB, level)
+		rows, err := s.read.QueryPrecinctStats(c.Request().Context(), level)
 		out := make([]VoterStats, len(rows))
 		for i, r := range rows {
 			out[i] = VoterStats(r)
@@ -139,7 +139,7 @@ func (s *Server) voterStats(c echo.Context) error {
 
 func (s *Server) applicationStats(c echo.Context) error {
 	return serveStats(s, c, []string{"key", "kind", "status", "applications"}, func(c echo.Context, level projections.StatsLevel) ([]ApplicationStats, error) {
-		rows, err := projections.QueryAppStats(c.Request().Context(), s.deps.DB, level)
+		rows, err := s.read.QueryAppStats(c.Request().Context(), level)
 		out := make([]ApplicationStats, len(rows))
 		for i, r := range rows {
 			out[i] = ApplicationStats(r)
@@ -150,7 +150,7 @@ func (s *Server) applicationStats(c echo.Context) error {
 
 func (s *Server) removalStats(c echo.Context) error {
 	return serveStats(s, c, []string{"key", "reason", "removals", "restored"}, func(c echo.Context, level projections.StatsLevel) ([]RemovalStats, error) {
-		rows, err := projections.QueryRemovalStats(c.Request().Context(), s.deps.DB, level)
+		rows, err := s.read.QueryRemovalStats(c.Request().Context(), level)
 		out := make([]RemovalStats, len(rows))
 		for i, r := range rows {
 			out[i] = RemovalStats(r)

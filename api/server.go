@@ -18,13 +18,13 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
@@ -145,12 +145,10 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// DB is the read-model database; *pgxpool.Pool is one.
-type DB interface {
-	Ping(ctx context.Context) error
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// DB is the read-model database; *pgxpool.Pool is one. The handlers
+// read it through the read side's readers (projections.Readers,
+// publicread.Reader, chain.Reader) and never query it themselves.
+type DB = projections.DB
 
 // CommandSender sends a command and waits for its answer; *commands.Bus
 // is one.
@@ -165,7 +163,8 @@ type TokenVerifier interface {
 
 // Deps are the services the handlers use.
 type Deps struct {
-	// DB is the read-model database.
+	// DB is the read-model database. New builds the read side's readers
+	// on it; the handlers read through those and never use it directly.
 	DB DB
 	// Events is the event store.
 	Events eventstore.Store
@@ -239,6 +238,11 @@ type Server struct {
 	problems *problem.Registry
 	metrics  *metrics
 	limiter  *rateLimiter
+	// read, public and chain are the read side's readers over Deps.DB:
+	// handlers read through them and never use Deps.DB themselves.
+	read   *projections.Readers
+	public *publicread.Reader
+	chain  *chain.Reader
 	// overallUpdated caches the whole list's update time (VP 3.8).
 	overallUpdated *updatedCache
 	// readiness caches /readyz's answer for Config.ReadyInterval.
@@ -261,6 +265,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		problems: newRegistry(),
 		metrics:  newMetrics(),
 		limiter:  newRateLimiter(cfg.SelfCheckRate, cfg.SelfCheckBurst, deps.Now),
+		read:     projections.NewReaders(deps.DB),
+		public:   publicread.New(deps.DB),
+		chain:    chain.NewReader(deps.DB),
 		// Within a second of the truth, like the read models themselves.
 		overallUpdated: &updatedCache{ttl: time.Second},
 	}

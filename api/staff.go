@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
@@ -113,14 +112,12 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 		return err
 	}
 	p := principal(c)
-	where := []string{"commission = $1"}
-	args := []any{p.Commission}
+	f := projections.QueueFilter{Commission: p.Commission, Flagged: flaggedOnly, Limit: perPage, Offset: (page - 1) * perPage}
 	var v problem.ValidationError
 	if st := c.QueryParam("status"); st != "" {
 		switch st {
 		case projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned, projections.QueueExecutionFailed:
-			args = append(args, st)
-			where = append(where, fmt.Sprintf("status = $%d", len(args)))
+			f.Status = st
 		default:
 			v.Add("status", ErrBadParameter)
 		}
@@ -129,72 +126,43 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 		if _, err := application.ParseKind(k); err != nil {
 			v.Add("kind", err)
 		}
-		args = append(args, k)
-		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
+		f.Kind = k
 	}
 	if a := c.QueryParam("assignee"); a != "" {
 		if a == "me" {
 			a = p.Subject
 		}
-		args = append(args, a)
-		where = append(where, fmt.Sprintf("assignee = $%d", len(args)))
+		f.Assignee = a
 	}
-	// Overdue by the server's clock (Deps.Now), never the database's.
-	args = append(args, projections.StaffQueueOverdueArg(s.deps.Now()))
-	overdue := projections.StaffQueueOverdueSQL(fmt.Sprintf("$%d", len(args)))
-	switch c.QueryParam("overdue") {
+	switch o := c.QueryParam("overdue"); o {
 	case "":
-	case "true":
-		where = append(where, overdue)
-	case "false":
-		where = append(where, "NOT ("+overdue+")")
+	case "true", "false":
+		f.Overdue = new(bool)
+		*f.Overdue = o == "true"
 	default:
 		v.Add("overdue", ErrBadParameter)
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if flaggedOnly {
-		where = append(where, "cardinality(anomalies) > 0")
-	}
-	args = append(args, perPage, (page-1)*perPage)
-	rows, err := s.deps.DB.Query(c.Request().Context(), `SELECT application_id, receipt, kind, status, received_at, decision_due,
-			`+overdue+`, coalesce(accepted_by, ''), coalesce(assignee, ''), anomalies,
-			failure_code, failure_params, coalesce(failure_command, ''), failed_at
-		FROM `+projections.TableStaffQueue+` WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY status = '`+projections.QueueExecutionFailed+`' DESC, 7 DESC, decision_due, received_at, application_id
-		LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args)), args...)
+	// Overdue by the server's clock (Deps.Now), never the database's.
+	rows, err := s.read.ReadStaffQueue(c.Request().Context(), f, s.deps.Now())
 	if err != nil {
 		return err
 	}
-	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
-		var q QueueItem
-		var due time.Time
-		var code *string
-		var params map[string]string
-		var command string
-		var failedAt *time.Time
-		err := r.Scan(&q.Application, &q.Receipt, &q.Kind, &q.Status, &q.ReceivedAt, &due, &q.Overdue, &q.AcceptedBy, &q.Assignee, &q.Anomalies,
-			&code, &params, &command, &failedAt)
-		q.DecisionDue, q.ReceivedAt = dateOf(due), q.ReceivedAt.UTC()
-		if code != nil && failedAt != nil {
-			if params == nil {
-				params = map[string]string{}
-			}
-			q.ExecutionFailure = &QueueFailure{Code: *code, Message: failureMessage(*code, params, requestLang(c)), Params: params,
-				Command: command, FailedAt: failedAt.UTC()}
+	items := make([]QueueItem, 0, len(rows))
+	for _, r := range rows {
+		q := QueueItem{Application: r.Application, Receipt: r.Receipt, Kind: r.Kind, Status: r.Status, ReceivedAt: r.ReceivedAt,
+			DecisionDue: r.DecisionDue, Overdue: r.Overdue, AcceptedBy: r.AcceptedBy, Assignee: r.Assignee, Anomalies: r.Anomalies}
+		if e := r.Failure; e != nil {
+			q.ExecutionFailure = &QueueFailure{Code: e.Code, Message: failureMessage(e.Code, e.Params, requestLang(c)), Params: e.Params,
+				Command: e.Command, FailedAt: e.FailedAt}
 		}
-		if q.Anomalies == nil {
-			q.Anomalies = []string{}
-		}
-		return q, err
-	})
-	if err != nil {
-		return err
+		items = append(items, q)
 	}
 	noStore(c)
 	return c.JSON(http.StatusOK, map[string]any{
-		"commission": p.Commission, "page": page, "per_page": perPage, "applications": append([]QueueItem{}, items...),
+		"commission": p.Commission, "page": page, "per_page": perPage, "applications": items,
 	})
 }
 

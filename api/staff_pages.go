@@ -237,7 +237,7 @@ func deskFilter(c echo.Context) projections.DeskQueueFilter {
 func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskTable, error) {
 	lang := requestLang(c)
 	now := s.deps.Now()
-	rows, err := projections.ReadDeskQueue(c.Request().Context(), s.deps.DB, principal(c).Commission, f, now)
+	rows, err := s.read.ReadDeskQueue(c.Request().Context(), principal(c).Commission, f, now)
 	if err != nil {
 		return deskTable{}, err
 	}

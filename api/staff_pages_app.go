@@ -120,7 +120,7 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 	}
 	v.Can = deskCan{Accept: a.Status() == application.StatusSubmitted, Assign: open, Decide: open, Resolve: failed}
 	// The anomaly flags of the queue row.
-	rows, err := projections.ReadDeskQueue(ctx, s.deps.DB, principal(c).Commission, projections.DeskQueueFilter{Application: a.ID()}, now)
+	rows, err := s.read.ReadDeskQueue(ctx, principal(c).Commission, projections.DeskQueueFilter{Application: a.ID()}, now)
 	if err != nil {
 		return v, err
 	}
@@ -417,7 +417,7 @@ type deskDashView struct {
 func (s *Server) deskDashboard(c echo.Context) error {
 	lang := requestLang(c)
 	const days = 7
-	d, err := projections.ReadDeskDashboard(c.Request().Context(), s.deps.DB, principal(c).Commission, s.deps.Now(), days)
+	d, err := s.read.ReadDeskDashboard(c.Request().Context(), principal(c).Commission, s.deps.Now(), days)
 	if err != nil {
 		return s.deskError(c, err)
 	}

@@ -36,7 +36,7 @@ type BrowserSignIn struct {
 	// Client talks to the identity provider.
 	Client LoginClient
 	// Sessions keeps the sessions and the sign-ins in flight.
-	Sessions *session.Store
+	Sessions session.Store
 	// SecureCookies marks the cookies Secure on every request: set it when
 	// tizme's public address is https behind a TLS-terminating proxy. A
 	// request that reached tizme itself over TLS gets Secure cookies

@@ -17,6 +17,7 @@ import (
 	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/session"
+	"github.com/cec-kg/tizme/websession"
 )
 
 // Browser sign-in (VC §6, VC §8) end to end: a browser (a cookie jar that
@@ -65,8 +66,8 @@ var webIdentities = []auth.DevIdentity{
 func webDepsWith(secure bool, ids []auth.DevIdentity) func(t *testing.T, w *world, d *api.Deps) {
 	return func(t *testing.T, w *world, d *api.Deps) {
 		ctx := context.Background()
-		must(t, session.Migrate(ctx, w.pool))
-		sessions, err := session.New(w.pool, session.Config{Idle: 30 * time.Minute, Absolute: 12 * time.Hour})
+		must(t, websession.Migrate(ctx, w.pool))
+		sessions, err := websession.New(w.pool, session.Config{Idle: 30 * time.Minute, Absolute: 12 * time.Hour})
 		must(t, err)
 		base := "http://" + w.ts.Listener.Addr().String()
 		must(t, w.dev.EnableLogin(auth.DevLoginConfig{

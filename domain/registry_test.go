@@ -28,6 +28,8 @@ func TestNewCodecRegistersEverything(t *testing.T) {
 	// Issue 14: commission contacts and the portal's reference content.
 	want = append(want, "CommissionContactsChanged", "PortalBiometricPointRemoved", "PortalBiometricPointSaved",
 		"PortalCallCentreChanged", "PortalHelpPublished")
+	// Issue 13: which kinds an election takes (Form 2).
+	want = append(want, "ElectionRulesSet")
 	slices.Sort(want)
 	if !slices.Equal(types, want) {
 		t.Errorf("registered types %v, want %v", types, want)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -250,4 +251,43 @@ func pmFlush(ctx context.Context, b *Batch, s *pmState) error {
 		return nil
 	}
 	return b.Tx.SendBatch(ctx, q).Close()
+}
+
+// PublicMove is one move between precincts as the public sees it.
+type PublicMove struct {
+	Surname, GivenName, Patronymic string
+	FromPrecinct, ToPrecinct       int
+	Day                            calendar.Date
+	Form                           string
+	Election                       string
+}
+
+// MovesFilter picks a page of one precinct's moves.
+type MovesFilter struct {
+	Precinct int
+	// Out lists the moves out of the precinct; otherwise those into it.
+	Out           bool
+	Limit, Offset int
+}
+
+// ReadPrecinctMoves is a page of the moves into or out of a precinct,
+// newest first.
+func ReadPrecinctMoves(ctx context.Context, q Querier, f MovesFilter) ([]PublicMove, error) {
+	column := "to_precinct"
+	if f.Out {
+		column = "from_precinct"
+	}
+	rows, err := q.Query(ctx, `SELECT surname, given_name, patronymic, from_precinct, to_precinct, day, form, election_id
+		FROM `+TablePrecinctMoves+` WHERE `+column+` = $1
+		ORDER BY day DESC, seq_commit DESC, seq_prepare DESC LIMIT $2 OFFSET $3`, f.Precinct, f.Limit, f.Offset)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (PublicMove, error) {
+		var m PublicMove
+		var day time.Time
+		err := r.Scan(&m.Surname, &m.GivenName, &m.Patronymic, &m.FromPrecinct, &m.ToPrecinct, &day, &m.Form, &m.Election)
+		m.Day = calendar.MustDate(day.Year(), day.Month(), day.Day())
+		return m, err
+	})
 }

@@ -327,3 +327,11 @@ func indexStatement(phys string, ix Index, concurrently bool) string {
 	b.WriteString(ix.On)
 	return b.String()
 }
+
+// DB is the read-model database as the read side's readers use it;
+// *pgxpool.Pool is one.
+type DB interface {
+	Ping(ctx context.Context) error
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}

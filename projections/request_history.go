@@ -452,3 +452,57 @@ func rhNullUUID(u uuid.UUID) any {
 	}
 	return u.String()
 }
+
+// HistoryItem is one entry of a voter's request history.
+type HistoryItem struct {
+	At          time.Time
+	Kind        string
+	Application *uuid.UUID
+	Receipt     string
+	Detail      map[string]any
+	// Commit and Prepare are the entry's log position: a notice's stable
+	// key.
+	Commit, Prepare int64
+}
+
+// ReadRequestHistory is the voter's whole history in log order, times in
+// UTC; empty, never nil, when there is none.
+func ReadRequestHistory(ctx context.Context, q Querier, voterStream string) ([]HistoryItem, error) {
+	rows, err := q.Query(ctx, `SELECT commit_pos, prepare_pos, at, kind, application_id, coalesce(receipt, ''), detail
+		FROM `+TableRequestHistory+` WHERE voter = $1 ORDER BY commit_pos, prepare_pos`, voterStream)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []HistoryItem{}
+	for rows.Next() {
+		var it HistoryItem
+		if err := rows.Scan(&it.Commit, &it.Prepare, &it.At, &it.Kind, &it.Application, &it.Receipt, &it.Detail); err != nil {
+			return nil, err
+		}
+		it.At = it.At.UTC()
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// ReadVoterNotices is the voter's notices of decisions (VC §18), newest
+// first, with their log positions.
+func ReadVoterNotices(ctx context.Context, q Querier, voterStream string) ([]HistoryItem, error) {
+	rows, err := q.Query(ctx, `SELECT commit_pos, prepare_pos, at, kind, application_id, coalesce(receipt, ''), detail
+		FROM `+TableRequestHistory+` WHERE voter = $1 AND kind = $2 ORDER BY commit_pos DESC, prepare_pos DESC`,
+		voterStream, HistoryVoterNotified)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HistoryItem
+	for rows.Next() {
+		var it HistoryItem
+		if err := rows.Scan(&it.Commit, &it.Prepare, &it.At, &it.Kind, &it.Application, &it.Receipt, &it.Detail); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cec-kg/tizme/domain/anomaly"
@@ -436,4 +437,103 @@ func sqAddressKey(a voter.Address) string {
 		return strings.ToLower(strings.Join([]string{a.Region, a.District, a.Settlement, a.Street, a.Building}, "|"))
 	}
 	return ga.Key()
+}
+
+// QueueFilter picks open applications of a commission's queue; an empty
+// field does not filter.
+type QueueFilter struct {
+	Commission string
+	// Status is one of QueueSubmitted, QueueAccepted, QueueAssigned,
+	// QueueExecutionFailed.
+	Status   string
+	Kind     string
+	Assignee string
+	// Overdue, when set, keeps only the overdue (true) or the others.
+	Overdue *bool
+	// Flagged keeps only the applications with anomaly flags.
+	Flagged       bool
+	Limit, Offset int
+}
+
+// QueueEntry is one open application of a commission's queue.
+type QueueEntry struct {
+	Application uuid.UUID
+	Receipt     string
+	Kind        string
+	Status      string
+	ReceivedAt  time.Time
+	DecisionDue calendar.Date
+	Overdue     bool
+	AcceptedBy  string
+	Assignee    string
+	// Anomalies is never nil.
+	Anomalies []string
+	// Failure is set for an approved decision that could not be carried
+	// out.
+	Failure *QueueEntryFailure
+}
+
+// QueueEntryFailure is why an approved application is back on the to-do.
+type QueueEntryFailure struct {
+	Code     string
+	Params   map[string]string
+	Command  string
+	FailedAt time.Time
+}
+
+// ReadStaffQueue lists a commission's open applications, the failed
+// executions first, then the overdue by now (the server's clock, never the
+// database's), then by due day and arrival.
+func ReadStaffQueue(ctx context.Context, q Querier, f QueueFilter, now time.Time) ([]QueueEntry, error) {
+	where := []string{"commission = $1"}
+	args := []any{f.Commission}
+	for _, c := range []struct{ col, v string }{{"status", f.Status}, {"kind", f.Kind}, {"assignee", f.Assignee}} {
+		if c.v != "" {
+			args = append(args, c.v)
+			where = append(where, fmt.Sprintf("%s = $%d", c.col, len(args)))
+		}
+	}
+	args = append(args, StaffQueueOverdueArg(now))
+	overdue := StaffQueueOverdueSQL(fmt.Sprintf("$%d", len(args)))
+	if f.Overdue != nil {
+		if *f.Overdue {
+			where = append(where, overdue)
+		} else {
+			where = append(where, "NOT ("+overdue+")")
+		}
+	}
+	if f.Flagged {
+		where = append(where, "cardinality(anomalies) > 0")
+	}
+	args = append(args, f.Limit, f.Offset)
+	rows, err := q.Query(ctx, `SELECT application_id, receipt, kind, status, received_at, decision_due,
+			`+overdue+`, coalesce(accepted_by, ''), coalesce(assignee, ''), anomalies,
+			failure_code, failure_params, coalesce(failure_command, ''), failed_at
+		FROM `+TableStaffQueue+` WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY status = '`+QueueExecutionFailed+`' DESC, 7 DESC, decision_due, received_at, application_id
+		LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args)), args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueEntry, error) {
+		var e QueueEntry
+		var due time.Time
+		var code *string
+		var params map[string]string
+		var command string
+		var failedAt *time.Time
+		err := r.Scan(&e.Application, &e.Receipt, &e.Kind, &e.Status, &e.ReceivedAt, &due, &e.Overdue, &e.AcceptedBy, &e.Assignee, &e.Anomalies,
+			&code, &params, &command, &failedAt)
+		e.DecisionDue, e.ReceivedAt = calendar.MustDate(due.Year(), due.Month(), due.Day()), e.ReceivedAt.UTC()
+		if code != nil && failedAt != nil {
+			if params == nil {
+				params = map[string]string{}
+			}
+			e.Failure = &QueueEntryFailure{Code: *code, Params: params, Command: command, FailedAt: failedAt.UTC()}
+		}
+		if e.Anomalies == nil {
+			e.Anomalies = []string{}
+		}
+		return e, err
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
@@ -534,4 +535,49 @@ func lockVerify(ctx context.Context, pool *pgxpool.Pool, name string) (func(), e
 		_, _ = conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, key)
 		_ = conn.Close(ctx)
 	}, nil
+}
+
+// FindLatestVerification is the latest stored verify result of a
+// projection; found is false when it was never verified, or nothing ever
+// was (no table yet).
+func FindLatestVerification(ctx context.Context, q querier, projection string) (res VerifyResult, found bool, err error) {
+	var report []byte
+	err = q.QueryRow(ctx, `SELECT report FROM projection_verifications WHERE projection = $1
+		ORDER BY verified_at DESC LIMIT 1`, projection).Scan(&report)
+	var pgErr *pgconn.PgError
+	switch {
+	case errors.Is(err, pgx.ErrNoRows), errors.As(err, &pgErr) && pgErr.Code == "42P01":
+		return res, false, nil
+	case err != nil:
+		return res, false, err
+	}
+	return res, true, json.Unmarshal(report, &res)
+}
+
+// LatestVerifications is the latest stored report of every verified
+// projection by name; empty when none ever was.
+func LatestVerifications(ctx context.Context, q DB) (map[string]json.RawMessage, error) {
+	out := map[string]json.RawMessage{}
+	var exists *string
+	if err := q.QueryRow(ctx, `SELECT to_regclass('projection_verifications')::text`).Scan(&exists); err != nil {
+		return nil, err
+	}
+	if exists == nil {
+		return out, nil
+	}
+	rows, err := q.Query(ctx, `SELECT DISTINCT ON (projection) projection, report FROM projection_verifications
+			ORDER BY projection, verified_at DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var report json.RawMessage
+		if err := rows.Scan(&name, &report); err != nil {
+			return nil, err
+		}
+		out[name] = report
+	}
+	return out, rows.Err()
 }

@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -645,4 +646,69 @@ func vlQueueEntryMerge(q *pgx.Batch, stage, entries string, withRemoval bool) {
 			patronymic = CASE WHEN s.patronymic_set THEN s.patronymic ELSE t.patronymic END,
 			precinct = coalesce(s.precinct, t.precinct), on_list = coalesce(s.on_list, t.on_list)` + patch + `
 		FROM ` + stage + ` s WHERE NOT s.is_full AND t.stream = s.stream`)
+}
+
+// ReadListUpdated is the update time of precinct's list, or of the whole
+// list for precinct 0 (VP 3.8), in UTC; nil when nothing was ever listed.
+func ReadListUpdated(ctx context.Context, q querier, precinct int) (*time.Time, error) {
+	var at *time.Time
+	err := q.QueryRow(ctx, `SELECT updated_at FROM `+VoterListUpdatedTable+` WHERE precinct = $1`, precinct).Scan(&at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if at != nil {
+		u := at.UTC()
+		at = &u
+	}
+	return at, err
+}
+
+// CountListed counts the voters on the list (eligible or not yet known
+// otherwise) and the precincts they are listed in.
+func CountListed(ctx context.Context, q querier) (voters, precincts int64, err error) {
+	err = q.QueryRow(ctx, `SELECT count(*), count(DISTINCT precinct) FROM `+VoterListTable+` WHERE eligible IS NOT FALSE`).
+		Scan(&voters, &precincts)
+	return voters, precincts, err
+}
+
+// CountPrecinctListed counts the voters on precinct's list.
+func CountPrecinctListed(ctx context.Context, q querier, precinct int) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, `SELECT count(*) FROM `+VoterListTable+` WHERE precinct = $1 AND eligible IS NOT FALSE`, precinct).Scan(&n)
+	return n, err
+}
+
+// ListedName is a listed voter's names: all the public list shows.
+type ListedName struct{ Surname, GivenName, Patronymic string }
+
+// ListPageFilter picks a page of one precinct's list.
+type ListPageFilter struct {
+	Precinct int
+	// Desc reverses the order (surname, given name, patronymic).
+	Desc bool
+	// Limit of 0 is the whole list from Offset.
+	Limit, Offset int
+}
+
+// ReadPrecinctListPage is a page of precinct's list by surname, given name
+// and patronymic (VP 3.6–3.7).
+func ReadPrecinctListPage(ctx context.Context, q Querier, f ListPageFilter) ([]ListedName, error) {
+	dir := "ASC"
+	if f.Desc {
+		dir = "DESC"
+	}
+	var limit any
+	if f.Limit > 0 {
+		limit = f.Limit
+	}
+	// The stream breaks ties between namesakes (the page index holds it)
+	// but is never selected: it is not public.
+	rows, err := q.Query(ctx, `SELECT surname, given_name, patronymic FROM `+VoterListTable+`
+		WHERE precinct = $1 AND eligible IS NOT FALSE
+		ORDER BY surname `+dir+`, given_name `+dir+`, patronymic `+dir+`, stream `+dir+`
+		LIMIT $2 OFFSET $3`, f.Precinct, limit, f.Offset)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[ListedName])
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/cec-kg/tizme/chain"
 	// Imported as cmds: this package's subcommand table is named commands.
-	"github.com/cec-kg/tizme/api/session"
 	cmds "github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
@@ -19,6 +18,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/websession"
 )
 
 // embeddedDatabase is the database the private PostgreSQL serves.
@@ -124,7 +124,7 @@ func migrateDatabase(ctx context.Context, cfg Config, db *database) error {
 	if err := projections.Migrate(ctx, db.pool); err != nil {
 		return fmt.Errorf("migrate the projection state: %w", err)
 	}
-	if err := session.Migrate(ctx, db.pool); err != nil {
+	if err := websession.Migrate(ctx, db.pool); err != nil {
 		return fmt.Errorf("migrate the browser sessions: %w", err)
 	}
 	if err := chain.Migrate(ctx, db.pool); err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/cec-kg/tizme/api/session"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/popreg"
+	"github.com/cec-kg/tizme/websession"
 )
 
 // Browser sign-in (VC §6, VC §8): the settings of tizme as an OpenID
@@ -253,7 +254,7 @@ func browserSignIn(cfg Config, devIssuer bool, addr net.Addr, pool *pgxpool.Pool
 	if err != nil {
 		return nil, err
 	}
-	sessions, err := session.New(pool, session.Config{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute})
+	sessions, err := websession.New(pool, session.Config{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute})
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
 	"github.com/cec-kg/tizme/eventstore/storebench"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/websession"
 )
 
 // Targets of the portal's pages (issue 12, WEB.md) and of the signed-in
@@ -115,7 +116,7 @@ func (is *issuer) serverEnv(publicURL string) []string {
 
 // signIn gives p a browser session (in the served process's session
 // store, as its sign-in callback does) and a bearer token.
-func (b *bench) signIn(ctx context.Context, is *issuer, sessions *session.Store, p auth.Principal) (cookie, token string, err error) {
+func (b *bench) signIn(ctx context.Context, is *issuer, sessions *websession.Store, p auth.Principal) (cookie, token string, err error) {
 	cookie, _, err = sessions.Create(ctx, p, time.Now())
 	if err != nil {
 		return "", "", fmt.Errorf("servicebench: a browser session for %s: %w", p.Subject, err)
@@ -131,7 +132,7 @@ func (b *bench) signIn(ctx context.Context, is *issuer, sessions *session.Store,
 // ones and the TEC with the longest queue, and signs them in.
 func (b *bench) signedIn(ctx context.Context, is *issuer) (identities, error) {
 	var ids identities
-	sessions, err := session.New(b.env.Main, session.Config{})
+	sessions, err := websession.New(b.env.Main, session.Config{})
 	if err != nil {
 		return ids, err
 	}

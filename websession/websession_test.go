@@ -1,4 +1,4 @@
-package session_test
+package websession_test
 
 import (
 	"context"
@@ -11,23 +11,24 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/session"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
+	"github.com/cec-kg/tizme/websession"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 var t0 = time.Date(2026, 10, 1, 6, 0, 0, 0, time.UTC)
 
-func newStore(t *testing.T) (*session.Store, func(q string, args ...any) int) {
+func newStore(t *testing.T) (*websession.Store, func(q string, args ...any) int) {
 	t.Helper()
 	pool := pgtest.NewPool(t)
 	ctx := context.Background()
-	if err := session.Migrate(ctx, pool); err != nil {
+	if err := websession.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
-	if err := session.Migrate(ctx, pool); err != nil {
+	if err := websession.Migrate(ctx, pool); err != nil {
 		t.Fatalf("second Migrate: %v", err)
 	}
-	s, err := session.New(pool, session.Config{Idle: 30 * time.Minute, Absolute: 8 * time.Hour})
+	s, err := websession.New(pool, session.Config{Idle: 30 * time.Minute, Absolute: 8 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
