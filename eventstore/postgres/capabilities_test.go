@@ -79,7 +79,7 @@ func TestAtomically(t *testing.T) {
 func TestAtomicallyWakesSubscribers(t *testing.T) {
 	t.Parallel()
 	s := newStore(t, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	got := make(chan struct{}, 1)
 	go func() {
@@ -118,9 +118,24 @@ func TestCountAfter(t *testing.T) {
 	if _, err := s.Append(ctx, "c-2", eventstore.NoStream(), newEvent("A")); err != nil {
 		t.Fatal(err)
 	}
-	page, err := s.ReadAll(ctx, eventstore.ReadAllOptions{Limit: 10})
-	if err != nil || len(page.Events) != 4 {
-		t.Fatalf("ReadAll: %d events, %v", len(page.Events), err)
+	// Appended events enter the log once the cluster's older transactions
+	// (other tests') have ended (docs/adr/0001-event-ordering.md): wait for
+	// all four, then count.
+	var page eventstore.AllPage
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var err error
+		page, err = s.ReadAll(ctx, eventstore.ReadAllOptions{Limit: 10})
+		if err != nil {
+			t.Fatalf("ReadAll: %v", err)
+		}
+		if len(page.Events) == 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ReadAll: %d events after a minute, want 4", len(page.Events))
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	var c eventstore.Counter = s
 	cases := []struct {
