@@ -18,7 +18,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/internal/toy"
+	"github.com/cec-kg/tizme/internal/toy"
 )
 
 func TestMain(m *testing.M) {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/internal/toy"
+	"github.com/cec-kg/tizme/internal/toy"
 )
 
 func (e *env) rebuildConfig(progress func(projections.RebuildProgress)) projections.RebuildConfig {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/internal/toy"
+	"github.com/cec-kg/tizme/internal/toy"
 )
 
 // TestScriptedEventsGiveExactRows appends a history before the runner

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/internal/toy"
+	"github.com/cec-kg/tizme/internal/toy"
 )
 
 func (e *env) verify(t *testing.T, cfg projections.VerifyConfig, ps ...projections.Projection) []projections.VerifyResult {

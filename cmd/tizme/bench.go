@@ -17,21 +17,22 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cec-kg/tizme/chain/chainbench"
-	"github.com/cec-kg/tizme/cmd/tizme/internal/servicebench"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/chainbench"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/harness"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/projbench"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/servicebench"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/storebench"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
-	"github.com/cec-kg/tizme/eventstore/storebench"
-	"github.com/cec-kg/tizme/projections/projbench"
 )
 
 // benchReport is what `tizme bench` writes as JSON.
 type benchReport struct {
-	Started  time.Time           `json:"started"`
-	Size     string              `json:"size"`
-	Machine  benchMachine        `json:"machine"`
-	Database string              `json:"database"`
-	Results  []storebench.Result `json:"results"`
+	Started  time.Time        `json:"started"`
+	Size     string           `json:"size"`
+	Machine  benchMachine     `json:"machine"`
+	Database string           `json:"database"`
+	Results  []harness.Result `json:"results"`
 }
 
 type benchMachine struct {
@@ -163,7 +164,7 @@ func serviceBenchSize(cfg Config) servicebench.Config {
 }
 
 // benchService runs the service benchmark on two fresh databases.
-func benchService(ctx context.Context, server *benchServer, size servicebench.Config, stamp int64, log *slog.Logger, stdout io.Writer) ([]storebench.Result, error) {
+func benchService(ctx context.Context, server *benchServer, size servicebench.Config, stamp int64, log *slog.Logger, stdout io.Writer) ([]harness.Result, error) {
 	mainName, importName := fmt.Sprintf("tizme_bench_service_%d", stamp), fmt.Sprintf("tizme_bench_import_%d", stamp)
 	mainURL, err := server.create(ctx, mainName)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cec-kg/tizme/cmd/tizme/internal/servicebench"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/servicebench"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 )
 

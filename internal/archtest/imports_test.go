@@ -51,10 +51,7 @@ var debt = map[string][]string{
 		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgconn", "github.com/jackc/pgx/v5/pgxpool",
 		module + "/internal/migrate",
 	},
-	"projections/internal/toy": {"github.com/jackc/pgx/v5"},
-	"projections/publicread":   {"github.com/jackc/pgx/v5"},
-	// A benchmark harness: it wires the PostgreSQL store as cmd/ does.
-	"projections/projbench": {module + "/eventstore/postgres", "github.com/jackc/pgx/v5/pgxpool"},
+	"projections/publicread": {"github.com/jackc/pgx/v5"},
 	// Issue 11 item 1: api/ holds no SQL and no driver now
 	// (api/nosql_test.go); it still tells a database that is down by the
 	// driver's error (errors.go).

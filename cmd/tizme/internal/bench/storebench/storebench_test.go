@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/storebench"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
-	"github.com/cec-kg/tizme/eventstore/storebench"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }

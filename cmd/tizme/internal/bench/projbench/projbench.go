@@ -20,11 +20,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/harness"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
-	"github.com/cec-kg/tizme/eventstore/storebench"
+	"github.com/cec-kg/tizme/internal/toy"
 	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/internal/toy"
 )
 
 // Config sizes a run.
@@ -57,7 +57,7 @@ const (
 
 // Run measures on pool, which must point at an empty database of a
 // durable server. progress gets one line per step.
-func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer) ([]storebench.Result, error) {
+func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer) ([]harness.Result, error) {
 	if cfg.Events <= 0 || cfg.NaiveEvents <= 0 || cfg.LiveRate <= 0 || cfg.LiveDuration <= 0 {
 		return nil, errors.New("projbench: every size must be positive")
 	}
@@ -99,7 +99,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer
 		return nil, fmt.Errorf("projbench: rebuild the counter: %w", err)
 	}
 	rate := res.Rate()
-	results := []storebench.Result{{
+	results := []harness.Result{{
 		Name: fmt.Sprintf("projection rebuild (%d events, COPY + set-based merge)", res.Events), Unit: "events/s",
 		Value: rate, Baseline: naive, Ratio: rate / naive,
 		Target: fmt.Sprintf("≥ %d events/s and ≥ %d× naive", targetRebuildRate, targetRebuildRatio),
@@ -184,7 +184,7 @@ func MeasureNaive(ctx context.Context, pool *pgxpool.Pool, store eventstore.Stor
 //
 // With meanwhile set, the appends run as long as meanwhile does instead of
 // for cfg.LiveDuration.
-func measureLive(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, codec *eventstore.Codec, cfg Config, list, counter projections.Projection, log *slog.Logger, meanwhile func(context.Context) error) ([]storebench.Result, error) {
+func measureLive(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, codec *eventstore.Codec, cfg Config, list, counter projections.Projection, log *slog.Logger, meanwhile func(context.Context) error) ([]harness.Result, error) {
 	other := postgres.New(pool, postgres.Options{Logger: log})
 	defer other.Close()
 	total := int(cfg.LiveDuration.Seconds() * float64(cfg.LiveRate))
@@ -202,8 +202,8 @@ func measureLive(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store,
 		}()
 	}
 	var sent sync.Map // event ID -> time.Time
-	local, remote := &storebench.Latencies{}, &storebench.Latencies{}
-	start := func(st eventstore.Store, p projections.Projection, l *storebench.Latencies) (func(), <-chan error, error) {
+	local, remote := &harness.Latencies{}, &harness.Latencies{}
+	start := func(st eventstore.Store, p projections.Projection, l *harness.Latencies) (func(), <-chan error, error) {
 		r, err := projections.NewRunner(projections.RunnerConfig{Pool: pool, Store: st, Codec: codec, Logger: log,
 			Observer: observerFunc(func(b projections.BatchInfo) {
 				now := time.Now()
@@ -263,12 +263,12 @@ func measureLive(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store,
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	result := func(name string, l *storebench.Latencies) storebench.Result {
+	result := func(name string, l *harness.Latencies) harness.Result {
 		p50, p99 := l.Quantile(0.50), l.Quantile(0.99)
-		return storebench.Result{Name: name, Unit: "ms p99", Value: p99, P50Ms: p50, P99Ms: p99,
+		return harness.Result{Name: name, Unit: "ms p99", Value: p99, P50Ms: p50, P99Ms: p99,
 			Target: fmt.Sprintf("p99 < %d ms", targetLiveP99Ms), Met: p99 < targetLiveP99Ms}
 	}
-	return []storebench.Result{
+	return []harness.Result{
 		result(fmt.Sprintf("projection live lag at %d/s, same process (append → row committed)", cfg.LiveRate), local),
 		result(fmt.Sprintf("projection live lag at %d/s, other process (NOTIFY)", cfg.LiveRate), remote),
 	}, nil

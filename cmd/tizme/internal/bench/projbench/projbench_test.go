@@ -11,10 +11,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/harness"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/projbench"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgserver"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
-	"github.com/cec-kg/tizme/eventstore/storebench"
-	"github.com/cec-kg/tizme/projections/projbench"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // sizeEnv, set to quick or full, runs the benchmark at that size on a
 // durable private PostgreSQL instead of the tiny CI run:
 //
-//	TIZME_PROJBENCH_SIZE=quick go test -run TestRun -v ./projections/projbench/
+//	TIZME_PROJBENCH_SIZE=quick go test -run TestRun -v ./cmd/tizme/internal/bench/projbench/
 const sizeEnv = "TIZME_PROJBENCH_SIZE"
 
 // TestRun runs the whole benchmark and prints its figures: every figure
@@ -63,7 +63,7 @@ func TestRun(t *testing.T) {
 	}
 }
 
-func logResult(t *testing.T, r storebench.Result) {
+func logResult(t *testing.T, r harness.Result) {
 	t.Helper()
 	if r.Baseline > 0 {
 		t.Logf("%s: %.0f %s, naive %.0f, %.1f× (target %s, met %v)", r.Name, r.Value, r.Unit, r.Baseline, r.Ratio, r.Target, r.Met)

@@ -3,7 +3,7 @@
 // commands through the bus, the public self-check over HTTP against
 // `tizme serve` running as a separate process, as-of lists, and the
 // service's peak memory. Every figure stands beside a baseline measured
-// in the same run (storebench.Result).
+// in the same run (harness.Result).
 //
 // The event-store and toy-projection figures are storebench's and
 // projbench's; `tizme bench` runs all three.
@@ -36,6 +36,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/harness"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/projbench"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/popreg"
 	"github.com/cec-kg/tizme/commands"
@@ -45,9 +47,7 @@ import (
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
-	"github.com/cec-kg/tizme/eventstore/storebench"
 	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/projbench"
 )
 
 // Config sizes a run.
@@ -132,7 +132,7 @@ const (
 )
 
 // Run measures. progress gets one line per step.
-func Run(ctx context.Context, env Env, cfg Config, progress io.Writer) ([]storebench.Result, error) {
+func Run(ctx context.Context, env Env, cfg Config, progress io.Writer) ([]harness.Result, error) {
 	if cfg.Voters <= 0 || cfg.LoadWorkers <= 0 || cfg.AsOfSamples <= 0 {
 		return nil, errors.New("servicebench: every size must be positive")
 	}
@@ -152,8 +152,8 @@ func Run(ctx context.Context, env Env, cfg Config, progress io.Writer) ([]storeb
 	b.store = postgres.New(env.Main, postgres.Options{Types: b.codec, Logger: env.Logger})
 	defer b.store.Close()
 
-	var results []storebench.Result
-	for _, step := range []func(context.Context) ([]storebench.Result, error){
+	var results []harness.Result
+	for _, step := range []func(context.Context) ([]harness.Result, error){
 		b.load, b.importCSV, b.rebuild, b.commands, b.served, b.asOf, b.backupRestore,
 	} {
 		rs, err := step(ctx)
@@ -203,7 +203,7 @@ func (b *bench) say(format string, args ...any) {
 
 // load generates the population with its history into the main database
 // through the bulk path, and writes its population-register file.
-func (b *bench) load(ctx context.Context) ([]storebench.Result, error) {
+func (b *bench) load(ctx context.Context) ([]harness.Result, error) {
 	b.say("generating and loading %d voters with their history (demo-data)...", b.cfg.Voters)
 	b.csvPath = filepath.Join(b.env.TempDir, "population.csv")
 	f, err := os.Create(b.csvPath)
@@ -240,7 +240,7 @@ func (b *bench) load(ctx context.Context) ([]storebench.Result, error) {
 	}
 	rate := float64(res.Appended) / took.Seconds()
 	b.say("  %d events in %s (%.0f events/s, generation included)", res.Appended, took.Round(time.Millisecond), rate)
-	return []storebench.Result{{
+	return []harness.Result{{
 		Name: fmt.Sprintf("demo-data: generate and bulk-load %d voters with history (informational)", b.cfg.Voters),
 		Unit: "events/s", Value: rate, Met: true,
 	}}, nil
@@ -256,7 +256,7 @@ func (b *bench) streamOf(pin string) string {
 
 // importCSV runs `tizme import`'s path on the generated register file
 // into the import database, beside one INSERT per event per transaction.
-func (b *bench) importCSV(ctx context.Context) ([]storebench.Result, error) {
+func (b *bench) importCSV(ctx context.Context) ([]harness.Result, error) {
 	b.say("importing the population register (%d rows) through the bulk path...", b.cfg.Voters)
 	f, err := os.Open(b.csvPath)
 	if err != nil {
@@ -296,7 +296,7 @@ func (b *bench) importCSV(ctx context.Context) ([]storebench.Result, error) {
 		}
 	}
 	base := float64(b.cfg.BaselineEvents) / time.Since(start).Seconds()
-	return []storebench.Result{{
+	return []harness.Result{{
 		Name: fmt.Sprintf("import: tizme import of %d register rows (parse, check, COPY)", b.cfg.Voters), Unit: "events/s",
 		Value: rate, Baseline: base, Ratio: rate / base, Target: "≥ 150,000 events/s", Met: rate >= targetImport,
 	}}, nil
@@ -304,7 +304,7 @@ func (b *bench) importCSV(ctx context.Context) ([]storebench.Result, error) {
 
 // rebuild rebuilds every real read model from the main log, beside the
 // naive projector (one transaction per event) on the public list.
-func (b *bench) rebuild(ctx context.Context) ([]storebench.Result, error) {
+func (b *bench) rebuild(ctx context.Context) ([]harness.Result, error) {
 	list, _ := projections.Registry()
 	if err := projections.Install(ctx, b.env.Main, list); err != nil {
 		return nil, err
@@ -340,7 +340,7 @@ func (b *bench) rebuild(ctx context.Context) ([]storebench.Result, error) {
 		return nil, err
 	}
 	all := float64(total) / totalTime.Seconds()
-	return []storebench.Result{
+	return []harness.Result{
 		{
 			Name: "rebuild: public voter list read model", Unit: "events/s", Value: listRate, Baseline: naive, Ratio: listRate / naive,
 			Target: "≥ 100,000 events/s and ≥ 30× naive", Met: listRate >= targetRebuild && listRate/naive >= targetRebuildRatio,
@@ -364,7 +364,7 @@ func (b *bench) naiveProjector(ctx context.Context) (float64, error) {
 
 // commands sends GiveConsent commands through the bus, durable, from 1
 // and 64 clients, beside bare appends of the same event without the bus.
-func (b *bench) commands(ctx context.Context) ([]storebench.Result, error) {
+func (b *bench) commands(ctx context.Context) ([]harness.Result, error) {
 	bus, err := commands.NewBus(commands.BusConfig{Store: b.store, Codec: b.codec, Results: b.env.Main, Logger: b.env.Logger})
 	if err != nil {
 		return nil, err
@@ -379,10 +379,10 @@ func (b *bench) commands(ctx context.Context) ([]storebench.Result, error) {
 	bare := postgres.New(b.env.Import, postgres.Options{Logger: b.env.Logger})
 	defer bare.Close()
 	run := rand.Int64()
-	var results []storebench.Result
+	var results []harness.Result
 	for _, clients := range []int{1, 64} {
 		b.say("commands: consent.give through the bus, %d client(s), %s...", clients, b.cfg.CommandDuration)
-		rate, lat, err := storebench.Hammer(ctx, clients, b.cfg.CommandDuration, func(ctx context.Context, w, i int) error {
+		rate, lat, err := harness.Hammer(ctx, clients, b.cfg.CommandDuration, func(ctx context.Context, w, i int) error {
 			_, err := bus.Send(ctx, commands.GiveConsent{
 				Envelope: commands.Envelope{IdempotencyKey: fmt.Sprintf("bench-%x-%d-%d-%d", run, clients, w, i)},
 				VoterRef: commands.VoterRef{Voter: b.streams[(w*commandsPerClientID+i)%len(b.streams)]},
@@ -398,7 +398,7 @@ func (b *bench) commands(ctx context.Context) ([]storebench.Result, error) {
 		b.say("baseline: one bare append per operation (no bus, no decision, no idempotency record), %d client(s)...", clients)
 		sample := eventstore.EventData{Type: "ConsentGiven", Version: 1,
 			Data: json.RawMessage(`{"consent":"00000000-0000-0000-0000-000000000000","voter":"voter-x","purpose":"application","text_version":"bench","language":"ky","channel":"cabinet","at":"2026-01-01T00:00:00Z"}`)}
-		base, baseLat, err := storebench.Hammer(ctx, clients, b.cfg.CommandDuration, func(ctx context.Context, w, i int) error {
+		base, baseLat, err := harness.Hammer(ctx, clients, b.cfg.CommandDuration, func(ctx context.Context, w, i int) error {
 			e := sample
 			e.ID = uuid.New()
 			_, err := bare.Append(ctx, fmt.Sprintf("benchbase%x-%d-%d-%d", run, clients, w, i), eventstore.NoStream(), e)
@@ -407,7 +407,7 @@ func (b *bench) commands(ctx context.Context) ([]storebench.Result, error) {
 		if err != nil {
 			return results, fmt.Errorf("servicebench: bare appends: %w", err)
 		}
-		r := storebench.Result{
+		r := harness.Result{
 			Name: fmt.Sprintf("commands: durable consent.give through the bus, %d client(s)", clients), Unit: "commands/s",
 			Value: rate, Baseline: base, Ratio: rate / base, P50Ms: lat.Quantile(0.5), P99Ms: lat.Quantile(0.99),
 			BaselineP99Ms: baseLat.Quantile(0.99), Met: true,
@@ -424,7 +424,7 @@ func (b *bench) commands(ctx context.Context) ([]storebench.Result, error) {
 // served starts `tizme serve` on the main database as a separate process,
 // loads its public self-check from this process over loopback, and reads
 // the server's peak memory.
-func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
+func (b *bench) served(ctx context.Context) ([]harness.Result, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -492,7 +492,7 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	}
 	b.say("self-check: %d requests in flight for %s, %d PINs (1 in %d unknown)...", b.cfg.LoadWorkers, b.cfg.LoadDuration, len(bodies), unknownPINShare+1)
 	var found, missing atomic.Int64
-	rate, lat, err := storebench.Hammer(ctx, b.cfg.LoadWorkers, b.cfg.LoadDuration, func(ctx context.Context, w, i int) error {
+	rate, lat, err := harness.Hammer(ctx, b.cfg.LoadWorkers, b.cfg.LoadDuration, func(ctx context.Context, w, i int) error {
 		body := bodies[(w*7919+i*104729)%len(bodies)]
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+selfCheckPath, bytes.NewReader(body))
 		if err != nil {
@@ -529,7 +529,7 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 		rssErr = idleErr
 	}
 	b.say("baseline: GET /healthz at the same concurrency (HTTP alone, no look-up)...")
-	httpRate, httpLat, err := storebench.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, _, _ int) error {
+	httpRate, httpLat, err := harness.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, _, _ int) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
 		if err != nil {
 			return err
@@ -561,14 +561,14 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	}
 
 	b.say("self-check look-up in this process: the read model, then replaying the voter's stream, %d workers...", b.cfg.LoadWorkers)
-	lookupRate, lookupLat, err := storebench.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, w, i int) error {
+	lookupRate, lookupLat, err := harness.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, w, i int) error {
 		_, err := projections.ReadSelfCheck(ctx, b.env.Main, b.streams[(w*7919+i*104729)%len(b.streams)])
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("servicebench: read-model look-up: %w", err)
 	}
-	baseRate, baseLat, err := storebench.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, w, i int) error {
+	baseRate, baseLat, err := harness.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, w, i int) error {
 		stream := b.streams[(w*7919+i*104729)%len(b.streams)]
 		_, err := commands.Load(ctx, b.store, b.codec, stream, func() *voter.Entry { return voter.New(stream) })
 		return err
@@ -576,7 +576,7 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("servicebench: replay baseline: %w", err)
 	}
-	results := append(pageResults, []storebench.Result{
+	results := append(pageResults, []harness.Result{
 		{
 			Name: fmt.Sprintf("public self-check over HTTP, %d in flight, from another process (baseline: GET /healthz, HTTP alone)", b.cfg.LoadWorkers),
 			Unit: "requests/s", Value: rate, Baseline: httpRate, Ratio: rate / httpRate, P50Ms: lat.Quantile(0.5), P99Ms: lat.Quantile(0.99),
@@ -590,7 +590,7 @@ func (b *bench) served(ctx context.Context) ([]storebench.Result, error) {
 		},
 	}...)
 	if rssErr == nil {
-		results = append(results, storebench.Result{
+		results = append(results, harness.Result{
 			Name: fmt.Sprintf("peak RSS of tizme serve holding %d voters, after the load (baseline: resident when ready, idle)", b.cfg.Voters),
 			Unit: "MiB", Value: float64(rss) / (1 << 20), Baseline: float64(idle) / (1 << 20), Ratio: float64(rss) / float64(max(idle, 1)),
 			Target: "< 1 GiB", Met: rss < targetRSSBytes,
@@ -695,7 +695,7 @@ func tail(s string) string {
 // asOf times the list as of now for one precinct (from the voter
 // versions read model) and the whole list streamed, beside a replay of
 // the raw log.
-func (b *bench) asOf(ctx context.Context) ([]storebench.Result, error) {
+func (b *bench) asOf(ctx context.Context) ([]harness.Result, error) {
 	rows, err := b.env.Main.Query(ctx, `SELECT number FROM `+projections.TablePrecinctDirectory+` ORDER BY number`)
 	if err != nil {
 		return nil, err
@@ -715,7 +715,7 @@ func (b *bench) asOf(ctx context.Context) ([]storebench.Result, error) {
 	}
 	at := b.rebuilt
 	b.say("as-of: %d one-precinct lists...", b.cfg.AsOfSamples)
-	var lat storebench.Latencies
+	var lat harness.Latencies
 	for i := range b.cfg.AsOfSamples {
 		p := precincts[(i*7919)%len(precincts)]
 		t0 := time.Now()
@@ -750,7 +750,7 @@ func (b *bench) asOf(ctx context.Context) ([]storebench.Result, error) {
 		return nil, fmt.Errorf("servicebench: the replayed list (%d rows, %s) differs from the read model's (%d rows, %s)", len(replayed), got, n, digest.Sum())
 	}
 	replayMs := float64(replay) / float64(time.Millisecond)
-	return []storebench.Result{
+	return []harness.Result{
 		{
 			Name: "as-of list, one precinct (voter versions read model)", Unit: "lists/s",
 			Value: 1000 / lat.Quantile(0.5), Baseline: 1000 / replayMs, Ratio: replayMs / lat.Quantile(0.5),

@@ -14,8 +14,8 @@ import (
 
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/session"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/harness"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
-	"github.com/cec-kg/tizme/eventstore/storebench"
 	"github.com/cec-kg/tizme/projections"
 	"github.com/cec-kg/tizme/websession"
 )
@@ -209,7 +209,7 @@ func (b *bench) searches(ctx context.Context) (texts, settlements []string, err 
 
 // pages loads each page type with LoadWorkers clients and measures its p99
 // and its compressed size, beside the JSON API answer of the same data.
-func (b *bench) pages(ctx context.Context, client *http.Client, base string, ids identities) ([]storebench.Result, error) {
+func (b *bench) pages(ctx context.Context, client *http.Client, base string, ids identities) ([]harness.Result, error) {
 	home, _ := demodata.Precincts(b.cfg.Voters)
 	precinct := func(i int) int { return pagesFirstPrecinct + (i*7919)%home }
 	texts, settlements, err := b.searches(ctx)
@@ -310,7 +310,7 @@ func (b *bench) pages(ctx context.Context, client *http.Client, base string, ids
 		return raw, nil
 	}
 	d := max(b.cfg.LoadDuration/pageLoadShareDivisor, time.Second)
-	var results []storebench.Result
+	var results []harness.Result
 	for _, c := range cases {
 		// The largest compressed size of a sample of the pages.
 		var largest int
@@ -322,14 +322,14 @@ func (b *bench) pages(ctx context.Context, client *http.Client, base string, ids
 			largest = max(largest, gzipSize(raw))
 		}
 		b.say("page %s: %d requests in flight for %s, then its JSON baseline...", c.name, b.cfg.LoadWorkers, d)
-		rate, lat, err := storebench.Hammer(ctx, b.cfg.LoadWorkers, d, func(ctx context.Context, w, i int) error {
+		rate, lat, err := harness.Hammer(ctx, b.cfg.LoadWorkers, d, func(ctx context.Context, w, i int) error {
 			_, err := do(ctx, c.page(w*1000+i))
 			return err
 		})
 		if err != nil {
 			return results, fmt.Errorf("servicebench: %s: %w", c.name, err)
 		}
-		baseRate, baseLat, err := storebench.Hammer(ctx, b.cfg.LoadWorkers, d, func(ctx context.Context, w, i int) error {
+		baseRate, baseLat, err := harness.Hammer(ctx, b.cfg.LoadWorkers, d, func(ctx context.Context, w, i int) error {
 			_, err := do(ctx, c.baseline(w*1000+i))
 			return err
 		})
@@ -340,7 +340,7 @@ func (b *bench) pages(ctx context.Context, client *http.Client, base string, ids
 		if c.hasMap {
 			budget = targetMapPageBytes
 		}
-		r := storebench.Result{
+		r := harness.Result{
 			Name: fmt.Sprintf("portal: %s, %d in flight, largest %.1f KB gzipped (baseline: the JSON API's answer of the same data)",
 				c.name, b.cfg.LoadWorkers, float64(largest)/1024),
 			Unit: "pages/s", Value: rate, Baseline: baseRate, Ratio: rate / baseRate,

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/cec-kg/tizme/eventstore/storebench"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/harness"
 )
 
 // backupRestore runs `tizme backup` on the main database (once the served
@@ -19,7 +19,7 @@ import (
 // read model's digests against the manifest (issue 15). The baseline of
 // the restore is this run's own rebuild of every read model, the part of
 // the restore a deployment would spend anyway.
-func (b *bench) backupRestore(ctx context.Context) ([]storebench.Result, error) {
+func (b *bench) backupRestore(ctx context.Context) ([]harness.Result, error) {
 	if b.env.NewDatabase == nil {
 		b.say("backup and restore: not measured (no database to restore into)")
 		return nil, nil
@@ -73,12 +73,12 @@ func (b *bench) backupRestore(ctx context.Context) ([]storebench.Result, error) 
 	}
 	backupRate := float64(m.Events) / backupTook.Seconds()
 	restoreRate := float64(m.Events) / restoreTook.Seconds()
-	results := []storebench.Result{{
+	results := []harness.Result{{
 		Name: fmt.Sprintf("backup: tizme backup of %d events (%.2f GB of parts, manifest with every read model's digests) in %s (informational)",
 			m.Events, float64(size)/1e9, minutes(backupTook)),
 		Unit: "events/s", Value: backupRate, P50Ms: float64(backupTook) / float64(time.Millisecond), Met: true,
 	}}
-	r := storebench.Result{
+	r := harness.Result{
 		Name: fmt.Sprintf("restore: tizme restore of %d events into a fresh database, rebuilt and checked, in %s (baseline: this run's rebuild of every read model, %s)",
 			m.Events, minutes(restoreTook), minutes(b.rebuildTook)),
 		Unit: "events/s", Value: restoreRate, P50Ms: float64(restoreTook) / float64(time.Millisecond), Met: true,

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/harness"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 )
@@ -44,23 +44,6 @@ var Quick = Config{ImportEvents: 100_000, BaselineEvents: 2_000, AppendDuration:
 // Full is the size quoted in docs/PERFORMANCE.md.
 var Full = Config{ImportEvents: 1_000_000, BaselineEvents: 10_000, AppendDuration: 15 * time.Second, Writers: []int{1, 64}}
 
-// Result is one measured figure beside its baseline.
-type Result struct {
-	Name     string  `json:"name"`
-	Unit     string  `json:"unit"`
-	Value    float64 `json:"value"`
-	Baseline float64 `json:"baseline"`
-	// Ratio is Value / Baseline.
-	Ratio float64 `json:"ratio"`
-	// P50Ms and P99Ms are latencies of one operation, when measured.
-	P50Ms         float64 `json:"p50_ms,omitempty"`
-	P99Ms         float64 `json:"p99_ms,omitempty"`
-	BaselineP99Ms float64 `json:"baseline_p99_ms,omitempty"`
-	// Target is the goal, in words; Met tells whether this run reached it.
-	Target string `json:"target,omitempty"`
-	Met    bool   `json:"met"`
-}
-
 // payload is a registration-sized event body.
 var payload = json.RawMessage(`{"pin_hash":"5d41402abc4b2a76b9719d911017c592","surname":"Осмонова","given_name":"Айгүл","patronymic":"Бакытовна","birth_date":"1987-03-14","sex":"F","passport":"ID1234567","address":{"region":"Чүй","district":"Аламүдүн","settlement":"Лебединовка","street":"Садовая","building":"12"},"precinct":1042}`)
 
@@ -71,7 +54,7 @@ func event(typ string) eventstore.EventData {
 
 // Run measures on pool, which must point at an empty database of a durable
 // server. progress gets one line per step.
-func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer) ([]Result, error) {
+func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer) ([]harness.Result, error) {
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		return nil, err
 	}
@@ -83,7 +66,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer
 	}
 	store := postgres.New(pool, postgres.Options{})
 	defer store.Close()
-	var results []Result
+	var results []harness.Result
 	for _, w := range cfg.Writers {
 		fmt.Fprintf(progress, "append, %d writer(s), %s each for tizme and the baseline...\n", w, cfg.AppendDuration)
 		r, err := measureAppends(ctx, store, pool, w, cfg.AppendDuration)
@@ -120,7 +103,7 @@ const liveRate = 1000
 // the writing store (woken in-process) and one on another store instance
 // over the same database, which learns only through NOTIFY and polling, as
 // another process would.
-func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpool.Pool, d time.Duration) ([]Result, error) {
+func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpool.Pool, d time.Duration) ([]harness.Result, error) {
 	other := postgres.New(pool, postgres.Options{})
 	defer other.Close()
 	run := rand.Int64()
@@ -131,7 +114,7 @@ func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpo
 	}
 	var sent sync.Map // event ID -> time.Time
 	total := int(d.Seconds() * liveRate)
-	follow := func(s *postgres.Store, lat *Latencies, done chan<- error) {
+	follow := func(s *postgres.Store, lat *harness.Latencies, done chan<- error) {
 		n := 0
 		done <- s.SubscribeAll(ctx, marker.Position, eventstore.Filter{StreamPrefixes: []string{prefix}},
 			func(_ context.Context, m eventstore.Message) error {
@@ -147,7 +130,7 @@ func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpo
 				return nil
 			})
 	}
-	var local, remote Latencies
+	var local, remote harness.Latencies
 	doneLocal, doneRemote := make(chan error, 1), make(chan error, 1)
 	go follow(store, &local, doneLocal)
 	go follow(other, &remote, doneRemote)
@@ -171,89 +154,18 @@ func measureLiveDelivery(ctx context.Context, store *postgres.Store, pool *pgxpo
 			return nil, errors.New("live delivery: a subscription did not receive every event within 30s")
 		}
 	}
-	result := func(name string, l *Latencies) Result {
+	result := func(name string, l *harness.Latencies) harness.Result {
 		p99 := l.Quantile(0.99)
-		return Result{Name: name, Unit: "ms p99", Value: p99, P50Ms: l.Quantile(0.5), P99Ms: p99,
+		return harness.Result{Name: name, Unit: "ms p99", Value: p99, P50Ms: l.Quantile(0.5), P99Ms: p99,
 			Target: "p99 < 50 ms", Met: p99 < 50}
 	}
-	return []Result{
+	return []harness.Result{
 		result(fmt.Sprintf("live delivery at %d/s, same process", liveRate), &local),
 		result(fmt.Sprintf("live delivery at %d/s, other process (NOTIFY)", liveRate), &remote),
 	}, nil
 }
 
 var errLiveDone = errors.New("all live events received")
-
-// Latencies collects durations from many goroutines; the projection
-// benchmark uses it too.
-type Latencies struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-// Add records one duration.
-func (l *Latencies) Add(d time.Duration) { l.mu.Lock(); l.d = append(l.d, d); l.mu.Unlock() }
-
-// Count is how many durations were recorded.
-func (l *Latencies) Count() int { l.mu.Lock(); defer l.mu.Unlock(); return len(l.d) }
-
-// Quantile returns the q-quantile (0..1) in milliseconds, 0 when empty.
-func (l *Latencies) Quantile(q float64) float64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.d) == 0 {
-		return 0
-	}
-	slices.Sort(l.d)
-	return float64(l.d[int(q*float64(len(l.d)-1))]) / float64(time.Millisecond)
-}
-
-// Hammer runs op from clients goroutines for about d and returns ops/s and
-// the latencies. Every client completes at least one operation, and an
-// operation started before the end of the run is allowed to finish (the
-// time counts): on a busy machine a client may first run after d is over,
-// and a run that cut every operation short would measure nothing, a rate
-// of 0. Any error stops the run and is returned.
-func Hammer(ctx context.Context, clients int, d time.Duration, op func(ctx context.Context, w, i int) error) (float64, *Latencies, error) {
-	var (
-		lat   Latencies
-		count atomic.Int64
-		wg    sync.WaitGroup
-		first atomic.Pointer[error]
-	)
-	parent := ctx
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	start := time.Now()
-	deadline := start.Add(d)
-	for w := range clients {
-		wg.Go(func() {
-			for i := 0; i == 0 || time.Now().Before(deadline); i++ {
-				if ctx.Err() != nil {
-					return
-				}
-				t0 := time.Now()
-				if err := op(ctx, w, i); err != nil {
-					if ctx.Err() == nil {
-						first.CompareAndSwap(nil, &err)
-						cancel()
-					}
-					return
-				}
-				lat.Add(time.Since(t0))
-				count.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if err := parent.Err(); err != nil {
-		return 0, nil, err
-	}
-	if e := first.Load(); e != nil {
-		return 0, nil, *e
-	}
-	return float64(count.Load()) / time.Since(start).Seconds(), &lat, nil
-}
 
 func naiveInsert(ctx context.Context, pool *pgxpool.Pool, stream string, rev int, e eventstore.EventData) error {
 	meta, _ := json.Marshal(e.Metadata)
@@ -262,9 +174,9 @@ func naiveInsert(ctx context.Context, pool *pgxpool.Pool, stream string, rev int
 	return err
 }
 
-func measureAppends(ctx context.Context, store *postgres.Store, pool *pgxpool.Pool, writers int, d time.Duration) (Result, error) {
+func measureAppends(ctx context.Context, store *postgres.Store, pool *pgxpool.Pool, writers int, d time.Duration) (harness.Result, error) {
 	run := rand.Int64()
-	rate, lat, err := Hammer(ctx, writers, d, func(ctx context.Context, w, i int) error {
+	rate, lat, err := harness.Hammer(ctx, writers, d, func(ctx context.Context, w, i int) error {
 		// Each command appends one event to a voter stream it created with
 		// its first command: the shape of the write traffic.
 		exp := eventstore.Exact(uint64(i - 1))
@@ -275,15 +187,15 @@ func measureAppends(ctx context.Context, store *postgres.Store, pool *pgxpool.Po
 		return err
 	})
 	if err != nil {
-		return Result{}, fmt.Errorf("append with %d writers: %w", writers, err)
+		return harness.Result{}, fmt.Errorf("append with %d writers: %w", writers, err)
 	}
-	baseRate, baseLat, err := Hammer(ctx, writers, d, func(ctx context.Context, w, i int) error {
+	baseRate, baseLat, err := harness.Hammer(ctx, writers, d, func(ctx context.Context, w, i int) error {
 		return naiveInsert(ctx, pool, fmt.Sprintf("naive%x-w%d", run, w), i, event("VoterDetailsCorrected"))
 	})
 	if err != nil {
-		return Result{}, fmt.Errorf("baseline append with %d writers: %w", writers, err)
+		return harness.Result{}, fmt.Errorf("baseline append with %d writers: %w", writers, err)
 	}
-	r := Result{
+	r := harness.Result{
 		Name: fmt.Sprintf("durable appends, %d writer(s)", writers), Unit: "appends/s",
 		Value: rate, Baseline: baseRate, Ratio: rate / baseRate,
 		P50Ms: lat.Quantile(0.50), P99Ms: lat.Quantile(0.99), BaselineP99Ms: baseLat.Quantile(0.99),
@@ -301,7 +213,7 @@ func measureAppends(ctx context.Context, store *postgres.Store, pool *pgxpool.Po
 // server's COPY busy while the other encodes its batch.
 const importWriters = 2
 
-func measureImport(ctx context.Context, store *postgres.Store, pool *pgxpool.Pool, cfg Config) (Result, error) {
+func measureImport(ctx context.Context, store *postgres.Store, pool *pgxpool.Pool, cfg Config) (harness.Result, error) {
 	const perStream, batchEvents = 3, 6_000
 	run := rand.Int64()
 	var (
@@ -343,29 +255,29 @@ func measureImport(ctx context.Context, store *postgres.Store, pool *pgxpool.Poo
 	wg.Wait()
 	close(errs)
 	if err := <-errs; err != nil {
-		return Result{}, err
+		return harness.Result{}, err
 	}
 	rate := float64(written.Load()) / time.Since(start).Seconds()
 	baseStart := time.Now()
 	for i := 0; i < cfg.BaselineEvents; i++ {
 		if err := naiveInsert(ctx, pool, fmt.Sprintf("naiveimport%x-voter-%d", run, i/perStream), i%perStream, event("VoterRegistered")); err != nil {
-			return Result{}, fmt.Errorf("baseline import: %w", err)
+			return harness.Result{}, fmt.Errorf("baseline import: %w", err)
 		}
 	}
 	baseRate := float64(cfg.BaselineEvents) / time.Since(baseStart).Seconds()
-	return Result{
+	return harness.Result{
 		Name: fmt.Sprintf("bulk import (COPY, %d writers)", importWriters), Unit: "events/s", Value: rate, Baseline: baseRate, Ratio: rate / baseRate,
 		Target: "≥ 150,000 events/s", Met: rate >= 150_000,
 	}, nil
 }
 
-func measureReadAll(ctx context.Context, store *postgres.Store, pool *pgxpool.Pool, cfg Config) (Result, error) {
+func measureReadAll(ctx context.Context, store *postgres.Store, pool *pgxpool.Pool, cfg Config) (harness.Result, error) {
 	start := time.Now()
 	after, n := eventstore.Start, 0
 	for {
 		page, err := store.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: 5_000})
 		if err != nil {
-			return Result{}, err
+			return harness.Result{}, err
 		}
 		n += len(page.Events)
 		after = page.Checkpoint
@@ -381,11 +293,11 @@ func measureReadAll(ctx context.Context, store *postgres.Store, pool *pgxpool.Po
 		var data, meta string
 		err := pool.QueryRow(ctx, `SELECT position, data::text, metadata::text FROM bench_naive_events WHERE position > $1 ORDER BY position LIMIT 1`, pos).Scan(&pos, &data, &meta)
 		if err != nil {
-			return Result{}, fmt.Errorf("baseline read: %w", err)
+			return harness.Result{}, fmt.Errorf("baseline read: %w", err)
 		}
 	}
 	baseRate := float64(cfg.BaselineEvents) / time.Since(baseStart).Seconds()
-	return Result{
+	return harness.Result{
 		Name: fmt.Sprintf("read the whole log (%d events)", n), Unit: "events/s", Value: rate, Baseline: baseRate, Ratio: rate / baseRate, Met: true,
 	}, nil
 }

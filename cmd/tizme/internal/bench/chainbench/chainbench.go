@@ -16,9 +16,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/chain"
+	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/harness"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
-	"github.com/cec-kg/tizme/eventstore/storebench"
 )
 
 // Config sizes a run.
@@ -38,7 +38,7 @@ var (
 var payload = json.RawMessage(`{"pin_hash":"5d41402abc4b2a76b9719d911017c592","surname":"Осмонова","given_name":"Айгүл","patronymic":"Бакытовна","birth_date":"1987-03-14","sex":"F","passport":"ID1234567","address":{"region":"Чүй","district":"Аламүдүн","settlement":"Лебединовка","street":"Садовая","building":"12"},"precinct":1042}`)
 
 // Run measures on pool, an empty database of a durable server.
-func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer) ([]storebench.Result, error) {
+func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer) ([]harness.Result, error) {
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		return nil, err
 	}
@@ -97,24 +97,24 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config, progress io.Writer
 	if !rep.OK() || rep.Checked < head {
 		return nil, fmt.Errorf("chainbench: the chain does not verify after the run: %d of %d checked, %d problems", rep.Checked, head, rep.ProblemCount)
 	}
-	r := storebench.Result{
+	r := harness.Result{
 		Name: fmt.Sprintf("durable appends, %d writers, chain follower on (baseline: off)", cfg.Writers), Unit: "appends/s",
 		Value: rate, Baseline: baseRate, Ratio: rate / baseRate,
 		P50Ms: lat.Quantile(0.50), P99Ms: lat.Quantile(0.99), BaselineP99Ms: baseLat.Quantile(0.99),
 		Target: "≥ 0.8× the rate without the follower",
 	}
 	r.Met = r.Ratio >= 0.8
-	t := storebench.Result{
+	t := harness.Result{
 		Name: "chain trails the last append by", Unit: "ms", Value: float64(trail.Milliseconds()),
 		Target: "< 1,000 ms", Met: trail < time.Second,
 	}
-	return []storebench.Result{r, t}, nil
+	return []harness.Result{r, t}, nil
 }
 
 // appends hammers single-event appends, each writer on a stream of its own.
-func appends(ctx context.Context, store *postgres.Store, cfg Config) (float64, *storebench.Latencies, error) {
+func appends(ctx context.Context, store *postgres.Store, cfg Config) (float64, *harness.Latencies, error) {
 	run := rand.Int64()
-	return storebench.Hammer(ctx, cfg.Writers, cfg.Duration, func(ctx context.Context, w, i int) error {
+	return harness.Hammer(ctx, cfg.Writers, cfg.Duration, func(ctx context.Context, w, i int) error {
 		exp := eventstore.Exact(uint64(i - 1))
 		if i == 0 {
 			exp = eventstore.NoStream()
