@@ -76,8 +76,3 @@ func (s *Server) precinctMoves(c echo.Context) error {
 	setListUpdated(c, res.ListUpdatedAt)
 	return c.JSON(http.StatusOK, res)
 }
-
-// dateOf is the calendar date of a PostgreSQL date column read as a time.
-func dateOf(t time.Time) calendar.Date {
-	return calendar.MustDate(t.Year(), t.Month(), t.Day())
-}
