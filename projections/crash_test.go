@@ -20,8 +20,8 @@ import (
 
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
-	"github.com/cec-kg/tizme/projections"
 	"github.com/cec-kg/tizme/internal/toy"
+	"github.com/cec-kg/tizme/projections"
 )
 
 // The crash test re-runs this test binary as a projector process (the

@@ -17,8 +17,8 @@ import (
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
-	"github.com/cec-kg/tizme/projections"
 	"github.com/cec-kg/tizme/internal/toy"
+	"github.com/cec-kg/tizme/projections"
 )
 
 func TestMain(m *testing.M) {

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/projections"
 	"github.com/cec-kg/tizme/internal/toy"
+	"github.com/cec-kg/tizme/projections"
 )
 
 func (e *env) rebuildConfig(progress func(projections.RebuildProgress)) projections.RebuildConfig {

@@ -12,8 +12,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/projections"
 	"github.com/cec-kg/tizme/internal/toy"
+	"github.com/cec-kg/tizme/projections"
 )
 
 // TestScriptedEventsGiveExactRows appends a history before the runner

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cec-kg/tizme/projections"
 	"github.com/cec-kg/tizme/internal/toy"
+	"github.com/cec-kg/tizme/projections"
 )
 
 func (e *env) verify(t *testing.T, cfg projections.VerifyConfig, ps ...projections.Projection) []projections.VerifyResult {
