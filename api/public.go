@@ -240,7 +240,7 @@ func (s *Server) listStatus(c echo.Context) error {
 		return err
 	}
 	st := ListStatus{ListUpdatedAt: updated}
-	if st.Voters, st.Precincts, err = s.read.CountListed(ctx); err != nil {
+	if st.Voters, st.Precincts, err = s.public.ListCount(ctx); err != nil {
 		return err
 	}
 	publicCache(c)

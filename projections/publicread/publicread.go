@@ -36,6 +36,7 @@ type DB interface {
 type Reader struct {
 	db    DB
 	stats statsCache
+	count listCount
 }
 
 // New returns a reader over db.
