@@ -72,7 +72,7 @@ func bench(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		results, err := storebench.Run(ctx, storePool, storeSize, stdout)
 		report.Results = append(report.Results, results...)
 		if err != nil {
-			return fmt.Errorf("bench the event store: %w", err)
+			return errors.Join(fmt.Errorf("bench the event store: %w", err), writeBench(stdout, cfg, report))
 		}
 	}
 	if want[benchPartProjections] {
@@ -84,7 +84,7 @@ func bench(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		projResults, err := projbench.Run(ctx, projPool, projSize, stdout)
 		report.Results = append(report.Results, projResults...)
 		if err != nil {
-			return fmt.Errorf("bench the projections: %w", err)
+			return errors.Join(fmt.Errorf("bench the projections: %w", err), writeBench(stdout, cfg, report))
 		}
 	}
 	if want[benchPartChain] {
@@ -100,16 +100,22 @@ func bench(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		results, err := chainbench.Run(ctx, chainPool, chainSize, stdout)
 		report.Results = append(report.Results, results...)
 		if err != nil {
-			return fmt.Errorf("bench the hash chain: %w", err)
+			return errors.Join(fmt.Errorf("bench the hash chain: %w", err), writeBench(stdout, cfg, report))
 		}
 	}
 	if want[benchPartService] {
 		results, err := benchService(ctx, server, serviceBenchSize(cfg), stamp, log, stdout)
 		report.Results = append(report.Results, results...)
 		if err != nil {
-			return fmt.Errorf("bench the service: %w", err)
+			return errors.Join(fmt.Errorf("bench the service: %w", err), writeBench(stdout, cfg, report))
 		}
 	}
+	return writeBench(stdout, cfg, report)
+}
+
+// writeBench prints the report's table and writes its JSON. A run that
+// failed part-way writes what it measured before the failure too.
+func writeBench(stdout io.Writer, cfg Config, report benchReport) error {
 	printBench(stdout, report)
 	if err := os.MkdirAll(filepath.Dir(cfg.BenchOut), 0o755); err != nil {
 		return err

@@ -554,7 +554,7 @@ func (b *bench) served(ctx context.Context) ([]harness.Result, error) {
 	}
 	pageResults, err := b.pages(ctx, client, base, ids)
 	if err != nil {
-		return nil, err
+		return pageResults, err
 	}
 	if err := stop(); err != nil {
 		return nil, err
