@@ -47,11 +47,6 @@ func (r *Readers) Verify(ctx context.Context, cfg VerifyConfig, ps []Projection)
 	return Verify(ctx, cfg, ps)
 }
 
-// CountListed is the package function CountListed on the readers' database.
-func (r *Readers) CountListed(ctx context.Context) (voters, precincts int64, err error) {
-	return CountListed(ctx, r.db)
-}
-
 // CountPrecinctListed is the package function CountPrecinctListed on the readers' database.
 func (r *Readers) CountPrecinctListed(ctx context.Context, precinct int) (int64, error) {
 	return CountPrecinctListed(ctx, r.db, precinct)
