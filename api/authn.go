@@ -29,7 +29,9 @@ const principalKey = "tizme.principal"
 
 // authenticate checks the bearer token and keeps its principal for the
 // handlers. The answer to a missing, forged or expired token is 401 with a
-// WWW-Authenticate challenge (RFC 6750 §3).
+// WWW-Authenticate challenge (RFC 6750 §3); a token that cannot be checked
+// because the identity provider's key set cannot be fetched is 503 with
+// Retry-After, so the client retries with the same token.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		raw, err := auth.BearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
@@ -40,12 +42,16 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return next(c)
 			}
 		}
+		s.metrics.authFailures.WithLabelValues(authFailureLabel(err)).Inc()
+		if errors.Is(err, auth.ErrProviderUnavailable) {
+			c.Response().Header().Set("Retry-After", "1")
+			return err
+		}
 		challenge := `Bearer realm="tizme"`
 		if !errors.Is(err, auth.ErrNoToken) {
 			challenge += `, error="invalid_token"`
 		}
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, challenge)
-		s.metrics.authFailures.WithLabelValues(authFailureLabel(err)).Inc()
 		return err
 	}
 }
@@ -58,6 +64,8 @@ func authFailureLabel(err error) string {
 		return "expired"
 	case errors.Is(err, auth.ErrBadClaims):
 		return "bad_claims"
+	case errors.Is(err, auth.ErrProviderUnavailable):
+		return "provider_unavailable"
 	}
 	return "invalid"
 }

@@ -32,6 +32,7 @@ const (
 	codeTokenInvalid          problem.Code = "token_invalid"
 	codeTokenExpired          problem.Code = "token_expired"
 	codeTokenBadClaims        problem.Code = "token_bad_claims"
+	codeProviderUnavailable   problem.Code = "identity_provider_unavailable"
 	codeOtherCommission       problem.Code = "other_commission"
 	codeIdempotencyKeyMissing problem.Code = "idempotency_key_missing"
 	codeIdempotencyKeyInvalid problem.Code = "idempotency_key_invalid"
@@ -62,6 +63,13 @@ func apiDefs() []problem.Def {
 			Ky: "Кирүү токенинде керектүү маалымат жок (ролу, ПИН же комиссия).",
 			Ru: "В токене входа нет нужных сведений (роль, ПИН или комиссия).",
 			En: "The sign-in token lacks required information (role, PIN or commission).",
+		}},
+		{Code: codeProviderUnavailable, Status: http.StatusServiceUnavailable, Title: i18n.Text{
+			Ky: "Идентификация кызматы жеткиликсиз", Ru: "Служба идентификации недоступна", En: "Identification service unavailable",
+		}, Detail: i18n.Text{
+			Ky: "Кирүүнү азыр текшерүү мүмкүн эмес: идентификация кызматы жооп бербей жатат. Бир аздан кийин кайталаңыз; кайра кирүүнүн кереги жок.",
+			Ru: "Сейчас нельзя проверить вход: служба идентификации не отвечает. Повторите чуть позже; входить снова не нужно.",
+			En: "Your sign-in cannot be checked right now: the identification service is not answering. Try again shortly; there is no need to sign in again.",
 		}},
 		{Code: codeOtherCommission, Status: http.StatusForbidden, Title: i18n.Text{Ky: "Жетүүгө тыюу салынган", Ru: "Доступ запрещён", En: "Forbidden"}, Detail: i18n.Text{
 			Ky: "Бул арыз башка комиссияга таандык.",

@@ -51,6 +51,7 @@ func newRegistry() *problem.Registry {
 	r.Map(auth.ErrExpiredToken, codeTokenExpired)
 	r.Map(auth.ErrBadClaims, codeTokenBadClaims)
 	r.Map(auth.ErrInvalidToken, codeTokenInvalid)
+	r.Map(auth.ErrProviderUnavailable, codeProviderUnavailable)
 	r.Map(ErrWrongRole, problem.CodeForbidden)
 	r.Map(ErrOtherCommission, codeOtherCommission)
 	r.Map(ErrRateLimited, problem.CodeTooManyRequests)

@@ -764,3 +764,38 @@ func TestLogs(t *testing.T) {
 		t.Error("the query string (a PIN) reached the log")
 	}
 }
+
+// downTokens is a verifier whose identity provider cannot be reached.
+type downTokens struct{}
+
+func (downTokens) Verify(context.Context, string) (auth.Principal, error) {
+	return auth.Principal{}, fmt.Errorf("%w: fetch the key set: connection refused to 10.0.0.9", auth.ErrProviderUnavailable)
+}
+
+// TestProviderUnavailable: a token that cannot be checked because the
+// identity provider's key set cannot be fetched is a 503 with Retry-After
+// and no sign-in challenge, in every signed-in area: the client retries
+// with the same token instead of taking a 401 as the answer (the fault
+// test's restarted server once refused a good token so).
+func TestProviderUnavailable(t *testing.T) {
+	t.Parallel()
+	deps := base(okDeps)
+	deps.Tokens = downTokens{}
+	ts := newTestServer(t, api.Config{}, deps)
+	for _, path := range []string{"/api/v1/me", "/api/v1/staff/queue", "/api/v1/audit/events"} {
+		r := get(t, ts, path, map[string]string{"Authorization": "Bearer x.y.z", "Accept-Language": "en"})
+		p := decodeProblem(t, r, http.StatusServiceUnavailable, "identity_provider_unavailable")
+		if p.Title != "Identification service unavailable" {
+			t.Errorf("%s: title %q", path, p.Title)
+		}
+		if got := r.header.Get("Retry-After"); got != "1" {
+			t.Errorf("%s: Retry-After %q, want 1", path, got)
+		}
+		if got := r.header.Get("WWW-Authenticate"); got != "" {
+			t.Errorf("%s: WWW-Authenticate %q: nothing is wrong with the token", path, got)
+		}
+		if bytes.Contains(r.body, []byte("10.0.0.9")) {
+			t.Errorf("%s: problem leaks the cause: %s", path, r.body)
+		}
+	}
+}

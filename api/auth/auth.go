@@ -107,7 +107,8 @@ func (p Principal) Has(r Role) bool {
 // The errors of sign-in. Every error Verify and BearerToken return wraps
 // exactly one of them (errors.Is); the HTTP layer maps each to a 401 with
 // its own code (token_missing, token_invalid, token_expired,
-// token_bad_claims: a token that proves nothing usable is no sign-in).
+// token_bad_claims: a token that proves nothing usable is no sign-in),
+// except ErrProviderUnavailable, a 503: the fault is not the client's.
 // None of their texts ever contains the
 // token: a bearer token in a log is a stolen session.
 var (
@@ -116,9 +117,13 @@ var (
 	ErrNoToken = errors.New("auth: no bearer token")
 	// ErrInvalidToken means the token cannot be trusted: malformed, forged
 	// (bad signature or unknown key), from another issuer or for another
-	// audience, not yet valid, without an expiry, or the key set could not
-	// be fetched to check it.
+	// audience, not yet valid, or without an expiry.
 	ErrInvalidToken = errors.New("auth: invalid token")
+	// ErrProviderUnavailable means the token could not be checked: the
+	// identity provider's key set could not be fetched (provider down or
+	// slow, or the request ended while waiting for it). The token may be
+	// good; the client retries later with it, and does not sign in again.
+	ErrProviderUnavailable = errors.New("auth: identity provider unavailable")
 	// ErrExpiredToken means a genuine token has expired. It is distinct from
 	// ErrInvalidToken because the client's answer differs: refresh the
 	// token and retry.

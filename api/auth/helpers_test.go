@@ -21,7 +21,7 @@ const (
 )
 
 // sentinels are the errors Verify may wrap; a failure must wrap exactly one.
-var sentinels = []error{auth.ErrNoToken, auth.ErrInvalidToken, auth.ErrExpiredToken, auth.ErrBadClaims}
+var sentinels = []error{auth.ErrNoToken, auth.ErrInvalidToken, auth.ErrExpiredToken, auth.ErrBadClaims, auth.ErrProviderUnavailable}
 
 // issuerEnv is a development issuer served over real HTTP, mounted under
 // issuerPath as cmd/tizme mounts it, with a count of key set fetches.
@@ -30,12 +30,20 @@ type issuerEnv struct {
 	srv      *httptest.Server
 	jwksHits *atomic.Int64
 	now      time.Time // the Verifier's clock; whole seconds, like the claims
+	serve    *atomic.Pointer[http.Handler]
 }
+
+// handler is what the issuer's server serves now.
+func (e *issuerEnv) handler() http.Handler { return *e.serve.Load() }
+
+// setHandler makes the issuer's server serve h (the key set fetches are
+// still counted).
+func (e *issuerEnv) setHandler(h http.Handler) { e.serve.Store(&h) }
 
 // newIssuerEnv starts an issuer server that is closed when the test ends.
 func newIssuerEnv(t *testing.T) *issuerEnv {
 	t.Helper()
-	var handler atomic.Pointer[http.Handler]
+	handler := new(atomic.Pointer[http.Handler])
 	hits := new(atomic.Int64)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == issuerPath+"/jwks" {
@@ -52,7 +60,7 @@ func newIssuerEnv(t *testing.T) *issuerEnv {
 	mux.Handle(issuerPath+"/", http.StripPrefix(issuerPath, dev.Handler()))
 	var h http.Handler = mux
 	handler.Store(&h)
-	return &issuerEnv{dev: dev, srv: srv, jwksHits: hits, now: time.Now().Truncate(time.Second)}
+	return &issuerEnv{dev: dev, srv: srv, jwksHits: hits, now: time.Now().Truncate(time.Second), serve: handler}
 }
 
 // config returns a VerifierConfig for the issuer with the env's clock.

@@ -20,6 +20,12 @@ const DefaultKeyRefreshInterval = time.Minute
 // maxKeySetBytes caps the key set read from the provider.
 const maxKeySetBytes = 1 << 20
 
+// retryAfterFailedFetch is the least time between a fetch of the key set
+// that failed and the next one (at most the refresh interval): a provider
+// back after a blip is used again within a second, and a provider that is
+// down is asked at most once a second however many requests wait.
+const retryAfterFailedFetch = time.Second
+
 // keySet is the identity provider's key set, fetched on first use and
 // refetched only for a key id it does not know, at most once per interval.
 //
@@ -39,7 +45,20 @@ type keySet struct {
 	keys      []jose.JSONWebKey
 	attempted bool      // a fetch has been started
 	last      time.Time // when the last fetch was started
+	lastErr   error     // how the last finished fetch failed, nil if it did not
 	inflight  *keyFetch // non-nil while a fetch runs
+}
+
+// fetchOutcome is where VerifySignature tells Verify that the key set
+// could not be fetched: go-oidc passes the key set's error on as text
+// only, and a provider that is down is no fault of the token.
+type fetchOutcome struct{ err error }
+
+type fetchOutcomeKey struct{}
+
+// withFetchOutcome returns ctx carrying o for VerifySignature to fill.
+func withFetchOutcome(ctx context.Context, o *fetchOutcome) context.Context {
+	return context.WithValue(ctx, fetchOutcomeKey{}, o)
 }
 
 // keyFetch is one fetch that several callers may wait for.
@@ -67,6 +86,11 @@ func (k *keySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 		return payload, err
 	}
 	if err := k.refresh(ctx); err != nil {
+		if !errors.Is(err, errKeyNotFound) {
+			if o, ok := ctx.Value(fetchOutcomeKey{}).(*fetchOutcome); ok {
+				o.err = err
+			}
+		}
 		return nil, err
 	}
 	if payload, known, err := k.verifyCached(jws, kid); known {
@@ -98,13 +122,20 @@ func (k *keySet) verifyCached(jws *jose.JSONWebSignature, kid string) (payload [
 }
 
 // refresh fetches the key set unless a fetch was started less than the
-// interval ago; callers arriving during a fetch wait for it (within ctx).
+// interval ago (retryAfterFailedFetch when that fetch failed); callers
+// arriving during a fetch wait for it (within ctx). Any error but
+// errKeyNotFound means the key set could not be had.
 func (k *keySet) refresh(ctx context.Context) error {
 	k.mu.Lock()
 	f := k.inflight
 	if f == nil {
 		now := k.now()
-		if k.attempted && now.Sub(k.last) < k.interval {
+		if k.attempted && k.lastErr != nil && now.Sub(k.last) < min(k.interval, retryAfterFailedFetch) {
+			err := k.lastErr
+			k.mu.Unlock()
+			return fmt.Errorf("fetch the key set: %w", err)
+		}
+		if k.attempted && k.lastErr == nil && now.Sub(k.last) < k.interval {
 			k.mu.Unlock()
 			return fmt.Errorf("%w (key set fetched less than %v ago)", errKeyNotFound, k.interval)
 		}
@@ -119,6 +150,7 @@ func (k *keySet) refresh(ctx context.Context) error {
 			if err == nil {
 				k.keys = keys
 			}
+			k.lastErr = err
 			f.err = err
 			k.inflight = nil
 			k.mu.Unlock()

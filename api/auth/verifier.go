@@ -162,10 +162,12 @@ type claims struct {
 // KeyRefreshInterval, within ctx), issuer,
 // audience, then the time claims with the leeway ("exp" is required), then
 // the claims tizme needs. The error wraps ErrNoToken, ErrInvalidToken,
-// ErrExpiredToken or ErrBadClaims and never contains the token.
+// ErrExpiredToken, ErrBadClaims or ErrProviderUnavailable and never
+// contains the token.
 //
-// A key set that cannot be fetched (provider down, ctx done) is
-// ErrInvalidToken: the token cannot be trusted.
+// A key set that cannot be fetched (provider down, ctx done while waiting
+// for it) is ErrProviderUnavailable: the token is neither trusted nor
+// blamed, and the client retries with it.
 func (v *Verifier) Verify(ctx context.Context, rawToken string) (Principal, error) {
 	if rawToken == "" {
 		return Principal{}, ErrNoToken
@@ -173,7 +175,11 @@ func (v *Verifier) Verify(ctx context.Context, rawToken string) (Principal, erro
 	if len(rawToken) > MaxTokenBytes {
 		return Principal{}, fmt.Errorf("%w: longer than %d bytes", ErrInvalidToken, MaxTokenBytes)
 	}
-	tok, err := v.verifier.Verify(ctx, rawToken)
+	var fetch fetchOutcome
+	tok, err := v.verifier.Verify(withFetchOutcome(ctx, &fetch), rawToken)
+	if err != nil && fetch.err != nil {
+		return Principal{}, fmt.Errorf("%w: %v", ErrProviderUnavailable, fetch.err)
+	}
 	if err != nil {
 		// go-oidc's messages name the algorithm, issuer, audience or key
 		// fetch failure, never the token itself.
