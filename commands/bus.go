@@ -17,6 +17,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/eventstore"
 )
 
@@ -146,10 +147,13 @@ type Bus struct {
 
 	mu      sync.RWMutex
 	crowded *crowdedPrecheck // quietAddress; nil without the crowded-address command
-	names   map[string]struct{}
-	started bool
-	closed  bool
-	done    chan error // Router.Run's return
+	// repeatMover is the policy FlagRepeatMover decides with (quietMover);
+	// nil without that command.
+	repeatMover *anomaly.RepeatMover
+	names       map[string]struct{}
+	started     bool
+	closed      bool
+	done        chan error // Router.Run's return
 }
 
 // NewBus builds a bus. Handlers are added with Register before Start.

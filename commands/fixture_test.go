@@ -235,6 +235,19 @@ func (o *observations) add(x commands.Observation) {
 	o.list = append(o.list, x)
 }
 
+// handled counts the commands named name handled so far.
+func (o *observations) handled(name string) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := 0
+	for _, x := range o.list {
+		if x.Command == name {
+			n++
+		}
+	}
+	return n
+}
+
 func (o *observations) retries() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -135,6 +135,10 @@ func RegisterAll(b *Bus, d Deps) error {
 		Register(b, h.saveBiometricPoint()),
 		Register(b, h.removeBiometricPoint()),
 	}
+	policy := h.deps.Anomalies.RepeatMover()
+	b.mu.Lock()
+	b.repeatMover = &policy
+	b.mu.Unlock()
 	if h.deps.Addresses != nil {
 		errs = append(errs, Register(b, h.flagCrowdedAddress()))
 		b.mu.Lock()

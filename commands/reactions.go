@@ -17,6 +17,7 @@ import (
 
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
+	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
@@ -198,77 +199,13 @@ func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]re
 		if e.Outcome != string(application.Approved) {
 			return nil, nil
 		}
-		id, err := application.IDFromStream(ev.Stream)
-		if err != nil {
-			// Not an application's decision: nothing to carry out, and
-			// retrying would stall every reaction behind it.
-			b.cfg.Logger.ErrorContext(ctx, "reactions: a decision outside an application stream", "event", ev.ID.String(), "stream", ev.Stream)
-			return nil, nil
-		}
-		a, err := Load(ctx, b.cfg.Store, b.cfg.Codec, ev.Stream, func() *application.Application { return application.New(id) })
-		if err != nil {
-			return nil, err
-		}
-		var out []reaction
-		add := func(name string, cmd Command) {
-			out = append(out, reaction{name: name, cmd: cmd, carriesOut: id, at: e.At})
-		}
-		if c, ok := a.Correction(); ok {
-			add(ReactionApprovedCorrection, CorrectVoterDetails{
-				Envelope:    key(ReactionApprovedCorrection),
-				VoterRef:    VoterRef{Voter: a.Voter()},
-				Name:        nameInput(c.Name),
-				BirthDate:   dateString(c.BirthDate),
-				Passport:    c.Passport.String(),
-				Address:     addressInput(c.Address),
-				Application: c.ApplicationID,
-				At:          e.At,
-			})
-		}
-		if m, ok := a.Move(); ok {
-			add(ReactionApprovedMove, MoveVoter{
-				Envelope:    key(ReactionApprovedMove),
-				VoterRef:    VoterRef{Voter: a.Voter()},
-				To:          m.To.Int(),
-				Reason:      string(m.Reason),
-				Application: m.ApplicationID,
-				Election:    m.ElectionID.String(),
-				At:          e.At,
-			})
-		}
-		if r, missing, ok := a.Inclusion(); ok {
-			cmd, err := inclusion(ctx, b, a, r, missing, ev.ID, e)
-			if err != nil {
-				return nil, err
-			}
-			if cmd == nil {
-				// carried out on an earlier delivery
-			} else if _, failed := cmd.(RecordExecutionFailure); failed {
-				out = append(out, reaction{name: ReactionApprovedInclusion, cmd: cmd})
-			} else {
-				add(ReactionApprovedInclusion, cmd)
-			}
-		}
-		if stream, r, ok := a.Exclusion(); ok {
-			// The decision is one person's: it asks for the removal,
-			// and a second staff member of the commission confirms it
-			// (two-person removal, voter.RemovalRequested).
-			add(ReactionApprovedExclusion, RequestRemoval{
-				Envelope:    key(ReactionApprovedExclusion),
-				VoterRef:    VoterRef{Voter: stream},
-				Reason:      string(r.Reason),
-				Note:        r.Note,
-				Basis:       r.Basis,
-				Application: r.ApplicationID,
-				By:          e.By,
-				Commission:  a.Commission().String(),
-				At:          e.At,
-			})
-		}
-		return out, nil
+		return approvedReactions(ctx, b, ev, e)
 	case voter.VoterMovedPrecinct:
 		if e.ElectionID == "" {
 			return nil, nil
+		}
+		if quiet, err := b.quietMover(ctx, ev.Stream, e.ElectionID, e.At); quiet || err != nil {
+			return nil, err
 		}
 		return one(ReactionRepeatMover, FlagRepeatMover{Envelope: key(ReactionRepeatMover), Voter: ev.Stream, Election: e.ElectionID, At: e.At}), nil
 	case voter.VoterRegistered:
@@ -286,6 +223,107 @@ func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]re
 		return one(ReactionCrowdedAddress, crowded(key(ReactionCrowdedAddress), *e.Address, e.At)), nil
 	}
 	return nil, nil
+}
+
+// approvedReactions returns the commands that carry out the approved
+// decision ev: a correction, a move, an inclusion, an exclusion. A change
+// the entry already records for the application was carried out (an
+// earlier delivery, or where the decision was recorded, as the demo data
+// does) and sends nothing, which spares a durable result a decision on a
+// long log's first pass.
+func approvedReactions(ctx context.Context, b *Bus, ev eventstore.RecordedEvent, e application.ApplicationDecided) ([]reaction, error) {
+	id, err := application.IDFromStream(ev.Stream)
+	if err != nil {
+		// Not an application's decision: nothing to carry out, and
+		// retrying would stall every reaction behind it.
+		b.cfg.Logger.ErrorContext(ctx, "reactions: a decision outside an application stream", "event", ev.ID.String(), "stream", ev.Stream)
+		return nil, nil
+	}
+	a, err := Load(ctx, b.cfg.Store, b.cfg.Codec, ev.Stream, func() *application.Application { return application.New(id) })
+	if err != nil {
+		return nil, err
+	}
+	key := func(reaction string) Envelope { return Envelope{IdempotencyKey: ReactionKey(reaction, ev.ID)} }
+	var out []reaction
+	add := func(name string, cmd Command) {
+		out = append(out, reaction{name: name, cmd: cmd, carriesOut: id, at: e.At})
+	}
+	var entry *voter.Entry
+	pending := func(stream string, change voter.Change) (bool, error) {
+		if entry == nil || entry.Stream() != stream {
+			loaded, err := Load(ctx, b.cfg.Store, b.cfg.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+			if err != nil {
+				return false, err
+			}
+			entry = loaded
+		}
+		return !entry.CarriedOut(id, change), nil
+	}
+	if c, ok := a.Correction(); ok {
+		if todo, err := pending(a.Voter(), voter.ChangeCorrection); err != nil {
+			return nil, err
+		} else if todo {
+			add(ReactionApprovedCorrection, CorrectVoterDetails{
+				Envelope:    key(ReactionApprovedCorrection),
+				VoterRef:    VoterRef{Voter: a.Voter()},
+				Name:        nameInput(c.Name),
+				BirthDate:   dateString(c.BirthDate),
+				Passport:    c.Passport.String(),
+				Address:     addressInput(c.Address),
+				Application: c.ApplicationID,
+				At:          e.At,
+			})
+		}
+	}
+	if m, ok := a.Move(); ok {
+		if todo, err := pending(a.Voter(), voter.ChangeMove); err != nil {
+			return nil, err
+		} else if todo {
+			add(ReactionApprovedMove, MoveVoter{
+				Envelope:    key(ReactionApprovedMove),
+				VoterRef:    VoterRef{Voter: a.Voter()},
+				To:          m.To.Int(),
+				Reason:      string(m.Reason),
+				Application: m.ApplicationID,
+				Election:    m.ElectionID.String(),
+				At:          e.At,
+			})
+		}
+	}
+	if r, missing, ok := a.Inclusion(); ok {
+		cmd, err := inclusion(ctx, b, a, r, missing, ev.ID, e)
+		if err != nil {
+			return nil, err
+		}
+		if cmd == nil {
+			// carried out on an earlier delivery
+		} else if _, failed := cmd.(RecordExecutionFailure); failed {
+			out = append(out, reaction{name: ReactionApprovedInclusion, cmd: cmd})
+		} else {
+			add(ReactionApprovedInclusion, cmd)
+		}
+	}
+	if stream, r, ok := a.Exclusion(); ok {
+		if todo, err := pending(stream, voter.ChangeRemovalRequest); err != nil {
+			return nil, err
+		} else if todo {
+			// The decision is one person's: it asks for the removal,
+			// and a second staff member of the commission confirms it
+			// (two-person removal, voter.RemovalRequested).
+			add(ReactionApprovedExclusion, RequestRemoval{
+				Envelope:    key(ReactionApprovedExclusion),
+				VoterRef:    VoterRef{Voter: stream},
+				Reason:      string(r.Reason),
+				Note:        r.Note,
+				Basis:       r.Basis,
+				Application: r.ApplicationID,
+				By:          e.By,
+				Commission:  a.Commission().String(),
+				At:          e.At,
+			})
+		}
+	}
+	return out, nil
 }
 
 // inclusion returns the command that carries out an approved inclusion
@@ -326,6 +364,28 @@ func inclusion(ctx context.Context, b *Bus, a *application.Application, r voter.
 		Application: r.ApplicationID,
 		At:          e.At,
 	}, nil
+}
+
+// quietMover reports whether the voter of stream has moved at most the
+// repeat-mover threshold's times during the election, so that
+// FlagRepeatMover would raise nothing: most moves. The reaction then
+// sends nothing, which spares a command (its durable result) a move; a
+// national log's first pass holds hundreds of thousands. The answer
+// equals the command's: the same entry, read now, and the same policy.
+func (b *Bus) quietMover(ctx context.Context, stream, electionID string, at time.Time) (bool, error) {
+	b.mu.RLock()
+	policy := b.repeatMover
+	b.mu.RUnlock()
+	id, err := election.ParseID(electionID)
+	if policy == nil || err != nil || voter.CheckStream(stream) != nil {
+		return false, nil // the command decides, or refuses and says why
+	}
+	e, err := Load(ctx, b.cfg.Store, b.cfg.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	if err != nil {
+		return false, err
+	}
+	_, over := policy.Check(stream, id, e.MovesIn(id), at)
+	return !over, nil
 }
 
 func crowded(env Envelope, a voter.Address, at time.Time) Command {

@@ -57,8 +57,9 @@ func TestApprovedMoveChangesTheVoter(t *testing.T) {
 		t.Fatalf("metadata %+v, want %+v", ev.Metadata, want)
 	}
 
-	// Re-delivered: nothing changes.
-	before := w.countAll(t)
+	// Re-delivered: nothing changes, and no command is sent (the entry
+	// shows the move was made for this application).
+	before, sent := w.countAll(t), w.obs.handled(commands.NameMoveVoter)
 	w.react(t, decided)
 	w.react(t, decided)
 	if got := w.types(t, f.voter); len(got) != 2 {
@@ -66,6 +67,55 @@ func TestApprovedMoveChangesTheVoter(t *testing.T) {
 	}
 	if after := w.countAll(t); after != before {
 		t.Fatalf("re-delivery wrote %d events", after-before)
+	}
+	if n := w.obs.handled(commands.NameMoveVoter) - sent; n != 0 {
+		t.Fatalf("re-delivery sent %d MoveVoter commands, want none", n)
+	}
+}
+
+// TestDecisionCarriedOutAlready: a decision carried out where it was
+// recorded (the demo data writes the move with the application, as the
+// reaction would) sends no command when the reaction reads it; a Form 3
+// approval whose correction is recorded but whose move is not sends the
+// move only.
+func TestDecisionCarriedOutAlready(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	f := w.file(t, pinAsan, func(v string, c uuid.UUID) commands.SubmitApplication { return changeOfPrecinct(v, c, p1002, tFile) })
+	app := f.answer.Application
+	at := tFile.Add(24 * time.Hour)
+	w.accept(t, app, at)
+	decided := w.decideWithMeta(t, approve(app, at), "corr-50")
+	w.must(t, commands.MoveVoter{Envelope: env(key()), VoterRef: commands.VoterRef{Voter: f.voter}, To: p1002, Reason: "form2",
+		Application: app, Election: election2026, At: at})
+	sent := w.obs.handled(commands.NameMoveVoter)
+	w.react(t, decided)
+	if n := w.obs.handled(commands.NameMoveVoter) - sent; n != 0 {
+		t.Fatalf("the reaction sent %d MoveVoter commands for a move the entry records, want none", n)
+	}
+	if got := w.types(t, f.voter); len(got) != 2 {
+		t.Fatalf("voter events %v, want the registration and one move", got)
+	}
+
+	g := w.file(t, pinAigul, func(v string, c uuid.UUID) commands.SubmitApplication {
+		return commands.SubmitApplication{Envelope: env(key()), VoterRef: commands.VoterRef{Voter: v}, Commission: tec0101,
+			Kind: "correct_personal_data", Election: election2026, Consent: c, At: tFile,
+			Claim: commands.ClaimInput{Name: &commands.NameInput{Surname: "Асанбекова", GivenName: "Айгүл"}, Precinct: p1003}}
+	})
+	w.accept(t, g.answer.Application, at)
+	decided = w.decideWithMeta(t, approve(g.answer.Application, at), "corr-51")
+	w.must(t, commands.CorrectVoterDetails{Envelope: env(key()), VoterRef: commands.VoterRef{Voter: g.voter},
+		Name: &commands.NameInput{Surname: "Асанбекова", GivenName: "Айгүл"}, Application: g.answer.Application, At: at})
+	corrections, moves := w.obs.handled(commands.NameCorrectVoterDetails), w.obs.handled(commands.NameMoveVoter)
+	w.react(t, decided)
+	if n := w.obs.handled(commands.NameCorrectVoterDetails) - corrections; n != 0 {
+		t.Fatalf("the reaction sent %d corrections for one the entry records, want none", n)
+	}
+	if n := w.obs.handled(commands.NameMoveVoter) - moves; n != 1 {
+		t.Fatalf("the reaction sent %d moves, want the one the entry lacks", n)
+	}
+	if got := w.types(t, g.voter); len(got) != 3 || got[2] != voter.TypeVoterMovedPrecinct {
+		t.Fatalf("voter events %v, want registration, correction, move", got)
 	}
 }
 
@@ -188,6 +238,11 @@ func TestRepeatMoverFlag(t *testing.T) {
 	move(p1001, election2026)
 	if n := len(w.events(t, flags)); n != 0 {
 		t.Fatalf("%d flags after 2 moves in the election", n)
+	}
+	// Within the threshold the reaction sends nothing (a national log's
+	// first pass holds hundreds of thousands of such moves).
+	if n := w.obs.handled(commands.NameFlagRepeatMover); n != 0 {
+		t.Fatalf("%d FlagRepeatMover commands for moves within the threshold, want none", n)
 	}
 	third := move(p1002, election2026)
 	flag, ev := lastOf[anomaly.AnomalyFlagged](t, w, flags)

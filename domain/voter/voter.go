@@ -169,6 +169,24 @@ type Entry struct {
 	updated    time.Time // when the last event took effect
 	listedBy   uuid.UUID // the application that registered or last restored the entry
 	pending    *PendingRemoval
+	carried    []carried // the changes approved applications made to the entry
+}
+
+// Change is a kind of change an approved application makes to an entry.
+type Change uint8
+
+// The changes an approved application makes (application.Application's
+// Correction, Move, Exclusion; an inclusion is ListedBy).
+const (
+	ChangeCorrection     Change = iota + 1 // VoterDetailsCorrected
+	ChangeMove                             // VoterMovedPrecinct
+	ChangeRemovalRequest                   // RemovalRequested (or VoterRemoved, made so before two-person removal)
+)
+
+// carried is one change an application made.
+type carried struct {
+	application uuid.UUID
+	change      Change
 }
 
 // New returns the entry of stream before any event: register it with
@@ -481,6 +499,7 @@ func (e *Entry) Apply(ev any) {
 			e.address = ev.Address.value()
 		}
 		e.updated = ev.At
+		e.carry(ev.ApplicationID, ChangeCorrection)
 	case VoterMovedPrecinct:
 		e.precinct, _ = precinct.NumberOf(ev.To)
 		e.moves++
@@ -491,7 +510,11 @@ func (e *Entry) Apply(ev any) {
 			e.movesIn[ev.ElectionID]++
 		}
 		e.updated = ev.At
-	case RemovalRequested, RemovalConfirmed, RemovalCancelled:
+		e.carry(ev.ApplicationID, ChangeMove)
+	case RemovalRequested:
+		e.applyRemovalRequest(ev)
+		e.carry(ev.ApplicationID, ChangeRemovalRequest)
+	case RemovalConfirmed, RemovalCancelled:
 		e.applyRemovalRequest(ev)
 	case VoterRemoved:
 		e.removed = true
@@ -503,6 +526,7 @@ func (e *Entry) Apply(ev any) {
 			ApplicationID: ev.ApplicationID,
 		}
 		e.updated = ev.At
+		e.carry(ev.ApplicationID, ChangeRemovalRequest)
 	case VoterRestored:
 		e.removed = false
 		e.removal = Removal{}
@@ -515,6 +539,26 @@ func (e *Entry) Apply(ev any) {
 // list (registered it, or last restored it); uuid.Nil when none did. An
 // inclusion's reaction delivered again finds its own work done by it.
 func (e *Entry) ListedBy() uuid.UUID { return e.listedBy }
+
+// CarriedOut reports whether the entry records change made for the
+// approved application: an event of that kind naming it. The reaction to
+// the approval then has nothing left to do (delivered again, or the
+// decision carried out where it was recorded, as the demo data does).
+func (e *Entry) CarriedOut(application uuid.UUID, change Change) bool {
+	for _, c := range e.carried {
+		if c.application == application && c.change == change {
+			return true
+		}
+	}
+	return false
+}
+
+// carry notes a change an application made (none for uuid.Nil).
+func (e *Entry) carry(application uuid.UUID, change Change) {
+	if application != uuid.Nil {
+		e.carried = append(e.carried, carried{application: application, change: change})
+	}
+}
 
 func addressOf(a geo.Address) Address {
 	return Address{

@@ -488,3 +488,49 @@ func TestLastBirthDateToVoteAgreesWithTheAge(t *testing.T) {
 		}
 	}
 }
+
+// TestCarriedOut: an entry knows which approved applications changed it,
+// and how, so the reaction to an approval delivered again (or one the
+// demo data carried out where it recorded it) has nothing left to do; a
+// change of one kind does not stand for another (a Form 3 correction that
+// also moves the voter is two changes).
+func TestCarriedOut(t *testing.T) {
+	t.Parallel()
+	other := uuid.MustParse("8f0e3b53-47a3-4c3c-8cf6-2f6f3a3e6a01")
+	corrected := voter.VoterDetailsCorrected{Passport: "ID7654321", ApplicationID: appID, At: t1}
+	movedByApp := moved(1001, 1002, "form3", parl)
+	movedByApp.ApplicationID = appID
+	requested := voter.RemovalRequested{RequestID: other, Reason: "other", Note: "не проживает", Basis: "application X",
+		ApplicationID: other, Commission: "TEC-0101", RequestedBy: "op-1", At: t1, ExpiresAt: t1.Add(72 * time.Hour)}
+	tests := []struct {
+		name   string
+		events []any
+		want   map[voter.Change]bool // for appID; other is never carried out but by requested
+	}{
+		{"registered only", []any{registered()}, nil},
+		{"corrected by the application", []any{registered(), corrected}, map[voter.Change]bool{voter.ChangeCorrection: true}},
+		{"moved by the application", []any{registered(), movedByApp}, map[voter.Change]bool{voter.ChangeMove: true}},
+		{"a move without an application", []any{registered(), moved(1001, 1002, "form2", parl)}, nil},
+		{"corrected and moved", []any{registered(), corrected, movedByApp}, map[voter.Change]bool{voter.ChangeCorrection: true, voter.ChangeMove: true}},
+	}
+	for _, tt := range tests {
+		e := voter.New(stream)
+		for _, ev := range tt.events {
+			e.Apply(ev)
+		}
+		for _, c := range []voter.Change{voter.ChangeCorrection, voter.ChangeMove, voter.ChangeRemovalRequest} {
+			if got := e.CarriedOut(appID, c); got != tt.want[c] {
+				t.Errorf("%s: CarriedOut(change %d) = %v, want %v", tt.name, c, got, tt.want[c])
+			}
+		}
+		if e.CarriedOut(other, voter.ChangeRemovalRequest) {
+			t.Errorf("%s: another application's removal request", tt.name)
+		}
+	}
+	e := voter.New(stream)
+	e.Apply(registered())
+	e.Apply(requested)
+	if !e.CarriedOut(other, voter.ChangeRemovalRequest) || e.CarriedOut(other, voter.ChangeCorrection) {
+		t.Error("a removal requested for an application: want only ChangeRemovalRequest carried out")
+	}
+}

@@ -154,8 +154,11 @@ type Sink struct {
 	// Events receives the events in order: the reference streams first
 	// (regions, commissions with their operators, precincts, the
 	// election), then the voters in chunks of ChunkVoters, each voter
-	// stream before the consents and applications that refer to it. The
-	// slice is not reused after Events returns.
+	// stream before the consents and applications that refer to it, and
+	// after each chunk (in a call of its own: a stream appears once a
+	// call) the events that carry out the chunk's approved applications,
+	// appended to their voter streams. The slice is not reused after
+	// Events returns.
 	Events func(ctx context.Context, chunk []eventstore.StreamEvents) error
 	// Row receives each voter's population-register row (the data of the
 	// registration), in order.
@@ -234,6 +237,9 @@ type gen struct {
 	stats Stats
 	out   []eventstore.StreamEvents
 	later []eventstore.StreamEvents // consents and applications of the chunk
+	// carried are the chunk's changes to voter streams that carry out
+	// approved applications, written after the applications.
+	carried []eventstore.StreamEvents
 
 	precs    []*precinctInfo
 	byRegion map[string][]*precinctInfo
@@ -270,13 +276,41 @@ func (g *gen) addLater(stream string, events ...any) {
 	g.later = append(g.later, g.encode(stream, events))
 }
 
+// addCarried appends events to the voter stream that holds from events
+// already, as the reaction to the approval decided would: the decision is
+// their causation. They reach the sink after the chunk's applications.
+func (g *gen) addCarried(stream string, from int, decided uuid.UUID, events ...any) {
+	se := eventstore.StreamEvents{Stream: stream, Expected: eventstore.Exact(uint64(from - 1))}
+	for i, e := range events {
+		d, err := g.codec.Encode(e)
+		if err != nil {
+			panic(fmt.Sprintf("demodata: encode %T: %v", e, err))
+		}
+		d.ID = uuid.NewSHA1(Namespace, []byte(stream+"#"+strconv.Itoa(from+i)))
+		d.Metadata = eventstore.Metadata{Actor: Actor, CausationID: decided.String(), CorrelationID: decided.String()}
+		se.Events = append(se.Events, d)
+	}
+	g.stats.Events += len(se.Events)
+	g.carried = append(g.carried, se)
+}
+
+// flush hands the chunk to the sink: its streams, then (a second call, as
+// a stream appears once a call) the changes carrying out its approvals.
 func (g *gen) flush() error {
-	chunk := append(g.out, g.later...)
-	g.out, g.later = nil, nil
-	if len(chunk) == 0 || g.sink.Events == nil {
+	chunk, carried := append(g.out, g.later...), g.carried
+	g.out, g.later, g.carried = nil, nil, nil
+	if g.sink.Events == nil {
 		return g.ctx.Err()
 	}
-	return g.sink.Events(g.ctx, chunk)
+	for _, c := range [][]eventstore.StreamEvents{chunk, carried} {
+		if len(c) == 0 {
+			continue
+		}
+		if err := g.sink.Events(g.ctx, c); err != nil {
+			return err
+		}
+	}
+	return g.ctx.Err()
 }
 
 // must panics on a domain error: the generator broke a rule, a bug.

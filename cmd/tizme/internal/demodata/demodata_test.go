@@ -13,6 +13,8 @@ import (
 
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/popreg"
+	"github.com/google/uuid"
+
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
@@ -156,6 +158,9 @@ func TestGenerateRulesAndProportions(t *testing.T) {
 			if got.overdue == 0 {
 				t.Error("no overdue application")
 			}
+			if got.carried == 0 {
+				t.Error("no approved application was carried out")
+			}
 			if got.crowdest <= 30 {
 				t.Errorf("the most crowded address has %d voters, want more than 30", got.crowdest)
 			}
@@ -171,6 +176,51 @@ type found struct {
 	overdue, crowdest                                    int
 	walkthrough                                          bool
 	portalContent                                        int
+	carried                                              int // events carrying out approvals
+}
+
+// checkCarried checks a voter stream's second part: the changes carrying
+// out an approved application of that voter, appended after the stream's
+// first part and after the decision (their causation), each naming the
+// application, as the reaction would have recorded them.
+func checkCarried(t *testing.T, codec *eventstore.Codec, b eventstore.StreamEvents, voterLen map[string]int,
+	decisions map[string]application.ApplicationDecided, decisionApp map[string]uuid.UUID, ids map[string]bool) {
+	t.Helper()
+	n, ok := voterLen[b.Stream]
+	if !ok {
+		t.Fatalf("stream %s twice, and not a voter's", b.Stream)
+	}
+	if rev, exact := b.Expected.Revision(); !exact || rev != uint64(n-1) || len(b.Events) == 0 {
+		t.Fatalf("voter stream %s continued with %+v after %d events", b.Stream, b.Expected, n)
+	}
+	for _, d := range b.Events {
+		if ids[d.ID.String()] {
+			t.Fatalf("event ID %s twice", d.ID)
+		}
+		ids[d.ID.String()] = true
+		decided, ok := decisions[d.Metadata.CausationID]
+		if !ok || decided.Outcome != string(application.Approved) || d.Metadata.Actor != demodata.Actor {
+			t.Fatalf("voter stream %s: a change caused by %q, not by an approval recorded before it", b.Stream, d.Metadata.CausationID)
+		}
+		v, err := codec.Decode(eventstore.RecordedEvent{ID: d.ID, Stream: b.Stream, Type: d.Type, Version: d.Version, Data: d.Data})
+		if err != nil {
+			t.Fatalf("decode %s: %v", b.Stream, err)
+		}
+		app := decisionApp[d.Metadata.CausationID]
+		switch c := v.(type) {
+		case voter.VoterDetailsCorrected:
+			if c.ApplicationID != app || !c.At.Equal(decided.At) {
+				t.Fatalf("correction %+v for application %s decided at %s", c, app, decided.At)
+			}
+		case voter.VoterMovedPrecinct:
+			if c.ApplicationID != app || !c.At.Equal(decided.At) || c.Reason != string(voter.MoveForm2) {
+				t.Fatalf("move %+v for application %s decided at %s", c, app, decided.At)
+			}
+		default:
+			t.Fatalf("voter stream %s continued with %T", b.Stream, v)
+		}
+	}
+	voterLen[b.Stream] = n + len(b.Events)
 }
 
 // check decodes every event, rebuilds the aggregates through their own
@@ -193,9 +243,14 @@ func check(t *testing.T, batches []eventstore.StreamEvents) found {
 	addresses := map[string]int{}
 	var cal election.Calendar
 	var walkStream string
+	voterLen := map[string]int{}                             // events of each voter stream so far
+	decisions := map[string]application.ApplicationDecided{} // by event ID
+	decisionApp := map[string]uuid.UUID{}                    // decision event ID -> application
 	for _, b := range batches {
 		if streams[b.Stream] {
-			t.Fatalf("stream %s twice", b.Stream)
+			checkCarried(t, codec, b, voterLen, decisions, decisionApp, ids)
+			f.carried += len(b.Events)
+			continue
 		}
 		streams[b.Stream] = true
 		if !b.Expected.IsNoStream() || len(b.Events) == 0 {
@@ -346,6 +401,7 @@ func check(t *testing.T, batches []eventstore.StreamEvents) found {
 				f.flaggedMovers++
 			}
 			voterStreams[b.Stream] = true
+			voterLen[b.Stream] = len(decoded)
 		case consent.ConsentGiven:
 			id, err := consent.IDFromStream(b.Stream)
 			if err != nil {
@@ -365,8 +421,12 @@ func check(t *testing.T, batches []eventstore.StreamEvents) found {
 				t.Error("the walkthrough voter has an application")
 			}
 			a := application.New(e.ApplicationID)
-			for _, x := range decoded {
+			for i, x := range decoded {
 				a.Apply(x)
+				if d, ok := x.(application.ApplicationDecided); ok {
+					decisions[b.Events[i].ID.String()] = d
+					decisionApp[b.Events[i].ID.String()] = e.ApplicationID
+				}
 			}
 			f.statuses[a.Status()]++
 			if a.Status().Open() && a.Overdue(testNow) {

@@ -1,6 +1,7 @@
 package demodata
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -36,14 +37,19 @@ const ConsentTextVersion = "demo-2025-1"
 // their consents) that are filed in the Cabinet. Every application goes
 // through the application aggregate, so it obeys the same rules as one
 // filed through the API. Moves carry no application: they were filed on
-// paper. Approved applications are not carried out here: `tizme serve`'s
-// reactions do that, as they do for applications filed live.
+// paper. An approved correction or change of precinct is carried out here
+// as the reaction to the decision would (the entry's change names the
+// application, the decision is its causation), so `tizme serve`'s first
+// pass over a national log finds them done instead of sending tens of
+// thousands of commands; an approved exclusion is left to the reactions
+// (it asks for a removal a second staff member confirms).
 type history struct {
 	g            *gen
 	opens        calendar.Date // the filing window's first day
 	days         int           // days of the window before today
 	lastStream   string        // the previous voter, for exclusion claims
 	decidedTexts map[application.Outcome]string
+	decided      uuid.UUID // the ID of the last decision apply made
 }
 
 func (g *gen) newHistory(voters int) *history {
@@ -99,10 +105,14 @@ func (h *history) voterHistory(stream string, reg voter.VoterRegistered) []any {
 			must(e.Move(voter.Move{To: h.otherPrecinct(e.Precinct(), reg), Reason: reason, ElectionID: g.eid}, h.moment(day)))
 		}
 	}
+	moved := len(e.Pending())
 	if g.rng.IntN(10000) < applicantsPer10k {
-		h.apply(stream, e.Precinct(), reg)
+		h.apply(stream, e, reg)
 	}
-	return e.Pending()
+	if carried := e.Pending()[moved:]; len(carried) > 0 {
+		g.addCarried(stream, 1+moved, h.decided, carried...)
+	}
+	return e.Pending()[:moved]
 }
 
 // otherPrecinct returns a precinct of the voter's region other than from.
@@ -119,11 +129,14 @@ func (h *history) otherPrecinct(from precinct.Number, reg voter.VoterRegistered)
 	}
 }
 
-// apply files one application of the voter in the Cabinet, with the
-// consent it needs (VC §9–10), and takes it as far as the commission has
-// got by today: open (some overdue), withdrawn, approved or rejected.
-func (h *history) apply(stream string, at precinct.Number, reg voter.VoterRegistered) {
+// apply files one application of the voter (entry e) in the Cabinet, with
+// the consent it needs (VC §9–10), and takes it as far as the commission
+// has got by today: open (some overdue), withdrawn, approved or rejected.
+// An approved correction or move is recorded on e (h.decided names the
+// decision).
+func (h *history) apply(stream string, e *voter.Entry, reg voter.VoterRegistered) {
 	g := h.g
+	at := e.Precinct()
 	idx := strconv.Itoa(g.stats.Streams)
 	appID := uuid.NewSHA1(Namespace, []byte("application#"+stream+"#"+idx))
 	conID := uuid.NewSHA1(Namespace, []byte("consent#"+stream+"#"+idx))
@@ -175,10 +188,32 @@ func (h *history) apply(stream string, at precinct.Number, reg voter.VoterRegist
 				outcome = application.Rejected
 			}
 			must(a.Decide(staff, application.Decision{Outcome: outcome, Reason: h.decidedTexts[outcome], Language: lang.Ru}, steps[2]))
+			for i, ev := range a.Pending() { // the ID encode gives the decision
+				if _, ok := ev.(application.ApplicationDecided); ok {
+					h.decided = uuid.NewSHA1(Namespace, []byte(a.Stream()+"#"+strconv.Itoa(i)))
+				}
+			}
+			carryOut(a, e, steps[2])
 		}
 	}
 	g.addLater(a.Stream(), a.Pending()...)
 	g.stats.Applications[string(a.Status())]++
+}
+
+// carryOut records on e the correction and the move an approved
+// application makes, as the reactions' CorrectVoterDetails and MoveVoter
+// would at the decision's time. A correction that changes nothing (the
+// claimed passport drawn equal to the entry's) records nothing, as the
+// reaction's refusal voter.no_change does.
+func carryOut(a *application.Application, e *voter.Entry, at time.Time) {
+	if c, ok := a.Correction(); ok {
+		if err := e.CorrectDetails(c, at); err != nil && !errors.Is(err, voter.ErrNoChange) {
+			must(err)
+		}
+	}
+	if m, ok := a.Move(); ok {
+		must(e.Move(m, at))
+	}
 }
 
 func (h *history) tecOf(number int) commission.Ref {
