@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,6 +24,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/internal/backoff"
 	"github.com/cec-kg/tizme/internal/migrate"
+	"github.com/cec-kg/tizme/internal/pglease"
 )
 
 // Reactions (process managers) are command handlers triggered by events:
@@ -455,13 +457,20 @@ func MigrateReactions(ctx context.Context, pool *pgxpool.Pool) error {
 // Delivery is at least once: the checkpoint is saved after an event's
 // reactions (at most every reactorSaveEvery, and when the reactor stops),
 // so a crash in between reacts again, which the reactions'
-// idempotency keys make harmless. Two reactors under one name (two
-// processes) both react, harmlessly too.
+// idempotency keys make harmless.
+//
+// One reactor under a name reacts at a time, as one runner follows a read
+// model: it holds the name's lease (internal/pglease, a PostgreSQL
+// advisory lock on a connection of its own, the projections' ownership);
+// another process's reactor under the same name stands by and takes over
+// when the lease's holder stops or dies. Two reacting at once would be
+// harmless (idempotent) but would do every command's work twice.
 type Reactor struct {
-	bus  *Bus
-	name string
-	pool *pgxpool.Pool
-	log  *slog.Logger
+	bus    *Bus
+	name   string
+	pool   *pgxpool.Pool
+	log    *slog.Logger
+	active atomic.Bool // holds the lease and follows the log
 
 	mu      sync.Mutex
 	reacted eventstore.Position // reacted to up to here
@@ -475,6 +484,18 @@ type Reactor struct {
 // much progress, which only reacts again (idempotently).
 const reactorSaveEvery = 250 * time.Millisecond
 
+// How often a reactor standing by asks for the lease, and how often the
+// holder checks that its lease's connection is alive (a lost connection
+// means another process may hold the lease now: it stops reacting).
+const (
+	reactorLeasePoll  = time.Second
+	reactorLeaseCheck = 2 * time.Second
+)
+
+// reactorLeaseKey is the lease of the reactors under name. Not stored, but
+// never changed: two versions running side by side must share it.
+func reactorLeaseKey(name string) int64 { return pglease.Key("tizme-reactions-live:" + name) }
+
 // NewReactor returns a reactor sending on b (with the handlers of
 // RegisterAll), keeping its checkpoint under name (ReactorName when
 // empty).
@@ -485,12 +506,13 @@ func NewReactor(b *Bus, name string) *Reactor {
 	return &Reactor{bus: b, name: name, pool: b.cfg.Results, log: b.cfg.Logger.With("reactor", name)}
 }
 
-// Run reacts to events until ctx is done, then returns nil. A failure
-// (the database or the bus unavailable) is logged and retried from the
-// last checkpoint after a pause. Stop the reactor before closing the bus.
+// Run takes the name's lease (standing by while another reactor holds
+// it), then reacts to events until ctx is done, and returns nil. A
+// failure (the database or the bus unavailable, the lease lost) is logged
+// and retried from the last checkpoint after a pause. Stop the reactor
+// before closing the bus.
 func (r *Reactor) Run(ctx context.Context) error {
 	pause := backoff.New(100*time.Millisecond, 10*time.Second)
-	filter := eventstore.Filter{EventTypes: ReactionEventTypes}
 	saving, stopSaving := context.WithCancel(ctx)
 	saved := make(chan struct{})
 	go func() {
@@ -503,11 +525,18 @@ func (r *Reactor) Run(ctx context.Context) error {
 		r.flushOnExit()
 	}()
 	for {
-		from, err := r.Checkpoint(ctx)
-		if err == nil {
-			err = r.bus.cfg.Store.SubscribeAll(ctx, from, filter, r.handle)
+		lease, err := pglease.Take(ctx, r.pool, reactorLeaseKey(r.name), reactorLeasePoll, pglease.Waiting{
+			Standby: func() { r.log.InfoContext(ctx, "reactions: another process reacts under this name; standing by") },
+			Failed:  func(err error) { r.log.WarnContext(ctx, "reactions: cannot take the lease; retrying", "err", err) },
+		})
+		if err != nil {
+			return nil // ctx is done
 		}
+		r.active.Store(true)
+		err = r.follow(ctx, lease)
+		r.active.Store(false)
 		r.flushOnExit()
+		lease.Release(15 * time.Second)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -516,6 +545,44 @@ func (r *Reactor) Run(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// Active reports whether the reactor holds its name's lease and follows
+// the log (false while it stands by).
+func (r *Reactor) Active() bool { return r.active.Load() }
+
+// follow reacts from the checkpoint while the lease holds: its connection
+// is checked every reactorLeaseCheck, and the subscription ends when it is
+// lost.
+func (r *Reactor) follow(ctx context.Context, lease *pglease.Lease) error {
+	sctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		tick := time.NewTicker(reactorLeaseCheck)
+		defer tick.Stop()
+		for {
+			select {
+			case <-sctx.Done():
+				return
+			case <-tick.C:
+				if err := lease.Check(sctx); err != nil && sctx.Err() == nil {
+					cancel(err)
+					return
+				}
+			}
+		}
+	}()
+	defer func() { cancel(nil); <-checked }()
+	from, err := r.Checkpoint(sctx)
+	if err == nil {
+		err = r.bus.cfg.Store.SubscribeAll(sctx, from, eventstore.Filter{EventTypes: ReactionEventTypes}, r.handle)
+	}
+	if lost := context.Cause(sctx); lost != nil && ctx.Err() == nil && !errors.Is(lost, context.Canceled) {
+		return lost
+	}
+	return err
 }
 
 func (r *Reactor) handle(ctx context.Context, m eventstore.Message) error {

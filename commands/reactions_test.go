@@ -218,6 +218,40 @@ func TestReactorEndToEnd(t *testing.T) {
 	}
 }
 
+// TestOneReactorPerName: two reactors under one name (two processes) do
+// not both react: the second stands by while the first holds the name's
+// lease, and takes over when the first stops; a reactor under another
+// name is not held back.
+func TestOneReactorPerName(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	first, second := commands.NewReactor(w.bus, ""), commands.NewReactor(w.bus, "")
+	stopFirst := runReactor(t, first)
+	eventually(t, "the first reactor holds the lease", first.Active)
+	runReactor(t, second)
+	other := commands.NewReactor(w.bus, "other")
+	runReactor(t, other)
+	eventually(t, "a reactor under another name holds its own lease", other.Active)
+
+	approveMove := func(pin string) (string, eventstore.RecordedEvent) {
+		f := w.file(t, pin, func(v string, c uuid.UUID) commands.SubmitApplication { return changeOfPrecinct(v, c, p1002, tFile) })
+		at := tFile.Add(time.Hour)
+		w.accept(t, f.answer.Application, at)
+		return f.voter, w.decideWithMeta(t, approve(f.answer.Application, at), "corr-"+pin)
+	}
+	v, decided := approveMove(pinAsan)
+	eventually(t, "the voter moved", func() bool { return len(w.events(t, v)) == 2 })
+	eventually(t, "the first reactor passed the decision", func() bool { return checkpointOf(t, first).Compare(decided.Position) >= 0 })
+	if second.Active() {
+		t.Fatal("two reactors under one name both hold the lease")
+	}
+
+	stopFirst()
+	eventually(t, "the second reactor takes over", second.Active)
+	v, _ = approveMove(pinAigul)
+	eventually(t, "the second reactor moved the next voter", func() bool { return len(w.events(t, v)) == 2 })
+}
+
 // TestRepeatMoverFlag: with N = 2, the third move in one election raises
 // a flag on the voter's anomaly stream; the fourth does not (the count
 // has not doubled); moves outside an election are not counted.

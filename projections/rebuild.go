@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/internal/pglease"
 )
 
 // RebuildConfig configures Rebuild.
@@ -579,28 +580,14 @@ func isLockTimeout(err error) bool {
 // lockRebuild takes the projection's rebuild lock on a connection of its
 // own, or returns ErrRebuildRunning.
 func lockRebuild(ctx context.Context, pool *pgxpool.Pool, name string) (func(), error) {
-	pooled, err := pool.Acquire(ctx)
+	lease, err := pglease.TryTake(ctx, pool, lockKey("rebuild", name))
+	if errors.Is(err, pglease.ErrHeld) {
+		return nil, fmt.Errorf("%w: %s", ErrRebuildRunning, name)
+	}
 	if err != nil {
 		return nil, err
 	}
-	conn := pooled.Hijack()
-	var got bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockKey("rebuild", name)).Scan(&got); err != nil {
-		_ = conn.Close(context.Background())
-		return nil, err
-	}
-	if !got {
-		_ = conn.Close(context.Background())
-		return nil, fmt.Errorf("%w: %s", ErrRebuildRunning, name)
-	}
-	return func() {
-		// Unlock before closing: the server ends a closed session a moment
-		// later, and a rebuild started right after must find the lock free.
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, _ = conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, lockKey("rebuild", name))
-		_ = conn.Close(ctx)
-	}, nil
+	return func() { lease.Release(5 * time.Second) }, nil
 }
 
 // startBuild registers a new version and creates its tables (without

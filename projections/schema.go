@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"regexp"
 	"strconv"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/internal/migrate"
+	"github.com/cec-kg/tizme/internal/pglease"
 )
 
 // Component is the name under which the runtime's schema migrations are
@@ -142,9 +142,7 @@ func fromDB(c, p int64) eventstore.Position {
 
 // lockKey is the advisory lock key of one purpose for one projection.
 func lockKey(purpose, name string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte("tizme-projection-" + purpose + ":" + name))
-	return int64(h.Sum64())
+	return pglease.Key("tizme-projection-" + purpose + ":" + name)
 }
 
 // install makes sure the projection has a live version: on first use it

@@ -11,10 +11,10 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/internal/backoff"
+	"github.com/cec-kg/tizme/internal/pglease"
 )
 
 // Subscriber is a watermill message.Subscriber over the event store's
@@ -300,67 +300,32 @@ func send(ctx context.Context, pr *projector, out chan<- *message.Message, b *li
 	}
 }
 
-// ownership is a session-level advisory lock held on a connection of its
-// own: the runner that holds it follows the projection.
+// ownership is the projection's live lock (pglease): the runner that
+// holds it follows the projection.
 type ownership struct {
-	conn *pgx.Conn
+	lease *pglease.Lease
 }
 
 // own takes the projection's ownership lock, waiting while another runner
-// holds it.
+// holds it, and records this runner as the owner.
 func own(ctx context.Context, pr *projector) (*ownership, error) {
-	key := lockKey("live", pr.p.Name())
-	wait := newBackoff()
-	logged := false
-	for {
-		pooled, err := pr.cfg.Pool.Acquire(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			pr.log.Warn("projection: cannot connect to take ownership, retrying", "err", err)
-			_ = wait.Wait(ctx)
-			continue
-		}
-		// The lock lives as long as the session: the connection must not
-		// go back to the pool.
-		conn := pooled.Hijack()
-		for {
-			var got bool
-			if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&got); err != nil {
-				_ = conn.Close(context.Background())
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				_ = wait.Wait(ctx)
-				break
-			}
-			if got {
-				if _, err := pr.cfg.Pool.Exec(ctx, `UPDATE projection_state SET owner = $2 WHERE name = $1`, pr.p.Name(), pr.cfg.Owner); err != nil && ctx.Err() == nil {
-					pr.log.Warn("projection: cannot record the owner", "err", err)
-				}
-				pr.log.Debug("projection: owned by this runner", "owner", pr.cfg.Owner)
-				return &ownership{conn: conn}, nil
-			}
-			if !logged {
-				pr.log.Info("projection: owned by another runner; standing by")
-				logged = true
-			}
-			t := time.NewTimer(pr.cfg.OwnerPoll)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				_ = conn.Close(context.Background())
-				return nil, ctx.Err()
-			case <-t.C:
-			}
-		}
+	lease, err := pglease.Take(ctx, pr.cfg.Pool, lockKey("live", pr.p.Name()), pr.cfg.OwnerPoll, pglease.Waiting{
+		Standby: func() { pr.log.Info("projection: owned by another runner; standing by") },
+		Failed:  func(err error) { pr.log.Warn("projection: cannot take ownership, retrying", "err", err) },
+	})
+	if err != nil {
+		return nil, err
 	}
+	if _, err := pr.cfg.Pool.Exec(ctx, `UPDATE projection_state SET owner = $2 WHERE name = $1`, pr.p.Name(), pr.cfg.Owner); err != nil && ctx.Err() == nil {
+		pr.log.Warn("projection: cannot record the owner", "err", err)
+	}
+	pr.log.Debug("projection: owned by this runner", "owner", pr.cfg.Owner)
+	return &ownership{lease: lease}, nil
 }
 
 // check tells whether the lock's connection is still alive.
 func (o *ownership) check(ctx context.Context) error {
-	if err := o.conn.Ping(ctx); err != nil {
+	if err := o.lease.Check(ctx); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -375,9 +340,8 @@ func (o *ownership) check(ctx context.Context) error {
 func (o *ownership) release(pr *projector) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	_, _ = o.conn.Exec(ctx, `UPDATE projection_state SET owner = NULL WHERE name = $1 AND owner = $2`, pr.p.Name(), pr.cfg.Owner)
-	_, _ = o.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, lockKey("live", pr.p.Name()))
-	_ = o.conn.Close(ctx)
+	_ = o.lease.Exec(ctx, `UPDATE projection_state SET owner = NULL WHERE name = $1 AND owner = $2`, pr.p.Name(), pr.cfg.Owner)
+	o.lease.Release(15 * time.Second)
 }
 
 // The subscribers' and rebuilds' wait after a failure.
