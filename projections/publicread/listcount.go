@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/cec-kg/tizme/projections"
 )
@@ -12,16 +13,36 @@ import (
 // read model stands still: counting 4.3 M rows took about a second a
 // request at national scale, so `GET /api/v1/public/list` under 64
 // clients ran out of time (the national run of 2026-12-06) where one look
-// at the read model's state now answers.
+// at the read model's state now answers. One count runs at a time: the
+// requests that find none kept for the list's state wait for the count
+// running (the third national run saw 64 requests count at once, each
+// for 47 s, when the kept count was stale).
 type listCount struct {
 	mu               sync.Mutex
 	state            string
 	voters, precinct int64
+	flight           *countFlight // the count running, nil when none
 }
+
+// countFlight is one count that the requests arriving meanwhile wait for.
+type countFlight struct {
+	state             string
+	done              chan struct{}
+	voters, precincts int64
+	err               error
+}
+
+// countTimeout bounds one count, which outlives the request that started
+// it (others wait for it).
+const countTimeout = 2 * time.Minute
 
 // ListCount returns how many voters the published list holds and in how
 // many precincts (projections.CountListed), counted again only when the
 // public list's read model has applied an event or changed version since.
+// A request that finds a count running waits for it and takes its answer,
+// even when the list moved since it started: that count is at most one
+// count's time old, and a count each request would bring the database down
+// under load.
 func (r *Reader) ListCount(ctx context.Context) (voters, precincts int64, err error) {
 	var state string
 	err = r.db.QueryRow(ctx, `SELECT coalesce(max(version || ':' || events_applied), '') FROM projection_state WHERE name = $1`,
@@ -36,12 +57,32 @@ func (r *Reader) ListCount(ctx context.Context) (voters, precincts int64, err er
 		c.mu.Unlock()
 		return voters, precincts, nil
 	}
-	c.mu.Unlock()
-	if voters, precincts, err = projections.CountListed(ctx, r.db); err != nil {
-		return 0, 0, err
+	f := c.flight
+	if f == nil {
+		f = &countFlight{state: state, done: make(chan struct{})}
+		c.flight = f
+		go r.countList(f)
 	}
-	c.mu.Lock()
-	c.state, c.voters, c.precinct = state, voters, precincts
 	c.mu.Unlock()
-	return voters, precincts, nil
+	select {
+	case <-ctx.Done():
+		return 0, 0, ctx.Err()
+	case <-f.done:
+		return f.voters, f.precincts, f.err
+	}
+}
+
+// countList runs flight f and keeps its answer for its state.
+func (r *Reader) countList(f *countFlight) {
+	ctx, cancel := context.WithTimeout(context.Background(), countTimeout)
+	defer cancel()
+	f.voters, f.precincts, f.err = projections.CountListed(ctx, r.db)
+	c := &r.count
+	c.mu.Lock()
+	if f.err == nil && f.state != "" {
+		c.state, c.voters, c.precinct = f.state, f.voters, f.precincts
+	}
+	c.flight = nil
+	c.mu.Unlock()
+	close(f.done)
 }

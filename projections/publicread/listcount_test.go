@@ -2,8 +2,12 @@ package publicread_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,9 +17,12 @@ import (
 // countDB answers the list's state and its count from fields, counting
 // the counts asked for.
 type countDB struct {
+	mu               sync.Mutex
 	state            string
 	voters, precinct int64
 	counted          int
+	// gate, when set, holds each count until it is closed.
+	gate chan struct{}
 }
 
 type row func(dest ...any) error
@@ -27,14 +34,71 @@ func (d *countDB) Query(context.Context, string, ...any) (pgx.Rows, error) {
 }
 
 func (d *countDB) QueryRow(_ context.Context, sql string, _ ...any) pgx.Row {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if strings.Contains(sql, "projection_state") {
-		return row(func(dest ...any) error { *dest[0].(*string) = d.state; return nil })
+		state := d.state
+		return row(func(dest ...any) error { *dest[0].(*string) = state; return nil })
 	}
 	d.counted++
+	voters, precinct, gate := d.voters, d.precinct, d.gate
 	return row(func(dest ...any) error {
-		*dest[0].(*int64), *dest[1].(*int64) = d.voters, d.precinct
+		if gate != nil {
+			<-gate
+		}
+		*dest[0].(*int64), *dest[1].(*int64) = voters, precinct
 		return nil
 	})
+}
+
+// TestListCountOneAtATime: requests that find no count kept wait for the
+// one count running instead of each counting 4.3 M rows (the national run
+// saw 64 at once take 47 s each).
+func TestListCountOneAtATime(t *testing.T) {
+	t.Parallel()
+	db := &countDB{state: "2:10", voters: 7, precinct: 3, gate: make(chan struct{})}
+	r := publicread.New(db)
+	const clients = 64
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for range clients {
+		wg.Go(func() {
+			if v, p, err := r.ListCount(context.Background()); err != nil || v != 7 || p != 3 {
+				errs <- fmt.Errorf("ListCount = %d, %d, %v; want 7, 3", v, p, err)
+			}
+		})
+	}
+	// Wait until the count has started, then let it finish.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(time.Millisecond) {
+		db.mu.Lock()
+		n := db.counted
+		db.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no count started")
+		}
+	}
+	close(db.gate)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if db.counted != 1 {
+		t.Fatalf("%d requests made %d counts, want 1", clients, db.counted)
+	}
+	// A request whose context ends while it waits gets its error.
+	db.mu.Lock()
+	db.state, db.gate = "2:11", make(chan struct{})
+	db.mu.Unlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := r.ListCount(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled request: %v, want context.Canceled", err)
+	}
+	close(db.gate)
 }
 
 // TestListCountCachedByState: the whole list is counted once while the
