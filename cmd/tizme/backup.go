@@ -98,6 +98,17 @@ func backupTables(horizon int64) []backupTable {
 		{table: "command_results", columns: []string{"key", "command", "result", "error_code", "recorded_at", "fingerprint"}, where: before, order: "key"},
 		// Published checkpoints are history, not derived.
 		{table: chain.CheckpointsTable, columns: []string{"id", "published_at", "day", "count", "head", "list_digest", "list_rows", "list_updated_at"}, where: before, order: "id"},
+		// How far the reactions have reacted: a restored service goes on
+		// from there instead of reading the whole log again (37 minutes at
+		// national scale before it is ready). Written after the events it
+		// names (and their reactions' results and events), so a row
+		// before the horizon names only copied events.
+		{table: "reaction_checkpoints", columns: []string{"name", "commit", "prepare", "updated_at"}, where: before, order: "name", optional: true},
+		// Which notices of decisions each voter has seen in the Cabinet
+		// (VC §18): the voters' own doing, not derived. Browser sessions
+		// are not copied (they end within hours; after a restore people
+		// sign in again).
+		{table: "web_notices_seen", columns: []string{"voter", "notice", "seen_at"}, where: before, order: "voter, notice", optional: true},
 	}
 }
 

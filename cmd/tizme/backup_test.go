@@ -58,6 +58,16 @@ func TestBackupRestore(t *testing.T) {
 	if err := pool.QueryRow(ctx, `INSERT INTO command_results (key, command, result) VALUES ('k-1', 'Test', '{}') RETURNING 1`).Scan(&commands); err != nil {
 		t.Fatal(err)
 	}
+	// A voter has seen a notice in the Cabinet.
+	if _, err := pool.Exec(ctx, `INSERT INTO web_notices_seen (voter, notice, seen_at) VALUES ('voter-x', '12:34', now())`); err != nil {
+		t.Fatal(err)
+	}
+	// The reactions have reacted up to the last event.
+	var reacted [2]int64
+	if err := pool.QueryRow(ctx, `INSERT INTO reaction_checkpoints (name, commit, prepare)
+		SELECT 'reactions', tx, seq FROM es_events ORDER BY tx DESC, seq DESC LIMIT 1 RETURNING commit, prepare`).Scan(&reacted[0], &reacted[1]); err != nil {
+		t.Fatal(err)
+	}
 
 	dir := filepath.Join(t.TempDir(), "backup")
 	t.Logf("%s", must("backup", dir))
@@ -70,7 +80,7 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	all, _ := registry()
-	if m.Events == 0 || len(m.ReadModels) != len(all) || len(m.Parts) != 4 {
+	if m.Events == 0 || len(m.ReadModels) != len(all) || len(m.Parts) != 6 {
 		t.Fatalf("manifest: %d events, %d read models, %d parts", m.Events, len(m.ReadModels), len(m.Parts))
 	}
 	behind := 0
@@ -117,6 +127,16 @@ func TestBackupRestore(t *testing.T) {
 	if events != m.Events || later != 0 || keys != settings || results != 1 || checkpoints != 1 {
 		t.Errorf("restored %d events (%d later ones), %d settings, %d idempotency records, %d checkpoints; want %d, 0, %d, 1, 1",
 			events, later, keys, results, checkpoints, m.Events, settings)
+	}
+	var seen int64
+	if err := restored.QueryRow(ctx, `SELECT count(*) FROM web_notices_seen WHERE voter = 'voter-x' AND notice = '12:34'`).Scan(&seen); err != nil || seen != 1 {
+		t.Errorf("restored notices seen: %d (%v), want the one", seen, err)
+	}
+	// The reactions go on from where they were, not from the log's start.
+	var restoredReacted [2]int64
+	if err := restored.QueryRow(ctx, `SELECT commit, prepare FROM reaction_checkpoints WHERE name = 'reactions'`).
+		Scan(&restoredReacted[0], &restoredReacted[1]); err != nil || restoredReacted != reacted {
+		t.Errorf("restored reaction checkpoint %v (%v), want %v", restoredReacted, err, reacted)
 	}
 	// The restored database verifies, published checkpoint included.
 	if out := must("verify", "-chain"); !strings.Contains(out, "chain: OK") || !strings.Contains(out, "1 published checkpoints compared") {
