@@ -405,20 +405,23 @@ func sqFlush(ctx context.Context, b *Batch, s *sqState) error {
 		// The address condition only when addresses were flagged: even
 		// with an empty array it scans every voter's address (its index
 		// is built only at the end of a rebuild).
-		// IN (SELECT unnest(…)) lets the planner hash the batch's voters
-		// (a semi-join) where "= ANY" compared every queue row with every
-		// voter of the batch.
-		where, args := `q.voter IN (SELECT unnest($1::text[]))`, []any{voters}
+		// The voters to update are listed once, before the update (a
+		// materialized CTE): "voter IN (…) OR voter IN (voters at these
+		// addresses)" let the planner test every queue row against the
+		// voters' table, which a national restore's rebuild ran for more
+		// than 20 minutes on one batch.
+		targets, args := `SELECT unnest($1::text[]) AS voter`, []any{voters}
 		if len(touchedKeys) > 0 {
-			where = `q.voter IN (SELECT unnest($1::text[])) OR q.voter IN (SELECT v.voter FROM ` + votersT + ` v WHERE v.address_key IN (SELECT unnest($2::text[])))`
+			targets += ` UNION SELECT v.voter FROM ` + votersT + ` v WHERE v.address_key IN (SELECT unnest($2::text[]))`
 			args = append(args, touchedKeys)
 		}
-		batch.Queue(`UPDATE `+queue+` q SET anomalies = coalesce((
+		batch.Queue(`WITH t AS MATERIALIZED (`+targets+`)
+			UPDATE `+queue+` q SET anomalies = coalesce((
 				SELECT array_agg(DISTINCT f.kind ORDER BY f.kind) FROM `+flagsT+` f
 				WHERE (f.kind = 'repeat_mover' AND f.subject = q.voter)
 				   OR (f.kind = 'crowded_address' AND f.subject = (SELECT v.address_key FROM `+votersT+` v WHERE v.voter = q.voter))
 			), '{}')
-			WHERE `+where, args...)
+			FROM t WHERE q.voter = t.voter`, args...)
 	}
 	if batch.Len() == 0 {
 		return nil
