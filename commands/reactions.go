@@ -555,31 +555,13 @@ func (r *Reactor) Active() bool { return r.active.Load() }
 // is checked every reactorLeaseCheck, and the subscription ends when it is
 // lost.
 func (r *Reactor) follow(ctx context.Context, lease *pglease.Lease) error {
-	sctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	checked := make(chan struct{})
-	go func() {
-		defer close(checked)
-		tick := time.NewTicker(reactorLeaseCheck)
-		defer tick.Stop()
-		for {
-			select {
-			case <-sctx.Done():
-				return
-			case <-tick.C:
-				if err := lease.Check(sctx); err != nil && sctx.Err() == nil {
-					cancel(err)
-					return
-				}
-			}
-		}
-	}()
-	defer func() { cancel(nil); <-checked }()
+	sctx, stop := lease.Watch(ctx, reactorLeaseCheck)
+	defer stop()
 	from, err := r.Checkpoint(sctx)
 	if err == nil {
 		err = r.bus.cfg.Store.SubscribeAll(sctx, from, eventstore.Filter{EventTypes: ReactionEventTypes}, r.handle)
 	}
-	if lost := context.Cause(sctx); lost != nil && ctx.Err() == nil && !errors.Is(lost, context.Canceled) {
+	if lost := context.Cause(sctx); errors.Is(lost, pglease.ErrLost) {
 		return lost
 	}
 	return err

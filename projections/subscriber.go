@@ -325,13 +325,11 @@ func own(ctx context.Context, pr *projector) (*ownership, error) {
 
 // check tells whether the lock's connection is still alive.
 func (o *ownership) check(ctx context.Context) error {
-	if err := o.lease.Check(ctx); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	err := o.lease.Check(ctx)
+	if errors.Is(err, pglease.ErrLost) {
 		return fmt.Errorf("%w: %v", errLostOwnership, err)
 	}
-	return nil
+	return err
 }
 
 // release ends the session, which releases the lock. It clears the owner

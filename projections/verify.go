@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
+	"github.com/cec-kg/tizme/internal/pglease"
 )
 
 // VerifyConfig configures Verify.
@@ -514,27 +515,14 @@ func (v *verifier) apply(ctx context.Context, events []Event) error {
 // lockVerify takes the projection's verify lock on a connection of its
 // own, or returns ErrVerifyRunning.
 func lockVerify(ctx context.Context, pool *pgxpool.Pool, name string) (func(), error) {
-	pooled, err := pool.Acquire(ctx)
+	lease, err := pglease.TryTake(ctx, pool, lockKey("verify", name))
+	if errors.Is(err, pglease.ErrHeld) {
+		return nil, fmt.Errorf("%w: %s", ErrVerifyRunning, name)
+	}
 	if err != nil {
 		return nil, err
 	}
-	conn := pooled.Hijack()
-	key := lockKey("verify", name)
-	var got bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&got); err != nil {
-		_ = conn.Close(context.Background())
-		return nil, err
-	}
-	if !got {
-		_ = conn.Close(context.Background())
-		return nil, fmt.Errorf("%w: %s", ErrVerifyRunning, name)
-	}
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, _ = conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, key)
-		_ = conn.Close(ctx)
-	}, nil
+	return func() { lease.Release(5 * time.Second) }, nil
 }
 
 // FindLatestVerification is the latest stored verify result of a

@@ -119,6 +119,31 @@ func (l *Lease) Check(ctx context.Context) error {
 	return nil
 }
 
+// Watch returns a context that ends, with an ErrLost cause
+// (context.Cause), when a Check every interval finds the connection lost;
+// it also ends with ctx or with stop, which waits for the watching to end.
+func (l *Lease) Watch(ctx context.Context, every time.Duration) (watched context.Context, stop func()) {
+	watched, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-watched.Done():
+				return
+			case <-tick.C:
+				if err := l.Check(watched); errors.Is(err, ErrLost) {
+					cancel(err)
+					return
+				}
+			}
+		}
+	}()
+	return watched, func() { cancel(nil); <-done }
+}
+
 // Exec runs sql on the lease's connection (say, to clear the owner's name
 // before Release), within ctx.
 func (l *Lease) Exec(ctx context.Context, sql string, args ...any) error {

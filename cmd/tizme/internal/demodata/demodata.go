@@ -252,22 +252,30 @@ type gen struct {
 // encode turns events into EventData with IDs derived from the stream;
 // the first event of a voter stream takes the registration's ID.
 func (g *gen) encode(stream string, events []any) eventstore.StreamEvents {
-	se := eventstore.StreamEvents{Stream: stream, Expected: eventstore.NoStream()}
+	se := eventstore.StreamEvents{Stream: stream, Expected: eventstore.NoStream(),
+		Events: g.encodeFrom(stream, 0, eventstore.Metadata{Actor: Actor}, events)}
+	if len(se.Events) > 0 && strings.HasPrefix(stream, voter.StreamPrefix) {
+		se.Events[0].ID = popreg.RegistrationEventID(stream)
+	}
+	g.stats.Streams++
+	return se
+}
+
+// encodeFrom encodes the events stream holds from revision from on, with
+// IDs derived from the stream and the revision, and counts them.
+func (g *gen) encodeFrom(stream string, from int, meta eventstore.Metadata, events []any) []eventstore.EventData {
+	out := make([]eventstore.EventData, 0, len(events))
 	for i, e := range events {
 		d, err := g.codec.Encode(e)
 		if err != nil {
 			panic(fmt.Sprintf("demodata: encode %T: %v", e, err))
 		}
-		d.ID = uuid.NewSHA1(Namespace, []byte(stream+"#"+strconv.Itoa(i)))
-		if i == 0 && strings.HasPrefix(stream, voter.StreamPrefix) {
-			d.ID = popreg.RegistrationEventID(stream)
-		}
-		d.Metadata = eventstore.Metadata{Actor: Actor}
-		se.Events = append(se.Events, d)
+		d.ID = uuid.NewSHA1(Namespace, []byte(stream+"#"+strconv.Itoa(from+i)))
+		d.Metadata = meta
+		out = append(out, d)
 	}
-	g.stats.Streams++
-	g.stats.Events += len(se.Events)
-	return se
+	g.stats.Events += len(out)
+	return out
 }
 
 func (g *gen) add(stream string, events ...any) { g.out = append(g.out, g.encode(stream, events)) }
@@ -280,18 +288,9 @@ func (g *gen) addLater(stream string, events ...any) {
 // already, as the reaction to the approval decided would: the decision is
 // their causation. They reach the sink after the chunk's applications.
 func (g *gen) addCarried(stream string, from int, decided uuid.UUID, events ...any) {
-	se := eventstore.StreamEvents{Stream: stream, Expected: eventstore.Exact(uint64(from - 1))}
-	for i, e := range events {
-		d, err := g.codec.Encode(e)
-		if err != nil {
-			panic(fmt.Sprintf("demodata: encode %T: %v", e, err))
-		}
-		d.ID = uuid.NewSHA1(Namespace, []byte(stream+"#"+strconv.Itoa(from+i)))
-		d.Metadata = eventstore.Metadata{Actor: Actor, CausationID: decided.String(), CorrelationID: decided.String()}
-		se.Events = append(se.Events, d)
-	}
-	g.stats.Events += len(se.Events)
-	g.carried = append(g.carried, se)
+	meta := eventstore.Metadata{Actor: Actor, CausationID: decided.String(), CorrelationID: decided.String()}
+	g.carried = append(g.carried, eventstore.StreamEvents{Stream: stream, Expected: eventstore.Exact(uint64(from - 1)),
+		Events: g.encodeFrom(stream, from, meta, events)})
 }
 
 // flush hands the chunk to the sink: its streams, then (a second call, as
