@@ -27,6 +27,17 @@ func (w *world) decideWithMeta(t *testing.T, d commands.DecideApplication, corre
 	return ev
 }
 
+// approvedMove files pin's change of precinct to p1002, accepts and
+// approves it at at, and returns the voter's stream, the application and
+// the decision.
+func (w *world) approvedMove(t *testing.T, pin string, at time.Time, correlation string) (string, uuid.UUID, eventstore.RecordedEvent) {
+	t.Helper()
+	f := w.file(t, pin, func(v string, c uuid.UUID) commands.SubmitApplication { return changeOfPrecinct(v, c, p1002, tFile) })
+	app := f.answer.Application
+	w.accept(t, app, at)
+	return f.voter, app, w.decideWithMeta(t, approve(app, at), correlation)
+}
+
 func (w *world) react(t *testing.T, ev eventstore.RecordedEvent) {
 	t.Helper()
 	if err := commands.React(ctxFor(t), w.bus, ev); err != nil {
@@ -41,14 +52,11 @@ func (w *world) react(t *testing.T, ev eventstore.RecordedEvent) {
 func TestApprovedMoveChangesTheVoter(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{})
-	f := w.file(t, pinAsan, func(v string, c uuid.UUID) commands.SubmitApplication { return changeOfPrecinct(v, c, p1002, tFile) })
-	app := f.answer.Application
 	at := tFile.Add(24 * time.Hour)
-	w.accept(t, app, at)
-	decided := w.decideWithMeta(t, approve(app, at), "corr-42")
+	v, app, decided := w.approvedMove(t, pinAsan, at, "corr-42")
 
 	w.react(t, decided)
-	moved, ev := lastOf[voter.VoterMovedPrecinct](t, w, f.voter)
+	moved, ev := lastOf[voter.VoterMovedPrecinct](t, w, v)
 	if moved.From != p1001 || moved.To != p1002 || moved.Reason != "form2" || moved.ApplicationID != app ||
 		moved.ElectionID != election2026 || !moved.At.Equal(at) {
 		t.Fatalf("VoterMovedPrecinct %+v", moved)
@@ -62,7 +70,7 @@ func TestApprovedMoveChangesTheVoter(t *testing.T) {
 	before, sent := w.countAll(t), w.obs.handled(commands.NameMoveVoter)
 	w.react(t, decided)
 	w.react(t, decided)
-	if got := w.types(t, f.voter); len(got) != 2 {
+	if got := w.types(t, v); len(got) != 2 {
 		t.Fatalf("voter events %v, want the registration and one move", got)
 	}
 	if after := w.countAll(t); after != before {
@@ -81,19 +89,16 @@ func TestApprovedMoveChangesTheVoter(t *testing.T) {
 func TestDecisionCarriedOutAlready(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{})
-	f := w.file(t, pinAsan, func(v string, c uuid.UUID) commands.SubmitApplication { return changeOfPrecinct(v, c, p1002, tFile) })
-	app := f.answer.Application
 	at := tFile.Add(24 * time.Hour)
-	w.accept(t, app, at)
-	decided := w.decideWithMeta(t, approve(app, at), "corr-50")
-	w.must(t, commands.MoveVoter{Envelope: env(key()), VoterRef: commands.VoterRef{Voter: f.voter}, To: p1002, Reason: "form2",
+	v, app, decided := w.approvedMove(t, pinAsan, at, "corr-50")
+	w.must(t, commands.MoveVoter{Envelope: env(key()), VoterRef: commands.VoterRef{Voter: v}, To: p1002, Reason: "form2",
 		Application: app, Election: election2026, At: at})
 	sent := w.obs.handled(commands.NameMoveVoter)
 	w.react(t, decided)
 	if n := w.obs.handled(commands.NameMoveVoter) - sent; n != 0 {
 		t.Fatalf("the reaction sent %d MoveVoter commands for a move the entry records, want none", n)
 	}
-	if got := w.types(t, f.voter); len(got) != 2 {
+	if got := w.types(t, v); len(got) != 2 {
 		t.Fatalf("voter events %v, want the registration and one move", got)
 	}
 
@@ -233,13 +238,7 @@ func TestOneReactorPerName(t *testing.T) {
 	runReactor(t, other)
 	eventually(t, "a reactor under another name holds its own lease", other.Active)
 
-	approveMove := func(pin string) (string, eventstore.RecordedEvent) {
-		f := w.file(t, pin, func(v string, c uuid.UUID) commands.SubmitApplication { return changeOfPrecinct(v, c, p1002, tFile) })
-		at := tFile.Add(time.Hour)
-		w.accept(t, f.answer.Application, at)
-		return f.voter, w.decideWithMeta(t, approve(f.answer.Application, at), "corr-"+pin)
-	}
-	v, decided := approveMove(pinAsan)
+	v, _, decided := w.approvedMove(t, pinAsan, tFile.Add(time.Hour), "corr-"+pinAsan)
 	eventually(t, "the voter moved", func() bool { return len(w.events(t, v)) == 2 })
 	eventually(t, "the first reactor passed the decision", func() bool { return checkpointOf(t, first).Compare(decided.Position) >= 0 })
 	if second.Active() {
@@ -248,7 +247,7 @@ func TestOneReactorPerName(t *testing.T) {
 
 	stopFirst()
 	eventually(t, "the second reactor takes over", second.Active)
-	v, _ = approveMove(pinAigul)
+	v, _, _ = w.approvedMove(t, pinAigul, tFile.Add(time.Hour), "corr-"+pinAigul)
 	eventually(t, "the second reactor moved the next voter", func() bool { return len(w.events(t, v)) == 2 })
 }
 
