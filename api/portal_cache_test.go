@@ -3,9 +3,11 @@ package api_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/cec-kg/tizme/commands"
@@ -177,5 +179,56 @@ func TestPortalPageCacheNothingPersonal(t *testing.T) {
 	if again.header.Get("X-Page-Cache") != "hit" || again.header.Get("Set-Cookie") == "" || again.header.Get("Cache-Control") != "no-cache" {
 		t.Errorf("?lang=ru again: X-Page-Cache %q, Set-Cookie %q, Cache-Control %q", again.header.Get("X-Page-Cache"),
 			again.header.Get("Set-Cookie"), again.header.Get("Cache-Control"))
+	}
+}
+
+// TestPortalDirectoryFollowsTheReadModel: the portal keeps the precinct
+// directory in memory (publicread's directory) and its boundaries parsed
+// (portal's boundaries); a station that moves and a boundary redrawn show
+// on the next request of the finder, the precinct's page and the region's
+// map.
+func TestPortalDirectoryFollowsTheReadModel(t *testing.T) {
+	t.Parallel()
+	w := portalWorld(t)
+	const street = "Манас проспекти"
+	finder := "/precincts?lang=ky&q=" + url.QueryEscape(street)
+	rows := func() int {
+		n := 0
+		for _, tb := range find(fetch(t, w, "GET", finder, nil, "").doc, "table", nil) {
+			n += len(find(tb, "tr", nil)) - 1
+		}
+		return n
+	}
+	paths := func(path string) string {
+		var d []string
+		for _, p := range find(fetch(t, w, "GET", path, nil, "").doc, "path", nil) {
+			d = append(d, attr(p, "d"))
+		}
+		return strings.Join(d, "|")
+	}
+	const page, regionMap = "/precincts/1001?lang=ky", "/precincts?region=KG-GB&lang=ky"
+	if n := rows(); n != 0 {
+		t.Fatalf("before the move: %d precincts on %s, want 0", n, street)
+	}
+	pageBefore, mapBefore := paths(page), paths(regionMap)
+	if pageBefore == "" || mapBefore == "" {
+		t.Fatalf("no map drawn: page %q, region %q", pageBefore, mapBefore)
+	}
+	w.send(t, commands.ChangePrecinctAddress{Envelope: env(w.key()), Number: p1001,
+		Address: commands.AddressInput{Region: "Бишкек шаары", District: "Ленин району", Settlement: "Бишкек", Street: street, Building: "5"}, At: tNow})
+	w.send(t, commands.SetPrecinctBoundary{Envelope: env(w.key()), Number: p1001,
+		Boundary: json.RawMessage(`{"type":"Polygon","coordinates":[[[74.5,42.8],[74.7,42.8],[74.7,42.95],[74.5,42.95],[74.5,42.8]]]}`), At: tNow})
+	w.settle(t)
+	if n := rows(); n != 1 {
+		t.Errorf("after the move: %d precincts on %s, want 1", n, street)
+	}
+	if a := fetch(t, w, "GET", page, nil, ""); !strings.Contains(a.body, street) {
+		t.Error("the precinct's page does not show its new street")
+	}
+	if got := paths(page); got == pageBefore {
+		t.Error("the precinct's map was not redrawn with its new boundary")
+	}
+	if got := paths(regionMap); got == mapBefore {
+		t.Error("the region's map was not redrawn with the new boundary")
 	}
 }

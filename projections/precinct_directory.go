@@ -450,6 +450,18 @@ func QueryPrecinctDirectory(ctx context.Context, q Querier, f DirectoryFilter) (
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DirectoryEntry, error) { return scanDirectoryEntry(r, false) })
 }
 
+// ReadDirectory returns every precinct of the directory with its boundary,
+// ordered by number: the whole directory, for a process to keep in memory
+// while the read model stands still (the portal's pages search and draw
+// it on every request).
+func ReadDirectory(ctx context.Context, q Querier) ([]DirectoryEntry, error) {
+	rows, err := q.Query(ctx, `SELECT `+pdColumns+`, boundary::text FROM `+TablePrecinctDirectory+` ORDER BY number`)
+	if err != nil {
+		return nil, fmt.Errorf("read precinct directory: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DirectoryEntry, error) { return scanDirectoryEntry(r, true) })
+}
+
 // ReadPrecinct returns precinct number with its boundary (GeoJSON, nil
 // when none is set), and false when the directory does not hold it.
 func ReadPrecinct(ctx context.Context, q Querier, number int) (DirectoryEntry, bool, error) {

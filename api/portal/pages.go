@@ -38,12 +38,9 @@ func messageOf(err error, l i18n.Lang) string {
 
 // precinctMap is the map of one precinct: its boundary and its polling
 // station (the boundary's centre until stations have their own point).
-func precinctMap(l i18n.Lang, p publicread.Precinct) (webui.Map, bool) {
-	if len(p.Boundary) == 0 {
-		return webui.Map{}, false
-	}
-	polys, err := webui.ParseGeoJSON(p.Boundary)
-	if err != nil || len(polys) == 0 {
+func (h *handlers) precinctMap(l i18n.Lang, p publicread.Precinct) (webui.Map, bool) {
+	polys, ok := h.bounds.polygons(p)
+	if !ok {
 		return webui.Map{}, false
 	}
 	title := webui.T(l, "prec.number") + strconv.Itoa(p.Number)
@@ -129,7 +126,7 @@ func (h *handlers) precincts(c echo.Context) error {
 				data.Districts = append(data.Districts, key)
 			}
 			if len(x.Boundary) > 0 {
-				if polys, err := webui.ParseGeoJSON(x.Boundary); err == nil {
+				if polys, ok := h.bounds.polygons(x); ok {
 					shapes = append(shapes, webui.Shape{Polygons: polys,
 						Title: webui.T(l, "prec.number") + strconv.Itoa(x.Number) + " — " + x.Settlement,
 						Href:  fmt.Sprintf("/precincts/%d?lang=%s", x.Number, l)})
@@ -214,7 +211,7 @@ func (h *handlers) precinct(c echo.Context) error {
 	if content.CallCentre != nil {
 		data.CallCentre = content.CallCentre.Phone
 	}
-	data.Map, data.HasMap = precinctMap(l, pr)
+	data.Map, data.HasMap = h.precinctMap(l, pr)
 	if data.HasMap {
 		if err := h.addNeighbours(ctx, l, &data.Map, pr); err != nil {
 			return err
@@ -264,11 +261,11 @@ func (h *handlers) addNeighbours(ctx context.Context, l i18n.Lang, m *webui.Map,
 	}
 	var around []webui.Shape
 	for _, x := range list {
-		if x.Number == pr.Number || len(x.Boundary) == 0 {
+		if x.Number == pr.Number {
 			continue
 		}
-		polys, err := webui.ParseGeoJSON(x.Boundary)
-		if err != nil {
+		polys, ok := h.bounds.polygons(x)
+		if !ok {
 			continue
 		}
 		around = append(around, webui.Shape{Polygons: polys, Title: webui.T(l, "prec.number") + strconv.Itoa(x.Number),

@@ -65,8 +65,9 @@ type Deps struct {
 }
 
 type handlers struct {
-	d     Deps
-	cache *pageCache
+	d      Deps
+	cache  *pageCache
+	bounds boundaries
 }
 
 // Routes are the portal's pages (for documentation and tests).
@@ -276,7 +277,7 @@ func (h *handlers) check(c echo.Context) error {
 			return err
 		} else if ok {
 			pr = pr.Localize(l.String())
-			res.Map, res.HasMap = precinctMap(l, pr)
+			res.Map, res.HasMap = h.precinctMap(l, pr)
 			res.Region = pr.RegionName.In(l.String())
 			if len(pr.TECName.In(l.String())) > 0 {
 				res.Entry.TECName = pr.TECName.In(l.String())

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +36,7 @@ type Reader struct {
 	db    DB
 	stats statsCache
 	count listCount
+	dir   directoryCache
 }
 
 // New returns a reader over db.
@@ -102,22 +102,6 @@ type Region struct {
 	Code      string
 	Name      Names
 	Precincts int
-}
-
-// Regions lists the regions that have precincts, in code order, abroad
-// last.
-func (r *Reader) Regions(ctx context.Context) ([]Region, error) {
-	rows, err := r.db.Query(ctx, `SELECT d.region, coalesce(g.name_ky, ''), coalesce(g.name_ru, ''), coalesce(g.name_en, ''), count(*)
-		FROM `+projections.TablePrecinctDirectory+` d LEFT JOIN `+projections.TablePrecinctDirectoryRegions+` g ON g.code = d.region
-		GROUP BY 1, 2, 3, 4 ORDER BY d.region = 'ABROAD', 3`)
-	if err != nil {
-		return nil, fmt.Errorf("publicread: regions: %w", err)
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Region, error) {
-		var x Region
-		err := row.Scan(&x.Code, &x.Name.Ky, &x.Name.Ru, &x.Name.En, &x.Precincts)
-		return x, err
-	})
 }
 
 // Precinct is a polling station (VP 3.6: number, region, district,
@@ -194,54 +178,17 @@ func (r *Reader) Precincts(ctx context.Context, f Filter) ([]Precinct, error) {
 	if len([]rune(text)) > MaxText {
 		text = string([]rune(text)[:MaxText])
 	}
-	boundary := "NULL::text"
-	if f.WithBoundaries {
-		boundary = "boundary::text"
-	}
-	rows, err := r.db.Query(ctx, `SELECT number, name_ky, name_ru, name_en, tec, tec_name_ky, tec_name_ru, tec_name_en,
-			region, region_name_ky, region_name_ru, region_name_en, district, district_ky, district_ru, district_en,
-			settlement, settlement_ky, settlement_ru, settlement_en, thoroughfare, house_number, closed, updated_at, `+boundary+`
-		FROM `+projections.TablePrecinctDirectory+`
-		WHERE ($1 = '' OR region = $1) AND ($2 = '' OR $2 IN (district, district_ky, district_ru, district_en)) AND ($3 = '' OR tec = $3)
-		ORDER BY number`, f.Region, f.District, f.TEC)
+	d, err := r.directory(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("publicread: precincts: %w", err)
+		return nil, err
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Precinct, error) {
-		var p Precinct
-		var b *string
-		err := row.Scan(&p.Number, &p.Names.Ky, &p.Names.Ru, &p.Names.En, &p.TEC, &p.TECName.Ky, &p.TECName.Ru, &p.TECName.En,
-			&p.Region, &p.RegionName.Ky, &p.RegionName.Ru, &p.RegionName.En, &p.District, &p.DistrictNames.Ky, &p.DistrictNames.Ru,
-			&p.DistrictNames.En, &p.Settlement, &p.SettlementNames.Ky, &p.SettlementNames.Ru, &p.SettlementNames.En,
-			&p.Street, &p.Building, &p.Closed, &p.UpdatedAt, &b)
-		if b != nil {
-			p.Boundary = json.RawMessage(*b)
-		}
-		return p.Localize("ru"), err
-	})
-	if err != nil || text == "" {
-		return list, err
+	if text == "" {
+		return d.selected(f, nil), nil
 	}
 	needle := strings.ToLower(text)
-	out := list[:0]
-	for _, p := range list {
-		if strconv.Itoa(p.Number) == text || slices.ContainsFunc([]string{p.Settlement, p.Street, p.Name, p.District,
-			p.Names.Ky, p.Names.En, p.DistrictNames.Ky, p.DistrictNames.En, p.SettlementNames.Ky, p.SettlementNames.En},
-			func(s string) bool { return strings.Contains(strings.ToLower(s), needle) }) {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
-// Precinct returns precinct n with its boundary, and false when there is
-// none.
-func (r *Reader) Precinct(ctx context.Context, n int) (Precinct, bool, error) {
-	d, ok, err := projections.ReadPrecinct(ctx, r.db, n)
-	if err != nil || !ok {
-		return Precinct{}, ok, err
-	}
-	return precinctOf(d), true, nil
+	return d.selected(f, func(i int) bool {
+		return strconv.Itoa(d.precincts[i].Number) == text || strings.Contains(d.folded[i], needle)
+	}), nil
 }
 
 // Voter is a line of the published list: names only (VP 3.6–3.7).
