@@ -636,8 +636,10 @@ func startBuild(ctx context.Context, pool *pgxpool.Pool, p Projection, owner str
 // buildIndexes builds the fresh version's secondary indexes concurrently:
 // a plain CREATE INDEX would hold a transaction ID for the whole build and
 // so hold back live delivery (docs/adr/0001-event-ordering.md). Then it
-// gathers planner statistics, so the first reads after the switch are
-// planned well.
+// vacuums each table and gathers planner statistics, so the first reads
+// after the switch are planned well and an index-only scan finds the
+// table's pages all visible (it would visit the table for every row until
+// autovacuum came by).
 func buildIndexes(ctx context.Context, pool *pgxpool.Pool, p Projection, version int) error {
 	for _, t := range p.Tables() {
 		phys := physical(t.Name, version)
@@ -646,7 +648,7 @@ func buildIndexes(ctx context.Context, pool *pgxpool.Pool, p Projection, version
 				return err
 			}
 		}
-		if _, err := pool.Exec(ctx, `ANALYZE `+pgx.Identifier{phys}.Sanitize()); err != nil {
+		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) `+pgx.Identifier{phys}.Sanitize()); err != nil {
 			return err
 		}
 	}

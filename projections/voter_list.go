@@ -99,7 +99,12 @@ func (VoterList) Tables() []Table {
 				patronymic text NOT NULL,
 				eligible   boolean)`,
 			Indexes: []Index{
-				{Name: "page", On: "(precinct, surname, given_name, patronymic, stream)"},
+				// eligible rides along so that a precinct's count and
+				// pages are read from the index alone: its rows lie
+				// scattered over the table, and reading them (1,700 heap
+				// pages for a precinct at national scale) made the
+				// published list's page cost tens of milliseconds.
+				{Name: "page", On: "(precinct, surname, given_name, patronymic, stream) INCLUDE (eligible)"},
 				{Name: "tec", On: "(tec, precinct)"},
 			},
 		},
