@@ -69,10 +69,12 @@ type pageCache struct {
 	state string
 	order *list.List // of *keptPage, most recently used first
 	pages map[string]*list.Element
+	// flights are the pages being rendered, by key and state.
+	flights map[string]chan struct{}
 }
 
 func newPageCache(limit int64) *pageCache {
-	return &pageCache{limit: limit, order: list.New(), pages: map[string]*list.Element{}}
+	return &pageCache{limit: limit, order: list.New(), pages: map[string]*list.Element{}, flights: map[string]chan struct{}{}}
 }
 
 // get returns the page kept under key while the read models stand at
@@ -116,6 +118,32 @@ func (pc *pageCache) put(state string, p *keptPage) {
 		pc.order.Remove(last)
 		delete(pc.pages, old.key)
 		pc.size -= old.size()
+	}
+}
+
+// flight returns a channel that closes when the request rendering the
+// page of key at state has kept it (or given up); nil, and the function
+// to call when done, when no request renders it and the caller is to.
+// When the read models move while many requests ask for a page (every
+// page under load: the state changes with every event a public read model
+// applies), one of them renders it instead of all at once.
+func (pc *pageCache) flight(key, state string) (wait <-chan struct{}, done func()) {
+	id := key + "\x00" + state
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if ch, ok := pc.flights[id]; ok {
+		return ch, nil
+	}
+	ch := make(chan struct{})
+	pc.flights[id] = ch
+	var once sync.Once
+	return nil, func() {
+		once.Do(func() {
+			pc.mu.Lock()
+			delete(pc.flights, id)
+			pc.mu.Unlock()
+			close(ch)
+		})
 	}
 }
 
@@ -200,11 +228,36 @@ func (h *handlers) cached(next echo.HandlerFunc, withChain bool) echo.HandlerFun
 		}
 		l := lang(c)
 		key := pageKey(c, l, dayOf(h.d.Now()).String())
+		done := func() {} // ends this request's flight once its page is kept
 		if state != "" {
-			if p, ok := h.cache.get(key, state); ok {
+			hit := func() (bool, error) {
+				p, ok := h.cache.get(key, state)
+				if !ok {
+					return false, nil
+				}
 				pageHeaders(c, l)
 				c.Response().Header().Set(headerPageCache, "hit")
-				return send(c, p)
+				return true, send(c, p)
+			}
+			if ok, err := hit(); ok {
+				return err
+			}
+			// One request renders the page; those that ask for it
+			// meanwhile wait and take it from the cache.
+			wait, finish := h.cache.flight(key, state)
+			if wait == nil {
+				done = finish
+				defer done()
+			} else {
+				select {
+				case <-wait:
+				case <-c.Request().Context().Done():
+					return c.Request().Context().Err()
+				}
+				if ok, err := hit(); ok {
+					return err
+				}
+				// Not kept (an error, a page not to keep): render it here.
 			}
 		}
 		res := c.Response()
@@ -230,6 +283,7 @@ func (h *handlers) cached(next echo.HandlerFunc, withChain bool) echo.HandlerFun
 				p.gz = gzipped(p.plain)
 			}
 			h.cache.put(state, p)
+			done()
 			hdr.Set(headerPageCache, "miss")
 			return sendTo(c, w, http.StatusOK, p)
 		}
