@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -195,10 +196,20 @@ type deskRow struct {
 	Failure, Assignee                                                           string
 }
 
+// deskTable is a page of the queue: Rows are From to To of the Total
+// open applications the filters select, page Page of Pages; Prev and
+// Next link the pages around it ("" at either end).
 type deskTable struct {
-	Lang i18n.Lang
-	Rows []deskRow
+	Lang                         i18n.Lang
+	Rows                         []deskRow
+	Total, From, To, Page, Pages int
+	Prev, Next                   string
 }
+
+// deskPerPage is the queue's applications a page: a national TEC's queue
+// holds over a thousand, more than a person reads at once or a page
+// should carry.
+const deskPerPage = 50
 
 type deskQueueView struct {
 	Who             *deskWho
@@ -237,11 +248,35 @@ func deskFilter(c echo.Context) projections.DeskQueueFilter {
 func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskTable, error) {
 	lang := requestLang(c)
 	now := s.deps.Now()
-	rows, err := s.read.ReadDeskQueue(c.Request().Context(), principal(c).Commission, f, now)
+	ctx, commission := c.Request().Context(), principal(c).Commission
+	total, err := s.read.CountDeskQueue(ctx, commission, f)
 	if err != nil {
 		return deskTable{}, err
 	}
-	t := deskTable{Lang: lang}
+	t := deskTable{Lang: lang, Total: total, Pages: max((total+deskPerPage-1)/deskPerPage, 1)}
+	t.Page, _ = strconv.Atoi(c.QueryParam("page"))
+	t.Page = min(max(t.Page, 1), t.Pages)
+	f.Limit, f.Offset = deskPerPage, (t.Page-1)*deskPerPage
+	rows, err := s.read.ReadDeskQueue(ctx, commission, f, now)
+	if err != nil {
+		return deskTable{}, err
+	}
+	if len(rows) > 0 {
+		t.From, t.To = f.Offset+1, f.Offset+len(rows)
+	}
+	pageURL := func(n int) string {
+		q := deskQuery(c)
+		if n > 1 {
+			q.Set("page", strconv.Itoa(n))
+		}
+		return pathStaff + "?" + q.Encode()
+	}
+	if t.Page > 1 {
+		t.Prev = pageURL(t.Page - 1)
+	}
+	if t.Page < t.Pages {
+		t.Next = pageURL(t.Page + 1)
+	}
 	for _, r := range rows {
 		d := deskRow{ID: r.Application.String(), Receipt: r.Receipt, Kind: r.Kind, KindLabel: webui.T(lang, "desk.kind."+r.Kind),
 			Status: r.Status, StatusLabel: webui.T(lang, "desk.status."+r.Status), Received: webui.FormatDate(lang, r.ReceivedAt),
@@ -275,16 +310,26 @@ func (s *Server) deskQueue(c echo.Context) error {
 	for _, k := range application.Kinds {
 		v.Kinds = append(v.Kinds, option{Value: string(k), Label: webui.T(lang, "desk.kind."+string(k)), Selected: string(k) == f.Kind})
 	}
-	q := url.Values{"lang": {lang.String()}}
-	for _, k := range []string{"status", "kind", "flagged"} {
-		if x := c.QueryParam(k); x != "" {
-			q.Set(k, x)
-		}
+	q := deskQuery(c)
+	if t.Page > 1 {
+		q.Set("page", strconv.Itoa(t.Page))
 	}
 	v.PollURL = pathStaff + "/queue/fragment?" + q.Encode()
 	// The page's own script asks for the fragment (connect-src).
 	c.Response().Header().Set("Content-Security-Policy", contentSecurityPolicy+"; connect-src 'self'")
 	return s.deskRender(c, http.StatusOK, staffdesk.PageQueue, "desk-queue", webui.T(lang, "desk.queue.title"), v)
+}
+
+// deskQuery is the queue's language and filters as a query, for its
+// links.
+func deskQuery(c echo.Context) url.Values {
+	q := url.Values{"lang": {requestLang(c).String()}}
+	for _, k := range []string{"status", "kind", "flagged"} {
+		if x := c.QueryParam(k); x != "" {
+			q.Set(k, x)
+		}
+	}
+	return q
 }
 
 // deskQueueFragment is the queue's table alone, for the page's polling.

@@ -287,3 +287,59 @@ func TestStaffDeskPages(t *testing.T) {
 		}
 	})
 }
+
+// TestStaffDeskQueuePages: a queue longer than a page is shown a page at
+// a time, with the whole count in its caption, links to the pages around
+// it, and the page kept by the page's polling; a page past the end shows
+// the last.
+func TestStaffDeskQueuePages(t *testing.T) {
+	t.Parallel()
+	w := newWebWorld(t, false)
+	f := newFixture(t, w)
+	for range 52 {
+		f.fileApplication(t)
+	}
+	w.settle(t)
+	b := newBrowser(t, w)
+	b.signIn("/staff", labelOp1, auth.MethodCloudSignature)
+	const open = 53 // the fixture's and 52 more
+	first := b.get("/staff?lang=ru&kind=correct_personal_data").want(t, http.StatusOK, "")
+	caption := text(findFirst(first.doc, byTag("caption")))
+	if !strings.Contains(caption, "Открытые заявления: 53") || !strings.Contains(caption, "показаны 1–50") {
+		t.Errorf("first page's caption %q", caption)
+	}
+	link := func(p page, rel string) string {
+		if a := findFirst(p.doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "rel") == rel }); a != nil {
+			return attr(a, "href")
+		}
+		return ""
+	}
+	if n := len(queueReceipts(first)); n != 50 {
+		t.Errorf("first page: %d applications, want 50", n)
+	}
+	next := link(first, "next")
+	if link(first, "prev") != "" || !strings.Contains(next, "page=2") || !strings.Contains(next, "kind=correct_personal_data") {
+		t.Fatalf("first page's links: prev %q, next %q", link(first, "prev"), next)
+	}
+	second := b.get(next).want(t, http.StatusOK, "")
+	seen := map[string]bool{}
+	for _, id := range append(queueReceipts(first), queueReceipts(second)...) {
+		seen[id] = true
+	}
+	if n := len(queueReceipts(second)); n != open-50 || len(seen) != open {
+		t.Errorf("second page: %d applications, %d different over both pages; want %d and %d", n, len(seen), open-50, open)
+	}
+	if link(second, "next") != "" || !strings.Contains(link(second, "prev"), "/staff?") {
+		t.Errorf("second page's links: prev %q, next %q", link(second, "prev"), link(second, "next"))
+	}
+	poll := attr(findFirst(second.doc, byID("queue")), "data-poll")
+	if !strings.Contains(poll, "page=2") {
+		t.Fatalf("the second page polls %q", poll)
+	}
+	if n := len(queueReceipts(b.get(poll).want(t, http.StatusOK, ""))); n != open-50 {
+		t.Errorf("the second page's fragment: %d applications, want %d", n, open-50)
+	}
+	if p := b.get("/staff?lang=ru&page=99").want(t, http.StatusOK, ""); len(queueReceipts(p)) != open-50 {
+		t.Errorf("a page past the end: %d applications, want the last page's %d", len(queueReceipts(p)), open-50)
+	}
+}

@@ -26,8 +26,8 @@ type DeskQueueFilter struct {
 	Flagged bool
 	// Application keeps only that application (its flags on its page).
 	Application uuid.UUID
-	// Limit caps the rows (default 200).
-	Limit int
+	// Limit caps the rows (default 200); Offset skips that many first.
+	Limit, Offset int
 }
 
 // DeskQueueRow is one open application on a commission's desk. It holds
@@ -55,34 +55,19 @@ type DeskQueueRow struct {
 // decided by now (the caller's clock, StaffQueueOverdueSQL), never the
 // database's.
 func ReadDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueueFilter, now time.Time) ([]DeskQueueRow, error) {
-	where := []string{"commission = $1"}
-	args := []any{commission, StaffQueueOverdueArg(now)}
-	overdue := StaffQueueOverdueSQL("$2")
-	if f.Status != "" {
-		args = append(args, f.Status)
-		where = append(where, fmt.Sprintf("status = $%d", len(args)))
-	}
-	if f.Kind != "" {
-		args = append(args, f.Kind)
-		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
-	}
-	if f.Application != uuid.Nil {
-		args = append(args, f.Application)
-		where = append(where, fmt.Sprintf("application_id = $%d", len(args)))
-	}
-	if f.Flagged {
-		where = append(where, "cardinality(anomalies) > 0")
-	}
+	where, args := deskQueueWhere(commission, f)
+	args = append(args, StaffQueueOverdueArg(now))
+	overdue := StaffQueueOverdueSQL(fmt.Sprintf("$%d", len(args)))
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 200
 	}
-	args = append(args, limit)
+	args = append(args, limit, max(f.Offset, 0))
 	rows, err := q.Query(ctx, `SELECT application_id, receipt, kind, status, received_at, decision_due, `+overdue+`,
 			coalesce(accepted_by, ''), coalesce(assignee, ''), anomalies, coalesce(failure_code, ''), failure_params, failed_at
-		FROM `+TableStaffQueue+` WHERE `+strings.Join(where, " AND ")+`
+		FROM `+TableStaffQueue+` WHERE `+where+`
 		ORDER BY 7 DESC, status = '`+QueueExecutionFailed+`' DESC, decision_due, received_at, application_id
-		LIMIT $`+fmt.Sprint(len(args)), args...)
+		LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read desk queue: %w", err)
 	}
@@ -104,6 +89,44 @@ func ReadDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueu
 		}
 		return x, nil
 	})
+}
+
+// CountDeskQueue counts commission's open applications that f selects
+// (its Limit and Offset aside): the desk's pages of the queue.
+func CountDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueueFilter) (int, error) {
+	where, args := deskQueueWhere(commission, f)
+	rows, err := q.Query(ctx, `SELECT count(*) FROM `+TableStaffQueue+` WHERE `+where, args...)
+	if err != nil {
+		return 0, fmt.Errorf("count desk queue: %w", err)
+	}
+	n, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[int])
+	if err != nil {
+		return 0, fmt.Errorf("count desk queue: %w", err)
+	}
+	return n, nil
+}
+
+// deskQueueWhere is the condition of f on commission's queue and its
+// arguments: $1 the commission, then f's.
+func deskQueueWhere(commission string, f DeskQueueFilter) (string, []any) {
+	where := []string{"commission = $1"}
+	args := []any{commission}
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where = append(where, fmt.Sprintf("status = $%d", len(args)))
+	}
+	if f.Kind != "" {
+		args = append(args, f.Kind)
+		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
+	}
+	if f.Application != uuid.Nil {
+		args = append(args, f.Application)
+		where = append(where, fmt.Sprintf("application_id = $%d", len(args)))
+	}
+	if f.Flagged {
+		where = append(where, "cardinality(anomalies) > 0")
+	}
+	return strings.Join(where, " AND "), args
 }
 
 // DeskDay is one Bishkek day's count.

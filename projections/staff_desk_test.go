@@ -60,6 +60,20 @@ func TestReadDeskQueue(t *testing.T) {
 	// Before March 2026 nothing is overdue: by due day alone.
 	before := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	same("TEC-0202 before", ids("TEC-0202", projections.DeskQueueFilter{}, before), rmApp2, rmApp5)
+	// Pages of the queue, in the same order, and their count.
+	same("first page", ids("TEC-0202", projections.DeskQueueFilter{Limit: 1}, now), rmApp2)
+	same("second page", ids("TEC-0202", projections.DeskQueueFilter{Limit: 1, Offset: 1}, now), rmApp5)
+	same("past the end", ids("TEC-0202", projections.DeskQueueFilter{Limit: 1, Offset: 2}, now))
+	for _, c := range []struct {
+		commission string
+		f          projections.DeskQueueFilter
+		want       int
+	}{{"TEC-0202", projections.DeskQueueFilter{Limit: 1, Offset: 1}, 2}, {"TEC-0202", projections.DeskQueueFilter{Flagged: true}, 1},
+		{"TEC-0202", projections.DeskQueueFilter{Status: projections.QueueAssigned}, 1}, {"TEC-0101", projections.DeskQueueFilter{Application: rmApp5}, 0}} {
+		if n, err := projections.CountDeskQueue(ctx, e.pool, c.commission, c.f); err != nil || n != c.want {
+			t.Errorf("CountDeskQueue(%s, %+v) = %d, %v; want %d", c.commission, c.f, n, err, c.want)
+		}
+	}
 }
 
 // TestReadDeskDashboard: arrivals and decisions are counted per Bishkek

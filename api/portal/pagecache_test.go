@@ -63,7 +63,7 @@ type stateRow string
 func (r stateRow) Scan(dest ...any) error { *dest[0].(*string) = string(r); return nil }
 
 func (d stateDB) Query(context.Context, string, ...any) (pgx.Rows, error) { panic("not used") }
-func (d stateDB) QueryRow(context.Context, string, ...any) pgx.Row     { return stateRow(d.state) }
+func (d stateDB) QueryRow(context.Context, string, ...any) pgx.Row        { return stateRow(d.state) }
 
 // TestPageRenderedOnceAtATime: requests that ask for a page while it is
 // being rendered (after the read models moved, every page under load)

@@ -14,6 +14,7 @@ var deskCatalogue = map[string][3]string{
 	"desk.queue.title":                   {"Комиссиябыздын арыздары", "Заявления нашей комиссии", "My commission's queue"},
 	"desk.queue.lead":                    {"Мөөнөтү өткөндөр биринчи, андан кийин чечимдин акыркы күнү боюнча. Кезек өзү жаңырат.", "Сначала просроченные, затем по последнему дню решения. Очередь обновляется сама.", "Overdue first, then by the last day for the decision. The queue updates by itself."},
 	"desk.queue.caption":                 {"Ачык арыздар: {n}", "Открытые заявления: {n}", "Open applications: {n}"},
+	"desk.queue.range":                   {"{from}–{to} көрсөтүлдү", "показаны {from}–{to}", "showing {from}–{to}"},
 	"desk.queue.empty":                   {"Кезекте арыз жок.", "В очереди нет заявлений.", "No applications in the queue."},
 	"desk.filter.status":                 {"Абалы", "Статус", "Status"},
 	"desk.filter.kind":                   {"Арыздын түрү", "Вид заявления", "Kind"},
