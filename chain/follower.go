@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/eventstore"
@@ -199,7 +200,10 @@ func (f *Follower) commit(ctx context.Context, st State, events []eventstore.Rec
 		next.Head = Link(next.Head, e)
 		next.Count++
 		link := next.Head // a copy: next.Head changes with the next event
-		rows[i] = []any{next.Count, int64(e.Position.Commit), int64(e.Position.Prepare), e.ID, e.Stream, int64(e.Revision), link[:]}
+		// The ID as pgtype.UUID: a uuid.UUID goes through its driver.Valuer,
+		// and pgx built (and threw away) an encoding error for every event
+		// before taking that path.
+		rows[i] = []any{next.Count, int64(e.Position.Commit), int64(e.Position.Prepare), pgtype.UUID{Bytes: e.ID, Valid: true}, e.Stream, int64(e.Revision), link[:]}
 	}
 	next.Position = to
 	err := pgx.BeginFunc(ctx, f.Pool, func(tx pgx.Tx) error {

@@ -102,12 +102,9 @@ type daRows struct{ rows [][]any }
 
 func daAccessed(s *daRows, e Event, v access.VoterDataAccessed) {
 	c, p := toDB(e.Position)
-	var app *uuid.UUID
-	if v.ApplicationID != uuid.Nil {
-		a := v.ApplicationID
-		app = &a
-	}
-	s.rows = append(s.rows, []any{e.ID, c, p, v.At.UTC(), v.Staff, v.Commission, v.Voter, app, v.Purpose, v.RequestID})
+	app := copyUUID(v.ApplicationID)
+	app.Valid = v.ApplicationID != uuid.Nil
+	s.rows = append(s.rows, []any{copyUUID(e.ID), c, p, v.At.UTC(), v.Staff, v.Commission, v.Voter, app, v.Purpose, v.RequestID})
 }
 
 func daFlush(ctx context.Context, b *Batch, s *daRows) error {

@@ -258,7 +258,7 @@ func vappFlush(ctx context.Context, b *Batch, s *vappState) error {
 	rows := make([][]any, 0, len(s.order))
 	for _, id := range s.order {
 		a := s.apps[id]
-		row := []any{id, a.op, nil, nil, nil, nil, nil, nil, nil, a.status, a.outcome, a.reason, a.decidedAt, a.decidedBy, a.withdrawnAt, a.updated.UTC(),
+		row := []any{copyUUID(id), a.op, nil, nil, nil, nil, nil, nil, nil, a.status, a.outcome, a.reason, a.decidedAt, a.decidedBy, a.withdrawnAt, a.updated.UTC(),
 			a.failureCode, a.failureParams, a.failedAt, a.resolvedAt, a.note}
 		if a.op == 'f' {
 			sub := a.sub

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/cec-kg/tizme/eventstore"
 )
@@ -96,7 +97,9 @@ func (s *Store) appendBulk(ctx context.Context, batch []eventstore.StreamEvents,
 			if err != nil {
 				return res, fmt.Errorf("bulk append: %w: metadata: %v", eventstore.ErrInvalidEvent, err)
 			}
-			rows = append(rows, []any{e.ID, se.Stream, first + int64(j), e.Type, int32(e.Version), string(e.Data), string(meta)})
+			// pgtype.UUID, not uuid.UUID: pgx takes a uuid.UUID through its
+			// driver.Valuer only after building an encoding error for it.
+			rows = append(rows, []any{pgtype.UUID{Bytes: e.ID, Valid: true}, se.Stream, first + int64(j), e.Type, int32(e.Version), string(e.Data), string(meta)})
 		}
 	}
 	if len(rows) > 0 {
