@@ -232,3 +232,21 @@ func TestPortalDirectoryFollowsTheReadModel(t *testing.T) {
 		t.Error("the region's map was not redrawn with the new boundary")
 	}
 }
+
+// TestPortalPageCacheKeepsPagesAcrossCheckpoints: the checkpoints page,
+// whose state also counts the hash chain's checkpoints, does not empty the
+// cache of the other pages (it did: the cache kept the pages of one state
+// only, so every visit of it made every other page be rendered again).
+func TestPortalPageCacheKeepsPagesAcrossCheckpoints(t *testing.T) {
+	t.Parallel()
+	w := portalWorld(t)
+	en := map[string]string{"Accept-Language": "en"}
+	for _, path := range []string{"/precincts/1001", "/checkpoints", "/precincts/1001", "/checkpoints"} {
+		getRaw(t, w, path, en)
+	}
+	for _, path := range []string{"/precincts/1001", "/checkpoints"} {
+		if got := getRaw(t, w, path, en).header.Get("X-Page-Cache"); got != "hit" {
+			t.Errorf("%s after the other: X-Page-Cache %q, want hit", path, got)
+		}
+	}
+}

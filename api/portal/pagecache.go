@@ -261,9 +261,17 @@ func (h *handlers) cached(next echo.HandlerFunc, withChain bool) echo.HandlerFun
 		l := lang(c)
 		key := pageKey(c, l, dayOf(h.d.Now()).String())
 		done := func() {} // ends this request's flight once its page is kept
+		// The pages with the chain's checkpoints are kept apart: their
+		// state is another, and a cache of one state drops every page
+		// when a page of another is kept (a visit of the checkpoints page
+		// emptied the cache of every other page).
+		cache := h.cache
+		if withChain {
+			cache = h.chainCache
+		}
 		if state != "" {
 			hit := func() (bool, error) {
-				p, ok := h.cache.get(key, state)
+				p, ok := cache.get(key, state)
 				if !ok {
 					return false, nil
 				}
@@ -276,7 +284,7 @@ func (h *handlers) cached(next echo.HandlerFunc, withChain bool) echo.HandlerFun
 			}
 			// One request renders the page; those that ask for it
 			// meanwhile wait and take it from the cache.
-			wait, finish := h.cache.flight(key, state)
+			wait, finish := cache.flight(key, state)
 			if wait == nil {
 				done = finish
 				defer done()
@@ -316,7 +324,7 @@ func (h *handlers) cached(next echo.HandlerFunc, withChain bool) echo.HandlerFun
 				p.gz = gzipped(p.plain)
 				kept.plain, kept.gz = nil, p.gz
 			}
-			h.cache.put(state, kept)
+			cache.put(state, kept)
 			done()
 			hdr.Set(headerPageCache, "miss")
 			return sendTo(c, w, http.StatusOK, p)

@@ -65,10 +65,16 @@ type Deps struct {
 }
 
 type handlers struct {
-	d      Deps
-	cache  *pageCache
-	bounds boundaries
+	d Deps
+	// cache keeps the pages of the public read models; chainCache those
+	// that also show the hash chain's checkpoints (another state).
+	cache, chainCache *pageCache
+	bounds            boundaries
 }
+
+// chainCacheBytes bounds the pages kept with the chain's checkpoints
+// (one page, in each language).
+const chainCacheBytes = 4 << 20
 
 // Routes are the portal's pages (for documentation and tests).
 var Routes = []string{
@@ -84,7 +90,7 @@ func Mount(e *echo.Echo, d Deps) {
 	if d.PageCacheBytes <= 0 {
 		d.PageCacheBytes = DefaultPageCacheBytes
 	}
-	h := &handlers{d: d, cache: newPageCache(d.PageCacheBytes)}
+	h := &handlers{d: d, cache: newPageCache(d.PageCacheBytes), chainCache: newPageCache(chainCacheBytes)}
 	// Pages go compressed to whoever accepts it: a slow phone gets a
 	// fifth of the bytes (the budgets are of compressed pages). The
 	// pages everyone sees alike come from the page cache, which
