@@ -47,9 +47,9 @@ var debt = map[string][]string{
 		module + "/internal/migrate", module + "/internal/pgerr", module + "/internal/pglease",
 	},
 	// Issue 11 item 1: the read models are PostgreSQL tables written and
-	// read with pgx.
+	// read with pgx (pgtype: the staging COPYs' IDs, projection.go).
 	"projections": {
-		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgconn", "github.com/jackc/pgx/v5/pgxpool",
+		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgconn", "github.com/jackc/pgx/v5/pgtype", "github.com/jackc/pgx/v5/pgxpool",
 		module + "/internal/migrate", module + "/internal/pglease",
 	},
 	"projections/publicread": {"github.com/jackc/pgx/v5"},
