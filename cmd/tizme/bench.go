@@ -63,44 +63,46 @@ func bench(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	// the other's scans.
 	stamp := time.Now().UnixNano()
 	want := benchParts(cfg.BenchParts)
-	if want[benchPartStore] {
-		storePool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_store_%d", stamp))
+	// part runs one part on a database of its own and closes its pool
+	// when it ends: the pools of the parts before the service part held
+	// some 200 connections, and the service's 64 clients found the
+	// server full ("too many clients").
+	part := func(name, what string, run func(*pgxpool.Pool) ([]harness.Result, error)) error {
+		pool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_%s_%d", name, stamp))
 		if err != nil {
 			return err
 		}
-		defer storePool.Close()
-		results, err := storebench.Run(ctx, storePool, storeSize, stdout)
+		defer pool.Close()
+		results, err := run(pool)
 		report.Results = append(report.Results, results...)
 		if err != nil {
-			return errors.Join(fmt.Errorf("bench the event store: %w", err), writeBench(stdout, cfg, report))
+			return errors.Join(fmt.Errorf("bench %s: %w", what, err), writeBench(stdout, cfg, report))
+		}
+		return nil
+	}
+	if want[benchPartStore] {
+		if err := part("store", "the event store", func(pool *pgxpool.Pool) ([]harness.Result, error) {
+			return storebench.Run(ctx, pool, storeSize, stdout)
+		}); err != nil {
+			return err
 		}
 	}
 	if want[benchPartProjections] {
-		projPool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_projections_%d", stamp))
-		if err != nil {
+		if err := part("projections", "the projections", func(pool *pgxpool.Pool) ([]harness.Result, error) {
+			return projbench.Run(ctx, pool, projSize, stdout)
+		}); err != nil {
 			return err
-		}
-		defer projPool.Close()
-		projResults, err := projbench.Run(ctx, projPool, projSize, stdout)
-		report.Results = append(report.Results, projResults...)
-		if err != nil {
-			return errors.Join(fmt.Errorf("bench the projections: %w", err), writeBench(stdout, cfg, report))
 		}
 	}
 	if want[benchPartChain] {
-		chainPool, err := benchPool(ctx, server, fmt.Sprintf("tizme_bench_chain_%d", stamp))
-		if err != nil {
-			return err
-		}
-		defer chainPool.Close()
 		chainSize := chainbench.Quick
 		if cfg.BenchSize == benchFull {
 			chainSize = chainbench.Full
 		}
-		results, err := chainbench.Run(ctx, chainPool, chainSize, stdout)
-		report.Results = append(report.Results, results...)
-		if err != nil {
-			return errors.Join(fmt.Errorf("bench the hash chain: %w", err), writeBench(stdout, cfg, report))
+		if err := part("chain", "the hash chain", func(pool *pgxpool.Pool) ([]harness.Result, error) {
+			return chainbench.Run(ctx, pool, chainSize, stdout)
+		}); err != nil {
+			return err
 		}
 	}
 	if want[benchPartService] {
