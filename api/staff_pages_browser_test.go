@@ -112,3 +112,39 @@ func TestBrowserStaffDesk(t *testing.T) {
 	b.Axe()
 	b.Screenshot("voter-refused")
 }
+
+// TestBrowserStaffDeskQueuePages: a queue of more than a page shows its
+// pager under the table, at a phone's width and a desktop's, in Kyrgyz and
+// Russian, with no accessibility violation, and its next link opens the
+// second page.
+func TestBrowserStaffDeskQueuePages(t *testing.T) {
+	t.Parallel()
+	w := newWebWorld(t, false)
+	f := &fixture{w: w}
+	f.consent = f.giveConsent(t, voterAsan)
+	for range 52 {
+		f.fileApplication(t)
+	}
+	w.settle(t)
+	for _, size := range []struct {
+		name          string
+		width, height int
+	}{{"phone", 390, 844}, {"desktop", 1280, 900}} {
+		b := browsertest.Start(t, size.width, size.height)
+		b.Do("sign in as identity 1",
+			chromedp.Navigate(w.ts.URL+"/staff?lang=ky"),
+			chromedp.WaitVisible(chromedp.ID("identity-1")),
+			chromedp.Click(chromedp.ID("identity-1")),
+			chromedp.Submit(chromedp.ID("identity-1")),
+			chromedp.WaitVisible(chromedp.CSS("#queue-pager")))
+		for _, lang := range []string{"ky", "ru"} {
+			b.Open(w.ts.URL + "/staff?lang=" + lang)
+			b.Do("the pager shows", chromedp.WaitVisible(chromedp.CSS(`#queue-pager a[rel="next"]`)))
+			b.Axe()
+			b.Screenshot("queue-pages-" + lang + "-" + size.name)
+		}
+		b.Do("the next page", chromedp.Click(chromedp.CSS(`#queue-pager a[rel="next"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#queue-pager a[rel="prev"]`)))
+		b.Screenshot("queue-pages-2-" + size.name)
+	}
+}
