@@ -243,19 +243,7 @@ const maxNeighbours = 150
 // addNeighbours draws the precincts around pr, greyed, as links, so the
 // map shows where the precinct lies.
 func (h *handlers) addNeighbours(ctx context.Context, l i18n.Lang, m *webui.Map, pr publicread.Precinct) error {
-	// Only the boundaries drawn are read: a large region's (hundreds at
-	// national scale) would be read and thrown away on every page view.
-	f := publicread.Filter{Region: pr.Region, WithBoundaries: true}
-	regions, err := h.d.Reader.Regions(ctx)
-	if err != nil {
-		return err
-	}
-	for _, r := range regions {
-		if r.Code == pr.Region && r.Precincts > maxNeighbours {
-			f = publicread.Filter{TEC: pr.TEC, WithBoundaries: true}
-		}
-	}
-	list, err := h.d.Reader.Precincts(ctx, f)
+	list, err := h.d.Reader.Around(ctx, pr, maxNeighbours)
 	if err != nil {
 		return err
 	}

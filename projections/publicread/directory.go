@@ -166,6 +166,24 @@ func (r *Reader) Precinct(ctx context.Context, n int) (Precinct, bool, error) {
 	return d.precincts[i], true, nil
 }
 
+// Around returns the precincts drawn around p on its map, with their
+// boundaries: its region's when the region holds at most limit precincts,
+// else its TEC's. One look at the directory's state, not one for the
+// regions and another for the precincts.
+func (r *Reader) Around(ctx context.Context, p Precinct, limit int) ([]Precinct, error) {
+	d, err := r.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := Filter{Region: p.Region, WithBoundaries: true}
+	for _, g := range d.regions {
+		if g.Code == p.Region && g.Precincts > limit {
+			f = Filter{TEC: p.TEC, WithBoundaries: true}
+		}
+	}
+	return d.selected(f, nil), nil
+}
+
 // selected returns the precincts of d that f's region, district and TEC
 // select and match (when not nil) keeps, by number, with their boundaries
 // only when f asks for them.
