@@ -13,7 +13,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
@@ -44,7 +46,7 @@ func (s *Server) adminElectionsRoutes(g routes) {
 // AdminElection is an election as the administration sees it, read from
 // its stream (so it is current the moment a change is answered).
 type AdminElection struct {
-	ElectionCalendar
+	portal.ElectionCalendar
 	ScheduledAt time.Time            `json:"scheduled_at"`
 	Position    *eventstore.Position `json:"position,omitempty"`
 }
@@ -56,7 +58,7 @@ func adminElectionOf(e *election.Election, today calendar.Date) AdminElection {
 		VotingDay: cal.VotingDay, PreliminaryListDay: cal.PreliminaryListDay, ControlListDay: cal.ControlListDay,
 		FinalListDay: cal.FinalListDay, CutoffDays: cal.CutoffDays, DecisionDays: cal.DecisionDays,
 		FilingOpens: opens, FilingCloses: closes, ChangeOfPrecinctAllowed: e.Rules().ChangeOfPrecinctAllowed}
-	out := AdminElection{ElectionCalendar: electionCalendar(info, today), ScheduledAt: e.ScheduledAt().UTC()}
+	out := AdminElection{ElectionCalendar: portal.ElectionCalendarOf(info, today), ScheduledAt: e.ScheduledAt().UTC()}
 	out.UpdatedAt = e.UpdatedAt().UTC()
 	return out
 }
@@ -87,11 +89,11 @@ func (s *Server) adminListElections(c echo.Context) error {
 		return err
 	}
 	today := calendar.DayOf(s.deps.Now())
-	out := make([]ElectionCalendar, len(list))
+	out := make([]portal.ElectionCalendar, len(list))
 	for i, e := range list {
-		out[i] = electionCalendar(e, today)
+		out[i] = portal.ElectionCalendarOf(e, today)
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"elections": out})
 }
 
@@ -100,7 +102,7 @@ func (s *Server) adminShowElection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, adminElectionOf(e, calendar.DayOf(s.deps.Now())))
 }
 
@@ -206,7 +208,7 @@ func (s *Server) answerElection(c echo.Context, status int, id string, res comma
 	}
 	out := adminElectionOf(e, calendar.DayOf(s.deps.Now()))
 	out.Position = &res.Position
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(status, out)
 }
 
@@ -565,7 +567,7 @@ func calendarNotes(l i18n.Lang, in commands.CalendarInput) []string {
 }
 
 type admElectionRow struct {
-	ElectionCalendar
+	portal.ElectionCalendar
 	KindLabel, Voting, LastDay, Href string
 }
 
@@ -588,7 +590,7 @@ func (s *Server) renderElections(c echo.Context, status int, f *admForm) error {
 	today := calendar.DayOf(s.deps.Now())
 	d := admElectionsPage{Form: f.html(c, l)}
 	for _, e := range list {
-		r := admElectionRow{ElectionCalendar: electionCalendar(e, today), KindLabel: webui.T(l, "adm.el.kind."+e.Kind),
+		r := admElectionRow{ElectionCalendar: portal.ElectionCalendarOf(e, today), KindLabel: webui.T(l, "adm.el.kind."+e.Kind),
 			Voting: webui.FormatCalendarDate(l, e.VotingDay), Href: pathAdmin + pathAdminElections + "/" + url.PathEscape(e.ID) + "?lang=" + l.String()}
 		if !e.FilingCloses.IsZero() {
 			r.LastDay = webui.FormatCalendarDate(l, e.FilingCloses)

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/webui"
@@ -88,7 +89,7 @@ func outcomeIssues(err error, l i18n.Lang) []OutcomeIssue {
 // signed-in administrator under the idempotency key the request carries.
 // A refusal with a report carries it as the problem's "issues" member.
 func (s *Server) recordOutcomes(c echo.Context, id string, file []byte) (OutcomeRecorded, error) {
-	l := requestLang(c)
+	l := httpapi.RequestLang(c)
 	eid, err := election.ParseID(id)
 	if err != nil {
 		var v problem.ValidationError
@@ -141,7 +142,7 @@ func (s *Server) adminRecordOutcomes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, out)
 }
 

@@ -18,7 +18,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
@@ -133,11 +135,11 @@ func (s *Server) adminListPrecincts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]PrecinctInfo, len(list))
+	out := make([]portal.PrecinctInfo, len(list))
 	for i, d := range list {
-		out[i] = s.precinctInfo(c, d)
+		out[i] = portal.PrecinctInfoOf(c, d)
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"precincts": out})
 }
 
@@ -146,7 +148,7 @@ func (s *Server) adminShowPrecinct(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, adminPrecinctOf(p))
 }
 
@@ -241,7 +243,7 @@ func (s *Server) answerPrecinct(c echo.Context, status int, number string, res c
 	}
 	out := adminPrecinctOf(p)
 	out.Position = &res.Position
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(status, out)
 }
 
@@ -324,21 +326,12 @@ func (s *Server) applyBoundaries(c echo.Context, rep precinct.BoundaryReport) er
 	return nil
 }
 
-// parseRegionParam reads a region code the administration names; 422
-// validation_failed (region) when missing or malformed.
-func parseRegion(raw string) (geo.RegionCode, error) {
-	if strings.TrimSpace(raw) == "" {
-		return geo.RegionCode{}, failure.With(precinct.ErrMissing, map[string]string{"field": precinct.FieldRegion})
-	}
-	return geo.ParseRegionCode(raw)
-}
-
 // adminLoadBoundaries takes a region's boundary file as the body
 // (?region=, ?dry_run=true to check only). It answers the report; when
 // anything is refused, nothing is applied and the answer is 422
 // precinct.boundary_file_refused with the report as its "report" member.
 func (s *Server) adminLoadBoundaries(c echo.Context) error {
-	region, err := parseRegion(c.QueryParam("region"))
+	region, err := httpapi.ParseRegion(c.QueryParam("region"))
 	if err != nil {
 		return err
 	}
@@ -361,7 +354,7 @@ func (s *Server) adminLoadBoundaries(c echo.Context) error {
 			return err
 		}
 	}
-	rep, out, err := s.checkBoundaries(c.Request().Context(), region, raw, requestLang(c))
+	rep, out, err := s.checkBoundaries(c.Request().Context(), region, raw, httpapi.RequestLang(c))
 	if err != nil {
 		return err
 	}
@@ -374,7 +367,7 @@ func (s *Server) adminLoadBoundaries(c echo.Context) error {
 		}
 		out.Applied = true
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -490,7 +483,7 @@ func (s *Server) renderPrecincts(c echo.Context, status int, f *admForm) error {
 			break
 		}
 		d.Rows = append(d.Rows, admPrecinctRow{DirectoryEntry: x, Name: x.Names.In(lang.Lang(l)),
-			Address: strings.Join(nonEmptyStrings(nameOr(x.SettlementNames, lang.Lang(l), x.Settlement), x.Street, x.Building), ", "),
+			Address: strings.Join(nonEmptyStrings(httpapi.NameOr(x.SettlementNames, lang.Lang(l), x.Settlement), x.Street, x.Building), ", "),
 			Href:    fmt.Sprintf("%s%s/%d?lang=%s", pathAdmin, pathAdminPrecincts, x.Number, l)})
 	}
 	if n := c.QueryParam("done"); n != "" {
@@ -780,7 +773,7 @@ func (s *Server) admCheckBoundaries(c echo.Context) error {
 	l := auditLang(c)
 	d := admBoundariesPage{}
 	regionRaw := c.FormValue("region")
-	region, err := parseRegion(regionRaw)
+	region, err := httpapi.ParseRegion(regionRaw)
 	if err != nil {
 		d.Errors = append(d.Errors, fieldErr{"region", s.problemText(err, l)})
 	}

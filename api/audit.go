@@ -2,6 +2,7 @@ package api
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/eventstore"
@@ -84,7 +86,7 @@ func (s *Server) auditList(c echo.Context) error {
 	at := lq.At
 	precinctNo := int32Param(c, "precinct", &v)
 	lq.Precinct = precinctNo
-	asCSV, err := wantsCSV(c)
+	asCSV, err := httpapi.WantsCSV(c)
 	if err != nil {
 		return err // 406, like the statistics
 	}
@@ -93,8 +95,8 @@ func (s *Server) auditList(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if precinctNo != 0 {
-		if err := s.requirePrecinct(ctx, precinctNo); err != nil {
-			return err
+		if _, ok, err := s.read.ReadPrecinct(ctx, precinctNo); err != nil || !ok {
+			return cmp.Or(err, ErrUnknownPrecinct)
 		}
 	}
 	res := c.Response()
@@ -103,7 +105,7 @@ func (s *Server) auditList(c echo.Context) error {
 	if err := http.NewResponseController(res).SetWriteDeadline(time.Now().Add(listStreamTimeout)); err != nil {
 		return err
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	res.Header().Set("X-List-Mode", string(lq.Mode))
 	if lq.Mode == projections.ListEffective {
 		res.Header().Set("X-List-Day", lq.Day.String())
@@ -253,7 +255,7 @@ func (s *Server) auditEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -361,7 +363,7 @@ func (s *Server) auditVerifications(c echo.Context) error {
 	for name, report := range reports {
 		out[name] = report
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"verifications": out})
 }
 
@@ -421,6 +423,6 @@ func (s *Server) auditAccess(c echo.Context) error {
 	if len(out) == f.Limit {
 		body["next"] = out[len(out)-1].Cursor
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, body)
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
+	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
@@ -47,19 +49,19 @@ func (s *Server) myStream(c echo.Context) (string, error) {
 // MyEntry is the voter's own entry with every registered detail (VC §10:
 // filled in from the register, for the voter to check).
 type MyEntry struct {
-	PIN        string            `json:"pin"`
-	Surname    string            `json:"surname"`
-	GivenName  string            `json:"given_name"`
-	Patronymic string            `json:"patronymic"`
-	BirthDate  calendar.Date     `json:"birth_date"`
-	Sex        string            `json:"sex"`
-	Passport   string            `json:"passport"`
-	Address    map[string]string `json:"address"`
-	OnList     bool              `json:"on_list"`
-	Removal    *RemovalView      `json:"removal,omitempty"`
-	Precinct   PrecinctRef       `json:"precinct"`
-	Source     string            `json:"source"`
-	UpdatedAt  time.Time         `json:"updated_at"`
+	PIN        string              `json:"pin"`
+	Surname    string              `json:"surname"`
+	GivenName  string              `json:"given_name"`
+	Patronymic string              `json:"patronymic"`
+	BirthDate  calendar.Date       `json:"birth_date"`
+	Sex        string              `json:"sex"`
+	Passport   string              `json:"passport"`
+	Address    map[string]string   `json:"address"`
+	OnList     bool                `json:"on_list"`
+	Removal    *portal.RemovalView `json:"removal,omitempty"`
+	Precinct   portal.PrecinctRef  `json:"precinct"`
+	Source     string              `json:"source"`
+	UpdatedAt  time.Time           `json:"updated_at"`
 	// ListUpdatedAt is the list's update time (VP 3.8).
 	ListUpdatedAt *time.Time `json:"list_updated_at"`
 	// Filing is the election the voter's applications go to by default
@@ -97,8 +99,8 @@ func (s *Server) filingWindow(ctx context.Context) (*FilingWindow, error) {
 		return nil, err
 	}
 	return &FilingWindow{
-		Election: e.ID, Title: e.Title, VotingDay: dayPtr(e.VotingDay),
-		FilingOpens: dayPtr(e.FilingOpens), FilingOpenUntil: dayPtr(e.FilingCloses), Open: e.FilingOpenOn(today),
+		Election: e.ID, Title: e.Title, VotingDay: portal.DayOrNil(e.VotingDay),
+		FilingOpens: portal.DayOrNil(e.FilingOpens), FilingOpenUntil: portal.DayOrNil(e.FilingCloses), Open: e.FilingOpenOn(today),
 		ChangeOfPrecinctAllowed: application.KindAllowed(application.KindChangeOfPrecinct, e.Rules()),
 	}, nil
 }
@@ -121,19 +123,19 @@ func (s *Server) myEntry(c echo.Context) error {
 		BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(),
 		Address: addressView(e.Address()),
 		OnList:  !e.Removed(), Source: string(e.Source()), UpdatedAt: e.UpdatedAt().UTC(),
-		Precinct: PrecinctRef{Number: e.Precinct().Int()},
+		Precinct: portal.PrecinctRef{Number: e.Precinct().Int()},
 	}
 	if e.Removed() {
 		r := e.Removal()
-		out.Removal = &RemovalView{Reason: string(r.Reason), Note: r.Note, RemovedAt: e.UpdatedAt().UTC()}
+		out.Removal = &portal.RemovalView{Reason: string(r.Reason), Note: r.Note, RemovedAt: e.UpdatedAt().UTC()}
 	}
 	// The polling station's address and commission come from the
 	// self-check read model; while it lags behind a move, they are left
 	// out rather than shown for the old precinct.
 	if sc, err := s.read.ReadSelfCheck(ctx, stream); err == nil {
 		if sc.Precinct == e.Precinct().Int() {
-			out.Precinct = selfCheckView(sc).Precinct
-			if err := s.localizePrecinct(c, &out.Precinct); err != nil {
+			out.Precinct = portal.SelfCheckViewOf(sc).Precinct
+			if err := portal.LocalizePrecinct(c, s.read, &out.Precinct); err != nil {
 				return err
 			}
 		}
@@ -146,7 +148,7 @@ func (s *Server) myEntry(c echo.Context) error {
 	if out.Filing, err = s.filingWindow(ctx); err != nil {
 		return err
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -184,7 +186,7 @@ func (s *Server) giveConsent(c echo.Context) error {
 		req.Channel = "cabinet"
 	}
 	if req.Language == "" {
-		req.Language = requestLang(c).String()
+		req.Language = httpapi.RequestLang(c).String()
 	}
 	res, err := s.send(c, auth.RoleVoter, commands.GiveConsent{
 		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
@@ -234,7 +236,7 @@ func (s *Server) myConsents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"consents": consentViews(list)})
 }
 
@@ -379,7 +381,7 @@ func (s *Server) myApplications(c echo.Context) error {
 	for i := range views {
 		views[i].localize(c)
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"applications": views})
 }
 
@@ -403,7 +405,7 @@ func (s *Server) myApplication(c echo.Context) error {
 	}
 	view := applicationView(a, s.deps.Now())
 	view.localize(c)
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, view)
 }
 
@@ -427,8 +429,8 @@ func (s *Server) myTimeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	localizeTimeline(items, requestLang(c))
-	noStore(c)
+	localizeTimeline(items, httpapi.RequestLang(c))
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"timeline": items})
 }
 

@@ -1,29 +1,22 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
 )
 
-// Errors of the HTTP layer's own, mapped in errors.go.
+// Errors of the HTTP layer's own (package httpapi, shared by every
+// audience's API), mapped in errors.go.
 var (
-	// ErrRateLimited means a client address asked too often.
-	ErrRateLimited = errors.New("api: too many requests from this address")
-	// ErrUnknownPrecinct means a precinct number names no precinct.
-	ErrUnknownPrecinct = errors.New("api: no such precinct")
-	// ErrNoEntry means the signed-in voter has no entry in the list.
-	ErrNoEntry = errors.New("api: the voter has no entry in the list")
-	// ErrNotFound means the addressed resource does not exist (or is not
-	// the caller's to see: the answer is the same).
-	ErrNotFound = errors.New("api: not found")
-	// ErrBadParameter means a query or path parameter is malformed.
-	ErrBadParameter = errors.New("api: bad parameter")
-	// ErrUnsupportedFormat means the requested format is neither JSON nor
-	// CSV.
-	ErrUnsupportedFormat = errors.New("api: unsupported format")
+	ErrRateLimited       = httpapi.ErrRateLimited
+	ErrUnknownPrecinct   = httpapi.ErrUnknownPrecinct
+	ErrNoEntry           = httpapi.ErrNoEntry
+	ErrNotFound          = httpapi.ErrNotFound
+	ErrBadParameter      = httpapi.ErrBadParameter
+	ErrUnsupportedFormat = httpapi.ErrUnsupportedFormat
 )
 
 // Codes of the HTTP layer. Released codes are never renamed.

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain"
@@ -108,7 +109,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	}
 
 	s.metrics.observeError(c, def.Status)
-	p := s.problems.Problem(err, def, requestLang(c))
+	p := s.problems.Problem(err, def, httpapi.RequestLang(c))
 	p.Instance = req.URL.EscapedPath() // never the query: it may hold a PIN
 	p.RequestID = requestIDOf(c)
 	if err := writeProblem(c, p); err != nil {

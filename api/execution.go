@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain"
@@ -81,7 +82,7 @@ func failureFromAggregate(a *application.Application) *ExecutionFailureView {
 // localize fills the failure's message in the caller's language.
 func (v *ApplicationView) localize(c echo.Context) {
 	if f := v.ExecutionFailure; f != nil {
-		f.Message = failureMessage(f.Code, f.Params, requestLang(c))
+		f.Message = failureMessage(f.Code, f.Params, httpapi.RequestLang(c))
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
@@ -35,12 +36,10 @@ const (
 // stopped.
 var errLagging = errors.New("api: a read model is behind or stopped")
 
-const cacheControlNone = "no-store"
-
 // healthz is the liveness probe: the process serves HTTP. It checks no
 // dependency, so an outage of the database never gets the process killed.
 func (s *Server) healthz(c echo.Context) error {
-	c.Response().Header().Set(echo.HeaderCacheControl, cacheControlNone)
+	c.Response().Header().Set(echo.HeaderCacheControl, httpapi.CacheControlNone)
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
@@ -116,7 +115,7 @@ func (s *Server) readyz(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, cacheControlNone)
+	c.Response().Header().Set(echo.HeaderCacheControl, httpapi.CacheControlNone)
 	if !r.ready {
 		return problem.Extend(ErrNotReady, r.body)
 	}

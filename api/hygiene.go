@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -33,23 +32,5 @@ func addHeadRoutes(e *echo.Echo) {
 			continue
 		}
 		e.Router().Add(http.MethodHead, r.Path, c.Handler())
-	}
-}
-
-// vary adds header names to the Vary header, each once. An answer chosen
-// by a request header must say so, or a shared cache hands one client's
-// format or language to another.
-func vary(c echo.Context, names ...string) {
-	h := c.Response().Header()
-	have := strings.Join(h.Values(echo.HeaderVary), ",")
-	for _, name := range names {
-		found := false
-		for _, v := range strings.Split(have, ",") {
-			found = found || strings.EqualFold(strings.TrimSpace(v), name)
-		}
-		if !found {
-			h.Add(echo.HeaderVary, name)
-			have += "," + name
-		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
 )
@@ -29,7 +30,7 @@ var apiDocsNote = i18n.Text{
 // apiIndex lists what API v1 offers; clients follow its links rather than
 // hard-coding paths.
 func (s *Server) apiIndex(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	h := c.Response().Header()
 	h.Set("Content-Language", lang.String())
 	h.Add(echo.HeaderVary, "Accept-Language")

@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/cec-kg/tizme/api/i18n"
 )
 
 //go:embed web
@@ -25,15 +23,6 @@ func mustSub(f fs.FS, dir string) fs.FS {
 		panic(err)
 	}
 	return sub
-}
-
-// requestLang is the language of an answer: an explicit ?lang= wins over
-// Accept-Language.
-func requestLang(c echo.Context) i18n.Lang {
-	if l, ok := i18n.Parse(c.QueryParam("lang")); ok {
-		return l
-	}
-	return i18n.Negotiate(c.Request().Header.Get("Accept-Language"))
 }
 
 // static serves the stylesheet and icon from the binary.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain/election"
 )
@@ -192,7 +193,7 @@ func TestAdminOutcomesRefused(t *testing.T) {
 	// Nothing was recorded by any refusal.
 	w.settle(t)
 	w.expect(t, call{method: "GET", path: "/api/v1/public/elections/" + election2025 + "/outcomes"}, http.StatusOK, "")
-	var o api.ElectionOutcomeView
+	var o portal.ElectionOutcomeView
 	w.do(t, call{method: "GET", path: "/api/v1/public/elections/" + election2025 + "/outcomes"}).json(t, &o)
 	if o.Totals.Precincts != 0 {
 		t.Errorf("refused files recorded %d precincts", o.Totals.Precincts)
@@ -219,7 +220,7 @@ func TestPublicOutcomes(t *testing.T) {
 	w := newWorld(t, worldOptions{})
 	withPast2025(t, w)
 	path := "/api/v1/public/elections/" + election2025 + "/outcomes"
-	var o api.ElectionOutcomeView
+	var o portal.ElectionOutcomeView
 	r := w.expect(t, call{method: "GET", path: path}, http.StatusOK, "")
 	r.json(t, &o)
 	if r.header.Get(api.HeaderListUpdated) == "" || o.ListUpdatedAt == nil || o.RecordedAt == nil {
@@ -241,10 +242,10 @@ func TestPublicOutcomes(t *testing.T) {
 	}
 	recs, err := csv.NewReader(strings.NewReader(string(cr.body))).ReadAll()
 	must(t, err)
-	if strings.Join(recs[0], ",") != strings.Join(api.OutcomeCSVColumns, ",") {
+	if strings.Join(recs[0], ",") != strings.Join(portal.OutcomeCSVColumns, ",") {
 		t.Fatalf("CSV header %v", recs[0])
 	}
-	want := [][]string{csvRow(o.ID, "republic", api.OutcomeUnitView{Counts: o.Totals})}
+	want := [][]string{csvRow(o.ID, "republic", portal.OutcomeUnitView{Counts: o.Totals})}
 	for _, u := range o.Regions {
 		want = append(want, csvRow(o.ID, "region", u))
 	}
@@ -268,7 +269,7 @@ func TestPublicOutcomes(t *testing.T) {
 	w.expect(t, call{method: "GET", path: "/api/v1/public/elections/nope/outcomes.csv"}, http.StatusNotFound, "not_found")
 }
 
-func csvRow(id, level string, u api.OutcomeUnitView) []string {
+func csvRow(id, level string, u portal.OutcomeUnitView) []string {
 	n := u.Counts
 	out := []string{id, level, u.Key, u.Region, u.TEC, strconv.Itoa(n.Precincts)}
 	for _, x := range []int64{n.OnList, n.IdentifiedBiometric, n.IdentifiedOther, n.Ballots, n.Female, n.Male,

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/commands"
@@ -260,7 +261,7 @@ func (s *Server) answerEntry(c echo.Context, status int, stream string, res comm
 	if p, ok := e.PendingRemoval(s.deps.Now()); ok {
 		out.PendingRemoval = pendingView(stream, p)
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(status, out)
 }
 
@@ -392,7 +393,7 @@ func (s *Server) showEntry(c echo.Context, stream string, envelope commands.Enve
 	if err != nil {
 		return err
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -717,7 +718,7 @@ func (s *Server) pendingRemovals(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"commission": comm, "removal_requests": list})
 }
 
@@ -748,6 +749,6 @@ func (s *Server) auditRemovals(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"removal_requests": list, "count": len(list)})
 }

@@ -316,16 +316,17 @@ func New(cfg Config, deps Deps) (*Server, error) {
 func (s *Server) routes() {
 	e := s.echo
 	e.GET("/static/*", s.static)
+	limit := func(addr string) (bool, time.Duration) {
+		if s.limiter.allow(addr) {
+			return true, 0
+		}
+		s.metrics.rateLimited.Inc()
+		return false, s.limiter.retryAfter()
+	}
 	portal.Mount(e, portal.Deps{
-		Reader:    publicread.New(s.deps.DB),
-		SelfCheck: s.SelfCheck,
-		Limit: func(addr string) (bool, time.Duration) {
-			if s.limiter.allow(addr) {
-				return true, 0
-			}
-			s.metrics.rateLimited.Inc()
-			return false, s.limiter.retryAfter()
-		},
+		Reader:     publicread.New(s.deps.DB),
+		SelfCheck:  s.SelfCheck,
+		Limit:      limit,
 		Floor:      s.cfg.SelfCheckFloor,
 		CabinetURL: s.cfg.CabinetURL,
 		Now:        s.deps.Now,
@@ -342,7 +343,12 @@ func (s *Server) routes() {
 		dev := echo.WrapHandler(http.StripPrefix(devIssuerPath, s.deps.DevIssuer))
 		e.Any(devIssuerPath+"/*", dev)
 	}
-	s.publicRoutes(routes{g: e.Group("/api/v1/public")})
+	// The public audience reaches only the public readers (VP 3.7): the
+	// compiler keeps personal data out of its answers.
+	portal.MountAPI(e.Group("/api/v1/public"), portal.APIDeps{
+		Read: s.read, Public: s.public, Checkpoints: s.chain, ListUpdated: s.listUpdated,
+		SelfCheck: s.SelfCheck, Limit: limit, Floor: s.cfg.SelfCheckFloor, Now: s.deps.Now,
+	})
 	s.cabinetRoutes(s.signedIn(e.Group("/api/v1/me"), auth.RoleVoter))
 	s.staffRoutes(s.signedIn(e.Group("/api/v1/staff"), auth.RoleStaff))
 	s.auditRoutes(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor))

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain/access"
@@ -107,7 +108,7 @@ func (s *Server) staffAnomalies(c echo.Context) error {
 }
 
 func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
-	page, perPage, err := paging(c)
+	page, perPage, err := httpapi.Paging(c)
 	if err != nil {
 		return err
 	}
@@ -155,12 +156,12 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 		q := QueueItem{Application: r.Application, Receipt: r.Receipt, Kind: r.Kind, Status: r.Status, ReceivedAt: r.ReceivedAt,
 			DecisionDue: r.DecisionDue, Overdue: r.Overdue, AcceptedBy: r.AcceptedBy, Assignee: r.Assignee, Anomalies: r.Anomalies}
 		if e := r.Failure; e != nil {
-			q.ExecutionFailure = &QueueFailure{Code: e.Code, Message: failureMessage(e.Code, e.Params, requestLang(c)), Params: e.Params,
+			q.ExecutionFailure = &QueueFailure{Code: e.Code, Message: failureMessage(e.Code, e.Params, httpapi.RequestLang(c)), Params: e.Params,
 				Command: e.Command, FailedAt: e.FailedAt}
 		}
 		items = append(items, q)
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{
 		"commission": p.Commission, "page": page, "per_page": perPage, "applications": items,
 	})
@@ -256,7 +257,7 @@ func (s *Server) staffApplication(c echo.Context) error {
 			out.Consent = &v
 		}
 	}
-	noStore(c)
+	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -327,7 +328,7 @@ func (s *Server) decideApplication(c echo.Context) error {
 	}
 	body := req // as sent, before the default language
 	if req.Language == "" {
-		req.Language = requestLang(c).String()
+		req.Language = httpapi.RequestLang(c).String()
 	}
 	return s.staffAct(c, commands.NameDecideApplication, body, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
 		return commands.DecideApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Outcome: req.Outcome, Reason: req.Reason, Language: req.Language, At: at}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
@@ -85,7 +86,7 @@ func (s *Server) deskOnStaff(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		k, err := s.checkStaff(c)
 		if errors.Is(err, application.ErrForbiddenCommission) {
-			lang := requestLang(c)
+			lang := httpapi.RequestLang(c)
 			return s.deskRender(c, http.StatusForbidden, staffdesk.PageRefusal, "", webui.T(lang, "desk.refused.notstaff"), deskRefusal{
 				Title: webui.T(lang, "desk.refused.notstaff"), Detail: webui.T(lang, "desk.refused.notstaff.body"),
 				Next: webui.T(lang, "desk.next.notstaff"),
@@ -111,7 +112,7 @@ func (s *Server) deskWhoOf(c echo.Context) *deskWho {
 		name = p.Subject
 	}
 	return &deskWho{Name: name, Commission: p.Commission, Method: p.Method,
-		MethodLabel: webT("method."+p.Method, requestLang(c)), CSRF: webSessionOf(c).CSRF}
+		MethodLabel: webT("method."+p.Method, httpapi.RequestLang(c)), CSRF: webSessionOf(c).CSRF}
 }
 
 type deskRefusal struct {
@@ -121,7 +122,7 @@ type deskRefusal struct {
 
 // deskRender writes a desk page.
 func (s *Server) deskRender(c echo.Context, status int, name, section, title string, data any) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	q := url.Values{}
 	for k, v := range c.QueryParams() {
 		if k != "lang" {
@@ -144,7 +145,7 @@ func (s *Server) deskRender(c echo.Context, status int, name, section, title str
 // message the JSON API gives, in the person's language, and what to do
 // next. Never raw JSON.
 func (s *Server) deskError(c echo.Context, err error) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	def, ok := s.problems.Resolve(err)
 	if !ok {
 		var he *echo.HTTPError
@@ -246,7 +247,7 @@ func deskFilter(c echo.Context) projections.DeskQueueFilter {
 }
 
 func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskTable, error) {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	now := s.deps.Now()
 	ctx, commission := c.Request().Context(), principal(c).Commission
 	total, err := s.read.CountDeskQueue(ctx, commission, f)
@@ -297,7 +298,7 @@ func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskT
 
 // deskQueue is the commission's queue (the desk's home page).
 func (s *Server) deskQueue(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	f := deskFilter(c)
 	t, err := s.deskTable(c, f)
 	if err != nil {
@@ -323,7 +324,7 @@ func (s *Server) deskQueue(c echo.Context) error {
 // deskQuery is the queue's language and filters as a query, for its
 // links.
 func deskQuery(c echo.Context) url.Values {
-	q := url.Values{"lang": {requestLang(c).String()}}
+	q := url.Values{"lang": {httpapi.RequestLang(c).String()}}
 	for _, k := range []string{"status", "kind", "flagged"} {
 		if x := c.QueryParam(k); x != "" {
 			q.Set(k, x)

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
@@ -87,7 +88,7 @@ func (v deskAppView) ErrorOf(field string) string {
 // deskAppPage builds the application page of a; voter data and the diff
 // only when shown (after the read was recorded).
 func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown bool) (deskAppView, error) {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	ctx := c.Request().Context()
 	now := s.deps.Now()
 	v := deskAppView{Who: s.deskWhoOf(c), Shown: shown,
@@ -258,9 +259,9 @@ func (s *Server) deskApplication(c echo.Context) error {
 		return s.deskError(c, err)
 	}
 	if done := c.QueryParam("done"); done != "" && webui.Has("desk.done."+done) {
-		v.Done = webui.T(requestLang(c), "desk.done."+done)
+		v.Done = webui.T(httpapi.RequestLang(c), "desk.done."+done)
 	}
-	return s.deskRender(c, http.StatusOK, staffdesk.PageApplication, "desk-queue", webui.Tf(requestLang(c), "desk.app.title", "receipt", v.App.Receipt), v)
+	return s.deskRender(c, http.StatusOK, staffdesk.PageApplication, "desk-queue", webui.Tf(httpapi.RequestLang(c), "desk.app.title", "receipt", v.App.Receipt), v)
 }
 
 // deskVoterData shows the application with the voter's personal data.
@@ -284,7 +285,7 @@ func (s *Server) deskVoterData(c echo.Context) error {
 	if err != nil {
 		return s.deskError(c, err)
 	}
-	return s.deskRender(c, http.StatusOK, staffdesk.PageApplication, "desk-queue", webui.Tf(requestLang(c), "desk.app.title", "receipt", v.App.Receipt), v)
+	return s.deskRender(c, http.StatusOK, staffdesk.PageApplication, "desk-queue", webui.Tf(httpapi.RequestLang(c), "desk.app.title", "receipt", v.App.Receipt), v)
 }
 
 type deskConfirmView struct {
@@ -300,7 +301,7 @@ type deskConfirmView struct {
 // to the application with a message.
 func (s *Server) deskStep(c echo.Context, op, step string, body any, in deskInput, check func(v *deskAppView) []deskFieldError,
 	facts []option, hidden []option, build func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	a, err := s.loadApplication(c)
 	if err != nil {
 		return s.deskError(c, err)
@@ -344,7 +345,7 @@ func (s *Server) deskAccept(c echo.Context) error {
 }
 
 func (s *Server) deskAssign(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	to := strings.TrimSpace(c.FormValue("to"))
 	check := func(*deskAppView) []deskFieldError {
 		k, _ := c.Get(deskCommissionKey).(*commission.Commission)
@@ -361,7 +362,7 @@ func (s *Server) deskAssign(c echo.Context) error {
 }
 
 func (s *Server) deskDecide(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	outcome, reason := c.FormValue("outcome"), strings.TrimSpace(c.FormValue("reason"))
 	check := func(*deskAppView) []deskFieldError {
 		var errs []deskFieldError
@@ -383,7 +384,7 @@ func (s *Server) deskDecide(c echo.Context) error {
 }
 
 func (s *Server) deskResolve(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	note := strings.TrimSpace(c.FormValue("note"))
 	check := func(*deskAppView) []deskFieldError {
 		if note == "" {
@@ -415,7 +416,7 @@ type deskDashView struct {
 
 // deskDashboard is the commission's work at a glance.
 func (s *Server) deskDashboard(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	const days = 7
 	d, err := s.read.ReadDeskDashboard(c.Request().Context(), principal(c).Commission, s.deps.Now(), days)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/staffdesk"
@@ -275,7 +276,7 @@ type deskVotersView struct {
 }
 
 func (s *Server) findForm(c echo.Context, st *deskFormState) deskForm {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	return deskForm{ID: "find-form", Action: pathStaff + "/voters/find?lang=" + lang.String(), Submit: webui.T(lang, "reg.find.submit"),
 		CSRF: webSessionOf(c).CSRF, Key: uuid.NewString(),
 		Fields: []deskField{{Name: "pin", Label: webui.T(lang, "desk.field.pin"), Hint: webui.T(lang, "reg.find.hint"),
@@ -288,7 +289,7 @@ func (s *Server) deskVoters(c echo.Context) error {
 }
 
 func (s *Server) renderVoters(c echo.Context, status int, st *deskFormState) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	v := deskVotersView{Who: s.deskWhoOf(c), Find: s.findForm(c, st), Problems: problemsOf(lang, st, "find-form")}
 	return s.deskRender(c, status, staffdesk.PageVoters, "desk-voters", webui.T(lang, "reg.voters.title"), v)
 }
@@ -297,7 +298,7 @@ func (s *Server) renderVoters(c echo.Context, status int, st *deskFormState) err
 // never travels in a URL, VP 3.7) and shows the entry with its personal
 // data: the API's look-up, recorded (entry_lookup) before the data shows.
 func (s *Server) deskFindVoter(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	st := &deskFormState{Values: keep(c, "pin")}
 	pin := st.get("pin")
 	if pin == "" {
@@ -369,12 +370,12 @@ func (s *Server) basisFor(c echo.Context, raw string) (*deskAppBasis, *applicati
 	if err != nil {
 		return nil, nil, err
 	}
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	return &deskAppBasis{ID: id.String(), Receipt: a.Receipt().String(), KindLabel: webui.T(lang, "desk.kind."+string(a.Kind()))}, a, nil
 }
 
 func (s *Server) registerForm(c echo.Context, st *deskFormState, app *deskAppBasis) deskForm {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	f := deskForm{ID: "register-form", Action: pathStaff + "/voters/new?lang=" + lang.String(), Submit: webui.T(lang, "reg.register.submit"),
 		CSRF: webSessionOf(c).CSRF, Key: uuid.NewString()}
 	if app != nil {
@@ -397,7 +398,7 @@ func (s *Server) registerForm(c echo.Context, st *deskFormState, app *deskAppBas
 }
 
 func (s *Server) renderRegister(c echo.Context, status int, st *deskFormState, app *deskAppBasis) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	v := deskRegisterView{Who: s.deskWhoOf(c), Form: s.registerForm(c, st, app), Problems: problemsOf(lang, st, "register-form"), Application: app}
 	return s.deskRender(c, status, staffdesk.PageRegister, "desk-voters", webui.T(lang, "reg.register.title"), v)
 }
@@ -450,7 +451,7 @@ func (s *Server) deskRegisterForm(c echo.Context) error {
 // first (the domain's parsers), then a confirmation, then the API's
 // registration.
 func (s *Server) deskRegister(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	st := &deskFormState{Values: keep(c, registerFields...)}
 	appRaw := strings.TrimSpace(c.FormValue("application"))
 	basis, _, err := s.basisFor(c, appRaw)
@@ -574,7 +575,7 @@ var correctFields = []string{"surname", "given_name", "patronymic", "birth_date"
 // entryForms are the changes an entry allows: the state of the form
 // that failed (st.Form) keeps its input and errors.
 func (s *Server) entryForms(c echo.Context, stream string, e *voter.Entry, pending bool, app string, st *deskFormState) []deskForm {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	csrf := webSessionOf(c).CSRF
 	base := pathStaff + "/voters/" + stream
 	of := func(id string) *deskFormState {
@@ -634,7 +635,7 @@ func (s *Server) entryForms(c echo.Context, stream string, e *voter.Entry, pendi
 // renderEntry is the entry page: its state, its personal data when a
 // recorded read gave them (view), and the forms of the changes.
 func (s *Server) renderEntry(c echo.Context, status int, stream string, view *StaffEntryView, done string, st *deskFormState) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	e, err := s.entryInArea(c, stream)
 	if err != nil {
 		return s.deskError(c, err)
@@ -710,7 +711,7 @@ func (s *Server) deskEntryData(c echo.Context) error {
 // form's idempotency key; a refusal of the input comes back on the form.
 func (s *Server) entryStep(c echo.Context, formID, step string, fields []string, required []string, alias map[string]string,
 	facts func(st *deskFormState) []option, run func(st *deskFormState) (string, error)) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	stream := c.Param("voter")
 	if voter.CheckStream(stream) != nil {
 		return s.deskError(c, ErrNotFound)
@@ -746,7 +747,7 @@ func (s *Server) entryStep(c echo.Context, formID, step string, fields []string,
 }
 
 func (s *Server) deskCorrect(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	build := func(st *deskFormState) correctVoterRequest {
 		r := correctVoterRequest{BirthDate: st.get("birth_date"), Passport: st.get("passport"), Application: strings.TrimSpace(c.FormValue("application"))}
 		if n := (commands.NameInput{Surname: st.get("surname"), GivenName: st.get("given_name"), Patronymic: st.get("patronymic")}); n != (commands.NameInput{}) {
@@ -776,7 +777,7 @@ func (s *Server) deskCorrect(c echo.Context) error {
 }
 
 func (s *Server) deskMove(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	return s.entryStep(c, "move-form", "move", []string{"to", "reason"}, []string{"to", "reason"}, map[string]string{"precinct": "to"},
 		func(st *deskFormState) []option {
 			return []option{{Label: webui.T(lang, "reg.field.to"), Value: st.get("to")},
@@ -796,7 +797,7 @@ func (s *Server) deskMove(c echo.Context) error {
 }
 
 func (s *Server) deskRestore(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	return s.entryStep(c, "restore-form", "restore", []string{"reason"}, []string{"reason"}, nil,
 		func(st *deskFormState) []option {
 			return []option{{Label: webui.T(lang, "reg.field.restore_reason"), Value: st.get("reason")}}
@@ -809,7 +810,7 @@ func (s *Server) deskRestore(c echo.Context) error {
 }
 
 func (s *Server) deskRequestRemoval(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	return s.entryStep(c, "removal-form", "removal", []string{"reason", "basis", "note"}, []string{"reason", "basis"}, nil,
 		func(st *deskFormState) []option {
 			return []option{{Label: webui.T(lang, "reg.field.removal_reason"), Value: webui.T(lang, "reg.removal."+st.get("reason"))},
@@ -841,7 +842,7 @@ type deskRemovalsView struct {
 // renderRemovals is the commission's removal requests waiting for a
 // second person, oldest first; st holds a refused step's message.
 func (s *Server) renderRemovals(c echo.Context, status int, st *deskFormState, done string) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	p := principal(c)
 	list, err := s.removalRecords(c.Request().Context(), func(r RemovalRecord) bool {
 		return r.Commission == p.Commission && r.Status == RemovalPending
@@ -883,7 +884,7 @@ func (s *Server) deskRemovals(c echo.Context) error {
 // request) comes back on the list with its message.
 func (s *Server) removalStep(c echo.Context, step string, fields, required []string,
 	run func(id uuid.UUID, st *deskFormState) error) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	id, err := pathID(c)
 	if err != nil {
 		return s.deskError(c, err)
@@ -979,7 +980,7 @@ type deskToDoView struct {
 
 // deskToDo lists the commission's open to-do items from the feed.
 func (s *Server) deskToDo(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	v := deskToDoView{Who: s.deskWhoOf(c), Connected: s.deps.FeedToDo != nil}
 	if d := c.QueryParam("done"); d != "" && webui.Has("reg.done."+d) {
 		v.Done = webui.T(lang, "reg.done."+d)
@@ -1010,7 +1011,7 @@ func (s *Server) deskToDo(c echo.Context) error {
 
 // deskToDoDone marks a to-do item done, after a confirmation.
 func (s *Server) deskToDoDone(c echo.Context) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	if s.deps.FeedToDo == nil {
 		return s.deskError(c, ErrNotFound)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 )
 
@@ -121,7 +122,7 @@ type pageView struct {
 
 // renderWeb writes a page of these in the request's language.
 func (s *Server) renderWeb(c echo.Context, status int, v pageView) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	v.Lang = lang
 	v.T = map[string]string{}
 	for _, k := range []string{"signed_in_as", "role", "commission", "method", "sign_out", "sign_in", "home"} {
@@ -140,7 +141,7 @@ func (s *Server) renderWeb(c echo.Context, status int, v pageView) error {
 
 // webRefuse answers with a refusal page in the person's language.
 func (s *Server) webRefuse(c echo.Context, status int, kind pageKind) error {
-	lang := requestLang(c)
+	lang := httpapi.RequestLang(c)
 	v := pageView{
 		Title: webT("refused."+string(kind)+".title", lang),
 		Body:  webT("refused."+string(kind)+".body", lang),

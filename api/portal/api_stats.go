@@ -1,4 +1,4 @@
-package api
+package portal
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/projections"
 )
@@ -28,31 +29,14 @@ func statsQuery(c echo.Context) (projections.StatsLevel, bool, error) {
 		level = projections.StatsRepublic
 	case projections.StatsPrecinct, projections.StatsTEC, projections.StatsRegion, projections.StatsRepublic:
 	default:
-		v.Add("level", ErrBadParameter)
+		v.Add("level", httpapi.ErrBadParameter)
 	}
-	asCSV, err := wantsCSV(c)
+	asCSV, err := httpapi.WantsCSV(c)
 	if err != nil {
 		// 406, not a field error: the data exists, not in that format.
 		return level, false, err
 	}
 	return level, asCSV, v.Err()
-}
-
-// wantsCSV reads ?format= (json or csv), else the Accept header.
-// The answer depends on Accept, and its problems on Accept-Language: a
-// shared cache must keep them apart (the statistics are public, cacheable).
-func wantsCSV(c echo.Context) (bool, error) {
-	vary(c, echo.HeaderAccept, "Accept-Language")
-	switch c.QueryParam("format") {
-	case "csv":
-		return true, nil
-	case "json":
-		return false, nil
-	case "":
-		accept := c.Request().Header.Get(echo.HeaderAccept)
-		return strings.Contains(accept, "text/csv") && !strings.Contains(accept, "json"), nil
-	}
-	return false, ErrUnsupportedFormat
 }
 
 // StatsTable is a statistics answer in JSON.
@@ -126,9 +110,9 @@ func ints(vs ...int64) []string {
 	return out
 }
 
-func (s *Server) voterStats(c echo.Context) error {
-	return serveStats(s, c, voterStatsColumns, func(c echo.Context, level projections.StatsLevel) ([]VoterStats, error) {
-		rows, err := s.read.QueryPrecinctStats(c.Request().Context(), level)
+func (h *apiHandlers) voterStats(c echo.Context) error {
+	return serveStats(h, c, voterStatsColumns, func(c echo.Context, level projections.StatsLevel) ([]VoterStats, error) {
+		rows, err := h.d.Read.QueryPrecinctStats(c.Request().Context(), level)
 		out := make([]VoterStats, len(rows))
 		for i, r := range rows {
 			out[i] = VoterStats(r)
@@ -137,9 +121,9 @@ func (s *Server) voterStats(c echo.Context) error {
 	})
 }
 
-func (s *Server) applicationStats(c echo.Context) error {
-	return serveStats(s, c, []string{"key", "kind", "status", "applications"}, func(c echo.Context, level projections.StatsLevel) ([]ApplicationStats, error) {
-		rows, err := s.read.QueryAppStats(c.Request().Context(), level)
+func (h *apiHandlers) applicationStats(c echo.Context) error {
+	return serveStats(h, c, []string{"key", "kind", "status", "applications"}, func(c echo.Context, level projections.StatsLevel) ([]ApplicationStats, error) {
+		rows, err := h.d.Read.QueryAppStats(c.Request().Context(), level)
 		out := make([]ApplicationStats, len(rows))
 		for i, r := range rows {
 			out[i] = ApplicationStats(r)
@@ -148,9 +132,9 @@ func (s *Server) applicationStats(c echo.Context) error {
 	})
 }
 
-func (s *Server) removalStats(c echo.Context) error {
-	return serveStats(s, c, []string{"key", "reason", "removals", "restored"}, func(c echo.Context, level projections.StatsLevel) ([]RemovalStats, error) {
-		rows, err := s.read.QueryRemovalStats(c.Request().Context(), level)
+func (h *apiHandlers) removalStats(c echo.Context) error {
+	return serveStats(h, c, []string{"key", "reason", "removals", "restored"}, func(c echo.Context, level projections.StatsLevel) ([]RemovalStats, error) {
+		rows, err := h.d.Read.QueryRemovalStats(c.Request().Context(), level)
 		out := make([]RemovalStats, len(rows))
 		for i, r := range rows {
 			out[i] = RemovalStats(r)
@@ -161,13 +145,13 @@ func (s *Server) removalStats(c echo.Context) error {
 
 // serveStats answers one statistics table at the requested level and
 // format.
-func serveStats[R interface{ cells() []string }](s *Server, c echo.Context, columns []string,
+func serveStats[R interface{ cells() []string }](h *apiHandlers, c echo.Context, columns []string,
 	query func(echo.Context, projections.StatsLevel) ([]R, error)) error {
 	level, asCSV, err := statsQuery(c)
 	if err != nil {
 		return err
 	}
-	updated, err := s.listUpdated(c.Request().Context(), 0)
+	updated, err := h.d.ListUpdated(c.Request().Context(), 0)
 	if err != nil {
 		return err
 	}
@@ -175,8 +159,8 @@ func serveStats[R interface{ cells() []string }](s *Server, c echo.Context, colu
 	if err != nil {
 		return err
 	}
-	publicCache(c)
-	setListUpdated(c, updated)
+	httpapi.PublicCache(c)
+	httpapi.SetListUpdated(c, updated)
 	if !asCSV {
 		return c.JSON(http.StatusOK, StatsTable[R]{Level: level, ListUpdatedAt: updated, Rows: append([]R{}, rows...)})
 	}

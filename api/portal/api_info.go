@@ -1,8 +1,9 @@
-package api
+package portal
 
 import (
 	"net/http"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/labstack/echo/v4"
 )
 
@@ -44,9 +45,9 @@ type HelpItem struct {
 	Answer   string `json:"answer"`
 }
 
-func (s *Server) info(c echo.Context) error {
-	lang := requestLang(c)
-	content, err := s.public.Content(c.Request().Context())
+func (h *apiHandlers) info(c echo.Context) error {
+	lang := httpapi.RequestLang(c)
+	content, err := h.d.Public.Content(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (s *Server) info(c echo.Context) error {
 	for _, h := range content.Help {
 		out.Help = append(out.Help, HelpItem{Question: h.Question.In(l), Answer: h.Answer.In(l)})
 	}
-	publicCache(c)
+	httpapi.PublicCache(c)
 	c.Response().Header().Set("Content-Language", l)
 	c.Response().Header().Add(echo.HeaderVary, "Accept-Language")
 	return c.JSON(http.StatusOK, out)

@@ -1,4 +1,4 @@
-package api
+package portal
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/projections/publicread"
 )
 
@@ -29,16 +30,16 @@ type boundaryProperties struct {
 
 // regionBoundaries answers GET /api/v1/public/boundaries?region=: the open
 // precincts of the region that have a boundary, by number.
-func (s *Server) regionBoundaries(c echo.Context) error {
-	region, err := parseRegion(c.QueryParam("region"))
+func (h *apiHandlers) regionBoundaries(c echo.Context) error {
+	region, err := httpapi.ParseRegion(c.QueryParam("region"))
 	if err != nil {
 		return err
 	}
-	list, err := s.public.Precincts(c.Request().Context(), publicread.Filter{Region: region.String(), WithBoundaries: true})
+	list, err := h.d.Public.Precincts(c.Request().Context(), publicread.Filter{Region: region.String(), WithBoundaries: true})
 	if err != nil {
 		return err
 	}
-	l := nameLang(c).String()
+	l := httpapi.NameLang(c).String()
 	features := make([]boundaryFeature, 0, len(list))
 	for _, p := range list {
 		if p.Closed || len(p.Boundary) == 0 {
@@ -51,7 +52,7 @@ func (s *Server) regionBoundaries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	publicCache(c)
+	httpapi.PublicCache(c)
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="boundaries-`+region.String()+`.geojson"`)
 	return c.Blob(http.StatusOK, "application/geo+json", raw)
 }

@@ -1,4 +1,4 @@
-package api
+package portal
 
 import (
 	"bytes"
@@ -8,63 +8,107 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/precinct"
-	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/projections/publicread"
 )
 
-// The public portal (VP): no sign-in. What it serves comes only from the
-// public read models, whose columns a registry test checks for personal
-// data; the one exception, the self-check, answers for one PIN the
+// APIDeps are what the portal's JSON API (/api/v1/public) needs: the
+// public readers and, for the self-check, the one function the server
+// gives it. It has no way to reach a voter's entry, an application or
+// the event log: what it answers comes only from the public read models
+// (whose columns a registry test checks for personal data, VP 3.7); the
+// one exception, the self-check, answers for one PIN and document the
 // caller must already know, under a rate limit (VP 2.2).
-func (s *Server) publicRoutes(g routes) {
-	g.POST("/self-check", s.selfCheck)
-	g.GET("/list", s.listStatus)
-	g.GET("/precincts", s.precinctDirectory)
-	g.GET("/precincts/:number", s.precinctDetail)
-	g.GET("/boundaries", s.regionBoundaries)
-	g.GET("/precincts/:number/voters", s.precinctVoters)
-	g.GET("/precincts/:number/moves", s.precinctMoves)
-	g.GET("/commissions", s.commissions)
-	g.GET("/stats/voters", s.voterStats)
-	g.GET("/stats/applications", s.applicationStats)
-	g.GET("/stats/removals", s.removalStats)
-	g.GET("/info", s.info)
-	g.GET("/elections", s.publicElections)
-	s.publicOutcomesRoutes(g) // past elections (VP 2.4): public_outcomes.go
-	g.GET("/checkpoints", s.checkpoints)
+type APIDeps struct {
+	// Read are the public read models' readers; *projections.Readers is one.
+	Read PublicReaders
+	// Public is the portal's own reader (directory, counts, content).
+	Public *publicread.Reader
+	// Checkpoints are the hash chain's published checkpoints; *chain.Reader is one.
+	Checkpoints CheckpointReader
+	// ListUpdated is the update time of a precinct's list, or of the
+	// whole list for precinct 0 (VP 3.8); nil when nothing was ever listed.
+	ListUpdated func(ctx context.Context, precinct int) (*time.Time, error)
+	SelfCheck   SelfChecker
+	Limit       Limiter
+	// Floor is the least time a self-check answer takes, found or not.
+	Floor time.Duration
+	Now   func() time.Time
 }
 
-// HeaderListUpdated carries the list's update time on every answer that
-// holds list data (VP 3.8), besides the body's list_updated_at.
-const HeaderListUpdated = "X-List-Updated-At"
+// PublicReaders are the read-model readers the public JSON API uses.
+// Every answer type here holds names and precincts only, never a PIN,
+// birth date, document or home address (VP 3.7): keep it so when adding
+// a method.
+type PublicReaders interface {
+	DirectoryReader
+	ReadPrecinct(ctx context.Context, number int) (projections.DirectoryEntry, bool, error)
+	QueryPrecinctDirectory(ctx context.Context, f projections.DirectoryFilter) ([]projections.DirectoryEntry, error)
+	ListCommissions(ctx context.Context) ([]projections.CommissionEntry, error)
+	CountPrecinctListed(ctx context.Context, precinct int) (int64, error)
+	ReadPrecinctListPage(ctx context.Context, f projections.ListPageFilter) ([]projections.ListedName, error)
+	ReadPrecinctMoves(ctx context.Context, f projections.MovesFilter) ([]projections.PublicMove, error)
+	ListElections(ctx context.Context, upcomingFrom calendar.Date) ([]projections.ElectionInfo, error)
+	QueryPrecinctStats(ctx context.Context, level projections.StatsLevel) ([]projections.PrecinctStatsRow, error)
+	QueryAppStats(ctx context.Context, level projections.StatsLevel) ([]projections.AppStatsRow, error)
+	QueryRemovalStats(ctx context.Context, level projections.StatsLevel) ([]projections.RemovalStatsRow, error)
+}
 
-// listUpdated is the update time of precinct's list, or of the whole
-// list for precinct 0 (VP 3.8); nil when nothing was ever listed.
-func (s *Server) listUpdated(ctx context.Context, precinctNo int) (*time.Time, error) {
-	if precinctNo == 0 {
-		return s.overallUpdated.get(ctx, func(ctx context.Context) (*time.Time, error) { return s.readListUpdated(ctx, 0) })
+// DirectoryReader reads one precinct's directory entry, with its names
+// in every language.
+type DirectoryReader interface {
+	ReadDirectoryEntry(ctx context.Context, number int) (projections.DirectoryEntry, bool, error)
+}
+
+// CheckpointReader reads the hash chain's published checkpoints.
+type CheckpointReader interface {
+	CountCheckpoints(ctx context.Context) (int64, error)
+	ReadCheckpoints(ctx context.Context, limit, offset int) ([]chain.CheckpointRecord, error)
+}
+
+type apiHandlers struct{ d APIDeps }
+
+// APIRoutes are the public JSON API's routes under its group (for
+// documentation and tests).
+var APIRoutes = []string{
+	"POST /self-check", "GET /list", "GET /precincts", "GET /precincts/:number", "GET /boundaries",
+	"GET /precincts/:number/voters", "GET /precincts/:number/moves", "GET /commissions", "GET /stats/voters",
+	"GET /stats/applications", "GET /stats/removals", "GET /info", "GET /elections",
+	"GET /elections/:id/outcomes", "GET /elections/:id/outcomes.csv", "GET /checkpoints",
+}
+
+// MountAPI adds the public JSON API to g (/api/v1/public).
+func MountAPI(g *echo.Group, d APIDeps) {
+	if d.Now == nil {
+		d.Now = time.Now
 	}
-	return s.readListUpdated(ctx, precinctNo)
-}
-
-func (s *Server) readListUpdated(ctx context.Context, precinctNo int) (*time.Time, error) {
-	return s.read.ReadListUpdated(ctx, precinctNo)
-}
-
-// setListUpdated puts the list's update time in the header (VP 3.8).
-func setListUpdated(c echo.Context, at *time.Time) {
-	if at != nil {
-		c.Response().Header().Set(HeaderListUpdated, at.Format(time.RFC3339))
-	}
+	h := &apiHandlers{d: d}
+	g.POST("/self-check", h.selfCheck)
+	g.GET("/list", h.listStatus)
+	g.GET("/precincts", h.precinctDirectory)
+	g.GET("/precincts/:number", h.precinctDetail)
+	g.GET("/boundaries", h.regionBoundaries)
+	g.GET("/precincts/:number/voters", h.precinctVoters)
+	g.GET("/precincts/:number/moves", h.precinctMoves)
+	g.GET("/commissions", h.commissions)
+	g.GET("/stats/voters", h.voterStats)
+	g.GET("/stats/applications", h.applicationStats)
+	g.GET("/stats/removals", h.removalStats)
+	g.GET("/info", h.info)
+	g.GET("/elections", h.publicElections)
+	g.GET("/elections/:id/outcomes", h.publicOutcomes) // past elections (VP 2.4): api_outcomes.go
+	g.GET("/elections/:id/outcomes.csv", h.publicOutcomesCSV)
+	g.GET("/checkpoints", h.checkpoints)
 }
 
 // selfCheckRequest asks for both the PIN and the identity document's
@@ -117,11 +161,10 @@ type PrecinctRef struct {
 // not match" run the same query, give the same answer but for found, and
 // are answered no sooner than SelfCheckFloor after the request came, so
 // timing tells little.
-func (s *Server) selfCheck(c echo.Context) error {
-	if !s.limiter.allow(c.RealIP()) {
-		s.metrics.rateLimited.Inc()
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(s.limiter.retryAfter().Seconds()))))
-		return ErrRateLimited
+func (h *apiHandlers) selfCheck(c echo.Context) error {
+	if ok, retry := h.d.Limit(c.RealIP()); !ok {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
+		return httpapi.ErrRateLimited
 	}
 	start := time.Now()
 	var req selfCheckRequest
@@ -130,76 +173,66 @@ func (s *Server) selfCheck(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	var v problem.ValidationError
-	pin, err := person.ParsePIN(req.PIN, calendar.DayOf(s.deps.Now()))
+	pin, err := person.ParsePIN(req.PIN, calendar.DayOf(h.d.Now()))
 	v.Add("pin", err)
 	doc, err := person.ParsePassport(req.Document, person.DefaultSeries)
 	v.Add("document", err)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	nameLang(c) // found or not, the same headers
-	entry, err := s.SelfCheck(ctx, pin, doc)
+	httpapi.NameLang(c) // found or not, the same headers
+	entry, err := h.d.SelfCheck(ctx, pin, doc)
 	found := err == nil
 	if err != nil && !errors.Is(err, projections.ErrNoSelfCheck) {
 		return err
 	}
-	updated, err := s.listUpdated(ctx, 0)
+	updated, err := h.d.ListUpdated(ctx, 0)
 	if err != nil {
 		return err
 	}
 	ans := SelfCheckAnswer{Found: found, ListUpdatedAt: updated}
 	if found {
-		ans.Entry = selfCheckView(entry)
-		if err := s.localizePrecinct(c, &ans.Entry.Precinct); err != nil {
+		ans.Entry = SelfCheckViewOf(entry)
+		if err := LocalizePrecinct(c, h.d.Read, &ans.Entry.Precinct); err != nil {
 			return err
 		}
 	}
-	if wait := s.cfg.SelfCheckFloor - time.Since(start); wait > 0 {
+	if wait := h.d.Floor - time.Since(start); wait > 0 {
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
-	noStore(c)
-	setListUpdated(c, updated)
+	httpapi.NoStore(c)
+	httpapi.SetListUpdated(c, updated)
 	return c.JSON(http.StatusOK, ans)
 }
 
-// localizePrecinct names ref's TEC, region, district and settlement in
+// LocalizePrecinct names ref's TEC, region, district and settlement in
 // the caller's language (VP 2.3), from the precinct directory, which
 // keeps every name in each language. While the directory does not yet
 // show the precinct at the same address, the names stay as registered.
-func (s *Server) localizePrecinct(c echo.Context, ref *PrecinctRef) error {
-	l := nameLang(c)
-	d, ok, err := s.read.ReadDirectoryEntry(c.Request().Context(), ref.Number)
+func LocalizePrecinct(c echo.Context, read DirectoryReader, ref *PrecinctRef) error {
+	l := httpapi.NameLang(c)
+	d, ok, err := read.ReadDirectoryEntry(c.Request().Context(), ref.Number)
 	if err != nil || !ok || d.TEC != ref.TEC {
 		return err
 	}
-	ref.TECName = nameOr(d.TECNames, l, ref.TECName)
+	ref.TECName = httpapi.NameOr(d.TECNames, l, ref.TECName)
 	if a := ref.Address; a != nil && a.District == d.District && a.Settlement == d.Settlement {
 		local := *a
-		local.Region = nameOr(d.RegionNames, l, a.Region)
-		local.District = nameOr(d.DistrictNames, l, a.District)
-		local.Settlement = nameOr(d.SettlementNames, l, a.Settlement)
+		local.Region = httpapi.NameOr(d.RegionNames, l, a.Region)
+		local.District = httpapi.NameOr(d.DistrictNames, l, a.District)
+		local.Settlement = httpapi.NameOr(d.SettlementNames, l, a.Settlement)
 		ref.Address = &local
 	}
 	return nil
 }
 
-// SelfCheck looks up the entry of the voter with pin whose identity
-// document is doc. An entry with another document is reported as
-// projections.ErrNoSelfCheck, exactly like no entry (VP 2.2). The portal's
-// pages call it too.
-func (s *Server) SelfCheck(ctx context.Context, pin person.PIN, doc person.Passport) (projections.SelfCheck, error) {
-	entry, err := s.read.ReadSelfCheckWithDocument(ctx, voter.StreamFor(s.deps.VoterKey, pin), doc.String())
-	if errors.Is(err, projections.ErrSelfCheckMismatch) {
-		return projections.SelfCheck{}, projections.ErrNoSelfCheck
-	}
-	return entry, err
-}
-
-func selfCheckView(e projections.SelfCheck) *SelfCheckView {
+// SelfCheckViewOf is a voter's entry as the self-check (and the
+// cabinet) shows it: names, whether on the list, why removed, the precinct.
+func SelfCheckViewOf(e projections.SelfCheck) *SelfCheckView {
 	v := &SelfCheckView{
 		Surname: e.Surname, GivenName: e.GivenName, Patronymic: e.Patronymic, OnList: e.OnList,
 		Precinct: PrecinctRef{Number: e.Precinct, Closed: e.PrecinctClosed, TEC: e.TEC, TECName: e.TECName},
@@ -214,18 +247,6 @@ func selfCheckView(e projections.SelfCheck) *SelfCheckView {
 	return v
 }
 
-// noStore keeps answers about one person out of every cache.
-func noStore(c echo.Context) {
-	c.Response().Header().Set(echo.HeaderCacheControl, cacheControlNone)
-}
-
-// publicCache lets shared caches keep public list data briefly: the list
-// changes by events, and a minute's staleness is announced by its update
-// time.
-func publicCache(c echo.Context) {
-	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=60")
-}
-
 // ListStatus is the state of the public list as a whole (VP 3.8).
 type ListStatus struct {
 	ListUpdatedAt *time.Time `json:"list_updated_at"`
@@ -233,55 +254,19 @@ type ListStatus struct {
 	Precincts     int64      `json:"precincts"`
 }
 
-func (s *Server) listStatus(c echo.Context) error {
+func (h *apiHandlers) listStatus(c echo.Context) error {
 	ctx := c.Request().Context()
-	updated, err := s.listUpdated(ctx, 0)
+	updated, err := h.d.ListUpdated(ctx, 0)
 	if err != nil {
 		return err
 	}
 	st := ListStatus{ListUpdatedAt: updated}
-	if st.Voters, st.Precincts, err = s.public.ListCount(ctx); err != nil {
+	if st.Voters, st.Precincts, err = h.d.Public.ListCount(ctx); err != nil {
 		return err
 	}
-	publicCache(c)
-	setListUpdated(c, updated)
+	httpapi.PublicCache(c)
+	httpapi.SetListUpdated(c, updated)
 	return c.JSON(http.StatusOK, st)
-}
-
-// precinctNumber parses the :number path parameter.
-func precinctNumber(c echo.Context) (int, error) {
-	n, err := strconv.Atoi(c.Param("number"))
-	if err != nil || n <= 0 || n > math.MaxInt32 {
-		return 0, ErrUnknownPrecinct
-	}
-	return n, nil
-}
-
-// Paging limits of list endpoints.
-const (
-	defaultPerPage = 100
-	maxPerPage     = 1000
-)
-
-// paging reads page (from 1) and per_page.
-func paging(c echo.Context) (page, perPage int, err error) {
-	page, perPage = 1, defaultPerPage
-	var v problem.ValidationError
-	if s := c.QueryParam("page"); s != "" {
-		n, perr := strconv.Atoi(s)
-		if perr != nil || n < 1 || n > 1_000_000 {
-			v.Add("page", ErrBadParameter)
-		}
-		page = n
-	}
-	if s := c.QueryParam("per_page"); s != "" {
-		n, perr := strconv.Atoi(s)
-		if perr != nil || n < 1 || n > maxPerPage {
-			v.Add("per_page", ErrBadParameter)
-		}
-		perPage = n
-	}
-	return page, perPage, v.Err()
 }
 
 // PublicVoter is one line of the public list: names only (VP 3.7).
@@ -311,12 +296,12 @@ type PrecinctList struct {
 // given name, patronymic (VP 3.6–3.7), with the polling station's address
 // and its TEC; ?order=desc reverses it. As CSV (?format=csv or Accept:
 // text/csv) it is the whole list, one voter a line.
-func (s *Server) precinctVoters(c echo.Context) error {
-	n, err := precinctNumber(c)
+func (h *apiHandlers) precinctVoters(c echo.Context) error {
+	n, err := httpapi.PrecinctNumber(c)
 	if err != nil {
 		return err
 	}
-	page, perPage, err := paging(c)
+	page, perPage, err := httpapi.Paging(c)
 	if err != nil {
 		return err
 	}
@@ -327,44 +312,44 @@ func (s *Server) precinctVoters(c echo.Context) error {
 		desc = true
 	default:
 		var v problem.ValidationError
-		v.Add("order", ErrBadParameter)
+		v.Add("order", httpapi.ErrBadParameter)
 		return v.Err()
 	}
-	asCSV, err := wantsCSV(c)
+	asCSV, err := httpapi.WantsCSV(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	d, ok, err := s.read.ReadDirectoryEntry(ctx, n)
+	d, ok, err := h.d.Read.ReadDirectoryEntry(ctx, n)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return ErrUnknownPrecinct
+		return httpapi.ErrUnknownPrecinct
 	}
-	out := PrecinctList{Precinct: n, PollingStation: s.precinctInfo(c, d), Page: page, PerPage: perPage, Voters: []PublicVoter{}}
-	if out.UpdatedAt, err = s.listUpdated(ctx, n); err != nil {
+	out := PrecinctList{Precinct: n, PollingStation: PrecinctInfoOf(c, d), Page: page, PerPage: perPage, Voters: []PublicVoter{}}
+	if out.UpdatedAt, err = h.d.ListUpdated(ctx, n); err != nil {
 		return err
 	}
-	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
+	if out.ListUpdatedAt, err = h.d.ListUpdated(ctx, 0); err != nil {
 		return err
 	}
-	if out.Total, err = s.read.CountPrecinctListed(ctx, n); err != nil {
+	if out.Total, err = h.d.Read.CountPrecinctListed(ctx, n); err != nil {
 		return err
 	}
 	f := projections.ListPageFilter{Precinct: n, Desc: desc, Limit: perPage, Offset: (page - 1) * perPage}
 	if asCSV {
 		f.Limit, f.Offset = 0, 0 // the whole list
 	}
-	voters, err := s.read.ReadPrecinctListPage(ctx, f)
+	voters, err := h.d.Read.ReadPrecinctListPage(ctx, f)
 	if err != nil {
 		return err
 	}
 	for _, v := range voters {
 		out.Voters = append(out.Voters, PublicVoter(v))
 	}
-	publicCache(c)
-	setListUpdated(c, out.ListUpdatedAt)
+	httpapi.PublicCache(c)
+	httpapi.SetListUpdated(c, out.ListUpdatedAt)
 	if asCSV {
 		return precinctListCSV(c, out)
 	}
@@ -405,39 +390,15 @@ func precinctListCSV(c echo.Context, l PrecinctList) error {
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// requirePrecinct fails with ErrUnknownPrecinct unless precinct n was
+// requirePrecinct fails with httpapi.ErrUnknownPrecinct unless precinct n was
 // ever established.
-func (s *Server) requirePrecinct(ctx context.Context, n int) error {
-	_, ok, err := s.read.ReadPrecinct(ctx, n)
+func (h *apiHandlers) requirePrecinct(ctx context.Context, n int) error {
+	_, ok, err := h.d.Read.ReadPrecinct(ctx, n)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return ErrUnknownPrecinct
+		return httpapi.ErrUnknownPrecinct
 	}
 	return nil
-}
-
-// updatedCache keeps the whole list's update time for a short while: every
-// self-check and list answer shows it, and it changes at most with each
-// batch of the projector.
-type updatedCache struct {
-	ttl time.Duration
-	mu  sync.Mutex
-	at  *time.Time
-	exp time.Time
-}
-
-func (u *updatedCache) get(ctx context.Context, read func(context.Context) (*time.Time, error)) (*time.Time, error) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if now := time.Now(); now.Before(u.exp) {
-		return u.at, nil
-	}
-	at, err := read(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u.at, u.exp = at, time.Now().Add(u.ttl)
-	return at, nil
 }

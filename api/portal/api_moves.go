@@ -1,4 +1,4 @@
-package api
+package portal
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/projections"
@@ -36,12 +37,12 @@ type PrecinctMoves struct {
 
 // precinctMoves lists the moves into (?direction=in, the default) or out
 // of a precinct, newest first.
-func (s *Server) precinctMoves(c echo.Context) error {
-	n, err := precinctNumber(c)
+func (h *apiHandlers) precinctMoves(c echo.Context) error {
+	n, err := httpapi.PrecinctNumber(c)
 	if err != nil {
 		return err
 	}
-	page, perPage, err := paging(c)
+	page, perPage, err := httpapi.Paging(c)
 	if err != nil {
 		return err
 	}
@@ -54,25 +55,25 @@ func (s *Server) precinctMoves(c echo.Context) error {
 		out = true
 	default:
 		var v problem.ValidationError
-		v.Add("direction", ErrBadParameter)
+		v.Add("direction", httpapi.ErrBadParameter)
 		return v.Err()
 	}
 	ctx := c.Request().Context()
-	if err := s.requirePrecinct(ctx, n); err != nil {
+	if err := h.requirePrecinct(ctx, n); err != nil {
 		return err
 	}
 	res := PrecinctMoves{Precinct: n, Direction: dir, Page: page, PerPage: perPage, Moves: []PublicMove{}}
-	if res.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
+	if res.ListUpdatedAt, err = h.d.ListUpdated(ctx, 0); err != nil {
 		return err
 	}
-	moves, err := s.read.ReadPrecinctMoves(ctx, projections.MovesFilter{Precinct: n, Out: out, Limit: perPage, Offset: (page - 1) * perPage})
+	moves, err := h.d.Read.ReadPrecinctMoves(ctx, projections.MovesFilter{Precinct: n, Out: out, Limit: perPage, Offset: (page - 1) * perPage})
 	if err != nil {
 		return err
 	}
 	for _, m := range moves {
 		res.Moves = append(res.Moves, PublicMove(m))
 	}
-	publicCache(c)
-	setListUpdated(c, res.ListUpdatedAt)
+	httpapi.PublicCache(c)
+	httpapi.SetListUpdated(c, res.ListUpdatedAt)
 	return c.JSON(http.StatusOK, res)
 }

@@ -1,4 +1,4 @@
-package api
+package portal
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/projections/publicread"
 )
@@ -16,12 +17,6 @@ import (
 // Past elections' outcomes as open data (VP 2.4, VP 3.6): the same
 // numbers the portal's election pages chart, as JSON and as CSV. Counts
 // only: no person's data exists in them.
-
-// publicOutcomesRoutes are the open-data routes of past elections.
-func (s *Server) publicOutcomesRoutes(g routes) {
-	g.GET("/elections/:id/outcomes", s.publicOutcomes)
-	g.GET("/elections/:id/outcomes.csv", s.publicOutcomesCSV)
-}
 
 // OutcomeCountsView is an outcome's counts over some precincts.
 type OutcomeCountsView struct {
@@ -95,18 +90,18 @@ func unitViews(us []publicread.OutcomeUnit, named bool) []OutcomeUnitView {
 	return out
 }
 
-// electionOutcome reads held election :id's outcome; ErrNotFound when no
+// electionOutcome reads held election :id's outcome; httpapi.ErrNotFound when no
 // such election was held.
-func (s *Server) electionOutcome(c echo.Context) (ElectionOutcomeView, error) {
+func (h *apiHandlers) electionOutcome(c echo.Context) (ElectionOutcomeView, error) {
 	ctx := c.Request().Context()
-	o, ok, err := s.public.ElectionOutcome(ctx, c.Param("id"), calendar.DayOf(s.deps.Now()))
+	o, ok, err := h.d.Public.ElectionOutcome(ctx, c.Param("id"), calendar.DayOf(h.d.Now()))
 	if err != nil {
 		return ElectionOutcomeView{}, err
 	}
 	if !ok {
-		return ElectionOutcomeView{}, ErrNotFound
+		return ElectionOutcomeView{}, httpapi.ErrNotFound
 	}
-	updated, err := s.listUpdated(ctx, 0)
+	updated, err := h.d.ListUpdated(ctx, 0)
 	if err != nil {
 		return ElectionOutcomeView{}, err
 	}
@@ -116,13 +111,13 @@ func (s *Server) electionOutcome(c echo.Context) (ElectionOutcomeView, error) {
 		Precincts: unitViews(o.Precincts, false)}, nil
 }
 
-func (s *Server) publicOutcomes(c echo.Context) error {
-	v, err := s.electionOutcome(c)
+func (h *apiHandlers) publicOutcomes(c echo.Context) error {
+	v, err := h.electionOutcome(c)
 	if err != nil {
 		return err
 	}
-	setListUpdated(c, v.ListUpdatedAt)
-	publicCache(c)
+	httpapi.SetListUpdated(c, v.ListUpdatedAt)
+	httpapi.PublicCache(c)
 	return c.JSON(http.StatusOK, v)
 }
 
@@ -133,8 +128,8 @@ var OutcomeCSVColumns = []string{"election_id", "level", "key", "region", "tec",
 	"turnout_age_18_25", "turnout_age_26_35", "turnout_age_36_45", "turnout_age_46_55", "turnout_age_56_65",
 	"turnout_age_66_plus", "list_updated_at"}
 
-func (s *Server) publicOutcomesCSV(c echo.Context) error {
-	v, err := s.electionOutcome(c)
+func (h *apiHandlers) publicOutcomesCSV(c echo.Context) error {
+	v, err := h.electionOutcome(c)
 	if err != nil {
 		return err
 	}
@@ -168,8 +163,8 @@ func (s *Server) publicOutcomesCSV(c echo.Context) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	setListUpdated(c, v.ListUpdatedAt)
-	publicCache(c)
+	httpapi.SetListUpdated(c, v.ListUpdatedAt)
+	httpapi.PublicCache(c)
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="election-`+v.ID+`-outcomes.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }

@@ -1,4 +1,4 @@
-package api
+package portal
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
 
 	"github.com/cec-kg/tizme/domain/calendar"
@@ -39,19 +40,22 @@ type ElectionCalendar struct {
 	ChangeOfPrecinctAllowed bool `json:"change_of_precinct_allowed"`
 }
 
-func dayPtr(d calendar.Date) *calendar.Date {
+// DayOrNil is d, or nil when d is the zero day (a day the calendar
+// lacks is null in an answer).
+func DayOrNil(d calendar.Date) *calendar.Date {
 	if d.IsZero() {
 		return nil
 	}
 	return &d
 }
 
-func electionCalendar(e projections.ElectionInfo, today calendar.Date) ElectionCalendar {
+// ElectionCalendarOf is e's public calendar as of today (Bishkek).
+func ElectionCalendarOf(e projections.ElectionInfo, today calendar.Date) ElectionCalendar {
 	return ElectionCalendar{
 		ID: e.ID, Kind: e.Kind, Title: e.Title,
-		VotingDay: dayPtr(e.VotingDay), PreliminaryListDay: dayPtr(e.PreliminaryListDay),
-		ControlListDay: dayPtr(e.ControlListDay), FinalListDay: dayPtr(e.FinalListDay),
-		FilingOpens: dayPtr(e.FilingOpens), FilingCloses: dayPtr(e.FilingCloses), FilingOpen: e.FilingOpenOn(today),
+		VotingDay: DayOrNil(e.VotingDay), PreliminaryListDay: DayOrNil(e.PreliminaryListDay),
+		ControlListDay: DayOrNil(e.ControlListDay), FinalListDay: DayOrNil(e.FinalListDay),
+		FilingOpens: DayOrNil(e.FilingOpens), FilingCloses: DayOrNil(e.FilingCloses), FilingOpen: e.FilingOpenOn(today),
 		CutoffDays: e.CutoffDays, DecisionDays: e.DecisionDays, UpdatedAt: e.UpdatedAt.UTC(),
 		ChangeOfPrecinctAllowed: e.ChangeOfPrecinctAllowed,
 	}
@@ -60,9 +64,9 @@ func electionCalendar(e projections.ElectionInfo, today calendar.Date) ElectionC
 // publicElections lists the elections by voting day, with their list
 // calendars and filing windows (VC §13); ?upcoming=true keeps those whose
 // voting day is today or later.
-func (s *Server) publicElections(c echo.Context) error {
+func (h *apiHandlers) publicElections(c echo.Context) error {
 	ctx := c.Request().Context()
-	today := calendar.DayOf(s.deps.Now())
+	today := calendar.DayOf(h.d.Now())
 	var from calendar.Date
 	switch c.QueryParam("upcoming") {
 	case "", "false":
@@ -70,22 +74,22 @@ func (s *Server) publicElections(c echo.Context) error {
 		from = today
 	default:
 		var v problem.ValidationError
-		v.Add("upcoming", ErrBadParameter)
+		v.Add("upcoming", httpapi.ErrBadParameter)
 		return v.Err()
 	}
-	list, err := s.read.ListElections(ctx, from)
+	list, err := h.d.Read.ListElections(ctx, from)
 	if err != nil {
 		return err
 	}
 	out := make([]ElectionCalendar, len(list))
 	for i, e := range list {
-		out[i] = electionCalendar(e, today)
+		out[i] = ElectionCalendarOf(e, today)
 	}
-	updated, err := s.listUpdated(ctx, 0)
+	updated, err := h.d.ListUpdated(ctx, 0)
 	if err != nil {
 		return err
 	}
-	setListUpdated(c, updated)
-	publicCache(c)
+	httpapi.SetListUpdated(c, updated)
+	httpapi.PublicCache(c)
 	return c.JSON(http.StatusOK, map[string]any{"today": today, "elections": out, "list_updated_at": updated})
 }

@@ -1,4 +1,4 @@
-package api
+package portal
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/chain"
 )
 
@@ -25,23 +26,23 @@ type Checkpoints struct {
 }
 
 // checkpoints pages through the published checkpoints.
-func (s *Server) checkpoints(c echo.Context) error {
-	page, perPage, err := paging(c)
+func (h *apiHandlers) checkpoints(c echo.Context) error {
+	page, perPage, err := httpapi.Paging(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	out := Checkpoints{Page: page, PerPage: perPage}
-	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
+	if out.ListUpdatedAt, err = h.d.ListUpdated(ctx, 0); err != nil {
 		return err
 	}
-	if out.Total, err = s.chain.CountCheckpoints(ctx); err != nil {
+	if out.Total, err = h.d.Checkpoints.CountCheckpoints(ctx); err != nil {
 		return err
 	}
-	if out.Checkpoints, err = s.chain.ReadCheckpoints(ctx, perPage, (page-1)*perPage); err != nil {
+	if out.Checkpoints, err = h.d.Checkpoints.ReadCheckpoints(ctx, perPage, (page-1)*perPage); err != nil {
 		return err
 	}
-	publicCache(c)
-	setListUpdated(c, out.ListUpdatedAt)
+	httpapi.PublicCache(c)
+	httpapi.SetListUpdated(c, out.ListUpdatedAt)
 	return c.JSON(http.StatusOK, out)
 }

@@ -1,14 +1,13 @@
-package api
+package portal
 
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/cec-kg/tizme/domain/lang"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/projections"
 )
 
@@ -33,41 +32,23 @@ type PrecinctInfo struct {
 	UpdatedAt  time.Time       `json:"updated_at"`
 }
 
-func (s *Server) precinctInfo(c echo.Context, d projections.DirectoryEntry) PrecinctInfo {
-	l := nameLang(c)
+// PrecinctInfoOf is d as the public directory answers it, every name in
+// the caller's language (VP 2.3).
+func PrecinctInfoOf(c echo.Context, d projections.DirectoryEntry) PrecinctInfo {
+	l := httpapi.NameLang(c)
 	return PrecinctInfo{
 		Number: d.Number, Name: d.Names.In(l), TEC: d.TEC, TECName: d.TECNames.In(l), Region: d.Region,
-		RegionName: d.RegionNames.In(l), District: nameOr(d.DistrictNames, l, d.District),
-		Settlement: nameOr(d.SettlementNames, l, d.Settlement), Street: d.Street, Building: d.Building, Closed: d.Closed,
+		RegionName: d.RegionNames.In(l), District: httpapi.NameOr(d.DistrictNames, l, d.District),
+		Settlement: httpapi.NameOr(d.SettlementNames, l, d.Settlement), Street: d.Street, Building: d.Building, Closed: d.Closed,
 		HasBound: d.HasBoundary, Boundary: d.Boundary, UpdatedAt: d.UpdatedAt.UTC(),
 	}
-}
-
-// nameLang is the language the caller's names are answered in, and says
-// so in the answer's Content-Language and Vary headers.
-func nameLang(c echo.Context) lang.Lang {
-	l := requestLang(c)
-	h := c.Response().Header()
-	h.Set("Content-Language", l.String())
-	if !slices.Contains(h.Values(echo.HeaderVary), "Accept-Language") {
-		h.Add(echo.HeaderVary, "Accept-Language")
-	}
-	return lang.Lang(l)
-}
-
-// nameOr is n in l, or fallback when n has no name in any language.
-func nameOr(n lang.Names, l lang.Lang, fallback string) string {
-	if v := n.In(l); v != "" {
-		return v
-	}
-	return fallback
 }
 
 // precinctDirectory lists the precincts, filtered by ?region= (code),
 // ?district=, ?settlement= and ?tec=, without boundaries (GET one
 // precinct for its boundary).
-func (s *Server) precinctDirectory(c echo.Context) error {
-	list, err := s.read.QueryPrecinctDirectory(c.Request().Context(), projections.DirectoryFilter{
+func (h *apiHandlers) precinctDirectory(c echo.Context) error {
+	list, err := h.d.Read.QueryPrecinctDirectory(c.Request().Context(), projections.DirectoryFilter{
 		Region: c.QueryParam("region"), District: c.QueryParam("district"),
 		Settlement: c.QueryParam("settlement"), TEC: c.QueryParam("tec"),
 	})
@@ -76,27 +57,27 @@ func (s *Server) precinctDirectory(c echo.Context) error {
 	}
 	out := make([]PrecinctInfo, len(list))
 	for i, d := range list {
-		out[i] = s.precinctInfo(c, d)
+		out[i] = PrecinctInfoOf(c, d)
 	}
-	publicCache(c)
+	httpapi.PublicCache(c)
 	return c.JSON(http.StatusOK, map[string]any{"precincts": out})
 }
 
 // precinctDetail is one precinct with its boundary.
-func (s *Server) precinctDetail(c echo.Context) error {
-	n, err := precinctNumber(c)
+func (h *apiHandlers) precinctDetail(c echo.Context) error {
+	n, err := httpapi.PrecinctNumber(c)
 	if err != nil {
 		return err
 	}
-	d, ok, err := s.read.ReadPrecinct(c.Request().Context(), n)
+	d, ok, err := h.d.Read.ReadPrecinct(c.Request().Context(), n)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return ErrUnknownPrecinct
+		return httpapi.ErrUnknownPrecinct
 	}
-	publicCache(c)
-	return c.JSON(http.StatusOK, s.precinctInfo(c, d))
+	httpapi.PublicCache(c)
+	return c.JSON(http.StatusOK, PrecinctInfoOf(c, d))
 }
 
 // CommissionInfo is a commission in the public directory, named in the
@@ -108,16 +89,16 @@ type CommissionInfo struct {
 	Region string `json:"region,omitempty"`
 }
 
-func (s *Server) commissions(c echo.Context) error {
-	list, err := s.read.ListCommissions(c.Request().Context())
+func (h *apiHandlers) commissions(c echo.Context) error {
+	list, err := h.d.Read.ListCommissions(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	l := nameLang(c)
+	l := httpapi.NameLang(c)
 	out := make([]CommissionInfo, len(list))
 	for i, k := range list {
 		out[i] = CommissionInfo{Ref: k.Ref, Name: k.Names.In(l), Parent: k.Parent, Region: k.Region}
 	}
-	publicCache(c)
+	httpapi.PublicCache(c)
 	return c.JSON(http.StatusOK, map[string]any{"commissions": out})
 }
