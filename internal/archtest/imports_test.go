@@ -78,9 +78,25 @@ func isStd(path string) bool {
 // module) is the core: the command side, the read side and the HTTP API.
 func isCore(dir string) bool { return under(dir, "commands", "projections", "api") }
 
+// publicAudience is the public portal's package (pages and JSON API):
+// no sign-in, so it answers from the public read models only (VP 3.7).
+const publicAudience = "api/portal"
+
+// notPublic are what the public audience may not import: the command
+// side, the event store, sign-in and sessions, and the aggregates that
+// hold a person's data. It reads through portal.PublicReaders and
+// publicread, and the self-check is one function the server gives it.
+var notPublic = []string{
+	module + "/commands", module + "/eventstore", module + "/api/auth", module + "/api/session", module + "/websession",
+	module + "/domain/voter", module + "/domain/application", module + "/domain/consent",
+}
+
 // problem returns why the package in folder dir may not import path, or
 // "" when it may. Allow-listed debt is not a problem.
 func problem(dir, path string) string {
+	if under(dir, publicAudience) && under(path, notPublic...) {
+		return "the public audience reads only the public readers (VP 3.7): no commands, event store, sign-in or personal aggregates"
+	}
 	switch {
 	case under(dir, "domain"):
 		// The eventstore exception stays: the domain records its events as
@@ -300,6 +316,12 @@ func TestProblem(t *testing.T) {
 		{"api adapter", "api", module + "/eventstore/postgres", false},
 		{"api subpackage driver", "api/portal", "github.com/jackc/pgx/v5", false},
 		{"api pgerr (debt)", "api", module + "/internal/pgerr", true},
+		{"public audience commands", "api/portal", module + "/commands", false},
+		{"public audience event store", "api/portal", module + "/eventstore", false},
+		{"public audience voter", "api/portal", module + "/domain/voter", false},
+		{"public audience sessions", "api/portal", module + "/websession", false},
+		{"public audience public readers", "api/portal", module + "/projections/publicread", true},
+		{"cabinet may send commands", "api", module + "/commands", true},
 		{"cmd wires adapters", "cmd/tizme", module + "/eventstore/esdb", true},
 	}
 	for _, c := range cases {
