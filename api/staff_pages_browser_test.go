@@ -141,6 +141,12 @@ func TestBrowserStaffDeskQueuePages(t *testing.T) {
 			b.Open(w.ts.URL + "/staff?lang=" + lang)
 			b.Do("the pager shows", chromedp.WaitVisible(chromedp.CSS(`#queue-pager a[rel="next"]`)))
 			b.Axe()
+			// The table scrolls in its own box; the page never scrolls
+			// sideways, not even on a phone.
+			if wide := browsertest.Run(b, "width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`)); wide {
+				t.Errorf("%s, %s: the queue page is wider than the screen", size.name, lang)
+				t.Log(browsertest.Run(b, "who", chromedp.Evaluate[string](`[...document.querySelectorAll('body *')].filter(e=>e.getBoundingClientRect().right>document.documentElement.clientWidth+1).slice(0,12).map(e=>e.tagName+'#'+e.id+'.'+e.className+':'+Math.round(e.getBoundingClientRect().right)).join(' ')`)))
+			}
 			b.Screenshot("queue-pages-" + lang + "-" + size.name)
 		}
 		b.Do("the next page", chromedp.Click(chromedp.CSS(`#queue-pager a[rel="next"]`)),
