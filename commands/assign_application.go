@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 )
 
@@ -16,7 +17,7 @@ const NameAssignApplication = "application.assign"
 // addressed commission (VC §17); assigning again reassigns it. Both By and
 // To must be on that commission's staff at At.
 type AssignApplication struct {
-	Envelope
+	bus.Envelope
 	Application uuid.UUID `json:"application"`
 	// By is the acting staff member's subject; To the assignee's.
 	By string `json:"by"`
@@ -31,8 +32,8 @@ type AssignApplication struct {
 // CommandName implements Command.
 func (AssignApplication) CommandName() string { return NameAssignApplication }
 
-func (h *handlers) assignApplication() Decider[AssignApplication, *application.Application] {
-	return Decider[AssignApplication, *application.Application]{
+func (h *handlers) assignApplication() bus.Decider[AssignApplication, *application.Application] {
+	return bus.Decider[AssignApplication, *application.Application]{
 		Check:  func(c AssignApplication) error { return checkApplicationCommand(c.Application, c.At) },
 		Target: func(c AssignApplication) *application.Application { return application.New(c.Application) },
 		Decide: func(ctx context.Context, a *application.Application, c AssignApplication) (any, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 )
 
@@ -15,7 +16,7 @@ const NameAssignStaff = "commission.assign_staff"
 // applications; VC §17). Someone already on the staff changes role from
 // Since. Staff act on the applications addressed to their commission.
 type AssignStaff struct {
-	Envelope
+	bus.Envelope
 	Commission string `json:"commission"`
 	// Subject is the staff member's identifier at the identity provider.
 	Subject string `json:"subject"`
@@ -27,8 +28,8 @@ type AssignStaff struct {
 // CommandName implements Command.
 func (AssignStaff) CommandName() string { return NameAssignStaff }
 
-func (h *handlers) assignStaff() Decider[AssignStaff, commissionAt] {
-	return Decider[AssignStaff, commissionAt]{
+func (h *handlers) assignStaff() bus.Decider[AssignStaff, commissionAt] {
+	return bus.Decider[AssignStaff, commissionAt]{
 		Check: func(c AssignStaff) error {
 			if err := requireTime(c.Since, "since"); err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -16,7 +17,7 @@ const NameCancelRemoval = "voter.cancel_removal"
 // (a mistake) or another staff member of the requesting commission (the
 // basis did not hold). An expired request is cancelled the same way.
 type CancelRemoval struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	Request    uuid.UUID `json:"request"`
 	Reason     string    `json:"reason"`
@@ -29,8 +30,8 @@ type CancelRemoval struct {
 // CommandName implements Command.
 func (CancelRemoval) CommandName() string { return NameCancelRemoval }
 
-func (h *handlers) cancelRemoval() Decider[CancelRemoval, *voter.Entry] {
-	return Decider[CancelRemoval, *voter.Entry]{
+func (h *handlers) cancelRemoval() bus.Decider[CancelRemoval, *voter.Entry] {
+	return bus.Decider[CancelRemoval, *voter.Entry]{
 		Check: func(c CancelRemoval) error {
 			if c.Request == uuid.Nil {
 				return missingField("request")

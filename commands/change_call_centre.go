@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/contact"
 	"github.com/cec-kg/tizme/domain/portalinfo"
 )
@@ -14,7 +15,7 @@ const NameChangeCallCentre = "portal.change_call_centre"
 // ChangeCallCentre records the CEC call centre's phone, e-mail and hours
 // as the portal shows them (VP 3.6). The CEC's administrators send it.
 type ChangeCallCentre struct {
-	Envelope
+	bus.Envelope
 	Phone string         `json:"phone"`
 	Email string         `json:"email,omitempty"`
 	Hours LocalizedInput `json:"hours"`
@@ -38,8 +39,8 @@ func (c ChangeCallCentre) parse() (contact.Phone, contact.Email, error) {
 	return phone, email, nil
 }
 
-func (h *handlers) changeCallCentre() Decider[ChangeCallCentre, *portalinfo.Info] {
-	return Decider[ChangeCallCentre, *portalinfo.Info]{
+func (h *handlers) changeCallCentre() bus.Decider[ChangeCallCentre, *portalinfo.Info] {
+	return bus.Decider[ChangeCallCentre, *portalinfo.Info]{
 		Check: func(c ChangeCallCentre) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/contact"
 )
@@ -15,7 +16,7 @@ const NameChangeCommissionContacts = "commission.change_contacts"
 // e-mail and postal address, each optional (VP 3.6: the portal shows a
 // precinct's TEC with its contacts). The CEC's administrators send it.
 type ChangeCommissionContacts struct {
-	Envelope
+	bus.Envelope
 	Commission string    `json:"commission"`
 	Phone      string    `json:"phone,omitempty"`
 	Email      string    `json:"email,omitempty"`
@@ -26,8 +27,8 @@ type ChangeCommissionContacts struct {
 // CommandName implements Command.
 func (ChangeCommissionContacts) CommandName() string { return NameChangeCommissionContacts }
 
-func (h *handlers) changeCommissionContacts() Decider[ChangeCommissionContacts, commissionAt] {
-	return Decider[ChangeCommissionContacts, commissionAt]{
+func (h *handlers) changeCommissionContacts() bus.Decider[ChangeCommissionContacts, commissionAt] {
+	return bus.Decider[ChangeCommissionContacts, commissionAt]{
 		Check: func(c ChangeCommissionContacts) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

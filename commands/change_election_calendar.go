@@ -3,6 +3,8 @@ package commands
 import (
 	"context"
 	"time"
+
+	"github.com/cec-kg/tizme/commands/bus"
 )
 
 // NameChangeElectionCalendar is persisted: never change it.
@@ -14,7 +16,7 @@ const NameChangeElectionCalendar = "election.change_calendar"
 // voting day has passed in Bishkek, or when the new one has. Applications
 // already filed keep the decision day fixed at filing.
 type ChangeElectionCalendar struct {
-	Envelope
+	bus.Envelope
 	Election string        `json:"election"`
 	Calendar CalendarInput `json:"calendar"`
 	At       time.Time     `json:"at"`
@@ -23,8 +25,8 @@ type ChangeElectionCalendar struct {
 // CommandName implements Command.
 func (ChangeElectionCalendar) CommandName() string { return NameChangeElectionCalendar }
 
-func (h *handlers) changeElectionCalendar() Decider[ChangeElectionCalendar, electionAt] {
-	return Decider[ChangeElectionCalendar, electionAt]{
+func (h *handlers) changeElectionCalendar() bus.Decider[ChangeElectionCalendar, electionAt] {
+	return bus.Decider[ChangeElectionCalendar, electionAt]{
 		Check:  func(c ChangeElectionCalendar) error { return checkElectionCommand(c.Election, c.Calendar, c.At) },
 		Target: func(c ChangeElectionCalendar) electionAt { return electionTarget(c.Election) },
 		Decide: func(_ context.Context, e electionAt, c ChangeElectionCalendar) (any, error) {

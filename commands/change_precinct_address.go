@@ -3,6 +3,8 @@ package commands
 import (
 	"context"
 	"time"
+
+	"github.com/cec-kg/tizme/commands/bus"
 )
 
 // NameChangePrecinctAddress is persisted: never change it.
@@ -12,7 +14,7 @@ const NameChangePrecinctAddress = "precinct.change_address"
 // before the 2025 election); the published address follows (VP 3.6, VP 4.11,
 // 4.13/4.15). The same address again records nothing.
 type ChangePrecinctAddress struct {
-	Envelope
+	bus.Envelope
 	Number  int          `json:"number"`
 	Address AddressInput `json:"address"`
 	// Names names the new address's district and settlement in each
@@ -24,8 +26,8 @@ type ChangePrecinctAddress struct {
 // CommandName implements Command.
 func (ChangePrecinctAddress) CommandName() string { return NameChangePrecinctAddress }
 
-func (h *handlers) changePrecinctAddress() Decider[ChangePrecinctAddress, precinctAt] {
-	return Decider[ChangePrecinctAddress, precinctAt]{
+func (h *handlers) changePrecinctAddress() bus.Decider[ChangePrecinctAddress, precinctAt] {
+	return bus.Decider[ChangePrecinctAddress, precinctAt]{
 		Check: func(c ChangePrecinctAddress) error {
 			if err := checkPrecinctCommand(c.Number, c.At); err != nil {
 				return err

@@ -3,6 +3,8 @@ package commands
 import (
 	"context"
 	"time"
+
+	"github.com/cec-kg/tizme/commands/bus"
 )
 
 // NameClosePrecinct is persisted: never change it.
@@ -12,7 +14,7 @@ const NameClosePrecinct = "precinct.close"
 // closed precinct cannot change again, and no voter is registered at or
 // moved to it.
 type ClosePrecinct struct {
-	Envelope
+	bus.Envelope
 	Number int       `json:"number"`
 	At     time.Time `json:"at"`
 }
@@ -20,8 +22,8 @@ type ClosePrecinct struct {
 // CommandName implements Command.
 func (ClosePrecinct) CommandName() string { return NameClosePrecinct }
 
-func (h *handlers) closePrecinct() Decider[ClosePrecinct, precinctAt] {
-	return Decider[ClosePrecinct, precinctAt]{
+func (h *handlers) closePrecinct() bus.Decider[ClosePrecinct, precinctAt] {
+	return bus.Decider[ClosePrecinct, precinctAt]{
 		Check:  func(c ClosePrecinct) error { return checkPrecinctCommand(c.Number, c.At) },
 		Target: func(c ClosePrecinct) precinctAt { return precinctTarget(c.Number) },
 		Decide: func(_ context.Context, p precinctAt, c ClosePrecinct) (any, error) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -17,7 +18,7 @@ const NameConfirmRemoval = "voter.confirm_removal"
 // confirms, and the entry leaves the list (RemovalConfirmed and
 // VoterRemoved in one append).
 type ConfirmRemoval struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	Request    uuid.UUID `json:"request"`
 	By         string    `json:"by"`
@@ -29,8 +30,8 @@ type ConfirmRemoval struct {
 // CommandName implements Command.
 func (ConfirmRemoval) CommandName() string { return NameConfirmRemoval }
 
-func (h *handlers) confirmRemoval() Decider[ConfirmRemoval, *voter.Entry] {
-	return Decider[ConfirmRemoval, *voter.Entry]{
+func (h *handlers) confirmRemoval() bus.Decider[ConfirmRemoval, *voter.Entry] {
+	return bus.Decider[ConfirmRemoval, *voter.Entry]{
 		Check: func(c ConfirmRemoval) error {
 			if c.Request == uuid.Nil {
 				return missingField("request")

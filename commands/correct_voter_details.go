@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -17,7 +18,7 @@ const NameCorrectVoterDetails = "voter.correct_details"
 // is corrected as a whole. The reaction to an approved
 // correct_personal_data application sends it (React).
 type CorrectVoterDetails struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	Name      *NameInput    `json:"name,omitempty"`
 	BirthDate string        `json:"birth_date,omitempty"`
@@ -55,8 +56,8 @@ func (h *handlers) correction(c CorrectVoterDetails) (voter.Correction, error) {
 	return r, nil
 }
 
-func (h *handlers) correctVoterDetails() Decider[CorrectVoterDetails, *voter.Entry] {
-	return Decider[CorrectVoterDetails, *voter.Entry]{
+func (h *handlers) correctVoterDetails() bus.Decider[CorrectVoterDetails, *voter.Entry] {
+	return bus.Decider[CorrectVoterDetails, *voter.Entry]{
 		Check: func(c CorrectVoterDetails) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

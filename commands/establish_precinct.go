@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/geo"
@@ -18,7 +19,7 @@ const NameEstablishPrecinct = "precinct.establish"
 // settlement, street, building; VP 4.11: the CEC supplies them). The TEC
 // must be registered.
 type EstablishPrecinct struct {
-	Envelope
+	bus.Envelope
 	// Number is the precinct number, 1–9999.
 	Number int `json:"number"`
 	// TEC is the territorial commission's ref, e.g. "TEC-0101".
@@ -96,8 +97,8 @@ func (c EstablishPrecinct) parse() (precinctEstablishment, error) {
 	return p, nil
 }
 
-func (h *handlers) establishPrecinct() Decider[EstablishPrecinct, precinctAt] {
-	return Decider[EstablishPrecinct, precinctAt]{
+func (h *handlers) establishPrecinct() bus.Decider[EstablishPrecinct, precinctAt] {
+	return bus.Decider[EstablishPrecinct, precinctAt]{
 		Check: func(c EstablishPrecinct) error {
 			_, err := c.parse()
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/geo"
@@ -27,7 +28,7 @@ const NameFlagCrowdedAddress = "anomaly.flag_crowded_address"
 // deciding again may see another count; the flag stream's doubling rule
 // keeps that from flagging twice.
 type FlagCrowdedAddress struct {
-	Envelope
+	bus.Envelope
 	Address AddressInput `json:"address"`
 	At      time.Time    `json:"at"`
 }
@@ -46,9 +47,9 @@ func (c FlagCrowdedAddress) parse() (geo.Address, error) {
 	return a, err
 }
 
-func (h *handlers) flagCrowdedAddress() Decider[FlagCrowdedAddress, *anomaly.Flag] {
+func (h *handlers) flagCrowdedAddress() bus.Decider[FlagCrowdedAddress, *anomaly.Flag] {
 	policy := h.deps.Anomalies.CrowdedAddress()
-	return Decider[FlagCrowdedAddress, *anomaly.Flag]{
+	return bus.Decider[FlagCrowdedAddress, *anomaly.Flag]{
 		Check: func(c FlagCrowdedAddress) error {
 			_, err := c.parse()
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -22,7 +23,7 @@ const NameFlagRepeatMover = "anomaly.flag_repeat_mover"
 // The reaction to every VoterMovedPrecinct made for an election sends it
 // (React).
 type FlagRepeatMover struct {
-	Envelope
+	bus.Envelope
 	// Voter is the voter's stream.
 	Voter string `json:"voter"`
 	// Election is the election the moves are counted in.
@@ -58,9 +59,9 @@ func (c FlagRepeatMover) parse() (election.ID, error) {
 	return election.ParseID(c.Election)
 }
 
-func (h *handlers) flagRepeatMover() Decider[FlagRepeatMover, *anomaly.Flag] {
+func (h *handlers) flagRepeatMover() bus.Decider[FlagRepeatMover, *anomaly.Flag] {
 	policy := h.deps.Anomalies.RepeatMover()
-	return Decider[FlagRepeatMover, *anomaly.Flag]{
+	return bus.Decider[FlagRepeatMover, *anomaly.Flag]{
 		Check: func(c FlagRepeatMover) error {
 			_, err := c.parse()
 			return err

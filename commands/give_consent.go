@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/consent"
 	"github.com/cec-kg/tizme/domain/lang"
 )
@@ -18,7 +19,7 @@ const NameGiveConsent = "consent.give"
 // needs one of purpose "application" in force (VC §10–11). Each consent
 // is a new stream, so every text version agreed to stays on record.
 type GiveConsent struct {
-	Envelope
+	bus.Envelope
 	// Consent is the new consent's ID; zero means one derived from the
 	// idempotency key, so a retried command gives the same consent.
 	Consent uuid.UUID `json:"consent,omitzero"`
@@ -43,8 +44,8 @@ type GiveConsentAnswer struct {
 	Consent uuid.UUID `json:"consent"`
 }
 
-func (h *handlers) giveConsent() Decider[GiveConsent, *consent.Consent] {
-	return Decider[GiveConsent, *consent.Consent]{
+func (h *handlers) giveConsent() bus.Decider[GiveConsent, *consent.Consent] {
+	return bus.Decider[GiveConsent, *consent.Consent]{
 		Check: func(c GiveConsent) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

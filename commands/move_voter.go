@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -22,7 +23,7 @@ const NameMoveVoter = "voter.move"
 // reaction to the move counts the voter's moves in the election and flags
 // a repeat mover (FlagRepeatMover).
 type MoveVoter struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	// To is the new precinct number.
 	To int `json:"to"`
@@ -57,8 +58,8 @@ func (c MoveVoter) move() (voter.Move, error) {
 	return m, nil
 }
 
-func (h *handlers) moveVoter() Decider[MoveVoter, *voter.Entry] {
-	return Decider[MoveVoter, *voter.Entry]{
+func (h *handlers) moveVoter() bus.Decider[MoveVoter, *voter.Entry] {
+	return bus.Decider[MoveVoter, *voter.Entry]{
 		Check: func(c MoveVoter) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/access"
 	"github.com/cec-kg/tizme/domain/aggregate"
 	"github.com/cec-kg/tizme/domain/commission"
@@ -28,7 +29,7 @@ const NameRecordDataAccess = "access.record"
 // only recently seen event IDs on an Any append); an auditor sees the
 // same request ID twice, never a missing access.
 type RecordDataAccess struct {
-	Envelope
+	bus.Envelope
 	// Staff is the staff member's subject at the identity provider.
 	Staff string `json:"staff"`
 	// Commission is the ref of the commission the staff member acted for.
@@ -68,12 +69,8 @@ func (l *accessLog) Stream() string { return l.stream }
 // depends on.
 func (l *accessLog) Apply(any) {}
 
-func (*accessLog) appendOnly() {}
-
-// appendOnly marks an Aggregate whose stream is a log of independent
-// records: the machinery does not load it before deciding and appends
-// with expected revision Any.
-type appendOnly interface{ appendOnly() }
+// AppendOnly implements bus.AppendOnly: a record needs no load.
+func (*accessLog) AppendOnly() {}
 
 func (c RecordDataAccess) access() (access.Access, error) {
 	if err := requireTime(c.At, "at"); err != nil {
@@ -92,8 +89,8 @@ func (c RecordDataAccess) access() (access.Access, error) {
 	}, nil
 }
 
-func (h *handlers) recordDataAccess() Decider[RecordDataAccess, *accessLog] {
-	return Decider[RecordDataAccess, *accessLog]{
+func (h *handlers) recordDataAccess() bus.Decider[RecordDataAccess, *accessLog] {
+	return bus.Decider[RecordDataAccess, *accessLog]{
 		Check: func(c RecordDataAccess) error {
 			a, err := c.access()
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/precinct"
 )
@@ -19,7 +20,7 @@ const NameRecordElectionOutcome = "election.record_outcome"
 // Idempotent by content: precincts already recorded with the same counts
 // record nothing, so the same file twice changes nothing.
 type RecordElectionOutcome struct {
-	Envelope
+	bus.Envelope
 	Election string `json:"election"`
 	// Source is the file's SHA-256 (hex), kept on each event.
 	Source string                `json:"source,omitempty"`
@@ -30,8 +31,8 @@ type RecordElectionOutcome struct {
 // CommandName implements Command.
 func (RecordElectionOutcome) CommandName() string { return NameRecordElectionOutcome }
 
-func (h *handlers) recordElectionOutcome() Decider[RecordElectionOutcome, electionAt] {
-	return Decider[RecordElectionOutcome, electionAt]{
+func (h *handlers) recordElectionOutcome() bus.Decider[RecordElectionOutcome, electionAt] {
+	return bus.Decider[RecordElectionOutcome, electionAt]{
 		Check: func(c RecordElectionOutcome) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 )
 
@@ -18,7 +19,7 @@ const NameRecordExecutionFailure = "application.record_execution_failure"
 // lack of data. The application then waits in the commission's to-do
 // (the staff queue) with the reason, and the voter sees it.
 type RecordExecutionFailure struct {
-	Envelope
+	bus.Envelope
 	Application uuid.UUID `json:"application"`
 	// Command is the name of the refused command, or "" when none could be
 	// built.
@@ -35,8 +36,8 @@ type RecordExecutionFailure struct {
 // CommandName implements Command.
 func (RecordExecutionFailure) CommandName() string { return NameRecordExecutionFailure }
 
-func (h *handlers) recordExecutionFailure() Decider[RecordExecutionFailure, *application.Application] {
-	return Decider[RecordExecutionFailure, *application.Application]{
+func (h *handlers) recordExecutionFailure() bus.Decider[RecordExecutionFailure, *application.Application] {
+	return bus.Decider[RecordExecutionFailure, *application.Application]{
 		Check: func(c RecordExecutionFailure) error {
 			if err := checkApplicationCommand(c.Application, c.At); err != nil {
 				return err

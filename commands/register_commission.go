@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/lang"
@@ -17,7 +18,7 @@ const NameRegisterCommission = "commission.register"
 // (VC §14: an application names the commission). The parent must be
 // registered first.
 type RegisterCommission struct {
-	Envelope
+	bus.Envelope
 	// Commission is the ref: "CEC", or "TEC-", "DEC-", "PEC-" and a code.
 	Commission string `json:"commission"`
 	// Parent is the parent's ref; empty only for the CEC.
@@ -67,8 +68,8 @@ func (c RegisterCommission) parse() (commissionRegistration, error) {
 	return r, nil
 }
 
-func (h *handlers) registerCommission() Decider[RegisterCommission, commissionAt] {
-	return Decider[RegisterCommission, commissionAt]{
+func (h *handlers) registerCommission() bus.Decider[RegisterCommission, commissionAt] {
+	return bus.Decider[RegisterCommission, commissionAt]{
 		Check: func(c RegisterCommission) error {
 			_, err := c.parse()
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/region"
@@ -16,7 +17,7 @@ const NameRegisterRegion = "region.register"
 // or the voters abroad), named in the state and the official language
 // (VP 2.3); voter counts are published per region (VP 2.4, VP 3.6).
 type RegisterRegion struct {
-	Envelope
+	bus.Envelope
 	// Code is the region code, e.g. "KG-GB" (Bishkek) or "ABROAD".
 	Code   string `json:"code"`
 	NameKy string `json:"name_ky"`
@@ -37,8 +38,8 @@ func (c RegisterRegion) code() (geo.RegionCode, error) {
 	return geo.ParseRegionCode(c.Code)
 }
 
-func (h *handlers) registerRegion() Decider[RegisterRegion, regionAt] {
-	return Decider[RegisterRegion, regionAt]{
+func (h *handlers) registerRegion() bus.Decider[RegisterRegion, regionAt] {
+	return bus.Decider[RegisterRegion, regionAt]{
 		Check: func(c RegisterRegion) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -23,7 +24,7 @@ const NameRegisterVoter = "voter.register"
 // revision "no stream": a PIN registers once, also when two registrations
 // race (the loser is refused with voter.ErrAlreadyRegistered).
 type RegisterVoter struct {
-	Envelope
+	bus.Envelope
 	PIN  string    `json:"pin"`
 	Name NameInput `json:"name"`
 	// BirthDate is the register's (YYYY-MM-DD); empty means the PIN's.
@@ -83,8 +84,8 @@ func (h *handlers) registration(c RegisterVoter) (voter.Registration, error) {
 	return r, nil
 }
 
-func (h *handlers) registerVoter() Decider[RegisterVoter, *voter.Entry] {
-	return Decider[RegisterVoter, *voter.Entry]{
+func (h *handlers) registerVoter() bus.Decider[RegisterVoter, *voter.Entry] {
+	return bus.Decider[RegisterVoter, *voter.Entry]{
 		Check: func(c RegisterVoter) error {
 			_, err := h.registration(c)
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/portalinfo"
 )
 
@@ -13,7 +14,7 @@ const NameRemoveBiometricPoint = "portal.remove_biometric_point"
 // RemoveBiometricPoint takes a biometric registration point off the
 // portal (VP 3.6). The CEC's administrators send it.
 type RemoveBiometricPoint struct {
-	Envelope
+	bus.Envelope
 	ID string    `json:"id"`
 	At time.Time `json:"at"`
 }
@@ -21,8 +22,8 @@ type RemoveBiometricPoint struct {
 // CommandName implements Command.
 func (RemoveBiometricPoint) CommandName() string { return NameRemoveBiometricPoint }
 
-func (h *handlers) removeBiometricPoint() Decider[RemoveBiometricPoint, *portalinfo.Info] {
-	return Decider[RemoveBiometricPoint, *portalinfo.Info]{
+func (h *handlers) removeBiometricPoint() bus.Decider[RemoveBiometricPoint, *portalinfo.Info] {
+	return bus.Decider[RemoveBiometricPoint, *portalinfo.Info]{
 		Check: func(c RemoveBiometricPoint) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

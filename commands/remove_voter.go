@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -19,7 +20,7 @@ const NameRemoveVoter = "voter.remove"
 // command and the application's ID, since the reason and basis are theirs
 // to establish.
 type RemoveVoter struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	// Reason is "death", "citizenship_lost", "incapacity", "duplicate" or
 	// "other".
@@ -35,8 +36,8 @@ type RemoveVoter struct {
 // CommandName implements Command.
 func (RemoveVoter) CommandName() string { return NameRemoveVoter }
 
-func (h *handlers) removeVoter() Decider[RemoveVoter, *voter.Entry] {
-	return Decider[RemoveVoter, *voter.Entry]{
+func (h *handlers) removeVoter() bus.Decider[RemoveVoter, *voter.Entry] {
+	return bus.Decider[RemoveVoter, *voter.Entry]{
 		Check: func(c RemoveVoter) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

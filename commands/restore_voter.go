@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -16,7 +17,7 @@ const NameRestoreVoter = "voter.restore"
 // removal was an error; an approved absent_from_list application for a
 // removed entry).
 type RestoreVoter struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	Reason      string    `json:"reason"`
 	Application uuid.UUID `json:"application,omitzero"`
@@ -30,8 +31,8 @@ type RestoreVoter struct {
 // CommandName implements Command.
 func (RestoreVoter) CommandName() string { return NameRestoreVoter }
 
-func (h *handlers) restoreVoter() Decider[RestoreVoter, *voter.Entry] {
-	return Decider[RestoreVoter, *voter.Entry]{
+func (h *handlers) restoreVoter() bus.Decider[RestoreVoter, *voter.Entry] {
+	return bus.Decider[RestoreVoter, *voter.Entry]{
 		Check: func(c RestoreVoter) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

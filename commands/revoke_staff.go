@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 )
 
@@ -15,7 +16,7 @@ const NameRevokeStaff = "commission.revoke_staff"
 // history still shows who was on the staff when (VP 2.4: complaints about
 // operators).
 type RevokeStaff struct {
-	Envelope
+	bus.Envelope
 	Commission string    `json:"commission"`
 	Subject    string    `json:"subject"`
 	At         time.Time `json:"at"`
@@ -24,8 +25,8 @@ type RevokeStaff struct {
 // CommandName implements Command.
 func (RevokeStaff) CommandName() string { return NameRevokeStaff }
 
-func (h *handlers) revokeStaff() Decider[RevokeStaff, commissionAt] {
-	return Decider[RevokeStaff, commissionAt]{
+func (h *handlers) revokeStaff() bus.Decider[RevokeStaff, commissionAt] {
+	return bus.Decider[RevokeStaff, commissionAt]{
 		Check: func(c RevokeStaff) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/portalinfo"
 )
 
@@ -14,7 +15,7 @@ const NameSaveBiometricPoint = "portal.save_biometric_point"
 // portal shows (VP 3.6; VC §6): its place, name, address, hours and
 // coordinates. The CEC's administrators send it.
 type SaveBiometricPoint struct {
-	Envelope
+	bus.Envelope
 	// ID is the point's short name: 1 to 40 of a-z, 0-9 and '-'.
 	ID      string         `json:"id"`
 	Place   LocalizedInput `json:"place"`
@@ -29,8 +30,8 @@ type SaveBiometricPoint struct {
 // CommandName implements Command.
 func (SaveBiometricPoint) CommandName() string { return NameSaveBiometricPoint }
 
-func (h *handlers) saveBiometricPoint() Decider[SaveBiometricPoint, *portalinfo.Info] {
-	return Decider[SaveBiometricPoint, *portalinfo.Info]{
+func (h *handlers) saveBiometricPoint() bus.Decider[SaveBiometricPoint, *portalinfo.Info] {
+	return bus.Decider[SaveBiometricPoint, *portalinfo.Info]{
 		Check: func(c SaveBiometricPoint) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/election"
 )
 
@@ -16,7 +17,7 @@ const NameScheduleElection = "election.schedule"
 // default 7 days). A past voting day is allowed, to record past elections
 // (VP 2.4).
 type ScheduleElection struct {
-	Envelope
+	bus.Envelope
 	// Election is the election ID, e.g. "2026-parliamentary".
 	Election string `json:"election"`
 	// Kind is "presidential", "parliamentary", "local" or "referendum".
@@ -48,8 +49,8 @@ func checkElectionCommand(id string, cal CalendarInput, at time.Time) error {
 	return err
 }
 
-func (h *handlers) scheduleElection() Decider[ScheduleElection, electionAt] {
-	return Decider[ScheduleElection, electionAt]{
+func (h *handlers) scheduleElection() bus.Decider[ScheduleElection, electionAt] {
+	return bus.Decider[ScheduleElection, electionAt]{
 		Check:  func(c ScheduleElection) error { return checkElectionCommand(c.Election, c.Calendar, c.At) },
 		Target: func(c ScheduleElection) electionAt { return electionTarget(c.Election) },
 		Decide: func(_ context.Context, e electionAt, c ScheduleElection) (any, error) {

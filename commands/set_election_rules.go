@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/election"
 )
 
@@ -17,7 +18,7 @@ const NameSetElectionRules = "election.set_rules"
 // Refused for an election not scheduled and once its voting day has
 // passed in Bishkek; the rules in force again record nothing.
 type SetElectionRules struct {
-	Envelope
+	bus.Envelope
 	Election string `json:"election"`
 	// ChangeOfPrecinctAllowed: voters may file change_of_precinct (Form 2)
 	// in this election.
@@ -28,8 +29,8 @@ type SetElectionRules struct {
 // CommandName implements Command.
 func (SetElectionRules) CommandName() string { return NameSetElectionRules }
 
-func (h *handlers) setElectionRules() Decider[SetElectionRules, electionAt] {
-	return Decider[SetElectionRules, electionAt]{
+func (h *handlers) setElectionRules() bus.Decider[SetElectionRules, electionAt] {
+	return bus.Decider[SetElectionRules, electionAt]{
 		Check: func(c SetElectionRules) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

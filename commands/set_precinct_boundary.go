@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/cec-kg/tizme/commands/bus"
 )
 
 // NameSetPrecinctBoundary is persisted: never change it.
@@ -14,7 +16,7 @@ const NameSetPrecinctBoundary = "precinct.set_boundary"
 // It replaces any earlier boundary; the same boundary again records
 // nothing.
 type SetPrecinctBoundary struct {
-	Envelope
+	bus.Envelope
 	Number   int             `json:"number"`
 	Boundary json.RawMessage `json:"boundary"`
 	At       time.Time       `json:"at"`
@@ -23,8 +25,8 @@ type SetPrecinctBoundary struct {
 // CommandName implements Command.
 func (SetPrecinctBoundary) CommandName() string { return NameSetPrecinctBoundary }
 
-func (h *handlers) setPrecinctBoundary() Decider[SetPrecinctBoundary, precinctAt] {
-	return Decider[SetPrecinctBoundary, precinctAt]{
+func (h *handlers) setPrecinctBoundary() bus.Decider[SetPrecinctBoundary, precinctAt] {
+	return bus.Decider[SetPrecinctBoundary, precinctAt]{
 		Check:  func(c SetPrecinctBoundary) error { return checkPrecinctCommand(c.Number, c.At) },
 		Target: func(c SetPrecinctBoundary) precinctAt { return precinctTarget(c.Number) },
 		Decide: func(_ context.Context, p precinctAt, c SetPrecinctBoundary) (any, error) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
@@ -30,7 +31,7 @@ const NameSubmitApplication = "application.submit"
 // command (same idempotency key) answers the same confirmation and writes
 // nothing.
 type SubmitApplication struct {
-	Envelope
+	bus.Envelope
 	// Application is the new application's ID; zero means one derived
 	// from the idempotency key, so a retried command files no second one.
 	Application uuid.UUID `json:"application,omitzero"`
@@ -151,8 +152,8 @@ func (h *handlers) submission(c SubmitApplication) (application.Submission, erro
 	return s, nil
 }
 
-func (h *handlers) submitApplication() Decider[SubmitApplication, *application.Application] {
-	return Decider[SubmitApplication, *application.Application]{
+func (h *handlers) submitApplication() bus.Decider[SubmitApplication, *application.Application] {
+	return bus.Decider[SubmitApplication, *application.Application]{
 		Check: func(c SubmitApplication) error {
 			_, err := h.submission(c)
 			return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 )
 
@@ -15,7 +16,7 @@ const NameWithdrawApplication = "application.withdraw"
 // WithdrawApplication withdraws an application before its decision; only
 // the voter who filed it may (application.ErrNotYourApplication).
 type WithdrawApplication struct {
-	Envelope
+	bus.Envelope
 	Application uuid.UUID `json:"application"`
 	// VoterRef names the voter withdrawing it.
 	VoterRef
@@ -26,8 +27,8 @@ type WithdrawApplication struct {
 // CommandName implements Command.
 func (WithdrawApplication) CommandName() string { return NameWithdrawApplication }
 
-func (h *handlers) withdrawApplication() Decider[WithdrawApplication, *application.Application] {
-	return Decider[WithdrawApplication, *application.Application]{
+func (h *handlers) withdrawApplication() bus.Decider[WithdrawApplication, *application.Application] {
+	return bus.Decider[WithdrawApplication, *application.Application]{
 		Check: func(c WithdrawApplication) error {
 			if err := checkApplicationCommand(c.Application, c.At); err != nil {
 				return err

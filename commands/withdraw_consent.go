@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/consent"
 )
 
@@ -18,7 +19,7 @@ const NameWithdrawConsent = "consent.withdraw"
 // answered as one not given (consent.ErrNotGiven), so that nobody learns
 // about another voter's consents.
 type WithdrawConsent struct {
-	Envelope
+	bus.Envelope
 	Consent uuid.UUID `json:"consent"`
 	VoterRef
 	At time.Time `json:"at"`
@@ -27,8 +28,8 @@ type WithdrawConsent struct {
 // CommandName implements Command.
 func (WithdrawConsent) CommandName() string { return NameWithdrawConsent }
 
-func (h *handlers) withdrawConsent() Decider[WithdrawConsent, *consent.Consent] {
-	return Decider[WithdrawConsent, *consent.Consent]{
+func (h *handlers) withdrawConsent() bus.Decider[WithdrawConsent, *consent.Consent] {
+	return bus.Decider[WithdrawConsent, *consent.Consent]{
 		Check: func(c WithdrawConsent) error {
 			if err := requireTime(c.At, "at"); err != nil {
 				return err

@@ -1,4 +1,4 @@
-package commands
+package bus
 
 import (
 	"context"
@@ -34,7 +34,7 @@ func core[C Command, T Aggregate](store eventstore.Store, codec *eventstore.Code
 		target := d.Target(cmd)
 		stream := target.Stream()
 		agg, rewound, err := target, false, error(nil)
-		if _, log := any(target).(appendOnly); !log {
+		if _, log := any(target).(AppendOnly); !log {
 			agg, rewound, err = load(ctx, store, codec, stream, func() T { return target }, EventID(key, stream, 0))
 		}
 		if err != nil {
