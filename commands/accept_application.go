@@ -32,11 +32,15 @@ type AcceptApplication struct {
 // CommandName implements Command.
 func (AcceptApplication) CommandName() string { return NameAcceptApplication }
 
-func (h *handlers) acceptApplication() bus.Decider[AcceptApplication, *application.Application] {
-	return bus.Decider[AcceptApplication, *application.Application]{
-		Check:  func(c AcceptApplication) error { return checkApplicationCommand(c.Application, c.At) },
-		Target: func(c AcceptApplication) *application.Application { return application.New(c.Application) },
-		Decide: func(ctx context.Context, a *application.Application, c AcceptApplication) (any, error) {
+func (h *handlers) acceptApplication() bus.Decider[AcceptApplication, struct{}, *application.Application] {
+	return bus.Decider[AcceptApplication, struct{}, *application.Application]{
+		Parse: func(c AcceptApplication) (struct{}, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
+			return struct{}{}, f.err()
+		},
+		Target: func(c AcceptApplication, _ struct{}) *application.Application { return application.New(c.Application) },
+		Decide: func(ctx context.Context, a *application.Application, c AcceptApplication, _ struct{}) (any, error) {
 			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
 			if err != nil {
 				return nil, err

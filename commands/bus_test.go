@@ -230,9 +230,9 @@ func TestBusConfig(t *testing.T) {
 func TestRegister(t *testing.T) {
 	t.Parallel()
 	b := newBench(t, backends[0], benchOptions{})
-	d := bus.Decider[Deposit, *account]{
-		Target: func(c Deposit) *account { return newAccount(c.Account) },
-		Decide: func(context.Context, *account, Deposit) (any, error) { return nil, nil },
+	d := bus.Decider[Deposit, struct{}, *account]{
+		Target: func(c Deposit, _ struct{}) *account { return newAccount(c.Account) },
+		Decide: func(context.Context, *account, Deposit, struct{}) (any, error) { return nil, nil },
 	}
 	if err := bus.Register(b.bus, d); err == nil {
 		t.Fatal("registered on a started bus")
@@ -246,7 +246,7 @@ func TestRegister(t *testing.T) {
 	if err := bus.Register(cmdBus, d); err == nil {
 		t.Fatal("registered the same command twice")
 	}
-	if err := bus.Register(cmdBus, bus.Decider[Deposit, *account]{}); err == nil {
+	if err := bus.Register(cmdBus, bus.Decider[Deposit, struct{}, *account]{}); err == nil {
 		t.Fatal("registered a Decider without functions")
 	}
 }

@@ -42,20 +42,24 @@ type DecideApplication struct {
 // CommandName implements Command.
 func (DecideApplication) CommandName() string { return NameDecideApplication }
 
-func (h *handlers) decideApplication() bus.Decider[DecideApplication, *application.Application] {
-	return bus.Decider[DecideApplication, *application.Application]{
-		Check:  func(c DecideApplication) error { return checkApplicationCommand(c.Application, c.At) },
-		Target: func(c DecideApplication) *application.Application { return application.New(c.Application) },
-		Decide: func(ctx context.Context, a *application.Application, c DecideApplication) (any, error) {
-			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
-			if err != nil {
-				return nil, err
-			}
+func (h *handlers) decideApplication() bus.Decider[DecideApplication, lang.Lang, *application.Application] {
+	return bus.Decider[DecideApplication, lang.Lang, *application.Application]{
+		Parse: func(c DecideApplication) (lang.Lang, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
 			// An unknown language is the domain's to refuse, after the
 			// staff and the state are checked.
 			l, err := lang.Parse(c.Language)
 			if err != nil {
 				l = lang.Lang(c.Language)
+			}
+			return l, f.err()
+		},
+		Target: func(c DecideApplication, _ lang.Lang) *application.Application { return application.New(c.Application) },
+		Decide: func(ctx context.Context, a *application.Application, c DecideApplication, l lang.Lang) (any, error) {
+			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
+			if err != nil {
+				return nil, err
 			}
 			return nil, a.Decide(by, application.Decision{
 				Outcome:  application.Outcome(c.Outcome),

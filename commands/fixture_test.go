@@ -366,9 +366,9 @@ func newBench(t *testing.T, be backend, o benchOptions) *bench {
 		}
 	})
 	h := b.hooks
-	must(t, bus.Register(cmdBus, bus.Decider[Deposit, *account]{
-		Target: func(c Deposit) *account { return newAccount(c.Account) },
-		Decide: func(_ context.Context, a *account, c Deposit) (any, error) {
+	must(t, bus.Register(cmdBus, bus.Decider[Deposit, struct{}, *account]{
+		Target: func(c Deposit, _ struct{}) *account { return newAccount(c.Account) },
+		Decide: func(_ context.Context, a *account, c Deposit, _ struct{}) (any, error) {
 			h.enter()
 			if err := a.Deposit(c.Amount, c.Times); err != nil {
 				return nil, err
@@ -376,9 +376,9 @@ func newBench(t *testing.T, be backend, o benchOptions) *bench {
 			return balance{a.balance}, nil
 		},
 	}))
-	must(t, bus.Register(cmdBus, bus.Decider[Withdraw, *account]{
-		Target: func(c Withdraw) *account { return newAccount(c.Account) },
-		Decide: func(_ context.Context, a *account, c Withdraw) (any, error) {
+	must(t, bus.Register(cmdBus, bus.Decider[Withdraw, struct{}, *account]{
+		Target: func(c Withdraw, _ struct{}) *account { return newAccount(c.Account) },
+		Decide: func(_ context.Context, a *account, c Withdraw, _ struct{}) (any, error) {
 			h.enter()
 			if err := a.Withdraw(c.Amount); err != nil {
 				return nil, err
@@ -386,16 +386,16 @@ func newBench(t *testing.T, be backend, o benchOptions) *bench {
 			return balance{a.balance}, nil
 		},
 	}))
-	must(t, bus.Register(cmdBus, bus.Decider[Claim, *account]{
-		Target: func(c Claim) *account { return newAccount(c.Account) },
-		Decide: func(_ context.Context, a *account, c Claim) (any, error) {
+	must(t, bus.Register(cmdBus, bus.Decider[Claim, struct{}, *account]{
+		Target: func(c Claim, _ struct{}) *account { return newAccount(c.Account) },
+		Decide: func(_ context.Context, a *account, c Claim, _ struct{}) (any, error) {
 			h.enter()
 			return nil, a.Claim(c.By)
 		},
 	}))
-	must(t, bus.Register(cmdBus, bus.Decider[Fail, *account]{
-		Target: func(c Fail) *account { return newAccount(c.Account) },
-		Decide: func(ctx context.Context, a *account, c Fail) (any, error) {
+	must(t, bus.Register(cmdBus, bus.Decider[Fail, struct{}, *account]{
+		Target: func(c Fail, _ struct{}) *account { return newAccount(c.Account) },
+		Decide: func(ctx context.Context, a *account, c Fail, _ struct{}) (any, error) {
 			h.enter()
 			switch c.How {
 			case "error":

@@ -31,11 +31,11 @@ func (PublishPortalHelp) CommandName() string { return NamePublishPortalHelp }
 
 func newPortalInfo() *portalinfo.Info { return &portalinfo.Info{} }
 
-func (h *handlers) publishPortalHelp() bus.Decider[PublishPortalHelp, *portalinfo.Info] {
-	return bus.Decider[PublishPortalHelp, *portalinfo.Info]{
-		Check:  func(c PublishPortalHelp) error { return requireTime(c.At, "at") },
-		Target: func(PublishPortalHelp) *portalinfo.Info { return newPortalInfo() },
-		Decide: func(_ context.Context, i *portalinfo.Info, c PublishPortalHelp) (any, error) {
+func (h *handlers) publishPortalHelp() bus.Decider[PublishPortalHelp, struct{}, *portalinfo.Info] {
+	return bus.Decider[PublishPortalHelp, struct{}, *portalinfo.Info]{
+		Parse:  func(c PublishPortalHelp) (struct{}, error) { return struct{}{}, requireTime(c.At, "at") },
+		Target: func(PublishPortalHelp, struct{}) *portalinfo.Info { return newPortalInfo() },
+		Decide: func(_ context.Context, i *portalinfo.Info, c PublishPortalHelp, _ struct{}) (any, error) {
 			entries := make([]portalinfo.HelpEntry, len(c.Entries))
 			for k, e := range c.Entries {
 				entries[k] = portalinfo.HelpEntry{Question: e.Question.texts(), Answer: e.Answer.texts()}

@@ -72,42 +72,38 @@ func (l *accessLog) Apply(any) {}
 // AppendOnly implements bus.AppendOnly: a record needs no load.
 func (*accessLog) AppendOnly() {}
 
+// access reads the record's fields and checks the record (access.Record).
 func (c RecordDataAccess) access() (access.Access, error) {
-	if err := requireTime(c.At, "at"); err != nil {
-		return access.Access{}, err
-	}
+	var (
+		f   fields
+		ref commission.Ref
+	)
+	f.at(c.At, "at")
 	if c.Commission == "" {
-		return access.Access{}, missingField("commission")
+		f.ok(missingField("commission"))
+	} else {
+		into(&f, &ref)(commission.ParseRef(c.Commission))
 	}
-	ref, err := commission.ParseRef(c.Commission)
-	if err != nil {
+	if err := f.err(); err != nil {
 		return access.Access{}, err
 	}
-	return access.Access{
+	a := access.Access{
 		Staff: c.Staff, Commission: ref, Voter: c.Voter, Application: c.Application,
 		Purpose: access.Purpose(c.Purpose), RequestID: c.RequestID, At: c.At,
-	}, nil
+	}
+	if _, err := access.Record(a); err != nil {
+		return access.Access{}, err
+	}
+	return a, nil
 }
 
-func (h *handlers) recordDataAccess() bus.Decider[RecordDataAccess, *accessLog] {
-	return bus.Decider[RecordDataAccess, *accessLog]{
-		Check: func(c RecordDataAccess) error {
-			a, err := c.access()
-			if err != nil {
-				return err
-			}
-			_, err = access.Record(a)
-			return err
-		},
-		Target: func(c RecordDataAccess) *accessLog {
-			a, _ := c.access()
+func (h *handlers) recordDataAccess() bus.Decider[RecordDataAccess, access.Access, *accessLog] {
+	return bus.Decider[RecordDataAccess, access.Access, *accessLog]{
+		Parse: RecordDataAccess.access,
+		Target: func(_ RecordDataAccess, a access.Access) *accessLog {
 			return &accessLog{stream: access.StreamFor(a.Commission)}
 		},
-		Decide: func(_ context.Context, l *accessLog, c RecordDataAccess) (any, error) {
-			a, err := c.access()
-			if err != nil {
-				return nil, err
-			}
+		Decide: func(_ context.Context, l *accessLog, _ RecordDataAccess, a access.Access) (any, error) {
 			e, err := access.Record(a)
 			if err != nil {
 				return nil, err

@@ -31,20 +31,22 @@ type RecordElectionOutcome struct {
 // CommandName implements Command.
 func (RecordElectionOutcome) CommandName() string { return NameRecordElectionOutcome }
 
-func (h *handlers) recordElectionOutcome() bus.Decider[RecordElectionOutcome, electionAt] {
-	return bus.Decider[RecordElectionOutcome, electionAt]{
-		Check: func(c RecordElectionOutcome) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
+// recordElectionOutcome's parsed value is the election's ID.
+func (h *handlers) recordElectionOutcome() bus.Decider[RecordElectionOutcome, election.ID, electionAt] {
+	return bus.Decider[RecordElectionOutcome, election.ID, electionAt]{
+		Parse: func(c RecordElectionOutcome) (election.ID, error) {
+			var (
+				f  fields
+				id election.ID
+			)
+			f.at(c.At, "at")
+			if into(&f, &id)(election.ParseID(c.Election)) {
+				f.ok(election.CheckOutcomes(c.Rows, id))
 			}
-			id, err := election.ParseID(c.Election)
-			if err != nil {
-				return err
-			}
-			return election.CheckOutcomes(c.Rows, id)
+			return id, f.err()
 		},
-		Target: func(c RecordElectionOutcome) electionAt { return electionTarget(c.Election) },
-		Decide: func(ctx context.Context, e electionAt, c RecordElectionOutcome) (any, error) {
+		Target: func(_ RecordElectionOutcome, id election.ID) electionAt { return electionTarget(id) },
+		Decide: func(ctx context.Context, e electionAt, c RecordElectionOutcome, _ election.ID) (any, error) {
 			known := map[int]bool{}
 			if !e.ID().IsZero() {
 				for _, r := range c.Rows {

@@ -36,19 +36,20 @@ type RecordExecutionFailure struct {
 // CommandName implements Command.
 func (RecordExecutionFailure) CommandName() string { return NameRecordExecutionFailure }
 
-func (h *handlers) recordExecutionFailure() bus.Decider[RecordExecutionFailure, *application.Application] {
-	return bus.Decider[RecordExecutionFailure, *application.Application]{
-		Check: func(c RecordExecutionFailure) error {
-			if err := checkApplicationCommand(c.Application, c.At); err != nil {
-				return err
-			}
+func (h *handlers) recordExecutionFailure() bus.Decider[RecordExecutionFailure, struct{}, *application.Application] {
+	return bus.Decider[RecordExecutionFailure, struct{}, *application.Application]{
+		Parse: func(c RecordExecutionFailure) (struct{}, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
 			if c.Code == "" {
-				return missingField("code")
+				f.ok(missingField("code"))
 			}
-			return nil
+			return struct{}{}, f.err()
 		},
-		Target: func(c RecordExecutionFailure) *application.Application { return application.New(c.Application) },
-		Decide: func(_ context.Context, a *application.Application, c RecordExecutionFailure) (any, error) {
+		Target: func(c RecordExecutionFailure, _ struct{}) *application.Application {
+			return application.New(c.Application)
+		},
+		Decide: func(ctx context.Context, a *application.Application, c RecordExecutionFailure, _ struct{}) (any, error) {
 			return nil, a.FailExecution(c.Command, c.Code, c.Params, c.Detail, c.At)
 		},
 	}

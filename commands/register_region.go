@@ -31,36 +31,39 @@ type RegisterRegion struct {
 // CommandName implements Command.
 func (RegisterRegion) CommandName() string { return NameRegisterRegion }
 
-func (c RegisterRegion) code() (geo.RegionCode, error) {
-	if c.Code == "" {
-		return geo.RegionCode{}, region.ErrCodeRequired
-	}
-	return geo.ParseRegionCode(c.Code)
+// regionRegistration is what RegisterRegion reads from its fields.
+type regionRegistration struct {
+	code geo.RegionCode
+	// kind is the kind read, or as sent when unknown: the domain refuses
+	// it, after its other checks.
+	kind region.Kind
 }
 
-func (h *handlers) registerRegion() bus.Decider[RegisterRegion, regionAt] {
-	return bus.Decider[RegisterRegion, regionAt]{
-		Check: func(c RegisterRegion) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
-			_, err := c.code()
-			return err
-		},
-		Target: func(c RegisterRegion) regionAt {
-			code, _ := c.code()
-			return regionAt{Region: &region.Region{}, stream: region.StreamFor(code)}
-		},
-		Decide: func(_ context.Context, r regionAt, c RegisterRegion) (any, error) {
-			code, err := c.code()
-			if err != nil {
-				return nil, err
+func (h *handlers) registerRegion() bus.Decider[RegisterRegion, regionRegistration, regionAt] {
+	return bus.Decider[RegisterRegion, regionRegistration, regionAt]{
+		Parse: func(c RegisterRegion) (regionRegistration, error) {
+			var (
+				f fields
+				p regionRegistration
+			)
+			f.at(c.At, "at")
+			if c.Code == "" {
+				f.ok(region.ErrCodeRequired)
+			} else {
+				into(&f, &p.code)(geo.ParseRegionCode(c.Code))
 			}
 			kind, err := region.ParseKind(c.Kind)
 			if err != nil {
-				kind = region.Kind(c.Kind) // the domain refuses it, after its other checks
+				kind = region.Kind(c.Kind)
 			}
-			return nil, r.Register(code, lang.Names{Ky: c.NameKy, Ru: c.NameRu, En: c.NameEn}, kind, c.At)
+			p.kind = kind
+			return p, f.err()
+		},
+		Target: func(_ RegisterRegion, p regionRegistration) regionAt {
+			return regionAt{Region: &region.Region{}, stream: region.StreamFor(p.code)}
+		},
+		Decide: func(_ context.Context, r regionAt, c RegisterRegion, p regionRegistration) (any, error) {
+			return nil, r.Register(p.code, lang.Names{Ky: c.NameKy, Ru: c.NameRu, En: c.NameEn}, p.kind, c.At)
 		},
 	}
 }

@@ -22,17 +22,17 @@ type RemoveBiometricPoint struct {
 // CommandName implements Command.
 func (RemoveBiometricPoint) CommandName() string { return NameRemoveBiometricPoint }
 
-func (h *handlers) removeBiometricPoint() bus.Decider[RemoveBiometricPoint, *portalinfo.Info] {
-	return bus.Decider[RemoveBiometricPoint, *portalinfo.Info]{
-		Check: func(c RemoveBiometricPoint) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
+func (h *handlers) removeBiometricPoint() bus.Decider[RemoveBiometricPoint, struct{}, *portalinfo.Info] {
+	return bus.Decider[RemoveBiometricPoint, struct{}, *portalinfo.Info]{
+		Parse: func(c RemoveBiometricPoint) (struct{}, error) {
+			var f fields
+			f.at(c.At, "at")
 			_, err := portalinfo.ParsePointID(c.ID)
-			return err
+			f.ok(err)
+			return struct{}{}, f.err()
 		},
-		Target: func(RemoveBiometricPoint) *portalinfo.Info { return newPortalInfo() },
-		Decide: func(_ context.Context, i *portalinfo.Info, c RemoveBiometricPoint) (any, error) {
+		Target: func(RemoveBiometricPoint, struct{}) *portalinfo.Info { return newPortalInfo() },
+		Decide: func(_ context.Context, i *portalinfo.Info, c RemoveBiometricPoint, _ struct{}) (any, error) {
 			return nil, i.RemovePoint(c.ID, c.At)
 		},
 	}

@@ -34,11 +34,17 @@ type ResolveApplicationExecution struct {
 // CommandName implements Command.
 func (ResolveApplicationExecution) CommandName() string { return NameResolveApplicationExecution }
 
-func (h *handlers) resolveApplicationExecution() bus.Decider[ResolveApplicationExecution, *application.Application] {
-	return bus.Decider[ResolveApplicationExecution, *application.Application]{
-		Check:  func(c ResolveApplicationExecution) error { return checkApplicationCommand(c.Application, c.At) },
-		Target: func(c ResolveApplicationExecution) *application.Application { return application.New(c.Application) },
-		Decide: func(ctx context.Context, a *application.Application, c ResolveApplicationExecution) (any, error) {
+func (h *handlers) resolveApplicationExecution() bus.Decider[ResolveApplicationExecution, struct{}, *application.Application] {
+	return bus.Decider[ResolveApplicationExecution, struct{}, *application.Application]{
+		Parse: func(c ResolveApplicationExecution) (struct{}, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
+			return struct{}{}, f.err()
+		},
+		Target: func(c ResolveApplicationExecution, _ struct{}) *application.Application {
+			return application.New(c.Application)
+		},
+		Decide: func(ctx context.Context, a *application.Application, c ResolveApplicationExecution, _ struct{}) (any, error) {
 			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
 			if err != nil {
 				return nil, err

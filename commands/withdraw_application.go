@@ -27,21 +27,17 @@ type WithdrawApplication struct {
 // CommandName implements Command.
 func (WithdrawApplication) CommandName() string { return NameWithdrawApplication }
 
-func (h *handlers) withdrawApplication() bus.Decider[WithdrawApplication, *application.Application] {
-	return bus.Decider[WithdrawApplication, *application.Application]{
-		Check: func(c WithdrawApplication) error {
-			if err := checkApplicationCommand(c.Application, c.At); err != nil {
-				return err
-			}
-			_, err := h.voterStream(c.VoterRef, c.At)
-			return err
+// withdrawApplication's parsed value is the voter's stream.
+func (h *handlers) withdrawApplication() bus.Decider[WithdrawApplication, string, *application.Application] {
+	return bus.Decider[WithdrawApplication, string, *application.Application]{
+		Parse: func(c WithdrawApplication) (string, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
+			stream := h.voter(&f, c.VoterRef, c.At)
+			return stream, f.err()
 		},
-		Target: func(c WithdrawApplication) *application.Application { return application.New(c.Application) },
-		Decide: func(_ context.Context, a *application.Application, c WithdrawApplication) (any, error) {
-			stream, err := h.voterStream(c.VoterRef, c.At)
-			if err != nil {
-				return nil, err
-			}
+		Target: func(c WithdrawApplication, _ string) *application.Application { return application.New(c.Application) },
+		Decide: func(_ context.Context, a *application.Application, c WithdrawApplication, stream string) (any, error) {
 			return nil, a.Withdraw(stream, c.Reason, c.At)
 		},
 	}

@@ -245,7 +245,7 @@ func commandName(v any) string {
 // Register adds the handler of command C, built from its Decider and
 // wrapped in the standard decorators. C must be a struct type (not a
 // pointer) with a value-receiver CommandName. Register before Start.
-func Register[C Command, T Aggregate](b *Bus, d Decider[C, T]) error {
+func Register[C Command, P any, T Aggregate](b *Bus, d Decider[C, P, T]) error {
 	if d.Target == nil || d.Decide == nil {
 		return fmt.Errorf("commands: register %v: the Decider needs Target and Decide", reflect.TypeFor[C]())
 	}
