@@ -15,6 +15,7 @@ import (
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/contact"
 	"github.com/cec-kg/tizme/domain/geo"
@@ -117,7 +118,7 @@ func (s *Server) loadCommission(c echo.Context, ref string) (*commission.Commiss
 	if err != nil {
 		return nil, ErrNotFound
 	}
-	k, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, commission.StreamFor(r),
+	k, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, commission.StreamFor(r),
 		func() *commission.Commission { return &commission.Commission{} })
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/contact"
 	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/portalinfo"
@@ -68,7 +69,7 @@ type ContentView struct {
 func textsView(t portalinfo.Texts) NamesView { return NamesView{Ky: t.Ky, Ru: t.Ru, En: t.En} }
 
 func (s *Server) loadContent(c echo.Context) (*portalinfo.Info, error) {
-	return commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, portalinfo.Stream,
+	return bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, portalinfo.Stream,
 		func() *portalinfo.Info { return &portalinfo.Info{} })
 }
 

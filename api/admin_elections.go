@@ -19,6 +19,7 @@ import (
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
@@ -70,7 +71,7 @@ func (s *Server) loadElection(c echo.Context, raw string) (*election.Election, e
 	if err != nil {
 		return nil, election.ErrNotScheduled
 	}
-	e, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, election.StreamFor(id),
+	e, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, election.StreamFor(id),
 		func() *election.Election { return &election.Election{} })
 	if err != nil {
 		return nil, err
@@ -126,10 +127,10 @@ func (s *Server) adminScheduleElection(c echo.Context) error {
 	return s.answerElection(c, http.StatusCreated, req.Election, res)
 }
 
-func (s *Server) scheduleElection(c echo.Context, req scheduleElectionRequest) (commands.Result, error) {
+func (s *Server) scheduleElection(c echo.Context, req scheduleElectionRequest) (bus.Result, error) {
 	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameScheduleElection, req)
 	if err != nil {
-		return commands.Result{}, err
+		return bus.Result{}, err
 	}
 	return s.send(c, auth.RoleCECAdmin, commands.ScheduleElection{Envelope: envelope, Election: req.Election, Kind: req.Kind,
 		Title: req.Title, Calendar: req.Calendar, At: s.deps.Now()})
@@ -156,10 +157,10 @@ func (s *Server) adminChangeCalendar(c echo.Context) error {
 	return s.answerElection(c, http.StatusOK, id, res)
 }
 
-func (s *Server) changeCalendar(c echo.Context, id string, req changeCalendarRequest) (commands.Result, error) {
+func (s *Server) changeCalendar(c echo.Context, id string, req changeCalendarRequest) (bus.Result, error) {
 	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameChangeElectionCalendar+"/"+strings.ToLower(id), req)
 	if err != nil {
-		return commands.Result{}, err
+		return bus.Result{}, err
 	}
 	return s.send(c, auth.RoleCECAdmin, commands.ChangeElectionCalendar{Envelope: envelope, Election: id, Calendar: req.Calendar, At: s.deps.Now()})
 }
@@ -192,16 +193,16 @@ func (s *Server) adminSetRules(c echo.Context) error {
 	return s.answerElection(c, http.StatusOK, id, res)
 }
 
-func (s *Server) setRules(c echo.Context, id string, req setRulesRequest) (commands.Result, error) {
+func (s *Server) setRules(c echo.Context, id string, req setRulesRequest) (bus.Result, error) {
 	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameSetElectionRules+"/"+strings.ToLower(id), req)
 	if err != nil {
-		return commands.Result{}, err
+		return bus.Result{}, err
 	}
 	return s.send(c, auth.RoleCECAdmin, commands.SetElectionRules{Envelope: envelope, Election: id,
 		ChangeOfPrecinctAllowed: *req.ChangeOfPrecinctAllowed, At: s.deps.Now()})
 }
 
-func (s *Server) answerElection(c echo.Context, status int, id string, res commands.Result) error {
+func (s *Server) answerElection(c echo.Context, status int, id string, res bus.Result) error {
 	e, err := s.loadElection(c, id)
 	if err != nil {
 		return err

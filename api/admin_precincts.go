@@ -24,6 +24,7 @@ import (
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/lang"
@@ -96,7 +97,7 @@ func (s *Server) loadPrecinct(ctx context.Context, raw string) (*precinct.Precin
 	if err != nil {
 		return nil, fmt.Errorf("%w: precinct number", ErrBadParameter)
 	}
-	p, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, precinct.StreamFor(n), func() *precinct.Precinct { return &precinct.Precinct{} })
+	p, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, precinct.StreamFor(n), func() *precinct.Precinct { return &precinct.Precinct{} })
 	if err != nil {
 		return nil, err
 	}
@@ -174,10 +175,10 @@ func (s *Server) adminEstablishPrecinct(c echo.Context) error {
 	return s.answerPrecinct(c, http.StatusCreated, strconv.Itoa(req.Number), res)
 }
 
-func (s *Server) establishPrecinct(c echo.Context, req establishPrecinctRequest) (commands.Result, error) {
+func (s *Server) establishPrecinct(c echo.Context, req establishPrecinctRequest) (bus.Result, error) {
 	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameEstablishPrecinct, req)
 	if err != nil {
-		return commands.Result{}, err
+		return bus.Result{}, err
 	}
 	return s.send(c, auth.RoleCECAdmin, commands.EstablishPrecinct{Envelope: envelope, Number: req.Number, TEC: req.TEC, Region: req.Region,
 		Address: req.Address, Name: req.Name, Names: req.Names, At: s.deps.Now()})
@@ -205,10 +206,10 @@ func (s *Server) adminChangePrecinctAddress(c echo.Context) error {
 	return s.answerPrecinct(c, http.StatusOK, p.Number().String(), res)
 }
 
-func (s *Server) changePrecinctAddress(c echo.Context, n precinct.Number, req precinctAddressRequest) (commands.Result, error) {
+func (s *Server) changePrecinctAddress(c echo.Context, n precinct.Number, req precinctAddressRequest) (bus.Result, error) {
 	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameChangePrecinctAddress+"/"+n.String(), req)
 	if err != nil {
-		return commands.Result{}, err
+		return bus.Result{}, err
 	}
 	return s.send(c, auth.RoleCECAdmin, commands.ChangePrecinctAddress{Envelope: envelope, Number: n.Int(), Address: req.Address,
 		Names: req.Names, At: s.deps.Now()})
@@ -228,15 +229,15 @@ func (s *Server) adminClosePrecinct(c echo.Context) error {
 	return s.answerPrecinct(c, http.StatusOK, p.Number().String(), res)
 }
 
-func (s *Server) closePrecinct(c echo.Context, n precinct.Number) (commands.Result, error) {
+func (s *Server) closePrecinct(c echo.Context, n precinct.Number) (bus.Result, error) {
 	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameClosePrecinct+"/"+n.String(), struct{}{})
 	if err != nil {
-		return commands.Result{}, err
+		return bus.Result{}, err
 	}
 	return s.send(c, auth.RoleCECAdmin, commands.ClosePrecinct{Envelope: envelope, Number: n.Int(), At: s.deps.Now()})
 }
 
-func (s *Server) answerPrecinct(c echo.Context, status int, number string, res commands.Result) error {
+func (s *Server) answerPrecinct(c echo.Context, status int, number string, res bus.Result) error {
 	p, err := s.loadPrecinct(c.Request().Context(), number)
 	if err != nil {
 		return err

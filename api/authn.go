@@ -9,7 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
-	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 )
 
 // Errors of sign-in and permissions, mapped in errors.go.
@@ -101,9 +101,9 @@ const HeaderIdempotencyKey = "Idempotency-Key"
 // send sends cmd for the signed-in principal acting as role: the event
 // metadata names them, their authentication method and the request, and
 // the idempotency key is scoped to them, so two users' keys never meet.
-func (s *Server) send(c echo.Context, role auth.Role, cmd commands.Command) (commands.Result, error) {
+func (s *Server) send(c echo.Context, role auth.Role, cmd bus.Command) (bus.Result, error) {
 	p := principal(c)
-	ctx := commands.WithMeta(c.Request().Context(), commands.Meta{
+	ctx := bus.WithMeta(c.Request().Context(), bus.Meta{
 		Actor:         actor(p, role),
 		AuthMethod:    p.Method,
 		RequestID:     requestIDOf(c),
@@ -120,13 +120,13 @@ func (s *Server) send(c echo.Context, role auth.Role, cmd commands.Command) (com
 // the decoded request before any defaults), so that the key reused with
 // another request is refused (idempotency_key_reused) instead of
 // answering for it.
-func (s *Server) idempotency(c echo.Context, role auth.Role, op string, body any) (commands.Envelope, error) {
+func (s *Server) idempotency(c echo.Context, role auth.Role, op string, body any) (bus.Envelope, error) {
 	key := strings.TrimSpace(c.Request().Header.Get(HeaderIdempotencyKey))
 	if key == "" {
-		return commands.Envelope{}, ErrMissingIdempotencyKey
+		return bus.Envelope{}, ErrMissingIdempotencyKey
 	}
-	if len(key) > commands.MaxClientKeyLength {
-		return commands.Envelope{}, fmt.Errorf("%w: %d bytes, at most %d", commands.ErrInvalidIdempotencyKey, len(key), commands.MaxClientKeyLength)
+	if len(key) > bus.MaxClientKeyLength {
+		return bus.Envelope{}, fmt.Errorf("%w: %d bytes, at most %d", bus.ErrInvalidIdempotencyKey, len(key), bus.MaxClientKeyLength)
 	}
 	var (
 		scope string
@@ -136,23 +136,23 @@ func (s *Server) idempotency(c echo.Context, role auth.Role, op string, body any
 	case auth.RoleVoter:
 		stream, err := s.myStream(c)
 		if err != nil {
-			return commands.Envelope{}, err
+			return bus.Envelope{}, err
 		}
-		scope, who = commands.ScopeVoter, []string{stream}
+		scope, who = bus.ScopeVoter, []string{stream}
 	case auth.RoleStaff:
-		scope, who = commands.ScopeStaff, []string{p.Subject, p.Commission}
+		scope, who = bus.ScopeStaff, []string{p.Subject, p.Commission}
 	case auth.RoleCECAdmin:
-		scope, who = commands.ScopeAdmin, []string{p.Subject}
+		scope, who = bus.ScopeAdmin, []string{p.Subject}
 	default:
-		return commands.Envelope{}, fmt.Errorf("%w: %s makes no changes", ErrWrongRole, role)
+		return bus.Envelope{}, fmt.Errorf("%w: %s makes no changes", ErrWrongRole, role)
 	}
 	canonical, err := json.Marshal(body)
 	if err != nil {
-		return commands.Envelope{}, fmt.Errorf("api: canonical body: %w", err)
+		return bus.Envelope{}, fmt.Errorf("api: canonical body: %w", err)
 	}
 	c.Response().Header().Set(HeaderIdempotencyKey, key)
-	return commands.Envelope{
-		IdempotencyKey: commands.ScopedKey(scope, who, op, key),
-		Fingerprint:    commands.RequestFingerprint(c.Request().Method+" "+c.Request().URL.Path, who, canonical),
+	return bus.Envelope{
+		IdempotencyKey: bus.ScopedKey(scope, who, op, key),
+		Fingerprint:    bus.RequestFingerprint(c.Request().Method+" "+c.Request().URL.Path, who, canonical),
 	}, nil
 }

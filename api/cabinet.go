@@ -14,6 +14,7 @@ import (
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/person"
@@ -111,7 +112,7 @@ func (s *Server) myEntry(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return err
 	}
@@ -350,7 +351,7 @@ func (s *Server) withdrawApplication(c echo.Context) error {
 	// not confirm that it exists. (The domain's own refusals,
 	// application.not_yours and application.not_found, stay for other
 	// callers.)
-	a, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
+	a, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
 		func() *application.Application { return application.New(id) })
 	if err != nil {
 		return err

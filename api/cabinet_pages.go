@@ -19,6 +19,7 @@ import (
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/consent"
@@ -318,7 +319,7 @@ func (s *Server) cabEntry(c echo.Context) error {
 		return err
 	}
 	ctx, l := c.Request().Context(), cabLang(c)
-	e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return err
 	}
@@ -404,7 +405,7 @@ func (s *Server) cabConsentInForce(ctx context.Context, stream, hint string) (Co
 	if err != nil {
 		return ConsentView{}, false, nil
 	}
-	k, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, consent.StreamFor(id), func() *consent.Consent { return consent.New(id) })
+	k, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, consent.StreamFor(id), func() *consent.Consent { return consent.New(id) })
 	if err != nil {
 		return ConsentView{}, false, err
 	}
@@ -801,7 +802,7 @@ func (s *Server) cabMyApplication(c echo.Context) (ApplicationView, error) {
 	if err != nil {
 		return ApplicationView{}, err
 	}
-	a, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
+	a, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
 		func() *application.Application { return application.New(id) })
 	if err != nil {
 		return ApplicationView{}, err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/failure"
@@ -58,7 +59,7 @@ func (s *Server) precinctOpen(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	p, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, precinct.StreamFor(num), func() *precinct.Precinct { return &precinct.Precinct{} })
+	p, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, precinct.StreamFor(num), func() *precinct.Precinct { return &precinct.Precinct{} })
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func (s *Server) entryListed(ctx context.Context, stream string) error {
 	if err := voter.CheckStream(stream); err != nil {
 		return err
 	}
-	e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
@@ -57,9 +58,9 @@ func newRegistry() *problem.Registry {
 	r.Map(ErrOtherCommission, codeOtherCommission)
 	r.Map(ErrRateLimited, problem.CodeTooManyRequests)
 	r.Map(ErrMissingIdempotencyKey, codeIdempotencyKeyMissing)
-	r.Map(commands.ErrMissingIdempotencyKey, codeIdempotencyKeyMissing)
-	r.Map(commands.ErrInvalidIdempotencyKey, codeIdempotencyKeyInvalid)
-	r.Map(commands.ErrKeyReused, codeIdempotencyKeyReused)
+	r.Map(bus.ErrMissingIdempotencyKey, codeIdempotencyKeyMissing)
+	r.Map(bus.ErrInvalidIdempotencyKey, codeIdempotencyKeyInvalid)
+	r.Map(bus.ErrKeyReused, codeIdempotencyKeyReused)
 	r.Map(ErrUnknownPrecinct, codePrecinctUnknown)
 	r.Map(ErrNoEntry, codeEntryNotFound)
 	r.Map(ErrNotFound, problem.CodeNotFound)

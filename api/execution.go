@@ -8,6 +8,7 @@ import (
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/failure"
@@ -99,7 +100,7 @@ func (s *Server) resolveExecution(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.staffAct(c, commands.NameResolveApplicationExecution, req, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+	return s.staffAct(c, commands.NameResolveApplicationExecution, req, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 		return commands.ResolveApplicationExecution{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Note: req.Note, At: at}
 	})
 }

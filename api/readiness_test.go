@@ -17,6 +17,7 @@ import (
 	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/projections"
@@ -161,19 +162,19 @@ func TestDatabaseDownIsNotReady(t *testing.T) {
 	codec := domain.NewCodec()
 	store := postgres.New(pool, postgres.Options{Types: codec, Logger: quiet()})
 	t.Cleanup(func() { _ = store.Close() })
-	bus, err := commands.NewBus(commands.BusConfig{Store: store, Codec: codec, Results: pool, Logger: quiet()})
+	cmdBus, err := bus.New(bus.Config{Store: store, Codec: codec, Results: pool, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := commands.RegisterAll(bus, commands.Deps{VoterKey: testVoterKey}); err != nil {
+	if _, err := commands.RegisterAll(cmdBus, commands.Deps{VoterKey: testVoterKey}); err != nil {
 		t.Fatal(err)
 	}
-	if err := bus.Start(t.Context()); err != nil {
+	if err := cmdBus.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = bus.Close() })
+	t.Cleanup(func() { _ = cmdBus.Close() })
 	ts := newTestServer(t, api.Config{}, api.Deps{
-		DB: pool, Events: store, Codec: codec, Commands: bus, Tokens: voterTokens{}, VoterKey: testVoterKey,
+		DB: pool, Events: store, Codec: codec, Commands: cmdBus, Tokens: voterTokens{}, VoterKey: testVoterKey,
 	})
 	for _, c := range []struct{ method, path, body string }{
 		{http.MethodPost, "/api/v1/me/consents", `{"purpose":"notifications","text_version":"1"}`},

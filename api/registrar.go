@@ -16,6 +16,7 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/access"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
@@ -140,7 +141,7 @@ func staffCommission(c echo.Context) (commission.Ref, error) {
 // inArea checks that precinct n is in the area of commission ref (see
 // registrarRoutes). A precinct never established is precinct.not_established.
 func (s *Server) inArea(ctx context.Context, ref commission.Ref, n precinct.Number) error {
-	p, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, precinct.StreamFor(n), func() *precinct.Precinct { return &precinct.Precinct{} })
+	p, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, precinct.StreamFor(n), func() *precinct.Precinct { return &precinct.Precinct{} })
 	if err != nil {
 		return err
 	}
@@ -158,7 +159,7 @@ func (s *Server) inArea(ctx context.Context, ref commission.Ref, n precinct.Numb
 			return nil
 		}
 	case commission.DEC:
-		k, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, commission.StreamFor(ref), func() *commission.Commission { return &commission.Commission{} })
+		k, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, commission.StreamFor(ref), func() *commission.Commission { return &commission.Commission{} })
 		if err != nil {
 			return err
 		}
@@ -181,7 +182,7 @@ func (s *Server) loadEntry(c echo.Context) (*voter.Entry, error) {
 
 func (s *Server) entryInArea(c echo.Context, stream string) (*voter.Entry, error) {
 	ctx := c.Request().Context()
-	e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +213,7 @@ func (s *Server) basisApplication(c echo.Context, raw string, v *problem.Validat
 		return uuid.Nil, "", nil
 	}
 	ctx := c.Request().Context()
-	a, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, application.StreamFor(id), func() *application.Application { return application.New(id) })
+	a, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, application.StreamFor(id), func() *application.Application { return application.New(id) })
 	if err != nil {
 		return uuid.Nil, "", err
 	}
@@ -239,9 +240,9 @@ func (s *Server) basisApplication(c echo.Context, raw string, v *problem.Validat
 
 // sendCaused sends cmd like send, with causation as its cause when set
 // (the approved decision a registrar carries out).
-func (s *Server) sendCaused(c echo.Context, cmd commands.Command, causation string) (commands.Result, error) {
+func (s *Server) sendCaused(c echo.Context, cmd bus.Command, causation string) (bus.Result, error) {
 	p := principal(c)
-	ctx := commands.WithMeta(c.Request().Context(), commands.Meta{
+	ctx := bus.WithMeta(c.Request().Context(), bus.Meta{
 		Actor:         actor(p, auth.RoleStaff),
 		AuthMethod:    p.Method,
 		RequestID:     requestIDOf(c),
@@ -252,8 +253,8 @@ func (s *Server) sendCaused(c echo.Context, cmd commands.Command, causation stri
 }
 
 // answerEntry answers the entry's state after an action.
-func (s *Server) answerEntry(c echo.Context, status int, stream string, res commands.Result) error {
-	e, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+func (s *Server) answerEntry(c echo.Context, status int, stream string, res bus.Result) error {
+	e, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return err
 	}
@@ -294,11 +295,11 @@ func (s *Server) registerVoter(c echo.Context) error {
 
 // registerVoterRun is registerVoter's work, shared with the desk's page:
 // it returns the new entry's stream and the command's result.
-func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (string, commands.Result, error) {
+func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (string, bus.Result, error) {
 	var v problem.ValidationError
 	app, causation, err := s.basisApplication(c, req.Application, &v)
 	if err != nil {
-		return "", commands.Result{}, err
+		return "", bus.Result{}, err
 	}
 	var n precinct.Number
 	if req.Precinct != 0 {
@@ -308,15 +309,15 @@ func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (str
 	}
 	pin, pinErr := person.ParsePIN(req.PIN, calendar.DayOf(s.deps.Now()))
 	if err := v.Err(); err != nil {
-		return "", commands.Result{}, err
+		return "", bus.Result{}, err
 	}
 	ref, err := staffCommission(c)
 	if err != nil {
-		return "", commands.Result{}, err
+		return "", bus.Result{}, err
 	}
 	if !n.IsZero() {
 		if err := s.inArea(c.Request().Context(), ref, n); err != nil {
-			return "", commands.Result{}, err
+			return "", bus.Result{}, err
 		}
 	}
 	body := req
@@ -328,13 +329,13 @@ func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (str
 	}
 	envelope, err := s.idempotency(c, auth.RoleStaff, commands.NameRegisterVoter, body)
 	if err != nil {
-		return "", commands.Result{}, err
+		return "", bus.Result{}, err
 	}
 	res, err := s.sendCaused(c, commands.RegisterVoter{Envelope: envelope, PIN: req.PIN, Name: req.Name, BirthDate: req.BirthDate,
 		Passport: req.Passport, Address: req.Address, Precinct: req.Precinct, Source: req.Source, Application: app,
 		ByVoter: s.voterStreamOf(principal(c)), At: s.deps.Now()}, causation)
 	if err != nil {
-		return "", commands.Result{}, err
+		return "", bus.Result{}, err
 	}
 	stream := ""
 	if pinErr == nil {
@@ -385,10 +386,10 @@ func (s *Server) staffVoter(c echo.Context) error {
 	if voter.CheckStream(stream) != nil {
 		return ErrNotFound
 	}
-	return s.showEntry(c, stream, commands.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), stream)})
+	return s.showEntry(c, stream, bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), stream)})
 }
 
-func (s *Server) showEntry(c echo.Context, stream string, envelope commands.Envelope) error {
+func (s *Server) showEntry(c echo.Context, stream string, envelope bus.Envelope) error {
 	out, err := s.readEntry(c, stream, envelope)
 	if err != nil {
 		return err
@@ -400,7 +401,7 @@ func (s *Server) showEntry(c echo.Context, stream string, envelope commands.Enve
 // readEntry is the recorded read of an entry of the caller's area, shared
 // with the desk's page: the read is recorded (entry_lookup) before the
 // data is returned, and a read that cannot be recorded is refused.
-func (s *Server) readEntry(c echo.Context, stream string, envelope commands.Envelope) (StaffEntryView, error) {
+func (s *Server) readEntry(c echo.Context, stream string, envelope bus.Envelope) (StaffEntryView, error) {
 	e, err := s.entryInArea(c, stream)
 	if err != nil {
 		return StaffEntryView{}, err
@@ -432,7 +433,7 @@ func (s *Server) readEntry(c echo.Context, stream string, envelope commands.Enve
 // the caller's area; the optional application must be approved by the
 // caller's commission; build makes the command.
 func (s *Server) registrarAct(c echo.Context, op string, body any, app string, status int,
-	build func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command) error {
+	build func(e *voter.Entry, env bus.Envelope, app uuid.UUID, byVoter string, at time.Time) bus.Command) error {
 	stream, res, err := s.registrarRun(c, op, body, app, build)
 	if err != nil {
 		return err
@@ -443,26 +444,26 @@ func (s *Server) registrarAct(c echo.Context, op string, body any, app string, s
 // registrarRun is registrarAct's work, shared with the desk's pages: it
 // returns the entry's stream and the command's result.
 func (s *Server) registrarRun(c echo.Context, op string, body any, app string,
-	build func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command) (string, commands.Result, error) {
+	build func(e *voter.Entry, env bus.Envelope, app uuid.UUID, byVoter string, at time.Time) bus.Command) (string, bus.Result, error) {
 	e, err := s.loadEntry(c)
 	if err != nil {
-		return "", commands.Result{}, err
+		return "", bus.Result{}, err
 	}
 	var v problem.ValidationError
 	id, causation, err := s.basisApplication(c, app, &v)
 	if err != nil {
-		return "", commands.Result{}, err
+		return "", bus.Result{}, err
 	}
 	if err := v.Err(); err != nil {
-		return "", commands.Result{}, err
+		return "", bus.Result{}, err
 	}
 	envelope, err := s.idempotency(c, auth.RoleStaff, op+"/"+e.Stream(), body)
 	if err != nil {
-		return "", commands.Result{}, err
+		return "", bus.Result{}, err
 	}
 	res, err := s.sendCaused(c, build(e, envelope, id, s.voterStreamOf(principal(c)), s.deps.Now()), causation)
 	if err != nil {
-		return "", commands.Result{}, err
+		return "", bus.Result{}, err
 	}
 	return e.Stream(), res, nil
 }
@@ -485,10 +486,10 @@ func (s *Server) correctVoter(c echo.Context) error {
 }
 
 // entryCommand builds a registrar's command on entry e (registrarRun).
-type entryCommand = func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command
+type entryCommand = func(e *voter.Entry, env bus.Envelope, app uuid.UUID, byVoter string, at time.Time) bus.Command
 
 func correctCommand(req correctVoterRequest) entryCommand {
-	return func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+	return func(e *voter.Entry, env bus.Envelope, app uuid.UUID, byVoter string, at time.Time) bus.Command {
 		return commands.CorrectVoterDetails{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Name: req.Name,
 			BirthDate: req.BirthDate, Passport: req.Passport, Address: req.Address, Application: app, ByVoter: byVoter, At: at}
 	}
@@ -512,7 +513,7 @@ func (s *Server) moveVoter(c echo.Context) error {
 }
 
 func moveCommand(req moveVoterRequest) entryCommand {
-	return func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+	return func(e *voter.Entry, env bus.Envelope, app uuid.UUID, byVoter string, at time.Time) bus.Command {
 		return commands.MoveVoter{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, To: req.To, Reason: req.Reason,
 			Election: req.Election, Application: app, ByVoter: byVoter, At: at}
 	}
@@ -533,7 +534,7 @@ func (s *Server) restoreVoter(c echo.Context) error {
 }
 
 func restoreCommand(req restoreVoterRequest) entryCommand {
-	return func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+	return func(e *voter.Entry, env bus.Envelope, app uuid.UUID, byVoter string, at time.Time) bus.Command {
 		return commands.RestoreVoter{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Reason: req.Reason,
 			Application: app, ByVoter: byVoter, At: at}
 	}
@@ -558,7 +559,7 @@ func (s *Server) requestRemoval(c echo.Context) error {
 }
 
 func requestRemovalCommand(req removalRequest, p auth.Principal) entryCommand {
-	return func(e *voter.Entry, env commands.Envelope, app uuid.UUID, byVoter string, at time.Time) commands.Command {
+	return func(e *voter.Entry, env bus.Envelope, app uuid.UUID, byVoter string, at time.Time) bus.Command {
 		return commands.RequestRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Reason: req.Reason, Note: req.Note,
 			Basis: req.Basis, Application: app, By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
 	}
@@ -574,7 +575,7 @@ func (s *Server) confirmRemoval(c echo.Context) error {
 }
 
 func confirmRemovalCommand(id uuid.UUID, p auth.Principal) entryCommand {
-	return func(e *voter.Entry, env commands.Envelope, _ uuid.UUID, byVoter string, at time.Time) commands.Command {
+	return func(e *voter.Entry, env bus.Envelope, _ uuid.UUID, byVoter string, at time.Time) bus.Command {
 		return commands.ConfirmRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Request: id,
 			By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
 	}
@@ -598,7 +599,7 @@ func (s *Server) cancelRemoval(c echo.Context) error {
 }
 
 func cancelRemovalCommand(id uuid.UUID, req cancelRemovalRequest, p auth.Principal) entryCommand {
-	return func(e *voter.Entry, env commands.Envelope, _ uuid.UUID, byVoter string, at time.Time) commands.Command {
+	return func(e *voter.Entry, env bus.Envelope, _ uuid.UUID, byVoter string, at time.Time) bus.Command {
 		return commands.CancelRemoval{Envelope: env, VoterRef: commands.VoterRef{Voter: e.Stream()}, Request: id, Reason: req.Reason,
 			By: p.Subject, ByVoter: byVoter, Commission: p.Commission, At: at}
 	}

@@ -25,7 +25,7 @@ import (
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/chain"
-	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
 	"github.com/cec-kg/tizme/projections/publicread"
@@ -150,10 +150,10 @@ func (c Config) Validate() error {
 // publicread.Reader, chain.Reader) and never query it themselves.
 type DB = projections.DB
 
-// CommandSender sends a command and waits for its answer; *commands.Bus
+// CommandSender sends a command and waits for its answer; *bus.Bus
 // is one.
 type CommandSender interface {
-	Send(ctx context.Context, cmd commands.Command) (commands.Result, error)
+	Send(ctx context.Context, cmd bus.Command) (bus.Result, error)
 }
 
 // TokenVerifier checks a bearer token; *auth.Verifier is one.

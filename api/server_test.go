@@ -22,7 +22,7 @@ import (
 	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/problem"
-	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
@@ -112,8 +112,8 @@ func base(d api.Deps) api.Deps {
 
 type noCommands struct{}
 
-func (noCommands) Send(context.Context, commands.Command) (commands.Result, error) {
-	return commands.Result{}, commands.ErrBusClosed
+func (noCommands) Send(context.Context, bus.Command) (bus.Result, error) {
+	return bus.Result{}, bus.ErrBusClosed
 }
 
 type noTokens struct{}

@@ -14,6 +14,7 @@ import (
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/access"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
@@ -174,7 +175,7 @@ func (s *Server) loadApplication(c echo.Context) (*application.Application, erro
 	if err != nil {
 		return nil, err
 	}
-	a, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
+	a, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
 		func() *application.Application { return application.New(id) })
 	if err != nil {
 		return nil, err
@@ -227,12 +228,12 @@ func (s *Server) staffApplication(c echo.Context) error {
 	p := principal(c)
 	out := StaffApplication{Application: applicationFromAggregate(a, s.deps.Now()), Claim: claimView(a.Claim())}
 	out.Application.localize(c)
-	e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
+	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
 	if err != nil {
 		return err
 	}
 	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
-		Envelope: commands.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
+		Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
 		Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
 		Purpose: string(access.PurposeApplicationReview), RequestID: requestIDOf(c), At: s.deps.Now(),
 	}); err != nil {
@@ -248,7 +249,7 @@ func (s *Server) staffApplication(c echo.Context) error {
 		}
 	}
 	if id, err := uuid.Parse(strings.TrimPrefix(a.Consent(), consent.StreamPrefix)); err == nil && consent.StreamFor(id) == a.Consent() {
-		k, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, a.Consent(), func() *consent.Consent { return consent.New(id) })
+		k, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Consent(), func() *consent.Consent { return consent.New(id) })
 		if err != nil {
 			return err
 		}
@@ -266,7 +267,7 @@ func (s *Server) staffApplication(c echo.Context) error {
 //
 // The actor's own voter stream goes with the command (build sets it as
 // ByVoter), so that nobody works their own application.
-func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command) error {
+func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command) error {
 	a, err := s.loadApplication(c)
 	if err != nil {
 		return err
@@ -279,7 +280,7 @@ func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *app
 	if err != nil {
 		return err
 	}
-	a, err = commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, a.Stream(), func() *application.Application { return application.New(a.ID()) })
+	a, err = bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, a.Stream(), func() *application.Application { return application.New(a.ID()) })
 	if err != nil {
 		return err
 	}
@@ -290,7 +291,7 @@ func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *app
 }
 
 func (s *Server) acceptApplication(c echo.Context) error {
-	return s.staffAct(c, commands.NameAcceptApplication, nil, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+	return s.staffAct(c, commands.NameAcceptApplication, nil, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 		return commands.AcceptApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, At: at}
 	})
 }
@@ -309,7 +310,7 @@ func (s *Server) assignApplication(c echo.Context) error {
 		v.Add("to", commands.ErrMissingField)
 		return v.Err()
 	}
-	return s.staffAct(c, commands.NameAssignApplication, req, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+	return s.staffAct(c, commands.NameAssignApplication, req, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 		return commands.AssignApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, To: req.To, At: at}
 	})
 }
@@ -330,7 +331,7 @@ func (s *Server) decideApplication(c echo.Context) error {
 	if req.Language == "" {
 		req.Language = httpapi.RequestLang(c).String()
 	}
-	return s.staffAct(c, commands.NameDecideApplication, body, func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+	return s.staffAct(c, commands.NameDecideApplication, body, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 		return commands.DecideApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Outcome: req.Outcome, Reason: req.Reason, Language: req.Language, At: at}
 	})
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
-	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
@@ -67,7 +67,7 @@ func (s *Server) checkStaff(c echo.Context) (*commission.Commission, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: commission claim %q", application.ErrForbiddenCommission, p.Commission)
 	}
-	k, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, commission.StreamFor(ref),
+	k, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, commission.StreamFor(ref),
 		func() *commission.Commission { return &commission.Commission{} })
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/access"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/commission"
@@ -132,7 +133,7 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 	}
 	// The consent it cites.
 	if id, err := uuid.Parse(strings.TrimPrefix(a.Consent(), consent.StreamPrefix)); err == nil && consent.StreamFor(id) == a.Consent() {
-		k, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, a.Consent(), func() *consent.Consent { return consent.New(id) })
+		k, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Consent(), func() *consent.Consent { return consent.New(id) })
 		if err != nil {
 			return v, err
 		}
@@ -156,7 +157,7 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 	claim := claimView(a.Claim())
 	v.ClaimFields = claimFieldLabels(lang, claim)
 	if shown {
-		e, err := commands.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
+		e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
 		if err != nil {
 			return v, err
 		}
@@ -275,7 +276,7 @@ func (s *Server) deskVoterData(c echo.Context) error {
 	}
 	p := principal(c)
 	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
-		Envelope: commands.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
+		Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
 		Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
 		Purpose: string(access.PurposeApplicationReview), RequestID: requestIDOf(c), At: s.deps.Now(),
 	}); err != nil {
@@ -300,7 +301,7 @@ type deskConfirmView struct {
 // on confirm=yes the command with the form's idempotency key, and back
 // to the application with a message.
 func (s *Server) deskStep(c echo.Context, op, step string, body any, in deskInput, check func(v *deskAppView) []deskFieldError,
-	facts []option, hidden []option, build func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command) error {
+	facts []option, hidden []option, build func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command) error {
 	lang := httpapi.RequestLang(c)
 	a, err := s.loadApplication(c)
 	if err != nil {
@@ -339,7 +340,7 @@ func (s *Server) deskStep(c echo.Context, op, step string, body any, in deskInpu
 
 func (s *Server) deskAccept(c echo.Context) error {
 	return s.deskStep(c, commands.NameAcceptApplication, "accept", nil, deskInput{}, func(*deskAppView) []deskFieldError { return nil }, nil, nil,
-		func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 			return commands.AcceptApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, At: at}
 		})
 }
@@ -356,7 +357,7 @@ func (s *Server) deskAssign(c echo.Context) error {
 	}
 	return s.deskStep(c, commands.NameAssignApplication, "assign", assignRequest{To: to}, deskInput{To: to}, check,
 		[]option{{Label: webui.T(lang, "desk.assign.to"), Value: to}}, []option{{Value: "to", Label: to}},
-		func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 			return commands.AssignApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, To: to, At: at}
 		})
 }
@@ -378,7 +379,7 @@ func (s *Server) deskDecide(c echo.Context) error {
 	return s.deskStep(c, commands.NameDecideApplication, "decide", body, deskInput{Outcome: outcome, Reason: reason}, check,
 		[]option{{Label: webui.T(lang, "desk.decide.outcome"), Value: webui.T(lang, "desk.status."+outcome)}, {Label: webui.T(lang, "desk.reason"), Value: reason}},
 		[]option{{Value: "outcome", Label: outcome}, {Value: "reason", Label: reason}},
-		func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 			return commands.DecideApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Outcome: outcome, Reason: reason, Language: lang.String(), At: at}
 		})
 }
@@ -394,7 +395,7 @@ func (s *Server) deskResolve(c echo.Context) error {
 	}
 	return s.deskStep(c, commands.NameResolveApplicationExecution, "resolve", resolveRequest{Note: note}, deskInput{Note: note}, check,
 		[]option{{Label: webui.T(lang, "desk.resolve.note"), Value: note}}, []option{{Value: "note", Label: note}},
-		func(a *application.Application, env commands.Envelope, by, byVoter string, at time.Time) commands.Command {
+		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 			return commands.ResolveApplicationExecution{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Note: note, At: at}
 		})
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/access"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
@@ -366,7 +367,7 @@ func (s *Server) basisFor(c echo.Context, raw string) (*deskAppBasis, *applicati
 	if err := v.Err(); err != nil {
 		return nil, nil, err
 	}
-	a, err := commands.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id), func() *application.Application { return application.New(id) })
+	a, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id), func() *application.Application { return application.New(id) })
 	if err != nil {
 		return nil, nil, err
 	}
@@ -416,7 +417,7 @@ func (s *Server) deskRegisterForm(c echo.Context) error {
 	if a != nil {
 		p := principal(c)
 		if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
-			Envelope: commands.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
+			Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
 			Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
 			Purpose: string(access.PurposeApplicationReview), RequestID: requestIDOf(c), At: s.deps.Now(),
 		}); err != nil {
@@ -699,7 +700,7 @@ func (s *Server) deskEntryData(c echo.Context) error {
 	if voter.CheckStream(stream) != nil {
 		return s.deskError(c, ErrNotFound)
 	}
-	view, err := s.readEntry(c, stream, commands.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), stream)})
+	view, err := s.readEntry(c, stream, bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), stream)})
 	if err != nil {
 		return s.deskError(c, err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
@@ -80,7 +81,7 @@ type world struct {
 	pool   *pgxpool.Pool
 	store  *postgres.Store
 	codec  *eventstore.Codec
-	bus    *commands.Bus
+	bus    *bus.Bus
 	dev    *auth.DevIssuer
 	list   []projections.Projection
 	clock  *clock
@@ -107,7 +108,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	t.Cleanup(cancel)
 	pool := pgtest.NewPool(t)
 	must(t, postgres.Migrate(ctx, pool))
-	must(t, commands.Migrate(ctx, pool))
+	must(t, bus.Migrate(ctx, pool))
 	must(t, commands.MigrateReactions(ctx, pool))
 	list, codec := projections.Registry()
 	must(t, projections.Migrate(ctx, pool))
@@ -117,15 +118,16 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	w.clock.set(tNow)
 	w.store = postgres.New(pool, postgres.Options{Types: codec, PollInterval: 20 * time.Millisecond, Logger: quiet()})
 	t.Cleanup(func() { _ = w.store.Close() })
-	bus, err := commands.NewBus(commands.BusConfig{Store: w.store, Codec: codec, Results: pool, Logger: quiet()})
+	cmdBus, err := bus.New(bus.Config{Store: w.store, Codec: codec, Results: pool, Logger: quiet()})
 	must(t, err)
-	must(t, commands.RegisterAll(bus, commands.Deps{VoterKey: testVoterKey, Addresses: projections.AddressCounter{Pool: pool}}))
-	must(t, bus.Start(ctx))
-	w.bus = bus
+	reactions, err := commands.RegisterAll(cmdBus, commands.Deps{VoterKey: testVoterKey, Addresses: projections.AddressCounter{Pool: pool}})
+	must(t, err)
+	must(t, cmdBus.Start(ctx))
+	w.bus = cmdBus
 	runner, err := projections.NewRunner(projections.RunnerConfig{Pool: pool, Store: w.store, Codec: codec, Projections: list, Logger: quiet()})
 	must(t, err)
 	done := make(chan struct{}, 2)
-	for _, run := range []func(context.Context) error{runner.Run, commands.NewReactor(bus, "").Run} {
+	for _, run := range []func(context.Context) error{runner.Run, commands.NewReactor(reactions, "").Run} {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			_ = run(ctx)
@@ -135,7 +137,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		cancel()
 		<-done
 		<-done
-		if err := bus.Close(); err != nil {
+		if err := cmdBus.Close(); err != nil {
 			t.Errorf("close the bus: %v", err)
 		}
 	})
@@ -154,7 +156,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		cfg.SelfCheckFloor = time.Millisecond
 	}
 	deps := api.Deps{
-		DB: pool, Events: w.store, Codec: codec, Commands: bus, Tokens: verifier, VoterKey: testVoterKey,
+		DB: pool, Events: w.store, Codec: codec, Commands: cmdBus, Tokens: verifier, VoterKey: testVoterKey,
 		DevIssuer: w.dev.Handler(), Now: w.clock.now,
 		Projections: func(ctx context.Context) ([]projections.ProjectionStatus, error) {
 			return projections.Lag(ctx, pool, w.store, list)
@@ -183,7 +185,7 @@ func must(t *testing.T, err error) {
 
 func (w *world) key() string { return fmt.Sprintf("setup-%d", w.seq.Add(1)) }
 
-func (w *world) send(t *testing.T, cmd commands.Command) commands.Result {
+func (w *world) send(t *testing.T, cmd bus.Command) bus.Result {
 	t.Helper()
 	res, err := w.bus.Send(context.Background(), cmd)
 	if err != nil {
@@ -192,7 +194,7 @@ func (w *world) send(t *testing.T, cmd commands.Command) commands.Result {
 	return res
 }
 
-func env(key string) commands.Envelope { return commands.Envelope{IdempotencyKey: key} }
+func env(key string) bus.Envelope { return bus.Envelope{IdempotencyKey: key} }
 
 // setUp sends the reference data and two voters, then waits until every
 // read model shows them.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 )
 
@@ -17,7 +18,7 @@ const NameAcceptApplication = "application.accept"
 // At (the Commission aggregate's history decides); anyone else is refused
 // with application.ErrForbiddenCommission.
 type AcceptApplication struct {
-	Envelope
+	bus.Envelope
 	Application uuid.UUID `json:"application"`
 	// By is the acting staff member's subject.
 	By string `json:"by"`
@@ -31,11 +32,15 @@ type AcceptApplication struct {
 // CommandName implements Command.
 func (AcceptApplication) CommandName() string { return NameAcceptApplication }
 
-func (h *handlers) acceptApplication() Decider[AcceptApplication, *application.Application] {
-	return Decider[AcceptApplication, *application.Application]{
-		Check:  func(c AcceptApplication) error { return checkApplicationCommand(c.Application, c.At) },
-		Target: func(c AcceptApplication) *application.Application { return application.New(c.Application) },
-		Decide: func(ctx context.Context, a *application.Application, c AcceptApplication) (any, error) {
+func (h *handlers) acceptApplication() bus.Decider[AcceptApplication, struct{}, *application.Application] {
+	return bus.Decider[AcceptApplication, struct{}, *application.Application]{
+		Parse: func(c AcceptApplication) (struct{}, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
+			return struct{}{}, f.err()
+		},
+		Target: func(c AcceptApplication, _ struct{}) *application.Application { return application.New(c.Application) },
+		Decide: func(ctx context.Context, a *application.Application, c AcceptApplication, _ struct{}) (any, error) {
 			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
 			if err != nil {
 				return nil, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 )
 
@@ -16,7 +17,7 @@ const NameAssignApplication = "application.assign"
 // addressed commission (VC §17); assigning again reassigns it. Both By and
 // To must be on that commission's staff at At.
 type AssignApplication struct {
-	Envelope
+	bus.Envelope
 	Application uuid.UUID `json:"application"`
 	// By is the acting staff member's subject; To the assignee's.
 	By string `json:"by"`
@@ -31,11 +32,15 @@ type AssignApplication struct {
 // CommandName implements Command.
 func (AssignApplication) CommandName() string { return NameAssignApplication }
 
-func (h *handlers) assignApplication() Decider[AssignApplication, *application.Application] {
-	return Decider[AssignApplication, *application.Application]{
-		Check:  func(c AssignApplication) error { return checkApplicationCommand(c.Application, c.At) },
-		Target: func(c AssignApplication) *application.Application { return application.New(c.Application) },
-		Decide: func(ctx context.Context, a *application.Application, c AssignApplication) (any, error) {
+func (h *handlers) assignApplication() bus.Decider[AssignApplication, struct{}, *application.Application] {
+	return bus.Decider[AssignApplication, struct{}, *application.Application]{
+		Parse: func(c AssignApplication) (struct{}, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
+			return struct{}{}, f.err()
+		},
+		Target: func(c AssignApplication, _ struct{}) *application.Application { return application.New(c.Application) },
+		Decide: func(ctx context.Context, a *application.Application, c AssignApplication, _ struct{}) (any, error) {
 			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
 			if err != nil {
 				return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 )
 
@@ -15,7 +16,7 @@ const NameAssignStaff = "commission.assign_staff"
 // applications; VC §17). Someone already on the staff changes role from
 // Since. Staff act on the applications addressed to their commission.
 type AssignStaff struct {
-	Envelope
+	bus.Envelope
 	Commission string `json:"commission"`
 	// Subject is the staff member's identifier at the identity provider.
 	Subject string `json:"subject"`
@@ -27,25 +28,35 @@ type AssignStaff struct {
 // CommandName implements Command.
 func (AssignStaff) CommandName() string { return NameAssignStaff }
 
-func (h *handlers) assignStaff() Decider[AssignStaff, commissionAt] {
-	return Decider[AssignStaff, commissionAt]{
-		Check: func(c AssignStaff) error {
-			if err := requireTime(c.Since, "since"); err != nil {
-				return err
-			}
-			_, err := commission.ParseRef(c.Commission)
-			return err
-		},
-		Target: func(c AssignStaff) commissionAt {
-			ref, _ := commission.ParseRef(c.Commission)
-			return commissionAt{Commission: newCommission(), stream: commission.StreamFor(ref)}
-		},
-		Decide: func(_ context.Context, k commissionAt, c AssignStaff) (any, error) {
+// staffAssignment is what AssignStaff reads from its fields.
+type staffAssignment struct {
+	commission commission.Ref
+	// role is the role read, or as sent when unknown: the domain refuses
+	// it, after its other checks.
+	role commission.Role
+}
+
+func (h *handlers) assignStaff() bus.Decider[AssignStaff, staffAssignment, commissionAt] {
+	return bus.Decider[AssignStaff, staffAssignment, commissionAt]{
+		Parse: func(c AssignStaff) (staffAssignment, error) {
+			var (
+				f fields
+				p staffAssignment
+			)
+			f.at(c.Since, "since")
+			into(&f, &p.commission)(commission.ParseRef(c.Commission))
 			role, err := commission.ParseRole(c.Role)
 			if err != nil {
-				role = commission.Role(c.Role) // the domain refuses it, after its other checks
+				role = commission.Role(c.Role)
 			}
-			return nil, k.AssignStaff(c.Subject, role, c.Since)
+			p.role = role
+			return p, f.err()
+		},
+		Target: func(_ AssignStaff, p staffAssignment) commissionAt {
+			return commissionAt{Commission: newCommission(), stream: commission.StreamFor(p.commission)}
+		},
+		Decide: func(_ context.Context, k commissionAt, c AssignStaff, p staffAssignment) (any, error) {
+			return nil, k.AssignStaff(c.Subject, p.role, c.Since)
 		},
 	}
 }

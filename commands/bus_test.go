@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
 )
@@ -46,10 +46,10 @@ func TestBusKeepsErrorIdentity(t *testing.T) {
 
 		t.Run("typed rejection with parameters", func(t *testing.T) {
 			_, err := b.send(t, Withdraw{Envelope: env(key()), Account: id, Amount: 100})
-			if !errors.Is(err, ErrInsufficientFunds) || !errors.Is(err, commands.ErrRejected) {
+			if !errors.Is(err, ErrInsufficientFunds) || !errors.Is(err, bus.ErrRejected) {
 				t.Fatalf("err %v: want ErrInsufficientFunds and ErrRejected", err)
 			}
-			var w *commands.WireError
+			var w *bus.WireError
 			if !errors.As(err, &w) || w.Code() != "account.insufficient_funds" {
 				t.Fatalf("err %v: want a *WireError with code account.insufficient_funds", err)
 			}
@@ -66,7 +66,7 @@ func TestBusKeepsErrorIdentity(t *testing.T) {
 		t.Run("failure.With rejection", func(t *testing.T) {
 			b.mustSend(t, Claim{Envelope: env(key()), Account: id, By: "a"})
 			_, err := b.send(t, Claim{Envelope: env(key()), Account: id, By: "b"})
-			if !errors.Is(err, ErrAlreadyClaimed) || errors.Is(err, ErrInsufficientFunds) || !errors.Is(err, commands.ErrRejected) {
+			if !errors.Is(err, ErrAlreadyClaimed) || errors.Is(err, ErrInsufficientFunds) || !errors.Is(err, bus.ErrRejected) {
 				t.Fatalf("err %v: want ErrAlreadyClaimed only", err)
 			}
 			if p := failure.ParamsOf(err); p["by"] != "a" {
@@ -84,20 +84,20 @@ func TestBusKeepsErrorIdentity(t *testing.T) {
 			k := key()
 			for range 2 {
 				_, err := b.send(t, Fail{Envelope: env(k), Account: id, How: "frozen"})
-				if !errors.Is(err, ErrFrozen) || !errors.Is(err, commands.ErrRejected) {
+				if !errors.Is(err, ErrFrozen) || !errors.Is(err, bus.ErrRejected) {
 					t.Fatalf("err %v: want ErrFrozen", err)
 				}
 			}
 		})
 		t.Run("unregistered error", func(t *testing.T) {
 			_, err := b.send(t, Fail{Envelope: env(key()), Account: id, How: "error"})
-			if !errors.Is(err, commands.ErrFailed) || errors.Is(err, commands.ErrRejected) || !strings.Contains(err.Error(), "disk on fire") {
+			if !errors.Is(err, bus.ErrFailed) || errors.Is(err, bus.ErrRejected) || !strings.Contains(err.Error(), "disk on fire") {
 				t.Fatalf("err %v: want ErrFailed with the text kept", err)
 			}
 		})
 		t.Run("panic", func(t *testing.T) {
 			_, err := b.send(t, Fail{Envelope: env(key()), Account: id, How: "panic"})
-			if !errors.Is(err, commands.ErrPanicked) {
+			if !errors.Is(err, bus.ErrPanicked) {
 				t.Fatalf("err %v: want ErrPanicked", err)
 			}
 		})
@@ -119,13 +119,13 @@ func TestBusRefusesBadCommands(t *testing.T) {
 		b := newBench(t, be, benchOptions{})
 		for _, tc := range []struct {
 			name string
-			cmd  commands.Command
+			cmd  bus.Command
 			want error
 		}{
-			{"missing key", Deposit{Account: "x", Amount: 1}, commands.ErrMissingIdempotencyKey},
-			{"control character in key", Deposit{Envelope: env("a\nb"), Account: "x", Amount: 1}, commands.ErrInvalidIdempotencyKey},
-			{"key too long", Deposit{Envelope: env(strings.Repeat("k", commands.MaxKeyLength+1)), Account: "x", Amount: 1}, commands.ErrInvalidIdempotencyKey},
-			{"no handler", Unregistered{Envelope: env(key())}, commands.ErrUnknownCommand},
+			{"missing key", Deposit{Account: "x", Amount: 1}, bus.ErrMissingIdempotencyKey},
+			{"control character in key", Deposit{Envelope: env("a\nb"), Account: "x", Amount: 1}, bus.ErrInvalidIdempotencyKey},
+			{"key too long", Deposit{Envelope: env(strings.Repeat("k", bus.MaxKeyLength+1)), Account: "x", Amount: 1}, bus.ErrInvalidIdempotencyKey},
+			{"no handler", Unregistered{Envelope: env(key())}, bus.ErrUnknownCommand},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				if _, err := b.send(t, tc.cmd); !errors.Is(err, tc.want) {
@@ -147,8 +147,8 @@ func TestMetadataOnEveryEvent(t *testing.T) {
 	eachBackend(t, func(t *testing.T, be backend) {
 		b := newBench(t, be, benchOptions{})
 		id := uuid.NewString()
-		meta := commands.Meta{CorrelationID: "corr-1", CausationID: "event-9", Actor: "staff-42", AuthMethod: "cloud-signature", RequestID: "req-5"}
-		ctx := commands.WithMeta(ctxFor(t), meta)
+		meta := bus.Meta{CorrelationID: "corr-1", CausationID: "event-9", Actor: "staff-42", AuthMethod: "cloud-signature", RequestID: "req-5"}
+		ctx := bus.WithMeta(ctxFor(t), meta)
 		if _, err := b.bus.Send(ctx, Deposit{Envelope: env(key()), Account: id, Amount: 1, Times: 3}); err != nil {
 			t.Fatal(err)
 		}
@@ -176,11 +176,11 @@ func TestMetadataOnEveryEvent(t *testing.T) {
 
 func TestMetaContext(t *testing.T) {
 	t.Parallel()
-	if m := commands.MetaFrom(context.Background()); m != (commands.Meta{}) {
+	if m := bus.MetaFrom(context.Background()); m != (bus.Meta{}) {
 		t.Fatalf("meta from an empty context: %+v", m)
 	}
-	m := commands.Meta{Actor: "a"}
-	if got := commands.MetaFrom(commands.WithMeta(context.Background(), m)); got != m {
+	m := bus.Meta{Actor: "a"}
+	if got := bus.MetaFrom(bus.WithMeta(context.Background(), m)); got != m {
 		t.Fatalf("got %+v", got)
 	}
 }
@@ -209,7 +209,7 @@ func TestBusCloseLetsCommandsFinish(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Fatalf("close: %v", err)
 	}
-	if _, err := b.send(t, Deposit{Envelope: env(key()), Account: id, Amount: 1}); !errors.Is(err, commands.ErrBusClosed) {
+	if _, err := b.send(t, Deposit{Envelope: env(key()), Account: id, Amount: 1}); !errors.Is(err, bus.ErrBusClosed) {
 		t.Fatalf("send after close: %v, want ErrBusClosed", err)
 	}
 	if got := b.balance(t, id); got != 1 {
@@ -219,7 +219,7 @@ func TestBusCloseLetsCommandsFinish(t *testing.T) {
 
 func TestBusConfig(t *testing.T) {
 	t.Parallel()
-	err := commands.BusConfig{Retries: -1}.Validate()
+	err := bus.Config{Retries: -1}.Validate()
 	for _, want := range []string{"Store", "Codec", "Results", "Retries"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate: %v, want a problem with %s", err, want)
@@ -230,23 +230,23 @@ func TestBusConfig(t *testing.T) {
 func TestRegister(t *testing.T) {
 	t.Parallel()
 	b := newBench(t, backends[0], benchOptions{})
-	d := commands.Decider[Deposit, *account]{
-		Target: func(c Deposit) *account { return newAccount(c.Account) },
-		Decide: func(context.Context, *account, Deposit) (any, error) { return nil, nil },
+	d := bus.Decider[Deposit, struct{}, *account]{
+		Target: func(c Deposit, _ struct{}) *account { return newAccount(c.Account) },
+		Decide: func(context.Context, *account, Deposit, struct{}) (any, error) { return nil, nil },
 	}
-	if err := commands.Register(b.bus, d); err == nil {
+	if err := bus.Register(b.bus, d); err == nil {
 		t.Fatal("registered on a started bus")
 	}
-	bus, err := commands.NewBus(commands.BusConfig{Store: b.store, Codec: b.codec, Results: b.pool, Logger: quietLogger()})
+	cmdBus, err := bus.New(bus.Config{Store: b.store, Codec: b.codec, Results: b.pool, Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = bus.Close() })
-	must(t, commands.Register(bus, d))
-	if err := commands.Register(bus, d); err == nil {
+	t.Cleanup(func() { _ = cmdBus.Close() })
+	must(t, bus.Register(cmdBus, d))
+	if err := bus.Register(cmdBus, d); err == nil {
 		t.Fatal("registered the same command twice")
 	}
-	if err := commands.Register(bus, commands.Decider[Deposit, *account]{}); err == nil {
+	if err := bus.Register(cmdBus, bus.Decider[Deposit, struct{}, *account]{}); err == nil {
 		t.Fatal("registered a Decider without functions")
 	}
 }

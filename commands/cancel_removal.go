@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -16,7 +17,7 @@ const NameCancelRemoval = "voter.cancel_removal"
 // (a mistake) or another staff member of the requesting commission (the
 // basis did not hold). An expired request is cancelled the same way.
 type CancelRemoval struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	Request    uuid.UUID `json:"request"`
 	Reason     string    `json:"reason"`
@@ -29,19 +30,19 @@ type CancelRemoval struct {
 // CommandName implements Command.
 func (CancelRemoval) CommandName() string { return NameCancelRemoval }
 
-func (h *handlers) cancelRemoval() Decider[CancelRemoval, *voter.Entry] {
-	return Decider[CancelRemoval, *voter.Entry]{
-		Check: func(c CancelRemoval) error {
+func (h *handlers) cancelRemoval() bus.Decider[CancelRemoval, staffOnEntry, *voter.Entry] {
+	return bus.Decider[CancelRemoval, staffOnEntry, *voter.Entry]{
+		Parse: func(c CancelRemoval) (staffOnEntry, error) {
+			var f fields
 			if c.Request == uuid.Nil {
-				return missingField("request")
+				f.ok(missingField("request"))
 			}
-			return h.checkStaffFields(c.VoterRef, c.By, c.Commission, c.At)
+			p := h.staffFields(&f, c.VoterRef, c.By, c.Commission, c.At)
+			return p, f.err()
 		},
-		Target: func(c CancelRemoval) *voter.Entry {
-			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
-		},
-		Decide: func(ctx context.Context, e *voter.Entry, c CancelRemoval) (any, error) {
-			by, err := h.voterStaff(ctx, c.By, c.ByVoter, c.Commission, c.At)
+		Target: func(_ CancelRemoval, p staffOnEntry) *voter.Entry { return voter.New(p.stream) },
+		Decide: func(ctx context.Context, e *voter.Entry, c CancelRemoval, p staffOnEntry) (any, error) {
+			by, err := h.voterStaff(ctx, c.By, c.ByVoter, p.commission, c.At)
 			if err != nil {
 				return nil, err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/contact"
 	"github.com/cec-kg/tizme/domain/portalinfo"
 )
@@ -14,7 +15,7 @@ const NameChangeCallCentre = "portal.change_call_centre"
 // ChangeCallCentre records the CEC call centre's phone, e-mail and hours
 // as the portal shows them (VP 3.6). The CEC's administrators send it.
 type ChangeCallCentre struct {
-	Envelope
+	bus.Envelope
 	Phone string         `json:"phone"`
 	Email string         `json:"email,omitempty"`
 	Hours LocalizedInput `json:"hours"`
@@ -24,36 +25,29 @@ type ChangeCallCentre struct {
 // CommandName implements Command.
 func (ChangeCallCentre) CommandName() string { return NameChangeCallCentre }
 
-func (c ChangeCallCentre) parse() (contact.Phone, contact.Email, error) {
-	phone, err := contact.ParsePhone(c.Phone)
-	if err != nil {
-		return phone, contact.Email{}, err
-	}
-	var email contact.Email
-	if c.Email != "" {
-		if email, err = contact.ParseEmail(c.Email); err != nil {
-			return phone, email, err
-		}
-	}
-	return phone, email, nil
+// callCentre is what ChangeCallCentre reads from its fields.
+type callCentre struct {
+	phone contact.Phone
+	email contact.Email
 }
 
-func (h *handlers) changeCallCentre() Decider[ChangeCallCentre, *portalinfo.Info] {
-	return Decider[ChangeCallCentre, *portalinfo.Info]{
-		Check: func(c ChangeCallCentre) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
+func (h *handlers) changeCallCentre() bus.Decider[ChangeCallCentre, callCentre, *portalinfo.Info] {
+	return bus.Decider[ChangeCallCentre, callCentre, *portalinfo.Info]{
+		Parse: func(c ChangeCallCentre) (callCentre, error) {
+			var (
+				f fields
+				p callCentre
+			)
+			f.at(c.At, "at")
+			into(&f, &p.phone)(contact.ParsePhone(c.Phone))
+			if c.Email != "" {
+				into(&f, &p.email)(contact.ParseEmail(c.Email))
 			}
-			_, _, err := c.parse()
-			return err
+			return p, f.err()
 		},
-		Target: func(ChangeCallCentre) *portalinfo.Info { return newPortalInfo() },
-		Decide: func(_ context.Context, i *portalinfo.Info, c ChangeCallCentre) (any, error) {
-			phone, email, err := c.parse()
-			if err != nil {
-				return nil, err
-			}
-			return nil, i.ChangeCallCentre(phone, email, c.Hours.texts(), c.At)
+		Target: func(ChangeCallCentre, callCentre) *portalinfo.Info { return newPortalInfo() },
+		Decide: func(_ context.Context, i *portalinfo.Info, c ChangeCallCentre, p callCentre) (any, error) {
+			return nil, i.ChangeCallCentre(p.phone, p.email, c.Hours.texts(), c.At)
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/contact"
 )
@@ -15,7 +16,7 @@ const NameChangeCommissionContacts = "commission.change_contacts"
 // e-mail and postal address, each optional (VP 3.6: the portal shows a
 // precinct's TEC with its contacts). The CEC's administrators send it.
 type ChangeCommissionContacts struct {
-	Envelope
+	bus.Envelope
 	Commission string    `json:"commission"`
 	Phone      string    `json:"phone,omitempty"`
 	Email      string    `json:"email,omitempty"`
@@ -26,28 +27,30 @@ type ChangeCommissionContacts struct {
 // CommandName implements Command.
 func (ChangeCommissionContacts) CommandName() string { return NameChangeCommissionContacts }
 
-func (h *handlers) changeCommissionContacts() Decider[ChangeCommissionContacts, commissionAt] {
-	return Decider[ChangeCommissionContacts, commissionAt]{
-		Check: func(c ChangeCommissionContacts) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
-			if _, err := commission.ParseRef(c.Commission); err != nil {
-				return err
-			}
-			_, err := contact.ParseContacts(c.Phone, c.Email, c.Address)
-			return err
+// commissionContacts is what ChangeCommissionContacts reads from its
+// fields.
+type commissionContacts struct {
+	commission commission.Ref
+	contacts   contact.Contacts
+}
+
+func (h *handlers) changeCommissionContacts() bus.Decider[ChangeCommissionContacts, commissionContacts, commissionAt] {
+	return bus.Decider[ChangeCommissionContacts, commissionContacts, commissionAt]{
+		Parse: func(c ChangeCommissionContacts) (commissionContacts, error) {
+			var (
+				f fields
+				p commissionContacts
+			)
+			f.at(c.At, "at")
+			into(&f, &p.commission)(commission.ParseRef(c.Commission))
+			into(&f, &p.contacts)(contact.ParseContacts(c.Phone, c.Email, c.Address))
+			return p, f.err()
 		},
-		Target: func(c ChangeCommissionContacts) commissionAt {
-			ref, _ := commission.ParseRef(c.Commission)
-			return commissionAt{Commission: newCommission(), stream: commission.StreamFor(ref)}
+		Target: func(_ ChangeCommissionContacts, p commissionContacts) commissionAt {
+			return commissionAt{Commission: newCommission(), stream: commission.StreamFor(p.commission)}
 		},
-		Decide: func(_ context.Context, k commissionAt, c ChangeCommissionContacts) (any, error) {
-			ct, err := contact.ParseContacts(c.Phone, c.Email, c.Address)
-			if err != nil {
-				return nil, err
-			}
-			return nil, k.ChangeContacts(ct, c.At)
+		Decide: func(_ context.Context, k commissionAt, c ChangeCommissionContacts, p commissionContacts) (any, error) {
+			return nil, k.ChangeContacts(p.contacts, c.At)
 		},
 	}
 }

@@ -3,6 +3,8 @@ package commands
 import (
 	"context"
 	"time"
+
+	"github.com/cec-kg/tizme/commands/bus"
 )
 
 // NameChangeElectionCalendar is persisted: never change it.
@@ -14,7 +16,7 @@ const NameChangeElectionCalendar = "election.change_calendar"
 // voting day has passed in Bishkek, or when the new one has. Applications
 // already filed keep the decision day fixed at filing.
 type ChangeElectionCalendar struct {
-	Envelope
+	bus.Envelope
 	Election string        `json:"election"`
 	Calendar CalendarInput `json:"calendar"`
 	At       time.Time     `json:"at"`
@@ -23,16 +25,14 @@ type ChangeElectionCalendar struct {
 // CommandName implements Command.
 func (ChangeElectionCalendar) CommandName() string { return NameChangeElectionCalendar }
 
-func (h *handlers) changeElectionCalendar() Decider[ChangeElectionCalendar, electionAt] {
-	return Decider[ChangeElectionCalendar, electionAt]{
-		Check:  func(c ChangeElectionCalendar) error { return checkElectionCommand(c.Election, c.Calendar, c.At) },
-		Target: func(c ChangeElectionCalendar) electionAt { return electionTarget(c.Election) },
-		Decide: func(_ context.Context, e electionAt, c ChangeElectionCalendar) (any, error) {
-			cal, err := c.Calendar.parse()
-			if err != nil {
-				return nil, err
-			}
-			return nil, e.ChangeCalendar(cal, c.At)
+func (h *handlers) changeElectionCalendar() bus.Decider[ChangeElectionCalendar, electionFields, electionAt] {
+	return bus.Decider[ChangeElectionCalendar, electionFields, electionAt]{
+		Parse: func(c ChangeElectionCalendar) (electionFields, error) {
+			return readElectionFields(c.Election, c.Calendar, c.At)
+		},
+		Target: func(_ ChangeElectionCalendar, p electionFields) electionAt { return electionTarget(p.id) },
+		Decide: func(_ context.Context, e electionAt, c ChangeElectionCalendar, p electionFields) (any, error) {
+			return nil, e.ChangeCalendar(p.calendar, c.At)
 		},
 	}
 }

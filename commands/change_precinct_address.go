@@ -3,6 +3,10 @@ package commands
 import (
 	"context"
 	"time"
+
+	"github.com/cec-kg/tizme/commands/bus"
+	"github.com/cec-kg/tizme/domain/geo"
+	"github.com/cec-kg/tizme/domain/precinct"
 )
 
 // NameChangePrecinctAddress is persisted: never change it.
@@ -12,7 +16,7 @@ const NameChangePrecinctAddress = "precinct.change_address"
 // before the 2025 election); the published address follows (VP 3.6, VP 4.11,
 // 4.13/4.15). The same address again records nothing.
 type ChangePrecinctAddress struct {
-	Envelope
+	bus.Envelope
 	Number  int          `json:"number"`
 	Address AddressInput `json:"address"`
 	// Names names the new address's district and settlement in each
@@ -24,22 +28,26 @@ type ChangePrecinctAddress struct {
 // CommandName implements Command.
 func (ChangePrecinctAddress) CommandName() string { return NameChangePrecinctAddress }
 
-func (h *handlers) changePrecinctAddress() Decider[ChangePrecinctAddress, precinctAt] {
-	return Decider[ChangePrecinctAddress, precinctAt]{
-		Check: func(c ChangePrecinctAddress) error {
-			if err := checkPrecinctCommand(c.Number, c.At); err != nil {
-				return err
-			}
-			_, err := c.Address.parse()
-			return err
+// precinctAddress is what ChangePrecinctAddress reads from its fields.
+type precinctAddress struct {
+	number  precinct.Number
+	address geo.Address
+}
+
+func (h *handlers) changePrecinctAddress() bus.Decider[ChangePrecinctAddress, precinctAddress, precinctAt] {
+	return bus.Decider[ChangePrecinctAddress, precinctAddress, precinctAt]{
+		Parse: func(c ChangePrecinctAddress) (precinctAddress, error) {
+			var (
+				f fields
+				p precinctAddress
+			)
+			p.number = precinctFields(&f, c.Number, c.At)
+			into(&f, &p.address)(c.Address.parse())
+			return p, f.err()
 		},
-		Target: func(c ChangePrecinctAddress) precinctAt { return precinctTarget(c.Number) },
-		Decide: func(_ context.Context, p precinctAt, c ChangePrecinctAddress) (any, error) {
-			a, err := c.Address.parse()
-			if err != nil {
-				return nil, err
-			}
-			return nil, p.ChangeAddress(a, c.Names.parse("", a), c.At)
+		Target: func(_ ChangePrecinctAddress, p precinctAddress) precinctAt { return precinctTarget(p.number) },
+		Decide: func(_ context.Context, p precinctAt, c ChangePrecinctAddress, in precinctAddress) (any, error) {
+			return nil, p.ChangeAddress(in.address, c.Names.parse("", in.address), c.At)
 		},
 	}
 }

@@ -3,6 +3,9 @@ package commands
 import (
 	"context"
 	"time"
+
+	"github.com/cec-kg/tizme/commands/bus"
+	"github.com/cec-kg/tizme/domain/precinct"
 )
 
 // NameClosePrecinct is persisted: never change it.
@@ -12,7 +15,7 @@ const NameClosePrecinct = "precinct.close"
 // closed precinct cannot change again, and no voter is registered at or
 // moved to it.
 type ClosePrecinct struct {
-	Envelope
+	bus.Envelope
 	Number int       `json:"number"`
 	At     time.Time `json:"at"`
 }
@@ -20,11 +23,16 @@ type ClosePrecinct struct {
 // CommandName implements Command.
 func (ClosePrecinct) CommandName() string { return NameClosePrecinct }
 
-func (h *handlers) closePrecinct() Decider[ClosePrecinct, precinctAt] {
-	return Decider[ClosePrecinct, precinctAt]{
-		Check:  func(c ClosePrecinct) error { return checkPrecinctCommand(c.Number, c.At) },
-		Target: func(c ClosePrecinct) precinctAt { return precinctTarget(c.Number) },
-		Decide: func(_ context.Context, p precinctAt, c ClosePrecinct) (any, error) {
+// closePrecinct's parsed value is the precinct's number.
+func (h *handlers) closePrecinct() bus.Decider[ClosePrecinct, precinct.Number, precinctAt] {
+	return bus.Decider[ClosePrecinct, precinct.Number, precinctAt]{
+		Parse: func(c ClosePrecinct) (precinct.Number, error) {
+			var f fields
+			n := precinctFields(&f, c.Number, c.At)
+			return n, f.err()
+		},
+		Target: func(_ ClosePrecinct, n precinct.Number) precinctAt { return precinctTarget(n) },
+		Decide: func(_ context.Context, p precinctAt, c ClosePrecinct, _ precinct.Number) (any, error) {
 			return nil, p.Close(c.At)
 		},
 	}

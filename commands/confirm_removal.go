@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -17,7 +18,7 @@ const NameConfirmRemoval = "voter.confirm_removal"
 // confirms, and the entry leaves the list (RemovalConfirmed and
 // VoterRemoved in one append).
 type ConfirmRemoval struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	Request    uuid.UUID `json:"request"`
 	By         string    `json:"by"`
@@ -29,19 +30,19 @@ type ConfirmRemoval struct {
 // CommandName implements Command.
 func (ConfirmRemoval) CommandName() string { return NameConfirmRemoval }
 
-func (h *handlers) confirmRemoval() Decider[ConfirmRemoval, *voter.Entry] {
-	return Decider[ConfirmRemoval, *voter.Entry]{
-		Check: func(c ConfirmRemoval) error {
+func (h *handlers) confirmRemoval() bus.Decider[ConfirmRemoval, staffOnEntry, *voter.Entry] {
+	return bus.Decider[ConfirmRemoval, staffOnEntry, *voter.Entry]{
+		Parse: func(c ConfirmRemoval) (staffOnEntry, error) {
+			var f fields
 			if c.Request == uuid.Nil {
-				return missingField("request")
+				f.ok(missingField("request"))
 			}
-			return h.checkStaffFields(c.VoterRef, c.By, c.Commission, c.At)
+			p := h.staffFields(&f, c.VoterRef, c.By, c.Commission, c.At)
+			return p, f.err()
 		},
-		Target: func(c ConfirmRemoval) *voter.Entry {
-			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
-		},
-		Decide: func(ctx context.Context, e *voter.Entry, c ConfirmRemoval) (any, error) {
-			by, err := h.voterStaff(ctx, c.By, c.ByVoter, c.Commission, c.At)
+		Target: func(_ ConfirmRemoval, p staffOnEntry) *voter.Entry { return voter.New(p.stream) },
+		Decide: func(ctx context.Context, e *voter.Entry, c ConfirmRemoval, p staffOnEntry) (any, error) {
+			by, err := h.voterStaff(ctx, c.By, c.ByVoter, p.commission, c.At)
 			if err != nil {
 				return nil, err
 			}

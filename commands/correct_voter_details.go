@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -17,7 +18,7 @@ const NameCorrectVoterDetails = "voter.correct_details"
 // is corrected as a whole. The reaction to an approved
 // correct_personal_data application sends it (React).
 type CorrectVoterDetails struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	Name      *NameInput    `json:"name,omitempty"`
 	BirthDate string        `json:"birth_date,omitempty"`
@@ -35,50 +36,34 @@ type CorrectVoterDetails struct {
 // CommandName implements Command.
 func (CorrectVoterDetails) CommandName() string { return NameCorrectVoterDetails }
 
-func (h *handlers) correction(c CorrectVoterDetails) (voter.Correction, error) {
-	var (
-		r   = voter.Correction{ApplicationID: c.Application}
-		err error
-	)
-	if r.Name, err = c.Name.parse(); err != nil {
-		return r, err
-	}
-	if r.BirthDate, err = optionalDate(c.BirthDate); err != nil {
-		return r, err
-	}
-	if r.Passport, err = h.optionalPassport(c.Passport); err != nil {
-		return r, err
-	}
-	if r.Address, err = c.Address.parse(); err != nil {
-		return r, err
-	}
-	return r, nil
+// voterCorrection is what CorrectVoterDetails reads from its fields.
+type voterCorrection struct {
+	stream     string
+	correction voter.Correction
 }
 
-func (h *handlers) correctVoterDetails() Decider[CorrectVoterDetails, *voter.Entry] {
-	return Decider[CorrectVoterDetails, *voter.Entry]{
-		Check: func(c CorrectVoterDetails) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
-			if _, err := h.voterStream(c.VoterRef, c.At); err != nil {
-				return err
-			}
-			_, err := h.correction(c)
-			return err
+func (h *handlers) correctVoterDetails() bus.Decider[CorrectVoterDetails, voterCorrection, *voter.Entry] {
+	return bus.Decider[CorrectVoterDetails, voterCorrection, *voter.Entry]{
+		Parse: func(c CorrectVoterDetails) (voterCorrection, error) {
+			var (
+				f fields
+				p = voterCorrection{correction: voter.Correction{ApplicationID: c.Application}}
+				r = &p.correction
+			)
+			f.at(c.At, "at")
+			p.stream = h.voter(&f, c.VoterRef, c.At)
+			into(&f, &r.Name)(c.Name.parse())
+			into(&f, &r.BirthDate)(optionalDate(c.BirthDate))
+			into(&f, &r.Passport)(h.optionalPassport(c.Passport))
+			into(&f, &r.Address)(c.Address.parse())
+			return p, f.err()
 		},
-		Target: func(c CorrectVoterDetails) *voter.Entry {
-			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
-		},
-		Decide: func(_ context.Context, e *voter.Entry, c CorrectVoterDetails) (any, error) {
-			r, err := h.correction(c)
-			if err != nil {
-				return nil, err
-			}
+		Target: func(_ CorrectVoterDetails, p voterCorrection) *voter.Entry { return voter.New(p.stream) },
+		Decide: func(_ context.Context, e *voter.Entry, c CorrectVoterDetails, p voterCorrection) (any, error) {
 			if err := e.CheckNotOwn(c.ByVoter); err != nil {
 				return nil, err
 			}
-			return nil, e.CorrectDetails(r, c.At)
+			return nil, e.CorrectDetails(p.correction, c.At)
 		},
 	}
 }

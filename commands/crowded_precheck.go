@@ -56,10 +56,8 @@ const (
 // the one address. Like any read-model count it may trail the log by a
 // moment, so a flag can come one registration late; a later registration
 // at the address asks again.
-func (b *Bus) quietAddress(ctx context.Context, a voter.Address, at eventstore.Position) (bool, error) {
-	b.mu.RLock()
-	c := b.crowded
-	b.mu.RUnlock()
+func (rs *Reactions) quietAddress(ctx context.Context, a voter.Address, at eventstore.Position) (bool, error) {
+	c := rs.crowded
 	if c == nil {
 		return false, nil
 	}

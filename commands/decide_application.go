@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/lang"
 )
@@ -22,7 +23,7 @@ const NameDecideApplication = "application.decide"
 // An approval changes the voter's entry through a reaction (React): a
 // correction of personal data, a change of precinct.
 type DecideApplication struct {
-	Envelope
+	bus.Envelope
 	Application uuid.UUID `json:"application"`
 	By          string    `json:"by"`
 	// ByVoter is the acting staff member's own voter stream (from the PIN
@@ -41,20 +42,24 @@ type DecideApplication struct {
 // CommandName implements Command.
 func (DecideApplication) CommandName() string { return NameDecideApplication }
 
-func (h *handlers) decideApplication() Decider[DecideApplication, *application.Application] {
-	return Decider[DecideApplication, *application.Application]{
-		Check:  func(c DecideApplication) error { return checkApplicationCommand(c.Application, c.At) },
-		Target: func(c DecideApplication) *application.Application { return application.New(c.Application) },
-		Decide: func(ctx context.Context, a *application.Application, c DecideApplication) (any, error) {
-			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
-			if err != nil {
-				return nil, err
-			}
+func (h *handlers) decideApplication() bus.Decider[DecideApplication, lang.Lang, *application.Application] {
+	return bus.Decider[DecideApplication, lang.Lang, *application.Application]{
+		Parse: func(c DecideApplication) (lang.Lang, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
 			// An unknown language is the domain's to refuse, after the
 			// staff and the state are checked.
 			l, err := lang.Parse(c.Language)
 			if err != nil {
 				l = lang.Lang(c.Language)
+			}
+			return l, f.err()
+		},
+		Target: func(c DecideApplication, _ lang.Lang) *application.Application { return application.New(c.Application) },
+		Decide: func(ctx context.Context, a *application.Application, c DecideApplication, l lang.Lang) (any, error) {
+			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
+			if err != nil {
+				return nil, err
 			}
 			return nil, a.Decide(by, application.Decision{
 				Outcome:  application.Outcome(c.Outcome),

@@ -5,18 +5,18 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/failure"
 )
 
 func TestErrorsRegistry(t *testing.T) {
 	t.Parallel()
-	r := commands.NewErrors()
-	if !slices.Contains(r.Codes(), commands.CodeConflict) || !slices.Contains(r.Codes(), commands.CodeMissingKey) {
+	r := bus.NewErrors()
+	if !slices.Contains(r.Codes(), bus.CodeConflict) || !slices.Contains(r.Codes(), bus.CodeMissingKey) {
 		t.Fatalf("codes %v: the machinery's own are missing", r.Codes())
 	}
 	sentinel := failure.New("test.registry", "registered")
-	commands.RegisterRejections(r, sentinel)
+	bus.RegisterRejections(r, sentinel)
 	if !slices.Contains(r.Codes(), "test.registry") {
 		t.Fatal("RegisterRejections did not register")
 	}
@@ -48,12 +48,12 @@ func TestValidateKey(t *testing.T) {
 		want error
 	}{
 		{"ok", "3f0c-any printable text, кириллица too", nil},
-		{"empty", "", commands.ErrMissingIdempotencyKey},
-		{"tab", "a\tb", commands.ErrInvalidIdempotencyKey},
-		{"not UTF-8", "a\xffb", commands.ErrInvalidIdempotencyKey},
+		{"empty", "", bus.ErrMissingIdempotencyKey},
+		{"tab", "a\tb", bus.ErrInvalidIdempotencyKey},
+		{"not UTF-8", "a\xffb", bus.ErrInvalidIdempotencyKey},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := commands.ValidateKey(tc.key); !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+			if err := bus.ValidateKey(tc.key); !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
 				t.Fatalf("ValidateKey(%q) = %v, want %v", tc.key, err, tc.want)
 			}
 		})

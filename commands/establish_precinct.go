@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/geo"
@@ -18,7 +19,7 @@ const NameEstablishPrecinct = "precinct.establish"
 // settlement, street, building; VP 4.11: the CEC supplies them). The TEC
 // must be registered.
 type EstablishPrecinct struct {
-	Envelope
+	bus.Envelope
 	// Number is the precinct number, 1–9999.
 	Number int `json:"number"`
 	// TEC is the territorial commission's ref, e.g. "TEC-0101".
@@ -46,20 +47,18 @@ func precinctNumber(n int) (precinct.Number, error) {
 	return precinct.NumberOf(n)
 }
 
-// precinctTarget is the Target of every precinct command, after Check
-// accepted the number.
-func precinctTarget(n int) precinctAt {
-	num, _ := precinctNumber(n)
-	return precinctAt{Precinct: newPrecinct(), stream: precinct.StreamFor(num)}
+// precinctTarget is the Target of every precinct command: the precinct
+// its parsed number names.
+func precinctTarget(n precinct.Number) precinctAt {
+	return precinctAt{Precinct: newPrecinct(), stream: precinct.StreamFor(n)}
 }
 
-// checkPrecinctCommand checks what every precinct command needs.
-func checkPrecinctCommand(n int, at time.Time) error {
-	if err := requireTime(at, "at"); err != nil {
-		return err
-	}
-	_, err := precinctNumber(n)
-	return err
+// precinctFields reads what every precinct command needs.
+func precinctFields(f *fields, n int, at time.Time) precinct.Number {
+	var num precinct.Number
+	f.at(at, "at")
+	into(f, &num)(precinctNumber(n))
+	return num
 }
 
 type precinctEstablishment struct {
@@ -71,47 +70,29 @@ type precinctEstablishment struct {
 
 func (c EstablishPrecinct) parse() (precinctEstablishment, error) {
 	var (
-		p   precinctEstablishment
-		err error
+		f fields
+		p precinctEstablishment
 	)
-	if err := requireTime(c.At, "at"); err != nil {
-		return p, err
-	}
-	if p.number, err = precinctNumber(c.Number); err != nil {
-		return p, err
-	}
+	p.number = precinctFields(&f, c.Number, c.At)
 	if c.TEC != "" {
-		if p.tec, err = commission.ParseRef(c.TEC); err != nil {
-			return p, err
-		}
+		into(&f, &p.tec)(commission.ParseRef(c.TEC))
 	}
 	if c.Region != "" {
-		if p.region, err = geo.ParseRegionCode(c.Region); err != nil {
-			return p, err
-		}
+		into(&f, &p.region)(geo.ParseRegionCode(c.Region))
 	}
-	if p.address, err = c.Address.parse(); err != nil {
-		return p, err
-	}
-	return p, nil
+	into(&f, &p.address)(c.Address.parse())
+	return p, f.err()
 }
 
-func (h *handlers) establishPrecinct() Decider[EstablishPrecinct, precinctAt] {
-	return Decider[EstablishPrecinct, precinctAt]{
-		Check: func(c EstablishPrecinct) error {
-			_, err := c.parse()
-			return err
-		},
-		Target: func(c EstablishPrecinct) precinctAt { return precinctTarget(c.Number) },
-		Decide: func(ctx context.Context, p precinctAt, c EstablishPrecinct) (any, error) {
-			e, err := c.parse()
-			if err != nil {
-				return nil, err
-			}
+func (h *handlers) establishPrecinct() bus.Decider[EstablishPrecinct, precinctEstablishment, precinctAt] {
+	return bus.Decider[EstablishPrecinct, precinctEstablishment, precinctAt]{
+		Parse:  EstablishPrecinct.parse,
+		Target: func(_ EstablishPrecinct, e precinctEstablishment) precinctAt { return precinctTarget(e.number) },
+		Decide: func(ctx context.Context, p precinctAt, c EstablishPrecinct, e precinctEstablishment) (any, error) {
 			if err := p.Establish(e.number, e.tec, e.region, e.address, c.Names.parse(c.Name, e.address), c.At); err != nil {
 				return nil, err
 			}
-			_, err = h.commissionRegistered(ctx, e.tec)
+			_, err := h.commissionRegistered(ctx, e.tec)
 			return nil, err
 		},
 	}

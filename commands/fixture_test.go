@@ -16,7 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/aggregate"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
@@ -135,7 +135,7 @@ func (a *account) Claim(by string) error {
 // ---- commands ----
 
 type Deposit struct {
-	commands.Envelope
+	bus.Envelope
 	Account string `json:"account"`
 	Amount  int    `json:"amount"`
 	Times   int    `json:"times,omitempty"`
@@ -144,7 +144,7 @@ type Deposit struct {
 func (Deposit) CommandName() string { return "test.deposit" }
 
 type Withdraw struct {
-	commands.Envelope
+	bus.Envelope
 	Account string `json:"account"`
 	Amount  int    `json:"amount"`
 }
@@ -152,7 +152,7 @@ type Withdraw struct {
 func (Withdraw) CommandName() string { return "test.withdraw" }
 
 type Claim struct {
-	commands.Envelope
+	bus.Envelope
 	Account string `json:"account"`
 	By      string `json:"by"`
 }
@@ -162,7 +162,7 @@ func (Claim) CommandName() string { return "test.claim" }
 // Fail fails in ways the machinery must survive: an unregistered error,
 // a panic, a stream that changes under every attempt.
 type Fail struct {
-	commands.Envelope
+	bus.Envelope
 	Account string `json:"account"`
 	How     string `json:"how"` // "error", "panic", "interfere", "unmarshalable", "frozen"
 }
@@ -170,7 +170,7 @@ type Fail struct {
 func (Fail) CommandName() string { return "test.fail" }
 
 // Unregistered has no handler.
-type Unregistered struct{ commands.Envelope }
+type Unregistered struct{ bus.Envelope }
 
 func (Unregistered) CommandName() string { return "test.unregistered" }
 
@@ -180,7 +180,7 @@ type balance struct {
 
 func key() string { return "key-" + uuid.NewString() }
 
-func env(k string) commands.Envelope { return commands.Envelope{IdempotencyKey: k} }
+func env(k string) bus.Envelope { return bus.Envelope{IdempotencyKey: k} }
 
 // ---- the test bench ----
 
@@ -226,10 +226,10 @@ func (b *barrier) arrive() {
 // observations collects what the metrics hook saw.
 type observations struct {
 	mu   sync.Mutex
-	list []commands.Observation
+	list []bus.Observation
 }
 
-func (o *observations) add(x commands.Observation) {
+func (o *observations) add(x bus.Observation) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.list = append(o.list, x)
@@ -258,10 +258,10 @@ func (o *observations) retries() int {
 	return n
 }
 
-func (o *observations) outcomes() map[commands.Outcome]int {
+func (o *observations) outcomes() map[bus.Outcome]int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	m := map[commands.Outcome]int{}
+	m := map[bus.Outcome]int{}
 	for _, x := range o.list {
 		m[x.Outcome]++
 	}
@@ -272,7 +272,7 @@ type bench struct {
 	store eventstore.Store
 	codec *eventstore.Codec
 	pool  *pgxpool.Pool // the results' database (and the events' with postgres)
-	bus   *commands.Bus
+	bus   *bus.Bus
 	hooks *hooks
 	obs   *observations
 }
@@ -337,17 +337,17 @@ type benchOptions struct {
 func newBench(t *testing.T, be backend, o benchOptions) *bench {
 	t.Helper()
 	store, pool := be.open(t)
-	if err := commands.Migrate(ctxFor(t), pool); err != nil {
+	if err := bus.Migrate(ctxFor(t), pool); err != nil {
 		t.Fatal(err)
 	}
 	b := &bench{store: store, codec: newCodec(), pool: pool, hooks: o.hooks, obs: &observations{}}
 	if b.hooks == nil {
 		b.hooks = &hooks{}
 	}
-	errs := commands.NewErrors()
-	commands.RegisterRejections(errs, ErrBadAmount)
+	errs := bus.NewErrors()
+	bus.RegisterRejections(errs, ErrBadAmount)
 	errs.Reject("account.frozen", ErrFrozen)
-	cfg := commands.BusConfig{
+	cfg := bus.Config{
 		Store:   store,
 		Codec:   b.codec,
 		Errors:  errs,
@@ -356,19 +356,19 @@ func newBench(t *testing.T, be backend, o benchOptions) *bench {
 		Observe: b.obs.add,
 		Results: pool,
 	}
-	bus, err := commands.NewBus(cfg)
+	cmdBus, err := bus.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := bus.Close(); err != nil {
+		if err := cmdBus.Close(); err != nil {
 			t.Errorf("close the bus: %v", err)
 		}
 	})
 	h := b.hooks
-	must(t, commands.Register(bus, commands.Decider[Deposit, *account]{
-		Target: func(c Deposit) *account { return newAccount(c.Account) },
-		Decide: func(_ context.Context, a *account, c Deposit) (any, error) {
+	must(t, bus.Register(cmdBus, bus.Decider[Deposit, struct{}, *account]{
+		Target: func(c Deposit, _ struct{}) *account { return newAccount(c.Account) },
+		Decide: func(_ context.Context, a *account, c Deposit, _ struct{}) (any, error) {
 			h.enter()
 			if err := a.Deposit(c.Amount, c.Times); err != nil {
 				return nil, err
@@ -376,9 +376,9 @@ func newBench(t *testing.T, be backend, o benchOptions) *bench {
 			return balance{a.balance}, nil
 		},
 	}))
-	must(t, commands.Register(bus, commands.Decider[Withdraw, *account]{
-		Target: func(c Withdraw) *account { return newAccount(c.Account) },
-		Decide: func(_ context.Context, a *account, c Withdraw) (any, error) {
+	must(t, bus.Register(cmdBus, bus.Decider[Withdraw, struct{}, *account]{
+		Target: func(c Withdraw, _ struct{}) *account { return newAccount(c.Account) },
+		Decide: func(_ context.Context, a *account, c Withdraw, _ struct{}) (any, error) {
 			h.enter()
 			if err := a.Withdraw(c.Amount); err != nil {
 				return nil, err
@@ -386,16 +386,16 @@ func newBench(t *testing.T, be backend, o benchOptions) *bench {
 			return balance{a.balance}, nil
 		},
 	}))
-	must(t, commands.Register(bus, commands.Decider[Claim, *account]{
-		Target: func(c Claim) *account { return newAccount(c.Account) },
-		Decide: func(_ context.Context, a *account, c Claim) (any, error) {
+	must(t, bus.Register(cmdBus, bus.Decider[Claim, struct{}, *account]{
+		Target: func(c Claim, _ struct{}) *account { return newAccount(c.Account) },
+		Decide: func(_ context.Context, a *account, c Claim, _ struct{}) (any, error) {
 			h.enter()
 			return nil, a.Claim(c.By)
 		},
 	}))
-	must(t, commands.Register(bus, commands.Decider[Fail, *account]{
-		Target: func(c Fail) *account { return newAccount(c.Account) },
-		Decide: func(ctx context.Context, a *account, c Fail) (any, error) {
+	must(t, bus.Register(cmdBus, bus.Decider[Fail, struct{}, *account]{
+		Target: func(c Fail, _ struct{}) *account { return newAccount(c.Account) },
+		Decide: func(ctx context.Context, a *account, c Fail, _ struct{}) (any, error) {
 			h.enter()
 			switch c.How {
 			case "error":
@@ -416,10 +416,10 @@ func newBench(t *testing.T, be backend, o benchOptions) *bench {
 			return nil, fmt.Errorf("unknown failure %q", c.How)
 		},
 	}))
-	if err := bus.Start(ctxFor(t)); err != nil {
+	if err := cmdBus.Start(ctxFor(t)); err != nil {
 		t.Fatal(err)
 	}
-	b.bus = bus
+	b.bus = cmdBus
 	return b
 }
 
@@ -449,19 +449,19 @@ func (b *bench) events(t *testing.T, stream string) []eventstore.RecordedEvent {
 
 func (b *bench) balance(t *testing.T, id string) int {
 	t.Helper()
-	a, err := commands.Load(ctxFor(t), b.store, b.codec, "account-"+id, func() *account { return newAccount(id) })
+	a, err := bus.Load(ctxFor(t), b.store, b.codec, "account-"+id, func() *account { return newAccount(id) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	return a.balance
 }
 
-func (b *bench) send(t *testing.T, cmd commands.Command) (commands.Result, error) {
+func (b *bench) send(t *testing.T, cmd bus.Command) (bus.Result, error) {
 	t.Helper()
 	return b.bus.Send(ctxFor(t), cmd)
 }
 
-func (b *bench) mustSend(t *testing.T, cmd commands.Command) commands.Result {
+func (b *bench) mustSend(t *testing.T, cmd bus.Command) bus.Result {
 	t.Helper()
 	res, err := b.send(t, cmd)
 	if err != nil {
@@ -470,7 +470,7 @@ func (b *bench) mustSend(t *testing.T, cmd commands.Command) commands.Result {
 	return res
 }
 
-func decode[T any](t *testing.T, r commands.Result) T {
+func decode[T any](t *testing.T, r bus.Result) T {
 	t.Helper()
 	var v T
 	if err := r.Decode(&v); err != nil {

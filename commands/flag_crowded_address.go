@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/geo"
@@ -27,7 +28,7 @@ const NameFlagCrowdedAddress = "anomaly.flag_crowded_address"
 // deciding again may see another count; the flag stream's doubling rule
 // keeps that from flagging twice.
 type FlagCrowdedAddress struct {
-	Envelope
+	bus.Envelope
 	Address AddressInput `json:"address"`
 	At      time.Time    `json:"at"`
 }
@@ -35,33 +36,27 @@ type FlagCrowdedAddress struct {
 // CommandName implements Command.
 func (FlagCrowdedAddress) CommandName() string { return NameFlagCrowdedAddress }
 
+// parse reads the address to count at.
 func (c FlagCrowdedAddress) parse() (geo.Address, error) {
-	if err := requireTime(c.At, "at"); err != nil {
-		return geo.Address{}, err
+	var (
+		f fields
+		a geo.Address
+	)
+	f.at(c.At, "at")
+	if into(&f, &a)(c.Address.parse()) && a.IsZero() {
+		f.ok(missingField("address"))
 	}
-	a, err := c.Address.parse()
-	if err == nil && a.IsZero() {
-		err = missingField("address")
-	}
-	return a, err
+	return a, f.err()
 }
 
-func (h *handlers) flagCrowdedAddress() Decider[FlagCrowdedAddress, *anomaly.Flag] {
+func (h *handlers) flagCrowdedAddress() bus.Decider[FlagCrowdedAddress, geo.Address, *anomaly.Flag] {
 	policy := h.deps.Anomalies.CrowdedAddress()
-	return Decider[FlagCrowdedAddress, *anomaly.Flag]{
-		Check: func(c FlagCrowdedAddress) error {
-			_, err := c.parse()
-			return err
-		},
-		Target: func(c FlagCrowdedAddress) *anomaly.Flag {
-			a, _ := c.parse()
+	return bus.Decider[FlagCrowdedAddress, geo.Address, *anomaly.Flag]{
+		Parse: FlagCrowdedAddress.parse,
+		Target: func(_ FlagCrowdedAddress, a geo.Address) *anomaly.Flag {
 			return anomaly.NewFlag(anomaly.StreamFor(anomaly.KindCrowdedAddress, election.ID{}, a.Key()))
 		},
-		Decide: func(ctx context.Context, f *anomaly.Flag, c FlagCrowdedAddress) (any, error) {
-			a, err := c.parse()
-			if err != nil {
-				return nil, err
-			}
+		Decide: func(ctx context.Context, f *anomaly.Flag, c FlagCrowdedAddress, a geo.Address) (any, error) {
 			n, err := h.deps.Addresses.VotersAt(ctx, a.Key())
 			if err != nil {
 				return nil, err

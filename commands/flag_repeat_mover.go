@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -22,7 +23,7 @@ const NameFlagRepeatMover = "anomaly.flag_repeat_mover"
 // The reaction to every VoterMovedPrecinct made for an election sends it
 // (React).
 type FlagRepeatMover struct {
-	Envelope
+	bus.Envelope
 	// Voter is the voter's stream.
 	Voter string `json:"voter"`
 	// Election is the election the moves are counted in.
@@ -42,38 +43,34 @@ type FlagAnswer struct {
 	Flagged bool `json:"flagged"`
 }
 
+// parse reads the election the moves are counted in.
 func (c FlagRepeatMover) parse() (election.ID, error) {
-	if err := requireTime(c.At, "at"); err != nil {
-		return election.ID{}, err
-	}
+	var (
+		f  fields
+		id election.ID
+	)
+	f.at(c.At, "at")
 	if c.Voter == "" {
-		return election.ID{}, missingField("voter")
-	}
-	if err := voter.CheckStream(c.Voter); err != nil {
-		return election.ID{}, err
+		f.ok(missingField("voter"))
+	} else {
+		f.ok(voter.CheckStream(c.Voter))
 	}
 	if c.Election == "" {
-		return election.ID{}, missingField("election")
+		f.ok(missingField("election"))
+	} else {
+		into(&f, &id)(election.ParseID(c.Election))
 	}
-	return election.ParseID(c.Election)
+	return id, f.err()
 }
 
-func (h *handlers) flagRepeatMover() Decider[FlagRepeatMover, *anomaly.Flag] {
+func (h *handlers) flagRepeatMover() bus.Decider[FlagRepeatMover, election.ID, *anomaly.Flag] {
 	policy := h.deps.Anomalies.RepeatMover()
-	return Decider[FlagRepeatMover, *anomaly.Flag]{
-		Check: func(c FlagRepeatMover) error {
-			_, err := c.parse()
-			return err
-		},
-		Target: func(c FlagRepeatMover) *anomaly.Flag {
-			id, _ := c.parse()
+	return bus.Decider[FlagRepeatMover, election.ID, *anomaly.Flag]{
+		Parse: FlagRepeatMover.parse,
+		Target: func(c FlagRepeatMover, id election.ID) *anomaly.Flag {
 			return anomaly.NewFlag(anomaly.StreamFor(anomaly.KindRepeatMover, id, c.Voter))
 		},
-		Decide: func(ctx context.Context, f *anomaly.Flag, c FlagRepeatMover) (any, error) {
-			id, err := c.parse()
-			if err != nil {
-				return nil, err
-			}
+		Decide: func(ctx context.Context, f *anomaly.Flag, c FlagRepeatMover, id election.ID) (any, error) {
 			e, err := loadOther(ctx, h, c.Voter, func() *voter.Entry { return voter.New(c.Voter) })
 			if err != nil {
 				return nil, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/consent"
 	"github.com/cec-kg/tizme/domain/lang"
 )
@@ -18,7 +19,7 @@ const NameGiveConsent = "consent.give"
 // needs one of purpose "application" in force (VC §10–11). Each consent
 // is a new stream, so every text version agreed to stays on record.
 type GiveConsent struct {
-	Envelope
+	bus.Envelope
 	// Consent is the new consent's ID; zero means one derived from the
 	// idempotency key, so a retried command gives the same consent.
 	Consent uuid.UUID `json:"consent,omitzero"`
@@ -43,32 +44,39 @@ type GiveConsentAnswer struct {
 	Consent uuid.UUID `json:"consent"`
 }
 
-func (h *handlers) giveConsent() Decider[GiveConsent, *consent.Consent] {
-	return Decider[GiveConsent, *consent.Consent]{
-		Check: func(c GiveConsent) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
-			_, err := h.voterStream(c.VoterRef, c.At)
-			return err
+// consentGrant is what GiveConsent reads from its fields.
+type consentGrant struct {
+	stream string
+	// language is the consent text's language; langErr is its error,
+	// which the decision answers after the consent's own checks.
+	language lang.Lang
+	langErr  error
+}
+
+func (h *handlers) giveConsent() bus.Decider[GiveConsent, consentGrant, *consent.Consent] {
+	return bus.Decider[GiveConsent, consentGrant, *consent.Consent]{
+		Parse: func(c GiveConsent) (consentGrant, error) {
+			var (
+				f fields
+				p consentGrant
+			)
+			f.at(c.At, "at")
+			p.stream = h.voter(&f, c.VoterRef, c.At)
+			p.language, p.langErr = lang.Parse(c.Language)
+			return p, f.err()
 		},
-		Target: func(c GiveConsent) *consent.Consent {
+		Target: func(c GiveConsent, _ consentGrant) *consent.Consent {
 			return consent.New(derivedID(c.Consent, NameGiveConsent, c.Key()))
 		},
-		Decide: func(_ context.Context, k *consent.Consent, c GiveConsent) (any, error) {
-			stream, err := h.voterStream(c.VoterRef, c.At)
-			if err != nil {
-				return nil, err
-			}
-			l, err := lang.Parse(c.Language)
-			if err != nil {
+		Decide: func(_ context.Context, k *consent.Consent, c GiveConsent, p consentGrant) (any, error) {
+			if p.langErr != nil {
 				return nil, consent.ErrUnknownLanguage
 			}
 			if err := k.Give(consent.Grant{
-				Voter:       stream,
+				Voter:       p.stream,
 				Purpose:     consent.Purpose(c.Purpose),
 				TextVersion: c.TextVersion,
-				Language:    l,
+				Language:    p.language,
 				Channel:     consent.Channel(c.Channel),
 			}, c.At); err != nil {
 				return nil, err

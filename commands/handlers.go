@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -84,73 +85,73 @@ type handlers struct {
 // RegisterAll registers the handler of every domain command on b: the
 // voter list, consents, applications, reference data (regions,
 // commissions, precincts, elections) and the anomaly flags raised by
-// reactions. Call it once, before b.Start.
-func RegisterAll(b *Bus, d Deps) error {
+// reactions. Call it once, before b.Start. It returns the reactions
+// (React, NewReactor), which decide with the same policies as the
+// commands registered here.
+func RegisterAll(b *bus.Bus, d Deps) (*Reactions, error) {
 	if err := d.Validate(); err != nil {
-		return fmt.Errorf("commands: handler dependencies: %w", err)
+		return nil, fmt.Errorf("commands: handler dependencies: %w", err)
 	}
-	h := &handlers{store: b.cfg.Store, codec: b.cfg.Codec, deps: d.withDefaults()}
+	h := &handlers{store: b.Store(), codec: b.Codec(), deps: d.withDefaults()}
 	errs := []error{
 		// Voter list.
-		Register(b, h.registerVoter()),
-		Register(b, h.correctVoterDetails()),
-		Register(b, h.moveVoter()),
-		Register(b, h.removeVoter()),
-		Register(b, h.restoreVoter()),
-		Register(b, h.requestRemoval()), // staff: two-person removal
-		Register(b, h.confirmRemoval()),
-		Register(b, h.cancelRemoval()),
+		bus.Register(b, h.registerVoter()),
+		bus.Register(b, h.correctVoterDetails()),
+		bus.Register(b, h.moveVoter()),
+		bus.Register(b, h.removeVoter()),
+		bus.Register(b, h.restoreVoter()),
+		bus.Register(b, h.requestRemoval()), // staff: two-person removal
+		bus.Register(b, h.confirmRemoval()),
+		bus.Register(b, h.cancelRemoval()),
 		// Consents.
-		Register(b, h.giveConsent()),
-		Register(b, h.withdrawConsent()),
+		bus.Register(b, h.giveConsent()),
+		bus.Register(b, h.withdrawConsent()),
 		// Applications.
-		Register(b, h.submitApplication()),
-		Register(b, h.acceptApplication()),
-		Register(b, h.assignApplication()),
-		Register(b, h.decideApplication()),
-		Register(b, h.withdrawApplication()),
-		Register(b, h.recordExecutionFailure()),      // by the reactions
-		Register(b, h.resolveApplicationExecution()), // staff, after a failure
-		Register(b, h.recordDataAccess()),            // staff reads of personal data, for auditors
+		bus.Register(b, h.submitApplication()),
+		bus.Register(b, h.acceptApplication()),
+		bus.Register(b, h.assignApplication()),
+		bus.Register(b, h.decideApplication()),
+		bus.Register(b, h.withdrawApplication()),
+		bus.Register(b, h.recordExecutionFailure()),      // by the reactions
+		bus.Register(b, h.resolveApplicationExecution()), // staff, after a failure
+		bus.Register(b, h.recordDataAccess()),            // staff reads of personal data, for auditors
 		// Reference data.
-		Register(b, h.registerRegion()),
-		Register(b, h.registerCommission()),
-		Register(b, h.assignStaff()),
-		Register(b, h.revokeStaff()),
-		Register(b, h.establishPrecinct()),
-		Register(b, h.changePrecinctAddress()),
-		Register(b, h.setPrecinctBoundary()),
-		Register(b, h.closePrecinct()),
-		Register(b, h.scheduleElection()),
-		Register(b, h.changeElectionCalendar()),
-		Register(b, h.setElectionRules()),      // which forms an election takes (Form 2)
-		Register(b, h.recordElectionOutcome()), // past elections (VP 2.4)
+		bus.Register(b, h.registerRegion()),
+		bus.Register(b, h.registerCommission()),
+		bus.Register(b, h.assignStaff()),
+		bus.Register(b, h.revokeStaff()),
+		bus.Register(b, h.establishPrecinct()),
+		bus.Register(b, h.changePrecinctAddress()),
+		bus.Register(b, h.setPrecinctBoundary()),
+		bus.Register(b, h.closePrecinct()),
+		bus.Register(b, h.scheduleElection()),
+		bus.Register(b, h.changeElectionCalendar()),
+		bus.Register(b, h.setElectionRules()),      // which forms an election takes (Form 2)
+		bus.Register(b, h.recordElectionOutcome()), // past elections (VP 2.4)
 		// Anomaly flags.
-		Register(b, h.flagRepeatMover()),
+		bus.Register(b, h.flagRepeatMover()),
 		// The CEC administration (issue 14): commissions' contacts and the
 		// portal's reference content (VP 3.6).
-		Register(b, h.changeCommissionContacts()),
-		Register(b, h.publishPortalHelp()),
-		Register(b, h.changeCallCentre()),
-		Register(b, h.saveBiometricPoint()),
-		Register(b, h.removeBiometricPoint()),
+		bus.Register(b, h.changeCommissionContacts()),
+		bus.Register(b, h.publishPortalHelp()),
+		bus.Register(b, h.changeCallCentre()),
+		bus.Register(b, h.saveBiometricPoint()),
+		bus.Register(b, h.removeBiometricPoint()),
 	}
-	policy := h.deps.Anomalies.RepeatMover()
-	b.mu.Lock()
-	b.repeatMover = &policy
-	b.mu.Unlock()
+	rs := &Reactions{bus: b, store: h.store, codec: h.codec, log: b.Logger(), repeatMover: h.deps.Anomalies.RepeatMover()}
 	if h.deps.Addresses != nil {
-		errs = append(errs, Register(b, h.flagCrowdedAddress()))
-		b.mu.Lock()
-		b.crowded = &crowdedPrecheck{counter: h.deps.Addresses, max: h.deps.Anomalies.CrowdedAddress().Max}
-		b.mu.Unlock()
+		errs = append(errs, bus.Register(b, h.flagCrowdedAddress()))
+		rs.crowded = &crowdedPrecheck{counter: h.deps.Addresses, max: h.deps.Anomalies.CrowdedAddress().Max}
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return rs, nil
 }
 
 // loadOther reads another aggregate than the one a command acts on.
-func loadOther[T Aggregate](ctx context.Context, h *handlers, stream string, newT func() T) (T, error) {
-	return Load(ctx, h.store, h.codec, stream, newT)
+func loadOther[T bus.Aggregate](ctx context.Context, h *handlers, stream string, newT func() T) (T, error) {
+	return bus.Load(ctx, h.store, h.codec, stream, newT)
 }
 
 // AggregateIDNamespace is the UUIDv5 namespace of aggregate IDs derived

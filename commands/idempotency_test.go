@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/eventstore"
 )
 
@@ -36,7 +36,7 @@ func TestRetriedCommandReturnsFirstResult(t *testing.T) {
 		if n := len(b.events(t, "account-"+id)); n != 3 {
 			t.Fatalf("%d events, want 3", n)
 		}
-		if got := b.obs.outcomes()[commands.OutcomeReplayed]; got != 1 {
+		if got := b.obs.outcomes()[bus.OutcomeReplayed]; got != 1 {
 			t.Errorf("%d replays observed, want 1", got)
 		}
 	})
@@ -57,10 +57,10 @@ func TestRetriedRejectionAnswersTheSame(t *testing.T) {
 		b.mustSend(t, Deposit{Envelope: env(key()), Account: id, Amount: 100})
 
 		_, again := b.send(t, withdraw)
-		if !errors.Is(again, ErrInsufficientFunds) || !errors.Is(again, commands.ErrRejected) || again.Error() != first.Error() {
+		if !errors.Is(again, ErrInsufficientFunds) || !errors.Is(again, bus.ErrRejected) || again.Error() != first.Error() {
 			t.Fatalf("again: %v, first: %v", again, first)
 		}
-		var w1, w2 *commands.WireError
+		var w1, w2 *bus.WireError
 		if !errors.As(first, &w1) || !errors.As(again, &w2) || !maps.Equal(w1.Params(), w2.Params()) || w1.Code() != w2.Code() {
 			t.Fatalf("answers differ: %v / %v", first, again)
 		}
@@ -75,7 +75,7 @@ func TestFailuresAreNotRecorded(t *testing.T) {
 	b := newBench(t, backends[0], benchOptions{})
 	cmd := Fail{Envelope: env(key()), Account: uuid.NewString(), How: "error"}
 	for range 2 {
-		if _, err := b.send(t, cmd); !errors.Is(err, commands.ErrFailed) {
+		if _, err := b.send(t, cmd); !errors.Is(err, bus.ErrFailed) {
 			t.Fatalf("err %v", err)
 		}
 	}
@@ -91,7 +91,7 @@ func TestKeyReusedByAnotherCommand(t *testing.T) {
 		id, k := uuid.NewString(), key()
 		b.mustSend(t, Deposit{Envelope: env(k), Account: id, Amount: 1})
 		_, err := b.send(t, Claim{Envelope: env(k), Account: id, By: "x"})
-		if !errors.Is(err, commands.ErrKeyReused) {
+		if !errors.Is(err, bus.ErrKeyReused) {
 			t.Fatalf("err %v, want ErrKeyReused", err)
 		}
 		if n := len(b.events(t, "account-"+id)); n != 1 {
@@ -110,10 +110,10 @@ func TestKeyReusedByAnotherRequest(t *testing.T) {
 	eachBackend(t, func(t *testing.T, be backend) {
 		b := newBench(t, be, benchOptions{})
 		id, k := uuid.NewString(), key()
-		fp := func(f string) commands.Envelope { return commands.Envelope{IdempotencyKey: k, Fingerprint: f} }
+		fp := func(f string) bus.Envelope { return bus.Envelope{IdempotencyKey: k, Fingerprint: f} }
 		first := b.mustSend(t, Deposit{Envelope: fp("first"), Account: id, Amount: 5})
 
-		if _, err := b.send(t, Deposit{Envelope: fp("second"), Account: id, Amount: 7}); !errors.Is(err, commands.ErrKeyReused) {
+		if _, err := b.send(t, Deposit{Envelope: fp("second"), Account: id, Amount: 7}); !errors.Is(err, bus.ErrKeyReused) {
 			t.Fatalf("another request: %v, want ErrKeyReused", err)
 		}
 		if _, err := b.send(t, Deposit{Envelope: fp("third"), Account: id, Amount: -1}); !errors.Is(err, ErrBadAmount) {
@@ -140,7 +140,7 @@ func TestConcurrentCallsWithOneKeyWriteOnce(t *testing.T) {
 		b := newBench(t, be, benchOptions{})
 		b.hooks.gate.Store(newBarrier(n))
 		id, k := uuid.NewString(), key()
-		results := make([]commands.Result, n)
+		results := make([]bus.Result, n)
 		errs := make([]error, n)
 		var wg sync.WaitGroup
 		for i := range n {
@@ -239,7 +239,7 @@ func TestEventStoreDBLostResultRetryWritesNothing(t *testing.T) {
 			t.Fatalf("event %d changed", i)
 		}
 	}
-	if after[1].ID != commands.EventID(k, stream, 0) || after[2].ID != commands.EventID(k, stream, 1) {
+	if after[1].ID != bus.EventID(k, stream, 0) || after[2].ID != bus.EventID(k, stream, 1) {
 		t.Fatal("the lost command's events do not carry its derived IDs")
 	}
 	// From now on the key is answered from the store.
@@ -260,7 +260,7 @@ func TestConflictRetry(t *testing.T) {
 			b.hooks.gate.Store(newBarrier(2))
 			id := uuid.NewString()
 			keys := []string{key(), key()}
-			errs := sendBoth(t, b, func(i int) commands.Command {
+			errs := sendBoth(t, b, func(i int) bus.Command {
 				return Claim{Envelope: env(keys[i]), Account: id, By: keys[i]}
 			})
 			won, lost := -1, -1
@@ -281,7 +281,7 @@ func TestConflictRetry(t *testing.T) {
 				t.Errorf("%d retries, want 1: the loser reloaded once", r)
 			}
 			evs := b.events(t, "account-"+id)
-			if len(evs) != 1 || evs[0].ID != commands.EventID(keys[won], "account-"+id, 0) {
+			if len(evs) != 1 || evs[0].ID != bus.EventID(keys[won], "account-"+id, 0) {
 				t.Fatalf("events %v: want the winner's only", evs)
 			}
 			// The loser's rejection was recorded.
@@ -295,7 +295,7 @@ func TestConflictRetry(t *testing.T) {
 			b.mustSend(t, Deposit{Envelope: env(key()), Account: id, Amount: 100})
 			b.hooks.gate.Store(newBarrier(2))
 			amounts := []int{3, 5}
-			errs := sendBoth(t, b, func(i int) commands.Command {
+			errs := sendBoth(t, b, func(i int) bus.Command {
 				return Deposit{Envelope: env(key()), Account: id, Amount: amounts[i]}
 			})
 			for i, err := range errs {
@@ -315,7 +315,7 @@ func TestConflictRetry(t *testing.T) {
 
 // sendBoth sends two commands at once (the bench's gate makes them
 // decide on the same state).
-func sendBoth(t *testing.T, b *bench, cmd func(i int) commands.Command) []error {
+func sendBoth(t *testing.T, b *bench, cmd func(i int) bus.Command) []error {
 	t.Helper()
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
@@ -338,7 +338,7 @@ func TestConflictRetriesAreBounded(t *testing.T) {
 		if n := b.hooks.decides.Load(); n != 3 {
 			t.Fatalf("%d decisions, want 3 (1 + 2 retries)", n)
 		}
-		if got := b.obs.outcomes()[commands.OutcomeConflict]; got != 1 {
+		if got := b.obs.outcomes()[bus.OutcomeConflict]; got != 1 {
 			t.Errorf("%d conflicts observed", got)
 		}
 		// A conflict is not recorded: the same key is decided again.

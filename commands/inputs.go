@@ -3,6 +3,8 @@ package commands
 import (
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
+
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
@@ -194,8 +196,43 @@ func (h *handlers) voterStream(r VoterRef, at time.Time) (string, error) {
 	return s, nil
 }
 
-// mustVoterStream is voterStream for a Target, after Check accepted r.
-func (h *handlers) mustVoterStream(r VoterRef, at time.Time) string {
-	s, _ := h.voterStream(r, at)
+// fields collects a command's field errors in the order its Parse reads
+// the fields, so that every one comes back at once (bus.JoinFields), the
+// first one first: the one a sender that shows a single error shows.
+type fields struct{ errs []error }
+
+// ok records err, if any, and reports whether there was none.
+func (f *fields) ok(err error) bool {
+	if err != nil {
+		f.errs = append(f.errs, err)
+		return false
+	}
+	return true
+}
+
+// err returns the field errors, nil when there are none.
+func (f *fields) err() error { return bus.JoinFields(f.errs...) }
+
+// into returns a function that stores a parsed value in *dst and records
+// its error in f: into(&f, &p.stream)(h.voterStream(r, at)).
+func into[V any](f *fields, dst *V) func(V, error) bool {
+	return func(v V, err error) bool {
+		*dst = v
+		return f.ok(err)
+	}
+}
+
+// at records a missing time of the action, and reports whether it is set.
+func (f *fields) at(t time.Time, field string) bool { return f.ok(requireTime(t, field)) }
+
+// voter reads the stream of the voter r names (voterStream). A PIN is
+// read against at: without at (whose error the caller recorded) it is
+// not read, so that a missing time does not also refuse a good PIN.
+func (h *handlers) voter(f *fields, r VoterRef, at time.Time) string {
+	if at.IsZero() && r.PIN != "" {
+		return ""
+	}
+	var s string
+	into(f, &s)(h.voterStream(r, at))
 	return s
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -22,7 +23,7 @@ const NameMoveVoter = "voter.move"
 // reaction to the move counts the voter's moves in the election and flags
 // a repeat mover (FlagRepeatMover).
 type MoveVoter struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	// To is the new precinct number.
 	To int `json:"to"`
@@ -43,47 +44,34 @@ type MoveVoter struct {
 // CommandName implements Command.
 func (MoveVoter) CommandName() string { return NameMoveVoter }
 
-func (c MoveVoter) move() (voter.Move, error) {
-	var (
-		m   = voter.Move{Reason: voter.MoveReason(c.Reason), ApplicationID: c.Application}
-		err error
-	)
-	if m.To, err = optionalPrecinct(c.To); err != nil {
-		return m, err
-	}
-	if m.ElectionID, err = optionalElection(c.Election); err != nil {
-		return m, err
-	}
-	return m, nil
+// voterMove is what MoveVoter reads from its fields.
+type voterMove struct {
+	stream string
+	move   voter.Move
 }
 
-func (h *handlers) moveVoter() Decider[MoveVoter, *voter.Entry] {
-	return Decider[MoveVoter, *voter.Entry]{
-		Check: func(c MoveVoter) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
-			if _, err := h.voterStream(c.VoterRef, c.At); err != nil {
-				return err
-			}
-			_, err := c.move()
-			return err
+func (h *handlers) moveVoter() bus.Decider[MoveVoter, voterMove, *voter.Entry] {
+	return bus.Decider[MoveVoter, voterMove, *voter.Entry]{
+		Parse: func(c MoveVoter) (voterMove, error) {
+			var (
+				f fields
+				p = voterMove{move: voter.Move{Reason: voter.MoveReason(c.Reason), ApplicationID: c.Application}}
+			)
+			f.at(c.At, "at")
+			p.stream = h.voter(&f, c.VoterRef, c.At)
+			into(&f, &p.move.To)(optionalPrecinct(c.To))
+			into(&f, &p.move.ElectionID)(optionalElection(c.Election))
+			return p, f.err()
 		},
-		Target: func(c MoveVoter) *voter.Entry {
-			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
-		},
-		Decide: func(ctx context.Context, e *voter.Entry, c MoveVoter) (any, error) {
-			m, err := c.move()
-			if err != nil {
-				return nil, err
-			}
+		Target: func(_ MoveVoter, p voterMove) *voter.Entry { return voter.New(p.stream) },
+		Decide: func(ctx context.Context, e *voter.Entry, c MoveVoter, p voterMove) (any, error) {
 			if err := e.CheckNotOwn(c.ByVoter); err != nil {
 				return nil, err
 			}
-			if err := e.Move(m, c.At); err != nil {
+			if err := e.Move(p.move, c.At); err != nil {
 				return nil, err
 			}
-			return nil, h.precinctOpen(ctx, m.To)
+			return nil, h.precinctOpen(ctx, p.move.To)
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/portalinfo"
 )
 
@@ -20,7 +21,7 @@ type HelpEntryInput struct {
 // PublishPortalHelp replaces the portal's help with Entries, in order
 // (VP 3.6). The CEC's administrators send it.
 type PublishPortalHelp struct {
-	Envelope
+	bus.Envelope
 	Entries []HelpEntryInput `json:"entries"`
 	At      time.Time        `json:"at"`
 }
@@ -30,11 +31,11 @@ func (PublishPortalHelp) CommandName() string { return NamePublishPortalHelp }
 
 func newPortalInfo() *portalinfo.Info { return &portalinfo.Info{} }
 
-func (h *handlers) publishPortalHelp() Decider[PublishPortalHelp, *portalinfo.Info] {
-	return Decider[PublishPortalHelp, *portalinfo.Info]{
-		Check:  func(c PublishPortalHelp) error { return requireTime(c.At, "at") },
-		Target: func(PublishPortalHelp) *portalinfo.Info { return newPortalInfo() },
-		Decide: func(_ context.Context, i *portalinfo.Info, c PublishPortalHelp) (any, error) {
+func (h *handlers) publishPortalHelp() bus.Decider[PublishPortalHelp, struct{}, *portalinfo.Info] {
+	return bus.Decider[PublishPortalHelp, struct{}, *portalinfo.Info]{
+		Parse:  func(c PublishPortalHelp) (struct{}, error) { return struct{}{}, requireTime(c.At, "at") },
+		Target: func(PublishPortalHelp, struct{}) *portalinfo.Info { return newPortalInfo() },
+		Decide: func(_ context.Context, i *portalinfo.Info, c PublishPortalHelp, _ struct{}) (any, error) {
 			entries := make([]portalinfo.HelpEntry, len(c.Entries))
 			for k, e := range c.Entries {
 				entries[k] = portalinfo.HelpEntry{Question: e.Question.texts(), Answer: e.Answer.texts()}

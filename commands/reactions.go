@@ -16,6 +16,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/commands/bus"
+	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/election"
@@ -107,8 +109,27 @@ var ReactionEventTypes = []string{
 	voter.TypeVoterDetailsCorrected,
 }
 
+// Reactions is what the reactions need besides the bus they send on: the
+// store to read aggregates from, and the repeat-mover policy and
+// crowded-address counts the anomaly commands decide with, so that a
+// reaction sends nothing where its command would raise nothing
+// (quietMover, quietAddress). RegisterAll builds it with the commands, so
+// the two always agree.
+type Reactions struct {
+	bus   *bus.Bus
+	store eventstore.Store
+	codec *eventstore.Codec
+	log   *slog.Logger
+	// repeatMover is the policy FlagRepeatMover decides with.
+	repeatMover anomaly.RepeatMover
+	// crowded is nil without the crowded-address command
+	// (Deps.Addresses).
+	crowded *crowdedPrecheck
+}
+
 // React carries out the reactions to one recorded event by sending their
-// commands on b (registered with RegisterAll). Other events are ignored.
+// commands on the bus of rs (registered with RegisterAll, which returned
+// rs). Other events are ignored.
 //
 // A reaction's command refused by a rule (a voter removed meanwhile, a
 // precinct closed) is logged and not retried: the refusal is recorded
@@ -118,11 +139,11 @@ var ReactionEventTypes = []string{
 // the entry already shows the decision (voter.no_change,
 // voter.same_precinct). Any other error (the database down, the bus
 // closed) is returned, for the caller to deliver the event again later.
-func React(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) error {
+func React(ctx context.Context, rs *Reactions, ev eventstore.RecordedEvent) error {
 	if !slices.Contains(ReactionEventTypes, ev.Type) {
 		return nil
 	}
-	reactions, err := reactionsTo(ctx, b, ev)
+	reactions, err := rs.reactionsTo(ctx, ev)
 	if err != nil {
 		return fmt.Errorf("react to %s %s: %w", ev.Type, ev.ID, err)
 	}
@@ -133,23 +154,23 @@ func React(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) error {
 	if correlation == "" {
 		correlation = ev.ID.String()
 	}
-	ctx = WithMeta(ctx, Meta{
+	ctx = bus.WithMeta(ctx, bus.Meta{
 		CorrelationID: correlation,
 		CausationID:   ev.ID.String(),
 		Actor:         ReactorActor,
 		RequestID:     ev.Metadata.RequestID,
 	})
-	send := func(cmd Command) (error, error) {
-		if !b.handles(cmd.CommandName()) {
+	send := func(cmd bus.Command) (error, error) {
+		if !rs.bus.Handles(cmd.CommandName()) {
 			return nil, nil
 		}
-		_, err := b.Send(ctx, cmd)
+		_, err := rs.bus.Send(ctx, cmd)
 		switch {
 		case err == nil:
 			return nil, nil
-		case errors.Is(err, ErrRejected):
-			b.cfg.Logger.WarnContext(ctx, "reaction refused", "command", cmd.CommandName(), "key", cmd.Key(),
-				"event", ev.ID.String(), "event_type", ev.Type, "code", b.cfg.Errors.encode(err).Code)
+		case errors.Is(err, bus.ErrRejected):
+			rs.log.WarnContext(ctx, "reaction refused", "command", cmd.CommandName(), "key", cmd.Key(),
+				"event", ev.ID.String(), "event_type", ev.Type, "code", refusal(err).Code())
 			return err, nil
 		default:
 			return nil, fmt.Errorf("react to %s %s: %w", ev.Type, ev.ID, err)
@@ -163,14 +184,14 @@ func React(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) error {
 		if refused == nil || r.carriesOut == uuid.Nil {
 			continue
 		}
-		w := b.cfg.Errors.encode(refused)
-		if w.Code == string(voter.ErrNoChange.Code()) || w.Code == string(voter.ErrSamePrecinct.Code()) {
+		w := refusal(refused)
+		if w.Code() == string(voter.ErrNoChange.Code()) || w.Code() == string(voter.ErrSamePrecinct.Code()) {
 			continue // the entry already shows the decision
 		}
 		if _, err := send(RecordExecutionFailure{
-			Envelope:    Envelope{IdempotencyKey: ReactionKey(ReactionExecutionFailed+"/"+r.name, ev.ID)},
-			Application: r.carriesOut, Command: r.cmd.CommandName(), Code: w.Code, Params: w.Params,
-			Detail: w.Message, At: r.at,
+			Envelope:    bus.Envelope{IdempotencyKey: ReactionKey(ReactionExecutionFailed+"/"+r.name, ev.ID)},
+			Application: r.carriesOut, Command: r.cmd.CommandName(), Code: w.Code(), Params: w.Params(),
+			Detail: w.Error(), At: r.at,
 		}); err != nil {
 			return err
 		}
@@ -178,10 +199,20 @@ func React(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) error {
 	return nil
 }
 
+// refusal is the rule error of a refused reaction, as the bus rebuilt it
+// (every error matching bus.ErrRejected after Send is one).
+func refusal(err error) *bus.WireError {
+	var w *bus.WireError
+	if !errors.As(err, &w) {
+		panic(fmt.Sprintf("commands: a rejection not rebuilt by the bus: %v", err))
+	}
+	return w
+}
+
 // reaction is one command a reaction sends.
 type reaction struct {
 	name string
-	cmd  Command
+	cmd  bus.Command
 	// carriesOut is the application whose approval cmd carries out (a
 	// refusal is then recorded on it), and at the decision's time.
 	carriesOut uuid.UUID
@@ -189,29 +220,29 @@ type reaction struct {
 }
 
 // reactionsTo returns the commands that react to ev.
-func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]reaction, error) {
-	decoded, err := b.cfg.Codec.Decode(ev)
+func (rs *Reactions) reactionsTo(ctx context.Context, ev eventstore.RecordedEvent) ([]reaction, error) {
+	decoded, err := rs.codec.Decode(ev)
 	if err != nil {
 		return nil, err
 	}
-	key := func(reaction string) Envelope { return Envelope{IdempotencyKey: ReactionKey(reaction, ev.ID)} }
-	one := func(name string, cmd Command) []reaction { return []reaction{{name: name, cmd: cmd}} }
+	key := func(reaction string) bus.Envelope { return bus.Envelope{IdempotencyKey: ReactionKey(reaction, ev.ID)} }
+	one := func(name string, cmd bus.Command) []reaction { return []reaction{{name: name, cmd: cmd}} }
 	switch e := decoded.(type) {
 	case application.ApplicationDecided:
 		if e.Outcome != string(application.Approved) {
 			return nil, nil
 		}
-		return approvedReactions(ctx, b, ev, e)
+		return rs.approvedReactions(ctx, ev, e)
 	case voter.VoterMovedPrecinct:
 		if e.ElectionID == "" {
 			return nil, nil
 		}
-		if quiet, err := b.quietMover(ctx, ev.Stream, e.ElectionID, e.At); quiet || err != nil {
+		if quiet, err := rs.quietMover(ctx, ev.Stream, e.ElectionID, e.At); quiet || err != nil {
 			return nil, err
 		}
 		return one(ReactionRepeatMover, FlagRepeatMover{Envelope: key(ReactionRepeatMover), Voter: ev.Stream, Election: e.ElectionID, At: e.At}), nil
 	case voter.VoterRegistered:
-		if quiet, err := b.quietAddress(ctx, e.Address, ev.Position); quiet || err != nil {
+		if quiet, err := rs.quietAddress(ctx, e.Address, ev.Position); quiet || err != nil {
 			return nil, err
 		}
 		return one(ReactionCrowdedAddress, crowded(key(ReactionCrowdedAddress), e.Address, e.At)), nil
@@ -219,7 +250,7 @@ func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]re
 		if e.Address == nil {
 			return nil, nil
 		}
-		if quiet, err := b.quietAddress(ctx, *e.Address, ev.Position); quiet || err != nil {
+		if quiet, err := rs.quietAddress(ctx, *e.Address, ev.Position); quiet || err != nil {
 			return nil, err
 		}
 		return one(ReactionCrowdedAddress, crowded(key(ReactionCrowdedAddress), *e.Address, e.At)), nil
@@ -233,27 +264,27 @@ func reactionsTo(ctx context.Context, b *Bus, ev eventstore.RecordedEvent) ([]re
 // earlier delivery, or where the decision was recorded, as the demo data
 // does) and sends nothing, which spares a durable result a decision on a
 // long log's first pass.
-func approvedReactions(ctx context.Context, b *Bus, ev eventstore.RecordedEvent, e application.ApplicationDecided) ([]reaction, error) {
+func (rs *Reactions) approvedReactions(ctx context.Context, ev eventstore.RecordedEvent, e application.ApplicationDecided) ([]reaction, error) {
 	id, err := application.IDFromStream(ev.Stream)
 	if err != nil {
 		// Not an application's decision: nothing to carry out, and
 		// retrying would stall every reaction behind it.
-		b.cfg.Logger.ErrorContext(ctx, "reactions: a decision outside an application stream", "event", ev.ID.String(), "stream", ev.Stream)
+		rs.log.ErrorContext(ctx, "reactions: a decision outside an application stream", "event", ev.ID.String(), "stream", ev.Stream)
 		return nil, nil
 	}
-	a, err := Load(ctx, b.cfg.Store, b.cfg.Codec, ev.Stream, func() *application.Application { return application.New(id) })
+	a, err := bus.Load(ctx, rs.store, rs.codec, ev.Stream, func() *application.Application { return application.New(id) })
 	if err != nil {
 		return nil, err
 	}
-	key := func(reaction string) Envelope { return Envelope{IdempotencyKey: ReactionKey(reaction, ev.ID)} }
+	key := func(reaction string) bus.Envelope { return bus.Envelope{IdempotencyKey: ReactionKey(reaction, ev.ID)} }
 	var out []reaction
-	add := func(name string, cmd Command) {
+	add := func(name string, cmd bus.Command) {
 		out = append(out, reaction{name: name, cmd: cmd, carriesOut: id, at: e.At})
 	}
 	var entry *voter.Entry
 	pending := func(stream string, change voter.Change) (bool, error) {
 		if entry == nil || entry.Stream() != stream {
-			loaded, err := Load(ctx, b.cfg.Store, b.cfg.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+			loaded, err := bus.Load(ctx, rs.store, rs.codec, stream, func() *voter.Entry { return voter.New(stream) })
 			if err != nil {
 				return false, err
 			}
@@ -293,7 +324,7 @@ func approvedReactions(ctx context.Context, b *Bus, ev eventstore.RecordedEvent,
 		}
 	}
 	if r, missing, ok := a.Inclusion(); ok {
-		cmd, err := inclusion(ctx, b, a, r, missing, ev.ID, e)
+		cmd, err := rs.inclusion(ctx, a, r, missing, ev.ID, e)
 		if err != nil {
 			return nil, err
 		}
@@ -332,22 +363,22 @@ func approvedReactions(ctx context.Context, b *Bus, ev eventstore.RecordedEvent,
 // (VC §7): RestoreVoter for an entry removed earlier, RegisterVoter for a
 // voter without one, RecordExecutionFailure when the entry is on the list
 // already or the application lacks what a registration needs.
-func inclusion(ctx context.Context, b *Bus, a *application.Application, r voter.Registration, missing []string,
-	decided uuid.UUID, e application.ApplicationDecided) (Command, error) {
-	env := Envelope{IdempotencyKey: ReactionKey(ReactionApprovedInclusion, decided)}
-	entry, err := Load(ctx, b.cfg.Store, b.cfg.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
+func (rs *Reactions) inclusion(ctx context.Context, a *application.Application, r voter.Registration, missing []string,
+	decided uuid.UUID, e application.ApplicationDecided) (bus.Command, error) {
+	env := bus.Envelope{IdempotencyKey: ReactionKey(ReactionApprovedInclusion, decided)}
+	entry, err := bus.Load(ctx, rs.store, rs.codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
 	if err != nil {
 		return nil, err
 	}
-	fail := func(code string, params map[string]string, detail string) Command {
-		return RecordExecutionFailure{Envelope: Envelope{IdempotencyKey: ReactionKey(ReactionExecutionFailed+"/"+ReactionApprovedInclusion, decided)},
+	fail := func(code string, params map[string]string, detail string) bus.Command {
+		return RecordExecutionFailure{Envelope: bus.Envelope{IdempotencyKey: ReactionKey(ReactionExecutionFailed+"/"+ReactionApprovedInclusion, decided)},
 			Application: a.ID(), Code: code, Params: params, Detail: detail, At: e.At}
 	}
 	switch {
 	case entry.ListedBy() == a.ID():
 		return nil, nil // done on an earlier delivery
 	case entry.Registered() && entry.Removed():
-		return RestoreVoter{Envelope: Envelope{IdempotencyKey: ReactionKey(ReactionApprovedRestore, decided)}, VoterRef: VoterRef{Voter: a.Voter()}, Reason: e.Reason, Application: a.ID(), At: e.At}, nil
+		return RestoreVoter{Envelope: bus.Envelope{IdempotencyKey: ReactionKey(ReactionApprovedRestore, decided)}, VoterRef: VoterRef{Voter: a.Voter()}, Reason: e.Reason, Application: a.ID(), At: e.At}, nil
 	case entry.Registered():
 		return fail(string(voter.ErrAlreadyRegistered.Code()), nil, voter.ErrAlreadyRegistered.Error()), nil
 	case len(missing) > 0:
@@ -374,23 +405,20 @@ func inclusion(ctx context.Context, b *Bus, a *application.Application, r voter.
 // sends nothing, which spares a command (its durable result) a move; a
 // national log's first pass holds hundreds of thousands. The answer
 // equals the command's: the same entry, read now, and the same policy.
-func (b *Bus) quietMover(ctx context.Context, stream, electionID string, at time.Time) (bool, error) {
-	b.mu.RLock()
-	policy := b.repeatMover
-	b.mu.RUnlock()
+func (rs *Reactions) quietMover(ctx context.Context, stream, electionID string, at time.Time) (bool, error) {
 	id, err := election.ParseID(electionID)
-	if policy == nil || err != nil || voter.CheckStream(stream) != nil {
+	if err != nil || voter.CheckStream(stream) != nil {
 		return false, nil // the command decides, or refuses and says why
 	}
-	e, err := Load(ctx, b.cfg.Store, b.cfg.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	e, err := bus.Load(ctx, rs.store, rs.codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return false, err
 	}
-	_, over := policy.Check(stream, id, e.MovesIn(id), at)
+	_, over := rs.repeatMover.Check(stream, id, e.MovesIn(id), at)
 	return !over, nil
 }
 
-func crowded(env Envelope, a voter.Address, at time.Time) Command {
+func crowded(env bus.Envelope, a voter.Address, at time.Time) bus.Command {
 	return FlagCrowdedAddress{Envelope: env, At: at, Address: reactionAddress(a)}
 }
 
@@ -410,13 +438,6 @@ func dateString(d calendar.Date) string {
 		return ""
 	}
 	return d.String()
-}
-
-// handles reports whether a handler for the command name is registered.
-func (b *Bus) handles(name string) bool {
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	return hasName(b.names, name)
 }
 
 // ReactionsComponent is the persisted name under which the reactions'
@@ -466,7 +487,7 @@ func MigrateReactions(ctx context.Context, pool *pgxpool.Pool) error {
 // when the lease's holder stops or dies. Two reacting at once would be
 // harmless (idempotent) but would do every command's work twice.
 type Reactor struct {
-	bus    *Bus
+	rs     *Reactions
 	name   string
 	pool   *pgxpool.Pool
 	log    *slog.Logger
@@ -496,14 +517,14 @@ const (
 // never changed: two versions running side by side must share it.
 func reactorLeaseKey(name string) int64 { return pglease.Key("tizme-reactions-live:" + name) }
 
-// NewReactor returns a reactor sending on b (with the handlers of
-// RegisterAll), keeping its checkpoint under name (ReactorName when
-// empty).
-func NewReactor(b *Bus, name string) *Reactor {
+// NewReactor returns a reactor carrying out rs (from RegisterAll) on its
+// bus, keeping its checkpoint under name (ReactorName when empty) in the
+// bus's Results database.
+func NewReactor(rs *Reactions, name string) *Reactor {
 	if name == "" {
 		name = ReactorName
 	}
-	return &Reactor{bus: b, name: name, pool: b.cfg.Results, log: b.cfg.Logger.With("reactor", name)}
+	return &Reactor{rs: rs, name: name, pool: rs.bus.Results(), log: rs.log.With("reactor", name)}
 }
 
 // Run takes the name's lease (standing by while another reactor holds
@@ -559,7 +580,7 @@ func (r *Reactor) follow(ctx context.Context, lease *pglease.Lease) error {
 	defer stop()
 	from, err := r.Checkpoint(sctx)
 	if err == nil {
-		err = r.bus.cfg.Store.SubscribeAll(sctx, from, eventstore.Filter{EventTypes: ReactionEventTypes}, r.handle)
+		err = r.rs.store.SubscribeAll(sctx, from, eventstore.Filter{EventTypes: ReactionEventTypes}, r.handle)
 	}
 	if lost := context.Cause(sctx); errors.Is(lost, pglease.ErrLost) {
 		return lost
@@ -569,7 +590,7 @@ func (r *Reactor) follow(ctx context.Context, lease *pglease.Lease) error {
 
 func (r *Reactor) handle(ctx context.Context, m eventstore.Message) error {
 	if m.Event != nil {
-		if err := React(ctx, r.bus, *m.Event); err != nil {
+		if err := React(ctx, r.rs, *m.Event); err != nil {
 			return err
 		}
 	}

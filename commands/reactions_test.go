@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/election"
@@ -19,7 +20,7 @@ import (
 // decideWithMeta sends a decision as a staff member's request would.
 func (w *world) decideWithMeta(t *testing.T, d commands.DecideApplication, correlation string) eventstore.RecordedEvent {
 	t.Helper()
-	ctx := commands.WithMeta(ctxFor(t), commands.Meta{CorrelationID: correlation, Actor: d.By, AuthMethod: "eid", RequestID: "req-" + correlation})
+	ctx := bus.WithMeta(ctxFor(t), bus.Meta{CorrelationID: correlation, Actor: d.By, AuthMethod: "eid", RequestID: "req-" + correlation})
 	if _, err := w.bus.Send(ctx, d); err != nil {
 		t.Fatalf("decide: %v", err)
 	}
@@ -40,7 +41,7 @@ func (w *world) approvedMove(t *testing.T, pin string, at time.Time, correlation
 
 func (w *world) react(t *testing.T, ev eventstore.RecordedEvent) {
 	t.Helper()
-	if err := commands.React(ctxFor(t), w.bus, ev); err != nil {
+	if err := commands.React(ctxFor(t), w.reactions, ev); err != nil {
 		t.Fatalf("react to %s: %v", ev.Type, err)
 	}
 }
@@ -202,13 +203,13 @@ func TestReactorEndToEnd(t *testing.T) {
 	w.accept(t, f.answer.Application, at)
 	decided := w.decideWithMeta(t, approve(f.answer.Application, at), "corr-9")
 
-	first := commands.NewReactor(w.bus, "")
+	first := commands.NewReactor(w.reactions, "")
 	stop := runReactor(t, first)
 	eventually(t, "the voter moved", func() bool { return len(w.events(t, f.voter)) == 2 })
 	eventually(t, "the checkpoint passed the decision", func() bool { return checkpointOf(t, first).Compare(decided.Position) >= 0 })
 	stop()
 
-	replay := commands.NewReactor(w.bus, "replay")
+	replay := commands.NewReactor(w.reactions, "replay")
 	stop = runReactor(t, replay)
 	eventually(t, "the replay passed the decision", func() bool { return checkpointOf(t, replay).Compare(decided.Position) >= 0 })
 	stop()
@@ -218,7 +219,7 @@ func TestReactorEndToEnd(t *testing.T) {
 	}
 
 	// A restarted reactor resumes from its checkpoint.
-	if cp := checkpointOf(t, commands.NewReactor(w.bus, commands.ReactorName)); cp.Compare(decided.Position) < 0 {
+	if cp := checkpointOf(t, commands.NewReactor(w.reactions, commands.ReactorName)); cp.Compare(decided.Position) < 0 {
 		t.Fatalf("checkpoint %s not kept", cp)
 	}
 }
@@ -230,11 +231,11 @@ func TestReactorEndToEnd(t *testing.T) {
 func TestOneReactorPerName(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{})
-	first, second := commands.NewReactor(w.bus, ""), commands.NewReactor(w.bus, "")
+	first, second := commands.NewReactor(w.reactions, ""), commands.NewReactor(w.reactions, "")
 	stopFirst := runReactor(t, first)
 	eventually(t, "the first reactor holds the lease", first.Active)
 	runReactor(t, second)
-	other := commands.NewReactor(w.bus, "other")
+	other := commands.NewReactor(w.reactions, "other")
 	runReactor(t, other)
 	eventually(t, "a reactor under another name holds its own lease", other.Active)
 
@@ -460,7 +461,7 @@ func TestOnEventStoreDB(t *testing.T) {
 	decided := w.decideWithMeta(t, approve(app, at), "corr-esdb")
 	w.refuse(t, approve(app, at), application.ErrAlreadyDecided)
 
-	stop := runReactor(t, commands.NewReactor(w.bus, ""))
+	stop := runReactor(t, commands.NewReactor(w.reactions, ""))
 	eventually(t, "the voter moved", func() bool { return len(w.events(t, v)) == 2 })
 	stop()
 	w.react(t, decided)

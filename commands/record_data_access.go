@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/access"
 	"github.com/cec-kg/tizme/domain/aggregate"
 	"github.com/cec-kg/tizme/domain/commission"
@@ -28,7 +29,7 @@ const NameRecordDataAccess = "access.record"
 // only recently seen event IDs on an Any append); an auditor sees the
 // same request ID twice, never a missing access.
 type RecordDataAccess struct {
-	Envelope
+	bus.Envelope
 	// Staff is the staff member's subject at the identity provider.
 	Staff string `json:"staff"`
 	// Commission is the ref of the commission the staff member acted for.
@@ -68,49 +69,41 @@ func (l *accessLog) Stream() string { return l.stream }
 // depends on.
 func (l *accessLog) Apply(any) {}
 
-func (*accessLog) appendOnly() {}
+// AppendOnly implements bus.AppendOnly: a record needs no load.
+func (*accessLog) AppendOnly() {}
 
-// appendOnly marks an Aggregate whose stream is a log of independent
-// records: the machinery does not load it before deciding and appends
-// with expected revision Any.
-type appendOnly interface{ appendOnly() }
-
+// access reads the record's fields and checks the record (access.Record).
 func (c RecordDataAccess) access() (access.Access, error) {
-	if err := requireTime(c.At, "at"); err != nil {
-		return access.Access{}, err
-	}
+	var (
+		f   fields
+		ref commission.Ref
+	)
+	f.at(c.At, "at")
 	if c.Commission == "" {
-		return access.Access{}, missingField("commission")
+		f.ok(missingField("commission"))
+	} else {
+		into(&f, &ref)(commission.ParseRef(c.Commission))
 	}
-	ref, err := commission.ParseRef(c.Commission)
-	if err != nil {
+	if err := f.err(); err != nil {
 		return access.Access{}, err
 	}
-	return access.Access{
+	a := access.Access{
 		Staff: c.Staff, Commission: ref, Voter: c.Voter, Application: c.Application,
 		Purpose: access.Purpose(c.Purpose), RequestID: c.RequestID, At: c.At,
-	}, nil
+	}
+	if _, err := access.Record(a); err != nil {
+		return access.Access{}, err
+	}
+	return a, nil
 }
 
-func (h *handlers) recordDataAccess() Decider[RecordDataAccess, *accessLog] {
-	return Decider[RecordDataAccess, *accessLog]{
-		Check: func(c RecordDataAccess) error {
-			a, err := c.access()
-			if err != nil {
-				return err
-			}
-			_, err = access.Record(a)
-			return err
-		},
-		Target: func(c RecordDataAccess) *accessLog {
-			a, _ := c.access()
+func (h *handlers) recordDataAccess() bus.Decider[RecordDataAccess, access.Access, *accessLog] {
+	return bus.Decider[RecordDataAccess, access.Access, *accessLog]{
+		Parse: RecordDataAccess.access,
+		Target: func(_ RecordDataAccess, a access.Access) *accessLog {
 			return &accessLog{stream: access.StreamFor(a.Commission)}
 		},
-		Decide: func(_ context.Context, l *accessLog, c RecordDataAccess) (any, error) {
-			a, err := c.access()
-			if err != nil {
-				return nil, err
-			}
+		Decide: func(_ context.Context, l *accessLog, _ RecordDataAccess, a access.Access) (any, error) {
 			e, err := access.Record(a)
 			if err != nil {
 				return nil, err

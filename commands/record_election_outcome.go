@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/precinct"
 )
@@ -19,7 +20,7 @@ const NameRecordElectionOutcome = "election.record_outcome"
 // Idempotent by content: precincts already recorded with the same counts
 // record nothing, so the same file twice changes nothing.
 type RecordElectionOutcome struct {
-	Envelope
+	bus.Envelope
 	Election string `json:"election"`
 	// Source is the file's SHA-256 (hex), kept on each event.
 	Source string                `json:"source,omitempty"`
@@ -30,20 +31,22 @@ type RecordElectionOutcome struct {
 // CommandName implements Command.
 func (RecordElectionOutcome) CommandName() string { return NameRecordElectionOutcome }
 
-func (h *handlers) recordElectionOutcome() Decider[RecordElectionOutcome, electionAt] {
-	return Decider[RecordElectionOutcome, electionAt]{
-		Check: func(c RecordElectionOutcome) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
+// recordElectionOutcome's parsed value is the election's ID.
+func (h *handlers) recordElectionOutcome() bus.Decider[RecordElectionOutcome, election.ID, electionAt] {
+	return bus.Decider[RecordElectionOutcome, election.ID, electionAt]{
+		Parse: func(c RecordElectionOutcome) (election.ID, error) {
+			var (
+				f  fields
+				id election.ID
+			)
+			f.at(c.At, "at")
+			if into(&f, &id)(election.ParseID(c.Election)) {
+				f.ok(election.CheckOutcomes(c.Rows, id))
 			}
-			id, err := election.ParseID(c.Election)
-			if err != nil {
-				return err
-			}
-			return election.CheckOutcomes(c.Rows, id)
+			return id, f.err()
 		},
-		Target: func(c RecordElectionOutcome) electionAt { return electionTarget(c.Election) },
-		Decide: func(ctx context.Context, e electionAt, c RecordElectionOutcome) (any, error) {
+		Target: func(_ RecordElectionOutcome, id election.ID) electionAt { return electionTarget(id) },
+		Decide: func(ctx context.Context, e electionAt, c RecordElectionOutcome, _ election.ID) (any, error) {
 			known := map[int]bool{}
 			if !e.ID().IsZero() {
 				for _, r := range c.Rows {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/election"
 )
 
@@ -31,7 +32,7 @@ func TestRecordElectionOutcome(t *testing.T) {
 	record := func(rows []election.OutcomeRow) commands.RecordElectionOutcome {
 		return commands.RecordElectionOutcome{Envelope: env(key()), Election: id.String(), Source: "sha", Rows: rows, At: at}
 	}
-	answer := func(res commands.Result) election.OutcomeResult {
+	answer := func(res bus.Result) election.OutcomeResult {
 		var r election.OutcomeResult
 		must(t, json.Unmarshal(res.Value, &r))
 		return r
@@ -84,11 +85,11 @@ func TestRecordElectionOutcome(t *testing.T) {
 	corrected := append([]election.OutcomeRow(nil), rows...)
 	corrected[1].OnList++
 	first := record(corrected)
-	first.Envelope = commands.Envelope{IdempotencyKey: k, Fingerprint: "file-b"}
+	first.Envelope = bus.Envelope{IdempotencyKey: k, Fingerprint: "file-b"}
 	w.must(t, first)
 	reuse := record(rows)
-	reuse.Envelope = commands.Envelope{IdempotencyKey: k, Fingerprint: "file-a"}
-	if _, err := w.send(t, reuse); !errors.Is(err, commands.ErrKeyReused) {
+	reuse.Envelope = bus.Envelope{IdempotencyKey: k, Fingerprint: "file-a"}
+	if _, err := w.send(t, reuse); !errors.Is(err, bus.ErrKeyReused) {
 		t.Errorf("key reused: %v", err)
 	}
 	before = w.countAll(t)

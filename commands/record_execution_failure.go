@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 )
 
@@ -18,7 +19,7 @@ const NameRecordExecutionFailure = "application.record_execution_failure"
 // lack of data. The application then waits in the commission's to-do
 // (the staff queue) with the reason, and the voter sees it.
 type RecordExecutionFailure struct {
-	Envelope
+	bus.Envelope
 	Application uuid.UUID `json:"application"`
 	// Command is the name of the refused command, or "" when none could be
 	// built.
@@ -35,19 +36,20 @@ type RecordExecutionFailure struct {
 // CommandName implements Command.
 func (RecordExecutionFailure) CommandName() string { return NameRecordExecutionFailure }
 
-func (h *handlers) recordExecutionFailure() Decider[RecordExecutionFailure, *application.Application] {
-	return Decider[RecordExecutionFailure, *application.Application]{
-		Check: func(c RecordExecutionFailure) error {
-			if err := checkApplicationCommand(c.Application, c.At); err != nil {
-				return err
-			}
+func (h *handlers) recordExecutionFailure() bus.Decider[RecordExecutionFailure, struct{}, *application.Application] {
+	return bus.Decider[RecordExecutionFailure, struct{}, *application.Application]{
+		Parse: func(c RecordExecutionFailure) (struct{}, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
 			if c.Code == "" {
-				return missingField("code")
+				f.ok(missingField("code"))
 			}
-			return nil
+			return struct{}{}, f.err()
 		},
-		Target: func(c RecordExecutionFailure) *application.Application { return application.New(c.Application) },
-		Decide: func(_ context.Context, a *application.Application, c RecordExecutionFailure) (any, error) {
+		Target: func(c RecordExecutionFailure, _ struct{}) *application.Application {
+			return application.New(c.Application)
+		},
+		Decide: func(ctx context.Context, a *application.Application, c RecordExecutionFailure, _ struct{}) (any, error) {
 			return nil, a.FailExecution(c.Command, c.Code, c.Params, c.Detail, c.At)
 		},
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/election"
@@ -189,15 +190,16 @@ func TestRegisterAllConfig(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{bare: true})
 	_ = w
-	bus, err := commands.NewBus(commands.BusConfig{Store: w.store, Codec: w.codec, Results: w.pool, Logger: quietLogger()})
+	cmdBus, err := bus.New(bus.Config{Store: w.store, Codec: w.codec, Results: w.pool, Logger: quietLogger()})
 	must(t, err)
-	t.Cleanup(func() { _ = bus.Close() })
-	err = commands.RegisterAll(bus, commands.Deps{VoterKey: []byte("short"), Anomalies: anomaly.Config{RepeatMoverMax: -1, CrowdedAddressMax: 0}})
+	t.Cleanup(func() { _ = cmdBus.Close() })
+	_, err = commands.RegisterAll(cmdBus, commands.Deps{VoterKey: []byte("short"), Anomalies: anomaly.Config{RepeatMoverMax: -1, CrowdedAddressMax: 0}})
 	if err == nil {
 		t.Fatal("a short voter key and bad thresholds were accepted")
 	}
-	must(t, commands.RegisterAll(bus, commands.Deps{VoterKey: testVoterKey}))
-	if err := commands.RegisterAll(bus, commands.Deps{VoterKey: testVoterKey}); err == nil {
+	_, err = commands.RegisterAll(cmdBus, commands.Deps{VoterKey: testVoterKey})
+	must(t, err)
+	if _, err := commands.RegisterAll(cmdBus, commands.Deps{VoterKey: testVoterKey}); err == nil {
 		t.Fatal("registering every handler twice was accepted")
 	}
 }

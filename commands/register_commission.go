@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/lang"
@@ -17,7 +18,7 @@ const NameRegisterCommission = "commission.register"
 // (VC §14: an application names the commission). The parent must be
 // registered first.
 type RegisterCommission struct {
-	Envelope
+	bus.Envelope
 	// Commission is the ref: "CEC", or "TEC-", "DEC-", "PEC-" and a code.
 	Commission string `json:"commission"`
 	// Parent is the parent's ref; empty only for the CEC.
@@ -38,50 +39,34 @@ type RegisterCommission struct {
 // CommandName implements Command.
 func (RegisterCommission) CommandName() string { return NameRegisterCommission }
 
+// commissionRegistration is what RegisterCommission reads from its
+// fields.
 type commissionRegistration struct {
 	ref, parent commission.Ref
 	region      geo.RegionCode
 }
 
-func (c RegisterCommission) parse() (commissionRegistration, error) {
-	var (
-		r   commissionRegistration
-		err error
-	)
-	if err := requireTime(c.At, "at"); err != nil {
-		return r, err
-	}
-	if r.ref, err = commission.ParseRef(c.Commission); err != nil {
-		return r, err
-	}
-	if c.Parent != "" {
-		if r.parent, err = commission.ParseRef(c.Parent); err != nil {
-			return r, err
-		}
-	}
-	if c.Region != "" {
-		if r.region, err = geo.ParseRegionCode(c.Region); err != nil {
-			return r, err
-		}
-	}
-	return r, nil
-}
-
-func (h *handlers) registerCommission() Decider[RegisterCommission, commissionAt] {
-	return Decider[RegisterCommission, commissionAt]{
-		Check: func(c RegisterCommission) error {
-			_, err := c.parse()
-			return err
+func (h *handlers) registerCommission() bus.Decider[RegisterCommission, commissionRegistration, commissionAt] {
+	return bus.Decider[RegisterCommission, commissionRegistration, commissionAt]{
+		Parse: func(c RegisterCommission) (commissionRegistration, error) {
+			var (
+				f fields
+				r commissionRegistration
+			)
+			f.at(c.At, "at")
+			into(&f, &r.ref)(commission.ParseRef(c.Commission))
+			if c.Parent != "" {
+				into(&f, &r.parent)(commission.ParseRef(c.Parent))
+			}
+			if c.Region != "" {
+				into(&f, &r.region)(geo.ParseRegionCode(c.Region))
+			}
+			return r, f.err()
 		},
-		Target: func(c RegisterCommission) commissionAt {
-			r, _ := c.parse()
+		Target: func(_ RegisterCommission, r commissionRegistration) commissionAt {
 			return commissionAt{Commission: newCommission(), stream: commission.StreamFor(r.ref)}
 		},
-		Decide: func(ctx context.Context, k commissionAt, c RegisterCommission) (any, error) {
-			r, err := c.parse()
-			if err != nil {
-				return nil, err
-			}
+		Decide: func(ctx context.Context, k commissionAt, c RegisterCommission, r commissionRegistration) (any, error) {
 			if err := k.Register(r.ref, r.parent, r.region, orEverywhere(lang.Names{Ky: c.NameKy, Ru: c.NameRu, En: c.NameEn}, c.Name), c.At); err != nil {
 				return nil, err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/domain/lang"
 	"github.com/cec-kg/tizme/domain/region"
@@ -16,7 +17,7 @@ const NameRegisterRegion = "region.register"
 // or the voters abroad), named in the state and the official language
 // (VP 2.3); voter counts are published per region (VP 2.4, VP 3.6).
 type RegisterRegion struct {
-	Envelope
+	bus.Envelope
 	// Code is the region code, e.g. "KG-GB" (Bishkek) or "ABROAD".
 	Code   string `json:"code"`
 	NameKy string `json:"name_ky"`
@@ -30,36 +31,39 @@ type RegisterRegion struct {
 // CommandName implements Command.
 func (RegisterRegion) CommandName() string { return NameRegisterRegion }
 
-func (c RegisterRegion) code() (geo.RegionCode, error) {
-	if c.Code == "" {
-		return geo.RegionCode{}, region.ErrCodeRequired
-	}
-	return geo.ParseRegionCode(c.Code)
+// regionRegistration is what RegisterRegion reads from its fields.
+type regionRegistration struct {
+	code geo.RegionCode
+	// kind is the kind read, or as sent when unknown: the domain refuses
+	// it, after its other checks.
+	kind region.Kind
 }
 
-func (h *handlers) registerRegion() Decider[RegisterRegion, regionAt] {
-	return Decider[RegisterRegion, regionAt]{
-		Check: func(c RegisterRegion) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
-			_, err := c.code()
-			return err
-		},
-		Target: func(c RegisterRegion) regionAt {
-			code, _ := c.code()
-			return regionAt{Region: &region.Region{}, stream: region.StreamFor(code)}
-		},
-		Decide: func(_ context.Context, r regionAt, c RegisterRegion) (any, error) {
-			code, err := c.code()
-			if err != nil {
-				return nil, err
+func (h *handlers) registerRegion() bus.Decider[RegisterRegion, regionRegistration, regionAt] {
+	return bus.Decider[RegisterRegion, regionRegistration, regionAt]{
+		Parse: func(c RegisterRegion) (regionRegistration, error) {
+			var (
+				f fields
+				p regionRegistration
+			)
+			f.at(c.At, "at")
+			if c.Code == "" {
+				f.ok(region.ErrCodeRequired)
+			} else {
+				into(&f, &p.code)(geo.ParseRegionCode(c.Code))
 			}
 			kind, err := region.ParseKind(c.Kind)
 			if err != nil {
-				kind = region.Kind(c.Kind) // the domain refuses it, after its other checks
+				kind = region.Kind(c.Kind)
 			}
-			return nil, r.Register(code, lang.Names{Ky: c.NameKy, Ru: c.NameRu, En: c.NameEn}, kind, c.At)
+			p.kind = kind
+			return p, f.err()
+		},
+		Target: func(_ RegisterRegion, p regionRegistration) regionAt {
+			return regionAt{Region: &region.Region{}, stream: region.StreamFor(p.code)}
+		},
+		Decide: func(_ context.Context, r regionAt, c RegisterRegion, p regionRegistration) (any, error) {
+			return nil, r.Register(p.code, lang.Names{Ky: c.NameKy, Ru: c.NameRu, En: c.NameEn}, p.kind, c.At)
 		},
 	}
 }

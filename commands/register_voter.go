@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -23,7 +24,7 @@ const NameRegisterVoter = "voter.register"
 // revision "no stream": a PIN registers once, also when two registrations
 // race (the loser is refused with voter.ErrAlreadyRegistered).
 type RegisterVoter struct {
-	Envelope
+	bus.Envelope
 	PIN  string    `json:"pin"`
 	Name NameInput `json:"name"`
 	// BirthDate is the register's (YYYY-MM-DD); empty means the PIN's.
@@ -51,53 +52,33 @@ type RegisterVoterAnswer struct {
 	Voter string `json:"voter"`
 }
 
+// registration reads RegisterVoter's fields.
 func (h *handlers) registration(c RegisterVoter) (voter.Registration, error) {
-	if err := requireTime(c.At, "at"); err != nil {
-		return voter.Registration{}, err
-	}
-	if c.PIN == "" {
-		return voter.Registration{}, missingField("pin")
-	}
 	var (
-		r   = voter.Registration{Source: voter.Source(c.Source), ApplicationID: c.Application}
-		err error
+		f fields
+		r = voter.Registration{Source: voter.Source(c.Source), ApplicationID: c.Application}
 	)
-	if r.PIN, err = person.ParsePIN(c.PIN, calendar.DayOf(c.At)); err != nil {
-		return r, err
+	atOK := f.at(c.At, "at")
+	if c.PIN == "" {
+		f.ok(missingField("pin"))
+	} else if atOK {
+		into(&f, &r.PIN)(person.ParsePIN(c.PIN, calendar.DayOf(c.At)))
 	}
-	if r.Name, err = c.Name.parse(); err != nil {
-		return r, err
-	}
-	if r.BirthDate, err = optionalDate(c.BirthDate); err != nil {
-		return r, err
-	}
-	if r.Passport, err = h.optionalPassport(c.Passport); err != nil {
-		return r, err
-	}
-	if r.Address, err = c.Address.parse(); err != nil {
-		return r, err
-	}
-	if r.Precinct, err = optionalPrecinct(c.Precinct); err != nil {
-		return r, err
-	}
-	return r, nil
+	into(&f, &r.Name)(c.Name.parse())
+	into(&f, &r.BirthDate)(optionalDate(c.BirthDate))
+	into(&f, &r.Passport)(h.optionalPassport(c.Passport))
+	into(&f, &r.Address)(c.Address.parse())
+	into(&f, &r.Precinct)(optionalPrecinct(c.Precinct))
+	return r, f.err()
 }
 
-func (h *handlers) registerVoter() Decider[RegisterVoter, *voter.Entry] {
-	return Decider[RegisterVoter, *voter.Entry]{
-		Check: func(c RegisterVoter) error {
-			_, err := h.registration(c)
-			return err
-		},
-		Target: func(c RegisterVoter) *voter.Entry {
-			r, _ := h.registration(c)
+func (h *handlers) registerVoter() bus.Decider[RegisterVoter, voter.Registration, *voter.Entry] {
+	return bus.Decider[RegisterVoter, voter.Registration, *voter.Entry]{
+		Parse: h.registration,
+		Target: func(_ RegisterVoter, r voter.Registration) *voter.Entry {
 			return voter.NewFor(h.deps.VoterKey, r.PIN)
 		},
-		Decide: func(ctx context.Context, e *voter.Entry, c RegisterVoter) (any, error) {
-			r, err := h.registration(c)
-			if err != nil {
-				return nil, err
-			}
+		Decide: func(ctx context.Context, e *voter.Entry, c RegisterVoter, r voter.Registration) (any, error) {
 			if err := e.CheckNotOwn(c.ByVoter); err != nil {
 				return nil, err
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -19,7 +20,7 @@ const NameRemoveVoter = "voter.remove"
 // command and the application's ID, since the reason and basis are theirs
 // to establish.
 type RemoveVoter struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	// Reason is "death", "citizenship_lost", "incapacity", "duplicate" or
 	// "other".
@@ -35,19 +36,17 @@ type RemoveVoter struct {
 // CommandName implements Command.
 func (RemoveVoter) CommandName() string { return NameRemoveVoter }
 
-func (h *handlers) removeVoter() Decider[RemoveVoter, *voter.Entry] {
-	return Decider[RemoveVoter, *voter.Entry]{
-		Check: func(c RemoveVoter) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
-			_, err := h.voterStream(c.VoterRef, c.At)
-			return err
+// removeVoter's parsed value is the voter's stream.
+func (h *handlers) removeVoter() bus.Decider[RemoveVoter, string, *voter.Entry] {
+	return bus.Decider[RemoveVoter, string, *voter.Entry]{
+		Parse: func(c RemoveVoter) (string, error) {
+			var f fields
+			f.at(c.At, "at")
+			stream := h.voter(&f, c.VoterRef, c.At)
+			return stream, f.err()
 		},
-		Target: func(c RemoveVoter) *voter.Entry {
-			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
-		},
-		Decide: func(_ context.Context, e *voter.Entry, c RemoveVoter) (any, error) {
+		Target: func(_ RemoveVoter, stream string) *voter.Entry { return voter.New(stream) },
+		Decide: func(_ context.Context, e *voter.Entry, c RemoveVoter, _ string) (any, error) {
 			return nil, e.Remove(voter.Removal{
 				Reason:        voter.RemovalReason(c.Reason),
 				Note:          c.Note,

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/eventstore"
 )
 
@@ -21,7 +21,7 @@ func TestLoadSaveRoundTrip(t *testing.T) {
 		stream := "account-" + id
 		fresh := func() *account { return newAccount(id) }
 
-		a, err := commands.Load(ctx, store, codec, stream, fresh)
+		a, err := bus.Load(ctx, store, codec, stream, fresh)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,10 +29,10 @@ func TestLoadSaveRoundTrip(t *testing.T) {
 			t.Fatal("a stream with no events loaded as existing")
 		}
 
-		meta := commands.Meta{CorrelationID: "corr", CausationID: "cause", Actor: "staff-7", AuthMethod: "eid", RequestID: "req-1"}
+		meta := bus.Meta{CorrelationID: "corr", CausationID: "cause", Actor: "staff-7", AuthMethod: "eid", RequestID: "req-1"}
 		k1 := key()
 		must(t, a.Deposit(5, 2))
-		res, err := commands.Save(ctx, store, codec, a, k1, meta)
+		res, err := bus.Save(ctx, store, codec, a, k1, meta)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func TestLoadSaveRoundTrip(t *testing.T) {
 		}
 		want := eventstore.Metadata{CorrelationID: "corr", CausationID: "cause", Actor: "staff-7", AuthMethod: "eid", RequestID: "req-1"}
 		for i, e := range got {
-			if e.ID != commands.EventID(k1, stream, i) {
+			if e.ID != bus.EventID(k1, stream, i) {
 				t.Errorf("event %d: ID %s, want the one derived from the key", i, e.ID)
 			}
 			if e.Metadata != want {
@@ -57,7 +57,7 @@ func TestLoadSaveRoundTrip(t *testing.T) {
 			}
 		}
 
-		b, err := commands.Load(ctx, store, codec, stream, fresh)
+		b, err := bus.Load(ctx, store, codec, stream, fresh)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestLoadSaveRoundTrip(t *testing.T) {
 		// The same decision saved again is the same events: written once.
 		again := fresh()
 		must(t, again.Deposit(5, 2))
-		if _, err := commands.Save(ctx, store, codec, again, k1, meta); err != nil {
+		if _, err := bus.Save(ctx, store, codec, again, k1, meta); err != nil {
 			t.Fatalf("re-save of the same decision: %v", err)
 		}
 		if n := len(mustRead(t, store, stream)); n != 2 {
@@ -77,18 +77,18 @@ func TestLoadSaveRoundTrip(t *testing.T) {
 
 		// A stale aggregate with another key is a conflict.
 		must(t, again.Deposit(1, 1))
-		if _, err := commands.Save(ctx, store, codec, again, key(), meta); !errors.Is(err, eventstore.ErrWrongExpectedVersion) {
+		if _, err := bus.Save(ctx, store, codec, again, key(), meta); !errors.Is(err, eventstore.ErrWrongExpectedVersion) {
 			t.Fatalf("stale save: %v, want ErrWrongExpectedVersion", err)
 		}
 
 		// Nothing pending: nothing written.
-		if res, err := commands.Save(ctx, store, codec, b, key(), meta); err != nil || res.NextRevision != 1 {
+		if res, err := bus.Save(ctx, store, codec, b, key(), meta); err != nil || res.NextRevision != 1 {
 			t.Fatalf("empty save: %+v, %v", res, err)
 		}
 
 		// No key: refused.
 		must(t, b.Deposit(1, 1))
-		if _, err := commands.Save(ctx, store, codec, b, "", meta); !errors.Is(err, commands.ErrMissingIdempotencyKey) {
+		if _, err := bus.Save(ctx, store, codec, b, "", meta); !errors.Is(err, bus.ErrMissingIdempotencyKey) {
 			t.Fatalf("save without a key: %v, want ErrMissingIdempotencyKey", err)
 		}
 	})
@@ -116,7 +116,7 @@ func TestLoadRefusesUnknownEvents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = commands.Load(ctx, store, newCodec(), stream, func() *account { return newAccount(id) })
+		_, err = bus.Load(ctx, store, newCodec(), stream, func() *account { return newAccount(id) })
 		if !errors.Is(err, eventstore.ErrUnknownEventType) {
 			t.Fatalf("load with an unknown event: %v, want ErrUnknownEventType", err)
 		}
@@ -127,10 +127,10 @@ func TestEventID(t *testing.T) {
 	t.Parallel()
 	// Persisted: stored events carry IDs derived this way. If this
 	// changes, retried commands stop being recognised.
-	if got, want := commands.EventID("key-1", "account-1", 0), uuid.MustParse(goldenEventID); got != want {
+	if got, want := bus.EventID("key-1", "account-1", 0), uuid.MustParse(goldenEventID); got != want {
 		t.Fatalf("EventID changed: %s, was %s", got, want)
 	}
-	base := commands.EventID("ab", "c", 1)
+	base := bus.EventID("ab", "c", 1)
 	for _, tc := range []struct {
 		name        string
 		key, stream string
@@ -142,11 +142,11 @@ func TestEventID(t *testing.T) {
 		{"key and stream split elsewhere", "a", "bc", 1},
 		{"stream and index split elsewhere", "ab", "c1", 0},
 	} {
-		if commands.EventID(tc.key, tc.stream, tc.index) == base {
+		if bus.EventID(tc.key, tc.stream, tc.index) == base {
 			t.Errorf("%s: same ID", tc.name)
 		}
 	}
-	if commands.EventID("ab", "c", 1) != base {
+	if bus.EventID("ab", "c", 1) != base {
 		t.Error("not deterministic")
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -23,7 +24,7 @@ const NameRequestRemoval = "voter.request_removal"
 // with the deciding staff member as By: the decision is one person's, so
 // a second confirms the removal.
 type RequestRemoval struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	// Request is the request's ID; zero means one derived from the
 	// idempotency key.
@@ -54,14 +55,16 @@ type RequestRemovalAnswer struct {
 	Request uuid.UUID `json:"request"`
 }
 
-func (h *handlers) requestRemoval() Decider[RequestRemoval, *voter.Entry] {
-	return Decider[RequestRemoval, *voter.Entry]{
-		Check: func(c RequestRemoval) error { return h.checkStaffFields(c.VoterRef, c.By, c.Commission, c.At) },
-		Target: func(c RequestRemoval) *voter.Entry {
-			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
+func (h *handlers) requestRemoval() bus.Decider[RequestRemoval, staffOnEntry, *voter.Entry] {
+	return bus.Decider[RequestRemoval, staffOnEntry, *voter.Entry]{
+		Parse: func(c RequestRemoval) (staffOnEntry, error) {
+			var f fields
+			p := h.staffFields(&f, c.VoterRef, c.By, c.Commission, c.At)
+			return p, f.err()
 		},
-		Decide: func(ctx context.Context, e *voter.Entry, c RequestRemoval) (any, error) {
-			by, err := h.voterStaff(ctx, c.By, c.ByVoter, c.Commission, c.At)
+		Target: func(_ RequestRemoval, p staffOnEntry) *voter.Entry { return voter.New(p.stream) },
+		Decide: func(ctx context.Context, e *voter.Entry, c RequestRemoval, p staffOnEntry) (any, error) {
+			by, err := h.voterStaff(ctx, c.By, c.ByVoter, p.commission, c.At)
 			if err != nil {
 				return nil, err
 			}

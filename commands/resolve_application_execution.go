@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 )
 
@@ -19,7 +20,7 @@ const NameResolveApplicationExecution = "application.resolve_execution"
 // nothing left to do, and say which in the note. The application leaves
 // their to-do.
 type ResolveApplicationExecution struct {
-	Envelope
+	bus.Envelope
 	Application uuid.UUID `json:"application"`
 	// By is the staff member's subject.
 	By string `json:"by"`
@@ -33,11 +34,17 @@ type ResolveApplicationExecution struct {
 // CommandName implements Command.
 func (ResolveApplicationExecution) CommandName() string { return NameResolveApplicationExecution }
 
-func (h *handlers) resolveApplicationExecution() Decider[ResolveApplicationExecution, *application.Application] {
-	return Decider[ResolveApplicationExecution, *application.Application]{
-		Check:  func(c ResolveApplicationExecution) error { return checkApplicationCommand(c.Application, c.At) },
-		Target: func(c ResolveApplicationExecution) *application.Application { return application.New(c.Application) },
-		Decide: func(ctx context.Context, a *application.Application, c ResolveApplicationExecution) (any, error) {
+func (h *handlers) resolveApplicationExecution() bus.Decider[ResolveApplicationExecution, struct{}, *application.Application] {
+	return bus.Decider[ResolveApplicationExecution, struct{}, *application.Application]{
+		Parse: func(c ResolveApplicationExecution) (struct{}, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
+			return struct{}{}, f.err()
+		},
+		Target: func(c ResolveApplicationExecution, _ struct{}) *application.Application {
+			return application.New(c.Application)
+		},
+		Decide: func(ctx context.Context, a *application.Application, c ResolveApplicationExecution, _ struct{}) (any, error) {
 			by, err := h.staffOf(ctx, a, c.By, c.ByVoter, c.At)
 			if err != nil {
 				return nil, err

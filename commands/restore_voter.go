@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 )
 
@@ -16,7 +17,7 @@ const NameRestoreVoter = "voter.restore"
 // removal was an error; an approved absent_from_list application for a
 // removed entry).
 type RestoreVoter struct {
-	Envelope
+	bus.Envelope
 	VoterRef
 	Reason      string    `json:"reason"`
 	Application uuid.UUID `json:"application,omitzero"`
@@ -30,19 +31,17 @@ type RestoreVoter struct {
 // CommandName implements Command.
 func (RestoreVoter) CommandName() string { return NameRestoreVoter }
 
-func (h *handlers) restoreVoter() Decider[RestoreVoter, *voter.Entry] {
-	return Decider[RestoreVoter, *voter.Entry]{
-		Check: func(c RestoreVoter) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
-			_, err := h.voterStream(c.VoterRef, c.At)
-			return err
+// restoreVoter's parsed value is the voter's stream.
+func (h *handlers) restoreVoter() bus.Decider[RestoreVoter, string, *voter.Entry] {
+	return bus.Decider[RestoreVoter, string, *voter.Entry]{
+		Parse: func(c RestoreVoter) (string, error) {
+			var f fields
+			f.at(c.At, "at")
+			stream := h.voter(&f, c.VoterRef, c.At)
+			return stream, f.err()
 		},
-		Target: func(c RestoreVoter) *voter.Entry {
-			return voter.New(h.mustVoterStream(c.VoterRef, c.At))
-		},
-		Decide: func(_ context.Context, e *voter.Entry, c RestoreVoter) (any, error) {
+		Target: func(_ RestoreVoter, stream string) *voter.Entry { return voter.New(stream) },
+		Decide: func(_ context.Context, e *voter.Entry, c RestoreVoter, _ string) (any, error) {
 			if err := e.CheckNotOwn(c.ByVoter); err != nil {
 				return nil, err
 			}

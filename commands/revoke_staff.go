@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/commission"
 )
 
@@ -15,7 +16,7 @@ const NameRevokeStaff = "commission.revoke_staff"
 // history still shows who was on the staff when (VP 2.4: complaints about
 // operators).
 type RevokeStaff struct {
-	Envelope
+	bus.Envelope
 	Commission string    `json:"commission"`
 	Subject    string    `json:"subject"`
 	At         time.Time `json:"at"`
@@ -24,20 +25,22 @@ type RevokeStaff struct {
 // CommandName implements Command.
 func (RevokeStaff) CommandName() string { return NameRevokeStaff }
 
-func (h *handlers) revokeStaff() Decider[RevokeStaff, commissionAt] {
-	return Decider[RevokeStaff, commissionAt]{
-		Check: func(c RevokeStaff) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
-			_, err := commission.ParseRef(c.Commission)
-			return err
+// revokeStaff's parsed value is the commission.
+func (h *handlers) revokeStaff() bus.Decider[RevokeStaff, commission.Ref, commissionAt] {
+	return bus.Decider[RevokeStaff, commission.Ref, commissionAt]{
+		Parse: func(c RevokeStaff) (commission.Ref, error) {
+			var (
+				f   fields
+				ref commission.Ref
+			)
+			f.at(c.At, "at")
+			into(&f, &ref)(commission.ParseRef(c.Commission))
+			return ref, f.err()
 		},
-		Target: func(c RevokeStaff) commissionAt {
-			ref, _ := commission.ParseRef(c.Commission)
+		Target: func(_ RevokeStaff, ref commission.Ref) commissionAt {
 			return commissionAt{Commission: newCommission(), stream: commission.StreamFor(ref)}
 		},
-		Decide: func(_ context.Context, k commissionAt, c RevokeStaff) (any, error) {
+		Decide: func(_ context.Context, k commissionAt, c RevokeStaff, _ commission.Ref) (any, error) {
 			return nil, k.RevokeStaff(c.Subject, c.At)
 		},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/portalinfo"
 )
 
@@ -14,7 +15,7 @@ const NameSaveBiometricPoint = "portal.save_biometric_point"
 // portal shows (VP 3.6; VC §6): its place, name, address, hours and
 // coordinates. The CEC's administrators send it.
 type SaveBiometricPoint struct {
-	Envelope
+	bus.Envelope
 	// ID is the point's short name: 1 to 40 of a-z, 0-9 and '-'.
 	ID      string         `json:"id"`
 	Place   LocalizedInput `json:"place"`
@@ -29,17 +30,17 @@ type SaveBiometricPoint struct {
 // CommandName implements Command.
 func (SaveBiometricPoint) CommandName() string { return NameSaveBiometricPoint }
 
-func (h *handlers) saveBiometricPoint() Decider[SaveBiometricPoint, *portalinfo.Info] {
-	return Decider[SaveBiometricPoint, *portalinfo.Info]{
-		Check: func(c SaveBiometricPoint) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
+func (h *handlers) saveBiometricPoint() bus.Decider[SaveBiometricPoint, struct{}, *portalinfo.Info] {
+	return bus.Decider[SaveBiometricPoint, struct{}, *portalinfo.Info]{
+		Parse: func(c SaveBiometricPoint) (struct{}, error) {
+			var f fields
+			f.at(c.At, "at")
 			_, err := portalinfo.ParsePointID(c.ID)
-			return err
+			f.ok(err)
+			return struct{}{}, f.err()
 		},
-		Target: func(SaveBiometricPoint) *portalinfo.Info { return newPortalInfo() },
-		Decide: func(_ context.Context, i *portalinfo.Info, c SaveBiometricPoint) (any, error) {
+		Target: func(SaveBiometricPoint, struct{}) *portalinfo.Info { return newPortalInfo() },
+		Decide: func(_ context.Context, i *portalinfo.Info, c SaveBiometricPoint, _ struct{}) (any, error) {
 			return nil, i.SavePoint(portalinfo.Point{ID: c.ID, Place: c.Place.texts(), Name: c.Name.texts(), Address: c.Address,
 				Hours: c.Hours.texts(), Lat: c.Lat, Lon: c.Lon}, c.At)
 		},

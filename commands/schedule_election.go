@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/election"
 )
 
@@ -16,7 +17,7 @@ const NameScheduleElection = "election.schedule"
 // default 7 days). A past voting day is allowed, to record past elections
 // (VP 2.4).
 type ScheduleElection struct {
-	Envelope
+	bus.Envelope
 	// Election is the election ID, e.g. "2026-parliamentary".
 	Election string `json:"election"`
 	// Kind is "presidential", "parliamentary", "local" or "referendum".
@@ -29,43 +30,51 @@ type ScheduleElection struct {
 // CommandName implements Command.
 func (ScheduleElection) CommandName() string { return NameScheduleElection }
 
-// electionTarget is the Target of every election command, after Check
-// accepted the ID.
-func electionTarget(s string) electionAt {
-	id, _ := election.ParseID(s)
+// electionTarget is the Target of every election command: the election
+// its parsed ID names.
+func electionTarget(id election.ID) electionAt {
 	return electionAt{Election: newElection(), stream: election.StreamFor(id)}
 }
 
-// checkElectionCommand checks what every election command needs.
-func checkElectionCommand(id string, cal CalendarInput, at time.Time) error {
-	if err := requireTime(at, "at"); err != nil {
-		return err
-	}
-	if _, err := election.ParseID(id); err != nil {
-		return err
-	}
-	_, err := cal.parse()
-	return err
+// electionFields reads what every election command needs: the time, the
+// ID and the calendar.
+type electionFields struct {
+	id       election.ID
+	calendar election.Calendar
 }
 
-func (h *handlers) scheduleElection() Decider[ScheduleElection, electionAt] {
-	return Decider[ScheduleElection, electionAt]{
-		Check:  func(c ScheduleElection) error { return checkElectionCommand(c.Election, c.Calendar, c.At) },
-		Target: func(c ScheduleElection) electionAt { return electionTarget(c.Election) },
-		Decide: func(_ context.Context, e electionAt, c ScheduleElection) (any, error) {
-			id, err := election.ParseID(c.Election)
-			if err != nil {
-				return nil, err
+func readElectionFields(id string, cal CalendarInput, at time.Time) (electionFields, error) {
+	var (
+		f fields
+		p electionFields
+	)
+	f.at(at, "at")
+	into(&f, &p.id)(election.ParseID(id))
+	into(&f, &p.calendar)(cal.parse())
+	return p, f.err()
+}
+
+// electionScheduling is what ScheduleElection reads from its fields.
+type electionScheduling struct {
+	electionFields
+	// kind is the kind read, or as sent when unknown: the domain refuses
+	// it, after its other checks.
+	kind election.Kind
+}
+
+func (h *handlers) scheduleElection() bus.Decider[ScheduleElection, electionScheduling, electionAt] {
+	return bus.Decider[ScheduleElection, electionScheduling, electionAt]{
+		Parse: func(c ScheduleElection) (electionScheduling, error) {
+			e, err := readElectionFields(c.Election, c.Calendar, c.At)
+			kind, kerr := election.ParseKind(c.Kind)
+			if kerr != nil {
+				kind = election.Kind(c.Kind)
 			}
-			cal, err := c.Calendar.parse()
-			if err != nil {
-				return nil, err
-			}
-			kind, err := election.ParseKind(c.Kind)
-			if err != nil {
-				kind = election.Kind(c.Kind) // the domain refuses it, after its other checks
-			}
-			return nil, e.Schedule(id, kind, c.Title, cal, c.At)
+			return electionScheduling{electionFields: e, kind: kind}, err
+		},
+		Target: func(_ ScheduleElection, p electionScheduling) electionAt { return electionTarget(p.id) },
+		Decide: func(_ context.Context, e electionAt, c ScheduleElection, p electionScheduling) (any, error) {
+			return nil, e.Schedule(p.id, p.kind, c.Title, p.calendar, c.At)
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/election"
 )
 
@@ -17,7 +18,7 @@ const NameSetElectionRules = "election.set_rules"
 // Refused for an election not scheduled and once its voting day has
 // passed in Bishkek; the rules in force again record nothing.
 type SetElectionRules struct {
-	Envelope
+	bus.Envelope
 	Election string `json:"election"`
 	// ChangeOfPrecinctAllowed: voters may file change_of_precinct (Form 2)
 	// in this election.
@@ -28,17 +29,20 @@ type SetElectionRules struct {
 // CommandName implements Command.
 func (SetElectionRules) CommandName() string { return NameSetElectionRules }
 
-func (h *handlers) setElectionRules() Decider[SetElectionRules, electionAt] {
-	return Decider[SetElectionRules, electionAt]{
-		Check: func(c SetElectionRules) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
-			_, err := election.ParseID(c.Election)
-			return err
+// setElectionRules's parsed value is the election's ID.
+func (h *handlers) setElectionRules() bus.Decider[SetElectionRules, election.ID, electionAt] {
+	return bus.Decider[SetElectionRules, election.ID, electionAt]{
+		Parse: func(c SetElectionRules) (election.ID, error) {
+			var (
+				f  fields
+				id election.ID
+			)
+			f.at(c.At, "at")
+			into(&f, &id)(election.ParseID(c.Election))
+			return id, f.err()
 		},
-		Target: func(c SetElectionRules) electionAt { return electionTarget(c.Election) },
-		Decide: func(_ context.Context, e electionAt, c SetElectionRules) (any, error) {
+		Target: func(_ SetElectionRules, id election.ID) electionAt { return electionTarget(id) },
+		Decide: func(_ context.Context, e electionAt, c SetElectionRules, _ election.ID) (any, error) {
 			return nil, e.SetRules(election.Rules{ChangeOfPrecinctAllowed: c.ChangeOfPrecinctAllowed}, c.At)
 		},
 	}

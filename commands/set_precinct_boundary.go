@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/cec-kg/tizme/commands/bus"
+	"github.com/cec-kg/tizme/domain/precinct"
 )
 
 // NameSetPrecinctBoundary is persisted: never change it.
@@ -14,7 +17,7 @@ const NameSetPrecinctBoundary = "precinct.set_boundary"
 // It replaces any earlier boundary; the same boundary again records
 // nothing.
 type SetPrecinctBoundary struct {
-	Envelope
+	bus.Envelope
 	Number   int             `json:"number"`
 	Boundary json.RawMessage `json:"boundary"`
 	At       time.Time       `json:"at"`
@@ -23,11 +26,16 @@ type SetPrecinctBoundary struct {
 // CommandName implements Command.
 func (SetPrecinctBoundary) CommandName() string { return NameSetPrecinctBoundary }
 
-func (h *handlers) setPrecinctBoundary() Decider[SetPrecinctBoundary, precinctAt] {
-	return Decider[SetPrecinctBoundary, precinctAt]{
-		Check:  func(c SetPrecinctBoundary) error { return checkPrecinctCommand(c.Number, c.At) },
-		Target: func(c SetPrecinctBoundary) precinctAt { return precinctTarget(c.Number) },
-		Decide: func(_ context.Context, p precinctAt, c SetPrecinctBoundary) (any, error) {
+// setPrecinctBoundary's parsed value is the precinct's number.
+func (h *handlers) setPrecinctBoundary() bus.Decider[SetPrecinctBoundary, precinct.Number, precinctAt] {
+	return bus.Decider[SetPrecinctBoundary, precinct.Number, precinctAt]{
+		Parse: func(c SetPrecinctBoundary) (precinct.Number, error) {
+			var f fields
+			n := precinctFields(&f, c.Number, c.At)
+			return n, f.err()
+		},
+		Target: func(_ SetPrecinctBoundary, n precinct.Number) precinctAt { return precinctTarget(n) },
+		Decide: func(_ context.Context, p precinctAt, c SetPrecinctBoundary, _ precinct.Number) (any, error) {
 			return nil, p.SetBoundary(c.Boundary, c.At)
 		},
 	}

@@ -34,14 +34,11 @@ func (h *handlers) staffOf(ctx context.Context, a *application.Application, subj
 	return s, nil
 }
 
-// checkApplicationCommand checks what every command on an existing
-// application needs.
-func checkApplicationCommand(id uuid.UUID, at time.Time) error {
-	if err := requireTime(at, "at"); err != nil {
-		return err
-	}
+// applicationFields reads what every command on an existing application
+// needs.
+func applicationFields(f *fields, id uuid.UUID, at time.Time) {
+	f.at(at, "at")
 	if id == uuid.Nil {
-		return missingField("application")
+		f.ok(missingField("application"))
 	}
-	return nil
 }

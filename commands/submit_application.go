@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
@@ -30,7 +31,7 @@ const NameSubmitApplication = "application.submit"
 // command (same idempotency key) answers the same confirmation and writes
 // nothing.
 type SubmitApplication struct {
-	Envelope
+	bus.Envelope
 	// Application is the new application's ID; zero means one derived
 	// from the idempotency key, so a retried command files no second one.
 	Application uuid.UUID `json:"application,omitzero"`
@@ -88,85 +89,54 @@ type SubmitApplicationAnswer struct {
 	Kind       string `json:"kind,omitempty"`
 }
 
-func (h *handlers) claim(in ClaimInput) (application.Claim, error) {
-	var (
-		c = application.Claim{
-			OtherEntry: in.OtherEntry,
-			Operator:   in.Operator,
-			Text:       in.Text,
-		}
-		err error
-	)
-	if c.Name, err = in.Name.parse(); err != nil {
-		return c, err
+// claim reads a claim's fields, recording their errors in f.
+func (h *handlers) claim(f *fields, in ClaimInput) application.Claim {
+	c := application.Claim{
+		OtherEntry: in.OtherEntry,
+		Operator:   in.Operator,
+		Text:       in.Text,
 	}
-	if c.BirthDate, err = optionalDate(in.BirthDate); err != nil {
-		return c, err
-	}
-	if c.Passport, err = h.optionalPassport(in.Passport); err != nil {
-		return c, err
-	}
-	if c.Address, err = in.Address.parse(); err != nil {
-		return c, err
-	}
-	if c.Precinct, err = optionalPrecinct(in.Precinct); err != nil {
-		return c, err
-	}
+	into(f, &c.Name)(in.Name.parse())
+	into(f, &c.BirthDate)(optionalDate(in.BirthDate))
+	into(f, &c.Passport)(h.optionalPassport(in.Passport))
+	into(f, &c.Address)(in.Address.parse())
+	into(f, &c.Precinct)(optionalPrecinct(in.Precinct))
 	if in.Respondent != "" {
-		if c.Respondent, err = commission.ParseRef(in.Respondent); err != nil {
-			return c, err
-		}
+		into(f, &c.Respondent)(commission.ParseRef(in.Respondent))
 	}
-	return c, nil
+	return c
 }
 
-// submission parses the command's own fields (not the election's calendar
+// submission reads the command's own fields (not the election's calendar
 // nor the consent, which Decide loads).
 func (h *handlers) submission(c SubmitApplication) (application.Submission, error) {
 	var (
-		s   = application.Submission{Kind: application.Kind(c.Kind)}
-		err error
+		f fields
+		s = application.Submission{Kind: application.Kind(c.Kind)}
 	)
-	if err := requireTime(c.At, "at"); err != nil {
-		return s, err
-	}
-	if s.Voter, err = h.voterStream(c.VoterRef, c.At); err != nil {
-		return s, err
-	}
-	if c.PIN != "" {
-		// voterStream read it and checked that it names s.Voter.
+	f.at(c.At, "at")
+	s.Voter = h.voter(&f, c.VoterRef, c.At)
+	if c.PIN != "" && s.Voter != "" {
+		// voter read it and checked that it names s.Voter.
 		s.PIN, _ = person.ParsePIN(c.PIN, calendar.DayOf(c.At))
 	}
 	if c.Commission != "" {
-		if s.Commission, err = commission.ParseRef(c.Commission); err != nil {
-			return s, err
-		}
+		into(&f, &s.Commission)(commission.ParseRef(c.Commission))
 	}
-	if s.ElectionID, err = optionalElection(c.Election); err != nil {
-		return s, err
-	}
-	if s.Claim, err = h.claim(c.Claim); err != nil {
-		return s, err
-	}
-	return s, nil
+	into(&f, &s.ElectionID)(optionalElection(c.Election))
+	s.Claim = h.claim(&f, c.Claim)
+	return s, f.err()
 }
 
-func (h *handlers) submitApplication() Decider[SubmitApplication, *application.Application] {
-	return Decider[SubmitApplication, *application.Application]{
-		Check: func(c SubmitApplication) error {
-			_, err := h.submission(c)
-			return err
-		},
-		Target: func(c SubmitApplication) *application.Application {
+func (h *handlers) submitApplication() bus.Decider[SubmitApplication, application.Submission, *application.Application] {
+	return bus.Decider[SubmitApplication, application.Submission, *application.Application]{
+		Parse: h.submission,
+		Target: func(c SubmitApplication, _ application.Submission) *application.Application {
 			return application.New(derivedID(c.Application, NameSubmitApplication, c.Key()))
 		},
-		Decide: func(ctx context.Context, a *application.Application, c SubmitApplication) (any, error) {
+		Decide: func(ctx context.Context, a *application.Application, c SubmitApplication, s application.Submission) (any, error) {
 			if a.Status() != application.StatusNone {
 				return nil, application.ErrAlreadySubmitted
-			}
-			s, err := h.submission(c)
-			if err != nil {
-				return nil, err
 			}
 			// VC §14, VC §16–17: the application reaches the commission it
 			// names, whose staff process it; one that is not registered

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/person"
@@ -233,4 +234,33 @@ func mustPIN(t *testing.T, s string) person.PIN {
 	p, err := person.ParsePIN(s, calendar.DayOf(tRegister))
 	must(t, err)
 	return p
+}
+
+// TestRegisterVoterEveryFieldError: a command's field errors come back at
+// once, the first one as the error's identity (and HTTP answer), and a
+// retry under the key answers the same list.
+func TestRegisterVoterEveryFieldError(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	c := registration(pinAigul)
+	c.PIN = "2150519900012"
+	c.Passport = "ZZ1234567"
+	c.Precinct = 10000
+	want := []*failure.Error{person.ErrPINLength, person.ErrPassportSeries, precinct.ErrNumberRange}
+	for _, attempt := range []string{"first", "retry"} {
+		_, err := w.send(t, c)
+		var werr *bus.WireError
+		if !errors.As(err, &werr) || !errors.Is(err, want[0]) || errors.Is(err, want[1]) {
+			t.Fatalf("%s: %v: want a rebuilt error that is the first field error only", attempt, err)
+		}
+		all := werr.Errors()
+		if len(all) != len(want) {
+			t.Fatalf("%s: %d errors (%v), want %d", attempt, len(all), err, len(want))
+		}
+		for i, e := range all {
+			if !errors.Is(e, want[i]) {
+				t.Errorf("%s: error %d is %v, want %v", attempt, i, e, want[i])
+			}
+		}
+	}
 }

@@ -16,42 +16,37 @@ import (
 // refused with application.ErrForbiddenCommission, the staff register's
 // one refusal. voterStream is the subject's own voter stream, when known:
 // nobody acts on their own entry (voter.ErrOwnEntry).
-func (h *handlers) voterStaff(ctx context.Context, subject, voterStream, ref string, at time.Time) (voter.Staff, error) {
-	if subject == "" {
-		return voter.Staff{}, missingField("by")
-	}
-	if ref == "" {
-		return voter.Staff{}, missingField("commission")
-	}
-	r, err := commission.ParseRef(ref)
-	if err != nil {
-		return voter.Staff{}, err
-	}
-	c, err := loadOther(ctx, h, commission.StreamFor(r), newCommission)
+func (h *handlers) voterStaff(ctx context.Context, subject, voterStream string, ref commission.Ref, at time.Time) (voter.Staff, error) {
+	c, err := loadOther(ctx, h, commission.StreamFor(ref), newCommission)
 	if err != nil {
 		return voter.Staff{}, err
 	}
 	if !c.IsActiveStaff(subject, at) {
-		return voter.Staff{}, fmt.Errorf("%w: %q is not on the staff of %s", application.ErrForbiddenCommission, subject, r)
+		return voter.Staff{}, fmt.Errorf("%w: %q is not on the staff of %s", application.ErrForbiddenCommission, subject, ref)
 	}
-	return voter.Staff{Subject: subject, Commission: r, Voter: voterStream}, nil
+	return voter.Staff{Subject: subject, Commission: ref, Voter: voterStream}, nil
 }
 
-// checkStaffFields checks what every staff command on an entry needs
-// before anything is loaded.
-func (h *handlers) checkStaffFields(ref VoterRef, by, comm string, at time.Time) error {
-	if err := requireTime(at, "at"); err != nil {
-		return err
-	}
-	if _, err := h.voterStream(ref, at); err != nil {
-		return err
-	}
+// staffOnEntry is what every staff command on an entry reads from its
+// fields: the entry's stream and the acting staff member's commission.
+type staffOnEntry struct {
+	stream     string
+	commission commission.Ref
+}
+
+// staffFields reads what every staff command on an entry needs before
+// anything is loaded.
+func (h *handlers) staffFields(f *fields, ref VoterRef, by, comm string, at time.Time) staffOnEntry {
+	var p staffOnEntry
+	f.at(at, "at")
+	p.stream = h.voter(f, ref, at)
 	if by == "" {
-		return missingField("by")
+		f.ok(missingField("by"))
 	}
 	if comm == "" {
-		return missingField("commission")
+		f.ok(missingField("commission"))
+	} else {
+		into(f, &p.commission)(commission.ParseRef(comm))
 	}
-	_, err := commission.ParseRef(comm)
-	return err
+	return p
 }

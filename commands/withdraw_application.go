@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 )
 
@@ -15,7 +16,7 @@ const NameWithdrawApplication = "application.withdraw"
 // WithdrawApplication withdraws an application before its decision; only
 // the voter who filed it may (application.ErrNotYourApplication).
 type WithdrawApplication struct {
-	Envelope
+	bus.Envelope
 	Application uuid.UUID `json:"application"`
 	// VoterRef names the voter withdrawing it.
 	VoterRef
@@ -26,21 +27,17 @@ type WithdrawApplication struct {
 // CommandName implements Command.
 func (WithdrawApplication) CommandName() string { return NameWithdrawApplication }
 
-func (h *handlers) withdrawApplication() Decider[WithdrawApplication, *application.Application] {
-	return Decider[WithdrawApplication, *application.Application]{
-		Check: func(c WithdrawApplication) error {
-			if err := checkApplicationCommand(c.Application, c.At); err != nil {
-				return err
-			}
-			_, err := h.voterStream(c.VoterRef, c.At)
-			return err
+// withdrawApplication's parsed value is the voter's stream.
+func (h *handlers) withdrawApplication() bus.Decider[WithdrawApplication, string, *application.Application] {
+	return bus.Decider[WithdrawApplication, string, *application.Application]{
+		Parse: func(c WithdrawApplication) (string, error) {
+			var f fields
+			applicationFields(&f, c.Application, c.At)
+			stream := h.voter(&f, c.VoterRef, c.At)
+			return stream, f.err()
 		},
-		Target: func(c WithdrawApplication) *application.Application { return application.New(c.Application) },
-		Decide: func(_ context.Context, a *application.Application, c WithdrawApplication) (any, error) {
-			stream, err := h.voterStream(c.VoterRef, c.At)
-			if err != nil {
-				return nil, err
-			}
+		Target: func(c WithdrawApplication, _ string) *application.Application { return application.New(c.Application) },
+		Decide: func(_ context.Context, a *application.Application, c WithdrawApplication, stream string) (any, error) {
 			return nil, a.Withdraw(stream, c.Reason, c.At)
 		},
 	}

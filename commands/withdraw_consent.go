@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/consent"
 )
 
@@ -18,7 +19,7 @@ const NameWithdrawConsent = "consent.withdraw"
 // answered as one not given (consent.ErrNotGiven), so that nobody learns
 // about another voter's consents.
 type WithdrawConsent struct {
-	Envelope
+	bus.Envelope
 	Consent uuid.UUID `json:"consent"`
 	VoterRef
 	At time.Time `json:"at"`
@@ -27,24 +28,20 @@ type WithdrawConsent struct {
 // CommandName implements Command.
 func (WithdrawConsent) CommandName() string { return NameWithdrawConsent }
 
-func (h *handlers) withdrawConsent() Decider[WithdrawConsent, *consent.Consent] {
-	return Decider[WithdrawConsent, *consent.Consent]{
-		Check: func(c WithdrawConsent) error {
-			if err := requireTime(c.At, "at"); err != nil {
-				return err
-			}
+// withdrawConsent's parsed value is the voter's stream.
+func (h *handlers) withdrawConsent() bus.Decider[WithdrawConsent, string, *consent.Consent] {
+	return bus.Decider[WithdrawConsent, string, *consent.Consent]{
+		Parse: func(c WithdrawConsent) (string, error) {
+			var f fields
+			f.at(c.At, "at")
 			if c.Consent == uuid.Nil {
-				return missingField("consent")
+				f.ok(missingField("consent"))
 			}
-			_, err := h.voterStream(c.VoterRef, c.At)
-			return err
+			stream := h.voter(&f, c.VoterRef, c.At)
+			return stream, f.err()
 		},
-		Target: func(c WithdrawConsent) *consent.Consent { return consent.New(c.Consent) },
-		Decide: func(_ context.Context, k *consent.Consent, c WithdrawConsent) (any, error) {
-			stream, err := h.voterStream(c.VoterRef, c.At)
-			if err != nil {
-				return nil, err
-			}
+		Target: func(c WithdrawConsent, _ string) *consent.Consent { return consent.New(c.Consent) },
+		Decide: func(_ context.Context, k *consent.Consent, c WithdrawConsent, stream string) (any, error) {
 			if k.Given() && k.Voter() != stream {
 				return nil, consent.ErrNotGiven
 			}

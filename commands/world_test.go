@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/failure"
@@ -171,13 +172,15 @@ func (g *streamGate) arrive(ctx context.Context) error {
 type world struct {
 	store eventstore.Store
 	// gated is the store when it is PostgreSQL (nil with EventStoreDB).
-	gated   *gatedStore
-	pool    *pgxpool.Pool
-	codec   *eventstore.Codec
-	bus     *commands.Bus
-	counter *fakeCounter
-	lister  *listingCounter
-	obs     *observations
+	gated *gatedStore
+	pool  *pgxpool.Pool
+	codec *eventstore.Codec
+	bus   *bus.Bus
+	// reactions are RegisterAll's, for React and NewReactor.
+	reactions *commands.Reactions
+	counter   *fakeCounter
+	lister    *listingCounter
+	obs       *observations
 }
 
 type worldOptions struct {
@@ -199,11 +202,11 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	ctx := ctxFor(t)
 	pool := pgtest.NewPool(t)
 	must(t, postgres.Migrate(ctx, pool))
-	must(t, commands.Migrate(ctx, pool))
+	must(t, bus.Migrate(ctx, pool))
 	must(t, commands.MigrateReactions(ctx, pool))
 	codec := domain.NewCodec()
 	w := &world{pool: pool, codec: codec, counter: &fakeCounter{}, obs: &observations{}}
-	cfg := commands.BusConfig{Codec: w.codec, Results: pool, Logger: quietLogger(), Observe: w.obs.add}
+	cfg := bus.Config{Codec: w.codec, Results: pool, Logger: quietLogger(), Observe: w.obs.add}
 	if o.esdb {
 		fake, err := esdbfake.Start()
 		must(t, err)
@@ -217,10 +220,10 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	}
 	t.Cleanup(func() { _ = w.store.Close() })
 	cfg.Store = w.store
-	bus, err := commands.NewBus(cfg)
+	cmdBus, err := bus.New(cfg)
 	must(t, err)
 	t.Cleanup(func() {
-		if err := bus.Close(); err != nil {
+		if err := cmdBus.Close(); err != nil {
 			t.Errorf("close the bus: %v", err)
 		}
 	})
@@ -232,9 +235,11 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	case !o.noCounter:
 		deps.Addresses = w.counter
 	}
-	must(t, commands.RegisterAll(bus, deps))
-	must(t, bus.Start(ctx))
-	w.bus = bus
+	reactions, err := commands.RegisterAll(cmdBus, deps)
+	must(t, err)
+	must(t, cmdBus.Start(ctx))
+	w.bus = cmdBus
+	w.reactions = reactions
 	if !o.bare {
 		w.setUp(t)
 	}
@@ -267,12 +272,12 @@ func (w *world) setUp(t *testing.T) {
 	w.must(t, commands.SetElectionRules{Envelope: env(key()), Election: election2026, ChangeOfPrecinctAllowed: true, At: tSetUp})
 }
 
-func (w *world) send(t *testing.T, cmd commands.Command) (commands.Result, error) {
+func (w *world) send(t *testing.T, cmd bus.Command) (bus.Result, error) {
 	t.Helper()
 	return w.bus.Send(ctxFor(t), cmd)
 }
 
-func (w *world) must(t *testing.T, cmd commands.Command) commands.Result {
+func (w *world) must(t *testing.T, cmd bus.Command) bus.Result {
 	t.Helper()
 	res, err := w.send(t, cmd)
 	if err != nil {
@@ -282,13 +287,13 @@ func (w *world) must(t *testing.T, cmd commands.Command) commands.Result {
 }
 
 // refuse sends cmd and checks it is refused with want.
-func (w *world) refuse(t *testing.T, cmd commands.Command, want *failure.Error) error {
+func (w *world) refuse(t *testing.T, cmd bus.Command, want *failure.Error) error {
 	t.Helper()
 	_, err := w.send(t, cmd)
 	if !errors.Is(err, want) {
 		t.Fatalf("send %s: err %v (code %s), want %s", cmd.CommandName(), err, codeOf(err), want.Code())
 	}
-	if !errors.Is(err, commands.ErrRejected) {
+	if !errors.Is(err, bus.ErrRejected) {
 		t.Errorf("send %s: %v is not a rejection", cmd.CommandName(), err)
 	}
 	return err

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cec-kg/tizme/cmd/tizme/internal/feed"
 	cmds "github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
 )
@@ -76,16 +77,16 @@ func feedChanges(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wr
 		if err := fdb.Migrate(ctx); err != nil {
 			return fmt.Errorf("feed: %w", err)
 		}
-		busCfg := cmds.BusConfig{Store: events, Codec: domain.NewCodec(), Results: db.pool, Logger: log}
-		bus, err := cmds.NewBus(busCfg)
+		busCfg := bus.Config{Store: events, Codec: domain.NewCodec(), Results: db.pool, Logger: log}
+		cmdBus, err := bus.New(busCfg)
 		if err != nil {
 			return err
 		}
-		defer func() { err = errors.Join(err, bus.Close()) }()
-		if err := cmds.RegisterAll(bus, cmds.Deps{VoterKey: key}); err != nil {
+		defer func() { err = errors.Join(err, cmdBus.Close()) }()
+		if _, err := cmds.RegisterAll(cmdBus, cmds.Deps{VoterKey: key}); err != nil {
 			return err
 		}
-		if err := bus.Start(ctx); err != nil {
+		if err := cmdBus.Start(ctx); err != nil {
 			return err
 		}
 		rf, err := os.Create(rejectsPath)
@@ -98,7 +99,7 @@ func feedChanges(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Wr
 		started := time.Now()
 		bar := newLoadProgress(progressOutput, isTerminal(progressOutput), "changes")
 		a, err := feed.NewApplier(feed.Config{
-			Bus: bus, Store: events, Key: key, Name: cfg.FeedName, Now: started, RunID: "feed-run-" + uuid.NewString(),
+			Bus: cmdBus, Store: events, Key: key, Name: cfg.FeedName, Now: started, RunID: "feed-run-" + uuid.NewString(),
 			Rejects: rejects, ToDo: fdb.RecordToDo,
 			Progress: func(p feed.Progress) { bar.update(int64(p.Changes), p.Bytes, size, p.Events, p.Elapsed) },
 		})

@@ -12,6 +12,7 @@ import (
 	"github.com/cec-kg/tizme/chain"
 	// Imported as cmds: this package's subcommand table is named commands.
 	cmds "github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/esdb"
@@ -115,7 +116,7 @@ func migrateDatabase(ctx context.Context, cfg Config, db *database) error {
 	}
 	// Command results and reaction checkpoints live in PostgreSQL with
 	// either event store.
-	if err := cmds.Migrate(ctx, db.pool); err != nil {
+	if err := bus.Migrate(ctx, db.pool); err != nil {
 		return fmt.Errorf("migrate the command results: %w", err)
 	}
 	if err := cmds.MigrateReactions(ctx, db.pool); err != nil {

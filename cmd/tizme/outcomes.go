@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	cmds "github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
@@ -56,22 +57,22 @@ func recordOutcomes(ctx context.Context, cfg Config, log *slog.Logger, stdout io
 		if err != nil {
 			return err
 		}
-		busCfg := cmds.BusConfig{Store: events, Codec: domain.NewCodec(), Results: db.pool, Logger: log}
-		bus, err := cmds.NewBus(busCfg)
+		busCfg := bus.Config{Store: events, Codec: domain.NewCodec(), Results: db.pool, Logger: log}
+		cmdBus, err := bus.New(busCfg)
 		if err != nil {
 			return err
 		}
-		defer func() { err = errors.Join(err, bus.Close()) }()
-		if err := cmds.RegisterAll(bus, cmds.Deps{VoterKey: key}); err != nil {
+		defer func() { err = errors.Join(err, cmdBus.Close()) }()
+		if _, err := cmds.RegisterAll(cmdBus, cmds.Deps{VoterKey: key}); err != nil {
 			return err
 		}
-		if err := bus.Start(ctx); err != nil {
+		if err := cmdBus.Start(ctx); err != nil {
 			return err
 		}
 		run := uuid.NewString()
-		ctx := cmds.WithMeta(ctx, cmds.Meta{Actor: OutcomesActor, RequestID: "outcomes-" + run})
-		res, err := bus.Send(ctx, cmds.RecordElectionOutcome{
-			Envelope: cmds.Envelope{IdempotencyKey: cmds.ScopedKey(cmds.ScopeAdmin, []string{OutcomesActor}, cmds.NameRecordElectionOutcome, run)},
+		ctx := bus.WithMeta(ctx, bus.Meta{Actor: OutcomesActor, RequestID: "outcomes-" + run})
+		res, err := cmdBus.Send(ctx, cmds.RecordElectionOutcome{
+			Envelope: bus.Envelope{IdempotencyKey: bus.ScopedKey(bus.ScopeAdmin, []string{OutcomesActor}, cmds.NameRecordElectionOutcome, run)},
 			Election: id.String(), Source: source, Rows: rows, At: time.Now().UTC(),
 		})
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cec-kg/tizme/chain"
 	cmds "github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
 	pgmigrate "github.com/cec-kg/tizme/internal/migrate"
@@ -85,7 +86,7 @@ func decodeKey(s string) ([]byte, error) {
 // services are the background parts of serve: the command bus with every
 // handler, the reactions, and the projection runner.
 type services struct {
-	Bus *cmds.Bus
+	Bus *bus.Bus
 	// VoterKey is the voter-stream key the handlers use.
 	VoterKey []byte
 	// Projections reports the read models' state and lag.
@@ -107,43 +108,44 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 	if err != nil {
 		return nil, err
 	}
-	busCfg := cmds.BusConfig{Store: events, Codec: codec, Results: db.pool, Logger: log}
-	bus, err := cmds.NewBus(busCfg)
+	busCfg := bus.Config{Store: events, Codec: codec, Results: db.pool, Logger: log}
+	cmdBus, err := bus.New(busCfg)
 	if err != nil {
 		return nil, err
 	}
 	// The crowded-address flag counts voters per address from a read model.
 	deps := cmds.Deps{VoterKey: key, Addresses: projections.AddressCounter{Pool: db.pool}}
-	if err := cmds.RegisterAll(bus, deps); err != nil {
-		return nil, errors.Join(err, bus.Close())
+	reactions, err := cmds.RegisterAll(cmdBus, deps)
+	if err != nil {
+		return nil, errors.Join(err, cmdBus.Close())
 	}
-	if err := bus.Start(ctx); err != nil {
-		return nil, errors.Join(err, bus.Close())
+	if err := cmdBus.Start(ctx); err != nil {
+		return nil, errors.Join(err, cmdBus.Close())
 	}
 	list, _ := projections.Registry()
 	// The read models' tables exist before any reaction reads them.
 	if err := projections.Install(ctx, db.pool, list); err != nil {
-		return nil, errors.Join(err, bus.Close())
+		return nil, errors.Join(err, cmdBus.Close())
 	}
 	// A read model whose tables changed shape since this database was
 	// made (a new release over an old data folder) would fail on its
 	// first live batch: rebuild it first, from the log, as `tizme rebuild`
 	// would.
 	if err := rebuildChanged(ctx, db, events, codec, list, log); err != nil {
-		return nil, errors.Join(err, bus.Close())
+		return nil, errors.Join(err, cmdBus.Close())
 	}
 	runner, err := projections.NewRunner(projections.RunnerConfig{
 		Pool: db.pool, Store: events, Codec: codec, Projections: list, Logger: log,
 	})
 	if err != nil {
-		return nil, errors.Join(err, bus.Close())
+		return nil, errors.Join(err, cmdBus.Close())
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
-	s := &services{Bus: bus, VoterKey: key, stop: stop, errs: make(chan error, 4)}
+	s := &services{Bus: cmdBus, VoterKey: key, stop: stop, errs: make(chan error, 4)}
 	s.Projections = func(ctx context.Context) ([]projections.ProjectionStatus, error) {
 		return projections.Lag(ctx, db.pool, events, list)
 	}
-	reactor := cmds.NewReactor(bus, "")
+	reactor := cmds.NewReactor(reactions, "")
 	s.Reactions = func(ctx context.Context) (projections.ProjectionStatus, error) {
 		from, err := reactor.Checkpoint(ctx)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	cmds "github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/failure"
@@ -29,7 +30,7 @@ const Actor = "system:feed"
 const DefaultName = "population-register"
 
 // The operations of a change, part of its commands' idempotency keys
-// (commands.ScopedKey(commands.ScopeFeed, {feed name}, op, change ID)).
+// (bus.ScopedKey(bus.ScopeFeed, {feed name}, op, change ID)).
 //
 // WARNING: persisted in command_results; a renamed operation would apply
 // every past change again. Never change one.
@@ -49,13 +50,13 @@ func Source(feedName, changeID string) string { return "feed:" + feedName + ":" 
 
 // Key returns the idempotency key of a change's command of operation op.
 func Key(feedName, op, changeID string) string {
-	return cmds.ScopedKey(cmds.ScopeFeed, []string{feedName}, op, changeID)
+	return bus.ScopedKey(bus.ScopeFeed, []string{feedName}, op, changeID)
 }
 
 // Config is what an Applier needs.
 type Config struct {
 	// Bus carries the commands (commands.RegisterAll). Required.
-	Bus *cmds.Bus
+	Bus *bus.Bus
 	// Store is read for the voter's entry and its precinct's commission.
 	Store eventstore.Store
 	// Key is the voter-stream key (voter.StreamFor).
@@ -224,9 +225,9 @@ type outcome struct {
 // refused (nil when its code is one of unchanged: the list already shows
 // the change); err is a failure that is not the change's fault (the
 // database, the bus, the context), which stops the run.
-func (a *Applier) send(ctx context.Context, l Line, o *outcome, cmd cmds.Command, unchanged ...failure.Code) (refused error, err error) {
+func (a *Applier) send(ctx context.Context, l Line, o *outcome, cmd bus.Command, unchanged ...failure.Code) (refused error, err error) {
 	src := Source(a.cfg.Name, l.ChangeID)
-	ctx = cmds.WithMeta(ctx, cmds.Meta{CorrelationID: src, CausationID: src, Actor: Actor, RequestID: a.cfg.RunID})
+	ctx = bus.WithMeta(ctx, bus.Meta{CorrelationID: src, CausationID: src, Actor: Actor, RequestID: a.cfg.RunID})
 	res, err := a.cfg.Bus.Send(ctx, cmd)
 	if err == nil {
 		if res.Replayed {
@@ -259,8 +260,8 @@ func (a *Applier) apply(ctx context.Context, l Line) error {
 	if err != nil {
 		return err
 	}
-	env := func(op string) cmds.Envelope {
-		return cmds.Envelope{IdempotencyKey: Key(a.cfg.Name, op, l.ChangeID)}
+	env := func(op string) bus.Envelope {
+		return bus.Envelope{IdempotencyKey: Key(a.cfg.Name, op, l.ChangeID)}
 	}
 	ref := cmds.VoterRef{PIN: l.PIN}
 	at := a.cfg.Now.UTC()

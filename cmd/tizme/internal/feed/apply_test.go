@@ -18,6 +18,7 @@ import (
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/feed"
 	cmds "github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/person"
@@ -38,7 +39,7 @@ var (
 // tables.
 type world struct {
 	store *postgres.Store
-	bus   *cmds.Bus
+	bus   *bus.Bus
 	db    feed.DB
 }
 
@@ -49,7 +50,7 @@ func newWorld(t *testing.T) *world {
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmds.Migrate(ctx, pool); err != nil {
+	if err := bus.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
 	codec := domain.NewCodec()
@@ -58,22 +59,22 @@ func newWorld(t *testing.T) *world {
 	if _, err := demodata.Load(ctx, store, demodata.Options{Seed: 7, Voters: 300, Key: testKey, Now: testNow}, nil); err != nil {
 		t.Fatal(err)
 	}
-	bus, err := cmds.NewBus(cmds.BusConfig{Store: store, Codec: codec, Results: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cmdBus, err := bus.New(bus.Config{Store: store, Codec: codec, Results: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmds.RegisterAll(bus, cmds.Deps{VoterKey: testKey}); err != nil {
+	if _, err := cmds.RegisterAll(cmdBus, cmds.Deps{VoterKey: testKey}); err != nil {
 		t.Fatal(err)
 	}
-	if err := bus.Start(ctx); err != nil {
+	if err := cmdBus.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = bus.Close() })
+	t.Cleanup(func() { _ = cmdBus.Close() })
 	db := feed.DB{Pool: pool}
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return &world{store: store, bus: bus, db: db}
+	return &world{store: store, bus: cmdBus, db: db}
 }
 
 func (w *world) events(t *testing.T) int {
@@ -400,7 +401,7 @@ func TestPullContinuesFromCursor(t *testing.T) {
 	var rejects bytes.Buffer
 	a = w.applier(t, &rejects)
 	_, err := a.Apply(ctx, strings.NewReader(`{"change_id":"AFTER-1","type":"death","pin":"`+d.Changes[0].PIN+`"}`+"\n"))
-	if !errors.Is(err, cmds.ErrBusClosed) {
+	if !errors.Is(err, bus.ErrBusClosed) {
 		t.Errorf("apply with the bus closed: %v, want ErrBusClosed", err)
 	}
 	if sum, _ := a.Finish(); sum.Rejected != 0 {

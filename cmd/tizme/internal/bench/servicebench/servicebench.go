@@ -41,6 +41,7 @@ import (
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/popreg"
 	"github.com/cec-kg/tizme/commands"
+	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/person"
@@ -188,7 +189,7 @@ type bench struct {
 
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	for _, m := range []func(context.Context, *pgxpool.Pool) error{
-		postgres.Migrate, commands.Migrate, commands.MigrateReactions, projections.Migrate,
+		postgres.Migrate, bus.Migrate, commands.MigrateReactions, projections.Migrate,
 	} {
 		if err := m(ctx, pool); err != nil {
 			return fmt.Errorf("servicebench: migrate: %w", err)
@@ -365,17 +366,17 @@ func (b *bench) naiveProjector(ctx context.Context) (float64, error) {
 // commands sends GiveConsent commands through the bus, durable, from 1
 // and 64 clients, beside bare appends of the same event without the bus.
 func (b *bench) commands(ctx context.Context) ([]harness.Result, error) {
-	bus, err := commands.NewBus(commands.BusConfig{Store: b.store, Codec: b.codec, Results: b.env.Main, Logger: b.env.Logger})
+	cmdBus, err := bus.New(bus.Config{Store: b.store, Codec: b.codec, Results: b.env.Main, Logger: b.env.Logger})
 	if err != nil {
 		return nil, err
 	}
-	if err := commands.RegisterAll(bus, commands.Deps{VoterKey: b.key}); err != nil {
-		return nil, errors.Join(err, bus.Close())
+	if _, err := commands.RegisterAll(cmdBus, commands.Deps{VoterKey: b.key}); err != nil {
+		return nil, errors.Join(err, cmdBus.Close())
 	}
-	if err := bus.Start(ctx); err != nil {
-		return nil, errors.Join(err, bus.Close())
+	if err := cmdBus.Start(ctx); err != nil {
+		return nil, errors.Join(err, cmdBus.Close())
 	}
-	defer bus.Close()
+	defer cmdBus.Close()
 	bare := postgres.New(b.env.Import, postgres.Options{Logger: b.env.Logger})
 	defer bare.Close()
 	run := rand.Int64()
@@ -383,8 +384,8 @@ func (b *bench) commands(ctx context.Context) ([]harness.Result, error) {
 	for _, clients := range []int{1, 64} {
 		b.say("commands: consent.give through the bus, %d client(s), %s...", clients, b.cfg.CommandDuration)
 		rate, lat, err := harness.Hammer(ctx, clients, b.cfg.CommandDuration, func(ctx context.Context, w, i int) error {
-			_, err := bus.Send(ctx, commands.GiveConsent{
-				Envelope: commands.Envelope{IdempotencyKey: fmt.Sprintf("bench-%x-%d-%d-%d", run, clients, w, i)},
+			_, err := cmdBus.Send(ctx, commands.GiveConsent{
+				Envelope: bus.Envelope{IdempotencyKey: fmt.Sprintf("bench-%x-%d-%d-%d", run, clients, w, i)},
 				VoterRef: commands.VoterRef{Voter: b.streams[(w*commandsPerClientID+i)%len(b.streams)]},
 				Purpose:  "application", TextVersion: "bench", Language: "ky", Channel: "cabinet", At: time.Now(),
 			})
@@ -570,7 +571,7 @@ func (b *bench) served(ctx context.Context) ([]harness.Result, error) {
 	}
 	baseRate, baseLat, err := harness.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, w, i int) error {
 		stream := b.streams[(w*7919+i*104729)%len(b.streams)]
-		_, err := commands.Load(ctx, b.store, b.codec, stream, func() *voter.Entry { return voter.New(stream) })
+		_, err := bus.Load(ctx, b.store, b.codec, stream, func() *voter.Entry { return voter.New(stream) })
 		return err
 	})
 	if err != nil {

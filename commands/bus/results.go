@@ -1,4 +1,4 @@
-package commands
+package bus
 
 import (
 	"context"
@@ -88,6 +88,8 @@ type storedResult struct {
 type storedRejection struct {
 	Message string            `json:"message"`
 	Params  map[string]string `json:"params,omitempty"`
+	// More holds the field errors after the first (FieldErrors).
+	More []wireError `json:"more,omitempty"`
 }
 
 func lookupResult(ctx context.Context, q resultTx, key string) (storedResult, bool, error) {
@@ -203,7 +205,7 @@ func (d *idempotency) replay(r storedResult, cmd Command) (Result, error) {
 		if err := json.Unmarshal(r.result, &s); err != nil {
 			return Result{}, fmt.Errorf("stored rejection of key %q: %w", cmd.Key(), err)
 		}
-		return Result{}, d.errs.decode(wireError{Code: *r.code, Rejection: true, Message: s.Message, Params: s.Params})
+		return Result{}, d.errs.decode(wireError{Code: *r.code, Rejection: true, Message: s.Message, Params: s.Params, More: s.More})
 	}
 	var res Result
 	if err := json.Unmarshal(r.result, &res); err != nil {
@@ -237,7 +239,7 @@ func (d *idempotency) middleware(next HandlerFunc) HandlerFunc {
 // the outcome recorded meanwhile by a concurrent call with the same key.
 func (d *idempotency) reject(ctx context.Context, cmd Command, rejected error) (Result, error) {
 	w := d.errs.encode(rejected)
-	body, err := json.Marshal(storedRejection{Message: w.Message, Params: w.Params})
+	body, err := json.Marshal(storedRejection{Message: w.Message, Params: w.Params, More: w.More})
 	if err != nil {
 		return Result{}, fmt.Errorf("record rejection: %w", err)
 	}

@@ -1,4 +1,4 @@
-package commands
+package bus
 
 import (
 	"context"
@@ -28,6 +28,15 @@ type Aggregate interface {
 	// Apply folds a stored event into the aggregate's state. It never
 	// validates and never fails.
 	Apply(event any)
+}
+
+// AppendOnly marks an Aggregate whose stream is a log of independent
+// records: the machinery does not load it before deciding and appends
+// with expected revision Any.
+type AppendOnly interface {
+	Aggregate
+	// AppendOnly is the marker; it does nothing.
+	AppendOnly()
 }
 
 // EventIDNamespace is the UUIDv5 namespace of event IDs derived from
@@ -128,7 +137,7 @@ func encodePending(codec *eventstore.Codec, agg Aggregate, key string, meta Meta
 	if rev, exists := agg.Revision(); exists {
 		expected = eventstore.Exact(rev)
 	}
-	if _, log := agg.(appendOnly); log {
+	if _, log := agg.(AppendOnly); log {
 		expected = eventstore.Any()
 	}
 	pending := agg.Pending()

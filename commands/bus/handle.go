@@ -1,4 +1,4 @@
-package commands
+package bus
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // command's events were stored but its result was lost (EventStoreDB
 // path). Deciding again on the state before them re-creates the same
 // events, which the store then drops as an idempotent retry.
-func core[C Command, T Aggregate](store eventstore.Store, codec *eventstore.Codec, errs *Errors, d Decider[C, T]) HandlerFunc {
+func core[C Command, P any, T Aggregate](store eventstore.Store, codec *eventstore.Codec, errs *Errors, d Decider[C, P, T]) HandlerFunc {
 	return func(ctx context.Context, command Command) (Result, error) {
 		cmd, ok := command.(C)
 		if !ok {
@@ -26,21 +26,20 @@ func core[C Command, T Aggregate](store eventstore.Store, codec *eventstore.Code
 		if err := ValidateKey(key); err != nil {
 			return Result{}, err
 		}
-		if d.Check != nil {
-			if err := d.Check(cmd); err != nil {
-				return Result{}, err
-			}
+		p, err := parseOnce(ctx, d.Parse, cmd)
+		if err != nil {
+			return Result{}, err
 		}
-		target := d.Target(cmd)
+		target := d.Target(cmd, p)
 		stream := target.Stream()
-		agg, rewound, err := target, false, error(nil)
-		if _, log := any(target).(appendOnly); !log {
+		agg, rewound := target, false
+		if _, log := any(target).(AppendOnly); !log {
 			agg, rewound, err = load(ctx, store, codec, stream, func() T { return target }, EventID(key, stream, 0))
 		}
 		if err != nil {
 			return Result{}, err
 		}
-		answer, err := d.Decide(ctx, agg, cmd)
+		answer, err := d.Decide(ctx, agg, cmd, p)
 		if err != nil {
 			if rewound && errs.isRejection(err) {
 				// Another request under the key of one that succeeded
@@ -99,4 +98,23 @@ func core[C Command, T Aggregate](store eventstore.Store, codec *eventstore.Code
 		}
 		return res, err
 	}
+}
+
+// parseOnce is the command's parsed value: parse's, or on a retry of the
+// same send (after a conflict) the value parsed the first time, kept in
+// the call's state.
+func parseOnce[C Command, P any](ctx context.Context, parse func(C) (P, error), cmd C) (P, error) {
+	var zero P
+	if parse == nil {
+		return zero, nil
+	}
+	st := statsFrom(ctx)
+	if p, ok := st.parsed.(P); ok {
+		return p, nil
+	}
+	p, err := parse(cmd)
+	if err == nil {
+		st.parsed = p
+	}
+	return p, err
 }

@@ -1,4 +1,4 @@
-package commands
+package bus
 
 import (
 	"context"
@@ -203,30 +203,37 @@ func (r Result) Decode(v any) error {
 	return json.Unmarshal(r.Value, v)
 }
 
-// Decider is the pure part of a command handler: which aggregate the
-// command acts on, and the decision on it. The machinery loads the
+// Decider is the pure part of a command handler: how the command's
+// fields read as domain values, which aggregate the command acts on, and
+// the decision on it. The machinery parses the command once, loads the
 // aggregate, calls Decide, and appends what Decide recorded at the
 // revision it was loaded at; on a concurrent change it reloads and calls
-// Decide again.
+// Decide again, with the same parsed value.
+//
+// C is the command, P what Parse makes of its fields (struct{} for a
+// command with nothing to parse), T the aggregate.
 //
 // WARNING: Decide may run several times for one command (after a
 // conflict, or when a retried command finds its own events already
-// stored), so it must depend only on the aggregate and the command, and
-// have no side effects besides recording events on the aggregate. Take
-// the time from the command (the sender sets it once) rather than from a
-// clock, so that a repeated decision is the same decision.
-type Decider[C Command, T Aggregate] struct {
-	// Check, when set, validates the command's own fields before anything
-	// is loaded: Target may then rely on them (a voter's PIN names the
-	// stream to load). Its error is the command's answer; a rule error (a
-	// *failure.Error in the chain) is recorded under the key like any
-	// rejection.
-	Check func(cmd C) error
+// stored), so it must depend only on the aggregate, the command and its
+// parsed value, and have no side effects besides recording events on the
+// aggregate. Take the time from the command (the sender sets it once)
+// rather than from a clock, so that a repeated decision is the same
+// decision.
+type Decider[C Command, P any, T Aggregate] struct {
+	// Parse, when set, reads the command's own fields into domain values
+	// before anything is loaded, once per send: Target and Decide get its
+	// value (a voter's PIN names the stream to load). It reports every
+	// field error at once (JoinFields), the first one first. Its error is
+	// the command's answer; a rule error (a *failure.Error in the chain)
+	// is recorded under the key like any rejection. Without Parse, Target
+	// and Decide get P's zero value.
+	Parse func(cmd C) (P, error)
 	// Target returns the blank aggregate the command acts on; its Stream
 	// names the stream to load.
-	Target func(cmd C) T
+	Target func(cmd C, p P) T
 	// Decide checks the rules on the loaded aggregate and records events
 	// on it. It returns the answer for the caller (any JSON-marshalable
 	// value, or nil), or the rule's error.
-	Decide func(ctx context.Context, agg T, cmd C) (answer any, err error)
+	Decide func(ctx context.Context, agg T, cmd C, p P) (answer any, err error)
 }

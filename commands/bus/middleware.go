@@ -1,4 +1,4 @@
-package commands
+package bus
 
 import (
 	"context"
@@ -52,7 +52,12 @@ type Observation struct {
 }
 
 // stats is shared by the layers of one call.
-type stats struct{ retries int }
+type stats struct {
+	retries int
+	// parsed is the command's parsed value (Decider.Parse), once parsed:
+	// a retry decides again on it.
+	parsed any
+}
 
 type statsKey struct{}
 

@@ -1,4 +1,4 @@
-package commands
+package bus
 
 import (
 	"context"
@@ -17,11 +17,10 @@ import (
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/eventstore"
 )
 
-// Defaults of BusConfig.
+// Defaults of Config.
 const (
 	DefaultHandleTimeout = time.Minute
 	DefaultCloseTimeout  = 30 * time.Second
@@ -44,8 +43,8 @@ type PubSub interface {
 	message.Subscriber
 }
 
-// BusConfig configures a Bus.
-type BusConfig struct {
+// Config configures a Bus.
+type Config struct {
 	// Store is the event store. Required.
 	Store eventstore.Store
 	// Codec maps events to their persisted types. Required.
@@ -88,7 +87,7 @@ type BusConfig struct {
 }
 
 // Validate reports every problem at once.
-func (c BusConfig) Validate() error {
+func (c Config) Validate() error {
 	var errs []error
 	if c.Store == nil {
 		errs = append(errs, errors.New("missing Store"))
@@ -111,7 +110,7 @@ func (c BusConfig) Validate() error {
 	return errors.Join(errs...)
 }
 
-func (c BusConfig) withDefaults() BusConfig {
+func (c Config) withDefaults() Config {
 	if c.Errors == nil {
 		c.Errors = NewErrors()
 	}
@@ -134,7 +133,7 @@ func (c BusConfig) withDefaults() BusConfig {
 // with request/reply, so that Send returns the handler's answer. Register
 // every handler, Start, Send, Close.
 type Bus struct {
-	cfg  BusConfig
+	cfg  Config
 	idem *idempotency
 	// pubsub carries commands, replies the answers; they are the same
 	// unless the bus owns them.
@@ -146,18 +145,14 @@ type Bus struct {
 	backend         *requestreply.PubSubBackend[Result]
 
 	mu      sync.RWMutex
-	crowded *crowdedPrecheck // quietAddress; nil without the crowded-address command
-	// repeatMover is the policy FlagRepeatMover decides with (quietMover);
-	// nil without that command.
-	repeatMover *anomaly.RepeatMover
-	names       map[string]struct{}
-	started     bool
-	closed      bool
-	done        chan error // Router.Run's return
+	names   map[string]struct{}
+	started bool
+	closed  bool
+	done    chan error // Router.Run's return
 }
 
-// NewBus builds a bus. Handlers are added with Register before Start.
-func NewBus(cfg BusConfig) (*Bus, error) {
+// New builds a bus. Handlers are added with Register before Start.
+func New(cfg Config) (*Bus, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("commands: bus config: %w", err)
 	}
@@ -250,7 +245,7 @@ func commandName(v any) string {
 // Register adds the handler of command C, built from its Decider and
 // wrapped in the standard decorators. C must be a struct type (not a
 // pointer) with a value-receiver CommandName. Register before Start.
-func Register[C Command, T Aggregate](b *Bus, d Decider[C, T]) error {
+func Register[C Command, P any, T Aggregate](b *Bus, d Decider[C, P, T]) error {
 	if d.Target == nil || d.Decide == nil {
 		return fmt.Errorf("commands: register %v: the Decider needs Target and Decide", reflect.TypeFor[C]())
 	}
@@ -291,6 +286,30 @@ func hasName(names map[string]struct{}, name string) bool {
 	_, ok := names[name]
 	return ok
 }
+
+// Handles reports whether a handler is registered for the command with
+// this persisted name: a sender of optional commands (the reactions) skips
+// those not registered.
+func (b *Bus) Handles(name string) bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return hasName(b.names, name)
+}
+
+// Store returns the event store the bus's handlers load from and append
+// to (Config.Store), for handlers that read other aggregates.
+func (b *Bus) Store() eventstore.Store { return b.cfg.Store }
+
+// Codec returns the bus's event codec (Config.Codec).
+func (b *Bus) Codec() *eventstore.Codec { return b.cfg.Codec }
+
+// Results returns the PostgreSQL database of command_results
+// (Config.Results), which also holds tables of the bus's users, such as
+// the reaction checkpoints.
+func (b *Bus) Results() *pgxpool.Pool { return b.cfg.Results }
+
+// Logger returns the bus's logger (Config.Logger, or its default).
+func (b *Bus) Logger() *slog.Logger { return b.cfg.Logger }
 
 // Start runs the bus's handlers in the background and returns once they
 // listen. ctx bounds only the start: Close stops the bus.

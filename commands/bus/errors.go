@@ -1,4 +1,4 @@
-package commands
+package bus
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/cec-kg/tizme/domain/failure"
@@ -196,7 +197,9 @@ func (r *Errors) Codes() []string {
 }
 
 // classify finds err's code and kind: a rebuilt error's own, a
-// registered sentinel's, or a domain error's.
+// registered sentinel's, or a domain error's. Several field errors
+// (FieldErrors) have the first one's code, and are a rejection when each
+// one is.
 func (r *Errors) classify(err error) (registered, bool) {
 	var w *WireError
 	if errors.As(err, &w) {
@@ -205,6 +208,15 @@ func (r *Errors) classify(err error) (registered, bool) {
 			return e, true
 		}
 		return registered{code: w.code, kind: w.kind}, true
+	}
+	if fe, ok := fieldErrorsOf(err); ok {
+		first, known := r.classify(fe[0])
+		for _, e := range fe[1:] {
+			if !r.isRejection(e) {
+				first.kind = failed
+			}
+		}
+		return first, known
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -234,15 +246,39 @@ func (r *Errors) isRejection(err error) bool {
 
 // wireError is an error as it is marshaled: in a bus reply and, for a
 // rejection, in the result store.
+//
+// WARNING: persisted (a rejection's message, params and more, in
+// command_results); add fields, never rename them.
 type wireError struct {
 	Code      string            `json:"code"`
 	Rejection bool              `json:"rejection,omitempty"`
 	Message   string            `json:"message"`
 	Params    map[string]string `json:"params,omitempty"`
+	// More holds the field errors after the first (FieldErrors), whose
+	// code, message and params are the members above.
+	More []wireError `json:"more,omitempty"`
 }
 
 // encode turns err into its marshaled form.
 func (r *Errors) encode(err error) wireError {
+	if fe, ok := fieldErrorsOf(err); ok {
+		w := r.encode(fe[0])
+		e, _ := r.classify(err)
+		w.Rejection = e.kind == rejection
+		for _, f := range fe[1:] {
+			w.More = append(w.More, r.encode(f))
+		}
+		return w
+	}
+	var rebuilt *WireError
+	if errors.As(err, &rebuilt) && len(rebuilt.more) > 0 {
+		// A replayed rejection of several field errors: the same again.
+		w := wireError{Code: rebuilt.code, Rejection: rebuilt.kind == rejection, Message: rebuilt.message, Params: rebuilt.params}
+		for _, m := range rebuilt.more {
+			w.More = append(w.More, r.encode(m))
+		}
+		return w
+	}
 	w := wireError{Code: CodeFailed, Message: err.Error(), Params: failure.ParamsOf(err)}
 	if e, ok := r.classify(err); ok {
 		w.Code, w.Rejection = e.code, e.kind == rejection
@@ -262,6 +298,12 @@ func (r *Errors) decode(w wireError) error {
 		kind = rejection
 	}
 	e := &WireError{code: w.Code, kind: kind, message: w.Message, params: w.Params}
+	for _, m := range w.More {
+		var more *WireError
+		if errors.As(r.decode(m), &more) {
+			e.more = append(e.more, more)
+		}
+	}
 	if reg, ok := r.lookup(w.Code); ok {
 		e.sentinel = reg.sentinel
 	} else if kind == rejection {
@@ -283,6 +325,11 @@ func (r *Errors) decode(w wireError) error {
 // error with dates) does not: only the code, the text and the parameters
 // (Params) cross the boundary.
 //
+// Several field errors (FieldErrors) come back as one WireError: code,
+// parameters and identity (errors.Is, errors.As) are the first one's, so
+// that a caller that shows one error shows the first, as before; Error
+// joins every text, and Errors lists them, each rebuilt on its own.
+//
 // The in-process bus could hand the original error over by reference; it
 // does not, on purpose: a caller sees the same errors in-process, from a
 // replayed result and across processes, so code that works against the
@@ -293,10 +340,35 @@ type WireError struct {
 	message  string
 	params   map[string]string
 	sentinel error // nil when the code is not registered in this build
+	// more holds the field errors after the first (FieldErrors).
+	more []*WireError
 }
 
-// Error returns the original error's text.
-func (e *WireError) Error() string { return e.message }
+// Error returns the original error's text (every field error's, joined
+// with "; ").
+func (e *WireError) Error() string {
+	if len(e.more) == 0 {
+		return e.message
+	}
+	var b strings.Builder
+	b.WriteString(e.message)
+	for _, m := range e.more {
+		b.WriteString("; ")
+		b.WriteString(m.Error())
+	}
+	return b.String()
+}
+
+// Errors returns every error e stands for: e alone, or each of several
+// field errors (FieldErrors) rebuilt on its own, the first first.
+func (e *WireError) Errors() []*WireError {
+	if len(e.more) == 0 {
+		return []*WireError{e}
+	}
+	first := *e
+	first.more = nil
+	return append([]*WireError{&first}, e.more...)
+}
 
 // Code returns the error's stable code.
 func (e *WireError) Code() string { return e.code }
@@ -310,7 +382,10 @@ func (e *WireError) Is(target error) bool {
 	return ok && e.kind == rejection && string(f.Code()) == e.code
 }
 
-// Unwrap exposes the registered sentinel, and ErrRejected for a rejection.
+// Unwrap exposes the registered sentinel, and ErrRejected for a
+// rejection. The field errors after the first (FieldErrors) are not in
+// the chain: errors.Is and errors.As answer for the first one, as they
+// did before Parse reported them all; Errors lists every one.
 func (e *WireError) Unwrap() []error {
 	var errs []error
 	if e.sentinel != nil {
@@ -322,4 +397,57 @@ func (e *WireError) Unwrap() []error {
 		errs = append(errs, ErrRejected)
 	}
 	return errs
+}
+
+// FieldErrors is every field error of one command, in the order its
+// Decider.Parse found them, so that a sender learns them all at once
+// instead of one per round trip. Build it with JoinFields. Its identity
+// (errors.Is, errors.As, the code it is recorded and answered under) is
+// the first error's; the slice lists them all. Across the bus it comes
+// back as one *WireError (see there), with the same identity.
+type FieldErrors []error
+
+// JoinFields returns the field errors among errs (nil ones dropped): nil
+// when there are none, the error itself when there is one (so one field
+// error reads and travels exactly as before), FieldErrors otherwise.
+func JoinFields(errs ...error) error {
+	var fe FieldErrors
+	for _, err := range errs {
+		if err != nil {
+			fe = append(fe, err)
+		}
+	}
+	switch len(fe) {
+	case 0:
+		return nil
+	case 1:
+		return fe[0]
+	}
+	return fe
+}
+
+// Error joins the errors' texts with "; ".
+func (fe FieldErrors) Error() string {
+	texts := make([]string, len(fe))
+	for i, err := range fe {
+		texts[i] = err.Error()
+	}
+	return strings.Join(texts, "; ")
+}
+
+// Unwrap exposes the first field error to errors.Is and errors.As.
+func (fe FieldErrors) Unwrap() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return fe[0]
+}
+
+// fieldErrorsOf finds several field errors in err's chain.
+func fieldErrorsOf(err error) (FieldErrors, bool) {
+	var fe FieldErrors
+	if errors.As(err, &fe) && len(fe) > 0 {
+		return fe, true
+	}
+	return nil, false
 }
