@@ -330,6 +330,13 @@ func TestPortalPublishedList(t *testing.T) {
 			t.Errorf("surname %q: status %d or voters listed", q, a.status)
 		}
 	}
+	// A page number past any list, or past int64, is a page without
+	// voters, never a server error (found by TestNoServerErrorForRandomQueries).
+	for _, pg := range []string{"9999999999999999999", "92233720368547758", "1000001", "0", "-5", "x"} {
+		if a := fetch(t, w, "GET", "/precincts/1001/list?page="+pg, nil, ""); a.status != http.StatusOK {
+			t.Errorf("page %s: status %d", pg, a.status)
+		}
+	}
 	none := fetch(t, w, "GET", "/precincts/1001/list?surname=Жок", nil, "")
 	if len(find(none.doc, "table", map[string]string{"id": "voters"})) != 0 {
 		t.Error("a surname nobody has still lists voters")

@@ -295,6 +295,11 @@ type listPage struct {
 
 const listPerPage = 50
 
+// maxListPage is the last page number the list page reads: past every
+// precinct's list (50 million names), so a larger one is a page without
+// voters and its offset cannot overflow.
+const maxListPage = 1_000_000
+
 func (h *handlers) list(c echo.Context) error {
 	n, ok := precinctNumber(c)
 	if !ok {
@@ -321,8 +326,11 @@ func (h *handlers) list(c echo.Context) error {
 	if len([]rune(surname)) > 100 {
 		surname = string([]rune(surname)[:100])
 	}
-	pg, _ := strconv.Atoi(c.QueryParam("page"))
-	pg = max(pg, 1)
+	pg, err := strconv.Atoi(c.QueryParam("page"))
+	if err != nil {
+		pg = 1 // not a number, or past int64 (Atoi then gives its bound)
+	}
+	pg = min(max(pg, 1), maxListPage)
 	vp, err := h.d.Reader.Voters(ctx, n, surname, pg, listPerPage)
 	if err != nil {
 		return err
