@@ -16,6 +16,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
@@ -24,7 +25,7 @@ import (
 // Auditors rebuild the list as it stood at any past time, browse the raw
 // event log, read the latest verification of every read model and the
 // record of staff reads of personal data.
-func (s *Server) auditRoutes(g routes) {
+func (s *Server) auditRoutes(g signedin.Routes) {
 	g.GET("/list", s.auditList)
 	g.GET("/events", s.auditEvents)
 	g.GET("/verifications", s.auditVerifications)

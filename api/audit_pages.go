@@ -3,14 +3,11 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"embed"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,7 +18,9 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/domain/calendar"
@@ -69,21 +68,18 @@ const (
 var asOfModes = []string{string(projections.ListRecorded), string(projections.ListEffective)}
 
 // auditDeskRoutes are the desk's pages.
-func (s *Server) auditDeskRoutes(r routes) {
-	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024})
-	get := func(path string, h echo.HandlerFunc) { r.g.GET(path, h, append([]echo.MiddlewareFunc{gz}, r.mw...)...) }
-	post := func(path string, h echo.HandlerFunc) {
-		r.g.POST(path, h, append([]echo.MiddlewareFunc{gz}, r.mw...)...)
-	}
-	get("", s.auditHome)
-	get(pathAuditAsOf, s.auditAsOfPage)
+func (s *Server) auditDeskRoutes(r signedin.Routes) {
+	// Every page gzips but the CSV, which streams.
+	gz := r.With(middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024}))
+	gz.GET("", s.auditHome)
+	gz.GET(pathAuditAsOf, s.auditAsOfPage)
 	r.GET(pathAuditAsOfCSV, s.auditAsOfCSV)
-	get(pathAuditEvents, s.auditEventsPage)
-	get(pathAuditVerify, s.auditVerifyPage)
-	post(pathAuditVerify, s.auditVerifyRun)
-	get(pathAuditAccess, s.auditAccessPage)
-	get(pathAuditChain, s.auditChainPage)
-	post(pathAuditChain, s.auditChainVerify)
+	gz.GET(pathAuditEvents, s.auditEventsPage)
+	gz.GET(pathAuditVerify, s.auditVerifyPage)
+	gz.POST(pathAuditVerify, s.auditVerifyRun)
+	gz.GET(pathAuditAccess, s.auditAccessPage)
+	gz.GET(pathAuditChain, s.auditChainPage)
+	gz.POST(pathAuditChain, s.auditChainVerify)
 }
 
 // AuditPageRoutes are the desk's routes (for documentation and tests).
@@ -93,144 +89,23 @@ var AuditPageRoutes = []string{
 	"GET /audit" + pathAuditChain, "POST /audit" + pathAuditChain,
 }
 
-// auditLang is the desk's language: ?lang=, else the language the portal
-// remembered, else Accept-Language.
-func auditLang(c echo.Context) i18n.Lang {
-	if l, ok := i18n.Parse(c.QueryParam("lang")); ok {
-		return l
-	}
-	if l, ok := i18n.Parse(c.FormValue("lang")); ok {
-		return l
-	}
-	if ck, err := c.Cookie("lang"); err == nil {
-		if l, ok := i18n.Parse(ck.Value); ok {
-			return l
-		}
-	}
-	return i18n.Negotiate(c.Request().Header.Get("Accept-Language"))
-}
-
-// auditView is what every desk page carries beside its own data.
-type auditView struct {
-	// Header is the desk's navigation and who is signed in
-	// (auditHeader), the same on every page.
-	Header template.HTML
-	Nav    []auditNavItem
-	Who    whoView
-	CSRF   string
-	// Key is the idempotency key of the page's form, made at render time.
-	Key  string
-	Page any
-}
-
-type auditNavItem struct {
-	Href, Label string
-	Current     bool
-}
-
-// auditHeader is the top of every desk page: the desk's sections and who
-// is signed in, with sign-out.
-var auditHeader = template.Must(template.New("header").Funcs(webui.Funcs()).Parse(`<nav class="desk-nav" aria-label="{{t .Lang "aud.nav"}}"><ul>
-{{range .Nav}}<li><a href="{{.Href}}"{{if .Current}} aria-current="page"{{end}}>{{.Label}}</a></li>{{end}}
-</ul></nav>
-<div class="panel neutral desk-who"><dl class="facts" id="who">
-<dt>{{t .Lang "aud.who"}}</dt><dd id="who-name">{{.Who.Name}} ({{.Who.Role}})</dd>
-<dt>{{t .Lang "aud.method"}}</dt><dd id="who-method" data-method="{{.Who.Method}}">{{.Who.MethodLabel}}</dd>
-</dl>
-<form method="post" action="/auth/logout"><input type="hidden" name="csrf_token" value="{{.CSRF}}"><button class="btn second" type="submit">{{t .Lang "aud.signout"}}</button></form></div>
-`))
-
-// newFormKey makes a form's idempotency key.
-func newFormKey() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // auditSections are the auditor's desk's navigation.
-var auditSections = []deskSection{{"", "aud.nav.home"}, {pathAuditAsOf, "aud.nav.asof"}, {pathAuditEvents, "aud.nav.events"},
-	{pathAuditVerify, "aud.nav.verify"}, {pathAuditAccess, "aud.nav.access"}, {pathAuditChain, "aud.nav.chain"}}
+var auditSections = []signedin.Section{{Path: "", Key: "aud.nav.home"}, {Path: pathAuditAsOf, Key: "aud.nav.asof"}, {Path: pathAuditEvents, Key: "aud.nav.events"},
+	{Path: pathAuditVerify, Key: "aud.nav.verify"}, {Path: pathAuditAccess, Key: "aud.nav.access"}, {Path: pathAuditChain, Key: "aud.nav.chain"}}
 
 // auditRender answers the desk page name with status.
 func (s *Server) auditRender(c echo.Context, status int, name, section, titleKey string, data any) error {
-	return deskRender(c, status, desk{pages: auditPages, base: pathAudit, sections: auditSections, role: webT("role.auditor", auditLang(c))},
-		name, section, titleKey, data)
-}
-
-// deskSection is one entry of a desk's navigation: its path under the
-// desk and the catalogue key of its label.
-type deskSection struct{ path, key string }
-
-// desk is what differs between the desks that share one header (the
-// auditor's and the CEC administration's).
-type desk struct {
-	pages    *webui.Templates
-	base     string // the desk's path, such as /audit
-	sections []deskSection
-	role     string // the signed-in person's role, in the page's language
-}
-
-// deskRender answers d's page name with status: the desk's header
-// (sections, who is signed in, sign-out) and data as .Data.Page.
-// section is the page's path under the desk.
-func deskRender(c echo.Context, status int, d desk, name, section, titleKey string, data any) error {
-	l := auditLang(c)
-	ses := webSessionOf(c)
-	p := ses.Principal
-	q := url.Values{}
-	for k, v := range c.QueryParams() {
-		if k != "lang" {
-			q[k] = v
-		}
-	}
-	v := auditView{CSRF: ses.CSRF, Key: newFormKey(), Page: data,
-		Who: whoView{Name: p.Name, Role: d.role, Method: p.Method, MethodLabel: webT("method."+p.Method, l)}}
-	if v.Who.Name == "" {
-		v.Who.Name = p.Subject
-	}
-	for _, n := range d.sections {
-		v.Nav = append(v.Nav, auditNavItem{Href: d.base + n.path + "?lang=" + l.String(), Label: webui.T(l, n.key), Current: n.path == section})
-	}
-	var hb bytes.Buffer
-	if err := auditHeader.Execute(&hb, struct {
-		auditView
-		Lang i18n.Lang
-	}{v, l}); err != nil {
-		return err
-	}
-	v.Header = template.HTML(hb.String()) // html/template escaped it
-	body, err := d.pages.Render(name, webui.Page{Lang: l, Title: webui.T(l, titleKey), Path: c.Request().URL.Path, Query: q, Wide: true, Data: v})
-	if err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set("Content-Language", l.String())
-	h.Add(echo.HeaderVary, "Accept-Language")
-	return c.HTMLBlob(status, body)
+	d := signedin.Desk{Pages: auditPages, Base: pathAudit, Sections: auditSections, Role: signedin.RoleText(auth.RoleAuditor, signedin.Lang(c))}
+	return d.Render(c, status, name, section, titleKey, data)
 }
 
 func (s *Server) auditHome(c echo.Context) error {
 	return s.auditRender(c, http.StatusOK, "audit_templates/home.html", "", "aud.title", nil)
 }
 
-// fieldErr is a form field's error, shown beside it and in the summary.
-type fieldErr struct{ Field, Message string }
-
-type fieldErrs []fieldErr
-
 // formField is a filter field as a page shows it: typed value kept, error
 // beside it.
 type formField struct{ Name, Value, Err, Label string }
-
-// Of is the message of field, or "".
-func (f fieldErrs) Of(field string) string {
-	for _, e := range f {
-		if e.Field == field {
-			return e.Message
-		}
-	}
-	return ""
-}
 
 // parseAuditTime reads a time a person typed: RFC 3339, or a date and
 // time (to the minute or second) in Bishkek as a datetime-local field
@@ -271,7 +146,7 @@ type asOfData struct {
 	// The form, as typed.
 	At, Day, Precinct, Mode string
 	Modes                   []string
-	Errors                  fieldErrs
+	Errors                  signedin.FieldErrs
 	// The answer.
 	Shown bool
 	// Effective is the list as effective on a day (DayISO, DayText);
@@ -300,7 +175,7 @@ type asOfData struct {
 // [-effective DAY]` and the same with -replay), and the CSV of each.
 func (s *Server) auditAsOfPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	now := s.deps.Now()
 	d := asOfData{At: c.QueryParam("at"), Day: strings.TrimSpace(c.QueryParam("day")), Precinct: strings.TrimSpace(c.QueryParam("precinct")),
 		Mode: c.QueryParam("mode"), Modes: asOfModes}
@@ -309,7 +184,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	}
 	mode, err := projections.ParseListMode(d.Mode)
 	if err != nil {
-		d.Errors = append(d.Errors, fieldErr{"mode", webui.T(l, "aud.err.mode")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "mode", Message: webui.T(l, "aud.err.mode")})
 	}
 	if len(c.QueryParams()) == 0 || (len(c.QueryParams()) == 1 && c.QueryParam("lang") != "") {
 		d.At, d.Day = localInput(now), calendar.DayOf(now).String()
@@ -324,9 +199,9 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 			day, err := calendar.ParseDate(d.Day)
 			switch {
 			case err != nil:
-				d.Errors = append(d.Errors, fieldErr{"day", webui.T(l, "aud.err.day")})
+				d.Errors = append(d.Errors, signedin.FieldErr{Field: "day", Message: webui.T(l, "aud.err.day")})
 			case day.After(calendar.DayOf(now)):
-				d.Errors = append(d.Errors, fieldErr{"day", webui.T(l, "aud.err.future")})
+				d.Errors = append(d.Errors, signedin.FieldErr{Field: "day", Message: webui.T(l, "aud.err.future")})
 			default:
 				lq.Day = day
 			}
@@ -334,7 +209,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	} else {
 		at, ok := parseAuditTime(d.At)
 		if !ok {
-			d.Errors = append(d.Errors, fieldErr{"at", webui.T(l, "aud.err.at")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "at", Message: webui.T(l, "aud.err.at")})
 		}
 		if at.IsZero() {
 			at = now.UTC()
@@ -344,11 +219,11 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	if d.Precinct != "" {
 		n, err := strconv.Atoi(d.Precinct)
 		if err != nil || n < 1 || n > 1<<31-1 {
-			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.precinct")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "precinct", Message: webui.T(l, "aud.err.precinct")})
 		} else if _, found, err := s.read.ReadPrecinct(ctx, n); err != nil {
 			return err
 		} else if !found {
-			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.noprecinct")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "precinct", Message: webui.T(l, "aud.err.noprecinct")})
 		} else {
 			d.Number, lq.Precinct = n, n
 		}
@@ -357,7 +232,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	if p := c.QueryParam("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 {
-			d.Errors = append(d.Errors, fieldErr{"page", webui.T(l, "aud.err.page")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "page", Message: webui.T(l, "aud.err.page")})
 		}
 		page = n
 	}
@@ -567,13 +442,13 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 
 // webRefuseBadRequest answers a link that was not made by the desk.
 func (s *Server) webRefuseBadRequest(c echo.Context) error {
-	return c.String(http.StatusBadRequest, webui.T(auditLang(c), "aud.err.link"))
+	return c.String(http.StatusBadRequest, webui.T(signedin.Lang(c), "aud.err.link"))
 }
 
 // eventsData is the event log page.
 type eventsData struct {
 	Stream, Prefix, Type, From, To string
-	Errors                         fieldErrs
+	Errors                         signedin.FieldErrs
 	Fields                         []formField
 	Events                         []eventRow
 	Next                           string
@@ -589,7 +464,7 @@ type eventRow struct {
 // event's metadata: who, how they signed in, causation, correlation and
 // request ID.
 func (s *Server) auditEventsPage(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	d := eventsData{Stream: strings.TrimSpace(c.QueryParam("stream")), Prefix: strings.TrimSpace(c.QueryParam("prefix")),
 		Type: strings.TrimSpace(c.QueryParam("type")), From: c.QueryParam("from"), To: c.QueryParam("to")}
 	q := eventQuery{Stream: d.Stream, Prefix: d.Prefix, Limit: auditEventsPerPage}
@@ -597,7 +472,7 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 		name, v string
 	}{{"stream", d.Stream}, {"prefix", d.Prefix}} {
 		if f.v != "" && eventstore.ValidateStream(f.v) != nil {
-			d.Errors = append(d.Errors, fieldErr{f.name, webui.T(l, "aud.err.stream")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: f.name, Message: webui.T(l, "aud.err.stream")})
 		}
 	}
 	if d.Type != "" {
@@ -609,16 +484,16 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 	}
 	var ok bool
 	if q.From, ok = parseAuditTime(d.From); !ok {
-		d.Errors = append(d.Errors, fieldErr{"from", webui.T(l, "aud.err.at")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "from", Message: webui.T(l, "aud.err.at")})
 	}
 	if q.To, ok = parseAuditTime(d.To); !ok {
-		d.Errors = append(d.Errors, fieldErr{"to", webui.T(l, "aud.err.at")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "to", Message: webui.T(l, "aud.err.at")})
 	}
 	if n := c.QueryParam("limit"); n != "" {
 		// A shorter page (links may carry it); never a longer one.
 		v, err := strconv.Atoi(n)
 		if err != nil || v < 1 || v > auditEventsPerPage {
-			d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "after", Message: webui.T(l, "aud.err.link")})
 		}
 		q.Limit = v
 	}
@@ -626,13 +501,13 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 		if d.Stream != "" {
 			n, ok := parseLogNumber(a)
 			if !ok {
-				d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+				d.Errors = append(d.Errors, signedin.FieldErr{Field: "after", Message: webui.T(l, "aud.err.link")})
 			}
 			q.FromRevision = n
 		} else {
 			p, ok := parseCursor(a)
 			if !ok {
-				d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+				d.Errors = append(d.Errors, signedin.FieldErr{Field: "after", Message: webui.T(l, "aud.err.link")})
 			}
 			q.After = p
 		}
@@ -690,7 +565,7 @@ type verifyData struct {
 	Rows      []verifyRow
 	Names     []string
 	Ran       string
-	Errors    fieldErrs
+	Errors    signedin.FieldErrs
 	Selected  string
 	Available bool
 }
@@ -703,7 +578,7 @@ func (s *Server) auditVerifyPage(c echo.Context) error {
 
 func (s *Server) renderVerify(c echo.Context, status int, d verifyData) error {
 	ctx := c.Request().Context()
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	ok := s.read.CanVerify()
 	d.Available = ok
 	list, _ := projections.Registry()
@@ -753,7 +628,7 @@ func (f *formOnce) first(key string, now time.Time) bool {
 // it replays the log into scratch tables and compares; the result is
 // stored and shown with the others.
 func (s *Server) auditVerifyRun(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	name := c.FormValue("projection")
 	d := verifyData{Selected: name}
 	list, codec := projections.Registry()
@@ -766,9 +641,9 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 	ok := s.read.CanVerify()
 	switch {
 	case sel == nil:
-		d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.projection")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "projection", Message: webui.T(l, "aud.err.projection")})
 	case !ok:
-		d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.unavailable")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "projection", Message: webui.T(l, "aud.err.unavailable")})
 	}
 	if len(d.Errors) > 0 {
 		return s.renderVerify(c, http.StatusUnprocessableEntity, d)
@@ -781,7 +656,7 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 		_, err := s.read.Verify(c.Request().Context(), projections.VerifyConfig{Store: s.deps.Events, Codec: codec, Logger: s.log},
 			[]projections.Projection{sel})
 		if errors.Is(err, projections.ErrVerifyRunning) {
-			d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.running")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "projection", Message: webui.T(l, "aud.err.running")})
 			return s.renderVerify(c, http.StatusConflict, d)
 		}
 		if err != nil {
@@ -794,7 +669,7 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 // accessData is the record of staff reads page.
 type accessData struct {
 	Staff, Commission, Voter, From, To string
-	Errors                             fieldErrs
+	Errors                             signedin.FieldErrs
 	Fields                             []formField
 	Rows                               []accessRow
 	Next                               string
@@ -808,24 +683,24 @@ type accessRow struct {
 // auditAccessPage lists the staff reads of voters' personal data,
 // filtered by staff, commission, voter and time.
 func (s *Server) auditAccessPage(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	d := accessData{Staff: strings.TrimSpace(c.QueryParam("staff")), Commission: strings.TrimSpace(c.QueryParam("commission")),
 		Voter: strings.TrimSpace(c.QueryParam("voter")), From: c.QueryParam("from"), To: c.QueryParam("to")}
 	f := projections.AccessFilter{Staff: d.Staff, Commission: d.Commission, Voter: d.Voter, Limit: auditAccessPerPage}
 	if d.Voter != "" && eventstore.ValidateStream(d.Voter) != nil {
-		d.Errors = append(d.Errors, fieldErr{"voter", webui.T(l, "aud.err.stream")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "voter", Message: webui.T(l, "aud.err.stream")})
 	}
 	var ok bool
 	if f.From, ok = parseAuditTime(d.From); !ok {
-		d.Errors = append(d.Errors, fieldErr{"from", webui.T(l, "aud.err.at")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "from", Message: webui.T(l, "aud.err.at")})
 	}
 	if f.To, ok = parseAuditTime(d.To); !ok {
-		d.Errors = append(d.Errors, fieldErr{"to", webui.T(l, "aud.err.at")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "to", Message: webui.T(l, "aud.err.at")})
 	}
 	if a := c.QueryParam("after"); a != "" {
 		p, ok := parseCursor(a)
 		if !ok {
-			d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "after", Message: webui.T(l, "aud.err.link")})
 		}
 		f.After = &p
 	}
@@ -877,7 +752,7 @@ func (s *Server) auditChainPage(c echo.Context) error {
 
 func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) error {
 	ctx := c.Request().Context()
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	d := chainData{Report: rep}
 	d.Available = s.chain.CanVerify()
 	lag, err := s.chain.ReadLag(ctx, s.deps.Events)

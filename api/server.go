@@ -24,6 +24,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/eventstore"
@@ -358,21 +359,9 @@ func (s *Server) routes() {
 	}
 }
 
-// routes adds routes to a group with middleware of their own. The
-// middleware goes on each route, not on the group: a group's middleware
-// makes echo answer every unknown path and method under it through that
-// middleware (401 instead of 404, 404 instead of 405).
-type routes struct {
-	g  *echo.Group
-	mw []echo.MiddlewareFunc
-}
-
-func (r routes) GET(path string, h echo.HandlerFunc)  { r.g.GET(path, h, r.mw...) }
-func (r routes) POST(path string, h echo.HandlerFunc) { r.g.POST(path, h, r.mw...) }
-
 // signedIn is g's routes for principals with role.
-func (s *Server) signedIn(g *echo.Group, role auth.Role) routes {
-	return routes{g: g, mw: []echo.MiddlewareFunc{s.authenticate, requireRole(role)}}
+func (s *Server) signedIn(g *echo.Group, role auth.Role) signedin.Routes {
+	return signedin.Routes{Group: g, Middleware: []echo.MiddlewareFunc{s.authenticate, requireRole(role)}}
 }
 
 // devIssuerPath is where the development token issuer is served.

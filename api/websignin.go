@@ -14,6 +14,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/session"
+	"github.com/cec-kg/tizme/api/signedin"
 )
 
 // Sign-in in the browser (VC §6, VC §8): the OpenID Connect authorization
@@ -81,8 +82,6 @@ const (
 // deskOf is the desk of each role, where sign-in lands without a ?next.
 var deskOf = map[auth.Role]string{auth.RoleVoter: pathCabinet, auth.RoleStaff: pathStaff, auth.RoleAuditor: pathAudit, auth.RoleCECAdmin: pathAdmin}
 
-const sessionKey = "tizme.session"
-
 func (s *Server) browserRoutes() {
 	e := s.echo
 	e.GET(pathLogin, s.webLogin)
@@ -98,8 +97,8 @@ func (s *Server) browserRoutes() {
 // role: an unauthenticated GET goes to sign-in and back, a person without
 // the role gets a refusal page, and every POST must carry the session's
 // CSRF token. Desk pages add their routes through it.
-func (s *Server) deskRoutes(g *echo.Group, role auth.Role) routes {
-	return routes{g: g, mw: []echo.MiddlewareFunc{s.webSession(role)}}
+func (s *Server) deskRoutes(g *echo.Group, role auth.Role) signedin.Routes {
+	return signedin.Routes{Group: g, Middleware: []echo.MiddlewareFunc{s.webSession(role)}}
 }
 
 // webSession loads the browser session into the context (the principal,
@@ -135,8 +134,8 @@ func (s *Server) webSession(role auth.Role) echo.MiddlewareFunc {
 					return s.webRefuse(c, http.StatusForbidden, pageCSRF)
 				}
 			}
-			c.Set(principalKey, ses.Principal)
-			c.Set(sessionKey, ses)
+			signedin.SetPrincipal(c, ses.Principal)
+			signedin.SetSession(c, ses)
 			if role != "" && !ses.Principal.Has(role) {
 				return s.webRefuse(c, http.StatusForbidden, pageWrongRole)
 			}
@@ -322,10 +321,4 @@ func (s *Server) webLogout(c echo.Context) error {
 	}
 	s.clearCookie(c, sessionCookie, "/")
 	return c.Redirect(http.StatusSeeOther, "/")
-}
-
-// webSessionOf is the browser session of c (set by webSession).
-func webSessionOf(c echo.Context) session.Session {
-	ses, _ := c.Get(sessionKey).(session.Session)
-	return ses
 }
