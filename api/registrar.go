@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -609,8 +608,9 @@ func cancelRemovalCommand(id uuid.UUID, req cancelRemovalRequest, p auth.Princip
 const maxRemovalScan = 50_000
 
 // removalRecords folds the log's removal events (RemovalRequested,
-// signedin.RemovalConfirmed, signedin.RemovalCancelled) into one record per request, in the
-// order asked, keeping those keep says to keep.
+// RemovalConfirmed, RemovalCancelled) into one record per request, in the
+// order asked, keeping those keep says to keep. The staff's pending
+// removals and the auditors' record (audit.Deps.Removals) read it.
 //
 // WARNING: it reads the removal events of the whole log (the store
 // filters by type), at most maxRemovalScan; a read model replaces it when
@@ -688,35 +688,4 @@ func (s *Server) pendingRemovals(c echo.Context) error {
 	}
 	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"commission": comm, "removal_requests": list})
-}
-
-// auditRemovals lists every removal request (who asked, who confirmed or
-// cancelled, how each signed in, when), filtered by ?commission=,
-// ?status= (pending, confirmed, cancelled, expired) and ?voter=.
-func (s *Server) auditRemovals(c echo.Context) error {
-	var v problem.ValidationError
-	status := c.QueryParam("status")
-	if status != "" && !slices.Contains([]string{signedin.RemovalPending, signedin.RemovalConfirmed, signedin.RemovalCancelled, signedin.RemovalExpired}, status) {
-		v.Add("status", ErrBadParameter)
-	}
-	comm := c.QueryParam("commission")
-	if comm != "" {
-		if ref, err := commission.ParseRef(comm); err != nil {
-			v.Add("commission", ErrBadParameter)
-		} else {
-			comm = ref.String()
-		}
-	}
-	stream := streamParam(c, "voter", &v)
-	if err := v.Err(); err != nil {
-		return err
-	}
-	list, err := s.removalRecords(c.Request().Context(), func(r signedin.RemovalRecord) bool {
-		return (status == "" || r.Status == status) && (comm == "" || r.Commission == comm) && (stream == "" || r.Voter == stream)
-	})
-	if err != nil {
-		return err
-	}
-	httpapi.NoStore(c)
-	return c.JSON(http.StatusOK, map[string]any{"removal_requests": list, "count": len(list)})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
@@ -352,11 +353,18 @@ func (s *Server) routes() {
 	})
 	s.cabinetRoutes(s.signedIn(e.Group("/api/v1/me"), auth.RoleVoter))
 	s.staffRoutes(s.signedIn(e.Group("/api/v1/staff"), auth.RoleStaff))
-	s.auditRoutes(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor))
+	audit.MountAPI(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor), s.auditDeps())
 	s.adminRoutes(s.signedIn(e.Group("/api/v1/admin"), auth.RoleCECAdmin))
 	if s.deps.Browser != nil {
 		s.browserRoutes()
 	}
+}
+
+// auditDeps are what the auditors' audience reaches: the readers, the
+// log, the chain and the removal records, and no command sender.
+func (s *Server) auditDeps() audit.Deps {
+	return audit.Deps{Read: s.read, Chain: s.chain, Events: s.deps.Events, Codec: s.deps.Codec,
+		Removals: s.removalRecords, Now: s.deps.Now, Logger: s.log}
 }
 
 // signedIn is g's routes for principals with role.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/session"
@@ -75,7 +76,7 @@ const (
 	pathLogout   = "/auth/logout"
 	pathCabinet  = "/cabinet"
 	pathStaff    = "/staff"
-	pathAudit    = "/audit"
+	pathAudit    = audit.DeskPath
 	pathAdmin    = "/admin"
 )
 
@@ -89,7 +90,7 @@ func (s *Server) browserRoutes() {
 	e.POST(pathLogout, s.webLogout, s.webSession(""))
 	s.cabinetPageRoutes(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter))
 	s.staffDeskRoutes(s.deskRoutes(e.Group(pathStaff), auth.RoleStaff))
-	s.auditDeskRoutes(s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor))
+	audit.MountDesk(s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor), s.auditDeps())
 	s.adminDeskRoutes(s.deskRoutes(e.Group(pathAdmin), auth.RoleCECAdmin))
 }
 

@@ -1,4 +1,4 @@
-package api
+package audit
 
 import (
 	"bytes"
@@ -32,15 +32,15 @@ import (
 // beside the same list replayed from the raw log, the event log, the read
 // models' verifications, the record of staff reads of personal data and
 // the hash chain. The pages read through the same code paths as the
-// auditors' API (audit.go) and `tizme asof` / `tizme verify`.
+// auditors' API (api.go) and `tizme asof` / `tizme verify`.
 
-//go:embed audit_templates
+//go:embed templates
 var auditTemplateFS embed.FS
 
 var auditPages = func() *webui.Templates {
-	t, err := webui.ParsePages(auditTemplateFS, "audit_templates/home.html", "audit_templates/asof.html",
-		"audit_templates/events.html", "audit_templates/verifications.html", "audit_templates/access.html",
-		"audit_templates/chain.html")
+	t, err := webui.ParsePages(auditTemplateFS, "templates/home.html", "templates/asof.html",
+		"templates/events.html", "templates/verifications.html", "templates/access.html",
+		"templates/chain.html")
 	if err != nil {
 		panic(err)
 	}
@@ -49,12 +49,12 @@ var auditPages = func() *webui.Templates {
 
 // The desk's pages.
 const (
-	pathAuditAsOf         = "/asof"
-	pathAuditAsOfCSV      = "/asof.csv"
-	pathAuditEvents       = "/events"
-	pathAuditVerify       = "/verifications"
-	pathAuditAccess       = "/access"
-	pathAuditChain        = "/chain"
+	pathAsOf              = "/asof"
+	pathAsOfCSV           = "/asof.csv"
+	pathEvents            = "/events"
+	pathVerify            = "/verifications"
+	pathAccess            = "/access"
+	pathChain             = "/chain"
 	auditRowsPerPage      = 50
 	auditEventsPerPage    = 50
 	auditAccessPerPage    = 100
@@ -67,40 +67,42 @@ const (
 // to have been true then, corrections recorded later included).
 var asOfModes = []string{string(projections.ListRecorded), string(projections.ListEffective)}
 
-// auditDeskRoutes are the desk's pages.
-func (s *Server) auditDeskRoutes(r signedin.Routes) {
-	// Every page gzips but the CSV, which streams.
+// MountDesk adds the auditor's desk (its pages under DeskPath) to r,
+// each route with r's middleware (the server's browser session for
+// auditors); every page but the CSV, which streams, gzips.
+func MountDesk(r signedin.Routes, d Deps) {
+	h := &handlers{d: d}
 	gz := r.With(middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024}))
-	gz.GET("", s.auditHome)
-	gz.GET(pathAuditAsOf, s.auditAsOfPage)
-	r.GET(pathAuditAsOfCSV, s.auditAsOfCSV)
-	gz.GET(pathAuditEvents, s.auditEventsPage)
-	gz.GET(pathAuditVerify, s.auditVerifyPage)
-	gz.POST(pathAuditVerify, s.auditVerifyRun)
-	gz.GET(pathAuditAccess, s.auditAccessPage)
-	gz.GET(pathAuditChain, s.auditChainPage)
-	gz.POST(pathAuditChain, s.auditChainVerify)
+	gz.GET("", h.home)
+	gz.GET(pathAsOf, h.asOfPage)
+	r.GET(pathAsOfCSV, h.asOfCSV)
+	gz.GET(pathEvents, h.eventsPage)
+	gz.GET(pathVerify, h.verifyPage)
+	gz.POST(pathVerify, h.verifyRun)
+	gz.GET(pathAccess, h.accessPage)
+	gz.GET(pathChain, h.chainPage)
+	gz.POST(pathChain, h.chainVerify)
 }
 
-// AuditPageRoutes are the desk's routes (for documentation and tests).
-var AuditPageRoutes = []string{
-	"GET /audit", "GET /audit" + pathAuditAsOf, "GET /audit" + pathAuditAsOfCSV, "GET /audit" + pathAuditEvents,
-	"GET /audit" + pathAuditVerify, "POST /audit" + pathAuditVerify, "GET /audit" + pathAuditAccess,
-	"GET /audit" + pathAuditChain, "POST /audit" + pathAuditChain,
+// PageRoutes are the desk's routes (for documentation and tests).
+var PageRoutes = []string{
+	"GET /audit", "GET /audit" + pathAsOf, "GET /audit" + pathAsOfCSV, "GET /audit" + pathEvents,
+	"GET /audit" + pathVerify, "POST /audit" + pathVerify, "GET /audit" + pathAccess,
+	"GET /audit" + pathChain, "POST /audit" + pathChain,
 }
 
 // auditSections are the auditor's desk's navigation.
-var auditSections = []signedin.Section{{Path: "", Key: "aud.nav.home"}, {Path: pathAuditAsOf, Key: "aud.nav.asof"}, {Path: pathAuditEvents, Key: "aud.nav.events"},
-	{Path: pathAuditVerify, Key: "aud.nav.verify"}, {Path: pathAuditAccess, Key: "aud.nav.access"}, {Path: pathAuditChain, Key: "aud.nav.chain"}}
+var auditSections = []signedin.Section{{Path: "", Key: "aud.nav.home"}, {Path: pathAsOf, Key: "aud.nav.asof"}, {Path: pathEvents, Key: "aud.nav.events"},
+	{Path: pathVerify, Key: "aud.nav.verify"}, {Path: pathAccess, Key: "aud.nav.access"}, {Path: pathChain, Key: "aud.nav.chain"}}
 
-// auditRender answers the desk page name with status.
-func (s *Server) auditRender(c echo.Context, status int, name, section, titleKey string, data any) error {
-	d := signedin.Desk{Pages: auditPages, Base: pathAudit, Sections: auditSections, Role: signedin.RoleText(auth.RoleAuditor, signedin.Lang(c))}
+// render answers the desk page name with status.
+func (h *handlers) render(c echo.Context, status int, name, section, titleKey string, data any) error {
+	d := signedin.Desk{Pages: auditPages, Base: DeskPath, Sections: auditSections, Role: signedin.RoleText(auth.RoleAuditor, signedin.Lang(c))}
 	return d.Render(c, status, name, section, titleKey, data)
 }
 
-func (s *Server) auditHome(c echo.Context) error {
-	return s.auditRender(c, http.StatusOK, "audit_templates/home.html", "", "aud.title", nil)
+func (h *handlers) home(c echo.Context) error {
+	return h.render(c, http.StatusOK, "templates/home.html", "", "aud.title", nil)
 }
 
 // formField is a filter field as a page shows it: typed value kept, error
@@ -168,15 +170,15 @@ type asOfData struct {
 	ReplayURL        string
 }
 
-// auditAsOfPage shows the list, whole or one precinct, in either sense:
+// asOfPage shows the list, whole or one precinct, in either sense:
 // as recorded by an instant (?mode=recorded&at=) or as effective on a day
 // (?mode=effective&day=), a page of its rows, its digest beside the
 // digest of the same list replayed from the raw log (`tizme asof
 // [-effective DAY]` and the same with -replay), and the CSV of each.
-func (s *Server) auditAsOfPage(c echo.Context) error {
+func (h *handlers) asOfPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	l := signedin.Lang(c)
-	now := s.deps.Now()
+	now := h.d.Now()
 	d := asOfData{At: c.QueryParam("at"), Day: strings.TrimSpace(c.QueryParam("day")), Precinct: strings.TrimSpace(c.QueryParam("precinct")),
 		Mode: c.QueryParam("mode"), Modes: asOfModes}
 	if d.Mode == "" {
@@ -188,7 +190,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	}
 	if len(c.QueryParams()) == 0 || (len(c.QueryParams()) == 1 && c.QueryParam("lang") != "") {
 		d.At, d.Day = localInput(now), calendar.DayOf(now).String()
-		return s.auditRender(c, http.StatusOK, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
+		return h.render(c, http.StatusOK, "templates/asof.html", pathAsOf, "aud.asof.title", d)
 	}
 	lq := projections.ListQuery{Mode: mode}
 	if mode == projections.ListEffective {
@@ -220,7 +222,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		n, err := strconv.Atoi(d.Precinct)
 		if err != nil || n < 1 || n > 1<<31-1 {
 			d.Errors = append(d.Errors, signedin.FieldErr{Field: "precinct", Message: webui.T(l, "aud.err.precinct")})
-		} else if _, found, err := s.read.ReadPrecinct(ctx, n); err != nil {
+		} else if _, found, err := h.d.Read.ReadPrecinct(ctx, n); err != nil {
 			return err
 		} else if !found {
 			d.Errors = append(d.Errors, signedin.FieldErr{Field: "precinct", Message: webui.T(l, "aud.err.noprecinct")})
@@ -237,7 +239,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		page = n
 	}
 	if len(d.Errors) > 0 {
-		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
+		return h.render(c, http.StatusUnprocessableEntity, "templates/asof.html", pathAsOf, "aud.asof.title", d)
 	}
 
 	d.Shown, d.Effective = true, mode == projections.ListEffective
@@ -254,24 +256,24 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	if d.Number != 0 {
 		link.Set("precinct", strconv.Itoa(d.Number))
 	}
-	d.Model.CSV = pathAudit + pathAuditAsOfCSV + "?" + link.Encode()
+	d.Model.CSV = DeskPath + pathAsOfCSV + "?" + link.Encode()
 	replayCSV := url.Values{"source": {"replay"}}
 	for k, v := range link {
 		replayCSV[k] = v
 	}
-	d.Replay.CSV = pathAudit + pathAuditAsOfCSV + "?" + replayCSV.Encode()
+	d.Replay.CSV = DeskPath + pathAsOfCSV + "?" + replayCSV.Encode()
 
 	// One pass over the list gives its digest, its count and the rows of
 	// the page asked for: the national list is never held in memory.
 	if d.Number == 0 {
-		if err := s.longAnswer(c); err != nil {
+		if err := h.longAnswer(c); err != nil {
 			return err
 		}
 	}
 	window := func(page int) (int, int) { return (page - 1) * auditRowsPerPage, page * auditRowsPerPage }
 	var digest projections.ListDigest
 	from, to := window(page)
-	if err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
+	if err := h.d.Read.ListEach(ctx, lq, func(r projections.ListRow) error {
 		if i := int(d.Model.Count); i >= from && i < to {
 			d.Rows = append(d.Rows, r)
 		}
@@ -289,7 +291,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		from, to = window(page)
 		d.Rows = d.Rows[:0]
 		n := 0
-		if err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
+		if err := h.d.Read.ListEach(ctx, lq, func(r projections.ListRow) error {
 			if n >= from && n < to {
 				d.Rows = append(d.Rows, r)
 			}
@@ -308,7 +310,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		if c.QueryParam("replay") == "1" {
 			q.Set("replay", "1")
 		}
-		return pathAudit + pathAuditAsOf + "?" + q.Encode()
+		return DeskPath + pathAsOf + "?" + q.Encode()
 	}
 	if d.Page > 1 {
 		d.PrevURL = pageURL(d.Page - 1)
@@ -320,10 +322,10 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	// The replay folds the whole log: always for a precinct, on request
 	// for the whole list (it holds every voter in memory).
 	if d.Number != 0 || c.QueryParam("replay") == "1" {
-		if err := s.longAnswer(c); err != nil {
+		if err := h.longAnswer(c); err != nil {
 			return err
 		}
-		rows, err := s.replayList(ctx, lq)
+		rows, err := h.replayList(ctx, lq)
 		if err != nil {
 			return err
 		}
@@ -332,23 +334,23 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	} else {
 		q := c.QueryParams()
 		q.Set("replay", "1")
-		d.ReplayURL = pathAudit + pathAuditAsOf + "?" + q.Encode()
+		d.ReplayURL = DeskPath + pathAsOf + "?" + q.Encode()
 	}
-	return s.auditRender(c, http.StatusOK, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
+	return h.render(c, http.StatusOK, "templates/asof.html", pathAsOf, "aud.asof.title", d)
 }
 
 // replayList computes the list lq asks for from the raw log, without any
 // read model.
-func (s *Server) replayList(ctx context.Context, lq projections.ListQuery) ([]projections.ListRow, error) {
+func (h *handlers) replayList(ctx context.Context, lq projections.ListQuery) ([]projections.ListRow, error) {
 	if lq.Mode == projections.ListEffective {
-		return projections.ReplayAsEffective(ctx, s.deps.Events, s.deps.Codec, lq.Day, lq.Precinct)
+		return projections.ReplayAsEffective(ctx, h.d.Events, h.d.Codec, lq.Day, lq.Precinct)
 	}
-	return projections.ReplayAsOf(ctx, s.deps.Events, s.deps.Codec, lq.At, lq.Precinct)
+	return projections.ReplayAsOf(ctx, h.d.Events, h.d.Codec, lq.At, lq.Precinct)
 }
 
 // longAnswer lets an answer that reads the whole list or log take longer
 // than the server's write timeout.
-func (s *Server) longAnswer(c echo.Context) error {
+func (h *handlers) longAnswer(c echo.Context) error {
 	err := http.NewResponseController(c.Response()).SetWriteDeadline(time.Now().Add(listStreamTimeout))
 	if errors.Is(err, http.ErrNotSupported) {
 		return nil // a test recorder
@@ -356,19 +358,19 @@ func (s *Server) longAnswer(c echo.Context) error {
 	return err
 }
 
-// auditAsOfCSV downloads the list, whole or one ?precinct=, as recorded
+// asOfCSV downloads the list, whole or one ?precinct=, as recorded
 // at ?at= or with ?mode=effective as effective on ?day=, from the read
 // model, or with ?source=replay from the raw log, as `tizme asof` prints
 // it: a header, the rows, and a last line "# digest sha256:<hex> rows=<n>
 // at=<RFC 3339>" (or "effective=<day>").
-func (s *Server) auditAsOfCSV(c echo.Context) error {
+func (h *handlers) asOfCSV(c echo.Context) error {
 	ctx := c.Request().Context()
 	mode, err := projections.ParseListMode(c.QueryParam("mode"))
 	bad := err != nil
 	lq := projections.ListQuery{Mode: mode}
 	if mode == projections.ListEffective {
 		lq.Day, err = calendar.ParseDate(c.QueryParam("day"))
-		bad = bad || err != nil || lq.Day.After(calendar.DayOf(s.deps.Now())) || c.QueryParam("at") != ""
+		bad = bad || err != nil || lq.Day.After(calendar.DayOf(h.d.Now())) || c.QueryParam("at") != ""
 	} else {
 		var ok bool
 		lq.At, ok = parseAuditTime(c.QueryParam("at"))
@@ -381,9 +383,9 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 	lq.Precinct = n
 	source := c.QueryParam("source")
 	if bad || err != nil || n < 0 || (source != "" && source != "replay") {
-		return s.webRefuseBadRequest(c)
+		return h.refuseBadRequest(c)
 	}
-	if err := s.longAnswer(c); err != nil {
+	if err := h.longAnswer(c); err != nil {
 		return err
 	}
 	res := c.Response()
@@ -414,7 +416,7 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 		return w.Write([]string{strconv.Itoa(r.Precinct), r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream})
 	}
 	if source == "replay" {
-		rows, err := s.replayList(ctx, lq)
+		rows, err := h.replayList(ctx, lq)
 		if err != nil {
 			return err
 		}
@@ -423,7 +425,7 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 				return err
 			}
 		}
-	} else if err := s.read.ListEach(ctx, lq, each); err != nil {
+	} else if err := h.d.Read.ListEach(ctx, lq, each); err != nil {
 		return err
 	}
 	if count == 0 {
@@ -440,8 +442,8 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 	return err
 }
 
-// webRefuseBadRequest answers a link that was not made by the desk.
-func (s *Server) webRefuseBadRequest(c echo.Context) error {
+// refuseBadRequest answers a link that was not made by the desk.
+func (h *handlers) refuseBadRequest(c echo.Context) error {
 	return c.String(http.StatusBadRequest, webui.T(signedin.Lang(c), "aud.err.link"))
 }
 
@@ -456,14 +458,14 @@ type eventsData struct {
 }
 
 type eventRow struct {
-	AuditEvent
+	Event
 	RecordedText, MethodLabel, Payload string
 }
 
-// auditEventsPage browses the log by stream, type and time, with each
+// eventsPage browses the log by stream, type and time, with each
 // event's metadata: who, how they signed in, causation, correlation and
 // request ID.
-func (s *Server) auditEventsPage(c echo.Context) error {
+func (h *handlers) eventsPage(c echo.Context) error {
 	l := signedin.Lang(c)
 	d := eventsData{Stream: strings.TrimSpace(c.QueryParam("stream")), Prefix: strings.TrimSpace(c.QueryParam("prefix")),
 		Type: strings.TrimSpace(c.QueryParam("type")), From: c.QueryParam("from"), To: c.QueryParam("to")}
@@ -518,9 +520,9 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 		{"from", d.From, d.Errors.Of("from"), webui.T(l, "aud.from")},
 		{"to", d.To, d.Errors.Of("to"), webui.T(l, "aud.to")}}
 	if len(d.Errors) > 0 {
-		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/events.html", pathAuditEvents, "aud.events.title", d)
+		return h.render(c, http.StatusUnprocessableEntity, "templates/events.html", pathEvents, "aud.events.title", d)
 	}
-	page, err := s.queryEvents(c.Request().Context(), q)
+	page, err := h.queryEvents(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -530,16 +532,16 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 			pretty.Reset()
 			pretty.Write(e.Data)
 		}
-		d.Events = append(d.Events, eventRow{AuditEvent: e, RecordedText: webui.FormatDate(l, e.Recorded) + ":" + e.Recorded.In(webui.Bishkek).Format("05"),
+		d.Events = append(d.Events, eventRow{Event: e, RecordedText: webui.FormatDate(l, e.Recorded) + ":" + e.Recorded.In(webui.Bishkek).Format("05"),
 			MethodLabel: methodLabel(e.Metadata.AuthMethod, l), Payload: pretty.String()})
 	}
 	d.AtEnd = page.AtEnd
 	if page.Next != "" {
 		nq := c.QueryParams()
 		nq.Set("after", page.Next)
-		d.Next = pathAudit + pathAuditEvents + "?" + nq.Encode()
+		d.Next = DeskPath + pathEvents + "?" + nq.Encode()
 	}
-	return s.auditRender(c, http.StatusOK, "audit_templates/events.html", pathAuditEvents, "aud.events.title", d)
+	return h.render(c, http.StatusOK, "templates/events.html", pathEvents, "aud.events.title", d)
 }
 
 // methodLabel names a sign-in method; system actions have none.
@@ -547,7 +549,7 @@ func methodLabel(m string, l i18n.Lang) string {
 	if m == "" {
 		return "—"
 	}
-	if t := webT("method."+m, l); t != "" {
+	if t := signedin.MethodText(m, l); t != "" {
 		return t
 	}
 	return m
@@ -570,23 +572,23 @@ type verifyData struct {
 	Available bool
 }
 
-// auditVerifyPage shows the latest verification of every read model and
+// verifyPage shows the latest verification of every read model and
 // a form to run one now.
-func (s *Server) auditVerifyPage(c echo.Context) error {
-	return s.renderVerify(c, http.StatusOK, verifyData{Ran: c.QueryParam("ran"), Selected: c.QueryParam("ran")})
+func (h *handlers) verifyPage(c echo.Context) error {
+	return h.renderVerify(c, http.StatusOK, verifyData{Ran: c.QueryParam("ran"), Selected: c.QueryParam("ran")})
 }
 
-func (s *Server) renderVerify(c echo.Context, status int, d verifyData) error {
+func (h *handlers) renderVerify(c echo.Context, status int, d verifyData) error {
 	ctx := c.Request().Context()
 	l := signedin.Lang(c)
-	ok := s.read.CanVerify()
+	ok := h.d.Read.CanVerify()
 	d.Available = ok
 	list, _ := projections.Registry()
 	for _, p := range list {
 		d.Names = append(d.Names, p.Name())
 		row := verifyRow{Projection: p.Name(), Never: true}
 		if ok {
-			res, found, err := s.read.FindLatestVerification(ctx, p.Name())
+			res, found, err := h.d.Read.FindLatestVerification(ctx, p.Name())
 			switch {
 			case err != nil:
 				return err
@@ -596,7 +598,7 @@ func (s *Server) renderVerify(c echo.Context, status int, d verifyData) error {
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	return s.auditRender(c, status, "audit_templates/verifications.html", pathAuditVerify, "aud.verify.title", d)
+	return h.render(c, status, "templates/verifications.html", pathVerify, "aud.verify.title", d)
 }
 
 // formOnce remembers the idempotency keys of the desk's forms a while, so
@@ -624,10 +626,10 @@ func (f *formOnce) first(key string, now time.Time) bool {
 	return true
 }
 
-// auditVerifyRun verifies one read model now (`tizme verify <name>`):
+// verifyRun verifies one read model now (`tizme verify <name>`):
 // it replays the log into scratch tables and compares; the result is
 // stored and shown with the others.
-func (s *Server) auditVerifyRun(c echo.Context) error {
+func (h *handlers) verifyRun(c echo.Context) error {
 	l := signedin.Lang(c)
 	name := c.FormValue("projection")
 	d := verifyData{Selected: name}
@@ -638,7 +640,7 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 			sel = p
 		}
 	}
-	ok := s.read.CanVerify()
+	ok := h.d.Read.CanVerify()
 	switch {
 	case sel == nil:
 		d.Errors = append(d.Errors, signedin.FieldErr{Field: "projection", Message: webui.T(l, "aud.err.projection")})
@@ -646,24 +648,24 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 		d.Errors = append(d.Errors, signedin.FieldErr{Field: "projection", Message: webui.T(l, "aud.err.unavailable")})
 	}
 	if len(d.Errors) > 0 {
-		return s.renderVerify(c, http.StatusUnprocessableEntity, d)
+		return h.renderVerify(c, http.StatusUnprocessableEntity, d)
 	}
 	key := c.FormValue("idempotency_key")
 	if key == "" || auditForms.first("verify:"+key, time.Now()) {
-		if err := s.longAnswer(c); err != nil {
+		if err := h.longAnswer(c); err != nil {
 			return err
 		}
-		_, err := s.read.Verify(c.Request().Context(), projections.VerifyConfig{Store: s.deps.Events, Codec: codec, Logger: s.log},
+		_, err := h.d.Read.Verify(c.Request().Context(), projections.VerifyConfig{Store: h.d.Events, Codec: codec, Logger: h.d.Logger},
 			[]projections.Projection{sel})
 		if errors.Is(err, projections.ErrVerifyRunning) {
 			d.Errors = append(d.Errors, signedin.FieldErr{Field: "projection", Message: webui.T(l, "aud.err.running")})
-			return s.renderVerify(c, http.StatusConflict, d)
+			return h.renderVerify(c, http.StatusConflict, d)
 		}
 		if err != nil {
 			return err
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, pathAudit+pathAuditVerify+"?"+url.Values{"ran": {name}, "lang": {l.String()}}.Encode()+"#v-"+name)
+	return c.Redirect(http.StatusSeeOther, DeskPath+pathVerify+"?"+url.Values{"ran": {name}, "lang": {l.String()}}.Encode()+"#v-"+name)
 }
 
 // accessData is the record of staff reads page.
@@ -680,9 +682,9 @@ type accessRow struct {
 	When string
 }
 
-// auditAccessPage lists the staff reads of voters' personal data,
+// accessPage lists the staff reads of voters' personal data,
 // filtered by staff, commission, voter and time.
-func (s *Server) auditAccessPage(c echo.Context) error {
+func (h *handlers) accessPage(c echo.Context) error {
 	l := signedin.Lang(c)
 	d := accessData{Staff: strings.TrimSpace(c.QueryParam("staff")), Commission: strings.TrimSpace(c.QueryParam("commission")),
 		Voter: strings.TrimSpace(c.QueryParam("voter")), From: c.QueryParam("from"), To: c.QueryParam("to")}
@@ -710,9 +712,9 @@ func (s *Server) auditAccessPage(c echo.Context) error {
 		{"from", d.From, d.Errors.Of("from"), webui.T(l, "aud.from")},
 		{"to", d.To, d.Errors.Of("to"), webui.T(l, "aud.to")}}
 	if len(d.Errors) > 0 {
-		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/access.html", pathAuditAccess, "aud.access.title", d)
+		return h.render(c, http.StatusUnprocessableEntity, "templates/access.html", pathAccess, "aud.access.title", d)
 	}
-	list, err := s.read.QueryDataAccess(c.Request().Context(), f)
+	list, err := h.d.Read.QueryDataAccess(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -722,9 +724,9 @@ func (s *Server) auditAccessPage(c echo.Context) error {
 	if len(list) == f.Limit {
 		nq := c.QueryParams()
 		nq.Set("after", cursorOf(list[len(list)-1].Position))
-		d.Next = pathAudit + pathAuditAccess + "?" + nq.Encode()
+		d.Next = DeskPath + pathAccess + "?" + nq.Encode()
 	}
-	return s.auditRender(c, http.StatusOK, "audit_templates/access.html", pathAuditAccess, "aud.access.title", d)
+	return h.render(c, http.StatusOK, "templates/access.html", pathAccess, "aud.access.title", d)
 }
 
 // chainData is the chain status page.
@@ -744,23 +746,23 @@ type checkpointView struct {
 	When string
 }
 
-// auditChainPage shows the hash chain's head and count, how far it trails
+// chainPage shows the hash chain's head and count, how far it trails
 // the log, and the latest checkpoints.
-func (s *Server) auditChainPage(c echo.Context) error {
-	return s.renderChain(c, http.StatusOK, nil)
+func (h *handlers) chainPage(c echo.Context) error {
+	return h.renderChain(c, http.StatusOK, nil)
 }
 
-func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) error {
+func (h *handlers) renderChain(c echo.Context, status int, rep *chain.Report) error {
 	ctx := c.Request().Context()
 	l := signedin.Lang(c)
 	d := chainData{Report: rep}
-	d.Available = s.chain.CanVerify()
-	lag, err := s.chain.ReadLag(ctx, s.deps.Events)
+	d.Available = h.d.Chain.CanVerify()
+	lag, err := h.d.Chain.ReadLag(ctx, h.d.Events)
 	if err != nil {
 		return err
 	}
 	d.State, d.Trails, d.TrailsMore = lag.State, lag.EventsBehind, lag.EventsBehindAtLeast
-	cps, err := s.chain.ReadCheckpoints(ctx, auditLatestCheckpoint, 0)
+	cps, err := h.d.Chain.ReadCheckpoints(ctx, auditLatestCheckpoint, 0)
 	if err != nil {
 		return err
 	}
@@ -771,25 +773,25 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 		if p, ok := rep.First(); ok {
 			d.First = &p
 		}
-		d.CheckedAt = webui.FormatDate(l, s.deps.Now())
+		d.CheckedAt = webui.FormatDate(l, h.d.Now())
 	}
-	return s.auditRender(c, status, "audit_templates/chain.html", pathAuditChain, "aud.chain.title", d)
+	return h.render(c, status, "templates/chain.html", pathChain, "aud.chain.title", d)
 }
 
-// auditChainVerify recomputes the chain from the log now (`tizme verify
+// chainVerify recomputes the chain from the log now (`tizme verify
 // -chain`) and shows the verdict, naming the first bad event if any.
-func (s *Server) auditChainVerify(c echo.Context) error {
-	if !s.chain.CanVerify() {
-		return s.renderChain(c, http.StatusServiceUnavailable, nil)
+func (h *handlers) chainVerify(c echo.Context) error {
+	if !h.d.Chain.CanVerify() {
+		return h.renderChain(c, http.StatusServiceUnavailable, nil)
 	}
-	if err := s.longAnswer(c); err != nil {
+	if err := h.longAnswer(c); err != nil {
 		return err
 	}
-	rep, err := s.chain.Verify(c.Request().Context(), s.deps.Events)
+	rep, err := h.d.Chain.Verify(c.Request().Context(), h.d.Events)
 	if err != nil {
 		return err
 	}
-	return s.renderChain(c, http.StatusOK, &rep)
+	return h.renderChain(c, http.StatusOK, &rep)
 }
 
 // jsonIndent indents an event's stored JSON for reading.
