@@ -13,6 +13,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
@@ -31,7 +32,7 @@ import (
 // sign-in method on the event.
 
 // adminCommissionsRoutes are the CEC administration's API routes for commissions.
-func (s *Server) adminCommissionsRoutes(g routes) {
+func (s *Server) adminCommissionsRoutes(g signedin.Routes) {
 	g.GET("/commissions", s.adminListCommissions)
 	g.POST("/commissions", s.adminRegisterCommission)
 	g.GET("/commissions/:ref", s.adminCommission)
@@ -375,7 +376,7 @@ func newRegForm(c echo.Context, values url.Values) regForm {
 	if values == nil {
 		values = url.Values{}
 	}
-	return regForm{Lang: auditLang(c), Values: values}
+	return regForm{Lang: signedin.Lang(c), Values: values}
 }
 
 type regFieldError struct{ Field, Message string }
@@ -434,7 +435,7 @@ func regHidden(f regForm, fields ...string) []regFact {
 func regKeyed(c echo.Context) string {
 	key := strings.TrimSpace(c.FormValue(FieldIdempotency))
 	if key == "" {
-		key = newFormKey()
+		key = signedin.NewFormKey()
 	}
 	c.Request().Header.Set(HeaderIdempotencyKey, key)
 	return key
@@ -498,7 +499,7 @@ var (
 )
 
 // adminCommissionsPages are the administration desk's pages for commissions.
-func (s *Server) adminCommissionsPages(g routes) {
+func (s *Server) adminCommissionsPages(g signedin.Routes) {
 	g.GET(pathAdminCommissions, s.regCommissionsPage)
 	g.POST(pathAdminCommissions, s.regRegisterPage)
 	g.GET(pathAdminCommissions+"/:ref", s.regCommissionPage)
@@ -518,7 +519,7 @@ type regCommissionsView struct {
 }
 
 func (s *Server) regCommissionsView(c echo.Context, f regForm) (regCommissionsView, error) {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	list, err := s.adminCommissions(c)
 	if err != nil {
 		return regCommissionsView{}, err
@@ -552,7 +553,7 @@ func (s *Server) regCommissionsPage(c echo.Context) error {
 }
 
 func (s *Server) regRegisterPage(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	f := regFormFrom(c, regCommissionFields...)
 	req := registerCommissionRequest{Commission: f.In("commission"), Parent: f.In("parent"), Region: f.In("region"),
 		Names: commands.LocalizedInput{Ky: f.In("name_ky"), Ru: f.In("name_ru"), En: f.In("name_en")}}
@@ -620,7 +621,7 @@ func regPrecheck(req registerCommissionRequest) error {
 // regConfirmPage answers the confirmation of a desk form: what will
 // change, and the same form, keyed, to confirm.
 func (s *Server) regConfirmPage(c echo.Context, section, questionKey string, facts, hidden []regFact, key, action, back string) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	shown := facts[:0:0]
 	for _, f := range facts {
 		if f.Value != "" {
@@ -649,7 +650,7 @@ type regCommissionView struct {
 }
 
 func (s *Server) regCommissionData(c echo.Context, k *commission.Commission, f regForm) regCommissionView {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	v := regCommissionView{C: s.commissionView(k), Form: f, StaffHref: pathAdmin + pathAdminStaff + "?commission=" + k.Ref().String() + "&lang=" + l.String()}
 	v.Name = regName(l, v.C.Names)
 	if d := c.QueryParam("done"); d == "registered" || d == "contacts" {
@@ -675,13 +676,13 @@ func (s *Server) regNotFound(c echo.Context, err error) error {
 	if !errors.Is(err, ErrNotFound) && !errors.Is(err, commission.ErrNotRegistered) {
 		return err
 	}
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	return s.adminRender(c, http.StatusNotFound, "admin_templates/commissions_confirm.html", pathAdminCommissions, "reg.notfound",
 		regConfirm{Question: webui.T(l, "reg.notfound"), Back: pathAdmin + pathAdminCommissions + "?lang=" + l.String()})
 }
 
 func (s *Server) regContactsPage(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	k, err := s.loadCommission(c, c.Param("ref"))
 	if err != nil {
 		return s.regNotFound(c, err)
@@ -735,7 +736,7 @@ type regStaffView struct {
 }
 
 func (s *Server) regStaffData(c echo.Context, ref string, f regForm) (regStaffView, error) {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	v := regStaffView{Commission: ref, Form: f, Asked: ref != ""}
 	for _, r := range []commission.Role{commission.RoleOperator, commission.RoleChair, commission.RoleAdministrator} {
 		v.Roles = append(v.Roles, regFact{Label: webui.T(l, "reg.role."+string(r)), Value: string(r)})
@@ -787,7 +788,7 @@ func (s *Server) regStaffPage(c echo.Context) error {
 }
 
 func (s *Server) regAssignPage(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	ref := strings.TrimSpace(c.FormValue("commission"))
 	f := regFormFrom(c, regStaffFields...)
 	req := assignStaffRequest{Subject: f.In("subject"), Role: f.In("role")}
@@ -829,7 +830,7 @@ func (s *Server) regAssignPage(c echo.Context) error {
 }
 
 func (s *Server) regRevokePage(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	ref := strings.TrimSpace(c.FormValue("commission"))
 	subject := strings.TrimSpace(c.FormValue("subject"))
 	key := regKeyed(c)

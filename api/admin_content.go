@@ -12,6 +12,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
@@ -27,7 +28,7 @@ import (
 // administration reads the stream itself, so it sees its change at once.
 
 // adminContentRoutes are the CEC administration's API routes for content.
-func (s *Server) adminContentRoutes(g routes) {
+func (s *Server) adminContentRoutes(g signedin.Routes) {
 	g.GET("/content", s.adminContent)
 	g.POST("/content/help", s.adminPublishHelp)
 	g.POST("/content/call-centre", s.adminChangeCallCentre)
@@ -257,7 +258,7 @@ func (s *Server) adminRemovePoint(c echo.Context) error {
 // ---- Pages (/admin/content) ----
 
 // adminContentPages are the administration desk's pages for content.
-func (s *Server) adminContentPages(g routes) {
+func (s *Server) adminContentPages(g signedin.Routes) {
 	g.GET(pathAdminContent, s.contentPage)
 	g.POST(pathAdminContent+"/call-centre", s.contentCallCentrePage)
 	g.POST(pathAdminContent+"/points", s.contentPointPage)
@@ -306,7 +307,7 @@ type contentPageView struct {
 // contentData is the content page with the forms as typed (nil: from the
 // stored content).
 func (s *Server) contentData(c echo.Context, call, point, help *regForm) (contentPageView, error) {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	i, err := s.loadContent(c)
 	if err != nil {
 		return contentPageView{}, err
@@ -404,11 +405,11 @@ func (s *Server) contentPage(c echo.Context) error {
 }
 
 func (s *Server) contentDone(c echo.Context, what string) error {
-	return c.Redirect(http.StatusSeeOther, pathAdmin+pathAdminContent+"?done="+what+"&lang="+auditLang(c).String())
+	return c.Redirect(http.StatusSeeOther, pathAdmin+pathAdminContent+"?done="+what+"&lang="+signedin.Lang(c).String())
 }
 
 func (s *Server) contentCallCentrePage(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	f := regFormFrom(c, contentCallFields...)
 	req := callCentreRequest{Phone: f.In("phone"), Email: f.In("email"),
 		Hours: commands.LocalizedInput{Ky: f.In("hours_ky"), Ru: f.In("hours_ru"), En: f.In("hours_en")}}
@@ -437,7 +438,7 @@ func (s *Server) contentCallCentrePage(c echo.Context) error {
 }
 
 func (s *Server) contentPointPage(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	f := regFormFrom(c, contentPointFields...)
 	req := pointRequest{ID: f.In("id"), Address: f.In("address"),
 		Place: commands.LocalizedInput{Ky: f.In("place_ky"), Ru: f.In("place_ru"), En: f.In("place_en")},
@@ -494,7 +495,7 @@ func (s *Server) contentPointPage(c echo.Context) error {
 }
 
 func (s *Server) contentRemovePage(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	id := strings.TrimSpace(c.FormValue("id"))
 	key := regKeyed(c)
 	if !regConfirmed(c) {
@@ -512,7 +513,7 @@ func (s *Server) contentRemovePage(c echo.Context) error {
 }
 
 func (s *Server) contentHelpPage(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	var fields []string
 	for k := 1; k <= portalinfo.MaxEntries; k++ {
 		for _, p := range []string{"q", "a"} {

@@ -17,6 +17,7 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
@@ -36,7 +37,7 @@ import (
 // the projector has applied the event.
 
 // adminElectionsRoutes are the CEC administration's API routes for elections.
-func (s *Server) adminElectionsRoutes(g routes) {
+func (s *Server) adminElectionsRoutes(g signedin.Routes) {
 	g.GET("/elections", s.adminListElections)
 	g.POST("/elections", s.adminScheduleElection)
 	g.GET("/elections/:id", s.adminShowElection)
@@ -232,7 +233,7 @@ type admField struct {
 type admForm struct {
 	ID, Action, Submit string
 	Fields             []admField
-	Errors             fieldErrs
+	Errors             signedin.FieldErrs
 	Check              bool
 	Notes              []string
 	Key                string
@@ -265,7 +266,7 @@ func (f *admForm) fail(field, msg string) {
 			f.Fields[i].Err = msg
 		}
 	}
-	f.Errors = append(f.Errors, fieldErr{Field: field, Message: msg})
+	f.Errors = append(f.Errors, signedin.FieldErr{Field: field, Message: msg})
 }
 
 // has reports whether the form has a field name.
@@ -312,10 +313,10 @@ func (f *admForm) html(c echo.Context, l i18n.Lang) template.HTML {
 		}
 	}
 	if f.Check && f.Key == "" {
-		f.Key = newFormKey()
+		f.Key = signedin.NewFormKey()
 	}
 	var b bytes.Buffer
-	if err := admFormTemplate.Execute(&b, map[string]any{"Lang": l, "Form": f, "CSRF": webSessionOf(c).CSRF}); err != nil {
+	if err := admFormTemplate.Execute(&b, map[string]any{"Lang": l, "Form": f, "CSRF": signedin.Session(c).CSRF}); err != nil {
 		return template.HTML(template.HTMLEscapeString(err.Error()))
 	}
 	return template.HTML(b.String()) // html/template escaped it
@@ -414,14 +415,14 @@ func (s *Server) problemText(err error, l i18n.Lang) string {
 
 // admRedirect goes on after a change (POST, redirect, GET).
 func admRedirect(c echo.Context, path string, q url.Values) error {
-	q.Set("lang", auditLang(c).String())
+	q.Set("lang", signedin.Lang(c).String())
 	return c.Redirect(http.StatusSeeOther, path+"?"+q.Encode())
 }
 
 // ---- The elections' pages ----
 
 // adminElectionsPages are the administration desk's pages for elections.
-func (s *Server) adminElectionsPages(g routes) {
+func (s *Server) adminElectionsPages(g signedin.Routes) {
 	g.GET(pathAdminElections, s.admPage(s.admElections))
 	g.POST(pathAdminElections, s.admPage(s.admScheduleElection))
 	g.GET(pathAdminElections+"/:id", s.admPage(s.admElection))
@@ -455,11 +456,11 @@ func (s *Server) admPage(h echo.HandlerFunc) echo.HandlerFunc {
 			s.log.Error("admin page failed", "request_id", requestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
 		}
 		s.metrics.observeError(c, def.Status)
-		p := s.problems.Problem(err, def, auditLang(c))
+		p := s.problems.Problem(err, def, signedin.Lang(c))
 		section := "-" // none current, unless the path names one
 		for _, n := range adminSections[1:] {
-			if strings.HasPrefix(strings.TrimPrefix(c.Request().URL.Path, pathAdmin), n.path) {
-				section = n.path
+			if strings.HasPrefix(strings.TrimPrefix(c.Request().URL.Path, pathAdmin), n.Path) {
+				section = n.Path
 			}
 		}
 		return s.adminRender(c, def.Status, "admin_templates/elections_refused.html", section, "adm.refused",
@@ -579,11 +580,11 @@ type admElectionsPage struct {
 }
 
 func (s *Server) admElections(c echo.Context) error {
-	return s.renderElections(c, http.StatusOK, admScheduleForm(auditLang(c)))
+	return s.renderElections(c, http.StatusOK, admScheduleForm(signedin.Lang(c)))
 }
 
 func (s *Server) renderElections(c echo.Context, status int, f *admForm) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	list, err := s.read.ListElections(c.Request().Context(), calendar.Date{})
 	if err != nil {
 		return err
@@ -609,7 +610,7 @@ func (s *Server) renderElections(c echo.Context, status int, f *admForm) error {
 
 // admScheduleElection is the schedule form's post: check, then confirm.
 func (s *Server) admScheduleElection(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	f := admScheduleForm(l)
 	f.read(c)
 	edit, confirm := admStep(c)
@@ -710,13 +711,13 @@ func (s *Server) admElection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderElection(c, http.StatusOK, e, s.admCalendarForm(auditLang(c), e))
+	return s.renderElection(c, http.StatusOK, e, s.admCalendarForm(signedin.Lang(c), e))
 }
 
 // renderElection renders an election's page with form f (the calendar's
 // or the rules') as posted, the other one fresh.
 func (s *Server) renderElection(c echo.Context, status int, e *election.Election, f *admForm) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	today := calendar.DayOf(s.deps.Now())
 	v := adminElectionOf(e, today)
 	d := admElectionPage{E: v, Kind: webui.T(l, "adm.el.kind."+string(e.Kind())), Done: c.QueryParam("done") == "1",
@@ -737,7 +738,7 @@ func (s *Server) renderElection(c echo.Context, status int, e *election.Election
 
 // admChangeCalendar is the calendar form's post: check, then confirm.
 func (s *Server) admChangeCalendar(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	e, err := s.loadElection(c, c.Param("id"))
 	if err != nil {
 		return err
@@ -779,7 +780,7 @@ func (s *Server) admChangeCalendar(c echo.Context) error {
 // admSetRules is the rules form's post: check, then confirm. The check
 // step says what the rule means for voters.
 func (s *Server) admSetRules(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	e, err := s.loadElection(c, c.Param("id"))
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain"
@@ -36,12 +37,12 @@ import (
 const opRecordOutcome = "election.record_outcome"
 
 // adminOutcomesRoutes are the CEC administration's API routes for outcomes.
-func (s *Server) adminOutcomesRoutes(g routes) {
+func (s *Server) adminOutcomesRoutes(g signedin.Routes) {
 	g.POST("/elections/:id/outcomes", s.adminRecordOutcomes)
 }
 
 // adminOutcomesPages are the administration desk's pages for outcomes.
-func (s *Server) adminOutcomesPages(g routes) {
+func (s *Server) adminOutcomesPages(g signedin.Routes) {
 	g.GET(pathAdminOutcomes, s.adminOutcomesPage)
 	g.POST(pathAdminOutcomes, s.adminOutcomesUpload)
 }
@@ -159,7 +160,7 @@ type outcomesView struct {
 
 func (s *Server) outcomesView(c echo.Context) (outcomesView, error) {
 	held, err := s.read.ListHeldElections(c.Request().Context(), calendar.DayOf(s.deps.Now()))
-	return outcomesView{Elections: held, Errors: map[string]string{}, Lang: auditLang(c).String()}, err
+	return outcomesView{Elections: held, Errors: map[string]string{}, Lang: signedin.Lang(c).String()}, err
 }
 
 func (s *Server) adminOutcomesPage(c echo.Context) error {
@@ -178,7 +179,7 @@ const maxOutcomeFile = 2 << 20
 // adminOutcomesUpload records the uploaded file and answers the page with
 // the counts recorded, or with the report beside the form (422).
 func (s *Server) adminOutcomesUpload(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	v, err := s.outcomesView(c)
 	if err != nil {
 		return err

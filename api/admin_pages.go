@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
 )
 
@@ -73,20 +74,20 @@ const (
 
 // adminSections are the desk's navigation: path under /admin and the
 // catalogue key of its label.
-var adminSections = []deskSection{
-	{"", "adm.nav.home"},
-	{pathAdminElections, "adm.nav.elections"},
-	{pathAdminPrecincts, "adm.nav.precincts"},
-	{pathAdminBoundaries, "adm.nav.boundaries"},
-	{pathAdminCommissions, "adm.nav.commissions"},
-	{pathAdminStaff, "adm.nav.staff"},
-	{pathAdminContent, "adm.nav.content"},
-	{pathAdminOutcomes, "adm.nav.outcomes"},
+var adminSections = []signedin.Section{
+	{Path: "", Key: "adm.nav.home"},
+	{Path: pathAdminElections, Key: "adm.nav.elections"},
+	{Path: pathAdminPrecincts, Key: "adm.nav.precincts"},
+	{Path: pathAdminBoundaries, Key: "adm.nav.boundaries"},
+	{Path: pathAdminCommissions, Key: "adm.nav.commissions"},
+	{Path: pathAdminStaff, Key: "adm.nav.staff"},
+	{Path: pathAdminContent, Key: "adm.nav.content"},
+	{Path: pathAdminOutcomes, Key: "adm.nav.outcomes"},
 }
 
 // adminDeskRoutes are the pages under /admin. Every route gzips; each
 // part adds its own through adminGzip.
-func (s *Server) adminDeskRoutes(r routes) {
+func (s *Server) adminDeskRoutes(r signedin.Routes) {
 	r = adminGzip(r)
 	r.GET("", s.adminHome)
 	s.adminElectionsPages(r)
@@ -97,17 +98,16 @@ func (s *Server) adminDeskRoutes(r routes) {
 }
 
 // adminGzip is r with gzip first.
-func adminGzip(r routes) routes {
-	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024})
-	return routes{g: r.g, mw: append([]echo.MiddlewareFunc{gz}, r.mw...)}
+func adminGzip(r signedin.Routes) signedin.Routes {
+	return r.With(middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024}))
 }
 
 // adminRender answers the desk page name (a file under admin_templates/)
 // with status: the desk's header (sections, who is signed in, sign-out)
 // and data as .Data.Page. section is the page's path under /admin.
 func (s *Server) adminRender(c echo.Context, status int, name, section, titleKey string, data any) error {
-	return deskRender(c, status, desk{pages: adminPages, base: pathAdmin, sections: adminSections, role: webui.T(auditLang(c), "adm.role")},
-		name, section, titleKey, data)
+	d := signedin.Desk{Pages: adminPages, Base: pathAdmin, Sections: adminSections, Role: webui.T(signedin.Lang(c), "adm.role")}
+	return d.Render(c, status, name, section, titleKey, data)
 }
 
 func (s *Server) adminHome(c echo.Context) error {

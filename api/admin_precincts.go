@@ -22,6 +22,7 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
@@ -41,7 +42,7 @@ import (
 // anything is applied (docs/boundaries.md).
 
 // adminPrecinctsRoutes are the CEC administration's API routes for precincts.
-func (s *Server) adminPrecinctsRoutes(g routes) {
+func (s *Server) adminPrecinctsRoutes(g signedin.Routes) {
 	g.GET("/precincts", s.adminListPrecincts)
 	g.POST("/precincts", s.adminEstablishPrecinct)
 	g.GET("/precincts/:number", s.adminShowPrecinct)
@@ -380,7 +381,7 @@ func withReport(err error, rep BoundaryReport) error {
 // ---- The precincts' pages ----
 
 // adminPrecinctsPages are the administration desk's pages for precincts.
-func (s *Server) adminPrecinctsPages(g routes) {
+func (s *Server) adminPrecinctsPages(g signedin.Routes) {
 	for _, r := range []struct {
 		method, path string
 		h            echo.HandlerFunc
@@ -465,7 +466,7 @@ type admPrecinctsPage struct {
 }
 
 func (s *Server) admPrecincts(c echo.Context) error {
-	return s.renderPrecincts(c, http.StatusOK, admEstablishForm(auditLang(c)))
+	return s.renderPrecincts(c, http.StatusOK, admEstablishForm(signedin.Lang(c)))
 }
 
 // admPrecinctsShown caps the rows of the precincts' table; a search
@@ -473,7 +474,7 @@ func (s *Server) admPrecincts(c echo.Context) error {
 const admPrecinctsShown = 200
 
 func (s *Server) renderPrecincts(c echo.Context, status int, f *admForm) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	d := admPrecinctsPage{Q: strings.TrimSpace(c.QueryParam("q")), Region: strings.TrimSpace(c.QueryParam("region")), Form: f.html(c, l)}
 	list, err := s.searchPrecincts(c.Request().Context(), d.Region, d.Q)
 	if err != nil {
@@ -519,7 +520,7 @@ func admNumber(l i18n.Lang, f *admForm) int {
 }
 
 func (s *Server) admEstablishPrecinct(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	f := admEstablishForm(l)
 	f.read(c)
 	edit, confirm := admStep(c)
@@ -585,12 +586,12 @@ func (s *Server) admPrecinct(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	return s.renderPrecinct(c, http.StatusOK, p, admAddressForm(l, p), admCloseForm(l, p))
 }
 
 func (s *Server) renderPrecinct(c echo.Context, status int, p *precinct.Precinct, addr, closing *admForm) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	v := adminPrecinctOf(p)
 	a := p.Address()
 	d := admPrecinctPage{P: v, Name: p.Names().Station.In(lang.Lang(l)),
@@ -609,7 +610,7 @@ func (s *Server) renderPrecinct(c echo.Context, status int, p *precinct.Precinct
 }
 
 func (s *Server) admChangePrecinctAddress(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	p, err := s.loadPrecinct(c.Request().Context(), c.Param("number"))
 	if err != nil {
 		return err
@@ -641,7 +642,7 @@ func (s *Server) admChangePrecinctAddress(c echo.Context) error {
 }
 
 func (s *Server) admClosePrecinct(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	p, err := s.loadPrecinct(c.Request().Context(), c.Param("number"))
 	if err != nil {
 		return err
@@ -711,7 +712,7 @@ func (u *uploadCache) take(key string, now time.Time) (upload, bool) {
 
 type admBoundariesPage struct {
 	Regions       []option
-	Errors        fieldErrs
+	Errors        signedin.FieldErrs
 	Report        *BoundaryReport
 	RegionLabel   string
 	Digest, Key   string
@@ -724,7 +725,7 @@ type admBoundariesPage struct {
 }
 
 func (s *Server) admRegions(c echo.Context, selected string) ([]option, error) {
-	l := lang.Lang(auditLang(c))
+	l := lang.Lang(signedin.Lang(c))
 	list, err := s.read.QueryPrecinctDirectory(c.Request().Context(), projections.DirectoryFilter{})
 	if err != nil {
 		return nil, err
@@ -771,17 +772,17 @@ func (s *Server) renderBoundaries(c echo.Context, status int, d admBoundariesPag
 // and shows the report; when nothing is refused, a confirmation applies
 // it.
 func (s *Server) admCheckBoundaries(c echo.Context) error {
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	d := admBoundariesPage{}
 	regionRaw := c.FormValue("region")
 	region, err := httpapi.ParseRegion(regionRaw)
 	if err != nil {
-		d.Errors = append(d.Errors, fieldErr{"region", s.problemText(err, l)})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "region", Message: s.problemText(err, l)})
 	}
 	var raw []byte
 	fh, err := c.FormFile("file")
 	if err != nil {
-		d.Errors = append(d.Errors, fieldErr{"file", webui.T(l, "adm.bd.err.nofile")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "file", Message: webui.T(l, "adm.bd.err.nofile")})
 	} else {
 		f, err := fh.Open()
 		if err != nil {
@@ -799,29 +800,29 @@ func (s *Server) admCheckBoundaries(c echo.Context) error {
 	rep, out, err := s.checkBoundaries(c.Request().Context(), region, raw, l)
 	if err != nil {
 		if _, ok := failure.CodeOf(err); ok {
-			d.Errors = append(d.Errors, fieldErr{"file", s.problemText(err, l)})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "file", Message: s.problemText(err, l)})
 			return s.renderBoundaries(c, http.StatusUnprocessableEntity, d, region.String())
 		}
 		return err
 	}
 	d.Report, d.RegionLabel = &out, region.String()
 	if rep.Err() != nil {
-		d.Errors = append(d.Errors, fieldErr{"report", s.problemText(rep.Err(), l)})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "report", Message: s.problemText(rep.Err(), l)})
 		return s.renderBoundaries(c, http.StatusUnprocessableEntity, d, region.String())
 	}
 	sum := sha256.Sum256(append([]byte(region.String()+"\x00"), raw...))
-	d.Digest, d.Key, d.CanApply = hex.EncodeToString(sum[:]), newFormKey(), true
-	boundaryUploads.put(principal(c).Subject+"/"+d.Digest, upload{region: region, raw: raw, at: time.Now()})
+	d.Digest, d.Key, d.CanApply = hex.EncodeToString(sum[:]), signedin.NewFormKey(), true
+	boundaryUploads.put(signedin.Principal(c).Subject+"/"+d.Digest, upload{region: region, raw: raw, at: time.Now()})
 	return s.renderBoundaries(c, http.StatusOK, d, region.String())
 }
 
 // admApplyBoundaries applies a checked file, checking it again (the
 // precincts may have changed since).
 func (s *Server) admApplyBoundaries(c echo.Context) error {
-	l := auditLang(c)
-	up, ok := boundaryUploads.take(principal(c).Subject+"/"+c.FormValue("digest"), time.Now())
+	l := signedin.Lang(c)
+	up, ok := boundaryUploads.take(signedin.Principal(c).Subject+"/"+c.FormValue("digest"), time.Now())
 	if !ok {
-		d := admBoundariesPage{Errors: fieldErrs{{"file", webui.T(l, "adm.bd.err.expired")}}}
+		d := admBoundariesPage{Errors: signedin.FieldErrs{{Field: "file", Message: webui.T(l, "adm.bd.err.expired")}}}
 		return s.renderBoundaries(c, http.StatusUnprocessableEntity, d, "")
 	}
 	rep, out, err := s.checkBoundaries(c.Request().Context(), up.region, up.raw, l)
@@ -830,7 +831,7 @@ func (s *Server) admApplyBoundaries(c echo.Context) error {
 	}
 	d := admBoundariesPage{Report: &out, RegionLabel: up.region.String()}
 	if rep.Err() != nil {
-		d.Errors = append(d.Errors, fieldErr{"report", s.problemText(rep.Err(), l)})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "report", Message: s.problemText(rep.Err(), l)})
 		return s.renderBoundaries(c, http.StatusUnprocessableEntity, d, up.region.String())
 	}
 	admKeyed(c)

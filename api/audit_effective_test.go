@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cec-kg/tizme/api"
+	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/projections"
@@ -115,7 +115,7 @@ func TestAuditListTwoSenses(t *testing.T) {
 	must(t, err)
 	replay, err := projections.ReplayAsEffective(ctx, w.store, w.codec, calendar.MustDate(2026, 6, 2), 0)
 	must(t, err)
-	if got := res.Trailer.Get(api.HeaderListDigest); got != "sha256:"+projections.Digest(replay) || !strings.HasPrefix(string(body), "precinct,tec,") {
+	if got := res.Trailer.Get(audit.HeaderListDigest); got != "sha256:"+projections.Digest(replay) || !strings.HasPrefix(string(body), "precinct,tec,") {
 		t.Errorf("CSV effective: trailer %q, body %q", got, body)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/commands/bus"
 )
 
@@ -25,8 +26,6 @@ var (
 	ErrMissingIdempotencyKey = errors.New("api: missing Idempotency-Key header")
 )
 
-const principalKey = "tizme.principal"
-
 // authenticate checks the bearer token and keeps its principal for the
 // handlers. The answer to a missing, forged or expired token is 401 with a
 // WWW-Authenticate challenge (RFC 6750 §3); a token that cannot be checked
@@ -38,7 +37,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if err == nil {
 			var p auth.Principal
 			if p, err = s.deps.Tokens.Verify(c.Request().Context(), raw); err == nil {
-				c.Set(principalKey, p)
+				signedin.SetPrincipal(c, p)
 				return next(c)
 			}
 		}
@@ -74,19 +73,12 @@ func authFailureLabel(err error) string {
 func requireRole(r auth.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if !principal(c).Has(r) {
+			if !signedin.Principal(c).Has(r) {
 				return fmt.Errorf("%w: %s", ErrWrongRole, r)
 			}
 			return next(c)
 		}
 	}
-}
-
-// principal is the signed-in user of c (the zero Principal on public
-// routes).
-func principal(c echo.Context) auth.Principal {
-	p, _ := c.Get(principalKey).(auth.Principal)
-	return p
 }
 
 // actor names the principal on events: role and subject, so an auditor
@@ -102,7 +94,7 @@ const HeaderIdempotencyKey = "Idempotency-Key"
 // metadata names them, their authentication method and the request, and
 // the idempotency key is scoped to them, so two users' keys never meet.
 func (s *Server) send(c echo.Context, role auth.Role, cmd bus.Command) (bus.Result, error) {
-	p := principal(c)
+	p := signedin.Principal(c)
 	ctx := bus.WithMeta(c.Request().Context(), bus.Meta{
 		Actor:         actor(p, role),
 		AuthMethod:    p.Method,
@@ -132,7 +124,7 @@ func (s *Server) idempotency(c echo.Context, role auth.Role, op string, body any
 		scope string
 		who   []string
 	)
-	switch p := principal(c); role {
+	switch p := signedin.Principal(c); role {
 	case auth.RoleVoter:
 		stream, err := s.myStream(c)
 		if err != nil {

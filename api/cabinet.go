@@ -13,6 +13,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/portal"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
@@ -26,7 +27,7 @@ import (
 // withdraws consent, files and withdraws applications and follows each to
 // its decision. Every change carries the token's authentication method
 // onto its events (VC §8).
-func (s *Server) cabinetRoutes(g routes) {
+func (s *Server) cabinetRoutes(g signedin.Routes) {
 	g.GET("", s.myEntry)
 	g.GET("/consents", s.myConsents)
 	g.POST("/consents", s.giveConsent)
@@ -40,7 +41,7 @@ func (s *Server) cabinetRoutes(g routes) {
 
 // myStream is the signed-in voter's stream, from the PIN in their token.
 func (s *Server) myStream(c echo.Context) (string, error) {
-	pin, err := person.ParsePIN(principal(c).PIN, calendar.DayOf(s.deps.Now()))
+	pin, err := person.ParsePIN(signedin.Principal(c).PIN, calendar.DayOf(s.deps.Now()))
 	if err != nil {
 		return "", auth.ErrBadClaims
 	}
@@ -281,13 +282,13 @@ func (s *Server) fileApplication(c echo.Context) error {
 			req.Election = id
 		}
 	}
-	if err := s.checkClaim(ctx, req.Claim, principal(c).PIN); err != nil {
+	if err := s.checkClaim(ctx, req.Claim, signedin.Principal(c).PIN); err != nil {
 		return err
 	}
 	// The PIN goes with the stream: a claimed birth date must agree with
 	// it, and an inclusion records it to register the voter on approval.
 	res, err := s.send(c, auth.RoleVoter, commands.SubmitApplication{
-		Envelope: envelope, VoterRef: commands.VoterRef{PIN: principal(c).PIN, Voter: stream},
+		Envelope: envelope, VoterRef: commands.VoterRef{PIN: signedin.Principal(c).PIN, Voter: stream},
 		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
 		At: s.deps.Now(),
 	})

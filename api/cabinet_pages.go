@@ -17,6 +17,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
@@ -72,7 +73,7 @@ var CabinetRoutes = []string{
 	"GET /cabinet/timeline", "GET /cabinet/notices",
 }
 
-func (s *Server) cabinetPageRoutes(g routes) {
+func (s *Server) cabinetPageRoutes(g signedin.Routes) {
 	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024})
 	h := func(f func(echo.Context) error) echo.HandlerFunc { return gz(s.cabPage(f)) }
 	g.GET("", h(s.cabEntry))
@@ -110,7 +111,7 @@ type cabData struct {
 	Nav     string
 	CSRF    string
 	Key     string
-	Who     whoView
+	Who     signedin.Who
 	Unread  int
 	Errors  []cabFieldError
 	Summary []string
@@ -196,10 +197,10 @@ func (s *Server) cabRender(c echo.Context, status int, name, nav, title string, 
 	if d == nil {
 		d = &cabData{}
 	}
-	ses := webSessionOf(c)
+	ses := signedin.Session(c)
 	p := ses.Principal
 	d.Lang, d.Nav, d.CSRF, d.Page = l, nav, ses.CSRF, content
-	d.Who = whoView{Name: p.Name, Method: p.Method, MethodLabel: webT("method."+p.Method, l)}
+	d.Who = signedin.Who{Name: p.Name, Method: p.Method, MethodLabel: webT("method."+p.Method, l)}
 	if d.Who.Name == "" {
 		d.Who.Name = p.Subject
 	}
@@ -678,7 +679,7 @@ func (s *Server) cabApply(c echo.Context) error {
 	req := applicationRequest{Kind: string(kind), Claim: claim}
 	req.Consent, _ = uuid.Parse(v.Consent)
 	cabKeyed(c)
-	if err := s.checkClaim(ctx, claim, principal(c).PIN); err != nil {
+	if err := s.checkClaim(ctx, claim, signedin.Principal(c).PIN); err != nil {
 		if s.cabFormErrors(err, l, d) {
 			return again()
 		}
@@ -699,7 +700,7 @@ func (s *Server) cabApply(c echo.Context) error {
 		req.Election = id
 	}
 	res, err := s.send(c, auth.RoleVoter, commands.SubmitApplication{
-		Envelope: envelope, VoterRef: commands.VoterRef{PIN: principal(c).PIN, Voter: stream},
+		Envelope: envelope, VoterRef: commands.VoterRef{PIN: signedin.Principal(c).PIN, Voter: stream},
 		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
 		At: s.deps.Now(),
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cec-kg/tizme/api"
+	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
 )
@@ -594,8 +595,8 @@ func TestEndpointSuccesses(t *testing.T) {
 			if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
 				t.Fatalf("CSV list: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 			}
-			if got := res.Trailer.Get(api.HeaderListDigest); got != want {
-				t.Errorf("precinct %d: CSV trailer %s = %q, want %q", precinct, api.HeaderListDigest, got, want)
+			if got := res.Trailer.Get(audit.HeaderListDigest); got != want {
+				t.Errorf("precinct %d: CSV trailer %s = %q, want %q", precinct, audit.HeaderListDigest, got, want)
 			}
 			records, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
 			must(t, err)

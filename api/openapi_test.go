@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/cec-kg/tizme/api"
+	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/docs"
@@ -407,7 +408,7 @@ func TestOpenAPIHeaders(t *testing.T) {
 		{"list update time on application statistics", "GET /api/v1/public/stats/applications", "200", api.HeaderListUpdated},
 		{"list update time on removal statistics", "GET /api/v1/public/stats/removals", "200", api.HeaderListUpdated},
 		{"list update time on checkpoints", "GET /api/v1/public/checkpoints", "200", api.HeaderListUpdated},
-		{"digest trailer of the as-of list", "GET /api/v1/audit/list", "200", api.HeaderListDigest},
+		{"digest trailer of the as-of list", "GET /api/v1/audit/list", "200", audit.HeaderListDigest},
 		{"retry time of the rate limit", "POST /api/v1/public/self-check", "429", "Retry-After"},
 		{"challenge of a refused token", "GET /api/v1/me", "401", "WWW-Authenticate"},
 	}

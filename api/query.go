@@ -1,15 +1,12 @@
 package api
 
 import (
-	"math"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/problem"
-	"github.com/cec-kg/tizme/eventstore"
 )
 
 // checkQuery refuses a query string with a NUL byte or invalid UTF-8 in
@@ -46,39 +43,4 @@ func cleanText(s string) bool {
 // fieldName makes a parameter name printable in a problem document.
 func fieldName(name string) string {
 	return strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", "\uFFFD"), "\uFFFD")
-}
-
-// streamParam reads a query parameter naming a stream (or a stream-name
-// prefix): empty, or a valid stream name (eventstore.ValidateStream: at
-// most 256 bytes, no space or control character).
-func streamParam(c echo.Context, name string, v *problem.ValidationError) string {
-	s := c.QueryParam(name)
-	if s != "" && eventstore.ValidateStream(s) != nil {
-		v.Add(name, ErrBadParameter)
-		return ""
-	}
-	return s
-}
-
-// int32Param reads a positive whole-number query parameter that the
-// database keeps as integer (int4); 0 when absent.
-func int32Param(c echo.Context, name string, v *problem.ValidationError) int {
-	s := c.QueryParam(name)
-	if s == "" {
-		return 0
-	}
-	n, err := strconv.ParseInt(s, 10, 32)
-	if err != nil || n <= 0 {
-		v.Add(name, ErrBadParameter)
-		return 0
-	}
-	return int(n)
-}
-
-// parseLogNumber reads a log position or revision: the PostgreSQL store
-// keeps them as bigint, so 2^63 and above would wrap to a negative number
-// (and a cursor would restart the log from its beginning).
-func parseLogNumber(s string) (uint64, bool) {
-	n, err := strconv.ParseUint(s, 10, 64)
-	return n, err == nil && n <= math.MaxInt64
 }

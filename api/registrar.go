@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,6 +14,7 @@ import (
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/access"
@@ -46,7 +46,7 @@ import (
 // An entry is acted on by the commission of its current precinct; a move
 // may go to any open precinct (the voter moved away), a registration only
 // to a precinct of the area.
-func (s *Server) registrarRoutes(g routes) {
+func (s *Server) registrarRoutes(g signedin.Routes) {
 	g.POST("/voters", s.registerVoter)
 	g.POST("/voters/lookup", s.lookupVoter)
 	g.GET("/voters/:voter", s.staffVoter)
@@ -131,7 +131,7 @@ type EntryRemovalView struct {
 // staffCommission is the signed-in staff member's commission (onStaff
 // has checked the claim against the staff register).
 func staffCommission(c echo.Context) (commission.Ref, error) {
-	ref, err := commission.ParseRef(principal(c).Commission)
+	ref, err := commission.ParseRef(signedin.Principal(c).Commission)
 	if err != nil {
 		return commission.Ref{}, fmt.Errorf("%w: commission claim", application.ErrForbiddenCommission)
 	}
@@ -220,7 +220,7 @@ func (s *Server) basisApplication(c echo.Context, raw string, v *problem.Validat
 	if a.Status() == application.StatusNone {
 		return uuid.Nil, "", ErrNotFound
 	}
-	if a.Commission().String() != principal(c).Commission {
+	if a.Commission().String() != signedin.Principal(c).Commission {
 		return uuid.Nil, "", ErrOtherCommission
 	}
 	if a.Status() != application.StatusApproved {
@@ -241,7 +241,7 @@ func (s *Server) basisApplication(c echo.Context, raw string, v *problem.Validat
 // sendCaused sends cmd like send, with causation as its cause when set
 // (the approved decision a registrar carries out).
 func (s *Server) sendCaused(c echo.Context, cmd bus.Command, causation string) (bus.Result, error) {
-	p := principal(c)
+	p := signedin.Principal(c)
 	ctx := bus.WithMeta(c.Request().Context(), bus.Meta{
 		Actor:         actor(p, auth.RoleStaff),
 		AuthMethod:    p.Method,
@@ -333,7 +333,7 @@ func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (str
 	}
 	res, err := s.sendCaused(c, commands.RegisterVoter{Envelope: envelope, PIN: req.PIN, Name: req.Name, BirthDate: req.BirthDate,
 		Passport: req.Passport, Address: req.Address, Precinct: req.Precinct, Source: req.Source, Application: app,
-		ByVoter: s.voterStreamOf(principal(c)), At: s.deps.Now()}, causation)
+		ByVoter: s.voterStreamOf(signedin.Principal(c)), At: s.deps.Now()}, causation)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
@@ -406,7 +406,7 @@ func (s *Server) readEntry(c echo.Context, stream string, envelope bus.Envelope)
 	if err != nil {
 		return StaffEntryView{}, err
 	}
-	p := principal(c)
+	p := signedin.Principal(c)
 	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
 		Envelope: envelope,
 		Staff:    p.Subject, Commission: p.Commission, Voter: stream,
@@ -461,7 +461,7 @@ func (s *Server) registrarRun(c echo.Context, op string, body any, app string,
 	if err != nil {
 		return "", bus.Result{}, err
 	}
-	res, err := s.sendCaused(c, build(e, envelope, id, s.voterStreamOf(principal(c)), s.deps.Now()), causation)
+	res, err := s.sendCaused(c, build(e, envelope, id, s.voterStreamOf(signedin.Principal(c)), s.deps.Now()), causation)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
@@ -555,7 +555,7 @@ func (s *Server) requestRemoval(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameRequestRemoval, req, req.Application, http.StatusCreated, requestRemovalCommand(req, principal(c)))
+	return s.registrarAct(c, commands.NameRequestRemoval, req, req.Application, http.StatusCreated, requestRemovalCommand(req, signedin.Principal(c)))
 }
 
 func requestRemovalCommand(req removalRequest, p auth.Principal) entryCommand {
@@ -571,7 +571,7 @@ func (s *Server) confirmRemoval(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", http.StatusOK, confirmRemovalCommand(id, principal(c)))
+	return s.registrarAct(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", http.StatusOK, confirmRemovalCommand(id, signedin.Principal(c)))
 }
 
 func confirmRemovalCommand(id uuid.UUID, p auth.Principal) entryCommand {
@@ -595,7 +595,7 @@ func (s *Server) cancelRemoval(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameCancelRemoval+"/"+id.String(), req, "", http.StatusOK, cancelRemovalCommand(id, req, principal(c)))
+	return s.registrarAct(c, commands.NameCancelRemoval+"/"+id.String(), req, "", http.StatusOK, cancelRemovalCommand(id, req, signedin.Principal(c)))
 }
 
 func cancelRemovalCommand(id uuid.UUID, req cancelRemovalRequest, p auth.Principal) entryCommand {
@@ -605,52 +605,20 @@ func cancelRemovalCommand(id uuid.UUID, req cancelRemovalRequest, p auth.Princip
 	}
 }
 
-// RemovalRecord is one removal request as the log tells it: who asked,
-// who confirmed or cancelled, when.
-type RemovalRecord struct {
-	Request     uuid.UUID  `json:"request"`
-	Voter       string     `json:"voter"`
-	Status      string     `json:"status"`
-	Reason      string     `json:"reason"`
-	Note        string     `json:"note,omitempty"`
-	Basis       string     `json:"basis"`
-	Application *uuid.UUID `json:"application,omitempty"`
-	Commission  string     `json:"commission"`
-	RequestedBy string     `json:"requested_by"`
-	// RequestedMethod is how the requester signed in (the event's
-	// metadata), "" for a reaction.
-	RequestedMethod string     `json:"requested_method"`
-	RequestedActor  string     `json:"requested_actor"`
-	RequestedAt     time.Time  `json:"requested_at"`
-	ExpiresAt       time.Time  `json:"expires_at"`
-	ClosedBy        string     `json:"closed_by,omitempty"`
-	ClosedMethod    string     `json:"closed_method,omitempty"`
-	ClosedAt        *time.Time `json:"closed_at,omitempty"`
-	// CancelReason is why a cancelled request was withdrawn.
-	CancelReason string `json:"cancel_reason,omitempty"`
-}
-
-// Statuses of a RemovalRecord.
-const (
-	RemovalPending   = "pending"
-	RemovalConfirmed = "confirmed"
-	RemovalCancelled = "cancelled"
-	RemovalExpired   = "expired"
-)
-
 // maxRemovalScan bounds the removal events one listing reads from the log.
 const maxRemovalScan = 50_000
 
 // removalRecords folds the log's removal events (RemovalRequested,
 // RemovalConfirmed, RemovalCancelled) into one record per request, in the
-// order asked, keeping those keep says to keep.
+// order asked, keeping those keep says to keep. The staff's pending
+// removals and the auditors' record (audit.Deps.Removals) read it.
 //
 // WARNING: it reads the removal events of the whole log (the store
 // filters by type), at most maxRemovalScan; a read model replaces it when
 // removals by hand number in the tens of thousands.
-func (s *Server) removalRecords(ctx context.Context, keep func(RemovalRecord) bool) ([]RemovalRecord, error) {
+func (s *Server) removalRecords(ctx context.Context, keep func(signedin.RemovalRecord) bool) ([]signedin.RemovalRecord, error) {
 	filter := eventstore.Filter{EventTypes: []string{voter.TypeRemovalRequested, voter.TypeRemovalConfirmed, voter.TypeRemovalCancelled}}
-	byID := map[uuid.UUID]*RemovalRecord{}
+	byID := map[uuid.UUID]*signedin.RemovalRecord{}
 	var order []uuid.UUID
 	after := eventstore.Start
 	now := s.deps.Now()
@@ -667,7 +635,7 @@ func (s *Server) removalRecords(ctx context.Context, keep func(RemovalRecord) bo
 			}
 			switch ev := d.(type) {
 			case voter.RemovalRequested:
-				r := &RemovalRecord{Request: ev.RequestID, Voter: e.Stream, Status: RemovalPending, Reason: ev.Reason, Note: ev.Note,
+				r := &signedin.RemovalRecord{Request: ev.RequestID, Voter: e.Stream, Status: signedin.RemovalPending, Reason: ev.Reason, Note: ev.Note,
 					Basis: ev.Basis, Commission: ev.Commission, RequestedBy: ev.RequestedBy, RequestedMethod: e.Metadata.AuthMethod,
 					RequestedActor: e.Metadata.Actor, RequestedAt: ev.At.UTC(), ExpiresAt: ev.ExpiresAt.UTC()}
 				if ev.ApplicationID != uuid.Nil {
@@ -681,12 +649,12 @@ func (s *Server) removalRecords(ctx context.Context, keep func(RemovalRecord) bo
 			case voter.RemovalConfirmed:
 				if r := byID[ev.RequestID]; r != nil {
 					at := ev.At.UTC()
-					r.Status, r.ClosedBy, r.ClosedMethod, r.ClosedAt = RemovalConfirmed, ev.ConfirmedBy, e.Metadata.AuthMethod, &at
+					r.Status, r.ClosedBy, r.ClosedMethod, r.ClosedAt = signedin.RemovalConfirmed, ev.ConfirmedBy, e.Metadata.AuthMethod, &at
 				}
 			case voter.RemovalCancelled:
 				if r := byID[ev.RequestID]; r != nil {
 					at := ev.At.UTC()
-					r.Status, r.ClosedBy, r.ClosedMethod, r.ClosedAt, r.CancelReason = RemovalCancelled, ev.CancelledBy, e.Metadata.AuthMethod, &at, ev.Reason
+					r.Status, r.ClosedBy, r.ClosedMethod, r.ClosedAt, r.CancelReason = signedin.RemovalCancelled, ev.CancelledBy, e.Metadata.AuthMethod, &at, ev.Reason
 				}
 			}
 		}
@@ -695,11 +663,11 @@ func (s *Server) removalRecords(ctx context.Context, keep func(RemovalRecord) bo
 			break
 		}
 	}
-	out := []RemovalRecord{}
+	out := []signedin.RemovalRecord{}
 	for _, id := range order {
 		r := *byID[id]
-		if r.Status == RemovalPending && !now.Before(r.ExpiresAt) {
-			r.Status = RemovalExpired
+		if r.Status == signedin.RemovalPending && !now.Before(r.ExpiresAt) {
+			r.Status = signedin.RemovalExpired
 		}
 		if keep(r) {
 			out = append(out, r)
@@ -712,44 +680,13 @@ func (s *Server) removalRecords(ctx context.Context, keep func(RemovalRecord) bo
 // waiting for a second person, oldest first. They name voter streams, not
 // personal data: the entry is read by a recorded look-up.
 func (s *Server) pendingRemovals(c echo.Context) error {
-	comm := principal(c).Commission
-	list, err := s.removalRecords(c.Request().Context(), func(r RemovalRecord) bool {
-		return r.Commission == comm && r.Status == RemovalPending
+	comm := signedin.Principal(c).Commission
+	list, err := s.removalRecords(c.Request().Context(), func(r signedin.RemovalRecord) bool {
+		return r.Commission == comm && r.Status == signedin.RemovalPending
 	})
 	if err != nil {
 		return err
 	}
 	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"commission": comm, "removal_requests": list})
-}
-
-// auditRemovals lists every removal request (who asked, who confirmed or
-// cancelled, how each signed in, when), filtered by ?commission=,
-// ?status= (pending, confirmed, cancelled, expired) and ?voter=.
-func (s *Server) auditRemovals(c echo.Context) error {
-	var v problem.ValidationError
-	status := c.QueryParam("status")
-	if status != "" && !slices.Contains([]string{RemovalPending, RemovalConfirmed, RemovalCancelled, RemovalExpired}, status) {
-		v.Add("status", ErrBadParameter)
-	}
-	comm := c.QueryParam("commission")
-	if comm != "" {
-		if ref, err := commission.ParseRef(comm); err != nil {
-			v.Add("commission", ErrBadParameter)
-		} else {
-			comm = ref.String()
-		}
-	}
-	stream := streamParam(c, "voter", &v)
-	if err := v.Err(); err != nil {
-		return err
-	}
-	list, err := s.removalRecords(c.Request().Context(), func(r RemovalRecord) bool {
-		return (status == "" || r.Status == status) && (comm == "" || r.Commission == comm) && (stream == "" || r.Voter == stream)
-	})
-	if err != nil {
-		return err
-	}
-	httpapi.NoStore(c)
-	return c.JSON(http.StatusOK, map[string]any{"removal_requests": list, "count": len(list)})
 }

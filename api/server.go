@@ -21,9 +21,11 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/eventstore"
@@ -351,28 +353,23 @@ func (s *Server) routes() {
 	})
 	s.cabinetRoutes(s.signedIn(e.Group("/api/v1/me"), auth.RoleVoter))
 	s.staffRoutes(s.signedIn(e.Group("/api/v1/staff"), auth.RoleStaff))
-	s.auditRoutes(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor))
+	audit.MountAPI(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor), s.auditDeps())
 	s.adminRoutes(s.signedIn(e.Group("/api/v1/admin"), auth.RoleCECAdmin))
 	if s.deps.Browser != nil {
 		s.browserRoutes()
 	}
 }
 
-// routes adds routes to a group with middleware of their own. The
-// middleware goes on each route, not on the group: a group's middleware
-// makes echo answer every unknown path and method under it through that
-// middleware (401 instead of 404, 404 instead of 405).
-type routes struct {
-	g  *echo.Group
-	mw []echo.MiddlewareFunc
+// auditDeps are what the auditors' audience reaches: the readers, the
+// log, the chain and the removal records, and no command sender.
+func (s *Server) auditDeps() audit.Deps {
+	return audit.Deps{Read: s.read, Chain: s.chain, Events: s.deps.Events, Codec: s.deps.Codec,
+		Removals: s.removalRecords, Now: s.deps.Now, Logger: s.log}
 }
 
-func (r routes) GET(path string, h echo.HandlerFunc)  { r.g.GET(path, h, r.mw...) }
-func (r routes) POST(path string, h echo.HandlerFunc) { r.g.POST(path, h, r.mw...) }
-
 // signedIn is g's routes for principals with role.
-func (s *Server) signedIn(g *echo.Group, role auth.Role) routes {
-	return routes{g: g, mw: []echo.MiddlewareFunc{s.authenticate, requireRole(role)}}
+func (s *Server) signedIn(g *echo.Group, role auth.Role) signedin.Routes {
+	return signedin.Routes{Group: g, Middleware: []echo.MiddlewareFunc{s.authenticate, requireRole(role)}}
 }
 
 // devIssuerPath is where the development token issuer is served.

@@ -13,6 +13,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/access"
@@ -28,8 +29,8 @@ import (
 // token's commission claim, which the staff register must confirm), an
 // application with the voter's data (each read recorded for the
 // auditors), and the steps to a decision.
-func (s *Server) staffRoutes(g routes) {
-	g.mw = append(slices.Clip(g.mw), s.onStaff)
+func (s *Server) staffRoutes(g signedin.Routes) {
+	g.Middleware = append(slices.Clip(g.Middleware), s.onStaff)
 	g.GET("/queue", s.staffQueue)
 	g.GET("/anomalies", s.staffAnomalies)
 	g.GET("/applications/:id", s.staffApplication)
@@ -113,7 +114,7 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 	if err != nil {
 		return err
 	}
-	p := principal(c)
+	p := signedin.Principal(c)
 	f := projections.QueueFilter{Commission: p.Commission, Flagged: flaggedOnly, Limit: perPage, Offset: (page - 1) * perPage}
 	var v problem.ValidationError
 	if st := c.QueryParam("status"); st != "" {
@@ -183,7 +184,7 @@ func (s *Server) loadApplication(c echo.Context) (*application.Application, erro
 	if a.Status() == application.StatusNone {
 		return nil, ErrNotFound
 	}
-	if a.Commission().String() != principal(c).Commission {
+	if a.Commission().String() != signedin.Principal(c).Commission {
 		return nil, ErrOtherCommission
 	}
 	return a, nil
@@ -225,7 +226,7 @@ func (s *Server) staffApplication(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	p := principal(c)
+	p := signedin.Principal(c)
 	out := StaffApplication{Application: applicationFromAggregate(a, s.deps.Now()), Claim: claimView(a.Claim())}
 	out.Application.localize(c)
 	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
@@ -276,7 +277,7 @@ func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *app
 	if err != nil {
 		return err
 	}
-	res, err := s.send(c, auth.RoleStaff, build(a, envelope, principal(c).Subject, s.voterStreamOf(principal(c)), s.deps.Now()))
+	res, err := s.send(c, auth.RoleStaff, build(a, envelope, signedin.Principal(c).Subject, s.voterStreamOf(signedin.Principal(c)), s.deps.Now()))
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands/bus"
@@ -36,7 +37,7 @@ import (
 const FieldIdempotency = "idempotency_key"
 
 // staffDeskRoutes are the pages under /staff.
-func (s *Server) staffDeskRoutes(g routes) {
+func (s *Server) staffDeskRoutes(g signedin.Routes) {
 	s.echo.GET(pathStaff+"/desk.js", func(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
 		return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", staffdesk.Script)
@@ -45,7 +46,7 @@ func (s *Server) staffDeskRoutes(g routes) {
 		c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
 		return c.Blob(http.StatusOK, "text/css; charset=utf-8", staffdesk.Style)
 	})
-	g.mw = append(slices.Clip(g.mw), s.deskOnStaff)
+	g.Middleware = append(slices.Clip(g.Middleware), s.deskOnStaff)
 	g.GET("", s.deskQueue)
 	g.GET("/queue/fragment", s.deskQueueFragment)
 	g.GET("/dashboard", s.deskDashboard)
@@ -62,7 +63,7 @@ func (s *Server) staffDeskRoutes(g routes) {
 // principal on the staff of their token's commission now. It returns the
 // commission.
 func (s *Server) checkStaff(c echo.Context) (*commission.Commission, error) {
-	p := principal(c)
+	p := signedin.Principal(c)
 	ref, err := commission.ParseRef(p.Commission)
 	if err != nil {
 		return nil, fmt.Errorf("%w: commission claim %q", application.ErrForbiddenCommission, p.Commission)
@@ -106,13 +107,13 @@ type deskWho struct {
 }
 
 func (s *Server) deskWhoOf(c echo.Context) *deskWho {
-	p := principal(c)
+	p := signedin.Principal(c)
 	name := p.Name
 	if name == "" {
 		name = p.Subject
 	}
 	return &deskWho{Name: name, Commission: p.Commission, Method: p.Method,
-		MethodLabel: webT("method."+p.Method, httpapi.RequestLang(c)), CSRF: webSessionOf(c).CSRF}
+		MethodLabel: webT("method."+p.Method, httpapi.RequestLang(c)), CSRF: signedin.Session(c).CSRF}
 }
 
 type deskRefusal struct {
@@ -249,7 +250,7 @@ func deskFilter(c echo.Context) projections.DeskQueueFilter {
 func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskTable, error) {
 	lang := httpapi.RequestLang(c)
 	now := s.deps.Now()
-	ctx, commission := c.Request().Context(), principal(c).Commission
+	ctx, commission := c.Request().Context(), signedin.Principal(c).Commission
 	total, err := s.read.CountDeskQueue(ctx, commission, f)
 	if err != nil {
 		return deskTable{}, err

@@ -13,6 +13,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
@@ -122,7 +123,7 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 	}
 	v.Can = deskCan{Accept: a.Status() == application.StatusSubmitted, Assign: open, Decide: open, Resolve: failed}
 	// The anomaly flags of the queue row.
-	rows, err := s.read.ReadDeskQueue(ctx, principal(c).Commission, projections.DeskQueueFilter{Application: a.ID()}, now)
+	rows, err := s.read.ReadDeskQueue(ctx, signedin.Principal(c).Commission, projections.DeskQueueFilter{Application: a.ID()}, now)
 	if err != nil {
 		return v, err
 	}
@@ -149,7 +150,7 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 	// Colleagues: the commission's active staff, but the person.
 	if k, ok := c.Get(deskCommissionKey).(*commission.Commission); ok {
 		for _, sub := range k.ActiveStaff(now) {
-			if sub != principal(c).Subject {
+			if sub != signedin.Principal(c).Subject {
 				v.Colleagues = append(v.Colleagues, option{Value: sub, Label: sub})
 			}
 		}
@@ -274,7 +275,7 @@ func (s *Server) deskVoterData(c echo.Context) error {
 	if err != nil {
 		return s.deskError(c, err)
 	}
-	p := principal(c)
+	p := signedin.Principal(c)
 	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
 		Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
 		Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
@@ -332,7 +333,7 @@ func (s *Server) deskStep(c echo.Context, op, step string, body any, in deskInpu
 	if err != nil {
 		return s.deskError(c, err)
 	}
-	if _, err := s.send(c, auth.RoleStaff, build(a, envelope, principal(c).Subject, s.voterStreamOf(principal(c)), s.deps.Now())); err != nil {
+	if _, err := s.send(c, auth.RoleStaff, build(a, envelope, signedin.Principal(c).Subject, s.voterStreamOf(signedin.Principal(c)), s.deps.Now())); err != nil {
 		return s.deskError(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, back+"&done="+step)
@@ -419,7 +420,7 @@ type deskDashView struct {
 func (s *Server) deskDashboard(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	const days = 7
-	d, err := s.read.ReadDeskDashboard(c.Request().Context(), principal(c).Commission, s.deps.Now(), days)
+	d, err := s.read.ReadDeskDashboard(c.Request().Context(), signedin.Principal(c).Commission, s.deps.Now(), days)
 	if err != nil {
 		return s.deskError(c, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
@@ -44,7 +45,7 @@ import (
 // and what was typed kept.
 
 // registrarDeskRoutes are the registrar's pages under /staff.
-func (s *Server) registrarDeskRoutes(g routes) {
+func (s *Server) registrarDeskRoutes(g signedin.Routes) {
 	g.GET("/voters", s.deskVoters)
 	g.POST("/voters/find", s.deskFindVoter)
 	g.GET("/voters/new", s.deskRegisterForm)
@@ -279,7 +280,7 @@ type deskVotersView struct {
 func (s *Server) findForm(c echo.Context, st *deskFormState) deskForm {
 	lang := httpapi.RequestLang(c)
 	return deskForm{ID: "find-form", Action: pathStaff + "/voters/find?lang=" + lang.String(), Submit: webui.T(lang, "reg.find.submit"),
-		CSRF: webSessionOf(c).CSRF, Key: uuid.NewString(),
+		CSRF: signedin.Session(c).CSRF, Key: uuid.NewString(),
 		Fields: []deskField{{Name: "pin", Label: webui.T(lang, "desk.field.pin"), Hint: webui.T(lang, "reg.find.hint"),
 			Value: st.get("pin"), Error: st.errorOf("pin"), Type: "text"}}}
 }
@@ -378,7 +379,7 @@ func (s *Server) basisFor(c echo.Context, raw string) (*deskAppBasis, *applicati
 func (s *Server) registerForm(c echo.Context, st *deskFormState, app *deskAppBasis) deskForm {
 	lang := httpapi.RequestLang(c)
 	f := deskForm{ID: "register-form", Action: pathStaff + "/voters/new?lang=" + lang.String(), Submit: webui.T(lang, "reg.register.submit"),
-		CSRF: webSessionOf(c).CSRF, Key: uuid.NewString()}
+		CSRF: signedin.Session(c).CSRF, Key: uuid.NewString()}
 	if app != nil {
 		f.Hidden = append(f.Hidden, deskHidden{Name: "application", Value: app.ID})
 	}
@@ -415,7 +416,7 @@ func (s *Server) deskRegisterForm(c echo.Context) error {
 		return s.deskError(c, err)
 	}
 	if a != nil {
-		p := principal(c)
+		p := signedin.Principal(c)
 		if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
 			Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
 			Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
@@ -577,7 +578,7 @@ var correctFields = []string{"surname", "given_name", "patronymic", "birth_date"
 // that failed (st.Form) keeps its input and errors.
 func (s *Server) entryForms(c echo.Context, stream string, e *voter.Entry, pending bool, app string, st *deskFormState) []deskForm {
 	lang := httpapi.RequestLang(c)
-	csrf := webSessionOf(c).CSRF
+	csrf := signedin.Session(c).CSRF
 	base := pathStaff + "/voters/" + stream
 	of := func(id string) *deskFormState {
 		if st != nil && st.Form == id {
@@ -820,7 +821,7 @@ func (s *Server) deskRequestRemoval(c echo.Context) error {
 		},
 		func(st *deskFormState) (string, error) {
 			req := removalRequest{Reason: st.get("reason"), Basis: st.get("basis"), Note: st.get("note"), Application: strings.TrimSpace(c.FormValue("application"))}
-			stream, _, err := s.registrarRun(c, commands.NameRequestRemoval, req, req.Application, requestRemovalCommand(req, principal(c)))
+			stream, _, err := s.registrarRun(c, commands.NameRequestRemoval, req, req.Application, requestRemovalCommand(req, signedin.Principal(c)))
 			return pathStaff + "/voters/" + stream + "?lang=" + lang.String() + "&done=removal", err
 		})
 }
@@ -844,15 +845,15 @@ type deskRemovalsView struct {
 // second person, oldest first; st holds a refused step's message.
 func (s *Server) renderRemovals(c echo.Context, status int, st *deskFormState, done string) error {
 	lang := httpapi.RequestLang(c)
-	p := principal(c)
-	list, err := s.removalRecords(c.Request().Context(), func(r RemovalRecord) bool {
-		return r.Commission == p.Commission && r.Status == RemovalPending
+	p := signedin.Principal(c)
+	list, err := s.removalRecords(c.Request().Context(), func(r signedin.RemovalRecord) bool {
+		return r.Commission == p.Commission && r.Status == signedin.RemovalPending
 	})
 	if err != nil {
 		return s.deskError(c, err)
 	}
 	v := deskRemovalsView{Who: s.deskWhoOf(c)}
-	csrf := webSessionOf(c).CSRF
+	csrf := signedin.Session(c).CSRF
 	for _, r := range list {
 		base := pathStaff + "/voters/" + r.Voter + "/removals/" + r.Request.String()
 		row := deskRemovalRow{Request: r.Request.String(), Voter: r.Voter, Reason: webui.T(lang, "reg.removal."+r.Reason), Basis: r.Basis, Note: r.Note,
@@ -920,7 +921,7 @@ func (s *Server) removalStep(c echo.Context, step string, fields, required []str
 
 func (s *Server) deskConfirmRemoval(c echo.Context) error {
 	return s.removalStep(c, "confirm", nil, nil, func(id uuid.UUID, _ *deskFormState) error {
-		_, _, err := s.registrarRun(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", confirmRemovalCommand(id, principal(c)))
+		_, _, err := s.registrarRun(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", confirmRemovalCommand(id, signedin.Principal(c)))
 		return err
 	})
 }
@@ -928,7 +929,7 @@ func (s *Server) deskConfirmRemoval(c echo.Context) error {
 func (s *Server) deskCancelRemoval(c echo.Context) error {
 	return s.removalStep(c, "cancel", []string{"reason"}, []string{"reason"}, func(id uuid.UUID, st *deskFormState) error {
 		req := cancelRemovalRequest{Reason: st.get("reason")}
-		_, _, err := s.registrarRun(c, commands.NameCancelRemoval+"/"+id.String(), req, "", cancelRemovalCommand(id, req, principal(c)))
+		_, _, err := s.registrarRun(c, commands.NameCancelRemoval+"/"+id.String(), req, "", cancelRemovalCommand(id, req, signedin.Principal(c)))
 		return err
 	})
 }
@@ -987,11 +988,11 @@ func (s *Server) deskToDo(c echo.Context) error {
 		v.Done = webui.T(lang, "reg.done."+d)
 	}
 	if s.deps.FeedToDo != nil {
-		items, err := s.deps.FeedToDo.OpenToDo(c.Request().Context(), principal(c).Commission, maxToDo)
+		items, err := s.deps.FeedToDo.OpenToDo(c.Request().Context(), signedin.Principal(c).Commission, maxToDo)
 		if err != nil {
 			return s.deskError(c, err)
 		}
-		csrf := webSessionOf(c).CSRF
+		csrf := signedin.Session(c).CSRF
 		for i, it := range items {
 			row := deskToDoRow{Feed: it.Feed, ChangeID: it.ChangeID, Type: it.Type, Voter: it.Voter, Reason: it.Reason,
 				FirstSeen: webui.FormatDate(lang, it.FirstSeen), LastSeen: webui.FormatDate(lang, it.LastSeen), Times: it.Times}
@@ -1024,7 +1025,7 @@ func (s *Server) deskToDoDone(c echo.Context) error {
 		return s.confirmStep(c, "desk-todo", webui.T(lang, "reg.confirm.todo"), pathStaff+"/todo/done?lang="+lang.String(), pathStaff+"/todo?lang="+lang.String(),
 			formKey(c), []option{{Label: webui.T(lang, "reg.todo.col.change"), Value: change}}, url.Values{"feed": {feedName}, "change_id": {change}})
 	}
-	p := principal(c)
+	p := signedin.Principal(c)
 	ok, err := s.deps.FeedToDo.ResolveToDo(c.Request().Context(), p.Commission, feedName, change, p.Subject, s.deps.Now())
 	if err != nil {
 		return s.deskError(c, err)

@@ -3,12 +3,13 @@ package api
 import (
 	"bytes"
 	"html/template"
+	"maps"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/signedin"
 )
 
 // The pages of browser sign-in and the desks. They are deliberately
@@ -26,9 +27,16 @@ const (
 	pageSignInFailed pageKind = "sign_in_failed"
 )
 
-// webTexts are the words of these pages. TestWebTextsComplete checks
-// that each has all three languages.
-var webTexts = map[string]i18n.Text{
+// webTexts are the words of these pages, with those every signed-in
+// page shares (signedin.Texts: roles and sign-in methods).
+// TestWebTextsComplete checks that each has all three languages.
+var webTexts = func() map[string]i18n.Text {
+	m := maps.Clone(signedin.Texts)
+	maps.Copy(m, ownWebTexts)
+	return m
+}()
+
+var ownWebTexts = map[string]i18n.Text{
 	"desk.cabinet": {Ky: "Шайлоочунун кабинети", Ru: "Кабинет избирателя", En: "Voter's cabinet"},
 	"desk.staff":   {Ky: "Комиссиянын кызматкеринин иш орду", Ru: "Рабочее место сотрудника комиссии", En: "Commission staff desk"},
 	"desk.audit":   {Ky: "Аудитордун иш орду", Ru: "Рабочее место аудитора", En: "Auditor's desk"},
@@ -39,16 +47,6 @@ var webTexts = map[string]i18n.Text{
 	"sign_out":     {Ky: "Чыгуу", Ru: "Выйти", En: "Sign out"},
 	"sign_in":      {Ky: "Кайра кирүү", Ru: "Войти снова", En: "Sign in again"},
 	"home":         {Ky: "Башкы бет", Ru: "Главная страница", En: "Home page"},
-
-	"role.voter":   {Ky: "шайлоочу", Ru: "избиратель", En: "voter"},
-	"role.staff":   {Ky: "комиссиянын кызматкери", Ru: "сотрудник комиссии", En: "commission staff"},
-	"role.auditor": {Ky: "аудитор", Ru: "аудитор", En: "auditor"},
-
-	"method." + auth.MethodCloudSignature: {Ky: "булуттук электрондук кол тамга", Ru: "облачная электронная подпись", En: "cloud e-signature"},
-	"method." + auth.MethodEID:            {Ky: "ID-карта", Ru: "ID-карта", En: "eID card"},
-	"method." + auth.MethodQR:             {Ky: "QR-код", Ru: "QR-код", En: "QR code"},
-	"method." + auth.MethodFaceID:         {Ky: "Face ID", Ru: "Face ID", En: "Face ID"},
-	"method.":                             {Ky: "белгисиз", Ru: "неизвестен", En: "unknown"},
 
 	"refused." + string(pageWrongRole) + ".title": {Ky: "Бул бетке кирүүгө укугуңуз жок", Ru: "У вас нет доступа к этой странице", En: "You cannot open this page"},
 	"refused." + string(pageWrongRole) + ".body": {
@@ -106,15 +104,10 @@ var webPage = template.Must(template.New("page").Parse(`<!doctype html>
 </main></body></html>
 `))
 
-// whoView is the signed-in person as a desk page shows them.
-type whoView struct {
-	Name, Role, Commission, Method, MethodLabel string
-}
-
 type pageView struct {
 	Lang        i18n.Lang
 	Title, Body string
-	Who         *whoView
+	Who         *signedin.Who
 	CSRF        string
 	SignIn      string
 	T           map[string]string
@@ -151,7 +144,7 @@ func (s *Server) webRefuse(c echo.Context, status int, kind pageKind) error {
 		v.SignIn = pathLogin
 	case pageWrongRole:
 		// Signed in as someone else: offer sign-out, to sign in anew.
-		v.CSRF = webSessionOf(c).CSRF
+		v.CSRF = signedin.Session(c).CSRF
 	}
 	return s.renderWeb(c, status, v)
 }

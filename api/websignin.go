@@ -11,9 +11,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/session"
+	"github.com/cec-kg/tizme/api/signedin"
 )
 
 // Sign-in in the browser (VC §6, VC §8): the OpenID Connect authorization
@@ -74,14 +76,12 @@ const (
 	pathLogout   = "/auth/logout"
 	pathCabinet  = "/cabinet"
 	pathStaff    = "/staff"
-	pathAudit    = "/audit"
+	pathAudit    = audit.DeskPath
 	pathAdmin    = "/admin"
 )
 
 // deskOf is the desk of each role, where sign-in lands without a ?next.
 var deskOf = map[auth.Role]string{auth.RoleVoter: pathCabinet, auth.RoleStaff: pathStaff, auth.RoleAuditor: pathAudit, auth.RoleCECAdmin: pathAdmin}
-
-const sessionKey = "tizme.session"
 
 func (s *Server) browserRoutes() {
 	e := s.echo
@@ -90,7 +90,7 @@ func (s *Server) browserRoutes() {
 	e.POST(pathLogout, s.webLogout, s.webSession(""))
 	s.cabinetPageRoutes(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter))
 	s.staffDeskRoutes(s.deskRoutes(e.Group(pathStaff), auth.RoleStaff))
-	s.auditDeskRoutes(s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor))
+	audit.MountDesk(s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor), s.auditDeps())
 	s.adminDeskRoutes(s.deskRoutes(e.Group(pathAdmin), auth.RoleCECAdmin))
 }
 
@@ -98,8 +98,8 @@ func (s *Server) browserRoutes() {
 // role: an unauthenticated GET goes to sign-in and back, a person without
 // the role gets a refusal page, and every POST must carry the session's
 // CSRF token. Desk pages add their routes through it.
-func (s *Server) deskRoutes(g *echo.Group, role auth.Role) routes {
-	return routes{g: g, mw: []echo.MiddlewareFunc{s.webSession(role)}}
+func (s *Server) deskRoutes(g *echo.Group, role auth.Role) signedin.Routes {
+	return signedin.Routes{Group: g, Middleware: []echo.MiddlewareFunc{s.webSession(role)}}
 }
 
 // webSession loads the browser session into the context (the principal,
@@ -135,8 +135,8 @@ func (s *Server) webSession(role auth.Role) echo.MiddlewareFunc {
 					return s.webRefuse(c, http.StatusForbidden, pageCSRF)
 				}
 			}
-			c.Set(principalKey, ses.Principal)
-			c.Set(sessionKey, ses)
+			signedin.SetPrincipal(c, ses.Principal)
+			signedin.SetSession(c, ses)
 			if role != "" && !ses.Principal.Has(role) {
 				return s.webRefuse(c, http.StatusForbidden, pageWrongRole)
 			}
@@ -322,10 +322,4 @@ func (s *Server) webLogout(c echo.Context) error {
 	}
 	s.clearCookie(c, sessionCookie, "/")
 	return c.Redirect(http.StatusSeeOther, "/")
-}
-
-// webSessionOf is the browser session of c (set by webSession).
-func webSessionOf(c echo.Context) session.Session {
-	ses, _ := c.Get(sessionKey).(session.Session)
-	return ses
 }

@@ -99,11 +99,19 @@ var notPublic = []string{
 	module + "/domain/voter", module + "/domain/application", module + "/domain/consent",
 }
 
+// auditAudience is the auditors' package (JSON API and desk): auditors
+// only read, so it has no way to send a command. It reads the log, the
+// read models and the chain through audit.Deps.
+const auditAudience = "api/audit"
+
 // problem returns why the package in folder dir may not import path, or
 // "" when it may. Allow-listed debt is not a problem.
 func problem(dir, path string) string {
 	if under(dir, publicAudience) && under(path, notPublic...) {
 		return "the public audience reads only the public readers (VP 3.7): no commands, event store, sign-in or personal aggregates"
+	}
+	if under(dir, auditAudience) && under(path, module+"/commands") {
+		return "auditors only read: the auditors' audience sends no command"
 	}
 	switch {
 	case under(dir, "domain"):
@@ -333,6 +341,11 @@ func TestProblem(t *testing.T) {
 		{"public audience voter", "api/portal", module + "/domain/voter", false},
 		{"public audience sessions", "api/portal", module + "/websession", false},
 		{"public audience public readers", "api/portal", module + "/projections/publicread", true},
+		{"auditors send no command", "api/audit", module + "/commands", false},
+		{"auditors send no command (subpackage)", "api/audit/internal", module + "/commands", false},
+		{"auditors read the log", "api/audit", module + "/eventstore", true},
+		{"auditors read the read models", "api/audit", module + "/projections", true},
+		{"auditors' desk frame", "api/audit", module + "/api/signedin", true},
 		{"cabinet may send commands", "api", module + "/commands", true},
 		{"cmd wires adapters", "cmd/tizme", module + "/eventstore/esdb", true},
 	}

@@ -1,4 +1,4 @@
-package api
+package audit
 
 import (
 	"bufio"
@@ -21,17 +21,6 @@ import (
 	"github.com/cec-kg/tizme/projections"
 )
 
-// Auditors rebuild the list as it stood at any past time, browse the raw
-// event log, read the latest verification of every read model and the
-// record of staff reads of personal data.
-func (s *Server) auditRoutes(g routes) {
-	g.GET("/list", s.auditList)
-	g.GET("/events", s.auditEvents)
-	g.GET("/verifications", s.auditVerifications)
-	g.GET("/access", s.auditAccess)
-	g.GET("/removals", s.auditRemovals) // registrar.go
-}
-
 // listStreamTimeout bounds the streaming of one as-of list (4.3 M rows
 // stream in well under a minute; the margin is for slow clients).
 const listStreamTimeout = 15 * time.Minute
@@ -48,40 +37,40 @@ func timeParam(c echo.Context, name string, v *problem.ValidationError) time.Tim
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		v.Add(name, ErrBadParameter)
+		v.Add(name, httpapi.ErrBadParameter)
 	}
 	return t
 }
 
-// auditList streams the list, whole or one ?precinct=, as CSV or JSON,
+// list streams the list, whole or one ?precinct=, as CSV or JSON,
 // with its digest: the same rows and digest as `tizme asof`. In
 // ?mode=recorded (the default) it is the list as the system showed it at
 // ?at= (default now); in ?mode=effective the list as it is now known to
 // have been on ?day= (default today in Bishkek), back-dated events
 // included. The list is never held in memory: the national list streams
 // row by row.
-func (s *Server) auditList(c echo.Context) error {
+func (h *handlers) list(c echo.Context) error {
 	var v problem.ValidationError
 	mode, err := projections.ParseListMode(c.QueryParam("mode"))
 	if err != nil {
-		v.Add("mode", ErrBadParameter)
+		v.Add("mode", httpapi.ErrBadParameter)
 	}
 	lq := projections.ListQuery{Mode: mode, At: timeParam(c, "at", &v)}
 	if lq.Mode == projections.ListEffective {
 		if c.QueryParam("at") != "" {
-			v.Add("at", ErrBadParameter) // an effective list is of a day
+			v.Add("at", httpapi.ErrBadParameter) // an effective list is of a day
 		}
-		lq.Day = calendar.DayOf(s.deps.Now())
+		lq.Day = calendar.DayOf(h.d.Now())
 		if d := c.QueryParam("day"); d != "" {
 			if lq.Day, err = calendar.ParseDate(d); err != nil {
-				v.Add("day", ErrBadParameter)
+				v.Add("day", httpapi.ErrBadParameter)
 			}
 		}
 	} else if c.QueryParam("day") != "" {
-		v.Add("day", ErrBadParameter) // a recorded list is of an instant
+		v.Add("day", httpapi.ErrBadParameter) // a recorded list is of an instant
 	}
 	if lq.At.IsZero() {
-		lq.At = s.deps.Now()
+		lq.At = h.d.Now()
 	}
 	at := lq.At
 	precinctNo := int32Param(c, "precinct", &v)
@@ -95,8 +84,8 @@ func (s *Server) auditList(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if precinctNo != 0 {
-		if _, ok, err := s.read.ReadPrecinct(ctx, precinctNo); err != nil || !ok {
-			return cmp.Or(err, ErrUnknownPrecinct)
+		if _, ok, err := h.d.Read.ReadPrecinct(ctx, precinctNo); err != nil || !ok {
+			return cmp.Or(err, httpapi.ErrUnknownPrecinct)
 		}
 	}
 	res := c.Response()
@@ -122,7 +111,7 @@ func (s *Server) auditList(c echo.Context) error {
 		if err := cw.Write([]string{"precinct", "tec", "surname", "given_name", "patronymic", "stream"}); err != nil {
 			return err
 		}
-		err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
+		err := h.d.Read.ListEach(ctx, lq, func(r projections.ListRow) error {
 			digest.Add(r)
 			return cw.Write([]string{strconv.Itoa(r.Precinct), r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream})
 		})
@@ -150,7 +139,7 @@ func (s *Server) auditList(c echo.Context) error {
 		return err
 	}
 	n := 0
-	err = s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
+	err = h.d.Read.ListEach(ctx, lq, func(r projections.ListRow) error {
 		digest.Add(r)
 		if n > 0 {
 			if err := w.WriteByte(','); err != nil {
@@ -179,9 +168,9 @@ const (
 	maxEventScan = 20_000
 )
 
-// AuditEvent is one stored event, as auditors see it: everything stored,
+// Event is one stored event, as auditors see it: everything stored,
 // payload and metadata included.
-type AuditEvent struct {
+type Event struct {
 	ID       uuid.UUID           `json:"id"`
 	Stream   string              `json:"stream"`
 	Revision uint64              `json:"revision"`
@@ -194,8 +183,8 @@ type AuditEvent struct {
 	Metadata eventstore.Metadata `json:"metadata"`
 }
 
-func auditEvent(e eventstore.RecordedEvent) AuditEvent {
-	return AuditEvent{ID: e.ID, Stream: e.Stream, Revision: e.Revision, Position: e.Position, Cursor: cursorOf(e.Position),
+func eventOf(e eventstore.RecordedEvent) Event {
+	return Event{ID: e.ID, Stream: e.Stream, Revision: e.Revision, Position: e.Position, Cursor: cursorOf(e.Position),
 		Type: e.Type, Version: e.Version, Recorded: e.Recorded.UTC(), Data: e.Data, Metadata: e.Metadata}
 }
 
@@ -213,16 +202,16 @@ func parseCursor(s string) (eventstore.Position, bool) {
 	return eventstore.Position{Commit: commit, Prepare: prepare}, ok1 && ok2
 }
 
-// auditEvents browses the log: one ?stream= (by revision, from ?from_revision=)
+// events browses the log: one ?stream= (by revision, from ?from_revision=)
 // or the whole log (optionally streams starting with ?prefix= and of ?type=)
 // after ?after= (a cursor), recorded in [?from, ?to).
-func (s *Server) auditEvents(c echo.Context) error {
+func (h *handlers) events(c echo.Context) error {
 	var v problem.ValidationError
 	limit := defaultEventPage
 	if l := c.QueryParam("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > maxEventPage {
-			v.Add("limit", ErrBadParameter)
+			v.Add("limit", httpapi.ErrBadParameter)
 		}
 		limit = n
 	}
@@ -231,7 +220,7 @@ func (s *Server) auditEvents(c echo.Context) error {
 	if a := c.QueryParam("after"); a != "" {
 		p, ok := parseCursor(a)
 		if !ok {
-			v.Add("after", ErrBadParameter)
+			v.Add("after", httpapi.ErrBadParameter)
 		}
 		after = p
 	}
@@ -239,7 +228,7 @@ func (s *Server) auditEvents(c echo.Context) error {
 	if r := c.QueryParam("from_revision"); r != "" {
 		n, ok := parseLogNumber(r)
 		if !ok {
-			v.Add("from_revision", ErrBadParameter)
+			v.Add("from_revision", httpapi.ErrBadParameter)
 		}
 		fromRev = n
 	}
@@ -251,7 +240,7 @@ func (s *Server) auditEvents(c echo.Context) error {
 	if t := c.QueryParam("type"); t != "" {
 		q.Types = strings.Split(t, ",")
 	}
-	out, err := s.queryEvents(c.Request().Context(), q)
+	out, err := h.queryEvents(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -273,28 +262,28 @@ type eventQuery struct {
 
 // eventPage is a page of the log and where the next one starts.
 type eventPage struct {
-	Events []AuditEvent `json:"events"`
-	Next   string       `json:"next,omitempty"`
-	AtEnd  bool         `json:"at_end"`
+	Events []Event `json:"events"`
+	Next   string  `json:"next,omitempty"`
+	AtEnd  bool    `json:"at_end"`
 }
 
 // queryEvents reads a page of the log for the auditors' API and pages.
-func (s *Server) queryEvents(ctx context.Context, q eventQuery) (eventPage, error) {
+func (h *handlers) queryEvents(ctx context.Context, q eventQuery) (eventPage, error) {
 	from, to, after, limit := q.From, q.To, q.After, q.Limit
 	inRange := func(t time.Time) bool {
 		return (from.IsZero() || !t.Before(from)) && (to.IsZero() || t.Before(to))
 	}
-	out := eventPage{Events: []AuditEvent{}}
+	out := eventPage{Events: []Event{}}
 
 	if q.Stream != "" {
-		events, err := s.deps.Events.ReadStream(ctx, q.Stream, eventstore.ReadStreamOptions{
+		events, err := h.d.Events.ReadStream(ctx, q.Stream, eventstore.ReadStreamOptions{
 			Direction: eventstore.Forwards, From: q.FromRevision, Limit: limit})
 		if err != nil {
 			return out, err
 		}
 		for _, e := range events {
 			if inRange(e.Recorded) {
-				out.Events = append(out.Events, auditEvent(e))
+				out.Events = append(out.Events, eventOf(e))
 			}
 		}
 		out.AtEnd = len(events) < limit
@@ -310,7 +299,7 @@ func (s *Server) queryEvents(ctx context.Context, q eventQuery) (eventPage, erro
 	}
 	scanned := 0
 	for len(out.Events) < limit && scanned < maxEventScan {
-		page, err := s.deps.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Filter: filter, Limit: min(limit*4, maxEventPage)})
+		page, err := h.d.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Filter: filter, Limit: min(limit*4, maxEventPage)})
 		if err != nil {
 			return out, err
 		}
@@ -324,7 +313,7 @@ func (s *Server) queryEvents(ctx context.Context, q eventQuery) (eventPage, erro
 				break
 			}
 			if inRange(e.Recorded) {
-				out.Events = append(out.Events, auditEvent(e))
+				out.Events = append(out.Events, eventOf(e))
 				if len(out.Events) == limit {
 					break
 				}
@@ -347,12 +336,12 @@ func (s *Server) queryEvents(ctx context.Context, q eventQuery) (eventPage, erro
 	return out, nil
 }
 
-// auditVerifications answers the latest verification of every read
+// verifications answers the latest verification of every read
 // model (tizme verify), or null for one never verified.
-func (s *Server) auditVerifications(c echo.Context) error {
+func (h *handlers) verifications(c echo.Context) error {
 	ctx := c.Request().Context()
 	out := map[string]json.RawMessage{}
-	reports, err := s.read.LatestVerifications(ctx)
+	reports, err := h.d.Read.LatestVerifications(ctx)
 	if err != nil {
 		return err
 	}
@@ -380,10 +369,10 @@ type AccessRecord struct {
 	Cursor      string     `json:"cursor"`
 }
 
-// auditAccess lists the staff reads of voters' personal data, filtered by
+// access lists the staff reads of voters' personal data, filtered by
 // ?staff=, ?commission=, ?voter= (a voter stream), ?from= and ?to=, in
 // log order from ?after=.
-func (s *Server) auditAccess(c echo.Context) error {
+func (h *handlers) access(c echo.Context) error {
 	var v problem.ValidationError
 	f := projections.AccessFilter{
 		Staff: c.QueryParam("staff"), Commission: c.QueryParam("commission"), Voter: streamParam(c, "voter", &v),
@@ -392,21 +381,21 @@ func (s *Server) auditAccess(c echo.Context) error {
 	if l := c.QueryParam("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > projections.MaxAccessLimit {
-			v.Add("limit", ErrBadParameter)
+			v.Add("limit", httpapi.ErrBadParameter)
 		}
 		f.Limit = n
 	}
 	if a := c.QueryParam("after"); a != "" {
 		p, ok := parseCursor(a)
 		if !ok {
-			v.Add("after", ErrBadParameter)
+			v.Add("after", httpapi.ErrBadParameter)
 		}
 		f.After = &p
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := s.read.QueryDataAccess(c.Request().Context(), f)
+	list, err := h.d.Read.QueryDataAccess(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

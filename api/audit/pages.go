@@ -1,16 +1,13 @@
-package api
+package audit
 
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"embed"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,7 +18,9 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/i18n"
+	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/domain/calendar"
@@ -33,15 +32,15 @@ import (
 // beside the same list replayed from the raw log, the event log, the read
 // models' verifications, the record of staff reads of personal data and
 // the hash chain. The pages read through the same code paths as the
-// auditors' API (audit.go) and `tizme asof` / `tizme verify`.
+// auditors' API (api.go) and `tizme asof` / `tizme verify`.
 
-//go:embed audit_templates
+//go:embed templates
 var auditTemplateFS embed.FS
 
 var auditPages = func() *webui.Templates {
-	t, err := webui.ParsePages(auditTemplateFS, "audit_templates/home.html", "audit_templates/asof.html",
-		"audit_templates/events.html", "audit_templates/verifications.html", "audit_templates/access.html",
-		"audit_templates/chain.html")
+	t, err := webui.ParsePages(auditTemplateFS, "templates/home.html", "templates/asof.html",
+		"templates/events.html", "templates/verifications.html", "templates/access.html",
+		"templates/chain.html")
 	if err != nil {
 		panic(err)
 	}
@@ -50,12 +49,12 @@ var auditPages = func() *webui.Templates {
 
 // The desk's pages.
 const (
-	pathAuditAsOf         = "/asof"
-	pathAuditAsOfCSV      = "/asof.csv"
-	pathAuditEvents       = "/events"
-	pathAuditVerify       = "/verifications"
-	pathAuditAccess       = "/access"
-	pathAuditChain        = "/chain"
+	pathAsOf              = "/asof"
+	pathAsOfCSV           = "/asof.csv"
+	pathEvents            = "/events"
+	pathVerify            = "/verifications"
+	pathAccess            = "/access"
+	pathChain             = "/chain"
 	auditRowsPerPage      = 50
 	auditEventsPerPage    = 50
 	auditAccessPerPage    = 100
@@ -68,169 +67,47 @@ const (
 // to have been true then, corrections recorded later included).
 var asOfModes = []string{string(projections.ListRecorded), string(projections.ListEffective)}
 
-// auditDeskRoutes are the desk's pages.
-func (s *Server) auditDeskRoutes(r routes) {
-	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024})
-	get := func(path string, h echo.HandlerFunc) { r.g.GET(path, h, append([]echo.MiddlewareFunc{gz}, r.mw...)...) }
-	post := func(path string, h echo.HandlerFunc) {
-		r.g.POST(path, h, append([]echo.MiddlewareFunc{gz}, r.mw...)...)
-	}
-	get("", s.auditHome)
-	get(pathAuditAsOf, s.auditAsOfPage)
-	r.GET(pathAuditAsOfCSV, s.auditAsOfCSV)
-	get(pathAuditEvents, s.auditEventsPage)
-	get(pathAuditVerify, s.auditVerifyPage)
-	post(pathAuditVerify, s.auditVerifyRun)
-	get(pathAuditAccess, s.auditAccessPage)
-	get(pathAuditChain, s.auditChainPage)
-	post(pathAuditChain, s.auditChainVerify)
+// MountDesk adds the auditor's desk (its pages under DeskPath) to r,
+// each route with r's middleware (the server's browser session for
+// auditors); every page but the CSV, which streams, gzips.
+func MountDesk(r signedin.Routes, d Deps) {
+	h := &handlers{d: d}
+	gz := r.With(middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024}))
+	gz.GET("", h.home)
+	gz.GET(pathAsOf, h.asOfPage)
+	r.GET(pathAsOfCSV, h.asOfCSV)
+	gz.GET(pathEvents, h.eventsPage)
+	gz.GET(pathVerify, h.verifyPage)
+	gz.POST(pathVerify, h.verifyRun)
+	gz.GET(pathAccess, h.accessPage)
+	gz.GET(pathChain, h.chainPage)
+	gz.POST(pathChain, h.chainVerify)
 }
 
-// AuditPageRoutes are the desk's routes (for documentation and tests).
-var AuditPageRoutes = []string{
-	"GET /audit", "GET /audit" + pathAuditAsOf, "GET /audit" + pathAuditAsOfCSV, "GET /audit" + pathAuditEvents,
-	"GET /audit" + pathAuditVerify, "POST /audit" + pathAuditVerify, "GET /audit" + pathAuditAccess,
-	"GET /audit" + pathAuditChain, "POST /audit" + pathAuditChain,
-}
-
-// auditLang is the desk's language: ?lang=, else the language the portal
-// remembered, else Accept-Language.
-func auditLang(c echo.Context) i18n.Lang {
-	if l, ok := i18n.Parse(c.QueryParam("lang")); ok {
-		return l
-	}
-	if l, ok := i18n.Parse(c.FormValue("lang")); ok {
-		return l
-	}
-	if ck, err := c.Cookie("lang"); err == nil {
-		if l, ok := i18n.Parse(ck.Value); ok {
-			return l
-		}
-	}
-	return i18n.Negotiate(c.Request().Header.Get("Accept-Language"))
-}
-
-// auditView is what every desk page carries beside its own data.
-type auditView struct {
-	// Header is the desk's navigation and who is signed in
-	// (auditHeader), the same on every page.
-	Header template.HTML
-	Nav    []auditNavItem
-	Who    whoView
-	CSRF   string
-	// Key is the idempotency key of the page's form, made at render time.
-	Key  string
-	Page any
-}
-
-type auditNavItem struct {
-	Href, Label string
-	Current     bool
-}
-
-// auditHeader is the top of every desk page: the desk's sections and who
-// is signed in, with sign-out.
-var auditHeader = template.Must(template.New("header").Funcs(webui.Funcs()).Parse(`<nav class="desk-nav" aria-label="{{t .Lang "aud.nav"}}"><ul>
-{{range .Nav}}<li><a href="{{.Href}}"{{if .Current}} aria-current="page"{{end}}>{{.Label}}</a></li>{{end}}
-</ul></nav>
-<div class="panel neutral desk-who"><dl class="facts" id="who">
-<dt>{{t .Lang "aud.who"}}</dt><dd id="who-name">{{.Who.Name}} ({{.Who.Role}})</dd>
-<dt>{{t .Lang "aud.method"}}</dt><dd id="who-method" data-method="{{.Who.Method}}">{{.Who.MethodLabel}}</dd>
-</dl>
-<form method="post" action="/auth/logout"><input type="hidden" name="csrf_token" value="{{.CSRF}}"><button class="btn second" type="submit">{{t .Lang "aud.signout"}}</button></form></div>
-`))
-
-// newFormKey makes a form's idempotency key.
-func newFormKey() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+// PageRoutes are the desk's routes (for documentation and tests).
+var PageRoutes = []string{
+	"GET /audit", "GET /audit" + pathAsOf, "GET /audit" + pathAsOfCSV, "GET /audit" + pathEvents,
+	"GET /audit" + pathVerify, "POST /audit" + pathVerify, "GET /audit" + pathAccess,
+	"GET /audit" + pathChain, "POST /audit" + pathChain,
 }
 
 // auditSections are the auditor's desk's navigation.
-var auditSections = []deskSection{{"", "aud.nav.home"}, {pathAuditAsOf, "aud.nav.asof"}, {pathAuditEvents, "aud.nav.events"},
-	{pathAuditVerify, "aud.nav.verify"}, {pathAuditAccess, "aud.nav.access"}, {pathAuditChain, "aud.nav.chain"}}
+var auditSections = []signedin.Section{{Path: "", Key: "aud.nav.home"}, {Path: pathAsOf, Key: "aud.nav.asof"}, {Path: pathEvents, Key: "aud.nav.events"},
+	{Path: pathVerify, Key: "aud.nav.verify"}, {Path: pathAccess, Key: "aud.nav.access"}, {Path: pathChain, Key: "aud.nav.chain"}}
 
-// auditRender answers the desk page name with status.
-func (s *Server) auditRender(c echo.Context, status int, name, section, titleKey string, data any) error {
-	return deskRender(c, status, desk{pages: auditPages, base: pathAudit, sections: auditSections, role: webT("role.auditor", auditLang(c))},
-		name, section, titleKey, data)
+// render answers the desk page name with status.
+func (h *handlers) render(c echo.Context, status int, name, section, titleKey string, data any) error {
+	d := signedin.Desk{Pages: auditPages, Base: DeskPath, Sections: auditSections, Role: signedin.RoleText(auth.RoleAuditor, signedin.Lang(c))}
+	return d.Render(c, status, name, section, titleKey, data)
 }
 
-// deskSection is one entry of a desk's navigation: its path under the
-// desk and the catalogue key of its label.
-type deskSection struct{ path, key string }
-
-// desk is what differs between the desks that share one header (the
-// auditor's and the CEC administration's).
-type desk struct {
-	pages    *webui.Templates
-	base     string // the desk's path, such as /audit
-	sections []deskSection
-	role     string // the signed-in person's role, in the page's language
+func (h *handlers) home(c echo.Context) error {
+	return h.render(c, http.StatusOK, "templates/home.html", "", "aud.title", nil)
 }
-
-// deskRender answers d's page name with status: the desk's header
-// (sections, who is signed in, sign-out) and data as .Data.Page.
-// section is the page's path under the desk.
-func deskRender(c echo.Context, status int, d desk, name, section, titleKey string, data any) error {
-	l := auditLang(c)
-	ses := webSessionOf(c)
-	p := ses.Principal
-	q := url.Values{}
-	for k, v := range c.QueryParams() {
-		if k != "lang" {
-			q[k] = v
-		}
-	}
-	v := auditView{CSRF: ses.CSRF, Key: newFormKey(), Page: data,
-		Who: whoView{Name: p.Name, Role: d.role, Method: p.Method, MethodLabel: webT("method."+p.Method, l)}}
-	if v.Who.Name == "" {
-		v.Who.Name = p.Subject
-	}
-	for _, n := range d.sections {
-		v.Nav = append(v.Nav, auditNavItem{Href: d.base + n.path + "?lang=" + l.String(), Label: webui.T(l, n.key), Current: n.path == section})
-	}
-	var hb bytes.Buffer
-	if err := auditHeader.Execute(&hb, struct {
-		auditView
-		Lang i18n.Lang
-	}{v, l}); err != nil {
-		return err
-	}
-	v.Header = template.HTML(hb.String()) // html/template escaped it
-	body, err := d.pages.Render(name, webui.Page{Lang: l, Title: webui.T(l, titleKey), Path: c.Request().URL.Path, Query: q, Wide: true, Data: v})
-	if err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set("Content-Language", l.String())
-	h.Add(echo.HeaderVary, "Accept-Language")
-	return c.HTMLBlob(status, body)
-}
-
-func (s *Server) auditHome(c echo.Context) error {
-	return s.auditRender(c, http.StatusOK, "audit_templates/home.html", "", "aud.title", nil)
-}
-
-// fieldErr is a form field's error, shown beside it and in the summary.
-type fieldErr struct{ Field, Message string }
-
-type fieldErrs []fieldErr
 
 // formField is a filter field as a page shows it: typed value kept, error
 // beside it.
 type formField struct{ Name, Value, Err, Label string }
-
-// Of is the message of field, or "".
-func (f fieldErrs) Of(field string) string {
-	for _, e := range f {
-		if e.Field == field {
-			return e.Message
-		}
-	}
-	return ""
-}
 
 // parseAuditTime reads a time a person typed: RFC 3339, or a date and
 // time (to the minute or second) in Bishkek as a datetime-local field
@@ -271,7 +148,7 @@ type asOfData struct {
 	// The form, as typed.
 	At, Day, Precinct, Mode string
 	Modes                   []string
-	Errors                  fieldErrs
+	Errors                  signedin.FieldErrs
 	// The answer.
 	Shown bool
 	// Effective is the list as effective on a day (DayISO, DayText);
@@ -293,15 +170,15 @@ type asOfData struct {
 	ReplayURL        string
 }
 
-// auditAsOfPage shows the list, whole or one precinct, in either sense:
+// asOfPage shows the list, whole or one precinct, in either sense:
 // as recorded by an instant (?mode=recorded&at=) or as effective on a day
 // (?mode=effective&day=), a page of its rows, its digest beside the
 // digest of the same list replayed from the raw log (`tizme asof
 // [-effective DAY]` and the same with -replay), and the CSV of each.
-func (s *Server) auditAsOfPage(c echo.Context) error {
+func (h *handlers) asOfPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	l := auditLang(c)
-	now := s.deps.Now()
+	l := signedin.Lang(c)
+	now := h.d.Now()
 	d := asOfData{At: c.QueryParam("at"), Day: strings.TrimSpace(c.QueryParam("day")), Precinct: strings.TrimSpace(c.QueryParam("precinct")),
 		Mode: c.QueryParam("mode"), Modes: asOfModes}
 	if d.Mode == "" {
@@ -309,11 +186,11 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	}
 	mode, err := projections.ParseListMode(d.Mode)
 	if err != nil {
-		d.Errors = append(d.Errors, fieldErr{"mode", webui.T(l, "aud.err.mode")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "mode", Message: webui.T(l, "aud.err.mode")})
 	}
 	if len(c.QueryParams()) == 0 || (len(c.QueryParams()) == 1 && c.QueryParam("lang") != "") {
 		d.At, d.Day = localInput(now), calendar.DayOf(now).String()
-		return s.auditRender(c, http.StatusOK, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
+		return h.render(c, http.StatusOK, "templates/asof.html", pathAsOf, "aud.asof.title", d)
 	}
 	lq := projections.ListQuery{Mode: mode}
 	if mode == projections.ListEffective {
@@ -324,9 +201,9 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 			day, err := calendar.ParseDate(d.Day)
 			switch {
 			case err != nil:
-				d.Errors = append(d.Errors, fieldErr{"day", webui.T(l, "aud.err.day")})
+				d.Errors = append(d.Errors, signedin.FieldErr{Field: "day", Message: webui.T(l, "aud.err.day")})
 			case day.After(calendar.DayOf(now)):
-				d.Errors = append(d.Errors, fieldErr{"day", webui.T(l, "aud.err.future")})
+				d.Errors = append(d.Errors, signedin.FieldErr{Field: "day", Message: webui.T(l, "aud.err.future")})
 			default:
 				lq.Day = day
 			}
@@ -334,7 +211,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	} else {
 		at, ok := parseAuditTime(d.At)
 		if !ok {
-			d.Errors = append(d.Errors, fieldErr{"at", webui.T(l, "aud.err.at")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "at", Message: webui.T(l, "aud.err.at")})
 		}
 		if at.IsZero() {
 			at = now.UTC()
@@ -344,11 +221,11 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	if d.Precinct != "" {
 		n, err := strconv.Atoi(d.Precinct)
 		if err != nil || n < 1 || n > 1<<31-1 {
-			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.precinct")})
-		} else if _, found, err := s.read.ReadPrecinct(ctx, n); err != nil {
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "precinct", Message: webui.T(l, "aud.err.precinct")})
+		} else if _, found, err := h.d.Read.ReadPrecinct(ctx, n); err != nil {
 			return err
 		} else if !found {
-			d.Errors = append(d.Errors, fieldErr{"precinct", webui.T(l, "aud.err.noprecinct")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "precinct", Message: webui.T(l, "aud.err.noprecinct")})
 		} else {
 			d.Number, lq.Precinct = n, n
 		}
@@ -357,12 +234,12 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	if p := c.QueryParam("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 {
-			d.Errors = append(d.Errors, fieldErr{"page", webui.T(l, "aud.err.page")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "page", Message: webui.T(l, "aud.err.page")})
 		}
 		page = n
 	}
 	if len(d.Errors) > 0 {
-		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
+		return h.render(c, http.StatusUnprocessableEntity, "templates/asof.html", pathAsOf, "aud.asof.title", d)
 	}
 
 	d.Shown, d.Effective = true, mode == projections.ListEffective
@@ -379,24 +256,24 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	if d.Number != 0 {
 		link.Set("precinct", strconv.Itoa(d.Number))
 	}
-	d.Model.CSV = pathAudit + pathAuditAsOfCSV + "?" + link.Encode()
+	d.Model.CSV = DeskPath + pathAsOfCSV + "?" + link.Encode()
 	replayCSV := url.Values{"source": {"replay"}}
 	for k, v := range link {
 		replayCSV[k] = v
 	}
-	d.Replay.CSV = pathAudit + pathAuditAsOfCSV + "?" + replayCSV.Encode()
+	d.Replay.CSV = DeskPath + pathAsOfCSV + "?" + replayCSV.Encode()
 
 	// One pass over the list gives its digest, its count and the rows of
 	// the page asked for: the national list is never held in memory.
 	if d.Number == 0 {
-		if err := s.longAnswer(c); err != nil {
+		if err := h.longAnswer(c); err != nil {
 			return err
 		}
 	}
 	window := func(page int) (int, int) { return (page - 1) * auditRowsPerPage, page * auditRowsPerPage }
 	var digest projections.ListDigest
 	from, to := window(page)
-	if err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
+	if err := h.d.Read.ListEach(ctx, lq, func(r projections.ListRow) error {
 		if i := int(d.Model.Count); i >= from && i < to {
 			d.Rows = append(d.Rows, r)
 		}
@@ -414,7 +291,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		from, to = window(page)
 		d.Rows = d.Rows[:0]
 		n := 0
-		if err := s.read.ListEach(ctx, lq, func(r projections.ListRow) error {
+		if err := h.d.Read.ListEach(ctx, lq, func(r projections.ListRow) error {
 			if n >= from && n < to {
 				d.Rows = append(d.Rows, r)
 			}
@@ -433,7 +310,7 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 		if c.QueryParam("replay") == "1" {
 			q.Set("replay", "1")
 		}
-		return pathAudit + pathAuditAsOf + "?" + q.Encode()
+		return DeskPath + pathAsOf + "?" + q.Encode()
 	}
 	if d.Page > 1 {
 		d.PrevURL = pageURL(d.Page - 1)
@@ -445,10 +322,10 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	// The replay folds the whole log: always for a precinct, on request
 	// for the whole list (it holds every voter in memory).
 	if d.Number != 0 || c.QueryParam("replay") == "1" {
-		if err := s.longAnswer(c); err != nil {
+		if err := h.longAnswer(c); err != nil {
 			return err
 		}
-		rows, err := s.replayList(ctx, lq)
+		rows, err := h.replayList(ctx, lq)
 		if err != nil {
 			return err
 		}
@@ -457,23 +334,23 @@ func (s *Server) auditAsOfPage(c echo.Context) error {
 	} else {
 		q := c.QueryParams()
 		q.Set("replay", "1")
-		d.ReplayURL = pathAudit + pathAuditAsOf + "?" + q.Encode()
+		d.ReplayURL = DeskPath + pathAsOf + "?" + q.Encode()
 	}
-	return s.auditRender(c, http.StatusOK, "audit_templates/asof.html", pathAuditAsOf, "aud.asof.title", d)
+	return h.render(c, http.StatusOK, "templates/asof.html", pathAsOf, "aud.asof.title", d)
 }
 
 // replayList computes the list lq asks for from the raw log, without any
 // read model.
-func (s *Server) replayList(ctx context.Context, lq projections.ListQuery) ([]projections.ListRow, error) {
+func (h *handlers) replayList(ctx context.Context, lq projections.ListQuery) ([]projections.ListRow, error) {
 	if lq.Mode == projections.ListEffective {
-		return projections.ReplayAsEffective(ctx, s.deps.Events, s.deps.Codec, lq.Day, lq.Precinct)
+		return projections.ReplayAsEffective(ctx, h.d.Events, h.d.Codec, lq.Day, lq.Precinct)
 	}
-	return projections.ReplayAsOf(ctx, s.deps.Events, s.deps.Codec, lq.At, lq.Precinct)
+	return projections.ReplayAsOf(ctx, h.d.Events, h.d.Codec, lq.At, lq.Precinct)
 }
 
 // longAnswer lets an answer that reads the whole list or log take longer
 // than the server's write timeout.
-func (s *Server) longAnswer(c echo.Context) error {
+func (h *handlers) longAnswer(c echo.Context) error {
 	err := http.NewResponseController(c.Response()).SetWriteDeadline(time.Now().Add(listStreamTimeout))
 	if errors.Is(err, http.ErrNotSupported) {
 		return nil // a test recorder
@@ -481,19 +358,19 @@ func (s *Server) longAnswer(c echo.Context) error {
 	return err
 }
 
-// auditAsOfCSV downloads the list, whole or one ?precinct=, as recorded
+// asOfCSV downloads the list, whole or one ?precinct=, as recorded
 // at ?at= or with ?mode=effective as effective on ?day=, from the read
 // model, or with ?source=replay from the raw log, as `tizme asof` prints
 // it: a header, the rows, and a last line "# digest sha256:<hex> rows=<n>
 // at=<RFC 3339>" (or "effective=<day>").
-func (s *Server) auditAsOfCSV(c echo.Context) error {
+func (h *handlers) asOfCSV(c echo.Context) error {
 	ctx := c.Request().Context()
 	mode, err := projections.ParseListMode(c.QueryParam("mode"))
 	bad := err != nil
 	lq := projections.ListQuery{Mode: mode}
 	if mode == projections.ListEffective {
 		lq.Day, err = calendar.ParseDate(c.QueryParam("day"))
-		bad = bad || err != nil || lq.Day.After(calendar.DayOf(s.deps.Now())) || c.QueryParam("at") != ""
+		bad = bad || err != nil || lq.Day.After(calendar.DayOf(h.d.Now())) || c.QueryParam("at") != ""
 	} else {
 		var ok bool
 		lq.At, ok = parseAuditTime(c.QueryParam("at"))
@@ -506,9 +383,9 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 	lq.Precinct = n
 	source := c.QueryParam("source")
 	if bad || err != nil || n < 0 || (source != "" && source != "replay") {
-		return s.webRefuseBadRequest(c)
+		return h.refuseBadRequest(c)
 	}
-	if err := s.longAnswer(c); err != nil {
+	if err := h.longAnswer(c); err != nil {
 		return err
 	}
 	res := c.Response()
@@ -539,7 +416,7 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 		return w.Write([]string{strconv.Itoa(r.Precinct), r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream})
 	}
 	if source == "replay" {
-		rows, err := s.replayList(ctx, lq)
+		rows, err := h.replayList(ctx, lq)
 		if err != nil {
 			return err
 		}
@@ -548,7 +425,7 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 				return err
 			}
 		}
-	} else if err := s.read.ListEach(ctx, lq, each); err != nil {
+	} else if err := h.d.Read.ListEach(ctx, lq, each); err != nil {
 		return err
 	}
 	if count == 0 {
@@ -565,15 +442,15 @@ func (s *Server) auditAsOfCSV(c echo.Context) error {
 	return err
 }
 
-// webRefuseBadRequest answers a link that was not made by the desk.
-func (s *Server) webRefuseBadRequest(c echo.Context) error {
-	return c.String(http.StatusBadRequest, webui.T(auditLang(c), "aud.err.link"))
+// refuseBadRequest answers a link that was not made by the desk.
+func (h *handlers) refuseBadRequest(c echo.Context) error {
+	return c.String(http.StatusBadRequest, webui.T(signedin.Lang(c), "aud.err.link"))
 }
 
 // eventsData is the event log page.
 type eventsData struct {
 	Stream, Prefix, Type, From, To string
-	Errors                         fieldErrs
+	Errors                         signedin.FieldErrs
 	Fields                         []formField
 	Events                         []eventRow
 	Next                           string
@@ -581,15 +458,15 @@ type eventsData struct {
 }
 
 type eventRow struct {
-	AuditEvent
+	Event
 	RecordedText, MethodLabel, Payload string
 }
 
-// auditEventsPage browses the log by stream, type and time, with each
+// eventsPage browses the log by stream, type and time, with each
 // event's metadata: who, how they signed in, causation, correlation and
 // request ID.
-func (s *Server) auditEventsPage(c echo.Context) error {
-	l := auditLang(c)
+func (h *handlers) eventsPage(c echo.Context) error {
+	l := signedin.Lang(c)
 	d := eventsData{Stream: strings.TrimSpace(c.QueryParam("stream")), Prefix: strings.TrimSpace(c.QueryParam("prefix")),
 		Type: strings.TrimSpace(c.QueryParam("type")), From: c.QueryParam("from"), To: c.QueryParam("to")}
 	q := eventQuery{Stream: d.Stream, Prefix: d.Prefix, Limit: auditEventsPerPage}
@@ -597,7 +474,7 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 		name, v string
 	}{{"stream", d.Stream}, {"prefix", d.Prefix}} {
 		if f.v != "" && eventstore.ValidateStream(f.v) != nil {
-			d.Errors = append(d.Errors, fieldErr{f.name, webui.T(l, "aud.err.stream")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: f.name, Message: webui.T(l, "aud.err.stream")})
 		}
 	}
 	if d.Type != "" {
@@ -609,16 +486,16 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 	}
 	var ok bool
 	if q.From, ok = parseAuditTime(d.From); !ok {
-		d.Errors = append(d.Errors, fieldErr{"from", webui.T(l, "aud.err.at")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "from", Message: webui.T(l, "aud.err.at")})
 	}
 	if q.To, ok = parseAuditTime(d.To); !ok {
-		d.Errors = append(d.Errors, fieldErr{"to", webui.T(l, "aud.err.at")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "to", Message: webui.T(l, "aud.err.at")})
 	}
 	if n := c.QueryParam("limit"); n != "" {
 		// A shorter page (links may carry it); never a longer one.
 		v, err := strconv.Atoi(n)
 		if err != nil || v < 1 || v > auditEventsPerPage {
-			d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "after", Message: webui.T(l, "aud.err.link")})
 		}
 		q.Limit = v
 	}
@@ -626,13 +503,13 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 		if d.Stream != "" {
 			n, ok := parseLogNumber(a)
 			if !ok {
-				d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+				d.Errors = append(d.Errors, signedin.FieldErr{Field: "after", Message: webui.T(l, "aud.err.link")})
 			}
 			q.FromRevision = n
 		} else {
 			p, ok := parseCursor(a)
 			if !ok {
-				d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+				d.Errors = append(d.Errors, signedin.FieldErr{Field: "after", Message: webui.T(l, "aud.err.link")})
 			}
 			q.After = p
 		}
@@ -643,9 +520,9 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 		{"from", d.From, d.Errors.Of("from"), webui.T(l, "aud.from")},
 		{"to", d.To, d.Errors.Of("to"), webui.T(l, "aud.to")}}
 	if len(d.Errors) > 0 {
-		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/events.html", pathAuditEvents, "aud.events.title", d)
+		return h.render(c, http.StatusUnprocessableEntity, "templates/events.html", pathEvents, "aud.events.title", d)
 	}
-	page, err := s.queryEvents(c.Request().Context(), q)
+	page, err := h.queryEvents(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -655,16 +532,16 @@ func (s *Server) auditEventsPage(c echo.Context) error {
 			pretty.Reset()
 			pretty.Write(e.Data)
 		}
-		d.Events = append(d.Events, eventRow{AuditEvent: e, RecordedText: webui.FormatDate(l, e.Recorded) + ":" + e.Recorded.In(webui.Bishkek).Format("05"),
+		d.Events = append(d.Events, eventRow{Event: e, RecordedText: webui.FormatDate(l, e.Recorded) + ":" + e.Recorded.In(webui.Bishkek).Format("05"),
 			MethodLabel: methodLabel(e.Metadata.AuthMethod, l), Payload: pretty.String()})
 	}
 	d.AtEnd = page.AtEnd
 	if page.Next != "" {
 		nq := c.QueryParams()
 		nq.Set("after", page.Next)
-		d.Next = pathAudit + pathAuditEvents + "?" + nq.Encode()
+		d.Next = DeskPath + pathEvents + "?" + nq.Encode()
 	}
-	return s.auditRender(c, http.StatusOK, "audit_templates/events.html", pathAuditEvents, "aud.events.title", d)
+	return h.render(c, http.StatusOK, "templates/events.html", pathEvents, "aud.events.title", d)
 }
 
 // methodLabel names a sign-in method; system actions have none.
@@ -672,7 +549,7 @@ func methodLabel(m string, l i18n.Lang) string {
 	if m == "" {
 		return "—"
 	}
-	if t := webT("method."+m, l); t != "" {
+	if t := signedin.MethodText(m, l); t != "" {
 		return t
 	}
 	return m
@@ -690,28 +567,28 @@ type verifyData struct {
 	Rows      []verifyRow
 	Names     []string
 	Ran       string
-	Errors    fieldErrs
+	Errors    signedin.FieldErrs
 	Selected  string
 	Available bool
 }
 
-// auditVerifyPage shows the latest verification of every read model and
+// verifyPage shows the latest verification of every read model and
 // a form to run one now.
-func (s *Server) auditVerifyPage(c echo.Context) error {
-	return s.renderVerify(c, http.StatusOK, verifyData{Ran: c.QueryParam("ran"), Selected: c.QueryParam("ran")})
+func (h *handlers) verifyPage(c echo.Context) error {
+	return h.renderVerify(c, http.StatusOK, verifyData{Ran: c.QueryParam("ran"), Selected: c.QueryParam("ran")})
 }
 
-func (s *Server) renderVerify(c echo.Context, status int, d verifyData) error {
+func (h *handlers) renderVerify(c echo.Context, status int, d verifyData) error {
 	ctx := c.Request().Context()
-	l := auditLang(c)
-	ok := s.read.CanVerify()
+	l := signedin.Lang(c)
+	ok := h.d.Read.CanVerify()
 	d.Available = ok
 	list, _ := projections.Registry()
 	for _, p := range list {
 		d.Names = append(d.Names, p.Name())
 		row := verifyRow{Projection: p.Name(), Never: true}
 		if ok {
-			res, found, err := s.read.FindLatestVerification(ctx, p.Name())
+			res, found, err := h.d.Read.FindLatestVerification(ctx, p.Name())
 			switch {
 			case err != nil:
 				return err
@@ -721,7 +598,7 @@ func (s *Server) renderVerify(c echo.Context, status int, d verifyData) error {
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	return s.auditRender(c, status, "audit_templates/verifications.html", pathAuditVerify, "aud.verify.title", d)
+	return h.render(c, status, "templates/verifications.html", pathVerify, "aud.verify.title", d)
 }
 
 // formOnce remembers the idempotency keys of the desk's forms a while, so
@@ -749,11 +626,11 @@ func (f *formOnce) first(key string, now time.Time) bool {
 	return true
 }
 
-// auditVerifyRun verifies one read model now (`tizme verify <name>`):
+// verifyRun verifies one read model now (`tizme verify <name>`):
 // it replays the log into scratch tables and compares; the result is
 // stored and shown with the others.
-func (s *Server) auditVerifyRun(c echo.Context) error {
-	l := auditLang(c)
+func (h *handlers) verifyRun(c echo.Context) error {
+	l := signedin.Lang(c)
 	name := c.FormValue("projection")
 	d := verifyData{Selected: name}
 	list, codec := projections.Registry()
@@ -763,38 +640,38 @@ func (s *Server) auditVerifyRun(c echo.Context) error {
 			sel = p
 		}
 	}
-	ok := s.read.CanVerify()
+	ok := h.d.Read.CanVerify()
 	switch {
 	case sel == nil:
-		d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.projection")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "projection", Message: webui.T(l, "aud.err.projection")})
 	case !ok:
-		d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.unavailable")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "projection", Message: webui.T(l, "aud.err.unavailable")})
 	}
 	if len(d.Errors) > 0 {
-		return s.renderVerify(c, http.StatusUnprocessableEntity, d)
+		return h.renderVerify(c, http.StatusUnprocessableEntity, d)
 	}
 	key := c.FormValue("idempotency_key")
 	if key == "" || auditForms.first("verify:"+key, time.Now()) {
-		if err := s.longAnswer(c); err != nil {
+		if err := h.longAnswer(c); err != nil {
 			return err
 		}
-		_, err := s.read.Verify(c.Request().Context(), projections.VerifyConfig{Store: s.deps.Events, Codec: codec, Logger: s.log},
+		_, err := h.d.Read.Verify(c.Request().Context(), projections.VerifyConfig{Store: h.d.Events, Codec: codec, Logger: h.d.Logger},
 			[]projections.Projection{sel})
 		if errors.Is(err, projections.ErrVerifyRunning) {
-			d.Errors = append(d.Errors, fieldErr{"projection", webui.T(l, "aud.err.running")})
-			return s.renderVerify(c, http.StatusConflict, d)
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "projection", Message: webui.T(l, "aud.err.running")})
+			return h.renderVerify(c, http.StatusConflict, d)
 		}
 		if err != nil {
 			return err
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, pathAudit+pathAuditVerify+"?"+url.Values{"ran": {name}, "lang": {l.String()}}.Encode()+"#v-"+name)
+	return c.Redirect(http.StatusSeeOther, DeskPath+pathVerify+"?"+url.Values{"ran": {name}, "lang": {l.String()}}.Encode()+"#v-"+name)
 }
 
 // accessData is the record of staff reads page.
 type accessData struct {
 	Staff, Commission, Voter, From, To string
-	Errors                             fieldErrs
+	Errors                             signedin.FieldErrs
 	Fields                             []formField
 	Rows                               []accessRow
 	Next                               string
@@ -805,27 +682,27 @@ type accessRow struct {
 	When string
 }
 
-// auditAccessPage lists the staff reads of voters' personal data,
+// accessPage lists the staff reads of voters' personal data,
 // filtered by staff, commission, voter and time.
-func (s *Server) auditAccessPage(c echo.Context) error {
-	l := auditLang(c)
+func (h *handlers) accessPage(c echo.Context) error {
+	l := signedin.Lang(c)
 	d := accessData{Staff: strings.TrimSpace(c.QueryParam("staff")), Commission: strings.TrimSpace(c.QueryParam("commission")),
 		Voter: strings.TrimSpace(c.QueryParam("voter")), From: c.QueryParam("from"), To: c.QueryParam("to")}
 	f := projections.AccessFilter{Staff: d.Staff, Commission: d.Commission, Voter: d.Voter, Limit: auditAccessPerPage}
 	if d.Voter != "" && eventstore.ValidateStream(d.Voter) != nil {
-		d.Errors = append(d.Errors, fieldErr{"voter", webui.T(l, "aud.err.stream")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "voter", Message: webui.T(l, "aud.err.stream")})
 	}
 	var ok bool
 	if f.From, ok = parseAuditTime(d.From); !ok {
-		d.Errors = append(d.Errors, fieldErr{"from", webui.T(l, "aud.err.at")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "from", Message: webui.T(l, "aud.err.at")})
 	}
 	if f.To, ok = parseAuditTime(d.To); !ok {
-		d.Errors = append(d.Errors, fieldErr{"to", webui.T(l, "aud.err.at")})
+		d.Errors = append(d.Errors, signedin.FieldErr{Field: "to", Message: webui.T(l, "aud.err.at")})
 	}
 	if a := c.QueryParam("after"); a != "" {
 		p, ok := parseCursor(a)
 		if !ok {
-			d.Errors = append(d.Errors, fieldErr{"after", webui.T(l, "aud.err.link")})
+			d.Errors = append(d.Errors, signedin.FieldErr{Field: "after", Message: webui.T(l, "aud.err.link")})
 		}
 		f.After = &p
 	}
@@ -835,9 +712,9 @@ func (s *Server) auditAccessPage(c echo.Context) error {
 		{"from", d.From, d.Errors.Of("from"), webui.T(l, "aud.from")},
 		{"to", d.To, d.Errors.Of("to"), webui.T(l, "aud.to")}}
 	if len(d.Errors) > 0 {
-		return s.auditRender(c, http.StatusUnprocessableEntity, "audit_templates/access.html", pathAuditAccess, "aud.access.title", d)
+		return h.render(c, http.StatusUnprocessableEntity, "templates/access.html", pathAccess, "aud.access.title", d)
 	}
-	list, err := s.read.QueryDataAccess(c.Request().Context(), f)
+	list, err := h.d.Read.QueryDataAccess(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -847,9 +724,9 @@ func (s *Server) auditAccessPage(c echo.Context) error {
 	if len(list) == f.Limit {
 		nq := c.QueryParams()
 		nq.Set("after", cursorOf(list[len(list)-1].Position))
-		d.Next = pathAudit + pathAuditAccess + "?" + nq.Encode()
+		d.Next = DeskPath + pathAccess + "?" + nq.Encode()
 	}
-	return s.auditRender(c, http.StatusOK, "audit_templates/access.html", pathAuditAccess, "aud.access.title", d)
+	return h.render(c, http.StatusOK, "templates/access.html", pathAccess, "aud.access.title", d)
 }
 
 // chainData is the chain status page.
@@ -869,23 +746,23 @@ type checkpointView struct {
 	When string
 }
 
-// auditChainPage shows the hash chain's head and count, how far it trails
+// chainPage shows the hash chain's head and count, how far it trails
 // the log, and the latest checkpoints.
-func (s *Server) auditChainPage(c echo.Context) error {
-	return s.renderChain(c, http.StatusOK, nil)
+func (h *handlers) chainPage(c echo.Context) error {
+	return h.renderChain(c, http.StatusOK, nil)
 }
 
-func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) error {
+func (h *handlers) renderChain(c echo.Context, status int, rep *chain.Report) error {
 	ctx := c.Request().Context()
-	l := auditLang(c)
+	l := signedin.Lang(c)
 	d := chainData{Report: rep}
-	d.Available = s.chain.CanVerify()
-	lag, err := s.chain.ReadLag(ctx, s.deps.Events)
+	d.Available = h.d.Chain.CanVerify()
+	lag, err := h.d.Chain.ReadLag(ctx, h.d.Events)
 	if err != nil {
 		return err
 	}
 	d.State, d.Trails, d.TrailsMore = lag.State, lag.EventsBehind, lag.EventsBehindAtLeast
-	cps, err := s.chain.ReadCheckpoints(ctx, auditLatestCheckpoint, 0)
+	cps, err := h.d.Chain.ReadCheckpoints(ctx, auditLatestCheckpoint, 0)
 	if err != nil {
 		return err
 	}
@@ -896,25 +773,25 @@ func (s *Server) renderChain(c echo.Context, status int, rep *chain.Report) erro
 		if p, ok := rep.First(); ok {
 			d.First = &p
 		}
-		d.CheckedAt = webui.FormatDate(l, s.deps.Now())
+		d.CheckedAt = webui.FormatDate(l, h.d.Now())
 	}
-	return s.auditRender(c, status, "audit_templates/chain.html", pathAuditChain, "aud.chain.title", d)
+	return h.render(c, status, "templates/chain.html", pathChain, "aud.chain.title", d)
 }
 
-// auditChainVerify recomputes the chain from the log now (`tizme verify
+// chainVerify recomputes the chain from the log now (`tizme verify
 // -chain`) and shows the verdict, naming the first bad event if any.
-func (s *Server) auditChainVerify(c echo.Context) error {
-	if !s.chain.CanVerify() {
-		return s.renderChain(c, http.StatusServiceUnavailable, nil)
+func (h *handlers) chainVerify(c echo.Context) error {
+	if !h.d.Chain.CanVerify() {
+		return h.renderChain(c, http.StatusServiceUnavailable, nil)
 	}
-	if err := s.longAnswer(c); err != nil {
+	if err := h.longAnswer(c); err != nil {
 		return err
 	}
-	rep, err := s.chain.Verify(c.Request().Context(), s.deps.Events)
+	rep, err := h.d.Chain.Verify(c.Request().Context(), h.d.Events)
 	if err != nil {
 		return err
 	}
-	return s.renderChain(c, http.StatusOK, &rep)
+	return h.renderChain(c, http.StatusOK, &rep)
 }
 
 // jsonIndent indents an event's stored JSON for reading.
