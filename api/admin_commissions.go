@@ -229,21 +229,21 @@ func (s *Server) registerCommission(c echo.Context, req registerCommissionReques
 		return nil, err
 	}
 	ref, _ := commission.ParseRef(req.Commission)
-	env, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameRegisterCommission, req)
+	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameRegisterCommission, req)
 	if err != nil {
 		return nil, err
 	}
 	now := s.deps.Now()
-	if _, err := s.send(c, auth.RoleCECAdmin, commands.RegisterCommission{Envelope: env, Commission: req.Commission, Parent: req.Parent,
+	if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.RegisterCommission{Envelope: env, Commission: req.Commission, Parent: req.Parent,
 		Region: req.Region, NameKy: req.Names.Ky, NameRu: req.Names.Ru, NameEn: req.Names.En, At: now}); err != nil {
 		return nil, err
 	}
 	if req.Contacts != nil && !req.Contacts.empty() {
-		env, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameChangeCommissionContacts+"/"+ref.String(), req)
+		env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameChangeCommissionContacts+"/"+ref.String(), req)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.send(c, auth.RoleCECAdmin, commands.ChangeCommissionContacts{Envelope: env, Commission: ref.String(),
+		if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.ChangeCommissionContacts{Envelope: env, Commission: ref.String(),
 			Phone: req.Contacts.Phone, Email: req.Contacts.Email, Address: req.Contacts.Address, At: now}); err != nil {
 			return nil, err
 		}
@@ -274,11 +274,11 @@ func (s *Server) changeContacts(c echo.Context, ref string, req contactsRequest)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	env, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameChangeCommissionContacts+"/"+k.Ref().String(), req)
+	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameChangeCommissionContacts+"/"+k.Ref().String(), req)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.send(c, auth.RoleCECAdmin, commands.ChangeCommissionContacts{Envelope: env, Commission: k.Ref().String(),
+	if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.ChangeCommissionContacts{Envelope: env, Commission: k.Ref().String(),
 		Phone: req.Phone, Email: req.Email, Address: req.Address, At: s.deps.Now()}); err != nil {
 		return nil, err
 	}
@@ -303,11 +303,11 @@ func (s *Server) assignStaff(c echo.Context, ref string, req assignStaffRequest)
 	if err != nil {
 		return nil, err
 	}
-	env, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameAssignStaff+"/"+k.Ref().String(), req)
+	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameAssignStaff+"/"+k.Ref().String(), req)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.send(c, auth.RoleCECAdmin, commands.AssignStaff{Envelope: env, Commission: k.Ref().String(), Subject: req.Subject,
+	if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.AssignStaff{Envelope: env, Commission: k.Ref().String(), Subject: req.Subject,
 		Role: req.Role, Since: s.deps.Now()}); err != nil {
 		return nil, err
 	}
@@ -333,11 +333,11 @@ func (s *Server) revokeStaff(c echo.Context, ref, subject string) (*commission.C
 	if err != nil {
 		return nil, err
 	}
-	env, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameRevokeStaff+"/"+k.Ref().String()+"/"+subject, nil)
+	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameRevokeStaff+"/"+k.Ref().String()+"/"+subject, nil)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.send(c, auth.RoleCECAdmin, commands.RevokeStaff{Envelope: env, Commission: k.Ref().String(), Subject: subject,
+	if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.RevokeStaff{Envelope: env, Commission: k.Ref().String(), Subject: subject,
 		At: s.deps.Now()}); err != nil {
 		return nil, err
 	}

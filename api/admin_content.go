@@ -174,11 +174,11 @@ func (s *Server) publishHelp(c echo.Context, req helpRequest) error {
 	if err := checkHelp(req); err != nil {
 		return err
 	}
-	env, err := s.idempotency(c, auth.RoleCECAdmin, commands.NamePublishPortalHelp, req)
+	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NamePublishPortalHelp, req)
 	if err != nil {
 		return err
 	}
-	_, err = s.send(c, auth.RoleCECAdmin, commands.PublishPortalHelp{Envelope: env, Entries: req.Entries, At: s.deps.Now()})
+	_, err = s.cmds.Send(c, auth.RoleCECAdmin, commands.PublishPortalHelp{Envelope: env, Entries: req.Entries, At: s.deps.Now()})
 	return err
 }
 
@@ -186,11 +186,11 @@ func (s *Server) changeCallCentre(c echo.Context, req callCentreRequest) error {
 	if err := checkCallCentre(req); err != nil {
 		return err
 	}
-	env, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameChangeCallCentre, req)
+	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameChangeCallCentre, req)
 	if err != nil {
 		return err
 	}
-	_, err = s.send(c, auth.RoleCECAdmin, commands.ChangeCallCentre{Envelope: env, Phone: req.Phone, Email: req.Email, Hours: req.Hours, At: s.deps.Now()})
+	_, err = s.cmds.Send(c, auth.RoleCECAdmin, commands.ChangeCallCentre{Envelope: env, Phone: req.Phone, Email: req.Email, Hours: req.Hours, At: s.deps.Now()})
 	return err
 }
 
@@ -198,11 +198,11 @@ func (s *Server) savePoint(c echo.Context, req pointRequest) error {
 	if err := checkPoint(req); err != nil {
 		return err
 	}
-	env, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameSaveBiometricPoint+"/"+req.ID, req)
+	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameSaveBiometricPoint+"/"+req.ID, req)
 	if err != nil {
 		return err
 	}
-	_, err = s.send(c, auth.RoleCECAdmin, commands.SaveBiometricPoint{Envelope: env, ID: req.ID, Place: req.Place, Name: req.Name,
+	_, err = s.cmds.Send(c, auth.RoleCECAdmin, commands.SaveBiometricPoint{Envelope: env, ID: req.ID, Place: req.Place, Name: req.Name,
 		Address: req.Address, Hours: req.Hours, Lat: req.Lat, Lon: req.Lon, At: s.deps.Now()})
 	return err
 }
@@ -211,11 +211,11 @@ func (s *Server) removePoint(c echo.Context, id string) error {
 	if _, err := portalinfo.ParsePointID(id); err != nil {
 		return ErrNotFound
 	}
-	env, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameRemoveBiometricPoint+"/"+id, nil)
+	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameRemoveBiometricPoint+"/"+id, nil)
 	if err != nil {
 		return err
 	}
-	_, err = s.send(c, auth.RoleCECAdmin, commands.RemoveBiometricPoint{Envelope: env, ID: id, At: s.deps.Now()})
+	_, err = s.cmds.Send(c, auth.RoleCECAdmin, commands.RemoveBiometricPoint{Envelope: env, ID: id, At: s.deps.Now()})
 	return err
 }
 

@@ -129,11 +129,11 @@ func (s *Server) adminScheduleElection(c echo.Context) error {
 }
 
 func (s *Server) scheduleElection(c echo.Context, req scheduleElectionRequest) (bus.Result, error) {
-	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameScheduleElection, req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameScheduleElection, req)
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.send(c, auth.RoleCECAdmin, commands.ScheduleElection{Envelope: envelope, Election: req.Election, Kind: req.Kind,
+	return s.cmds.Send(c, auth.RoleCECAdmin, commands.ScheduleElection{Envelope: envelope, Election: req.Election, Kind: req.Kind,
 		Title: req.Title, Calendar: req.Calendar, At: s.deps.Now()})
 }
 
@@ -159,11 +159,11 @@ func (s *Server) adminChangeCalendar(c echo.Context) error {
 }
 
 func (s *Server) changeCalendar(c echo.Context, id string, req changeCalendarRequest) (bus.Result, error) {
-	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameChangeElectionCalendar+"/"+strings.ToLower(id), req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameChangeElectionCalendar+"/"+strings.ToLower(id), req)
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.send(c, auth.RoleCECAdmin, commands.ChangeElectionCalendar{Envelope: envelope, Election: id, Calendar: req.Calendar, At: s.deps.Now()})
+	return s.cmds.Send(c, auth.RoleCECAdmin, commands.ChangeElectionCalendar{Envelope: envelope, Election: id, Calendar: req.Calendar, At: s.deps.Now()})
 }
 
 type setRulesRequest struct {
@@ -195,11 +195,11 @@ func (s *Server) adminSetRules(c echo.Context) error {
 }
 
 func (s *Server) setRules(c echo.Context, id string, req setRulesRequest) (bus.Result, error) {
-	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameSetElectionRules+"/"+strings.ToLower(id), req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameSetElectionRules+"/"+strings.ToLower(id), req)
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.send(c, auth.RoleCECAdmin, commands.SetElectionRules{Envelope: envelope, Election: id,
+	return s.cmds.Send(c, auth.RoleCECAdmin, commands.SetElectionRules{Envelope: envelope, Election: id,
 		ChangeOfPrecinctAllowed: *req.ChangeOfPrecinctAllowed, At: s.deps.Now()})
 }
 
@@ -453,7 +453,7 @@ func (s *Server) admPage(h echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if def.Status >= http.StatusInternalServerError {
-			s.log.Error("admin page failed", "request_id", requestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
+			s.log.Error("admin page failed", "request_id", httpapi.RequestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
 		}
 		s.metrics.observeError(c, def.Status)
 		p := s.problems.Problem(err, def, signedin.Lang(c))
@@ -464,7 +464,7 @@ func (s *Server) admPage(h echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		return s.adminRender(c, def.Status, "admin_templates/elections_refused.html", section, "adm.refused",
-			admRefusalPage{Title: p.Title, Detail: p.Detail, Code: string(def.Code), RequestID: requestIDOf(c)})
+			admRefusalPage{Title: p.Title, Detail: p.Detail, Code: string(def.Code), RequestID: httpapi.RequestIDOf(c)})
 	}
 }
 

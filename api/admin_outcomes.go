@@ -99,7 +99,7 @@ func (s *Server) recordOutcomes(c echo.Context, id string, file []byte) (Outcome
 	}
 	sum := sha256.Sum256(file)
 	out := OutcomeRecorded{Election: eid.String(), Source: hex.EncodeToString(sum[:])}
-	env, err := s.idempotency(c, auth.RoleCECAdmin, opRecordOutcome, struct {
+	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, opRecordOutcome, struct {
 		Election string `json:"election"`
 		Source   string `json:"source"`
 	}{out.Election, out.Source})
@@ -110,7 +110,7 @@ func (s *Server) recordOutcomes(c echo.Context, id string, file []byte) (Outcome
 	if err != nil {
 		return out, problem.Extend(err, map[string]any{"issues": outcomeIssues(err, l)})
 	}
-	res, err := s.send(c, auth.RoleCECAdmin, commands.RecordElectionOutcome{Envelope: env, Election: out.Election,
+	res, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.RecordElectionOutcome{Envelope: env, Election: out.Election,
 		Source: out.Source, Rows: rows, At: s.deps.Now()})
 	if err != nil {
 		if is := outcomeIssues(err, l); is != nil {

@@ -177,11 +177,11 @@ func (s *Server) adminEstablishPrecinct(c echo.Context) error {
 }
 
 func (s *Server) establishPrecinct(c echo.Context, req establishPrecinctRequest) (bus.Result, error) {
-	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameEstablishPrecinct, req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameEstablishPrecinct, req)
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.send(c, auth.RoleCECAdmin, commands.EstablishPrecinct{Envelope: envelope, Number: req.Number, TEC: req.TEC, Region: req.Region,
+	return s.cmds.Send(c, auth.RoleCECAdmin, commands.EstablishPrecinct{Envelope: envelope, Number: req.Number, TEC: req.TEC, Region: req.Region,
 		Address: req.Address, Name: req.Name, Names: req.Names, At: s.deps.Now()})
 }
 
@@ -208,11 +208,11 @@ func (s *Server) adminChangePrecinctAddress(c echo.Context) error {
 }
 
 func (s *Server) changePrecinctAddress(c echo.Context, n precinct.Number, req precinctAddressRequest) (bus.Result, error) {
-	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameChangePrecinctAddress+"/"+n.String(), req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameChangePrecinctAddress+"/"+n.String(), req)
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.send(c, auth.RoleCECAdmin, commands.ChangePrecinctAddress{Envelope: envelope, Number: n.Int(), Address: req.Address,
+	return s.cmds.Send(c, auth.RoleCECAdmin, commands.ChangePrecinctAddress{Envelope: envelope, Number: n.Int(), Address: req.Address,
 		Names: req.Names, At: s.deps.Now()})
 }
 
@@ -231,11 +231,11 @@ func (s *Server) adminClosePrecinct(c echo.Context) error {
 }
 
 func (s *Server) closePrecinct(c echo.Context, n precinct.Number) (bus.Result, error) {
-	envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameClosePrecinct+"/"+n.String(), struct{}{})
+	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameClosePrecinct+"/"+n.String(), struct{}{})
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.send(c, auth.RoleCECAdmin, commands.ClosePrecinct{Envelope: envelope, Number: n.Int(), At: s.deps.Now()})
+	return s.cmds.Send(c, auth.RoleCECAdmin, commands.ClosePrecinct{Envelope: envelope, Number: n.Int(), At: s.deps.Now()})
 }
 
 func (s *Server) answerPrecinct(c echo.Context, status int, number string, res bus.Result) error {
@@ -316,11 +316,11 @@ func (s *Server) checkBoundaries(ctx context.Context, region geo.RegionCode, raw
 // records nothing), each under the request's key scoped to its precinct.
 func (s *Server) applyBoundaries(c echo.Context, rep precinct.BoundaryReport) error {
 	for _, v := range rep.Accepted() {
-		envelope, err := s.idempotency(c, auth.RoleCECAdmin, commands.NameSetPrecinctBoundary+"/"+v.Number.String(), v.Boundary)
+		envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameSetPrecinctBoundary+"/"+v.Number.String(), v.Boundary)
 		if err != nil {
 			return err
 		}
-		if _, err := s.send(c, auth.RoleCECAdmin, commands.SetPrecinctBoundary{Envelope: envelope, Number: v.Number.Int(),
+		if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.SetPrecinctBoundary{Envelope: envelope, Number: v.Number.Int(),
 			Boundary: v.Boundary, At: s.deps.Now()}); err != nil {
 			return fmt.Errorf("set the boundary of precinct %s: %w", v.Number, err)
 		}
@@ -352,7 +352,7 @@ func (s *Server) adminLoadBoundaries(c echo.Context) error {
 	if !dry {
 		// The key is checked before the file (each boundary is then set
 		// under it, scoped to its precinct).
-		if _, err := s.idempotency(c, auth.RoleCECAdmin, "precinct.load_boundaries", region.String()); err != nil {
+		if _, err := s.cmds.Envelope(c, auth.RoleCECAdmin, "precinct.load_boundaries", region.String()); err != nil {
 			return err
 		}
 	}

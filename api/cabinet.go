@@ -180,7 +180,7 @@ func (s *Server) giveConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameGiveConsent, req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameGiveConsent, req)
 	if err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func (s *Server) giveConsent(c echo.Context) error {
 	if req.Language == "" {
 		req.Language = httpapi.RequestLang(c).String()
 	}
-	res, err := s.send(c, auth.RoleVoter, commands.GiveConsent{
+	res, err := s.cmds.Send(c, auth.RoleVoter, commands.GiveConsent{
 		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
 		Purpose: req.Purpose, TextVersion: req.TextVersion, Language: req.Language, Channel: req.Channel,
 		At: s.deps.Now(),
@@ -216,11 +216,11 @@ func (s *Server) withdrawConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String(), nil)
+	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String(), nil)
 	if err != nil {
 		return err
 	}
-	res, err := s.send(c, auth.RoleVoter, commands.WithdrawConsent{
+	res, err := s.cmds.Send(c, auth.RoleVoter, commands.WithdrawConsent{
 		Envelope: envelope, Consent: id, VoterRef: commands.VoterRef{Voter: stream}, At: s.deps.Now(),
 	})
 	if err != nil {
@@ -263,7 +263,7 @@ func (s *Server) fileApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameSubmitApplication, req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameSubmitApplication, req)
 	if err != nil {
 		return err
 	}
@@ -287,7 +287,7 @@ func (s *Server) fileApplication(c echo.Context) error {
 	}
 	// The PIN goes with the stream: a claimed birth date must agree with
 	// it, and an inclusion records it to register the voter on approval.
-	res, err := s.send(c, auth.RoleVoter, commands.SubmitApplication{
+	res, err := s.cmds.Send(c, auth.RoleVoter, commands.SubmitApplication{
 		Envelope: envelope, VoterRef: commands.VoterRef{PIN: signedin.Principal(c).PIN, Voter: stream},
 		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
 		At: s.deps.Now(),
@@ -343,7 +343,7 @@ func (s *Server) withdrawApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+id.String(), req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+id.String(), req)
 	if err != nil {
 		return err
 	}
@@ -360,7 +360,7 @@ func (s *Server) withdrawApplication(c echo.Context) error {
 	if a.Status() == application.StatusNone || a.Voter() != stream {
 		return ErrNotFound
 	}
-	res, err := s.send(c, auth.RoleVoter, commands.WithdrawApplication{
+	res, err := s.cmds.Send(c, auth.RoleVoter, commands.WithdrawApplication{
 		Envelope: envelope, Application: id, VoterRef: commands.VoterRef{Voter: stream},
 		Reason: req.Reason, At: s.deps.Now(),
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/signedin"
@@ -156,13 +157,13 @@ func (s *Server) cabPage(h echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if def.Status >= http.StatusInternalServerError {
-			s.log.Error("cabinet page failed", "request_id", requestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
+			s.log.Error("cabinet page failed", "request_id", httpapi.RequestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
 		}
 		s.metrics.observeError(c, def.Status)
 		l := cabLang(c)
 		p := s.problems.Problem(err, def, l)
 		return s.cabRender(c, def.Status, "refused", "", p.Title, cabRefusal{
-			Title: p.Title, Detail: p.Detail, Next: cabNextStep(def.Code, l), RequestID: requestIDOf(c), Code: string(def.Code),
+			Title: p.Title, Detail: p.Detail, Next: cabNextStep(def.Code, l), RequestID: httpapi.RequestIDOf(c), Code: string(def.Code),
 			Consent: def.Code == problem.Code(application.ErrNoConsent.Code()),
 		}, nil)
 	}
@@ -451,11 +452,11 @@ func (s *Server) cabGiveConsent(c echo.Context) error {
 	}
 	req := consentRequest{Purpose: string(consent.PurposeApplication), TextVersion: CabinetConsentVersion,
 		Language: cabLang(c).String(), Channel: string(consent.ChannelCabinet)}
-	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameGiveConsent, req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameGiveConsent, req)
 	if err != nil {
 		return err
 	}
-	res, err := s.send(c, auth.RoleVoter, commands.GiveConsent{
+	res, err := s.cmds.Send(c, auth.RoleVoter, commands.GiveConsent{
 		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
 		Purpose: req.Purpose, TextVersion: req.TextVersion, Language: req.Language, Channel: req.Channel,
 		At: s.deps.Now(),
@@ -480,11 +481,11 @@ func (s *Server) cabWithdrawConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String(), nil)
+	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String(), nil)
 	if err != nil {
 		return err
 	}
-	if _, err := s.send(c, auth.RoleVoter, commands.WithdrawConsent{
+	if _, err := s.cmds.Send(c, auth.RoleVoter, commands.WithdrawConsent{
 		Envelope: envelope, Consent: id, VoterRef: commands.VoterRef{Voter: stream}, At: s.deps.Now(),
 	}); err != nil {
 		return err
@@ -685,7 +686,7 @@ func (s *Server) cabApply(c echo.Context) error {
 		}
 		return err
 	}
-	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameSubmitApplication, req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameSubmitApplication, req)
 	if err != nil {
 		return err
 	}
@@ -699,7 +700,7 @@ func (s *Server) cabApply(c echo.Context) error {
 	} else if ok {
 		req.Election = id
 	}
-	res, err := s.send(c, auth.RoleVoter, commands.SubmitApplication{
+	res, err := s.cmds.Send(c, auth.RoleVoter, commands.SubmitApplication{
 		Envelope: envelope, VoterRef: commands.VoterRef{PIN: signedin.Principal(c).PIN, Voter: stream},
 		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
 		At: s.deps.Now(),
@@ -849,7 +850,7 @@ func (s *Server) cabWithdraw(c echo.Context) error {
 	}
 	cabKeyed(c)
 	req := withdrawRequest{Reason: strings.TrimSpace(c.FormValue("reason"))}
-	envelope, err := s.idempotency(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+a.Application.String(), req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+a.Application.String(), req)
 	if err != nil {
 		return err
 	}
@@ -857,7 +858,7 @@ func (s *Server) cabWithdraw(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.send(c, auth.RoleVoter, commands.WithdrawApplication{
+	if _, err := s.cmds.Send(c, auth.RoleVoter, commands.WithdrawApplication{
 		Envelope: envelope, Application: a.Application, VoterRef: commands.VoterRef{Voter: stream},
 		Reason: req.Reason, At: s.deps.Now(),
 	}); err != nil {

@@ -81,7 +81,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	req := c.Request()
 	if c.Response().Committed {
 		s.log.LogAttrs(req.Context(), slog.LevelWarn, "error after response started",
-			slog.String("request_id", requestIDOf(c)), slog.String("error", err.Error()))
+			slog.String("request_id", httpapi.RequestIDOf(c)), slog.String("error", err.Error()))
 		return
 	}
 
@@ -101,7 +101,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	}
 	if def.Status >= http.StatusInternalServerError && !errors.Is(err, ErrNotReady) {
 		s.log.LogAttrs(req.Context(), slog.LevelError, "request failed",
-			slog.String("request_id", requestIDOf(c)),
+			slog.String("request_id", httpapi.RequestIDOf(c)),
 			slog.String("method", req.Method),
 			slog.String("path", req.URL.Path),
 			slog.String("code", string(def.Code)),
@@ -112,7 +112,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	s.metrics.observeError(c, def.Status)
 	p := s.problems.Problem(err, def, httpapi.RequestLang(c))
 	p.Instance = req.URL.EscapedPath() // never the query: it may hold a PIN
-	p.RequestID = requestIDOf(c)
+	p.RequestID = httpapi.RequestIDOf(c)
 	if err := writeProblem(c, p); err != nil {
 		s.log.LogAttrs(req.Context(), slog.LevelWarn, "write problem",
 			slog.String("request_id", p.RequestID), slog.String("error", err.Error()))

@@ -110,7 +110,7 @@ func (rc *readinessCache) get(ctx context.Context, ttl time.Duration, compute fu
 // reveal the infrastructure.
 func (s *Server) readyz(c echo.Context) error {
 	r, err := s.readiness.get(c.Request().Context(), s.cfg.ReadyInterval, func(ctx context.Context) *readiness {
-		return s.computeReadiness(ctx, requestIDOf(c))
+		return s.computeReadiness(ctx, httpapi.RequestIDOf(c))
 	})
 	if err != nil {
 		return err

@@ -11,11 +11,12 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/domain/precinct"
 )
 
 // HeaderRequestID carries the request ID in both directions.
-const HeaderRequestID = "X-Request-ID"
+const HeaderRequestID = httpapi.HeaderRequestID
 
 // maxRequestIDLen bounds an incoming request ID; longer ones are replaced.
 const maxRequestIDLen = 128
@@ -72,11 +73,6 @@ func newRequestID() string {
 	return uuid.NewString()
 }
 
-func requestIDOf(c echo.Context) string {
-	id, _ := c.Get(HeaderRequestID).(string)
-	return id
-}
-
 // contentSecurityPolicy allows the pages' own stylesheet, script and icon
 // and nothing else: nothing from another host, no inline script or style,
 // no framing, no forms to other origins.
@@ -119,7 +115,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.Int("status", res.Status),
 			slog.Int64("bytes", res.Size),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-			slog.String("request_id", requestIDOf(c)),
+			slog.String("request_id", httpapi.RequestIDOf(c)),
 			slog.String("remote_ip", c.RealIP()),
 			slog.String("user_agent", req.UserAgent()),
 		)
@@ -141,7 +137,7 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 				panic(r)
 			}
 			s.log.LogAttrs(c.Request().Context(), slog.LevelError, "panic in handler",
-				slog.String("request_id", requestIDOf(c)),
+				slog.String("request_id", httpapi.RequestIDOf(c)),
 				slog.Any("panic", r),
 				slog.String("stack", string(debug.Stack())),
 			)

@@ -238,20 +238,6 @@ func (s *Server) basisApplication(c echo.Context, raw string, v *problem.Validat
 	return id, "", nil
 }
 
-// sendCaused sends cmd like send, with causation as its cause when set
-// (the approved decision a registrar carries out).
-func (s *Server) sendCaused(c echo.Context, cmd bus.Command, causation string) (bus.Result, error) {
-	p := signedin.Principal(c)
-	ctx := bus.WithMeta(c.Request().Context(), bus.Meta{
-		Actor:         actor(p, auth.RoleStaff),
-		AuthMethod:    p.Method,
-		RequestID:     requestIDOf(c),
-		CorrelationID: requestIDOf(c),
-		CausationID:   causation,
-	})
-	return s.deps.Commands.Send(ctx, cmd)
-}
-
 // answerEntry answers the entry's state after an action.
 func (s *Server) answerEntry(c echo.Context, status int, stream string, res bus.Result) error {
 	e, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
@@ -327,11 +313,11 @@ func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (str
 			req.Source = string(voter.FromApplication)
 		}
 	}
-	envelope, err := s.idempotency(c, auth.RoleStaff, commands.NameRegisterVoter, body)
+	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, commands.NameRegisterVoter, body)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
-	res, err := s.sendCaused(c, commands.RegisterVoter{Envelope: envelope, PIN: req.PIN, Name: req.Name, BirthDate: req.BirthDate,
+	res, err := s.cmds.SendCaused(c, auth.RoleStaff, commands.RegisterVoter{Envelope: envelope, PIN: req.PIN, Name: req.Name, BirthDate: req.BirthDate,
 		Passport: req.Passport, Address: req.Address, Precinct: req.Precinct, Source: req.Source, Application: app,
 		ByVoter: s.voterStreamOf(signedin.Principal(c)), At: s.deps.Now()}, causation)
 	if err != nil {
@@ -372,7 +358,7 @@ func (s *Server) lookupVoter(c echo.Context) error {
 		return v.Err()
 	}
 	// The key makes a retried look-up one recorded read.
-	envelope, err := s.idempotency(c, auth.RoleStaff, "voter.lookup", req)
+	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, "voter.lookup", req)
 	if err != nil {
 		return err
 	}
@@ -386,7 +372,7 @@ func (s *Server) staffVoter(c echo.Context) error {
 	if voter.CheckStream(stream) != nil {
 		return ErrNotFound
 	}
-	return s.showEntry(c, stream, bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), stream)})
+	return s.showEntry(c, stream, bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), stream)})
 }
 
 func (s *Server) showEntry(c echo.Context, stream string, envelope bus.Envelope) error {
@@ -407,10 +393,10 @@ func (s *Server) readEntry(c echo.Context, stream string, envelope bus.Envelope)
 		return StaffEntryView{}, err
 	}
 	p := signedin.Principal(c)
-	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
+	if _, err := s.cmds.Send(c, auth.RoleStaff, commands.RecordDataAccess{
 		Envelope: envelope,
 		Staff:    p.Subject, Commission: p.Commission, Voter: stream,
-		Purpose: string(access.PurposeEntryLookup), RequestID: requestIDOf(c), At: s.deps.Now(),
+		Purpose: string(access.PurposeEntryLookup), RequestID: httpapi.RequestIDOf(c), At: s.deps.Now(),
 	}); err != nil {
 		return StaffEntryView{}, fmt.Errorf("record the staff access: %w", err)
 	}
@@ -457,11 +443,11 @@ func (s *Server) registrarRun(c echo.Context, op string, body any, app string,
 	if err := v.Err(); err != nil {
 		return "", bus.Result{}, err
 	}
-	envelope, err := s.idempotency(c, auth.RoleStaff, op+"/"+e.Stream(), body)
+	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, op+"/"+e.Stream(), body)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
-	res, err := s.sendCaused(c, build(e, envelope, id, s.voterStreamOf(signedin.Principal(c)), s.deps.Now()), causation)
+	res, err := s.cmds.SendCaused(c, auth.RoleStaff, build(e, envelope, id, s.voterStreamOf(signedin.Principal(c)), s.deps.Now()), causation)
 	if err != nil {
 		return "", bus.Result{}, err
 	}

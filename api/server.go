@@ -245,6 +245,8 @@ type Server struct {
 	read   *projections.Readers
 	public *publicread.Reader
 	chain  *chain.Reader
+	// cmds sends the signed-in audiences' changes (signedin.Commands).
+	cmds signedin.Commands
 	// overallUpdated caches the whole list's update time (VP 3.8).
 	overallUpdated *updatedCache
 	// readiness caches /readyz's answer for Config.ReadyInterval.
@@ -273,6 +275,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// Within a second of the truth, like the read models themselves.
 		overallUpdated: &updatedCache{ttl: time.Second},
 	}
+
+	s.cmds = signedin.Commands{Sender: deps.Commands, VoterStream: s.myStream}
 
 	if deps.Projections != nil {
 		s.metrics.registry.MustRegister(newProjectionCollector(deps.Projections))

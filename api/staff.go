@@ -233,10 +233,10 @@ func (s *Server) staffApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
-		Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
+	if _, err := s.cmds.Send(c, auth.RoleStaff, commands.RecordDataAccess{
+		Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), a.Voter())},
 		Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
-		Purpose: string(access.PurposeApplicationReview), RequestID: requestIDOf(c), At: s.deps.Now(),
+		Purpose: string(access.PurposeApplicationReview), RequestID: httpapi.RequestIDOf(c), At: s.deps.Now(),
 	}); err != nil {
 		return fmt.Errorf("record the staff access: %w", err)
 	}
@@ -273,11 +273,11 @@ func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *app
 	if err != nil {
 		return err
 	}
-	envelope, err := s.idempotency(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
+	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
 	if err != nil {
 		return err
 	}
-	res, err := s.send(c, auth.RoleStaff, build(a, envelope, signedin.Principal(c).Subject, s.voterStreamOf(signedin.Principal(c)), s.deps.Now()))
+	res, err := s.cmds.Send(c, auth.RoleStaff, build(a, envelope, signedin.Principal(c).Subject, s.voterStreamOf(signedin.Principal(c)), s.deps.Now()))
 	if err != nil {
 		return err
 	}

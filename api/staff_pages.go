@@ -157,7 +157,7 @@ func (s *Server) deskError(c echo.Context, err error) error {
 		}
 	}
 	if def.Status >= http.StatusInternalServerError {
-		s.log.Error("desk request failed", "request_id", requestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
+		s.log.Error("desk request failed", "request_id", httpapi.RequestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
 	}
 	p := s.problems.Problem(err, def, lang)
 	next := "desk.next.retry"

@@ -276,10 +276,10 @@ func (s *Server) deskVoterData(c echo.Context) error {
 		return s.deskError(c, err)
 	}
 	p := signedin.Principal(c)
-	if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
-		Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
+	if _, err := s.cmds.Send(c, auth.RoleStaff, commands.RecordDataAccess{
+		Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), a.Voter())},
 		Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
-		Purpose: string(access.PurposeApplicationReview), RequestID: requestIDOf(c), At: s.deps.Now(),
+		Purpose: string(access.PurposeApplicationReview), RequestID: httpapi.RequestIDOf(c), At: s.deps.Now(),
 	}); err != nil {
 		return s.deskError(c, fmt.Errorf("record the staff access: %w", err))
 	}
@@ -329,11 +329,11 @@ func (s *Server) deskStep(c echo.Context, op, step string, body any, in deskInpu
 		})
 	}
 	c.Request().Header.Set(HeaderIdempotencyKey, key)
-	envelope, err := s.idempotency(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
+	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
 	if err != nil {
 		return s.deskError(c, err)
 	}
-	if _, err := s.send(c, auth.RoleStaff, build(a, envelope, signedin.Principal(c).Subject, s.voterStreamOf(signedin.Principal(c)), s.deps.Now())); err != nil {
+	if _, err := s.cmds.Send(c, auth.RoleStaff, build(a, envelope, signedin.Principal(c).Subject, s.voterStreamOf(signedin.Principal(c)), s.deps.Now())); err != nil {
 		return s.deskError(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, back+"&done="+step)

@@ -314,7 +314,7 @@ func (s *Server) deskFindVoter(c echo.Context) error {
 	}
 	stream := voter.StreamFor(s.deps.VoterKey, p)
 	keyed(c, formKey(c))
-	envelope, err := s.idempotency(c, auth.RoleStaff, "voter.lookup", lookupRequest{PIN: pin})
+	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, "voter.lookup", lookupRequest{PIN: pin})
 	if err != nil {
 		return s.deskError(c, err)
 	}
@@ -417,10 +417,10 @@ func (s *Server) deskRegisterForm(c echo.Context) error {
 	}
 	if a != nil {
 		p := signedin.Principal(c)
-		if _, err := s.send(c, auth.RoleStaff, commands.RecordDataAccess{
-			Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), a.Voter())},
+		if _, err := s.cmds.Send(c, auth.RoleStaff, commands.RecordDataAccess{
+			Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), a.Voter())},
 			Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
-			Purpose: string(access.PurposeApplicationReview), RequestID: requestIDOf(c), At: s.deps.Now(),
+			Purpose: string(access.PurposeApplicationReview), RequestID: httpapi.RequestIDOf(c), At: s.deps.Now(),
 		}); err != nil {
 			return s.deskError(c, err)
 		}
@@ -701,7 +701,7 @@ func (s *Server) deskEntryData(c echo.Context) error {
 	if voter.CheckStream(stream) != nil {
 		return s.deskError(c, ErrNotFound)
 	}
-	view, err := s.readEntry(c, stream, bus.Envelope{IdempotencyKey: commands.DataAccessKey(requestIDOf(c), stream)})
+	view, err := s.readEntry(c, stream, bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), stream)})
 	if err != nil {
 		return s.deskError(c, err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/session"
 	"github.com/cec-kg/tizme/api/signedin"
@@ -282,20 +283,20 @@ func (s *Server) webCallback(c echo.Context) error {
 		return s.webRefuse(c, http.StatusUnauthorized, pageSignInFailed)
 	}
 	if err != nil || state == "" || subtle.ConstantTimeCompare([]byte(ck.Value), []byte(state)) != 1 {
-		s.log.Info("browser sign-in refused", "reason", "state does not match this browser's", "request_id", requestIDOf(c))
+		s.log.Info("browser sign-in refused", "reason", "state does not match this browser's", "request_id", httpapi.RequestIDOf(c))
 		return s.webRefuse(c, http.StatusBadRequest, pageSignInFailed)
 	}
 	l, err := s.deps.Browser.Sessions.TakeLogin(ctx, state, s.deps.Now())
 	switch {
 	case errors.Is(err, session.ErrNotFound), errors.Is(err, session.ErrExpired):
-		s.log.Info("browser sign-in refused", "reason", err.Error(), "request_id", requestIDOf(c))
+		s.log.Info("browser sign-in refused", "reason", err.Error(), "request_id", httpapi.RequestIDOf(c))
 		return s.webRefuse(c, http.StatusBadRequest, pageSignInFailed)
 	case err != nil:
 		return err
 	}
 	p, err := s.deps.Browser.Client.Finish(ctx, c.QueryParam("code"), auth.LoginRequest{State: state, Nonce: l.Nonce, Verifier: l.Verifier})
 	if err != nil {
-		s.log.Warn("browser sign-in refused", "err", err.Error(), "request_id", requestIDOf(c))
+		s.log.Warn("browser sign-in refused", "err", err.Error(), "request_id", httpapi.RequestIDOf(c))
 		s.metrics.authFailures.WithLabelValues("sign_in").Inc()
 		return s.webRefuse(c, http.StatusUnauthorized, pageSignInFailed)
 	}

@@ -50,3 +50,13 @@ func Vary(c echo.Context, names ...string) {
 		}
 	}
 }
+
+// HeaderRequestID carries the request ID in both directions.
+const HeaderRequestID = "X-Request-ID"
+
+// RequestIDOf is the ID of request c, as the server's first middleware
+// adopted or made it ("" outside the server).
+func RequestIDOf(c echo.Context) string {
+	id, _ := c.Get(HeaderRequestID).(string)
+	return id
+}
