@@ -222,7 +222,7 @@ type admField struct {
 	Name, Label, Hint, Value, Err string
 	// Type is the input's type (text, date, number), or "select".
 	Type    string
-	Options []option
+	Options []signedin.Option
 	// Display is the value as the check step shows it (a select's label).
 	Display string
 }
@@ -494,9 +494,9 @@ func admCalendarForm(l i18n.Lang, cal election.Calendar) []admField {
 }
 
 func admScheduleForm(l i18n.Lang) *admForm {
-	kinds := []option{}
+	kinds := []signedin.Option{}
 	for _, k := range []election.Kind{election.Parliamentary, election.Presidential, election.Local, election.Referendum} {
-		kinds = append(kinds, option{Value: string(k), Label: webui.T(l, "adm.el.kind."+string(k))})
+		kinds = append(kinds, signedin.Option{Value: string(k), Label: webui.T(l, "adm.el.kind."+string(k))})
 	}
 	f := &admForm{ID: "schedule", Action: pathAdmin + pathAdminElections + "?lang=" + l.String(), Submit: webui.T(l, "adm.el.schedule.submit")}
 	f.Fields = append([]admField{
@@ -702,7 +702,7 @@ func (s *Server) admRulesForm(l i18n.Lang, e *election.Election) *admForm {
 	return &admForm{ID: "rules", Action: pathAdmin + pathAdminElections + "/" + url.PathEscape(e.ID().String()) + "/rules?lang=" + l.String(),
 		Submit: webui.T(l, "adm.el.rules.submit"), Fields: []admField{{
 			Name: "change_of_precinct", Type: "select", Label: webui.T(l, "adm.el.form2"), Hint: webui.T(l, "adm.el.form2.hint"), Value: v,
-			Options: []option{{Value: admForm2Forbidden, Label: admForm2Label(l, false)}, {Value: admForm2Allowed, Label: admForm2Label(l, true)}},
+			Options: []signedin.Option{{Value: admForm2Forbidden, Label: admForm2Label(l, false)}, {Value: admForm2Allowed, Label: admForm2Label(l, true)}},
 		}}}
 }
 

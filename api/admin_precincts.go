@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/appview"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
@@ -80,7 +81,7 @@ func localized(n lang.Names) commands.LocalizedInput {
 
 func adminPrecinctOf(p *precinct.Precinct) AdminPrecinct {
 	n := p.Names()
-	out := AdminPrecinct{Number: p.Number().Int(), TEC: p.TEC().String(), Region: p.Region().String(), Address: addressView(p.Address()),
+	out := AdminPrecinct{Number: p.Number().Int(), TEC: p.TEC().String(), Region: p.Region().String(), Address: appview.Address(p.Address()),
 		Names:       AdminPlaceNames{Station: localized(n.Station), District: localized(n.District), Settlement: localized(n.Settlement)},
 		HasBoundary: len(p.Boundary()) > 0, EstablishedAt: p.EstablishedAt().UTC()}
 	if closed, at := p.Closed(); closed {
@@ -711,7 +712,7 @@ func (u *uploadCache) take(key string, now time.Time) (upload, bool) {
 }
 
 type admBoundariesPage struct {
-	Regions       []option
+	Regions       []signedin.Option
 	Errors        signedin.FieldErrs
 	Report        *BoundaryReport
 	RegionLabel   string
@@ -724,7 +725,7 @@ type admBoundariesPage struct {
 	ExampleRegion string
 }
 
-func (s *Server) admRegions(c echo.Context, selected string) ([]option, error) {
+func (s *Server) admRegions(c echo.Context, selected string) ([]signedin.Option, error) {
 	l := lang.Lang(signedin.Lang(c))
 	list, err := s.read.QueryPrecinctDirectory(c.Request().Context(), projections.DirectoryFilter{})
 	if err != nil {
@@ -740,13 +741,13 @@ func (s *Server) admRegions(c echo.Context, selected string) ([]option, error) {
 			codes = append(codes, code)
 		}
 	}
-	var out []option
+	var out []signedin.Option
 	for _, code := range codes {
 		label := code
 		if n := names[code]; n != "" {
 			label = n + " (" + code + ")"
 		}
-		out = append(out, option{Value: code, Label: label, Selected: code == selected})
+		out = append(out, signedin.Option{Value: code, Label: label, Selected: code == selected})
 	}
 	return out, nil
 }

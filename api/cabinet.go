@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/appview"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/portal"
@@ -123,7 +124,7 @@ func (s *Server) myEntry(c echo.Context) error {
 	out := MyEntry{
 		PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(), Patronymic: e.Name().Patronymic(),
 		BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(),
-		Address: addressView(e.Address()),
+		Address: appview.Address(e.Address()),
 		OnList:  !e.Removed(), Source: string(e.Source()), UpdatedAt: e.UpdatedAt().UTC(),
 		Precinct: portal.PrecinctRef{Number: e.Precinct().Int()},
 	}
@@ -152,15 +153,6 @@ func (s *Server) myEntry(c echo.Context) error {
 	}
 	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, out)
-}
-
-// pathID parses the :id path parameter; a malformed one is not found.
-func pathID(c echo.Context) (uuid.UUID, error) {
-	id, err := uuid.Parse(c.Param("id"))
-	if err != nil {
-		return uuid.Nil, ErrNotFound
-	}
-	return id, nil
 }
 
 type consentRequest struct {
@@ -208,7 +200,7 @@ func (s *Server) giveConsent(c echo.Context) error {
 
 // withdrawConsent withdraws one of the voter's consents (VC §11).
 func (s *Server) withdrawConsent(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := httpapi.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -239,7 +231,7 @@ func (s *Server) myConsents(c echo.Context) error {
 		return err
 	}
 	httpapi.NoStore(c)
-	return c.JSON(http.StatusOK, map[string]any{"consents": consentViews(list)})
+	return c.JSON(http.StatusOK, map[string]any{"consents": appview.Consents(list)})
 }
 
 type applicationRequest struct {
@@ -301,7 +293,7 @@ func (s *Server) fileApplication(c echo.Context) error {
 	}
 	// The receipt repeats what was filed (VC §15); answers recorded
 	// before the answer named it fall back on the request.
-	out := Receipt{
+	out := appview.Receipt{
 		Application: ans.Application, Receipt: ans.Receipt, SubmittedAt: ans.SubmittedAt,
 		DecisionDue: ans.DecisionDue, Commission: ans.Commission, Election: ans.Election, Kind: ans.Kind,
 	}
@@ -312,24 +304,13 @@ func (s *Server) fileApplication(c echo.Context) error {
 	return c.JSON(http.StatusCreated, out)
 }
 
-// Receipt is the confirmation of filing (VC §15).
-type Receipt struct {
-	Application uuid.UUID     `json:"application"`
-	Receipt     string        `json:"receipt"`
-	SubmittedAt time.Time     `json:"submitted_at"`
-	DecisionDue calendar.Date `json:"decision_due"`
-	Commission  string        `json:"commission"`
-	Election    string        `json:"election"`
-	Kind        string        `json:"kind"`
-}
-
 type withdrawRequest struct {
 	Reason string `json:"reason"`
 }
 
 // withdrawApplication withdraws one of the voter's undecided applications.
 func (s *Server) withdrawApplication(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := httpapi.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -379,16 +360,16 @@ func (s *Server) myApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	views := applicationViews(list, s.deps.Now())
+	views := appview.Applications(list, s.deps.Now())
 	for i := range views {
-		views[i].localize(c)
+		views[i].Localize(c)
 	}
 	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"applications": views})
 }
 
 func (s *Server) myApplication(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := httpapi.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -405,19 +386,10 @@ func (s *Server) myApplication(c echo.Context) error {
 	if !ok || a.Voter != stream {
 		return ErrNotFound
 	}
-	view := applicationView(a, s.deps.Now())
-	view.localize(c)
+	view := appview.Application(a, s.deps.Now())
+	view.Localize(c)
 	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, view)
-}
-
-// TimelineItem is one step of the voter's history (VC §18).
-type TimelineItem struct {
-	At          time.Time      `json:"at"`
-	Kind        string         `json:"kind"`
-	Application *uuid.UUID     `json:"application,omitempty"`
-	Receipt     string         `json:"receipt,omitempty"`
-	Detail      map[string]any `json:"detail"`
 }
 
 // myTimeline is the voter's whole history: consents, applications and
@@ -431,12 +403,12 @@ func (s *Server) myTimeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	localizeTimeline(items, httpapi.RequestLang(c))
+	appview.LocalizeTimeline(items, httpapi.RequestLang(c))
 	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, map[string]any{"timeline": items})
 }
 
-func (s *Server) timeline(ctx context.Context, stream string) ([]TimelineItem, error) {
+func (s *Server) timeline(ctx context.Context, stream string) ([]appview.TimelineItem, error) {
 	items, _, err := s.timelineAndNotices(ctx, stream)
 	return items, err
 }
@@ -444,12 +416,12 @@ func (s *Server) timeline(ctx context.Context, stream string) ([]TimelineItem, e
 // timelineAndNotices is the voter's timeline and the keys of the notices
 // in it (cabNoticeList's keys), from one read: the cabinet's timeline
 // page counts the unread notices without reading them again.
-func (s *Server) timelineAndNotices(ctx context.Context, stream string) ([]TimelineItem, []string, error) {
+func (s *Server) timelineAndNotices(ctx context.Context, stream string) ([]appview.TimelineItem, []string, error) {
 	list, err := s.read.ReadRequestHistory(ctx, stream)
 	if err != nil {
 		return nil, nil, err
 	}
-	out := []TimelineItem{}
+	out := []appview.TimelineItem{}
 	var notices []string
 	for _, h := range list {
 		out = append(out, timelineItem(h))
@@ -461,8 +433,8 @@ func (s *Server) timelineAndNotices(ctx context.Context, stream string) ([]Timel
 }
 
 // timelineItem is a history entry as the API answers it.
-func timelineItem(h projections.HistoryItem) TimelineItem {
-	return TimelineItem{At: h.At, Kind: h.Kind, Application: h.Application, Receipt: h.Receipt, Detail: h.Detail}
+func timelineItem(h projections.HistoryItem) appview.TimelineItem {
+	return appview.TimelineItem{At: h.At, Kind: h.Kind, Application: h.Application, Receipt: h.Receipt, Detail: h.Detail}
 }
 
 // noticeKey is a notice's stable key: its log position.

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/cec-kg/tizme/api/appview"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
@@ -391,12 +392,12 @@ func joinNonEmpty(parts ...string) string {
 // cabConsentInForce is the voter's consent in force for filing: from the
 // read model, or, while it lags behind a consent just given, the one
 // named by hint (checked on its own stream).
-func (s *Server) cabConsentInForce(ctx context.Context, stream, hint string) (ConsentView, bool, error) {
+func (s *Server) cabConsentInForce(ctx context.Context, stream, hint string) (appview.ConsentView, bool, error) {
 	list, err := s.read.ListVoterConsents(ctx, stream)
 	if err != nil {
-		return ConsentView{}, false, err
+		return appview.ConsentView{}, false, err
 	}
-	for _, k := range consentViews(list) {
+	for _, k := range appview.Consents(list) {
 		if k.InForce && k.Purpose == string(consent.PurposeApplication) {
 			if hint == "" || hint == k.Consent.String() {
 				return k, true, nil
@@ -405,15 +406,15 @@ func (s *Server) cabConsentInForce(ctx context.Context, stream, hint string) (Co
 	}
 	id, err := uuid.Parse(hint)
 	if err != nil {
-		return ConsentView{}, false, nil
+		return appview.ConsentView{}, false, nil
 	}
 	k, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, consent.StreamFor(id), func() *consent.Consent { return consent.New(id) })
 	if err != nil {
-		return ConsentView{}, false, err
+		return appview.ConsentView{}, false, err
 	}
-	v := consentFromAggregate(k)
+	v := appview.ConsentFromAggregate(k)
 	if k.Voter() != stream || !v.InForce || v.Purpose != string(consent.PurposeApplication) {
-		return ConsentView{}, false, nil
+		return appview.ConsentView{}, false, nil
 	}
 	return v, true, nil
 }
@@ -762,10 +763,10 @@ type cabAppView struct {
 	Outcome, Reason                                  string
 }
 
-func cabApp(v ApplicationView, l i18n.Lang) cabAppView {
+func cabApp(v appview.ApplicationView, l i18n.Lang) cabAppView {
 	out := cabAppView{ID: v.Application.String(), Receipt: v.Receipt, Kind: webui.T(l, "cab.kind."+v.Kind), Commission: v.Commission,
 		StatusKey: v.Status, Status: webui.T(l, "cab.status."+v.Status), SubmittedAt: webui.FormatDate(l, v.SubmittedAt),
-		Due: webui.FormatCalendarDate(l, v.DecisionDue), Overdue: v.Overdue, Open: isOpen(v.Status), Reason: v.Reason}
+		Due: webui.FormatCalendarDate(l, v.DecisionDue), Overdue: v.Overdue, Open: appview.IsOpen(v.Status), Reason: v.Reason}
 	if v.Outcome != "" {
 		out.Outcome = webui.T(l, "cab.outcome."+v.Outcome)
 	}
@@ -786,7 +787,7 @@ func (s *Server) cabApplications(c echo.Context) error {
 		return err
 	}
 	views := make([]cabAppView, 0, len(list))
-	for _, a := range applicationViews(list, s.deps.Now()) {
+	for _, a := range appview.Applications(list, s.deps.Now()) {
 		views = append(views, cabApp(a, l))
 	}
 	return s.cabRender(c, http.StatusOK, "applications", "applications", webui.T(l, "cab.apps.title"), views, nil)
@@ -795,24 +796,24 @@ func (s *Server) cabApplications(c echo.Context) error {
 // cabMyApplication loads one of the voter's applications from its own
 // stream (so the receipt shows at once after filing); another voter's is
 // "not found", as in the API.
-func (s *Server) cabMyApplication(c echo.Context) (ApplicationView, error) {
-	id, err := pathID(c)
+func (s *Server) cabMyApplication(c echo.Context) (appview.ApplicationView, error) {
+	id, err := httpapi.PathID(c)
 	if err != nil {
-		return ApplicationView{}, err
+		return appview.ApplicationView{}, err
 	}
 	stream, err := s.myStream(c)
 	if err != nil {
-		return ApplicationView{}, err
+		return appview.ApplicationView{}, err
 	}
 	a, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
 		func() *application.Application { return application.New(id) })
 	if err != nil {
-		return ApplicationView{}, err
+		return appview.ApplicationView{}, err
 	}
 	if a.Status() == application.StatusNone || a.Voter() != stream {
-		return ApplicationView{}, ErrNotFound
+		return appview.ApplicationView{}, ErrNotFound
 	}
-	return applicationFromAggregate(a, s.deps.Now()), nil
+	return appview.ApplicationFromAggregate(a, s.deps.Now()), nil
 }
 
 func (s *Server) cabReceipt(c echo.Context) error {
@@ -836,7 +837,7 @@ func (s *Server) cabWithdrawForm(c echo.Context) error {
 		return err
 	}
 	l := cabLang(c)
-	if !isOpen(a.Status) {
+	if !appview.IsOpen(a.Status) {
 		return application.ErrAlreadyDecided
 	}
 	v := cabApp(a, l)
@@ -889,7 +890,7 @@ func (s *Server) cabTimeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	localizeTimeline(items, l)
+	appview.LocalizeTimeline(items, l)
 	out := make([]cabTimelineItem, 0, len(items))
 	for i := len(items) - 1; i >= 0; i-- { // newest first
 		out = append(out, cabTimelineRow(items[i], l))
@@ -907,7 +908,7 @@ func (s *Server) cabTimeline(c echo.Context) error {
 	return s.cabRender(c, http.StatusOK, "timeline", "timeline", webui.T(l, "cab.tl.title"), out, d)
 }
 
-func cabTimelineRow(it TimelineItem, l i18n.Lang) cabTimelineItem {
+func cabTimelineRow(it appview.TimelineItem, l i18n.Lang) cabTimelineItem {
 	row := cabTimelineItem{At: webui.FormatDate(l, it.At), What: webui.T(l, "cab.tl."+it.Kind), Receipt: it.Receipt}
 	if it.Application != nil {
 		row.Application = it.Application.String()

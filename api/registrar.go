@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/appview"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
@@ -403,7 +404,7 @@ func (s *Server) readEntry(c echo.Context, stream string, envelope bus.Envelope)
 	out := StaffEntryView{StaffVoterView: StaffVoterView{
 		Stream: stream, PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(),
 		Patronymic: e.Name().Patronymic(), BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(),
-		Address: addressView(e.Address()), Precinct: e.Precinct().Int(), OnList: !e.Removed(),
+		Address: appview.Address(e.Address()), Precinct: e.Precinct().Int(), OnList: !e.Removed(),
 	}, AccessRecorded: true}
 	if pr, ok := e.PendingRemoval(s.deps.Now()); ok {
 		out.PendingRemoval = pendingView(stream, pr)
@@ -553,7 +554,7 @@ func requestRemovalCommand(req removalRequest, p auth.Principal) entryCommand {
 
 // confirmRemoval is the second person's word: the entry leaves the list.
 func (s *Server) confirmRemoval(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := httpapi.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -573,7 +574,7 @@ type cancelRemovalRequest struct {
 
 // cancelRemoval withdraws a removal request, with a reason.
 func (s *Server) cancelRemoval(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := httpapi.PathID(c)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/appview"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
@@ -158,7 +159,7 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 		q := QueueItem{Application: r.Application, Receipt: r.Receipt, Kind: r.Kind, Status: r.Status, ReceivedAt: r.ReceivedAt,
 			DecisionDue: r.DecisionDue, Overdue: r.Overdue, AcceptedBy: r.AcceptedBy, Assignee: r.Assignee, Anomalies: r.Anomalies}
 		if e := r.Failure; e != nil {
-			q.ExecutionFailure = &QueueFailure{Code: e.Code, Message: failureMessage(e.Code, e.Params, httpapi.RequestLang(c)), Params: e.Params,
+			q.ExecutionFailure = &QueueFailure{Code: e.Code, Message: appview.FailureMessage(e.Code, e.Params, httpapi.RequestLang(c)), Params: e.Params,
 				Command: e.Command, FailedAt: e.FailedAt}
 		}
 		items = append(items, q)
@@ -172,7 +173,7 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 // loadApplication loads the application of the :id parameter and checks
 // that it is addressed to the caller's commission.
 func (s *Server) loadApplication(c echo.Context) (*application.Application, error) {
-	id, err := pathID(c)
+	id, err := httpapi.PathID(c)
 	if err != nil {
 		return nil, err
 	}
@@ -193,10 +194,10 @@ func (s *Server) loadApplication(c echo.Context) (*application.Application, erro
 // StaffApplication is an application as staff review it: the application,
 // the voter's registered data, the consent it cites.
 type StaffApplication struct {
-	Application ApplicationView `json:"application"`
-	Claim       ClaimView       `json:"claim"`
-	Voter       *StaffVoterView `json:"voter"`
-	Consent     *ConsentView    `json:"consent"`
+	Application appview.ApplicationView `json:"application"`
+	Claim       appview.ClaimView       `json:"claim"`
+	Voter       *StaffVoterView         `json:"voter"`
+	Consent     *appview.ConsentView    `json:"consent"`
 	// AccessRecorded tells that this read was recorded (every read
 	// of a voter's data by staff is recorded for the auditors).
 	AccessRecorded bool `json:"access_recorded"`
@@ -227,8 +228,8 @@ func (s *Server) staffApplication(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	p := signedin.Principal(c)
-	out := StaffApplication{Application: applicationFromAggregate(a, s.deps.Now()), Claim: claimView(a.Claim())}
-	out.Application.localize(c)
+	out := StaffApplication{Application: appview.ApplicationFromAggregate(a, s.deps.Now()), Claim: appview.Claim(a.Claim())}
+	out.Application.Localize(c)
 	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
 	if err != nil {
 		return err
@@ -245,7 +246,7 @@ func (s *Server) staffApplication(c echo.Context) error {
 		out.Voter = &StaffVoterView{
 			Stream: a.Voter(), PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(),
 			Patronymic: e.Name().Patronymic(), BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(),
-			Address:  addressView(e.Address()),
+			Address:  appview.Address(e.Address()),
 			Precinct: e.Precinct().Int(), OnList: !e.Removed(),
 		}
 	}
@@ -255,7 +256,7 @@ func (s *Server) staffApplication(c echo.Context) error {
 			return err
 		}
 		if k.Given() {
-			v := consentFromAggregate(k)
+			v := appview.ConsentFromAggregate(k)
 			out.Consent = &v
 		}
 	}
@@ -285,8 +286,8 @@ func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *app
 	if err != nil {
 		return err
 	}
-	view := applicationFromAggregate(a, s.deps.Now())
-	view.localize(c)
+	view := appview.ApplicationFromAggregate(a, s.deps.Now())
+	view.Localize(c)
 	view.Position = &res.Position
 	return c.JSON(http.StatusOK, view)
 }

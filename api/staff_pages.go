@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/appview"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/signedin"
@@ -32,9 +33,9 @@ import (
 // API (checkStaff) and reads only through projections' readers; it sends
 // the same commands. Refusals are pages in the person's language.
 
-// FieldIdempotency is the hidden form field that carries the idempotency
-// key generated when a desk form was rendered: a double click files once.
-const FieldIdempotency = "idempotency_key"
+// FieldIdempotency is the hidden field of a desk form that carries its
+// idempotency key (signedin.FieldIdempotency).
+const FieldIdempotency = signedin.FieldIdempotency
 
 // staffDeskRoutes are the pages under /staff.
 func (s *Server) staffDeskRoutes(g signedin.Routes) {
@@ -184,12 +185,6 @@ func (s *Server) deskError(c echo.Context, err error) error {
 	})
 }
 
-// option is a choice of a select.
-type option struct {
-	Value, Label string
-	Selected     bool
-}
-
 // deskRow is one application of the queue table.
 type deskRow struct {
 	ID, Receipt, Kind, KindLabel, Status, StatusLabel, Received, Due, Countdown string
@@ -215,7 +210,7 @@ const deskPerPage = 50
 
 type deskQueueView struct {
 	Who             *deskWho
-	Statuses, Kinds []option
+	Statuses, Kinds []signedin.Option
 	Flagged         bool
 	PollURL         string
 	Table           deskTable
@@ -285,7 +280,7 @@ func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskT
 			Due: webui.FormatCalendarDate(lang, r.DecisionDue), Assignee: r.Assignee}
 		if r.Status == projections.QueueExecutionFailed {
 			d.Countdown = ""
-			d.Failure = failureMessage(r.FailureCode, r.FailureParams, lang)
+			d.Failure = appview.FailureMessage(r.FailureCode, r.FailureParams, lang)
 		} else {
 			d.Countdown, d.Overdue = countdown(lang, r.DecisionDue, now)
 		}
@@ -307,10 +302,10 @@ func (s *Server) deskQueue(c echo.Context) error {
 	}
 	v := deskQueueView{Who: s.deskWhoOf(c), Flagged: f.Flagged, Table: t}
 	for _, st := range []string{projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned, projections.QueueExecutionFailed} {
-		v.Statuses = append(v.Statuses, option{Value: st, Label: webui.T(lang, "desk.status."+st), Selected: st == f.Status})
+		v.Statuses = append(v.Statuses, signedin.Option{Value: st, Label: webui.T(lang, "desk.status."+st), Selected: st == f.Status})
 	}
 	for _, k := range application.Kinds {
-		v.Kinds = append(v.Kinds, option{Value: string(k), Label: webui.T(lang, "desk.kind."+string(k)), Selected: string(k) == f.Kind})
+		v.Kinds = append(v.Kinds, signedin.Option{Value: string(k), Label: webui.T(lang, "desk.kind."+string(k)), Selected: string(k) == f.Kind})
 	}
 	q := deskQuery(c)
 	if t.Page > 1 {

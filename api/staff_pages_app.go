@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/appview"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
@@ -66,7 +67,7 @@ type deskAppView struct {
 	ClaimFields []string
 	Shown       bool
 	Diff        []deskDiff
-	Colleagues  []option
+	Colleagues  []signedin.Option
 	Errors      []deskFieldError
 	Input       deskInput
 	Keys        deskKeys
@@ -107,8 +108,8 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 		f.Outcome, f.Reason = webui.T(lang, "desk.status."+string(d.Outcome)), d.Reason
 	}
 	failed := false
-	if x := failureFromAggregate(a); x != nil {
-		f.Failure = failureMessage(x.Code, x.Params, lang)
+	if x := appview.FailureFromAggregate(a); x != nil {
+		f.Failure = appview.FailureMessage(x.Code, x.Params, lang)
 		f.FailureNote = x.Note
 		failed = !x.Resolved
 	}
@@ -139,7 +140,7 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 			return v, err
 		}
 		if k.Given() {
-			cv := consentFromAggregate(k)
+			cv := appview.ConsentFromAggregate(k)
 			purpose := cv.Purpose
 			if webui.Has("desk.purpose." + purpose) {
 				purpose = webui.T(lang, "desk.purpose."+purpose)
@@ -151,11 +152,11 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 	if k, ok := c.Get(deskCommissionKey).(*commission.Commission); ok {
 		for _, sub := range k.ActiveStaff(now) {
 			if sub != signedin.Principal(c).Subject {
-				v.Colleagues = append(v.Colleagues, option{Value: sub, Label: sub})
+				v.Colleagues = append(v.Colleagues, signedin.Option{Value: sub, Label: sub})
 			}
 		}
 	}
-	claim := claimView(a.Claim())
+	claim := appview.Claim(a.Claim())
 	v.ClaimFields = claimFieldLabels(lang, claim)
 	if shown {
 		e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
@@ -177,7 +178,7 @@ func joinAddress(m map[string]string) string {
 	return strings.Join(parts, ", ")
 }
 
-func claimFieldLabels(lang i18n.Lang, c ClaimView) []string {
+func claimFieldLabels(lang i18n.Lang, c appview.ClaimView) []string {
 	var out []string
 	add := func(key string, ok bool) {
 		if ok {
@@ -196,7 +197,7 @@ func claimFieldLabels(lang i18n.Lang, c ClaimView) []string {
 }
 
 // claimDiff puts each field of the entry beside the claim's value.
-func claimDiff(lang i18n.Lang, c ClaimView, e *voter.Entry) []deskDiff {
+func claimDiff(lang i18n.Lang, c appview.ClaimView, e *voter.Entry) []deskDiff {
 	var out []deskDiff
 	row := func(key, current, claimed string, inClaim bool) {
 		if !inClaim {
@@ -207,7 +208,7 @@ func claimDiff(lang i18n.Lang, c ClaimView, e *voter.Entry) []deskDiff {
 	var cur StaffVoterView
 	if e.Registered() {
 		cur = StaffVoterView{PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(), Patronymic: e.Name().Patronymic(),
-			BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(), Address: addressView(e.Address()),
+			BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(), Address: appview.Address(e.Address()),
 			Precinct: e.Precinct().Int(), OnList: !e.Removed()}
 	}
 	row("pin", cur.PIN, "", false)
@@ -294,7 +295,7 @@ type deskConfirmView struct {
 	Who                   *deskWho
 	Question, Action, Key string
 	Back                  string
-	Facts, Hidden         []option
+	Facts, Hidden         []signedin.Option
 }
 
 // deskStep runs one step on the :id application: validate the form
@@ -302,7 +303,7 @@ type deskConfirmView struct {
 // on confirm=yes the command with the form's idempotency key, and back
 // to the application with a message.
 func (s *Server) deskStep(c echo.Context, op, step string, body any, in deskInput, check func(v *deskAppView) []deskFieldError,
-	facts []option, hidden []option, build func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command) error {
+	facts []signedin.Option, hidden []signedin.Option, build func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command) error {
 	lang := httpapi.RequestLang(c)
 	a, err := s.loadApplication(c)
 	if err != nil {
@@ -322,7 +323,7 @@ func (s *Server) deskStep(c echo.Context, op, step string, body any, in deskInpu
 	}
 	back := pathStaff + "/applications/" + a.ID().String() + "?lang=" + lang.String()
 	if c.FormValue("confirm") != "yes" {
-		facts = append([]option{{Label: webui.T(lang, "desk.col.receipt"), Value: a.Receipt().String()}}, facts...)
+		facts = append([]signedin.Option{{Label: webui.T(lang, "desk.col.receipt"), Value: a.Receipt().String()}}, facts...)
 		return s.deskRender(c, http.StatusOK, staffdesk.PageConfirm, "desk-queue", webui.T(lang, "desk.confirm."+step), deskConfirmView{
 			Who: s.deskWhoOf(c), Question: webui.T(lang, "desk.confirm."+step), Key: key, Back: back,
 			Action: pathStaff + "/applications/" + a.ID().String() + "/" + step + "?lang=" + lang.String(), Facts: facts, Hidden: hidden,
@@ -357,7 +358,7 @@ func (s *Server) deskAssign(c echo.Context) error {
 		return nil
 	}
 	return s.deskStep(c, commands.NameAssignApplication, "assign", assignRequest{To: to}, deskInput{To: to}, check,
-		[]option{{Label: webui.T(lang, "desk.assign.to"), Value: to}}, []option{{Value: "to", Label: to}},
+		[]signedin.Option{{Label: webui.T(lang, "desk.assign.to"), Value: to}}, []signedin.Option{{Value: "to", Label: to}},
 		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 			return commands.AssignApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, To: to, At: at}
 		})
@@ -378,8 +379,8 @@ func (s *Server) deskDecide(c echo.Context) error {
 	}
 	body := decideRequest{Outcome: outcome, Reason: reason, Language: lang.String()}
 	return s.deskStep(c, commands.NameDecideApplication, "decide", body, deskInput{Outcome: outcome, Reason: reason}, check,
-		[]option{{Label: webui.T(lang, "desk.decide.outcome"), Value: webui.T(lang, "desk.status."+outcome)}, {Label: webui.T(lang, "desk.reason"), Value: reason}},
-		[]option{{Value: "outcome", Label: outcome}, {Value: "reason", Label: reason}},
+		[]signedin.Option{{Label: webui.T(lang, "desk.decide.outcome"), Value: webui.T(lang, "desk.status."+outcome)}, {Label: webui.T(lang, "desk.reason"), Value: reason}},
+		[]signedin.Option{{Value: "outcome", Label: outcome}, {Value: "reason", Label: reason}},
 		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 			return commands.DecideApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Outcome: outcome, Reason: reason, Language: lang.String(), At: at}
 		})
@@ -395,7 +396,7 @@ func (s *Server) deskResolve(c echo.Context) error {
 		return nil
 	}
 	return s.deskStep(c, commands.NameResolveApplicationExecution, "resolve", resolveRequest{Note: note}, deskInput{Note: note}, check,
-		[]option{{Label: webui.T(lang, "desk.resolve.note"), Value: note}}, []option{{Value: "note", Label: note}},
+		[]signedin.Option{{Label: webui.T(lang, "desk.resolve.note"), Value: note}}, []signedin.Option{{Value: "note", Label: note}},
 		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 			return commands.ResolveApplicationExecution{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Note: note, At: at}
 		})

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/appview"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
@@ -66,7 +67,7 @@ func (s *Server) registrarDeskRoutes(g signedin.Routes) {
 // deskField is one field of a registrar's form.
 type deskField struct {
 	Name, Label, Value, Error, Hint, Type string
-	Options                               []option
+	Options                               []signedin.Option
 	Area                                  bool
 }
 
@@ -253,14 +254,14 @@ func (s *Server) fieldMessage(err error, lang i18n.Lang) string {
 // the desk's section): the facts, and the same fields again as hidden
 // ones (deskConfirmView's Hidden: Value the name, Label the value) with
 // confirm=yes.
-func (s *Server) confirmStep(c echo.Context, section, question, action, back, key string, facts []option, values url.Values) error {
-	var hidden []option
+func (s *Server) confirmStep(c echo.Context, section, question, action, back, key string, facts []signedin.Option, values url.Values) error {
+	var hidden []signedin.Option
 	for name, vs := range values {
 		if len(vs) > 0 && vs[0] != "" && name != FieldIdempotency && name != FieldCSRF && name != "confirm" {
-			hidden = append(hidden, option{Value: name, Label: vs[0]})
+			hidden = append(hidden, signedin.Option{Value: name, Label: vs[0]})
 		}
 	}
-	slices.SortFunc(hidden, func(a, b option) int { return strings.Compare(a.Value, b.Value) })
+	slices.SortFunc(hidden, func(a, b signedin.Option) int { return strings.Compare(a.Value, b.Value) })
 	return s.deskRender(c, http.StatusOK, staffdesk.PageConfirm, section, question, deskConfirmView{
 		Who: s.deskWhoOf(c), Question: question, Key: key, Back: back, Action: action, Facts: facts, Hidden: hidden,
 	})
@@ -438,7 +439,7 @@ func (s *Server) deskRegisterForm(c echo.Context) error {
 		}
 		st.Values.Set("passport", cl.Passport.String())
 		if !cl.Address.IsZero() {
-			for k, v := range addressView(cl.Address) {
+			for k, v := range appview.Address(cl.Address) {
 				st.Values.Set(k, v)
 			}
 		}
@@ -489,13 +490,13 @@ func (s *Server) deskRegister(c echo.Context) error {
 	}
 	key := formKey(c)
 	if c.FormValue("confirm") != "yes" {
-		facts := []option{{Label: webui.T(lang, "desk.field.pin"), Value: req.PIN},
+		facts := []signedin.Option{{Label: webui.T(lang, "desk.field.pin"), Value: req.PIN},
 			{Label: webui.T(lang, "reg.fact.name"), Value: strings.Join(nonEmpty(req.Name.Surname, req.Name.GivenName, req.Name.Patronymic), " ")},
 			{Label: webui.T(lang, "desk.field.passport"), Value: req.Passport},
 			{Label: webui.T(lang, "desk.field.address"), Value: strings.Join(nonEmpty(req.Address.Region, req.Address.District, req.Address.Settlement, req.Address.Street, req.Address.Building), ", ")},
 			{Label: webui.T(lang, "desk.field.precinct"), Value: st.get("precinct")}}
 		if basis != nil {
-			facts = append(facts, option{Label: webui.T(lang, "reg.fact.application"), Value: basis.Receipt})
+			facts = append(facts, signedin.Option{Label: webui.T(lang, "reg.fact.application"), Value: basis.Receipt})
 		}
 		vals := st.Values
 		if appRaw != "" {
@@ -547,7 +548,7 @@ type deskPendingView struct {
 type deskEntryView struct {
 	Who      *deskWho
 	Entry    deskEntryFacts
-	Data     []option
+	Data     []signedin.Option
 	Shown    bool
 	Pending  *deskPendingView
 	Forms    []deskForm
@@ -556,18 +557,18 @@ type deskEntryView struct {
 	App      *deskAppBasis
 }
 
-func removalReasons(lang i18n.Lang, selected string) []option {
-	var out []option
+func removalReasons(lang i18n.Lang, selected string) []signedin.Option {
+	var out []signedin.Option
 	for _, r := range []voter.RemovalReason{voter.RemovedDeath, voter.RemovedCitizenshipLost, voter.RemovedIncapacity, voter.RemovedDuplicate, voter.RemovedOther} {
-		out = append(out, option{Value: string(r), Label: webui.T(lang, "reg.removal."+string(r)), Selected: string(r) == selected})
+		out = append(out, signedin.Option{Value: string(r), Label: webui.T(lang, "reg.removal."+string(r)), Selected: string(r) == selected})
 	}
 	return out
 }
 
-func moveReasons(lang i18n.Lang, selected string) []option {
-	var out []option
+func moveReasons(lang i18n.Lang, selected string) []signedin.Option {
+	var out []signedin.Option
 	for _, r := range []voter.MoveReason{voter.MoveAddressChange, voter.MoveForm2, voter.MoveForm3} {
-		out = append(out, option{Value: string(r), Label: webui.T(lang, "reg.move."+string(r)), Selected: string(r) == selected})
+		out = append(out, signedin.Option{Value: string(r), Label: webui.T(lang, "reg.move."+string(r)), Selected: string(r) == selected})
 	}
 	return out
 }
@@ -670,7 +671,7 @@ func (s *Server) renderEntry(c echo.Context, status int, stream string, view *St
 		if !d.BirthDate.IsZero() {
 			bd = webui.FormatCalendarDate(lang, d.BirthDate)
 		}
-		v.Data = []option{{Label: webui.T(lang, "desk.field.pin"), Value: d.PIN},
+		v.Data = []signedin.Option{{Label: webui.T(lang, "desk.field.pin"), Value: d.PIN},
 			{Label: webui.T(lang, "reg.fact.name"), Value: strings.Join(nonEmpty(d.Surname, d.GivenName, d.Patronymic), " ")},
 			{Label: webui.T(lang, "desk.field.birth_date"), Value: bd},
 			{Label: webui.T(lang, "desk.field.sex"), Value: d.Sex},
@@ -712,7 +713,7 @@ func (s *Server) deskEntryData(c echo.Context) error {
 // fields), a confirmation with the facts, then registrarRun with the
 // form's idempotency key; a refusal of the input comes back on the form.
 func (s *Server) entryStep(c echo.Context, formID, step string, fields []string, required []string, alias map[string]string,
-	facts func(st *deskFormState) []option, run func(st *deskFormState) (string, error)) error {
+	facts func(st *deskFormState) []signedin.Option, run func(st *deskFormState) (string, error)) error {
 	lang := httpapi.RequestLang(c)
 	stream := c.Param("voter")
 	if voter.CheckStream(stream) != nil {
@@ -762,11 +763,11 @@ func (s *Server) deskCorrect(c echo.Context) error {
 		return r
 	}
 	return s.entryStep(c, "correct-form", "correct", correctFields, nil, nil,
-		func(st *deskFormState) []option {
-			var facts []option
+		func(st *deskFormState) []signedin.Option {
+			var facts []signedin.Option
 			for _, n := range correctFields {
 				if x := st.get(n); x != "" {
-					facts = append(facts, option{Label: webui.T(lang, "reg.field."+n), Value: x})
+					facts = append(facts, signedin.Option{Label: webui.T(lang, "reg.field."+n), Value: x})
 				}
 			}
 			return facts
@@ -781,8 +782,8 @@ func (s *Server) deskCorrect(c echo.Context) error {
 func (s *Server) deskMove(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	return s.entryStep(c, "move-form", "move", []string{"to", "reason"}, []string{"to", "reason"}, map[string]string{"precinct": "to"},
-		func(st *deskFormState) []option {
-			return []option{{Label: webui.T(lang, "reg.field.to"), Value: st.get("to")},
+		func(st *deskFormState) []signedin.Option {
+			return []signedin.Option{{Label: webui.T(lang, "reg.field.to"), Value: st.get("to")},
 				{Label: webui.T(lang, "reg.field.move_reason"), Value: webui.T(lang, "reg.move."+st.get("reason"))}}
 		},
 		func(st *deskFormState) (string, error) {
@@ -801,8 +802,8 @@ func (s *Server) deskMove(c echo.Context) error {
 func (s *Server) deskRestore(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	return s.entryStep(c, "restore-form", "restore", []string{"reason"}, []string{"reason"}, nil,
-		func(st *deskFormState) []option {
-			return []option{{Label: webui.T(lang, "reg.field.restore_reason"), Value: st.get("reason")}}
+		func(st *deskFormState) []signedin.Option {
+			return []signedin.Option{{Label: webui.T(lang, "reg.field.restore_reason"), Value: st.get("reason")}}
 		},
 		func(st *deskFormState) (string, error) {
 			req := restoreVoterRequest{Reason: st.get("reason"), Application: strings.TrimSpace(c.FormValue("application"))}
@@ -814,8 +815,8 @@ func (s *Server) deskRestore(c echo.Context) error {
 func (s *Server) deskRequestRemoval(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	return s.entryStep(c, "removal-form", "removal", []string{"reason", "basis", "note"}, []string{"reason", "basis"}, nil,
-		func(st *deskFormState) []option {
-			return []option{{Label: webui.T(lang, "reg.field.removal_reason"), Value: webui.T(lang, "reg.removal."+st.get("reason"))},
+		func(st *deskFormState) []signedin.Option {
+			return []signedin.Option{{Label: webui.T(lang, "reg.field.removal_reason"), Value: webui.T(lang, "reg.removal."+st.get("reason"))},
 				{Label: webui.T(lang, "reg.field.basis"), Value: st.get("basis")}, {Label: webui.T(lang, "reg.field.note"), Value: st.get("note")},
 				{Label: webui.T(lang, "reg.fact.second"), Value: webui.T(lang, "reg.fact.second.body")}}
 		},
@@ -887,7 +888,7 @@ func (s *Server) deskRemovals(c echo.Context) error {
 func (s *Server) removalStep(c echo.Context, step string, fields, required []string,
 	run func(id uuid.UUID, st *deskFormState) error) error {
 	lang := httpapi.RequestLang(c)
-	id, err := pathID(c)
+	id, err := httpapi.PathID(c)
 	if err != nil {
 		return s.deskError(c, err)
 	}
@@ -902,9 +903,9 @@ func (s *Server) removalStep(c echo.Context, step string, fields, required []str
 	}
 	key := formKey(c)
 	if c.FormValue("confirm") != "yes" {
-		facts := []option{{Label: webui.T(lang, "reg.col.voter"), Value: c.Param("voter")}}
+		facts := []signedin.Option{{Label: webui.T(lang, "reg.col.voter"), Value: c.Param("voter")}}
 		for _, n := range fields {
-			facts = append(facts, option{Label: webui.T(lang, "reg.field.cancel_reason"), Value: st.get(n)})
+			facts = append(facts, signedin.Option{Label: webui.T(lang, "reg.field.cancel_reason"), Value: st.get(n)})
 		}
 		return s.confirmStep(c, "desk-removals", webui.T(lang, "reg.confirm."+step), c.Request().URL.Path+"?lang="+lang.String(),
 			pathStaff+"/removals?lang="+lang.String(), key, facts, st.Values)
@@ -1023,7 +1024,7 @@ func (s *Server) deskToDoDone(c echo.Context) error {
 	}
 	if c.FormValue("confirm") != "yes" {
 		return s.confirmStep(c, "desk-todo", webui.T(lang, "reg.confirm.todo"), pathStaff+"/todo/done?lang="+lang.String(), pathStaff+"/todo?lang="+lang.String(),
-			formKey(c), []option{{Label: webui.T(lang, "reg.todo.col.change"), Value: change}}, url.Values{"feed": {feedName}, "change_id": {change}})
+			formKey(c), []signedin.Option{{Label: webui.T(lang, "reg.todo.col.change"), Value: change}}, url.Values{"feed": {feedName}, "change_id": {change}})
 	}
 	p := signedin.Principal(c)
 	ok, err := s.deps.FeedToDo.ResolveToDo(c.Request().Context(), p.Commission, feedName, change, p.Subject, s.deps.Now())

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/problem"
@@ -75,4 +77,13 @@ func ParseRegion(raw string) (geo.RegionCode, error) {
 		return geo.RegionCode{}, failure.With(precinct.ErrMissing, map[string]string{"field": precinct.FieldRegion})
 	}
 	return geo.ParseRegionCode(raw)
+}
+
+// PathID parses the :id path parameter; a malformed one is not found.
+func PathID(c echo.Context) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		return uuid.Nil, ErrNotFound
+	}
+	return id, nil
 }

@@ -149,3 +149,13 @@ func (f FieldErrs) Of(field string) string {
 	}
 	return ""
 }
+
+// FieldIdempotency is the hidden form field that carries the idempotency
+// key generated when a desk form was rendered: a double click files once.
+const FieldIdempotency = "idempotency_key"
+
+// Option is a choice of a select.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}
