@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/admin"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/domain/precinct"
 )
@@ -151,8 +152,8 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 // body limit, by route path: a region's precinct boundaries (GeoJSON, the
 // desk's form adds its multipart framing).
 var largeBodies = map[string]int64{
-	"/api/v1/admin/boundaries":      precinct.MaxBoundaryFileBytes,
-	pathAdmin + pathAdminBoundaries: precinct.MaxBoundaryFileBytes + 64<<10,
+	"/api/v1/admin/boundaries":       precinct.MaxBoundaryFileBytes,
+	pathAdmin + admin.PathBoundaries: precinct.MaxBoundaryFileBytes + 64<<10,
 }
 
 // bodyLimit rejects a request whose declared length exceeds limit and caps

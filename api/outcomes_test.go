@@ -11,6 +11,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/cec-kg/tizme/api"
+	"github.com/cec-kg/tizme/api/admin"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/commands"
@@ -73,10 +74,10 @@ func upload(string) map[string]string {
 }
 
 // issuesOf is the report of a refusal.
-func issuesOf(t *testing.T, r reply) []api.OutcomeIssue {
+func issuesOf(t *testing.T, r reply) []admin.OutcomeIssue {
 	t.Helper()
 	var p struct {
-		Issues []api.OutcomeIssue `json:"issues"`
+		Issues []admin.OutcomeIssue `json:"issues"`
 	}
 	r.json(t, &p)
 	return p.Issues
@@ -88,14 +89,14 @@ func TestAdminOutcomesUpload(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{})
 	schedule2025(t, w)
-	var got api.OutcomeRecorded
+	var got admin.OutcomeRecorded
 	w.expect(t, call{method: "POST", path: outcomesPath(election2025), as: &cecAdmin, body: outcome2025, header: upload(outcome2025)},
 		http.StatusOK, "").json(t, &got)
 	if got.Recorded != 3 || got.Unchanged != 0 || len(got.Source) != 64 || got.Position == nil {
 		t.Fatalf("first upload: %+v", got)
 	}
 	// The same file again, under a new key: nothing changes.
-	var again api.OutcomeRecorded
+	var again admin.OutcomeRecorded
 	w.expect(t, call{method: "POST", path: outcomesPath(election2025), as: &cecAdmin, body: outcome2025, header: upload(outcome2025)},
 		http.StatusOK, "").json(t, &again)
 	if again.Recorded != 0 || again.Unchanged != 3 || again.Position != nil {
@@ -103,7 +104,7 @@ func TestAdminOutcomesUpload(t *testing.T) {
 	}
 	// The same key again answers the first answer.
 	key := "outcome-key-1"
-	var first, replay api.OutcomeRecorded
+	var first, replay admin.OutcomeRecorded
 	corrected := strings.Replace(outcome2025, "2025-snap,2001,900,", "2025-snap,2001,950,", 1)
 	w.expect(t, call{method: "POST", path: outcomesPath(election2025), as: &cecAdmin, body: corrected, idem: key, header: upload(corrected)},
 		http.StatusOK, "").json(t, &first)

@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/cec-kg/tizme/api/admin"
 	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/portal"
@@ -358,7 +359,7 @@ func (s *Server) routes() {
 	s.cabinetRoutes(s.signedIn(e.Group("/api/v1/me"), auth.RoleVoter))
 	s.staffRoutes(s.signedIn(e.Group("/api/v1/staff"), auth.RoleStaff))
 	audit.MountAPI(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor), s.auditDeps())
-	s.adminRoutes(s.signedIn(e.Group("/api/v1/admin"), auth.RoleCECAdmin))
+	admin.MountAPI(s.signedIn(e.Group("/api/v1/admin"), auth.RoleCECAdmin), s.adminDeps())
 	if s.deps.Browser != nil {
 		s.browserRoutes()
 	}
@@ -369,6 +370,14 @@ func (s *Server) routes() {
 func (s *Server) auditDeps() audit.Deps {
 	return audit.Deps{Read: s.read, Chain: s.chain, Events: s.deps.Events, Codec: s.deps.Codec,
 		Removals: s.removalRecords, Now: s.deps.Now, Logger: s.log}
+}
+
+// adminDeps are what the CEC administration's audience reaches: the
+// readers it calls, the command sender, the log it loads aggregates
+// from, the problem registry and error counter of its desk's pages.
+func (s *Server) adminDeps() admin.Deps {
+	return admin.Deps{Read: s.read, Commands: s.cmds, Events: s.deps.Events, Codec: s.deps.Codec,
+		Problems: s.problems, ObserveError: s.metrics.observeError, Now: s.deps.Now, Logger: s.log}
 }
 
 // signedIn is g's routes for principals with role.

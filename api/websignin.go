@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/admin"
 	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
@@ -78,7 +79,7 @@ const (
 	pathCabinet  = "/cabinet"
 	pathStaff    = "/staff"
 	pathAudit    = audit.DeskPath
-	pathAdmin    = "/admin"
+	pathAdmin    = admin.DeskPath
 )
 
 // deskOf is the desk of each role, where sign-in lands without a ?next.
@@ -92,7 +93,7 @@ func (s *Server) browserRoutes() {
 	s.cabinetPageRoutes(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter))
 	s.staffDeskRoutes(s.deskRoutes(e.Group(pathStaff), auth.RoleStaff))
 	audit.MountDesk(s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor), s.auditDeps())
-	s.adminDeskRoutes(s.deskRoutes(e.Group(pathAdmin), auth.RoleCECAdmin))
+	admin.MountDesk(s.deskRoutes(e.Group(pathAdmin), auth.RoleCECAdmin), s.adminDeps())
 }
 
 // deskRoutes are g's routes for people signed in in the browser with

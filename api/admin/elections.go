@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ import (
 // the projector has applied the event.
 
 // adminElectionsRoutes are the CEC administration's API routes for elections.
-func (s *Server) adminElectionsRoutes(g signedin.Routes) {
+func (s *handlers) adminElectionsRoutes(g signedin.Routes) {
 	g.GET("/elections", s.adminListElections)
 	g.POST("/elections", s.adminScheduleElection)
 	g.GET("/elections/:id", s.adminShowElection)
@@ -67,12 +67,12 @@ func adminElectionOf(e *election.Election, today calendar.Date) AdminElection {
 
 // loadElection loads election id; election.not_scheduled when there is
 // none (or the ID is malformed: no such election either).
-func (s *Server) loadElection(c echo.Context, raw string) (*election.Election, error) {
+func (s *handlers) loadElection(c echo.Context, raw string) (*election.Election, error) {
 	id, err := election.ParseID(raw)
 	if err != nil {
 		return nil, election.ErrNotScheduled
 	}
-	e, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, election.StreamFor(id),
+	e, err := bus.Load(c.Request().Context(), s.d.Events, s.d.Codec, election.StreamFor(id),
 		func() *election.Election { return &election.Election{} })
 	if err != nil {
 		return nil, err
@@ -85,12 +85,12 @@ func (s *Server) loadElection(c echo.Context, raw string) (*election.Election, e
 
 // adminListElections lists every election by voting day, from the
 // elections read model (as the portal shows them).
-func (s *Server) adminListElections(c echo.Context) error {
-	list, err := s.read.ListElections(c.Request().Context(), calendar.Date{})
+func (s *handlers) adminListElections(c echo.Context) error {
+	list, err := s.d.Read.ListElections(c.Request().Context(), calendar.Date{})
 	if err != nil {
 		return err
 	}
-	today := calendar.DayOf(s.deps.Now())
+	today := calendar.DayOf(s.d.Now())
 	out := make([]portal.ElectionCalendar, len(list))
 	for i, e := range list {
 		out[i] = portal.ElectionCalendarOf(e, today)
@@ -99,13 +99,13 @@ func (s *Server) adminListElections(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"elections": out})
 }
 
-func (s *Server) adminShowElection(c echo.Context) error {
+func (s *handlers) adminShowElection(c echo.Context) error {
 	e, err := s.loadElection(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
 	httpapi.NoStore(c)
-	return c.JSON(http.StatusOK, adminElectionOf(e, calendar.DayOf(s.deps.Now())))
+	return c.JSON(http.StatusOK, adminElectionOf(e, calendar.DayOf(s.d.Now())))
 }
 
 type scheduleElectionRequest struct {
@@ -116,7 +116,7 @@ type scheduleElectionRequest struct {
 }
 
 // adminScheduleElection calls an election with its calendar.
-func (s *Server) adminScheduleElection(c echo.Context) error {
+func (s *handlers) adminScheduleElection(c echo.Context) error {
 	var req scheduleElectionRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -128,13 +128,13 @@ func (s *Server) adminScheduleElection(c echo.Context) error {
 	return s.answerElection(c, http.StatusCreated, req.Election, res)
 }
 
-func (s *Server) scheduleElection(c echo.Context, req scheduleElectionRequest) (bus.Result, error) {
-	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameScheduleElection, req)
+func (s *handlers) scheduleElection(c echo.Context, req scheduleElectionRequest) (bus.Result, error) {
+	envelope, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameScheduleElection, req)
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.cmds.Send(c, auth.RoleCECAdmin, commands.ScheduleElection{Envelope: envelope, Election: req.Election, Kind: req.Kind,
-		Title: req.Title, Calendar: req.Calendar, At: s.deps.Now()})
+	return s.d.Commands.Send(c, auth.RoleCECAdmin, commands.ScheduleElection{Envelope: envelope, Election: req.Election, Kind: req.Kind,
+		Title: req.Title, Calendar: req.Calendar, At: s.d.Now()})
 }
 
 type changeCalendarRequest struct {
@@ -142,7 +142,7 @@ type changeCalendarRequest struct {
 }
 
 // adminChangeCalendar replaces an election's calendar (VC §13, VC §18).
-func (s *Server) adminChangeCalendar(c echo.Context) error {
+func (s *handlers) adminChangeCalendar(c echo.Context) error {
 	var req changeCalendarRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -158,12 +158,12 @@ func (s *Server) adminChangeCalendar(c echo.Context) error {
 	return s.answerElection(c, http.StatusOK, id, res)
 }
 
-func (s *Server) changeCalendar(c echo.Context, id string, req changeCalendarRequest) (bus.Result, error) {
-	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameChangeElectionCalendar+"/"+strings.ToLower(id), req)
+func (s *handlers) changeCalendar(c echo.Context, id string, req changeCalendarRequest) (bus.Result, error) {
+	envelope, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameChangeElectionCalendar+"/"+strings.ToLower(id), req)
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.cmds.Send(c, auth.RoleCECAdmin, commands.ChangeElectionCalendar{Envelope: envelope, Election: id, Calendar: req.Calendar, At: s.deps.Now()})
+	return s.d.Commands.Send(c, auth.RoleCECAdmin, commands.ChangeElectionCalendar{Envelope: envelope, Election: id, Calendar: req.Calendar, At: s.d.Now()})
 }
 
 type setRulesRequest struct {
@@ -173,7 +173,7 @@ type setRulesRequest struct {
 
 // adminSetRules sets an election's rules: whether it takes Form 2, a
 // change of precinct (ElectionRulesSet).
-func (s *Server) adminSetRules(c echo.Context) error {
+func (s *handlers) adminSetRules(c echo.Context) error {
 	var req setRulesRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -194,21 +194,21 @@ func (s *Server) adminSetRules(c echo.Context) error {
 	return s.answerElection(c, http.StatusOK, id, res)
 }
 
-func (s *Server) setRules(c echo.Context, id string, req setRulesRequest) (bus.Result, error) {
-	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameSetElectionRules+"/"+strings.ToLower(id), req)
+func (s *handlers) setRules(c echo.Context, id string, req setRulesRequest) (bus.Result, error) {
+	envelope, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameSetElectionRules+"/"+strings.ToLower(id), req)
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.cmds.Send(c, auth.RoleCECAdmin, commands.SetElectionRules{Envelope: envelope, Election: id,
-		ChangeOfPrecinctAllowed: *req.ChangeOfPrecinctAllowed, At: s.deps.Now()})
+	return s.d.Commands.Send(c, auth.RoleCECAdmin, commands.SetElectionRules{Envelope: envelope, Election: id,
+		ChangeOfPrecinctAllowed: *req.ChangeOfPrecinctAllowed, At: s.d.Now()})
 }
 
-func (s *Server) answerElection(c echo.Context, status int, id string, res bus.Result) error {
+func (s *handlers) answerElection(c echo.Context, status int, id string, res bus.Result) error {
 	e, err := s.loadElection(c, id)
 	if err != nil {
 		return err
 	}
-	out := adminElectionOf(e, calendar.DayOf(s.deps.Now()))
+	out := adminElectionOf(e, calendar.DayOf(s.d.Now()))
 	out.Position = &res.Position
 	httpapi.NoStore(c)
 	return c.JSON(status, out)
@@ -331,15 +331,15 @@ func admStep(c echo.Context) (edit, confirm bool) {
 // admKeyed puts the confirmation's idempotency key where s.idempotency
 // reads it.
 func admKeyed(c echo.Context) {
-	c.Request().Header.Set(HeaderIdempotencyKey, c.FormValue(FieldIdempotency))
+	c.Request().Header.Set(signedin.HeaderIdempotencyKey, c.FormValue(signedin.FieldIdempotency))
 }
 
 // admRefusal puts a refusal of the administrator's input on the form: each
 // error beside its field (the domain's "field" parameter, else fieldOf by
 // code), the rest in the summary. False for errors that are no refusal of
 // input (outages, bugs, permissions): the caller returns those.
-func (s *Server) admRefusal(err error, l i18n.Lang, f *admForm, fieldOf map[string]string) (int, bool) {
-	def, ok := s.problems.Resolve(err)
+func (s *handlers) admRefusal(err error, l i18n.Lang, f *admForm, fieldOf map[string]string) (int, bool) {
+	def, ok := s.d.Problems.Resolve(err)
 	if !ok || def.Status >= http.StatusInternalServerError || def.Status == http.StatusForbidden || def.Status == http.StatusUnauthorized {
 		return 0, false
 	}
@@ -401,12 +401,12 @@ func fieldParam(err error) string {
 }
 
 // problemText is err's message in l: the problem's detail, else its title.
-func (s *Server) problemText(err error, l i18n.Lang) string {
-	def, ok := s.problems.Resolve(err)
+func (s *handlers) problemText(err error, l i18n.Lang) string {
+	def, ok := s.d.Problems.Resolve(err)
 	if !ok {
-		def = s.problems.ForStatus(http.StatusUnprocessableEntity)
+		def = s.d.Problems.ForStatus(http.StatusUnprocessableEntity)
 	}
-	p := s.problems.Problem(err, def, l)
+	p := s.d.Problems.Problem(err, def, l)
 	if p.Detail != "" {
 		return p.Detail
 	}
@@ -422,7 +422,7 @@ func admRedirect(c echo.Context, path string, q url.Values) error {
 // ---- The elections' pages ----
 
 // adminElectionsPages are the administration desk's pages for elections.
-func (s *Server) adminElectionsPages(g signedin.Routes) {
+func (s *handlers) adminElectionsPages(g signedin.Routes) {
 	g.GET(pathAdminElections, s.admPage(s.admElections))
 	g.POST(pathAdminElections, s.admPage(s.admScheduleElection))
 	g.GET(pathAdminElections+"/:id", s.admPage(s.admElection))
@@ -438,32 +438,32 @@ type admRefusalPage struct {
 // admPage renders every error of h as a desk page in the person's
 // language, with the code and status the API gives: never a problem
 // document in the browser.
-func (s *Server) admPage(h echo.HandlerFunc) echo.HandlerFunc {
+func (s *handlers) admPage(h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		err := h(c)
 		if err == nil || c.Response().Committed {
 			return err
 		}
-		def, ok := s.problems.Resolve(err)
+		def, ok := s.d.Problems.Resolve(err)
 		if !ok {
-			def = s.problems.Internal()
+			def = s.d.Problems.Internal()
 			var he *echo.HTTPError
 			if errors.As(err, &he) {
-				def = s.problems.ForStatus(he.Code)
+				def = s.d.Problems.ForStatus(he.Code)
 			}
 		}
 		if def.Status >= http.StatusInternalServerError {
-			s.log.Error("admin page failed", "request_id", httpapi.RequestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
+			s.d.Logger.Error("admin page failed", "request_id", httpapi.RequestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
 		}
-		s.metrics.observeError(c, def.Status)
-		p := s.problems.Problem(err, def, signedin.Lang(c))
+		s.d.ObserveError(c, def.Status)
+		p := s.d.Problems.Problem(err, def, signedin.Lang(c))
 		section := "-" // none current, unless the path names one
 		for _, n := range adminSections[1:] {
 			if strings.HasPrefix(strings.TrimPrefix(c.Request().URL.Path, pathAdmin), n.Path) {
 				section = n.Path
 			}
 		}
-		return s.adminRender(c, def.Status, "admin_templates/elections_refused.html", section, "adm.refused",
+		return s.adminRender(c, def.Status, "templates/elections_refused.html", section, "adm.refused",
 			admRefusalPage{Title: p.Title, Detail: p.Detail, Code: string(def.Code), RequestID: httpapi.RequestIDOf(c)})
 	}
 }
@@ -579,17 +579,17 @@ type admElectionsPage struct {
 	Done string
 }
 
-func (s *Server) admElections(c echo.Context) error {
+func (s *handlers) admElections(c echo.Context) error {
 	return s.renderElections(c, http.StatusOK, admScheduleForm(signedin.Lang(c)))
 }
 
-func (s *Server) renderElections(c echo.Context, status int, f *admForm) error {
+func (s *handlers) renderElections(c echo.Context, status int, f *admForm) error {
 	l := signedin.Lang(c)
-	list, err := s.read.ListElections(c.Request().Context(), calendar.Date{})
+	list, err := s.d.Read.ListElections(c.Request().Context(), calendar.Date{})
 	if err != nil {
 		return err
 	}
-	today := calendar.DayOf(s.deps.Now())
+	today := calendar.DayOf(s.d.Now())
 	d := admElectionsPage{Form: f.html(c, l)}
 	for _, e := range list {
 		r := admElectionRow{ElectionCalendar: portal.ElectionCalendarOf(e, today), KindLabel: webui.T(l, "adm.el.kind."+e.Kind),
@@ -605,11 +605,11 @@ func (s *Server) renderElections(c echo.Context, status int, f *admForm) error {
 			d.Done = webui.Tf(l, "adm.el.done.scheduled", "title", e.Title(), "date", webui.FormatCalendarDate(l, closes))
 		}
 	}
-	return s.adminRender(c, status, "admin_templates/elections.html", pathAdminElections, "adm.el.title", d)
+	return s.adminRender(c, status, "templates/elections.html", pathAdminElections, "adm.el.title", d)
 }
 
 // admScheduleElection is the schedule form's post: check, then confirm.
-func (s *Server) admScheduleElection(c echo.Context) error {
+func (s *handlers) admScheduleElection(c echo.Context) error {
 	l := signedin.Lang(c)
 	f := admScheduleForm(l)
 	f.read(c)
@@ -673,7 +673,7 @@ type admElectionPage struct {
 	DoneRules bool
 }
 
-func (s *Server) admCalendarForm(l i18n.Lang, e *election.Election) *admForm {
+func (s *handlers) admCalendarForm(l i18n.Lang, e *election.Election) *admForm {
 	return &admForm{ID: "calendar", Action: pathAdmin + pathAdminElections + "/" + url.PathEscape(e.ID().String()) + "/calendar?lang=" + l.String(),
 		Submit: webui.T(l, "adm.el.calendar.submit"), Fields: admCalendarForm(l, e.Calendar())}
 }
@@ -694,7 +694,7 @@ func admForm2Label(l i18n.Lang, allowed bool) string {
 
 // admRulesForm is the form of an election's rules: whether it takes Form 2
 // (change of precinct), the current rule selected.
-func (s *Server) admRulesForm(l i18n.Lang, e *election.Election) *admForm {
+func (s *handlers) admRulesForm(l i18n.Lang, e *election.Election) *admForm {
 	v := admForm2Forbidden
 	if e.Rules().ChangeOfPrecinctAllowed {
 		v = admForm2Allowed
@@ -706,7 +706,7 @@ func (s *Server) admRulesForm(l i18n.Lang, e *election.Election) *admForm {
 		}}}
 }
 
-func (s *Server) admElection(c echo.Context) error {
+func (s *handlers) admElection(c echo.Context) error {
 	e, err := s.loadElection(c, c.Param("id"))
 	if err != nil {
 		return err
@@ -716,9 +716,9 @@ func (s *Server) admElection(c echo.Context) error {
 
 // renderElection renders an election's page with form f (the calendar's
 // or the rules') as posted, the other one fresh.
-func (s *Server) renderElection(c echo.Context, status int, e *election.Election, f *admForm) error {
+func (s *handlers) renderElection(c echo.Context, status int, e *election.Election, f *admForm) error {
 	l := signedin.Lang(c)
-	today := calendar.DayOf(s.deps.Now())
+	today := calendar.DayOf(s.d.Now())
 	v := adminElectionOf(e, today)
 	d := admElectionPage{E: v, Kind: webui.T(l, "adm.el.kind."+string(e.Kind())), Done: c.QueryParam("done") == "1",
 		Held: e.Calendar().VotingDay.Before(today), DoneRules: c.QueryParam("done") == "rules",
@@ -733,11 +733,11 @@ func (s *Server) renderElection(c echo.Context, status int, e *election.Election
 	if !d.Held {
 		d.Form, d.Rules = calForm.html(c, l), rulesForm.html(c, l)
 	}
-	return s.adminRender(c, status, "admin_templates/elections_one.html", pathAdminElections, "adm.el.one.title", d)
+	return s.adminRender(c, status, "templates/elections_one.html", pathAdminElections, "adm.el.one.title", d)
 }
 
 // admChangeCalendar is the calendar form's post: check, then confirm.
-func (s *Server) admChangeCalendar(c echo.Context) error {
+func (s *handlers) admChangeCalendar(c echo.Context) error {
 	l := signedin.Lang(c)
 	e, err := s.loadElection(c, c.Param("id"))
 	if err != nil {
@@ -754,7 +754,7 @@ func (s *Server) admChangeCalendar(c echo.Context) error {
 		if cal, ok := calendarOf(in); ok {
 			if err := cal.Validate(); err != nil {
 				s.admRefusal(err, l, f, admElectionFieldOf)
-			} else if cal.VotingDay.Before(calendar.DayOf(s.deps.Now())) {
+			} else if cal.VotingDay.Before(calendar.DayOf(s.d.Now())) {
 				s.admRefusal(failure.With(election.ErrVotingDayPast, map[string]string{"voting_day": cal.VotingDay.String()}), l, f, admElectionFieldOf)
 			}
 		}
@@ -779,7 +779,7 @@ func (s *Server) admChangeCalendar(c echo.Context) error {
 
 // admSetRules is the rules form's post: check, then confirm. The check
 // step says what the rule means for voters.
-func (s *Server) admSetRules(c echo.Context) error {
+func (s *handlers) admSetRules(c echo.Context) error {
 	l := signedin.Lang(c)
 	e, err := s.loadElection(c, c.Param("id"))
 	if err != nil {

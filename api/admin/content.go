@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
@@ -28,7 +29,7 @@ import (
 // administration reads the stream itself, so it sees its change at once.
 
 // adminContentRoutes are the CEC administration's API routes for content.
-func (s *Server) adminContentRoutes(g signedin.Routes) {
+func (s *handlers) adminContentRoutes(g signedin.Routes) {
 	g.GET("/content", s.adminContent)
 	g.POST("/content/help", s.adminPublishHelp)
 	g.POST("/content/call-centre", s.adminChangeCallCentre)
@@ -69,8 +70,8 @@ type ContentView struct {
 
 func textsView(t portalinfo.Texts) NamesView { return NamesView{Ky: t.Ky, Ru: t.Ru, En: t.En} }
 
-func (s *Server) loadContent(c echo.Context) (*portalinfo.Info, error) {
-	return bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, portalinfo.Stream,
+func (s *handlers) loadContent(c echo.Context) (*portalinfo.Info, error) {
+	return bus.Load(c.Request().Context(), s.d.Events, s.d.Codec, portalinfo.Stream,
 		func() *portalinfo.Info { return &portalinfo.Info{} })
 }
 
@@ -89,7 +90,7 @@ func contentView(i *portalinfo.Info) ContentView {
 	return out
 }
 
-func (s *Server) adminContent(c echo.Context) error {
+func (s *handlers) adminContent(c echo.Context) error {
 	i, err := s.loadContent(c)
 	if err != nil {
 		return err
@@ -170,64 +171,64 @@ func checkPoint(req pointRequest) error {
 
 // publishHelp, changeCallCentre, savePoint and removePoint validate and
 // send; the pages call them as the API does.
-func (s *Server) publishHelp(c echo.Context, req helpRequest) error {
+func (s *handlers) publishHelp(c echo.Context, req helpRequest) error {
 	if err := checkHelp(req); err != nil {
 		return err
 	}
-	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NamePublishPortalHelp, req)
+	env, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NamePublishPortalHelp, req)
 	if err != nil {
 		return err
 	}
-	_, err = s.cmds.Send(c, auth.RoleCECAdmin, commands.PublishPortalHelp{Envelope: env, Entries: req.Entries, At: s.deps.Now()})
+	_, err = s.d.Commands.Send(c, auth.RoleCECAdmin, commands.PublishPortalHelp{Envelope: env, Entries: req.Entries, At: s.d.Now()})
 	return err
 }
 
-func (s *Server) changeCallCentre(c echo.Context, req callCentreRequest) error {
+func (s *handlers) changeCallCentre(c echo.Context, req callCentreRequest) error {
 	if err := checkCallCentre(req); err != nil {
 		return err
 	}
-	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameChangeCallCentre, req)
+	env, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameChangeCallCentre, req)
 	if err != nil {
 		return err
 	}
-	_, err = s.cmds.Send(c, auth.RoleCECAdmin, commands.ChangeCallCentre{Envelope: env, Phone: req.Phone, Email: req.Email, Hours: req.Hours, At: s.deps.Now()})
+	_, err = s.d.Commands.Send(c, auth.RoleCECAdmin, commands.ChangeCallCentre{Envelope: env, Phone: req.Phone, Email: req.Email, Hours: req.Hours, At: s.d.Now()})
 	return err
 }
 
-func (s *Server) savePoint(c echo.Context, req pointRequest) error {
+func (s *handlers) savePoint(c echo.Context, req pointRequest) error {
 	if err := checkPoint(req); err != nil {
 		return err
 	}
-	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameSaveBiometricPoint+"/"+req.ID, req)
+	env, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameSaveBiometricPoint+"/"+req.ID, req)
 	if err != nil {
 		return err
 	}
-	_, err = s.cmds.Send(c, auth.RoleCECAdmin, commands.SaveBiometricPoint{Envelope: env, ID: req.ID, Place: req.Place, Name: req.Name,
-		Address: req.Address, Hours: req.Hours, Lat: req.Lat, Lon: req.Lon, At: s.deps.Now()})
+	_, err = s.d.Commands.Send(c, auth.RoleCECAdmin, commands.SaveBiometricPoint{Envelope: env, ID: req.ID, Place: req.Place, Name: req.Name,
+		Address: req.Address, Hours: req.Hours, Lat: req.Lat, Lon: req.Lon, At: s.d.Now()})
 	return err
 }
 
-func (s *Server) removePoint(c echo.Context, id string) error {
+func (s *handlers) removePoint(c echo.Context, id string) error {
 	if _, err := portalinfo.ParsePointID(id); err != nil {
-		return ErrNotFound
+		return httpapi.ErrNotFound
 	}
-	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameRemoveBiometricPoint+"/"+id, nil)
+	env, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameRemoveBiometricPoint+"/"+id, nil)
 	if err != nil {
 		return err
 	}
-	_, err = s.cmds.Send(c, auth.RoleCECAdmin, commands.RemoveBiometricPoint{Envelope: env, ID: id, At: s.deps.Now()})
+	_, err = s.d.Commands.Send(c, auth.RoleCECAdmin, commands.RemoveBiometricPoint{Envelope: env, ID: id, At: s.d.Now()})
 	return err
 }
 
 // answerContent answers the content after a change.
-func (s *Server) answerContent(c echo.Context, err error) error {
+func (s *handlers) answerContent(c echo.Context, err error) error {
 	if err != nil {
 		return err
 	}
 	return s.adminContent(c)
 }
 
-func (s *Server) adminPublishHelp(c echo.Context) error {
+func (s *handlers) adminPublishHelp(c echo.Context) error {
 	var req helpRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -235,7 +236,7 @@ func (s *Server) adminPublishHelp(c echo.Context) error {
 	return s.answerContent(c, s.publishHelp(c, req))
 }
 
-func (s *Server) adminChangeCallCentre(c echo.Context) error {
+func (s *handlers) adminChangeCallCentre(c echo.Context) error {
 	var req callCentreRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -243,7 +244,7 @@ func (s *Server) adminChangeCallCentre(c echo.Context) error {
 	return s.answerContent(c, s.changeCallCentre(c, req))
 }
 
-func (s *Server) adminSavePoint(c echo.Context) error {
+func (s *handlers) adminSavePoint(c echo.Context) error {
 	var req pointRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -251,14 +252,14 @@ func (s *Server) adminSavePoint(c echo.Context) error {
 	return s.answerContent(c, s.savePoint(c, req))
 }
 
-func (s *Server) adminRemovePoint(c echo.Context) error {
+func (s *handlers) adminRemovePoint(c echo.Context) error {
 	return s.answerContent(c, s.removePoint(c, c.Param("id")))
 }
 
 // ---- Pages (/admin/content) ----
 
 // adminContentPages are the administration desk's pages for content.
-func (s *Server) adminContentPages(g signedin.Routes) {
+func (s *handlers) adminContentPages(g signedin.Routes) {
 	g.GET(pathAdminContent, s.contentPage)
 	g.POST(pathAdminContent+"/call-centre", s.contentCallCentrePage)
 	g.POST(pathAdminContent+"/points", s.contentPointPage)
@@ -306,7 +307,7 @@ type contentPageView struct {
 
 // contentData is the content page with the forms as typed (nil: from the
 // stored content).
-func (s *Server) contentData(c echo.Context, call, point, help *regForm) (contentPageView, error) {
+func (s *handlers) contentData(c echo.Context, call, point, help *regForm) (contentPageView, error) {
 	l := signedin.Lang(c)
 	i, err := s.loadContent(c)
 	if err != nil {
@@ -392,23 +393,23 @@ func helpRows(f regForm) int {
 	return last
 }
 
-func (s *Server) contentRender(c echo.Context, status int, call, point, help *regForm) error {
+func (s *handlers) contentRender(c echo.Context, status int, call, point, help *regForm) error {
 	v, err := s.contentData(c, call, point, help)
 	if err != nil {
 		return err
 	}
-	return s.adminRender(c, status, "admin_templates/content.html", pathAdminContent, "cms.title", v)
+	return s.adminRender(c, status, "templates/content.html", pathAdminContent, "cms.title", v)
 }
 
-func (s *Server) contentPage(c echo.Context) error {
+func (s *handlers) contentPage(c echo.Context) error {
 	return s.contentRender(c, http.StatusOK, nil, nil, nil)
 }
 
-func (s *Server) contentDone(c echo.Context, what string) error {
+func (s *handlers) contentDone(c echo.Context, what string) error {
 	return c.Redirect(http.StatusSeeOther, pathAdmin+pathAdminContent+"?done="+what+"&lang="+signedin.Lang(c).String())
 }
 
-func (s *Server) contentCallCentrePage(c echo.Context) error {
+func (s *handlers) contentCallCentrePage(c echo.Context) error {
 	l := signedin.Lang(c)
 	f := regFormFrom(c, contentCallFields...)
 	req := callCentreRequest{Phone: f.In("phone"), Email: f.In("email"),
@@ -437,7 +438,7 @@ func (s *Server) contentCallCentrePage(c echo.Context) error {
 	return s.contentDone(c, "call")
 }
 
-func (s *Server) contentPointPage(c echo.Context) error {
+func (s *handlers) contentPointPage(c echo.Context) error {
 	l := signedin.Lang(c)
 	f := regFormFrom(c, contentPointFields...)
 	req := pointRequest{ID: f.In("id"), Address: f.In("address"),
@@ -494,7 +495,7 @@ func (s *Server) contentPointPage(c echo.Context) error {
 	return s.contentDone(c, "point")
 }
 
-func (s *Server) contentRemovePage(c echo.Context) error {
+func (s *handlers) contentRemovePage(c echo.Context) error {
 	l := signedin.Lang(c)
 	id := strings.TrimSpace(c.FormValue("id"))
 	key := regKeyed(c)
@@ -512,7 +513,7 @@ func (s *Server) contentRemovePage(c echo.Context) error {
 	return s.contentDone(c, "removed")
 }
 
-func (s *Server) contentHelpPage(c echo.Context) error {
+func (s *handlers) contentHelpPage(c echo.Context) error {
 	l := signedin.Lang(c)
 	var fields []string
 	for k := 1; k <= portalinfo.MaxEntries; k++ {

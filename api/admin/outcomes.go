@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"bytes"
@@ -37,12 +37,12 @@ import (
 const opRecordOutcome = "election.record_outcome"
 
 // adminOutcomesRoutes are the CEC administration's API routes for outcomes.
-func (s *Server) adminOutcomesRoutes(g signedin.Routes) {
+func (s *handlers) adminOutcomesRoutes(g signedin.Routes) {
 	g.POST("/elections/:id/outcomes", s.adminRecordOutcomes)
 }
 
 // adminOutcomesPages are the administration desk's pages for outcomes.
-func (s *Server) adminOutcomesPages(g signedin.Routes) {
+func (s *handlers) adminOutcomesPages(g signedin.Routes) {
 	g.GET(pathAdminOutcomes, s.adminOutcomesPage)
 	g.POST(pathAdminOutcomes, s.adminOutcomesUpload)
 }
@@ -89,7 +89,7 @@ func outcomeIssues(err error, l i18n.Lang) []OutcomeIssue {
 // recordOutcomes parses file as election id's outcome and sends it as the
 // signed-in administrator under the idempotency key the request carries.
 // A refusal with a report carries it as the problem's "issues" member.
-func (s *Server) recordOutcomes(c echo.Context, id string, file []byte) (OutcomeRecorded, error) {
+func (s *handlers) recordOutcomes(c echo.Context, id string, file []byte) (OutcomeRecorded, error) {
 	l := httpapi.RequestLang(c)
 	eid, err := election.ParseID(id)
 	if err != nil {
@@ -99,7 +99,7 @@ func (s *Server) recordOutcomes(c echo.Context, id string, file []byte) (Outcome
 	}
 	sum := sha256.Sum256(file)
 	out := OutcomeRecorded{Election: eid.String(), Source: hex.EncodeToString(sum[:])}
-	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, opRecordOutcome, struct {
+	env, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, opRecordOutcome, struct {
 		Election string `json:"election"`
 		Source   string `json:"source"`
 	}{out.Election, out.Source})
@@ -110,8 +110,8 @@ func (s *Server) recordOutcomes(c echo.Context, id string, file []byte) (Outcome
 	if err != nil {
 		return out, problem.Extend(err, map[string]any{"issues": outcomeIssues(err, l)})
 	}
-	res, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.RecordElectionOutcome{Envelope: env, Election: out.Election,
-		Source: out.Source, Rows: rows, At: s.deps.Now()})
+	res, err := s.d.Commands.Send(c, auth.RoleCECAdmin, commands.RecordElectionOutcome{Envelope: env, Election: out.Election,
+		Source: out.Source, Rows: rows, At: s.d.Now()})
 	if err != nil {
 		if is := outcomeIssues(err, l); is != nil {
 			return out, problem.Extend(err, map[string]any{"issues": is})
@@ -134,7 +134,7 @@ func (s *Server) recordOutcomes(c echo.Context, id string, file []byte) (Outcome
 
 // adminRecordOutcomes takes the CEC's outcome file as the body (CSV,
 // docs/outcomes.md) for election :id.
-func (s *Server) adminRecordOutcomes(c echo.Context) error {
+func (s *handlers) adminRecordOutcomes(c echo.Context) error {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		return err
@@ -158,18 +158,18 @@ type outcomesView struct {
 	Lang      string
 }
 
-func (s *Server) outcomesView(c echo.Context) (outcomesView, error) {
-	held, err := s.read.ListHeldElections(c.Request().Context(), calendar.DayOf(s.deps.Now()))
+func (s *handlers) outcomesView(c echo.Context) (outcomesView, error) {
+	held, err := s.d.Read.ListHeldElections(c.Request().Context(), calendar.DayOf(s.d.Now()))
 	return outcomesView{Elections: held, Errors: map[string]string{}, Lang: signedin.Lang(c).String()}, err
 }
 
-func (s *Server) adminOutcomesPage(c echo.Context) error {
+func (s *handlers) adminOutcomesPage(c echo.Context) error {
 	v, err := s.outcomesView(c)
 	if err != nil {
 		return err
 	}
 	v.Election = c.QueryParam("election")
-	return s.adminRender(c, http.StatusOK, "admin_templates/outcomes.html", pathAdminOutcomes, "adm.out.title", v)
+	return s.adminRender(c, http.StatusOK, "templates/outcomes.html", pathAdminOutcomes, "adm.out.title", v)
 }
 
 // maxOutcomeFile caps an uploaded outcome file: every precinct's row is
@@ -178,7 +178,7 @@ const maxOutcomeFile = 2 << 20
 
 // adminOutcomesUpload records the uploaded file and answers the page with
 // the counts recorded, or with the report beside the form (422).
-func (s *Server) adminOutcomesUpload(c echo.Context) error {
+func (s *handlers) adminOutcomesUpload(c echo.Context) error {
 	l := signedin.Lang(c)
 	v, err := s.outcomesView(c)
 	if err != nil {
@@ -207,24 +207,24 @@ func (s *Server) adminOutcomesUpload(c echo.Context) error {
 		v.Errors["file"] = webui.T(l, "adm.out.err.large")
 	}
 	if len(v.Errors) > 0 {
-		return s.adminRender(c, http.StatusUnprocessableEntity, "admin_templates/outcomes.html", pathAdminOutcomes, "adm.out.title", v)
+		return s.adminRender(c, http.StatusUnprocessableEntity, "templates/outcomes.html", pathAdminOutcomes, "adm.out.title", v)
 	}
-	c.Request().Header.Set(HeaderIdempotencyKey, strings.TrimSpace(c.FormValue(FieldIdempotency)))
+	c.Request().Header.Set(signedin.HeaderIdempotencyKey, strings.TrimSpace(c.FormValue(signedin.FieldIdempotency)))
 	out, err := s.recordOutcomes(c, v.Election, file)
 	if err != nil {
-		def, ok := s.problems.Resolve(err)
+		def, ok := s.d.Problems.Resolve(err)
 		if !ok || def.Status >= http.StatusInternalServerError {
 			return err
 		}
 		v.Issues = outcomeIssues(err, l)
-		v.Refused = s.problems.Problem(err, def, l).Detail
+		v.Refused = s.d.Problems.Problem(err, def, l).Detail
 		if code, ok := failure.CodeOf(err); ok {
 			if m := outcomeMessages.Render(code, l.String(), failure.ParamsOf(err)); m != "" {
 				v.Refused = m
 			}
 		}
-		return s.adminRender(c, def.Status, "admin_templates/outcomes.html", pathAdminOutcomes, "adm.out.title", v)
+		return s.adminRender(c, def.Status, "templates/outcomes.html", pathAdminOutcomes, "adm.out.title", v)
 	}
 	v.Done = &out
-	return s.adminRender(c, http.StatusOK, "admin_templates/outcomes.html", pathAdminOutcomes, "adm.out.title", v)
+	return s.adminRender(c, http.StatusOK, "templates/outcomes.html", pathAdminOutcomes, "adm.out.title", v)
 }

@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/signedin"
@@ -32,7 +33,7 @@ import (
 // sign-in method on the event.
 
 // adminCommissionsRoutes are the CEC administration's API routes for commissions.
-func (s *Server) adminCommissionsRoutes(g signedin.Routes) {
+func (s *handlers) adminCommissionsRoutes(g signedin.Routes) {
 	g.GET("/commissions", s.adminListCommissions)
 	g.POST("/commissions", s.adminRegisterCommission)
 	g.GET("/commissions/:ref", s.adminCommission)
@@ -112,14 +113,14 @@ type assignStaffRequest struct {
 	Role    string `json:"role"`
 }
 
-// loadCommission loads commission ref; ErrNotFound for a ref that does not
+// loadCommission loads commission ref; httpapi.ErrNotFound for a ref that does not
 // parse, commission.ErrNotRegistered for one never registered.
-func (s *Server) loadCommission(c echo.Context, ref string) (*commission.Commission, error) {
+func (s *handlers) loadCommission(c echo.Context, ref string) (*commission.Commission, error) {
 	r, err := commission.ParseRef(ref)
 	if err != nil {
-		return nil, ErrNotFound
+		return nil, httpapi.ErrNotFound
 	}
-	k, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, commission.StreamFor(r),
+	k, err := bus.Load(c.Request().Context(), s.d.Events, s.d.Codec, commission.StreamFor(r),
 		func() *commission.Commission { return &commission.Commission{} })
 	if err != nil {
 		return nil, err
@@ -130,18 +131,18 @@ func (s *Server) loadCommission(c echo.Context, ref string) (*commission.Commiss
 	return k, nil
 }
 
-func (s *Server) commissionView(k *commission.Commission) CommissionView {
+func (s *handlers) commissionView(k *commission.Commission) CommissionView {
 	n := k.Names()
 	phone, email, address := k.Contacts()
-	active := len(k.ActiveStaff(s.deps.Now()))
+	active := len(k.ActiveStaff(s.d.Now()))
 	return CommissionView{Commission: k.Ref().String(), Parent: k.Parent().String(), Region: k.Region().String(),
 		Names: NamesView{Ky: n.Ky, Ru: n.Ru, En: n.En}, Contacts: ContactsView{Phone: phone, Email: email, Address: address},
 		ActiveStaff: &active}
 }
 
-func (s *Server) staffView(k *commission.Commission) StaffView {
+func (s *handlers) staffView(k *commission.Commission) StaffView {
 	out := StaffView{Commission: k.Ref().String(), Staff: []StaffMemberView{}}
-	now := s.deps.Now()
+	now := s.d.Now()
 	for _, subject := range k.Subjects() {
 		m := StaffMemberView{Subject: subject, Active: k.IsActiveStaff(subject, now), History: []AssignmentView{}}
 		for _, a := range k.History(subject) {
@@ -162,13 +163,13 @@ func (s *Server) staffView(k *commission.Commission) StaffView {
 
 // adminCommissions lists every registered commission (from the precinct
 // directory's side table) with its contacts (portal_content).
-func (s *Server) adminCommissions(c echo.Context) ([]CommissionView, error) {
+func (s *handlers) adminCommissions(c echo.Context) ([]CommissionView, error) {
 	ctx := c.Request().Context()
-	list, err := s.read.ListCommissions(ctx)
+	list, err := s.d.Read.ListCommissions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	contacts, err := s.read.ListCommissionContacts(ctx)
+	contacts, err := s.d.Read.ListCommissionContacts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +182,7 @@ func (s *Server) adminCommissions(c echo.Context) ([]CommissionView, error) {
 	return out, nil
 }
 
-func (s *Server) adminListCommissions(c echo.Context) error {
+func (s *handlers) adminListCommissions(c echo.Context) error {
 	list, err := s.adminCommissions(c)
 	if err != nil {
 		return err
@@ -191,7 +192,7 @@ func (s *Server) adminListCommissions(c echo.Context) error {
 	}{list})
 }
 
-func (s *Server) adminCommission(c echo.Context) error {
+func (s *handlers) adminCommission(c echo.Context) error {
 	k, err := s.loadCommission(c, c.Param("ref"))
 	if err != nil {
 		return err
@@ -199,7 +200,7 @@ func (s *Server) adminCommission(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.commissionView(k))
 }
 
-func (s *Server) adminStaff(c echo.Context) error {
+func (s *handlers) adminStaff(c echo.Context) error {
 	k, err := s.loadCommission(c, c.Param("ref"))
 	if err != nil {
 		return err
@@ -224,26 +225,26 @@ func checkContacts(r contactsRequest, prefix string, v *problem.ValidationError)
 // registerCommission validates req, then registers the commission and,
 // when given, its contacts: two commands under the request's key, each
 // idempotent on its own.
-func (s *Server) registerCommission(c echo.Context, req registerCommissionRequest) (*commission.Commission, error) {
+func (s *handlers) registerCommission(c echo.Context, req registerCommissionRequest) (*commission.Commission, error) {
 	if err := regPrecheck(req); err != nil {
 		return nil, err
 	}
 	ref, _ := commission.ParseRef(req.Commission)
-	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameRegisterCommission, req)
+	env, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameRegisterCommission, req)
 	if err != nil {
 		return nil, err
 	}
-	now := s.deps.Now()
-	if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.RegisterCommission{Envelope: env, Commission: req.Commission, Parent: req.Parent,
+	now := s.d.Now()
+	if _, err := s.d.Commands.Send(c, auth.RoleCECAdmin, commands.RegisterCommission{Envelope: env, Commission: req.Commission, Parent: req.Parent,
 		Region: req.Region, NameKy: req.Names.Ky, NameRu: req.Names.Ru, NameEn: req.Names.En, At: now}); err != nil {
 		return nil, err
 	}
 	if req.Contacts != nil && !req.Contacts.empty() {
-		env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameChangeCommissionContacts+"/"+ref.String(), req)
+		env, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameChangeCommissionContacts+"/"+ref.String(), req)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.ChangeCommissionContacts{Envelope: env, Commission: ref.String(),
+		if _, err := s.d.Commands.Send(c, auth.RoleCECAdmin, commands.ChangeCommissionContacts{Envelope: env, Commission: ref.String(),
 			Phone: req.Contacts.Phone, Email: req.Contacts.Email, Address: req.Contacts.Address, At: now}); err != nil {
 			return nil, err
 		}
@@ -251,7 +252,7 @@ func (s *Server) registerCommission(c echo.Context, req registerCommissionReques
 	return s.loadCommission(c, ref.String())
 }
 
-func (s *Server) adminRegisterCommission(c echo.Context) error {
+func (s *handlers) adminRegisterCommission(c echo.Context) error {
 	var req registerCommissionRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -264,7 +265,7 @@ func (s *Server) adminRegisterCommission(c echo.Context) error {
 }
 
 // changeContacts records commission ref's contacts.
-func (s *Server) changeContacts(c echo.Context, ref string, req contactsRequest) (*commission.Commission, error) {
+func (s *handlers) changeContacts(c echo.Context, ref string, req contactsRequest) (*commission.Commission, error) {
 	k, err := s.loadCommission(c, ref)
 	if err != nil {
 		return nil, err
@@ -274,18 +275,18 @@ func (s *Server) changeContacts(c echo.Context, ref string, req contactsRequest)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameChangeCommissionContacts+"/"+k.Ref().String(), req)
+	env, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameChangeCommissionContacts+"/"+k.Ref().String(), req)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.ChangeCommissionContacts{Envelope: env, Commission: k.Ref().String(),
-		Phone: req.Phone, Email: req.Email, Address: req.Address, At: s.deps.Now()}); err != nil {
+	if _, err := s.d.Commands.Send(c, auth.RoleCECAdmin, commands.ChangeCommissionContacts{Envelope: env, Commission: k.Ref().String(),
+		Phone: req.Phone, Email: req.Email, Address: req.Address, At: s.d.Now()}); err != nil {
 		return nil, err
 	}
 	return s.loadCommission(c, ref)
 }
 
-func (s *Server) adminChangeContacts(c echo.Context) error {
+func (s *handlers) adminChangeContacts(c echo.Context) error {
 	var req contactsRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -298,23 +299,23 @@ func (s *Server) adminChangeContacts(c echo.Context) error {
 }
 
 // assignStaff puts subject on commission ref's staff in role from now.
-func (s *Server) assignStaff(c echo.Context, ref string, req assignStaffRequest) (*commission.Commission, error) {
+func (s *handlers) assignStaff(c echo.Context, ref string, req assignStaffRequest) (*commission.Commission, error) {
 	k, err := s.loadCommission(c, ref)
 	if err != nil {
 		return nil, err
 	}
-	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameAssignStaff+"/"+k.Ref().String(), req)
+	env, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameAssignStaff+"/"+k.Ref().String(), req)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.AssignStaff{Envelope: env, Commission: k.Ref().String(), Subject: req.Subject,
-		Role: req.Role, Since: s.deps.Now()}); err != nil {
+	if _, err := s.d.Commands.Send(c, auth.RoleCECAdmin, commands.AssignStaff{Envelope: env, Commission: k.Ref().String(), Subject: req.Subject,
+		Role: req.Role, Since: s.d.Now()}); err != nil {
 		return nil, err
 	}
 	return s.loadCommission(c, ref)
 }
 
-func (s *Server) adminAssignStaff(c echo.Context) error {
+func (s *handlers) adminAssignStaff(c echo.Context) error {
 	var req assignStaffRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -328,23 +329,23 @@ func (s *Server) adminAssignStaff(c echo.Context) error {
 
 // revokeStaff takes subject off commission ref's staff from now: from the
 // next request on, onStaff refuses them.
-func (s *Server) revokeStaff(c echo.Context, ref, subject string) (*commission.Commission, error) {
+func (s *handlers) revokeStaff(c echo.Context, ref, subject string) (*commission.Commission, error) {
 	k, err := s.loadCommission(c, ref)
 	if err != nil {
 		return nil, err
 	}
-	env, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameRevokeStaff+"/"+k.Ref().String()+"/"+subject, nil)
+	env, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameRevokeStaff+"/"+k.Ref().String()+"/"+subject, nil)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.RevokeStaff{Envelope: env, Commission: k.Ref().String(), Subject: subject,
-		At: s.deps.Now()}); err != nil {
+	if _, err := s.d.Commands.Send(c, auth.RoleCECAdmin, commands.RevokeStaff{Envelope: env, Commission: k.Ref().String(), Subject: subject,
+		At: s.d.Now()}); err != nil {
 		return nil, err
 	}
 	return s.loadCommission(c, ref)
 }
 
-func (s *Server) adminRevokeStaff(c echo.Context) error {
+func (s *handlers) adminRevokeStaff(c echo.Context) error {
 	k, err := s.revokeStaff(c, c.Param("ref"), c.Param("subject"))
 	if err != nil {
 		return err
@@ -433,11 +434,11 @@ func regHidden(f regForm, fields ...string) []regFact {
 // regKeyed puts the form's idempotency key (made when it was rendered)
 // where s.idempotency reads it: a double click changes once.
 func regKeyed(c echo.Context) string {
-	key := strings.TrimSpace(c.FormValue(FieldIdempotency))
+	key := strings.TrimSpace(c.FormValue(signedin.FieldIdempotency))
 	if key == "" {
 		key = signedin.NewFormKey()
 	}
-	c.Request().Header.Set(HeaderIdempotencyKey, key)
+	c.Request().Header.Set(signedin.HeaderIdempotencyKey, key)
 	return key
 }
 
@@ -448,12 +449,12 @@ func regConfirmed(c echo.Context) bool { return c.FormValue("confirm") == "yes" 
 // API field name or a failure code to the form's field), the rest in the
 // summary. It returns err itself for what is no refusal of the input
 // (outages, bugs), which the error handler answers.
-func (s *Server) regRefusal(err error, l i18n.Lang, f *regForm, fieldOf map[string]string) error {
-	def, ok := s.problems.Resolve(err)
+func (s *handlers) regRefusal(err error, l i18n.Lang, f *regForm, fieldOf map[string]string) error {
+	def, ok := s.d.Problems.Resolve(err)
 	if !ok || def.Status >= http.StatusInternalServerError {
 		return err
 	}
-	p := s.problems.Problem(err, def, l)
+	p := s.d.Problems.Problem(err, def, l)
 	if fields, ok := p.Extensions["errors"].([]problem.FieldProblem); ok && len(fields) > 0 {
 		for _, fp := range fields {
 			if name := fieldOf[fp.Field]; name != "" {
@@ -499,7 +500,7 @@ var (
 )
 
 // adminCommissionsPages are the administration desk's pages for commissions.
-func (s *Server) adminCommissionsPages(g signedin.Routes) {
+func (s *handlers) adminCommissionsPages(g signedin.Routes) {
 	g.GET(pathAdminCommissions, s.regCommissionsPage)
 	g.POST(pathAdminCommissions, s.regRegisterPage)
 	g.GET(pathAdminCommissions+"/:ref", s.regCommissionPage)
@@ -518,7 +519,7 @@ type regCommissionsView struct {
 	Form regForm
 }
 
-func (s *Server) regCommissionsView(c echo.Context, f regForm) (regCommissionsView, error) {
+func (s *handlers) regCommissionsView(c echo.Context, f regForm) (regCommissionsView, error) {
 	l := signedin.Lang(c)
 	list, err := s.adminCommissions(c)
 	if err != nil {
@@ -544,15 +545,15 @@ func regName(l i18n.Lang, n NamesView) string {
 	return n.Ky
 }
 
-func (s *Server) regCommissionsPage(c echo.Context) error {
+func (s *handlers) regCommissionsPage(c echo.Context) error {
 	v, err := s.regCommissionsView(c, newRegForm(c, nil))
 	if err != nil {
 		return err
 	}
-	return s.adminRender(c, http.StatusOK, "admin_templates/commissions.html", pathAdminCommissions, "reg.commissions.title", v)
+	return s.adminRender(c, http.StatusOK, "templates/commissions.html", pathAdminCommissions, "reg.commissions.title", v)
 }
 
-func (s *Server) regRegisterPage(c echo.Context) error {
+func (s *handlers) regRegisterPage(c echo.Context) error {
 	l := signedin.Lang(c)
 	f := regFormFrom(c, regCommissionFields...)
 	req := registerCommissionRequest{Commission: f.In("commission"), Parent: f.In("parent"), Region: f.In("region"),
@@ -565,7 +566,7 @@ func (s *Server) regRegisterPage(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return s.adminRender(c, status, "admin_templates/commissions.html", pathAdminCommissions, "reg.commissions.title", v)
+		return s.adminRender(c, status, "templates/commissions.html", pathAdminCommissions, "reg.commissions.title", v)
 	}
 	// Check the fields before the confirmation: the same rules as the
 	// command, field by field.
@@ -620,7 +621,7 @@ func regPrecheck(req registerCommissionRequest) error {
 
 // regConfirmPage answers the confirmation of a desk form: what will
 // change, and the same form, keyed, to confirm.
-func (s *Server) regConfirmPage(c echo.Context, section, questionKey string, facts, hidden []regFact, key, action, back string) error {
+func (s *handlers) regConfirmPage(c echo.Context, section, questionKey string, facts, hidden []regFact, key, action, back string) error {
 	l := signedin.Lang(c)
 	shown := facts[:0:0]
 	for _, f := range facts {
@@ -628,7 +629,7 @@ func (s *Server) regConfirmPage(c echo.Context, section, questionKey string, fac
 			shown = append(shown, f)
 		}
 	}
-	return s.adminRender(c, http.StatusOK, "admin_templates/commissions_confirm.html", section, questionKey, regConfirm{
+	return s.adminRender(c, http.StatusOK, "templates/commissions_confirm.html", section, questionKey, regConfirm{
 		Question: webui.T(l, questionKey), Facts: shown, Hidden: hidden, Key: key,
 		Action: withLang(action, l), Back: withLang(back, l)})
 }
@@ -649,7 +650,7 @@ type regCommissionView struct {
 	StaffHref string
 }
 
-func (s *Server) regCommissionData(c echo.Context, k *commission.Commission, f regForm) regCommissionView {
+func (s *handlers) regCommissionData(c echo.Context, k *commission.Commission, f regForm) regCommissionView {
 	l := signedin.Lang(c)
 	v := regCommissionView{C: s.commissionView(k), Form: f, StaffHref: pathAdmin + pathAdminStaff + "?commission=" + k.Ref().String() + "&lang=" + l.String()}
 	v.Name = regName(l, v.C.Names)
@@ -662,26 +663,26 @@ func (s *Server) regCommissionData(c echo.Context, k *commission.Commission, f r
 	return v
 }
 
-func (s *Server) regCommissionPage(c echo.Context) error {
+func (s *handlers) regCommissionPage(c echo.Context) error {
 	k, err := s.loadCommission(c, c.Param("ref"))
 	if err != nil {
 		return s.regNotFound(c, err)
 	}
 	v := s.regCommissionData(c, k, newRegForm(c, nil))
-	return s.adminRender(c, http.StatusOK, "admin_templates/commissions_one.html", pathAdminCommissions, "reg.commission.title", v)
+	return s.adminRender(c, http.StatusOK, "templates/commissions_one.html", pathAdminCommissions, "reg.commission.title", v)
 }
 
 // regNotFound answers an unknown commission with the desk's page.
-func (s *Server) regNotFound(c echo.Context, err error) error {
-	if !errors.Is(err, ErrNotFound) && !errors.Is(err, commission.ErrNotRegistered) {
+func (s *handlers) regNotFound(c echo.Context, err error) error {
+	if !errors.Is(err, httpapi.ErrNotFound) && !errors.Is(err, commission.ErrNotRegistered) {
 		return err
 	}
 	l := signedin.Lang(c)
-	return s.adminRender(c, http.StatusNotFound, "admin_templates/commissions_confirm.html", pathAdminCommissions, "reg.notfound",
+	return s.adminRender(c, http.StatusNotFound, "templates/commissions_confirm.html", pathAdminCommissions, "reg.notfound",
 		regConfirm{Question: webui.T(l, "reg.notfound"), Back: pathAdmin + pathAdminCommissions + "?lang=" + l.String()})
 }
 
-func (s *Server) regContactsPage(c echo.Context) error {
+func (s *handlers) regContactsPage(c echo.Context) error {
 	l := signedin.Lang(c)
 	k, err := s.loadCommission(c, c.Param("ref"))
 	if err != nil {
@@ -690,7 +691,7 @@ func (s *Server) regContactsPage(c echo.Context) error {
 	f := regFormFrom(c, regContactFields...)
 	req := contactsRequest{Phone: f.In("phone"), Email: f.In("email"), Address: f.In("address")}
 	back := func() error {
-		return s.adminRender(c, http.StatusUnprocessableEntity, "admin_templates/commissions_one.html", pathAdminCommissions,
+		return s.adminRender(c, http.StatusUnprocessableEntity, "templates/commissions_one.html", pathAdminCommissions,
 			"reg.commission.title", s.regCommissionData(c, k, f))
 	}
 	var v problem.ValidationError
@@ -735,7 +736,7 @@ type regStaffView struct {
 	Options    []regFact // Label: name, Value: ref
 }
 
-func (s *Server) regStaffData(c echo.Context, ref string, f regForm) (regStaffView, error) {
+func (s *handlers) regStaffData(c echo.Context, ref string, f regForm) (regStaffView, error) {
 	l := signedin.Lang(c)
 	v := regStaffView{Commission: ref, Form: f, Asked: ref != ""}
 	for _, r := range []commission.Role{commission.RoleOperator, commission.RoleChair, commission.RoleAdministrator} {
@@ -755,7 +756,7 @@ func (s *Server) regStaffData(c echo.Context, ref string, f regForm) (regStaffVi
 		return v, nil
 	}
 	k, err := s.loadCommission(c, ref)
-	if errors.Is(err, ErrNotFound) || errors.Is(err, commission.ErrNotRegistered) {
+	if errors.Is(err, httpapi.ErrNotFound) || errors.Is(err, commission.ErrNotRegistered) {
 		return v, nil
 	}
 	if err != nil {
@@ -775,7 +776,7 @@ func (s *Server) regStaffData(c echo.Context, ref string, f regForm) (regStaffVi
 	return v, nil
 }
 
-func (s *Server) regStaffPage(c echo.Context) error {
+func (s *handlers) regStaffPage(c echo.Context) error {
 	v, err := s.regStaffData(c, strings.TrimSpace(c.QueryParam("commission")), newRegForm(c, url.Values{"role": {string(commission.RoleOperator)}}))
 	if err != nil {
 		return err
@@ -784,10 +785,10 @@ func (s *Server) regStaffPage(c echo.Context) error {
 	if v.Asked && !v.Found {
 		status = http.StatusNotFound
 	}
-	return s.adminRender(c, status, "admin_templates/staff.html", pathAdminStaff, "reg.staff.title", v)
+	return s.adminRender(c, status, "templates/staff.html", pathAdminStaff, "reg.staff.title", v)
 }
 
-func (s *Server) regAssignPage(c echo.Context) error {
+func (s *handlers) regAssignPage(c echo.Context) error {
 	l := signedin.Lang(c)
 	ref := strings.TrimSpace(c.FormValue("commission"))
 	f := regFormFrom(c, regStaffFields...)
@@ -797,7 +798,7 @@ func (s *Server) regAssignPage(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return s.adminRender(c, http.StatusUnprocessableEntity, "admin_templates/staff.html", pathAdminStaff, "reg.staff.title", v)
+		return s.adminRender(c, http.StatusUnprocessableEntity, "templates/staff.html", pathAdminStaff, "reg.staff.title", v)
 	}
 	if req.Subject == "" {
 		f.add("subject", webui.T(l, "reg.err.required"))
@@ -818,7 +819,7 @@ func (s *Server) regAssignPage(c echo.Context) error {
 			staffPath+"?commission="+url.QueryEscape(ref)+"")
 	}
 	if _, err := s.assignStaff(c, ref, req); err != nil {
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, httpapi.ErrNotFound) {
 			err = commission.ErrNotRegistered
 		}
 		if err := s.regRefusal(err, l, &f, regCommissionFieldOf); err != nil {
@@ -829,7 +830,7 @@ func (s *Server) regAssignPage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, staffPath+"?commission="+url.QueryEscape(ref)+"&done=assigned&lang="+l.String())
 }
 
-func (s *Server) regRevokePage(c echo.Context) error {
+func (s *handlers) regRevokePage(c echo.Context) error {
 	l := signedin.Lang(c)
 	ref := strings.TrimSpace(c.FormValue("commission"))
 	subject := strings.TrimSpace(c.FormValue("subject"))
@@ -850,7 +851,7 @@ func (s *Server) regRevokePage(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return s.adminRender(c, http.StatusUnprocessableEntity, "admin_templates/staff.html", pathAdminStaff, "reg.staff.title", v)
+		return s.adminRender(c, http.StatusUnprocessableEntity, "templates/staff.html", pathAdminStaff, "reg.staff.title", v)
 	}
 	return c.Redirect(http.StatusSeeOther, staffPath+"?commission="+url.QueryEscape(ref)+"&done=revoked&lang="+l.String())
 }

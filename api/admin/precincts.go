@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"context"
@@ -43,7 +43,7 @@ import (
 // anything is applied (docs/boundaries.md).
 
 // adminPrecinctsRoutes are the CEC administration's API routes for precincts.
-func (s *Server) adminPrecinctsRoutes(g signedin.Routes) {
+func (s *handlers) adminPrecinctsRoutes(g signedin.Routes) {
 	g.GET("/precincts", s.adminListPrecincts)
 	g.POST("/precincts", s.adminEstablishPrecinct)
 	g.GET("/precincts/:number", s.adminShowPrecinct)
@@ -94,12 +94,12 @@ func adminPrecinctOf(p *precinct.Precinct) AdminPrecinct {
 
 // loadPrecinct loads precinct raw (a number); precinct.not_established
 // when there is none, 400 for a malformed number.
-func (s *Server) loadPrecinct(ctx context.Context, raw string) (*precinct.Precinct, error) {
+func (s *handlers) loadPrecinct(ctx context.Context, raw string) (*precinct.Precinct, error) {
 	n, err := precinct.ParseNumber(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: precinct number", ErrBadParameter)
+		return nil, fmt.Errorf("%w: precinct number", httpapi.ErrBadParameter)
 	}
-	p, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, precinct.StreamFor(n), func() *precinct.Precinct { return &precinct.Precinct{} })
+	p, err := bus.Load(ctx, s.d.Events, s.d.Codec, precinct.StreamFor(n), func() *precinct.Precinct { return &precinct.Precinct{} })
 	if err != nil {
 		return nil, err
 	}
@@ -112,8 +112,8 @@ func (s *Server) loadPrecinct(ctx context.Context, raw string) (*precinct.Precin
 // searchPrecincts lists the directory's precincts of region (a code, or
 // all), whose number is q or whose station, district, settlement or
 // street holds q (any language, any case).
-func (s *Server) searchPrecincts(ctx context.Context, region, q string) ([]projections.DirectoryEntry, error) {
-	list, err := s.read.QueryPrecinctDirectory(ctx, projections.DirectoryFilter{Region: strings.ToUpper(strings.TrimSpace(region))})
+func (s *handlers) searchPrecincts(ctx context.Context, region, q string) ([]projections.DirectoryEntry, error) {
+	list, err := s.d.Read.QueryPrecinctDirectory(ctx, projections.DirectoryFilter{Region: strings.ToUpper(strings.TrimSpace(region))})
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func (s *Server) searchPrecincts(ctx context.Context, region, q string) ([]proje
 }
 
 // adminListPrecincts lists and searches the precincts (?region=, ?q=).
-func (s *Server) adminListPrecincts(c echo.Context) error {
+func (s *handlers) adminListPrecincts(c echo.Context) error {
 	list, err := s.searchPrecincts(c.Request().Context(), c.QueryParam("region"), c.QueryParam("q"))
 	if err != nil {
 		return err
@@ -146,7 +146,7 @@ func (s *Server) adminListPrecincts(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"precincts": out})
 }
 
-func (s *Server) adminShowPrecinct(c echo.Context) error {
+func (s *handlers) adminShowPrecinct(c echo.Context) error {
 	p, err := s.loadPrecinct(c.Request().Context(), c.Param("number"))
 	if err != nil {
 		return err
@@ -165,7 +165,7 @@ type establishPrecinctRequest struct {
 }
 
 // adminEstablishPrecinct establishes a polling station (VP 4.11).
-func (s *Server) adminEstablishPrecinct(c echo.Context) error {
+func (s *handlers) adminEstablishPrecinct(c echo.Context) error {
 	var req establishPrecinctRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -177,13 +177,13 @@ func (s *Server) adminEstablishPrecinct(c echo.Context) error {
 	return s.answerPrecinct(c, http.StatusCreated, strconv.Itoa(req.Number), res)
 }
 
-func (s *Server) establishPrecinct(c echo.Context, req establishPrecinctRequest) (bus.Result, error) {
-	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameEstablishPrecinct, req)
+func (s *handlers) establishPrecinct(c echo.Context, req establishPrecinctRequest) (bus.Result, error) {
+	envelope, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameEstablishPrecinct, req)
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.cmds.Send(c, auth.RoleCECAdmin, commands.EstablishPrecinct{Envelope: envelope, Number: req.Number, TEC: req.TEC, Region: req.Region,
-		Address: req.Address, Name: req.Name, Names: req.Names, At: s.deps.Now()})
+	return s.d.Commands.Send(c, auth.RoleCECAdmin, commands.EstablishPrecinct{Envelope: envelope, Number: req.Number, TEC: req.TEC, Region: req.Region,
+		Address: req.Address, Name: req.Name, Names: req.Names, At: s.d.Now()})
 }
 
 type precinctAddressRequest struct {
@@ -192,7 +192,7 @@ type precinctAddressRequest struct {
 }
 
 // adminChangePrecinctAddress re-addresses a polling station (VP 3.6).
-func (s *Server) adminChangePrecinctAddress(c echo.Context) error {
+func (s *handlers) adminChangePrecinctAddress(c echo.Context) error {
 	var req precinctAddressRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -208,18 +208,18 @@ func (s *Server) adminChangePrecinctAddress(c echo.Context) error {
 	return s.answerPrecinct(c, http.StatusOK, p.Number().String(), res)
 }
 
-func (s *Server) changePrecinctAddress(c echo.Context, n precinct.Number, req precinctAddressRequest) (bus.Result, error) {
-	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameChangePrecinctAddress+"/"+n.String(), req)
+func (s *handlers) changePrecinctAddress(c echo.Context, n precinct.Number, req precinctAddressRequest) (bus.Result, error) {
+	envelope, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameChangePrecinctAddress+"/"+n.String(), req)
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.cmds.Send(c, auth.RoleCECAdmin, commands.ChangePrecinctAddress{Envelope: envelope, Number: n.Int(), Address: req.Address,
-		Names: req.Names, At: s.deps.Now()})
+	return s.d.Commands.Send(c, auth.RoleCECAdmin, commands.ChangePrecinctAddress{Envelope: envelope, Number: n.Int(), Address: req.Address,
+		Names: req.Names, At: s.d.Now()})
 }
 
 // adminClosePrecinct closes a polling station: no voter is registered at
 // or moved to it afterwards.
-func (s *Server) adminClosePrecinct(c echo.Context) error {
+func (s *handlers) adminClosePrecinct(c echo.Context) error {
 	p, err := s.loadPrecinct(c.Request().Context(), c.Param("number"))
 	if err != nil {
 		return err
@@ -231,15 +231,15 @@ func (s *Server) adminClosePrecinct(c echo.Context) error {
 	return s.answerPrecinct(c, http.StatusOK, p.Number().String(), res)
 }
 
-func (s *Server) closePrecinct(c echo.Context, n precinct.Number) (bus.Result, error) {
-	envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameClosePrecinct+"/"+n.String(), struct{}{})
+func (s *handlers) closePrecinct(c echo.Context, n precinct.Number) (bus.Result, error) {
+	envelope, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameClosePrecinct+"/"+n.String(), struct{}{})
 	if err != nil {
 		return bus.Result{}, err
 	}
-	return s.cmds.Send(c, auth.RoleCECAdmin, commands.ClosePrecinct{Envelope: envelope, Number: n.Int(), At: s.deps.Now()})
+	return s.d.Commands.Send(c, auth.RoleCECAdmin, commands.ClosePrecinct{Envelope: envelope, Number: n.Int(), At: s.d.Now()})
 }
 
-func (s *Server) answerPrecinct(c echo.Context, status int, number string, res bus.Result) error {
+func (s *handlers) answerPrecinct(c echo.Context, status int, number string, res bus.Result) error {
 	p, err := s.loadPrecinct(c.Request().Context(), number)
 	if err != nil {
 		return err
@@ -279,9 +279,9 @@ type BoundaryRefused struct {
 
 // checkBoundaries checks raw against the region's outline and its open
 // precincts, as the directory lists them.
-func (s *Server) checkBoundaries(ctx context.Context, region geo.RegionCode, raw []byte, l i18n.Lang) (precinct.BoundaryReport, BoundaryReport, error) {
+func (s *handlers) checkBoundaries(ctx context.Context, region geo.RegionCode, raw []byte, l i18n.Lang) (precinct.BoundaryReport, BoundaryReport, error) {
 	out := BoundaryReport{Region: region.String(), Accepted: []BoundaryAccepted{}, Refused: []BoundaryRefused{}}
-	list, err := s.read.QueryPrecinctDirectory(ctx, projections.DirectoryFilter{Region: region.String()})
+	list, err := s.d.Read.QueryPrecinctDirectory(ctx, projections.DirectoryFilter{Region: region.String()})
 	if err != nil {
 		return precinct.BoundaryReport{}, out, err
 	}
@@ -315,14 +315,14 @@ func (s *Server) checkBoundaries(ctx context.Context, region geo.RegionCode, raw
 
 // applyBoundaries sets each accepted boundary (the same boundary again
 // records nothing), each under the request's key scoped to its precinct.
-func (s *Server) applyBoundaries(c echo.Context, rep precinct.BoundaryReport) error {
+func (s *handlers) applyBoundaries(c echo.Context, rep precinct.BoundaryReport) error {
 	for _, v := range rep.Accepted() {
-		envelope, err := s.cmds.Envelope(c, auth.RoleCECAdmin, commands.NameSetPrecinctBoundary+"/"+v.Number.String(), v.Boundary)
+		envelope, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, commands.NameSetPrecinctBoundary+"/"+v.Number.String(), v.Boundary)
 		if err != nil {
 			return err
 		}
-		if _, err := s.cmds.Send(c, auth.RoleCECAdmin, commands.SetPrecinctBoundary{Envelope: envelope, Number: v.Number.Int(),
-			Boundary: v.Boundary, At: s.deps.Now()}); err != nil {
+		if _, err := s.d.Commands.Send(c, auth.RoleCECAdmin, commands.SetPrecinctBoundary{Envelope: envelope, Number: v.Number.Int(),
+			Boundary: v.Boundary, At: s.d.Now()}); err != nil {
 			return fmt.Errorf("set the boundary of precinct %s: %w", v.Number, err)
 		}
 	}
@@ -333,7 +333,7 @@ func (s *Server) applyBoundaries(c echo.Context, rep precinct.BoundaryReport) er
 // (?region=, ?dry_run=true to check only). It answers the report; when
 // anything is refused, nothing is applied and the answer is 422
 // precinct.boundary_file_refused with the report as its "report" member.
-func (s *Server) adminLoadBoundaries(c echo.Context) error {
+func (s *handlers) adminLoadBoundaries(c echo.Context) error {
 	region, err := httpapi.ParseRegion(c.QueryParam("region"))
 	if err != nil {
 		return err
@@ -344,7 +344,7 @@ func (s *Server) adminLoadBoundaries(c echo.Context) error {
 	case "true":
 		dry = true
 	default:
-		return fmt.Errorf("%w: dry_run", ErrBadParameter)
+		return fmt.Errorf("%w: dry_run", httpapi.ErrBadParameter)
 	}
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
@@ -353,7 +353,7 @@ func (s *Server) adminLoadBoundaries(c echo.Context) error {
 	if !dry {
 		// The key is checked before the file (each boundary is then set
 		// under it, scoped to its precinct).
-		if _, err := s.cmds.Envelope(c, auth.RoleCECAdmin, "precinct.load_boundaries", region.String()); err != nil {
+		if _, err := s.d.Commands.Envelope(c, auth.RoleCECAdmin, "precinct.load_boundaries", region.String()); err != nil {
 			return err
 		}
 	}
@@ -382,7 +382,7 @@ func withReport(err error, rep BoundaryReport) error {
 // ---- The precincts' pages ----
 
 // adminPrecinctsPages are the administration desk's pages for precincts.
-func (s *Server) adminPrecinctsPages(g signedin.Routes) {
+func (s *handlers) adminPrecinctsPages(g signedin.Routes) {
 	for _, r := range []struct {
 		method, path string
 		h            echo.HandlerFunc
@@ -392,9 +392,9 @@ func (s *Server) adminPrecinctsPages(g signedin.Routes) {
 		{http.MethodGet, pathAdminPrecincts + "/:number", s.admPrecinct},
 		{http.MethodPost, pathAdminPrecincts + "/:number/address", s.admChangePrecinctAddress},
 		{http.MethodPost, pathAdminPrecincts + "/:number/close", s.admClosePrecinct},
-		{http.MethodGet, pathAdminBoundaries, s.admBoundaries},
-		{http.MethodPost, pathAdminBoundaries, s.admCheckBoundaries},
-		{http.MethodPost, pathAdminBoundaries + "/apply", s.admApplyBoundaries},
+		{http.MethodGet, PathBoundaries, s.admBoundaries},
+		{http.MethodPost, PathBoundaries, s.admCheckBoundaries},
+		{http.MethodPost, PathBoundaries + "/apply", s.admApplyBoundaries},
 	} {
 		if r.method == http.MethodGet {
 			g.GET(r.path, s.admPage(r.h))
@@ -466,7 +466,7 @@ type admPrecinctsPage struct {
 	Done      string
 }
 
-func (s *Server) admPrecincts(c echo.Context) error {
+func (s *handlers) admPrecincts(c echo.Context) error {
 	return s.renderPrecincts(c, http.StatusOK, admEstablishForm(signedin.Lang(c)))
 }
 
@@ -474,7 +474,7 @@ func (s *Server) admPrecincts(c echo.Context) error {
 // narrows it.
 const admPrecinctsShown = 200
 
-func (s *Server) renderPrecincts(c echo.Context, status int, f *admForm) error {
+func (s *handlers) renderPrecincts(c echo.Context, status int, f *admForm) error {
 	l := signedin.Lang(c)
 	d := admPrecinctsPage{Q: strings.TrimSpace(c.QueryParam("q")), Region: strings.TrimSpace(c.QueryParam("region")), Form: f.html(c, l)}
 	list, err := s.searchPrecincts(c.Request().Context(), d.Region, d.Q)
@@ -492,7 +492,7 @@ func (s *Server) renderPrecincts(c echo.Context, status int, f *admForm) error {
 	if n := c.QueryParam("done"); n != "" {
 		d.Done = webui.Tf(l, "adm.pr.done.established", "n", n)
 	}
-	return s.adminRender(c, status, "admin_templates/precincts.html", pathAdminPrecincts, "adm.pr.title", d)
+	return s.adminRender(c, status, "templates/precincts.html", pathAdminPrecincts, "adm.pr.title", d)
 }
 
 func nonEmptyStrings(parts ...string) []string {
@@ -520,7 +520,7 @@ func admNumber(l i18n.Lang, f *admForm) int {
 	return n
 }
 
-func (s *Server) admEstablishPrecinct(c echo.Context) error {
+func (s *handlers) admEstablishPrecinct(c echo.Context) error {
 	l := signedin.Lang(c)
 	f := admEstablishForm(l)
 	f.read(c)
@@ -582,7 +582,7 @@ func admCloseForm(l i18n.Lang, p *precinct.Precinct) *admForm {
 		Submit: webui.T(l, "adm.pr.close.submit"), Danger: true}
 }
 
-func (s *Server) admPrecinct(c echo.Context) error {
+func (s *handlers) admPrecinct(c echo.Context) error {
 	p, err := s.loadPrecinct(c.Request().Context(), c.Param("number"))
 	if err != nil {
 		return err
@@ -591,7 +591,7 @@ func (s *Server) admPrecinct(c echo.Context) error {
 	return s.renderPrecinct(c, http.StatusOK, p, admAddressForm(l, p), admCloseForm(l, p))
 }
 
-func (s *Server) renderPrecinct(c echo.Context, status int, p *precinct.Precinct, addr, closing *admForm) error {
+func (s *handlers) renderPrecinct(c echo.Context, status int, p *precinct.Precinct, addr, closing *admForm) error {
 	l := signedin.Lang(c)
 	v := adminPrecinctOf(p)
 	a := p.Address()
@@ -607,10 +607,10 @@ func (s *Server) renderPrecinct(c echo.Context, status int, p *precinct.Precinct
 	case "closed":
 		d.Done = webui.T(l, "adm.pr.done.closed")
 	}
-	return s.adminRender(c, status, "admin_templates/precincts_one.html", pathAdminPrecincts, "adm.pr.one.title", d)
+	return s.adminRender(c, status, "templates/precincts_one.html", pathAdminPrecincts, "adm.pr.one.title", d)
 }
 
-func (s *Server) admChangePrecinctAddress(c echo.Context) error {
+func (s *handlers) admChangePrecinctAddress(c echo.Context) error {
 	l := signedin.Lang(c)
 	p, err := s.loadPrecinct(c.Request().Context(), c.Param("number"))
 	if err != nil {
@@ -642,7 +642,7 @@ func (s *Server) admChangePrecinctAddress(c echo.Context) error {
 	return admRedirect(c, fmt.Sprintf("%s%s/%d", pathAdmin, pathAdminPrecincts, p.Number().Int()), url.Values{"done": {"address"}})
 }
 
-func (s *Server) admClosePrecinct(c echo.Context) error {
+func (s *handlers) admClosePrecinct(c echo.Context) error {
 	l := signedin.Lang(c)
 	p, err := s.loadPrecinct(c.Request().Context(), c.Param("number"))
 	if err != nil {
@@ -725,9 +725,9 @@ type admBoundariesPage struct {
 	ExampleRegion string
 }
 
-func (s *Server) admRegions(c echo.Context, selected string) ([]signedin.Option, error) {
+func (s *handlers) admRegions(c echo.Context, selected string) ([]signedin.Option, error) {
 	l := lang.Lang(signedin.Lang(c))
-	list, err := s.read.QueryPrecinctDirectory(c.Request().Context(), projections.DirectoryFilter{})
+	list, err := s.d.Read.QueryPrecinctDirectory(c.Request().Context(), projections.DirectoryFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -752,7 +752,7 @@ func (s *Server) admRegions(c echo.Context, selected string) ([]signedin.Option,
 	return out, nil
 }
 
-func (s *Server) admBoundaries(c echo.Context) error {
+func (s *handlers) admBoundaries(c echo.Context) error {
 	d := admBoundariesPage{}
 	if n, err := strconv.Atoi(c.QueryParam("done")); err == nil {
 		d.Done, d.DoneRegion = n, c.QueryParam("region")
@@ -760,19 +760,19 @@ func (s *Server) admBoundaries(c echo.Context) error {
 	return s.renderBoundaries(c, http.StatusOK, d, c.QueryParam("region"))
 }
 
-func (s *Server) renderBoundaries(c echo.Context, status int, d admBoundariesPage, region string) error {
+func (s *handlers) renderBoundaries(c echo.Context, status int, d admBoundariesPage, region string) error {
 	regions, err := s.admRegions(c, region)
 	if err != nil {
 		return err
 	}
 	d.Regions, d.MaxBytes = regions, precinct.MaxBoundaryFileBytes
-	return s.adminRender(c, status, "admin_templates/boundaries.html", pathAdminBoundaries, "adm.bd.title", d)
+	return s.adminRender(c, status, "templates/boundaries.html", PathBoundaries, "adm.bd.title", d)
 }
 
 // admCheckBoundaries checks an uploaded file (multipart: region, file)
 // and shows the report; when nothing is refused, a confirmation applies
 // it.
-func (s *Server) admCheckBoundaries(c echo.Context) error {
+func (s *handlers) admCheckBoundaries(c echo.Context) error {
 	l := signedin.Lang(c)
 	d := admBoundariesPage{}
 	regionRaw := c.FormValue("region")
@@ -819,7 +819,7 @@ func (s *Server) admCheckBoundaries(c echo.Context) error {
 
 // admApplyBoundaries applies a checked file, checking it again (the
 // precincts may have changed since).
-func (s *Server) admApplyBoundaries(c echo.Context) error {
+func (s *handlers) admApplyBoundaries(c echo.Context) error {
 	l := signedin.Lang(c)
 	up, ok := boundaryUploads.take(signedin.Principal(c).Subject+"/"+c.FormValue("digest"), time.Now())
 	if !ok {
@@ -839,5 +839,5 @@ func (s *Server) admApplyBoundaries(c echo.Context) error {
 	if err := s.applyBoundaries(c, rep); err != nil {
 		return err
 	}
-	return admRedirect(c, pathAdmin+pathAdminBoundaries, url.Values{"done": {strconv.Itoa(len(out.Accepted))}, "region": {up.region.String()}})
+	return admRedirect(c, pathAdmin+PathBoundaries, url.Values{"done": {strconv.Itoa(len(out.Accepted))}, "region": {up.region.String()}})
 }

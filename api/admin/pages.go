@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"embed"
@@ -15,16 +15,16 @@ import (
 
 // The CEC administration's desk (/admin, role cec_admin): one section per
 // part of the administration; each part's pages live in its own file
-// (admin_elections.go, admin_precincts.go, ...) and its templates in
-// admin_templates/, all parsed here.
+// (elections.go, precincts.go, ...) and its templates in
+// templates/, all parsed here.
 
-//go:embed admin_templates
+//go:embed templates
 var adminTemplateFS embed.FS
 
 // adminPages are the desk's pages, each with the form parts of
-// admin_templates/partials/ defined in it.
+// templates/partials/ defined in it.
 var adminPages = func() *webui.Templates {
-	t, err := parseWithPartials(adminTemplateFS, "admin_templates/*.html", "admin_templates/partials/*.html")
+	t, err := parseWithPartials(adminTemplateFS, "templates/*.html", "templates/partials/*.html")
 	if err != nil {
 		panic(err)
 	}
@@ -61,11 +61,18 @@ func parseWithPartials(fsys fs.FS, pages, partials string) (*webui.Templates, er
 	return webui.ParsePages(m, names...)
 }
 
-// The desk's sections, under /admin.
+// DeskPath is where the administration's desk is served.
+const DeskPath = "/admin"
+
+// pathAdmin is the desk's path, as its pages' links name it.
+const pathAdmin = DeskPath
+
+// The desk's sections, under /admin. PathBoundaries is exported for the
+// server's body limit on the boundary upload.
 const (
 	pathAdminElections   = "/elections"
 	pathAdminPrecincts   = "/precincts"
-	pathAdminBoundaries  = "/boundaries"
+	PathBoundaries       = "/boundaries"
 	pathAdminCommissions = "/commissions"
 	pathAdminStaff       = "/staff"
 	pathAdminContent     = "/content"
@@ -78,16 +85,19 @@ var adminSections = []signedin.Section{
 	{Path: "", Key: "adm.nav.home"},
 	{Path: pathAdminElections, Key: "adm.nav.elections"},
 	{Path: pathAdminPrecincts, Key: "adm.nav.precincts"},
-	{Path: pathAdminBoundaries, Key: "adm.nav.boundaries"},
+	{Path: PathBoundaries, Key: "adm.nav.boundaries"},
 	{Path: pathAdminCommissions, Key: "adm.nav.commissions"},
 	{Path: pathAdminStaff, Key: "adm.nav.staff"},
 	{Path: pathAdminContent, Key: "adm.nav.content"},
 	{Path: pathAdminOutcomes, Key: "adm.nav.outcomes"},
 }
 
-// adminDeskRoutes are the pages under /admin. Every route gzips; each
-// part adds its own through adminGzip.
-func (s *Server) adminDeskRoutes(r signedin.Routes) {
+// MountDesk adds the administration's desk (its pages under DeskPath) to
+// r, each route with r's middleware (the server's browser session for
+// the CEC administration). Every route gzips; each part adds its own
+// through adminGzip.
+func MountDesk(r signedin.Routes, d Deps) {
+	s := &handlers{d: d}
 	r = adminGzip(r)
 	r.GET("", s.adminHome)
 	s.adminElectionsPages(r)
@@ -102,14 +112,14 @@ func adminGzip(r signedin.Routes) signedin.Routes {
 	return r.With(middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024}))
 }
 
-// adminRender answers the desk page name (a file under admin_templates/)
+// adminRender answers the desk page name (a file under templates/)
 // with status: the desk's header (sections, who is signed in, sign-out)
 // and data as .Data.Page. section is the page's path under /admin.
-func (s *Server) adminRender(c echo.Context, status int, name, section, titleKey string, data any) error {
+func (s *handlers) adminRender(c echo.Context, status int, name, section, titleKey string, data any) error {
 	d := signedin.Desk{Pages: adminPages, Base: pathAdmin, Sections: adminSections, Role: webui.T(signedin.Lang(c), "adm.role")}
 	return d.Render(c, status, name, section, titleKey, data)
 }
 
-func (s *Server) adminHome(c echo.Context) error {
-	return s.adminRender(c, http.StatusOK, "admin_templates/home.html", "", "adm.title", adminSections[1:])
+func (s *handlers) adminHome(c echo.Context) error {
+	return s.adminRender(c, http.StatusOK, "templates/home.html", "", "adm.title", adminSections[1:])
 }
