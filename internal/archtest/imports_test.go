@@ -104,6 +104,16 @@ var notPublic = []string{
 // read models and the chain through audit.Deps.
 const auditAudience = "api/audit"
 
+// adminAudience is the CEC administration's package (JSON API and
+// desk). It imports no other audience's package but the public one,
+// whose answer types (an election's calendar, a precinct's information)
+// it shares; what the audiences share otherwise is in api/signedin,
+// api/httpapi and api/appview.
+const adminAudience = "api/admin"
+
+// notAdmin are the other signed-in audiences' packages.
+var notAdmin = []string{module + "/api/audit", module + "/api/cabinet", module + "/api/staff"}
+
 // problem returns why the package in folder dir may not import path, or
 // "" when it may. Allow-listed debt is not a problem.
 func problem(dir, path string) string {
@@ -112,6 +122,9 @@ func problem(dir, path string) string {
 	}
 	if under(dir, auditAudience) && under(path, module+"/commands") {
 		return "auditors only read: the auditors' audience sends no command"
+	}
+	if under(dir, adminAudience) && under(path, notAdmin...) {
+		return "the administration's audience imports no other audience's package but the public one (api/portal)"
 	}
 	switch {
 	case under(dir, "domain"):
@@ -346,6 +359,14 @@ func TestProblem(t *testing.T) {
 		{"auditors read the log", "api/audit", module + "/eventstore", true},
 		{"auditors read the read models", "api/audit", module + "/projections", true},
 		{"auditors' desk frame", "api/audit", module + "/api/signedin", true},
+		{"administration imports no auditors' package", "api/admin", module + "/api/audit", false},
+		{"administration imports no cabinet package", "api/admin", module + "/api/cabinet", false},
+		{"administration imports no staff package", "api/admin", module + "/api/staff", false},
+		{"administration imports no staff package (subpackage)", "api/admin/internal", module + "/api/staff/internal", false},
+		{"administration shares the public answer types", "api/admin", module + "/api/portal", true},
+		{"administration sends commands", "api/admin", module + "/commands", true},
+		{"administration loads aggregates", "api/admin", module + "/eventstore", true},
+		{"administration's desk frame", "api/admin", module + "/api/signedin", true},
 		{"cabinet may send commands", "api", module + "/commands", true},
 		{"cmd wires adapters", "cmd/tizme", module + "/eventstore/esdb", true},
 	}
