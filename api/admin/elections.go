@@ -45,22 +45,22 @@ func (s *handlers) adminElectionsRoutes(g signedin.Routes) {
 	g.POST("/elections/:id/rules", s.adminSetRules)
 }
 
-// AdminElection is an election as the administration sees it, read from
+// Election is an election as the administration sees it, read from
 // its stream (so it is current the moment a change is answered).
-type AdminElection struct {
+type Election struct {
 	portal.ElectionCalendar
 	ScheduledAt time.Time            `json:"scheduled_at"`
 	Position    *eventstore.Position `json:"position,omitempty"`
 }
 
-func adminElectionOf(e *election.Election, today calendar.Date) AdminElection {
+func adminElectionOf(e *election.Election, today calendar.Date) Election {
 	cal := e.Calendar().WithDefaults()
 	opens, closes := cal.FilingWindow()
 	info := projections.ElectionInfo{ID: e.ID().String(), Kind: string(e.Kind()), Title: e.Title(),
 		VotingDay: cal.VotingDay, PreliminaryListDay: cal.PreliminaryListDay, ControlListDay: cal.ControlListDay,
 		FinalListDay: cal.FinalListDay, CutoffDays: cal.CutoffDays, DecisionDays: cal.DecisionDays,
 		FilingOpens: opens, FilingCloses: closes, ChangeOfPrecinctAllowed: e.Rules().ChangeOfPrecinctAllowed}
-	out := AdminElection{ElectionCalendar: portal.ElectionCalendarOf(info, today), ScheduledAt: e.ScheduledAt().UTC()}
+	out := Election{ElectionCalendar: portal.ElectionCalendarOf(info, today), ScheduledAt: e.ScheduledAt().UTC()}
 	out.UpdatedAt = e.UpdatedAt().UTC()
 	return out
 }
@@ -657,7 +657,7 @@ func (s *handlers) admScheduleElection(c echo.Context) error {
 }
 
 type admElectionPage struct {
-	E       AdminElection
+	E       Election
 	Kind    string
 	Voting  string
 	LastDay string

@@ -52,14 +52,14 @@ func (s *handlers) adminPrecinctsRoutes(g signedin.Routes) {
 	g.POST("/boundaries", s.adminLoadBoundaries)
 }
 
-// AdminPrecinct is a precinct as the administration sees it, read from
+// Precinct is a precinct as the administration sees it, read from
 // its stream.
-type AdminPrecinct struct {
+type Precinct struct {
 	Number        int                  `json:"number"`
 	TEC           string               `json:"tec"`
 	Region        string               `json:"region"`
 	Address       map[string]string    `json:"address"`
-	Names         AdminPlaceNames      `json:"names"`
+	Names         PlaceNames           `json:"names"`
 	HasBoundary   bool                 `json:"has_boundary"`
 	Closed        bool                 `json:"closed"`
 	ClosedAt      *time.Time           `json:"closed_at,omitempty"`
@@ -67,9 +67,9 @@ type AdminPrecinct struct {
 	Position      *eventstore.Position `json:"position,omitempty"`
 }
 
-// AdminPlaceNames are the station's, district's and settlement's names in
+// PlaceNames are the station's, district's and settlement's names in
 // Kyrgyz, Russian and English.
-type AdminPlaceNames struct {
+type PlaceNames struct {
 	Station    commands.LocalizedInput `json:"station"`
 	District   commands.LocalizedInput `json:"district"`
 	Settlement commands.LocalizedInput `json:"settlement"`
@@ -79,10 +79,10 @@ func localized(n lang.Names) commands.LocalizedInput {
 	return commands.LocalizedInput{Ky: n.Ky, Ru: n.Ru, En: n.En}
 }
 
-func adminPrecinctOf(p *precinct.Precinct) AdminPrecinct {
+func adminPrecinctOf(p *precinct.Precinct) Precinct {
 	n := p.Names()
-	out := AdminPrecinct{Number: p.Number().Int(), TEC: p.TEC().String(), Region: p.Region().String(), Address: appview.Address(p.Address()),
-		Names:       AdminPlaceNames{Station: localized(n.Station), District: localized(n.District), Settlement: localized(n.Settlement)},
+	out := Precinct{Number: p.Number().Int(), TEC: p.TEC().String(), Region: p.Region().String(), Address: appview.Address(p.Address()),
+		Names:       PlaceNames{Station: localized(n.Station), District: localized(n.District), Settlement: localized(n.Settlement)},
 		HasBoundary: len(p.Boundary()) > 0, EstablishedAt: p.EstablishedAt().UTC()}
 	if closed, at := p.Closed(); closed {
 		out.Closed = true
@@ -554,7 +554,7 @@ func (s *handlers) admEstablishPrecinct(c echo.Context) error {
 }
 
 type admPrecinctPage struct {
-	P         AdminPrecinct
+	P         Precinct
 	Name      string
 	Address   string
 	Address2  template.HTML
