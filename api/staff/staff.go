@@ -9,9 +9,10 @@
 // What it reaches is in Deps, and nothing else: the read models' readers
 // it calls, the command sender of signed-in people (its one way to change
 // anything), the event log and codec (it loads the aggregates it checks
-// and shows), the voter stream of a PIN (never the key), the removal
-// records, the feed's to-do, the clock, the server's problem registry
-// (the desk's refusal pages give the JSON API's codes) and the logger.
+// and shows, and folds the removal requests from), the voter stream of a
+// PIN (never the key), the feed's to-do, the clock, the server's problem
+// registry (the desk's refusal pages give the JSON API's codes) and the
+// logger.
 package staff
 
 import (
