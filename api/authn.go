@@ -8,6 +8,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/signedin"
+	"github.com/cec-kg/tizme/api/staff"
 )
 
 // Errors of sign-in and permissions, mapped in errors.go.
@@ -17,7 +18,7 @@ var (
 	ErrWrongRole = signedin.ErrWrongRole
 	// ErrOtherCommission means a staff member acted on another
 	// commission's work.
-	ErrOtherCommission = errors.New("api: the application belongs to another commission")
+	ErrOtherCommission = staff.ErrOtherCommission
 	// ErrMissingIdempotencyKey means a request that changes something came
 	// without an Idempotency-Key header.
 	ErrMissingIdempotencyKey = signedin.ErrMissingIdempotencyKey

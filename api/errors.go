@@ -13,6 +13,7 @@ import (
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
+	"github.com/cec-kg/tizme/api/staff"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain"
@@ -48,7 +49,7 @@ func newRegistry() *problem.Registry {
 	for _, d := range apiDefs() {
 		r.Define(d)
 	}
-	registrarProblems(r)
+	staff.Problems(r)
 	r.Map(auth.ErrNoToken, codeTokenMissing)
 	r.Map(auth.ErrExpiredToken, codeTokenExpired)
 	r.Map(auth.ErrBadClaims, codeTokenBadClaims)

@@ -74,11 +74,8 @@ func newRequestID() string {
 	return uuid.NewString()
 }
 
-// contentSecurityPolicy allows the pages' own stylesheet, script and icon
-// and nothing else: nothing from another host, no inline script or style,
-// no framing, no forms to other origins.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; " +
-	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// contentSecurityPolicy is every answer's (httpapi.ContentSecurityPolicy).
+const contentSecurityPolicy = httpapi.ContentSecurityPolicy
 
 // securityHeaders sets the headers every response carries, error responses
 // included (they are set before the handler runs). HSTS is left to the TLS

@@ -27,8 +27,11 @@ import (
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/signedin"
+	"github.com/cec-kg/tizme/api/staff"
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/commands/bus"
+	"github.com/cec-kg/tizme/domain/person"
+	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
 	"github.com/cec-kg/tizme/projections/publicread"
@@ -357,7 +360,7 @@ func (s *Server) routes() {
 		SelfCheck: s.SelfCheck, Limit: limit, Floor: s.cfg.SelfCheckFloor, Now: s.deps.Now,
 	})
 	s.cabinetRoutes(s.signedIn(e.Group("/api/v1/me"), auth.RoleVoter))
-	s.staffRoutes(s.signedIn(e.Group("/api/v1/staff"), auth.RoleStaff))
+	staff.MountAPI(s.signedIn(e.Group("/api/v1/staff"), auth.RoleStaff), s.staffDeps())
 	audit.MountAPI(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor), s.auditDeps())
 	admin.MountAPI(s.signedIn(e.Group("/api/v1/admin"), auth.RoleCECAdmin), s.adminDeps())
 	if s.deps.Browser != nil {
@@ -369,7 +372,7 @@ func (s *Server) routes() {
 // log, the chain and the removal records, and no command sender.
 func (s *Server) auditDeps() audit.Deps {
 	return audit.Deps{Read: s.read, Chain: s.chain, Events: s.deps.Events, Codec: s.deps.Codec,
-		Removals: s.removalRecords, Now: s.deps.Now, Logger: s.log}
+		Removals: staff.Removals(s.deps.Events, s.deps.Codec, s.deps.Now), Now: s.deps.Now, Logger: s.log}
 }
 
 // adminDeps are what the CEC administration's audience reaches: the
@@ -379,6 +382,23 @@ func (s *Server) adminDeps() admin.Deps {
 	return admin.Deps{Read: s.read, Commands: s.cmds, Events: s.deps.Events, Codec: s.deps.Codec,
 		Problems: s.problems, ObserveError: s.metrics.observeError, Now: s.deps.Now, Logger: s.log}
 }
+
+// staffDeps are what the commission staff's audience reaches: their
+// readers, the command sender, the log and codec to load aggregates, the
+// voter stream of a PIN (not the key) and the feed's to-do.
+func (s *Server) staffDeps() staff.Deps {
+	return staff.Deps{Read: s.read, Commands: s.cmds, Events: s.deps.Events, Codec: s.deps.Codec,
+		VoterStream: func(pin person.PIN) string { return voter.StreamFor(s.deps.VoterKey, pin) },
+		FeedToDo:    s.deps.FeedToDo, Problems: s.problems, Now: s.deps.Now, Logger: s.log}
+}
+
+// FeedToDo is the commission's to-do from the population-register feed
+// (staff.FeedToDo), which the service wires (cmd/tizme).
+type FeedToDo = staff.FeedToDo
+
+// FeedToDoItem is one change of the feed that was not applied
+// (staff.FeedToDoItem).
+type FeedToDoItem = staff.FeedToDoItem
 
 // signedIn is g's routes for principals with role.
 func (s *Server) signedIn(g *echo.Group, role auth.Role) signedin.Routes {

@@ -18,6 +18,7 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/session"
 	"github.com/cec-kg/tizme/api/signedin"
+	"github.com/cec-kg/tizme/api/staff"
 )
 
 // Sign-in in the browser (VC §6, VC §8): the OpenID Connect authorization
@@ -68,7 +69,10 @@ const (
 	loginCookie   = "tizme_login"
 	// FieldCSRF is the hidden form field that carries the session's
 	// CSRF token; every POST under the desks and /auth carries it.
-	FieldCSRF = "csrf_token"
+	FieldCSRF = signedin.FieldCSRF
+	// FieldIdempotency is the hidden field of a desk form that carries its
+	// idempotency key.
+	FieldIdempotency = signedin.FieldIdempotency
 )
 
 // The paths of browser sign-in and the desks.
@@ -77,7 +81,7 @@ const (
 	pathCallback = "/auth/callback"
 	pathLogout   = "/auth/logout"
 	pathCabinet  = "/cabinet"
-	pathStaff    = "/staff"
+	pathStaff    = staff.DeskPath
 	pathAudit    = audit.DeskPath
 	pathAdmin    = admin.DeskPath
 )
@@ -91,7 +95,7 @@ func (s *Server) browserRoutes() {
 	e.GET(pathCallback, s.webCallback)
 	e.POST(pathLogout, s.webLogout, s.webSession(""))
 	s.cabinetPageRoutes(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter))
-	s.staffDeskRoutes(s.deskRoutes(e.Group(pathStaff), auth.RoleStaff))
+	staff.MountDesk(s.deskRoutes(e.Group(pathStaff), auth.RoleStaff), s.staffDeps())
 	audit.MountDesk(s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor), s.auditDeps())
 	admin.MountDesk(s.deskRoutes(e.Group(pathAdmin), auth.RoleCECAdmin), s.adminDeps())
 }

@@ -150,6 +150,10 @@ func (f FieldErrs) Of(field string) string {
 	return ""
 }
 
+// FieldCSRF is the hidden form field that carries the session's CSRF
+// token; every POST under the desks and /auth carries it.
+const FieldCSRF = "csrf_token"
+
 // FieldIdempotency is the hidden form field that carries the idempotency
 // key generated when a desk form was rendered: a double click files once.
 const FieldIdempotency = "idempotency_key"

@@ -114,6 +114,17 @@ const adminAudience = "api/admin"
 // notAdmin are the other signed-in audiences' packages.
 var notAdmin = []string{module + "/api/audit", module + "/api/cabinet", module + "/api/staff"}
 
+// staffAudience is the commission staff's package (JSON API and desk):
+// it reaches its readers, the command sender and the log through
+// staff.Deps, and no other audience's package: what the audiences share
+// is in api/signedin, api/appview and api/httpapi.
+const staffAudience = "api/staff"
+
+// otherAudiences are the audience packages the staff's may not import.
+var otherAudiences = []string{
+	module + "/api/portal", module + "/api/audit", module + "/api/cabinet", module + "/api/admin",
+}
+
 // problem returns why the package in folder dir may not import path, or
 // "" when it may. Allow-listed debt is not a problem.
 func problem(dir, path string) string {
@@ -125,6 +136,9 @@ func problem(dir, path string) string {
 	}
 	if under(dir, adminAudience) && under(path, notAdmin...) {
 		return "the administration's audience imports no other audience's package but the public one (api/portal)"
+	}
+	if under(dir, staffAudience) && under(path, otherAudiences...) {
+		return "the staff's audience imports no other audience: shared parts live in api/signedin, api/appview, api/httpapi"
 	}
 	switch {
 	case under(dir, "domain"):
@@ -367,6 +381,16 @@ func TestProblem(t *testing.T) {
 		{"administration sends commands", "api/admin", module + "/commands", true},
 		{"administration loads aggregates", "api/admin", module + "/eventstore", true},
 		{"administration's desk frame", "api/admin", module + "/api/signedin", true},
+		{"staff import no portal", "api/staff", module + "/api/portal", false},
+		{"staff import no auditors", "api/staff", module + "/api/audit", false},
+		{"staff import no cabinet", "api/staff", module + "/api/cabinet", false},
+		{"staff import no administration", "api/staff", module + "/api/admin", false},
+		{"staff import no other audience (subpackage)", "api/staff/internal", module + "/api/audit", false},
+		{"staff send commands", "api/staff", module + "/commands", true},
+		{"staff read the log", "api/staff", module + "/eventstore", true},
+		{"staff share the signed-in parts", "api/staff", module + "/api/signedin", true},
+		{"staff share the application views", "api/staff", module + "/api/appview", true},
+		{"the server mounts the staff", "api", module + "/api/staff", true},
 		{"cabinet may send commands", "api", module + "/commands", true},
 		{"cmd wires adapters", "cmd/tizme", module + "/eventstore/esdb", true},
 	}

@@ -1,8 +1,7 @@
-package api
+package staff
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -47,27 +46,24 @@ import (
 // An entry is acted on by the commission of its current precinct; a move
 // may go to any open precinct (the voter moved away), a registration only
 // to a precinct of the area.
-func (s *Server) registrarRoutes(g signedin.Routes) {
-	g.POST("/voters", s.registerVoter)
-	g.POST("/voters/lookup", s.lookupVoter)
-	g.GET("/voters/:voter", s.staffVoter)
-	g.POST("/voters/:voter/correct", s.correctVoter)
-	g.POST("/voters/:voter/move", s.moveVoter)
-	g.POST("/voters/:voter/restore", s.restoreVoter)
-	g.POST("/voters/:voter/removal-requests", s.requestRemoval)
-	g.POST("/voters/:voter/removal-requests/:id/confirm", s.confirmRemoval)
-	g.POST("/voters/:voter/removal-requests/:id/cancel", s.cancelRemoval)
-	g.GET("/removal-requests", s.pendingRemovals)
+func (h *handlers) registrarRoutes(g signedin.Routes) {
+	g.POST("/voters", h.registerVoter)
+	g.POST("/voters/lookup", h.lookupVoter)
+	g.GET("/voters/:voter", h.staffVoter)
+	g.POST("/voters/:voter/correct", h.correctVoter)
+	g.POST("/voters/:voter/move", h.moveVoter)
+	g.POST("/voters/:voter/restore", h.restoreVoter)
+	g.POST("/voters/:voter/removal-requests", h.requestRemoval)
+	g.POST("/voters/:voter/removal-requests/:id/confirm", h.confirmRemoval)
+	g.POST("/voters/:voter/removal-requests/:id/cancel", h.cancelRemoval)
+	g.GET("/removal-requests", h.pendingRemovals)
 }
-
-// ErrNotApproved means an application given as the basis of a registrar's
-// action has no approval to carry out.
-var ErrNotApproved = errors.New("api: the application is not approved")
 
 const codeApplicationNotApproved problem.Code = "application_not_approved"
 
-// registrarProblems adds the registrar's problem types to r.
-func registrarProblems(r *problem.Registry) {
+// Problems adds the staff's own problem types to r (the server's
+// registry), and maps their errors.
+func Problems(r *problem.Registry) {
 	r.Define(problem.Def{Code: codeApplicationNotApproved, Status: http.StatusConflict,
 		Title: i18n.Text{Ky: "Аракет аткарылбайт", Ru: "Действие невозможно", En: "Conflict"},
 		Detail: i18n.Text{
@@ -141,8 +137,8 @@ func staffCommission(c echo.Context) (commission.Ref, error) {
 
 // inArea checks that precinct n is in the area of commission ref (see
 // registrarRoutes). A precinct never established is precinct.not_established.
-func (s *Server) inArea(ctx context.Context, ref commission.Ref, n precinct.Number) error {
-	p, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, precinct.StreamFor(n), func() *precinct.Precinct { return &precinct.Precinct{} })
+func (h *handlers) inArea(ctx context.Context, ref commission.Ref, n precinct.Number) error {
+	p, err := bus.Load(ctx, h.d.Events, h.d.Codec, precinct.StreamFor(n), func() *precinct.Precinct { return &precinct.Precinct{} })
 	if err != nil {
 		return err
 	}
@@ -160,7 +156,7 @@ func (s *Server) inArea(ctx context.Context, ref commission.Ref, n precinct.Numb
 			return nil
 		}
 	case commission.DEC:
-		k, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, commission.StreamFor(ref), func() *commission.Commission { return &commission.Commission{} })
+		k, err := bus.Load(ctx, h.d.Events, h.d.Codec, commission.StreamFor(ref), func() *commission.Commission { return &commission.Commission{} })
 		if err != nil {
 			return err
 		}
@@ -173,17 +169,17 @@ func (s *Server) inArea(ctx context.Context, ref commission.Ref, n precinct.Numb
 
 // loadEntry loads the :voter entry and checks it is on the list's record
 // and in the caller's area.
-func (s *Server) loadEntry(c echo.Context) (*voter.Entry, error) {
+func (h *handlers) loadEntry(c echo.Context) (*voter.Entry, error) {
 	stream := c.Param("voter")
 	if voter.CheckStream(stream) != nil {
-		return nil, ErrNotFound
+		return nil, httpapi.ErrNotFound
 	}
-	return s.entryInArea(c, stream)
+	return h.entryInArea(c, stream)
 }
 
-func (s *Server) entryInArea(c echo.Context, stream string) (*voter.Entry, error) {
+func (h *handlers) entryInArea(c echo.Context, stream string) (*voter.Entry, error) {
 	ctx := c.Request().Context()
-	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	e, err := bus.Load(ctx, h.d.Events, h.d.Codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +190,7 @@ func (s *Server) entryInArea(c echo.Context, stream string) (*voter.Entry, error
 	if err != nil {
 		return nil, err
 	}
-	if err := s.inArea(ctx, ref, e.Precinct()); err != nil {
+	if err := h.inArea(ctx, ref, e.Precinct()); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -204,22 +200,22 @@ func (s *Server) entryInArea(c echo.Context, stream string) (*voter.Entry, error
 // carries out: it exists, is addressed to the caller's commission and is
 // approved. It returns the ID of its ApplicationDecided event, the
 // action's causation ("" without an application).
-func (s *Server) basisApplication(c echo.Context, raw string, v *problem.ValidationError) (uuid.UUID, string, error) {
+func (h *handlers) basisApplication(c echo.Context, raw string, v *problem.ValidationError) (uuid.UUID, string, error) {
 	if raw == "" {
 		return uuid.Nil, "", nil
 	}
 	id, err := uuid.Parse(raw)
 	if err != nil {
-		v.Add("application", ErrBadParameter)
+		v.Add("application", httpapi.ErrBadParameter)
 		return uuid.Nil, "", nil
 	}
 	ctx := c.Request().Context()
-	a, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, application.StreamFor(id), func() *application.Application { return application.New(id) })
+	a, err := bus.Load(ctx, h.d.Events, h.d.Codec, application.StreamFor(id), func() *application.Application { return application.New(id) })
 	if err != nil {
 		return uuid.Nil, "", err
 	}
 	if a.Status() == application.StatusNone {
-		return uuid.Nil, "", ErrNotFound
+		return uuid.Nil, "", httpapi.ErrNotFound
 	}
 	if a.Commission().String() != signedin.Principal(c).Commission {
 		return uuid.Nil, "", ErrOtherCommission
@@ -227,7 +223,7 @@ func (s *Server) basisApplication(c echo.Context, raw string, v *problem.Validat
 	if a.Status() != application.StatusApproved {
 		return uuid.Nil, "", ErrNotApproved
 	}
-	events, err := s.deps.Events.ReadStream(ctx, a.Stream(), eventstore.ReadStreamOptions{})
+	events, err := h.d.Events.ReadStream(ctx, a.Stream(), eventstore.ReadStreamOptions{})
 	if err != nil {
 		return uuid.Nil, "", err
 	}
@@ -240,13 +236,13 @@ func (s *Server) basisApplication(c echo.Context, raw string, v *problem.Validat
 }
 
 // answerEntry answers the entry's state after an action.
-func (s *Server) answerEntry(c echo.Context, status int, stream string, res bus.Result) error {
-	e, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+func (h *handlers) answerEntry(c echo.Context, status int, stream string, res bus.Result) error {
+	e, err := bus.Load(c.Request().Context(), h.d.Events, h.d.Codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return err
 	}
 	out := StaffEntry{Voter: stream, OnList: e.Registered() && !e.Removed(), Precinct: e.Precinct().Int(), Position: &res.Position}
-	if p, ok := e.PendingRemoval(s.deps.Now()); ok {
+	if p, ok := e.PendingRemoval(h.d.Now()); ok {
 		out.PendingRemoval = pendingView(stream, p)
 	}
 	httpapi.NoStore(c)
@@ -268,23 +264,23 @@ type registerVoterRequest struct {
 // area (VC §6): by hand from the population register's data (source
 // population-register, the default), or carrying out an approved
 // inclusion (application; source application).
-func (s *Server) registerVoter(c echo.Context) error {
+func (h *handlers) registerVoter(c echo.Context) error {
 	var req registerVoterRequest
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	stream, res, err := s.registerVoterRun(c, req)
+	stream, res, err := h.registerVoterRun(c, req)
 	if err != nil {
 		return err
 	}
-	return s.answerEntry(c, http.StatusCreated, stream, res)
+	return h.answerEntry(c, http.StatusCreated, stream, res)
 }
 
 // registerVoterRun is registerVoter's work, shared with the desk's page:
 // it returns the new entry's stream and the command's result.
-func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (string, bus.Result, error) {
+func (h *handlers) registerVoterRun(c echo.Context, req registerVoterRequest) (string, bus.Result, error) {
 	var v problem.ValidationError
-	app, causation, err := s.basisApplication(c, req.Application, &v)
+	app, causation, err := h.basisApplication(c, req.Application, &v)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
@@ -294,7 +290,7 @@ func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (str
 			v.Add("precinct", err)
 		}
 	}
-	pin, pinErr := person.ParsePIN(req.PIN, calendar.DayOf(s.deps.Now()))
+	pin, pinErr := person.ParsePIN(req.PIN, calendar.DayOf(h.d.Now()))
 	if err := v.Err(); err != nil {
 		return "", bus.Result{}, err
 	}
@@ -303,7 +299,7 @@ func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (str
 		return "", bus.Result{}, err
 	}
 	if !n.IsZero() {
-		if err := s.inArea(c.Request().Context(), ref, n); err != nil {
+		if err := h.inArea(c.Request().Context(), ref, n); err != nil {
 			return "", bus.Result{}, err
 		}
 	}
@@ -314,19 +310,19 @@ func (s *Server) registerVoterRun(c echo.Context, req registerVoterRequest) (str
 			req.Source = string(voter.FromApplication)
 		}
 	}
-	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, commands.NameRegisterVoter, body)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleStaff, commands.NameRegisterVoter, body)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
-	res, err := s.cmds.SendCaused(c, auth.RoleStaff, commands.RegisterVoter{Envelope: envelope, PIN: req.PIN, Name: req.Name, BirthDate: req.BirthDate,
+	res, err := h.d.Commands.SendCaused(c, auth.RoleStaff, commands.RegisterVoter{Envelope: envelope, PIN: req.PIN, Name: req.Name, BirthDate: req.BirthDate,
 		Passport: req.Passport, Address: req.Address, Precinct: req.Precinct, Source: req.Source, Application: app,
-		ByVoter: s.voterStreamOf(signedin.Principal(c)), At: s.deps.Now()}, causation)
+		ByVoter: h.voterStreamOf(signedin.Principal(c)), At: h.d.Now()}, causation)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
 	stream := ""
 	if pinErr == nil {
-		stream = voter.StreamFor(s.deps.VoterKey, pin)
+		stream = h.d.VoterStream(pin)
 	}
 	var ans commands.RegisterVoterAnswer
 	if err := res.Decode(&ans); err == nil && ans.Voter != "" {
@@ -342,7 +338,7 @@ type lookupRequest struct {
 // lookupVoter finds an entry of the caller's area by PIN (in the body:
 // a PIN never travels in a URL, VP 3.7) and shows it with its personal
 // data; the read is recorded (entry_lookup) before the data is sent.
-func (s *Server) lookupVoter(c echo.Context) error {
+func (h *handlers) lookupVoter(c echo.Context) error {
 	var req lookupRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -352,32 +348,32 @@ func (s *Server) lookupVoter(c echo.Context) error {
 		v.Add("pin", commands.ErrMissingField)
 		return v.Err()
 	}
-	pin, err := person.ParsePIN(req.PIN, calendar.DayOf(s.deps.Now()))
+	pin, err := person.ParsePIN(req.PIN, calendar.DayOf(h.d.Now()))
 	if err != nil {
 		var v problem.ValidationError
 		v.Add("pin", err)
 		return v.Err()
 	}
 	// The key makes a retried look-up one recorded read.
-	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, "voter.lookup", req)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleStaff, "voter.lookup", req)
 	if err != nil {
 		return err
 	}
-	return s.showEntry(c, voter.StreamFor(s.deps.VoterKey, pin), envelope)
+	return h.showEntry(c, h.d.VoterStream(pin), envelope)
 }
 
 // staffVoter shows the :voter entry with its personal data (a recorded
 // read), e.g. for the second person to check a removal's basis.
-func (s *Server) staffVoter(c echo.Context) error {
+func (h *handlers) staffVoter(c echo.Context) error {
 	stream := c.Param("voter")
 	if voter.CheckStream(stream) != nil {
-		return ErrNotFound
+		return httpapi.ErrNotFound
 	}
-	return s.showEntry(c, stream, bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), stream)})
+	return h.showEntry(c, stream, bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), stream)})
 }
 
-func (s *Server) showEntry(c echo.Context, stream string, envelope bus.Envelope) error {
-	out, err := s.readEntry(c, stream, envelope)
+func (h *handlers) showEntry(c echo.Context, stream string, envelope bus.Envelope) error {
+	out, err := h.readEntry(c, stream, envelope)
 	if err != nil {
 		return err
 	}
@@ -388,16 +384,16 @@ func (s *Server) showEntry(c echo.Context, stream string, envelope bus.Envelope)
 // readEntry is the recorded read of an entry of the caller's area, shared
 // with the desk's page: the read is recorded (entry_lookup) before the
 // data is returned, and a read that cannot be recorded is refused.
-func (s *Server) readEntry(c echo.Context, stream string, envelope bus.Envelope) (StaffEntryView, error) {
-	e, err := s.entryInArea(c, stream)
+func (h *handlers) readEntry(c echo.Context, stream string, envelope bus.Envelope) (StaffEntryView, error) {
+	e, err := h.entryInArea(c, stream)
 	if err != nil {
 		return StaffEntryView{}, err
 	}
 	p := signedin.Principal(c)
-	if _, err := s.cmds.Send(c, auth.RoleStaff, commands.RecordDataAccess{
+	if _, err := h.d.Commands.Send(c, auth.RoleStaff, commands.RecordDataAccess{
 		Envelope: envelope,
 		Staff:    p.Subject, Commission: p.Commission, Voter: stream,
-		Purpose: string(access.PurposeEntryLookup), RequestID: httpapi.RequestIDOf(c), At: s.deps.Now(),
+		Purpose: string(access.PurposeEntryLookup), RequestID: httpapi.RequestIDOf(c), At: h.d.Now(),
 	}); err != nil {
 		return StaffEntryView{}, fmt.Errorf("record the staff access: %w", err)
 	}
@@ -406,7 +402,7 @@ func (s *Server) readEntry(c echo.Context, stream string, envelope bus.Envelope)
 		Patronymic: e.Name().Patronymic(), BirthDate: e.BirthDate(), Sex: e.Sex().String(), Passport: e.Passport().String(),
 		Address: appview.Address(e.Address()), Precinct: e.Precinct().Int(), OnList: !e.Removed(),
 	}, AccessRecorded: true}
-	if pr, ok := e.PendingRemoval(s.deps.Now()); ok {
+	if pr, ok := e.PendingRemoval(h.d.Now()); ok {
 		out.PendingRemoval = pendingView(stream, pr)
 	}
 	if e.Removed() {
@@ -419,36 +415,36 @@ func (s *Server) readEntry(c echo.Context, stream string, envelope bus.Envelope)
 // registrarAct runs one action on the :voter entry: the entry must be in
 // the caller's area; the optional application must be approved by the
 // caller's commission; build makes the command.
-func (s *Server) registrarAct(c echo.Context, op string, body any, app string, status int,
+func (h *handlers) registrarAct(c echo.Context, op string, body any, app string, status int,
 	build func(e *voter.Entry, env bus.Envelope, app uuid.UUID, byVoter string, at time.Time) bus.Command) error {
-	stream, res, err := s.registrarRun(c, op, body, app, build)
+	stream, res, err := h.registrarRun(c, op, body, app, build)
 	if err != nil {
 		return err
 	}
-	return s.answerEntry(c, status, stream, res)
+	return h.answerEntry(c, status, stream, res)
 }
 
 // registrarRun is registrarAct's work, shared with the desk's pages: it
 // returns the entry's stream and the command's result.
-func (s *Server) registrarRun(c echo.Context, op string, body any, app string,
+func (h *handlers) registrarRun(c echo.Context, op string, body any, app string,
 	build func(e *voter.Entry, env bus.Envelope, app uuid.UUID, byVoter string, at time.Time) bus.Command) (string, bus.Result, error) {
-	e, err := s.loadEntry(c)
+	e, err := h.loadEntry(c)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
 	var v problem.ValidationError
-	id, causation, err := s.basisApplication(c, app, &v)
+	id, causation, err := h.basisApplication(c, app, &v)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
 	if err := v.Err(); err != nil {
 		return "", bus.Result{}, err
 	}
-	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, op+"/"+e.Stream(), body)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleStaff, op+"/"+e.Stream(), body)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
-	res, err := s.cmds.SendCaused(c, auth.RoleStaff, build(e, envelope, id, s.voterStreamOf(signedin.Principal(c)), s.deps.Now()), causation)
+	res, err := h.d.Commands.SendCaused(c, auth.RoleStaff, build(e, envelope, id, h.voterStreamOf(signedin.Principal(c)), h.d.Now()), causation)
 	if err != nil {
 		return "", bus.Result{}, err
 	}
@@ -464,12 +460,12 @@ type correctVoterRequest struct {
 }
 
 // correctVoter corrects personal data in an entry (VC §13: Form 1/3).
-func (s *Server) correctVoter(c echo.Context) error {
+func (h *handlers) correctVoter(c echo.Context) error {
 	var req correctVoterRequest
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameCorrectVoterDetails, req, req.Application, http.StatusOK, correctCommand(req))
+	return h.registrarAct(c, commands.NameCorrectVoterDetails, req, req.Application, http.StatusOK, correctCommand(req))
 }
 
 // entryCommand builds a registrar's command on entry e (registrarRun).
@@ -491,12 +487,12 @@ type moveVoterRequest struct {
 
 // moveVoter moves a voter of the caller's area to another precinct
 // (VP 3.6).
-func (s *Server) moveVoter(c echo.Context) error {
+func (h *handlers) moveVoter(c echo.Context) error {
 	var req moveVoterRequest
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameMoveVoter, req, req.Application, http.StatusOK, moveCommand(req))
+	return h.registrarAct(c, commands.NameMoveVoter, req, req.Application, http.StatusOK, moveCommand(req))
 }
 
 func moveCommand(req moveVoterRequest) entryCommand {
@@ -512,12 +508,12 @@ type restoreVoterRequest struct {
 }
 
 // restoreVoter puts a removed entry back on the list, with a reason.
-func (s *Server) restoreVoter(c echo.Context) error {
+func (h *handlers) restoreVoter(c echo.Context) error {
 	var req restoreVoterRequest
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameRestoreVoter, req, req.Application, http.StatusOK, restoreCommand(req))
+	return h.registrarAct(c, commands.NameRestoreVoter, req, req.Application, http.StatusOK, restoreCommand(req))
 }
 
 func restoreCommand(req restoreVoterRequest) entryCommand {
@@ -537,12 +533,12 @@ type removalRequest struct {
 // requestRemoval asks for an entry to leave the list; it leaves only when
 // a second staff member of the commission confirms (201, the request in
 // pending_removal).
-func (s *Server) requestRemoval(c echo.Context) error {
+func (h *handlers) requestRemoval(c echo.Context) error {
 	var req removalRequest
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameRequestRemoval, req, req.Application, http.StatusCreated, requestRemovalCommand(req, signedin.Principal(c)))
+	return h.registrarAct(c, commands.NameRequestRemoval, req, req.Application, http.StatusCreated, requestRemovalCommand(req, signedin.Principal(c)))
 }
 
 func requestRemovalCommand(req removalRequest, p auth.Principal) entryCommand {
@@ -553,12 +549,12 @@ func requestRemovalCommand(req removalRequest, p auth.Principal) entryCommand {
 }
 
 // confirmRemoval is the second person's word: the entry leaves the list.
-func (s *Server) confirmRemoval(c echo.Context) error {
+func (h *handlers) confirmRemoval(c echo.Context) error {
 	id, err := httpapi.PathID(c)
 	if err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", http.StatusOK, confirmRemovalCommand(id, signedin.Principal(c)))
+	return h.registrarAct(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", http.StatusOK, confirmRemovalCommand(id, signedin.Principal(c)))
 }
 
 func confirmRemovalCommand(id uuid.UUID, p auth.Principal) entryCommand {
@@ -573,7 +569,7 @@ type cancelRemovalRequest struct {
 }
 
 // cancelRemoval withdraws a removal request, with a reason.
-func (s *Server) cancelRemoval(c echo.Context) error {
+func (h *handlers) cancelRemoval(c echo.Context) error {
 	id, err := httpapi.PathID(c)
 	if err != nil {
 		return err
@@ -582,7 +578,7 @@ func (s *Server) cancelRemoval(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.registrarAct(c, commands.NameCancelRemoval+"/"+id.String(), req, "", http.StatusOK, cancelRemovalCommand(id, req, signedin.Principal(c)))
+	return h.registrarAct(c, commands.NameCancelRemoval+"/"+id.String(), req, "", http.StatusOK, cancelRemovalCommand(id, req, signedin.Principal(c)))
 }
 
 func cancelRemovalCommand(id uuid.UUID, req cancelRemovalRequest, p auth.Principal) entryCommand {
@@ -603,20 +599,20 @@ const maxRemovalScan = 50_000
 // WARNING: it reads the removal events of the whole log (the store
 // filters by type), at most maxRemovalScan; a read model replaces it when
 // removals by hand number in the tens of thousands.
-func (s *Server) removalRecords(ctx context.Context, keep func(signedin.RemovalRecord) bool) ([]signedin.RemovalRecord, error) {
+func (h *handlers) removalRecords(ctx context.Context, keep func(signedin.RemovalRecord) bool) ([]signedin.RemovalRecord, error) {
 	filter := eventstore.Filter{EventTypes: []string{voter.TypeRemovalRequested, voter.TypeRemovalConfirmed, voter.TypeRemovalCancelled}}
 	byID := map[uuid.UUID]*signedin.RemovalRecord{}
 	var order []uuid.UUID
 	after := eventstore.Start
-	now := s.deps.Now()
+	now := h.d.Now()
 	for scanned := 0; scanned < maxRemovalScan; {
-		page, err := s.deps.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Filter: filter, Limit: 1000})
+		page, err := h.d.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Filter: filter, Limit: 1000})
 		if err != nil {
 			return nil, err
 		}
 		for _, e := range page.Events {
 			scanned++
-			d, err := s.deps.Codec.Decode(e)
+			d, err := h.d.Codec.Decode(e)
 			if err != nil {
 				return nil, err
 			}
@@ -666,9 +662,9 @@ func (s *Server) removalRecords(ctx context.Context, keep func(signedin.RemovalR
 // pendingRemovals lists the removal requests of the caller's commission
 // waiting for a second person, oldest first. They name voter streams, not
 // personal data: the entry is read by a recorded look-up.
-func (s *Server) pendingRemovals(c echo.Context) error {
+func (h *handlers) pendingRemovals(c echo.Context) error {
 	comm := signedin.Principal(c).Commission
-	list, err := s.removalRecords(c.Request().Context(), func(r signedin.RemovalRecord) bool {
+	list, err := h.removalRecords(c.Request().Context(), func(r signedin.RemovalRecord) bool {
 		return r.Commission == comm && r.Status == signedin.RemovalPending
 	})
 	if err != nil {

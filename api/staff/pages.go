@@ -1,4 +1,4 @@
-package api
+package staff
 
 import (
 	"errors"
@@ -16,7 +16,6 @@ import (
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/signedin"
-	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
@@ -33,48 +32,44 @@ import (
 // API (checkStaff) and reads only through projections' readers; it sends
 // the same commands. Refusals are pages in the person's language.
 
-// FieldIdempotency is the hidden field of a desk form that carries its
-// idempotency key (signedin.FieldIdempotency).
-const FieldIdempotency = signedin.FieldIdempotency
-
 // staffDeskRoutes are the pages under /staff.
-func (s *Server) staffDeskRoutes(g signedin.Routes) {
-	s.echo.GET(pathStaff+"/desk.js", func(c echo.Context) error {
+func (h *handlers) staffDeskRoutes(g signedin.Routes) {
+	g.Group.GET("/desk.js", func(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
-		return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", staffdesk.Script)
+		return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", deskScript)
 	})
-	s.echo.GET(pathStaff+"/desk.css", func(c echo.Context) error {
+	g.Group.GET("/desk.css", func(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
-		return c.Blob(http.StatusOK, "text/css; charset=utf-8", staffdesk.Style)
+		return c.Blob(http.StatusOK, "text/css; charset=utf-8", deskStyle)
 	})
-	g.Middleware = append(slices.Clip(g.Middleware), s.deskOnStaff)
-	g.GET("", s.deskQueue)
-	g.GET("/queue/fragment", s.deskQueueFragment)
-	g.GET("/dashboard", s.deskDashboard)
-	g.GET("/applications/:id", s.deskApplication)
-	g.POST("/applications/:id/voter-data", s.deskVoterData)
-	g.POST("/applications/:id/accept", s.deskAccept)
-	g.POST("/applications/:id/assign", s.deskAssign)
-	g.POST("/applications/:id/decide", s.deskDecide)
-	g.POST("/applications/:id/resolve", s.deskResolve)
-	s.registrarDeskRoutes(g)
+	g.Middleware = append(slices.Clip(g.Middleware), h.deskOnStaff)
+	g.GET("", h.deskQueue)
+	g.GET("/queue/fragment", h.deskQueueFragment)
+	g.GET("/dashboard", h.deskDashboard)
+	g.GET("/applications/:id", h.deskApplication)
+	g.POST("/applications/:id/voter-data", h.deskVoterData)
+	g.POST("/applications/:id/accept", h.deskAccept)
+	g.POST("/applications/:id/assign", h.deskAssign)
+	g.POST("/applications/:id/decide", h.deskDecide)
+	g.POST("/applications/:id/resolve", h.deskResolve)
+	h.registrarDeskRoutes(g)
 }
 
 // checkStaff is onStaff's rule: the staff register must show the
 // principal on the staff of their token's commission now. It returns the
 // commission.
-func (s *Server) checkStaff(c echo.Context) (*commission.Commission, error) {
+func (h *handlers) checkStaff(c echo.Context) (*commission.Commission, error) {
 	p := signedin.Principal(c)
 	ref, err := commission.ParseRef(p.Commission)
 	if err != nil {
 		return nil, fmt.Errorf("%w: commission claim %q", application.ErrForbiddenCommission, p.Commission)
 	}
-	k, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, commission.StreamFor(ref),
+	k, err := bus.Load(c.Request().Context(), h.d.Events, h.d.Codec, commission.StreamFor(ref),
 		func() *commission.Commission { return &commission.Commission{} })
 	if err != nil {
 		return nil, err
 	}
-	if !k.IsActiveStaff(p.Subject, s.deps.Now()) {
+	if !k.IsActiveStaff(p.Subject, h.d.Now()) {
 		return nil, fmt.Errorf("%w: %q is not on the staff of %s", application.ErrForbiddenCommission, p.Subject, ref)
 	}
 	return k, nil
@@ -84,18 +79,18 @@ const deskCommissionKey = "tizme.desk.commission"
 
 // deskOnStaff refuses, with a page, a person the staff register does not
 // show on their commission's staff now.
-func (s *Server) deskOnStaff(next echo.HandlerFunc) echo.HandlerFunc {
+func (h *handlers) deskOnStaff(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		k, err := s.checkStaff(c)
+		k, err := h.checkStaff(c)
 		if errors.Is(err, application.ErrForbiddenCommission) {
 			lang := httpapi.RequestLang(c)
-			return s.deskRender(c, http.StatusForbidden, staffdesk.PageRefusal, "", webui.T(lang, "desk.refused.notstaff"), deskRefusal{
+			return h.deskRender(c, http.StatusForbidden, pageRefusal, "", webui.T(lang, "desk.refused.notstaff"), deskRefusal{
 				Title: webui.T(lang, "desk.refused.notstaff"), Detail: webui.T(lang, "desk.refused.notstaff.body"),
 				Next: webui.T(lang, "desk.next.notstaff"),
 			})
 		}
 		if err != nil {
-			return s.deskError(c, err)
+			return h.deskError(c, err)
 		}
 		c.Set(deskCommissionKey, k)
 		return next(c)
@@ -107,14 +102,14 @@ type deskWho struct {
 	Name, Commission, Method, MethodLabel, CSRF string
 }
 
-func (s *Server) deskWhoOf(c echo.Context) *deskWho {
+func (h *handlers) deskWhoOf(c echo.Context) *deskWho {
 	p := signedin.Principal(c)
 	name := p.Name
 	if name == "" {
 		name = p.Subject
 	}
 	return &deskWho{Name: name, Commission: p.Commission, Method: p.Method,
-		MethodLabel: webT("method."+p.Method, httpapi.RequestLang(c)), CSRF: signedin.Session(c).CSRF}
+		MethodLabel: signedin.MethodText(p.Method, httpapi.RequestLang(c)), CSRF: signedin.Session(c).CSRF}
 }
 
 type deskRefusal struct {
@@ -123,7 +118,7 @@ type deskRefusal struct {
 }
 
 // deskRender writes a desk page.
-func (s *Server) deskRender(c echo.Context, status int, name, section, title string, data any) error {
+func (h *handlers) deskRender(c echo.Context, status int, name, section, title string, data any) error {
 	lang := httpapi.RequestLang(c)
 	q := url.Values{}
 	for k, v := range c.QueryParams() {
@@ -131,36 +126,36 @@ func (s *Server) deskRender(c echo.Context, status int, name, section, title str
 			q[k] = v
 		}
 	}
-	body, err := staffdesk.Pages.Render(name, webui.Page{Lang: lang, Title: title, Path: c.Request().URL.Path, Query: q,
+	body, err := deskPages.Render(name, webui.Page{Lang: lang, Title: title, Path: c.Request().URL.Path, Query: q,
 		Section: section, Wide: true, Data: data})
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderCacheControl, "no-store")
-	h.Set("Content-Language", lang.String())
-	h.Add(echo.HeaderVary, "Accept-Language")
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderCacheControl, "no-store")
+	hd.Set("Content-Language", lang.String())
+	hd.Add(echo.HeaderVary, "Accept-Language")
 	return c.HTMLBlob(status, body)
 }
 
 // deskError answers err as a refusal page: the same code, status and
 // message the JSON API gives, in the person's language, and what to do
 // next. Never raw JSON.
-func (s *Server) deskError(c echo.Context, err error) error {
+func (h *handlers) deskError(c echo.Context, err error) error {
 	lang := httpapi.RequestLang(c)
-	def, ok := s.problems.Resolve(err)
+	def, ok := h.d.Problems.Resolve(err)
 	if !ok {
 		var he *echo.HTTPError
 		if errors.As(err, &he) {
-			def = s.problems.ForStatus(he.Code)
+			def = h.d.Problems.ForStatus(he.Code)
 		} else {
-			def = s.problems.Internal()
+			def = h.d.Problems.Internal()
 		}
 	}
 	if def.Status >= http.StatusInternalServerError {
-		s.log.Error("desk request failed", "request_id", httpapi.RequestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
+		h.d.Logger.Error("desk request failed", "request_id", httpapi.RequestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
 	}
-	p := s.problems.Problem(err, def, lang)
+	p := h.d.Problems.Problem(err, def, lang)
 	next := "desk.next.retry"
 	switch {
 	case p.Status == http.StatusForbidden:
@@ -178,9 +173,9 @@ func (s *Server) deskError(c echo.Context, err error) error {
 	}
 	var who *deskWho
 	if _, ok := c.Get(deskCommissionKey).(*commission.Commission); ok {
-		who = s.deskWhoOf(c)
+		who = h.deskWhoOf(c)
 	}
-	return s.deskRender(c, p.Status, staffdesk.PageRefusal, "", p.Title, deskRefusal{
+	return h.deskRender(c, p.Status, pageRefusal, "", p.Title, deskRefusal{
 		Who: who, Title: p.Title, Detail: detail, Next: webui.T(lang, next),
 	})
 }
@@ -242,11 +237,11 @@ func deskFilter(c echo.Context) projections.DeskQueueFilter {
 	return f
 }
 
-func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskTable, error) {
+func (h *handlers) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskTable, error) {
 	lang := httpapi.RequestLang(c)
-	now := s.deps.Now()
+	now := h.d.Now()
 	ctx, commission := c.Request().Context(), signedin.Principal(c).Commission
-	total, err := s.read.CountDeskQueue(ctx, commission, f)
+	total, err := h.d.Read.CountDeskQueue(ctx, commission, f)
 	if err != nil {
 		return deskTable{}, err
 	}
@@ -254,7 +249,7 @@ func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskT
 	t.Page, _ = strconv.Atoi(c.QueryParam("page"))
 	t.Page = min(max(t.Page, 1), t.Pages)
 	f.Limit, f.Offset = deskPerPage, (t.Page-1)*deskPerPage
-	rows, err := s.read.ReadDeskQueue(ctx, commission, f, now)
+	rows, err := h.d.Read.ReadDeskQueue(ctx, commission, f, now)
 	if err != nil {
 		return deskTable{}, err
 	}
@@ -266,7 +261,7 @@ func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskT
 		if n > 1 {
 			q.Set("page", strconv.Itoa(n))
 		}
-		return pathStaff + "?" + q.Encode()
+		return DeskPath + "?" + q.Encode()
 	}
 	if t.Page > 1 {
 		t.Prev = pageURL(t.Page - 1)
@@ -293,14 +288,14 @@ func (s *Server) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskT
 }
 
 // deskQueue is the commission's queue (the desk's home page).
-func (s *Server) deskQueue(c echo.Context) error {
+func (h *handlers) deskQueue(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	f := deskFilter(c)
-	t, err := s.deskTable(c, f)
+	t, err := h.deskTable(c, f)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	v := deskQueueView{Who: s.deskWhoOf(c), Flagged: f.Flagged, Table: t}
+	v := deskQueueView{Who: h.deskWhoOf(c), Flagged: f.Flagged, Table: t}
 	for _, st := range []string{projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned, projections.QueueExecutionFailed} {
 		v.Statuses = append(v.Statuses, signedin.Option{Value: st, Label: webui.T(lang, "desk.status."+st), Selected: st == f.Status})
 	}
@@ -311,10 +306,10 @@ func (s *Server) deskQueue(c echo.Context) error {
 	if t.Page > 1 {
 		q.Set("page", strconv.Itoa(t.Page))
 	}
-	v.PollURL = pathStaff + "/queue/fragment?" + q.Encode()
+	v.PollURL = DeskPath + "/queue/fragment?" + q.Encode()
 	// The page's own script asks for the fragment (connect-src).
-	c.Response().Header().Set("Content-Security-Policy", contentSecurityPolicy+"; connect-src 'self'")
-	return s.deskRender(c, http.StatusOK, staffdesk.PageQueue, "desk-queue", webui.T(lang, "desk.queue.title"), v)
+	c.Response().Header().Set("Content-Security-Policy", httpapi.ContentSecurityPolicy+"; connect-src 'self'")
+	return h.deskRender(c, http.StatusOK, pageQueue, "desk-queue", webui.T(lang, "desk.queue.title"), v)
 }
 
 // deskQuery is the queue's language and filters as a query, for its
@@ -330,13 +325,13 @@ func deskQuery(c echo.Context) url.Values {
 }
 
 // deskQueueFragment is the queue's table alone, for the page's polling.
-func (s *Server) deskQueueFragment(c echo.Context) error {
-	t, err := s.deskTable(c, deskFilter(c))
+func (h *handlers) deskQueueFragment(c echo.Context) error {
+	t, err := h.deskTable(c, deskFilter(c))
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
 	var b strings.Builder
-	if err := staffdesk.Fragment.ExecuteTemplate(&b, "queue-table", t); err != nil {
+	if err := deskFragment.ExecuteTemplate(&b, "queue-table", t); err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")

@@ -1,4 +1,4 @@
-package api
+package staff
 
 import (
 	"fmt"
@@ -15,7 +15,6 @@ import (
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/signedin"
-	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
@@ -90,11 +89,11 @@ func (v deskAppView) ErrorOf(field string) string {
 
 // deskAppPage builds the application page of a; voter data and the diff
 // only when shown (after the read was recorded).
-func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown bool) (deskAppView, error) {
+func (h *handlers) deskAppPage(c echo.Context, a *application.Application, shown bool) (deskAppView, error) {
 	lang := httpapi.RequestLang(c)
 	ctx := c.Request().Context()
-	now := s.deps.Now()
-	v := deskAppView{Who: s.deskWhoOf(c), Shown: shown,
+	now := h.d.Now()
+	v := deskAppView{Who: h.deskWhoOf(c), Shown: shown,
 		Keys: deskKeys{Accept: uuid.NewString(), Assign: uuid.NewString(), Decide: uuid.NewString(), Resolve: uuid.NewString()}}
 	f := deskAppFacts{ID: a.ID().String(), Receipt: a.Receipt().String(), KindLabel: webui.T(lang, "desk.kind."+string(a.Kind())),
 		Status: string(a.Status()), StatusLabel: webui.T(lang, "desk.status."+string(a.Status())),
@@ -117,14 +116,14 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 	if a.Status() == application.StatusApproved {
 		switch a.Kind() {
 		case application.KindAbsentFromList:
-			v.CarryOut = pathStaff + "/voters/new?lang=" + lang.String() + "&application=" + a.ID().String()
+			v.CarryOut = DeskPath + "/voters/new?lang=" + lang.String() + "&application=" + a.ID().String()
 		case application.KindCorrectPersonalData, application.KindChangeOfPrecinct:
-			v.CarryOut = pathStaff + "/voters/" + a.Voter() + "?lang=" + lang.String() + "&application=" + a.ID().String()
+			v.CarryOut = DeskPath + "/voters/" + a.Voter() + "?lang=" + lang.String() + "&application=" + a.ID().String()
 		}
 	}
 	v.Can = deskCan{Accept: a.Status() == application.StatusSubmitted, Assign: open, Decide: open, Resolve: failed}
 	// The anomaly flags of the queue row.
-	rows, err := s.read.ReadDeskQueue(ctx, signedin.Principal(c).Commission, projections.DeskQueueFilter{Application: a.ID()}, now)
+	rows, err := h.d.Read.ReadDeskQueue(ctx, signedin.Principal(c).Commission, projections.DeskQueueFilter{Application: a.ID()}, now)
 	if err != nil {
 		return v, err
 	}
@@ -135,7 +134,7 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 	}
 	// The consent it cites.
 	if id, err := uuid.Parse(strings.TrimPrefix(a.Consent(), consent.StreamPrefix)); err == nil && consent.StreamFor(id) == a.Consent() {
-		k, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Consent(), func() *consent.Consent { return consent.New(id) })
+		k, err := bus.Load(ctx, h.d.Events, h.d.Codec, a.Consent(), func() *consent.Consent { return consent.New(id) })
 		if err != nil {
 			return v, err
 		}
@@ -159,7 +158,7 @@ func (s *Server) deskAppPage(c echo.Context, a *application.Application, shown b
 	claim := appview.Claim(a.Claim())
 	v.ClaimFields = claimFieldLabels(lang, claim)
 	if shown {
-		e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
+		e, err := bus.Load(ctx, h.d.Events, h.d.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
 		if err != nil {
 			return v, err
 		}
@@ -252,43 +251,43 @@ func claimDiff(lang i18n.Lang, c appview.ClaimView, e *voter.Entry) []deskDiff {
 }
 
 // deskApplication shows an application without the voter's data.
-func (s *Server) deskApplication(c echo.Context) error {
-	a, err := s.loadApplication(c)
+func (h *handlers) deskApplication(c echo.Context) error {
+	a, err := h.loadApplication(c)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	v, err := s.deskAppPage(c, a, false)
+	v, err := h.deskAppPage(c, a, false)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
 	if done := c.QueryParam("done"); done != "" && webui.Has("desk.done."+done) {
 		v.Done = webui.T(httpapi.RequestLang(c), "desk.done."+done)
 	}
-	return s.deskRender(c, http.StatusOK, staffdesk.PageApplication, "desk-queue", webui.Tf(httpapi.RequestLang(c), "desk.app.title", "receipt", v.App.Receipt), v)
+	return h.deskRender(c, http.StatusOK, pageApplication, "desk-queue", webui.Tf(httpapi.RequestLang(c), "desk.app.title", "receipt", v.App.Receipt), v)
 }
 
 // deskVoterData shows the application with the voter's personal data.
 // The read is recorded exactly as the JSON API's staff application read
 // records it (RecordDataAccess, purpose application_review) BEFORE the
 // data is shown: a read that cannot be recorded is refused.
-func (s *Server) deskVoterData(c echo.Context) error {
-	a, err := s.loadApplication(c)
+func (h *handlers) deskVoterData(c echo.Context) error {
+	a, err := h.loadApplication(c)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
 	p := signedin.Principal(c)
-	if _, err := s.cmds.Send(c, auth.RoleStaff, commands.RecordDataAccess{
+	if _, err := h.d.Commands.Send(c, auth.RoleStaff, commands.RecordDataAccess{
 		Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), a.Voter())},
 		Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
-		Purpose: string(access.PurposeApplicationReview), RequestID: httpapi.RequestIDOf(c), At: s.deps.Now(),
+		Purpose: string(access.PurposeApplicationReview), RequestID: httpapi.RequestIDOf(c), At: h.d.Now(),
 	}); err != nil {
-		return s.deskError(c, fmt.Errorf("record the staff access: %w", err))
+		return h.deskError(c, fmt.Errorf("record the staff access: %w", err))
 	}
-	v, err := s.deskAppPage(c, a, true)
+	v, err := h.deskAppPage(c, a, true)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	return s.deskRender(c, http.StatusOK, staffdesk.PageApplication, "desk-queue", webui.Tf(httpapi.RequestLang(c), "desk.app.title", "receipt", v.App.Receipt), v)
+	return h.deskRender(c, http.StatusOK, pageApplication, "desk-queue", webui.Tf(httpapi.RequestLang(c), "desk.app.title", "receipt", v.App.Receipt), v)
 }
 
 type deskConfirmView struct {
@@ -302,69 +301,69 @@ type deskConfirmView struct {
 // (422 with the page and the input kept), then a confirmation page, then
 // on confirm=yes the command with the form's idempotency key, and back
 // to the application with a message.
-func (s *Server) deskStep(c echo.Context, op, step string, body any, in deskInput, check func(v *deskAppView) []deskFieldError,
+func (h *handlers) deskStep(c echo.Context, op, step string, body any, in deskInput, check func(v *deskAppView) []deskFieldError,
 	facts []signedin.Option, hidden []signedin.Option, build func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command) error {
 	lang := httpapi.RequestLang(c)
-	a, err := s.loadApplication(c)
+	a, err := h.loadApplication(c)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	key := strings.TrimSpace(c.FormValue(FieldIdempotency))
+	key := strings.TrimSpace(c.FormValue(signedin.FieldIdempotency))
 	if key == "" {
 		key = uuid.NewString()
 	}
 	if errs := check(nil); len(errs) > 0 {
-		v, err := s.deskAppPage(c, a, false)
+		v, err := h.deskAppPage(c, a, false)
 		if err != nil {
-			return s.deskError(c, err)
+			return h.deskError(c, err)
 		}
 		v.Errors, v.Input = errs, in
-		return s.deskRender(c, http.StatusUnprocessableEntity, staffdesk.PageApplication, "desk-queue", webui.Tf(lang, "desk.app.title", "receipt", v.App.Receipt), v)
+		return h.deskRender(c, http.StatusUnprocessableEntity, pageApplication, "desk-queue", webui.Tf(lang, "desk.app.title", "receipt", v.App.Receipt), v)
 	}
-	back := pathStaff + "/applications/" + a.ID().String() + "?lang=" + lang.String()
+	back := DeskPath + "/applications/" + a.ID().String() + "?lang=" + lang.String()
 	if c.FormValue("confirm") != "yes" {
 		facts = append([]signedin.Option{{Label: webui.T(lang, "desk.col.receipt"), Value: a.Receipt().String()}}, facts...)
-		return s.deskRender(c, http.StatusOK, staffdesk.PageConfirm, "desk-queue", webui.T(lang, "desk.confirm."+step), deskConfirmView{
-			Who: s.deskWhoOf(c), Question: webui.T(lang, "desk.confirm."+step), Key: key, Back: back,
-			Action: pathStaff + "/applications/" + a.ID().String() + "/" + step + "?lang=" + lang.String(), Facts: facts, Hidden: hidden,
+		return h.deskRender(c, http.StatusOK, pageConfirm, "desk-queue", webui.T(lang, "desk.confirm."+step), deskConfirmView{
+			Who: h.deskWhoOf(c), Question: webui.T(lang, "desk.confirm."+step), Key: key, Back: back,
+			Action: DeskPath + "/applications/" + a.ID().String() + "/" + step + "?lang=" + lang.String(), Facts: facts, Hidden: hidden,
 		})
 	}
-	c.Request().Header.Set(HeaderIdempotencyKey, key)
-	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
+	c.Request().Header.Set(signedin.HeaderIdempotencyKey, key)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	if _, err := s.cmds.Send(c, auth.RoleStaff, build(a, envelope, signedin.Principal(c).Subject, s.voterStreamOf(signedin.Principal(c)), s.deps.Now())); err != nil {
-		return s.deskError(c, err)
+	if _, err := h.d.Commands.Send(c, auth.RoleStaff, build(a, envelope, signedin.Principal(c).Subject, h.voterStreamOf(signedin.Principal(c)), h.d.Now())); err != nil {
+		return h.deskError(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, back+"&done="+step)
 }
 
-func (s *Server) deskAccept(c echo.Context) error {
-	return s.deskStep(c, commands.NameAcceptApplication, "accept", nil, deskInput{}, func(*deskAppView) []deskFieldError { return nil }, nil, nil,
+func (h *handlers) deskAccept(c echo.Context) error {
+	return h.deskStep(c, commands.NameAcceptApplication, "accept", nil, deskInput{}, func(*deskAppView) []deskFieldError { return nil }, nil, nil,
 		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 			return commands.AcceptApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, At: at}
 		})
 }
 
-func (s *Server) deskAssign(c echo.Context) error {
+func (h *handlers) deskAssign(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	to := strings.TrimSpace(c.FormValue("to"))
 	check := func(*deskAppView) []deskFieldError {
 		k, _ := c.Get(deskCommissionKey).(*commission.Commission)
-		if to == "" || k == nil || !k.IsActiveStaff(to, s.deps.Now()) {
+		if to == "" || k == nil || !k.IsActiveStaff(to, h.d.Now()) {
 			return []deskFieldError{{Field: "to", Message: webui.T(lang, "desk.err.colleague")}}
 		}
 		return nil
 	}
-	return s.deskStep(c, commands.NameAssignApplication, "assign", assignRequest{To: to}, deskInput{To: to}, check,
+	return h.deskStep(c, commands.NameAssignApplication, "assign", assignRequest{To: to}, deskInput{To: to}, check,
 		[]signedin.Option{{Label: webui.T(lang, "desk.assign.to"), Value: to}}, []signedin.Option{{Value: "to", Label: to}},
 		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 			return commands.AssignApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, To: to, At: at}
 		})
 }
 
-func (s *Server) deskDecide(c echo.Context) error {
+func (h *handlers) deskDecide(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	outcome, reason := c.FormValue("outcome"), strings.TrimSpace(c.FormValue("reason"))
 	check := func(*deskAppView) []deskFieldError {
@@ -378,7 +377,7 @@ func (s *Server) deskDecide(c echo.Context) error {
 		return errs
 	}
 	body := decideRequest{Outcome: outcome, Reason: reason, Language: lang.String()}
-	return s.deskStep(c, commands.NameDecideApplication, "decide", body, deskInput{Outcome: outcome, Reason: reason}, check,
+	return h.deskStep(c, commands.NameDecideApplication, "decide", body, deskInput{Outcome: outcome, Reason: reason}, check,
 		[]signedin.Option{{Label: webui.T(lang, "desk.decide.outcome"), Value: webui.T(lang, "desk.status."+outcome)}, {Label: webui.T(lang, "desk.reason"), Value: reason}},
 		[]signedin.Option{{Value: "outcome", Label: outcome}, {Value: "reason", Label: reason}},
 		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
@@ -386,7 +385,7 @@ func (s *Server) deskDecide(c echo.Context) error {
 		})
 }
 
-func (s *Server) deskResolve(c echo.Context) error {
+func (h *handlers) deskResolve(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	note := strings.TrimSpace(c.FormValue("note"))
 	check := func(*deskAppView) []deskFieldError {
@@ -395,7 +394,7 @@ func (s *Server) deskResolve(c echo.Context) error {
 		}
 		return nil
 	}
-	return s.deskStep(c, commands.NameResolveApplicationExecution, "resolve", resolveRequest{Note: note}, deskInput{Note: note}, check,
+	return h.deskStep(c, commands.NameResolveApplicationExecution, "resolve", resolveRequest{Note: note}, deskInput{Note: note}, check,
 		[]signedin.Option{{Label: webui.T(lang, "desk.resolve.note"), Value: note}}, []signedin.Option{{Value: "note", Label: note}},
 		func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 			return commands.ResolveApplicationExecution{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Note: note, At: at}
@@ -418,14 +417,14 @@ type deskDashView struct {
 }
 
 // deskDashboard is the commission's work at a glance.
-func (s *Server) deskDashboard(c echo.Context) error {
+func (h *handlers) deskDashboard(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	const days = 7
-	d, err := s.read.ReadDeskDashboard(c.Request().Context(), signedin.Principal(c).Commission, s.deps.Now(), days)
+	d, err := h.d.Read.ReadDeskDashboard(c.Request().Context(), signedin.Principal(c).Commission, h.d.Now(), days)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	v := deskDashView{Who: s.deskWhoOf(c), Open: d.Open, Overdue: d.Overdue, Failed: d.Failed, Decided: d.Decided, Days: days,
+	v := deskDashView{Who: h.deskWhoOf(c), Open: d.Open, Overdue: d.Overdue, Failed: d.Failed, Decided: d.Decided, Days: days,
 		DecisionDays: election.DefaultDecisionDays, InTimeShare: "—"}
 	if d.Decided > 0 {
 		v.InTimeShare = webui.Percent(d.InTime, d.Decided) + " %"
@@ -444,5 +443,5 @@ func (s *Server) deskDashboard(c echo.Context) error {
 		t := webui.T(lang, ch.key)
 		v.Charts = append(v.Charts, deskChart{ID: ch.id, Title: t, Chart: webui.BarChart{ID: "chart-" + ch.id, Title: t, Bars: bars(ch.list)}})
 	}
-	return s.deskRender(c, http.StatusOK, staffdesk.PageDashboard, "desk-dashboard", webui.T(lang, "desk.dash.title"), v)
+	return h.deskRender(c, http.StatusOK, pageDashboard, "desk-dashboard", webui.T(lang, "desk.dash.title"), v)
 }

@@ -1,4 +1,4 @@
-package api
+package staff
 
 import (
 	"context"
@@ -19,7 +19,6 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/signedin"
-	"github.com/cec-kg/tizme/api/staffdesk"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/commands/bus"
@@ -46,22 +45,22 @@ import (
 // and what was typed kept.
 
 // registrarDeskRoutes are the registrar's pages under /staff.
-func (s *Server) registrarDeskRoutes(g signedin.Routes) {
-	g.GET("/voters", s.deskVoters)
-	g.POST("/voters/find", s.deskFindVoter)
-	g.GET("/voters/new", s.deskRegisterForm)
-	g.POST("/voters/new", s.deskRegister)
-	g.GET("/voters/:voter", s.deskEntry)
-	g.POST("/voters/:voter/data", s.deskEntryData)
-	g.POST("/voters/:voter/correct", s.deskCorrect)
-	g.POST("/voters/:voter/move", s.deskMove)
-	g.POST("/voters/:voter/restore", s.deskRestore)
-	g.POST("/voters/:voter/removal", s.deskRequestRemoval)
-	g.GET("/removals", s.deskRemovals)
-	g.POST("/voters/:voter/removals/:id/confirm", s.deskConfirmRemoval)
-	g.POST("/voters/:voter/removals/:id/cancel", s.deskCancelRemoval)
-	g.GET("/todo", s.deskToDo)
-	g.POST("/todo/done", s.deskToDoDone)
+func (h *handlers) registrarDeskRoutes(g signedin.Routes) {
+	g.GET("/voters", h.deskVoters)
+	g.POST("/voters/find", h.deskFindVoter)
+	g.GET("/voters/new", h.deskRegisterForm)
+	g.POST("/voters/new", h.deskRegister)
+	g.GET("/voters/:voter", h.deskEntry)
+	g.POST("/voters/:voter/data", h.deskEntryData)
+	g.POST("/voters/:voter/correct", h.deskCorrect)
+	g.POST("/voters/:voter/move", h.deskMove)
+	g.POST("/voters/:voter/restore", h.deskRestore)
+	g.POST("/voters/:voter/removal", h.deskRequestRemoval)
+	g.GET("/removals", h.deskRemovals)
+	g.POST("/voters/:voter/removals/:id/confirm", h.deskConfirmRemoval)
+	g.POST("/voters/:voter/removals/:id/cancel", h.deskCancelRemoval)
+	g.GET("/todo", h.deskToDo)
+	g.POST("/todo/done", h.deskToDoDone)
 }
 
 // deskField is one field of a registrar's form.
@@ -136,7 +135,7 @@ func problemsOf(lang i18n.Lang, st *deskFormState, prefix string) deskProblems {
 
 // formKey is the idempotency key the form carried (a new one when none).
 func formKey(c echo.Context) string {
-	if k := strings.TrimSpace(c.FormValue(FieldIdempotency)); k != "" {
+	if k := strings.TrimSpace(c.FormValue(signedin.FieldIdempotency)); k != "" {
 		return k
 	}
 	return uuid.NewString()
@@ -192,8 +191,8 @@ func registrarField(code string, params map[string]string) string {
 // otherwise, e.g. precinct -> to), the rest in the summary. False for
 // errors that are no refusal of the input (outages, bugs, a person not
 // allowed at all): those get the refusal page.
-func (s *Server) deskFormErrors(err error, lang i18n.Lang, st *deskFormState, fields []string, alias map[string]string) bool {
-	def, ok := s.problems.Resolve(err)
+func (h *handlers) deskFormErrors(err error, lang i18n.Lang, st *deskFormState, fields []string, alias map[string]string) bool {
+	def, ok := h.d.Problems.Resolve(err)
 	if !ok || def.Status >= http.StatusInternalServerError || def.Status == http.StatusUnauthorized {
 		return false
 	}
@@ -218,7 +217,7 @@ func (s *Server) deskFormErrors(err error, lang i18n.Lang, st *deskFormState, fi
 		}
 		st.Summary = append(st.Summary, msg)
 	}
-	p := s.problems.Problem(err, def, lang)
+	p := h.d.Problems.Problem(err, def, lang)
 	if list, ok := p.Extensions["errors"].([]problem.FieldProblem); ok && len(list) > 0 {
 		for _, f := range list {
 			field := registrarField(string(f.Code), nil)
@@ -238,12 +237,12 @@ func (s *Server) deskFormErrors(err error, lang i18n.Lang, st *deskFormState, fi
 }
 
 // fieldMessage is err's message in lang (a domain parser's refusal).
-func (s *Server) fieldMessage(err error, lang i18n.Lang) string {
-	def, ok := s.problems.Resolve(err)
+func (h *handlers) fieldMessage(err error, lang i18n.Lang) string {
+	def, ok := h.d.Problems.Resolve(err)
 	if !ok {
-		def = s.problems.Internal()
+		def = h.d.Problems.Internal()
 	}
-	p := s.problems.Problem(err, def, lang)
+	p := h.d.Problems.Problem(err, def, lang)
 	if p.Detail != "" {
 		return p.Detail
 	}
@@ -254,21 +253,21 @@ func (s *Server) fieldMessage(err error, lang i18n.Lang) string {
 // the desk's section): the facts, and the same fields again as hidden
 // ones (deskConfirmView's Hidden: Value the name, Label the value) with
 // confirm=yes.
-func (s *Server) confirmStep(c echo.Context, section, question, action, back, key string, facts []signedin.Option, values url.Values) error {
+func (h *handlers) confirmStep(c echo.Context, section, question, action, back, key string, facts []signedin.Option, values url.Values) error {
 	var hidden []signedin.Option
 	for name, vs := range values {
-		if len(vs) > 0 && vs[0] != "" && name != FieldIdempotency && name != FieldCSRF && name != "confirm" {
+		if len(vs) > 0 && vs[0] != "" && name != signedin.FieldIdempotency && name != signedin.FieldCSRF && name != "confirm" {
 			hidden = append(hidden, signedin.Option{Value: name, Label: vs[0]})
 		}
 	}
 	slices.SortFunc(hidden, func(a, b signedin.Option) int { return strings.Compare(a.Value, b.Value) })
-	return s.deskRender(c, http.StatusOK, staffdesk.PageConfirm, section, question, deskConfirmView{
-		Who: s.deskWhoOf(c), Question: question, Key: key, Back: back, Action: action, Facts: facts, Hidden: hidden,
+	return h.deskRender(c, http.StatusOK, pageConfirm, section, question, deskConfirmView{
+		Who: h.deskWhoOf(c), Question: question, Key: key, Back: back, Action: action, Facts: facts, Hidden: hidden,
 	})
 }
 
-// keyed puts the form's idempotency key where s.idempotency reads it.
-func keyed(c echo.Context, key string) { c.Request().Header.Set(HeaderIdempotencyKey, key) }
+// keyed puts the form's idempotency key where Commands.Envelope reads it.
+func keyed(c echo.Context, key string) { c.Request().Header.Set(signedin.HeaderIdempotencyKey, key) }
 
 // --- Find a voter, and the voters' home ---------------------------------
 
@@ -278,60 +277,60 @@ type deskVotersView struct {
 	Problems deskProblems
 }
 
-func (s *Server) findForm(c echo.Context, st *deskFormState) deskForm {
+func (h *handlers) findForm(c echo.Context, st *deskFormState) deskForm {
 	lang := httpapi.RequestLang(c)
-	return deskForm{ID: "find-form", Action: pathStaff + "/voters/find?lang=" + lang.String(), Submit: webui.T(lang, "reg.find.submit"),
+	return deskForm{ID: "find-form", Action: DeskPath + "/voters/find?lang=" + lang.String(), Submit: webui.T(lang, "reg.find.submit"),
 		CSRF: signedin.Session(c).CSRF, Key: uuid.NewString(),
 		Fields: []deskField{{Name: "pin", Label: webui.T(lang, "desk.field.pin"), Hint: webui.T(lang, "reg.find.hint"),
 			Value: st.get("pin"), Error: st.errorOf("pin"), Type: "text"}}}
 }
 
 // deskVoters is the registrar's home: find a voter, register one.
-func (s *Server) deskVoters(c echo.Context) error {
-	return s.renderVoters(c, http.StatusOK, &deskFormState{})
+func (h *handlers) deskVoters(c echo.Context) error {
+	return h.renderVoters(c, http.StatusOK, &deskFormState{})
 }
 
-func (s *Server) renderVoters(c echo.Context, status int, st *deskFormState) error {
+func (h *handlers) renderVoters(c echo.Context, status int, st *deskFormState) error {
 	lang := httpapi.RequestLang(c)
-	v := deskVotersView{Who: s.deskWhoOf(c), Find: s.findForm(c, st), Problems: problemsOf(lang, st, "find-form")}
-	return s.deskRender(c, status, staffdesk.PageVoters, "desk-voters", webui.T(lang, "reg.voters.title"), v)
+	v := deskVotersView{Who: h.deskWhoOf(c), Find: h.findForm(c, st), Problems: problemsOf(lang, st, "find-form")}
+	return h.deskRender(c, status, pageVoters, "desk-voters", webui.T(lang, "reg.voters.title"), v)
 }
 
 // deskFindVoter finds a voter of the area by PIN (in the body: a PIN
 // never travels in a URL, VP 3.7) and shows the entry with its personal
 // data: the API's look-up, recorded (entry_lookup) before the data shows.
-func (s *Server) deskFindVoter(c echo.Context) error {
+func (h *handlers) deskFindVoter(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	st := &deskFormState{Values: keep(c, "pin")}
 	pin := st.get("pin")
 	if pin == "" {
 		st.Errors = append(st.Errors, deskFieldError{Field: "pin", Message: webui.T(lang, "desk.err.required")})
-		return s.renderVoters(c, http.StatusUnprocessableEntity, st)
+		return h.renderVoters(c, http.StatusUnprocessableEntity, st)
 	}
-	p, err := person.ParsePIN(pin, calendar.DayOf(s.deps.Now()))
+	p, err := person.ParsePIN(pin, calendar.DayOf(h.d.Now()))
 	if err != nil {
-		st.Errors = append(st.Errors, deskFieldError{Field: "pin", Message: s.fieldMessage(err, lang)})
-		return s.renderVoters(c, http.StatusUnprocessableEntity, st)
+		st.Errors = append(st.Errors, deskFieldError{Field: "pin", Message: h.fieldMessage(err, lang)})
+		return h.renderVoters(c, http.StatusUnprocessableEntity, st)
 	}
-	stream := voter.StreamFor(s.deps.VoterKey, p)
+	stream := h.d.VoterStream(p)
 	keyed(c, formKey(c))
-	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, "voter.lookup", lookupRequest{PIN: pin})
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleStaff, "voter.lookup", lookupRequest{PIN: pin})
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	view, err := s.readEntry(c, stream, envelope)
+	view, err := h.readEntry(c, stream, envelope)
 	if err != nil {
-		if s.deskFormErrors(err, lang, st, []string{"pin"}, map[string]string{"precinct": "pin"}) {
-			return s.renderVoters(c, statusOf(s, err), st)
+		if h.deskFormErrors(err, lang, st, []string{"pin"}, map[string]string{"precinct": "pin"}) {
+			return h.renderVoters(c, statusOf(h, err), st)
 		}
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	return s.renderEntry(c, http.StatusOK, stream, &view, "", nil)
+	return h.renderEntry(c, http.StatusOK, stream, &view, "", nil)
 }
 
 // statusOf is err's HTTP status (422 for a field error).
-func statusOf(s *Server, err error) int {
-	if def, ok := s.problems.Resolve(err); ok {
+func statusOf(h *handlers, err error) int {
+	if def, ok := h.d.Problems.Resolve(err); ok {
 		return def.Status
 	}
 	return http.StatusUnprocessableEntity
@@ -357,19 +356,19 @@ type deskRegisterView struct {
 // receipt on the page; nil without one. An application that is not
 // there, of another commission or not approved is refused as the API
 // refuses it (basisApplication).
-func (s *Server) basisFor(c echo.Context, raw string) (*deskAppBasis, *application.Application, error) {
+func (h *handlers) basisFor(c echo.Context, raw string) (*deskAppBasis, *application.Application, error) {
 	if raw == "" {
 		return nil, nil, nil
 	}
 	var v problem.ValidationError
-	id, _, err := s.basisApplication(c, raw, &v)
+	id, _, err := h.basisApplication(c, raw, &v)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := v.Err(); err != nil {
 		return nil, nil, err
 	}
-	a, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id), func() *application.Application { return application.New(id) })
+	a, err := bus.Load(c.Request().Context(), h.d.Events, h.d.Codec, application.StreamFor(id), func() *application.Application { return application.New(id) })
 	if err != nil {
 		return nil, nil, err
 	}
@@ -377,9 +376,9 @@ func (s *Server) basisFor(c echo.Context, raw string) (*deskAppBasis, *applicati
 	return &deskAppBasis{ID: id.String(), Receipt: a.Receipt().String(), KindLabel: webui.T(lang, "desk.kind."+string(a.Kind()))}, a, nil
 }
 
-func (s *Server) registerForm(c echo.Context, st *deskFormState, app *deskAppBasis) deskForm {
+func (h *handlers) registerForm(c echo.Context, st *deskFormState, app *deskAppBasis) deskForm {
 	lang := httpapi.RequestLang(c)
-	f := deskForm{ID: "register-form", Action: pathStaff + "/voters/new?lang=" + lang.String(), Submit: webui.T(lang, "reg.register.submit"),
+	f := deskForm{ID: "register-form", Action: DeskPath + "/voters/new?lang=" + lang.String(), Submit: webui.T(lang, "reg.register.submit"),
 		CSRF: signedin.Session(c).CSRF, Key: uuid.NewString()}
 	if app != nil {
 		f.Hidden = append(f.Hidden, deskHidden{Name: "application", Value: app.ID})
@@ -400,30 +399,30 @@ func (s *Server) registerForm(c echo.Context, st *deskFormState, app *deskAppBas
 	return f
 }
 
-func (s *Server) renderRegister(c echo.Context, status int, st *deskFormState, app *deskAppBasis) error {
+func (h *handlers) renderRegister(c echo.Context, status int, st *deskFormState, app *deskAppBasis) error {
 	lang := httpapi.RequestLang(c)
-	v := deskRegisterView{Who: s.deskWhoOf(c), Form: s.registerForm(c, st, app), Problems: problemsOf(lang, st, "register-form"), Application: app}
-	return s.deskRender(c, status, staffdesk.PageRegister, "desk-voters", webui.T(lang, "reg.register.title"), v)
+	v := deskRegisterView{Who: h.deskWhoOf(c), Form: h.registerForm(c, st, app), Problems: problemsOf(lang, st, "register-form"), Application: app}
+	return h.deskRender(c, status, pageRegister, "desk-voters", webui.T(lang, "reg.register.title"), v)
 }
 
 // deskRegisterForm is the registration form; with ?application= an
 // approved inclusion application of the commission, prefilled from its
 // claim and the PIN the filing recorded (a read of personal data,
 // recorded first as the application page records it).
-func (s *Server) deskRegisterForm(c echo.Context) error {
+func (h *handlers) deskRegisterForm(c echo.Context) error {
 	st := &deskFormState{Values: url.Values{}}
-	basis, a, err := s.basisFor(c, c.QueryParam("application"))
+	basis, a, err := h.basisFor(c, c.QueryParam("application"))
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
 	if a != nil {
 		p := signedin.Principal(c)
-		if _, err := s.cmds.Send(c, auth.RoleStaff, commands.RecordDataAccess{
+		if _, err := h.d.Commands.Send(c, auth.RoleStaff, commands.RecordDataAccess{
 			Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), a.Voter())},
 			Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
-			Purpose: string(access.PurposeApplicationReview), RequestID: httpapi.RequestIDOf(c), At: s.deps.Now(),
+			Purpose: string(access.PurposeApplicationReview), RequestID: httpapi.RequestIDOf(c), At: h.d.Now(),
 		}); err != nil {
-			return s.deskError(c, err)
+			return h.deskError(c, err)
 		}
 		cl := a.Claim()
 		if !a.PIN().IsZero() {
@@ -447,21 +446,21 @@ func (s *Server) deskRegisterForm(c echo.Context) error {
 			st.Values.Set("precinct", cl.Precinct.String())
 		}
 	}
-	return s.renderRegister(c, http.StatusOK, st, basis)
+	return h.renderRegister(c, http.StatusOK, st, basis)
 }
 
 // deskRegister registers the voter: the PIN and precinct are parsed
 // first (the domain's parsers), then a confirmation, then the API's
 // registration.
-func (s *Server) deskRegister(c echo.Context) error {
+func (h *handlers) deskRegister(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	st := &deskFormState{Values: keep(c, registerFields...)}
 	appRaw := strings.TrimSpace(c.FormValue("application"))
-	basis, _, err := s.basisFor(c, appRaw)
+	basis, _, err := h.basisFor(c, appRaw)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	again := func(status int) error { return s.renderRegister(c, status, st, basis) }
+	again := func(status int) error { return h.renderRegister(c, status, st, basis) }
 	req := registerVoterRequest{PIN: st.get("pin"), BirthDate: st.get("birth_date"), Passport: st.get("passport"), Application: appRaw,
 		Name:    commands.NameInput{Surname: st.get("surname"), GivenName: st.get("given_name"), Patronymic: st.get("patronymic")},
 		Address: commands.AddressInput{Region: st.get("region"), District: st.get("district"), Settlement: st.get("settlement"), Street: st.get("street"), Building: st.get("building")}}
@@ -471,8 +470,8 @@ func (s *Server) deskRegister(c echo.Context) error {
 		}
 	}
 	if req.PIN != "" {
-		if _, err := person.ParsePIN(req.PIN, calendar.DayOf(s.deps.Now())); err != nil {
-			st.Errors = append(st.Errors, deskFieldError{Field: "pin", Message: s.fieldMessage(err, lang)})
+		if _, err := person.ParsePIN(req.PIN, calendar.DayOf(h.d.Now())); err != nil {
+			st.Errors = append(st.Errors, deskFieldError{Field: "pin", Message: h.fieldMessage(err, lang)})
 		}
 	}
 	if raw := st.get("precinct"); raw != "" {
@@ -502,18 +501,18 @@ func (s *Server) deskRegister(c echo.Context) error {
 		if appRaw != "" {
 			vals.Set("application", appRaw)
 		}
-		return s.confirmStep(c, "desk-voters", webui.T(lang, "reg.confirm.register"), pathStaff+"/voters/new?lang="+lang.String(),
-			pathStaff+"/voters/new?lang="+lang.String()+appQuery(appRaw), key, facts, vals)
+		return h.confirmStep(c, "desk-voters", webui.T(lang, "reg.confirm.register"), DeskPath+"/voters/new?lang="+lang.String(),
+			DeskPath+"/voters/new?lang="+lang.String()+appQuery(appRaw), key, facts, vals)
 	}
 	keyed(c, key)
-	stream, _, err := s.registerVoterRun(c, req)
+	stream, _, err := h.registerVoterRun(c, req)
 	if err != nil {
-		if s.deskFormErrors(err, lang, st, registerFields, nil) {
-			return again(statusOf(s, err))
+		if h.deskFormErrors(err, lang, st, registerFields, nil) {
+			return again(statusOf(h, err))
 		}
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	return c.Redirect(http.StatusSeeOther, pathStaff+"/voters/"+stream+"?lang="+lang.String()+"&done=register")
+	return c.Redirect(http.StatusSeeOther, DeskPath+"/voters/"+stream+"?lang="+lang.String()+"&done=register")
 }
 
 func appQuery(app string) string {
@@ -577,10 +576,10 @@ var correctFields = []string{"surname", "given_name", "patronymic", "birth_date"
 
 // entryForms are the changes an entry allows: the state of the form
 // that failed (st.Form) keeps its input and errors.
-func (s *Server) entryForms(c echo.Context, stream string, e *voter.Entry, pending bool, app string, st *deskFormState) []deskForm {
+func (h *handlers) entryForms(c echo.Context, stream string, e *voter.Entry, pending bool, app string, st *deskFormState) []deskForm {
 	lang := httpapi.RequestLang(c)
 	csrf := signedin.Session(c).CSRF
-	base := pathStaff + "/voters/" + stream
+	base := DeskPath + "/voters/" + stream
 	of := func(id string) *deskFormState {
 		if st != nil && st.Form == id {
 			return st
@@ -637,21 +636,21 @@ func (s *Server) entryForms(c echo.Context, stream string, e *voter.Entry, pendi
 
 // renderEntry is the entry page: its state, its personal data when a
 // recorded read gave them (view), and the forms of the changes.
-func (s *Server) renderEntry(c echo.Context, status int, stream string, view *StaffEntryView, done string, st *deskFormState) error {
+func (h *handlers) renderEntry(c echo.Context, status int, stream string, view *StaffEntryView, done string, st *deskFormState) error {
 	lang := httpapi.RequestLang(c)
-	e, err := s.entryInArea(c, stream)
+	e, err := h.entryInArea(c, stream)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
 	app := strings.TrimSpace(c.QueryParam("application"))
 	if app == "" {
 		app = strings.TrimSpace(c.FormValue("application"))
 	}
-	basis, _, err := s.basisFor(c, app)
+	basis, _, err := h.basisFor(c, app)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	v := deskEntryView{Who: s.deskWhoOf(c), App: basis, Entry: deskEntryFacts{Stream: stream, Precinct: e.Precinct().String(),
+	v := deskEntryView{Who: h.deskWhoOf(c), App: basis, Entry: deskEntryFacts{Stream: stream, Precinct: e.Precinct().String(),
 		OnList: !e.Removed(), Removed: e.Removed()}}
 	v.Entry.StateLabel = webui.T(lang, "reg.state.onlist")
 	if e.Removed() {
@@ -659,7 +658,7 @@ func (s *Server) renderEntry(c echo.Context, status int, stream string, view *St
 		r := e.Removal()
 		v.Entry.RemovalReason, v.Entry.RemovalBasis = webui.T(lang, "reg.removal."+string(r.Reason)), r.Basis
 	}
-	pr, pending := e.PendingRemoval(s.deps.Now())
+	pr, pending := e.PendingRemoval(h.d.Now())
 	if pending {
 		v.Pending = &deskPendingView{Request: pr.ID.String(), Reason: webui.T(lang, "reg.removal."+string(pr.Removal.Reason)), Basis: pr.Removal.Basis,
 			Note: pr.Removal.Note, RequestedBy: pr.RequestedBy, RequestedAt: webui.FormatDate(lang, pr.At), Expires: webui.FormatDate(lang, pr.Expires)}
@@ -678,46 +677,46 @@ func (s *Server) renderEntry(c echo.Context, status int, stream string, view *St
 			{Label: webui.T(lang, "desk.field.passport"), Value: d.Passport},
 			{Label: webui.T(lang, "desk.field.address"), Value: joinAddress(d.Address)}}
 	}
-	v.Forms = s.entryForms(c, stream, e, pending, app, st)
+	v.Forms = h.entryForms(c, stream, e, pending, app, st)
 	v.Problems = problemsOf(lang, st, "")
 	if done != "" && webui.Has("reg.done."+done) {
 		v.Done = webui.T(lang, "reg.done."+done)
 	}
-	return s.deskRender(c, status, staffdesk.PageEntry, "desk-voters", webui.T(lang, "reg.entry.title"), v)
+	return h.deskRender(c, status, pageEntry, "desk-voters", webui.T(lang, "reg.entry.title"), v)
 }
 
 // deskEntry is an entry of the area without personal data.
-func (s *Server) deskEntry(c echo.Context) error {
+func (h *handlers) deskEntry(c echo.Context) error {
 	stream := c.Param("voter")
 	if voter.CheckStream(stream) != nil {
-		return s.deskError(c, ErrNotFound)
+		return h.deskError(c, httpapi.ErrNotFound)
 	}
-	return s.renderEntry(c, http.StatusOK, stream, nil, c.QueryParam("done"), nil)
+	return h.renderEntry(c, http.StatusOK, stream, nil, c.QueryParam("done"), nil)
 }
 
 // deskEntryData shows the entry with its personal data: the API's
 // recorded read (entry_lookup) first.
-func (s *Server) deskEntryData(c echo.Context) error {
+func (h *handlers) deskEntryData(c echo.Context) error {
 	stream := c.Param("voter")
 	if voter.CheckStream(stream) != nil {
-		return s.deskError(c, ErrNotFound)
+		return h.deskError(c, httpapi.ErrNotFound)
 	}
-	view, err := s.readEntry(c, stream, bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), stream)})
+	view, err := h.readEntry(c, stream, bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), stream)})
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	return s.renderEntry(c, http.StatusOK, stream, &view, "", nil)
+	return h.renderEntry(c, http.StatusOK, stream, &view, "", nil)
 }
 
 // entryStep runs one change of an entry: the form's own check (required
 // fields), a confirmation with the facts, then registrarRun with the
 // form's idempotency key; a refusal of the input comes back on the form.
-func (s *Server) entryStep(c echo.Context, formID, step string, fields []string, required []string, alias map[string]string,
+func (h *handlers) entryStep(c echo.Context, formID, step string, fields []string, required []string, alias map[string]string,
 	facts func(st *deskFormState) []signedin.Option, run func(st *deskFormState) (string, error)) error {
 	lang := httpapi.RequestLang(c)
 	stream := c.Param("voter")
 	if voter.CheckStream(stream) != nil {
-		return s.deskError(c, ErrNotFound)
+		return h.deskError(c, httpapi.ErrNotFound)
 	}
 	st := &deskFormState{Values: keep(c, fields...), Form: formID}
 	for _, n := range required {
@@ -726,7 +725,7 @@ func (s *Server) entryStep(c echo.Context, formID, step string, fields []string,
 		}
 	}
 	if len(st.Errors) > 0 {
-		return s.renderEntry(c, http.StatusUnprocessableEntity, stream, nil, "", st)
+		return h.renderEntry(c, http.StatusUnprocessableEntity, stream, nil, "", st)
 	}
 	key := formKey(c)
 	app := strings.TrimSpace(c.FormValue("application"))
@@ -735,21 +734,21 @@ func (s *Server) entryStep(c echo.Context, formID, step string, fields []string,
 		if app != "" {
 			vals.Set("application", app)
 		}
-		return s.confirmStep(c, "desk-voters", webui.T(lang, "reg.confirm."+step), c.Request().URL.Path+"?lang="+lang.String(),
-			pathStaff+"/voters/"+stream+"?lang="+lang.String()+appQuery(app), key, facts(st), vals)
+		return h.confirmStep(c, "desk-voters", webui.T(lang, "reg.confirm."+step), c.Request().URL.Path+"?lang="+lang.String(),
+			DeskPath+"/voters/"+stream+"?lang="+lang.String()+appQuery(app), key, facts(st), vals)
 	}
 	keyed(c, key)
 	done, err := run(st)
 	if err != nil {
-		if s.deskFormErrors(err, lang, st, fields, alias) {
-			return s.renderEntry(c, statusOf(s, err), stream, nil, "", st)
+		if h.deskFormErrors(err, lang, st, fields, alias) {
+			return h.renderEntry(c, statusOf(h, err), stream, nil, "", st)
 		}
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, done)
 }
 
-func (s *Server) deskCorrect(c echo.Context) error {
+func (h *handlers) deskCorrect(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
 	build := func(st *deskFormState) correctVoterRequest {
 		r := correctVoterRequest{BirthDate: st.get("birth_date"), Passport: st.get("passport"), Application: strings.TrimSpace(c.FormValue("application"))}
@@ -762,7 +761,7 @@ func (s *Server) deskCorrect(c echo.Context) error {
 		}
 		return r
 	}
-	return s.entryStep(c, "correct-form", "correct", correctFields, nil, nil,
+	return h.entryStep(c, "correct-form", "correct", correctFields, nil, nil,
 		func(st *deskFormState) []signedin.Option {
 			var facts []signedin.Option
 			for _, n := range correctFields {
@@ -774,14 +773,14 @@ func (s *Server) deskCorrect(c echo.Context) error {
 		},
 		func(st *deskFormState) (string, error) {
 			req := build(st)
-			stream, _, err := s.registrarRun(c, commands.NameCorrectVoterDetails, req, req.Application, correctCommand(req))
-			return pathStaff + "/voters/" + stream + "?lang=" + lang.String() + "&done=correct", err
+			stream, _, err := h.registrarRun(c, commands.NameCorrectVoterDetails, req, req.Application, correctCommand(req))
+			return DeskPath + "/voters/" + stream + "?lang=" + lang.String() + "&done=correct", err
 		})
 }
 
-func (s *Server) deskMove(c echo.Context) error {
+func (h *handlers) deskMove(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
-	return s.entryStep(c, "move-form", "move", []string{"to", "reason"}, []string{"to", "reason"}, map[string]string{"precinct": "to"},
+	return h.entryStep(c, "move-form", "move", []string{"to", "reason"}, []string{"to", "reason"}, map[string]string{"precinct": "to"},
 		func(st *deskFormState) []signedin.Option {
 			return []signedin.Option{{Label: webui.T(lang, "reg.field.to"), Value: st.get("to")},
 				{Label: webui.T(lang, "reg.field.move_reason"), Value: webui.T(lang, "reg.move."+st.get("reason"))}}
@@ -794,27 +793,27 @@ func (s *Server) deskMove(c echo.Context) error {
 				return "", v.Err()
 			}
 			req := moveVoterRequest{To: to, Reason: st.get("reason"), Application: strings.TrimSpace(c.FormValue("application"))}
-			stream, _, err := s.registrarRun(c, commands.NameMoveVoter, req, req.Application, moveCommand(req))
-			return pathStaff + "/voters/" + stream + "?lang=" + lang.String() + "&done=move", err
+			stream, _, err := h.registrarRun(c, commands.NameMoveVoter, req, req.Application, moveCommand(req))
+			return DeskPath + "/voters/" + stream + "?lang=" + lang.String() + "&done=move", err
 		})
 }
 
-func (s *Server) deskRestore(c echo.Context) error {
+func (h *handlers) deskRestore(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
-	return s.entryStep(c, "restore-form", "restore", []string{"reason"}, []string{"reason"}, nil,
+	return h.entryStep(c, "restore-form", "restore", []string{"reason"}, []string{"reason"}, nil,
 		func(st *deskFormState) []signedin.Option {
 			return []signedin.Option{{Label: webui.T(lang, "reg.field.restore_reason"), Value: st.get("reason")}}
 		},
 		func(st *deskFormState) (string, error) {
 			req := restoreVoterRequest{Reason: st.get("reason"), Application: strings.TrimSpace(c.FormValue("application"))}
-			stream, _, err := s.registrarRun(c, commands.NameRestoreVoter, req, req.Application, restoreCommand(req))
-			return pathStaff + "/voters/" + stream + "?lang=" + lang.String() + "&done=restore", err
+			stream, _, err := h.registrarRun(c, commands.NameRestoreVoter, req, req.Application, restoreCommand(req))
+			return DeskPath + "/voters/" + stream + "?lang=" + lang.String() + "&done=restore", err
 		})
 }
 
-func (s *Server) deskRequestRemoval(c echo.Context) error {
+func (h *handlers) deskRequestRemoval(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
-	return s.entryStep(c, "removal-form", "removal", []string{"reason", "basis", "note"}, []string{"reason", "basis"}, nil,
+	return h.entryStep(c, "removal-form", "removal", []string{"reason", "basis", "note"}, []string{"reason", "basis"}, nil,
 		func(st *deskFormState) []signedin.Option {
 			return []signedin.Option{{Label: webui.T(lang, "reg.field.removal_reason"), Value: webui.T(lang, "reg.removal."+st.get("reason"))},
 				{Label: webui.T(lang, "reg.field.basis"), Value: st.get("basis")}, {Label: webui.T(lang, "reg.field.note"), Value: st.get("note")},
@@ -822,8 +821,8 @@ func (s *Server) deskRequestRemoval(c echo.Context) error {
 		},
 		func(st *deskFormState) (string, error) {
 			req := removalRequest{Reason: st.get("reason"), Basis: st.get("basis"), Note: st.get("note"), Application: strings.TrimSpace(c.FormValue("application"))}
-			stream, _, err := s.registrarRun(c, commands.NameRequestRemoval, req, req.Application, requestRemovalCommand(req, signedin.Principal(c)))
-			return pathStaff + "/voters/" + stream + "?lang=" + lang.String() + "&done=removal", err
+			stream, _, err := h.registrarRun(c, commands.NameRequestRemoval, req, req.Application, requestRemovalCommand(req, signedin.Principal(c)))
+			return DeskPath + "/voters/" + stream + "?lang=" + lang.String() + "&done=removal", err
 		})
 }
 
@@ -844,19 +843,19 @@ type deskRemovalsView struct {
 
 // renderRemovals is the commission's removal requests waiting for a
 // second person, oldest first; st holds a refused step's message.
-func (s *Server) renderRemovals(c echo.Context, status int, st *deskFormState, done string) error {
+func (h *handlers) renderRemovals(c echo.Context, status int, st *deskFormState, done string) error {
 	lang := httpapi.RequestLang(c)
 	p := signedin.Principal(c)
-	list, err := s.removalRecords(c.Request().Context(), func(r signedin.RemovalRecord) bool {
+	list, err := h.removalRecords(c.Request().Context(), func(r signedin.RemovalRecord) bool {
 		return r.Commission == p.Commission && r.Status == signedin.RemovalPending
 	})
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	v := deskRemovalsView{Who: s.deskWhoOf(c)}
+	v := deskRemovalsView{Who: h.deskWhoOf(c)}
 	csrf := signedin.Session(c).CSRF
 	for _, r := range list {
-		base := pathStaff + "/voters/" + r.Voter + "/removals/" + r.Request.String()
+		base := DeskPath + "/voters/" + r.Voter + "/removals/" + r.Request.String()
 		row := deskRemovalRow{Request: r.Request.String(), Voter: r.Voter, Reason: webui.T(lang, "reg.removal."+r.Reason), Basis: r.Basis, Note: r.Note,
 			RequestedBy: r.RequestedBy, RequestedAt: webui.FormatDate(lang, r.RequestedAt), Expires: webui.FormatDate(lang, r.ExpiresAt),
 			Mine: r.RequestedBy == p.Subject}
@@ -875,22 +874,22 @@ func (s *Server) renderRemovals(c echo.Context, status int, st *deskFormState, d
 	if done != "" && webui.Has("reg.done."+done) {
 		v.Done = webui.T(lang, "reg.done."+done)
 	}
-	return s.deskRender(c, status, staffdesk.PageRemovals, "desk-removals", webui.T(lang, "reg.removals.title"), v)
+	return h.deskRender(c, status, pageRemovals, "desk-removals", webui.T(lang, "reg.removals.title"), v)
 }
 
-func (s *Server) deskRemovals(c echo.Context) error {
-	return s.renderRemovals(c, http.StatusOK, nil, c.QueryParam("done"))
+func (h *handlers) deskRemovals(c echo.Context) error {
+	return h.renderRemovals(c, http.StatusOK, nil, c.QueryParam("done"))
 }
 
 // removalStep confirms or cancels a pending removal: a confirmation page,
 // then the API's command; a refusal (the requester confirming their own
 // request) comes back on the list with its message.
-func (s *Server) removalStep(c echo.Context, step string, fields, required []string,
+func (h *handlers) removalStep(c echo.Context, step string, fields, required []string,
 	run func(id uuid.UUID, st *deskFormState) error) error {
 	lang := httpapi.RequestLang(c)
 	id, err := httpapi.PathID(c)
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
 	st := &deskFormState{Values: keep(c, fields...), Form: "cancel-" + id.String()}
 	for _, n := range required {
@@ -899,7 +898,7 @@ func (s *Server) removalStep(c echo.Context, step string, fields, required []str
 		}
 	}
 	if len(st.Errors) > 0 {
-		return s.renderRemovals(c, http.StatusUnprocessableEntity, st, "")
+		return h.renderRemovals(c, http.StatusUnprocessableEntity, st, "")
 	}
 	key := formKey(c)
 	if c.FormValue("confirm") != "yes" {
@@ -907,30 +906,30 @@ func (s *Server) removalStep(c echo.Context, step string, fields, required []str
 		for _, n := range fields {
 			facts = append(facts, signedin.Option{Label: webui.T(lang, "reg.field.cancel_reason"), Value: st.get(n)})
 		}
-		return s.confirmStep(c, "desk-removals", webui.T(lang, "reg.confirm."+step), c.Request().URL.Path+"?lang="+lang.String(),
-			pathStaff+"/removals?lang="+lang.String(), key, facts, st.Values)
+		return h.confirmStep(c, "desk-removals", webui.T(lang, "reg.confirm."+step), c.Request().URL.Path+"?lang="+lang.String(),
+			DeskPath+"/removals?lang="+lang.String(), key, facts, st.Values)
 	}
 	keyed(c, key)
 	if err := run(id, st); err != nil {
-		if s.deskFormErrors(err, lang, st, fields, nil) {
-			return s.renderRemovals(c, statusOf(s, err), st, "")
+		if h.deskFormErrors(err, lang, st, fields, nil) {
+			return h.renderRemovals(c, statusOf(h, err), st, "")
 		}
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
-	return c.Redirect(http.StatusSeeOther, pathStaff+"/removals?lang="+lang.String()+"&done="+step)
+	return c.Redirect(http.StatusSeeOther, DeskPath+"/removals?lang="+lang.String()+"&done="+step)
 }
 
-func (s *Server) deskConfirmRemoval(c echo.Context) error {
-	return s.removalStep(c, "confirm", nil, nil, func(id uuid.UUID, _ *deskFormState) error {
-		_, _, err := s.registrarRun(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", confirmRemovalCommand(id, signedin.Principal(c)))
+func (h *handlers) deskConfirmRemoval(c echo.Context) error {
+	return h.removalStep(c, "confirm", nil, nil, func(id uuid.UUID, _ *deskFormState) error {
+		_, _, err := h.registrarRun(c, commands.NameConfirmRemoval+"/"+id.String(), nil, "", confirmRemovalCommand(id, signedin.Principal(c)))
 		return err
 	})
 }
 
-func (s *Server) deskCancelRemoval(c echo.Context) error {
-	return s.removalStep(c, "cancel", []string{"reason"}, []string{"reason"}, func(id uuid.UUID, st *deskFormState) error {
+func (h *handlers) deskCancelRemoval(c echo.Context) error {
+	return h.removalStep(c, "cancel", []string{"reason"}, []string{"reason"}, func(id uuid.UUID, st *deskFormState) error {
 		req := cancelRemovalRequest{Reason: st.get("reason")}
-		_, _, err := s.registrarRun(c, commands.NameCancelRemoval+"/"+id.String(), req, "", cancelRemovalCommand(id, req, signedin.Principal(c)))
+		_, _, err := h.registrarRun(c, commands.NameCancelRemoval+"/"+id.String(), req, "", cancelRemovalCommand(id, req, signedin.Principal(c)))
 		return err
 	})
 }
@@ -961,10 +960,6 @@ type FeedToDoItem struct {
 	Times int
 }
 
-// ErrNoSuchToDo means no open item of the commission's to-do has that
-// feed and change ID.
-var ErrNoSuchToDo = errors.New("api: no such open to-do item")
-
 // maxToDo bounds the to-do page.
 const maxToDo = 500
 
@@ -982,16 +977,16 @@ type deskToDoView struct {
 }
 
 // deskToDo lists the commission's open to-do items from the feed.
-func (s *Server) deskToDo(c echo.Context) error {
+func (h *handlers) deskToDo(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
-	v := deskToDoView{Who: s.deskWhoOf(c), Connected: s.deps.FeedToDo != nil}
+	v := deskToDoView{Who: h.deskWhoOf(c), Connected: h.d.FeedToDo != nil}
 	if d := c.QueryParam("done"); d != "" && webui.Has("reg.done."+d) {
 		v.Done = webui.T(lang, "reg.done."+d)
 	}
-	if s.deps.FeedToDo != nil {
-		items, err := s.deps.FeedToDo.OpenToDo(c.Request().Context(), signedin.Principal(c).Commission, maxToDo)
+	if h.d.FeedToDo != nil {
+		items, err := h.d.FeedToDo.OpenToDo(c.Request().Context(), signedin.Principal(c).Commission, maxToDo)
 		if err != nil {
-			return s.deskError(c, err)
+			return h.deskError(c, err)
 		}
 		csrf := signedin.Session(c).CSRF
 		for i, it := range items {
@@ -1003,36 +998,36 @@ func (s *Server) deskToDo(c echo.Context) error {
 			if it.Precinct != 0 {
 				row.Precinct = strconv.Itoa(it.Precinct)
 			}
-			row.Done = deskForm{ID: "todo-done-" + strconv.Itoa(i), Action: pathStaff + "/todo/done?lang=" + lang.String(),
+			row.Done = deskForm{ID: "todo-done-" + strconv.Itoa(i), Action: DeskPath + "/todo/done?lang=" + lang.String(),
 				Submit: webui.T(lang, "reg.todo.done"), CSRF: csrf, Key: uuid.NewString(), Second: true,
 				Hidden: []deskHidden{{Name: "feed", Value: it.Feed}, {Name: "change_id", Value: it.ChangeID}}}
 			v.Rows = append(v.Rows, row)
 		}
 	}
-	return s.deskRender(c, http.StatusOK, staffdesk.PageToDo, "desk-todo", webui.T(lang, "reg.todo.title"), v)
+	return h.deskRender(c, http.StatusOK, pageToDo, "desk-todo", webui.T(lang, "reg.todo.title"), v)
 }
 
 // deskToDoDone marks a to-do item done, after a confirmation.
-func (s *Server) deskToDoDone(c echo.Context) error {
+func (h *handlers) deskToDoDone(c echo.Context) error {
 	lang := httpapi.RequestLang(c)
-	if s.deps.FeedToDo == nil {
-		return s.deskError(c, ErrNotFound)
+	if h.d.FeedToDo == nil {
+		return h.deskError(c, httpapi.ErrNotFound)
 	}
 	feedName, change := strings.TrimSpace(c.FormValue("feed")), strings.TrimSpace(c.FormValue("change_id"))
 	if feedName == "" || change == "" {
-		return s.deskError(c, ErrNoSuchToDo)
+		return h.deskError(c, ErrNoSuchToDo)
 	}
 	if c.FormValue("confirm") != "yes" {
-		return s.confirmStep(c, "desk-todo", webui.T(lang, "reg.confirm.todo"), pathStaff+"/todo/done?lang="+lang.String(), pathStaff+"/todo?lang="+lang.String(),
+		return h.confirmStep(c, "desk-todo", webui.T(lang, "reg.confirm.todo"), DeskPath+"/todo/done?lang="+lang.String(), DeskPath+"/todo?lang="+lang.String(),
 			formKey(c), []signedin.Option{{Label: webui.T(lang, "reg.todo.col.change"), Value: change}}, url.Values{"feed": {feedName}, "change_id": {change}})
 	}
 	p := signedin.Principal(c)
-	ok, err := s.deps.FeedToDo.ResolveToDo(c.Request().Context(), p.Commission, feedName, change, p.Subject, s.deps.Now())
+	ok, err := h.d.FeedToDo.ResolveToDo(c.Request().Context(), p.Commission, feedName, change, p.Subject, h.d.Now())
 	if err != nil {
-		return s.deskError(c, err)
+		return h.deskError(c, err)
 	}
 	if !ok {
-		return s.deskError(c, ErrNoSuchToDo)
+		return h.deskError(c, ErrNoSuchToDo)
 	}
-	return c.Redirect(http.StatusSeeOther, pathStaff+"/todo?lang="+lang.String()+"&done=todo")
+	return c.Redirect(http.StatusSeeOther, DeskPath+"/todo?lang="+lang.String()+"&done=todo")
 }

@@ -1,4 +1,4 @@
-package api
+package staff
 
 import (
 	"fmt"
@@ -30,16 +30,16 @@ import (
 // token's commission claim, which the staff register must confirm), an
 // application with the voter's data (each read recorded for the
 // auditors), and the steps to a decision.
-func (s *Server) staffRoutes(g signedin.Routes) {
-	g.Middleware = append(slices.Clip(g.Middleware), s.onStaff)
-	g.GET("/queue", s.staffQueue)
-	g.GET("/anomalies", s.staffAnomalies)
-	g.GET("/applications/:id", s.staffApplication)
-	g.POST("/applications/:id/accept", s.acceptApplication)
-	g.POST("/applications/:id/assign", s.assignApplication)
-	g.POST("/applications/:id/decide", s.decideApplication)
-	g.POST("/applications/:id/resolve", s.resolveExecution)
-	s.registrarRoutes(g) // registrar.go
+func (h *handlers) staffRoutes(g signedin.Routes) {
+	g.Middleware = append(slices.Clip(g.Middleware), h.onStaff)
+	g.GET("/queue", h.staffQueue)
+	g.GET("/anomalies", h.staffAnomalies)
+	g.GET("/applications/:id", h.staffApplication)
+	g.POST("/applications/:id/accept", h.acceptApplication)
+	g.POST("/applications/:id/assign", h.assignApplication)
+	g.POST("/applications/:id/decide", h.decideApplication)
+	g.POST("/applications/:id/resolve", h.resolveExecution)
+	h.registrarRoutes(g) // registrar.go
 }
 
 // onStaff lets through only a principal whom the staff register (the
@@ -48,9 +48,9 @@ func (s *Server) staffRoutes(g signedin.Routes) {
 // assigned, or revoked, is refused). Reads pass the same check as the
 // commands, and are refused with the same code,
 // application.forbidden_commission.
-func (s *Server) onStaff(next echo.HandlerFunc) echo.HandlerFunc {
+func (h *handlers) onStaff(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if _, err := s.checkStaff(c); err != nil {
+		if _, err := h.checkStaff(c); err != nil {
 			return err
 		}
 		return next(c)
@@ -59,15 +59,15 @@ func (s *Server) onStaff(next echo.HandlerFunc) echo.HandlerFunc {
 
 // voterStreamOf is the voter stream of p's PIN claim, or "" when p signed
 // in without a (valid) PIN.
-func (s *Server) voterStreamOf(p auth.Principal) string {
+func (h *handlers) voterStreamOf(p auth.Principal) string {
 	if p.PIN == "" {
 		return ""
 	}
-	pin, err := person.ParsePIN(p.PIN, calendar.DayOf(s.deps.Now()))
+	pin, err := person.ParsePIN(p.PIN, calendar.DayOf(h.d.Now()))
 	if err != nil {
 		return ""
 	}
-	return voter.StreamFor(s.deps.VoterKey, pin)
+	return h.d.VoterStream(pin)
 }
 
 // QueueItem is one open application in a commission's queue. It holds no
@@ -100,17 +100,17 @@ type QueueFailure struct {
 // staffQueue lists the commission's open applications, overdue first,
 // then by due day and arrival. Filters: status, kind, assignee (me for
 // the caller), overdue=true.
-func (s *Server) staffQueue(c echo.Context) error {
-	return s.queue(c, false)
+func (h *handlers) staffQueue(c echo.Context) error {
+	return h.queue(c, false)
 }
 
 // staffAnomalies lists the open applications that carry anomaly flags
 // (repeat movers, crowded addresses).
-func (s *Server) staffAnomalies(c echo.Context) error {
-	return s.queue(c, true)
+func (h *handlers) staffAnomalies(c echo.Context) error {
+	return h.queue(c, true)
 }
 
-func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
+func (h *handlers) queue(c echo.Context, flaggedOnly bool) error {
 	page, perPage, err := httpapi.Paging(c)
 	if err != nil {
 		return err
@@ -123,7 +123,7 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 		case projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned, projections.QueueExecutionFailed:
 			f.Status = st
 		default:
-			v.Add("status", ErrBadParameter)
+			v.Add("status", httpapi.ErrBadParameter)
 		}
 	}
 	if k := c.QueryParam("kind"); k != "" {
@@ -144,13 +144,13 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 		f.Overdue = new(bool)
 		*f.Overdue = o == "true"
 	default:
-		v.Add("overdue", ErrBadParameter)
+		v.Add("overdue", httpapi.ErrBadParameter)
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
 	// Overdue by the server's clock (Deps.Now), never the database's.
-	rows, err := s.read.ReadStaffQueue(c.Request().Context(), f, s.deps.Now())
+	rows, err := h.d.Read.ReadStaffQueue(c.Request().Context(), f, h.d.Now())
 	if err != nil {
 		return err
 	}
@@ -172,18 +172,18 @@ func (s *Server) queue(c echo.Context, flaggedOnly bool) error {
 
 // loadApplication loads the application of the :id parameter and checks
 // that it is addressed to the caller's commission.
-func (s *Server) loadApplication(c echo.Context) (*application.Application, error) {
+func (h *handlers) loadApplication(c echo.Context) (*application.Application, error) {
 	id, err := httpapi.PathID(c)
 	if err != nil {
 		return nil, err
 	}
-	a, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
+	a, err := bus.Load(c.Request().Context(), h.d.Events, h.d.Codec, application.StreamFor(id),
 		func() *application.Application { return application.New(id) })
 	if err != nil {
 		return nil, err
 	}
 	if a.Status() == application.StatusNone {
-		return nil, ErrNotFound
+		return nil, httpapi.ErrNotFound
 	}
 	if a.Commission().String() != signedin.Principal(c).Commission {
 		return nil, ErrOtherCommission
@@ -221,23 +221,23 @@ type StaffVoterView struct {
 // staffApplication shows an application with the voter's personal data.
 // The read is recorded (who, whom, when, why) BEFORE the data is sent: a
 // read that cannot be recorded is refused.
-func (s *Server) staffApplication(c echo.Context) error {
-	a, err := s.loadApplication(c)
+func (h *handlers) staffApplication(c echo.Context) error {
+	a, err := h.loadApplication(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	p := signedin.Principal(c)
-	out := StaffApplication{Application: appview.ApplicationFromAggregate(a, s.deps.Now()), Claim: appview.Claim(a.Claim())}
+	out := StaffApplication{Application: appview.ApplicationFromAggregate(a, h.d.Now()), Claim: appview.Claim(a.Claim())}
 	out.Application.Localize(c)
-	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
+	e, err := bus.Load(ctx, h.d.Events, h.d.Codec, a.Voter(), func() *voter.Entry { return voter.New(a.Voter()) })
 	if err != nil {
 		return err
 	}
-	if _, err := s.cmds.Send(c, auth.RoleStaff, commands.RecordDataAccess{
+	if _, err := h.d.Commands.Send(c, auth.RoleStaff, commands.RecordDataAccess{
 		Envelope: bus.Envelope{IdempotencyKey: commands.DataAccessKey(httpapi.RequestIDOf(c), a.Voter())},
 		Staff:    p.Subject, Commission: p.Commission, Voter: a.Voter(), Application: a.ID(),
-		Purpose: string(access.PurposeApplicationReview), RequestID: httpapi.RequestIDOf(c), At: s.deps.Now(),
+		Purpose: string(access.PurposeApplicationReview), RequestID: httpapi.RequestIDOf(c), At: h.d.Now(),
 	}); err != nil {
 		return fmt.Errorf("record the staff access: %w", err)
 	}
@@ -251,7 +251,7 @@ func (s *Server) staffApplication(c echo.Context) error {
 		}
 	}
 	if id, err := uuid.Parse(strings.TrimPrefix(a.Consent(), consent.StreamPrefix)); err == nil && consent.StreamFor(id) == a.Consent() {
-		k, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, a.Consent(), func() *consent.Consent { return consent.New(id) })
+		k, err := bus.Load(ctx, h.d.Events, h.d.Codec, a.Consent(), func() *consent.Consent { return consent.New(id) })
 		if err != nil {
 			return err
 		}
@@ -269,31 +269,31 @@ func (s *Server) staffApplication(c echo.Context) error {
 //
 // The actor's own voter stream goes with the command (build sets it as
 // ByVoter), so that nobody works their own application.
-func (s *Server) staffAct(c echo.Context, op string, body any, build func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command) error {
-	a, err := s.loadApplication(c)
+func (h *handlers) staffAct(c echo.Context, op string, body any, build func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command) error {
+	a, err := h.loadApplication(c)
 	if err != nil {
 		return err
 	}
-	envelope, err := s.cmds.Envelope(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleStaff, op+"/"+a.ID().String(), body)
 	if err != nil {
 		return err
 	}
-	res, err := s.cmds.Send(c, auth.RoleStaff, build(a, envelope, signedin.Principal(c).Subject, s.voterStreamOf(signedin.Principal(c)), s.deps.Now()))
+	res, err := h.d.Commands.Send(c, auth.RoleStaff, build(a, envelope, signedin.Principal(c).Subject, h.voterStreamOf(signedin.Principal(c)), h.d.Now()))
 	if err != nil {
 		return err
 	}
-	a, err = bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, a.Stream(), func() *application.Application { return application.New(a.ID()) })
+	a, err = bus.Load(c.Request().Context(), h.d.Events, h.d.Codec, a.Stream(), func() *application.Application { return application.New(a.ID()) })
 	if err != nil {
 		return err
 	}
-	view := appview.ApplicationFromAggregate(a, s.deps.Now())
+	view := appview.ApplicationFromAggregate(a, h.d.Now())
 	view.Localize(c)
 	view.Position = &res.Position
 	return c.JSON(http.StatusOK, view)
 }
 
-func (s *Server) acceptApplication(c echo.Context) error {
-	return s.staffAct(c, commands.NameAcceptApplication, nil, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
+func (h *handlers) acceptApplication(c echo.Context) error {
+	return h.staffAct(c, commands.NameAcceptApplication, nil, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 		return commands.AcceptApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, At: at}
 	})
 }
@@ -302,7 +302,7 @@ type assignRequest struct {
 	To string `json:"to"`
 }
 
-func (s *Server) assignApplication(c echo.Context) error {
+func (h *handlers) assignApplication(c echo.Context) error {
 	var req assignRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -312,7 +312,7 @@ func (s *Server) assignApplication(c echo.Context) error {
 		v.Add("to", commands.ErrMissingField)
 		return v.Err()
 	}
-	return s.staffAct(c, commands.NameAssignApplication, req, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
+	return h.staffAct(c, commands.NameAssignApplication, req, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 		return commands.AssignApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, To: req.To, At: at}
 	})
 }
@@ -324,7 +324,7 @@ type decideRequest struct {
 }
 
 // decideApplication records the decision with its reason (VC §18).
-func (s *Server) decideApplication(c echo.Context) error {
+func (h *handlers) decideApplication(c echo.Context) error {
 	var req decideRequest
 	if err := c.Bind(&req); err != nil {
 		return err
@@ -333,7 +333,7 @@ func (s *Server) decideApplication(c echo.Context) error {
 	if req.Language == "" {
 		req.Language = httpapi.RequestLang(c).String()
 	}
-	return s.staffAct(c, commands.NameDecideApplication, body, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
+	return h.staffAct(c, commands.NameDecideApplication, body, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 		return commands.DecideApplication{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Outcome: req.Outcome, Reason: req.Reason, Language: req.Language, At: at}
 	})
 }

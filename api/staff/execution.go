@@ -1,4 +1,4 @@
-package api
+package staff
 
 import (
 	"time"
@@ -18,12 +18,12 @@ type resolveRequest struct {
 // not be carried out off the commission's to-do, once staff dealt with it
 // (carried the decision out by hand, or found nothing left to do), with a
 // note saying which.
-func (s *Server) resolveExecution(c echo.Context) error {
+func (h *handlers) resolveExecution(c echo.Context) error {
 	var req resolveRequest
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	return s.staffAct(c, commands.NameResolveApplicationExecution, req, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
+	return h.staffAct(c, commands.NameResolveApplicationExecution, req, func(a *application.Application, env bus.Envelope, by, byVoter string, at time.Time) bus.Command {
 		return commands.ResolveApplicationExecution{Envelope: env, Application: a.ID(), By: by, ByVoter: byVoter, Note: req.Note, At: at}
 	})
 }
