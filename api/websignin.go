@@ -13,6 +13,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/cabinet"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/session"
@@ -75,7 +76,7 @@ const (
 	pathLogin    = "/auth/login"
 	pathCallback = "/auth/callback"
 	pathLogout   = "/auth/logout"
-	pathCabinet  = "/cabinet"
+	pathCabinet  = cabinet.PagesPath
 	pathStaff    = "/staff"
 	pathAudit    = audit.DeskPath
 	pathAdmin    = "/admin"
@@ -89,7 +90,7 @@ func (s *Server) browserRoutes() {
 	e.GET(pathLogin, s.webLogin)
 	e.GET(pathCallback, s.webCallback)
 	e.POST(pathLogout, s.webLogout, s.webSession(""))
-	s.cabinetPageRoutes(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter))
+	cabinet.MountPages(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter), s.cabinetDeps())
 	s.staffDeskRoutes(s.deskRoutes(e.Group(pathStaff), auth.RoleStaff))
 	audit.MountDesk(s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor), s.auditDeps())
 	s.adminDeskRoutes(s.deskRoutes(e.Group(pathAdmin), auth.RoleCECAdmin))
