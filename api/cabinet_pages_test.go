@@ -11,6 +11,7 @@ import (
 
 	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/cabinet"
 )
 
 // The Voter's Cabinet in the browser (issue 13 items 2 and 5): each page
@@ -97,7 +98,7 @@ func TestCabinetPages(t *testing.T) {
 
 	// Consent: its full text and version; giving it is one form.
 	cons := b.get("/cabinet/consent").want(t, http.StatusOK, "")
-	if cons.textOf("consent-version") != api.CabinetConsentVersion || !strings.Contains(cons.textOf("consent-text"), "персональных данных") {
+	if cons.textOf("consent-version") != cabinet.ConsentVersion || !strings.Contains(cons.textOf("consent-text"), "персональных данных") {
 		t.Errorf("consent page: version %q, text %q", cons.textOf("consent-version"), cons.textOf("consent-text"))
 	}
 	toApply := b.post("/cabinet/consent?lang=ru", cons.formOf(t, "/cabinet/consent")).want(t, http.StatusSeeOther, "/cabinet/apply?")

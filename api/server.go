@@ -24,6 +24,7 @@ import (
 	"github.com/cec-kg/tizme/api/admin"
 	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/cabinet"
 	"github.com/cec-kg/tizme/api/portal"
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/api/signedin"
@@ -280,7 +281,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		overallUpdated: &updatedCache{ttl: time.Second},
 	}
 
-	s.cmds = signedin.Commands{Sender: deps.Commands, VoterStream: s.myStream}
+	s.cmds = signedin.Commands{Sender: deps.Commands, VoterStream: cabinet.VoterStream(deps.VoterKey, deps.Now)}
 
 	if deps.Projections != nil {
 		s.metrics.registry.MustRegister(newProjectionCollector(deps.Projections))
@@ -359,7 +360,7 @@ func (s *Server) routes() {
 		Read: s.read, Public: s.public, Checkpoints: s.chain, ListUpdated: s.listUpdated,
 		SelfCheck: s.SelfCheck, Limit: limit, Floor: s.cfg.SelfCheckFloor, Now: s.deps.Now,
 	})
-	s.cabinetRoutes(s.signedIn(e.Group("/api/v1/me"), auth.RoleVoter))
+	cabinet.MountAPI(s.signedIn(e.Group("/api/v1/me"), auth.RoleVoter), s.cabinetDeps())
 	staff.MountAPI(s.signedIn(e.Group("/api/v1/staff"), auth.RoleStaff), s.staffDeps())
 	audit.MountAPI(s.signedIn(e.Group("/api/v1/audit"), auth.RoleAuditor), s.auditDeps())
 	admin.MountAPI(s.signedIn(e.Group("/api/v1/admin"), auth.RoleCECAdmin), s.adminDeps())
@@ -399,6 +400,18 @@ type FeedToDo = staff.FeedToDo
 // FeedToDoItem is one change of the feed that was not applied
 // (staff.FeedToDoItem).
 type FeedToDoItem = staff.FeedToDoItem
+
+// cabinetDeps are what the voter cabinet reaches: its readers, the log
+// (the voter's own streams), the command sender and the voter's stream.
+func (s *Server) cabinetDeps() cabinet.Deps {
+	d := cabinet.Deps{Read: s.read, Public: s.public, Events: s.deps.Events, Codec: s.deps.Codec,
+		Commands: s.cmds, VoterStream: s.cmds.VoterStream, ListUpdated: s.listUpdated,
+		Problems: s.problems, ObserveError: s.metrics.observeError, Now: s.deps.Now, Logger: s.log}
+	if s.deps.Browser != nil {
+		d.Notices = s.deps.Browser.Sessions
+	}
+	return d
+}
 
 // signedIn is g's routes for principals with role.
 func (s *Server) signedIn(g *echo.Group, role auth.Role) signedin.Routes {

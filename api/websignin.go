@@ -14,6 +14,7 @@ import (
 	"github.com/cec-kg/tizme/api/admin"
 	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/cabinet"
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/session"
@@ -80,7 +81,7 @@ const (
 	pathLogin    = "/auth/login"
 	pathCallback = "/auth/callback"
 	pathLogout   = "/auth/logout"
-	pathCabinet  = "/cabinet"
+	pathCabinet  = cabinet.PagesPath
 	pathStaff    = staff.DeskPath
 	pathAudit    = audit.DeskPath
 	pathAdmin    = admin.DeskPath
@@ -94,7 +95,7 @@ func (s *Server) browserRoutes() {
 	e.GET(pathLogin, s.webLogin)
 	e.GET(pathCallback, s.webCallback)
 	e.POST(pathLogout, s.webLogout, s.webSession(""))
-	s.cabinetPageRoutes(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter))
+	cabinet.MountPages(s.deskRoutes(e.Group(pathCabinet), auth.RoleVoter), s.cabinetDeps())
 	staff.MountDesk(s.deskRoutes(e.Group(pathStaff), auth.RoleStaff), s.staffDeps())
 	audit.MountDesk(s.deskRoutes(e.Group(pathAudit), auth.RoleAuditor), s.auditDeps())
 	admin.MountDesk(s.deskRoutes(e.Group(pathAdmin), auth.RoleCECAdmin), s.adminDeps())

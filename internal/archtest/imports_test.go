@@ -125,6 +125,25 @@ var otherAudiences = []string{
 	module + "/api/portal", module + "/api/audit", module + "/api/cabinet", module + "/api/admin",
 }
 
+// cabinetAudience is the voter cabinet's package (JSON API and pages): it
+// reaches its readers, the log and the command sender through
+// cabinet.Deps, and no other audience.
+const cabinetAudience = "api/cabinet"
+
+// notCabinet are what the cabinet may not import: the server (package
+// api mounts the cabinet, never the reverse), the other audiences'
+// packages and the event store's adapters. The public audience's is the
+// one exception (cabinetMayUsePortal): "My entry" answers the voter's
+// precinct as the self-check does.
+var notCabinet = append([]string{
+	module + "/api/audit", module + "/api/staff", module + "/api/staffdesk", module + "/api/admin",
+}, adapters...)
+
+// cabinetMayUsePortal are the public audience's names the cabinet uses:
+// its precinct and removal as the self-check answers them, and a day or
+// none (TestCabinetUsesOnlyPortalViews).
+var cabinetMayUsePortal = []string{"PrecinctRef", "RemovalView", "SelfCheckViewOf", "LocalizePrecinct", "DayOrNil"}
+
 // problem returns why the package in folder dir may not import path, or
 // "" when it may. Allow-listed debt is not a problem.
 func problem(dir, path string) string {
@@ -139,6 +158,9 @@ func problem(dir, path string) string {
 	}
 	if under(dir, staffAudience) && under(path, otherAudiences...) {
 		return "the staff's audience imports no other audience: shared parts live in api/signedin, api/appview, api/httpapi"
+	}
+	if under(dir, cabinetAudience) && (path == module+"/api" || under(path, notCabinet...)) {
+		return "the cabinet's audience imports no other audience (but the portal's precinct views), not the server and no adapter"
 	}
 	switch {
 	case under(dir, "domain"):
@@ -392,6 +414,19 @@ func TestProblem(t *testing.T) {
 		{"staff share the application views", "api/staff", module + "/api/appview", true},
 		{"the server mounts the staff", "api", module + "/api/staff", true},
 		{"cabinet may send commands", "api", module + "/commands", true},
+		{"cabinet package sends commands", "api/cabinet", module + "/commands", true},
+		{"cabinet loads its streams", "api/cabinet", module + "/eventstore", true},
+		{"cabinet reads the read models", "api/cabinet", module + "/projections", true},
+		{"cabinet shares the signed-in parts", "api/cabinet", module + "/api/signedin", true},
+		{"cabinet shows the portal's precinct", "api/cabinet", module + "/api/portal", true},
+		{"cabinet imports no auditors", "api/cabinet", module + "/api/audit", false},
+		{"cabinet imports no staff", "api/cabinet", module + "/api/staff", false},
+		{"cabinet imports no staff desk", "api/cabinet", module + "/api/staffdesk", false},
+		{"cabinet imports no administration", "api/cabinet", module + "/api/admin", false},
+		{"cabinet imports not the server", "api/cabinet", module + "/api", false},
+		{"cabinet adapter", "api/cabinet", module + "/eventstore/postgres", false},
+		{"cabinet esdb adapter (subpackage)", "api/cabinet/internal", module + "/eventstore/esdb", false},
+		{"cabinet driver", "api/cabinet", "github.com/jackc/pgx/v5", false},
 		{"cmd wires adapters", "cmd/tizme", module + "/eventstore/esdb", true},
 	}
 	for _, c := range cases {
@@ -401,6 +436,49 @@ func TestProblem(t *testing.T) {
 				t.Errorf("problem(%q, %q) allows = %v, want %v", c.dir, c.path, got, c.ok)
 			}
 		})
+	}
+}
+
+// TestCabinetUsesOnlyPortalViews: of the public audience's package the
+// cabinet uses only the precinct views "My entry" shares with the
+// self-check (cabinetMayUsePortal); anything else is a new tie between
+// two audiences, to be moved to a shared package instead.
+func TestCabinetUsesOnlyPortalViews(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	seen := false
+	for _, gf := range parseTree(t, fset) {
+		if !under(gf.dir, cabinetAudience) {
+			continue
+		}
+		seen = true
+		names := map[string]bool{}
+		for path, imp := range importsOf(t, gf.f) {
+			if path != module+"/api/portal" {
+				continue
+			}
+			name := "portal"
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			names[name] = true
+		}
+		if len(names) == 0 {
+			continue
+		}
+		ast.Inspect(gf.f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); ok && names[x.Name] && !slices.Contains(cabinetMayUsePortal, sel.Sel.Name) {
+				t.Errorf("%s: the cabinet uses portal.%s; only %v are shared with the public audience", fset.Position(sel.Pos()), sel.Sel.Name, cabinetMayUsePortal)
+			}
+			return true
+		})
+	}
+	if !seen {
+		t.Fatal("no files in " + cabinetAudience)
 	}
 }
 

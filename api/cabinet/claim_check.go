@@ -1,4 +1,4 @@
-package api
+package cabinet
 
 import (
 	"context"
@@ -21,9 +21,9 @@ import (
 // ...), so the voter corrects the form in one go (issue 10 item 4). The
 // command checks them again: this is the edge's courtesy, the command's
 // checks are the rule.
-func (s *Server) checkClaim(ctx context.Context, in commands.ClaimInput, pinText string) error {
+func (h *handlers) checkClaim(ctx context.Context, in commands.ClaimInput, pinText string) error {
 	var v problem.ValidationError
-	today := calendar.DayOf(s.deps.Now())
+	today := calendar.DayOf(h.d.Now())
 	if in.Name != nil && *in.Name != (commands.NameInput{}) {
 		_, err := person.ParseName(in.Name.Surname, in.Name.GivenName, in.Name.Patronymic)
 		v.Add("claim.name", err)
@@ -41,10 +41,10 @@ func (s *Server) checkClaim(ctx context.Context, in commands.ClaimInput, pinText
 		v.Add("claim.address", err)
 	}
 	if in.Precinct != 0 {
-		v.Add("claim.precinct", s.precinctOpen(ctx, in.Precinct))
+		v.Add("claim.precinct", h.precinctOpen(ctx, in.Precinct))
 	}
 	if in.OtherEntry != "" {
-		v.Add("claim.other_entry", s.entryListed(ctx, in.OtherEntry))
+		v.Add("claim.other_entry", h.entryListed(ctx, in.OtherEntry))
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -54,12 +54,12 @@ func (s *Server) checkClaim(ctx context.Context, in commands.ClaimInput, pinText
 
 // precinctOpen checks that precinct n exists and is not closed, from its
 // own stream (a read model could lag behind a closure).
-func (s *Server) precinctOpen(ctx context.Context, n int) error {
+func (h *handlers) precinctOpen(ctx context.Context, n int) error {
 	num, err := precinct.NumberOf(n)
 	if err != nil {
 		return err
 	}
-	p, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, precinct.StreamFor(num), func() *precinct.Precinct { return &precinct.Precinct{} })
+	p, err := bus.Load(ctx, h.d.Events, h.d.Codec, precinct.StreamFor(num), func() *precinct.Precinct { return &precinct.Precinct{} })
 	if err != nil {
 		return err
 	}
@@ -73,11 +73,11 @@ func (s *Server) precinctOpen(ctx context.Context, n int) error {
 }
 
 // entryListed checks that the voter stream holds an entry on the list.
-func (s *Server) entryListed(ctx context.Context, stream string) error {
+func (h *handlers) entryListed(ctx context.Context, stream string) error {
 	if err := voter.CheckStream(stream); err != nil {
 		return err
 	}
-	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	e, err := bus.Load(ctx, h.d.Events, h.d.Codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package api
+package cabinet
 
 import (
 	"context"
@@ -40,34 +40,33 @@ import (
 // every refusal is a page in the voter's language, never a problem
 // document. See docs/pages.md.
 
-//go:embed cabinet_templates
+//go:embed templates
 var cabinetTemplateFS embed.FS
 
 var cabinetPages = func() *webui.Templates {
-	t, err := webui.ParsePagesShared(cabinetTemplateFS, "cabinet_templates/shared.html",
-		"cabinet_templates/entry.html", "cabinet_templates/consent.html", "cabinet_templates/kinds.html",
-		"cabinet_templates/apply.html", "cabinet_templates/receipt.html", "cabinet_templates/applications.html",
-		"cabinet_templates/withdraw.html", "cabinet_templates/timeline.html", "cabinet_templates/notices.html",
-		"cabinet_templates/refused.html")
+	t, err := webui.ParsePagesShared(cabinetTemplateFS, "templates/shared.html",
+		"templates/entry.html", "templates/consent.html", "templates/kinds.html",
+		"templates/apply.html", "templates/receipt.html", "templates/applications.html",
+		"templates/withdraw.html", "templates/timeline.html", "templates/notices.html",
+		"templates/refused.html")
 	if err != nil {
 		panic(err)
 	}
 	return t
 }()
 
-// CabinetConsentVersion is the version of the consent text the Cabinet
+// ConsentVersion is the version of the consent text the Cabinet
 // shows (cab.consent.p1–p3 in the catalogue), recorded with each consent
 // (VC §9). WARNING: change it whenever the text's meaning changes.
-const CabinetConsentVersion = "2024-1"
+const ConsentVersion = "2024-1"
 
-// Form fields of the Cabinet's pages.
-const (
-	fieldIdem    = "idempotency_key"
-	fieldConsent = "consent"
-)
+// fieldConsent is the form field (and query parameter) naming the
+// consent a filing goes with; the form's idempotency key is
+// signedin.FieldIdempotency.
+const fieldConsent = "consent"
 
-// CabinetRoutes are the Cabinet's pages (for documentation and tests).
-var CabinetRoutes = []string{
+// PageRoutes are the Cabinet's pages (for documentation and tests).
+var PageRoutes = []string{
 	"GET /cabinet", "GET /cabinet/consent", "POST /cabinet/consent", "POST /cabinet/consent/withdraw",
 	"GET /cabinet/apply", "GET /cabinet/apply/:kind", "POST /cabinet/apply/:kind",
 	"GET /cabinet/applications", "GET /cabinet/applications/:id",
@@ -75,22 +74,26 @@ var CabinetRoutes = []string{
 	"GET /cabinet/timeline", "GET /cabinet/notices",
 }
 
-func (s *Server) cabinetPageRoutes(g signedin.Routes) {
+// MountPages adds the cabinet's pages (under PagesPath) to r, each route
+// with r's middleware (the server's browser session for voters); every
+// page gzips, and every error of a page is a page (cabPage).
+func MountPages(r signedin.Routes, d Deps) {
+	h := &handlers{d: d}
 	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024})
-	h := func(f func(echo.Context) error) echo.HandlerFunc { return gz(s.cabPage(f)) }
-	g.GET("", h(s.cabEntry))
-	g.GET("/consent", h(s.cabConsentPage))
-	g.POST("/consent", h(s.cabGiveConsent))
-	g.POST("/consent/withdraw", h(s.cabWithdrawConsent))
-	g.GET("/apply", h(s.cabKinds))
-	g.GET("/apply/:kind", h(s.cabApplyForm))
-	g.POST("/apply/:kind", h(s.cabApply))
-	g.GET("/applications", h(s.cabApplications))
-	g.GET("/applications/:id", h(s.cabReceipt))
-	g.GET("/applications/:id/withdraw", h(s.cabWithdrawForm))
-	g.POST("/applications/:id/withdraw", h(s.cabWithdraw))
-	g.GET("/timeline", h(s.cabTimeline))
-	g.GET("/notices", h(s.cabNotices))
+	page := func(f func(echo.Context) error) echo.HandlerFunc { return gz(h.cabPage(f)) }
+	r.GET("", page(h.cabEntry))
+	r.GET("/consent", page(h.cabConsentPage))
+	r.POST("/consent", page(h.cabGiveConsent))
+	r.POST("/consent/withdraw", page(h.cabWithdrawConsent))
+	r.GET("/apply", page(h.cabKinds))
+	r.GET("/apply/:kind", page(h.cabApplyForm))
+	r.POST("/apply/:kind", page(h.cabApply))
+	r.GET("/applications", page(h.cabApplications))
+	r.GET("/applications/:id", page(h.cabReceipt))
+	r.GET("/applications/:id/withdraw", page(h.cabWithdrawForm))
+	r.POST("/applications/:id/withdraw", page(h.cabWithdraw))
+	r.GET("/timeline", page(h.cabTimeline))
+	r.GET("/notices", page(h.cabNotices))
 }
 
 // cabLang is the page's language: ?lang=, else the portal's remembered
@@ -141,29 +144,29 @@ func (d cabData) In(field string) string { return d.Form.Get(field) }
 // HasErrors says whether the error summary shows.
 func (d cabData) HasErrors() bool { return len(d.Errors) > 0 || len(d.Summary) > 0 }
 
-// cabPage renders every error of h as a Cabinet page in the voter's
+// cabPage renders every error of next as a Cabinet page in the voter's
 // language (item 5): never a problem document in the browser.
-func (s *Server) cabPage(h echo.HandlerFunc) echo.HandlerFunc {
+func (h *handlers) cabPage(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		err := h(c)
+		err := next(c)
 		if err == nil || c.Response().Committed {
 			return err
 		}
-		def, ok := s.problems.Resolve(err)
+		def, ok := h.d.Problems.Resolve(err)
 		if !ok {
-			def = s.problems.Internal()
+			def = h.d.Problems.Internal()
 			var he *echo.HTTPError
 			if errors.As(err, &he) {
-				def = s.problems.ForStatus(he.Code)
+				def = h.d.Problems.ForStatus(he.Code)
 			}
 		}
 		if def.Status >= http.StatusInternalServerError {
-			s.log.Error("cabinet page failed", "request_id", httpapi.RequestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
+			h.d.Logger.Error("cabinet page failed", "request_id", httpapi.RequestIDOf(c), "path", c.Request().URL.Path, "error", err.Error())
 		}
-		s.metrics.observeError(c, def.Status)
+		h.d.ObserveError(c, def.Status)
 		l := cabLang(c)
-		p := s.problems.Problem(err, def, l)
-		return s.cabRender(c, def.Status, "refused", "", p.Title, cabRefusal{
+		p := h.d.Problems.Problem(err, def, l)
+		return h.cabRender(c, def.Status, "refused", "", p.Title, cabRefusal{
 			Title: p.Title, Detail: p.Detail, Next: cabNextStep(def.Code, l), RequestID: httpapi.RequestIDOf(c), Code: string(def.Code),
 			Consent: def.Code == problem.Code(application.ErrNoConsent.Code()),
 		}, nil)
@@ -194,7 +197,7 @@ func cabNextStep(code problem.Code, l i18n.Lang) string {
 }
 
 // cabRender writes a Cabinet page.
-func (s *Server) cabRender(c echo.Context, status int, name, nav, title string, content any, d *cabData) error {
+func (h *handlers) cabRender(c echo.Context, status int, name, nav, title string, content any, d *cabData) error {
 	l := cabLang(c)
 	if d == nil {
 		d = &cabData{}
@@ -202,15 +205,15 @@ func (s *Server) cabRender(c echo.Context, status int, name, nav, title string, 
 	ses := signedin.Session(c)
 	p := ses.Principal
 	d.Lang, d.Nav, d.CSRF, d.Page = l, nav, ses.CSRF, content
-	d.Who = signedin.Who{Name: p.Name, Method: p.Method, MethodLabel: webT("method."+p.Method, l)}
+	d.Who = signedin.Who{Name: p.Name, Method: p.Method, MethodLabel: signedin.MethodText(p.Method, l)}
 	if d.Who.Name == "" {
 		d.Who.Name = p.Subject
 	}
 	if d.Key == "" {
 		d.Key = uuid.NewString()
 	}
-	if stream, err := s.myStream(c); err == nil && !d.unreadKnown {
-		if n, err := s.cabUnread(c.Request().Context(), stream); err == nil {
+	if stream, err := h.d.VoterStream(c); err == nil && !d.unreadKnown {
+		if n, err := h.cabUnread(c.Request().Context(), stream); err == nil {
 			d.Unread = n
 		}
 	}
@@ -221,13 +224,13 @@ func (s *Server) cabRender(c echo.Context, status int, name, nav, title string, 
 		}
 	}
 	page := webui.Page{Lang: l, Title: title, Path: c.Request().URL.Path, Query: q, Data: d}
-	body, err := cabinetPages.Render("cabinet_templates/"+name+".html", page)
+	body, err := cabinetPages.Render("templates/"+name+".html", page)
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set("Content-Language", l.String())
-	h.Set(echo.HeaderCacheControl, "no-store")
+	hd := c.Response().Header()
+	hd.Set("Content-Language", l.String())
+	hd.Set(echo.HeaderCacheControl, "no-store")
 	return c.HTMLBlob(status, body)
 }
 
@@ -241,9 +244,9 @@ func cabRedirect(c echo.Context, path string, q url.Values) error {
 }
 
 // cabKeyed puts the form's idempotency key (generated when the form was
-// rendered) where s.idempotency reads it, so a double click files once.
+// rendered) where Commands.Envelope reads it, so a double click files once.
 func cabKeyed(c echo.Context) {
-	c.Request().Header.Set(HeaderIdempotencyKey, c.FormValue(fieldIdem))
+	c.Request().Header.Set(signedin.HeaderIdempotencyKey, c.FormValue(signedin.FieldIdempotency))
 }
 
 // cabFiling is the filing window as a page shows it (VC §13), with the
@@ -266,8 +269,8 @@ func (f cabFiling) Offers(k application.Kind) bool {
 	return application.KindAllowed(k, f.rules) && (f.Open || application.KindAllowed(k, election.Rules{}))
 }
 
-func (s *Server) cabFiling(ctx context.Context, l i18n.Lang) (cabFiling, error) {
-	w, err := s.filingWindow(ctx)
+func (h *handlers) cabFiling(ctx context.Context, l i18n.Lang) (cabFiling, error) {
+	w, err := h.filingWindow(ctx)
 	if err != nil || w == nil {
 		return cabFiling{Line: webui.T(l, "cab.filing.none"), Form2Why: webui.T(l, "cab.form2.closed")}, err
 	}
@@ -287,7 +290,7 @@ func (s *Server) cabFiling(ctx context.Context, l i18n.Lang) (cabFiling, error) 
 		opens = webui.FormatCalendarDate(l, *w.FilingOpens)
 	}
 	f.LastDay = until
-	today := calendar.DayOf(s.deps.Now())
+	today := calendar.DayOf(h.d.Now())
 	switch {
 	case w.Open:
 		f.Line = webui.Tf(l, "cab.filing.open", "election", w.Title, "date", until)
@@ -316,21 +319,21 @@ type cabEntryPage struct {
 	ListUpdated          string
 }
 
-func (s *Server) cabEntry(c echo.Context) error {
-	stream, err := s.myStream(c)
+func (h *handlers) cabEntry(c echo.Context) error {
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
 	ctx, l := c.Request().Context(), cabLang(c)
-	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	e, err := bus.Load(ctx, h.d.Events, h.d.Codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return err
 	}
 	var v cabEntryPage
-	if v.Filing, err = s.cabFiling(ctx, l); err != nil {
+	if v.Filing, err = h.cabFiling(ctx, l); err != nil {
 		return err
 	}
-	if at, err := s.listUpdated(ctx, 0); err != nil {
+	if at, err := h.d.ListUpdated(ctx, 0); err != nil {
 		return err
 	} else if at != nil {
 		v.ListUpdated = webui.FormatDate(l, *at)
@@ -351,7 +354,7 @@ func (s *Server) cabEntry(c echo.Context) error {
 		v.Precinct = e.Precinct().Int()
 		// The station, its address, TEC and map, in the page's language,
 		// from the public reader the portal draws its precinct page with.
-		pr, ok, err := s.public.Precinct(ctx, v.Precinct)
+		pr, ok, err := h.d.Public.Precinct(ctx, v.Precinct)
 		if err != nil {
 			return err
 		}
@@ -376,7 +379,7 @@ func (s *Server) cabEntry(c echo.Context) error {
 			}
 		}
 	}
-	return s.cabRender(c, http.StatusOK, "entry", "entry", webui.T(l, "cab.title"), v, nil)
+	return h.cabRender(c, http.StatusOK, "entry", "entry", webui.T(l, "cab.title"), v, nil)
 }
 
 func joinNonEmpty(parts ...string) string {
@@ -392,8 +395,8 @@ func joinNonEmpty(parts ...string) string {
 // cabConsentInForce is the voter's consent in force for filing: from the
 // read model, or, while it lags behind a consent just given, the one
 // named by hint (checked on its own stream).
-func (s *Server) cabConsentInForce(ctx context.Context, stream, hint string) (appview.ConsentView, bool, error) {
-	list, err := s.read.ListVoterConsents(ctx, stream)
+func (h *handlers) cabConsentInForce(ctx context.Context, stream, hint string) (appview.ConsentView, bool, error) {
+	list, err := h.d.Read.ListVoterConsents(ctx, stream)
 	if err != nil {
 		return appview.ConsentView{}, false, err
 	}
@@ -408,7 +411,7 @@ func (s *Server) cabConsentInForce(ctx context.Context, stream, hint string) (ap
 	if err != nil {
 		return appview.ConsentView{}, false, nil
 	}
-	k, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, consent.StreamFor(id), func() *consent.Consent { return consent.New(id) })
+	k, err := bus.Load(ctx, h.d.Events, h.d.Codec, consent.StreamFor(id), func() *consent.Consent { return consent.New(id) })
 	if err != nil {
 		return appview.ConsentView{}, false, err
 	}
@@ -427,40 +430,40 @@ type cabConsentPage struct {
 	Withdrawn bool
 }
 
-func (s *Server) cabConsentPage(c echo.Context) error {
-	stream, err := s.myStream(c)
+func (h *handlers) cabConsentPage(c echo.Context) error {
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
 	l := cabLang(c)
-	k, ok, err := s.cabConsentInForce(c.Request().Context(), stream, c.QueryParam(fieldConsent))
+	k, ok, err := h.cabConsentInForce(c.Request().Context(), stream, c.QueryParam(fieldConsent))
 	if err != nil {
 		return err
 	}
-	v := cabConsentPage{Version: CabinetConsentVersion, Given: ok, Withdrawn: c.QueryParam("withdrawn") != ""}
+	v := cabConsentPage{Version: ConsentVersion, Given: ok, Withdrawn: c.QueryParam("withdrawn") != ""}
 	if ok {
 		v.GivenOn, v.Consent, v.Version = webui.FormatDate(l, k.GivenAt), k.Consent.String(), k.TextVersion
 		v.Withdrawn = false
 	}
-	return s.cabRender(c, http.StatusOK, "consent", "consent", webui.T(l, "cab.consent.title"), v, nil)
+	return h.cabRender(c, http.StatusOK, "consent", "consent", webui.T(l, "cab.consent.title"), v, nil)
 }
 
-func (s *Server) cabGiveConsent(c echo.Context) error {
+func (h *handlers) cabGiveConsent(c echo.Context) error {
 	cabKeyed(c)
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	req := consentRequest{Purpose: string(consent.PurposeApplication), TextVersion: CabinetConsentVersion,
+	req := consentRequest{Purpose: string(consent.PurposeApplication), TextVersion: ConsentVersion,
 		Language: cabLang(c).String(), Channel: string(consent.ChannelCabinet)}
-	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameGiveConsent, req)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleVoter, commands.NameGiveConsent, req)
 	if err != nil {
 		return err
 	}
-	res, err := s.cmds.Send(c, auth.RoleVoter, commands.GiveConsent{
+	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.GiveConsent{
 		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
 		Purpose: req.Purpose, TextVersion: req.TextVersion, Language: req.Language, Channel: req.Channel,
-		At: s.deps.Now(),
+		At: h.d.Now(),
 	})
 	if err != nil {
 		return err
@@ -469,29 +472,29 @@ func (s *Server) cabGiveConsent(c echo.Context) error {
 	if err := res.Decode(&ans); err != nil {
 		return err
 	}
-	return cabRedirect(c, pathCabinet+"/apply", url.Values{fieldConsent: {fmt.Sprint(ans.Consent)}})
+	return cabRedirect(c, PagesPath+"/apply", url.Values{fieldConsent: {fmt.Sprint(ans.Consent)}})
 }
 
-func (s *Server) cabWithdrawConsent(c echo.Context) error {
+func (h *handlers) cabWithdrawConsent(c echo.Context) error {
 	cabKeyed(c)
 	id, err := uuid.Parse(c.FormValue(fieldConsent))
 	if err != nil {
-		return ErrNotFound
+		return httpapi.ErrNotFound
 	}
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String(), nil)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String(), nil)
 	if err != nil {
 		return err
 	}
-	if _, err := s.cmds.Send(c, auth.RoleVoter, commands.WithdrawConsent{
-		Envelope: envelope, Consent: id, VoterRef: commands.VoterRef{Voter: stream}, At: s.deps.Now(),
+	if _, err := h.d.Commands.Send(c, auth.RoleVoter, commands.WithdrawConsent{
+		Envelope: envelope, Consent: id, VoterRef: commands.VoterRef{Voter: stream}, At: h.d.Now(),
 	}); err != nil {
 		return err
 	}
-	return cabRedirect(c, pathCabinet+"/consent", url.Values{"withdrawn": {"1"}})
+	return cabRedirect(c, PagesPath+"/consent", url.Values{"withdrawn": {"1"}})
 }
 
 // cabKind is one application kind as the pages offer it.
@@ -521,18 +524,18 @@ type cabKindsPage struct {
 	DecisionDays int
 }
 
-func (s *Server) cabKinds(c echo.Context) error {
-	stream, err := s.myStream(c)
+func (h *handlers) cabKinds(c echo.Context) error {
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
 	ctx, l := c.Request().Context(), cabLang(c)
 	v := cabKindsPage{DecisionDays: election.DefaultDecisionDays}
-	if v.Filing, err = s.cabFiling(ctx, l); err != nil {
+	if v.Filing, err = h.cabFiling(ctx, l); err != nil {
 		return err
 	}
 	v.Kinds = cabKinds(l, v.Filing)
-	k, ok, err := s.cabConsentInForce(ctx, stream, c.QueryParam(fieldConsent))
+	k, ok, err := h.cabConsentInForce(ctx, stream, c.QueryParam(fieldConsent))
 	if err != nil {
 		return err
 	}
@@ -540,7 +543,7 @@ func (s *Server) cabKinds(c echo.Context) error {
 	if ok {
 		v.Consent = k.Consent.String()
 	}
-	return s.cabRender(c, http.StatusOK, "kinds", "apply", webui.T(l, "cab.apply.title"), v, nil)
+	return h.cabRender(c, http.StatusOK, "kinds", "apply", webui.T(l, "cab.apply.title"), v, nil)
 }
 
 // cabApplyPage is the form of one kind.
@@ -566,22 +569,22 @@ var cabFormFields = map[application.Kind][]string{
 	application.KindComplaintAboutOperator: {"respondent", "operator", "text"},
 }
 
-func (s *Server) cabApplyKind(c echo.Context) (application.Kind, error) {
+func (h *handlers) cabApplyKind(c echo.Context) (application.Kind, error) {
 	k, err := application.ParseKind(c.Param("kind"))
 	if err != nil {
-		return "", ErrNotFound
+		return "", httpapi.ErrNotFound
 	}
 	return k, nil
 }
 
-func (s *Server) cabApplyView(c echo.Context, kind application.Kind, stream string) (cabApplyPage, error) {
+func (h *handlers) cabApplyView(c echo.Context, kind application.Kind, stream string) (cabApplyPage, error) {
 	ctx, l := c.Request().Context(), cabLang(c)
 	v := cabApplyPage{Kind: cabKindOf(l, kind), Fields: map[string]bool{}}
 	for _, f := range cabFormFields[kind] {
 		v.Fields[f] = true
 	}
 	var err error
-	if v.Filing, err = s.cabFiling(ctx, l); err != nil {
+	if v.Filing, err = h.cabFiling(ctx, l); err != nil {
 		return v, err
 	}
 	if !v.Filing.Offers(kind) {
@@ -591,7 +594,7 @@ func (s *Server) cabApplyView(c echo.Context, kind application.Kind, stream stri
 	if c.Request().Method == http.MethodPost {
 		hint = c.FormValue(fieldConsent)
 	}
-	k, ok, err := s.cabConsentInForce(ctx, stream, hint)
+	k, ok, err := h.cabConsentInForce(ctx, stream, hint)
 	if err != nil {
 		return v, err
 	}
@@ -602,20 +605,20 @@ func (s *Server) cabApplyView(c echo.Context, kind application.Kind, stream stri
 	return v, nil
 }
 
-func (s *Server) cabApplyForm(c echo.Context) error {
-	kind, err := s.cabApplyKind(c)
+func (h *handlers) cabApplyForm(c echo.Context) error {
+	kind, err := h.cabApplyKind(c)
 	if err != nil {
 		return err
 	}
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	v, err := s.cabApplyView(c, kind, stream)
+	v, err := h.cabApplyView(c, kind, stream)
 	if err != nil {
 		return err
 	}
-	return s.cabRender(c, http.StatusOK, "apply", "apply", v.Kind.Label, v, &cabData{Form: url.Values{}})
+	return h.cabRender(c, http.StatusOK, "apply", "apply", v.Kind.Label, v, &cabData{Form: url.Values{}})
 }
 
 // cabClaimField maps a claim field (the API's "claim.x" and the domain's
@@ -626,12 +629,12 @@ var cabClaimField = map[string]string{
 	"reason": "reason",
 }
 
-func (s *Server) cabApply(c echo.Context) error {
-	kind, err := s.cabApplyKind(c)
+func (h *handlers) cabApply(c echo.Context) error {
+	kind, err := h.cabApplyKind(c)
 	if err != nil {
 		return err
 	}
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
@@ -645,13 +648,13 @@ func (s *Server) cabApply(c echo.Context) error {
 		"settlement", "street", "building", "precinct", "other_entry", "respondent", "operator", "text"} {
 		kept.Set(f, strings.TrimSpace(form.Get(f)))
 	}
-	v, err := s.cabApplyView(c, kind, stream)
+	v, err := h.cabApplyView(c, kind, stream)
 	if err != nil {
 		return err
 	}
 	d := &cabData{Form: kept}
 	again := func() error {
-		return s.cabRender(c, http.StatusUnprocessableEntity, "apply", "apply", v.Kind.Label, v, d)
+		return h.cabRender(c, http.StatusUnprocessableEntity, "apply", "apply", v.Kind.Label, v, d)
 	}
 	if !v.HasConsent {
 		d.Summary = append(d.Summary, webui.T(l, "cab.consent.needed"))
@@ -681,33 +684,33 @@ func (s *Server) cabApply(c echo.Context) error {
 	req := applicationRequest{Kind: string(kind), Claim: claim}
 	req.Consent, _ = uuid.Parse(v.Consent)
 	cabKeyed(c)
-	if err := s.checkClaim(ctx, claim, signedin.Principal(c).PIN); err != nil {
-		if s.cabFormErrors(err, l, d) {
+	if err := h.checkClaim(ctx, claim, signedin.Principal(c).PIN); err != nil {
+		if h.cabFormErrors(err, l, d) {
 			return again()
 		}
 		return err
 	}
-	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameSubmitApplication, req)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleVoter, commands.NameSubmitApplication, req)
 	if err != nil {
 		return err
 	}
-	if sc, err := s.read.ReadSelfCheck(ctx, stream); err == nil {
+	if sc, err := h.d.Read.ReadSelfCheck(ctx, stream); err == nil {
 		req.Commission = sc.TEC
 	} else if !errors.Is(err, projections.ErrNoSelfCheck) {
 		return err
 	}
-	if id, ok, err := s.read.UpcomingElection(ctx, calendar.DayOf(s.deps.Now())); err != nil {
+	if id, ok, err := h.d.Read.UpcomingElection(ctx, calendar.DayOf(h.d.Now())); err != nil {
 		return err
 	} else if ok {
 		req.Election = id
 	}
-	res, err := s.cmds.Send(c, auth.RoleVoter, commands.SubmitApplication{
+	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.SubmitApplication{
 		Envelope: envelope, VoterRef: commands.VoterRef{PIN: signedin.Principal(c).PIN, Voter: stream},
 		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
-		At: s.deps.Now(),
+		At: h.d.Now(),
 	})
 	if err != nil {
-		if s.cabFormErrors(err, l, d) {
+		if h.cabFormErrors(err, l, d) {
 			return again()
 		}
 		return err
@@ -716,19 +719,19 @@ func (s *Server) cabApply(c echo.Context) error {
 	if err := res.Decode(&ans); err != nil {
 		return err
 	}
-	return cabRedirect(c, pathCabinet+"/applications/"+ans.Application.String(), url.Values{"filed": {"1"}})
+	return cabRedirect(c, PagesPath+"/applications/"+ans.Application.String(), url.Values{"filed": {"1"}})
 }
 
 // cabFormErrors puts a refusal of the filing on the form: a field's
 // beside it, the rest in the summary. False for errors that are no
 // refusal of the voter's input (outages, bugs): those go to the error
 // page.
-func (s *Server) cabFormErrors(err error, l i18n.Lang, d *cabData) bool {
-	def, ok := s.problems.Resolve(err)
+func (h *handlers) cabFormErrors(err error, l i18n.Lang, d *cabData) bool {
+	def, ok := h.d.Problems.Resolve(err)
 	if !ok || def.Status >= http.StatusInternalServerError || def.Status == http.StatusForbidden || def.Status == http.StatusUnauthorized {
 		return false
 	}
-	p := s.problems.Problem(err, def, l)
+	p := h.d.Problems.Problem(err, def, l)
 	if fields, ok := p.Extensions["errors"].([]problem.FieldProblem); ok && len(fields) > 0 {
 		for _, f := range fields {
 			name := cabClaimField[strings.TrimPrefix(f.Field, "claim.")]
@@ -776,48 +779,48 @@ func cabApp(v appview.ApplicationView, l i18n.Lang) cabAppView {
 	return out
 }
 
-func (s *Server) cabApplications(c echo.Context) error {
-	stream, err := s.myStream(c)
+func (h *handlers) cabApplications(c echo.Context) error {
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
 	l := cabLang(c)
-	list, err := s.read.ListVoterApplications(c.Request().Context(), stream)
+	list, err := h.d.Read.ListVoterApplications(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
 	views := make([]cabAppView, 0, len(list))
-	for _, a := range appview.Applications(list, s.deps.Now()) {
+	for _, a := range appview.Applications(list, h.d.Now()) {
 		views = append(views, cabApp(a, l))
 	}
-	return s.cabRender(c, http.StatusOK, "applications", "applications", webui.T(l, "cab.apps.title"), views, nil)
+	return h.cabRender(c, http.StatusOK, "applications", "applications", webui.T(l, "cab.apps.title"), views, nil)
 }
 
 // cabMyApplication loads one of the voter's applications from its own
 // stream (so the receipt shows at once after filing); another voter's is
 // "not found", as in the API.
-func (s *Server) cabMyApplication(c echo.Context) (appview.ApplicationView, error) {
+func (h *handlers) cabMyApplication(c echo.Context) (appview.ApplicationView, error) {
 	id, err := httpapi.PathID(c)
 	if err != nil {
 		return appview.ApplicationView{}, err
 	}
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return appview.ApplicationView{}, err
 	}
-	a, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
+	a, err := bus.Load(c.Request().Context(), h.d.Events, h.d.Codec, application.StreamFor(id),
 		func() *application.Application { return application.New(id) })
 	if err != nil {
 		return appview.ApplicationView{}, err
 	}
 	if a.Status() == application.StatusNone || a.Voter() != stream {
-		return appview.ApplicationView{}, ErrNotFound
+		return appview.ApplicationView{}, httpapi.ErrNotFound
 	}
-	return appview.ApplicationFromAggregate(a, s.deps.Now()), nil
+	return appview.ApplicationFromAggregate(a, h.d.Now()), nil
 }
 
-func (s *Server) cabReceipt(c echo.Context) error {
-	a, err := s.cabMyApplication(c)
+func (h *handlers) cabReceipt(c echo.Context) error {
+	a, err := h.cabMyApplication(c)
 	if err != nil {
 		return err
 	}
@@ -828,11 +831,11 @@ func (s *Server) cabReceipt(c echo.Context) error {
 	if !v.Filed {
 		title = v.Kind + " " + v.Receipt
 	}
-	return s.cabRender(c, http.StatusOK, "receipt", "applications", title, v, nil)
+	return h.cabRender(c, http.StatusOK, "receipt", "applications", title, v, nil)
 }
 
-func (s *Server) cabWithdrawForm(c echo.Context) error {
-	a, err := s.cabMyApplication(c)
+func (h *handlers) cabWithdrawForm(c echo.Context) error {
+	a, err := h.cabMyApplication(c)
 	if err != nil {
 		return err
 	}
@@ -841,38 +844,38 @@ func (s *Server) cabWithdrawForm(c echo.Context) error {
 		return application.ErrAlreadyDecided
 	}
 	v := cabApp(a, l)
-	return s.cabRender(c, http.StatusOK, "withdraw", "applications", webui.Tf(l, "cab.wd.title", "receipt", v.Receipt), v, &cabData{Form: url.Values{}})
+	return h.cabRender(c, http.StatusOK, "withdraw", "applications", webui.Tf(l, "cab.wd.title", "receipt", v.Receipt), v, &cabData{Form: url.Values{}})
 }
 
-func (s *Server) cabWithdraw(c echo.Context) error {
-	a, err := s.cabMyApplication(c)
+func (h *handlers) cabWithdraw(c echo.Context) error {
+	a, err := h.cabMyApplication(c)
 	if err != nil {
 		return err
 	}
 	cabKeyed(c)
 	req := withdrawRequest{Reason: strings.TrimSpace(c.FormValue("reason"))}
-	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+a.Application.String(), req)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+a.Application.String(), req)
 	if err != nil {
 		return err
 	}
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.cmds.Send(c, auth.RoleVoter, commands.WithdrawApplication{
+	if _, err := h.d.Commands.Send(c, auth.RoleVoter, commands.WithdrawApplication{
 		Envelope: envelope, Application: a.Application, VoterRef: commands.VoterRef{Voter: stream},
-		Reason: req.Reason, At: s.deps.Now(),
+		Reason: req.Reason, At: h.d.Now(),
 	}); err != nil {
 		var d cabData
-		if errors.Is(err, application.ErrAlreadyDecided) || errors.Is(err, application.ErrWithdrawn) || !s.cabFormErrors(err, cabLang(c), &d) {
+		if errors.Is(err, application.ErrAlreadyDecided) || errors.Is(err, application.ErrWithdrawn) || !h.cabFormErrors(err, cabLang(c), &d) {
 			return err
 		}
 		l := cabLang(c)
 		d.Form = url.Values{"reason": {req.Reason}}
 		v := cabApp(a, l)
-		return s.cabRender(c, http.StatusUnprocessableEntity, "withdraw", "applications", webui.Tf(l, "cab.wd.title", "receipt", v.Receipt), v, &d)
+		return h.cabRender(c, http.StatusUnprocessableEntity, "withdraw", "applications", webui.Tf(l, "cab.wd.title", "receipt", v.Receipt), v, &d)
 	}
-	return cabRedirect(c, pathCabinet+"/applications/"+a.Application.String(), url.Values{"withdrawn": {"1"}})
+	return cabRedirect(c, PagesPath+"/applications/"+a.Application.String(), url.Values{"withdrawn": {"1"}})
 }
 
 // cabTimelineItem is one line of "My history" (VC §18).
@@ -880,13 +883,13 @@ type cabTimelineItem struct {
 	At, What, Receipt, Application, Reason, Outcome, Detail string
 }
 
-func (s *Server) cabTimeline(c echo.Context) error {
-	stream, err := s.myStream(c)
+func (h *handlers) cabTimeline(c echo.Context) error {
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
 	l := cabLang(c)
-	items, notices, err := s.timelineAndNotices(c.Request().Context(), stream)
+	items, notices, err := h.timelineAndNotices(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
@@ -901,11 +904,11 @@ func (s *Server) cabTimeline(c echo.Context) error {
 	if len(notices) > 0 {
 		// As cabUnread: a count that cannot be read is no reason to fail
 		// the page.
-		if seen, err := s.deps.Browser.Sessions.SeenNotices(c.Request().Context(), stream, notices); err == nil {
+		if seen, err := h.d.Notices.SeenNotices(c.Request().Context(), stream, notices); err == nil {
 			d.Unread = len(notices) - len(seen)
 		}
 	}
-	return s.cabRender(c, http.StatusOK, "timeline", "timeline", webui.T(l, "cab.tl.title"), out, d)
+	return h.cabRender(c, http.StatusOK, "timeline", "timeline", webui.T(l, "cab.tl.title"), out, d)
 }
 
 func cabTimelineRow(it appview.TimelineItem, l i18n.Lang) cabTimelineItem {
@@ -939,8 +942,8 @@ type cabNotice struct {
 }
 
 // cabNotices reads the voter's notices of decisions, newest first.
-func (s *Server) cabNoticeList(ctx context.Context, stream string, l i18n.Lang) ([]cabNotice, error) {
-	list, err := s.read.ReadVoterNotices(ctx, stream)
+func (h *handlers) cabNoticeList(ctx context.Context, stream string, l i18n.Lang) ([]cabNotice, error) {
+	list, err := h.d.Read.ReadVoterNotices(ctx, stream)
 	if err != nil {
 		return nil, err
 	}
@@ -952,8 +955,8 @@ func (s *Server) cabNoticeList(ctx context.Context, stream string, l i18n.Lang) 
 }
 
 // cabUnread counts the voter's notices not yet seen (for the menu).
-func (s *Server) cabUnread(ctx context.Context, stream string) (int, error) {
-	list, err := s.cabNoticeList(ctx, stream, i18n.Kyrgyz)
+func (h *handlers) cabUnread(ctx context.Context, stream string) (int, error) {
+	list, err := h.cabNoticeList(ctx, stream, i18n.Kyrgyz)
 	if err != nil || len(list) == 0 {
 		return 0, err
 	}
@@ -961,7 +964,7 @@ func (s *Server) cabUnread(ctx context.Context, stream string) (int, error) {
 	for i, n := range list {
 		keys[i] = n.Key
 	}
-	seen, err := s.deps.Browser.Sessions.SeenNotices(ctx, stream, keys)
+	seen, err := h.d.Notices.SeenNotices(ctx, stream, keys)
 	if err != nil {
 		return 0, err
 	}
@@ -970,13 +973,13 @@ func (s *Server) cabUnread(ctx context.Context, stream string) (int, error) {
 
 // cabNotices shows the notices, the unseen marked "new", and records
 // them as seen: the mark shows once, on the visit that first shows them.
-func (s *Server) cabNotices(c echo.Context) error {
-	stream, err := s.myStream(c)
+func (h *handlers) cabNotices(c echo.Context) error {
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
 	ctx, l := c.Request().Context(), cabLang(c)
-	list, err := s.cabNoticeList(ctx, stream, l)
+	list, err := h.cabNoticeList(ctx, stream, l)
 	if err != nil {
 		return err
 	}
@@ -984,7 +987,7 @@ func (s *Server) cabNotices(c echo.Context) error {
 	for i, n := range list {
 		keys[i] = n.Key
 	}
-	seen, err := s.deps.Browser.Sessions.SeenNotices(ctx, stream, keys)
+	seen, err := h.d.Notices.SeenNotices(ctx, stream, keys)
 	if err != nil {
 		return err
 	}
@@ -995,8 +998,8 @@ func (s *Server) cabNotices(c echo.Context) error {
 			unseen = append(unseen, list[i].Key)
 		}
 	}
-	if err := s.deps.Browser.Sessions.MarkNoticesSeen(ctx, stream, unseen, s.deps.Now()); err != nil {
+	if err := h.d.Notices.MarkNoticesSeen(ctx, stream, unseen, h.d.Now()); err != nil {
 		return err
 	}
-	return s.cabRender(c, http.StatusOK, "notices", "notices", webui.T(l, "cab.notices.title"), list, nil)
+	return h.cabRender(c, http.StatusOK, "notices", "notices", webui.T(l, "cab.notices.title"), list, nil)
 }

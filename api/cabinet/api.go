@@ -1,4 +1,4 @@
-package api
+package cabinet
 
 import (
 	"context"
@@ -19,34 +19,25 @@ import (
 	"github.com/cec-kg/tizme/commands/bus"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
-	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/projections"
 )
 
-// The Voter's Cabinet (VC): a signed-in voter sees their entry, gives and
-// withdraws consent, files and withdraws applications and follows each to
-// its decision. Every change carries the token's authentication method
-// onto its events (VC §8).
-func (s *Server) cabinetRoutes(g signedin.Routes) {
-	g.GET("", s.myEntry)
-	g.GET("/consents", s.myConsents)
-	g.POST("/consents", s.giveConsent)
-	g.POST("/consents/:id/withdraw", s.withdrawConsent)
-	g.GET("/applications", s.myApplications)
-	g.POST("/applications", s.fileApplication)
-	g.GET("/applications/:id", s.myApplication)
-	g.POST("/applications/:id/withdraw", s.withdrawApplication)
-	g.GET("/timeline", s.myTimeline)
-}
-
-// myStream is the signed-in voter's stream, from the PIN in their token.
-func (s *Server) myStream(c echo.Context) (string, error) {
-	pin, err := person.ParsePIN(signedin.Principal(c).PIN, calendar.DayOf(s.deps.Now()))
-	if err != nil {
-		return "", auth.ErrBadClaims
-	}
-	return voter.StreamFor(s.deps.VoterKey, pin), nil
+// MountAPI adds the voter cabinet's JSON API to r (the group /api/v1/me),
+// each route with r's middleware (the server's bearer-token sign-in and
+// the voter's role). Every change carries the token's authentication
+// method onto its events (VC §8).
+func MountAPI(r signedin.Routes, d Deps) {
+	h := &handlers{d: d}
+	r.GET("", h.myEntry)
+	r.GET("/consents", h.myConsents)
+	r.POST("/consents", h.giveConsent)
+	r.POST("/consents/:id/withdraw", h.withdrawConsent)
+	r.GET("/applications", h.myApplications)
+	r.POST("/applications", h.fileApplication)
+	r.GET("/applications/:id", h.myApplication)
+	r.POST("/applications/:id/withdraw", h.withdrawApplication)
+	r.GET("/timeline", h.myTimeline)
 }
 
 // MyEntry is the voter's own entry with every registered detail (VC §10:
@@ -95,9 +86,9 @@ type FilingWindow struct {
 
 // filingWindow is the window of the election a voter files in today
 // (projections.FilingElection, the Cabinet's default election).
-func (s *Server) filingWindow(ctx context.Context) (*FilingWindow, error) {
-	today := calendar.DayOf(s.deps.Now())
-	e, ok, err := s.read.FilingElection(ctx, today)
+func (h *handlers) filingWindow(ctx context.Context) (*FilingWindow, error) {
+	today := calendar.DayOf(h.d.Now())
+	e, ok, err := h.d.Read.FilingElection(ctx, today)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -108,18 +99,18 @@ func (s *Server) filingWindow(ctx context.Context) (*FilingWindow, error) {
 	}, nil
 }
 
-func (s *Server) myEntry(c echo.Context) error {
-	stream, err := s.myStream(c)
+func (h *handlers) myEntry(c echo.Context) error {
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	e, err := bus.Load(ctx, s.deps.Events, s.deps.Codec, stream, func() *voter.Entry { return voter.New(stream) })
+	e, err := bus.Load(ctx, h.d.Events, h.d.Codec, stream, func() *voter.Entry { return voter.New(stream) })
 	if err != nil {
 		return err
 	}
 	if !e.Registered() {
-		return ErrNoEntry
+		return httpapi.ErrNoEntry
 	}
 	out := MyEntry{
 		PIN: e.PIN().String(), Surname: e.Name().Surname(), GivenName: e.Name().Given(), Patronymic: e.Name().Patronymic(),
@@ -135,20 +126,20 @@ func (s *Server) myEntry(c echo.Context) error {
 	// The polling station's address and commission come from the
 	// self-check read model; while it lags behind a move, they are left
 	// out rather than shown for the old precinct.
-	if sc, err := s.read.ReadSelfCheck(ctx, stream); err == nil {
+	if sc, err := h.d.Read.ReadSelfCheck(ctx, stream); err == nil {
 		if sc.Precinct == e.Precinct().Int() {
 			out.Precinct = portal.SelfCheckViewOf(sc).Precinct
-			if err := portal.LocalizePrecinct(c, s.read, &out.Precinct); err != nil {
+			if err := portal.LocalizePrecinct(c, h.d.Read, &out.Precinct); err != nil {
 				return err
 			}
 		}
 	} else if !errors.Is(err, projections.ErrNoSelfCheck) {
 		return err
 	}
-	if out.ListUpdatedAt, err = s.listUpdated(ctx, 0); err != nil {
+	if out.ListUpdatedAt, err = h.d.ListUpdated(ctx, 0); err != nil {
 		return err
 	}
-	if out.Filing, err = s.filingWindow(ctx); err != nil {
+	if out.Filing, err = h.filingWindow(ctx); err != nil {
 		return err
 	}
 	httpapi.NoStore(c)
@@ -163,16 +154,16 @@ type consentRequest struct {
 }
 
 // giveConsent records the voter's consent to processing (VC §9–10).
-func (s *Server) giveConsent(c echo.Context) error {
+func (h *handlers) giveConsent(c echo.Context) error {
 	var req consentRequest
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameGiveConsent, req)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleVoter, commands.NameGiveConsent, req)
 	if err != nil {
 		return err
 	}
@@ -182,10 +173,10 @@ func (s *Server) giveConsent(c echo.Context) error {
 	if req.Language == "" {
 		req.Language = httpapi.RequestLang(c).String()
 	}
-	res, err := s.cmds.Send(c, auth.RoleVoter, commands.GiveConsent{
+	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.GiveConsent{
 		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
 		Purpose: req.Purpose, TextVersion: req.TextVersion, Language: req.Language, Channel: req.Channel,
-		At: s.deps.Now(),
+		At: h.d.Now(),
 	})
 	if err != nil {
 		return err
@@ -199,21 +190,21 @@ func (s *Server) giveConsent(c echo.Context) error {
 }
 
 // withdrawConsent withdraws one of the voter's consents (VC §11).
-func (s *Server) withdrawConsent(c echo.Context) error {
+func (h *handlers) withdrawConsent(c echo.Context) error {
 	id, err := httpapi.PathID(c)
 	if err != nil {
 		return err
 	}
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String(), nil)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleVoter, commands.NameWithdrawConsent+"/"+id.String(), nil)
 	if err != nil {
 		return err
 	}
-	res, err := s.cmds.Send(c, auth.RoleVoter, commands.WithdrawConsent{
-		Envelope: envelope, Consent: id, VoterRef: commands.VoterRef{Voter: stream}, At: s.deps.Now(),
+	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.WithdrawConsent{
+		Envelope: envelope, Consent: id, VoterRef: commands.VoterRef{Voter: stream}, At: h.d.Now(),
 	})
 	if err != nil {
 		return err
@@ -221,12 +212,12 @@ func (s *Server) withdrawConsent(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"consent": id, "withdrawn": true, "position": res.Position})
 }
 
-func (s *Server) myConsents(c echo.Context) error {
-	stream, err := s.myStream(c)
+func (h *handlers) myConsents(c echo.Context) error {
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.read.ListVoterConsents(c.Request().Context(), stream)
+	list, err := h.d.Read.ListVoterConsents(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
@@ -246,43 +237,43 @@ type applicationRequest struct {
 // receipt: number, time of filing and the day the decision is due
 // (VC §15, VC §18). The commission defaults to the TEC of the voter's precinct,
 // the election to the next one.
-func (s *Server) fileApplication(c echo.Context) error {
+func (h *handlers) fileApplication(c echo.Context) error {
 	var req applicationRequest
 	if err := c.Bind(&req); err != nil {
 		return err
 	}
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameSubmitApplication, req)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleVoter, commands.NameSubmitApplication, req)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	if req.Commission == "" {
-		if sc, err := s.read.ReadSelfCheck(ctx, stream); err == nil {
+		if sc, err := h.d.Read.ReadSelfCheck(ctx, stream); err == nil {
 			req.Commission = sc.TEC
 		} else if !errors.Is(err, projections.ErrNoSelfCheck) {
 			return err
 		}
 	}
 	if req.Election == "" {
-		if id, ok, err := s.read.UpcomingElection(ctx, calendar.DayOf(s.deps.Now())); err != nil {
+		if id, ok, err := h.d.Read.UpcomingElection(ctx, calendar.DayOf(h.d.Now())); err != nil {
 			return err
 		} else if ok {
 			req.Election = id
 		}
 	}
-	if err := s.checkClaim(ctx, req.Claim, signedin.Principal(c).PIN); err != nil {
+	if err := h.checkClaim(ctx, req.Claim, signedin.Principal(c).PIN); err != nil {
 		return err
 	}
 	// The PIN goes with the stream: a claimed birth date must agree with
 	// it, and an inclusion records it to register the voter on approval.
-	res, err := s.cmds.Send(c, auth.RoleVoter, commands.SubmitApplication{
+	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.SubmitApplication{
 		Envelope: envelope, VoterRef: commands.VoterRef{PIN: signedin.Principal(c).PIN, Voter: stream},
 		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
-		At: s.deps.Now(),
+		At: h.d.Now(),
 	})
 	if err != nil {
 		return err
@@ -309,7 +300,7 @@ type withdrawRequest struct {
 }
 
 // withdrawApplication withdraws one of the voter's undecided applications.
-func (s *Server) withdrawApplication(c echo.Context) error {
+func (h *handlers) withdrawApplication(c echo.Context) error {
 	id, err := httpapi.PathID(c)
 	if err != nil {
 		return err
@@ -320,11 +311,11 @@ func (s *Server) withdrawApplication(c echo.Context) error {
 			return err
 		}
 	}
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	envelope, err := s.cmds.Envelope(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+id.String(), req)
+	envelope, err := h.d.Commands.Envelope(c, auth.RoleVoter, commands.NameWithdrawApplication+"/"+id.String(), req)
 	if err != nil {
 		return err
 	}
@@ -333,17 +324,17 @@ func (s *Server) withdrawApplication(c echo.Context) error {
 	// not confirm that it exists. (The domain's own refusals,
 	// application.not_yours and application.not_found, stay for other
 	// callers.)
-	a, err := bus.Load(c.Request().Context(), s.deps.Events, s.deps.Codec, application.StreamFor(id),
+	a, err := bus.Load(c.Request().Context(), h.d.Events, h.d.Codec, application.StreamFor(id),
 		func() *application.Application { return application.New(id) })
 	if err != nil {
 		return err
 	}
 	if a.Status() == application.StatusNone || a.Voter() != stream {
-		return ErrNotFound
+		return httpapi.ErrNotFound
 	}
-	res, err := s.cmds.Send(c, auth.RoleVoter, commands.WithdrawApplication{
+	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.WithdrawApplication{
 		Envelope: envelope, Application: id, VoterRef: commands.VoterRef{Voter: stream},
-		Reason: req.Reason, At: s.deps.Now(),
+		Reason: req.Reason, At: h.d.Now(),
 	})
 	if err != nil {
 		return err
@@ -351,16 +342,16 @@ func (s *Server) withdrawApplication(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"application": id, "withdrawn": true, "position": res.Position})
 }
 
-func (s *Server) myApplications(c echo.Context) error {
-	stream, err := s.myStream(c)
+func (h *handlers) myApplications(c echo.Context) error {
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.read.ListVoterApplications(c.Request().Context(), stream)
+	list, err := h.d.Read.ListVoterApplications(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
-	views := appview.Applications(list, s.deps.Now())
+	views := appview.Applications(list, h.d.Now())
 	for i := range views {
 		views[i].Localize(c)
 	}
@@ -368,25 +359,25 @@ func (s *Server) myApplications(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"applications": views})
 }
 
-func (s *Server) myApplication(c echo.Context) error {
+func (h *handlers) myApplication(c echo.Context) error {
 	id, err := httpapi.PathID(c)
 	if err != nil {
 		return err
 	}
-	stream, err := s.myStream(c)
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	a, ok, err := s.read.ReadVoterApplication(c.Request().Context(), id)
+	a, ok, err := h.d.Read.ReadVoterApplication(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
 	// Another voter's application is "not found", not "forbidden": the
 	// answer must not confirm that it exists.
 	if !ok || a.Voter != stream {
-		return ErrNotFound
+		return httpapi.ErrNotFound
 	}
-	view := appview.Application(a, s.deps.Now())
+	view := appview.Application(a, h.d.Now())
 	view.Localize(c)
 	httpapi.NoStore(c)
 	return c.JSON(http.StatusOK, view)
@@ -394,12 +385,12 @@ func (s *Server) myApplication(c echo.Context) error {
 
 // myTimeline is the voter's whole history: consents, applications and
 // every step of each, decisions with reasons, changes to the entry.
-func (s *Server) myTimeline(c echo.Context) error {
-	stream, err := s.myStream(c)
+func (h *handlers) myTimeline(c echo.Context) error {
+	stream, err := h.d.VoterStream(c)
 	if err != nil {
 		return err
 	}
-	items, err := s.timeline(c.Request().Context(), stream)
+	items, err := h.timeline(c.Request().Context(), stream)
 	if err != nil {
 		return err
 	}
@@ -408,16 +399,16 @@ func (s *Server) myTimeline(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"timeline": items})
 }
 
-func (s *Server) timeline(ctx context.Context, stream string) ([]appview.TimelineItem, error) {
-	items, _, err := s.timelineAndNotices(ctx, stream)
+func (h *handlers) timeline(ctx context.Context, stream string) ([]appview.TimelineItem, error) {
+	items, _, err := h.timelineAndNotices(ctx, stream)
 	return items, err
 }
 
 // timelineAndNotices is the voter's timeline and the keys of the notices
 // in it (cabNoticeList's keys), from one read: the cabinet's timeline
 // page counts the unread notices without reading them again.
-func (s *Server) timelineAndNotices(ctx context.Context, stream string) ([]appview.TimelineItem, []string, error) {
-	list, err := s.read.ReadRequestHistory(ctx, stream)
+func (h *handlers) timelineAndNotices(ctx context.Context, stream string) ([]appview.TimelineItem, []string, error) {
+	list, err := h.d.Read.ReadRequestHistory(ctx, stream)
 	if err != nil {
 		return nil, nil, err
 	}
