@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -86,4 +87,19 @@ func PathID(c echo.Context) (uuid.UUID, error) {
 		return uuid.Nil, ErrNotFound
 	}
 	return id, nil
+}
+
+// OneOf reads the query parameter name, which must be one of values;
+// absent, it is values[0]. Another value is a field error of name.
+func OneOf(c echo.Context, name string, values ...string) (string, error) {
+	v := c.QueryParam(name)
+	switch {
+	case v == "":
+		return values[0], nil
+	case slices.Contains(values, v):
+		return v, nil
+	}
+	var e problem.ValidationError
+	e.Add(name, ErrBadParameter)
+	return "", e.Err()
 }

@@ -305,16 +305,11 @@ func (h *apiHandlers) precinctVoters(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	desc := false
-	switch c.QueryParam("order") {
-	case "", "asc":
-	case "desc":
-		desc = true
-	default:
-		var v problem.ValidationError
-		v.Add("order", httpapi.ErrBadParameter)
-		return v.Err()
+	order, err := httpapi.OneOf(c, "order", "asc", "desc")
+	if err != nil {
+		return err
 	}
+	desc := order == "desc"
 	asCSV, err := httpapi.WantsCSV(c)
 	if err != nil {
 		return err

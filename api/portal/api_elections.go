@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/httpapi"
-	"github.com/cec-kg/tizme/api/problem"
 
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/projections"
@@ -67,15 +66,13 @@ func ElectionCalendarOf(e projections.ElectionInfo, today calendar.Date) Electio
 func (h *apiHandlers) publicElections(c echo.Context) error {
 	ctx := c.Request().Context()
 	today := calendar.DayOf(h.d.Now())
+	upcoming, err := httpapi.OneOf(c, "upcoming", "false", "true")
+	if err != nil {
+		return err
+	}
 	var from calendar.Date
-	switch c.QueryParam("upcoming") {
-	case "", "false":
-	case "true":
+	if upcoming == "true" {
 		from = today
-	default:
-		var v problem.ValidationError
-		v.Add("upcoming", httpapi.ErrBadParameter)
-		return v.Err()
 	}
 	list, err := h.d.Read.ListElections(ctx, from)
 	if err != nil {

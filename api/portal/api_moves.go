@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/httpapi"
-	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/projections"
 )
@@ -46,18 +45,11 @@ func (h *apiHandlers) precinctMoves(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := false
-	dir := c.QueryParam("direction")
-	switch dir {
-	case "", "in":
-		dir = "in"
-	case "out":
-		out = true
-	default:
-		var v problem.ValidationError
-		v.Add("direction", httpapi.ErrBadParameter)
-		return v.Err()
+	dir, err := httpapi.OneOf(c, "direction", "in", "out")
+	if err != nil {
+		return err
 	}
+	out := dir == "out"
 	ctx := c.Request().Context()
 	if err := h.requirePrecinct(ctx, n); err != nil {
 		return err
