@@ -335,7 +335,7 @@ func (s *Server) routes() {
 		return false, s.limiter.retryAfter()
 	}
 	portal.Mount(e, portal.Deps{
-		Reader:     s.public,
+		Reader:     publicread.New(s.deps.DB),
 		SelfCheck:  s.SelfCheck,
 		Limit:      limit,
 		Floor:      s.cfg.SelfCheckFloor,
