@@ -155,7 +155,9 @@ func TestBrowserAdminRegistry(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("identity-"+operator)),
 		chromedp.Click(chromedp.ID("identity-"+operator)),
 		chromedp.Submit(chromedp.ID("identity-"+operator)),
-		chromedp.WaitReady(chromedp.CSS("main")))
+		// The page after sign-in, not the sign-in page still shown.
+		chromedp.WaitNotPresent(chromedp.ID("identity-"+operator)),
+		chromedp.WaitReady(chromedp.CSS("main h1")))
 	if h := browsertest.Run(b, "refusal", chromedp.Text(chromedp.CSS("h1"))); !strings.Contains(h, "staff register") {
 		t.Errorf("the revoked operator's page: %q", h)
 	}
