@@ -155,7 +155,10 @@ func TestBrowserAdminElectionsAndBoundaries(t *testing.T) {
 	b.Screenshot("admin-refused")
 
 	// The voter's Cabinet shows the early election's last day.
-	b.Do("sign out", chromedp.Click(chromedp.CSS(`form[action="/auth/logout"] button`)), chromedp.WaitReady("body"))
+	// Signed out once the sign-out form is gone (the page it was on is
+	// ready too, and opening the next page then raced the sign-out).
+	b.Do("sign out", chromedp.Click(chromedp.CSS(`form[action="/auth/logout"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action="/auth/logout"]`)))
 	b.Open(base + "/cabinet/apply/correct_personal_data?lang=ky")
 	b.Do("sign in as the voter",
 		chromedp.Click(chromedp.Search(identity(labelAsan))),
