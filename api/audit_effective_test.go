@@ -13,7 +13,7 @@ import (
 	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain/calendar"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // TestAuditListTwoSenses: a move recorded now but effective on 3 June
@@ -31,12 +31,12 @@ func TestAuditListTwoSenses(t *testing.T) {
 	w.settle(t)
 
 	type list struct {
-		Mode   string                `json:"mode"`
-		Day    string                `json:"day"`
-		At     string                `json:"at"`
-		Rows   []projections.ListRow `json:"rows"`
-		Count  int                   `json:"count"`
-		Digest string                `json:"digest"`
+		Mode   string               `json:"mode"`
+		Day    string               `json:"day"`
+		At     string               `json:"at"`
+		Rows   []readmodels.ListRow `json:"rows"`
+		Count  int                  `json:"count"`
+		Digest string               `json:"digest"`
 	}
 	asan := func(l list) int {
 		for _, r := range l.Rows {
@@ -60,9 +60,9 @@ func TestAuditListTwoSenses(t *testing.T) {
 		r.json(t, &l)
 		day, err := calendar.ParseDate(tc.day)
 		must(t, err)
-		replay, err := projections.ReplayAsEffective(ctx, w.store, w.codec, day, tc.precinct)
+		replay, err := readmodels.ReplayAsEffective(ctx, w.store, w.codec, day, tc.precinct)
 		must(t, err)
-		want := "sha256:" + projections.Digest(replay)
+		want := "sha256:" + readmodels.Digest(replay)
 		if l.Mode != "effective" || l.Day != tc.day || l.Digest != want || !slices.Equal(l.Rows, replay) || l.Count != len(replay) {
 			t.Errorf("%s: %+v, want the replay's %d rows with %s", q, l, len(replay), want)
 		}
@@ -72,7 +72,7 @@ func TestAuditListTwoSenses(t *testing.T) {
 		if r.header.Get("X-List-Mode") != "effective" || r.header.Get("X-List-Day") != tc.day {
 			t.Errorf("%s: headers %v", q, r.header)
 		}
-		rows, digest, err := projections.AuditList(ctx, w.pool, projections.ListQuery{Mode: projections.ListEffective, Day: day, Precinct: tc.precinct})
+		rows, digest, err := readmodels.AuditList(ctx, w.pool, readmodels.ListQuery{Mode: readmodels.ListEffective, Day: day, Precinct: tc.precinct})
 		must(t, err)
 		if "sha256:"+digest != want || !slices.Equal(rows, replay) {
 			t.Errorf("AuditList %s: %s, want %s", q, digest, want)
@@ -94,9 +94,9 @@ func TestAuditListTwoSenses(t *testing.T) {
 		}
 		a.json(t, &plain)
 		b.json(t, &recorded)
-		replay, err := projections.ReplayAsOf(ctx, w.store, w.codec, tc.at, 0)
+		replay, err := readmodels.ReplayAsOf(ctx, w.store, w.codec, tc.at, 0)
 		must(t, err)
-		if plain.Digest != "sha256:"+projections.Digest(replay) || plain.Mode != "" {
+		if plain.Digest != "sha256:"+readmodels.Digest(replay) || plain.Mode != "" {
 			t.Errorf("recorded %s: %+v, want the replay's digest", q, plain)
 		}
 		if got := asan(plain); got != tc.want {
@@ -113,9 +113,9 @@ func TestAuditListTwoSenses(t *testing.T) {
 	body, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	must(t, err)
-	replay, err := projections.ReplayAsEffective(ctx, w.store, w.codec, calendar.MustDate(2026, 6, 2), 0)
+	replay, err := readmodels.ReplayAsEffective(ctx, w.store, w.codec, calendar.MustDate(2026, 6, 2), 0)
 	must(t, err)
-	if got := res.Trailer.Get(audit.HeaderListDigest); got != "sha256:"+projections.Digest(replay) || !strings.HasPrefix(string(body), "precinct,tec,") {
+	if got := res.Trailer.Get(audit.HeaderListDigest); got != "sha256:"+readmodels.Digest(replay) || !strings.HasPrefix(string(body), "precinct,tec,") {
 		t.Errorf("CSV effective: trailer %q, body %q", got, body)
 	}
 

@@ -18,7 +18,7 @@ import (
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/commands"
 	"github.com/cec-kg/tizme/domain/calendar"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // The auditor's desk in the browser (/audit), through handler tests that
@@ -245,10 +245,10 @@ func TestAuditAsOfEffectivePage(t *testing.T) {
 		model, replay := text(findFirst(p.doc, byID("digest-model"))), text(findFirst(p.doc, byID("digest-replay")))
 		day, err := calendar.ParseDate(c.day)
 		must(t, err)
-		want, err := projections.ReplayAsEffective(t.Context(), w.store, w.codec, day, c.precinct)
+		want, err := readmodels.ReplayAsEffective(t.Context(), w.store, w.codec, day, c.precinct)
 		must(t, err)
-		if model != "sha256:"+projections.Digest(want) || replay != model {
-			t.Errorf("%s: model %q, replay %q, want the log's %s", name, model, replay, projections.Digest(want))
+		if model != "sha256:"+readmodels.Digest(want) || replay != model {
+			t.Errorf("%s: model %q, replay %q, want the log's %s", name, model, replay, readmodels.Digest(want))
 		}
 		if side := text(findFirst(findFirst(p.doc, byID("side-model")), byTag("th"))); !strings.Contains(side, "voter_effective") {
 			t.Errorf("%s: model side %q", name, side)

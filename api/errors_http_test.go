@@ -19,6 +19,7 @@ import (
 	"github.com/cec-kg/tizme/api/audit"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // problemBody is the part of a problem document the tests read.
@@ -564,17 +565,17 @@ func TestEndpointSuccesses(t *testing.T) {
 	t.Run("audit list as JSON and CSV with the digest of tizme asof", func(t *testing.T) {
 		at := time.Now().UTC()
 		for _, precinct := range []int{0, p1001} {
-			rows, err := projections.AsOf(ctx, w.pool, at, precinct)
+			rows, err := readmodels.AsOf(ctx, w.pool, at, precinct)
 			must(t, err)
-			want := "sha256:" + projections.Digest(rows)
+			want := "sha256:" + readmodels.Digest(rows)
 			q := "?at=" + url.QueryEscape(at.Format(time.RFC3339Nano))
 			if precinct != 0 {
 				q += fmt.Sprintf("&precinct=%d", precinct)
 			}
 			var list struct {
-				Rows   []projections.ListRow `json:"rows"`
-				Count  int                   `json:"count"`
-				Digest string                `json:"digest"`
+				Rows   []readmodels.ListRow `json:"rows"`
+				Count  int                  `json:"count"`
+				Digest string               `json:"digest"`
 			}
 			w.expect(t, call{method: "GET", path: "/api/v1/audit/list" + q, as: &auditor}, 200, "").json(t, &list)
 			if list.Digest != want || list.Count != len(rows) || !slices.Equal(list.Rows, rows) {

@@ -9,7 +9,7 @@ import (
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // HeaderListUpdated carries the list's update time on every answer that
@@ -51,13 +51,13 @@ func (u *updatedCache) get(ctx context.Context, read func(context.Context) (*tim
 
 // SelfCheck looks up the entry of the voter with pin whose identity
 // document is doc. An entry with another document is reported as
-// projections.ErrNoSelfCheck, exactly like no entry (VP 2.2). The
+// readmodels.ErrNoSelfCheck, exactly like no entry (VP 2.2). The
 // portal's pages and its JSON API call it: they never see the
 // voter-stream key or the readers of personal data.
-func (s *Server) SelfCheck(ctx context.Context, pin person.PIN, doc person.Passport) (projections.SelfCheck, error) {
+func (s *Server) SelfCheck(ctx context.Context, pin person.PIN, doc person.Passport) (readmodels.SelfCheck, error) {
 	entry, err := s.read.ReadSelfCheckWithDocument(ctx, voter.StreamFor(s.deps.VoterKey, pin), doc.String())
-	if errors.Is(err, projections.ErrSelfCheckMismatch) {
-		return projections.SelfCheck{}, projections.ErrNoSelfCheck
+	if errors.Is(err, readmodels.ErrSelfCheckMismatch) {
+		return readmodels.SelfCheck{}, readmodels.ErrNoSelfCheck
 	}
 	return entry, err
 }

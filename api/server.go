@@ -35,7 +35,8 @@ import (
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 // Config tunes the server. The zero value of every field means its default.
@@ -153,7 +154,7 @@ func (c Config) Validate() error {
 }
 
 // DB is the read-model database; *pgxpool.Pool is one. The handlers
-// read it through the read side's readers (projections.Readers,
+// read it through the read side's readers (readmodels.Readers,
 // publicread.Reader, chain.Reader) and never query it themselves.
 type DB = projections.DB
 
@@ -247,7 +248,7 @@ type Server struct {
 	limiter  *rateLimiter
 	// read, public and chain are the read side's readers over Deps.DB:
 	// handlers read through them and never use Deps.DB themselves.
-	read   *projections.Readers
+	read   *readmodels.Readers
 	public *publicread.Reader
 	chain  *chain.Reader
 	// cmds sends the signed-in audiences' changes (signedin.Commands).
@@ -274,7 +275,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		problems: newRegistry(),
 		metrics:  newMetrics(),
 		limiter:  newRateLimiter(cfg.SelfCheckRate, cfg.SelfCheckBurst, deps.Now),
-		read:     projections.NewReaders(deps.DB),
+		read:     readmodels.NewReaders(deps.DB),
 		public:   publicread.New(deps.DB),
 		chain:    chain.NewReader(deps.DB),
 		// Within a second of the truth, like the read models themselves.

@@ -26,6 +26,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // The world the HTTP tests run in: a fresh PostgreSQL database with the
@@ -110,7 +111,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	must(t, postgres.Migrate(ctx, pool))
 	must(t, bus.Migrate(ctx, pool))
 	must(t, commands.MigrateReactions(ctx, pool))
-	list, codec := projections.Registry()
+	list, codec := readmodels.Registry()
 	must(t, projections.Migrate(ctx, pool))
 	must(t, projections.Install(ctx, pool, list))
 	must(t, chain.Migrate(ctx, pool))
@@ -120,7 +121,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	t.Cleanup(func() { _ = w.store.Close() })
 	cmdBus, err := bus.New(bus.Config{Store: w.store, Codec: codec, Results: pool, Logger: quiet()})
 	must(t, err)
-	reactions, err := commands.RegisterAll(cmdBus, commands.Deps{VoterKey: testVoterKey, Addresses: projections.AddressCounter{Pool: pool}})
+	reactions, err := commands.RegisterAll(cmdBus, commands.Deps{VoterKey: testVoterKey, Addresses: readmodels.AddressCounter{Pool: pool}})
 	must(t, err)
 	must(t, cmdBus.Start(ctx))
 	w.bus = cmdBus

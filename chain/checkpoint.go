@@ -12,7 +12,7 @@ import (
 
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // Bishkek is the Kyrgyz Republic's time, the domain's calendar.Bishkek:
@@ -21,7 +21,7 @@ var Bishkek = calendar.Bishkek
 
 // CheckpointRecord is a published checkpoint: the chain head over the first
 // Events events of the log, and the digest of the public list at that same
-// point of the log (projections.PublicListDigest). Anyone who downloaded
+// point of the log (readmodels.PublicListDigest). Anyone who downloaded
 // the list that day can recompute its digest and compare.
 type CheckpointRecord struct {
 	ID          int64     `json:"id"`
@@ -66,7 +66,7 @@ func Snapshot(ctx context.Context, pool *pgxpool.Pool, now time.Time) (Checkpoin
 		err = pgx.ErrNoRows
 		if registry {
 			err = tx.QueryRow(ctx, `SELECT checkpoint_commit, checkpoint_prepare FROM projection_state WHERE name = $1`,
-				projections.NameVoterList).Scan(&lc, &lp)
+				readmodels.NameVoterList).Scan(&lc, &lp)
 		}
 		if errors.Is(err, pgx.ErrNoRows) {
 			// No public list yet: the head is the chain's, the list empty.
@@ -93,11 +93,11 @@ func Snapshot(ctx context.Context, pool *pgxpool.Pool, now time.Time) (Checkpoin
 			copy(h[:], link)
 			c.Head = h.String()
 		}
-		if c.ListDigest, c.ListRows, err = projections.PublicListDigest(ctx, tx); err != nil {
+		if c.ListDigest, c.ListRows, err = readmodels.PublicListDigest(ctx, tx); err != nil {
 			return err
 		}
 		var updated *time.Time
-		err = tx.QueryRow(ctx, `SELECT updated_at FROM `+projections.VoterListUpdatedTable+` WHERE precinct = 0`).Scan(&updated)
+		err = tx.QueryRow(ctx, `SELECT updated_at FROM `+readmodels.VoterListUpdatedTable+` WHERE precinct = 0`).Scan(&updated)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}

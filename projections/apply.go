@@ -61,8 +61,8 @@ func applyTx(ctx context.Context, tx pgx.Tx, p Projection, t target, from, to ev
 // applyTxOpts is applyTx; async makes the transaction commit without
 // waiting for the WAL flush.
 func applyTxOpts(ctx context.Context, tx pgx.Tx, p Projection, t target, from, to eventstore.Position, events []Event, async bool) error {
-	fc, fp := toDB(from)
-	tc, tp := toDB(to)
+	fc, fp := StoredPosition(from)
+	tc, tp := StoredPosition(to)
 	// One round trip. The compare-and-set comes before any read-model
 	// write: it takes the registry row's lock, so a concurrent writer of
 	// the same projection waits there, before it has written anything,

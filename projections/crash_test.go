@@ -22,6 +22,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/internal/toy"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/projections/projectiontest"
 )
 
 // The crash test re-runs this test binary as a projector process (the
@@ -175,11 +176,11 @@ func TestKilledProjectorIsExactlyOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	ctx := context.Background()
 	refList, refCounter := toy.NewList("ref_list"), toy.NewCounter("ref_counter")
 	crashList, crashCounter := toy.NewList("crash_list"), toy.NewCounter("crash_counter")
-	e.startRunner(t, nil, refList, refCounter)
+	e.StartRunner(t, nil, refList, refCounter)
 
 	// Events keep arriving until the kills are done.
 	script := toy.Script("voter", 300, 200_000, 7)
@@ -199,7 +200,7 @@ func TestKilledProjectorIsExactlyOnce(t *testing.T) {
 				return
 			default:
 			}
-			last, err := toy.Append(ctx, e.store, script[i:i+10])
+			last, err := toy.Append(ctx, e.Store, script[i:i+10])
 			if err != nil {
 				appErr = err
 				return
@@ -211,20 +212,20 @@ func TestKilledProjectorIsExactlyOnce(t *testing.T) {
 
 	appliedBy := func(name string) int64 {
 		var n int64
-		if err := e.pool.QueryRow(ctx, `SELECT coalesce((SELECT events_applied FROM projection_state WHERE name = $1), 0)`, name).Scan(&n); err != nil {
+		if err := e.Pool.QueryRow(ctx, `SELECT coalesce((SELECT events_applied FROM projection_state WHERE name = $1), 0)`, name).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
 	}
 	for round, hang := range []string{"apply:5", "commit:5", "", "apply:2", "commit:9", ""} {
-		c := startChild(t, e.connString, hang)
+		c := startChild(t, e.ConnString, hang)
 		if hang != "" {
 			l := c.waitLine(t, "HANG")
 			t.Logf("round %d: %s", round, l)
 		} else {
 			c.waitLine(t, "STARTED")
 			start := appliedBy("crash_list")
-			waitFor(t, "the child to apply events", func() (bool, string) {
+			projectiontest.WaitFor(t, "the child to apply events", func() (bool, string) {
 				n := appliedBy("crash_list")
 				return n >= start+200, fmt.Sprint(n)
 			})
@@ -241,13 +242,13 @@ func TestKilledProjectorIsExactlyOnce(t *testing.T) {
 	t.Logf("%d events appended while the projector was killed 6 times", n)
 	steps := script[:n]
 
-	final := startChild(t, e.connString, "")
+	final := startChild(t, e.ConnString, "")
 	final.waitLine(t, "STARTED")
-	e.waitCaughtUp(t, *lastPos.Load(), crashList, crashCounter, refList, refCounter)
+	e.WaitCaughtUp(t, *lastPos.Load(), crashList, crashCounter, refList, refCounter)
 	final.kill(t)
 
-	e.checkModels(t, steps, "crash_list", "crash_counter")
-	e.checkModels(t, steps, "ref_list", "ref_counter")
+	e.CheckModels(t, steps, "crash_list", "crash_counter")
+	e.CheckModels(t, steps, "ref_list", "ref_counter")
 	for _, name := range []string{"crash_list", "crash_counter"} {
 		if got := appliedBy(name); got != int64(n) {
 			t.Errorf("%s applied %d events, want %d", name, got, n)

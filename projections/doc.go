@@ -1,7 +1,9 @@
 // Package projections is the projector runtime: it keeps PostgreSQL read
-// models up to date from the event log, and rebuilds them without
-// downtime. The read models themselves (public list, statistics, …) live
-// here too, one file each, and are listed by Registry.
+// models up to date from the event log, and rebuilds, verifies and
+// reports them without downtime. It runs any Projection and knows none:
+// tizme's read models (public list, statistics, queues, …) live in
+// package readmodels, one file each, and import this one, never the
+// reverse (internal/archtest; docs/adr/0010-read-side.md).
 //
 // # Projections
 //
@@ -11,7 +13,7 @@
 // temporary table to merge them in one statement). The same Apply serves
 // a live batch of a few events and a rebuild chunk of ten thousand.
 //
-// Every read model here is a Fold: Load reads the stored state the batch
+// Every read model in readmodels is a Fold: Load reads the stored state the batch
 // needs, a table (Handlers) maps each event type to a small function that
 // folds one event into that state without SQL, and Flush writes the state
 // back. The table is the only list of the types a read model handles:

@@ -517,7 +517,7 @@ func (rb *rebuilder) switchOver(ctx context.Context, checkpoint eventstore.Posit
 			return 0, 0, fmt.Errorf("projections: switch %s: view %s: %w", p.Name(), tb.Name, err)
 		}
 	}
-	cc, cp := toDB(checkpoint)
+	cc, cp := StoredPosition(checkpoint)
 	_, err = tx.Exec(ctx, `UPDATE projection_state s SET version = b.version, definition = b.definition,
 			checkpoint_commit = $2, checkpoint_prepare = $3, events_applied = b.events_applied, status = 'running',
 			failed_commit = NULL, failed_prepare = NULL, failed_event_id = NULL, failed_stream = NULL,

@@ -15,17 +15,13 @@ import (
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/internal/toy"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/projections/projectiontest"
 )
 
-func (e *env) rebuildConfig(progress func(projections.RebuildProgress)) projections.RebuildConfig {
-	return projections.RebuildConfig{Pool: e.pool, Store: e.store, Codec: e.codec, Logger: quietLogger(),
-		ChunkEvents: 2_000, SwitchGap: 300, Progress: progress, ProgressEvery: time.Millisecond}
-}
-
 // physicalTables lists the stored versions of a read-model table.
-func (e *env) physicalTables(t *testing.T, table string) []string {
+func physicalTables(t *testing.T, e *projectiontest.Env, table string) []string {
 	t.Helper()
-	rows, err := e.pool.Query(context.Background(), `SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE $1 || '\_\_v%' ORDER BY relname`, table)
+	rows, err := e.Pool.Query(context.Background(), `SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE $1 || '\_\_v%' ORDER BY relname`, table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,20 +43,20 @@ func (e *env) physicalTables(t *testing.T, table string) []string {
 // version, and the result equals the fold of every event.
 func TestRebuildUnderConcurrentReads(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	ctx := context.Background()
 	list, counter := toy.NewList("pub_list"), toy.NewCounter("pub_counter")
 	script := toy.Script("voter", 3_000, 60_000, 8)
 	initial := 20_000
-	if _, err := toy.AppendBulk(ctx, e.store, script[:initial], 5_000); err != nil {
+	if _, err := toy.AppendBulk(ctx, e.Store, script[:initial], 5_000); err != nil {
 		t.Fatal(err)
 	}
-	e.startRunner(t, nil, list, counter)
-	head, err := e.store.ReadAll(ctx, eventstore.ReadAllOptions{After: eventstore.Start, Limit: 1, Filter: eventstore.Filter{EventTypes: []string{"none"}}})
+	e.StartRunner(t, nil, list, counter)
+	head, err := e.Store.ReadAll(ctx, eventstore.ReadAllOptions{After: eventstore.Start, Limit: 1, Filter: eventstore.Filter{EventTypes: []string{"none"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.waitCaughtUp(t, head.Checkpoint, list, counter)
+	e.WaitCaughtUp(t, head.Checkpoint, list, counter)
 
 	// Readers, each on its own connection, with prepared statements.
 	var (
@@ -76,7 +72,7 @@ func TestRebuildUnderConcurrentReads(t *testing.T) {
 		readers.Add(1)
 		go func() {
 			defer readers.Done()
-			conn, err := e.pool.Acquire(ctx)
+			conn, err := e.Pool.Acquire(ctx)
 			if err != nil {
 				firstErr.CompareAndSwap(nil, err)
 				failures.Add(1)
@@ -137,7 +133,7 @@ func TestRebuildUnderConcurrentReads(t *testing.T) {
 				return
 			default:
 			}
-			last, err := toy.Append(ctx, e.store, script[i:i+20])
+			last, err := toy.Append(ctx, e.Store, script[i:i+20])
 			if err != nil {
 				wErr = err
 				return
@@ -151,7 +147,7 @@ func TestRebuildUnderConcurrentReads(t *testing.T) {
 	var progress []projections.RebuildProgress
 	for round := 2; round <= 3; round++ {
 		phases, progress = nil, nil
-		res, err := projections.Rebuild(ctx, e.rebuildConfig(func(p projections.RebuildProgress) {
+		res, err := projections.Rebuild(ctx, e.RebuildConfig(func(p projections.RebuildProgress) {
 			if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
 				phases = append(phases, p.Phase)
 			}
@@ -178,7 +174,7 @@ func TestRebuildUnderConcurrentReads(t *testing.T) {
 		t.Fatal(wErr)
 	}
 	// The live runner follows version 3.
-	e.waitCaughtUp(t, *lastPos.Load(), list, counter)
+	e.WaitCaughtUp(t, *lastPos.Load(), list, counter)
 	stopReaders()
 
 	t.Logf("%d reads during the rebuilds, %d events written", reads.Load(), written.Load())
@@ -192,15 +188,15 @@ func TestRebuildUnderConcurrentReads(t *testing.T) {
 		t.Errorf("only %d reads: the readers did not overlap the rebuilds", reads.Load())
 	}
 	steps := script[:written.Load()]
-	e.checkModels(t, steps, "pub_list", "pub_counter")
-	st := e.status(t, list)
+	e.CheckModels(t, steps, "pub_list", "pub_counter")
+	st := e.Status(t, list)
 	if st.Version != 3 || st.Build != nil || st.State != projections.StateRunning || st.EventsApplied != written.Load() {
 		t.Errorf("status after the rebuilds: %+v", st)
 	}
-	if got := e.physicalTables(t, "pub_list"); !slices.Equal(got, []string{"pub_list__v3"}) {
+	if got := physicalTables(t, e, "pub_list"); !slices.Equal(got, []string{"pub_list__v3"}) {
 		t.Errorf("stored versions %v, want only pub_list__v3", got)
 	}
-	if got := e.physicalTables(t, "pub_counter"); !slices.Equal(got, []string{"pub_counter__v1"}) {
+	if got := physicalTables(t, e, "pub_counter"); !slices.Equal(got, []string{"pub_counter__v1"}) {
 		t.Errorf("the counter, not rebuilt, has %v", got)
 	}
 }
@@ -210,31 +206,31 @@ func TestRebuildUnderConcurrentReads(t *testing.T) {
 // version as it was.
 func TestRebuildFailureLeavesLiveVersion(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	ctx := context.Background()
 	list := toy.NewList("pub_list")
 	steps := toy.Script("voter", 50, 3_000, 9)
-	e.appendSteps(t, steps[:2_000])
+	e.AppendSteps(t, steps[:2_000])
 	poison := toy.Step{Stream: "voter-7", Value: toy.Renamed{Surname: toy.Poison, GivenName: "X"}}
-	badPos := e.appendOne(t, poison.Stream, poison.EventData())
-	last := e.appendSteps(t, steps[2_000:])
-	e.startRunner(t, nil, list)
-	e.waitCaughtUp(t, last, list)
+	badPos := e.AppendOne(t, poison.Stream, poison.EventData())
+	last := e.AppendSteps(t, steps[2_000:])
+	e.StartRunner(t, nil, list)
+	e.WaitCaughtUp(t, last, list)
 
-	_, err := projections.Rebuild(ctx, e.rebuildConfig(nil), list.FailOnPoison())
+	_, err := projections.Rebuild(ctx, e.RebuildConfig(nil), list.FailOnPoison())
 	var fe *projections.FailureError
 	if !errors.As(err, &fe) || fe.Failure.Position != badPos || !strings.Contains(fe.Failure.Error, toy.ErrPoison.Error()) {
 		t.Fatalf("rebuild error %v, want a failure at %s", err, badPos)
 	}
-	st := e.status(t, list)
+	st := e.Status(t, list)
 	if st.Version != 1 || st.Build != nil || st.State != projections.StateRunning {
 		t.Errorf("status after the failed rebuild: %+v", st)
 	}
-	if got := e.physicalTables(t, "pub_list"); !slices.Equal(got, []string{"pub_list__v1"}) {
+	if got := physicalTables(t, e, "pub_list"); !slices.Equal(got, []string{"pub_list__v1"}) {
 		t.Errorf("stored versions %v, want only pub_list__v1", got)
 	}
 	all := append(append(steps[:2_000:2_000], poison), steps[2_000:]...)
-	e.checkModels(t, all, "pub_list", "")
+	e.CheckModels(t, all, "pub_list", "")
 }
 
 // TestRebuildRevivesFailedProjection: a live runner stopped at an event
@@ -242,22 +238,22 @@ func TestRebuildFailureLeavesLiveVersion(t *testing.T) {
 // switches in.
 func TestRebuildRevivesFailedProjection(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	ctx := context.Background()
 	strict := toy.NewList("pub_list").FailOnPoison()
 	steps := toy.Script("voter", 50, 1_500, 10)
-	e.appendSteps(t, steps[:1_000])
+	e.AppendSteps(t, steps[:1_000])
 	poison := toy.Step{Stream: "voter-9", Value: toy.Renamed{Surname: toy.Poison, GivenName: "X"}}
-	e.appendOne(t, poison.Stream, poison.EventData())
-	e.appendSteps(t, steps[1_000:1_200])
-	e.startRunner(t, nil, strict)
-	waitFor(t, "the live list to fail", func() (bool, string) {
-		st := e.status(t, strict)
+	e.AppendOne(t, poison.Stream, poison.EventData())
+	e.AppendSteps(t, steps[1_000:1_200])
+	e.StartRunner(t, nil, strict)
+	projectiontest.WaitFor(t, "the live list to fail", func() (bool, string) {
+		st := e.Status(t, strict)
 		return st.State == projections.StateFailed, st.State
 	})
 
 	fixed := toy.NewList("pub_list")
-	res, err := projections.Rebuild(ctx, e.rebuildConfig(nil), fixed)
+	res, err := projections.Rebuild(ctx, e.RebuildConfig(nil), fixed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,34 +262,34 @@ func TestRebuildRevivesFailedProjection(t *testing.T) {
 	}
 	// The failed runner sees the switch and follows version 2, including
 	// events appended after it.
-	last := e.appendSteps(t, steps[1_200:])
-	e.waitCaughtUp(t, last, strict)
+	last := e.AppendSteps(t, steps[1_200:])
+	e.WaitCaughtUp(t, last, strict)
 	all := append(append(steps[:1_000:1_000], poison), steps[1_000:]...)
-	e.checkModels(t, all, "pub_list", "")
+	e.CheckModels(t, all, "pub_list", "")
 }
 
 // TestRebuildNeedsNoRunner rebuilds a projection that was never
 // installed, with no runner at all.
 func TestRebuildNeedsNoRunner(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	ctx := context.Background()
 	list := toy.NewList("pub_list")
 	steps := toy.Script("voter", 20, 500, 11)
-	last := e.appendSteps(t, steps)
-	if st := e.status(t, list); st.State != projections.StateNotInstalled {
+	last := e.AppendSteps(t, steps)
+	if st := e.Status(t, list); st.State != projections.StateNotInstalled {
 		t.Fatalf("state %s before anything ran", st.State)
 	}
-	e.waitVisible(t, last)
-	res, err := projections.Rebuild(ctx, e.rebuildConfig(nil), list)
+	e.WaitVisible(t, last)
+	res, err := projections.Rebuild(ctx, e.RebuildConfig(nil), list)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Events != int64(len(steps)) {
 		t.Errorf("rebuilt %d events, want %d", res.Events, len(steps))
 	}
-	e.checkModels(t, steps, "pub_list", "")
-	st := e.status(t, list)
+	e.CheckModels(t, steps, "pub_list", "")
+	st := e.Status(t, list)
 	if st.Checkpoint.Compare(last) < 0 || st.EventsBehind != 0 || st.EventsApplied != int64(len(steps)) {
 		t.Errorf("status %+v", st)
 	}
@@ -336,14 +332,14 @@ func TestProgressBar(t *testing.T) {
 // its fresh tables and its build row, and the live version is untouched.
 func TestRebuildCancelledCleansUp(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	list := toy.NewList("pub_list")
 	steps := toy.Script("voter", 500, 10_000, 12)
-	if _, err := toy.AppendBulk(context.Background(), e.store, steps, 5_000); err != nil {
+	if _, err := toy.AppendBulk(context.Background(), e.Store, steps, 5_000); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the events to become visible", func() (bool, string) {
-		page, err := e.store.ReadAll(context.Background(), eventstore.ReadAllOptions{After: eventstore.Start, Limit: 2 * len(steps),
+	projectiontest.WaitFor(t, "the events to become visible", func() (bool, string) {
+		page, err := e.Store.ReadAll(context.Background(), eventstore.ReadAllOptions{After: eventstore.Start, Limit: 2 * len(steps),
 			Filter: eventstore.Filter{EventTypes: toy.Types}})
 		if err != nil {
 			return false, err.Error()
@@ -352,7 +348,7 @@ func TestRebuildCancelledCleansUp(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cfg := e.rebuildConfig(func(p projections.RebuildProgress) {
+	cfg := e.RebuildConfig(func(p projections.RebuildProgress) {
 		if p.Events > 0 {
 			cancel() // after the first chunk
 		}
@@ -361,15 +357,15 @@ func TestRebuildCancelledCleansUp(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("rebuild error %v, want context.Canceled", err)
 	}
-	st := e.status(t, list)
+	st := e.Status(t, list)
 	if st.Version != 1 || st.Build != nil || st.State != projections.StateRunning || st.EventsApplied != 0 {
 		t.Errorf("status after the cancelled rebuild: %+v", st)
 	}
-	if got := e.physicalTables(t, "pub_list"); !slices.Equal(got, []string{"pub_list__v1"}) {
+	if got := physicalTables(t, e, "pub_list"); !slices.Equal(got, []string{"pub_list__v1"}) {
 		t.Errorf("stored versions %v, want only pub_list__v1", got)
 	}
 	// The next rebuild is not blocked by the cancelled one.
-	res, err := projections.Rebuild(context.Background(), e.rebuildConfig(nil), list)
+	res, err := projections.Rebuild(context.Background(), e.RebuildConfig(nil), list)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -307,8 +307,8 @@ func (pr *projector) observe(version int, events []Event, to eventstore.Position
 // fail records that e, the event after checkpoint at, cannot be applied.
 func (pr *projector) fail(ctx context.Context, version int, at eventstore.Position, e eventstore.RecordedEvent, cause error) error {
 	f := failureOf(e, cause)
-	ac, ap := toDB(at)
-	fc, fp := toDB(e.Position)
+	ac, ap := StoredPosition(at)
+	fc, fp := StoredPosition(e.Position)
 	var failedAt time.Time
 	err := pr.cfg.Pool.QueryRow(ctx, `UPDATE projection_state SET status = 'failed', failed_commit = $5, failed_prepare = $6,
 			failed_event_id = $7, failed_stream = $8, failed_type = $9, error = $10, failed_at = now(), updated_at = now()

@@ -14,6 +14,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/internal/toy"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/projections/projectiontest"
 )
 
 // TestScriptedEventsGiveExactRows appends a history before the runner
@@ -21,18 +22,18 @@ import (
 // models with the pure-Go fold of the history.
 func TestScriptedEventsGiveExactRows(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	list, counter := toy.NewList("toy_list"), toy.NewCounter("toy_counter")
 	history := toy.Script("voter", 40, 800, 1)
-	last := e.appendSteps(t, history[:500])
-	e.startRunner(t, nil, list, counter)
-	e.waitCaughtUp(t, last, list, counter)
-	e.checkModels(t, history[:500], "toy_list", "toy_counter")
+	last := e.AppendSteps(t, history[:500])
+	e.StartRunner(t, nil, list, counter)
+	e.WaitCaughtUp(t, last, list, counter)
+	e.CheckModels(t, history[:500], "toy_list", "toy_counter")
 
 	more := append(history[500:], toy.Script("precinct", 5, 60, 2)...)
-	last = e.appendSteps(t, more)
-	e.waitCaughtUp(t, last, list, counter)
-	e.checkModels(t, append(history[:500:500], more...), "toy_list", "toy_counter")
+	last = e.AppendSteps(t, more)
+	e.WaitCaughtUp(t, last, list, counter)
+	e.CheckModels(t, append(history[:500:500], more...), "toy_list", "toy_counter")
 
 	// A fixed history, checked row by row.
 	fixed := []toy.Step{
@@ -44,9 +45,9 @@ func TestScriptedEventsGiveExactRows(t *testing.T) {
 		{Stream: "fixed-3", Value: toy.Registered{Surname: "Садыков", GivenName: "Эрмек", Precinct: 1004}},
 		{Stream: "fixed-2", Value: toy.Registered{Surname: "Исаков", GivenName: "Нурлан", Precinct: 1005}},
 	}
-	last = e.appendSteps(t, fixed)
-	e.waitCaughtUp(t, last, list, counter)
-	rows, err := toy.ReadList(context.Background(), e.pool, "toy_list")
+	last = e.AppendSteps(t, fixed)
+	e.WaitCaughtUp(t, last, list, counter)
+	rows, err := toy.ReadList(context.Background(), e.Pool, "toy_list")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestScriptedEventsGiveExactRows(t *testing.T) {
 			t.Errorf("%s = %+v, want %+v", k, rows[k], w)
 		}
 	}
-	counts, err := toy.ReadCounter(context.Background(), e.pool, "toy_counter")
+	counts, err := toy.ReadCounter(context.Background(), e.Pool, "toy_counter")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,36 +75,36 @@ func TestScriptedEventsGiveExactRows(t *testing.T) {
 // the events it missed.
 func TestResumeFromCheckpointAndLag(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	ctx := context.Background()
 	list, counter := toy.NewList("toy_list"), toy.NewCounter("toy_counter")
 	steps := toy.Script("voter", 30, 420, 3)
-	last := e.appendSteps(t, steps[:300])
-	first := e.startRunner(t, nil, list, counter)
-	e.waitCaughtUp(t, last, list, counter)
-	if st := e.status(t, list); !st.Owned || st.Owner == "" {
+	last := e.AppendSteps(t, steps[:300])
+	first := e.StartRunner(t, nil, list, counter)
+	e.WaitCaughtUp(t, last, list, counter)
+	if st := e.Status(t, list); !st.Owned || st.Owner == "" {
 		t.Errorf("while the runner runs: owned %v by %q", st.Owned, st.Owner)
 	}
-	first.stop(t)
+	first.Stop(t)
 
 	// The ownership lock goes with the runner's session, which PostgreSQL
 	// ends a moment after the client closed it (later on a busy machine):
 	// wait for it rather than look once.
 	var st projections.ProjectionStatus
-	waitFor(t, "the stopped runner's ownership to end", func() (bool, string) {
-		st = e.status(t, list)
+	projectiontest.WaitFor(t, "the stopped runner's ownership to end", func() (bool, string) {
+		st = e.Status(t, list)
 		return !st.Owned && st.Owner == "", fmt.Sprintf("owned %v by %q", st.Owned, st.Owner)
 	})
 	if st.EventsBehind != 0 || st.SecondsBehind != 0 || st.EventsApplied != 300 || st.Version != 1 {
 		t.Fatalf("after catching up: %+v", st)
 	}
-	last = e.appendSteps(t, steps[300:])
+	last = e.AppendSteps(t, steps[300:])
 	// Unrelated events do not count as lag.
-	e.appendOne(t, "other-1", eventstore.EventData{ID: uuid.New(), Type: "Unrelated", Version: 1, Data: json.RawMessage(`{}`)})
+	e.AppendOne(t, "other-1", eventstore.EventData{ID: uuid.New(), Type: "Unrelated", Version: 1, Data: json.RawMessage(`{}`)})
 	// Appended events become visible in the log once older transactions
 	// of the cluster have ended (docs/adr/0001-event-ordering.md).
-	waitFor(t, "the appended events to count as lag", func() (bool, string) {
-		st = e.status(t, list)
+	projectiontest.WaitFor(t, "the appended events to count as lag", func() (bool, string) {
+		st = e.Status(t, list)
 		return st.EventsBehind >= 120, fmt.Sprint(st.EventsBehind)
 	})
 	if st.EventsBehind != 120 || st.EventsBehindAtLeast || st.SecondsBehind <= 0 || st.State != projections.StateRunning {
@@ -111,16 +112,16 @@ func TestResumeFromCheckpointAndLag(t *testing.T) {
 			st.EventsBehind, st.EventsBehindAtLeast, st.SecondsBehind, st.State)
 	}
 
-	rec := &recorder{}
-	second := e.startRunner(t, rec, list, counter)
-	e.waitCaughtUp(t, last, list, counter)
-	if got := rec.applied("toy_list"); got != 120 {
+	rec := &projectiontest.Recorder{}
+	second := e.StartRunner(t, rec, list, counter)
+	e.WaitCaughtUp(t, last, list, counter)
+	if got := rec.Applied("toy_list"); got != 120 {
 		t.Errorf("the restarted runner applied %d list events, want the 120 it missed", got)
 	}
-	if got := rec.applied("toy_counter"); got != 120 {
+	if got := rec.Applied("toy_counter"); got != 120 {
 		t.Errorf("the restarted runner applied %d counter events, want 120", got)
 	}
-	e.checkModels(t, steps, "toy_list", "toy_counter")
+	e.CheckModels(t, steps, "toy_list", "toy_counter")
 	rs, err := second.Status(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +161,7 @@ func TestFailingEventStopsOnlyItsProjection(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
+			e := projectiontest.NewEnv(t)
 			strict := toy.NewList("strict_list").FailOnPoison()
 			counter := toy.NewCounter("toy_counter")
 			if tc.rawData != "" {
@@ -169,23 +170,23 @@ func TestFailingEventStopsOnlyItsProjection(t *testing.T) {
 			}
 			before := toy.Script("voter", 10, 150, 4)
 			after := toy.Script("late", 5, 40, 5)
-			e.appendSteps(t, before)
+			e.AppendSteps(t, before)
 			bad := tc.bad()
 			ed := bad.EventData()
 			if tc.rawData != "" {
 				ed.Data = json.RawMessage(tc.rawData)
 			}
-			badPos := e.appendOne(t, bad.Stream, ed)
-			last := e.appendSteps(t, after)
+			badPos := e.AppendOne(t, bad.Stream, ed)
+			last := e.AppendSteps(t, after)
 
-			rec := &recorder{}
-			run := e.startRunner(t, rec, strict, counter)
-			e.waitCaughtUp(t, last, counter)
-			waitFor(t, "the strict list to fail", func() (bool, string) {
-				st := e.status(t, strict)
+			rec := &projectiontest.Recorder{}
+			run := e.StartRunner(t, rec, strict, counter)
+			e.WaitCaughtUp(t, last, counter)
+			projectiontest.WaitFor(t, "the strict list to fail", func() (bool, string) {
+				st := e.Status(t, strict)
 				return st.State == projections.StateFailed, st.State
 			})
-			st := e.status(t, strict)
+			st := e.Status(t, strict)
 			if st.Failure == nil || st.Failure.Position != badPos || st.Failure.EventID != ed.ID ||
 				st.Failure.Stream != bad.Stream || !strings.Contains(st.Failure.Error, tc.wantError) {
 				t.Fatalf("failure = %+v, want event %s at %s with %q", st.Failure, ed.ID, badPos, tc.wantError)
@@ -196,13 +197,13 @@ func TestFailingEventStopsOnlyItsProjection(t *testing.T) {
 			if st.EventsBehind != int64(len(after)+1) {
 				t.Errorf("%d events behind, want %d (the failing one and the rest)", st.EventsBehind, len(after)+1)
 			}
-			e.checkModels(t, before, "strict_list", "")
+			e.CheckModels(t, before, "strict_list", "")
 			all := append(append(before[:len(before):len(before)], bad), after...)
 			if tc.rawData != "" {
 				all = slices.DeleteFunc(slices.Clone(all), func(s toy.Step) bool { return s.Type() == toy.TypeMoved })
 			}
-			e.checkModels(t, all, "", "toy_counter")
-			if f := rec.failed(); len(f) != 1 || f[0].Position != badPos {
+			e.CheckModels(t, all, "", "toy_counter")
+			if f := rec.Failures(); len(f) != 1 || f[0].Position != badPos {
 				t.Errorf("observer heard %+v, want one failure at %s", f, badPos)
 			}
 			rs, err := run.Status(context.Background())
@@ -212,31 +213,31 @@ func TestFailingEventStopsOnlyItsProjection(t *testing.T) {
 			if rs[0].Runtime.Failures != 1 || !strings.Contains(rs[0].Runtime.LastError, tc.wantError) {
 				t.Errorf("runtime stats %+v", rs[0].Runtime)
 			}
-			run.stop(t)
+			run.Stop(t)
 
 			// Never skipped: a restart tries the event again and fails again.
-			rec2 := &recorder{}
-			run2 := e.startRunner(t, rec2, strict, counter)
-			waitFor(t, "the restarted strict list to fail again", func() (bool, string) {
-				return len(rec2.failed()) > 0, "no failure yet"
+			rec2 := &projectiontest.Recorder{}
+			run2 := e.StartRunner(t, rec2, strict, counter)
+			projectiontest.WaitFor(t, "the restarted strict list to fail again", func() (bool, string) {
+				return len(rec2.Failures()) > 0, "no failure yet"
 			})
-			if f := rec2.failed(); f[0].Position != badPos {
+			if f := rec2.Failures(); f[0].Position != badPos {
 				t.Errorf("after restart failed at %s, want %s", f[0].Position, badPos)
 			}
-			if st := e.status(t, strict); st.State != projections.StateFailed || st.Checkpoint.Compare(badPos) >= 0 {
+			if st := e.Status(t, strict); st.State != projections.StateFailed || st.Checkpoint.Compare(badPos) >= 0 {
 				t.Errorf("after restart: %s at %s", st.State, st.Checkpoint)
 			}
-			e.checkModels(t, before, "strict_list", "")
-			run2.stop(t)
+			e.CheckModels(t, before, "strict_list", "")
+			run2.Stop(t)
 
 			if !tc.fixable {
 				return
 			}
 			fixed := toy.NewList("strict_list")
-			e.startRunner(t, nil, fixed, counter)
-			e.waitCaughtUp(t, last, fixed, counter)
-			e.checkModels(t, append(append(before[:len(before):len(before)], bad), after...), "strict_list", "toy_counter")
-			if st := e.status(t, fixed); st.Failure != nil {
+			e.StartRunner(t, nil, fixed, counter)
+			e.WaitCaughtUp(t, last, fixed, counter)
+			e.CheckModels(t, append(append(before[:len(before):len(before)], bad), after...), "strict_list", "toy_counter")
+			if st := e.Status(t, fixed); st.Failure != nil {
 				t.Errorf("fixed projection still reports %+v", st.Failure)
 			}
 		})
@@ -247,17 +248,17 @@ func TestFailingEventStopsOnlyItsProjection(t *testing.T) {
 // applies, the other stands by, and no event is applied twice.
 func TestTwoRunnersOneOwner(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	list, counter := toy.NewList("toy_list"), toy.NewCounter("toy_counter")
 	steps := toy.Script("voter", 50, 600, 6)
-	a := e.startRunner(t, nil, list, counter)
-	b := e.startRunner(t, nil, list, counter)
-	last := e.appendSteps(t, steps[:300])
-	e.waitCaughtUp(t, last, list, counter)
-	a.stop(t) // b takes over
-	last = e.appendSteps(t, steps[300:])
-	e.waitCaughtUp(t, last, list, counter)
-	e.checkModels(t, steps, "toy_list", "toy_counter")
+	a := e.StartRunner(t, nil, list, counter)
+	b := e.StartRunner(t, nil, list, counter)
+	last := e.AppendSteps(t, steps[:300])
+	e.WaitCaughtUp(t, last, list, counter)
+	a.Stop(t) // b takes over
+	last = e.AppendSteps(t, steps[300:])
+	e.WaitCaughtUp(t, last, list, counter)
+	e.CheckModels(t, steps, "toy_list", "toy_counter")
 	st, err := b.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)

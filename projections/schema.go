@@ -98,9 +98,9 @@ func scanState(row pgx.Row) (state, error) {
 		&s.applied, &s.owner, &s.updated); err != nil {
 		return s, err
 	}
-	s.checkpoint = fromDB(cc, cp)
+	s.checkpoint = PositionFromStored(cc, cp)
 	if s.status == statusFailed && fc != nil && fp != nil {
-		f := &Failure{Position: fromDB(*fc, *fp)}
+		f := &Failure{Position: PositionFromStored(*fc, *fp)}
 		if fid != nil {
 			f.EventID = *fid
 		}
@@ -131,12 +131,16 @@ func readState(ctx context.Context, q querier, name string) (state, error) {
 	return scanState(q.QueryRow(ctx, `SELECT `+stateColumns+` FROM projection_state WHERE name = $1`, name))
 }
 
-// Positions are stored as bigint. PostgreSQL's are transaction IDs and
-// sequence numbers; EventStoreDB's are byte offsets in its log: both far
-// below 2^63.
-func toDB(p eventstore.Position) (int64, int64) { return int64(p.Commit), int64(p.Prepare) }
+// StoredPosition is p as the two bigint columns a checkpoint or a read
+// model's position is stored in. PostgreSQL's positions are transaction
+// IDs and sequence numbers; EventStoreDB's are byte offsets in its log:
+// both far below 2^63.
+func StoredPosition(p eventstore.Position) (commit, prepare int64) {
+	return int64(p.Commit), int64(p.Prepare)
+}
 
-func fromDB(c, p int64) eventstore.Position {
+// PositionFromStored is the position StoredPosition stored as c and p.
+func PositionFromStored(c, p int64) eventstore.Position {
 	return eventstore.Position{Commit: uint64(c), Prepare: uint64(p)}
 }
 

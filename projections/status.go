@@ -166,7 +166,7 @@ func readBuild(ctx context.Context, pool *pgxpool.Pool, name string) (*BuildStat
 	if err != nil {
 		return nil, err
 	}
-	b.Checkpoint = fromDB(cc, cp)
+	b.Checkpoint = PositionFromStored(cc, cp)
 	b.StartedAt, b.UpdatedAt = b.StartedAt.UTC(), b.UpdatedAt.UTC()
 	return &b, nil
 }

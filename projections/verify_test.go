@@ -9,45 +9,8 @@ import (
 
 	"github.com/cec-kg/tizme/internal/toy"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/projections/projectiontest"
 )
-
-func (e *env) verify(t *testing.T, cfg projections.VerifyConfig, ps ...projections.Projection) []projections.VerifyResult {
-	t.Helper()
-	cfg.Pool, cfg.Store, cfg.Codec, cfg.Logger = e.pool, e.store, e.codec, quietLogger()
-	res, err := projections.Verify(context.Background(), cfg, ps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res) != len(ps) {
-		t.Fatalf("%d results for %d projections", len(res), len(ps))
-	}
-	e.noScratchTables(t)
-	return res
-}
-
-// noScratchTables fails the test when a verify left tables behind.
-func (e *env) noScratchTables(t *testing.T) {
-	t.Helper()
-	var left []string
-	rows, err := e.pool.Query(context.Background(), `SELECT relname::text FROM pg_class
-		WHERE relnamespace = current_schema()::regnamespace AND relname LIKE '%\_\_verify%'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		left = append(left, n)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(left) > 0 {
-		t.Errorf("verify left scratch relations behind: %v", left)
-	}
-}
 
 func table(t *testing.T, r projections.VerifyResult, name string) projections.TableVerification {
 	t.Helper()
@@ -65,20 +28,20 @@ func table(t *testing.T, r projections.VerifyResult, name string) projections.Ta
 // deleted and added behind the runtime's back, and verify names the
 // tables and the exact rows.
 func TestVerifyCleanThenTampered(t *testing.T) {
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	list, counter := toy.NewList("vlist"), toy.NewCounter("vcount")
 	steps := toy.Script("voter", 30, 600, 11)
 	steps = append(steps, toy.Script("precinct", 4, 40, 12)...)
-	last := e.appendSteps(t, steps)
-	e.waitVisible(t, last)
-	run := e.startRunner(t, nil, list, counter)
-	e.waitCaughtUp(t, last, list, counter)
-	e.checkModels(t, steps, "vlist", "vcount")
-	run.stop(t)
+	last := e.AppendSteps(t, steps)
+	e.WaitVisible(t, last)
+	run := e.StartRunner(t, nil, list, counter)
+	e.WaitCaughtUp(t, last, list, counter)
+	e.CheckModels(t, steps, "vlist", "vcount")
+	run.Stop(t)
 
 	ctx := context.Background()
 	// Small chunks: the replay commits many transactions.
-	res := e.verify(t, projections.VerifyConfig{ChunkEvents: 37}, list, counter)
+	res := e.Verify(t, projections.VerifyConfig{ChunkEvents: 37}, list, counter)
 	for _, r := range res {
 		if !r.OK || !r.Installed || r.HeldLive || r.Events != int64(len(steps)) || r.Checkpoint.Compare(last) < 0 || len(r.Tables) != 1 {
 			t.Errorf("clean verify: %+v, want OK over %d events at or after %s", r, len(steps), last)
@@ -93,39 +56,39 @@ func TestVerifyCleanThenTampered(t *testing.T) {
 	// Tamper: change one list row, delete another, add a phantom; bump a
 	// counter.
 	var changed, deleted string
-	if err := e.pool.QueryRow(ctx, `SELECT stream FROM vlist ORDER BY stream LIMIT 1`).Scan(&changed); err != nil {
+	if err := e.Pool.QueryRow(ctx, `SELECT stream FROM vlist ORDER BY stream LIMIT 1`).Scan(&changed); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.pool.QueryRow(ctx, `SELECT stream FROM vlist ORDER BY stream DESC LIMIT 1`).Scan(&deleted); err != nil {
+	if err := e.Pool.QueryRow(ctx, `SELECT stream FROM vlist ORDER BY stream DESC LIMIT 1`).Scan(&deleted); err != nil {
 		t.Fatal(err)
 	}
 	var before, deletedRow string
-	if err := e.pool.QueryRow(ctx, `SELECT t::text FROM vlist t WHERE stream = $1`, changed).Scan(&before); err != nil {
+	if err := e.Pool.QueryRow(ctx, `SELECT t::text FROM vlist t WHERE stream = $1`, changed).Scan(&before); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.pool.QueryRow(ctx, `SELECT t::text FROM vlist t WHERE stream = $1`, deleted).Scan(&deletedRow); err != nil {
+	if err := e.Pool.QueryRow(ctx, `SELECT t::text FROM vlist t WHERE stream = $1`, deleted).Scan(&deletedRow); err != nil {
 		t.Fatal(err)
 	}
 	var after string
-	if err := e.pool.QueryRow(ctx, `UPDATE vlist__v1 t SET surname = 'Tampered' WHERE stream = $1 RETURNING t::text`, changed).Scan(&after); err != nil {
+	if err := e.Pool.QueryRow(ctx, `UPDATE vlist__v1 t SET surname = 'Tampered' WHERE stream = $1 RETURNING t::text`, changed).Scan(&after); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.pool.Exec(ctx, `DELETE FROM vlist__v1 WHERE stream = $1`, deleted); err != nil {
+	if _, err := e.Pool.Exec(ctx, `DELETE FROM vlist__v1 WHERE stream = $1`, deleted); err != nil {
 		t.Fatal(err)
 	}
 	var phantom string
-	if err := e.pool.QueryRow(ctx, `INSERT INTO vlist__v1 AS t VALUES ('ghost-1', 'Ghost', 'G', '', 7, 1) RETURNING t::text`).Scan(&phantom); err != nil {
+	if err := e.Pool.QueryRow(ctx, `INSERT INTO vlist__v1 AS t VALUES ('ghost-1', 'Ghost', 'G', '', 7, 1) RETURNING t::text`).Scan(&phantom); err != nil {
 		t.Fatal(err)
 	}
 	var counterBefore, counterAfter string
-	if err := e.pool.QueryRow(ctx, `SELECT t::text FROM vcount__v1 t WHERE prefix = 'precinct'`).Scan(&counterBefore); err != nil {
+	if err := e.Pool.QueryRow(ctx, `SELECT t::text FROM vcount__v1 t WHERE prefix = 'precinct'`).Scan(&counterBefore); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.pool.QueryRow(ctx, `UPDATE vcount__v1 t SET events = events + 1 WHERE prefix = 'precinct' RETURNING t::text`).Scan(&counterAfter); err != nil {
+	if err := e.Pool.QueryRow(ctx, `UPDATE vcount__v1 t SET events = events + 1 WHERE prefix = 'precinct' RETURNING t::text`).Scan(&counterAfter); err != nil {
 		t.Fatal(err)
 	}
 
-	res = e.verify(t, projections.VerifyConfig{}, list, counter)
+	res = e.Verify(t, projections.VerifyConfig{}, list, counter)
 	lr, cr := res[0], res[1]
 	if lr.OK || cr.OK {
 		t.Fatalf("tampered verify found no drift: %+v", res)
@@ -146,7 +109,7 @@ func TestVerifyCleanThenTampered(t *testing.T) {
 	}
 
 	// The latest result is stored for auditors.
-	got, err := projections.LatestVerification(ctx, e.pool, "vlist")
+	got, err := projections.LatestVerification(ctx, e.Pool, "vlist")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +117,7 @@ func TestVerifyCleanThenTampered(t *testing.T) {
 		t.Errorf("stored verification %+v", got)
 	}
 	var n int
-	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM projection_verifications WHERE projection = 'vlist'`).Scan(&n); err != nil {
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM projection_verifications WHERE projection = 'vlist'`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != 2 {
@@ -162,7 +125,7 @@ func TestVerifyCleanThenTampered(t *testing.T) {
 	}
 
 	// A cap on the rows listed still counts them all.
-	res = e.verify(t, projections.VerifyConfig{MaxDiffRows: 1, NoRecord: true}, list)
+	res = e.Verify(t, projections.VerifyConfig{MaxDiffRows: 1, NoRecord: true}, list)
 	lt = table(t, res[0], "vlist")
 	if len(lt.OnlyLive) != 1 || len(lt.OnlyReplay) != 1 || lt.OnlyLiveCount != 2 || lt.OnlyReplayCount != 2 {
 		t.Errorf("capped drift: %+v", lt)
@@ -175,12 +138,12 @@ func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s
 // events: the comparison happens at a common checkpoint, so no drift is
 // reported, whether in a snapshot or holding the runner back.
 func TestVerifyWhileLive(t *testing.T) {
-	e := newEnv(t)
+	e := projectiontest.NewEnv(t)
 	list, counter := toy.NewList("wlist"), toy.NewCounter("wcount")
 	steps := toy.Script("voter", 40, 2000, 21)
-	last := e.appendSteps(t, steps[:1000])
-	e.startRunner(t, nil, list, counter)
-	e.waitCaughtUp(t, last, list, counter)
+	last := e.AppendSteps(t, steps[:1000])
+	e.StartRunner(t, nil, list, counter)
+	e.WaitCaughtUp(t, last, list, counter)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -189,7 +152,7 @@ func TestVerifyWhileLive(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for i := 1000; i < len(steps) && ctx.Err() == nil; i += 10 {
-			p, err := toy.Append(ctx, e.store, steps[i:min(i+10, len(steps))])
+			p, err := toy.Append(ctx, e.Store, steps[i:min(i+10, len(steps))])
 			if err != nil {
 				if ctx.Err() == nil {
 					t.Error(err)
@@ -202,7 +165,7 @@ func TestVerifyWhileLive(t *testing.T) {
 		}
 	}()
 	for _, hold := range []bool{false, true} {
-		res := e.verify(t, projections.VerifyConfig{ChunkEvents: 50, HoldLive: hold}, list, counter)
+		res := e.Verify(t, projections.VerifyConfig{ChunkEvents: 50, HoldLive: hold}, list, counter)
 		for _, r := range res {
 			if !r.OK || (hold && !r.HeldLive) {
 				t.Errorf("verify during live delivery (hold %v): %+v", hold, r)
@@ -215,9 +178,9 @@ func TestVerifyWhileLive(t *testing.T) {
 	lastMu.Lock()
 	end := last
 	lastMu.Unlock()
-	e.waitVisible(t, end)
-	e.waitCaughtUp(t, end, list, counter)
-	for _, r := range e.verify(t, projections.VerifyConfig{}, list, counter) {
+	e.WaitVisible(t, end)
+	e.WaitCaughtUp(t, end, list, counter)
+	for _, r := range e.Verify(t, projections.VerifyConfig{}, list, counter) {
 		if !r.OK || r.Checkpoint.Compare(end) < 0 {
 			t.Errorf("verify after delivery: %+v", r)
 		}
@@ -225,8 +188,8 @@ func TestVerifyWhileLive(t *testing.T) {
 }
 
 func TestVerifyNotInstalled(t *testing.T) {
-	e := newEnv(t)
-	res := e.verify(t, projections.VerifyConfig{NoRecord: true}, toy.NewList("nlist"))
+	e := projectiontest.NewEnv(t)
+	res := e.Verify(t, projections.VerifyConfig{NoRecord: true}, toy.NewList("nlist"))
 	if !res[0].OK || res[0].Installed || res[0].State != projections.StateNotInstalled {
 		t.Errorf("%+v", res[0])
 	}

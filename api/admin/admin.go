@@ -24,13 +24,13 @@ import (
 	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // Deps are what the administration's API and desk need.
 type Deps struct {
 	// Read are the read models' readers the administration calls;
-	// *projections.Readers is one.
+	// *readmodels.Readers is one.
 	Read Readers
 	// Commands sends the administrator's changes.
 	Commands signedin.Commands
@@ -55,11 +55,11 @@ type Deps struct {
 // elections (upcoming and held), the precinct directory and the
 // commissions with their contacts.
 type Readers interface {
-	ListElections(ctx context.Context, upcomingFrom calendar.Date) ([]projections.ElectionInfo, error)
-	ListHeldElections(ctx context.Context, today calendar.Date) ([]projections.HeldElection, error)
-	QueryPrecinctDirectory(ctx context.Context, f projections.DirectoryFilter) ([]projections.DirectoryEntry, error)
-	ListCommissions(ctx context.Context) ([]projections.CommissionEntry, error)
-	ListCommissionContacts(ctx context.Context) (map[string]projections.CommissionContacts, error)
+	ListElections(ctx context.Context, upcomingFrom calendar.Date) ([]readmodels.ElectionInfo, error)
+	ListHeldElections(ctx context.Context, today calendar.Date) ([]readmodels.HeldElection, error)
+	QueryPrecinctDirectory(ctx context.Context, f readmodels.DirectoryFilter) ([]readmodels.DirectoryEntry, error)
+	ListCommissions(ctx context.Context) ([]readmodels.CommissionEntry, error)
+	ListCommissionContacts(ctx context.Context) (map[string]readmodels.CommissionContacts, error)
 }
 
 // MountAPI adds the administration's JSON API to r (the group

@@ -25,7 +25,7 @@ import (
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // The CEC administration's elections (issue 14 item 1): the list, a new
@@ -56,7 +56,7 @@ type Election struct {
 func adminElectionOf(e *election.Election, today calendar.Date) Election {
 	cal := e.Calendar().WithDefaults()
 	opens, closes := cal.FilingWindow()
-	info := projections.ElectionInfo{ID: e.ID().String(), Kind: string(e.Kind()), Title: e.Title(),
+	info := readmodels.ElectionInfo{ID: e.ID().String(), Kind: string(e.Kind()), Title: e.Title(),
 		VotingDay: cal.VotingDay, PreliminaryListDay: cal.PreliminaryListDay, ControlListDay: cal.ControlListDay,
 		FinalListDay: cal.FinalListDay, CutoffDays: cal.CutoffDays, DecisionDays: cal.DecisionDays,
 		FilingOpens: opens, FilingCloses: closes, ChangeOfPrecinctAllowed: e.Rules().ChangeOfPrecinctAllowed}

@@ -23,7 +23,7 @@ import (
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // Past elections' outcomes (VP 2.4, VP 3.6): the CEC administrator
@@ -149,7 +149,7 @@ func (s *handlers) adminRecordOutcomes(c echo.Context) error {
 
 // outcomesView is the desk's upload page.
 type outcomesView struct {
-	Elections []projections.HeldElection
+	Elections []readmodels.HeldElection
 	Election  string
 	Errors    map[string]string
 	Issues    []OutcomeIssue

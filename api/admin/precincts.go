@@ -33,7 +33,7 @@ import (
 	"github.com/cec-kg/tizme/domain/precinct"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/internal/kgmap"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // The CEC administration's precincts (issue 14 item 1; VP 3.6, VP 4.11:
@@ -112,8 +112,8 @@ func (s *handlers) loadPrecinct(ctx context.Context, raw string) (*precinct.Prec
 // searchPrecincts lists the directory's precincts of region (a code, or
 // all), whose number is q or whose station, district, settlement or
 // street holds q (any language, any case).
-func (s *handlers) searchPrecincts(ctx context.Context, region, q string) ([]projections.DirectoryEntry, error) {
-	list, err := s.d.Read.QueryPrecinctDirectory(ctx, projections.DirectoryFilter{Region: strings.ToUpper(strings.TrimSpace(region))})
+func (s *handlers) searchPrecincts(ctx context.Context, region, q string) ([]readmodels.DirectoryEntry, error) {
+	list, err := s.d.Read.QueryPrecinctDirectory(ctx, readmodels.DirectoryFilter{Region: strings.ToUpper(strings.TrimSpace(region))})
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +281,7 @@ type BoundaryRefused struct {
 // precincts, as the directory lists them.
 func (s *handlers) checkBoundaries(ctx context.Context, region geo.RegionCode, raw []byte, l i18n.Lang) (precinct.BoundaryReport, BoundaryReport, error) {
 	out := BoundaryReport{Region: region.String(), Accepted: []BoundaryAccepted{}, Refused: []BoundaryRefused{}}
-	list, err := s.d.Read.QueryPrecinctDirectory(ctx, projections.DirectoryFilter{Region: region.String()})
+	list, err := s.d.Read.QueryPrecinctDirectory(ctx, readmodels.DirectoryFilter{Region: region.String()})
 	if err != nil {
 		return precinct.BoundaryReport{}, out, err
 	}
@@ -455,7 +455,7 @@ func admEstablishForm(l i18n.Lang) *admForm {
 }
 
 type admPrecinctRow struct {
-	projections.DirectoryEntry
+	readmodels.DirectoryEntry
 	Name, Address, Href string
 }
 
@@ -727,7 +727,7 @@ type admBoundariesPage struct {
 
 func (s *handlers) admRegions(c echo.Context, selected string) ([]signedin.Option, error) {
 	l := lang.Lang(signedin.Lang(c))
-	list, err := s.d.Read.QueryPrecinctDirectory(c.Request().Context(), projections.DirectoryFilter{})
+	list, err := s.d.Read.QueryPrecinctDirectory(c.Request().Context(), readmodels.DirectoryFilter{})
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ import (
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/geo"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // ApplicationView is an application as the voter and staff see it.
@@ -57,7 +57,7 @@ func IsOpen(status string) bool { return application.Status(status).Open() }
 
 // Application is a as the voter and staff see it on the read side, its
 // overdue flag by now (VC §18).
-func Application(a projections.VoterApplication, now time.Time) ApplicationView {
+func Application(a readmodels.VoterApplication, now time.Time) ApplicationView {
 	v := ApplicationView{
 		Application: a.ApplicationID, Receipt: a.Receipt, Kind: a.Kind, Commission: a.Commission, Election: a.ElectionID,
 		Status: a.Status, SubmittedAt: a.SubmittedAt.UTC(), DecisionDue: a.DecisionDue, Outcome: a.Outcome, Reason: a.Reason,
@@ -73,7 +73,7 @@ func Application(a projections.VoterApplication, now time.Time) ApplicationView 
 }
 
 // Applications are Application of each of list.
-func Applications(list []projections.VoterApplication, now time.Time) []ApplicationView {
+func Applications(list []readmodels.VoterApplication, now time.Time) []ApplicationView {
 	out := make([]ApplicationView, len(list))
 	for i, a := range list {
 		out[i] = Application(a, now)
@@ -115,7 +115,7 @@ type ConsentView struct {
 }
 
 // Consents are the consents of list as the voter and staff see them.
-func Consents(list []projections.VoterConsent) []ConsentView {
+func Consents(list []readmodels.VoterConsent) []ConsentView {
 	out := make([]ConsentView, len(list))
 	for i, k := range list {
 		out[i] = ConsentView{
@@ -223,7 +223,7 @@ func FailureMessage(code string, params map[string]string, lang i18n.Lang) strin
 	}.In(lang)
 }
 
-func failureFromRow(f *projections.ExecutionFailureRow) *ExecutionFailureView {
+func failureFromRow(f *readmodels.ExecutionFailureRow) *ExecutionFailureView {
 	if f == nil {
 		return nil
 	}
@@ -265,7 +265,7 @@ func (v *ApplicationView) Localize(c echo.Context) {
 // message in lang (detail.message).
 func LocalizeTimeline(items []TimelineItem, lang i18n.Lang) {
 	for _, it := range items {
-		if it.Kind != projections.HistoryExecutionFailed || it.Detail == nil {
+		if it.Kind != readmodels.HistoryExecutionFailed || it.Detail == nil {
 			continue
 		}
 		code, _ := it.Detail["code"].(string)

@@ -18,7 +18,7 @@ import (
 	"github.com/cec-kg/tizme/api/problem"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // listStreamTimeout bounds the streaming of one as-of list (4.3 M rows
@@ -26,7 +26,7 @@ import (
 const listStreamTimeout = 15 * time.Minute
 
 // HeaderListDigest carries the SHA-256 digest of an as-of list
-// (projections.Digest); for a streamed CSV it is an HTTP trailer.
+// (readmodels.Digest); for a streamed CSV it is an HTTP trailer.
 const HeaderListDigest = "X-List-Digest"
 
 // timeParam parses an RFC 3339 query parameter; empty gives zero.
@@ -51,12 +51,12 @@ func timeParam(c echo.Context, name string, v *problem.ValidationError) time.Tim
 // row by row.
 func (h *handlers) list(c echo.Context) error {
 	var v problem.ValidationError
-	mode, err := projections.ParseListMode(c.QueryParam("mode"))
+	mode, err := readmodels.ParseListMode(c.QueryParam("mode"))
 	if err != nil {
 		v.Add("mode", httpapi.ErrBadParameter)
 	}
-	lq := projections.ListQuery{Mode: mode, At: timeParam(c, "at", &v)}
-	if lq.Mode == projections.ListEffective {
+	lq := readmodels.ListQuery{Mode: mode, At: timeParam(c, "at", &v)}
+	if lq.Mode == readmodels.ListEffective {
 		if c.QueryParam("at") != "" {
 			v.Add("at", httpapi.ErrBadParameter) // an effective list is of a day
 		}
@@ -96,12 +96,12 @@ func (h *handlers) list(c echo.Context) error {
 	}
 	httpapi.NoStore(c)
 	res.Header().Set("X-List-Mode", string(lq.Mode))
-	if lq.Mode == projections.ListEffective {
+	if lq.Mode == readmodels.ListEffective {
 		res.Header().Set("X-List-Day", lq.Day.String())
 	} else {
 		res.Header().Set("X-List-At", at.UTC().Format(time.RFC3339Nano))
 	}
-	var digest projections.ListDigest
+	var digest readmodels.ListDigest
 	w := bufio.NewWriterSize(res, 64<<10)
 	if asCSV {
 		res.Header().Set("Trailer", HeaderListDigest)
@@ -111,7 +111,7 @@ func (h *handlers) list(c echo.Context) error {
 		if err := cw.Write([]string{"precinct", "tec", "surname", "given_name", "patronymic", "stream"}); err != nil {
 			return err
 		}
-		err := h.d.Read.ListEach(ctx, lq, func(r projections.ListRow) error {
+		err := h.d.Read.ListEach(ctx, lq, func(r readmodels.ListRow) error {
 			digest.Add(r)
 			return cw.Write([]string{strconv.Itoa(r.Precinct), r.TEC, r.Surname, r.GivenName, r.Patronymic, r.Stream})
 		})
@@ -132,14 +132,14 @@ func (h *handlers) list(c echo.Context) error {
 	res.WriteHeader(http.StatusOK)
 	enc := json.NewEncoder(w)
 	head := `{"at":"` + at.UTC().Format(time.RFC3339Nano) + `","precinct":`
-	if lq.Mode == projections.ListEffective {
+	if lq.Mode == readmodels.ListEffective {
 		head = `{"mode":"effective","day":"` + lq.Day.String() + `","precinct":`
 	}
 	if _, err := w.WriteString(head + strconv.Itoa(precinctNo) + `,"rows":[`); err != nil {
 		return err
 	}
 	n := 0
-	err = h.d.Read.ListEach(ctx, lq, func(r projections.ListRow) error {
+	err = h.d.Read.ListEach(ctx, lq, func(r readmodels.ListRow) error {
 		digest.Add(r)
 		if n > 0 {
 			if err := w.WriteByte(','); err != nil {
@@ -345,7 +345,7 @@ func (h *handlers) verifications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, _ := projections.Registry()
+	list, _ := readmodels.Registry()
 	for _, p := range list {
 		out[p.Name()] = json.RawMessage("null")
 	}
@@ -374,13 +374,13 @@ type AccessRecord struct {
 // log order from ?after=.
 func (h *handlers) access(c echo.Context) error {
 	var v problem.ValidationError
-	f := projections.AccessFilter{
+	f := readmodels.AccessFilter{
 		Staff: c.QueryParam("staff"), Commission: c.QueryParam("commission"), Voter: streamParam(c, "voter", &v),
-		From: timeParam(c, "from", &v), To: timeParam(c, "to", &v), Limit: projections.DefaultAccessLimit,
+		From: timeParam(c, "from", &v), To: timeParam(c, "to", &v), Limit: readmodels.DefaultAccessLimit,
 	}
 	if l := c.QueryParam("limit"); l != "" {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > projections.MaxAccessLimit {
+		if err != nil || n < 1 || n > readmodels.MaxAccessLimit {
 			v.Add("limit", httpapi.ErrBadParameter)
 		}
 		f.Limit = n

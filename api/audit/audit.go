@@ -21,12 +21,13 @@ import (
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // Deps are what the auditors' API and desk need.
 type Deps struct {
 	// Read are the read models' readers the auditors call;
-	// *projections.Readers is one.
+	// *readmodels.Readers is one.
 	Read Readers
 	// Chain reads and verifies the hash chain; *chain.Reader is one.
 	Chain ChainReader
@@ -49,9 +50,9 @@ type Deps struct {
 // list, the precinct directory (to check a precinct's number), the
 // record of staff reads, and the read models' verifications.
 type Readers interface {
-	ListEach(ctx context.Context, lq projections.ListQuery, fn func(projections.ListRow) error) error
-	ReadPrecinct(ctx context.Context, number int) (projections.DirectoryEntry, bool, error)
-	QueryDataAccess(ctx context.Context, f projections.AccessFilter) ([]projections.DataAccessEntry, error)
+	ListEach(ctx context.Context, lq readmodels.ListQuery, fn func(readmodels.ListRow) error) error
+	ReadPrecinct(ctx context.Context, number int) (readmodels.DirectoryEntry, bool, error)
+	QueryDataAccess(ctx context.Context, f readmodels.AccessFilter) ([]readmodels.DataAccessEntry, error)
 	LatestVerifications(ctx context.Context) (map[string]json.RawMessage, error)
 	FindLatestVerification(ctx context.Context, projection string) (projections.VerifyResult, bool, error)
 	// CanVerify reports whether Verify can run on this database.

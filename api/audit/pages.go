@@ -26,6 +26,7 @@ import (
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // The auditor's desk in the browser (/audit): the list as of any time
@@ -62,10 +63,10 @@ const (
 )
 
 // asOfModes are the two senses in which the as-of page reads the list
-// (projections.ListMode): as recorded by an instant (what the system
+// (readmodels.ListMode): as recorded by an instant (what the system
 // showed then; the default) and as effective on a day (what is now known
 // to have been true then, corrections recorded later included).
-var asOfModes = []string{string(projections.ListRecorded), string(projections.ListEffective)}
+var asOfModes = []string{string(readmodels.ListRecorded), string(readmodels.ListEffective)}
 
 // MountDesk adds the auditor's desk (its pages under DeskPath) to r,
 // each route with r's middleware (the server's browser session for
@@ -162,7 +163,7 @@ type asOfData struct {
 	Equal           bool
 	// Rows are the rows of the page shown, FirstRow the number of the
 	// first; PrevURL and NextURL page through the list.
-	Rows             []projections.ListRow
+	Rows             []readmodels.ListRow
 	Page             int
 	Pages            int
 	FirstRow         int
@@ -184,7 +185,7 @@ func (h *handlers) asOfPage(c echo.Context) error {
 	if d.Mode == "" {
 		d.Mode = asOfModes[0]
 	}
-	mode, err := projections.ParseListMode(d.Mode)
+	mode, err := readmodels.ParseListMode(d.Mode)
 	if err != nil {
 		d.Errors = append(d.Errors, signedin.FieldErr{Field: "mode", Message: webui.T(l, "aud.err.mode")})
 	}
@@ -192,8 +193,8 @@ func (h *handlers) asOfPage(c echo.Context) error {
 		d.At, d.Day = localInput(now), calendar.DayOf(now).String()
 		return h.render(c, http.StatusOK, "templates/asof.html", pathAsOf, "aud.asof.title", d)
 	}
-	lq := projections.ListQuery{Mode: mode}
-	if mode == projections.ListEffective {
+	lq := readmodels.ListQuery{Mode: mode}
+	if mode == readmodels.ListEffective {
 		// Only the field of the chosen sense is read; the other keeps
 		// what was typed.
 		lq.Day = calendar.DayOf(now)
@@ -242,7 +243,7 @@ func (h *handlers) asOfPage(c echo.Context) error {
 		return h.render(c, http.StatusUnprocessableEntity, "templates/asof.html", pathAsOf, "aud.asof.title", d)
 	}
 
-	d.Shown, d.Effective = true, mode == projections.ListEffective
+	d.Shown, d.Effective = true, mode == readmodels.ListEffective
 	// link is the desk's own query for this list: the CSVs' and the
 	// pages' links.
 	link := url.Values{"mode": {string(mode)}}
@@ -271,9 +272,9 @@ func (h *handlers) asOfPage(c echo.Context) error {
 		}
 	}
 	window := func(page int) (int, int) { return (page - 1) * auditRowsPerPage, page * auditRowsPerPage }
-	var digest projections.ListDigest
+	var digest readmodels.ListDigest
 	from, to := window(page)
-	if err := h.d.Read.ListEach(ctx, lq, func(r projections.ListRow) error {
+	if err := h.d.Read.ListEach(ctx, lq, func(r readmodels.ListRow) error {
 		if i := int(d.Model.Count); i >= from && i < to {
 			d.Rows = append(d.Rows, r)
 		}
@@ -291,7 +292,7 @@ func (h *handlers) asOfPage(c echo.Context) error {
 		from, to = window(page)
 		d.Rows = d.Rows[:0]
 		n := 0
-		if err := h.d.Read.ListEach(ctx, lq, func(r projections.ListRow) error {
+		if err := h.d.Read.ListEach(ctx, lq, func(r readmodels.ListRow) error {
 			if n >= from && n < to {
 				d.Rows = append(d.Rows, r)
 			}
@@ -329,7 +330,7 @@ func (h *handlers) asOfPage(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		d.Replay.Computed, d.Replay.Count, d.Replay.Digest = true, int64(len(rows)), "sha256:"+projections.Digest(rows)
+		d.Replay.Computed, d.Replay.Count, d.Replay.Digest = true, int64(len(rows)), "sha256:"+readmodels.Digest(rows)
 		d.Equal = d.Replay.Digest == d.Model.Digest
 	} else {
 		q := c.QueryParams()
@@ -341,11 +342,11 @@ func (h *handlers) asOfPage(c echo.Context) error {
 
 // replayList computes the list lq asks for from the raw log, without any
 // read model.
-func (h *handlers) replayList(ctx context.Context, lq projections.ListQuery) ([]projections.ListRow, error) {
-	if lq.Mode == projections.ListEffective {
-		return projections.ReplayAsEffective(ctx, h.d.Events, h.d.Codec, lq.Day, lq.Precinct)
+func (h *handlers) replayList(ctx context.Context, lq readmodels.ListQuery) ([]readmodels.ListRow, error) {
+	if lq.Mode == readmodels.ListEffective {
+		return readmodels.ReplayAsEffective(ctx, h.d.Events, h.d.Codec, lq.Day, lq.Precinct)
 	}
-	return projections.ReplayAsOf(ctx, h.d.Events, h.d.Codec, lq.At, lq.Precinct)
+	return readmodels.ReplayAsOf(ctx, h.d.Events, h.d.Codec, lq.At, lq.Precinct)
 }
 
 // longAnswer lets an answer that reads the whole list or log take longer
@@ -365,10 +366,10 @@ func (h *handlers) longAnswer(c echo.Context) error {
 // at=<RFC 3339>" (or "effective=<day>").
 func (h *handlers) asOfCSV(c echo.Context) error {
 	ctx := c.Request().Context()
-	mode, err := projections.ParseListMode(c.QueryParam("mode"))
+	mode, err := readmodels.ParseListMode(c.QueryParam("mode"))
 	bad := err != nil
-	lq := projections.ListQuery{Mode: mode}
-	if mode == projections.ListEffective {
+	lq := readmodels.ListQuery{Mode: mode}
+	if mode == readmodels.ListEffective {
 		lq.Day, err = calendar.ParseDate(c.QueryParam("day"))
 		bad = bad || err != nil || lq.Day.After(calendar.DayOf(h.d.Now())) || c.QueryParam("at") != ""
 	} else {
@@ -390,7 +391,7 @@ func (h *handlers) asOfCSV(c echo.Context) error {
 	}
 	res := c.Response()
 	name, last := "list-"+lq.At.Format("20060102T150405Z"), "at="+lq.At.UTC().Format(time.RFC3339Nano)
-	if mode == projections.ListEffective {
+	if mode == readmodels.ListEffective {
 		name, last = "list-effective-"+lq.Day.String(), "effective="+lq.Day.String()
 	}
 	if n != 0 {
@@ -401,10 +402,10 @@ func (h *handlers) asOfCSV(c echo.Context) error {
 	}
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
-	var digest projections.ListDigest
+	var digest readmodels.ListDigest
 	count := 0
 	w := csv.NewWriter(res)
-	each := func(r projections.ListRow) error {
+	each := func(r readmodels.ListRow) error {
 		if count == 0 {
 			res.WriteHeader(http.StatusOK)
 			if err := w.Write([]string{"precinct", "tec", "surname", "given_name", "patronymic", "stream"}); err != nil {
@@ -583,7 +584,7 @@ func (h *handlers) renderVerify(c echo.Context, status int, d verifyData) error 
 	l := signedin.Lang(c)
 	ok := h.d.Read.CanVerify()
 	d.Available = ok
-	list, _ := projections.Registry()
+	list, _ := readmodels.Registry()
 	for _, p := range list {
 		d.Names = append(d.Names, p.Name())
 		row := verifyRow{Projection: p.Name(), Never: true}
@@ -633,7 +634,7 @@ func (h *handlers) verifyRun(c echo.Context) error {
 	l := signedin.Lang(c)
 	name := c.FormValue("projection")
 	d := verifyData{Selected: name}
-	list, codec := projections.Registry()
+	list, codec := readmodels.Registry()
 	var sel projections.Projection
 	for _, p := range list {
 		if p.Name() == name {
@@ -678,7 +679,7 @@ type accessData struct {
 }
 
 type accessRow struct {
-	projections.DataAccessEntry
+	readmodels.DataAccessEntry
 	When string
 }
 
@@ -688,7 +689,7 @@ func (h *handlers) accessPage(c echo.Context) error {
 	l := signedin.Lang(c)
 	d := accessData{Staff: strings.TrimSpace(c.QueryParam("staff")), Commission: strings.TrimSpace(c.QueryParam("commission")),
 		Voter: strings.TrimSpace(c.QueryParam("voter")), From: c.QueryParam("from"), To: c.QueryParam("to")}
-	f := projections.AccessFilter{Staff: d.Staff, Commission: d.Commission, Voter: d.Voter, Limit: auditAccessPerPage}
+	f := readmodels.AccessFilter{Staff: d.Staff, Commission: d.Commission, Voter: d.Voter, Limit: auditAccessPerPage}
 	if d.Voter != "" && eventstore.ValidateStream(d.Voter) != nil {
 		d.Errors = append(d.Errors, signedin.FieldErr{Field: "voter", Message: webui.T(l, "aud.err.stream")})
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/voter"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // MountAPI adds the voter cabinet's JSON API to r (the group /api/v1/me),
@@ -85,7 +85,7 @@ type FilingWindow struct {
 }
 
 // filingWindow is the window of the election a voter files in today
-// (projections.FilingElection, the Cabinet's default election).
+// (readmodels.FilingElection, the Cabinet's default election).
 func (h *handlers) filingWindow(ctx context.Context) (*FilingWindow, error) {
 	today := calendar.DayOf(h.d.Now())
 	e, ok, err := h.d.Read.FilingElection(ctx, today)
@@ -133,7 +133,7 @@ func (h *handlers) myEntry(c echo.Context) error {
 				return err
 			}
 		}
-	} else if !errors.Is(err, projections.ErrNoSelfCheck) {
+	} else if !errors.Is(err, readmodels.ErrNoSelfCheck) {
 		return err
 	}
 	if out.ListUpdatedAt, err = h.d.ListUpdated(ctx, 0); err != nil {
@@ -254,7 +254,7 @@ func (h *handlers) fileApplication(c echo.Context) error {
 	if req.Commission == "" {
 		if sc, err := h.d.Read.ReadSelfCheck(ctx, stream); err == nil {
 			req.Commission = sc.TEC
-		} else if !errors.Is(err, projections.ErrNoSelfCheck) {
+		} else if !errors.Is(err, readmodels.ErrNoSelfCheck) {
 			return err
 		}
 	}
@@ -416,7 +416,7 @@ func (h *handlers) timelineAndNotices(ctx context.Context, stream string) ([]app
 	var notices []string
 	for _, h := range list {
 		out = append(out, timelineItem(h))
-		if h.Kind == projections.HistoryVoterNotified {
+		if h.Kind == readmodels.HistoryVoterNotified {
 			notices = append(notices, noticeKey(h))
 		}
 	}
@@ -424,9 +424,9 @@ func (h *handlers) timelineAndNotices(ctx context.Context, stream string) ([]app
 }
 
 // timelineItem is a history entry as the API answers it.
-func timelineItem(h projections.HistoryItem) appview.TimelineItem {
+func timelineItem(h readmodels.HistoryItem) appview.TimelineItem {
 	return appview.TimelineItem{At: h.At, Kind: h.Kind, Application: h.Application, Receipt: h.Receipt, Detail: h.Detail}
 }
 
 // noticeKey is a notice's stable key: its log position.
-func noticeKey(h projections.HistoryItem) string { return fmt.Sprintf("%d/%d", h.Commit, h.Prepare) }
+func noticeKey(h readmodels.HistoryItem) string { return fmt.Sprintf("%d/%d", h.Commit, h.Prepare) }

@@ -28,14 +28,14 @@ import (
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 // Deps are what the cabinet's API and pages need.
 type Deps struct {
 	// Read are the read models' readers the cabinet calls;
-	// *projections.Readers is one.
+	// *readmodels.Readers is one.
 	Read Readers
 	// Public reads a precinct as the portal shows it (the station, its
 	// address, TEC and map on "My entry"); *publicread.Reader is one.
@@ -76,15 +76,15 @@ type Deps struct {
 // elections a voter files in, and the precinct directory (the names of a
 // precinct in the request's language).
 type Readers interface {
-	ReadSelfCheck(ctx context.Context, stream string) (projections.SelfCheck, error)
-	ReadDirectoryEntry(ctx context.Context, number int) (projections.DirectoryEntry, bool, error)
-	FilingElection(ctx context.Context, day calendar.Date) (projections.ElectionInfo, bool, error)
+	ReadSelfCheck(ctx context.Context, stream string) (readmodels.SelfCheck, error)
+	ReadDirectoryEntry(ctx context.Context, number int) (readmodels.DirectoryEntry, bool, error)
+	FilingElection(ctx context.Context, day calendar.Date) (readmodels.ElectionInfo, bool, error)
 	UpcomingElection(ctx context.Context, today calendar.Date) (string, bool, error)
-	ListVoterConsents(ctx context.Context, voterStream string) ([]projections.VoterConsent, error)
-	ListVoterApplications(ctx context.Context, voterStream string) ([]projections.VoterApplication, error)
-	ReadVoterApplication(ctx context.Context, id uuid.UUID) (projections.VoterApplication, bool, error)
-	ReadRequestHistory(ctx context.Context, voterStream string) ([]projections.HistoryItem, error)
-	ReadVoterNotices(ctx context.Context, voterStream string) ([]projections.HistoryItem, error)
+	ListVoterConsents(ctx context.Context, voterStream string) ([]readmodels.VoterConsent, error)
+	ListVoterApplications(ctx context.Context, voterStream string) ([]readmodels.VoterApplication, error)
+	ReadVoterApplication(ctx context.Context, id uuid.UUID) (readmodels.VoterApplication, bool, error)
+	ReadRequestHistory(ctx context.Context, voterStream string) ([]readmodels.HistoryItem, error)
+	ReadVoterNotices(ctx context.Context, voterStream string) ([]readmodels.HistoryItem, error)
 }
 
 // PrecinctReader reads one precinct as the public sees it;

@@ -29,7 +29,7 @@ import (
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/voter"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // The Voter's Cabinet in the browser (VC): the pages under /cabinet a
@@ -696,7 +696,7 @@ func (h *handlers) cabApply(c echo.Context) error {
 	}
 	if sc, err := h.d.Read.ReadSelfCheck(ctx, stream); err == nil {
 		req.Commission = sc.TEC
-	} else if !errors.Is(err, projections.ErrNoSelfCheck) {
+	} else if !errors.Is(err, readmodels.ErrNoSelfCheck) {
 		return err
 	}
 	if id, ok, err := h.d.Read.UpcomingElection(ctx, calendar.DayOf(h.d.Now())); err != nil {
@@ -922,13 +922,13 @@ func cabTimelineRow(it appview.TimelineItem, l i18n.Lang) cabTimelineItem {
 		row.Outcome = webui.T(l, "cab.outcome."+o)
 	}
 	switch it.Kind {
-	case projections.HistoryApplicationSubmitted:
+	case readmodels.HistoryApplicationSubmitted:
 		row.Detail = webui.T(l, "cab.kind."+str("kind"))
-	case projections.HistoryConsentGiven:
+	case readmodels.HistoryConsentGiven:
 		row.Detail = webui.T(l, "cab.consent.version") + ": " + str("text_version")
-	case projections.HistoryVoterNotified:
+	case readmodels.HistoryVoterNotified:
 		row.Detail = str("summary")
-	case projections.HistoryExecutionFailed:
+	case readmodels.HistoryExecutionFailed:
 		row.Detail = str("message")
 	}
 	return row

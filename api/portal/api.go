@@ -18,8 +18,8 @@ import (
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/precinct"
-	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 // APIDeps are what the portal's JSON API (/api/v1/public) needs: the
@@ -30,7 +30,7 @@ import (
 // one exception, the self-check, answers for one PIN and document the
 // caller must already know, under a rate limit (VP 2.2).
 type APIDeps struct {
-	// Read are the public read models' readers; *projections.Readers is one.
+	// Read are the public read models' readers; *readmodels.Readers is one.
 	Read PublicReaders
 	// Public is the portal's own reader (directory, counts, content).
 	Public *publicread.Reader
@@ -52,22 +52,22 @@ type APIDeps struct {
 // a method.
 type PublicReaders interface {
 	DirectoryReader
-	ReadPrecinct(ctx context.Context, number int) (projections.DirectoryEntry, bool, error)
-	QueryPrecinctDirectory(ctx context.Context, f projections.DirectoryFilter) ([]projections.DirectoryEntry, error)
-	ListCommissions(ctx context.Context) ([]projections.CommissionEntry, error)
+	ReadPrecinct(ctx context.Context, number int) (readmodels.DirectoryEntry, bool, error)
+	QueryPrecinctDirectory(ctx context.Context, f readmodels.DirectoryFilter) ([]readmodels.DirectoryEntry, error)
+	ListCommissions(ctx context.Context) ([]readmodels.CommissionEntry, error)
 	CountPrecinctListed(ctx context.Context, precinct int) (int64, error)
-	ReadPrecinctListPage(ctx context.Context, f projections.ListPageFilter) ([]projections.ListedName, error)
-	ReadPrecinctMoves(ctx context.Context, f projections.MovesFilter) ([]projections.PublicMove, error)
-	ListElections(ctx context.Context, upcomingFrom calendar.Date) ([]projections.ElectionInfo, error)
-	QueryPrecinctStats(ctx context.Context, level projections.StatsLevel) ([]projections.PrecinctStatsRow, error)
-	QueryAppStats(ctx context.Context, level projections.StatsLevel) ([]projections.AppStatsRow, error)
-	QueryRemovalStats(ctx context.Context, level projections.StatsLevel) ([]projections.RemovalStatsRow, error)
+	ReadPrecinctListPage(ctx context.Context, f readmodels.ListPageFilter) ([]readmodels.ListedName, error)
+	ReadPrecinctMoves(ctx context.Context, f readmodels.MovesFilter) ([]readmodels.PublicMove, error)
+	ListElections(ctx context.Context, upcomingFrom calendar.Date) ([]readmodels.ElectionInfo, error)
+	QueryPrecinctStats(ctx context.Context, level readmodels.StatsLevel) ([]readmodels.PrecinctStatsRow, error)
+	QueryAppStats(ctx context.Context, level readmodels.StatsLevel) ([]readmodels.AppStatsRow, error)
+	QueryRemovalStats(ctx context.Context, level readmodels.StatsLevel) ([]readmodels.RemovalStatsRow, error)
 }
 
 // DirectoryReader reads one precinct's directory entry, with its names
 // in every language.
 type DirectoryReader interface {
-	ReadDirectoryEntry(ctx context.Context, number int) (projections.DirectoryEntry, bool, error)
+	ReadDirectoryEntry(ctx context.Context, number int) (readmodels.DirectoryEntry, bool, error)
 }
 
 // CheckpointReader reads the hash chain's published checkpoints.
@@ -183,7 +183,7 @@ func (h *apiHandlers) selfCheck(c echo.Context) error {
 	httpapi.NameLang(c) // found or not, the same headers
 	entry, err := h.d.SelfCheck(ctx, pin, doc)
 	found := err == nil
-	if err != nil && !errors.Is(err, projections.ErrNoSelfCheck) {
+	if err != nil && !errors.Is(err, readmodels.ErrNoSelfCheck) {
 		return err
 	}
 	updated, err := h.d.ListUpdated(ctx, 0)
@@ -232,7 +232,7 @@ func LocalizePrecinct(c echo.Context, read DirectoryReader, ref *PrecinctRef) er
 
 // SelfCheckViewOf is a voter's entry as the self-check (and the
 // cabinet) shows it: names, whether on the list, why removed, the precinct.
-func SelfCheckViewOf(e projections.SelfCheck) *SelfCheckView {
+func SelfCheckViewOf(e readmodels.SelfCheck) *SelfCheckView {
 	v := &SelfCheckView{
 		Surname: e.Surname, GivenName: e.GivenName, Patronymic: e.Patronymic, OnList: e.OnList,
 		Precinct: PrecinctRef{Number: e.Precinct, Closed: e.PrecinctClosed, TEC: e.TEC, TECName: e.TECName},
@@ -332,7 +332,7 @@ func (h *apiHandlers) precinctVoters(c echo.Context) error {
 	if out.Total, err = h.d.Read.CountPrecinctListed(ctx, n); err != nil {
 		return err
 	}
-	f := projections.ListPageFilter{Precinct: n, Desc: desc, Limit: perPage, Offset: (page - 1) * perPage}
+	f := readmodels.ListPageFilter{Precinct: n, Desc: desc, Limit: perPage, Offset: (page - 1) * perPage}
 	if asCSV {
 		f.Limit, f.Offset = 0, 0 // the whole list
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/httpapi"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // PrecinctInfo is a precinct in the public directory (VP 3.6, VP 4.11): the
@@ -34,7 +34,7 @@ type PrecinctInfo struct {
 
 // PrecinctInfoOf is d as the public directory answers it, every name in
 // the caller's language (VP 2.3).
-func PrecinctInfoOf(c echo.Context, d projections.DirectoryEntry) PrecinctInfo {
+func PrecinctInfoOf(c echo.Context, d readmodels.DirectoryEntry) PrecinctInfo {
 	l := httpapi.NameLang(c)
 	return PrecinctInfo{
 		Number: d.Number, Name: d.Names.In(l), TEC: d.TEC, TECName: d.TECNames.In(l), Region: d.Region,
@@ -48,7 +48,7 @@ func PrecinctInfoOf(c echo.Context, d projections.DirectoryEntry) PrecinctInfo {
 // ?district=, ?settlement= and ?tec=, without boundaries (GET one
 // precinct for its boundary).
 func (h *apiHandlers) precinctDirectory(c echo.Context) error {
-	list, err := h.d.Read.QueryPrecinctDirectory(c.Request().Context(), projections.DirectoryFilter{
+	list, err := h.d.Read.QueryPrecinctDirectory(c.Request().Context(), readmodels.DirectoryFilter{
 		Region: c.QueryParam("region"), District: c.QueryParam("district"),
 		Settlement: c.QueryParam("settlement"), TEC: c.QueryParam("tec"),
 	})

@@ -7,9 +7,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cec-kg/tizme/api/httpapi"
+	"github.com/cec-kg/tizme/readmodels"
 
 	"github.com/cec-kg/tizme/domain/calendar"
-	"github.com/cec-kg/tizme/projections"
 )
 
 // ElectionCalendar is one election's public calendar (VC §13). Every day
@@ -49,7 +49,7 @@ func DayOrNil(d calendar.Date) *calendar.Date {
 }
 
 // ElectionCalendarOf is e's public calendar as of today (Bishkek).
-func ElectionCalendarOf(e projections.ElectionInfo, today calendar.Date) ElectionCalendar {
+func ElectionCalendarOf(e readmodels.ElectionInfo, today calendar.Date) ElectionCalendar {
 	return ElectionCalendar{
 		ID: e.ID, Kind: e.Kind, Title: e.Title,
 		VotingDay: DayOrNil(e.VotingDay), PreliminaryListDay: DayOrNil(e.PreliminaryListDay),

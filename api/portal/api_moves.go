@@ -8,7 +8,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/domain/calendar"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // PublicMove is one published change of precinct (VP 3.6: moves made by
@@ -58,7 +58,7 @@ func (h *apiHandlers) precinctMoves(c echo.Context) error {
 	if res.ListUpdatedAt, err = h.d.ListUpdated(ctx, 0); err != nil {
 		return err
 	}
-	moves, err := h.d.Read.ReadPrecinctMoves(ctx, projections.MovesFilter{Precinct: n, Out: out, Limit: perPage, Offset: (page - 1) * perPage})
+	moves, err := h.d.Read.ReadPrecinctMoves(ctx, readmodels.MovesFilter{Precinct: n, Out: out, Limit: perPage, Offset: (page - 1) * perPage})
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/domain/calendar"
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 // Past elections' outcomes as open data (VP 2.4, VP 3.6): the same

@@ -12,7 +12,7 @@ import (
 
 	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/problem"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // Open data (VP 3.6): statistics at the precinct, TEC, region or republic
@@ -21,13 +21,13 @@ import (
 // CSV, and the X-List-Updated-At header in both.
 
 // statsQuery reads ?level= (default republic) and the format.
-func statsQuery(c echo.Context) (projections.StatsLevel, bool, error) {
+func statsQuery(c echo.Context) (readmodels.StatsLevel, bool, error) {
 	var v problem.ValidationError
-	level := projections.StatsLevel(c.QueryParam("level"))
+	level := readmodels.StatsLevel(c.QueryParam("level"))
 	switch level {
 	case "":
-		level = projections.StatsRepublic
-	case projections.StatsPrecinct, projections.StatsTEC, projections.StatsRegion, projections.StatsRepublic:
+		level = readmodels.StatsRepublic
+	case readmodels.StatsPrecinct, readmodels.StatsTEC, readmodels.StatsRegion, readmodels.StatsRepublic:
 	default:
 		v.Add("level", httpapi.ErrBadParameter)
 	}
@@ -41,9 +41,9 @@ func statsQuery(c echo.Context) (projections.StatsLevel, bool, error) {
 
 // StatsTable is a statistics answer in JSON.
 type StatsTable[R any] struct {
-	Level         projections.StatsLevel `json:"level"`
-	ListUpdatedAt *time.Time             `json:"list_updated_at"`
-	Rows          []R                    `json:"rows"`
+	Level         readmodels.StatsLevel `json:"level"`
+	ListUpdatedAt *time.Time            `json:"list_updated_at"`
+	Rows          []R                   `json:"rows"`
 }
 
 // VoterStats is one row of the voter statistics.
@@ -111,7 +111,7 @@ func ints(vs ...int64) []string {
 }
 
 func (h *apiHandlers) voterStats(c echo.Context) error {
-	return serveStats(h, c, voterStatsColumns, func(c echo.Context, level projections.StatsLevel) ([]VoterStats, error) {
+	return serveStats(h, c, voterStatsColumns, func(c echo.Context, level readmodels.StatsLevel) ([]VoterStats, error) {
 		rows, err := h.d.Read.QueryPrecinctStats(c.Request().Context(), level)
 		out := make([]VoterStats, len(rows))
 		for i, r := range rows {
@@ -122,7 +122,7 @@ func (h *apiHandlers) voterStats(c echo.Context) error {
 }
 
 func (h *apiHandlers) applicationStats(c echo.Context) error {
-	return serveStats(h, c, []string{"key", "kind", "status", "applications"}, func(c echo.Context, level projections.StatsLevel) ([]ApplicationStats, error) {
+	return serveStats(h, c, []string{"key", "kind", "status", "applications"}, func(c echo.Context, level readmodels.StatsLevel) ([]ApplicationStats, error) {
 		rows, err := h.d.Read.QueryAppStats(c.Request().Context(), level)
 		out := make([]ApplicationStats, len(rows))
 		for i, r := range rows {
@@ -133,7 +133,7 @@ func (h *apiHandlers) applicationStats(c echo.Context) error {
 }
 
 func (h *apiHandlers) removalStats(c echo.Context) error {
-	return serveStats(h, c, []string{"key", "reason", "removals", "restored"}, func(c echo.Context, level projections.StatsLevel) ([]RemovalStats, error) {
+	return serveStats(h, c, []string{"key", "reason", "removals", "restored"}, func(c echo.Context, level readmodels.StatsLevel) ([]RemovalStats, error) {
 		rows, err := h.d.Read.QueryRemovalStats(c.Request().Context(), level)
 		out := make([]RemovalStats, len(rows))
 		for i, r := range rows {
@@ -146,7 +146,7 @@ func (h *apiHandlers) removalStats(c echo.Context) error {
 // serveStats answers one statistics table at the requested level and
 // format.
 func serveStats[R interface{ cells() []string }](h *apiHandlers, c echo.Context, columns []string,
-	query func(echo.Context, projections.StatsLevel) ([]R, error)) error {
+	query func(echo.Context, readmodels.StatsLevel) ([]R, error)) error {
 	level, asCSV, err := statsQuery(c)
 	if err != nil {
 		return err

@@ -5,7 +5,7 @@ import (
 	"sync"
 
 	"github.com/cec-kg/tizme/api/webui"
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 // boundaries keeps each precinct's boundary parsed: a precinct page draws

@@ -12,7 +12,7 @@ import (
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/election"
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 // Past elections (VP 2.4, VP 3.6): the elections page lists them with

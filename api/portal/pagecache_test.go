@@ -14,7 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 // TestPageCacheBounded: the cache keeps no more bytes than its limit,

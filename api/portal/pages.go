@@ -20,8 +20,8 @@ import (
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/failure"
 	"github.com/cec-kg/tizme/domain/person"
-	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 func dayOf(t time.Time) calendar.Date { return calendar.DayOf(t) }
@@ -413,7 +413,7 @@ type chartTable struct {
 }
 
 func unitName(l i18n.Lang, u publicread.Unit) string {
-	if u.Level == projections.StatsRepublic {
+	if u.Level == readmodels.StatsRepublic {
 		return webui.T(l, "stats.republic")
 	}
 	if n := u.Name.In(l.String()); n != "" {
@@ -423,7 +423,7 @@ func unitName(l i18n.Lang, u publicread.Unit) string {
 }
 
 func statsHref(l i18n.Lang, u publicread.Unit) string {
-	if u.Level == projections.StatsRepublic {
+	if u.Level == readmodels.StatsRepublic {
 		return "/stats?lang=" + l.String()
 	}
 	return fmt.Sprintf("/stats?level=%s&key=%s&lang=%s", u.Level, u.Key, l)
@@ -432,11 +432,11 @@ func statsHref(l i18n.Lang, u publicread.Unit) string {
 func (h *handlers) stats(c echo.Context) error {
 	ctx := c.Request().Context()
 	l := lang(c)
-	level := projections.StatsLevel(c.QueryParam("level"))
+	level := readmodels.StatsLevel(c.QueryParam("level"))
 	switch level {
 	case "":
-		level = projections.StatsRepublic
-	case projections.StatsRepublic, projections.StatsRegion, projections.StatsTEC, projections.StatsPrecinct:
+		level = readmodels.StatsRepublic
+	case readmodels.StatsRepublic, readmodels.StatsRegion, readmodels.StatsTEC, readmodels.StatsPrecinct:
 	default:
 		return h.notFound(c, "err.notfound")
 	}
@@ -450,7 +450,7 @@ func (h *handlers) stats(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		if level != projections.StatsRepublic {
+		if level != readmodels.StatsRepublic {
 			return h.notFound(c, "err.notfound")
 		}
 		st = publicread.Stats{Unit: publicread.Unit{Level: level}}
@@ -463,7 +463,7 @@ func (h *handlers) stats(c echo.Context) error {
 		return statsJSON(c, st, charts, updatedAt)
 	}
 	data := statsPage{S: st, Name: unitName(l, st.Unit), Charts: charts, CSV: "/stats?format=csv", JSON: "/stats?format=json"}
-	if level != projections.StatsRepublic {
+	if level != readmodels.StatsRepublic {
 		q := url.Values{"level": {string(level)}, "key": {key}}
 		data.CSV, data.JSON = "/stats?format=csv&"+q.Encode(), "/stats?format=json&"+q.Encode()
 	}
@@ -475,7 +475,7 @@ func (h *handlers) stats(c echo.Context) error {
 			Voters: ch.Row.Voters, Female: ch.Row.Female, Male: ch.Row.Male})
 	}
 	p := page(c, "stats", webui.T(l, "stats.title"))
-	if level != projections.StatsRepublic {
+	if level != readmodels.StatsRepublic {
 		p.Title = data.Name + " — " + p.Title
 	}
 	if p.ListUpdated, err = h.updated(ctx, l, 0); err != nil {

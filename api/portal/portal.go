@@ -1,7 +1,7 @@
 // Package portal is the State Voters' Portal in the browser (VP): pages
 // rendered on the server in Kyrgyz, Russian and English over the shared
 // webui layout, reading only through the public readers
-// (projections/publicread) and, for the self-check, the one function the
+// (readmodels/publicread) and, for the self-check, the one function the
 // server gives it. Every page works without JavaScript.
 package portal
 
@@ -20,8 +20,8 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/domain/person"
-	"github.com/cec-kg/tizme/projections"
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 //go:embed templates
@@ -41,9 +41,9 @@ func mustParse() *webui.Templates {
 }
 
 // SelfChecker finds the entry of the voter with pin whose identity
-// document is doc; projections.ErrNoSelfCheck when there is none or the
+// document is doc; readmodels.ErrNoSelfCheck when there is none or the
 // document differs (the two must look alike, VP 2.2).
-type SelfChecker func(ctx context.Context, pin person.PIN, doc person.Passport) (projections.SelfCheck, error)
+type SelfChecker func(ctx context.Context, pin person.PIN, doc person.Passport) (readmodels.SelfCheck, error)
 
 // Limiter admits a self-check from a client address, or tells how long to
 // wait.
@@ -233,7 +233,7 @@ func (h *handlers) checkForm(c echo.Context) error {
 // checkResult is the self-check's answer page.
 type checkResult struct {
 	Found   bool
-	Entry   projections.SelfCheck
+	Entry   readmodels.SelfCheck
 	Map     webui.Map
 	HasMap  bool
 	Cabinet string
@@ -268,7 +268,7 @@ func (h *handlers) check(c echo.Context) error {
 		return render(c, http.StatusUnprocessableEntity, "templates/check.html", p)
 	}
 	entry, err := h.d.SelfCheck(ctx, pin, doc)
-	if err != nil && !errors.Is(err, projections.ErrNoSelfCheck) {
+	if err != nil && !errors.Is(err, readmodels.ErrNoSelfCheck) {
 		return err
 	}
 	res := checkResult{Found: err == nil, Cabinet: h.d.CabinetURL}

@@ -4,7 +4,7 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/internal/kgmap"
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 // terms are the official names of application kinds, statuses and removal

@@ -23,7 +23,7 @@ import (
 	"github.com/cec-kg/tizme/domain/consent"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/domain/voter"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // Commission staff (VC §17–18): the queue of their own commission (the
@@ -116,11 +116,11 @@ func (h *handlers) queue(c echo.Context, flaggedOnly bool) error {
 		return err
 	}
 	p := signedin.Principal(c)
-	f := projections.QueueFilter{Commission: p.Commission, Flagged: flaggedOnly, Limit: perPage, Offset: (page - 1) * perPage}
+	f := readmodels.QueueFilter{Commission: p.Commission, Flagged: flaggedOnly, Limit: perPage, Offset: (page - 1) * perPage}
 	var v problem.ValidationError
 	if st := c.QueryParam("status"); st != "" {
 		switch st {
-		case projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned, projections.QueueExecutionFailed:
+		case readmodels.QueueSubmitted, readmodels.QueueAccepted, readmodels.QueueAssigned, readmodels.QueueExecutionFailed:
 			f.Status = st
 		default:
 			v.Add("status", httpapi.ErrBadParameter)

@@ -21,7 +21,7 @@ import (
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/domain/commission"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // The commission's desk in the browser (issue 13 items 3 and 5;
@@ -213,7 +213,7 @@ type deskQueueView struct {
 
 // countdown says how the due day stands at now (election.DecisionOverdue).
 func countdown(lang i18n.Lang, due calendar.Date, now time.Time) (string, bool) {
-	if projections.StaffQueueOverdue(due, now) {
+	if readmodels.StaffQueueOverdue(due, now) {
 		return webui.Tf(lang, "desk.days.overdue", "n", due.DaysUntil(calendar.DayOf(now))), true
 	}
 	n := calendar.DayOf(now).DaysUntil(due)
@@ -224,10 +224,10 @@ func countdown(lang i18n.Lang, due calendar.Date, now time.Time) (string, bool) 
 }
 
 // deskFilter reads the queue's filters; an unknown value filters nothing.
-func deskFilter(c echo.Context) projections.DeskQueueFilter {
-	var f projections.DeskQueueFilter
+func deskFilter(c echo.Context) readmodels.DeskQueueFilter {
+	var f readmodels.DeskQueueFilter
 	switch st := c.QueryParam("status"); st {
-	case projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned, projections.QueueExecutionFailed:
+	case readmodels.QueueSubmitted, readmodels.QueueAccepted, readmodels.QueueAssigned, readmodels.QueueExecutionFailed:
 		f.Status = st
 	}
 	if k, err := application.ParseKind(c.QueryParam("kind")); err == nil {
@@ -237,7 +237,7 @@ func deskFilter(c echo.Context) projections.DeskQueueFilter {
 	return f
 }
 
-func (h *handlers) deskTable(c echo.Context, f projections.DeskQueueFilter) (deskTable, error) {
+func (h *handlers) deskTable(c echo.Context, f readmodels.DeskQueueFilter) (deskTable, error) {
 	lang := httpapi.RequestLang(c)
 	now := h.d.Now()
 	ctx, commission := c.Request().Context(), signedin.Principal(c).Commission
@@ -273,7 +273,7 @@ func (h *handlers) deskTable(c echo.Context, f projections.DeskQueueFilter) (des
 		d := deskRow{ID: r.Application.String(), Receipt: r.Receipt, Kind: r.Kind, KindLabel: webui.T(lang, "desk.kind."+r.Kind),
 			Status: r.Status, StatusLabel: webui.T(lang, "desk.status."+r.Status), Received: webui.FormatDate(lang, r.ReceivedAt),
 			Due: webui.FormatCalendarDate(lang, r.DecisionDue), Assignee: r.Assignee}
-		if r.Status == projections.QueueExecutionFailed {
+		if r.Status == readmodels.QueueExecutionFailed {
 			d.Countdown = ""
 			d.Failure = appview.FailureMessage(r.FailureCode, r.FailureParams, lang)
 		} else {
@@ -296,7 +296,7 @@ func (h *handlers) deskQueue(c echo.Context) error {
 		return h.deskError(c, err)
 	}
 	v := deskQueueView{Who: h.deskWhoOf(c), Flagged: f.Flagged, Table: t}
-	for _, st := range []string{projections.QueueSubmitted, projections.QueueAccepted, projections.QueueAssigned, projections.QueueExecutionFailed} {
+	for _, st := range []string{readmodels.QueueSubmitted, readmodels.QueueAccepted, readmodels.QueueAssigned, readmodels.QueueExecutionFailed} {
 		v.Statuses = append(v.Statuses, signedin.Option{Value: st, Label: webui.T(lang, "desk.status."+st), Selected: st == f.Status})
 	}
 	for _, k := range application.Kinds {

@@ -24,7 +24,7 @@ import (
 	"github.com/cec-kg/tizme/domain/consent"
 	"github.com/cec-kg/tizme/domain/election"
 	"github.com/cec-kg/tizme/domain/voter"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // An application on the desk, and the steps to its decision.
@@ -123,7 +123,7 @@ func (h *handlers) deskAppPage(c echo.Context, a *application.Application, shown
 	}
 	v.Can = deskCan{Accept: a.Status() == application.StatusSubmitted, Assign: open, Decide: open, Resolve: failed}
 	// The anomaly flags of the queue row.
-	rows, err := h.d.Read.ReadDeskQueue(ctx, signedin.Principal(c).Commission, projections.DeskQueueFilter{Application: a.ID()}, now)
+	rows, err := h.d.Read.ReadDeskQueue(ctx, signedin.Principal(c).Commission, readmodels.DeskQueueFilter{Application: a.ID()}, now)
 	if err != nil {
 		return v, err
 	}
@@ -429,7 +429,7 @@ func (h *handlers) deskDashboard(c echo.Context) error {
 	if d.Decided > 0 {
 		v.InTimeShare = webui.Percent(d.InTime, d.Decided) + " %"
 	}
-	bars := func(list []projections.DeskDay) []webui.Bar {
+	bars := func(list []readmodels.DeskDay) []webui.Bar {
 		out := make([]webui.Bar, 0, len(list))
 		for _, x := range list {
 			out = append(out, webui.Bar{Label: webui.FormatCalendarDate(lang, x.Day), Value: x.Count})
@@ -438,7 +438,7 @@ func (h *handlers) deskDashboard(c echo.Context) error {
 	}
 	for _, ch := range []struct {
 		id, key string
-		list    []projections.DeskDay
+		list    []readmodels.DeskDay
 	}{{"arrivals", "desk.dash.arrivals", d.Arrivals}, {"decisions", "desk.dash.decisions", d.Decisions}} {
 		t := webui.T(lang, ch.key)
 		v.Charts = append(v.Charts, deskChart{ID: ch.id, Title: t, Chart: webui.BarChart{ID: "chart-" + ch.id, Title: t, Bars: bars(ch.list)}})

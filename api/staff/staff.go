@@ -25,13 +25,13 @@ import (
 	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/domain/person"
 	"github.com/cec-kg/tizme/eventstore"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // Deps are what the staff's API and desk need.
 type Deps struct {
 	// Read are the read models' readers the staff call;
-	// *projections.Readers is one.
+	// *readmodels.Readers is one.
 	Read Readers
 	// Commands sends the staff's changes, with who acted and the
 	// request's idempotency key.
@@ -60,10 +60,10 @@ type Deps struct {
 // Readers are the read models' readers the staff call: their
 // commission's queue (the API's and the desk's) and the desk's dashboard.
 type Readers interface {
-	ReadStaffQueue(ctx context.Context, f projections.QueueFilter, now time.Time) ([]projections.QueueEntry, error)
-	CountDeskQueue(ctx context.Context, commission string, f projections.DeskQueueFilter) (int, error)
-	ReadDeskQueue(ctx context.Context, commission string, f projections.DeskQueueFilter, now time.Time) ([]projections.DeskQueueRow, error)
-	ReadDeskDashboard(ctx context.Context, commission string, now time.Time, days int) (projections.DeskDashboard, error)
+	ReadStaffQueue(ctx context.Context, f readmodels.QueueFilter, now time.Time) ([]readmodels.QueueEntry, error)
+	CountDeskQueue(ctx context.Context, commission string, f readmodels.DeskQueueFilter) (int, error)
+	ReadDeskQueue(ctx context.Context, commission string, f readmodels.DeskQueueFilter, now time.Time) ([]readmodels.DeskQueueRow, error)
+	ReadDeskDashboard(ctx context.Context, commission string, now time.Time, days int) (readmodels.DeskDashboard, error)
 }
 
 // Errors of the staff's work, mapped by the server's problem registry.

@@ -15,17 +15,18 @@ import (
 	"github.com/cec-kg/tizme/domain/calendar"
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // asofOutput is the JSON form of `tizme asof`: At for the list as
 // recorded, Mode "effective" and Day for the list as effective.
 type asofOutput struct {
-	Mode     string                `json:"mode,omitempty"`
-	Day      string                `json:"day,omitempty"`
-	At       string                `json:"at,omitempty"`
-	Precinct int                   `json:"precinct"`
-	Rows     []projections.ListRow `json:"rows"`
-	Digest   string                `json:"digest"`
+	Mode     string               `json:"mode,omitempty"`
+	Day      string               `json:"day,omitempty"`
+	At       string               `json:"at,omitempty"`
+	Precinct int                  `json:"precinct"`
+	Rows     []readmodels.ListRow `json:"rows"`
+	Digest   string               `json:"digest"`
 }
 
 // asof is `tizme asof [-at T | -effective DAY] [-precinct N] [-format
@@ -67,7 +68,7 @@ func asof(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) (
 		}
 	}
 
-	var rows []projections.ListRow
+	var rows []readmodels.ListRow
 	err = withStore(ctx, cfg, log, func(db *database, events eventstore.Store) error {
 		var err error
 		if !day.IsZero() {
@@ -81,7 +82,7 @@ func asof(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) (
 		return err
 	}
 	if rows == nil {
-		rows = []projections.ListRow{}
+		rows = []readmodels.ListRow{}
 	}
 	if !day.IsZero() {
 		return writeEffective(stdout, format, day, cfg.AsOfPrecinct, rows)
@@ -91,22 +92,22 @@ func asof(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) (
 
 // writeEffective prints the list as effective on day with its digest in
 // format.
-func writeEffective(w io.Writer, format string, day calendar.Date, precinct int, rows []projections.ListRow) error {
+func writeEffective(w io.Writer, format string, day calendar.Date, precinct int, rows []readmodels.ListRow) error {
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(asofOutput{Mode: string(projections.ListEffective), Day: day.String(), Precinct: precinct, Rows: rows,
-			Digest: "sha256:" + projections.Digest(rows)})
+		return enc.Encode(asofOutput{Mode: string(readmodels.ListEffective), Day: day.String(), Precinct: precinct, Rows: rows,
+			Digest: "sha256:" + readmodels.Digest(rows)})
 	}
 	if err := writeCSVRows(w, rows); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "# digest sha256:%s rows=%d effective=%s\n", projections.Digest(rows), len(rows), day)
+	_, err := fmt.Fprintf(w, "# digest sha256:%s rows=%d effective=%s\n", readmodels.Digest(rows), len(rows), day)
 	return err
 }
 
 // writeCSVRows prints the CSV header and rows.
-func writeCSVRows(w io.Writer, rows []projections.ListRow) error {
+func writeCSVRows(w io.Writer, rows []readmodels.ListRow) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"precinct", "tec", "surname", "given_name", "patronymic", "stream"}); err != nil {
 		return err
@@ -123,15 +124,15 @@ func writeCSVRows(w io.Writer, rows []projections.ListRow) error {
 // listEffective reads the list as effective on day from the voter
 // effective read model, or with -replay from the raw log sorted by
 // effective time.
-func listEffective(ctx context.Context, cfg Config, log *slog.Logger, db *database, events eventstore.Store, day calendar.Date) ([]projections.ListRow, error) {
+func listEffective(ctx context.Context, cfg Config, log *slog.Logger, db *database, events eventstore.Store, day calendar.Date) ([]readmodels.ListRow, error) {
 	if cfg.AsOfReplay {
-		rows, err := projections.ReplayAsEffective(ctx, events, domain.NewCodec(), day, cfg.AsOfPrecinct)
+		rows, err := readmodels.ReplayAsEffective(ctx, events, domain.NewCodec(), day, cfg.AsOfPrecinct)
 		if err != nil {
 			return nil, fmt.Errorf("replay the log as effective on %s: %w", day, err)
 		}
 		return rows, nil
 	}
-	p := projections.NewVoterEffective()
+	p := readmodels.NewVoterEffective()
 	st, err := projections.Status(ctx, db.pool, events, []projections.Projection{p})
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", p.Name(), err)
@@ -140,7 +141,7 @@ func listEffective(ctx context.Context, cfg Config, log *slog.Logger, db *databa
 		log.Warn("the voter effective read model is not up to date; the answer may be stale (see `tizme serve`, `tizme rebuild voter_effective`, or use -replay)",
 			"state", st[0].State, "events_behind", st[0].EventsBehind)
 	}
-	rows, err := projections.AsEffective(ctx, db.pool, day, cfg.AsOfPrecinct)
+	rows, err := readmodels.AsEffective(ctx, db.pool, day, cfg.AsOfPrecinct)
 	if err != nil {
 		return nil, fmt.Errorf("%w (is the %s read model built? run `tizme rebuild %s` or use -replay)", err, p.Name(), p.Name())
 	}
@@ -148,8 +149,8 @@ func listEffective(ctx context.Context, cfg Config, log *slog.Logger, db *databa
 }
 
 // writeAsOf prints rows with their digest in format.
-func writeAsOf(w io.Writer, format string, at time.Time, precinct int, rows []projections.ListRow) error {
-	digest := "sha256:" + projections.Digest(rows)
+func writeAsOf(w io.Writer, format string, at time.Time, precinct int, rows []readmodels.ListRow) error {
+	digest := "sha256:" + readmodels.Digest(rows)
 	atText := at.UTC().Format(time.RFC3339Nano)
 	if format == "json" {
 		enc := json.NewEncoder(w)
@@ -165,15 +166,15 @@ func writeAsOf(w io.Writer, format string, at time.Time, precinct int, rows []pr
 
 // listAsOf reads the list as of at from the voter-versions read model, or
 // with -replay from the raw log.
-func listAsOf(ctx context.Context, cfg Config, log *slog.Logger, db *database, events eventstore.Store, at time.Time) ([]projections.ListRow, error) {
+func listAsOf(ctx context.Context, cfg Config, log *slog.Logger, db *database, events eventstore.Store, at time.Time) ([]readmodels.ListRow, error) {
 	if cfg.AsOfReplay {
-		rows, err := projections.ReplayAsOf(ctx, events, domain.NewCodec(), at, cfg.AsOfPrecinct)
+		rows, err := readmodels.ReplayAsOf(ctx, events, domain.NewCodec(), at, cfg.AsOfPrecinct)
 		if err != nil {
 			return nil, fmt.Errorf("replay the log as of %s: %w", at.Format(time.RFC3339Nano), err)
 		}
 		return rows, nil
 	}
-	p := projections.NewVoterVersions()
+	p := readmodels.NewVoterVersions()
 	st, err := projections.Status(ctx, db.pool, events, []projections.Projection{p})
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", p.Name(), err)
@@ -182,7 +183,7 @@ func listAsOf(ctx context.Context, cfg Config, log *slog.Logger, db *database, e
 		log.Warn("the voter versions read model is not up to date; the answer may be stale (see `tizme serve`, `tizme rebuild voter_versions`, or use -replay)",
 			"state", st[0].State, "events_behind", st[0].EventsBehind)
 	}
-	rows, err := projections.AsOf(ctx, db.pool, at, cfg.AsOfPrecinct)
+	rows, err := readmodels.AsOf(ctx, db.pool, at, cfg.AsOfPrecinct)
 	if err != nil {
 		return nil, fmt.Errorf("%w (is the %s read model built? run `tizme rebuild %s` or use -replay)", err, p.Name(), p.Name())
 	}

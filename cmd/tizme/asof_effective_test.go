@@ -22,6 +22,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 var asofEffectiveRE = regexp.MustCompile(`(?m)^# digest sha256:([0-9a-f]{64}) rows=(\d+) effective=(\d{4}-\d\d-\d\d)\n\z`)
@@ -103,7 +104,7 @@ func TestAsOfEffective(t *testing.T) {
 		}
 	}
 	if _, err := projections.Rebuild(ctx, projections.RebuildConfig{Pool: pool, Store: store, Codec: codec,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, projections.NewVoterEffective()); err != nil {
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, readmodels.NewVoterEffective()); err != nil {
 		t.Fatal(err)
 	}
 

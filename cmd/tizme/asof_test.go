@@ -25,6 +25,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 type asofStep struct {
@@ -140,7 +141,7 @@ func TestAsOfAgreesWithReplay(t *testing.T) {
 		}
 	}
 	if _, err := projections.Rebuild(ctx, projections.RebuildConfig{Pool: pool, Store: store, Codec: codec,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, projections.NewVoterVersions()); err != nil {
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, readmodels.NewVoterVersions()); err != nil {
 		t.Fatal(err)
 	}
 

@@ -13,10 +13,11 @@ import (
 
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // registry lists the read models and their codec; tests replace it.
-var registry = projections.Registry
+var registry = readmodels.Registry
 
 // rebuild is `tizme rebuild [projection…]`: it rebuilds the named read
 // models (all when none is named) from the whole log into fresh tables

@@ -20,6 +20,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore"
 	pgmigrate "github.com/cec-kg/tizme/internal/migrate"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // settingsMigrations hold values tizme makes once and keeps with the data.
@@ -114,7 +115,7 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 		return nil, err
 	}
 	// The crowded-address flag counts voters per address from a read model.
-	deps := cmds.Deps{VoterKey: key, Addresses: projections.AddressCounter{Pool: db.pool}}
+	deps := cmds.Deps{VoterKey: key, Addresses: readmodels.AddressCounter{Pool: db.pool}}
 	reactions, err := cmds.RegisterAll(cmdBus, deps)
 	if err != nil {
 		return nil, errors.Join(err, cmdBus.Close())
@@ -122,7 +123,7 @@ func startServices(ctx context.Context, cfg Config, db *database, events eventst
 	if err := cmdBus.Start(ctx); err != nil {
 		return nil, errors.Join(err, cmdBus.Close())
 	}
-	list, _ := projections.Registry()
+	list, _ := readmodels.Registry()
 	// The read models' tables exist before any reaction reads them.
 	if err := projections.Install(ctx, db.pool, list); err != nil {
 		return nil, errors.Join(err, cmdBus.Close())

@@ -54,13 +54,20 @@ var debt = map[string][]string{
 		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgconn", "github.com/jackc/pgx/v5/pgxpool",
 		module + "/internal/migrate", module + "/internal/pgerr",
 	},
-	// Issue 11 item 1: the read models are PostgreSQL tables written and
-	// read with pgx (pgtype: the staging COPYs' IDs, projection.go).
+	// Issue 11 item 1: the projection runtime keeps its checkpoints,
+	// versions and staging in PostgreSQL, in the read models' transaction
+	// (docs/adr/0010-read-side.md).
 	"projections": {
-		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgconn", "github.com/jackc/pgx/v5/pgtype", "github.com/jackc/pgx/v5/pgxpool",
+		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgconn", "github.com/jackc/pgx/v5/pgxpool",
 		module + "/internal/migrate", module + "/internal/pglease",
 	},
-	"projections/publicread": {"github.com/jackc/pgx/v5"},
+	// Issue 11 item 1: the read models are PostgreSQL tables written and
+	// read with pgx (pgtype: the staging COPYs' IDs); their readers are
+	// the only SQL on them (ADR 0010).
+	"readmodels": {
+		"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgtype", "github.com/jackc/pgx/v5/pgxpool",
+	},
+	"readmodels/publicread": {"github.com/jackc/pgx/v5"},
 	// Issue 11 item 1: api/ holds no SQL and no driver now
 	// (api/nosql_test.go); it still tells a database that is down by the
 	// driver's error (errors.go).
@@ -84,7 +91,18 @@ func isStd(path string) bool {
 
 // isCore reports whether the package in folder dir (relative to the
 // module) is the core: the command side, the read side and the HTTP API.
-func isCore(dir string) bool { return under(dir, "commands", "projections", "api") }
+func isCore(dir string) bool {
+	return under(dir, "commands", "projections", "readmodels", "api") && !slices.Contains(testSupport, dir)
+}
+
+// testSupport are packages only tests import: they wire the adapters the
+// way a test does (projectiontest: a fresh database with the PostgreSQL
+// event store for the runtime's and the read models' tests).
+var testSupport = []string{"projections/projectiontest"}
+
+// runtime is the projection runtime's package: it runs any read model
+// and knows none (docs/adr/0010-read-side.md). The read models import it.
+const runtime = "projections"
 
 // publicAudience is the public portal's package (pages and JSON API):
 // no sign-in, so it answers from the public read models only (VP 3.7).
@@ -161,6 +179,9 @@ func problem(dir, path string) string {
 	}
 	if under(dir, cabinetAudience) && (path == module+"/api" || under(path, notCabinet...)) {
 		return "the cabinet's audience imports no other audience (but the portal's precinct views), not the server and no adapter"
+	}
+	if dir == runtime && under(path, module+"/readmodels") {
+		return "the projection runtime runs read models and knows none: they import it, never the reverse"
 	}
 	switch {
 	case under(dir, "domain"):
@@ -379,9 +400,17 @@ func TestProblem(t *testing.T) {
 		{"bus pglease", "commands/bus", module + "/internal/pglease", false},
 		{"bus postgres adapter", "commands/bus", module + "/eventstore/postgres", false},
 		{"projections adapter", "projections", module + "/eventstore/postgres", false},
-		{"publicread pgxpool", "projections/publicread", "github.com/jackc/pgx/v5/pgxpool", false},
-		{"publicread migrate", "projections/publicread", module + "/internal/migrate", false},
-		{"new read package", "projections/newread", "github.com/jackc/pgx/v5", false},
+		{"publicread pgxpool", "readmodels/publicread", "github.com/jackc/pgx/v5/pgxpool", false},
+		{"publicread migrate", "readmodels/publicread", module + "/internal/migrate", false},
+		{"new read package", "readmodels/newread", "github.com/jackc/pgx/v5", false},
+		{"new runtime package", "projections/newpart", "github.com/jackc/pgx/v5", false},
+		{"read models driver (debt)", "readmodels", "github.com/jackc/pgx/v5", true},
+		{"read models adapter", "readmodels", module + "/eventstore/postgres", false},
+		{"read models lease", "readmodels", module + "/internal/pglease", false},
+		{"read models use the runtime", "readmodels", module + "/projections", true},
+		{"runtime knows no read model", "projections", module + "/readmodels", false},
+		{"runtime knows no public reader", "projections", module + "/readmodels/publicread", false},
+		{"test support wires the adapter", "projections/projectiontest", module + "/eventstore/postgres", true},
 		{"api adapter", "api", module + "/eventstore/postgres", false},
 		{"api subpackage driver", "api/portal", "github.com/jackc/pgx/v5", false},
 		{"api pgerr (debt)", "api", module + "/internal/pgerr", true},
@@ -389,11 +418,11 @@ func TestProblem(t *testing.T) {
 		{"public audience event store", "api/portal", module + "/eventstore", false},
 		{"public audience voter", "api/portal", module + "/domain/voter", false},
 		{"public audience sessions", "api/portal", module + "/websession", false},
-		{"public audience public readers", "api/portal", module + "/projections/publicread", true},
+		{"public audience public readers", "api/portal", module + "/readmodels/publicread", true},
 		{"auditors send no command", "api/audit", module + "/commands", false},
 		{"auditors send no command (subpackage)", "api/audit/internal", module + "/commands", false},
 		{"auditors read the log", "api/audit", module + "/eventstore", true},
-		{"auditors read the read models", "api/audit", module + "/projections", true},
+		{"auditors read the read models", "api/audit", module + "/readmodels", true},
 		{"auditors' desk frame", "api/audit", module + "/api/signedin", true},
 		{"administration imports no auditors' package", "api/admin", module + "/api/audit", false},
 		{"administration imports no cabinet package", "api/admin", module + "/api/cabinet", false},
@@ -416,7 +445,7 @@ func TestProblem(t *testing.T) {
 		{"cabinet may send commands", "api", module + "/commands", true},
 		{"cabinet package sends commands", "api/cabinet", module + "/commands", true},
 		{"cabinet loads its streams", "api/cabinet", module + "/eventstore", true},
-		{"cabinet reads the read models", "api/cabinet", module + "/projections", true},
+		{"cabinet reads the read models", "api/cabinet", module + "/readmodels", true},
 		{"cabinet shares the signed-in parts", "api/cabinet", module + "/api/signedin", true},
 		{"cabinet shows the portal's precinct", "api/cabinet", module + "/api/portal", true},
 		{"cabinet imports no auditors", "api/cabinet", module + "/api/audit", false},

@@ -16,7 +16,7 @@ import (
 	"github.com/cec-kg/tizme/api/session"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/bench/harness"
 	"github.com/cec-kg/tizme/cmd/tizme/internal/demodata"
-	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 	"github.com/cec-kg/tizme/websession"
 )
 
@@ -136,7 +136,7 @@ func (b *bench) signedIn(ctx context.Context, is *issuer) (identities, error) {
 	if err != nil {
 		return ids, err
 	}
-	rows, err := b.env.Main.Query(ctx, `SELECT voter, count(*) FROM `+projections.TableRequestHistory+`
+	rows, err := b.env.Main.Query(ctx, `SELECT voter, count(*) FROM `+readmodels.TableRequestHistory+`
 		WHERE voter = ANY($1) GROUP BY voter ORDER BY count(*) DESC, voter LIMIT $2`, b.streams, signedInVoters)
 	if err != nil {
 		return ids, fmt.Errorf("servicebench: voters with a history: %w", err)
@@ -171,7 +171,7 @@ func (b *bench) signedIn(ctx context.Context, is *issuer) (identities, error) {
 		}
 		ids.voterSessions, ids.voterTokens = append(ids.voterSessions, cookie), append(ids.voterTokens, token)
 	}
-	if err := b.env.Main.QueryRow(ctx, `SELECT commission, count(*) FROM `+projections.TableStaffQueue+`
+	if err := b.env.Main.QueryRow(ctx, `SELECT commission, count(*) FROM `+readmodels.TableStaffQueue+`
 		GROUP BY commission ORDER BY count(*) DESC, commission LIMIT 1`).Scan(&ids.tec, &ids.queue); err != nil {
 		return ids, fmt.Errorf("servicebench: the busiest TEC: %w", err)
 	}
@@ -184,7 +184,7 @@ func (b *bench) signedIn(ctx context.Context, is *issuer) (identities, error) {
 // of the directory's settlements and streets, each with the settlement
 // the JSON API is asked for instead (it filters by settlement only).
 func (b *bench) searches(ctx context.Context) (texts, settlements []string, err error) {
-	rows, err := b.env.Main.Query(ctx, `SELECT settlement_ru, thoroughfare, settlement FROM `+projections.TablePrecinctDirectory+`
+	rows, err := b.env.Main.Query(ctx, `SELECT settlement_ru, thoroughfare, settlement FROM `+readmodels.TablePrecinctDirectory+`
 		ORDER BY md5(number::text) LIMIT $1`, searchSamples)
 	if err != nil {
 		return nil, nil, fmt.Errorf("servicebench: precinct finder texts: %w", err)

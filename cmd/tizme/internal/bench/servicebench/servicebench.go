@@ -49,6 +49,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore"
 	"github.com/cec-kg/tizme/eventstore/postgres"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // Config sizes a run.
@@ -306,7 +307,7 @@ func (b *bench) importCSV(ctx context.Context) ([]harness.Result, error) {
 // rebuild rebuilds every real read model from the main log, beside the
 // naive projector (one transaction per event) on the public list.
 func (b *bench) rebuild(ctx context.Context) ([]harness.Result, error) {
-	list, _ := projections.Registry()
+	list, _ := readmodels.Registry()
 	if err := projections.Install(ctx, b.env.Main, list); err != nil {
 		return nil, err
 	}
@@ -326,7 +327,7 @@ func (b *bench) rebuild(ctx context.Context) ([]harness.Result, error) {
 		}
 		total += res.Events
 		totalTime += res.Duration
-		if p.Name() == projections.NameVoterList {
+		if p.Name() == readmodels.NameVoterList {
 			listRate = res.Rate()
 		}
 		b.say("  %d events in %s (%.0f events/s)", res.Events, res.Duration.Round(time.Millisecond), res.Rate())
@@ -359,7 +360,7 @@ func (b *bench) rebuild(ctx context.Context) ([]harness.Result, error) {
 func (b *bench) naiveProjector(ctx context.Context) (float64, error) {
 	store := postgres.New(b.env.Import, postgres.Options{Types: b.codec, Logger: b.env.Logger})
 	defer store.Close()
-	return projbench.MeasureNaive(ctx, b.env.Import, store, b.codec, projections.NewVoterList(),
+	return projbench.MeasureNaive(ctx, b.env.Import, store, b.codec, readmodels.NewVoterList(),
 		min(b.cfg.NaiveProjectionEvents, b.cfg.Voters), b.env.Logger)
 }
 
@@ -563,7 +564,7 @@ func (b *bench) served(ctx context.Context) ([]harness.Result, error) {
 
 	b.say("self-check look-up in this process: the read model, then replaying the voter's stream, %d workers...", b.cfg.LoadWorkers)
 	lookupRate, lookupLat, err := harness.Hammer(ctx, b.cfg.LoadWorkers, max(b.cfg.LoadDuration/2, time.Second), func(ctx context.Context, w, i int) error {
-		_, err := projections.ReadSelfCheck(ctx, b.env.Main, b.streams[(w*7919+i*104729)%len(b.streams)])
+		_, err := readmodels.ReadSelfCheck(ctx, b.env.Main, b.streams[(w*7919+i*104729)%len(b.streams)])
 		return err
 	})
 	if err != nil {
@@ -697,7 +698,7 @@ func tail(s string) string {
 // versions read model) and the whole list streamed, beside a replay of
 // the raw log.
 func (b *bench) asOf(ctx context.Context) ([]harness.Result, error) {
-	rows, err := b.env.Main.Query(ctx, `SELECT number FROM `+projections.TablePrecinctDirectory+` ORDER BY number`)
+	rows, err := b.env.Main.Query(ctx, `SELECT number FROM `+readmodels.TablePrecinctDirectory+` ORDER BY number`)
 	if err != nil {
 		return nil, err
 	}
@@ -720,7 +721,7 @@ func (b *bench) asOf(ctx context.Context) ([]harness.Result, error) {
 	for i := range b.cfg.AsOfSamples {
 		p := precincts[(i*7919)%len(precincts)]
 		t0 := time.Now()
-		if _, err := projections.AsOf(ctx, b.env.Main, at, p); err != nil {
+		if _, err := readmodels.AsOf(ctx, b.env.Main, at, p); err != nil {
 			return nil, err
 		}
 		lat.Add(time.Since(t0))
@@ -728,8 +729,8 @@ func (b *bench) asOf(ctx context.Context) ([]harness.Result, error) {
 	b.say("as-of: the whole list, streamed...")
 	t0 := time.Now()
 	n := 0
-	var digest projections.ListDigest
-	if err := projections.AsOfEach(ctx, b.env.Main, at, 0, func(r projections.ListRow) error {
+	var digest readmodels.ListDigest
+	if err := readmodels.AsOfEach(ctx, b.env.Main, at, 0, func(r readmodels.ListRow) error {
 		n++
 		digest.Add(r)
 		return nil
@@ -742,12 +743,12 @@ func (b *bench) asOf(ctx context.Context) ([]harness.Result, error) {
 	// does.
 	b.say("baseline: the whole list by replaying the raw log...")
 	t0 = time.Now()
-	replayed, err := projections.ReplayAsOf(ctx, b.store, b.codec, at, 0)
+	replayed, err := readmodels.ReplayAsOf(ctx, b.store, b.codec, at, 0)
 	if err != nil {
 		return nil, err
 	}
 	replay := time.Since(t0)
-	if got := projections.Digest(replayed); got != digest.Sum() {
+	if got := readmodels.Digest(replayed); got != digest.Sum() {
 		return nil, fmt.Errorf("servicebench: the replayed list (%d rows, %s) differs from the read model's (%d rows, %s)", len(replayed), got, n, digest.Sum())
 	}
 	replayMs := float64(replay) / float64(time.Millisecond)

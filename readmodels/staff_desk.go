@@ -1,0 +1,234 @@
+package readmodels
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cec-kg/tizme/domain/calendar"
+)
+
+// The commission's desk in the browser (issue 13) reads the staff queue
+// and the voter applications read models through these typed readers, so
+// its handlers hold no SQL.
+
+// DeskQueueFilter narrows a commission's queue. Zero values do not filter.
+type DeskQueueFilter struct {
+	// Status is one of the queue statuses (QueueSubmitted, ...).
+	Status string
+	// Kind is an application kind ("correction", ...).
+	Kind string
+	// Flagged keeps only the applications that carry anomaly flags.
+	Flagged bool
+	// Application keeps only that application (its flags on its page).
+	Application uuid.UUID
+	// Limit caps the rows (default 200); Offset skips that many first.
+	Limit, Offset int
+}
+
+// DeskQueueRow is one open application on a commission's desk. It holds
+// no personal data.
+type DeskQueueRow struct {
+	Application uuid.UUID
+	Receipt     string
+	Kind        string
+	Status      string
+	ReceivedAt  time.Time
+	DecisionDue calendar.Date
+	// Overdue is election.DecisionOverdue at the caller's clock.
+	Overdue    bool
+	AcceptedBy string
+	Assignee   string
+	Anomalies  []string
+	// FailureCode and FailureParams are set for status execution_failed.
+	FailureCode   string
+	FailureParams map[string]string
+	FailedAt      *time.Time
+}
+
+// ReadDeskQueue returns commission's open applications, overdue first,
+// then the failed executions, then by due day and arrival. Overdue is
+// decided by now (the caller's clock, StaffQueueOverdueSQL), never the
+// database's.
+func ReadDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueueFilter, now time.Time) ([]DeskQueueRow, error) {
+	where, args := deskQueueWhere(commission, f)
+	args = append(args, StaffQueueOverdueArg(now))
+	day := fmt.Sprintf("$%d", len(args))
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 200
+	}
+	args = append(args, limit, max(f.Offset, 0))
+	lim, off := fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args))
+	// The order is overdue first, then the failed executions, then the
+	// rest, each by due day, arrival and ID: three runs of the index
+	// (commission, decision_due, received_at, application_id), each read
+	// only as far as the page needs, instead of sorting every open
+	// application of the commission (1,461 for a national TEC) on every
+	// request.
+	part := func(group int, cond string) string {
+		return `(SELECT application_id, receipt, kind, status, received_at, decision_due, ` + StaffQueueOverdueSQL(day) + ` AS overdue,
+			coalesce(accepted_by, '') AS accepted_by, coalesce(assignee, '') AS assignee, anomalies, coalesce(failure_code, '') AS failure_code,
+			failure_params, failed_at, ` + fmt.Sprint(group) + ` AS grp
+		FROM ` + TableStaffQueue + ` WHERE ` + where + ` AND ` + cond + `
+		ORDER BY decision_due, received_at, application_id LIMIT ` + lim + `::bigint + ` + off + `::bigint)`
+	}
+	failed := `status = '` + QueueExecutionFailed + `'`
+	rows, err := q.Query(ctx, `SELECT application_id, receipt, kind, status, received_at, decision_due, overdue,
+			accepted_by, assignee, anomalies, failure_code, failure_params, failed_at FROM (`+
+		part(1, StaffQueueOverdueSQL(day))+` UNION ALL `+part(2, failed)+` UNION ALL `+
+		part(3, `NOT `+failed+` AND NOT `+decisionLateSQL(day+`::date`))+`) q
+		ORDER BY grp, decision_due, received_at, application_id LIMIT `+lim+` OFFSET `+off, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read desk queue: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DeskQueueRow, error) {
+		var x DeskQueueRow
+		var due time.Time
+		if err := r.Scan(&x.Application, &x.Receipt, &x.Kind, &x.Status, &x.ReceivedAt, &due, &x.Overdue,
+			&x.AcceptedBy, &x.Assignee, &x.Anomalies, &x.FailureCode, &x.FailureParams, &x.FailedAt); err != nil {
+			return x, err
+		}
+		d, err := calendar.NewDate(due.Year(), due.Month(), due.Day())
+		if err != nil {
+			return x, err
+		}
+		x.DecisionDue, x.ReceivedAt = d, x.ReceivedAt.UTC()
+		if x.FailedAt != nil {
+			u := x.FailedAt.UTC()
+			x.FailedAt = &u
+		}
+		return x, nil
+	})
+}
+
+// CountDeskQueue counts commission's open applications that f selects
+// (its Limit and Offset aside): the desk's pages of the queue.
+func CountDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueueFilter) (int, error) {
+	where, args := deskQueueWhere(commission, f)
+	rows, err := q.Query(ctx, `SELECT count(*) FROM `+TableStaffQueue+` WHERE `+where, args...)
+	if err != nil {
+		return 0, fmt.Errorf("count desk queue: %w", err)
+	}
+	n, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[int])
+	if err != nil {
+		return 0, fmt.Errorf("count desk queue: %w", err)
+	}
+	return n, nil
+}
+
+// deskQueueWhere is the condition of f on commission's queue and its
+// arguments: $1 the commission, then f's.
+func deskQueueWhere(commission string, f DeskQueueFilter) (string, []any) {
+	where := []string{"commission = $1"}
+	args := []any{commission}
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where = append(where, fmt.Sprintf("status = $%d", len(args)))
+	}
+	if f.Kind != "" {
+		args = append(args, f.Kind)
+		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
+	}
+	if f.Application != uuid.Nil {
+		args = append(args, f.Application)
+		where = append(where, fmt.Sprintf("application_id = $%d", len(args)))
+	}
+	if f.Flagged {
+		where = append(where, "cardinality(anomalies) > 0")
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// DeskDay is one Bishkek day's count.
+type DeskDay struct {
+	Day   calendar.Date
+	Count int64
+}
+
+// DeskDashboard is a commission's work at a glance.
+type DeskDashboard struct {
+	// Open counts the applications waiting for a decision; Overdue those
+	// of them past their decision day; Failed the approvals whose
+	// execution failed and await staff.
+	Open, Overdue, Failed int64
+	// Decided counts the decisions of the period; InTime those made by
+	// the decision day (within the decision period of VC §18).
+	Decided, InTime int64
+	// Arrivals and Decisions are per Bishkek day of the period, oldest
+	// first, days without any included.
+	Arrivals, Decisions []DeskDay
+}
+
+// ReadDeskDashboard returns commission's dashboard over the days Bishkek
+// days up to now's.
+func ReadDeskDashboard(ctx context.Context, q Querier, commission string, now time.Time, days int) (DeskDashboard, error) {
+	if days <= 0 {
+		days = 14
+	}
+	var d DeskDashboard
+	today := calendar.DayOf(now)
+	first := today.AddDays(-(days - 1))
+	rows, err := q.Query(ctx, `SELECT
+			count(*) FILTER (WHERE status <> '`+QueueExecutionFailed+`'),
+			count(*) FILTER (WHERE `+StaffQueueOverdueSQL("$2")+`),
+			count(*) FILTER (WHERE status = '`+QueueExecutionFailed+`')
+		FROM `+TableStaffQueue+` WHERE commission = $1`, commission, StaffQueueOverdueArg(now))
+	if err != nil {
+		return d, fmt.Errorf("read desk dashboard: %w", err)
+	}
+	if _, err := pgx.ForEachRow(rows, []any{&d.Open, &d.Overdue, &d.Failed}, func() error { return nil }); err != nil {
+		return d, fmt.Errorf("read desk dashboard: %w", err)
+	}
+	// Each row's Bishkek day is its bucket among the days' starts, which
+	// the domain's calendar computes: the database's time zone is never
+	// asked. A decision is in time unless election.DecisionOverdue at its
+	// instant, that is unless its due day is before its day.
+	bounds := make([]time.Time, 0, days+1)
+	for day := first; !day.After(today); day = day.AddDays(1) {
+		bounds = append(bounds, day.Start())
+	}
+	bounds = append(bounds, today.End())
+	decidedDay := `$4::date + width_bucket(decided_at, $2::timestamptz[]) - 1`
+	rows, err = q.Query(ctx, `SELECT 'a', width_bucket(submitted_at, $2::timestamptz[]), count(*), 0 FROM `+TableVoterApplications+`
+			WHERE commission = $1 AND submitted_at >= $3 AND submitted_at < $5 GROUP BY 2
+		UNION ALL
+		SELECT 'd', width_bucket(decided_at, $2::timestamptz[]), count(*), count(*) FILTER (WHERE NOT (`+decisionLateSQL(decidedDay)+`))
+			FROM `+TableVoterApplications+`
+			WHERE commission = $1 AND decided_at >= $3 AND decided_at < $5 GROUP BY 2`,
+		commission, bounds, first.Start(), first.String(), today.End())
+	if err != nil {
+		return d, fmt.Errorf("read desk dashboard: %w", err)
+	}
+	arrivals, decisions := map[calendar.Date]int64{}, map[calendar.Date]int64{}
+	var (
+		kind           string
+		bucket         int
+		n, inTimeOfDay int64
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&kind, &bucket, &n, &inTimeOfDay}, func() error {
+		if bucket < 1 || bucket > days {
+			return fmt.Errorf("day bucket %d outside 1..%d", bucket, days)
+		}
+		day := first.AddDays(bucket - 1)
+		if kind == "a" {
+			arrivals[day] = n
+			return nil
+		}
+		decisions[day] = n
+		d.Decided += n
+		d.InTime += inTimeOfDay
+		return nil
+	}); err != nil {
+		return d, fmt.Errorf("read desk dashboard: %w", err)
+	}
+	for day := first; !day.After(today); day = day.AddDays(1) {
+		d.Arrivals = append(d.Arrivals, DeskDay{Day: day, Count: arrivals[day]})
+		d.Decisions = append(d.Decisions, DeskDay{Day: day, Count: decisions[day]})
+	}
+	return d, nil
+}
