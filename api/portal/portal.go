@@ -83,7 +83,11 @@ var Routes = []string{
 }
 
 // Mount adds the portal's pages to e.
-func Mount(e *echo.Echo, d Deps) {
+func Mount(e *echo.Echo, d Deps) { mount(e, d) }
+
+// mount adds the portal's pages to e and returns their handlers (for the
+// benchmarks).
+func mount(e *echo.Echo, d Deps) *handlers {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -108,6 +112,7 @@ func Mount(e *echo.Echo, d Deps) {
 	e.GET("/help", h.cached(h.help, false))
 	e.GET("/checkpoints", h.cached(h.checkpoints, true))
 	e.GET(webui.AssetsPath+"*", webui.Assets, gz)
+	return h
 }
 
 // cookieLang remembers the language a visitor chose.
