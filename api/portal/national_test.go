@@ -62,7 +62,7 @@ const nationalPrecincts = 2592
 
 // votersPerPrecinct are each precinct's voters in the benchmark's data
 // (the page shows their counts, never reads the list).
-const votersPerPrecinct = 6
+const votersPerPrecinct = 10
 
 // nationalDirectory is a database holding the national directory and its
 // read models, and the precincts' numbers.
@@ -116,7 +116,7 @@ func newNationalDirectory(tb testing.TB) *nationalDirectory {
 
 // nationalEvents are the directory's streams: regions, the CEC and the
 // TECs with their contacts, the call centre, the precincts with their
-// boundaries, and voters of whom a third moved to the next precinct.
+// boundaries, and voters of whom half moved to the next precinct.
 func nationalEvents(tb testing.TB, codec *eventstore.Codec) ([]eventstore.StreamEvents, []int) {
 	tb.Helper()
 	at := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
@@ -215,8 +215,8 @@ func nationalEvents(tb testing.TB, codec *eventstore.Codec) ([]eventstore.Stream
 			}
 		}
 	}
-	// Voters: each precinct's voters, of both sexes and every age; every
-	// third moves to the next precinct by Form 2.
+	// Voters: each precinct's voters, of both sexes and every age; the
+	// first half moves to the next precinct by Form 2.
 	born := []calendar.Date{calendar.MustDate(2005, 4, 1), calendar.MustDate(1995, 4, 1), calendar.MustDate(1985, 4, 1),
 		calendar.MustDate(1975, 4, 1), calendar.MustDate(1965, 4, 1), calendar.MustDate(1950, 4, 1)}
 	moved := at.Add(24 * time.Hour)
@@ -231,7 +231,7 @@ func nationalEvents(tb testing.TB, codec *eventstore.Codec) ([]eventstore.Stream
 				Address:  voter.Address{Region: "KG-GB", District: "Бишкек", Settlement: "Бишкек", Street: "Чүй проспекти", Building: "1"},
 				Precinct: num, RegisteredFrom: string(voter.FromPopulationRegister), At: at}
 			events := []any{v}
-			if j%3 == 0 {
+			if j < votersPerPrecinct/2 {
 				events = append(events, voter.VoterMovedPrecinct{From: num, To: numbers[(i+1)%len(numbers)], Reason: "form2", At: moved})
 			}
 			add(fmt.Sprintf("%s%032x", voter.StreamPrefix, i*votersPerPrecinct+j), events...)
