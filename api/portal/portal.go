@@ -70,6 +70,7 @@ type handlers struct {
 	// that also show the hash chain's checkpoints (another state).
 	cache, chainCache *pageCache
 	bounds            boundaries
+	memo              readMemo
 }
 
 // chainCacheBytes bounds the pages kept with the chain's checkpoints
@@ -182,10 +183,15 @@ func (h *handlers) updated(ctx context.Context, l i18n.Lang, precinct int) (stri
 	if err != nil {
 		return "", err
 	}
+	return updatedLine(l, at), nil
+}
+
+// updatedLine is the list's update time as the page writes it.
+func updatedLine(l i18n.Lang, at *time.Time) string {
 	if at == nil {
-		return webui.T(l, "list.never"), nil
+		return webui.T(l, "list.never")
 	}
-	return webui.FormatDate(l, *at), nil
+	return webui.FormatDate(l, *at)
 }
 
 func (h *handlers) notFound(c echo.Context, key string) error {
