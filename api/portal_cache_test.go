@@ -233,6 +233,41 @@ func TestPortalDirectoryFollowsTheReadModel(t *testing.T) {
 	}
 }
 
+// TestPortalPrecinctMapFollowsItsNeighbours: a precinct page draws the
+// precincts around it from reads it shares with the other precinct pages
+// while the read models stand still (api/portal/memo.go); a neighbour's
+// new boundary shows on the next page once the directory has moved.
+func TestPortalPrecinctMapFollowsItsNeighbours(t *testing.T) {
+	t.Parallel()
+	w := portalWorld(t)
+	neighbour := func() string {
+		for _, a := range find(fetch(t, w, "GET", "/precincts/1001?lang=ky", nil, "").doc, "a", nil) {
+			if attr(a, "href") == "/precincts/1002?lang=ky" {
+				if ps := find(a, "path", nil); len(ps) == 1 {
+					return attr(ps[0], "d")
+				}
+			}
+		}
+		return ""
+	}
+	if d := neighbour(); d != "" {
+		t.Fatalf("precinct 1002 drawn before it has a boundary: %q", d)
+	}
+	w.send(t, commands.SetPrecinctBoundary{Envelope: env(w.key()), Number: p1002,
+		Boundary: json.RawMessage(`{"type":"Polygon","coordinates":[[[74.6,42.86],[74.62,42.86],[74.62,42.88],[74.6,42.88],[74.6,42.86]]]}`), At: tNow})
+	w.settle(t)
+	before := neighbour()
+	if before == "" {
+		t.Fatal("precinct 1002 not drawn around 1001 once it has a boundary")
+	}
+	w.send(t, commands.SetPrecinctBoundary{Envelope: env(w.key()), Number: p1002,
+		Boundary: json.RawMessage(`{"type":"Polygon","coordinates":[[[74.6,42.86],[74.63,42.86],[74.63,42.89],[74.6,42.89],[74.6,42.86]]]}`), At: tNow})
+	w.settle(t)
+	if after := neighbour(); after == "" || after == before {
+		t.Errorf("precinct 1002's new boundary not drawn around 1001: %q, was %q", after, before)
+	}
+}
+
 // TestPortalPageCacheKeepsPagesAcrossCheckpoints: the checkpoints page,
 // whose state also counts the hash chain's checkpoints, does not empty the
 // cache of the other pages (it did: the cache kept the pages of one state

@@ -304,6 +304,11 @@ func (h *handlers) cached(next echo.HandlerFunc, withChain bool) echo.HandlerFun
 		w := res.Writer
 		rec := &recorder{ResponseWriter: w}
 		res.Writer = rec
+		if state != "" {
+			// The page's shared reads are kept under the same state
+			// (memo.go).
+			c.SetRequest(c.Request().WithContext(withState(c.Request().Context(), state)))
+		}
 		// Restored even when next panics: the recovering middleware
 		// must answer on the real writer.
 		err = func() error {

@@ -197,14 +197,16 @@ func (h *handlers) precinct(c echo.Context) error {
 		return h.notFound(c, "prec.notfound")
 	}
 	p := page(c, "precincts", webui.T(l, "prec.number")+strconv.Itoa(n))
-	if p.ListUpdated, err = h.updated(ctx, l, 0); err != nil {
+	at, err := h.listUpdated(ctx)
+	if err != nil {
 		return err
 	}
+	p.ListUpdated = updatedLine(l, at)
 	data := precinctPage{P: pr, Row: rowOf(l, pr)}
-	if data.TECContacts, err = h.d.Reader.CommissionContacts(ctx, pr.TEC); err != nil {
+	if data.TECContacts, err = h.commissionContacts(ctx, pr.TEC); err != nil {
 		return err
 	}
-	content, err := h.d.Reader.Content(ctx)
+	content, err := h.content(ctx)
 	if err != nil {
 		return err
 	}
@@ -243,21 +245,18 @@ const maxNeighbours = 150
 // addNeighbours draws the precincts around pr, greyed, as links, so the
 // map shows where the precinct lies.
 func (h *handlers) addNeighbours(ctx context.Context, l i18n.Lang, m *webui.Map, pr publicread.Precinct) error {
-	list, err := h.d.Reader.Around(ctx, pr, maxNeighbours)
+	list, err := h.neighbours(ctx, pr)
 	if err != nil {
 		return err
 	}
-	var around []webui.Shape
+	around := make([]webui.Shape, 0, min(len(list), maxNeighbours+1))
+	number, query := webui.T(l, "prec.number"), "?lang="+l.String()
 	for _, x := range list {
-		if x.Number == pr.Number {
+		if x.number == pr.Number {
 			continue
 		}
-		polys, ok := h.bounds.polygons(x)
-		if !ok {
-			continue
-		}
-		around = append(around, webui.Shape{Polygons: polys, Title: webui.T(l, "prec.number") + strconv.Itoa(x.Number),
-			Href: fmt.Sprintf("/precincts/%d?lang=%s", x.Number, l)})
+		n := strconv.Itoa(x.number)
+		around = append(around, webui.Shape{Polygons: x.polys, Title: number + n, Href: "/precincts/" + n + query})
 	}
 	if len(around) > maxNeighbours {
 		around = around[:maxNeighbours]

@@ -70,6 +70,7 @@ type handlers struct {
 	// that also show the hash chain's checkpoints (another state).
 	cache, chainCache *pageCache
 	bounds            boundaries
+	memo              readMemo
 }
 
 // chainCacheBytes bounds the pages kept with the chain's checkpoints
@@ -83,7 +84,11 @@ var Routes = []string{
 }
 
 // Mount adds the portal's pages to e.
-func Mount(e *echo.Echo, d Deps) {
+func Mount(e *echo.Echo, d Deps) { mount(e, d) }
+
+// mount adds the portal's pages to e and returns their handlers (for the
+// benchmarks).
+func mount(e *echo.Echo, d Deps) *handlers {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -108,6 +113,7 @@ func Mount(e *echo.Echo, d Deps) {
 	e.GET("/help", h.cached(h.help, false))
 	e.GET("/checkpoints", h.cached(h.checkpoints, true))
 	e.GET(webui.AssetsPath+"*", webui.Assets, gz)
+	return h
 }
 
 // cookieLang remembers the language a visitor chose.
@@ -177,10 +183,15 @@ func (h *handlers) updated(ctx context.Context, l i18n.Lang, precinct int) (stri
 	if err != nil {
 		return "", err
 	}
+	return updatedLine(l, at), nil
+}
+
+// updatedLine is the list's update time as the page writes it.
+func updatedLine(l i18n.Lang, at *time.Time) string {
 	if at == nil {
-		return webui.T(l, "list.never"), nil
+		return webui.T(l, "list.never")
 	}
-	return webui.FormatDate(l, *at), nil
+	return webui.FormatDate(l, *at)
 }
 
 func (h *handlers) notFound(c echo.Context, key string) error {

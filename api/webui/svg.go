@@ -258,22 +258,26 @@ func (m Map) SVG() template.HTML {
 	}
 	fmt.Fprintf(&b, `<svg class="map" viewBox="0 0 %s %s" role="%s" aria-labelledby="map-t map-d" xmlns="http://www.w3.org/2000/svg">`, f1(width), f1(height), role)
 	fmt.Fprintf(&b, `<title id="map-t">%s</title><desc id="map-d">%s</desc>`, template.HTMLEscapeString(m.Title), template.HTMLEscapeString(m.Desc))
+	// The paths are written with strconv's appends into one buffer: a
+	// precinct's map draws up to 151 shapes, and fmt and a string a
+	// number cost more than the rest of the map.
+	var d []byte
 	for _, s := range shapes {
-		var d strings.Builder
+		d = d[:0]
 		for _, p := range s.Polygons {
 			for _, r := range p {
 				r = Simplify(r, tol)
 				for i, pos := range r {
 					if i == 0 {
-						d.WriteString("M")
+						d = append(d, 'M')
 					} else {
-						d.WriteString("L")
+						d = append(d, 'L')
 					}
-					d.WriteString(f1(x(pos[0])))
-					d.WriteByte(' ')
-					d.WriteString(f1(y(pos[1])))
+					d = appendF1(d, x(pos[0]))
+					d = append(d, ' ')
+					d = appendF1(d, y(pos[1]))
 				}
-				d.WriteString("Z")
+				d = append(d, 'Z')
 			}
 		}
 		class := "area"
@@ -282,10 +286,13 @@ func (m Map) SVG() template.HTML {
 		}
 		title := template.HTMLEscapeString(s.Title)
 		if s.Href != "" {
-			fmt.Fprintf(&b, `<a href="%s" aria-label="%s"><path class="%s" d="%s"><title>%s</title></path></a>`,
-				template.HTMLEscapeString(s.Href), title, class, d.String(), title)
+			b.WriteString(`<a href="` + template.HTMLEscapeString(s.Href) + `" aria-label="` + title + `"><path class="` + class + `" d="`)
+			b.Write(d)
+			b.WriteString(`"><title>` + title + `</title></path></a>`)
 		} else {
-			fmt.Fprintf(&b, `<path class="%s" d="%s"><title>%s</title></path>`, class, d.String(), title)
+			b.WriteString(`<path class="` + class + `" d="`)
+			b.Write(d)
+			b.WriteString(`"><title>` + title + `</title></path>`)
 		}
 	}
 	radius := m.PointRadius
@@ -301,6 +308,11 @@ func (m Map) SVG() template.HTML {
 }
 
 func f1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+
+// appendF1 appends f1(v) to d.
+func appendF1(d []byte, v float64) []byte {
+	return strconv.AppendFloat(d, math.Round(v*10)/10, 'f', -1, 64)
+}
 
 // Bar is one bar of a chart.
 type Bar struct {
