@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/cec-kg/tizme/api/webui"
-	"github.com/cec-kg/tizme/projections/publicread"
+	"github.com/cec-kg/tizme/readmodels/publicread"
 )
 
 // readMemo keeps, for one state of the public read models, the reads that

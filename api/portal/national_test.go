@@ -26,6 +26,7 @@ import (
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 	"github.com/cec-kg/tizme/internal/kgmap"
 	"github.com/cec-kg/tizme/projections"
+	"github.com/cec-kg/tizme/readmodels"
 )
 
 // A national directory for the precinct page's benchmarks: 2,592
@@ -80,7 +81,7 @@ func newNationalDirectory(tb testing.TB) *nationalDirectory {
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		tb.Fatal(err)
 	}
-	list, codec := projections.Registry()
+	list, codec := readmodels.Registry()
 	if err := projections.Migrate(ctx, pool); err != nil {
 		tb.Fatal(err)
 	}
@@ -101,8 +102,8 @@ func newNationalDirectory(tb testing.TB) *nationalDirectory {
 		}
 		batch = batch[n:]
 	}
-	want := map[string]bool{projections.NamePrecinctDirectory: true, projections.NamePrecinctStats: true,
-		projections.NamePrecinctMoves: true, projections.NamePortalContent: true, projections.NameVoterList: true}
+	want := map[string]bool{readmodels.NamePrecinctDirectory: true, readmodels.NamePrecinctStats: true,
+		readmodels.NamePrecinctMoves: true, readmodels.NamePortalContent: true, readmodels.NameVoterList: true}
 	for _, p := range list {
 		if !want[p.Name()] {
 			continue
