@@ -101,13 +101,21 @@ type worldOptions struct {
 	// deps, when set, changes the server's dependencies before it is
 	// built (browser sign-in: websignin_test.go).
 	deps func(t *testing.T, w *world, d *api.Deps)
+	// pool, when set, opens the world's database pool instead of
+	// pgtest.NewPool (a query tracer: desk_profile_test.go).
+	pool func(t *testing.T) *pgxpool.Pool
 }
 
 func newWorld(t *testing.T, o worldOptions) *world {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	pool := pgtest.NewPool(t)
+	var pool *pgxpool.Pool
+	if o.pool != nil {
+		pool = o.pool(t)
+	} else {
+		pool = pgtest.NewPool(t)
+	}
 	must(t, postgres.Migrate(ctx, pool))
 	must(t, bus.Migrate(ctx, pool))
 	must(t, commands.MigrateReactions(ctx, pool))
