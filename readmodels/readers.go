@@ -145,6 +145,11 @@ func (r *Readers) ReadDeskQueue(ctx context.Context, commission string, f DeskQu
 	return ReadDeskQueue(ctx, r.db, commission, f, now)
 }
 
+// ReadDeskQueuePage is the package function ReadDeskQueuePage on the readers' database.
+func (r *Readers) ReadDeskQueuePage(ctx context.Context, commission string, f DeskQueueFilter, now time.Time) (DeskQueuePage, error) {
+	return ReadDeskQueuePage(ctx, r.db, commission, f, now)
+}
+
 // ReadDirectoryEntry is the package function ReadDirectoryEntry on the readers' database.
 func (r *Readers) ReadDirectoryEntry(ctx context.Context, number int) (DirectoryEntry, bool, error) {
 	return ReadDirectoryEntry(ctx, r.db, number)

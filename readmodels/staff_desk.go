@@ -55,6 +55,38 @@ type DeskQueueRow struct {
 // decided by now (the caller's clock, StaffQueueOverdueSQL), never the
 // database's.
 func ReadDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueueFilter, now time.Time) ([]DeskQueueRow, error) {
+	rows, _, err := readDeskQueue(ctx, q, commission, f, now, false)
+	return rows, err
+}
+
+// DeskQueuePage is a page of a commission's queue (ReadDeskQueuePage).
+type DeskQueuePage struct {
+	// Rows are the page's applications, in ReadDeskQueue's order.
+	Rows []DeskQueueRow
+	// Total counts every open application f selects (CountDeskQueue).
+	Total int
+}
+
+// ReadDeskQueuePage is ReadDeskQueue with CountDeskQueue of the same
+// filter, in one statement (the count a column of its rows): the desk's
+// queue page makes one round trip to the database for both. A page past
+// the end has no row to carry the count, so then it is counted apart.
+func ReadDeskQueuePage(ctx context.Context, q Querier, commission string, f DeskQueueFilter, now time.Time) (DeskQueuePage, error) {
+	rows, total, err := readDeskQueue(ctx, q, commission, f, now, true)
+	if err != nil {
+		return DeskQueuePage{}, err
+	}
+	if len(rows) == 0 && f.Offset > 0 {
+		if total, err = CountDeskQueue(ctx, q, commission, f); err != nil {
+			return DeskQueuePage{}, err
+		}
+	}
+	return DeskQueuePage{Rows: rows, Total: total}, nil
+}
+
+// readDeskQueue is ReadDeskQueue and, withTotal, the count of every row
+// f selects (0 when the page has no row).
+func readDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueueFilter, now time.Time, withTotal bool) ([]DeskQueueRow, int, error) {
 	where, args := deskQueueWhere(commission, f)
 	args = append(args, StaffQueueOverdueArg(now))
 	day := fmt.Sprintf("$%d", len(args))
@@ -78,19 +110,26 @@ func ReadDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueu
 		ORDER BY decision_due, received_at, application_id LIMIT ` + lim + `::bigint + ` + off + `::bigint)`
 	}
 	failed := `status = '` + QueueExecutionFailed + `'`
+	// The count is an uncorrelated subquery: PostgreSQL runs it once per
+	// statement (an InitPlan), on the same snapshot as the page.
+	total := `0`
+	if withTotal {
+		total = `(SELECT count(*) FROM ` + TableStaffQueue + ` WHERE ` + where + `)`
+	}
 	rows, err := q.Query(ctx, `SELECT application_id, receipt, kind, status, received_at, decision_due, overdue,
-			accepted_by, assignee, anomalies, failure_code, failure_params, failed_at FROM (`+
+			accepted_by, assignee, anomalies, failure_code, failure_params, failed_at, `+total+` FROM (`+
 		part(1, StaffQueueOverdueSQL(day))+` UNION ALL `+part(2, failed)+` UNION ALL `+
 		part(3, `NOT `+failed+` AND NOT `+decisionLateSQL(day+`::date`))+`) q
 		ORDER BY grp, decision_due, received_at, application_id LIMIT `+lim+` OFFSET `+off, args...)
 	if err != nil {
-		return nil, fmt.Errorf("read desk queue: %w", err)
+		return nil, 0, fmt.Errorf("read desk queue: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DeskQueueRow, error) {
+	var n int64
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (DeskQueueRow, error) {
 		var x DeskQueueRow
 		var due time.Time
 		if err := r.Scan(&x.Application, &x.Receipt, &x.Kind, &x.Status, &x.ReceivedAt, &due, &x.Overdue,
-			&x.AcceptedBy, &x.Assignee, &x.Anomalies, &x.FailureCode, &x.FailureParams, &x.FailedAt); err != nil {
+			&x.AcceptedBy, &x.Assignee, &x.Anomalies, &x.FailureCode, &x.FailureParams, &x.FailedAt, &n); err != nil {
 			return x, err
 		}
 		d, err := calendar.NewDate(due.Year(), due.Month(), due.Day())
@@ -104,6 +143,10 @@ func ReadDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueu
 		}
 		return x, nil
 	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("read desk queue: %w", err)
+	}
+	return out, int(n), nil
 }
 
 // CountDeskQueue counts commission's open applications that f selects

@@ -76,6 +76,35 @@ func TestReadDeskQueue(t *testing.T) {
 			t.Errorf("CountDeskQueue(%s, %+v) = %d, %v; want %d", c.commission, c.f, n, err, c.want)
 		}
 	}
+	// A page with its count in one read: the same rows as ReadDeskQueue,
+	// the same count as CountDeskQueue, past the end and when empty too.
+	for _, c := range []struct {
+		name       string
+		commission string
+		f          readmodels.DeskQueueFilter
+		want       []uuid.UUID
+		total      int
+	}{
+		{"whole", "TEC-0202", readmodels.DeskQueueFilter{}, []uuid.UUID{rmApp2, rmApp5}, 2},
+		{"first page", "TEC-0202", readmodels.DeskQueueFilter{Limit: 1}, []uuid.UUID{rmApp2}, 2},
+		{"second page", "TEC-0202", readmodels.DeskQueueFilter{Limit: 1, Offset: 1}, []uuid.UUID{rmApp5}, 2},
+		{"past the end", "TEC-0202", readmodels.DeskQueueFilter{Limit: 1, Offset: 2}, nil, 2},
+		{"flagged", "TEC-0202", readmodels.DeskQueueFilter{Flagged: true}, []uuid.UUID{rmApp2}, 1},
+		{"none", "TEC-0101", readmodels.DeskQueueFilter{Application: rmApp5}, nil, 0},
+	} {
+		p, err := readmodels.ReadDeskQueuePage(ctx, e.Pool, c.commission, c.f, now)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		got := make([]uuid.UUID, 0, len(p.Rows))
+		for _, r := range p.Rows {
+			got = append(got, r.Application)
+		}
+		same(c.name+": page", got, c.want...)
+		if p.Total != c.total {
+			t.Errorf("%s: total %d, want %d", c.name, p.Total, c.total)
+		}
+	}
 }
 
 // TestReadDeskDashboard: arrivals and decisions are counted per Bishkek

@@ -241,18 +241,25 @@ func (h *handlers) deskTable(c echo.Context, f readmodels.DeskQueueFilter) (desk
 	lang := httpapi.RequestLang(c)
 	now := h.d.Now()
 	ctx, commission := c.Request().Context(), signedin.Principal(c).Commission
-	total, err := h.d.Read.CountDeskQueue(ctx, commission, f)
-	if err != nil {
-		return deskTable{}, err
-	}
-	t := deskTable{Lang: lang, Total: total, Pages: max((total+deskPerPage-1)/deskPerPage, 1)}
+	t := deskTable{Lang: lang}
 	t.Page, _ = strconv.Atoi(c.QueryParam("page"))
-	t.Page = min(max(t.Page, 1), t.Pages)
-	f.Limit, f.Offset = deskPerPage, (t.Page-1)*deskPerPage
-	rows, err := h.d.Read.ReadDeskQueue(ctx, commission, f, now)
-	if err != nil {
-		return deskTable{}, err
+	t.Page = max(t.Page, 1)
+	// The page and the count in one read; a page past the end (a link
+	// kept from a longer queue) shows the last one, read again.
+	var page readmodels.DeskQueuePage
+	for {
+		f.Limit, f.Offset = deskPerPage, (t.Page-1)*deskPerPage
+		var err error
+		if page, err = h.d.Read.ReadDeskQueuePage(ctx, commission, f, now); err != nil {
+			return deskTable{}, err
+		}
+		t.Total, t.Pages = page.Total, max((page.Total+deskPerPage-1)/deskPerPage, 1)
+		if t.Page <= t.Pages {
+			break
+		}
+		t.Page = t.Pages
 	}
+	rows := page.Rows
 	if len(rows) > 0 {
 		t.From, t.To = f.Offset+1, f.Offset+len(rows)
 	}

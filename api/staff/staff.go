@@ -61,7 +61,7 @@ type Deps struct {
 // commission's queue (the API's and the desk's) and the desk's dashboard.
 type Readers interface {
 	ReadStaffQueue(ctx context.Context, f readmodels.QueueFilter, now time.Time) ([]readmodels.QueueEntry, error)
-	CountDeskQueue(ctx context.Context, commission string, f readmodels.DeskQueueFilter) (int, error)
+	ReadDeskQueuePage(ctx context.Context, commission string, f readmodels.DeskQueueFilter, now time.Time) (readmodels.DeskQueuePage, error)
 	ReadDeskQueue(ctx context.Context, commission string, f readmodels.DeskQueueFilter, now time.Time) ([]readmodels.DeskQueueRow, error)
 	ReadDeskDashboard(ctx context.Context, commission string, now time.Time, days int) (readmodels.DeskDashboard, error)
 }
