@@ -153,3 +153,68 @@ func TestLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestLayoutKeptParts: the layout's brand, menu and footer, kept per
+// language and section once rendered, are each page's own: its language,
+// its section marked current (a desk's section marks none), the same
+// bytes when rendered again from what was kept.
+func TestLayoutKeptParts(t *testing.T) {
+	t.Parallel()
+	fs := fstest.MapFS{"p.html": {Data: []byte(`{{define "content"}}<h1>{{.Title}}</h1>{{end}}`)}}
+	tm, err := webui.ParsePages(fs, "p.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range i18n.Supported {
+		for _, c := range []struct{ section, current string }{
+			{"stats", `<a href="/stats?lang=` + l.String() + `" aria-current="page">`},
+			{"help", `<a href="/help?lang=` + l.String() + `" aria-current="page">`},
+			{"desk-queue", ""},
+			{"", ""},
+		} {
+			p := webui.Page{Lang: l, Title: "T", Path: "/x", Section: c.section}
+			first, err := tm.Render("p.html", p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := tm.Render("p.html", p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := string(first)
+			if string(again) != page {
+				t.Errorf("%s %q: rendered again, the page differs", l, c.section)
+			}
+			if n := strings.Count(page, `aria-current="page"`); (c.current == "") != (n == 0) || n > 1 {
+				t.Errorf("%s %q: %d items marked current", l, c.section, n)
+			}
+			if c.current != "" && !strings.Contains(page, c.current) {
+				t.Errorf("%s %q: lacks %s", l, c.section, c.current)
+			}
+			for _, s := range []string{`<a class="brand" href="/?lang=` + l.String() + `">`, template.HTMLEscapeString(webui.T(l, "nav.home")),
+				template.HTMLEscapeString(webui.T(l, "footer.quote")), `<a href="/api/v1?lang=` + l.String() + `">`} {
+				if !strings.Contains(page, s) {
+					t.Errorf("%s %q: lacks %q", l, c.section, s)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkLayout renders the base layout around an empty page: what
+// every page costs before its own content (a desk's page is rendered on
+// every request).
+func BenchmarkLayout(b *testing.B) {
+	fs := fstest.MapFS{"p.html": {Data: []byte(`{{define "content"}}x{{end}}`)}}
+	tm, err := webui.ParsePages(fs, "p.html")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := webui.Page{Lang: i18n.Kyrgyz, Title: "T", Path: "/cabinet/timeline", Query: map[string][]string{"page": {"2"}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tm.Render("p.html", p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
