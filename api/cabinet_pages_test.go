@@ -133,6 +133,31 @@ func TestCabinetPages(t *testing.T) {
 	if msg, linked := again.fieldError("birth_date"); msg == "" || !linked {
 		t.Errorf("birth date error %q linked %v: %.1500s", msg, linked, again.raw)
 	}
+	// Two fields the command refuses at once (the claim check passes
+	// both): each message linked from the summary, the passport's beside
+	// its field as when it is alone (this kind's form has no respondent
+	// field to put the other beside; the claim check refuses the form's
+	// other fields before the command).
+	alone := again.formOf(t, "/cabinet/apply/")
+	alone.Set("birth_date", "")
+	alone.Set("passport", "??")
+	alone.Set("idempotency_key", "two-bad-fields-1")
+	one := b.post("/cabinet/apply/correct_personal_data?lang=ru", alone).want(t, http.StatusUnprocessableEntity, "")
+	passportMsg, _ := one.fieldError("passport")
+	both := url.Values{}
+	for k, v := range alone {
+		both[k] = v
+	}
+	both.Set("respondent", "nonsense")
+	both.Set("idempotency_key", "two-bad-fields-2")
+	two := b.post("/cabinet/apply/correct_personal_data?lang=ru", both).want(t, http.StatusUnprocessableEntity, "")
+	msg, linked := two.fieldError("passport")
+	_, respLinked := two.fieldError("respondent")
+	respMsg := text(findFirst(findFirst(two.doc, byID("error-summary")), func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "#respondent" }))
+	if passportMsg == "" || msg != passportMsg || !linked || !respLinked || !strings.Contains(respMsg, "nonsense") {
+		t.Errorf("two bad fields: passport %q (alone %q) linked %v; respondent %q linked %v; summary %q",
+			msg, passportMsg, linked, respMsg, respLinked, text(findFirst(two.doc, byID("error-summary"))))
+	}
 
 	// File: the receipt with number, date and time (VC §15); a double
 	// click (the same form again) files once.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -71,7 +72,24 @@ func newRegistry() *problem.Registry {
 
 	// Domain rules, also after they crossed the command bus.
 	r.MapFailures(failure.Merge(domain.Messages(), commands.Messages()), problem.FailureStatus)
+	// A command's several field errors: every one in "errors".
+	r.SplitWith(bus.Split, commandField)
 	return r
+}
+
+// commandField names the field a command's field error concerns: its
+// "field" parameter, else the kind of value its code is about (the code's
+// first segment: pin, passport, precinct, address, date, ...).
+func commandField(err error) string {
+	if f := failure.ParamsOf(err)["field"]; f != "" {
+		return f
+	}
+	code, ok := failure.CodeOf(err)
+	if !ok {
+		return ""
+	}
+	kind, _, _ := strings.Cut(string(code), ".")
+	return kind
 }
 
 // errorHandler is echo's HTTPErrorHandler: it renders every error as a

@@ -118,7 +118,9 @@ func TestApprovalThatCannotBeCarriedOutIsShownAndResolved(t *testing.T) {
 		t.Errorf("TEC-0102's queue %+v", other.Applications)
 	}
 
-	// The voter sees it on the application and the timeline.
+	// The voter sees it on the application and the timeline, once their
+	// read models have it too (the queue's may be ahead of them).
+	w.settle(t)
 	type viewJSON struct {
 		Status           string `json:"status"`
 		ExecutionFailure *struct {

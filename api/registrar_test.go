@@ -287,3 +287,46 @@ func TestRegistrarCarriesOutAnApprovedApplication(t *testing.T) {
 		t.Errorf("correction %s caused by %q, want the decision %q", ev.Type, ev.Metadata.CausationID, decided)
 	}
 }
+
+// TestRegistrarAnswersEveryFieldError: a registration with two bad fields
+// answers both in the problem's "errors" member, each with its field, code
+// and message in the answer's language, while the problem's own code and
+// detail stay those of the first, as when it is the only one.
+func TestRegistrarAnswersEveryFieldError(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	type fieldProblem struct{ Field, Code, Message string }
+	type doc struct {
+		Code   string         `json:"code"`
+		Detail string         `json:"detail"`
+		Errors []fieldProblem `json:"errors"`
+	}
+	for _, lang := range []string{"ky", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			header := map[string]string{"Accept-Language": lang}
+			var one doc
+			w.expect(t, call{method: "POST", path: "/api/v1/staff/voters", as: &staff0101, body: registrationBody("123", p1001), header: header},
+				http.StatusUnprocessableEntity, "pin.bad_length").json(t, &one)
+			if len(one.Errors) != 0 {
+				t.Errorf("one field error answers errors %+v", one.Errors)
+			}
+			var two doc
+			w.expect(t, call{method: "POST", path: "/api/v1/staff/voters", as: &staff0101,
+				body: withField(registrationBody("123", p1001), "passport", "ZZ1234567"), header: header},
+				http.StatusUnprocessableEntity, "pin.bad_length").json(t, &two)
+			if two.Detail != one.Detail || two.Detail == "" {
+				t.Errorf("detail %q, want the first error's %q", two.Detail, one.Detail)
+			}
+			if len(two.Errors) != 2 {
+				t.Fatalf("errors %+v, want the PIN's and the passport's", two.Errors)
+			}
+			if e := two.Errors[0]; e.Field != "pin" || e.Code != "pin.bad_length" || e.Message != one.Detail {
+				t.Errorf("the PIN's error %+v", e)
+			}
+			if e := two.Errors[1]; e.Field != "passport" || e.Code != "passport.unknown_series" || e.Message == "" || e.Message == one.Detail {
+				t.Errorf("the passport's error %+v", e)
+			}
+		})
+	}
+}

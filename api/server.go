@@ -336,7 +336,7 @@ func (s *Server) routes() {
 		return false, s.limiter.retryAfter()
 	}
 	portal.Mount(e, portal.Deps{
-		Reader:     publicread.New(s.deps.DB),
+		Reader:     s.public,
 		SelfCheck:  s.SelfCheck,
 		Limit:      limit,
 		Floor:      s.cfg.SelfCheckFloor,

@@ -103,14 +103,42 @@ func TestBrowserStaffDesk(t *testing.T) {
 		t.Error("no refusal heading")
 	}
 
-	// A voter (identity 0) at the staff desk.
+	// A voter (identity 0) at the staff desk: a page on the shared layout
+	// in their language, with who they are, their own page and sign-out
+	// to sign in as someone else.
 	signOut()
-	signIn("/staff?lang=ru", "0", "h1")
-	if h := browsertest.Run(b, "h1", chromedp.Text(chromedp.CSS("h1"))); h != "У вас нет доступа к этой странице" {
-		t.Errorf("voter at /staff: %q", h)
+	signIn("/staff?lang=ru", "0", "#next")
+	for _, want := range []struct {
+		lang, h1, next, desk, role string
+	}{
+		{"ru", "У вас нет доступа к этой странице", "выйдите и войдите под учётной записью с нужной ролью", "Кабинет избирателя", "избиратель"},
+		{"ky", "Бул бетке кирүүгө укугуңуз жок", "чыгып, керектүү ролу бар эсеп менен кайра кириңиз", "Шайлоочунун кабинети", "шайлоочу"},
+	} {
+		if want.lang != "ru" {
+			b.Open(base + "/staff?lang=" + want.lang)
+		}
+		got := browsertest.Run(b, "the refusal", chromedp.Evaluate[map[string]string](`({
+			lang: document.documentElement.lang,
+			h1: document.querySelector("main h1").textContent,
+			next: document.getElementById("next").textContent,
+			desk: document.querySelector("#desks a[href^='/cabinet']")?.textContent ?? "",
+			role: document.getElementById("who-role").textContent,
+			signOut: document.querySelector("form[action='/auth/logout'] button")?.textContent ?? "",
+			styled: String(!!document.querySelector("link[href^='/assets/ui.css']") && !!document.querySelector("header.top nav.langs")),
+		})`))
+		if got["lang"] != want.lang || got["h1"] != want.h1 || !strings.Contains(got["next"], want.next) ||
+			got["desk"] != want.desk || got["role"] != want.role || got["signOut"] == "" || got["styled"] != "true" {
+			t.Errorf("voter at /staff in %s: %q", want.lang, got)
+		}
+		b.Axe()
+		b.Screenshot("voter-refused-" + want.lang)
 	}
-	b.Axe()
-	b.Screenshot("voter-refused")
+	// Sign-out from the refusal leads to sign-in for the page refused.
+	b.Do("sign out from the refusal", chromedp.Submit(chromedp.CSS(`form[action="/auth/logout"] button`)),
+		chromedp.WaitVisible(chromedp.ID("identity-1")),
+		chromedp.Click(chromedp.ID("identity-1")),
+		chromedp.Submit(chromedp.ID("identity-1")),
+		chromedp.WaitVisible(chromedp.ID("queue")))
 }
 
 // TestBrowserStaffDeskQueuePages: a queue of more than a page shows its

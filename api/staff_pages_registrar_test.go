@@ -235,10 +235,22 @@ func TestStaffDeskRegistrarPages(t *testing.T) {
 			inputValue(bad, "register-form-surname") != "Жаңыбаев" || findFirst(bad.doc, byID("error-summary")) == nil {
 			t.Errorf("422 page: %q %q", fieldError(bad, "register-form-passport"), inputValue(bad, "register-form-surname"))
 		}
-		// A malformed passport: refused by the domain after the confirmation, beside the field.
+		// A malformed passport and surname: both refused by the domain at
+		// once after the confirmation, each beside its own field and both
+		// in the summary.
+		two := b.confirmed(t, form, "register-form", map[string]string{"passport": "??", "surname": "Жаңыбаев7", "precinct": "1001"}, "Бул шайлоочуну тизмеге киргизесизби?")
+		two.want(t, http.StatusUnprocessableEntity, "")
+		passportMsg, surnameMsg := fieldError(two, "register-form-passport"), fieldError(two, "register-form-surname")
+		summary := text(findFirst(two.doc, byID("error-summary")))
+		if passportMsg == "" || surnameMsg == "" || passportMsg == surnameMsg ||
+			!strings.Contains(summary, passportMsg) || !strings.Contains(summary, surnameMsg) ||
+			inputValue(two, "register-form-surname") != "Жаңыбаев7" || inputValue(two, "register-form-passport") != "??" {
+			t.Errorf("two bad fields: passport %q, surname %q, summary %q", passportMsg, surnameMsg, summary)
+		}
+		// A malformed passport alone: the same message beside the field.
 		res := b.confirmed(t, form, "register-form", map[string]string{"passport": "??", "precinct": "1001"}, "Бул шайлоочуну тизмеге киргизесизби?")
 		res.want(t, http.StatusUnprocessableEntity, "")
-		if fieldError(res, "register-form-passport") == "" || inputValue(res, "register-form-passport") != "??" {
+		if fieldError(res, "register-form-passport") != passportMsg || inputValue(res, "register-form-passport") != "??" || fieldError(res, "register-form-surname") != "" {
 			t.Errorf("bad passport: %q", fieldError(res, "register-form-passport"))
 		}
 		// A precinct outside the area (the form again, with a new key).

@@ -8,7 +8,7 @@ import (
 
 // TestWebTextsComplete: every text of the sign-in and desk pages is in
 // Kyrgyz, Russian and English, and every refusal page and sign-in method
-// has its words.
+// has its words, as every role and its desk.
 func TestWebTextsComplete(t *testing.T) {
 	t.Parallel()
 	for key, text := range webTexts {
@@ -18,7 +18,10 @@ func TestWebTextsComplete(t *testing.T) {
 	}
 	var keys []string
 	for _, k := range []pageKind{pageWrongRole, pageCSRF, pageCrossSite, pageSessionEnded, pageSignInFailed} {
-		keys = append(keys, "refused."+string(k)+".title", "refused."+string(k)+".body")
+		keys = append(keys, "refused."+string(k)+".title", "refused."+string(k)+".body", "refused."+string(k)+".next")
+	}
+	for _, r := range roleOrder {
+		keys = append(keys, "role."+string(r), deskKey[r])
 	}
 	for _, m := range []string{auth.MethodCloudSignature, auth.MethodEID, auth.MethodQR, auth.MethodFaceID} {
 		keys = append(keys, "method."+m)

@@ -328,5 +328,10 @@ func (s *Server) webLogout(c echo.Context) error {
 		}
 	}
 	s.clearCookie(c, sessionCookie, "/")
+	// From a refusal page: sign in anew (as someone else) for the page
+	// refused.
+	if next, ok := localPath(c.FormValue("next")); ok {
+		return c.Redirect(http.StatusSeeOther, pathLogin+"?next="+url.QueryEscape(next))
+	}
 	return c.Redirect(http.StatusSeeOther, "/")
 }

@@ -359,9 +359,18 @@ func TestBrowserSignIn(t *testing.T) {
 			t.Errorf("refusal %q in %q", p.title(), p.header.Get("Content-Language"))
 		}
 		b.lang = ""
-		if p := b.get("/audit").want(t, http.StatusForbidden, ""); p.title() != "Бул бетке кирүүгө укугуңуз жок" || p.header.Get("Content-Language") != "ky" {
-			t.Errorf("refusal %q in %q, want Kyrgyz by default", p.title(), p.header.Get("Content-Language"))
+		audit := b.get("/audit?x=1").want(t, http.StatusForbidden, "")
+		if audit.title() != "Бул бетке кирүүгө укугуңуз жок" || audit.header.Get("Content-Language") != "ky" {
+			t.Errorf("refusal %q in %q, want Kyrgyz by default", audit.title(), audit.header.Get("Content-Language"))
 		}
+		// Its sign-out signs in anew for the page refused.
+		next := findFirst(audit.doc, func(n *html.Node) bool { return n.Data == "input" && attr(n, "name") == "next" })
+		if next == nil || attr(next, "value") != "/audit?x=1" {
+			t.Fatalf("the sign-out's next field %v: %.2000s", next, audit.raw)
+		}
+		out := b.do(http.MethodPost, "/auth/logout", url.Values{api.FieldCSRF: {audit.csrf(t)}, "next": {attr(next, "value")}}, nil)
+		out.want(t, http.StatusSeeOther, "/auth/login?next=%2Faudit%3Fx%3D1")
+		b.get("/cabinet").want(t, http.StatusSeeOther, "/auth/login?next=%2Fcabinet")
 	})
 
 	t.Run("no open redirect", func(t *testing.T) {

@@ -238,7 +238,7 @@ func mustPIN(t *testing.T, s string) person.PIN {
 
 // TestRegisterVoterEveryFieldError: a command's field errors come back at
 // once, the first one as the error's identity (and HTTP answer), and a
-// retry under the key answers the same list.
+// retry under the key answers the same list; bus.Split lists each.
 func TestRegisterVoterEveryFieldError(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, worldOptions{})
@@ -262,5 +262,20 @@ func TestRegisterVoterEveryFieldError(t *testing.T) {
 				t.Errorf("%s: error %d is %v, want %v", attempt, i, e, want[i])
 			}
 		}
+		split := bus.Split(err)
+		if len(split) != len(want) {
+			t.Fatalf("%s: split into %d errors, want %d", attempt, len(split), len(want))
+		}
+		for i, e := range split {
+			if !errors.Is(e, want[i]) {
+				t.Errorf("%s: split error %d is %v, want %v", attempt, i, e, want[i])
+			}
+		}
+	}
+	if got := bus.Split(person.ErrPINLength); len(got) != 1 || got[0] != person.ErrPINLength {
+		t.Errorf("one error split into %v", got)
+	}
+	if got := bus.Split(nil); got != nil {
+		t.Errorf("nil split into %v", got)
 	}
 }

@@ -633,6 +633,24 @@ var cabClaimField = map[string]string{
 	"reason": "reason",
 }
 
+// cabCodeField maps the code of a value's refusal that names no field
+// (a passport, a date, a commission's ref, as the command parses them) to
+// the form's field to mark.
+var cabCodeField = map[string]string{
+	"passport.invalid_series": "passport", "passport.bad_format": "passport", "passport.unknown_series": "passport", "passport.bad_number": "passport",
+	"commission.bad_ref": "respondent", "commission.bad_ref_code": "respondent",
+}
+
+// cabErrField is the form's field a refusal concerns, from its "field"
+// parameter or its code ("" when none).
+func cabErrField(err error) string {
+	if f := cabClaimField[failure.ParamsOf(err)["field"]]; f != "" {
+		return f
+	}
+	code, _ := failure.CodeOf(err)
+	return cabCodeField[string(code)]
+}
+
 func (h *handlers) cabApply(c echo.Context) error {
 	kind, err := h.cabApplyKind(c)
 	if err != nil {
@@ -727,14 +745,30 @@ func (h *handlers) cabApply(c echo.Context) error {
 }
 
 // cabFormErrors puts a refusal of the filing on the form: a field's
-// beside it, the rest in the summary. False for errors that are no
-// refusal of the voter's input (outages, bugs): those go to the error
-// page.
+// beside it, the rest in the summary; each of a command's several field
+// errors (bus.Split) on its own. False for errors that are no refusal of
+// the voter's input (outages, bugs): those go to the error page.
 func (h *handlers) cabFormErrors(err error, l i18n.Lang, d *cabData) bool {
-	def, ok := h.d.Problems.Resolve(err)
-	if !ok || def.Status >= http.StatusInternalServerError || def.Status == http.StatusForbidden || def.Status == http.StatusUnauthorized {
+	if !h.cabRefusal(err) {
 		return false
 	}
+	for _, e := range bus.Split(err) {
+		if h.cabRefusal(e) {
+			h.cabFormError(e, l, d)
+		}
+	}
+	return true
+}
+
+// cabRefusal reports whether err refuses the voter's input.
+func (h *handlers) cabRefusal(err error) bool {
+	def, ok := h.d.Problems.Resolve(err)
+	return ok && def.Status < http.StatusInternalServerError && def.Status != http.StatusForbidden && def.Status != http.StatusUnauthorized
+}
+
+// cabFormError puts one refusal (cabRefusal) on the form.
+func (h *handlers) cabFormError(err error, l i18n.Lang, d *cabData) {
+	def, _ := h.d.Problems.Resolve(err)
 	p := h.d.Problems.Problem(err, def, l)
 	if fields, ok := p.Extensions["errors"].([]problem.FieldProblem); ok && len(fields) > 0 {
 		for _, f := range fields {
@@ -745,21 +779,20 @@ func (h *handlers) cabFormErrors(err error, l i18n.Lang, d *cabData) bool {
 			}
 			d.Errors = append(d.Errors, cabFieldError{name, f.Message})
 		}
-		return true
+		return
 	}
 	msg := p.Detail
 	if msg == "" {
 		msg = p.Title
 	}
-	if field := cabClaimField[failure.ParamsOf(err)["field"]]; field != "" {
+	if field := cabErrField(err); field != "" {
 		d.Errors = append(d.Errors, cabFieldError{field, msg})
-		return true
+		return
 	}
 	if next := cabNextStep(def.Code, l); next != webui.T(l, "cab.next.generic") {
 		msg += " " + next
 	}
 	d.Summary = append(d.Summary, msg)
-	return true
 }
 
 // cabAppView is an application as the Cabinet's pages show it.

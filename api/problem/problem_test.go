@@ -211,3 +211,47 @@ func TestGenericCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// severalErr stands for several errors, as a command's field errors do.
+type severalErr []error
+
+func (s severalErr) Error() string { return "several" }
+func (s severalErr) Unwrap() error { return s[0] }
+
+// TestSplitWith: an error that stands for several lists each in
+// "errors", with its code, field and message in the language, while the
+// document keeps the first one's code and detail; one error, or none to
+// split, adds nothing.
+func TestSplitWith(t *testing.T) {
+	t.Parallel()
+	r := newRegistry(t)
+	r.SplitWith(func(err error) []error {
+		var s severalErr
+		if errors.As(err, &s) {
+			return s
+		}
+		return []error{err}
+	}, func(err error) string {
+		if errors.Is(err, errPIN) {
+			return "pin"
+		}
+		return "when"
+	})
+	two := fmt.Errorf("send: %w", severalErr{errPIN, &windowError{Days: 2}})
+	def, _ := r.Resolve(two)
+	p := r.Problem(two, def, i18n.Russian)
+	if p.Code != codePIN || p.Detail != "pin detail ru" {
+		t.Errorf("code %q detail %q, want the first error's", p.Code, p.Detail)
+	}
+	got, _ := p.Extensions["errors"].([]problem.FieldProblem)
+	want := []problem.FieldProblem{{Field: "pin", Code: codePIN, Message: "pin detail ru"}, {Field: "when", Code: codeTooLate, Message: "late detail ru"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("errors %+v, want %+v", got, want)
+	}
+	for _, one := range []error{errPIN, severalErr{errPIN}} {
+		def, _ := r.Resolve(one)
+		if p := r.Problem(one, def, i18n.Russian); p.Extensions["errors"] != nil {
+			t.Errorf("%v: errors %v, want none", one, p.Extensions["errors"])
+		}
+	}
+}

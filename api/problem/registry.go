@@ -17,6 +17,9 @@ import (
 type Registry struct {
 	defs  map[Code]Def
 	rules []rule
+	// split and fieldOf list the errors one error stands for (SplitWith).
+	split   func(error) []error
+	fieldOf func(error) string
 }
 
 type rule struct {
@@ -153,8 +156,9 @@ func (r *Registry) Defs() []Def {
 }
 
 // Problem renders err, already resolved to def, in lang. It adds the
-// members that err carries: the fields of a *ValidationError ("errors") and
-// those given to Extend. It never copies err's own message into the
+// members that err carries: the fields of a *ValidationError ("errors"),
+// else the errors err stands for when it stands for several (SplitWith,
+// "errors" too), and those given to Extend. It never copies err's own message into the
 // document: that text is for logs, and may hold personal data.
 func (r *Registry) Problem(err error, def Def, lang i18n.Lang) Problem {
 	p := Problem{
@@ -178,15 +182,58 @@ func (r *Registry) Problem(err error, def Def, lang i18n.Lang) Problem {
 			p.Extensions = make(map[string]any, 1)
 		}
 		p.Extensions["errors"] = r.fieldProblems(verr, lang)
+	} else if list := r.splitProblems(err, lang); def.Status < http.StatusInternalServerError && len(list) > 1 {
+		if p.Extensions == nil {
+			p.Extensions = make(map[string]any, 1)
+		}
+		p.Extensions["errors"] = list
 	}
 	return p
 }
 
-// FieldProblem is one entry of a validation problem's "errors" member.
+// FieldProblem is one entry of a problem's "errors" member: a field of a
+// request the server validated (ValidationError), or one of a command's
+// several field errors (SplitWith).
 type FieldProblem struct {
+	// Field names the field: the request's, or for a command's field
+	// error the one it names (SplitWith's fieldOf).
 	Field   string `json:"field"`
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
+}
+
+// SplitWith makes a problem of an error that stands for several (a
+// command's field errors, which split lists, the first first) carry them
+// all in its "errors" member: each with its own code, its message in the
+// answer's language and the field fieldOf names. The document's code and
+// detail stay the first error's, as for one error.
+func (r *Registry) SplitWith(split func(error) []error, fieldOf func(error) string) {
+	r.split, r.fieldOf = split, fieldOf
+}
+
+// splitProblems lists the errors err stands for (SplitWith); nil when
+// there is no split.
+func (r *Registry) splitProblems(err error, lang i18n.Lang) []FieldProblem {
+	if r.split == nil {
+		return nil
+	}
+	errs := r.split(err)
+	if len(errs) < 2 {
+		return nil
+	}
+	out := make([]FieldProblem, 0, len(errs))
+	for _, e := range errs {
+		d, ok := r.Resolve(e)
+		if !ok || d.Code == CodeValidationFailed {
+			d = r.defs[CodeInvalidValue]
+		}
+		fp := FieldProblem{Code: d.Code, Message: d.Detail.In(lang)}
+		if r.fieldOf != nil {
+			fp.Field = r.fieldOf(e)
+		}
+		out = append(out, fp)
+	}
+	return out
 }
 
 func (r *Registry) fieldProblems(verr *ValidationError, lang i18n.Lang) []FieldProblem {

@@ -188,17 +188,34 @@ func registrarField(code string, params map[string]string) string {
 
 // deskFormErrors puts a refusal of a registrar's form on the form: a
 // field's message beside it (alias renames a field the form calls
-// otherwise, e.g. precinct -> to), the rest in the summary. False for
+// otherwise, e.g. precinct -> to), the rest in the summary; each of a
+// command's several field errors (bus.Split) on its own. False for
 // errors that are no refusal of the input (outages, bugs, a person not
 // allowed at all): those get the refusal page.
 func (h *handlers) deskFormErrors(err error, lang i18n.Lang, st *deskFormState, fields []string, alias map[string]string) bool {
+	if !h.deskRefusal(err) {
+		return false
+	}
+	for _, e := range bus.Split(err) {
+		if h.deskRefusal(e) {
+			h.deskFormError(e, lang, st, fields, alias)
+		}
+	}
+	return true
+}
+
+// deskRefusal reports whether err refuses the registrar's input.
+func (h *handlers) deskRefusal(err error) bool {
 	def, ok := h.d.Problems.Resolve(err)
 	if !ok || def.Status >= http.StatusInternalServerError || def.Status == http.StatusUnauthorized {
 		return false
 	}
-	if errors.Is(err, application.ErrForbiddenCommission) || errors.Is(err, ErrOtherCommission) {
-		return false
-	}
+	return !errors.Is(err, application.ErrForbiddenCommission) && !errors.Is(err, ErrOtherCommission)
+}
+
+// deskFormError puts one refusal (deskRefusal) on the form.
+func (h *handlers) deskFormError(err error, lang i18n.Lang, st *deskFormState, fields []string, alias map[string]string) {
+	def, _ := h.d.Problems.Resolve(err)
 	has := func(f string) bool {
 		for _, x := range fields {
 			if x == f {
@@ -226,14 +243,13 @@ func (h *handlers) deskFormErrors(err error, lang i18n.Lang, st *deskFormState, 
 			}
 			place(field, f.Message)
 		}
-		return true
+		return
 	}
 	msg := p.Detail
 	if msg == "" {
 		msg = p.Title
 	}
 	place(registrarField(string(def.Code), failure.ParamsOf(err)), msg)
-	return true
 }
 
 // fieldMessage is err's message in lang (a domain parser's refusal).

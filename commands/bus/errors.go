@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -450,4 +451,27 @@ func fieldErrorsOf(err error) (FieldErrors, bool) {
 		return fe, true
 	}
 	return nil, false
+}
+
+// Split returns every error err stands for: each field error of several
+// (FieldErrors, or the *WireError rebuilt from them), the first first;
+// else err alone (nil for nil). A caller that shows each field's message
+// beside its own field splits; one that shows a single error shows err.
+func Split(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if fe, ok := fieldErrorsOf(err); ok {
+		return slices.Clone([]error(fe))
+	}
+	var w *WireError
+	if errors.As(err, &w) && len(w.more) > 0 {
+		all := w.Errors()
+		out := make([]error, len(all))
+		for i, e := range all {
+			out[i] = e
+		}
+		return out
+	}
+	return []error{err}
 }
