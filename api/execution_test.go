@@ -128,9 +128,6 @@ func TestApprovalThatCannotBeCarriedOutIsShownAndResolved(t *testing.T) {
 			Resolved            bool
 		} `json:"execution_failure"`
 	}
-	// The voter's read models follow the log on their own, not in step
-	// with the queue's: wait until every one has caught up.
-	w.settle(t)
 	var view viewJSON
 	w.expect(t, call{method: "GET", path: "/api/v1/me/applications/" + filed.Application, as: &voterAsan}, http.StatusOK, "").json(t, &view)
 	if view.Status != "approved" || view.ExecutionFailure == nil || view.ExecutionFailure.Code != "precinct.closed" ||
