@@ -180,6 +180,9 @@ func problem(dir, path string) string {
 	if under(dir, cabinetAudience) && (path == module+"/api" || under(path, notCabinet...)) {
 		return "the cabinet's audience imports no other audience (but the portal's precinct views), not the server and no adapter"
 	}
+	if slices.Contains(testSupport, strings.TrimPrefix(path, module+"/")) {
+		return "test support wires adapters for tests: only test files import it"
+	}
 	if dir == runtime && under(path, module+"/readmodels") {
 		return "the projection runtime runs read models and knows none: they import it, never the reverse"
 	}
@@ -411,6 +414,8 @@ func TestProblem(t *testing.T) {
 		{"runtime knows no read model", "projections", module + "/readmodels", false},
 		{"runtime knows no public reader", "projections", module + "/readmodels/publicread", false},
 		{"test support wires the adapter", "projections/projectiontest", module + "/eventstore/postgres", true},
+		{"only tests import test support", "cmd/tizme", module + "/projections/projectiontest", false},
+		{"read models import no test support", "readmodels", module + "/projections/projectiontest", false},
 		{"api adapter", "api", module + "/eventstore/postgres", false},
 		{"api subpackage driver", "api/portal", "github.com/jackc/pgx/v5", false},
 		{"api pgerr (debt)", "api", module + "/internal/pgerr", true},
