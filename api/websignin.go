@@ -32,7 +32,7 @@ import (
 // LoginClient runs tizme's side of the authorization code flow;
 // *auth.Client is one.
 type LoginClient interface {
-	Begin(uiLocales string) (auth.LoginRequest, error)
+	Begin(uiLocales string, prompt auth.Prompt) (auth.LoginRequest, error)
 	Finish(ctx context.Context, code string, l auth.LoginRequest) (auth.Principal, error)
 }
 
@@ -224,7 +224,13 @@ func (s *Server) webLogin(c echo.Context) error {
 	} else if ok {
 		return c.Redirect(http.StatusSeeOther, afterSignIn(next, ses.Principal))
 	}
-	l, err := s.deps.Browser.Client.Begin(string(loginLang(c, next)))
+	// prompt=login (from a refusal's "sign in as someone else"): the
+	// provider must ask who signs in, even if it holds a session.
+	var prompt auth.Prompt
+	if c.QueryParam("prompt") == string(auth.PromptLogin) {
+		prompt = auth.PromptLogin
+	}
+	l, err := s.deps.Browser.Client.Begin(string(loginLang(c, next)), prompt)
 	if err != nil {
 		return err
 	}
@@ -328,10 +334,10 @@ func (s *Server) webLogout(c echo.Context) error {
 		}
 	}
 	s.clearCookie(c, sessionCookie, "/")
-	// From a refusal page: sign in anew (as someone else) for the page
-	// refused.
+	// From a refusal page: sign in anew, as someone else, for the page
+	// refused; the provider is asked to authenticate again.
 	if next, ok := localPath(c.FormValue("next")); ok {
-		return c.Redirect(http.StatusSeeOther, pathLogin+"?next="+url.QueryEscape(next))
+		return c.Redirect(http.StatusSeeOther, pathLogin+"?next="+url.QueryEscape(next)+"&prompt="+string(auth.PromptLogin))
 	}
 	return c.Redirect(http.StatusSeeOther, "/")
 }

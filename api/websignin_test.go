@@ -369,7 +369,17 @@ func TestBrowserSignIn(t *testing.T) {
 			t.Fatalf("the sign-out's next field %v: %.2000s", next, audit.raw)
 		}
 		out := b.do(http.MethodPost, "/auth/logout", url.Values{api.FieldCSRF: {audit.csrf(t)}, "next": {attr(next, "value")}}, nil)
-		out.want(t, http.StatusSeeOther, "/auth/login?next=%2Faudit%3Fx%3D1")
+		out.want(t, http.StatusSeeOther, "/auth/login?next=%2Faudit%3Fx%3D1&prompt=login")
+		// The provider is asked to authenticate anew; a plain sign-in does
+		// not ask it.
+		toIssuer := b.get(out.loc).want(t, http.StatusSeeOther, b.base+"/dev/oidc/authorize?")
+		if u, err := url.Parse(toIssuer.loc); err != nil || u.Query().Get("prompt") != "login" {
+			t.Errorf("sign-in as someone else: authorization URL %s lacks prompt=login", toIssuer.loc)
+		}
+		plain := newBrowser(t, w).get("/auth/login?next=%2Faudit").want(t, http.StatusSeeOther, b.base+"/dev/oidc/authorize?")
+		if u, err := url.Parse(plain.loc); err != nil || u.Query().Has("prompt") {
+			t.Errorf("a plain sign-in: authorization URL %s asks a prompt", plain.loc)
+		}
 		b.get("/cabinet").want(t, http.StatusSeeOther, "/auth/login?next=%2Fcabinet")
 	})
 

@@ -112,10 +112,19 @@ type LoginRequest struct {
 	Verifier string // the PKCE code verifier
 }
 
+// Prompt is the OpenID Connect prompt parameter of a sign-in (OpenID
+// Connect Core section 3.1.2.1): "" leaves it out.
+type Prompt string
+
+// PromptLogin asks the provider to authenticate the person anew even if
+// it holds a session of its own: "sign in as someone else" must not sign
+// the same person in again without asking.
+const PromptLogin Prompt = "login"
+
 // Begin starts a sign-in. uiLocales ("ky", "ru", "en"), when set, asks the
-// provider to show its pages in that language (OpenID Connect Core
-// section 3.1.2.1).
-func (c *Client) Begin(uiLocales string) (LoginRequest, error) {
+// provider to show its pages in that language; prompt, when set, is sent
+// as OpenID Connect's prompt (OpenID Connect Core section 3.1.2.1).
+func (c *Client) Begin(uiLocales string, prompt Prompt) (LoginRequest, error) {
 	var l LoginRequest
 	for _, dst := range []*string{&l.State, &l.Nonce, &l.Verifier} {
 		v, err := RandomToken()
@@ -136,6 +145,9 @@ func (c *Client) Begin(uiLocales string) (LoginRequest, error) {
 	}
 	if uiLocales != "" {
 		q.Set("ui_locales", uiLocales)
+	}
+	if prompt != "" {
+		q.Set("prompt", string(prompt))
 	}
 	sep := "?"
 	if strings.Contains(c.cfg.AuthURL, "?") {

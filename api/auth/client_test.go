@@ -134,7 +134,7 @@ func codeOf(t *testing.T, resp *http.Response, state string) string {
 func TestCodeFlow(t *testing.T) {
 	t.Parallel()
 	e, c := newLoginEnv(t)
-	l, err := c.Begin("ru")
+	l, err := c.Begin("ru", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,6 +147,16 @@ func TestCodeFlow(t *testing.T) {
 		if q.Get(k) != want {
 			t.Errorf("authorization URL %s = %q, want %q", k, q.Get(k), want)
 		}
+	}
+	if q.Has("prompt") {
+		t.Errorf("authorization URL asks prompt=%q unasked", q.Get("prompt"))
+	}
+	anew, err := c.Begin("", auth.PromptLogin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := url.Parse(anew.URL); u.Query().Get("prompt") != "login" {
+		t.Errorf("a sign-in as someone else: authorization URL %s lacks prompt=login", anew.URL)
 	}
 	if l.State == l.Nonce || l.Nonce == l.Verifier || len(l.Verifier) < 43 {
 		t.Errorf("state, nonce and verifier must be distinct random values: %+v", l)
@@ -200,13 +210,13 @@ func TestCodeFlowRefusals(t *testing.T) {
 		finish func(t *testing.T, code string, l auth.LoginRequest) error
 	}{
 		{"PKCE verifier of another sign-in", func(t *testing.T, code string, l auth.LoginRequest) error {
-			other, _ := c.Begin("")
+			other, _ := c.Begin("", "")
 			l.Verifier = other.Verifier
 			_, err := c.Finish(t.Context(), code, l)
 			return err
 		}},
 		{"nonce of another sign-in", func(t *testing.T, code string, l auth.LoginRequest) error {
-			other, _ := c.Begin("")
+			other, _ := c.Begin("", "")
 			l.Nonce = other.Nonce
 			_, err := c.Finish(t.Context(), code, l)
 			return err
@@ -238,7 +248,7 @@ func TestCodeFlowRefusals(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			l, err := c.Begin("")
+			l, err := c.Begin("", "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -259,7 +269,7 @@ func TestCodeFlowRefusals(t *testing.T) {
 func TestDevAuthorizeRefusals(t *testing.T) {
 	t.Parallel()
 	_, c := newLoginEnv(t)
-	l, err := c.Begin("")
+	l, err := c.Begin("", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +333,7 @@ func TestDevAuthorizeForgery(t *testing.T) {
 	t.Run("the authorization request posted without a page", func(t *testing.T) {
 		// What a forged form holds: the attacker's own authorization
 		// request, as the page's form held it before.
-		l, err := c.Begin("")
+		l, err := c.Begin("", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -335,7 +345,7 @@ func TestDevAuthorizeForgery(t *testing.T) {
 		refused(t, post(t, newBrowser(t), with(form, "request", "forged"), nil), http.StatusBadRequest)
 	})
 	t.Run("a page opened in another browser", func(t *testing.T) {
-		l, err := c.Begin("")
+		l, err := c.Begin("", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +359,7 @@ func TestDevAuthorizeForgery(t *testing.T) {
 		refused(t, post(t, victim, with(pick, "request", id), nil), http.StatusForbidden)
 	})
 	t.Run("a post from another site", func(t *testing.T) {
-		l, err := c.Begin("")
+		l, err := c.Begin("", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,7 +370,7 @@ func TestDevAuthorizeForgery(t *testing.T) {
 		codeOf(t, post(t, browser, with(pick, "request", id), map[string]string{"Sec-Fetch-Site": "same-origin"}), l.State)
 	})
 	t.Run("a page signs in once", func(t *testing.T) {
-		l, err := c.Begin("")
+		l, err := c.Begin("", "")
 		if err != nil {
 			t.Fatal(err)
 		}
