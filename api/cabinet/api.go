@@ -173,16 +173,8 @@ func (h *handlers) giveConsent(c echo.Context) error {
 	if req.Language == "" {
 		req.Language = httpapi.RequestLang(c).String()
 	}
-	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.GiveConsent{
-		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
-		Purpose: req.Purpose, TextVersion: req.TextVersion, Language: req.Language, Channel: req.Channel,
-		At: h.d.Now(),
-	})
+	ans, res, err := h.sendConsent(c, stream, envelope, req)
 	if err != nil {
-		return err
-	}
-	var ans commands.GiveConsentAnswer
-	if err := res.Decode(&ans); err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/me/consents")
@@ -250,36 +242,11 @@ func (h *handlers) fileApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	if req.Commission == "" {
-		if sc, err := h.d.Read.ReadSelfCheck(ctx, stream); err == nil {
-			req.Commission = sc.TEC
-		} else if !errors.Is(err, readmodels.ErrNoSelfCheck) {
-			return err
-		}
-	}
-	if req.Election == "" {
-		if id, ok, err := h.d.Read.UpcomingElection(ctx, calendar.DayOf(h.d.Now())); err != nil {
-			return err
-		} else if ok {
-			req.Election = id
-		}
-	}
-	if err := h.checkClaim(ctx, req.Claim, signedin.Principal(c).PIN); err != nil {
+	if err := h.checkClaim(c.Request().Context(), req.Claim, signedin.Principal(c).PIN); err != nil {
 		return err
 	}
-	// The PIN goes with the stream: a claimed birth date must agree with
-	// it, and an inclusion records it to register the voter on approval.
-	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.SubmitApplication{
-		Envelope: envelope, VoterRef: commands.VoterRef{PIN: signedin.Principal(c).PIN, Voter: stream},
-		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
-		At: h.d.Now(),
-	})
+	ans, req, err := h.submit(c, stream, envelope, req)
 	if err != nil {
-		return err
-	}
-	var ans commands.SubmitApplicationAnswer
-	if err := res.Decode(&ans); err != nil {
 		return err
 	}
 	// The receipt repeats what was filed (VC §15); answers recorded
@@ -293,6 +260,54 @@ func (h *handlers) fileApplication(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/me/applications/"+ans.Application.String())
 	return c.JSON(http.StatusCreated, out)
+}
+
+// sendConsent gives the voter's consent (VC §9–10) as req says, for the
+// JSON API and the consent page alike.
+func (h *handlers) sendConsent(c echo.Context, stream string, envelope bus.Envelope, req consentRequest) (commands.GiveConsentAnswer, bus.Result, error) {
+	var ans commands.GiveConsentAnswer
+	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.GiveConsent{
+		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
+		Purpose: req.Purpose, TextVersion: req.TextVersion, Language: req.Language, Channel: req.Channel,
+		At: h.d.Now(),
+	})
+	if err != nil {
+		return ans, res, err
+	}
+	return ans, res, res.Decode(&ans)
+}
+
+// submit sends the voter's application, for the JSON API and the filing
+// form alike: the commission defaults to the TEC of the voter's precinct,
+// the election to the next one; req comes back with them filled in.
+func (h *handlers) submit(c echo.Context, stream string, envelope bus.Envelope, req applicationRequest) (commands.SubmitApplicationAnswer, applicationRequest, error) {
+	var ans commands.SubmitApplicationAnswer
+	ctx := c.Request().Context()
+	if req.Commission == "" {
+		if sc, err := h.d.Read.ReadSelfCheck(ctx, stream); err == nil {
+			req.Commission = sc.TEC
+		} else if !errors.Is(err, readmodels.ErrNoSelfCheck) {
+			return ans, req, err
+		}
+	}
+	if req.Election == "" {
+		if id, ok, err := h.d.Read.UpcomingElection(ctx, calendar.DayOf(h.d.Now())); err != nil {
+			return ans, req, err
+		} else if ok {
+			req.Election = id
+		}
+	}
+	// The PIN goes with the stream: a claimed birth date must agree with
+	// it, and an inclusion records it to register the voter on approval.
+	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.SubmitApplication{
+		Envelope: envelope, VoterRef: commands.VoterRef{PIN: signedin.Principal(c).PIN, Voter: stream},
+		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
+		At: h.d.Now(),
+	})
+	if err != nil {
+		return ans, req, err
+	}
+	return ans, req, res.Decode(&ans)
 }
 
 type withdrawRequest struct {

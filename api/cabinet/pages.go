@@ -464,16 +464,8 @@ func (h *handlers) cabGiveConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.GiveConsent{
-		Envelope: envelope, VoterRef: commands.VoterRef{Voter: stream},
-		Purpose: req.Purpose, TextVersion: req.TextVersion, Language: req.Language, Channel: req.Channel,
-		At: h.d.Now(),
-	})
+	ans, _, err := h.sendConsent(c, stream, envelope, req)
 	if err != nil {
-		return err
-	}
-	var ans commands.GiveConsentAnswer
-	if err := res.Decode(&ans); err != nil {
 		return err
 	}
 	return cabRedirect(c, PagesPath+"/apply", url.Values{fieldConsent: {fmt.Sprint(ans.Consent)}})
@@ -716,29 +708,11 @@ func (h *handlers) cabApply(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if sc, err := h.d.Read.ReadSelfCheck(ctx, stream); err == nil {
-		req.Commission = sc.TEC
-	} else if !errors.Is(err, readmodels.ErrNoSelfCheck) {
-		return err
-	}
-	if id, ok, err := h.d.Read.UpcomingElection(ctx, calendar.DayOf(h.d.Now())); err != nil {
-		return err
-	} else if ok {
-		req.Election = id
-	}
-	res, err := h.d.Commands.Send(c, auth.RoleVoter, commands.SubmitApplication{
-		Envelope: envelope, VoterRef: commands.VoterRef{PIN: signedin.Principal(c).PIN, Voter: stream},
-		Commission: req.Commission, Kind: req.Kind, Election: req.Election, Claim: req.Claim, Consent: req.Consent,
-		At: h.d.Now(),
-	})
+	ans, _, err := h.submit(c, stream, envelope, req)
 	if err != nil {
 		if h.cabFormErrors(err, l, d) {
 			return again()
 		}
-		return err
-	}
-	var ans commands.SubmitApplicationAnswer
-	if err := res.Decode(&ans); err != nil {
 		return err
 	}
 	return cabRedirect(c, PagesPath+"/applications/"+ans.Application.String(), url.Values{"filed": {"1"}})
