@@ -135,11 +135,6 @@ func (r *Readers) ReadDeskDashboard(ctx context.Context, commission string, now 
 	return ReadDeskDashboard(ctx, r.db, commission, now, days)
 }
 
-// CountDeskQueue is the package function CountDeskQueue on the readers' database.
-func (r *Readers) CountDeskQueue(ctx context.Context, commission string, f DeskQueueFilter) (int, error) {
-	return CountDeskQueue(ctx, r.db, commission, f)
-}
-
 // ReadDeskQueue is the package function ReadDeskQueue on the readers' database.
 func (r *Readers) ReadDeskQueue(ctx context.Context, commission string, f DeskQueueFilter, now time.Time) ([]DeskQueueRow, error) {
 	return ReadDeskQueue(ctx, r.db, commission, f, now)
