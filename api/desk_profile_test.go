@@ -20,24 +20,29 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cec-kg/tizme/api"
 	"github.com/cec-kg/tizme/api/auth"
 	"github.com/cec-kg/tizme/eventstore/postgres/pgtest"
 )
 
-// TestProfileSignedInPages measures the staff desk's queue and the
-// cabinet's timeline (issue 13 item 6: why they cost what they cost)
+// TestProfilePages measures the pages rendered afresh on every request —
+// the staff desk's queue, the cabinet's timeline (issue 13 item 6) and
+// the portal's self-check answer beside the JSON API's (issue 12 item 8) —
 // when TIZME_PROFILE names a file for the CPU profile. Each page is asked
 // for one at a time (wall time, the database's queries, this process's
 // CPU — the server and its Go client — and PostgreSQL's CPU a request),
 // then with 64 in flight as the bench asks (pages/s, p50/p99). It only
 // logs: a measure, never an assertion on time.
-func TestProfileSignedInPages(t *testing.T) {
+func TestProfilePages(t *testing.T) {
 	out := os.Getenv("TIZME_PROFILE")
 	if out == "" {
 		t.Skip("set TIZME_PROFILE to a file for the CPU profile")
 	}
 	var queries atomic.Int64
-	w := newWorld(t, worldOptions{deps: webDeps(false), pool: func(t *testing.T) *pgxpool.Pool {
+	// The self-check's floor as served (VP 2.2: its wall time, not its
+	// CPU), and no limit per client: every request here comes from one.
+	cfg := api.Config{SelfCheckFloor: api.DefaultSelfCheckFloor, SelfCheckRate: 1e9, SelfCheckBurst: 1e9}
+	w := newWorld(t, worldOptions{cfg: cfg, deps: webDeps(false), pool: func(t *testing.T) *pgxpool.Pool {
 		cfg, err := pgxpool.ParseConfig(pgtest.NewDatabase(t))
 		must(t, err)
 		cfg.MaxConns = 16
@@ -62,18 +67,34 @@ func TestProfileSignedInPages(t *testing.T) {
 	transport := &http.Transport{MaxIdleConnsPerHost: 64}
 	defer transport.CloseIdleConnections()
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	form := url.Values{"pin": {pinAsan}, "document": {passportAsan}}.Encode()
 	for _, c := range []struct {
-		b    *browser
-		path string
-	}{{staff, "/staff?lang=ru"}, {voter, "/cabinet/timeline?lang=ky"}} {
+		b                 *browser
+		path              string
+		body, contentType string
+	}{
+		{b: staff, path: "/staff?lang=ru"},
+		{b: voter, path: "/cabinet/timeline?lang=ky"},
+		{path: "/self-check?lang=ky", body: form, contentType: "application/x-www-form-urlencoded"},
+		{path: "/api/v1/public/self-check", body: `{"pin":"` + pinAsan + `","document":"` + passportAsan + `"}`, contentType: "application/json"},
+	} {
 		u, err := url.Parse(w.ts.URL + c.path)
 		must(t, err)
 		var size atomic.Int64
 		get := func() time.Duration {
-			req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+			method, body := http.MethodGet, io.Reader(nil)
+			if c.body != "" {
+				method, body = http.MethodPost, strings.NewReader(c.body)
+			}
+			req, err := http.NewRequest(method, u.String(), body)
 			must(t, err)
-			for _, ck := range c.b.c.Jar.Cookies(u) {
-				req.AddCookie(ck)
+			if c.contentType != "" {
+				req.Header.Set("Content-Type", c.contentType)
+			}
+			if c.b != nil {
+				for _, ck := range c.b.c.Jar.Cookies(u) {
+					req.AddCookie(ck)
+				}
 			}
 			// As a browser asks; set here, the client leaves the body
 			// compressed (no CPU of ours spent unzipping it).

@@ -129,9 +129,10 @@ func (p Page) T(key string) string { return T(p.Lang, key) }
 // AssetVersion is the assets' cache-busting version.
 func (p Page) AssetVersion() string { return assetVersion }
 
-// Templates are an audience's page templates over the base layout.
+// Templates are an audience's page templates over the base layout, each
+// parsed once per language with its fixed texts written in (localize).
 type Templates struct {
-	pages map[string]*template.Template
+	pages map[i18n.Lang]map[string]*template.Template
 }
 
 // Funcs are the functions every template may call.
@@ -166,27 +167,46 @@ func queryOf(kv ...string) string {
 // ParsePages parses each named page of fsys (a file that defines the
 // "content" template) over the base layout.
 func ParsePages(fsys fs.FS, names ...string) (*Templates, error) {
-	base, err := template.New("base.html").Funcs(Funcs()).ParseFS(files, "templates/base.html")
-	if err != nil {
-		return nil, err
-	}
-	t := &Templates{pages: map[string]*template.Template{}}
-	for _, n := range names {
-		c, err := base.Clone()
-		if err != nil {
+	return parsePages(fsys, "", names)
+}
+
+// parsePages parses each named page over the base layout and, when shared
+// is not empty, the files it matches, once in each language.
+func parsePages(fsys fs.FS, shared string, names []string) (*Templates, error) {
+	t := &Templates{pages: map[i18n.Lang]map[string]*template.Template{}}
+	for _, l := range i18n.Supported {
+		base := template.New("base.html").Funcs(Funcs())
+		if err := parseLocalized(base, files, "templates/base.html", l); err != nil {
 			return nil, err
 		}
-		if _, err := c.ParseFS(fsys, n); err != nil {
-			return nil, fmt.Errorf("webui: parse %s: %w", n, err)
+		if shared != "" {
+			if err := parseLocalized(base, fsys, shared, l); err != nil {
+				return nil, fmt.Errorf("webui: parse %s: %w", shared, err)
+			}
 		}
-		t.pages[n] = c
+		pages := map[string]*template.Template{}
+		for _, n := range names {
+			c, err := base.Clone()
+			if err != nil {
+				return nil, err
+			}
+			if err := parseLocalized(c, fsys, n, l); err != nil {
+				return nil, fmt.Errorf("webui: parse %s: %w", n, err)
+			}
+			pages[n] = c
+		}
+		t.pages[l] = pages
 	}
 	return t, nil
 }
 
 // Render writes page name with p.
 func (t *Templates) Render(name string, p Page) ([]byte, error) {
-	tm, ok := t.pages[name]
+	pages, ok := t.pages[p.Lang]
+	if !ok {
+		pages = t.pages[i18n.Kyrgyz] // as T writes a language it does not know
+	}
+	tm, ok := pages[name]
 	if !ok {
 		return nil, fmt.Errorf("webui: no page %q", name)
 	}
