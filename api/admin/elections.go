@@ -350,6 +350,14 @@ func (s *handlers) admRefusal(err error, l i18n.Lang, f *admForm, fieldOf map[st
 	var leaves []leaf
 	var walk func(error)
 	walk = func(e error) {
+		// Several field errors of one command (bus.FieldErrors, or
+		// rebuilt from the bus's answer) are each a leaf of their own.
+		if parts := bus.Split(e); len(parts) > 1 {
+			for _, x := range parts {
+				walk(x)
+			}
+			return
+		}
 		var verr *problem.ValidationError
 		if errors.As(e, &verr) {
 			for _, x := range verr.Fields {
