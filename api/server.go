@@ -336,12 +336,13 @@ func (s *Server) routes() {
 		return false, s.limiter.retryAfter()
 	}
 	portal.Mount(e, portal.Deps{
-		Reader:     s.public,
-		SelfCheck:  s.SelfCheck,
-		Limit:      limit,
-		Floor:      s.cfg.SelfCheckFloor,
-		CabinetURL: s.cfg.CabinetURL,
-		Now:        s.deps.Now,
+		Reader:      s.public,
+		SelfCheck:   s.SelfCheck,
+		ListUpdated: s.listUpdated,
+		Limit:       limit,
+		Floor:       s.cfg.SelfCheckFloor,
+		CabinetURL:  s.cfg.CabinetURL,
+		Now:         s.deps.Now,
 	})
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

@@ -53,7 +53,14 @@ type Limiter func(addr string) (ok bool, retryAfter time.Duration)
 type Deps struct {
 	Reader    *publicread.Reader
 	SelfCheck SelfChecker
-	Limit     Limiter
+	// ListUpdated is the update time of the whole list (precinct 0) as
+	// the self-check's JSON answer gives it, kept for a moment
+	// (api.Server.listUpdated): the self-check's answer, rendered on every
+	// request, shows the same (VP 3.8). Nil reads Reader's. The kept
+	// pages never use it: one is kept for the state of the read models it
+	// was rendered from, and shows that state's time.
+	ListUpdated func(ctx context.Context, precinct int) (*time.Time, error)
+	Limit       Limiter
 	// Floor is the least time a self-check answer takes, found or not.
 	Floor time.Duration
 	// CabinetURL is the Voter's Cabinet, where a voter reports an error.
@@ -91,6 +98,9 @@ func Mount(e *echo.Echo, d Deps) { mount(e, d) }
 func mount(e *echo.Echo, d Deps) *handlers {
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.ListUpdated == nil {
+		d.ListUpdated = d.Reader.ListUpdated
 	}
 	if d.PageCacheBytes <= 0 {
 		d.PageCacheBytes = DefaultPageCacheBytes
@@ -302,9 +312,11 @@ func (h *handlers) check(c echo.Context) error {
 		}
 	}
 	p := page(c, "check", title)
-	if p.ListUpdated, err = h.updated(ctx, l, 0); err != nil {
+	at, err := h.d.ListUpdated(ctx, 0)
+	if err != nil {
 		return err
 	}
+	p.ListUpdated = updatedLine(l, at)
 	p.Data = res
 	// Found or not, no sooner than the floor (VP 2.2).
 	if wait := h.d.Floor - time.Since(start); wait > 0 {
