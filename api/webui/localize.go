@@ -12,19 +12,22 @@ import (
 	"github.com/cec-kg/tizme/api/i18n"
 )
 
-// A page's template is parsed once per language with its fixed texts
-// written in: `{{t $l "key"}}` (three in four of the templates' calls of a
-// function) and the layout's `{{.T "key"}}` become the text itself, escaped as html/template escapes it
-// where it stands, and `(t $l "key")` given to another function becomes a
-// quoted string. A page rendered then calls no function for its fixed
-// texts: each such call was a reflective call of T and another of its
-// escaper, the largest share of a page's rendering (issue 12 item 8,
-// issue 13 item 6). The text of a page is the same byte for byte
-// (TestLocalizedTemplatesRenderAlike).
+// A page's template is parsed once per language with what never changes
+// in that language written in: a fixed text, `{{t $l "key"}}` (three in
+// four of the templates' calls of a function) or the layout's
+// `{{.T "key"}}`, becomes the text itself, escaped as html/template
+// escapes it where it stands; `(t $l "key")` given to another function
+// becomes a quoted string; `{{$l}}` (in the pages' links) becomes the
+// language's code and `{{.AssetVersion}}` the assets' version. A page
+// rendered then calls no function for these: each was a reflective call
+// and another of its escaper, the largest share of a page's rendering
+// (issue 12 item 8, issue 13 item 6). A page is the same byte for byte
+// (TestLocalizedTemplatesRenderAlike; when this was written, the whole api
+// suite also rendered every page it asked for both ways and compared).
 //
-// $l is the page's language wherever it is bound (`{{$l := .Lang}}`, the
-// page's own or, in a part, the same Page's), which that test checks on
-// every page of every audience through the pages' own tests.
+// $l is the page's language wherever a template binds it: every template
+// binds it as `{{$l := .Lang}}`, its dot the page's Page or a part's view
+// of the same page.
 
 var (
 	// tText is a fixed text written where the page's text or a quoted
@@ -35,11 +38,38 @@ var (
 	tArg = regexp.MustCompile(`\(t \$l "([^"\\]*)"\)`)
 	// pageText is the layout's fixed text, the Page's method T.
 	pageText = regexp.MustCompile(`\{\{\.T "([^"\\]*)"\}\}`)
-	// unsafeContext is what precedes a fixed text where the escaping is
-	// not html/template's HTML escaping: an unquoted or URL or script or
-	// style attribute, or an element of script or style.
-	unsafeContext = regexp.MustCompile(`(?i)(=\{\{(t \$l|\.T) |(href|src|action|formaction|style|on[a-z]+)="[^"]*\{\{(t \$l|\.T) |<script[^>]*>[^<]*\{\{(t \$l|\.T) |<style[^>]*>[^<]*\{\{(t \$l|\.T) )`)
+	// written is each action localize writes in.
+	written = regexp.MustCompile(`\{\{(t \$l "[^"\\]*"|\.T "[^"\\]*"|\$l)\}\}`)
 )
+
+// escapedAsHTML reports whether html/template escapes an action as HTML
+// text or a quoted attribute's value where it follows before (the source
+// from the last '<' before it): in the page's text, or in a quoted
+// attribute other than a style or an event's; in a URL's attribute only
+// the language's code (lang), which is the same there. Never in a script
+// or style element, an unquoted attribute, or a tag's name or attributes.
+func escapedAsHTML(before string, lang bool) bool {
+	low := strings.ToLower(before)
+	if end := strings.IndexByte(low, '>'); end >= 0 {
+		// After a tag: text, unless the tag opens a script or a style.
+		return !strings.HasPrefix(low, "<script") && !strings.HasPrefix(low, "<style")
+	}
+	if strings.Count(low, `"`)%2 == 0 {
+		return false // in the tag itself or an unquoted value
+	}
+	open := strings.LastIndex(low, `="`)
+	if open < 0 {
+		return false
+	}
+	attr := low[strings.LastIndexAny(low[:open], " \t\n")+1 : open]
+	switch {
+	case attr == "style" || strings.HasPrefix(attr, "on"):
+		return false
+	case attr == "href" || attr == "src" || attr == "action" || attr == "formaction":
+		return lang
+	}
+	return true
+}
 
 // htmlEscape escapes s as html/template's HTML text and quoted attribute
 // escaper does (its table: NUL, quotes, ampersand, plus, angle brackets).
@@ -75,25 +105,31 @@ func htmlEscape(s string) string {
 // name, for the error). A text that holds the template's delimiter stays
 // a call.
 func localize(name, src string, l i18n.Lang) (string, error) {
-	if m := unsafeContext.FindString(src); m != "" {
-		return "", fmt.Errorf("webui: %s: a fixed text where HTML escaping is not the template's (%q): write it as a call of t on a variable", name, m)
+	for _, loc := range written.FindAllStringIndex(src, -1) {
+		from := max(strings.LastIndexByte(src[:loc[0]], '<'), 0)
+		if before, action := src[from:loc[0]], src[loc[0]:loc[1]]; !escapedAsHTML(before, action == "{{$l}}") {
+			return "", fmt.Errorf("webui: %s: %q written in after %q, where html/template would not escape it as HTML: write it as a call on a variable", name, action, before)
+		}
 	}
-	written := func(key string) (string, bool) {
+	text := func(key string) (string, bool) {
 		v := T(l, key)
 		return v, !strings.Contains(v, "{{") && !strings.Contains(v, "}}")
 	}
 	for _, re := range []*regexp.Regexp{tText, pageText} {
 		src = re.ReplaceAllStringFunc(src, func(call string) string {
-			if v, ok := written(re.FindStringSubmatch(call)[1]); ok {
+			if v, ok := text(re.FindStringSubmatch(call)[1]); ok {
 				return htmlEscape(v)
 			}
 			return call
 		})
 	}
-	// The assets' version (hexadecimal digits: the same in any context).
+	// The assets' version and the language's code (hexadecimal digits,
+	// two Latin letters: the same in any context localize accepts, a URL
+	// included).
 	src = strings.ReplaceAll(src, "{{.AssetVersion}}", assetVersion)
+	src = strings.ReplaceAll(src, "{{$l}}", l.String())
 	return tArg.ReplaceAllStringFunc(src, func(call string) string {
-		if v, ok := written(tArg.FindStringSubmatch(call)[1]); ok {
+		if v, ok := text(tArg.FindStringSubmatch(call)[1]); ok {
 			return strconv.Quote(v)
 		}
 		return call

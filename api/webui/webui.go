@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -130,9 +131,32 @@ func (p Page) T(key string) string { return T(p.Lang, key) }
 func (p Page) AssetVersion() string { return assetVersion }
 
 // Templates are an audience's page templates over the base layout, each
-// parsed once per language with its fixed texts written in (localize).
+// parsed once per language with its fixed texts written in (localize):
+// in Kyrgyz, the default, when they are made (a template that does not
+// parse fails then), in another language when a page is first rendered
+// in it (parsing takes a few tens of milliseconds an audience, which
+// every start of the binary, a command of the CLI included, would pay).
 type Templates struct {
-	pages map[i18n.Lang]map[string]*template.Template
+	parse func(i18n.Lang) (map[string]*template.Template, error)
+	langs map[i18n.Lang]*langPages
+}
+
+// langPages are the pages of one language, parsed once.
+type langPages struct {
+	once  sync.Once
+	pages map[string]*template.Template
+	err   error
+}
+
+// in returns the pages in l (in Kyrgyz, as T writes a language not ours)
+// and the language they are in.
+func (t *Templates) in(l i18n.Lang) (map[string]*template.Template, i18n.Lang, error) {
+	lp, ok := t.langs[l]
+	if !ok {
+		l, lp = i18n.Kyrgyz, t.langs[i18n.Kyrgyz]
+	}
+	lp.once.Do(func() { lp.pages, lp.err = t.parse(l) })
+	return lp.pages, l, lp.err
 }
 
 // Funcs are the functions every template may call.
@@ -173,8 +197,7 @@ func ParsePages(fsys fs.FS, names ...string) (*Templates, error) {
 // parsePages parses each named page over the base layout and, when shared
 // is not empty, the files it matches, once in each language.
 func parsePages(fsys fs.FS, shared string, names []string) (*Templates, error) {
-	t := &Templates{pages: map[i18n.Lang]map[string]*template.Template{}}
-	for _, l := range i18n.Supported {
+	t := &Templates{langs: map[i18n.Lang]*langPages{}, parse: func(l i18n.Lang) (map[string]*template.Template, error) {
 		base := template.New("base.html").Funcs(Funcs())
 		if err := parseLocalized(base, files, "templates/base.html", l); err != nil {
 			return nil, err
@@ -195,17 +218,24 @@ func parsePages(fsys fs.FS, shared string, names []string) (*Templates, error) {
 			}
 			pages[n] = c
 		}
-		t.pages[l] = pages
+		return pages, nil
+	}}
+	for _, l := range i18n.Supported {
+		t.langs[l] = &langPages{}
+	}
+	if _, _, err := t.in(i18n.Kyrgyz); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
 
 // Render writes page name with p.
 func (t *Templates) Render(name string, p Page) ([]byte, error) {
-	pages, ok := t.pages[p.Lang]
-	if !ok {
-		pages = t.pages[i18n.Kyrgyz] // as T writes a language it does not know
+	pages, l, err := t.in(p.Lang)
+	if err != nil {
+		return nil, err
 	}
+	p.Lang = l // a language not ours is written as T writes it: in Kyrgyz
 	tm, ok := pages[name]
 	if !ok {
 		return nil, fmt.Errorf("webui: no page %q", name)
