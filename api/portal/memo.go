@@ -47,9 +47,10 @@ type neighbour struct {
 // stateKey carries the read models' state in a request's context.
 type stateKey struct{}
 
-// withState returns ctx carrying state.
+// withState returns ctx carrying state, for the memo and for the public
+// reader (publicread.WithState: the directory's state is read off it).
 func withState(ctx context.Context, state string) context.Context {
-	return context.WithValue(ctx, stateKey{}, state)
+	return publicread.WithState(context.WithValue(ctx, stateKey{}, state), state)
 }
 
 // stateOf is the state the request read, "" when none.

@@ -56,16 +56,19 @@ type directoryFlight struct {
 const directoryTimeout = time.Minute
 
 // directory returns the directory at least as new as the state of its
-// read model now. The state is read first and the directory after it, so
+// read model now, or as the State ctx carries (WithState: the state the
+// request read before its read-outs). The state is read first and the directory after it, so
 // a page rendered from the answer is never older than the state the page
 // cache keeps it under (State's warning). One read runs at a time; a
 // request that finds one running for an older state waits for it, then
 // starts its own.
 func (r *Reader) directory(ctx context.Context) (*directory, error) {
-	var state string
-	if err := r.db.QueryRow(ctx, `SELECT coalesce(max(version || ':' || events_applied), '') FROM projection_state WHERE name = $1`,
-		readmodels.NamePrecinctDirectory).Scan(&state); err != nil {
-		return nil, fmt.Errorf("publicread: the directory's state: %w", err)
+	state, ok := stateIn(ctx, readmodels.NamePrecinctDirectory)
+	if !ok {
+		if err := r.db.QueryRow(ctx, `SELECT coalesce(max(version || ':' || events_applied), '') FROM projection_state WHERE name = $1`,
+			readmodels.NamePrecinctDirectory).Scan(&state); err != nil {
+			return nil, fmt.Errorf("publicread: the directory's state: %w", err)
+		}
 	}
 	c := &r.dir
 	for {

@@ -3,6 +3,7 @@ package publicread
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/readmodels"
@@ -46,4 +47,33 @@ func (r *Reader) State(ctx context.Context, withChain bool) (string, error) {
 		return "", fmt.Errorf("publicread: read models' state: %w", err)
 	}
 	return state, nil
+}
+
+// stateKey carries a State read in a request's context.
+type stateKey struct{}
+
+// WithState returns ctx carrying state, as State read it for the request
+// before its read-outs: a read-out that keeps what it read for a read
+// model's state (the directory) takes that read model's from it instead
+// of asking the database again. What it answers is then of the state the
+// request read first, never newer than the state the caller keys by.
+func WithState(ctx context.Context, state string) context.Context {
+	return context.WithValue(ctx, stateKey{}, state)
+}
+
+// stateIn is the state of the read model named name in ctx's State
+// ("version:events applied", as projection_state holds it), and whether
+// ctx carries one that holds it.
+func stateIn(ctx context.Context, name string) (string, bool) {
+	s, _ := ctx.Value(stateKey{}).(string)
+	if s == "" {
+		return "", false
+	}
+	s, _, _ = strings.Cut(s, "|") // the chain's part, after the read models'
+	for part := range strings.SplitSeq(s, ",") {
+		if rest, ok := strings.CutPrefix(part, name+":"); ok {
+			return rest, true
+		}
+	}
+	return "", false
 }
