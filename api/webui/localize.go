@@ -50,7 +50,7 @@ var (
 // or style element, an unquoted attribute, or a tag's name or attributes.
 func escapedAsHTML(before string, lang bool) bool {
 	low := strings.ToLower(before)
-	if end := strings.IndexByte(low, '>'); end >= 0 {
+	if strings.Contains(low, ">") {
 		// After a tag: text, unless the tag opens a script or a style.
 		return !strings.HasPrefix(low, "<script") && !strings.HasPrefix(low, "<style")
 	}

@@ -139,6 +139,8 @@ func (p Page) AssetVersion() string { return assetVersion }
 type Templates struct {
 	parse func(i18n.Lang) (map[string]*template.Template, error)
 	langs map[i18n.Lang]*langPages
+	// sizes holds each page's size when last rendered (an int by name).
+	sizes sync.Map
 }
 
 // langPages are the pages of one language, parsed once.
@@ -240,9 +242,18 @@ func (t *Templates) Render(name string, p Page) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("webui: no page %q", name)
 	}
+	// The buffer starts at the size the page had last time (a page grown
+	// from nothing was copied and cleared about ten times over).
+	hint, _ := t.sizes.Load(name)
 	var b bytes.Buffer
+	if n, ok := hint.(int); ok {
+		b.Grow(n + n/8)
+	}
 	if err := tm.ExecuteTemplate(&b, "base.html", p); err != nil {
 		return nil, fmt.Errorf("webui: render %s: %w", name, err)
+	}
+	if n, _ := hint.(int); b.Len() > n || b.Len() < n/2 {
+		t.sizes.Store(name, b.Len())
 	}
 	return b.Bytes(), nil
 }
