@@ -57,11 +57,11 @@ const directoryTimeout = time.Minute
 
 // directory returns the directory at least as new as the state of its
 // read model now, or as the State ctx carries (WithState: the state the
-// request read before its read-outs). The state is read first and the directory after it, so
-// a page rendered from the answer is never older than the state the page
-// cache keeps it under (State's warning). One read runs at a time; a
-// request that finds one running for an older state waits for it, then
-// starts its own.
+// request read before its read-outs). The state is read first and the
+// directory after it, so a page rendered from the answer is never older
+// than the state the page cache keeps it under (State's warning). One
+// read runs at a time; a request that finds one running for an older
+// state waits for it, then starts its own.
 func (r *Reader) directory(ctx context.Context) (*directory, error) {
 	state, ok := stateIn(ctx, readmodels.NamePrecinctDirectory)
 	if !ok {
