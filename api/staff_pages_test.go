@@ -317,6 +317,12 @@ func TestStaffDeskQueuePages(t *testing.T) {
 	if n := len(queueReceipts(first)); n != 50 {
 		t.Errorf("first page: %d applications, want 50", n)
 	}
+	// A page of 50 goes gzipped, within the budget of 60 KB (issue 13
+	// item 6), to a TEC on a slow connection.
+	gz := b.do(http.MethodGet, "/staff?lang=ru&kind=correct_personal_data", nil, map[string]string{"Accept-Encoding": "gzip"}).want(t, http.StatusOK, "")
+	if gz.header.Get("Content-Encoding") != "gzip" || len(gz.raw) > 60<<10 {
+		t.Errorf("queue page of 50: %d bytes, encoding %q", len(gz.raw), gz.header.Get("Content-Encoding"))
+	}
 	next := link(first, "next")
 	if link(first, "prev") != "" || !strings.Contains(next, "page=2") || !strings.Contains(next, "kind=correct_personal_data") {
 		t.Fatalf("first page's links: prev %q, next %q", link(first, "prev"), next)
