@@ -30,16 +30,12 @@ import (
 // of the same page.
 
 var (
-	// tText is a fixed text written where the page's text or a quoted
-	// attribute's value stands (the only places the templates put one;
-	// localize refuses any other).
-	tText = regexp.MustCompile(`\{\{t \$l "([^"\\]*)"\}\}`)
+	// written is each action localize writes in: a fixed text of the
+	// catalogue (its key the first group) or the Page's T (the second),
+	// or the language's code.
+	written = regexp.MustCompile(`\{\{(?:t \$l "([^"\\]*)"|\.T "([^"\\]*)"|\$l)\}\}`)
 	// tArg is a fixed text given to another function or template.
 	tArg = regexp.MustCompile(`\(t \$l "([^"\\]*)"\)`)
-	// pageText is the layout's fixed text, the Page's method T.
-	pageText = regexp.MustCompile(`\{\{\.T "([^"\\]*)"\}\}`)
-	// written is each action localize writes in.
-	written = regexp.MustCompile(`\{\{(t \$l "[^"\\]*"|\.T "[^"\\]*"|\$l)\}\}`)
 )
 
 // escapedAsHTML reports whether html/template escapes an action as HTML
@@ -105,29 +101,39 @@ func htmlEscape(s string) string {
 // name, for the error). A text that holds the template's delimiter stays
 // a call.
 func localize(name, src string, l i18n.Lang) (string, error) {
-	for _, loc := range written.FindAllStringIndex(src, -1) {
-		from := max(strings.LastIndexByte(src[:loc[0]], '<'), 0)
-		if before, action := src[from:loc[0]], src[loc[0]:loc[1]]; !escapedAsHTML(before, action == "{{$l}}") {
-			return "", fmt.Errorf("webui: %s: %q written in after %q, where html/template would not escape it as HTML: write it as a call on a variable", name, action, before)
-		}
-	}
+	// text is key's text in l, unless it holds the template's delimiters.
 	text := func(key string) (string, bool) {
 		v := T(l, key)
 		return v, !strings.Contains(v, "{{") && !strings.Contains(v, "}}")
 	}
-	for _, re := range []*regexp.Regexp{tText, pageText} {
-		src = re.ReplaceAllStringFunc(src, func(call string) string {
-			if v, ok := text(re.FindStringSubmatch(call)[1]); ok {
-				return htmlEscape(v)
+	var b strings.Builder
+	last := 0
+	for _, m := range written.FindAllStringSubmatchIndex(src, -1) {
+		action := src[m[0]:m[1]]
+		from := max(strings.LastIndexByte(src[:m[0]], '<'), 0)
+		if !escapedAsHTML(src[from:m[0]], action == "{{$l}}") {
+			return "", fmt.Errorf("webui: %s: %q written in after %q, where html/template would not escape it as HTML: write it as a call on a variable", name, action, src[from:m[0]])
+		}
+		out := l.String()
+		if action != "{{$l}}" {
+			k := m[2:4] // t's key, or T's
+			if k[0] < 0 {
+				k = m[4:6]
 			}
-			return call
-		})
+			key := src[k[0]:k[1]]
+			v, ok := text(key)
+			if !ok {
+				continue // stays a call
+			}
+			out = htmlEscape(v)
+		}
+		b.WriteString(src[last:m[0]])
+		b.WriteString(out)
+		last = m[1]
 	}
-	// The assets' version and the language's code (hexadecimal digits,
-	// two Latin letters: the same in any context localize accepts, a URL
-	// included).
-	src = strings.ReplaceAll(src, "{{.AssetVersion}}", assetVersion)
-	src = strings.ReplaceAll(src, "{{$l}}", l.String())
+	b.WriteString(src[last:])
+	// The assets' version (hexadecimal digits: the same in any context).
+	src = strings.ReplaceAll(b.String(), "{{.AssetVersion}}", assetVersion)
 	return tArg.ReplaceAllStringFunc(src, func(call string) string {
 		if v, ok := text(tArg.FindStringSubmatch(call)[1]); ok {
 			return strconv.Quote(v)
