@@ -96,31 +96,19 @@ func readDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueu
 	}
 	args = append(args, limit, max(f.Offset, 0))
 	lim, off := fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args))
-	// The order is overdue first, then the failed executions, then the
-	// rest, each by due day, arrival and ID: three runs of the index
-	// (commission, decision_due, received_at, application_id), each read
-	// only as far as the page needs, instead of sorting every open
-	// application of the commission (1,461 for a national TEC) on every
-	// request.
-	part := func(group int, cond string) string {
-		return `(SELECT application_id, receipt, kind, status, received_at, decision_due, ` + StaffQueueOverdueSQL(day) + ` AS overdue,
-			coalesce(accepted_by, '') AS accepted_by, coalesce(assignee, '') AS assignee, anomalies, coalesce(failure_code, '') AS failure_code,
-			failure_params, failed_at, ` + fmt.Sprint(group) + ` AS grp
-		FROM ` + TableStaffQueue + ` WHERE ` + where + ` AND ` + cond + `
-		ORDER BY decision_due, received_at, application_id LIMIT ` + lim + `::bigint + ` + off + `::bigint)`
-	}
-	failed := `status = '` + QueueExecutionFailed + `'`
 	// The count is an uncorrelated subquery: PostgreSQL runs it once per
 	// statement (an InitPlan), on the same snapshot as the page.
 	total := `0`
 	if withTotal {
 		total = `(SELECT count(*) FROM ` + TableStaffQueue + ` WHERE ` + where + `)`
 	}
+	// The desk's order: overdue first, then the failed executions, then
+	// the rest.
+	runs := queueRuns(`application_id, receipt, kind, status, received_at, decision_due, `+StaffQueueOverdueSQL(day)+` AS overdue,
+			coalesce(accepted_by, '') AS accepted_by, coalesce(assignee, '') AS assignee, anomalies, coalesce(failure_code, '') AS failure_code,
+			failure_params, failed_at`, where, day, lim, off, queueOverdue, queueFailed, queueRest)
 	rows, err := q.Query(ctx, `SELECT application_id, receipt, kind, status, received_at, decision_due, overdue,
-			accepted_by, assignee, anomalies, failure_code, failure_params, failed_at, `+total+` FROM (`+
-		part(1, StaffQueueOverdueSQL(day))+` UNION ALL `+part(2, failed)+` UNION ALL `+
-		part(3, `NOT `+failed+` AND NOT `+decisionLateSQL(day+`::date`))+`) q
-		ORDER BY grp, decision_due, received_at, application_id LIMIT `+lim+` OFFSET `+off, args...)
+			accepted_by, assignee, anomalies, failure_code, failure_params, failed_at, `+total+` FROM `+runs, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read desk queue: %w", err)
 	}
@@ -147,6 +135,44 @@ func readDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueu
 		return nil, 0, fmt.Errorf("read desk queue: %w", err)
 	}
 	return out, int(n), nil
+}
+
+// queueRun is one of the three runs a commission's open applications
+// fall into, each read in the order of due day, arrival and ID.
+type queueRun int
+
+const (
+	queueFailed  queueRun = iota // approvals whose execution failed
+	queueOverdue                 // the others past their decision day
+	queueRest                    // the others
+)
+
+// queueRuns is the FROM and the ORDER BY, LIMIT and OFFSET of a page of a
+// commission's queue in the order of runs: a UNION ALL of the runs, each
+// a run of the index (commission, decision_due, received_at,
+// application_id) (the failed ones of its partial index) read only as far
+// as the page needs, and the runs in order. Sorting instead every open
+// application of the commission (1,461 in a national TEC) on every
+// request read each from the table. columns is the select list of a run,
+// where the queue's filter, day the overdue day's parameter and lim and
+// off the page's.
+func queueRuns(columns, where, day, lim, off string, runs ...queueRun) string {
+	failed := `status = '` + QueueExecutionFailed + `'`
+	parts := make([]string, len(runs))
+	for i, r := range runs {
+		cond := failed
+		switch r {
+		case queueOverdue:
+			cond = StaffQueueOverdueSQL(day)
+		case queueRest:
+			cond = `NOT ` + failed + ` AND NOT ` + decisionLateSQL(day+`::date`)
+		}
+		parts[i] = `(SELECT ` + columns + `, ` + fmt.Sprint(i) + ` AS run
+		FROM ` + TableStaffQueue + ` WHERE ` + where + ` AND ` + cond + `
+		ORDER BY decision_due, received_at, application_id LIMIT ` + lim + `::bigint + ` + off + `::bigint)`
+	}
+	return `(` + strings.Join(parts, ` UNION ALL `) + `) q
+		ORDER BY run, decision_due, received_at, application_id LIMIT ` + lim + ` OFFSET ` + off
 }
 
 // CountDeskQueue counts commission's open applications that f selects
