@@ -7,8 +7,8 @@ import (
 	"testing/fstest"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
 )
@@ -109,7 +109,7 @@ func MountDesk(r signedin.Routes, d Deps) {
 
 // adminGzip is r with gzip first.
 func adminGzip(r signedin.Routes) signedin.Routes {
-	return r.With(middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024}))
+	return r.With(httpapi.Gzip(6))
 }
 
 // adminRender answers the desk page name (a file under templates/)

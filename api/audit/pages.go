@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/cec-kg/tizme/api/auth"
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/signedin"
 	"github.com/cec-kg/tizme/api/webui"
@@ -73,7 +73,7 @@ var asOfModes = []string{string(readmodels.ListRecorded), string(readmodels.List
 // auditors); every page but the CSV, which streams, gzips.
 func MountDesk(r signedin.Routes, d Deps) {
 	h := &handlers{d: d}
-	gz := r.With(middleware.GzipWithConfig(middleware.GzipConfig{Level: 6, MinLength: 1024}))
+	gz := r.With(httpapi.Gzip(6))
 	gz.GET("", h.home)
 	gz.GET(pathAsOf, h.asOfPage)
 	r.GET(pathAsOfCSV, h.asOfCSV)

@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/cec-kg/tizme/api/appview"
 	"github.com/cec-kg/tizme/api/auth"
@@ -83,7 +82,7 @@ func MountPages(r signedin.Routes, d Deps) {
 	// The fastest compression, as the portal's (per voter, so never
 	// kept): a third of the default level's CPU, and the timeline grows
 	// by a tenth or so, far within the page budget (issue 13 item 6).
-	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: gzip.BestSpeed, MinLength: 1024})
+	gz := httpapi.Gzip(gzip.BestSpeed)
 	page := func(f func(echo.Context) error) echo.HandlerFunc { return gz(h.cabPage(f)) }
 	r.GET("", page(h.cabEntry))
 	r.GET("/consent", page(h.cabConsentPage))

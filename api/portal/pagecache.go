@@ -14,6 +14,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 )
 
@@ -46,16 +47,17 @@ const DefaultPageCacheBytes = 128 << 20
 
 // gzipMinLength is the least body sent gzipped, as the gzip middleware
 // the other routes use.
-const gzipMinLength = 1024
+const gzipMinLength = httpapi.GzipMinLength
 
 // gzipLevel is the compression of pages sent (the budgets are of
 // compressed pages). The fastest: a page not kept yet is compressed while
 // the visitor waits, at a third of the default level's CPU, and its page
 // grows by about a tenth (a precinct page: 4.9 KB against 4.4 KB). The
-// kept pages are compressed by github.com/klauspost/compress/gzip (the
-// standard library's interface and format): at this level it takes about
-// half the standard library's time (about 60 against 130 µs a 16 KB
-// page), with pages no larger.
+// pages are compressed by github.com/klauspost/compress/gzip (the
+// standard library's interface and format), the kept ones here and the
+// others by httpapi.Gzip: at this level it takes about half the standard
+// library's time (about 60 against 130 µs a 16 KB page), with pages no
+// larger.
 const gzipLevel = gzip.BestSpeed
 
 // headerPageCache tells whether a page came from the cache ("hit") or was

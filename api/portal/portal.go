@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/cec-kg/tizme/api/httpapi"
 	"github.com/cec-kg/tizme/api/i18n"
 	"github.com/cec-kg/tizme/api/webui"
 	"github.com/cec-kg/tizme/domain/person"
@@ -110,7 +110,7 @@ func mount(e *echo.Echo, d Deps) *handlers {
 	// fifth of the bytes (the budgets are of compressed pages). The
 	// pages everyone sees alike come from the page cache, which
 	// compresses them itself (pagecache.go).
-	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: gzipLevel, MinLength: gzipMinLength})
+	gz := httpapi.Gzip(gzipLevel)
 	e.GET("/", h.cached(h.home, false))
 	e.GET("/self-check", h.checkForm, gz)
 	e.POST("/self-check", h.check, gz)

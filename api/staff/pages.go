@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/cec-kg/tizme/api/appview"
 	"github.com/cec-kg/tizme/api/httpapi"
@@ -47,7 +46,7 @@ func (h *handlers) staffDeskRoutes(g signedin.Routes) {
 	// Pages gzip at the fastest level, as the cabinet's and the portal's:
 	// a TEC on a slow connection gets a queue of 50 rows in a quarter of
 	// its bytes.
-	g = g.With(middleware.GzipWithConfig(middleware.GzipConfig{Level: gzip.BestSpeed, MinLength: 1024}))
+	g = g.With(httpapi.Gzip(gzip.BestSpeed))
 	g.Middleware = append(slices.Clip(g.Middleware), h.deskOnStaff)
 	g.GET("", h.deskQueue)
 	g.GET("/queue/fragment", h.deskQueueFragment)
