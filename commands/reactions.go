@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -160,26 +161,29 @@ func React(ctx context.Context, rs *Reactions, ev eventstore.RecordedEvent) erro
 		Actor:         ReactorActor,
 		RequestID:     ev.Metadata.RequestID,
 	})
-	send := func(cmd bus.Command) (error, error) {
+	send := func(cmd bus.Command) (bus.Result, error, error) {
 		if !rs.bus.Handles(cmd.CommandName()) {
-			return nil, nil
+			return bus.Result{}, nil, nil
 		}
-		_, err := rs.bus.Send(ctx, cmd)
+		res, err := rs.bus.Send(ctx, cmd)
 		switch {
 		case err == nil:
-			return nil, nil
+			return res, nil, nil
 		case errors.Is(err, bus.ErrRejected):
 			rs.log.WarnContext(ctx, "reaction refused", "command", cmd.CommandName(), "key", cmd.Key(),
 				"event", ev.ID.String(), "event_type", ev.Type, "code", refusal(err).Code())
-			return err, nil
+			return res, err, nil
 		default:
-			return nil, fmt.Errorf("react to %s %s: %w", ev.Type, ev.ID, err)
+			return res, nil, fmt.Errorf("react to %s %s: %w", ev.Type, ev.ID, err)
 		}
 	}
 	for _, r := range reactions {
-		refused, err := send(r.cmd)
+		res, refused, err := send(r.cmd)
 		if err != nil {
 			return err
+		}
+		if refused == nil && r.sent != nil {
+			r.sent(res)
 		}
 		if refused == nil || r.carriesOut == uuid.Nil {
 			continue
@@ -188,7 +192,7 @@ func React(ctx context.Context, rs *Reactions, ev eventstore.RecordedEvent) erro
 		if w.Code() == string(voter.ErrNoChange.Code()) || w.Code() == string(voter.ErrSamePrecinct.Code()) {
 			continue // the entry already shows the decision
 		}
-		if _, err := send(RecordExecutionFailure{
+		if _, _, err := send(RecordExecutionFailure{
 			Envelope:    bus.Envelope{IdempotencyKey: ReactionKey(ReactionExecutionFailed+"/"+r.name, ev.ID)},
 			Application: r.carriesOut, Command: r.cmd.CommandName(), Code: w.Code(), Params: w.Params(),
 			Detail: w.Error(), At: r.at,
@@ -217,6 +221,8 @@ type reaction struct {
 	// refusal is then recorded on it), and at the decision's time.
 	carriesOut uuid.UUID
 	at         time.Time
+	// sent, when set, reads cmd's answer once it was carried out.
+	sent func(bus.Result)
 }
 
 // reactionsTo returns the commands that react to ev.
@@ -242,20 +248,35 @@ func (rs *Reactions) reactionsTo(ctx context.Context, ev eventstore.RecordedEven
 		}
 		return one(ReactionRepeatMover, FlagRepeatMover{Envelope: key(ReactionRepeatMover), Voter: ev.Stream, Election: e.ElectionID, At: e.At}), nil
 	case voter.VoterRegistered:
-		if quiet, err := rs.quietAddress(ctx, e.Address, ev.Position); quiet || err != nil {
-			return nil, err
-		}
-		return one(ReactionCrowdedAddress, crowded(key(ReactionCrowdedAddress), e.Address, e.At)), nil
+		return rs.crowdedReaction(ctx, key(ReactionCrowdedAddress), e.Address, e.At, ev.Position)
 	case voter.VoterDetailsCorrected:
 		if e.Address == nil {
 			return nil, nil
 		}
-		if quiet, err := rs.quietAddress(ctx, *e.Address, ev.Position); quiet || err != nil {
-			return nil, err
-		}
-		return one(ReactionCrowdedAddress, crowded(key(ReactionCrowdedAddress), *e.Address, e.At)), nil
+		return rs.crowdedReaction(ctx, key(ReactionCrowdedAddress), *e.Address, e.At, ev.Position)
 	}
 	return nil, nil
+}
+
+// crowdedReaction is the crowded-address flag's reaction to a voter's
+// address a (registered or corrected at at, the event at pos): nothing
+// for a quiet address, else FlagCrowdedAddress, whose answer the
+// precheck keeps.
+func (rs *Reactions) crowdedReaction(ctx context.Context, env bus.Envelope, a voter.Address, at time.Time, pos eventstore.Position) ([]reaction, error) {
+	quiet, addressKey, err := rs.quietAddress(ctx, a, pos)
+	if quiet || err != nil {
+		return nil, err
+	}
+	r := reaction{name: ReactionCrowdedAddress, cmd: crowded(env, a, at)}
+	if addressKey != "" {
+		r.sent = func(res bus.Result) {
+			var answer FlagAnswer
+			if json.Unmarshal(res.Value, &answer) == nil {
+				rs.crowded.flaggedAt(addressKey, answer)
+			}
+		}
+	}
+	return []reaction{r}, nil
 }
 
 // approvedReactions returns the commands that carry out the approved

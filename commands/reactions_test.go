@@ -388,6 +388,65 @@ func TestCrowdedAddressSnapshot(t *testing.T) {
 	}
 }
 
+// TestCrowdedAddressFirstPass: a reactor reading a long log for the first
+// time finds many registrations at an address its snapshot lists as
+// crowded; the first raises the flag and the others send nothing (the
+// flag stream would raise nothing below twice the flag's count), until a
+// registration past the snapshot is counted at double it.
+func TestCrowdedAddressFirstPass(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{lister: true, anomalies: anomaly.Config{RepeatMoverMax: 2, CrowdedAddressMax: 3}})
+	a, err := geo.ParseAddress(addrAsan.Region, addrAsan.District, addrAsan.Settlement, addrAsan.Street, addrAsan.Building)
+	must(t, err)
+	flags := anomaly.StreamFor(anomaly.KindCrowdedAddress, election.ID{}, a.Key())
+	pins := []string{"21505199000123", "10203198500456", "20101200000789", "21212199000011", "10101198000022"}
+	var registrations []eventstore.RecordedEvent
+	for _, pin := range pins {
+		v := w.registerVoter(t, pin)
+		_, ev := lastOf[voter.VoterRegistered](t, w, v)
+		registrations = append(registrations, ev)
+	}
+	sent := func() int {
+		t.Helper()
+		var n int
+		must(t, w.pool.QueryRow(ctxFor(t), `SELECT count(*) FROM command_results WHERE key LIKE $1`,
+			"reaction:"+commands.ReactionCrowdedAddress+":%").Scan(&n))
+		return n
+	}
+	w.lister.setSnapshot(map[string]int{a.Key(): 5}, registrations[len(registrations)-1].Position)
+	w.counter.set(a.Key(), 5)
+	for _, ev := range registrations {
+		w.react(t, ev)
+	}
+	if n := len(w.events(t, flags)); n != 1 {
+		t.Fatalf("%d flags after the first pass, want 1", n)
+	}
+	if n := sent(); n != 1 {
+		t.Fatalf("%d crowded-address commands for 5 registrations at an address flagged at 5, want 1", n)
+	}
+	flag, _ := lastOf[anomaly.AnomalyFlagged](t, w, flags)
+	if flag.Count != 5 {
+		t.Fatalf("flagged at %d voters, want 5", flag.Count)
+	}
+	// Past the snapshot the address is counted: 9 voters are less than
+	// double the flag's 5, 10 are not.
+	later := func(pin string, voters int) {
+		t.Helper()
+		w.counter.set(a.Key(), voters)
+		v := w.registerVoter(t, pin)
+		_, ev := lastOf[voter.VoterRegistered](t, w, v)
+		w.react(t, ev)
+	}
+	later("21212199000033", 9)
+	if n, f := sent(), len(w.events(t, flags)); n != 1 || f != 1 {
+		t.Fatalf("at 9 voters: %d commands, %d flags; want 1 and 1", n, f)
+	}
+	later("10101198000044", 10)
+	if n, f := sent(), len(w.events(t, flags)); n != 2 || f != 2 {
+		t.Fatalf("at 10 voters: %d commands, %d flags; want 2 and 2", n, f)
+	}
+}
+
 // TestNoAddressCounter: without a counter the crowded-address flag is off.
 func TestNoAddressCounter(t *testing.T) {
 	t.Parallel()

@@ -97,22 +97,20 @@ func (f *fakeCounter) VotersAt(_ context.Context, key string) (int, error) {
 // crowded addresses (commands.CrowdedAddressLister) that the tests set.
 type listingCounter struct {
 	*fakeCounter
-	snapshot map[string]struct{}
+	snapshot map[string]int
 	upTo     eventstore.Position
 	listed   int
 }
 
-func (l *listingCounter) setSnapshot(crowded []string, upTo eventstore.Position) {
+// setSnapshot sets the crowded addresses listed and their counts.
+func (l *listingCounter) setSnapshot(crowded map[string]int, upTo eventstore.Position) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.snapshot = map[string]struct{}{}
-	for _, k := range crowded {
-		l.snapshot[k] = struct{}{}
-	}
+	l.snapshot = maps.Clone(crowded)
 	l.upTo = upTo
 }
 
-func (l *listingCounter) CrowdedAddresses(context.Context, int) (map[string]struct{}, eventstore.Position, error) {
+func (l *listingCounter) CrowdedAddresses(context.Context, int) (map[string]int, eventstore.Position, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.listed++

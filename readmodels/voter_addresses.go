@@ -163,13 +163,13 @@ func (a AddressCounter) VotersAt(ctx context.Context, addressKey string) (int, e
 	return n, nil
 }
 
-// CrowdedAddresses returns the keys of the addresses with more than max
-// voters on the list, and the log position the read model had reached
-// (its checkpoint), both read in one snapshot (it implements
+// CrowdedAddresses returns the addresses with more than max voters on
+// the list, each with its count, and the log position the read model had
+// reached (its checkpoint), both read in one snapshot (it implements
 // commands.CrowdedAddressLister). The counts include every event up to
 // that position.
-func (a AddressCounter) CrowdedAddresses(ctx context.Context, max int) (map[string]struct{}, eventstore.Position, error) {
-	keys := map[string]struct{}{}
+func (a AddressCounter) CrowdedAddresses(ctx context.Context, max int) (map[string]int, eventstore.Position, error) {
+	keys := map[string]int{}
 	var upTo eventstore.Position
 	err := pgx.BeginTxFunc(ctx, a.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var commit, prepare int64
@@ -180,18 +180,19 @@ func (a AddressCounter) CrowdedAddresses(ctx context.Context, max int) (map[stri
 		case err != nil:
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT address_key FROM `+TableVoterAddresses+`
+		rows, err := tx.Query(ctx, `SELECT address_key, count(*) FROM `+TableVoterAddresses+`
 			WHERE on_list AND address_key IS NOT NULL GROUP BY address_key HAVING count(*) > $1`, max)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var k string
-			if err := rows.Scan(&k); err != nil {
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
 				rows.Close()
 				return err
 			}
-			keys[k] = struct{}{}
+			keys[k] = n
 		}
 		if err := rows.Err(); err != nil {
 			return err

@@ -49,6 +49,7 @@ func TestVoterAddressesCount(t *testing.T) {
 	}
 	// The list of crowded addresses agrees with the counts, and says how
 	// far the read model had read the log.
+	counts := map[string]int{rmAddressKey(home): 2, rmAddressKey(other): 1}
 	for max, want := range map[int][]string{0: {rmAddressKey(home), rmAddressKey(other)}, 1: {rmAddressKey(home)}, 2: nil} {
 		keys, upTo, err := counter.CrowdedAddresses(context.Background(), max)
 		if err != nil {
@@ -61,8 +62,8 @@ func TestVoterAddressesCount(t *testing.T) {
 			t.Errorf("over %d: %d crowded addresses, want %d", max, len(keys), len(want))
 		}
 		for _, k := range want {
-			if _, ok := keys[k]; !ok {
-				t.Errorf("over %d: %s is not listed", max, k)
+			if n, ok := keys[k]; !ok || n != counts[k] {
+				t.Errorf("over %d: %s listed %v with %d voters, want listed with %d", max, k, ok, n, counts[k])
 			}
 		}
 	}
