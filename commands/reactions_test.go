@@ -293,23 +293,35 @@ func TestRepeatMoverFlag(t *testing.T) {
 	}
 }
 
+// crowdedAddressWorld is a world whose crowded-address threshold is 3
+// voters (its counter also lists the crowded addresses when lister), with
+// Asan's address and its flag stream.
+func crowdedAddressWorld(t *testing.T, lister bool) (*world, geo.Address, string) {
+	t.Helper()
+	w := newWorld(t, worldOptions{lister: lister, anomalies: anomaly.Config{RepeatMoverMax: 2, CrowdedAddressMax: 3}})
+	a, err := geo.ParseAddress(addrAsan.Region, addrAsan.District, addrAsan.Settlement, addrAsan.Street, addrAsan.Building)
+	must(t, err)
+	return w, a, anomaly.StreamFor(anomaly.KindCrowdedAddress, election.ID{}, a.Key())
+}
+
+// registered registers a voter with pin at Asan's address and returns
+// the registration's event.
+func (w *world) registered(t *testing.T, pin string) eventstore.RecordedEvent {
+	t.Helper()
+	v := w.registerVoter(t, pin)
+	_, ev := lastOf[voter.VoterRegistered](t, w, v)
+	return ev
+}
+
 // TestCrowdedAddressFlag: the AddressCounter (a read model; here a fake)
 // says how many voters live at an address; over M the registration
 // raises a flag, and again once the count has doubled.
 func TestCrowdedAddressFlag(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, worldOptions{anomalies: anomaly.Config{RepeatMoverMax: 2, CrowdedAddressMax: 3}})
-	a, err := geo.ParseAddress(addrAsan.Region, addrAsan.District, addrAsan.Settlement, addrAsan.Street, addrAsan.Building)
-	must(t, err)
-	flags := anomaly.StreamFor(anomaly.KindCrowdedAddress, election.ID{}, a.Key())
-	registered := func(pin string) eventstore.RecordedEvent {
-		v := w.registerVoter(t, pin)
-		_, ev := lastOf[voter.VoterRegistered](t, w, v)
-		return ev
-	}
+	w, a, flags := crowdedAddressWorld(t, false)
 
 	w.counter.set(a.Key(), 3)
-	first := registered(pinAsan)
+	first := w.registered(t, pinAsan)
 	w.react(t, first)
 	if n := len(w.events(t, flags)); n != 0 {
 		t.Fatalf("%d flags at 3 voters", n)
@@ -322,7 +334,7 @@ func TestCrowdedAddressFlag(t *testing.T) {
 	if n := len(w.events(t, flags)); n != 1 {
 		t.Fatalf("%d flags after the re-delivery at 4 voters, want 1", n)
 	}
-	ev := registered(pinAigul)
+	ev := w.registered(t, pinAigul)
 	w.react(t, ev)
 	w.react(t, ev)
 	if n := len(w.events(t, flags)); n != 1 {
@@ -353,16 +365,8 @@ func TestCrowdedAddressFlag(t *testing.T) {
 // address.
 func TestCrowdedAddressSnapshot(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, worldOptions{lister: true, anomalies: anomaly.Config{RepeatMoverMax: 2, CrowdedAddressMax: 3}})
-	a, err := geo.ParseAddress(addrAsan.Region, addrAsan.District, addrAsan.Settlement, addrAsan.Street, addrAsan.Building)
-	must(t, err)
-	flags := anomaly.StreamFor(anomaly.KindCrowdedAddress, election.ID{}, a.Key())
-	registered := func(pin string) eventstore.RecordedEvent {
-		v := w.registerVoter(t, pin)
-		_, ev := lastOf[voter.VoterRegistered](t, w, v)
-		return ev
-	}
-	first := registered(pinAsan)
+	w, a, flags := crowdedAddressWorld(t, true)
+	first := w.registered(t, pinAsan)
 	// The snapshot (taken when the address was quiet) covers the first
 	// registration; the count now says 4, so only an answer from the
 	// snapshot leaves it unflagged.
@@ -373,7 +377,7 @@ func TestCrowdedAddressSnapshot(t *testing.T) {
 		t.Fatalf("%d flags for an event the snapshot says is quiet", n)
 	}
 	// A registration past the snapshot is counted: 4 voters flag.
-	second := registered(pinAigul)
+	second := w.registered(t, pinAigul)
 	w.react(t, second)
 	if n := len(w.events(t, flags)); n != 1 {
 		t.Fatalf("%d flags for the registration past the snapshot, want 1", n)
@@ -395,16 +399,11 @@ func TestCrowdedAddressSnapshot(t *testing.T) {
 // registration past the snapshot is counted at double it.
 func TestCrowdedAddressFirstPass(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, worldOptions{lister: true, anomalies: anomaly.Config{RepeatMoverMax: 2, CrowdedAddressMax: 3}})
-	a, err := geo.ParseAddress(addrAsan.Region, addrAsan.District, addrAsan.Settlement, addrAsan.Street, addrAsan.Building)
-	must(t, err)
-	flags := anomaly.StreamFor(anomaly.KindCrowdedAddress, election.ID{}, a.Key())
+	w, a, flags := crowdedAddressWorld(t, true)
 	pins := []string{"21505199000123", "10203198500456", "20101200000789", "21212199000011", "10101198000022"}
 	var registrations []eventstore.RecordedEvent
 	for _, pin := range pins {
-		v := w.registerVoter(t, pin)
-		_, ev := lastOf[voter.VoterRegistered](t, w, v)
-		registrations = append(registrations, ev)
+		registrations = append(registrations, w.registered(t, pin))
 	}
 	sent := func() int {
 		t.Helper()
@@ -433,9 +432,7 @@ func TestCrowdedAddressFirstPass(t *testing.T) {
 	later := func(pin string, voters int) {
 		t.Helper()
 		w.counter.set(a.Key(), voters)
-		v := w.registerVoter(t, pin)
-		_, ev := lastOf[voter.VoterRegistered](t, w, v)
-		w.react(t, ev)
+		w.react(t, w.registered(t, pin))
 	}
 	later("21212199000033", 9)
 	if n, f := sent(), len(w.events(t, flags)); n != 1 || f != 1 {

@@ -130,11 +130,10 @@ const (
 	maxSampledPINs     = 50_000
 	// readyWait bounds each wait for the served process: its /readyz,
 	// then its reactions settling. On a fresh national log the reactions
-	// first read the whole log (4.3 M registrations, a crowded-address
-	// precheck each), and /readyz waits for them: 37 minutes on an idle
-	// 2-core VM; on a loaded one a third of the way after 22 minutes
-	// (PERFORMANCE.md, the fourth national run), which the 30-minute
-	// bound this was would have cut short.
+	// first read the whole log (5.5 M events), and /readyz waits for
+	// them: 6 minutes in all in the sixth national run (PERFORMANCE.md);
+	// before they sent one command per crowded address, over an hour.
+	// The bound is generous for a loaded machine.
 	readyWait           = 2 * time.Hour
 	selfCheckPath       = "/api/v1/public/self-check"
 	commandsPerClientID = 1 << 20
