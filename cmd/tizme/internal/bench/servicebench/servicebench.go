@@ -485,11 +485,11 @@ func (b *bench) served(ctx context.Context) ([]harness.Result, error) {
 	// for decisions to carry out): the load is measured once they are
 	// idle, as in service.
 	b.say("waiting until its reactions have read the log...")
-	if err := b.waitReactions(ctx); err != nil {
+	settled, err := b.waitReactions(ctx)
+	if err != nil {
 		return nil, err
 	}
-	// waitReactions saw the checkpoint still for two seconds.
-	ready := time.Since(started) - 2*time.Second
+	ready := settled.Sub(started)
 	b.say("  ready after %s", ready.Round(time.Second))
 	// The baseline of the peak RSS: the resident set once the server is
 	// ready, before any load.
@@ -626,8 +626,9 @@ func parsePIN(pin string, now time.Time) (person.PIN, error) {
 }
 
 // waitReactions waits until the served process's reaction checkpoint has
-// not moved for two seconds (it checkpoints as it reads, matching or not).
-func (b *bench) waitReactions(ctx context.Context) error {
+// not moved for two seconds (it checkpoints as it reads, matching or not)
+// and returns when it was first seen where it stayed.
+func (b *bench) waitReactions(ctx context.Context) (time.Time, error) {
 	deadline := time.Now().Add(readyWait)
 	var last [2]int64
 	still := time.Now()
@@ -635,20 +636,20 @@ func (b *bench) waitReactions(ctx context.Context) error {
 		var cur [2]int64
 		err := b.env.Main.QueryRow(ctx, `SELECT commit, prepare FROM reaction_checkpoints WHERE name = $1`, commands.ReactorName).Scan(&cur[0], &cur[1])
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("servicebench: read the reaction checkpoint: %w", err)
+			return time.Time{}, fmt.Errorf("servicebench: read the reaction checkpoint: %w", err)
 		}
 		if cur != last {
 			last, still = cur, time.Now()
 		} else if time.Since(still) >= 2*time.Second {
-			return nil
+			return still, nil
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return time.Time{}, ctx.Err()
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("servicebench: the served process's reactions did not settle in %s", readyWait)
+	return time.Time{}, fmt.Errorf("servicebench: the served process's reactions did not settle in %s", readyWait)
 }
 
 func freePort() (int, error) {
