@@ -159,24 +159,7 @@ func rmTwoWays(t *testing.T, p projections.Projection, steps []rmStep) *projecti
 	t.Helper()
 	e := projectiontest.NewEnv(t)
 	e.Codec = domain.NewCodec()
-	last := rmAppend(t, e, steps)
-	e.WaitVisible(t, last)
-
-	r, err := projections.NewRunner(projections.RunnerConfig{
-		Pool: e.Pool, Store: e.Store, Codec: e.Codec, Projections: []projections.Projection{p}, Logger: projectiontest.QuietLogger(),
-		MaxBatch: 1, OwnerPoll: 50 * time.Millisecond, FailedPoll: 50 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
-	e.WaitCaughtUp(t, last, p)
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("runner: %v", err)
-	}
+	rmLive(t, e, p, steps)
 	if st := e.Status(t, p); st.EventsApplied != int64(rmCountTypes(steps, p.EventTypes())) {
 		t.Fatalf("event by event: applied %d events, want %d", st.EventsApplied, rmCountTypes(steps, p.EventTypes()))
 	}
@@ -199,6 +182,29 @@ func rmTwoWays(t *testing.T, p projections.Projection, steps []rmStep) *projecti
 		}
 	}
 	return e
+}
+
+// rmLive appends steps and applies them event by event (a runner with
+// batches of one) to p's live version.
+func rmLive(t *testing.T, e *projectiontest.Env, p projections.Projection, steps []rmStep) {
+	t.Helper()
+	last := rmAppend(t, e, steps)
+	e.WaitVisible(t, last)
+	r, err := projections.NewRunner(projections.RunnerConfig{
+		Pool: e.Pool, Store: e.Store, Codec: e.Codec, Projections: []projections.Projection{p}, Logger: projectiontest.QuietLogger(),
+		MaxBatch: 1, OwnerPoll: 50 * time.Millisecond, FailedPoll: 50 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	e.WaitCaughtUp(t, last, p)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("runner: %v", err)
+	}
 }
 
 func rmCountTypes(steps []rmStep, types []string) int {

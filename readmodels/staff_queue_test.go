@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/cec-kg/tizme/domain/anomaly"
 	"github.com/cec-kg/tizme/domain/application"
 	"github.com/cec-kg/tizme/domain/voter"
@@ -143,6 +145,47 @@ func TestStaffQueueAddressChangeMovesFlags(t *testing.T) {
 	if err := e.Pool.QueryRow(context.Background(), `SELECT count FROM staff_queue_flags WHERE kind = 'repeat_mover' AND subject = $1`,
 		rmVoterC).Scan(&count); err != nil || count != 6 {
 		t.Errorf("repeat mover count %d (%v), want 6", count, err)
+	}
+}
+
+// TestStaffQueueRewritesOnlyChangedFlags: a crowded address flagged again
+// leaves its open applications' rows as they were (a rewritten row
+// leaves its table page not all visible, so the desk's count reads the
+// table), and a new kind of flag rewrites the rows it reaches.
+func TestStaffQueueRewritesOnlyChangedFlags(t *testing.T) {
+	t.Parallel()
+	p := readmodels.NewStaffQueue()
+	e := rmTwoWays(t, p, rmScript())
+	// The live version's table (the stable name is a view).
+	table := fmt.Sprintf("%s__v%d", readmodels.TableStaffQueue, e.Status(t, p).Version)
+	versions := func() map[string]string {
+		rows, err := e.Pool.Query(context.Background(), `SELECT stream, xmin::text || ctid::text FROM `+table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		var s, v string
+		if _, err := pgx.ForEachRow(rows, []any{&s, &v}, func() error { m[s] = v; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	before := versions()
+	rmLive(t, e, p, []rmStep{
+		{"anomaly-crowded-b", anomaly.TypeAnomalyFlagged, anomaly.AnomalyFlagged{Kind: "crowded_address",
+			Subject: rmAddressKey(rmAddrB), Count: 62, Threshold: 30, At: rmAt(60*24*4 + 1)}},
+		{"anomaly-mover-a", anomaly.TypeAnomalyFlagged, anomaly.AnomalyFlagged{Kind: "repeat_mover",
+			Subject: rmVoterA, ElectionID: "E-2026", Count: 3, Threshold: 2, At: rmAt(60*24*4 + 2)}},
+	})
+	after := versions()
+	want := sqWant()
+	want[2].Anomalies = "repeat_mover"
+	sqCompare(t, sqRead(t, e), want)
+	for _, r := range want {
+		changed := before[r.Stream] != after[r.Stream]
+		if wantChanged := r.Voter == rmVoterA; changed != wantChanged {
+			t.Errorf("voter %s's application %s: row rewritten %v, want %v", r.Voter, r.Receipt, changed, wantChanged)
+		}
 	}
 }
 
