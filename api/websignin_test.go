@@ -67,7 +67,7 @@ func webDepsWith(secure bool, ids []auth.DevIdentity) func(t *testing.T, w *worl
 	return func(t *testing.T, w *world, d *api.Deps) {
 		ctx := context.Background()
 		must(t, websession.Migrate(ctx, w.pool))
-		sessions, err := websession.New(w.pool, session.Config{Idle: 30 * time.Minute, Absolute: 12 * time.Hour})
+		sessions, err := websession.New(w.reads, session.Config{Idle: 30 * time.Minute, Absolute: 12 * time.Hour})
 		must(t, err)
 		base := "http://" + w.ts.Listener.Addr().String()
 		must(t, w.dev.EnableLogin(auth.DevLoginConfig{

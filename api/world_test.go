@@ -80,6 +80,7 @@ var (
 type world struct {
 	ts     *httptest.Server
 	pool   *pgxpool.Pool
+	reads  *pgxpool.Pool // the handlers' (one connection)
 	store  *postgres.Store
 	codec  *eventstore.Codec
 	bus    *bus.Bus
@@ -164,8 +165,17 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	if cfg.SelfCheckFloor == 0 {
 		cfg.SelfCheckFloor = time.Millisecond
 	}
+	// The handlers read through a pool of their own, as in tizme serve
+	// (openReadPool), here of one connection: a handler that asked for a
+	// second connection while holding one would hang its test.
+	rcfg := pool.Config()
+	rcfg.MaxConns, rcfg.MinConns = 1, 0
+	reads, err := pgxpool.NewWithConfig(ctx, rcfg)
+	must(t, err)
+	t.Cleanup(reads.Close)
+	w.reads = reads
 	deps := api.Deps{
-		DB: pool, Events: w.store, Codec: codec, Commands: cmdBus, Tokens: verifier, VoterKey: testVoterKey,
+		DB: reads, Events: w.store, Codec: codec, Commands: cmdBus, Tokens: verifier, VoterKey: testVoterKey,
 		DevIssuer: w.dev.Handler(), Now: w.clock.now,
 		Projections: func(ctx context.Context) ([]projections.ProjectionStatus, error) {
 			return projections.Lag(ctx, pool, w.store, list)

@@ -67,6 +67,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 	if err != nil {
 		return err
 	}
+	reads, err := openReadPool(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer reads.Close()
 	addr := cfg.listenAddr(devIssuer)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -74,7 +79,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 	}
 	defer ln.Close()
 	deps := api.Deps{
-		DB: db.pool, Events: events, Codec: codec, Commands: svc.Bus, VoterKey: svc.VoterKey, Projections: svc.Projections,
+		DB: reads, Events: events, Codec: codec, Commands: svc.Bus, VoterKey: svc.VoterKey, Projections: svc.Projections,
 		Reactions: svc.Reactions,
 		// tizme feed records its runs in the database; /metrics reports them,
 		// and how far the hash chain trails the log.
@@ -85,7 +90,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, _ io.Writer) (err 
 	if deps.Tokens, deps.DevIssuer, err = signIn(cfg, devIssuer, ln.Addr(), log); err != nil {
 		return err
 	}
-	if deps.Browser, err = browserSignIn(cfg, devIssuer, ln.Addr(), db.pool, log); err != nil {
+	if deps.Browser, err = browserSignIn(cfg, devIssuer, ln.Addr(), reads, log); err != nil {
 		return err
 	}
 	srv, err := api.New(api.Config{
