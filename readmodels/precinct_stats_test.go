@@ -195,21 +195,7 @@ func (o *pmrBatches) Failed(name string, f projections.Failure) {}
 func pmrEventByEvent(t *testing.T, e *projectiontest.Env, p projections.Projection, last eventstore.Position) {
 	t.Helper()
 	obs := &pmrBatches{}
-	r, err := projections.NewRunner(projections.RunnerConfig{
-		Pool: e.Pool, Store: e.Store, Codec: e.Codec, Projections: []projections.Projection{p}, Logger: projectiontest.QuietLogger(),
-		Observer: obs, MaxBatch: 1, OwnerPoll: 50 * time.Millisecond, FailedPoll: 50 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
-	e.WaitCaughtUp(t, last, p)
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	rmRun(t, e, p, last, obs)
 	if st := e.Status(t, p); st.Failure != nil {
 		t.Fatalf("failed: %+v", st.Failure)
 	}

@@ -190,9 +190,16 @@ func rmLive(t *testing.T, e *projectiontest.Env, p projections.Projection, steps
 	t.Helper()
 	last := rmAppend(t, e, steps)
 	e.WaitVisible(t, last)
+	rmRun(t, e, p, last, nil)
+}
+
+// rmRun applies the log up to last to p event by event (a runner with
+// batches of one, told of each batch when obs is set).
+func rmRun(t *testing.T, e *projectiontest.Env, p projections.Projection, last eventstore.Position, obs projections.Observer) {
+	t.Helper()
 	r, err := projections.NewRunner(projections.RunnerConfig{
 		Pool: e.Pool, Store: e.Store, Codec: e.Codec, Projections: []projections.Projection{p}, Logger: projectiontest.QuietLogger(),
-		MaxBatch: 1, OwnerPoll: 50 * time.Millisecond, FailedPoll: 50 * time.Millisecond,
+		Observer: obs, MaxBatch: 1, OwnerPoll: 50 * time.Millisecond, FailedPoll: 50 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
