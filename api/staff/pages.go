@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -199,6 +200,7 @@ type deskRow struct {
 type deskTable struct {
 	Lang                         i18n.Lang
 	Rows                         []deskRow
+	RowsHTML                     template.HTML // Rows written (queueRows)
 	Total, From, To, Page, Pages int
 	Prev, Next                   string
 }
@@ -296,6 +298,7 @@ func (h *handlers) deskTable(c echo.Context, f readmodels.DeskQueueFilter) (desk
 		}
 		t.Rows = append(t.Rows, d)
 	}
+	t.RowsHTML = queueRows(lang, t.Rows)
 	return t, nil
 }
 
