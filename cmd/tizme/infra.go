@@ -34,14 +34,14 @@ type database struct {
 	log    *slog.Logger
 }
 
-// openDatabase connects to DATABASE_URL, or starts the private PostgreSQL
-// in the data folder and connects to its "tizme" database.
 // defaultPoolConns is the pool size unless the connection string sets
 // pool_max_conns: the projections' ownership locks (one connection each),
 // the bus, the reactions and the commands of the HTTP handlers (their
 // reads have a pool of their own: openReadPool).
 const defaultPoolConns = 40
 
+// openDatabase connects to DATABASE_URL, or starts the private PostgreSQL
+// in the data folder and connects to its "tizme" database.
 func openDatabase(ctx context.Context, cfg Config, log *slog.Logger) (_ *database, err error) {
 	db := &database{log: log}
 	connString := cfg.DatabaseURL
