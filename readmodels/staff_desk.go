@@ -100,7 +100,7 @@ func readDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueu
 	// statement (an InitPlan), on the same snapshot as the page.
 	total := `0`
 	if withTotal {
-		total = `(SELECT count(*) FROM ` + TableStaffQueue + ` WHERE ` + where + `)`
+		total = `(` + deskQueueCount(commission, f) + `)`
 	}
 	// The desk's order: overdue first, then the failed executions, then
 	// the rest.
@@ -178,8 +178,8 @@ func queueRuns(columns, where, day, lim, off string, runs ...queueRun) string {
 // CountDeskQueue counts commission's open applications that f selects
 // (its Limit and Offset aside): the desk's pages of the queue.
 func CountDeskQueue(ctx context.Context, q Querier, commission string, f DeskQueueFilter) (int, error) {
-	where, args := deskQueueWhere(commission, f)
-	rows, err := q.Query(ctx, `SELECT count(*) FROM `+TableStaffQueue+` WHERE `+where, args...)
+	_, args := deskQueueWhere(commission, f)
+	rows, err := q.Query(ctx, deskQueueCount(commission, f), args...)
 	if err != nil {
 		return 0, fmt.Errorf("count desk queue: %w", err)
 	}
@@ -190,9 +190,28 @@ func CountDeskQueue(ctx context.Context, q Querier, commission string, f DeskQue
 	return n, nil
 }
 
+// deskQueueCount is the statement that counts commission's open
+// applications f selects, over deskQueueWhere's arguments: the sum of
+// their staff_queue_counts, or, for one application, the count of its
+// row.
+func deskQueueCount(commission string, f DeskQueueFilter) string {
+	if f.Application != uuid.Nil {
+		where, _ := deskQueueWhere(commission, f)
+		return `SELECT count(*) FROM ` + TableStaffQueue + ` WHERE ` + where
+	}
+	where, _ := deskQueueWhereOf(commission, f, "flagged")
+	return `SELECT coalesce(sum(n), 0)::bigint FROM ` + TableStaffQueueCounts + ` WHERE ` + where
+}
+
 // deskQueueWhere is the condition of f on commission's queue and its
 // arguments: $1 the commission, then f's.
 func deskQueueWhere(commission string, f DeskQueueFilter) (string, []any) {
+	return deskQueueWhereOf(commission, f, "cardinality(anomalies) > 0")
+}
+
+// deskQueueWhereOf is deskQueueWhere with flagged the condition that a
+// row carries flags.
+func deskQueueWhereOf(commission string, f DeskQueueFilter, flagged string) (string, []any) {
 	where := []string{"commission = $1"}
 	args := []any{commission}
 	if f.Status != "" {
@@ -208,7 +227,7 @@ func deskQueueWhere(commission string, f DeskQueueFilter) (string, []any) {
 		where = append(where, fmt.Sprintf("application_id = $%d", len(args)))
 	}
 	if f.Flagged {
-		where = append(where, "cardinality(anomalies) > 0")
+		where = append(where, flagged)
 	}
 	return strings.Join(where, " AND "), args
 }

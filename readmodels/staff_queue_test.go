@@ -19,8 +19,27 @@ type sqRow struct {
 	Stream, App, Commission, Voter, Receipt, Kind, Received, Due, Status, AcceptedBy, Assignee, Updated, Anomalies string
 }
 
+// sqRead reads the queue's rows, after checking that staff_queue_counts
+// counts them.
 func sqRead(t *testing.T, e *projectiontest.Env) []sqRow {
 	t.Helper()
+	counts := func(q string) []string {
+		rows, err := e.Pool.Query(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	kept := counts(`SELECT concat_ws(' ', commission, status, kind, flagged, n) FROM staff_queue_counts ORDER BY 1`)
+	counted := counts(`SELECT concat_ws(' ', commission, status, kind, cardinality(anomalies) > 0, count(*)) FROM staff_queue
+		GROUP BY commission, status, kind, cardinality(anomalies) > 0 ORDER BY 1`)
+	if fmt.Sprint(kept) != fmt.Sprint(counted) {
+		t.Errorf("staff_queue_counts\n%v\nthe rows counted\n%v", kept, counted)
+	}
 	rows, err := e.Pool.Query(context.Background(), `SELECT stream, application_id::text, commission, voter, receipt, kind,
 		received_at, decision_due::text, status, coalesce(accepted_by, ''), coalesce(assignee, ''), updated_at,
 		array_to_string(anomalies, ',')

@@ -134,6 +134,9 @@ func (e *Env) WaitCaughtUp(t *testing.T, last eventstore.Position, ps ...project
 		}
 		for _, s := range st {
 			if s.State != projections.StateRunning || s.EventsBehind != 0 || s.Checkpoint.Compare(last) < 0 {
+				if s.Failure != nil {
+					return false, fmt.Sprintf("%+v; failure %+v", s, *s.Failure)
+				}
 				return false, fmt.Sprintf("%+v", s)
 			}
 		}
