@@ -115,6 +115,10 @@ func StaffQueueOverdue(due calendar.Date, now time.Time) bool {
 //	failure_command text        the refused command, '' when none was built
 //	failed_at      timestamptz  when the execution failed
 //
+// The table is vacuumed once 1 % of it has changed (PostgreSQL's default
+// waits for a fifth): a small table rewritten by every step of an
+// application, whose index-only reads visit each page changed since.
+//
 // Table staff_queue_voters (internal): voter text primary key,
 // address_key text (geo.Address.Key of the voter's current address).
 //
@@ -472,7 +476,8 @@ func sqFlush(ctx context.Context, b *projections.Batch, s *sqState) error {
 		// A row whose flags did not change is not written: a crowded
 		// address flagged again rewrote every open application there, and
 		// a rewritten row leaves its table page not all visible, which
-		// the desk's count then reads (TestStaffQueueRewritesOnlyChangedFlags).
+		// the index-only reads (the dashboard's counts) then visit
+		// (TestStaffQueueRewritesOnlyChangedFlags).
 		// A row that gains its first flag or loses its last moves
 		// between the counts of flagged and unflagged applications.
 		batch.Queue(`WITH t AS MATERIALIZED (`+targets+`),
