@@ -37,6 +37,8 @@ type Reader struct {
 	stats statsCache
 	count listCount
 	dir   directoryCache
+	// state and chainState are the reads of State running.
+	state, chainState stateFlight
 }
 
 // New returns a reader over db.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/cec-kg/tizme/chain"
 	"github.com/cec-kg/tizme/readmodels"
@@ -34,7 +36,69 @@ var publicSources = func() []string {
 // that would throw rendered pages away on every event of the log.
 // WARNING: State must be read before the read-outs it stands for, never
 // after, so that a page is never kept under a state newer than its data.
+//
+// Requests that ask while a read of the same kind is running wait for it
+// instead of starting their own (stateFlight): under 64 requests in
+// flight this one query was 13 % of the CPU of a national precinct page,
+// and a cached page's only read. The state they get was read after they
+// asked or at most one query's time before, and before their read-outs.
 func (r *Reader) State(ctx context.Context, withChain bool) (string, error) {
+	f := &r.state
+	if withChain {
+		f = &r.chainState
+	}
+	return f.do(ctx, func(ctx context.Context) (string, error) { return r.readState(ctx, withChain) })
+}
+
+// stateTimeout bounds one read of the state, which outlives the request
+// that started it (others wait for it).
+const stateTimeout = 30 * time.Second
+
+// stateFlight is the read of the state running, which the requests that
+// ask meanwhile share.
+type stateFlight struct {
+	mu     sync.Mutex
+	call   *stateCall // nil when none runs
+	joined int        // requests that shared a read (for the tests)
+}
+
+type stateCall struct {
+	done  chan struct{}
+	state string
+	err   error
+}
+
+// do returns what the running read answers, or starts one with read.
+func (f *stateFlight) do(ctx context.Context, read func(context.Context) (string, error)) (string, error) {
+	f.mu.Lock()
+	c := f.call
+	if c != nil {
+		f.joined++
+		f.mu.Unlock()
+	} else {
+		c = &stateCall{done: make(chan struct{})}
+		f.call = c
+		f.mu.Unlock()
+		go func() {
+			defer close(c.done)
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
+			defer cancel()
+			c.state, c.err = read(rctx)
+			f.mu.Lock()
+			f.call = nil
+			f.mu.Unlock()
+		}()
+	}
+	select {
+	case <-c.done:
+		return c.state, c.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// readState is one read of State.
+func (r *Reader) readState(ctx context.Context, withChain bool) (string, error) {
 	sql := `SELECT coalesce(string_agg(name || ':' || version || ':' || events_applied, ',' ORDER BY name), '')
 		FROM projection_state WHERE name = ANY($1)`
 	if withChain {

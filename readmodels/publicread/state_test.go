@@ -2,7 +2,12 @@ package publicread
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // TestStateIn: a read model's own state is read off the State a request
@@ -28,5 +33,113 @@ func TestStateIn(t *testing.T) {
 		if got, ok := stateIn(c.ctx, c.name); got != c.want || ok != c.ok {
 			t.Errorf("%s: %q %v, want %q %v", c.name, got, ok, c.want, c.ok)
 		}
+	}
+}
+
+// gatedDB answers State's query with state once its gate opens, counting
+// the queries.
+type gatedDB struct {
+	mu    sync.Mutex
+	gate  chan struct{}
+	state string
+	calls int
+}
+
+func (d *gatedDB) Query(context.Context, string, ...any) (pgx.Rows, error) {
+	return nil, errors.New("gatedDB: not a query of State")
+}
+
+func (d *gatedDB) QueryRow(ctx context.Context, _ string, _ ...any) pgx.Row {
+	d.mu.Lock()
+	d.calls++
+	gate, state := d.gate, d.state
+	d.mu.Unlock()
+	select {
+	case <-gate:
+		return stateRow(state)
+	case <-ctx.Done():
+		return stateRow("")
+	}
+}
+
+func (d *gatedDB) callsNow() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.calls
+}
+
+type stateRow string
+
+func (r stateRow) Scan(dest ...any) error {
+	*dest[0].(*string) = string(r)
+	return nil
+}
+
+// waitUntil polls cond until it holds (no fixed sleeps: the machine may
+// be busy).
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestStateSharesTheReadRunning: requests that ask for the state while a
+// read of it runs get that read's answer, and the database is asked
+// once; a request after it reads again; a request that gives up waiting
+// leaves the read running for the others; the chain's state is read
+// apart.
+func TestStateSharesTheReadRunning(t *testing.T) {
+	t.Parallel()
+	db := &gatedDB{gate: make(chan struct{}), state: "voter_list:1:10"}
+	r := New(db)
+	ctx := context.Background()
+	type answer struct {
+		state string
+		err   error
+	}
+	answers := make(chan answer, 11)
+	ask := func(ctx context.Context, withChain bool) {
+		s, err := r.State(ctx, withChain)
+		answers <- answer{s, err}
+	}
+	go ask(ctx, false)
+	waitUntil(t, "the first read", func() bool { return db.callsNow() == 1 })
+	for range 9 {
+		go ask(ctx, false)
+	}
+	// One more gives up while it waits.
+	gone, cancel := context.WithCancel(ctx)
+	go ask(gone, false)
+	waitUntil(t, "ten requests to share it", func() bool {
+		r.state.mu.Lock()
+		defer r.state.mu.Unlock()
+		return r.state.joined == 10
+	})
+	cancel()
+	if a := <-answers; !errors.Is(a.err, context.Canceled) {
+		t.Fatalf("the request that gave up: %q, %v", a.state, a.err)
+	}
+	close(db.gate)
+	for range 10 {
+		if a := <-answers; a.state != "voter_list:1:10" || a.err != nil {
+			t.Fatalf("a request that shared the read: %q, %v", a.state, a.err)
+		}
+	}
+	if n := db.callsNow(); n != 1 {
+		t.Fatalf("%d queries, want 1", n)
+	}
+	db.mu.Lock()
+	db.state = "voter_list:1:11"
+	db.mu.Unlock()
+	if s, err := r.State(ctx, false); s != "voter_list:1:11" || err != nil {
+		t.Fatalf("a request after the read: %q, %v", s, err)
+	}
+	if s, err := r.State(ctx, true); s != "voter_list:1:11" || err != nil || db.callsNow() != 3 {
+		t.Fatalf("the chain's state: %q, %v, %d queries in all (want 3)", s, err, db.callsNow())
 	}
 }
