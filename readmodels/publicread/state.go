@@ -81,12 +81,19 @@ func (f *stateFlight) do(ctx context.Context, read func(context.Context) (string
 		f.mu.Unlock()
 		go func() {
 			defer close(c.done)
+			defer func() {
+				// A panic of the read is every waiter's error, as it
+				// would have been the request's: the process goes on.
+				if p := recover(); p != nil {
+					c.state, c.err = "", fmt.Errorf("publicread: read models' state: panic: %v", p)
+				}
+				f.mu.Lock()
+				f.call = nil
+				f.mu.Unlock()
+			}()
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
 			defer cancel()
 			c.state, c.err = read(rctx)
-			f.mu.Lock()
-			f.call = nil
-			f.mu.Unlock()
 		}()
 	}
 	select {

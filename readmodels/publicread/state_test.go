@@ -3,6 +3,7 @@ package publicread
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -141,5 +142,23 @@ func TestStateSharesTheReadRunning(t *testing.T) {
 	}
 	if s, err := r.State(ctx, true); s != "voter_list:1:11" || err != nil || db.callsNow() != 3 {
 		t.Fatalf("the chain's state: %q, %v, %d queries in all (want 3)", s, err, db.callsNow())
+	}
+}
+
+// panicDB panics when asked, as a nil database would.
+type panicDB struct{ *gatedDB }
+
+func (panicDB) QueryRow(context.Context, string, ...any) pgx.Row { panic("no database") }
+
+// TestStatePanicIsAnError: a read of the state that panics is an error
+// for the request (the process goes on), and the next request reads
+// again.
+func TestStatePanicIsAnError(t *testing.T) {
+	t.Parallel()
+	r := New(panicDB{})
+	for range 2 {
+		if s, err := r.State(context.Background(), false); err == nil || !strings.Contains(err.Error(), "no database") {
+			t.Fatalf("%q, %v; want the panic as an error", s, err)
+		}
 	}
 }
