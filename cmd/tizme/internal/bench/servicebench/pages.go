@@ -280,7 +280,7 @@ func (b *bench) pages(ctx context.Context, client *http.Client, base string, ids
 	// do sends r. Unzipped, the answer is the page (for its size);
 	// under load it is read as it comes, compressed: a browser unzips on
 	// its own machine, and on this one the client's unzipping of a
-	// national region's map (some 200 KB of SVG a page) took the cores
+	// national region's map (some 300 KB of HTML a page) took the cores
 	// the server is measured on.
 	do := func(ctx context.Context, r request, unzip bool) ([]byte, error) {
 		var body io.Reader
