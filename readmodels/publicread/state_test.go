@@ -3,11 +3,12 @@ package publicread
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/cec-kg/tizme/projections/projectiontest"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -76,19 +77,6 @@ func (r stateRow) Scan(dest ...any) error {
 	return nil
 }
 
-// waitUntil polls cond until it holds (no fixed sleeps: the machine may
-// be busy).
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 // TestStateSharesTheReadRunning: requests that ask for the state while a
 // read of it runs get that read's answer, and the database is asked
 // once; a request after it reads again; a request that gives up waiting
@@ -109,17 +97,20 @@ func TestStateSharesTheReadRunning(t *testing.T) {
 		answers <- answer{s, err}
 	}
 	go ask(ctx, false)
-	waitUntil(t, "the first read", func() bool { return db.callsNow() == 1 })
+	projectiontest.WaitFor(t, "the first read", func() (bool, string) {
+		n := db.callsNow()
+		return n == 1, fmt.Sprintf("%d queries", n)
+	})
 	for range 9 {
 		go ask(ctx, false)
 	}
 	// One more gives up while it waits.
 	gone, cancel := context.WithCancel(ctx)
 	go ask(gone, false)
-	waitUntil(t, "ten requests to share it", func() bool {
+	projectiontest.WaitFor(t, "ten requests to share it", func() (bool, string) {
 		r.state.mu.Lock()
 		defer r.state.mu.Unlock()
-		return r.state.joined == 10
+		return r.state.joined == 10, fmt.Sprintf("%d shared", r.state.joined)
 	})
 	cancel()
 	if a := <-answers; !errors.Is(a.err, context.Canceled) {
